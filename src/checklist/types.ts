@@ -1,0 +1,84 @@
+/** The checklist model: what the parser produces from a Markdown file. */
+
+/** One problem in a checklist, always with its 1-based line. */
+export interface Problem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** Non-item content of a section, kept to show the operator. */
+export interface Guidance {
+  kind: 'text' | 'list' | 'command' | 'table';
+  /** The text as written (lists keep their markers, commands their body). */
+  text: string;
+  /** Fence info for commands, e.g. `bash`; empty when none was given. */
+  lang?: string;
+  line: number;
+}
+
+/** A probe annotation as written in `<!-- probe: KIND key=value ... -->`. */
+export interface ProbeSpec {
+  kind: string;
+  /** Parameters after schema validation; strings may still hold ${VARS}. */
+  params: Record<string, unknown>;
+  /** The annotation's text after `probe:`, for display and evidence. */
+  raw: string;
+  line: number;
+  /** Per-probe deadline in ms (the `timeout=` parameter), when given. */
+  timeoutMs?: number;
+}
+
+export interface Item {
+  /** Stable id: slug of section path + text, or `id=` from an annotation. */
+  id: string;
+  text: string;
+  sectionId: string;
+  line: number;
+  /** `- [x]` in the source. */
+  checked: boolean;
+  probes: ProbeSpec[];
+}
+
+export interface Section {
+  id: string;
+  title: string;
+  /** Heading level (1-6). */
+  depth: number;
+  /** Titles from the top heading down to this one. */
+  path: string[];
+  parentId?: string;
+  line: number;
+  guidance: Guidance[];
+  /** Item ids directly under this heading, in order. */
+  itemIds: string[];
+  /** Child section ids, in order. */
+  childIds: string[];
+}
+
+export interface SignoffSpec {
+  /** Roles from the Sign-off table, e.g. Tech Lead. */
+  roles: string[];
+  /** Choices from the "Deployment Status" line, e.g. SUCCESS. */
+  statuses: string[];
+  /** Other bold labels after the table, e.g. Notes, Next Steps. */
+  fields: string[];
+}
+
+export interface Checklist {
+  file: string;
+  title: string;
+  /** sha256 hex of the file content. */
+  hash: string;
+  /** All sections in document order. */
+  sections: Section[];
+  /** All items in document order. */
+  items: Item[];
+  signoff: SignoffSpec;
+}
+
+/** The parser's answer: a model (possibly partial) and every problem found. */
+export interface ParseResult {
+  checklist: Checklist;
+  problems: Problem[];
+}

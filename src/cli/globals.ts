@@ -1,0 +1,40 @@
+/** Options every command understands, resolved once by the CLI. */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface GlobalOptions {
+  /** Absolute path of the checklist to use. */
+  checklist: string;
+  /** Absolute path of the sessions directory (created on first write). */
+  sessionsDir: string;
+  envFile?: string;
+  config?: string;
+  /** Team-mode store URL (postgres://...), from --store or DEPLOY_WIZARD_STORE. */
+  store?: string;
+  /** Whether to colour output: false under NO_COLOR or a non-TTY stdout. */
+  color: boolean;
+}
+
+/** The checklist shipped with the package, found from the bundle or from src/. */
+export function shippedChecklistPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'checklists', 'django-twilio-call.md');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  return resolve('checklists', 'django-twilio-call.md');
+}
+
+export function resolveGlobals(raw: Record<string, unknown>): GlobalOptions {
+  const noColor = 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
+  return {
+    checklist: resolve(typeof raw.checklist === 'string' ? raw.checklist : shippedChecklistPath()),
+    sessionsDir: resolve(typeof raw.sessionsDir === 'string' ? raw.sessionsDir : 'sessions'),
+    envFile: typeof raw.envFile === 'string' ? resolve(raw.envFile) : undefined,
+    config: typeof raw.config === 'string' ? resolve(raw.config) : undefined,
+    store: typeof raw.store === 'string' ? raw.store : process.env.DEPLOY_WIZARD_STORE || undefined,
+    color: !noColor && Boolean(process.stdout.isTTY),
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The command line (DESIGN.md is the contract). This is the only module that
+ * exits: commands return an exit code or throw a UserError, printed as one line.
+ * Commands are imported lazily so `--version` and `--help` stay fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { UserError } from '../errors.js';
+import { resolveGlobals, type GlobalOptions } from './globals.js';
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+
+type Runner = (opts: Record<string, any>, globals: GlobalOptions, args: string[]) => Promise<number>;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<string, any>, args: string[]) => void): Command {
+  const program = new Command('deploy-wizard')
+    .description('Walk a team through a production deployment checklist, with live probes, a resumable session, sign-off and a report.')
+    .version(VERSION, '--version', 'print the version')
+    .helpOption('--help', 'show help')
+    .option('--checklist <file>', 'checklist Markdown file (default: the shipped Django-Twilio-Call checklist)')
+    .option('--sessions-dir <dir>', 'where sessions are kept', './sessions')
+    .option('--env-file <file>', 'dotenv file with variables for probes (e.g. .env.production)')
+    .option('--config <file>', 'JSON config file with variables and defaults')
+    .option('--store <url>', 'team mode: a postgres:// URL to keep sessions in (or DEPLOY_WIZARD_STORE)')
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false)
+    .exitOverride();
+
+  const all = (cmd: Command): Record<string, any> => cmd.optsWithGlobals();
+
+  program
+    .command('start')
+    .description('start a new session')
+    .option('--env <name>', 'environment name', 'production')
+    .option('--operator <name>', 'who is running the deployment (default: git user.name or $USER)')
+    .option('--dry-run', 'show commands instead of running them')
+    .action((_o, cmd: Command) => onRun(() => import('./commands/wizard.js').then((m) => m.runStart), all(cmd), []));
+
+  program
+    .command('resume')
+    .description('resume a session (the latest unfinished one when ID is left out)')
+    .argument('[id]', 'session id')
+    .option('--operator <name>', 'who is resuming')
+    .option('--dry-run', 'show commands instead of running them')
+    .action((id: string | undefined, _o, cmd: Command) =>
+      onRun(() => import('./commands/wizard.js').then((m) => m.runResume), all(cmd), id ? [id] : []),
+    );
+
+  program
+    .command('join')
+    .description('team mode: open a session another operator started')
+    .argument('<id>', 'session id')
+    .option('--operator <name>', 'who is joining')
+    .action((id: string, _o, cmd: Command) => onRun(() => import('./commands/wizard.js').then((m) => m.runJoin), all(cmd), [id]));
+
+  program
+    .command('list')
+    .description('list sessions: id, env, operator, progress, status, last update')
+    .option('--json', 'print JSON')
+    .action((_o, cmd: Command) => onRun(() => import('./commands/list.js').then((m) => m.run), all(cmd), []));
+
+  program
+    .command('check')
+    .description('run every probe, no prompts; exit 0 all pass, 1 any fail, 2 usage/config error')
+    .option('--section <text>', 'only sections whose title or path contains TEXT (repeatable)', collect, [])
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit']).default('text'))
+    .option('--out <file>', 'write the output to FILE instead of stdout')
+    .option('--concurrency <n>', 'probes run at once', '8')
+    .option('--timeout <ms>', 'default deadline per probe in ms', '10000')
+    .action((_o, cmd: Command) => onRun(() => import('./commands/check.js').then((m) => m.run), all(cmd), []));
+
+  program
+    .command('report')
+    .description('print or write the report of a session')
+    .argument('<id>', 'session id')
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+    .option('--out <file>', 'write the report to FILE instead of stdout')
+    .action((id: string, _o, cmd: Command) => onRun(() => import('./commands/report.js').then((m) => m.run), all(cmd), [id]));
+
+  program
+    .command('validate')
+    .description('check a checklist: counts, or FILE:LINE: message for each problem')
+    .argument('[file]', 'checklist file (default: --checklist or the shipped one)')
+    .action((file: string | undefined, _o, cmd: Command) =>
+      onRun(() => import('./commands/validate.js').then((m) => m.run), all(cmd), file ? [file] : []),
+    );
+
+  // No command: interactive (resume an unfinished session or start one).
+  program.action((_o, cmd: Command) => onRun(() => import('./commands/wizard.js').then((m) => m.runDefault), all(cmd), []));
+
+  for (const cmd of [program, ...program.commands]) {
+    cmd.exitOverride();
+    cmd.configureOutput({ outputError: () => {} });
+  }
+  return program;
+}
+
+function oneLine(err: unknown): string {
+  if (err instanceof UserError) return err.message;
+  if (process.env.DEBUG?.includes('deploy-wizard') && err instanceof Error && err.stack) return err.stack;
+  const msg = err instanceof Error ? err.message : String(err);
+  return `deploy-wizard: unexpected error: ${msg.split('\n')[0]} (set DEBUG=deploy-wizard for details)`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let pending: Promise<number> | undefined;
+  const program = buildProgram((load, opts, args) => {
+    pending = (async () => (await load())(opts, resolveGlobals(opts), args))();
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return pending ? await pending : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      let msg = err.message.replace(/^error: /, '');
+      if (err.code === 'commander.excessArguments') {
+        const word = argv.find((a) => !a.startsWith('-'));
+        if (word && !program.commands.some((c) => c.name() === word)) msg = `unknown command '${word}'`;
+      }
+      process.stderr.write(`deploy-wizard: ${msg.split('\n')[0]} (see deploy-wizard --help)\n`);
+      return 2;
+    }
+    process.stderr.write(oneLine(err) + '\n');
+    return err instanceof UserError ? err.exitCode : 2;
+  }
+}
+
+const isEntry = process.argv[1] && /deploy-wizard(\.js)?$|main\.(ts|js)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(oneLine(err) + '\n');
+      process.exitCode = 2;
+    },
+  );
+}

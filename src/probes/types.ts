@@ -1,0 +1,38 @@
+/** The probe vocabulary shared by the runner, the store, the UI and reports. */
+
+export type ProbeStatus = 'pass' | 'warn' | 'fail' | 'error' | 'skipped';
+
+/** Resolved variables: name → value. Secret-looking names are masked everywhere. */
+export type Vars = Readonly<Record<string, string>>;
+
+export interface ProbeContext {
+  /** Aborted on cancel (Esc/Ctrl-C) or when the deadline passes. */
+  signal: AbortSignal;
+  /** Epoch ms by which the probe must have answered. */
+  deadline: number;
+  vars: Vars;
+}
+
+/** What a probe function returns; the runner adds kind, timing and redaction. */
+export interface ProbeOutcome {
+  status: ProbeStatus;
+  /** One line a person understands: "role dtc_app is SUPERUSER". */
+  summary: string;
+  /** Supporting lines (trimmed): status codes, versions, headers, output tails. */
+  evidence: string[];
+  /** Numbers other features use (latency percentiles, error rate...). */
+  metrics?: Record<string, number>;
+}
+
+export interface ProbeResult extends ProbeOutcome {
+  kind: string;
+  itemId?: string;
+  /** The annotation text (redacted), so a report shows what was checked. */
+  spec: string;
+  durationMs: number;
+  /** ISO time the probe finished. */
+  at: string;
+}
+
+/** A probe is a plain async function over validated, variable-resolved params. */
+export type Probe<P = Record<string, unknown>> = (params: P, ctx: ProbeContext) => Promise<ProbeOutcome>;
