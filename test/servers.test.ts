@@ -1,6 +1,6 @@
 import { inject, describe, it, expect } from 'vitest';
 import pg from 'pg';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 
 describe('test servers', () => {
   it('PostgreSQL answers on a loopback port that is not the default', async () => {
