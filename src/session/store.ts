@@ -1,0 +1,45 @@
+/**
+ * The session store interface. The JSON file store (file-store.ts) is the
+ * default; a PostgreSQL store (team mode) implements the same interface.
+ */
+import type { Change } from './changes.js';
+import type { Session } from './schema.js';
+
+export interface SessionSummary {
+  id: string;
+  environment: string;
+  operators: string[];
+  /** Items not pending / all items known to the session. */
+  done: number;
+  total: number;
+  status: Session['status'];
+  updatedAt: string;
+}
+
+export interface NewSession {
+  environment: string;
+  operator: string;
+  checklist: { path: string; hash: string; title: string; itemIds: string[] };
+}
+
+/** A session held open by one process (and locked against other writers). */
+export interface OpenSession {
+  readonly id: string;
+  /** The current document (redacted, validated). */
+  current(): Session;
+  /** Apply a change and persist it durably before resolving. */
+  apply(change: Change): Promise<Session>;
+  /** Subscribe to the document changing (own changes, or others' in team mode). */
+  subscribe(listener: (session: Session, by: string) => void): () => void;
+  /** Release the lock. */
+  close(): Promise<void>;
+}
+
+export interface SessionStore {
+  list(): Promise<SessionSummary[]>;
+  /** Read without locking (for `report`, `list`). */
+  read(id: string): Promise<Session>;
+  create(init: NewSession): Promise<OpenSession>;
+  /** Open and lock; throws a UserError naming the holder when another process has it. */
+  open(id: string, operator: string): Promise<OpenSession>;
+}
