@@ -1,0 +1,493 @@
+/**
+ * The wizard's state machine: a zustand vanilla store (no React), so tests and
+ * non-interactive callers drive it directly and the Ink view only subscribes.
+ * Side effects arrive as injected dependencies (session, probe runner, command
+ * runner, incident writer); every change goes to `session.apply` at once.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Checklist, Item, Section } from '../checklist/types.js';
+import type { ProbeJob, RunOptions } from '../probes/runner.js';
+import type { ProbeResult, Vars } from '../probes/types.js';
+import { createRedactor, type Redactor } from '../probes/redact.js';
+import { applyChange, type Change } from '../session/changes.js';
+import type { ItemState, Session } from '../session/schema.js';
+import type { OpenSession } from '../session/store.js';
+import { evaluateRollback, type RollbackBanner } from './rollback.js';
+import { fillIncidentTemplate, findIncidentTemplate, type IncidentFields } from './incident.js';
+import { commandBlocks, firstWord, itemState, probeVerdict, walkSections } from './progress.js';
+
+export type Screen =
+  | 'resume-picker'
+  | 'overview'
+  | 'section'
+  | 'help'
+  | 'note-editor'
+  | 'skip-reason'
+  | 'command-confirm'
+  | 'emergency'
+  | 'signoff';
+
+/** Runs a command block (the whole fenced script); output arrives in chunks. */
+export type CommandRunner = (
+  script: string,
+  opts: { signal: AbortSignal; onOutput: (chunk: string) => void },
+) => Promise<{ exitCode: number | null }>;
+
+export interface WizardDeps {
+  checklist: Checklist;
+  session: OpenSession;
+  runProbes: (jobs: ProbeJob[], options: RunOptions) => Promise<ProbeResult[]>;
+  vars: Vars;
+  operator: string;
+  /** Show what a command block would run instead of running it. */
+  dryRun?: boolean;
+  runCommand?: CommandRunner;
+  /** Writes the filled incident template as incident number `n`; returns the file path. */
+  writeIncident?: (n: number, text: string) => Promise<string>;
+  /** Shown once on open, e.g. items added/removed by reconciliation. */
+  notice?: string;
+  /** Clock for durations (tests pin it). */
+  now?: () => number;
+}
+
+export interface RunningProbe {
+  key: string;
+  itemId?: string;
+  kind: string;
+  spec: string;
+  startedAt: number;
+}
+
+export interface RunSummary {
+  passed: number;
+  failed: number;
+  other: number;
+  durationMs: number;
+  cancelled: boolean;
+}
+
+export interface CommandState {
+  /** Index into the section's command blocks. */
+  index: number;
+  output: string;
+  running: boolean;
+  exitCode?: number | null;
+  /** Set under --dry-run once confirmed: what would have run. */
+  wouldRun?: string;
+}
+
+export interface WizardState {
+  screen: Screen;
+  /** Where help and the forms return to. */
+  back: Screen;
+  session: Session;
+  /** Current position (persisted as a `cursor` change). */
+  cursor: { sectionId: string; itemId?: string };
+  /** Highlighted section on the overview. */
+  overviewSectionId: string;
+  running: Record<string, RunningProbe>;
+  /** Finished results of this process, oldest first (rendered once, in <Static>). */
+  results: ProbeResult[];
+  lastRun?: RunSummary;
+  banner?: RollbackBanner;
+  error?: string;
+  notice?: string;
+  command?: CommandState;
+  exit?: 'quit' | 'interrupt';
+  dryRun: boolean;
+  operator: string;
+}
+
+export interface WizardActions {
+  /** Move the item cursor within the section (clamped). */
+  moveItem(delta: number): void;
+  /** Open the previous/next section in walk order. */
+  moveSection(delta: number): void;
+  /** Move the highlight on the overview. */
+  moveOverview(delta: number): void;
+  /** Open a section (default: the highlighted one) at its first item or the saved one. */
+  openSection(sectionId?: string, itemId?: string): void;
+  showOverview(): void;
+  /** Jump to the Rollback Procedures section named by the banner. */
+  jumpToRollback(): void;
+  /** Open a help/form screen; `closeScreen` returns to where it came from. */
+  openScreen(screen: Screen): void;
+  closeScreen(): void;
+  mark(state: Exclude<ItemState, 'skipped'>): Promise<void>;
+  skip(reason: string): Promise<void>;
+  note(text: string): Promise<void>;
+  runItemProbes(): Promise<void>;
+  runSectionProbes(): Promise<void>;
+  cancelProbes(): void;
+  /** Choose among the section's command blocks. */
+  selectCommand(delta: number): void;
+  /** Run the selected block once the operator typed its first word. */
+  runCommandBlock(confirmation: string): Promise<void>;
+  saveEmergency(fields: IncidentFields): Promise<void>;
+  /** Apply any change (the sign-off screen uses it). */
+  apply(change: Change): Promise<void>;
+  dismiss(): void;
+  /** Wait until every change handed to the session has been persisted. */
+  flush(): Promise<void>;
+  /** Save and quit (q). */
+  quit(): Promise<void>;
+  /** Ctrl-C / SIGTERM / SIGHUP: cancel, save, exit 130. */
+  interrupt(): Promise<void>;
+  /** Stop listening to the session (the caller closes it). */
+  dispose(): void;
+}
+
+export type WizardStore = StoreApi<WizardState & WizardActions>;
+
+const SCREENS_WITH_BACK: Screen[] = ['help', 'note-editor', 'skip-reason', 'command-confirm', 'emergency', 'signoff'];
+/** Bytes of command output kept in the screen and in the evidence. */
+const OUTPUT_LIMIT = 16_000;
+
+/** Create the wizard store over an open session. */
+export function createWizardStore(deps: WizardDeps): WizardStore {
+  const { checklist, session } = deps;
+  const now = deps.now ?? Date.now;
+  const redact: Redactor = createRedactor(deps.vars);
+  const sections = walkSections(checklist);
+  const sectionById = new Map(checklist.sections.map((s) => [s.id, s]));
+  const itemById = new Map(checklist.items.map((i) => [i.id, i]));
+  const pending = new Set<Promise<unknown>>();
+  let controller: AbortController | undefined;
+  let commandController: AbortController | undefined;
+
+  const first = sections[0] ?? checklist.sections[0];
+  const saved = session.current().cursor;
+  const savedSection = saved.sectionId && sectionById.has(saved.sectionId) ? saved.sectionId : undefined;
+  const startSection = savedSection ?? first?.id ?? '';
+  const startItem =
+    savedSection && saved.itemId && sectionById.get(savedSection)!.itemIds.includes(saved.itemId)
+      ? saved.itemId
+      : sectionById.get(startSection)?.itemIds[0];
+
+  const store = createStore<WizardState & WizardActions>()((set, get) => {
+    const section = (): Section | undefined => sectionById.get(get().cursor.sectionId);
+    const currentItem = (): Item | undefined => {
+      const id = get().cursor.itemId;
+      return id ? itemById.get(id) : undefined;
+    };
+
+    /** Hand a change to the session now; show it at once; surface a failure as the error line. */
+    const applyNow = (change: Change): Promise<void> => {
+      set({ session: applyChange(get().session, change, { who: deps.operator }) });
+      const p = session.apply(change).then(
+        (doc) => {
+          set({ session: doc });
+        },
+        (err: unknown) => {
+          set({ error: `could not save: ${redact(err instanceof Error ? err.message : String(err))}`, session: session.current() });
+        },
+      );
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+      return p;
+    };
+
+    const setCursor = (sectionId: string, itemId: string | undefined) => {
+      set({ cursor: { sectionId, itemId }, overviewSectionId: sectionId });
+      void applyNow({ type: 'cursor', sectionId, itemId });
+    };
+
+    const refreshBanner = () => set({ banner: evaluateRollback(get().session, checklist) });
+
+    /** Run probe jobs under one root AbortController; results are saved and decide item states. */
+    const runJobs = async (jobs: ProbeJob[]) => {
+      if (jobs.length === 0) {
+        set({ error: 'no probes here: nothing to run' });
+        return;
+      }
+      if (controller) {
+        set({ error: 'probes are already running (Esc cancels them)' });
+        return;
+      }
+      const ctl = new AbortController();
+      controller = ctl;
+      const started = now();
+      const keyOf = new Map<ProbeJob, string>(jobs.map((j, i) => [j, `${j.itemId ?? ''}#${j.spec.line}#${i}`]));
+      set({ error: undefined, lastRun: undefined });
+      const byItem = new Map<string, ProbeResult[]>();
+      try {
+        await deps.runProbes(jobs, {
+          vars: deps.vars,
+          signal: ctl.signal,
+          onStart: (job) => {
+            const key = keyOf.get(job) ?? `${job.spec.line}`;
+            set({ running: { ...get().running, [key]: { key, itemId: job.itemId, kind: job.spec.kind, spec: job.spec.raw, startedAt: now() } } });
+          },
+          onResult: (result, job) => {
+            const key = keyOf.get(job);
+            const running = { ...get().running };
+            if (key) delete running[key];
+            const r: ProbeResult = { ...result, itemId: result.itemId ?? job.itemId };
+            set({ running, results: [...get().results, r] });
+            if (r.itemId) byItem.set(r.itemId, [...(byItem.get(r.itemId) ?? []), r]);
+            void applyNow({ type: 'probe.result', result: r });
+            refreshBanner();
+          },
+        });
+      } catch (err) {
+        // The runner promises never to reject; if it does, say so instead of crashing the screen.
+        set({ error: `probe run failed: ${redact(err instanceof Error ? err.message : String(err))}` });
+      } finally {
+        controller = undefined;
+      }
+      const cancelled = ctl.signal.aborted;
+      const results = [...byItem.values()].flat();
+      set({
+        running: {},
+        lastRun: {
+          passed: results.filter((r) => r.status === 'pass').length,
+          failed: results.filter((r) => r.status === 'fail' || r.status === 'error').length,
+          other: results.filter((r) => r.status === 'warn' || r.status === 'skipped').length,
+          durationMs: now() - started,
+          cancelled,
+        },
+      });
+      // A cancelled run says nothing about the items: leave their states alone.
+      if (cancelled) return;
+      for (const [itemId, rs] of byItem) {
+        const item = itemById.get(itemId);
+        const verdict = item ? probeVerdict(item, rs) : undefined;
+        if (verdict && itemState(get().session, itemId) !== verdict) {
+          void applyNow({ type: 'item.state', itemId, state: verdict });
+        }
+      }
+      refreshBanner();
+    };
+
+    const jobsFor = (items: (Item | undefined)[]): ProbeJob[] =>
+      items.flatMap((it) => (it ? it.probes.map((spec) => ({ itemId: it.id, spec })) : []));
+
+    /** The operator overrides the probes when they set a state their last run contradicts. */
+    const isOverride = (itemId: string, state: ItemState): boolean => {
+      const probes = get().session.items[itemId]?.probes ?? [];
+      if (probes.length === 0) return false;
+      const bad = probes.some((p) => p.status === 'fail' || p.status === 'error');
+      const good = probes.every((p) => p.status === 'pass');
+      return (bad && state !== 'failed') || (good && state === 'failed');
+    };
+
+    return {
+      screen: savedSection ? 'section' : 'overview',
+      back: 'overview',
+      session: session.current(),
+      cursor: { sectionId: startSection, itemId: startItem },
+      overviewSectionId: startSection,
+      running: {},
+      results: [],
+      notice: deps.notice,
+      dryRun: Boolean(deps.dryRun),
+      operator: deps.operator,
+
+      moveItem(delta) {
+        const s = section();
+        if (!s || s.itemIds.length === 0) return;
+        const i = Math.max(0, s.itemIds.indexOf(get().cursor.itemId ?? ''));
+        const next = Math.min(s.itemIds.length - 1, Math.max(0, i + delta));
+        if (s.itemIds[next] !== get().cursor.itemId) setCursor(s.id, s.itemIds[next]);
+      },
+      moveSection(delta) {
+        const i = sections.findIndex((s) => s.id === get().cursor.sectionId);
+        const next = sections[Math.min(sections.length - 1, Math.max(0, i + delta))];
+        if (next && next.id !== get().cursor.sectionId) get().openSection(next.id);
+      },
+      moveOverview(delta) {
+        const all = checklist.sections;
+        const i = all.findIndex((s) => s.id === get().overviewSectionId);
+        const next = all[Math.min(all.length - 1, Math.max(0, i + delta))];
+        if (next) set({ overviewSectionId: next.id });
+      },
+      openSection(sectionId, itemId) {
+        let id = sectionId ?? get().overviewSectionId;
+        // A heading with nothing of its own opens its first walkable descendant.
+        const target = sectionById.get(id);
+        if (target && !sections.includes(target)) {
+          const idx = checklist.sections.indexOf(target);
+          const after = checklist.sections.slice(idx).find((s) => sections.includes(s));
+          if (after) id = after.id;
+        }
+        const s = sectionById.get(id);
+        if (!s) return;
+        const keep = get().cursor.sectionId === id ? get().cursor.itemId : undefined;
+        const item = itemId ?? keep ?? s.itemIds[0];
+        set({ screen: 'section', error: undefined });
+        setCursor(id, item);
+      },
+      showOverview() {
+        set({ screen: 'overview', overviewSectionId: get().cursor.sectionId, error: undefined });
+      },
+      jumpToRollback() {
+        const target = get().banner?.sectionId;
+        if (!target) {
+          set({ error: 'this checklist has no Rollback Procedures section' });
+          return;
+        }
+        get().openSection(target);
+      },
+      openScreen(screen) {
+        const cur = get().screen;
+        if (screen === cur) return;
+        if (screen === 'command-confirm') {
+          const blocks = commandBlocks(section());
+          if (blocks.length === 0) {
+            set({ error: 'this section has no command blocks to run' });
+            return;
+          }
+          set({ command: { index: 0, output: '', running: false } });
+        }
+        if ((screen === 'note-editor' || screen === 'skip-reason') && !currentItem()) {
+          set({ error: 'no item selected' });
+          return;
+        }
+        const back = SCREENS_WITH_BACK.includes(cur) ? get().back : cur;
+        set({ screen, back, error: undefined });
+      },
+      closeScreen() {
+        if (get().command?.running) return;
+        set({ screen: get().back, command: undefined });
+      },
+      async mark(state) {
+        const it = currentItem();
+        if (!it) {
+          set({ error: 'no item selected' });
+          return;
+        }
+        set({ error: undefined });
+        await applyNow({ type: 'item.state', itemId: it.id, state, override: isOverride(it.id, state) });
+      },
+      async skip(reason) {
+        const it = currentItem();
+        const why = reason.trim();
+        if (!it) return;
+        if (!why) {
+          set({ error: 'a reason is required to skip an item' });
+          return;
+        }
+        set({ screen: get().back, error: undefined });
+        await applyNow({ type: 'item.state', itemId: it.id, state: 'skipped', reason: why, override: isOverride(it.id, 'skipped') });
+      },
+      async note(text) {
+        const it = currentItem();
+        if (!it) return;
+        set({ screen: get().back });
+        await applyNow({ type: 'item.note', itemId: it.id, note: text.trim() });
+      },
+      async runItemProbes() {
+        const it = currentItem();
+        if (!it || it.probes.length === 0) {
+          set({ error: 'this item has no probes' });
+          return;
+        }
+        await runJobs(jobsFor([it]));
+      },
+      async runSectionProbes() {
+        const s = section();
+        await runJobs(jobsFor((s?.itemIds ?? []).map((id) => itemById.get(id))));
+      },
+      cancelProbes() {
+        controller?.abort();
+        commandController?.abort();
+      },
+      selectCommand(delta) {
+        const c = get().command;
+        const n = commandBlocks(section()).length;
+        if (!c || c.running || n === 0) return;
+        set({ command: { index: (c.index + delta + n) % n, output: '', running: false } });
+      },
+      async runCommandBlock(confirmation) {
+        const c = get().command;
+        const block = commandBlocks(section())[c?.index ?? -1];
+        if (!c || !block || c.running) return;
+        const word = firstWord(block.text);
+        if (confirmation.trim() !== word) {
+          set({ error: `type "${word}" to confirm running this block` });
+          return;
+        }
+        set({ error: undefined });
+        if (deps.dryRun || !deps.runCommand) {
+          set({ command: { ...c, wouldRun: `bash -c ${JSON.stringify(redact(block.text.trimEnd()))}` } });
+          return;
+        }
+        const ctl = new AbortController();
+        commandController = ctl;
+        set({ command: { ...c, output: '', running: true, exitCode: undefined } });
+        let output = '';
+        let exitCode: number | null = null;
+        try {
+          ({ exitCode } = await deps.runCommand(block.text, {
+            signal: ctl.signal,
+            onOutput: (chunk) => {
+              output = (output + chunk).slice(-OUTPUT_LIMIT);
+              set({ command: { ...get().command!, output: redact(output) } });
+            },
+          }));
+        } catch (err) {
+          output += `\n${err instanceof Error ? err.message : String(err)}`;
+        } finally {
+          commandController = undefined;
+        }
+        const shown = redact(output);
+        set({ command: { ...get().command!, output: shown, running: false, exitCode } });
+        await applyNow({
+          type: 'command.run',
+          sectionId: get().cursor.sectionId,
+          itemId: get().cursor.itemId,
+          command: redact(block.text.trimEnd()),
+          exitCode,
+          output: shown,
+        });
+      },
+      async saveEmergency(fields) {
+        const clean = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, redact(String(v).trim())])) as unknown as IncidentFields;
+        if (!clean.status || !clean.severity || !clean.impact) {
+          set({ error: 'status, severity and impact are required' });
+          return;
+        }
+        const text = fillIncidentTemplate(findIncidentTemplate(checklist), clean);
+        let file: string | undefined;
+        if (deps.writeIncident) {
+          try {
+            file = await deps.writeIncident(get().session.incidents.length + 1, text);
+          } catch (err) {
+            set({ error: `could not write the incident file: ${redact(err instanceof Error ? err.message : String(err))}` });
+          }
+        }
+        await applyNow({ type: 'incident', ...clean, file });
+        set({ screen: get().back, notice: file ? `incident written to ${file}` : 'incident logged' });
+      },
+      async apply(change) {
+        await applyNow(change);
+      },
+      dismiss() {
+        set({ notice: undefined, error: undefined });
+      },
+      async flush() {
+        while (pending.size > 0) await Promise.allSettled([...pending]);
+      },
+      async quit() {
+        get().cancelProbes();
+        await get().flush();
+        set({ exit: 'quit' });
+      },
+      async interrupt() {
+        get().cancelProbes();
+        await get().flush();
+        set({ exit: 'interrupt' });
+      },
+      dispose() {
+        unsubscribe();
+      },
+    };
+  });
+
+  // Others' changes (team mode) and the store's own confirmed writes land here.
+  const unsubscribe = session.subscribe((doc) => {
+    store.setState({ session: doc, banner: evaluateRollback(doc, checklist) });
+  });
+  store.setState({ banner: evaluateRollback(session.current(), checklist) });
+  return store;
+}
