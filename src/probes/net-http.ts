@@ -1,0 +1,112 @@
+/**
+ * The one HTTP client of the network probes: undici (loaded lazily), an
+ * optional extra CA, no redirect following unless asked, a body read capped
+ * in size, and a private Agent that `close()` destroys with all its sockets.
+ */
+import { STATUS_CODES } from 'node:http';
+import { oneLine } from './net-deadline.js';
+
+export interface HttpClientOptions {
+  /** Path of an extra CA certificate (PEM) to trust besides the system roots. */
+  ca?: string;
+  /** Follow redirects (up to 5). Off by default: a redirect is an answer. */
+  follow?: boolean;
+  /** Sockets at once (bursts). */
+  connections?: number;
+}
+
+export interface HttpCall {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Bytes of body kept (default 1 MiB); the rest is discarded. */
+  maxBody?: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  body: string;
+  /** Time from sending to the end of the (capped) body. */
+  ms: number;
+}
+
+export interface HttpClient {
+  call: (url: string, call: HttpCall, signal: AbortSignal) => Promise<HttpAnswer>;
+  close: () => Promise<void>;
+}
+
+/** Thrown when the extra CA file cannot be read: a config problem, not a network one. */
+export class CaFileError extends Error {}
+
+/** Create a client; always `close()` it (in `finally`). */
+export async function createHttpClient(options: HttpClientOptions = {}): Promise<HttpClient> {
+  const { Agent, interceptors, request } = await import('undici');
+  let connect: Record<string, unknown> | undefined;
+  if (options.ca) {
+    const [{ readFile }, tls] = await Promise.all([import('node:fs/promises'), import('node:tls')]);
+    let pem: string;
+    try {
+      pem = await readFile(options.ca, 'utf8');
+    } catch (err) {
+      throw new CaFileError(`cannot read CA file ${options.ca} (${(err as NodeJS.ErrnoException).code ?? oneLine(String(err))})`);
+    }
+    // `ca` replaces the default roots: keep them so public certificates still verify.
+    connect = { ca: [...tls.rootCertificates, pem] };
+  }
+  const agent = new Agent({ connect, connections: options.connections ?? 4, keepAliveTimeout: 1000 });
+  const dispatcher = options.follow ? agent.compose(interceptors.redirect({ maxRedirections: 5 })) : agent;
+
+  const call: HttpClient['call'] = async (url, c, signal) => {
+    const started = performance.now();
+    const res = await request(url, {
+      dispatcher,
+      method: (c.method ?? 'GET') as 'GET',
+      headers: c.headers,
+      body: c.body,
+      signal,
+    });
+    const max = c.maxBody ?? 1024 * 1024;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body) {
+        const b = chunk as Buffer;
+        if (size < max) chunks.push(b.subarray(0, max - size));
+        size += b.length;
+        if (size >= max) break;
+      }
+    } finally {
+      // Leaving the loop early (cap, abort) must not leave the stream half-read.
+      if (!res.body.destroyed) res.body.destroy();
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+    }
+    return { status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8'), ms: Math.round(performance.now() - started) };
+  };
+
+  return {
+    call,
+    close: async () => {
+      await agent.destroy().catch(() => undefined);
+    },
+  };
+}
+
+/** "HTTP 200 OK" */
+export function statusLine(status: number): string {
+  return `HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trim();
+}
+
+/** Evidence lines for an answer: status line, chosen headers, the body's start. */
+export function answerEvidence(a: HttpAnswer, headerNames: string[] = [], bodyChars = 300): string[] {
+  const out = [statusLine(a.status)];
+  const names = new Set(['content-type', 'location', ...headerNames.map((h) => h.toLowerCase())]);
+  for (const n of names) if (a.headers[n] !== undefined) out.push(`${n}: ${oneLine(a.headers[n], 200)}`);
+  const body = a.body.replace(/\s+/g, ' ').trim();
+  if (body) out.push(`body: ${body.length > bodyChars ? body.slice(0, bodyChars) + '…' : body}`);
+  return out;
+}
