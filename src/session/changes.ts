@@ -6,6 +6,7 @@
  */
 import type { ItemState, Session } from './schema.js';
 import type { ProbeResult } from '../probes/types.js';
+import { reconcile } from './reconcile.js';
 
 export type Change =
   | { type: 'item.state'; itemId: string; state: ItemState; reason?: string; override?: boolean }
@@ -16,7 +17,9 @@ export type Change =
   | { type: 'incident'; status: string; severity: string; impact: string; eta: string; actions: string; file?: string }
   | { type: 'operator.join'; name: string }
   | { type: 'signoff.sign'; role: string; name: string; signature: string; fingerprint: string }
-  | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string };
+  | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string }
+  /** The checklist changed since the session started: match items by id (see reconcile.ts). */
+  | { type: 'checklist.reconcile'; hash: string; items: { id: string; sectionId?: string }[] };
 
 export interface ChangeMeta {
   who: string;
@@ -92,6 +95,8 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.status = 'completed';
       s.events.push({ at, who, what: 'signoff.complete', detail: change.overrideReason ? `${change.status} (override: ${change.overrideReason})` : change.status });
       break;
+    case 'checklist.reconcile':
+      return reconcile(s, change, who, at).session;
   }
   return s;
 }

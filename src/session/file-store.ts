@@ -1,10 +1,220 @@
 /**
- * The default session store: one JSON document per session under the sessions
- * directory. (Contract stub: lands with the session issue.)
+ * The default session store: one lowdb JSON document per session at
+ * `DIR/<id>.json`, guarded by `DIR/<id>.lock`. Every document is redacted
+ * before it is written; writes are atomic and durable (see atomic-write.ts);
+ * damaged files are reported and kept aside, never replaced (session-file.ts).
  */
-import type { SessionStore } from './store.js';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { UserError } from '../errors.js';
+import { redactDeep, type Redactor } from '../probes/redact.js';
+import { applyChange, type Change } from './changes.js';
+import { SCHEMA_VERSION, SessionSchema, type Session, type SessionEvent } from './schema.js';
+import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';
+import { defaultWriteOps, tempPattern, writeFileAtomic, type WriteOps } from './atomic-write.js';
+import { displayPath, inspectSessionFile, SessionFileAdapter } from './session-file.js';
+import { acquireLock, isAlive, type Lock, type LockInfo } from './lock.js';
+import { checkSessionId, newSessionId } from './ids.js';
+import { summarize } from './summary.js';
 
-export function createFileStore(dir: string): SessionStore {
-  void dir;
-  throw new Error('file store not built yet');
+export interface FileStoreOptions {
+  /** Applied to every document before it is written (from createRedactor(vars)). */
+  redact?: Redactor;
+  /** File operations for writes; tests inject failing ones to simulate ENOSPC/EACCES. */
+  writeOps?: WriteOps;
+}
+
+const identity: Redactor = (s) => s;
+
+/** A fresh document: every item pending, cursor on the first item, event session.start. */
+export function newSessionDocument(id: string, init: NewSession, at = new Date().toISOString()): Session {
+  const who = init.operator;
+  const items: Session['items'] = {};
+  for (const itemId of init.checklist.itemIds) items[itemId] = { state: 'pending', probes: [], updatedAt: at, updatedBy: who };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    id,
+    checklist: { path: init.checklist.path, hash: init.checklist.hash, title: init.checklist.title },
+    environment: init.environment,
+    operators: [who],
+    status: 'active',
+    createdAt: at,
+    updatedAt: at,
+    cursor: { itemId: init.checklist.itemIds[0] },
+    items,
+    events: [{ at, who, what: 'session.start', detail: `${init.environment}: ${init.checklist.title}` }],
+    incidents: [],
+    signoff: { notes: '', nextSteps: '', signatures: [] },
+  };
+}
+
+function describeHolder(h: LockInfo): string {
+  return `${h.operator} (pid ${h.pid} on ${h.host}${h.since ? `, since ${h.since}` : ''})`;
+}
+
+/** Create the sessions folder (0700) if missing. */
+async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new UserError(`cannot create the sessions folder ${displayPath(dir)}: ${(err as Error).message.split('\n')[0]}; pass --sessions-dir DIR`);
+  }
+}
+
+/** Remove temp files left by writers of this session that were killed mid-write. */
+async function removeLeftoverTemps(dir: string, id: string): Promise<void> {
+  const pattern = tempPattern(`${id}.json`);
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const m = pattern.exec(name);
+    if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) await unlink(join(dir, name)).catch(() => {});
+  }
+}
+
+/** Open a session file store rooted at `dir`. */
+export function createFileStore(dir: string, opts: FileStoreOptions = {}): SessionStore {
+  const redact = opts.redact ?? identity;
+  const ops = opts.writeOps ?? defaultWriteOps;
+  const fileOf = (id: string) => join(dir, `${checkSessionId(id)}.json`);
+  const missing = (id: string) => new UserError(`no session ${id} in ${displayPath(dir)} (see deploy-wizard list)`);
+  /** Redact then validate: what is written is always a valid, secret-free document. */
+  const clean = (s: Session): Session => SessionSchema.parse(redactDeep(s, redact));
+
+  async function read(id: string): Promise<Session> {
+    const session = await new SessionFileAdapter(fileOf(id), ops).read();
+    if (!session) throw missing(id);
+    return session;
+  }
+
+  /** Wrap a locked, loaded document as an OpenSession with a serialized apply queue. */
+  function openHandle(db: Low<Session>, lock: Lock, operator: string): OpenSession {
+    const listeners = new Set<(s: Session, by: string) => void>();
+    let queue: Promise<unknown> = Promise.resolve();
+    let closed = false;
+    const doApply = async (change: Change): Promise<Session> => {
+      if (closed) throw new UserError(`session ${db.data.id} is closed; open it again to make changes`);
+      const next = clean(applyChange(db.data, change, { who: operator }));
+      const previous = db.data;
+      db.data = next;
+      try {
+        await db.write();
+      } catch (err) {
+        db.data = previous; // the file still holds the previous version
+        throw err;
+      }
+      for (const l of listeners) l(next, operator);
+      return next;
+    };
+    return {
+      id: db.data.id,
+      current: () => db.data,
+      apply(change) {
+        const run = queue.then(() => doApply(change));
+        queue = run.catch(() => {});
+        return run;
+      },
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      async close() {
+        if (closed) return;
+        await queue;
+        closed = true;
+        listeners.clear();
+        await lock.release();
+      },
+    };
+  }
+
+  /** Append an event the store itself records (takeover, migration) and save. */
+  async function record(db: Low<Session>, events: SessionEvent[]): Promise<void> {
+    if (!events.length) return;
+    db.data = clean({ ...db.data, events: [...db.data.events, ...events] });
+    await db.write();
+  }
+
+  return {
+    async list(): Promise<SessionSummary[]> {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw new UserError(`cannot read the sessions folder ${displayPath(dir)}: ${(err as Error).message.split('\n')[0]}`);
+      }
+      const rows: SessionSummary[] = [];
+      for (const name of names) {
+        if (!name.endsWith('.json')) continue;
+        const file = join(dir, name);
+        const d = await inspectSessionFile(file).catch((err: Error) => ({ ok: false as const, problem: err.message, damaged: true }));
+        if (!d) continue;
+        if (d.ok) rows.push({ ...summarize(d.session), file });
+        else {
+          const mtime = await stat(file).then((s) => s.mtime.toISOString(), () => new Date(0).toISOString());
+          rows.push({ id: name.slice(0, -5), environment: '?', operators: [], done: 0, total: 0, status: 'corrupt', updatedAt: mtime, problem: d.problem, file });
+        }
+      }
+      return rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    },
+
+    read,
+
+    async create(init: NewSession): Promise<OpenSession> {
+      await ensureDir(dir);
+      for (let attempt = 0; ; attempt++) {
+        const id = newSessionId(init.environment);
+        const file = fileOf(id);
+        const lock = await acquireLock(`${file.slice(0, -5)}.lock`, init.operator, `session ${id}`).catch((err) => {
+          if (attempt < 5) return undefined; // same id being created elsewhere this minute: pick another suffix
+          throw err;
+        });
+        if (!lock) continue;
+        if (await inspectSessionFile(file)) {
+          await lock.release();
+          if (attempt < 5) continue;
+          throw new UserError(`could not pick a new session id in ${displayPath(dir)}; try again`);
+        }
+        const db = new Low<Session>(new SessionFileAdapter(file, ops), clean(newSessionDocument(id, init)));
+        try {
+          await db.write();
+        } catch (err) {
+          await lock.release();
+          throw err;
+        }
+        return openHandle(db, lock, init.operator);
+      }
+    },
+
+    async open(id: string, operator: string): Promise<OpenSession> {
+      const file = fileOf(id);
+      // Fail on a missing or damaged file before taking the lock, so nothing is left behind.
+      const first = await inspectSessionFile(file);
+      if (!first) throw missing(id);
+      const lock = await acquireLock(join(dir, `${id}.lock`), operator, `session ${id}`);
+      try {
+        const adapter = new SessionFileAdapter(file, ops);
+        const data = await adapter.read();
+        if (!data) throw missing(id);
+        const db = new Low<Session>(adapter, data);
+        await removeLeftoverTemps(dir, id);
+        const at = new Date().toISOString();
+        const events: SessionEvent[] = [];
+        if (lock.tookOverFrom) {
+          events.push({ at, who: operator, what: 'lock.takeover', detail: `stale lock of ${describeHolder(lock.tookOverFrom)} taken over` });
+        }
+        if (adapter.migratedFrom !== undefined) {
+          // Keep the old version's bytes before the first write in the new shape.
+          const { readFile } = await import('node:fs/promises');
+          await writeFileAtomic(`${file}.v${adapter.migratedFrom}`, await readFile(file), ops).catch(() => {});
+          events.push({ at, who: operator, what: 'session.migrate', detail: `schema version ${adapter.migratedFrom} → ${SCHEMA_VERSION}; old file kept as ${id}.json.v${adapter.migratedFrom}` });
+        }
+        await record(db, events);
+        return openHandle(db, lock, operator);
+      } catch (err) {
+        await lock.release();
+        throw err;
+      }
+    },
+  };
 }

@@ -89,6 +89,11 @@ export const SessionSchema = z.object({
   events: z.array(EventSchema),
   incidents: z.array(IncidentSchema).default([]),
   signoff: SignoffSchema,
+  /**
+   * Records of items the checklist no longer has (moved here by reconciliation,
+   * not counted in progress, restored if the item comes back).
+   */
+  removedItems: z.record(z.string(), ItemRecordSchema).optional(),
   /** Items added/removed by the last reconciliation, shown on resume. */
   reconciliation: z
     .object({ at: z.string(), added: z.array(z.string()), removed: z.array(z.string()) })

@@ -12,8 +12,13 @@ export interface SessionSummary {
   /** Items not pending / all items known to the session. */
   done: number;
   total: number;
-  status: Session['status'];
+  /** `corrupt`: the file could not be read as a session (see `problem`); list shows it instead of failing. */
+  status: Session['status'] | 'corrupt';
   updatedAt: string;
+  /** Set on corrupt rows: what is wrong with the file, e.g. "is not valid JSON (truncated?)". */
+  problem?: string;
+  /** The file a row was read from, when the store is file-based. */
+  file?: string;
 }
 
 export interface NewSession {

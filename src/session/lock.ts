@@ -1,0 +1,181 @@
+/**
+ * One lock per session: `<id>.lock` next to the document, holding
+ * {operator, pid, host, since}. Created exclusively (link(2) of a fully
+ * written temp file: fails with EEXIST like O_EXCL/`wx`, but the lock never
+ * exists half-written, so a reader never sees an empty one).
+ *
+ * A lock whose pid is no longer alive on this host is stale and is taken over
+ * under a guard file named after the exact stale content, so two processes
+ * racing for the same stale lock cannot both win.
+ */
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { UserError } from '../errors.js';
+
+export interface LockInfo {
+  operator: string;
+  pid: number;
+  host: string;
+  /** ISO time the lock was taken. */
+  since: string;
+  /** Random, so two locks never have equal content. */
+  token?: string;
+}
+
+export interface Lock {
+  readonly path: string;
+  readonly info: LockInfo;
+  /** Set when a stale lock from a dead process was taken over. */
+  readonly tookOverFrom?: LockInfo;
+  release(): Promise<void>;
+}
+
+/** Locks this process holds: path → exact content, for release on exit. */
+const held = new Map<string, string>();
+let exitHookInstalled = false;
+
+/** Whether `pid` is a live process on this machine (EPERM means alive but not ours). */
+export function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function parseLock(text: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(text) as Partial<LockInfo>;
+    if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.operator === 'string' && typeof v.since === 'string') {
+      return v as LockInfo;
+    }
+  } catch {
+    // fall through: unreadable
+  }
+  return undefined;
+}
+
+/** A holder that cannot be alive: dead pid on this host, or an unreadable lock file. */
+function isStale(info: LockInfo | undefined): boolean {
+  if (!info) return true;
+  return info.host === hostname() && !isAlive(info.pid);
+}
+
+function hhmm(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** Create `path` with `content` only if it does not exist (true) or report EEXIST (false). */
+async function createExclusive(path: string, content: string): Promise<boolean> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, content, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    await unlink(tmp).catch(() => {});
+  }
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Remove `path` if (and only if) it still holds exactly `stale`. Only holders of
+ * the guard `<path>.takeover-<hash(stale)>` may do this, and the guard is itself
+ * created exclusively (a guard left by a dead process is replaced the same way),
+ * so at most one process removes a given stale lock and a fresh lock is never removed.
+ */
+async function removeIfUnchanged(path: string, stale: string, depth = 0): Promise<void> {
+  if (depth > 4) return;
+  const guard = `${path}.takeover-${createHash('sha256').update(stale).digest('hex').slice(0, 16)}`;
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), operator: 'takeover', since: new Date().toISOString(), token: randomBytes(6).toString('hex') });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (await createExclusive(guard, mine)) {
+      try {
+        if ((await readText(path)) === stale) await unlink(path).catch(() => {});
+      } finally {
+        if ((await readText(guard)) === mine) await unlink(guard).catch(() => {});
+      }
+      return;
+    }
+    const other = await readText(guard);
+    if (other === undefined) continue;
+    if (isStale(parseLock(other))) await removeIfUnchanged(guard, other, depth + 1);
+    else await sleep(10); // another process is taking it over right now
+    if ((await readText(path)) !== stale) return;
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // 'exit' also runs after process.exit() in SIGINT/SIGTERM handlers; SIGKILL leaves a stale lock, taken over later.
+  process.on('exit', releaseAllLocks);
+}
+
+/**
+ * Take the lock at `path` for `operator`, or throw a UserError naming the
+ * holder. `what` names the locked thing in the message (e.g. "session X").
+ */
+export async function acquireLock(path: string, operator: string, what: string): Promise<Lock> {
+  const info: LockInfo = { operator, pid: process.pid, host: hostname(), since: new Date().toISOString(), token: randomBytes(6).toString('hex') };
+  const content = JSON.stringify(info) + '\n';
+  let tookOverFrom: LockInfo | undefined;
+  for (let attempt = 0; ; attempt++) {
+    if (await createExclusive(path, content)) break;
+    const existing = await readText(path);
+    if (existing === undefined) continue; // released between our attempt and the read
+    const holder = parseLock(existing);
+    if (!isStale(holder) || attempt >= 20) {
+      const h = holder ?? { operator: 'someone', pid: 0, host: 'unknown host', since: '' };
+      throw new UserError(`${what} is open by ${h.operator} (pid ${h.pid} on ${h.host}, since ${hhmm(h.since)}); close it there or wait`);
+    }
+    await removeIfUnchanged(path, existing);
+    tookOverFrom = holder ?? { operator: 'unknown (unreadable lock)', pid: 0, host: hostname(), since: '' };
+  }
+  held.set(path, content);
+  installExitHook();
+  return {
+    path,
+    info,
+    tookOverFrom,
+    release: async () => {
+      if (held.get(path) !== content) return;
+      held.delete(path);
+      if ((await readText(path)) === content) await unlink(path).catch(() => {});
+    },
+  };
+}
+
+/**
+ * Release every lock this process holds, synchronously (safe in 'exit' and
+ * signal handlers). The CLI calls it on SIGINT/SIGTERM before exiting.
+ */
+export function releaseAllLocks(): void {
+  for (const [path, content] of held) {
+    try {
+      if (readFileSync(path, 'utf8') === content) unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  }
+  held.clear();
+}

@@ -1,0 +1,158 @@
+/**
+ * One session document on disk: the lowdb adapter (validated reads, atomic
+ * durable writes) and the diagnosis of damaged files. A damaged file is never
+ * rewritten: its bytes are copied aside and the read fails with one line
+ * naming the file, what is wrong and what to do.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import type { Adapter } from 'lowdb';
+import { UserError } from '../errors.js';
+import { SessionSchema, type Session } from './schema.js';
+import { migrate, MigrationError } from './migrate.js';
+import { defaultWriteOps, writeFileAtomic, type WriteOps } from './atomic-write.js';
+
+/** A path as the person typed it: relative to the working folder when inside it. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+export type Diagnosis =
+  | { ok: true; session: Session; migratedFrom?: number }
+  /** `damaged` false: readable but not openable by this version (kept as is, not copied). */
+  | { ok: false; problem: string; damaged: boolean };
+
+function zodProblem(issues: { path: PropertyKey[]; message: string }[]): string {
+  const first = issues[0];
+  const where = first?.path.length ? first.path.map(String).join('.') : 'document';
+  const more = issues.length > 1 ? ` and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''}` : '';
+  return `does not match the session schema (${where}: ${first?.message ?? 'invalid'}${more})`;
+}
+
+/** Decide what a file's bytes hold: a valid (possibly migrated) session, or what is wrong. */
+export function diagnose(bytes: Buffer): Diagnosis {
+  const bad = (problem: string): Diagnosis => ({ ok: false, problem, damaged: true });
+  if (bytes.length === 0) return bad('is empty (0 bytes)');
+  if (bytes.every((b) => b === 0)) return bad(`is filled with NUL bytes (${bytes.length} bytes; damaged by a crash or disk fault)`);
+  if (bytes.includes(0)) return bad('contains NUL bytes (damaged by a crash or disk fault)');
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  if (!text.trim()) return bad('is empty (only whitespace)');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    return bad(/end of JSON|Unterminated|Unexpected end/i.test(msg) ? 'is not valid JSON (truncated?)' : `is not valid JSON (${msg.split('\n')[0]})`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return bad('is not a session document (expected a JSON object)');
+  let migrated: { doc: Record<string, unknown>; from: number };
+  try {
+    migrated = migrate(raw as Record<string, unknown>);
+  } catch (err) {
+    if (err instanceof MigrationError) {
+      const future = /newer deploy-wizard/.test(err.message);
+      return { ok: false, problem: err.message, damaged: !future };
+    }
+    throw err;
+  }
+  const parsed = SessionSchema.safeParse(migrated.doc);
+  if (!parsed.success) return bad(zodProblem(parsed.error.issues));
+  return { ok: true, session: parsed.data, migratedFrom: migrated.from < parsed.data.schemaVersion ? migrated.from : undefined };
+}
+
+function stamp(d = new Date()): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * Copy a damaged file's bytes to `<file>.corrupt-<time>` (reusing an existing
+ * identical copy, so reading twice does not pile up copies). The original stays.
+ */
+export async function keepAside(file: string, bytes: Buffer, ops: WriteOps = defaultWriteOps): Promise<string> {
+  const dir = dirname(file);
+  const prefix = `${basename(file)}.corrupt-`;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix)) continue;
+    const other = await readFile(join(dir, name)).catch(() => undefined);
+    if (other && other.equals(bytes)) return join(dir, name);
+  }
+  let aside = join(dir, prefix + stamp());
+  for (let n = 2; await readFile(aside).then(() => true, () => false); n++) aside = join(dir, `${prefix}${stamp()}-${n}`);
+  await writeFileAtomic(aside, bytes, ops);
+  return aside;
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EIO: 'input/output error',
+};
+
+/** A failed save as one line: which file, why, and that the previous version is intact. */
+export function saveError(file: string, err: unknown): UserError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const why = (code && REASONS[code]) ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
+  return new UserError(
+    `could not save ${displayPath(file)}: ${why}${code ? ` (${code})` : ''}; the previous version is intact; free space or fix permissions, then retry`,
+  );
+}
+
+/** Read and diagnose a session file without side effects; undefined when it does not exist. */
+export async function inspectSessionFile(file: string): Promise<Diagnosis | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UserError(`cannot read ${displayPath(file)}: ${REASONS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`);
+  }
+  return diagnose(bytes);
+}
+
+/** The lowdb adapter for one session file. */
+export class SessionFileAdapter implements Adapter<Session> {
+  /** Set by read() when the document was migrated from an older version. */
+  migratedFrom?: number;
+
+  constructor(
+    readonly file: string,
+    private readonly ops: WriteOps = defaultWriteOps,
+  ) {}
+
+  /** Validated (and migrated) document, null when the file does not exist. */
+  async read(): Promise<Session | null> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new UserError(`cannot read ${displayPath(this.file)}: ${(err as Error).message.split('\n')[0]}`);
+    }
+    const d = diagnose(bytes);
+    if (d.ok) {
+      this.migratedFrom = d.migratedFrom;
+      return d.session;
+    }
+    const name = displayPath(this.file);
+    if (!d.damaged) throw new UserError(`${name} ${d.problem}; the file was left unchanged`);
+    const aside = await keepAside(this.file, bytes, this.ops).catch(() => undefined);
+    throw new UserError(
+      aside
+        ? `${name} ${d.problem}; it was kept as ${displayPath(aside)}; start a new session or restore it`
+        : `${name} ${d.problem}; it was left in place (a copy could not be made); start a new session or restore it`,
+    );
+  }
+
+  /** Atomic, durable, mode 0600; failures become a UserError naming the file. */
+  async write(data: Session): Promise<void> {
+    try {
+      await writeFileAtomic(this.file, JSON.stringify(data, null, 2) + '\n', this.ops);
+    } catch (err) {
+      throw saveError(this.file, err);
+    }
+  }
+}
