@@ -1,0 +1,46 @@
+/**
+ * The release record as JSON: the whole (redacted) session plus what the
+ * Markdown report computes, so a machine reads the same verdicts a person does.
+ */
+import type { Checklist } from '../checklist/types.js';
+import { createRedactor, redactDeep } from '../probes/redact.js';
+import type { Session } from '../session/schema.js';
+import { completionGuard, sessionFingerprint, signatureStatus } from '../session/signoff.js';
+import type { ReportOptions } from './markdown.js';
+import { evaluateRollback, needsAttention, responseTimes, summarizeSections } from './model.js';
+
+export const REPORT_FORMAT_VERSION = 1;
+
+/** The report object (see renderJson for the text). */
+export function buildRecord(session: Session, checklist: Checklist, opts: ReportOptions = {}) {
+  const fingerprint = sessionFingerprint(session);
+  const signatures = signatureStatus(session);
+  const redact = opts.redact ?? createRedactor(opts.vars ?? {});
+  const s = redactDeep(session, redact);
+  const prev = opts.previous ? redactDeep(opts.previous, redact) : undefined;
+  const guard = s.signoff.status ? completionGuard(s, checklist, s.signoff.status, s.signoff.override?.reason) : undefined;
+  return {
+    reportFormat: REPORT_FORMAT_VERSION,
+    fingerprint,
+    checklist: {
+      path: s.checklist.path,
+      title: checklist.title || s.checklist.title,
+      sessionHash: s.checklist.hash,
+      currentHash: checklist.hash,
+      changedSinceStart: checklist.hash !== s.checklist.hash,
+    },
+    summary: summarizeSections(s, checklist),
+    attention: needsAttention(s, checklist),
+    rollback: evaluateRollback(s, checklist, prev),
+    responseTimes: responseTimes(s, checklist, prev),
+    previousSessionId: prev?.id,
+    guard,
+    signatures: redactDeep(signatures, redact),
+    session: s,
+  };
+}
+
+/** Pretty JSON of the whole record, newline-terminated. */
+export function renderJson(session: Session, checklist: Checklist, opts: ReportOptions = {}): string {
+  return JSON.stringify(buildRecord(session, checklist, opts), null, 2) + '\n';
+}

@@ -1,0 +1,288 @@
+/**
+ * The release record as GitHub-flavoured Markdown. Pure: the same session,
+ * checklist and options always give the same text (golden-file tested).
+ * All user text is redacted, then escaped through ./escape.ts.
+ */
+import type { Checklist } from '../checklist/types.js';
+import { createRedactor, redactDeep, type Redactor } from '../probes/redact.js';
+import type { Vars } from '../probes/types.js';
+import type { ItemState, Session } from '../session/schema.js';
+import { completionGuard, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
+import { codeBlock, escapeBlock, escapeHtml, escapeInline, mermaidLabel } from './escape.js';
+import {
+  evaluateRollback,
+  needsAttention,
+  responseTimes,
+  sectionLabel,
+  STATES,
+  stateOf,
+  summarizeSections,
+  type CriterionVerdict,
+} from './model.js';
+
+export interface ReportOptions {
+  /** The previous session of the same environment, for the response-time comparison. */
+  previous?: Session;
+  /** Variables whose secret values must never appear (the store already redacts; this is a second net). */
+  vars?: Vars;
+  /** A ready redactor; wins over `vars`. */
+  redact?: Redactor;
+}
+
+const STATE_LABEL: Record<ItemState, string> = {
+  done: 'done',
+  verified: 'verified',
+  failed: 'failed',
+  skipped: 'skipped',
+  na: 'n/a',
+  pending: 'pending',
+};
+
+const STATE_ICON: Record<ItemState, string> = {
+  done: '✅',
+  verified: '🔍',
+  failed: '❌',
+  skipped: '⏭️',
+  na: '➖',
+  pending: '⏳',
+};
+
+const PROBE_ICON: Record<string, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥', skipped: '⏭️' };
+
+/** "2026-11-26 14:32 UTC" from an ISO time; the input escaped when it is not a date. */
+export function formatTime(iso?: string): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return escapeInline(iso);
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function formatDuration(from: string, to?: string): string | undefined {
+  if (!to) return undefined;
+  const ms = new Date(to).getTime() - new Date(from).getTime();
+  if (!Number.isFinite(ms) || ms < 0) return undefined;
+  const min = Math.round(ms / 60_000);
+  return min >= 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min} min`;
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function table(head: string[], rows: string[][], align?: string[]): string[] {
+  return [row(head), row(align ?? head.map(() => '---')), ...rows.map(row)];
+}
+
+const VERDICT: Record<CriterionVerdict['verdict'], string> = {
+  triggered: '🔴 **rollback criterion met**',
+  ok: '🟢 within limits',
+  unmeasured: '⚪ not measured',
+};
+
+/** Render the whole report. `checklist` is the one the session names (or the global one). */
+export function renderMarkdown(session: Session, checklist: Checklist, opts: ReportOptions = {}): string {
+  // Fingerprints are over the stored content, so compute them before redacting.
+  const fingerprint = sessionFingerprint(session);
+  const signatures = new Map(signatureStatus(session).map((s) => [s.role, s]));
+  const redact = opts.redact ?? createRedactor(opts.vars ?? {});
+  const s = redactDeep(session, redact);
+  const prev = opts.previous ? redactDeep(opts.previous, redact) : undefined;
+  const t = (text: string | undefined) => escapeInline(redact(text ?? ''));
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
+
+  // Header
+  const status = s.signoff.status;
+  push(`# Deployment report: ${t(checklist.title || s.checklist.title)}`, '');
+  push(
+    ...table(
+      ['Field', 'Value'],
+      [
+        ['Session', t(s.id)],
+        ['Environment', `**${t(s.environment)}**`],
+        ['Operators', s.operators.map(t).join(', ') || '—'],
+        ['Started', formatTime(s.createdAt)],
+        ['Ended', s.signoff.completedAt ? `${formatTime(s.signoff.completedAt)} (${formatDuration(s.createdAt, s.signoff.completedAt) ?? '?'})` : 'not completed'],
+        ['Deployment Status', status ? `**${t(status)}**${s.signoff.override ? ' (override)' : ''}` : 'not signed off'],
+        ['Checklist', `${t(s.checklist.path)} (sha256 \`${escapeInline(s.checklist.hash.slice(0, 12))}\`)`],
+      ],
+    ),
+    '',
+  );
+  if (checklist.hash !== s.checklist.hash) {
+    push(
+      `> [!WARNING]`,
+      `> The checklist has changed since this session started: the session used sha256 \`${escapeInline(s.checklist.hash.slice(0, 12))}\`, the checklist read for this report is \`${escapeInline(checklist.hash.slice(0, 12))}\`. Items are matched by id.`,
+      '',
+    );
+  }
+
+  // Failures and overrides first
+  const attention = needsAttention(s, checklist);
+  push('## Failures and overrides', '');
+  if (s.signoff.override) {
+    push(`- **Deployment Status override** by ${t(s.signoff.override.by)} at ${formatTime(s.signoff.override.at)}: ${t(s.signoff.override.reason)}`);
+    const guard = completionGuard(s, checklist, status ?? 'SUCCESS');
+    for (const r of guard.reasons) push(`  - overridden: ${t(r)}`);
+  }
+  for (const a of attention) {
+    push(`- ${STATE_ICON[a.state]} **${t(a.text)}** (${t(a.section)}), ${STATE_LABEL[a.state]}`);
+    for (const w of a.why) push(`  - ${t(w)}`);
+    if (a.note) push(`  - note: ${t(a.note)}`);
+  }
+  if (!s.signoff.override && !attention.length) push('None: no failed items, no failing probes, no overrides.');
+  push('');
+
+  // Summary per section
+  const { sections, total } = summarizeSections(s, checklist);
+  push('## Summary', '');
+  push(
+    ...table(
+      ['Section', ...STATES.map((st) => STATE_LABEL[st]), 'total'],
+      [
+        ...sections.map((g) => [t(g.label), ...STATES.map((st) => String(g.counts[st])), String(g.counts.total)]),
+        ['**All**', ...STATES.map((st) => `**${total[st]}**`), `**${total.total}**`],
+      ],
+      ['---', ...STATES.map(() => '---:'), '---:'],
+    ),
+    '',
+  );
+  if (total.total > 0) {
+    push('```mermaid', 'pie showData', '  title Item states');
+    for (const st of STATES) if (total[st]) push(`  "${STATE_LABEL[st]}" : ${total[st]}`);
+    push('```', '');
+    if (sections.length > 1) {
+      const labels = sections.map((g) => `"${mermaidLabel(g.label.split(' › ').pop() ?? g.label, 24)}"`);
+      const pct = sections.map((g) => String(g.counts.total ? Math.round(((g.counts.total - g.counts.pending) / g.counts.total) * 100) : 0));
+      const failed = sections.map((g) => String(g.counts.total ? Math.round((g.counts.failed / g.counts.total) * 100) : 0));
+      push(
+        '```mermaid',
+        'xychart-beta',
+        '  title "Items settled per section (%): bars settled, line failed"',
+        `  x-axis [${labels.join(', ')}]`,
+        '  y-axis "%" 0 --> 100',
+        `  bar [${pct.join(', ')}]`,
+        `  line [${failed.join(', ')}]`,
+        '```',
+        '',
+      );
+    }
+  }
+
+  // Rollback criteria
+  push('## Rollback criteria', '');
+  const verdicts = evaluateRollback(s, checklist, prev);
+  push(...table(['Criterion', 'Observed', 'Threshold', 'Verdict'], verdicts.map((v) => [t(v.criterion), t(v.observed), t(v.threshold), VERDICT[v.verdict]])), '');
+
+  // Response times
+  const times = responseTimes(s, checklist, prev);
+  if (times.length) {
+    push('## Response times', '');
+    const prevCol = prev ? `previous (${t(prev.id)})` : 'previous';
+    push(
+      ...table(
+        ['Item', 'this session (ms)', `${prevCol} (ms)`, 'stored baseline (ms)', 'change'],
+        times.map((r) => [
+          t(r.label),
+          r.currentMs?.toString() ?? '—',
+          r.previousMs?.toString() ?? '—',
+          r.baselineMs?.toString() ?? '—',
+          r.increasePct === undefined ? '—' : `${r.increasePct > 0 ? '+' : ''}${r.increasePct}%`,
+        ]),
+      ),
+      '',
+    );
+    const both = times.filter((r) => r.currentMs !== undefined && r.previousMs !== undefined);
+    if (prev && both.length) {
+      const max = Math.max(...both.flatMap((r) => [r.currentMs!, r.previousMs!]));
+      push(
+        '```mermaid',
+        'xychart-beta',
+        `  title "Response time (ms): bars previous session, line this session"`,
+        `  x-axis [${both.map((r) => `"${mermaidLabel(r.label, 24)}"`).join(', ')}]`,
+        `  y-axis "ms" 0 --> ${Math.ceil(max * 1.2)}`,
+        `  bar [${both.map((r) => r.previousMs).join(', ')}]`,
+        `  line [${both.map((r) => r.currentMs).join(', ')}]`,
+        '```',
+        '',
+      );
+    }
+  }
+
+  // Every item, by section
+  push('## Items', '');
+  const itemsBySection = new Map<string, typeof checklist.items>();
+  for (const it of checklist.items) itemsBySection.set(it.sectionId, [...(itemsBySection.get(it.sectionId) ?? []), it]);
+  for (const sec of checklist.sections) {
+    const items = itemsBySection.get(sec.id);
+    if (!items?.length) continue;
+    push(`### ${t(sectionLabel(checklist, sec))}`, '');
+    push(
+      ...table(
+        ['State', 'Item', 'Note'],
+        items.map((it) => {
+          const rec = s.items[it.id];
+          const st = stateOf(s, it.id);
+          const extra = [rec?.reason ? `reason: ${t(rec.reason)}` : '', rec?.override ? 'override' : ''].filter(Boolean).join('; ');
+          return [`${STATE_ICON[st]} ${STATE_LABEL[st]}${extra ? ` (${extra})` : ''}`, t(it.text), rec?.note ? t(rec.note) : ''];
+        }),
+      ),
+      '',
+    );
+    for (const it of items) {
+      for (const p of s.items[it.id]?.probes ?? []) {
+        push(
+          '<details>',
+          `<summary>${PROBE_ICON[p.status] ?? ''} ${escapeHtml(p.kind)} ${escapeHtml(p.status)}: ${escapeHtml(redact(it.text))}: ${escapeHtml(redact(p.summary))} (${Math.round(p.durationMs)} ms, ${escapeHtml(formatTime(p.at))})</summary>`,
+          '',
+          codeBlock([`probe: ${redact(p.spec)}`, ...p.evidence.map(redact)].join('\n')),
+          '',
+          '</details>',
+          '',
+        );
+      }
+    }
+  }
+  const known = new Set(checklist.items.map((i) => i.id));
+  const orphans = Object.keys(s.items).filter((id) => !known.has(id));
+  if (orphans.length) {
+    push('### Items no longer in the checklist', '');
+    push(...table(['State', 'Item id', 'Note'], orphans.map((id) => [`${STATE_ICON[stateOf(s, id)]} ${STATE_LABEL[stateOf(s, id)]}`, t(id), t(s.items[id].note)])), '');
+  }
+
+  // Incidents
+  push('## Incidents', '');
+  if (s.incidents.length) {
+    push(
+      ...table(
+        ['Time', 'By', 'Status', 'Severity', 'Impact', 'ETA', 'Actions'],
+        s.incidents.map((i) => [formatTime(i.at), t(i.by), t(i.status), t(i.severity), t(i.impact), t(i.eta), t(i.actions)]),
+      ),
+      '',
+    );
+  } else push('None recorded.', '');
+
+  // Sign-off
+  push('## Sign-off', '');
+  const roles = [...signoffRoles(checklist)];
+  for (const sig of s.signoff.signatures) if (!roles.includes(sig.role)) roles.push(sig.role);
+  push(
+    ...table(
+      ['Role', 'Name', 'Signature', 'Date', 'Valid'],
+      roles.map((role) => {
+        const sig = s.signoff.signatures.find((x) => x.role === role);
+        if (!sig) return [t(role), '', '', '', 'not signed'];
+        const check = signatures.get(role);
+        return [t(role), t(sig.name), t(sig.signature), formatTime(sig.date), check?.status === 'valid' ? '✓ valid' : '⚠️ **changed after signing**'];
+      }),
+    ),
+    '',
+  );
+  push(`**Deployment Status**: ${status ? t(status) : 'not chosen'}`, '');
+  if (s.signoff.override) push(`**Override reason**: ${t(s.signoff.override.reason)}`, '');
+  push('### Notes', '', s.signoff.notes.trim() ? escapeBlock(redact(s.signoff.notes)) : '—', '');
+  push('### Next Steps', '', s.signoff.nextSteps.trim() ? escapeBlock(redact(s.signoff.nextSteps)) : '—', '');
+
+  push('---', '', `Session fingerprint (SHA-256): \`${fingerprint}\``, '');
+  return out.join('\n');
+}

@@ -1,0 +1,198 @@
+/**
+ * What a report says, computed once from a session and its checklist, so the
+ * Markdown and JSON renderers agree: per-section counts, items needing
+ * attention, rollback criteria, response times against a previous session.
+ */
+import type { Checklist, Section } from '../checklist/types.js';
+import type { ItemState, Session } from '../session/schema.js';
+import type { ProbeResult } from '../probes/types.js';
+
+export const STATES: ItemState[] = ['done', 'verified', 'failed', 'skipped', 'na', 'pending'];
+
+export type StateCounts = Record<ItemState, number> & { total: number };
+
+export interface SectionSummary {
+  sectionId: string;
+  /** Titles below the document title, e.g. "Pre-Deployment Checklist › Environment Preparation". */
+  label: string;
+  counts: StateCounts;
+}
+
+function emptyCounts(): StateCounts {
+  return { done: 0, verified: 0, failed: 0, skipped: 0, na: 0, pending: 0, total: 0 };
+}
+
+/** The state of an item in this session (pending when never touched). */
+export function stateOf(session: Session, itemId: string): ItemState {
+  return session.items[itemId]?.state ?? 'pending';
+}
+
+/** A section's path without the document title, joined for display. */
+export function sectionLabel(checklist: Checklist, section: Section): string {
+  const top = Math.min(...checklist.sections.map((s) => s.depth));
+  const path = section.depth > top && section.path.length > 1 ? section.path.slice(1) : section.path;
+  return path.join(' › ');
+}
+
+/**
+ * Items grouped by the section two levels below the document's top heading
+ * (for the shipped checklist: "Pre-Deployment Checklist › Environment
+ * Preparation"), which keeps the summary to a dozen rows instead of ~70.
+ */
+export function summarizeSections(session: Session, checklist: Checklist): { sections: SectionSummary[]; total: StateCounts } {
+  const byId = new Map(checklist.sections.map((s) => [s.id, s]));
+  const top = checklist.sections.length ? Math.min(...checklist.sections.map((s) => s.depth)) : 1;
+  const groups = new Map<string, SectionSummary>();
+  const total = emptyCounts();
+  for (const item of checklist.items) {
+    let sec = byId.get(item.sectionId);
+    while (sec && sec.depth > top + 2 && sec.parentId && byId.has(sec.parentId)) sec = byId.get(sec.parentId);
+    const key = sec?.id ?? item.sectionId;
+    let g = groups.get(key);
+    if (!g) {
+      g = { sectionId: key, label: sec ? sectionLabel(checklist, sec) : key, counts: emptyCounts() };
+      groups.set(key, g);
+    }
+    const st = stateOf(session, item.id);
+    g.counts[st]++;
+    g.counts.total++;
+    total[st]++;
+    total.total++;
+  }
+  return { sections: [...groups.values()], total };
+}
+
+export interface AttentionEntry {
+  itemId: string;
+  text: string;
+  section: string;
+  state: ItemState;
+  /** Why it is listed: failed item, failed probe, operator override. */
+  why: string[];
+  note?: string;
+}
+
+/** Failed items, failing probes and operator overrides: what a reviewer reads first. */
+export function needsAttention(session: Session, checklist: Checklist): AttentionEntry[] {
+  const secs = new Map(checklist.sections.map((s) => [s.id, s]));
+  const out: AttentionEntry[] = [];
+  for (const item of checklist.items) {
+    const rec = session.items[item.id];
+    if (!rec) continue;
+    const why: string[] = [];
+    if (rec.state === 'failed') why.push('item failed');
+    for (const p of rec.probes) if (p.status === 'fail' || p.status === 'error') why.push(`${p.kind} probe ${p.status}: ${p.summary}`);
+    if (rec.override) why.push(`operator override: marked ${rec.state} over the probes`);
+    if (!why.length) continue;
+    const sec = secs.get(item.sectionId);
+    out.push({ itemId: item.id, text: item.text, section: sec ? sectionLabel(checklist, sec) : item.sectionId, state: rec.state, why, note: rec.note });
+  }
+  return out;
+}
+
+/** Every probe result of a session with the item it belongs to, in checklist order. */
+export function probeResults(session: Session, checklist?: Checklist): Array<{ itemId: string; result: ProbeResult }> {
+  const order = checklist?.items.map((i) => i.id) ?? [];
+  const ids = [...order.filter((id) => session.items[id]), ...Object.keys(session.items).filter((id) => !order.includes(id))];
+  return ids.flatMap((itemId) => session.items[itemId].probes.map((result) => ({ itemId, result: result as ProbeResult })));
+}
+
+export interface ResponseTime {
+  itemId: string;
+  label: string;
+  /** p50 (baseline probe) or latency (http probe) in ms, this session. */
+  currentMs?: number;
+  /** The same measure in the previous session of this environment. */
+  previousMs?: number;
+  /** The probe's own stored baseline, when it had one. */
+  baselineMs?: number;
+  /** % change against the previous session, else against the stored baseline. */
+  increasePct?: number;
+}
+
+function responseMs(r: ProbeResult): number | undefined {
+  const m = r.metrics ?? {};
+  return m.p50_ms ?? m.latency_ms;
+}
+
+function latestTimes(session: Session): Map<string, { ms: number; baselineMs?: number; increasePct?: number }> {
+  const out = new Map<string, { ms: number; baselineMs?: number; increasePct?: number }>();
+  for (const [itemId, rec] of Object.entries(session.items)) {
+    // Prefer a baseline probe (p50) over a single http latency.
+    const probes = [...rec.probes].sort((a, b) => Number(a.kind === 'baseline') - Number(b.kind === 'baseline'));
+    for (const p of probes) {
+      const ms = responseMs(p as ProbeResult);
+      if (ms === undefined) continue;
+      out.set(itemId, { ms, baselineMs: p.metrics?.baseline_ms, increasePct: p.metrics?.increase_pct });
+    }
+  }
+  return out;
+}
+
+/** Response times per item, this session against the previous one (and the stored baseline). */
+export function responseTimes(session: Session, checklist: Checklist, previous?: Session): ResponseTime[] {
+  const now = latestTimes(session);
+  const before = previous ? latestTimes(previous) : new Map();
+  const text = new Map(checklist.items.map((i) => [i.id, i.text]));
+  const ids = [...new Set([...checklist.items.map((i) => i.id), ...now.keys(), ...before.keys()])].filter((id) => now.has(id) || before.has(id));
+  return ids.map((itemId) => {
+    const cur = now.get(itemId);
+    const prev = before.get(itemId);
+    const increasePct =
+      cur && prev && prev.ms > 0 ? round1(((cur.ms - prev.ms) / prev.ms) * 100) : cur?.increasePct ?? (cur?.baselineMs ? round1(((cur.ms - cur.baselineMs) / cur.baselineMs) * 100) : undefined);
+    return { itemId, label: text.get(itemId) ?? itemId, currentMs: cur?.ms, previousMs: prev?.ms, baselineMs: cur?.baselineMs, increasePct };
+  });
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+export interface CriterionVerdict {
+  criterion: string;
+  /** What was measured, e.g. "6.2% (Error rates within limits)"; "not measured" when no probe. */
+  observed: string;
+  threshold: string;
+  /** triggered: the rollback criterion is met; ok: measured and within; unmeasured: needs a person. */
+  verdict: 'triggered' | 'ok' | 'unmeasured';
+}
+
+export const ERROR_RATE_LIMIT = 0.05;
+export const RESPONSE_INCREASE_LIMIT_PCT = 50;
+
+/** Error-rate probes: prometheus probes on an item or query about errors / 5xx. */
+function isErrorRate(itemText: string, r: ProbeResult): boolean {
+  return r.kind === 'prometheus' && /error|5\.\.|5xx/i.test(`${itemText} ${r.spec}`);
+}
+
+/**
+ * The reference document's Rollback Decision Criteria that probes can measure:
+ * error rate above 5% of requests (prometheus `value`), response time up more
+ * than 50% (baseline `increase_pct`, or p50 against the previous session).
+ * The others need a person and are listed as such.
+ */
+export function evaluateRollback(session: Session, checklist: Checklist, previous?: Session): CriterionVerdict[] {
+  const text = new Map(checklist.items.map((i) => [i.id, i.text]));
+  const rates = probeResults(session, checklist)
+    .filter(({ itemId, result }) => isErrorRate(text.get(itemId) ?? '', result) && typeof result.metrics?.value === 'number')
+    .map(({ itemId, result }) => ({ label: text.get(itemId) ?? itemId, value: result.metrics!.value }));
+  const worstRate = rates.sort((a, b) => b.value - a.value)[0];
+  const times = responseTimes(session, checklist, previous).filter((t) => t.increasePct !== undefined);
+  const worstTime = times.sort((a, b) => b.increasePct! - a.increasePct!)[0];
+  const judgement = ['Critical functionality not working', 'Database corruption detected', 'Security vulnerability discovered', 'Data loss detected'];
+  return [
+    {
+      criterion: 'Error rate exceeds 5% of requests',
+      observed: worstRate ? `${round1(worstRate.value * 100)}% (${worstRate.label})` : 'not measured',
+      threshold: '> 5%',
+      verdict: !worstRate ? 'unmeasured' : worstRate.value > ERROR_RATE_LIMIT ? 'triggered' : 'ok',
+    },
+    {
+      criterion: 'Response time increases by more than 50%',
+      observed: worstTime ? `${worstTime.increasePct! > 0 ? '+' : ''}${worstTime.increasePct}% (${worstTime.label})` : 'not measured',
+      threshold: '> +50%',
+      verdict: !worstTime ? 'unmeasured' : worstTime.increasePct! > RESPONSE_INCREASE_LIMIT_PCT ? 'triggered' : 'ok',
+    },
+    ...judgement.map((criterion): CriterionVerdict => ({ criterion, observed: 'operator judgement', threshold: '-', verdict: 'unmeasured' })),
+  ];
+}
