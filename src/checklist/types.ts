@@ -27,6 +27,8 @@ export interface ProbeSpec {
   line: number;
   /** Per-probe deadline in ms (the `timeout=` parameter), when given. */
   timeoutMs?: number;
+  /** A short name for the probe (the `label=` parameter), when given. */
+  label?: string;
 }
 
 export interface Item {
@@ -38,6 +40,8 @@ export interface Item {
   /** `- [x]` in the source. */
   checked: boolean;
   probes: ProbeSpec[];
+  /** Content nested under the item (plain bullets, paragraphs, code), when any. */
+  guidance?: Guidance[];
 }
 
 export interface Section {

@@ -1,6 +1,28 @@
-import { UserError } from '../../errors.js';
+/**
+ * `deploy-wizard validate [FILE]`: parse a checklist and check every probe
+ * annotation against its kind's schema. Exit 0 with counts, or exit 1 with one
+ * `FILE:LINE: message` line per problem. Loads only the parser and the probe
+ * schemas (never a probe library).
+ */
+import { isAbsolute, relative } from 'node:path';
+import { loadChecklist } from '../../checklist/load.js';
+import { problemLine, summaryLine } from '../../checklist/summary.js';
 import type { GlobalOptions } from '../globals.js';
 
-export async function run(_opts: Record<string, any>, _globals: GlobalOptions, _args: string[]): Promise<number> {
-  throw new UserError('deploy-wizard validate: not built yet');
+export async function run(_opts: Record<string, any>, globals: GlobalOptions, args: string[]): Promise<number> {
+  const file = args[0] ?? displayPath(globals.checklist);
+  const { checklist, problems } = await loadChecklist(file);
+  if (problems.length) {
+    for (const p of problems) process.stdout.write(problemLine(p) + '\n');
+    process.stderr.write(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
+    return 1;
+  }
+  process.stdout.write(summaryLine(file, checklist) + '\n');
+  return 0;
+}
+
+/** The default checklist is absolute; show it relative to the working directory when it lies below it. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }

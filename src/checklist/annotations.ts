@@ -1,0 +1,144 @@
+/**
+ * Probe annotations: `<!-- probe: KIND key=value key="quoted value" key='x' -->`
+ * and `<!-- id: custom-id -->`. A small tokenizer (shell-like quoting) turns the
+ * comment body into a kind and raw string parameters; schema checks live in
+ * src/probes/registry.ts.
+ */
+
+/** What an annotation comment said, before schema validation. */
+export type Annotation =
+  | { type: 'probe'; kind: string; params: Record<string, string>; raw: string }
+  | { type: 'id'; id: string };
+
+/** A comment body that is not an annotation yields `null`; a malformed one an error message. */
+export type AnnotationParse = { ok: true; annotation: Annotation } | { ok: false; message: string } | null;
+
+/** `probe:` or `id:` right after `<!--` marks an annotation; other comments are left alone. */
+const MARKER = /^\s*(probe|id)\s*:/i;
+
+/** Ids users may set: readable, path-like, no spaces. */
+const ID_SHAPE = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+
+/** Is this comment body (text between `<!--` and `-->`) meant as an annotation? */
+export function isAnnotationBody(body: string): boolean {
+  return MARKER.test(body);
+}
+
+/**
+ * Split `a=1 b="two words" c='x' d=pre"fix"` into words the way a shell would:
+ * quotes group, `\"` and `\\` escape inside double quotes (other backslashes
+ * stay, so regular expressions like `"\d+"` survive), single quotes are literal.
+ */
+export function splitWords(text: string): { ok: true; words: string[] } | { ok: false; message: string } {
+  const words: string[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && /\s/.test(text[i])) i++;
+    if (i >= n) break;
+    let word = '';
+    while (i < n && !/\s/.test(text[i])) {
+      const ch = text[i];
+      if (ch === '"') {
+        i++;
+        let closed = false;
+        while (i < n) {
+          const c = text[i];
+          if (c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
+            word += text[i + 1];
+            i += 2;
+          } else if (c === '"') {
+            closed = true;
+            i++;
+            break;
+          } else {
+            word += c;
+            i++;
+          }
+        }
+        if (!closed) return { ok: false, message: 'unterminated double quote in annotation' };
+      } else if (ch === "'") {
+        const end = text.indexOf("'", i + 1);
+        if (end < 0) return { ok: false, message: 'unterminated single quote in annotation' };
+        word += text.slice(i + 1, end);
+        i = end + 1;
+      } else {
+        word += ch;
+        i++;
+      }
+    }
+    words.push(word);
+  }
+  return { ok: true, words };
+}
+
+/** Parse a comment body. Returns null when the comment is not an annotation. */
+export function parseAnnotation(body: string): AnnotationParse {
+  const m = MARKER.exec(body);
+  if (!m) return null;
+  const rest = body.slice(m[0].length).trim();
+  const split = splitWords(rest);
+  if (!split.ok) return split;
+  const words = split.words;
+  if (m[1].toLowerCase() === 'id') {
+    if (words.length !== 1) return { ok: false, message: 'id annotation takes one id, e.g. <!-- id: db-backup -->' };
+    return checkId(words[0]);
+  }
+  const kind = words[0];
+  if (!kind || kind.includes('=')) return { ok: false, message: 'probe annotation without a kind, e.g. <!-- probe: http url=... -->' };
+  const params: Record<string, string> = {};
+  for (const word of words.slice(1)) {
+    const eq = word.indexOf('=');
+    if (eq <= 0) return { ok: false, message: `expected key=value in ${kind} probe, got "${clip(word)}"` };
+    const key = word.slice(0, eq);
+    if (key in params) return { ok: false, message: `parameter "${key}" given twice` };
+    params[key] = word.slice(eq + 1);
+  }
+  return { ok: true, annotation: { type: 'probe', kind, params, raw: rest } };
+}
+
+/** An explicit id must look like an id (no spaces, starts alphanumeric). */
+export function checkId(id: string): AnnotationParse {
+  if (!ID_SHAPE.test(id)) return { ok: false, message: `bad id "${clip(id)}": use letters, digits, ".", "_", "-" or "/"` };
+  return { ok: true, annotation: { type: 'id', id } };
+}
+
+/** `500`, `500ms`, `5s`, `1.5s` → milliseconds; anything else → undefined. */
+export function parseDuration(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const ms = m[2] === 's' ? n * 1000 : n;
+  return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : undefined;
+}
+
+/** Keep messages one line and short whatever a fuzzed annotation holds. */
+function clip(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 40 ? flat.slice(0, 37) + '...' : flat;
+}
+
+/** A comment found in some source text, with the offset of its `<!--`. */
+export interface FoundComment {
+  offset: number;
+  /** Text between `<!--` and `-->` (or to the end when unterminated). */
+  body: string;
+  terminated: boolean;
+}
+
+/** Every `<!-- ... -->` in `text`, in order; the last may be unterminated. */
+export function findComments(text: string): FoundComment[] {
+  const out: FoundComment[] = [];
+  let from = 0;
+  for (;;) {
+    const start = text.indexOf('<!--', from);
+    if (start < 0) return out;
+    const end = text.indexOf('-->', start + 4);
+    if (end < 0) {
+      out.push({ offset: start, body: text.slice(start + 4), terminated: false });
+      return out;
+    }
+    out.push({ offset: start, body: text.slice(start + 4, end), terminated: true });
+    from = end + 3;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Stable, readable ids. A session refers to items by id, so an id must not
+ * change when unrelated parts of the checklist are edited: it depends only on
+ * the item's own text and the (at most two) nearest headings above it.
+ */
+
+const MAX_TEXT = 60;
+const MAX_SECTION = 40;
+/** How many headings (nearest first) take part in an item id. */
+const ITEM_SECTION_DEPTH = 2;
+
+/** Lowercase ASCII words joined by hyphens, cut at a word boundary near `max`. */
+export function slugify(text: string, max = MAX_TEXT): string {
+  const plain = text
+    .replace(/\]\([^)]*\)/g, ']') // drop link targets, keep link text
+    .replace(/&/g, ' and ')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (plain.length <= max) return plain;
+  const cut = plain.slice(0, max);
+  const lastHyphen = cut.lastIndexOf('-');
+  // Cut at a word boundary unless that would throw away most of the budget.
+  return (lastHyphen > max / 2 ? cut.slice(0, lastHyphen) : cut).replace(/-+$/, '');
+}
+
+/**
+ * Section path segments that identify sections and items: the document title
+ * (the first h1, which heads everything) is left out so ids stay short.
+ */
+export function idSegments(path: string[], titleIsRoot: boolean): string[] {
+  return titleIsRoot ? path.slice(1) : path;
+}
+
+/** Base id of a section: its whole path below the title. */
+export function sectionBaseId(segments: string[], title: string): string {
+  const parts = (segments.length ? segments : [title]).map((s) => slugify(s, MAX_SECTION) || 'section');
+  return parts.join('/');
+}
+
+/** Base id of an item: the two nearest headings plus the item's text. */
+export function itemBaseId(segments: string[], text: string): string {
+  const parts = segments.slice(-ITEM_SECTION_DEPTH).map((s) => slugify(s, MAX_SECTION) || 'section');
+  parts.push(slugify(text, MAX_TEXT) || 'item');
+  return parts.join('/');
+}
+
+/**
+ * Make ids unique in document order: the first keeps its base, later ones get
+ * `-2`, `-3`... Ids in `reserved` (explicit `id=` values) are never handed out.
+ */
+export function uniqueIds(bases: string[], reserved: Set<string> = new Set()): string[] {
+  const taken = new Set(reserved);
+  return bases.map((base) => {
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    taken.add(id);
+    return id;
+  });
+}

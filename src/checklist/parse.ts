@@ -1,0 +1,497 @@
+/**
+ * Checklist parser: Markdown text → Checklist model + problems. Pure (no I/O),
+ * built on markdown-it's token stream and its line maps.
+ *
+ * - Headings at the top level make the section tree.
+ * - `- [ ]` / `- [x]` list items are items. Content nested under an item
+ *   (plain bullets, paragraphs, code) becomes that item's guidance; nested
+ *   checkbox items are items of their own in the same section.
+ * - Other lists, paragraphs and tables are section guidance; fenced or
+ *   indented code is guidance of kind `command`.
+ * - The table under a "Sign-off" heading gives the sign-off roles; a
+ *   `**Deployment Status**: [ ] A [ ] B` line gives the statuses and bold
+ *   labels after it (`**Notes**:`) the sign-off fields. These are consumed by
+ *   the sign-off and not repeated as guidance.
+ * - `<!-- probe: ... -->` / `<!-- id: ... -->` comments inside an item attach
+ *   to it; anywhere else they are a problem.
+ */
+import { createHash } from 'node:crypto';
+import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
+import { checkParams } from '../probes/registry.js';
+import { findComments, isAnnotationBody, parseAnnotation, parseDuration, checkId } from './annotations.js';
+import { itemBaseId, sectionBaseId, uniqueIds } from './ids.js';
+import type { Checklist, Guidance, Item, ParseResult, Problem, ProbeSpec, Section, SignoffSpec } from './types.js';
+
+interface SectionDraft {
+  title: string;
+  depth: number;
+  path: string[];
+  /** Path segments used for ids (the document title left out). */
+  segs: string[];
+  parent?: SectionDraft;
+  line: number;
+  guidance: Guidance[];
+  items: ItemDraft[];
+  children: SectionDraft[];
+  signoff: boolean;
+  /** Set once the "Deployment Status" line was seen in this section. */
+  afterStatus: boolean;
+}
+
+interface ItemDraft {
+  text: string;
+  line: number;
+  checked: boolean;
+  section: SectionDraft;
+  probes: ProbeSpec[];
+  guidance: Guidance[];
+  explicitId?: { id: string; line: number };
+}
+
+interface FoundAnnotation {
+  line: number;
+  body: string;
+  terminated: boolean;
+}
+
+const CHECKBOX = /^\[([ xX])\](?:[ \t]+|$)/;
+const SIGNOFF_TITLE = /^sign[\s-]?off:?$/i;
+const BOLD_LABEL = /^\*\*([^*\n]+?):?\*\*\s*:?/;
+const NOT_ATTACHED = "annotation not attached to a checklist item: put it on the item's line or indent it under the item";
+
+let markdown: MarkdownIt | undefined;
+/** One shared parser: html on (annotations are HTML comments), tables on, nothing that rewrites text. */
+function md(): MarkdownIt {
+  markdown ??= markdownIt('default', { html: true, linkify: false, typographer: false });
+  return markdown;
+}
+
+/** Parse checklist Markdown. Never throws on any input text: problems are returned. */
+export function parseChecklist(text: string, file: string): ParseResult {
+  const parser = new ChecklistParser(text, file);
+  return parser.run();
+}
+
+class ChecklistParser {
+  private readonly lines: string[];
+  private readonly problems: Problem[] = [];
+  private readonly sections: SectionDraft[] = [];
+  private readonly items: ItemDraft[] = [];
+  private readonly stack: SectionDraft[] = [];
+  private current?: SectionDraft;
+  private title?: string;
+  private firstHeading?: string;
+  private readonly signoff: SignoffSpec = { roles: [], statuses: [], fields: [] };
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {
+    this.lines = text.split(/\r\n|\r|\n/);
+  }
+
+  run(): ParseResult {
+    const tokens = md().parse(this.text, {});
+    this.blocks(tokens, 0, tokens.length, null);
+    if (this.items.length === 0) this.problem(1, 'no checklist items (- [ ] ...) found');
+    return { checklist: this.finish(), problems: this.sortedProblems() };
+  }
+
+  private problem(line: number, message: string): void {
+    this.problems.push({ file: this.file, line, message });
+  }
+
+  private sortedProblems(): Problem[] {
+    return this.problems.map((p, i) => ({ p, i })).sort((a, b) => a.p.line - b.p.line || a.i - b.i).map(({ p }) => p);
+  }
+
+  /** The section content goes to; an implicit one when text precedes every heading. */
+  private section(): SectionDraft {
+    if (!this.current) {
+      this.current = this.newSection('Checklist', 0, 1, undefined, false);
+    }
+    return this.current;
+  }
+
+  private newSection(title: string, depth: number, line: number, parent: SectionDraft | undefined, isTitle: boolean): SectionDraft {
+    const path = depth === 0 ? [] : parent ? [...parent.path, title] : [title];
+    const segs = parent ? [...parent.segs, title] : isTitle || depth === 0 ? [] : [title];
+    const s: SectionDraft = { title, depth, path, segs, parent, line, guidance: [], items: [], children: [], signoff: SIGNOFF_TITLE.test(title.trim()), afterStatus: false };
+    parent?.children.push(s);
+    this.sections.push(s);
+    return s;
+  }
+
+  /** Walk block tokens in [from, to); `owner` is the item they sit under, if any. */
+  private blocks(tokens: Token[], from: number, to: number, owner: ItemDraft | null): void {
+    let i = from;
+    while (i < to) {
+      const t = tokens[i];
+      const end = closeOf(tokens, i, to);
+      switch (t.type) {
+        case 'heading_open':
+          this.heading(tokens, i, owner);
+          break;
+        case 'paragraph_open':
+          this.paragraph(tokens[i + 1], t, owner);
+          break;
+        case 'bullet_list_open':
+        case 'ordered_list_open':
+          this.list(tokens, i, end, owner);
+          break;
+        case 'fence':
+        case 'code_block':
+          this.addGuidance(owner, { kind: 'command', text: t.content.replace(/\n$/, ''), lang: t.type === 'fence' ? t.info.trim().split(/\s+/)[0] ?? '' : '', line: lineOf(t) });
+          break;
+        case 'table_open':
+          this.table(tokens, i, end, owner);
+          break;
+        case 'html_block':
+          this.annotations(blockAnnotations(t), owner);
+          break;
+        case 'blockquote_open':
+          this.blocks(tokens, i + 1, end - 1, owner);
+          break;
+        default:
+          // hr and anything else: nothing to keep, but look for stray annotations.
+          this.strayAnnotations(tokens, i, end, owner);
+      }
+      i = end;
+    }
+  }
+
+  private heading(tokens: Token[], i: number, owner: ItemDraft | null): void {
+    const open = tokens[i];
+    const inline = tokens[i + 1];
+    this.annotations(inlineAnnotations(inline), null);
+    const title = stripComments(inline?.content ?? '');
+    const line = lineOf(open);
+    if (owner || open.level > 0) {
+      // A heading inside a list item or a quote is text, not a section.
+      this.addGuidance(owner, { kind: 'text', text: title, line });
+      return;
+    }
+    const depth = Number(open.tag.slice(1)) || 1;
+    while (this.stack.length && this.stack[this.stack.length - 1].depth >= depth) this.stack.pop();
+    const parent = this.stack[this.stack.length - 1];
+    const isTitle = depth === 1 && this.title === undefined && !parent;
+    if (isTitle) this.title = title;
+    this.firstHeading ??= title;
+    const s = this.newSection(title, depth, line, parent, isTitle);
+    this.stack.push(s);
+    this.current = s;
+  }
+
+  private paragraph(inline: Token, open: Token, owner: ItemDraft | null): void {
+    this.annotations(inlineAnnotations(inline), owner);
+    const line = lineOf(open);
+    if (!owner && this.signoffLine(inline.content)) return;
+    this.addGuidance(owner, { kind: 'text', text: this.source(open.map), line });
+  }
+
+  /** The "Deployment Status" choices and the bold labels after them. */
+  private signoffLine(content: string): boolean {
+    const m = BOLD_LABEL.exec(content);
+    if (!m) return false;
+    const label = m[1].trim();
+    const s = this.section();
+    const rest = content.slice(m[0].length);
+    if (/status/i.test(label) && /\[[ xX]\]/.test(rest)) {
+      const choices = rest
+        .split(/\[[ xX]\]/)
+        .slice(1)
+        .map((c) => c.replace(/\s+/g, ' ').trim())
+        .filter(Boolean);
+      if (choices.length && this.signoff.statuses.length === 0) this.signoff.statuses = choices;
+      s.afterStatus = true;
+      return true;
+    }
+    if (s.afterStatus || s.signoff) {
+      if (!this.signoff.fields.includes(label)) this.signoff.fields.push(label);
+      return true;
+    }
+    return false;
+  }
+
+  private list(tokens: Token[], open: number, end: number, owner: ItemDraft | null): void {
+    // Consecutive plain items of one list become one guidance block.
+    let run: [number, number] | undefined;
+    const flush = () => {
+      if (run) this.addGuidance(owner, { kind: 'list', text: this.source(run), line: run[0] + 1 });
+      run = undefined;
+    };
+    let k = open + 1;
+    while (k < end - 1) {
+      const li = tokens[k];
+      const liEnd = closeOf(tokens, k, end - 1);
+      if (li.type !== 'list_item_open') {
+        k = liEnd;
+        continue;
+      }
+      const first = tokens[k + 1];
+      const inline = first?.type === 'paragraph_open' ? tokens[k + 2] : undefined;
+      const box = inline ? CHECKBOX.exec(inline.content) : null;
+      if (inline && box) {
+        flush();
+        const item: ItemDraft = {
+          text: stripComments(inline.content.slice(box[0].length)),
+          line: lineOf(inline),
+          checked: box[1] !== ' ',
+          section: this.section(),
+          probes: [],
+          guidance: [],
+        };
+        this.items.push(item);
+        item.section.items.push(item);
+        this.annotations(inlineAnnotations(inline), item);
+        this.blocks(tokens, k + 4, liEnd - 1, item);
+      } else if (hasCheckbox(tokens, k + 1, liEnd - 1)) {
+        // A plain item holding checkbox items: keep its own text, then walk inside.
+        flush();
+        this.blocks(tokens, k + 1, liEnd - 1, owner);
+      } else {
+        const map = li.map ?? [lineOf(li) - 1, lineOf(li)];
+        run = run ? [run[0], Math.max(run[1], map[1])] : [map[0], map[1]];
+        this.strayAnnotations(tokens, k + 1, liEnd - 1, owner);
+      }
+      k = liEnd;
+    }
+    flush();
+  }
+
+  private table(tokens: Token[], open: number, end: number, owner: ItemDraft | null): void {
+    this.strayAnnotations(tokens, open + 1, end, owner);
+    const s = this.section();
+    if (!owner && s.signoff && this.signoff.roles.length === 0) {
+      let inBody = false;
+      let firstCell = false;
+      for (let k = open; k < end; k++) {
+        const t = tokens[k];
+        if (t.type === 'tbody_open') inBody = true;
+        else if (t.type === 'tr_open') firstCell = true;
+        else if (inBody && firstCell && t.type === 'inline') {
+          firstCell = false;
+          const role = stripComments(t.content);
+          if (role) this.signoff.roles.push(role);
+        }
+      }
+      return;
+    }
+    this.addGuidance(owner, { kind: 'table', text: this.source(tokens[open].map), line: lineOf(tokens[open]) });
+  }
+
+  /** Annotations inside tokens that are kept only as text: attach to the owner or report. */
+  private strayAnnotations(tokens: Token[], from: number, to: number, owner: ItemDraft | null): void {
+    for (let k = from; k < to; k++) {
+      const t = tokens[k];
+      if (t.type === 'inline') this.annotations(inlineAnnotations(t), owner);
+      else if (t.type === 'html_block') this.annotations(blockAnnotations(t), owner);
+    }
+  }
+
+  private annotations(found: FoundAnnotation[], owner: ItemDraft | null): void {
+    for (const a of found) {
+      if (!a.terminated) {
+        this.problem(a.line, 'unterminated annotation: "<!--" without a closing "-->"');
+        continue;
+      }
+      if (!owner) {
+        this.problem(a.line, NOT_ATTACHED);
+        continue;
+      }
+      this.attach(owner, a);
+    }
+  }
+
+  private attach(item: ItemDraft, a: FoundAnnotation): void {
+    const parsed = parseAnnotation(a.body);
+    if (!parsed) return;
+    if (!parsed.ok) return this.problem(a.line, parsed.message);
+    const ann = parsed.annotation;
+    if (ann.type === 'id') return this.setId(item, ann.id, a.line);
+    const reserved = ann.params;
+    let ok = true;
+    const checked = checkParams(ann.kind, ann.params, false);
+    if (!checked.ok) {
+      ok = false;
+      for (const issue of checked.issues) this.problem(a.line, issue.message);
+    }
+    const spec: ProbeSpec = { kind: ann.kind, params: checked.ok ? checked.params : {}, raw: ann.raw, line: a.line };
+    if (reserved.timeout !== undefined) {
+      const ms = parseDuration(reserved.timeout);
+      if (ms === undefined) {
+        ok = false;
+        this.problem(a.line, 'parameter "timeout": must be a duration like 500, 500ms or 5s');
+      } else spec.timeoutMs = ms;
+    }
+    if (reserved.label !== undefined) {
+      if (!reserved.label.trim()) {
+        ok = false;
+        this.problem(a.line, 'parameter "label": must not be empty');
+      } else spec.label = reserved.label;
+    }
+    if (reserved.id !== undefined) {
+      const idCheck = checkId(reserved.id);
+      if (!idCheck?.ok) {
+        ok = false;
+        this.problem(a.line, idCheck && !idCheck.ok ? idCheck.message : 'bad id');
+      } else this.setId(item, reserved.id, a.line);
+    }
+    if (ok) item.probes.push(spec);
+  }
+
+  private setId(item: ItemDraft, id: string, line: number): void {
+    if (item.explicitId && item.explicitId.id !== id) {
+      this.problem(line, `item already has id "${item.explicitId.id}" (line ${item.explicitId.line}); give it one id`);
+      return;
+    }
+    item.explicitId ??= { id, line };
+  }
+
+  private addGuidance(owner: ItemDraft | null, g: Guidance): void {
+    if (!g.text.trim() && g.kind !== 'command') return;
+    (owner ? owner.guidance : this.section().guidance).push(g);
+  }
+
+  /** Source lines of a line map, dedented, trailing blank lines dropped. */
+  private source(map: [number, number] | null | undefined): string {
+    if (!map) return '';
+    const lines = this.lines.slice(map[0], map[1]);
+    while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
+    const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
+    return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
+  }
+
+  /** Ids, then the plain model. */
+  private finish(): Checklist {
+    const sectionIds = uniqueIds(this.sections.map((s) => sectionBaseId(s.segs, s.title)));
+    const sectionId = new Map(this.sections.map((s, i) => [s, sectionIds[i]]));
+
+    const firstUse = new Map<string, number>();
+    const explicit = new Map<ItemDraft, string>();
+    for (const item of this.items) {
+      const e = item.explicitId;
+      if (!e) continue;
+      const seen = firstUse.get(e.id);
+      if (seen !== undefined) this.problem(e.line, `duplicate id "${e.id}" (already used on line ${seen})`);
+      else {
+        firstUse.set(e.id, e.line);
+        explicit.set(item, e.id);
+      }
+    }
+    const auto = this.items.filter((item) => !explicit.has(item));
+    const autoIds = uniqueIds(
+      auto.map((item) => itemBaseId(item.section.segs, item.text)),
+      new Set(firstUse.keys()),
+    );
+    const itemId = new Map<ItemDraft, string>(explicit);
+    auto.forEach((item, i) => itemId.set(item, autoIds[i]));
+
+    const items: Item[] = this.items.map((d) => {
+      const item: Item = { id: itemId.get(d)!, text: d.text, sectionId: sectionId.get(d.section)!, line: d.line, checked: d.checked, probes: d.probes };
+      if (d.guidance.length) item.guidance = d.guidance;
+      return item;
+    });
+    const sections: Section[] = this.sections.map((s) => {
+      const out: Section = {
+        id: sectionId.get(s)!,
+        title: s.title,
+        depth: s.depth,
+        path: s.path,
+        line: s.line,
+        guidance: s.guidance,
+        itemIds: s.items.map((d) => itemId.get(d)!),
+        childIds: s.children.map((c) => sectionId.get(c)!),
+      };
+      if (s.parent) out.parentId = sectionId.get(s.parent);
+      return out;
+    });
+    const title = this.title ?? this.firstHeading ?? (this.file.split(/[\\/]/).pop() || this.file);
+    return {
+      file: this.file,
+      title,
+      hash: createHash('sha256').update(this.text).digest('hex'),
+      sections,
+      items,
+      signoff: this.signoff,
+    };
+  }
+}
+
+/** Index just past the token that closes the one at `i` (or `i + 1` for self-contained tokens). */
+function closeOf(tokens: Token[], i: number, limit: number): number {
+  const t = tokens[i];
+  if (t.nesting !== 1) return i + 1;
+  let depth = 0;
+  for (let k = i; k < limit; k++) {
+    depth += tokens[k].nesting;
+    if (depth === 0) return k + 1;
+  }
+  return limit;
+}
+
+function hasCheckbox(tokens: Token[], from: number, to: number): boolean {
+  for (let k = from; k + 1 < to; k++) {
+    if (tokens[k].type === 'list_item_open' && tokens[k + 1].type === 'paragraph_open' && CHECKBOX.test(tokens[k + 2]?.content ?? '')) return true;
+  }
+  return false;
+}
+
+/** 1-based first line of a block token. */
+function lineOf(t: Token | undefined): number {
+  return (t?.map?.[0] ?? 0) + 1;
+}
+
+function newlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Remove HTML comments (annotations) and fold whitespace: what the item or title says. */
+function stripComments(text: string): string {
+  let out = '';
+  let from = 0;
+  for (const c of findComments(text)) {
+    out += text.slice(from, c.offset);
+    from = c.terminated ? c.offset + 4 + c.body.length + 3 : text.length;
+  }
+  out += text.slice(from);
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/** Annotations in an inline token: comments markdown-it saw as HTML, and unterminated ones left as text. */
+function inlineAnnotations(inline: Token | undefined): FoundAnnotation[] {
+  if (!inline || inline.type !== 'inline' || !inline.content.includes('<!--')) return [];
+  const out: FoundAnnotation[] = [];
+  const base = lineOf(inline);
+  const src = inline.content;
+  let cursor = 0;
+  const at = (needle: string) => {
+    const idx = src.indexOf(needle, cursor);
+    const pos = idx >= 0 ? idx : cursor;
+    cursor = idx >= 0 ? idx + needle.length : cursor;
+    return base + newlines(src, pos);
+  };
+  for (const child of inline.children ?? []) {
+    if (child.type === 'html_inline') {
+      const line = at(child.content);
+      for (const c of findComments(child.content)) if (isAnnotationBody(c.body)) out.push({ line, body: c.body, terminated: c.terminated });
+    } else if (child.type === 'text' && child.content.includes('<!--')) {
+      for (const c of findComments(child.content)) {
+        if (!isAnnotationBody(c.body)) continue;
+        const line = at('<!--');
+        out.push({ line, body: c.body, terminated: c.terminated });
+      }
+    }
+  }
+  return out;
+}
+
+/** Annotations in an HTML block (one or more comment lines). */
+function blockAnnotations(t: Token): FoundAnnotation[] {
+  const base = lineOf(t);
+  return findComments(t.content)
+    .filter((c) => isAnnotationBody(c.body))
+    .map((c) => ({ line: base + newlines(t.content, c.offset), body: c.body, terminated: c.terminated }));
+}

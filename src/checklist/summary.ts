@@ -1,0 +1,30 @@
+/**
+ * One-line summaries of a parsed checklist, for `validate` and other commands.
+ */
+import type { Checklist, Problem } from './types.js';
+
+/** Probe counts per kind, most used first (ties by name). */
+export function probeCounts(checklist: Checklist): Array<[kind: string, count: number]> {
+  const counts = new Map<string, number>();
+  for (const item of checklist.items) for (const p of item.probes) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** `FILE: ok — 175 items in 62 sections, 44 probes (http 6, …), sign-off: 4 roles`. */
+export function summaryLine(file: string, checklist: Checklist): string {
+  const counts = probeCounts(checklist);
+  const total = counts.reduce((n, [, c]) => n + c, 0);
+  const kinds = counts.length ? ` (${counts.map(([k, c]) => `${k} ${c}`).join(', ')})` : '';
+  const roles = checklist.signoff.roles.length;
+  const signoff = roles ? `sign-off: ${roles} role${roles === 1 ? '' : 's'}` : 'sign-off: no roles table';
+  return `${file}: ok — ${plural(checklist.items.length, 'item')} in ${plural(checklist.sections.length, 'section')}, ${plural(total, 'probe')}${kinds}, ${signoff}`;
+}
+
+/** The `FILE:LINE: message` form every problem is printed in. */
+export function problemLine(problem: Problem): string {
+  return `${problem.file}:${problem.line}: ${problem.message}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
