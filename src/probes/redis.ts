@@ -1,4 +1,230 @@
-import type { Probe } from './types.js';
+/**
+ * redis probe: connect through ioredis, PING, and check the version,
+ * persistence (RDB save points / AOF), maxmemory and its eviction policy.
+ * One connection, no reconnect loop, no retries, always disconnected.
+ */
+import type { z } from 'zod';
+import type * as schemas from './schemas.js';
+import type { Probe, ProbeOutcome } from './types.js';
+import { createRedactor, redactDeep } from './redact.js';
+import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPort, networkReason, remainingMs, untilAborted, type Check } from './data-common.js';
 
-/** Placeholder until the redis probe is built. */
-export const probe: Probe = async () => ({ status: 'error', summary: 'redis probe not built yet', evidence: [] });
+export type RedisParams = z.infer<typeof schemas.redis>;
+
+/** What the probe learned from the server; the checks are pure functions of it. */
+export interface RedisFacts {
+  version: string;
+  /** `save` config ("3600 1 300 100"), or undefined when CONFIG is renamed/denied. */
+  save?: string;
+  /** Snapshots taken since start (INFO persistence rdb_saves), a fallback when `save` is unknown. */
+  rdbSaves?: number;
+  rdbLastStatus?: string;
+  aof: boolean;
+  /** Bytes; 0 = unlimited. */
+  maxmemory: number;
+  policy: string;
+  /** Where the memory facts came from: CONFIG GET, or INFO memory when CONFIG is unavailable. */
+  memorySource: 'config' | 'info';
+}
+
+/** RDB snapshots are on when save points are configured (or, CONFIG unknown, snapshots have been taken). */
+export function rdbOn(f: RedisFacts): boolean {
+  return f.save !== undefined ? f.save.trim() !== '' : (f.rdbSaves ?? 0) > 0;
+}
+
+/** Judge the facts against the parameters: one check per condition asked for. */
+export function redisChecks(f: RedisFacts, p: RedisParams): Check[] {
+  const checks: Check[] = [];
+  if (p.min_version !== undefined) {
+    checks.push(compareVersions(f.version, p.min_version) >= 0 ? { status: 'pass', message: `Redis ${f.version}` } : { status: 'fail', message: `Redis ${f.version} is older than ${p.min_version}` });
+  }
+  if (p.persistence) {
+    const rdb = rdbOn(f);
+    if (!rdb && !f.aof) {
+      const how = f.save === undefined ? 'no RDB snapshot taken and CONFIG unavailable to read save points' : 'no RDB save points';
+      checks.push({ status: 'fail', message: `persistence is off (${how}, AOF disabled)` });
+    } else if (rdb && !f.aof && f.rdbLastStatus === 'err') {
+      checks.push({ status: 'fail', message: 'persistence failing: the last RDB snapshot failed' });
+    } else {
+      checks.push({ status: 'pass', message: `persistence on (${[rdb ? 'RDB' : '', f.aof ? 'AOF' : ''].filter(Boolean).join(' + ')})` });
+    }
+  }
+  if (p.maxmemory) {
+    checks.push(f.maxmemory > 0 ? { status: 'pass', message: `maxmemory ${formatBytes(f.maxmemory)}` } : { status: 'fail', message: 'maxmemory is not set (0 = unlimited)' });
+  }
+  if (p.policy !== undefined) {
+    checks.push(f.policy === p.policy ? { status: 'pass', message: `maxmemory-policy ${f.policy}` } : { status: 'fail', message: `maxmemory-policy is ${f.policy}, expected ${p.policy}` });
+  }
+  return checks;
+}
+
+/** Compare dotted versions numerically: "7.0.15" vs "7" → 1, "6.2" vs "7.0" → -1. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const pb = b.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return Math.sign(d);
+  }
+  return 0;
+}
+
+/** 104857600 → "100mb" (Redis's own units), otherwise bytes. */
+export function formatBytes(n: number): string {
+  for (const [unit, size] of [['gb', 1024 ** 3], ['mb', 1024 ** 2], ['kb', 1024]] as const) {
+    if (n >= size && n % size === 0) return `${n / size}${unit}`;
+  }
+  return `${n} bytes`;
+}
+
+/** `INFO` text → key/value pairs. */
+export function parseInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/** Where the URL points, for messages (the URL itself may hold a password, so it is never shown). */
+export function redisWhere(url: string): string | { problem: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { problem: 'url is not a valid redis:// URL' };
+  }
+  if (!/^rediss?:$/i.test(u.protocol)) return { problem: `url must start with redis:// or rediss:// (got ${u.protocol}//)` };
+  return hostPort(u.hostname.replace(/^\[|\]$/g, '') || 'localhost', u.port ? Number(u.port) : 6379);
+}
+
+/** Minimal slice of ioredis the probe uses (ioredis is imported lazily). */
+interface RedisClient {
+  connect(): Promise<void>;
+  ping(): Promise<string>;
+  info(section: string): Promise<string>;
+  config(op: 'GET', name: string): Promise<unknown>;
+  disconnect(): void;
+  on(event: 'error', cb: (e: Error) => void): void;
+  stream?: { destroy(): void };
+}
+
+const AUTH_ERROR = /^(WRONGPASS|NOAUTH)|invalid password|invalid username-password/i;
+
+export const probe: Probe<RedisParams> = async (params, ctx) => {
+  const where = redisWhere(params.url);
+  if (typeof where !== 'string') return { status: 'error', summary: where.problem, evidence: [] };
+  const urlPassword = passwordOf(params.url);
+  const redact = createRedactor(ctx.vars, urlPassword ? [urlPassword] : []);
+  const startedAt = Date.now();
+  const { signal, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
+  let client: RedisClient | undefined;
+  let firstError: Error | undefined;
+  const destroy = () => {
+    client?.disconnect();
+    // disconnect() ends the socket politely; a peer that never reads must not keep it half-open.
+    client?.stream?.destroy();
+  };
+  signal.addEventListener('abort', destroy, { once: true });
+  try {
+    const { Redis } = await untilAborted(import('ioredis'), signal);
+    const left = remainingMs(ctx.deadline);
+    client = new Redis(params.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      // No reconnect loop: one attempt, its outcome is the answer.
+      retryStrategy: () => null,
+      reconnectOnError: () => false,
+      enableOfflineQueue: false,
+      enableReadyCheck: false,
+      autoResubscribe: false,
+      disableClientInfo: true,
+      connectTimeout: left,
+      commandTimeout: left,
+    }) as unknown as RedisClient;
+    // ioredis prints unhandled 'error' events to the console; keep the first as the reason instead.
+    client.on('error', (e) => {
+      firstError ??= e;
+    });
+    if (signal.aborted) destroy();
+    await untilAborted(client.connect(), signal);
+    const pong = await untilAborted(client.ping(), signal);
+    const facts = await untilAborted(readFacts(client), signal);
+    const checks = redisChecks(facts, params);
+    const evidence = factsEvidence(facts, where, pong);
+    const pass = [`Redis ${facts.version} at ${where} answers PING`, ...checks.filter((c) => c.status === 'pass' && !c.message.startsWith('Redis')).map((c) => c.message)].join('; ');
+    return redactDeep(foldChecks(checks, pass, evidence, { maxmemory: facts.maxmemory, aof_enabled: facts.aof ? 1 : 0, rdb_enabled: rdbOn(facts) ? 1 : 0 }), redact);
+  } catch (err) {
+    return redactDeep(failure(firstError ?? err, err, where, timedOut(), Date.now() - startedAt), redact);
+  } finally {
+    signal.removeEventListener('abort', destroy);
+    dispose();
+    destroy();
+  }
+};
+
+function passwordOf(url: string): string | undefined {
+  try {
+    const pw = new URL(url).password;
+    return pw ? decodeURIComponent(pw) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readFacts(client: RedisClient): Promise<RedisFacts> {
+  const server = parseInfo(await client.info('server'));
+  const persistence = parseInfo(await client.info('persistence'));
+  const facts: RedisFacts = {
+    version: server.redis_version ?? '?',
+    aof: persistence.aof_enabled === '1',
+    rdbLastStatus: persistence.rdb_last_bgsave_status,
+    rdbSaves: persistence.rdb_saves !== undefined ? Number(persistence.rdb_saves) : undefined,
+    maxmemory: 0,
+    policy: '?',
+    memorySource: 'config',
+  };
+  try {
+    facts.save = configValue(await client.config('GET', 'save'));
+    facts.maxmemory = Number(configValue(await client.config('GET', 'maxmemory')) ?? 0);
+    facts.policy = configValue(await client.config('GET', 'maxmemory-policy')) ?? '?';
+  } catch (err) {
+    // Managed Redis often renames or denies CONFIG; INFO memory carries the same two facts.
+    if (err instanceof AbortedError || AUTH_ERROR.test(firstLine(err))) throw err;
+    facts.save = undefined;
+    const memory = parseInfo(await client.info('memory'));
+    facts.maxmemory = Number(memory.maxmemory ?? 0);
+    facts.policy = memory.maxmemory_policy ?? '?';
+    facts.memorySource = 'info';
+  }
+  return facts;
+}
+
+/** CONFIG GET answers [name, value]; undefined when the parameter does not exist. */
+function configValue(reply: unknown): string | undefined {
+  return Array.isArray(reply) && reply.length >= 2 ? String(reply[1]) : undefined;
+}
+
+function factsEvidence(f: RedisFacts, where: string, pong: string): string[] {
+  const rdb = f.save !== undefined ? `save "${f.save}"` : `save points unknown (CONFIG unavailable), ${f.rdbSaves ?? 0} snapshots taken`;
+  return [
+    `server: Redis ${f.version} at ${where}, PING → ${pong}`,
+    `persistence: RDB ${rdbOn(f) ? 'on' : 'off'} (${rdb}, last bgsave ${f.rdbLastStatus ?? '?'}), AOF ${f.aof ? 'on' : 'off'}`,
+    `memory: maxmemory ${f.maxmemory > 0 ? formatBytes(f.maxmemory) : '0 (unlimited)'}, maxmemory-policy ${f.policy} (from ${f.memorySource === 'config' ? 'CONFIG GET' : 'INFO memory'})`,
+  ];
+}
+
+/** Turn a thrown error into an outcome: authentication fails, everything else could not be checked. */
+function failure(reason: unknown, thrown: unknown, where: string, timedOut: boolean, elapsed: number): ProbeOutcome {
+  const msg = firstLine(reason);
+  const evidence = [`target: ${where}`];
+  if (AUTH_ERROR.test(msg)) return { status: 'fail', summary: `authentication failed: ${msg}`, evidence: [...evidence, `server said: ${msg}`] };
+  if (thrown instanceof AbortedError || /Command timed out|connect ETIMEDOUT/i.test(msg)) {
+    const summary = timedOut || !(thrown instanceof AbortedError) ? `timeout: no answer from Redis at ${where} within ${elapsed} ms` : 'cancelled';
+    return { status: 'error', summary, evidence };
+  }
+  const net = networkReason(reason, where);
+  if (net) return { status: 'error', summary: net, evidence };
+  return { status: 'error', summary: `could not check Redis at ${where}: ${msg}`, evidence };
+}
