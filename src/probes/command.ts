@@ -1,4 +1,264 @@
-import type { Probe } from './types.js';
+/**
+ * The `command` probe: run a program without a shell (argv split with
+ * shell-like quoting), check its exit code, output and JSON output.
+ *
+ * The child runs in its own process group (`detached`), and the whole group is
+ * killed on timeout, on cancel and after it exits, so a command that spawns
+ * grandchildren (`sh -c 'sleep 30 & …'`) leaves nothing behind. The child
+ * sees the resolved variables (env, --env-file, --config) in its environment.
+ */
+import { existsSync, statSync } from 'node:fs';
+import type { Probe, ProbeOutcome } from './types.js';
 
-/** Placeholder until the command probe is built. */
-export const probe: Probe = async () => ({ status: 'error', summary: 'command probe not built yet', evidence: [] });
+export interface CommandParams {
+  cmd: string;
+  exit: number;
+  stdout?: string;
+  not_stdout?: string;
+  stderr?: string;
+  cwd?: string;
+  /** `json.<path>` → expected value. */
+  [jsonKey: `json.${string}`]: string;
+}
+
+/** Lines of output kept as evidence. */
+const TAIL_LINES = 20;
+const SHELL_OPERATORS = new Set(['|', '||', '&&', ';', '&', '>', '>>', '<', '2>', '2>&1', '&>']);
+
+/**
+ * Split a command line into argv like a POSIX shell would for quoting only:
+ * whitespace separates words, '…' is literal, "…" allows \" \\ \$ \`, and a
+ * backslash outside quotes escapes the next character. No expansion, no
+ * operators: an unquoted `|`, `&&`, `>`… is refused, since nothing would run
+ * them. Throws an Error with a one-line message on bad input.
+ */
+export function splitCommand(cmd: string): string[] {
+  const argv: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quoted = false; // the current word had quotes, so an operator-looking word is literal
+  let i = 0;
+  const push = () => {
+    if (!inWord) return;
+    if (!quoted && SHELL_OPERATORS.has(word)) {
+      throw new Error(`cmd uses shell syntax "${word}"; commands run without a shell (write sh -c '…' to use one)`);
+    }
+    argv.push(word);
+    word = '';
+    inWord = false;
+    quoted = false;
+  };
+  while (i < cmd.length) {
+    const c = cmd[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      push();
+      i++;
+    } else if (c === "'") {
+      const end = cmd.indexOf("'", i + 1);
+      if (end === -1) throw new Error('cmd has an unterminated single quote');
+      word += cmd.slice(i + 1, end);
+      inWord = quoted = true;
+      i = end + 1;
+    } else if (c === '"') {
+      inWord = quoted = true;
+      i++;
+      for (;;) {
+        if (i >= cmd.length) throw new Error('cmd has an unterminated double quote');
+        const d = cmd[i];
+        if (d === '"') {
+          i++;
+          break;
+        }
+        if (d === '\\' && i + 1 < cmd.length && '"\\$`\n'.includes(cmd[i + 1])) {
+          if (cmd[i + 1] !== '\n') word += cmd[i + 1];
+          i += 2;
+        } else {
+          word += d;
+          i++;
+        }
+      }
+    } else if (c === '\\') {
+      if (i + 1 >= cmd.length) throw new Error('cmd ends with a lone backslash');
+      if (cmd[i + 1] !== '\n') {
+        word += cmd[i + 1];
+        inWord = quoted = true;
+      }
+      i += 2;
+    } else {
+      word += c;
+      inWord = true;
+      i++;
+    }
+  }
+  push();
+  if (!argv.length) throw new Error('cmd is empty');
+  return argv;
+}
+
+type PathStep = { key: string } | { index: number } | { all: true };
+
+/** `items[*].status.phase` → steps; `a.b[0]` works too. */
+export function parseJsonPath(path: string): PathStep[] {
+  const steps: PathStep[] = [];
+  for (const part of path.split('.')) {
+    const m = /^([^[\]]*)((?:\[(?:\d+|\*)\])*)$/.exec(part);
+    if (!m || (!m[1] && !m[2])) throw new Error(`bad JSON path "${path}" (use a.b, a[0].b or a[*].b)`);
+    if (m[1]) steps.push({ key: m[1] });
+    for (const idx of m[2].matchAll(/\[(\d+|\*)\]/g)) steps.push(idx[1] === '*' ? { all: true } : { index: Number(idx[1]) });
+  }
+  return steps;
+}
+
+export interface JsonCheck {
+  ok: boolean;
+  /** What was found, one line: "items[1].status.phase is Pending". */
+  detail: string;
+}
+
+/**
+ * Compare the value(s) at `path` with `expected` (as text). `[*]` means every
+ * element must match, and an empty array does not (no pods is not "all
+ * running").
+ */
+export function checkJsonPath(doc: unknown, path: string, expected: string): JsonCheck {
+  const steps = parseJsonPath(path);
+  const walk = (value: unknown, at: number, where: string): JsonCheck => {
+    if (at === steps.length) {
+      const text = value === null ? 'null' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+      return text === expected ? { ok: true, detail: `${where}=${text}` } : { ok: false, detail: `${where} is ${value === undefined ? 'missing' : text}, expected ${expected}` };
+    }
+    const step = steps[at];
+    if ('key' in step) {
+      const next = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[step.key] : undefined;
+      if (next === undefined && at + 1 < steps.length) return { ok: false, detail: `${where ? where + '.' : ''}${step.key} is missing` };
+      return walk(next, at + 1, where ? `${where}.${step.key}` : step.key);
+    }
+    if (!Array.isArray(value)) return { ok: false, detail: `${where || 'output'} is not an array` };
+    if ('index' in step) {
+      if (step.index >= value.length) return { ok: false, detail: `${where}[${step.index}] is missing (${value.length} elements)` };
+      return walk(value[step.index], at + 1, `${where}[${step.index}]`);
+    }
+    if (!value.length) return { ok: false, detail: `${where} is empty` };
+    for (let i = 0; i < value.length; i++) {
+      const r = walk(value[i], at + 1, `${where}[${i}]`);
+      if (!r.ok) return r;
+    }
+    return { ok: true, detail: `${path}=${expected} (all ${value.length})` };
+  };
+  return walk(doc, 0, '');
+}
+
+function compile(param: string, value: string | undefined): RegExp | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return new RegExp(value, 'm');
+  } catch (err) {
+    throw new Error(`parameter "${param}": not a valid regular expression (${(err as Error).message})`);
+  }
+}
+
+function tail(text: string): string[] {
+  const lines = text.replace(/\s+$/, '').split(/\r?\n/);
+  const kept = lines.slice(-TAIL_LINES).map((l) => (l.length > 300 ? l.slice(0, 297) + '...' : l));
+  return lines.length > TAIL_LINES ? [`… ${lines.length - TAIL_LINES} earlier lines`, ...kept] : kept;
+}
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** Run `cmd` and check exit code, stdout/stderr regexes and json.<path>=value. */
+export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOutcome> => {
+  let argv: string[];
+  let patterns: { stdout?: RegExp; not_stdout?: RegExp; stderr?: RegExp };
+  const jsonChecks = Object.entries(params).filter(([k]) => k.startsWith('json.')).map(([k, v]) => [k.slice(5), String(v)] as const);
+  try {
+    argv = splitCommand(params.cmd);
+    patterns = { stdout: compile('stdout', params.stdout), not_stdout: compile('not_stdout', params.not_stdout), stderr: compile('stderr', params.stderr) };
+    for (const [path] of jsonChecks) parseJsonPath(path);
+  } catch (err) {
+    return { status: 'error', summary: (err as Error).message, evidence: [] };
+  }
+  if (params.cwd && !(existsSync(params.cwd) && statSync(params.cwd).isDirectory())) {
+    return { status: 'error', summary: `cwd ${params.cwd} is not a directory`, evidence: [] };
+  }
+  const [file, ...args] = argv;
+  const remaining = Math.max(1, ctx.deadline - Date.now());
+  const { execa } = await import('execa');
+  if (ctx.signal.aborted) return { status: 'skipped', summary: 'cancelled', evidence: [] };
+
+  const child = execa(file, args, {
+    cancelSignal: ctx.signal,
+    timeout: remaining,
+    detached: true,
+    reject: false,
+    stdin: 'ignore',
+    all: true,
+    cwd: params.cwd,
+    env: { ...ctx.vars },
+    extendEnv: true,
+    maxBuffer: 10_000_000,
+    forceKillAfterDelay: false,
+    killSignal: 'SIGKILL',
+  });
+  const pid = child.pid;
+  // On timeout or cancel, the whole group goes, grandchildren included.
+  const onAbort = () => killGroup(pid);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const groupTimer = setTimeout(onAbort, remaining);
+  let result: Awaited<typeof child>;
+  try {
+    result = await child;
+  } finally {
+    clearTimeout(groupTimer);
+    ctx.signal.removeEventListener('abort', onAbort);
+    killGroup(pid);
+  }
+
+  const name = file;
+  if ((result as { code?: string }).code === 'ENOENT' || (result.failed && result.exitCode === undefined && /ENOENT/.test(String((result as { message?: string }).message ?? "")))) {
+    return { status: 'error', summary: file.includes('/') ? `${file} not found` : `${file} not found on PATH`, evidence: [] };
+  }
+  if ((result as { code?: string }).code === 'EACCES') return { status: 'error', summary: `${file} is not executable`, evidence: [] };
+  const stdout = String(result.stdout ?? '');
+  const stderr = String(result.stderr ?? '');
+  const evidence = [`$ ${argv.join(' ')}`, ...tail(String(result.all ?? stdout + '\n' + stderr)).filter((l) => l !== '')];
+  if (result.timedOut) return { status: 'error', summary: `${name}: no answer within ${remaining} ms (process group killed)`, evidence };
+  if (result.isCanceled || ctx.signal.aborted) return { status: 'skipped', summary: 'cancelled', evidence };
+  if (result.exitCode === undefined) {
+    return { status: 'error', summary: `${name} ended by signal ${result.signal ?? 'unknown'}`, evidence };
+  }
+  evidence.push(`exit code ${result.exitCode}`);
+
+  const passed: string[] = [`${name} exited ${result.exitCode}`];
+  if (result.exitCode !== params.exit) {
+    const firstErr = stderr.split('\n').find((l) => l.trim());
+    return { status: 'fail', summary: `${name} exited ${result.exitCode}, expected ${params.exit}${firstErr ? `: ${firstErr.trim().slice(0, 160)}` : ''}`, evidence };
+  }
+  if (patterns.stdout && !patterns.stdout.test(stdout)) return { status: 'fail', summary: `${name} output does not match /${params.stdout}/`, evidence };
+  if (patterns.stdout) passed.push(`output matches /${params.stdout}/`);
+  if (patterns.not_stdout && patterns.not_stdout.test(stdout)) {
+    const line = stdout.split('\n').find((l) => patterns.not_stdout!.test(l))?.trim();
+    return { status: 'fail', summary: `${name} output matches /${params.not_stdout}/${line ? `: ${line.slice(0, 160)}` : ''}`, evidence };
+  }
+  if (patterns.stderr && !patterns.stderr.test(stderr)) return { status: 'fail', summary: `${name} stderr does not match /${params.stderr}/`, evidence };
+  if (jsonChecks.length) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(stdout);
+    } catch {
+      return { status: 'fail', summary: `${name} output is not JSON`, evidence };
+    }
+    for (const [path, expected] of jsonChecks) {
+      const r = checkJsonPath(doc, path, expected ?? "");
+      if (!r.ok) return { status: 'fail', summary: `${name}: ${r.detail}`, evidence };
+      passed.push(r.detail);
+    }
+  }
+  return { status: 'pass', summary: passed.join(', '), evidence };
+};

@@ -21,20 +21,43 @@ const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*
 /** Twilio account/API key SIDs and 32-hex auth tokens. */
 const TWILIO_SID = /\b(AC|SK)[0-9a-fA-F]{32}\b/g;
 const HEX32_NEAR_TOKEN = /\b(auth[_-]?token|token|secret)(["'\s:=]+)[0-9a-fA-F]{32}\b/gi;
+/** `Authorization: Basic …` / `Bearer …` headers, as printed by curl -v and friends. */
+const AUTH_HEADER = /\b(authorization|proxy-authorization)(["']?\s*[:=]\s*["']?)(basic|bearer|token)\s+[A-Za-z0-9+/=._~-]+/gi;
+/** `DB_PASSWORD=value` as printed by `env` or a config dump (a ${VAR} reference is kept). */
+const SECRET_ASSIGNMENT = /\b([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET|_KEY|DSN|CREDENTIALS?))(\s*[=:]\s*)(?!\$\{)(["']?)([^\s"']+)\3/g;
+/** A long token as the only user-info of a URL: https://ghp_xxx@host. */
+const URL_TOKEN_USER = /([a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9_\-.~%]{20,})@/gi;
 
-function forms(value: string): string[] {
+/**
+ * Base64 text that encodes `value` when it sits at any byte offset inside a
+ * longer buffer (as in `Authorization: Basic base64(user:secret)`): the
+ * characters fully determined by the value's own bytes, at each of the three
+ * alignments. The first and last partial quanta depend on neighbouring bytes
+ * and are dropped.
+ */
+function embeddedBase64(value: string, alphabet: 'base64' | 'base64url'): string[] {
+  const out: string[] = [];
+  for (let shift = 0; shift <= 2; shift++) {
+    const b = Buffer.from('x'.repeat(shift) + value).toString(alphabet).replace(/=+$/, '');
+    const start = Math.ceil((shift * 4) / 3);
+    const body = b.slice(start, -2);
+    if (body.length >= 6) out.push(body);
+  }
+  return out;
+}
+
+/** Every spelling of a secret that output may carry. */
+export function secretForms(value: string): string[] {
   const out = new Set<string>([value]);
   out.add(encodeURIComponent(value));
+  // application/x-www-form-urlencoded and RFC 3986 user-info spellings.
+  out.add(encodeURIComponent(value).replace(/%20/g, '+'));
+  out.add(new URLSearchParams({ v: value }).toString().slice(2));
+  out.add(JSON.stringify(value).slice(1, -1));
   out.add(Buffer.from(value).toString('base64'));
+  out.add(Buffer.from(value).toString('base64').replace(/=+$/, ''));
   out.add(Buffer.from(value).toString('base64url'));
-  // base64 of the value at each alignment inside a longer text ("user:" + value).
-  for (let shift = 1; shift <= 2; shift++) {
-    const b = Buffer.from('x'.repeat(shift) + value).toString('base64');
-    // Drop the leading chars that encode the padding bytes and the last, partial quantum.
-    const start = Math.ceil((shift * 4) / 3);
-    const body = b.replace(/=+$/, '').slice(start, -2);
-    if (body.length >= 8) out.add(body);
-  }
+  for (const body of [...embeddedBase64(value, 'base64'), ...embeddedBase64(value, 'base64url')]) out.add(body);
   return [...out].filter((f) => f.length >= 4);
 }
 
@@ -69,7 +92,7 @@ function escapeRegExp(s: string): string {
 
 /** Build a redactor for these variables (plus any extra secret strings). */
 export function createRedactor(vars: Vars = {}, extra: string[] = []): Redactor {
-  const all = [...secretValues(vars), ...extra.filter((s) => s.length >= 4)].flatMap(forms);
+  const all = [...secretValues(vars), ...extra.filter((s) => s.length >= 4)].flatMap(secretForms);
   // Longest first so a value is masked whole before any of its parts.
   const unique = [...new Set(all)].sort((a, b) => b.length - a.length);
   const known = unique.length ? new RegExp(unique.map(escapeRegExp).join('|'), 'g') : undefined;
@@ -77,6 +100,9 @@ export function createRedactor(vars: Vars = {}, extra: string[] = []): Redactor 
     if (!text) return text;
     let out = known ? text.replace(known, MASK) : text;
     out = out.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`);
+    out = out.replace(URL_TOKEN_USER, (_m, scheme: string) => `${scheme}${MASK}@`);
+    out = out.replace(AUTH_HEADER, (_m, name: string, sep: string, type: string) => `${name}${sep}${type} ${MASK}`);
+    out = out.replace(SECRET_ASSIGNMENT, (_m, name: string, sep: string, q: string) => `${name}${sep}${q}${MASK}${q}`);
     out = out.replace(PRIVATE_KEY, `[private key ${MASK}]`);
     out = out.replace(TWILIO_SID, (m) => `${m.slice(0, 2)}${MASK}${m.slice(-4)}`);
     out = out.replace(HEX32_NEAR_TOKEN, (_m, label: string, sep: string) => `${label}${sep}${MASK}`);

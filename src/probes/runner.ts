@@ -1,10 +1,18 @@
 /**
  * The probe runner: bounded concurrency, a deadline on every probe, one
  * AbortSignal for cancellation, redaction of everything returned.
- * (Contract stub: the implementation lands with the probes issue.)
+ *
+ * Each job: substitute ${VARS} in every parameter (unset → `skipped`, "not
+ * configured"), validate the result with the kind's schema (bad value →
+ * `error`), load the kind lazily, then race the probe against its deadline so
+ * that even a probe that ignores its signal cannot hold the run. No retries.
  */
+import pLimit from 'p-limit';
 import type { ProbeSpec } from '../checklist/types.js';
-import type { ProbeResult, Vars } from './types.js';
+import { KINDS, checkParams } from './registry.js';
+import { createRedactor, redactDeep, type Redactor } from './redact.js';
+import type { ProbeOutcome, ProbeResult, Vars } from './types.js';
+import { substitute } from './vars.js';
 
 export interface ProbeJob {
   itemId?: string;
@@ -23,9 +31,127 @@ export interface RunOptions {
   onResult?: (result: ProbeResult, job: ProbeJob) => void;
 }
 
+export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
 /** Run jobs; resolves with one result per job, in job order. Never rejects. */
 export async function runProbes(jobs: ProbeJob[], options: RunOptions): Promise<ProbeResult[]> {
-  void jobs;
-  void options;
-  throw new Error('runner not built yet');
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY) || DEFAULT_CONCURRENCY);
+  const limit = pLimit(concurrency);
+  const redact = createRedactor(options.vars);
+  return Promise.all(jobs.map((job) => limit(() => runJob(job, options, redact))));
+}
+
+/** Substitute ${VARS} in every string parameter; collect the unset names. */
+export function resolveParams(params: Record<string, unknown>, vars: Vars): { params: Record<string, string>; missing: string[] } {
+  const out: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const [key, raw] of Object.entries(params)) {
+    if (raw === undefined || raw === null) continue;
+    const { value, missing: m } = substitute(String(raw), vars);
+    out[key] = value;
+    for (const name of m) if (!missing.includes(name)) missing.push(name);
+  }
+  return { params: out, missing };
+}
+
+/** One line of an error, whatever was thrown. */
+export function oneLineMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message || err.name : String(err);
+  return (msg.split('\n').find((l) => l.trim()) ?? 'unknown error').trim();
+}
+
+async function runJob(job: ProbeJob, options: RunOptions, redact: Redactor): Promise<ProbeResult> {
+  const started = Date.now();
+  const finish = (outcome: ProbeOutcome): ProbeResult => {
+    const result = redactDeep<ProbeResult>(
+      {
+        status: outcome.status,
+        summary: String(outcome.summary ?? '').split('\n')[0].trim(),
+        evidence: Array.isArray(outcome.evidence) ? outcome.evidence.map(String) : [],
+        ...(outcome.metrics ? { metrics: outcome.metrics } : {}),
+        kind: job.spec.kind,
+        ...(job.itemId !== undefined ? { itemId: job.itemId } : {}),
+        spec: job.spec.raw,
+        durationMs: Date.now() - started,
+        at: new Date().toISOString(),
+      },
+      redact,
+    );
+    try {
+      options.onResult?.(result, job);
+    } catch {
+      // A listener's bug must not turn into a rejected run.
+    }
+    return result;
+  };
+
+  if (options.signal?.aborted) return finish({ status: 'skipped', summary: 'cancelled', evidence: [] });
+  try {
+    options.onStart?.(job);
+  } catch {
+    /* see onResult */
+  }
+
+  const { params: substituted, missing } = resolveParams(job.spec.params, options.vars);
+  if (missing.length) {
+    return finish({ status: 'skipped', summary: `not configured: ${missing.join(', ')} unset`, evidence: [] });
+  }
+  const checked = checkParams(job.spec.kind, substituted, true);
+  if (!checked.ok) {
+    return finish({ status: 'error', summary: checked.issues.map((i) => i.message).join('; '), evidence: [] });
+  }
+
+  const timeoutMs = job.spec.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = started + timeoutMs;
+  const controller = new AbortController();
+  let stop: 'timeout' | 'cancelled' | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let onCancel: (() => void) | undefined;
+
+  // Resolves the moment the deadline passes or the run is cancelled, whatever the probe does.
+  const stopped = new Promise<ProbeOutcome>((resolve) => {
+    const end = (why: 'timeout' | 'cancelled') => {
+      if (stop) return;
+      stop = why;
+      resolve(
+        why === 'timeout'
+          ? { status: 'error', summary: `no answer within ${timeoutMs} ms`, evidence: [`deadline ${timeoutMs} ms passed; the probe was aborted`] }
+          : { status: 'skipped', summary: 'cancelled', evidence: [] },
+      );
+      controller.abort(why === 'timeout' ? new Error(`no answer within ${timeoutMs} ms`) : options.signal?.reason);
+    };
+    timer = setTimeout(() => end('timeout'), Math.max(0, deadline - Date.now()));
+    onCancel = () => end('cancelled');
+    options.signal?.addEventListener('abort', onCancel, { once: true });
+  });
+
+  const running = (async (): Promise<ProbeOutcome> => {
+    const info = KINDS[job.spec.kind];
+    const probe = await info.load();
+    if (stop) return { status: 'error', summary: 'aborted before start', evidence: [] };
+    return probe(checked.params, { signal: controller.signal, deadline, vars: options.vars });
+  })().then(
+    (outcome) => validOutcome(outcome),
+    (err: unknown): ProbeOutcome => ({ status: 'error', summary: oneLineMessage(err), evidence: [] }),
+  );
+
+  try {
+    return finish(await Promise.race([running, stopped]));
+  } finally {
+    clearTimeout(timer);
+    if (onCancel) options.signal?.removeEventListener('abort', onCancel);
+    // Let the probe release its sockets and children even when it answered in time.
+    if (!controller.signal.aborted) controller.abort(new Error('probe finished'));
+  }
+}
+
+const STATUSES = new Set(['pass', 'warn', 'fail', 'error', 'skipped']);
+
+/** A probe returning something malformed is a bug in the probe: report it as an error, not a crash. */
+function validOutcome(outcome: ProbeOutcome | undefined): ProbeOutcome {
+  if (!outcome || typeof outcome !== 'object' || !STATUSES.has(outcome.status)) {
+    return { status: 'error', summary: 'probe returned no valid result', evidence: [] };
+  }
+  return outcome;
 }

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { MASK, createRedactor, isSecretName, redactDeep } from '../../src/probes/redact.js';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('redaction', () => {
+  const token = 'tw1l10-auth-t0ken-canary-xyz';
+  const pw = 'p@ss w/rd:"canary"';
+  const r = createRedactor({ TWILIO_AUTH_TOKEN: token, DB_PASSWORD: pw, DOMAIN: 'example.test' });
+
+  it('knows which names are secret', () => {
+    for (const n of ['DB_PASSWORD', 'TWILIO_AUTH_TOKEN', 'SECRET_KEY', 'SENTRY_DSN', 'ENCRYPTION_KEY', 'FLOWER_BASIC_AUTH']) expect(isSecretName(n)).toBe(true);
+    for (const n of ['DOMAIN', 'DB_HOST', 'REDIS_URL', 'DB_PORT']) expect(isSecretName(n)).toBe(false);
+  });
+
+  it('masks plain, URL-encoded, base64 and JSON-escaped forms of secret values', () => {
+    const text = [token, encodeURIComponent(pw), b64(token), b64(pw), JSON.stringify({ pw }), pw, Buffer.from(token).toString('base64url')].join('\n');
+    const out = r(text);
+    expect(out).not.toContain(token);
+    expect(out).not.toContain(pw);
+    expect(out).not.toContain(encodeURIComponent(pw));
+    expect(out).not.toContain(b64(token));
+    expect(out).not.toContain(b64(pw));
+    expect(out).not.toContain(JSON.stringify(pw).slice(1, -1));
+    expect(out).toContain(MASK);
+    expect(r('https://example.test/health/')).toBe('https://example.test/health/');
+  });
+
+  it('masks a secret inside basic-auth base64 at every alignment', () => {
+    for (const user of ['a', 'ab', 'abc', 'admin', 'operator']) {
+      const header = `Basic ${b64(`${user}:${token}`)}`;
+      const inner = b64(`${user}:${token}`);
+      // Without the header label the embedded base64 must still be caught.
+      const out = r(`value=${inner}`);
+      expect(out).not.toContain(inner);
+      expect(r(header)).not.toContain(inner);
+    }
+  });
+
+  it('masks credentials in URLs, auth headers, Twilio SIDs/tokens, private keys and NAME=value dumps', () => {
+    const other = createRedactor({});
+    expect(other('redis://:hunter22@127.0.0.1:6379/0')).toBe(`redis://:${MASK}@127.0.0.1:6379/0`);
+    expect(other('postgres://app:s3cret@db/app')).toBe(`postgres://app:${MASK}@db/app`);
+    expect(other('https://ghp_abcdefghijklmnopqrstuvwxyz0123@github.com/x')).toBe(`https://${MASK}@github.com/x`);
+    expect(other('Authorization: Bearer abc.def.ghi')).toBe(`Authorization: Bearer ${MASK}`);
+    const sid = 'AC' + '0123456789abcdef'.repeat(2);
+    expect(other(`sid ${sid}`)).toBe(`sid AC${MASK}cdef`);
+    expect(other('auth_token: ' + 'f'.repeat(32))).toBe(`auth_token: ${MASK}`);
+    const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIE\nabc\n-----END RSA PRIVATE KEY-----';
+    expect(other(`before\n${key}\nafter`)).toBe(`before\n[private key ${MASK}]\nafter`);
+    expect(other('DB_PASSWORD=topsecret\nDOMAIN=x')).toBe(`DB_PASSWORD=${MASK}\nDOMAIN=x`);
+    // A reference keeps its variable name: specs show what was checked.
+    expect(other('password=${DB_PASSWORD} DB_PASSWORD=${DB_PASSWORD}')).toBe('password=${DB_PASSWORD} DB_PASSWORD=${DB_PASSWORD}');
+  });
+
+  it('learns passwords from URL-valued variables, decoded and encoded', () => {
+    const red = createRedactor({ REDIS_URL: 'redis://:canary%2Fpw@127.0.0.1:1/0' });
+    expect(red('auth failed for canary/pw')).toBe(`auth failed for ${MASK}`);
+    expect(red('pw=canary%2Fpw')).toBe(`pw=${MASK}`);
+  });
+
+  it('redactDeep masks every string in nested values and keeps the rest', () => {
+    const v = redactDeep({ a: [token, { b: `x${token}y` }], n: 3, ok: true, nil: null }, r);
+    expect(v).toEqual({ a: [MASK, { b: `x${MASK}y` }], n: 3, ok: true, nil: null });
+  });
+
+  it('property: no form of a random secret survives redaction', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 6, maxLength: 40 }).filter((s) => s.trim().length >= 4), fc.string({ maxLength: 8 }), (secret, user) => {
+        const red = createRedactor({ API_SECRET: secret });
+        const text = `a ${secret} b ${encodeURIComponent(secret)} c ${b64(secret)} d ${JSON.stringify(secret)} e ${b64(user + ':' + secret)}`;
+        const out = red(text);
+        return !out.includes(secret) && !out.includes(b64(secret)) && !out.includes(b64(user + ':' + secret)) && !out.includes(encodeURIComponent(secret));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

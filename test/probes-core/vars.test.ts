@@ -1,0 +1,84 @@
+import { mkdtempSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { loadVars, parseEnvText, substitute } from '../../src/probes/vars.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dw-vars-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('loadVars', () => {
+  it('loads the app\'s .env.production example as it is', async () => {
+    const p = join(dir, '.env.production');
+    copyFileSync('/work/shared/reference/env.production.example', p);
+    const vars = await loadVars({ envFile: p, env: {} });
+    expect(vars.DOMAIN).toBe('yourdomain.com');
+    expect(vars.DB_HOST).toBe('db');
+    expect(vars.REDIS_URL).toBe('redis://redis:6379/0');
+    expect(vars.FLOWER_BASIC_AUTH).toBe('admin:your-secure-flower-password');
+    expect(vars.JWT_REQUIRED_SCOPE).toBe('call_center');
+    // DB_* given, so DATABASE_URL is derived.
+    expect(vars.DATABASE_URL).toBe('postgres://callcenter_user:your-secure-database-password@db:5432/callcenter_prod');
+  });
+
+  it('env wins over env file, env file over config', async () => {
+    const envFile = file('prec.env', 'A=from-file\nB=from-file\n');
+    const config = file('prec.json', JSON.stringify({ vars: { A: 'cfg', B: 'cfg', C: 'cfg', N: 3, T: true } }));
+    const vars = await loadVars({ envFile, config, env: { A: 'from-env' } });
+    expect(vars).toMatchObject({ A: 'from-env', B: 'from-file', C: 'cfg', N: '3', T: 'true' });
+  });
+
+  it('derives DB_* from DATABASE_URL when DB_HOST is unset', async () => {
+    const vars = await loadVars({ env: { DATABASE_URL: 'postgresql://app%40x:p%2Fw@[::1]:6543/calls' } });
+    expect(vars).toMatchObject({ DB_HOST: '::1', DB_PORT: '6543', DB_USER: 'app@x', DB_PASSWORD: 'p/w', DB_NAME: 'calls' });
+  });
+
+  it('keeps DB_* that are already set and does not derive from a non-postgres URL', async () => {
+    const vars = await loadVars({ env: { DATABASE_URL: 'postgres://u:pw@h:1/d', DB_HOST: 'other' } });
+    expect(vars.DB_HOST).toBe('other');
+    expect(vars.DB_NAME).toBeUndefined();
+    const v2 = await loadVars({ env: { DATABASE_URL: 'mysql://u:pw@h/d' } });
+    expect(v2.DB_HOST).toBeUndefined();
+  });
+
+  it('a missing, directory, malformed or binary file is a UserError naming it', async () => {
+    const missing = join(dir, 'nope.env');
+    await expect(loadVars({ envFile: missing, env: {} })).rejects.toThrow(new UserError(`--env-file ${missing}: file not found (check the path)`));
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    await expect(loadVars({ envFile: sub, env: {} })).rejects.toThrow(/is a directory/);
+    const bad = file('bad.env', 'A=1\nthis is not a line\n');
+    await expect(loadVars({ envFile: bad, env: {} })).rejects.toThrow(`${bad}:2: not a NAME=value line`);
+    const bin = file('bin.env', 'A=1\0\n');
+    await expect(loadVars({ envFile: bin, env: {} })).rejects.toThrow(/looks binary/);
+    const badJson = file('bad.json', '{"vars": ');
+    await expect(loadVars({ config: badJson, env: {} })).rejects.toThrow(new RegExp(`--config ${badJson}: not valid JSON`));
+    const badShape = file('shape.json', '{"vars": ["a"]}');
+    await expect(loadVars({ config: badShape, env: {} })).rejects.toThrow(/"vars" must be an object/);
+    const nested = file('nested.json', '{"vars": {"A": {"b": 1}}}');
+    await expect(loadVars({ config: nested, env: {} })).rejects.toBeInstanceOf(UserError);
+  });
+
+  it('accepts quoted, exported and multi-line values', () => {
+    const vars = parseEnvText('export A="x y"\nB=\'q\'\nKEY="-----BEGIN\nline\n-----END"\n# c\n\nC=1 # note\n', 'f');
+    expect(vars).toMatchObject({ A: 'x y', B: 'q', KEY: '-----BEGIN\nline\n-----END', C: '1' });
+    expect(() => parseEnvText('A="never closed\n', 'f.env')).toThrow(/never closed/);
+  });
+});
+
+describe('substitute', () => {
+  it('replaces ${NAME} and ${NAME:-default}, reporting unset names once', () => {
+    const vars = { DOMAIN: 'example.test', EMPTY: '' };
+    expect(substitute('https://${DOMAIN}/health/', vars)).toEqual({ value: 'https://example.test/health/', missing: [] });
+    expect(substitute('${DB_PORT:-5432}', vars)).toEqual({ value: '5432', missing: [] });
+    expect(substitute('${EMPTY:-d}', vars).value).toBe('d');
+    expect(substitute('${DB_HOST}:${DB_PASSWORD}@${DB_HOST}', vars).missing).toEqual(['DB_HOST', 'DB_PASSWORD']);
+    expect(substitute('${EMPTY}', vars).missing).toEqual(['EMPTY']);
+    expect(substitute('$DOMAIN and ${not valid}', vars)).toEqual({ value: '$DOMAIN and ${not valid}', missing: [] });
+  });
+});
