@@ -1,4 +1,121 @@
-import type { Probe } from './types.js';
+/**
+ * secrets-scan probe: the files git tracks under `path` must be free of
+ * Twilio SIDs and tokens, private keys, passwords in URLs and AWS keys.
+ * Evidence names `file:line: kind` only, never the value found.
+ */
+import { lstat, readFile } from 'node:fs/promises';
+import { resolve, join } from 'node:path';
+import type { z } from 'zod';
+import type * as schemas from './schemas.js';
+import type { Probe, ProbeOutcome } from './types.js';
+import { deadlineSignal, firstLine, remainingMs } from './data-common.js';
+import { excludeMatcher, scanText, type Finding } from './data-secrets.js';
 
-/** Placeholder until the secrets-scan probe is built. */
-export const probe: Probe = async () => ({ status: 'error', summary: 'secrets-scan probe not built yet', evidence: [] });
+export type SecretsScanParams = z.infer<typeof schemas.secretsScan>;
+
+/** Files above this size are skipped: secrets live in config and code, not in large assets. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Evidence lines listed before "… and N more". */
+const MAX_EVIDENCE = 50;
+
+interface FileFindings {
+  file: string;
+  findings: Finding[];
+}
+
+export const probe: Probe<SecretsScanParams> = async (params, ctx) => {
+  const shown = params.path;
+  const dir = resolve(params.path);
+  const startedAt = Date.now();
+  const { signal, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
+  const stopped = (): ProbeOutcome => ({
+    status: 'error',
+    summary: timedOut() ? `timeout: scanning ${shown} took longer than ${Date.now() - startedAt} ms` : 'cancelled',
+    evidence: [],
+  });
+  try {
+    const st = await lstat(dir).catch(() => undefined);
+    if (!st?.isDirectory()) return { status: 'error', summary: `folder not found: ${shown}`, evidence: [] };
+    const listed = await trackedFiles(dir, shown, signal, ctx.deadline);
+    if ('outcome' in listed) return signal.aborted ? stopped() : listed.outcome;
+    const excluded = excludeMatcher(params.exclude);
+    const hits: FileFindings[] = [];
+    let scanned = 0;
+    let skipped = 0;
+    let excludedCount = 0;
+    for (const file of listed.files) {
+      if (signal.aborted) return stopped();
+      if (excluded(file)) {
+        excludedCount++;
+        continue;
+      }
+      const text = await readText(join(dir, file), signal);
+      if (text === undefined) {
+        skipped++;
+        continue;
+      }
+      scanned++;
+      const findings = scanText(text);
+      if (findings.length) hits.push({ file, findings });
+    }
+    return outcome(hits, { scanned, skipped, excluded: excludedCount, shown });
+  } catch (err) {
+    if (signal.aborted) return stopped();
+    return { status: 'error', summary: `could not scan ${shown}: ${firstLine(err)}`, evidence: [] };
+  } finally {
+    dispose();
+  }
+};
+
+/** `git ls-files -z` in the folder: paths relative to it, as git stores them. */
+async function trackedFiles(dir: string, shown: string, signal: AbortSignal, deadline: number): Promise<{ files: string[] } | { outcome: ProbeOutcome }> {
+  const { execa } = await import('execa');
+  const r = await execa('git', ['ls-files', '-z'], {
+    cwd: dir,
+    cancelSignal: signal,
+    timeout: remainingMs(deadline),
+    reject: false,
+    stdin: 'ignore',
+    stripFinalNewline: false,
+    maxBuffer: 64 * 1024 * 1024,
+    // Never prompt, never take a lock: this is a read-only look.
+    env: { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+  });
+  if (r.exitCode === 0) return { files: r.stdout.split('\0').filter(Boolean) };
+  const err = (r as { code?: string }).code;
+  if (err === 'ENOENT' && !r.exitCode) return { outcome: { status: 'error', summary: 'git not found: install git to scan tracked files', evidence: [] } };
+  if (r.timedOut || r.isCanceled) return { outcome: { status: 'error', summary: `timeout: git ls-files in ${shown} did not finish`, evidence: [] } };
+  const stderr = String(r.stderr ?? '');
+  if (/not a git repository/i.test(stderr)) return { outcome: { status: 'error', summary: `not a git repository: ${shown}`, evidence: [] } };
+  return { outcome: { status: 'error', summary: `git ls-files failed in ${shown}: ${stderr.split('\n')[0]?.replace(/^fatal:\s*/, '') || `exit ${r.exitCode}`}`, evidence: [] } };
+}
+
+/** The file's text, or undefined for what is not scanned: symlinks, folders (submodules), big or binary files, vanished files. */
+async function readText(path: string, signal: AbortSignal): Promise<string | undefined> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st?.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+  const buf = await readFile(path, { signal }).catch((e) => {
+    if (signal.aborted) throw e;
+    return undefined;
+  });
+  if (!buf || buf.subarray(0, 8000).includes(0)) return undefined;
+  return buf.toString('utf8');
+}
+
+function outcome(hits: FileFindings[], n: { scanned: number; skipped: number; excluded: number; shown: string }): ProbeOutcome {
+  const total = hits.reduce((s, h) => s + h.findings.length, 0);
+  const counts = [`${n.scanned} tracked files scanned in ${n.shown}`];
+  if (n.skipped) counts.push(`${n.skipped} skipped (binary, over 1 MiB or not a regular file)`);
+  if (n.excluded) counts.push(`${n.excluded} excluded`);
+  const metrics = { files_scanned: n.scanned, files_skipped: n.skipped, files_excluded: n.excluded, findings: total };
+  if (!total) return { status: 'pass', summary: `no secrets found in ${n.scanned} tracked files`, evidence: [counts.join(', ')], metrics };
+  const lines = hits.flatMap((h) => h.findings.map((f) => `${h.file}:${f.line}: ${f.kind}`));
+  const kinds = [...new Set(hits.flatMap((h) => h.findings.map((f) => f.kind.replace(/ assigned to .*/, ''))))];
+  const evidence = lines.length > MAX_EVIDENCE ? [...lines.slice(0, MAX_EVIDENCE), `… and ${lines.length - MAX_EVIDENCE} more`] : lines;
+  return {
+    status: 'fail',
+    summary: `${total} possible ${total === 1 ? 'secret' : 'secrets'} in ${hits.length} tracked ${hits.length === 1 ? 'file' : 'files'}: ${kinds.join(', ')}`,
+    evidence: [...evidence, counts.join(', ')],
+    metrics,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The pure half of the secrets-scan probe: which shapes count as a secret,
+ * which values are obvious placeholders, and a small glob matcher for
+ * `exclude`. Findings carry a line and a kind, never the matched value.
+ */
+
+/** One suspected secret: where it is and what it looks like. The value itself is never kept. */
+export interface Finding {
+  line: number;
+  kind: string;
+}
+
+interface LineRule {
+  re: RegExp;
+  /** The kind shown in evidence, from the match (a variable name is fine to show; the value is not). */
+  kind: (m: RegExpMatchArray) => string;
+  /** The part that must not be a placeholder. */
+  value: (m: RegExpMatchArray) => string;
+}
+
+const LINE_RULES: LineRule[] = [
+  { re: /\bAC[0-9a-fA-F]{32}\b/g, kind: () => 'Twilio Account SID', value: (m) => m[0].slice(2) },
+  { re: /\bSK[0-9a-fA-F]{32}\b/g, kind: () => 'Twilio API key SID', value: (m) => m[0].slice(2) },
+  {
+    // AUTH_TOKEN=..., "twilioAuthToken": "...", secret => '...'
+    re: /([A-Za-z0-9_.-]*(?:token|secret)[A-Za-z0-9_.-]*)["']?\s*(?:=>|=|:)\s*["']?([0-9a-fA-F]{32})(?![0-9a-zA-Z])/gi,
+    kind: (m) => `32-hex value assigned to ${m[1]}`,
+    value: (m) => m[2],
+  },
+  {
+    re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"`<>]*:([^\s@/'"`<>]+)@/gi,
+    kind: () => 'password in URL',
+    value: (m) => m[1],
+  },
+  { re: /\bAKIA[0-9A-Z]{16}\b/g, kind: () => 'AWS access key ID', value: (m) => m[0].slice(4) },
+];
+
+const PRIVATE_KEY = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----/g;
+
+/** Values that are clearly stand-ins, as found in docs and example env files. */
+const PLACEHOLDER =
+  /\$\{|^\$[A-Za-z_]\w*$|^%\(.+\)s$|^<.*>$|^\{.*\}$|^\[.*\]$|^(your|my|the|some)[-_]|changeme|change[-_]me|example|placeholder|dummy|sample|redacted|^(password|passwd|pass|pwd|secret|token|user|username|xxx+|\*+|\.+)$/i;
+
+/**
+ * True for obvious placeholders: `${VAR}`, `your-…`, `changeme`, `<token>`,
+ * and low-variety runs such as `xxxxxxxx` or `00000000` (ACxxxx…, AKIAXXXX…).
+ */
+export function isPlaceholder(value: string): boolean {
+  if (PLACEHOLDER.test(value)) return true;
+  return new Set(value.toLowerCase()).size <= 2;
+}
+
+/** Findings in one file's text, in line order; one per kind per line. */
+export function scanText(text: string): Finding[] {
+  const found = new Map<string, Finding>();
+  const add = (line: number, kind: string) => found.set(`${line}\0${kind}`, { line, kind });
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    for (const rule of LINE_RULES) {
+      for (const m of line.matchAll(rule.re)) {
+        if (!isPlaceholder(rule.value(m))) add(i + 1, rule.kind(m));
+      }
+    }
+  });
+  for (const m of text.matchAll(PRIVATE_KEY)) {
+    const start = m.index ?? 0;
+    // A real key block has a base64 body right after the marker; "-----BEGIN PRIVATE KEY-----\n..." in docs does not.
+    // Escaped newlines (a literal backslash-n inside a JSON or env string) count as line breaks.
+    const body = text.slice(start + m[0].length, start + m[0].length + 400).replace(/\\[nr]/g, '\n');
+    if (/(^|["'\s])[A-Za-z0-9+/]{40,}/.test(body)) add(lineOf(text, start), `${m[1]}private key block`.replace(/^./, (c) => c.toUpperCase()));
+  }
+  return [...found.values()].sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
+}
+
+function lineOf(text: string, index: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * A glob as a regular expression over `/`-separated paths: `**` spans folders,
+ * `*` and `?` stay within one, `{a,b}` alternates. node's path.matchesGlob
+ * exists on Node 20.17+ but prints an ExperimentalWarning there, which would
+ * land in the middle of the wizard's screen.
+ */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      const slash = glob[i + 2] === '/';
+      re += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      const end = glob.indexOf('}', i);
+      if (end === -1) re += '\\{';
+      else {
+        re += `(?:${glob.slice(i + 1, end).split(',').map(escape).join('|')})`;
+        i = end;
+      }
+    } else re += escape(c);
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Build the `exclude` matcher from comma-separated globs. A glob without a
+ * slash also matches a file's base name (`*.md`); a plain folder excludes
+ * everything under it (`docs/examples`).
+ */
+export function excludeMatcher(exclude: string | undefined): (file: string) => boolean {
+  const globs = (exclude ?? '').split(',').map((g) => g.trim().replace(/^\.\//, '').replace(/\/+$/, '')).filter(Boolean);
+  if (!globs.length) return () => false;
+  const tests = globs.map((g) => {
+    const re = globToRegExp(g);
+    const under = globToRegExp(`${g}/**`);
+    const baseOnly = !g.includes('/');
+    return (file: string) => re.test(file) || under.test(file) || (baseOnly && re.test(file.slice(file.lastIndexOf('/') + 1)));
+  });
+  return (file) => tests.some((t) => t(file));
+}

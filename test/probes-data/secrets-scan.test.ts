@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { probe } from '../../src/probes/secrets-scan.js';
+import { excludeMatcher, globToRegExp, isPlaceholder, scanText } from '../../src/probes/data-secrets.js';
+import * as schemas from '../../src/probes/schemas.js';
+import { ctxWith } from './helpers.js';
+
+const params = (raw: Record<string, unknown>) => schemas.secretsScan.parse(raw);
+const hex32 = () => randomBytes(16).toString('hex');
+const base64Line = () => randomBytes(48).toString('base64');
+
+/** Every planted value; none of them may appear in a result. */
+const planted = {
+  sid: 'AC' + hex32(),
+  token: hex32(),
+  apiKey: 'SK' + hex32(),
+  urlPassword: 'S3cr3t-' + hex32().slice(0, 10),
+  aws: 'AKIA' + randomBytes(8).toString('hex').toUpperCase(),
+  keyBody: base64Line(),
+  excludedSid: 'AC' + hex32(),
+  untrackedSid: 'AC' + hex32(),
+  binarySid: 'AC' + hex32(),
+  bigSid: 'AC' + hex32(),
+};
+
+function git(cwd: string, ...args: string[]) {
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd, stdio: 'pipe' });
+}
+
+function write(root: string, file: string, content: string | Buffer) {
+  mkdirSync(dirname(join(root, file)), { recursive: true });
+  writeFileSync(join(root, file), content);
+}
+
+describe('secrets-scan probe over a real git repository', () => {
+  const root = mkdtempSync(join(tmpdir(), 'dw-secrets-'));
+  const repo = join(root, 'repo');
+  const clean = join(root, 'clean');
+  const plain = join(root, 'plain');
+
+  beforeAll(() => {
+    mkdirSync(repo);
+    git(repo, 'init', '-q');
+    write(repo, 'config/settings.py', ['import os', '', `TWILIO_ACCOUNT_SID = "${planted.sid}"`, `TWILIO_AUTH_TOKEN = "${planted.token}"`, `TWILIO_API_KEY = "${planted.apiKey}"`, ''].join('\n'));
+    write(repo, 'app/db.py', [`DATABASE_URL = "postgres://app:${planted.urlPassword}@db:5432/app"`, `AWS_ACCESS_KEY_ID = "${planted.aws}"`, ''].join('\n'));
+    write(repo, 'deploy/key.pem', ['-----BEGIN RSA PRIVATE KEY-----', planted.keyBody, base64Line(), '-----END RSA PRIVATE KEY-----', ''].join('\n'));
+    // Placeholders, as in the app's own env.production.example: none of these is a finding.
+    write(repo, '.env.example', [
+      'TWILIO_ACCOUNT_SID=ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      'TWILIO_AUTH_TOKEN=your-twilio-auth-token',
+      'SECRET_TOKEN=00000000000000000000000000000000',
+      'DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app',
+      'REDIS_URL=redis://:changeme@redis:6379/0',
+      'BROKER_URL=amqp://guest:your-password@rabbit//',
+      'AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX',
+      'AWS_EXAMPLE=AKIAIOSFODNN7EXAMPLE',
+      '',
+    ].join('\n'));
+    write(repo, 'docs/tls.md', ['Paste your key:', '', '```', '-----BEGIN PRIVATE KEY-----', '...', '-----END PRIVATE KEY-----', '```', ''].join('\n'));
+    write(repo, 'docs/examples/sample.env', `TWILIO_ACCOUNT_SID=${planted.excludedSid}\n`);
+    write(repo, 'assets/logo.bin', Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(planted.binarySid)]));
+    write(repo, 'data/big.txt', 'x'.repeat(1024 * 1024) + `\n${planted.bigSid}\n`);
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'planted');
+    // Untracked: never scanned.
+    write(repo, 'local.env', `TWILIO_ACCOUNT_SID=${planted.untrackedSid}\n`);
+
+    mkdirSync(clean);
+    git(clean, 'init', '-q');
+    write(clean, 'README.md', '# nothing to see\nTWILIO_ACCOUNT_SID=${TWILIO_ACCOUNT_SID}\n');
+    git(clean, 'add', '.');
+    git(clean, 'commit', '-q', '-m', 'clean');
+
+    mkdirSync(plain);
+    write(plain, 'notes.txt', planted.sid);
+  });
+
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('finds every planted secret with file:line and kind, ignores placeholders, shows no value', async () => {
+    const r = await probe(params({ path: repo }), ctxWith(10_000));
+    expect(r.status).toBe('fail');
+    const findings = r.evidence.filter((l) => /^[^ ]+:\d+: /.test(l));
+    expect(findings).toEqual([
+      'app/db.py:1: password in URL',
+      'app/db.py:2: AWS access key ID',
+      'config/settings.py:3: Twilio Account SID',
+      'config/settings.py:4: 32-hex value assigned to TWILIO_AUTH_TOKEN',
+      'config/settings.py:5: Twilio API key SID',
+      'deploy/key.pem:1: RSA private key block',
+      'docs/examples/sample.env:1: Twilio Account SID',
+    ]);
+    expect(r.summary).toBe('7 possible secrets in 4 tracked files: password in URL, AWS access key ID, Twilio Account SID, 32-hex value, Twilio API key SID, RSA private key block');
+    expect(r.metrics).toMatchObject({ findings: 7, files_skipped: 2 });
+    const text = JSON.stringify(r);
+    for (const [name, value] of Object.entries(planted)) expect(text, name).not.toContain(value);
+    expect(text).not.toContain('local.env');
+    expect(text).not.toContain('.env.example');
+    expect(text).not.toContain('docs/tls.md');
+  });
+
+  it('leaves out files matching exclude globs', async () => {
+    const r = await probe(params({ path: repo, exclude: 'docs/examples/**, deploy/*.pem' }), ctxWith(10_000));
+    expect(r.status).toBe('fail');
+    const text = r.evidence.join('\n');
+    expect(text).not.toContain('docs/examples/sample.env');
+    expect(text).not.toContain('deploy/key.pem');
+    expect(text).toContain('config/settings.py:3: Twilio Account SID');
+    expect(r.metrics).toMatchObject({ findings: 5, files_excluded: 2 });
+  });
+
+  it('passes a repository whose tracked files hold only variable references', async () => {
+    const r = await probe(params({ path: clean }), ctxWith(10_000));
+    expect(r.status).toBe('pass');
+    expect(r.summary).toBe('no secrets found in 1 tracked files');
+  });
+
+  it('reports a folder that is not a git repository as error', async () => {
+    const r = await probe(params({ path: plain }), ctxWith(10_000));
+    expect(r.status).toBe('error');
+    expect(r.summary).toBe(`not a git repository: ${plain}`);
+    expect(JSON.stringify(r)).not.toContain(planted.sid);
+    const missing = await probe(params({ path: join(root, 'nope') }), ctxWith(10_000));
+    expect(missing).toMatchObject({ status: 'error', summary: `folder not found: ${join(root, 'nope')}` });
+  });
+
+  it('stops when cancelled', async () => {
+    const cancel = new AbortController();
+    cancel.abort();
+    const r = await probe(params({ path: repo }), ctxWith(10_000, {}, cancel.signal));
+    expect(r).toMatchObject({ status: 'error', summary: 'cancelled' });
+  });
+});
+
+describe('secret shapes (pure)', () => {
+  it('finds private keys written inside JSON strings but not "..." stand-ins', () => {
+    const json = `{"key": "-----BEGIN PRIVATE KEY-----\\n${base64Line()}\\n-----END PRIVATE KEY-----"}`;
+    expect(scanText(json)).toEqual([{ line: 1, kind: 'Private key block' }]);
+    expect(scanText('-----BEGIN OPENSSH PRIVATE KEY-----\n<your key here>\n')).toEqual([]);
+  });
+
+  it('knows placeholders from values', () => {
+    for (const p of ['${DB_PASSWORD}', 'your-password', 'changeme', '<token>', 'xxxxxxxxxxxxxxxx', 'XXXXXXXXXXXXXXXX', '0000000000000000', 'password', '$PASSWORD']) expect(isPlaceholder(p), p).toBe(true);
+    for (const v of [hex32(), 'S3cr3t-pw-91', 'IOSFODNN7REAL12X']) expect(isPlaceholder(v), v).toBe(false);
+  });
+
+  it('reads tokens assigned in several syntaxes, one finding per line and kind', () => {
+    const t = hex32();
+    expect(scanText(`authToken: '${t}'\nclient_secret => "${t}"\nCOMMIT=${t}\n`)).toEqual([
+      { line: 1, kind: '32-hex value assigned to authToken' },
+      { line: 2, kind: '32-hex value assigned to client_secret' },
+    ]);
+  });
+
+  it('matches exclude globs like a person expects', () => {
+    const m = excludeMatcher('docs/examples/**, *.md ,vendor');
+    expect(m('docs/examples/a/b.env')).toBe(true);
+    expect(m('docs/other.txt')).toBe(false);
+    expect(m('deep/dir/README.md')).toBe(true);
+    expect(m('vendor/lib/x.js')).toBe(true);
+    expect(m('vendors/x.js')).toBe(false);
+    expect(globToRegExp('src/**/*.{ts,js}').test('src/a/b/c.ts')).toBe(true);
+    expect(globToRegExp('src/**/*.{ts,js}').test('src/c.js')).toBe(true);
+    expect(globToRegExp('src/*.ts').test('src/a/c.ts')).toBe(false);
+    expect(excludeMatcher(undefined)('anything')).toBe(false);
+  });
+});
