@@ -1,0 +1,34 @@
+/** The session behind the golden report: walked, an incident, all four roles signed, completed. */
+import type { Session } from '../../src/session/schema.js';
+import { sessionFingerprint } from '../../src/session/signoff.js';
+import { applyAll, emptySession, probe, walkedSession } from './fixtures.js';
+
+export function goldenSession(): Session {
+  let s = applyAll(walkedSession(), [
+    { type: 'incident', status: 'MONITORING', severity: 'MEDIUM', impact: 'Elevated 5xx on /api/calls', eta: '30 min', actions: 'Scaled web to 6 replicas' },
+    { type: 'operator.join', name: 'Grace Hopper' },
+  ], 20);
+  const fp = sessionFingerprint(s);
+  s = applyAll(s, [
+    { type: 'signoff.sign', role: 'Tech Lead', name: 'Ada Lovelace', signature: 'ada', fingerprint: fp },
+    { type: 'signoff.sign', role: 'DevOps Engineer', name: 'Grace Hopper', signature: 'gh', fingerprint: fp },
+    { type: 'signoff.sign', role: 'Security Officer', name: 'Alan Turing', signature: 'at', fingerprint: fp },
+    { type: 'signoff.sign', role: 'Product Owner', name: 'Barbara Liskov', signature: 'bl', fingerprint: fp },
+    {
+      type: 'signoff.complete',
+      status: 'ROLLED BACK',
+      notes: 'Error rate above 5% after deploy.\nRolled back with kubectl rollout undo.',
+      nextSteps: '1. Root cause analysis\n- Fix and retry on Thursday',
+    },
+  ], 40);
+  return s;
+}
+
+/** An earlier session of the same environment, with slower-than-now and faster-than-now figures. */
+export function previousSession(): Session {
+  return applyAll(emptySession(undefined, 'prod-20261119-0900'), [
+    probe('health', 'baseline', 'pass', 'p50 90 ms', { metrics: { p50_ms: 90, p95_ms: 110 } }),
+    { type: 'item.state', itemId: 'health', state: 'verified' },
+    { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '' },
+  ], -7 * 24 * 60);
+}
