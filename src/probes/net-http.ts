@@ -13,6 +13,11 @@ export interface HttpClientOptions {
   follow?: boolean;
   /** Sockets at once (bursts). */
   connections?: number;
+  /**
+   * TLS name to verify (and send as SNI) whatever the Host header says: a
+   * request with `Host: bogus.invalid` must still reach the real site.
+   */
+  tlsHost?: string;
 }
 
 export interface HttpCall {
@@ -42,7 +47,7 @@ export class CaFileError extends Error {}
 
 /** Create a client; always `close()` it (in `finally`). */
 export async function createHttpClient(options: HttpClientOptions = {}): Promise<HttpClient> {
-  const { Agent, interceptors, request } = await import('undici');
+  const { Agent, buildConnector, interceptors, request } = await import('undici');
   let connect: Record<string, unknown> | undefined;
   if (options.ca) {
     const [{ readFile }, tls] = await Promise.all([import('node:fs/promises'), import('node:tls')]);
@@ -55,7 +60,15 @@ export async function createHttpClient(options: HttpClientOptions = {}): Promise
     // `ca` replaces the default roots: keep them so public certificates still verify.
     connect = { ca: [...tls.rootCertificates, pem] };
   }
-  const agent = new Agent({ connect, connections: options.connections ?? 4, keepAliveTimeout: 1000 });
+  let connector: buildConnector.connector | undefined;
+  if (options.tlsHost) {
+    const { isIP } = await import('node:net');
+    const base = buildConnector({ ...(connect ?? {}) });
+    // undici derives SNI from the Host header; an IP literal gets no SNI and is checked as an IP.
+    const servername = isIP(options.tlsHost) ? undefined : options.tlsHost;
+    connector = (opts, cb) => base({ ...opts, servername: servername ?? (undefined as unknown as string) }, cb);
+  }
+  const agent = new Agent({ connect: connector ?? connect, connections: options.connections ?? 4, keepAliveTimeout: 1000 });
   const dispatcher = options.follow ? agent.compose(interceptors.redirect({ maxRedirections: 5 })) : agent;
 
   const call: HttpClient['call'] = async (url, c, signal) => {
