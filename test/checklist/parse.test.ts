@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { parseChecklist } from '../../src/checklist/parse.js';
+import { md } from './helpers.js';
+
+const doc = md(`
+  # Release
+
+  Intro paragraph.
+
+  ## Before
+  ### Database
+  - [ ] Backup taken
+  - [x] Migrations reviewed
+    - look at the SQL
+    - ask the DBA
+  - plain bullet one
+  - plain bullet two
+
+  \`\`\`bash
+  pg_dump -Fc app > app.dump
+  \`\`\`
+
+  | a | b |
+  |---|---|
+  | 1 | 2 |
+
+  ## After
+  1. Step one
+  2. Step two
+  - [ ] Smoke test done
+
+  ## Sign-off
+
+  | Role | Name |
+  |------|------|
+  | Tech Lead | |
+  | Release Manager | |
+
+  **Deployment Status**: [ ] SUCCESS [ ] FAILED [ ] ROLLED BACK
+
+  **Notes**: ____
+
+  **Next Steps**: ____
+`);
+
+describe('parseChecklist: the model', () => {
+  const { checklist, problems } = parseChecklist(doc, 'release.md');
+
+  it('has no problems and takes the first h1 as title, sha256 of the text as hash', () => {
+    expect(problems).toEqual([]);
+    expect(checklist.title).toBe('Release');
+    expect(checklist.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(parseChecklist(doc + '\n', 'release.md').checklist.hash).not.toBe(checklist.hash);
+  });
+
+  it('builds the section tree from headings with paths, parents and children', () => {
+    const byTitle = Object.fromEntries(checklist.sections.map((s) => [s.title, s]));
+    expect(checklist.sections.map((s) => s.title)).toEqual(['Release', 'Before', 'Database', 'After', 'Sign-off']);
+    expect(byTitle.Database.path).toEqual(['Release', 'Before', 'Database']);
+    expect(byTitle.Database.depth).toBe(3);
+    expect(byTitle.Database.parentId).toBe(byTitle.Before.id);
+    expect(byTitle.Before.childIds).toEqual([byTitle.Database.id]);
+    expect(byTitle.Release.childIds).toEqual([byTitle.Before.id, byTitle.After.id, byTitle['Sign-off'].id]);
+    expect(byTitle.Release.parentId).toBeUndefined();
+    expect(byTitle.Database.line).toBe(6);
+  });
+
+  it('turns checkbox items into items with text, line, checked and section', () => {
+    const texts = checklist.items.map((i) => [i.text, i.line, i.checked]);
+    expect(texts).toEqual([
+      ['Backup taken', 7, false],
+      ['Migrations reviewed', 8, true],
+      ['Smoke test done', 25, false],
+    ]);
+    const db = checklist.sections.find((s) => s.title === 'Database')!;
+    expect(db.itemIds).toEqual(checklist.items.slice(0, 2).map((i) => i.id));
+    expect(checklist.items[0].sectionId).toBe(db.id);
+  });
+
+  it('keeps nested plain bullets as the item guidance', () => {
+    expect(checklist.items[1].guidance).toEqual([{ kind: 'list', text: '- look at the SQL\n- ask the DBA', line: 9 }]);
+    expect(checklist.items[0].guidance).toBeUndefined();
+  });
+
+  it('keeps other lists, paragraphs, tables and fenced code as section guidance', () => {
+    const db = checklist.sections.find((s) => s.title === 'Database')!;
+    expect(db.guidance).toEqual([
+      { kind: 'list', text: '- plain bullet one\n- plain bullet two', line: 11 },
+      { kind: 'command', text: 'pg_dump -Fc app > app.dump', lang: 'bash', line: 14 },
+      { kind: 'table', text: '| a | b |\n|---|---|\n| 1 | 2 |', line: 18 },
+    ]);
+    const release = checklist.sections.find((s) => s.title === 'Release')!;
+    expect(release.guidance).toEqual([{ kind: 'text', text: 'Intro paragraph.', line: 3 }]);
+    const after = checklist.sections.find((s) => s.title === 'After')!;
+    expect(after.guidance).toEqual([{ kind: 'list', text: '1. Step one\n2. Step two', line: 23 }]);
+  });
+
+  it('reads sign-off roles, statuses and fields, and does not repeat them as guidance', () => {
+    expect(checklist.signoff).toEqual({
+      roles: ['Tech Lead', 'Release Manager'],
+      statuses: ['SUCCESS', 'FAILED', 'ROLLED BACK'],
+      fields: ['Notes', 'Next Steps'],
+    });
+    expect(checklist.sections.find((s) => s.title === 'Sign-off')!.guidance).toEqual([]);
+  });
+});
+
+describe('parseChecklist: edges', () => {
+  it('falls back to no roles when there is no Sign-off table, without a problem', () => {
+    const r = parseChecklist('# T\n\n- [ ] one\n', 't.md');
+    expect(r.problems).toEqual([]);
+    expect(r.checklist.signoff).toEqual({ roles: [], statuses: [], fields: [] });
+  });
+
+  it('puts items before any heading in an implicit section and titles the checklist from the file', () => {
+    const r = parseChecklist('- [ ] one\n- [ ] two\n', 'dir/list.md');
+    expect(r.problems).toEqual([]);
+    expect(r.checklist.title).toBe('list.md');
+    expect(r.checklist.sections).toHaveLength(1);
+    expect(r.checklist.sections[0].itemIds).toEqual(['one', 'two']);
+  });
+
+  it('reports a Markdown file without checkbox items on line 1', () => {
+    const r = parseChecklist('# Notes\n\nJust text.\n- a bullet\n', 'notes.md');
+    expect(r.problems).toEqual([{ file: 'notes.md', line: 1, message: 'no checklist items (- [ ] ...) found' }]);
+  });
+
+  it('keeps a fence without info as a command with an empty lang', () => {
+    const r = parseChecklist('# T\n- [ ] x\n\n```\nINCIDENT ALERT\n```\n', 't.md');
+    expect(r.checklist.sections[0].guidance).toEqual([{ kind: 'command', text: 'INCIDENT ALERT', lang: '', line: 4 }]);
+  });
+
+  it('treats checkbox items nested under a plain bullet as items', () => {
+    const r = parseChecklist('# T\n1. **Assess**\n   - [ ] Identify services\n   - [ ] Estimate impact\n', 't.md');
+    expect(r.checklist.items.map((i) => i.text)).toEqual(['Identify services', 'Estimate impact']);
+    expect(r.checklist.items.map((i) => i.line)).toEqual([3, 4]);
+  });
+
+  it('keeps CRLF files on the same lines', () => {
+    const r = parseChecklist('# T\r\n\r\n- [ ] a\r\n- [ ] b <!-- probe: dns name=x -->\r\n', 't.md');
+    expect(r.problems).toEqual([]);
+    expect(r.checklist.items[1].probes[0].line).toBe(4);
+  });
+});
