@@ -1,6 +1,223 @@
+/**
+ * `deploy-wizard check`: run every probe of the checklist (or of the
+ * `--section`s asked for), no prompts. Plain lines when stdout is not a
+ * terminal; a live progress line on a terminal. Exit 0 when nothing failed or
+ * errored, 1 when something did, 2 for bad usage/config, 130 on Ctrl-C.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { loadChecklist } from '../../checklist/load.js';
+import type { Checklist, Item, Section } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
+import { createRedactor, type Redactor } from '../../probes/redact.js';
+import { runProbes, type ProbeJob } from '../../probes/runner.js';
+import type { ProbeResult } from '../../probes/types.js';
+import { loadVars } from '../../probes/vars.js';
+import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, resultLine, summarize, summaryLine, type CheckEntry } from '../../report/check-output.js';
 import type { GlobalOptions } from '../globals.js';
 
-export async function run(_opts: Record<string, any>, _globals: GlobalOptions, _args: string[]): Promise<number> {
-  throw new UserError('deploy-wizard check: not built yet');
+type Format = 'text' | 'json' | 'junit';
+
+/** Parse a positive whole number option (`--concurrency 4`, `--timeout 5000`, `--timeout 5s`). */
+export function parsePositive(flag: string, raw: unknown, allowUnits = false): number {
+  const text = String(raw ?? '').trim();
+  const m = (allowUnits ? /^(\d+(?:\.\d+)?)(ms|s)?$/ : /^(\d+)$/).exec(text);
+  const n = m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : NaN;
+  if (!m || !Number.isFinite(n) || n <= 0 || !Number.isInteger(n)) {
+    throw new UserError(`${flag} must be a whole number above 0${allowUnits ? ' (ms, or with s/ms: 5s, 500ms)' : ''}, got "${text}"`);
+  }
+  return n;
+}
+
+/** Sections whose path contains any of `filters` (case-insensitive); all when none given. */
+export function selectSections(checklist: Checklist, filters: string[]): Section[] {
+  const wanted = filters.map((f) => f.trim().toLowerCase()).filter(Boolean);
+  if (!wanted.length) return checklist.sections;
+  const matches = checklist.sections.filter((s) => {
+    const path = s.path.join(' › ').toLowerCase();
+    return wanted.some((w) => path.includes(w));
+  });
+  if (!matches.length) {
+    throw new UserError(`no section matches ${filters.map((f) => `"${f}"`).join(' or ')}: use words from a heading of ${relativeFile(checklist.file)} (see deploy-wizard validate)`);
+  }
+  return matches;
+}
+
+/** Probe jobs of the selected sections, in document order. */
+export function jobsFor(checklist: Checklist, sections: Section[]): { jobs: ProbeJob[]; context: Map<ProbeJob, { section: string[]; item: string }> } {
+  const byId = new Map(sections.map((s) => [s.id, s]));
+  const jobs: ProbeJob[] = [];
+  const context = new Map<ProbeJob, { section: string[]; item: string }>();
+  for (const item of checklist.items as Item[]) {
+    const section = byId.get(item.sectionId);
+    if (!section) continue;
+    for (const spec of item.probes) {
+      const job: ProbeJob = { itemId: item.id, spec };
+      jobs.push(job);
+      context.set(job, { section: section.path, item: item.text });
+    }
+  }
+  return { jobs, context };
+}
+
+function relativeFile(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+/** Refuse an --out path we cannot write before spending time on probes. */
+function checkOutPath(out: string): void {
+  const dir = dirname(out);
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new UserError(`--out ${out}: folder ${dir} does not exist (create it first)`);
+  }
+  if (!st.isDirectory()) throw new UserError(`--out ${out}: ${dir} is not a folder`);
+  try {
+    if (statSync(out).isDirectory()) throw new UserError(`--out ${out} is a folder: give a file name`);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+  }
+}
+
+/** Write via a temp file in the same folder, fsync, rename: readers never see half a file. */
+export function writeFileAtomic(path: string, data: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const fd = openSync(tmp, 'wx', 0o644);
+    try {
+      writeSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new UserError(`cannot write --out ${path}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** A single rewritten status line on a terminal; results print above it. */
+class Progress {
+  private frame = 0;
+  private timer?: NodeJS.Timeout;
+  private running: string[] = [];
+  private done = 0;
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly total: number,
+  ) {}
+  start(): void {
+    this.timer = setInterval(() => this.draw(), 100);
+    this.timer.unref();
+    this.draw();
+  }
+  begin(title: string): void {
+    this.running.push(title);
+    this.draw();
+  }
+  end(title: string, line: string): void {
+    const i = this.running.indexOf(title);
+    if (i >= 0) this.running.splice(i, 1);
+    this.done++;
+    this.clear();
+    this.stream.write(line + '\n');
+    this.draw();
+  }
+  stop(): void {
+    clearInterval(this.timer);
+    this.clear();
+  }
+  private clear(): void {
+    this.stream.write('\r\x1b[2K');
+  }
+  private draw(): void {
+    const width = (this.stream.columns || 80) - 1;
+    const spin = SPINNER[this.frame++ % SPINNER.length];
+    const now = this.running[0] ? ` · ${this.running[0]}${this.running.length > 1 ? ` (+${this.running.length - 1})` : ''}` : '';
+    const text = `${spin} ${this.done}/${this.total} probes done${now}`;
+    this.stream.write('\r\x1b[2K' + (text.length > width ? text.slice(0, width - 1) + '…' : text));
+  }
+}
+
+export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
+  const format = (opts.format ?? 'text') as Format;
+  if (!['text', 'json', 'junit'].includes(format)) throw new UserError(`--format must be text, json or junit, got "${format}"`);
+  const concurrency = parsePositive('--concurrency', opts.concurrency ?? '8');
+  const timeoutMs = parsePositive('--timeout', opts.timeout ?? '10000', true);
+  const out = typeof opts.out === 'string' && opts.out ? opts.out : undefined;
+  if (out) checkOutPath(out);
+
+  const { checklist, problems } = await loadChecklist(globals.checklist);
+  if (problems.length) {
+    for (const p of problems) process.stderr.write(`${relativeFile(p.file)}:${p.line}: ${p.message}\n`);
+    process.stderr.write(`${relativeFile(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and run check again\n`);
+    return 2;
+  }
+  const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
+  const redact: Redactor = createRedactor(vars);
+  const sections = selectSections(checklist, Array.isArray(opts.section) ? opts.section : opts.section ? [opts.section] : []);
+  const { jobs, context } = jobsFor(checklist, sections);
+
+  // Where lines go: the document owns stdout when it is JSON/JUnit printed there.
+  const docOnStdout = format !== 'text' && !out;
+  const lines = docOnStdout ? undefined : process.stdout;
+  const info = docOnStdout ? process.stderr : process.stdout;
+  const color = globals.color && !docOnStdout;
+  const progress = lines?.isTTY ? new Progress(lines, jobs.length) : undefined;
+  const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text));
+
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    // A second Ctrl-C gets Node's default (immediate exit), so nothing can hold the terminal.
+    process.removeListener('SIGINT', onSigint);
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+
+  const started = Date.now();
+  const entries = new Map<ProbeJob, CheckEntry>();
+  let results: ProbeResult[];
+  progress?.start();
+  try {
+    results = await runProbes(jobs, {
+      vars,
+      signal: controller.signal,
+      concurrency,
+      defaultTimeoutMs: timeoutMs,
+      onStart: (job) => progress?.begin(entryTitle(context.get(job)!)),
+      onResult: (result, job) => {
+        const entry: CheckEntry = { result, ...context.get(job)! };
+        entries.set(job, entry);
+        const line = redact(resultLine(entry, color));
+        if (progress) progress.end(entryTitle(entry), line);
+        else if (lines) write(lines, line + '\n');
+      },
+    });
+  } finally {
+    progress?.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
+
+  const all: CheckEntry[] = jobs.map((job, i) => entries.get(job) ?? { result: results[i], ...context.get(job)! });
+  // On Ctrl-C, report what finished; the cancelled rest is counted, not listed.
+  const shown = interrupted ? all.filter((e) => e.result.summary !== 'cancelled') : all;
+  const summary = summarize(
+    all.map((e) => e.result),
+    Date.now() - started,
+  );
+  const doc = format === 'json' ? formatJson(shown, summary) : format === 'junit' ? formatJunit(shown, summary) : formatText(shown, summary, false);
+  if (out) writeFileAtomic(out, redact(doc));
+  else if (docOnStdout) write(process.stdout, doc);
+  if (!jobs.length) write(info, `no probes in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}\n`);
+  write(info, summaryLine(summary) + (interrupted ? ' (interrupted)' : '') + (out ? ` — ${format} written to ${out}` : '') + '\n');
+  if (interrupted) return 130;
+  return exitCodeFor(summary);
 }
