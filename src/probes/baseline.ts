@@ -1,4 +1,98 @@
-import type { Probe } from './types.js';
+/**
+ * baseline probe: `requests` sequential timed GETs, p50/p95, compared with a
+ * stored baseline (`baseline_ms`, or `baseline_file` holding {"p50","p95"}).
+ * p50 rising more than `max_increase_pct` over the baseline is the rollback
+ * criterion: fail. No baseline: pass with the figures, so they can be stored.
+ */
+import type { z } from 'zod';
+import type { Probe, ProbeOutcome } from './types.js';
+import type * as schemas from './schemas.js';
+import { describeNetError, hostPort, linkDeadline, oneLine } from './net-deadline.js';
+import { createHttpClient } from './net-http.js';
 
-/** Placeholder until the baseline probe is built. */
-export const probe: Probe = async () => ({ status: 'error', summary: 'baseline probe not built yet', evidence: [] });
+type Params = z.infer<typeof schemas.baseline>;
+
+/** Nearest-rank percentile of samples (ms). */
+export function percentile(samples: number[], pct: number): number {
+  if (!samples.length) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((pct / 100) * sorted.length));
+  return sorted[rank - 1];
+}
+
+/** Stored baseline from a file: {"p50": ms, "p95": ms}. Missing file → undefined; bad file → Error. */
+export async function readBaselineFile(path: string): Promise<{ p50: number; p95?: number } | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read baseline file ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  let data: { p50?: unknown; p95?: unknown };
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`baseline file ${path} is not JSON (expected {"p50": ms, "p95": ms})`);
+  }
+  if (typeof data?.p50 !== 'number' || !(data.p50 > 0)) throw new Error(`baseline file ${path} has no positive "p50" (expected {"p50": ms, "p95": ms})`);
+  return { p50: data.p50, p95: typeof data.p95 === 'number' ? data.p95 : undefined };
+}
+
+/** Verdict of a p50 against a baseline p50. */
+export function compare(p50: number, baseline: number, maxIncreasePct: number): { increasePct: number; ok: boolean } {
+  const increasePct = Math.round(((p50 - baseline) / baseline) * 100);
+  return { increasePct, ok: increasePct <= maxIncreasePct };
+}
+
+export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+  let where: string;
+  try {
+    where = hostPort(new URL(params.url));
+  } catch {
+    return { status: 'error', summary: `${params.url}: not a valid URL`, evidence: [] };
+  }
+  let stored: { p50: number; p95?: number; from: string } | undefined;
+  if (params.baseline_ms !== undefined) stored = { p50: params.baseline_ms, from: 'baseline_ms' };
+  else if (params.baseline_file) {
+    try {
+      const b = await readBaselineFile(params.baseline_file);
+      if (b) stored = { ...b, from: params.baseline_file };
+    } catch (err) {
+      return { status: 'error', summary: oneLine((err as Error).message), evidence: [] };
+    }
+  }
+  const deadline = linkDeadline(ctx);
+  const client = await createHttpClient({});
+  const samples: number[] = [];
+  const statuses = new Map<number, number>();
+  try {
+    // Sequential on purpose: the figure is latency, not throughput.
+    for (let i = 0; i < params.requests; i++) {
+      const a = await client.call(params.url, { maxBody: 64 * 1024 }, deadline.signal);
+      samples.push(a.ms);
+      statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+    }
+  } catch (err) {
+    const done = samples.length ? ` after ${samples.length} of ${params.requests} requests` : '';
+    return { status: 'error', summary: `baseline ${params.url}: ${describeNetError(err, where, deadline)}${done}`, evidence: samples.length ? [`samples (ms): ${samples.join(', ')}`] : [] };
+  } finally {
+    deadline.dispose();
+    await client.close();
+  }
+  const p50 = percentile(samples, 50);
+  const p95 = percentile(samples, 95);
+  const evidence = [`${params.requests} × GET ${params.url}`, `samples (ms): ${samples.join(', ')}`, `answers: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}`];
+  const figures = `p50 ${p50} ms, p95 ${p95} ms over ${params.requests} requests`;
+  const errors = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
+  if (errors) return { status: 'fail', summary: `${errors} of ${params.requests} requests answered 5xx (${figures})`, evidence, metrics: { p50_ms: p50, p95_ms: p95 } };
+  if (!stored) return { status: 'pass', summary: `${figures}; no baseline stored`, evidence, metrics: { p50_ms: p50, p95_ms: p95 } };
+  const { increasePct, ok } = compare(p50, stored.p50, params.max_increase_pct);
+  const metrics = { p50_ms: p50, p95_ms: p95, baseline_ms: stored.p50, increase_pct: increasePct };
+  evidence.push(`baseline (${stored.from}): p50 ${stored.p50} ms${stored.p95 !== undefined ? `, p95 ${stored.p95} ms` : ''}`);
+  const sign = increasePct >= 0 ? '+' : '';
+  const criterion = `rollback criterion: +${params.max_increase_pct}%`;
+  if (!ok) return { status: 'fail', summary: `p50 ${p50} ms is ${sign}${increasePct}% over baseline ${stored.p50} ms (${criterion})`, evidence, metrics };
+  return { status: 'pass', summary: `${figures}: ${sign}${increasePct}% vs baseline ${stored.p50} ms (${criterion})`, evidence, metrics };
+};
