@@ -96,7 +96,7 @@ function pgOwner(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-export async function startPostgres(dir: string): Promise<{ facts: PgFacts; stop: () => void }> {
+export async function startPostgres(dir: string): Promise<{ facts: PgFacts; stop: () => void; restart: () => void }> {
   const { initdb, pgCtl } = findBinaries();
   const owner = pgOwner();
   if (owner) chownSync(dir, owner.uid, owner.gid);
@@ -120,7 +120,9 @@ export async function startPostgres(dir: string): Promise<{ facts: PgFacts; stop
       /* already stopped */
     }
   };
-  return { facts: { host: '127.0.0.1', port, user, password, database: 'postgres' }, stop };
+  /** Start the stopped server again on the same data dir and port (for connection-loss tests). */
+  const restart = () => execFileSync(c2, a2, { stdio: 'pipe' });
+  return { facts: { host: '127.0.0.1', port, user, password, database: 'postgres' }, stop, restart };
 }
 
 export async function startRedis(dir: string, extra: string[] = []): Promise<{ facts: RedisFacts; stop: () => Promise<void>; proc: ChildProcess }> {

@@ -1,0 +1,101 @@
+/**
+ * Pure helpers of the PostgreSQL store: a new session document, its summary,
+ * store-URL redaction, and the replay of an event log (what the tests hold the
+ * stored document against).
+ */
+import { randomBytes } from 'node:crypto';
+import { applyChange, type Change } from './changes.js';
+import { SCHEMA_VERSION, type Session } from './schema.js';
+import type { NewSession, SessionSummary } from './store.js';
+import { createRedactor, redactDeep, type Redactor } from '../probes/redact.js';
+
+/** Readable id: `<env>-<YYYYMMDD-HHMM>-<4 chars>`. */
+export function newSessionId(environment: string, now: Date = new Date()): string {
+  const env = environment.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'env';
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}`;
+  const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
+  const rand = [...randomBytes(4)].map((b) => alphabet[b % alphabet.length]).join('');
+  return `${env}-${stamp}-${rand}`;
+}
+
+/** A fresh session: every item pending, cursor on the first item, event session.start. */
+export function newSessionDoc(id: string, init: NewSession, at: string = new Date().toISOString()): Session {
+  const who = init.operator;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    id,
+    checklist: { path: init.checklist.path, hash: init.checklist.hash, title: init.checklist.title },
+    environment: init.environment,
+    operators: [who],
+    status: 'active',
+    createdAt: at,
+    updatedAt: at,
+    cursor: { itemId: init.checklist.itemIds[0] },
+    items: Object.fromEntries(init.checklist.itemIds.map((itemId) => [itemId, { state: 'pending' as const, probes: [], updatedAt: at, updatedBy: who }])),
+    events: [{ at, who, what: 'session.start', detail: `${init.environment}: ${init.checklist.title}` }],
+    incidents: [],
+    signoff: { notes: '', nextSteps: '', signatures: [] },
+  };
+}
+
+/** The row `list` shows for one session. */
+export function summarize(doc: Session): SessionSummary {
+  const items = Object.values(doc.items);
+  return {
+    id: doc.id,
+    environment: doc.environment,
+    operators: doc.operators,
+    done: items.filter((i) => i.state !== 'pending').length,
+    total: items.length,
+    status: doc.status,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+/** `postgres://user:***@host:port/db` (never the password, whatever the URL looks like). */
+export function redactStoreUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    // Passwords can also hide in the query string (?password=...).
+    for (const key of [...u.searchParams.keys()]) if (/pass|secret|key|token/i.test(key)) u.searchParams.set(key, '***');
+    return decodeURIComponent(u.toString()).replace(/:\*\*\*@/, ':***@');
+  } catch {
+    return createRedactor({ DEPLOY_WIZARD_STORE: url })(url).replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
+/** A redactor for the store URL's secrets, layered over the caller's redactor. */
+export function storeRedactor(url: string, redact?: Redactor): Redactor {
+  let extra: string[] = [];
+  try {
+    const u = new URL(url);
+    extra = [u.password, decodeURIComponent(u.password), ...[...u.searchParams.entries()].filter(([k]) => /pass|secret|key|token/i.test(k)).map(([, v]) => v)];
+  } catch {
+    /* the URL redactor below still masks user:pw@ */
+  }
+  const own = createRedactor({ DEPLOY_WIZARD_STORE: url }, extra.filter(Boolean));
+  return redact ? (text: string) => own(redact(text)) : own;
+}
+
+/** One stored event of the log, as replayed. */
+export interface LoggedChange {
+  revision: number;
+  who: string;
+  at: string;
+  change: Change | { type: 'session.create'; doc: Session };
+}
+
+/** Replay an event log from its `session.create` event, in revision order. */
+export function replayLog(events: LoggedChange[], redact?: Redactor): Session {
+  const sorted = [...events].sort((a, b) => a.revision - b.revision);
+  const first = sorted[0];
+  if (!first || first.change.type !== 'session.create') throw new Error('event log does not start with session.create');
+  let doc = first.change.doc;
+  for (const e of sorted.slice(1)) {
+    const next = applyChange(doc, e.change as Change, { who: e.who, at: e.at });
+    doc = redact ? redactDeep(next, redact) : next;
+  }
+  return doc;
+}

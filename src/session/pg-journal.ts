@@ -1,0 +1,71 @@
+/**
+ * The local journal of changes made while the database was unreachable:
+ * `<sessions dir>/<id>.pending.jsonl`, mode 0600, one JSON line per change,
+ * fsynced before the change is acknowledged, so a crash while offline loses
+ * nothing. Entries carry a unique change id: replaying one the database already
+ * holds is refused there, so a replay after a crash never duplicates a change.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Change } from './changes.js';
+
+export interface PendingChange {
+  changeId: string;
+  who: string;
+  at: string;
+  change: Change;
+}
+
+export function journalPath(dir: string, id: string): string {
+  return join(dir, `${id}.pending.jsonl`);
+}
+
+/** Append one entry durably (created 0600, dir 0700 when missing). */
+export function appendPending(path: string, dir: string, entry: PendingChange): void {
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const fd = openSync(path, 'a', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(entry) + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Every complete entry in the journal (a line torn by a crash is skipped: its change was never acknowledged). */
+export function readPending(path: string): PendingChange[] {
+  if (!existsSync(path)) return [];
+  const out: PendingChange[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const e = JSON.parse(line) as PendingChange;
+      if (e && typeof e.changeId === 'string' && e.change && typeof e.change.type === 'string') out.push(e);
+    } catch {
+      /* torn last line */
+    }
+  }
+  return out;
+}
+
+/** Drop the entries now saved in the database; remove the file when none is left. */
+export function removePending(path: string, saved: Set<string>): void {
+  const rest = readPending(path).filter((e) => !saved.has(e.changeId));
+  if (rest.length === 0) {
+    try {
+      unlinkSync(path);
+    } catch {
+      /* already gone */
+    }
+    return;
+  }
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, rest.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
