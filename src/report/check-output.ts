@@ -138,8 +138,8 @@ export function formatJunit(entries: CheckEntry[], summary: CheckSummary): strin
   }
   const attrs = (a: Record<string, string | number>) =>
     Object.entries(a)
-      .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
-      .join('');
+      .map(([k, v]) => ` ${k}="${xmlEscape(String(v)).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;')}"`)
+      .join(''); // line breaks as references: attribute normalisation would turn them into spaces
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(
     `<testsuites${attrs({ name: 'deploy-wizard check', tests: summary.total, failures: summary.failed, errors: summary.errors, skipped: summary.skipped, time: seconds(summary.durationMs) })}>`,

@@ -1,0 +1,154 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { eventually, findAll, parseXml, runCli, workdir } from './helpers.js';
+
+const CHECKLIST = `# Release Checklist
+
+## Workers
+- [ ] Celery workers answer
+  <!-- probe: command cmd="celery -A django_twilio_call -b \${CELERY_BROKER_URL:-redis://127.0.0.1:1/1} inspect ping" stdout=pong -->
+- [ ] Pods running
+  <!-- probe: command cmd="kubectl get pods -n \${K8S_NAMESPACE:-django-twilio-call} -o json" json.items[*].status.phase=Running -->
+
+## Database
+- [ ] Database reachable
+  <!-- probe: postgres host=\${DB_HOST} port=\${DB_PORT:-5432} database=\${DB_NAME} user=\${DB_USER} password=\${DB_PASSWORD} -->
+
+## Notes
+- [ ] Someone reads the runbook
+`;
+
+const lines = (s: string) => s.trim().split('\n');
+
+describe('deploy-wizard check (built CLI)', () => {
+  it('exit 0 when nothing failed: plain lines, skipped counted in the summary', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST });
+    const r = await runCli(['check', '--checklist', 'cl.md'], { cwd });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = lines(r.stdout);
+    expect(out).toHaveLength(4);
+    expect(out).toContain('SKIP  postgres Database › Database reachable — not configured: DB_HOST, DB_NAME, DB_USER, DB_PASSWORD unset');
+    expect(out.some((l) => /^PASS  command Workers › Celery workers answer — celery exited 0, output matches \/pong\/ in \d+ ms$/.test(l))).toBe(true);
+    expect(out[3]).toMatch(/^2 passed, 0 failed, 0 errors, 0 warnings, 1 skipped \(not configured\) in \d+ ms$/);
+    // Not a terminal: no ANSI escapes at all.
+    expect(r.stdout).not.toContain('\x1b');
+  });
+
+  it('exit 1 when a probe fails or errors', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST });
+    const failed = await runCli(['check', '--checklist', 'cl.md'], { cwd, env: { FAKE_KUBECTL: 'pending' } });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('FAIL  command Workers › Pods running — kubectl: items[1].status.phase is Pending, expected Running');
+    expect(lines(failed.stdout).at(-1)).toMatch(/^1 passed, 1 failed, 0 errors/);
+    const errored = await runCli(['check', '--checklist', 'cl.md', '--section', 'workers'], { cwd, env: { PATH: '/usr/bin:/bin' } });
+    expect(errored.code).toBe(1);
+    expect(errored.stdout).toContain('ERROR command Workers › Celery workers answer — celery not found on PATH');
+  });
+
+  it('--section filters by path (case-insensitive, repeatable); no match is exit 2', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST });
+    const r = await runCli(['check', '--checklist', 'cl.md', '--section', 'DATA'], { cwd });
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toHaveLength(2);
+    expect(r.stdout).toContain('Database reachable');
+    const both = await runCli(['check', '--checklist', 'cl.md', '--section', 'database', '--section', 'release checklist › workers'], { cwd });
+    expect(lines(both.stdout)).toHaveLength(4);
+    const none = await runCli(['check', '--checklist', 'cl.md', '--section', 'nowhere'], { cwd });
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(lines(none.stderr)).toEqual(['no section matches "nowhere": use words from a heading of cl.md (see deploy-wizard validate)']);
+  });
+
+  it('exit 2 with FILE:LINE for a bad checklist, and one line for bad options and files', async () => {
+    const bad = CHECKLIST.replace('probe: command cmd="kubectl', 'probe: kubectl cmd="kubectl');
+    const cwd = workdir({ 'bad.md': bad, 'cl.md': CHECKLIST, 'bad.json': '{"vars":' });
+    const r = await runCli(['check', '--checklist', 'bad.md'], { cwd });
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)[0]).toMatch(/^bad\.md:7: unknown probe kind "kubectl"/);
+    expect(r.stdout).toBe('');
+    for (const [args, message] of [
+      [['--concurrency', '0'], '--concurrency must be a whole number above 0, got "0"'],
+      [['--timeout', 'soon'], '--timeout must be a whole number above 0 (ms, or with s/ms: 5s, 500ms), got "soon"'],
+      [['--out', 'no/such/dir/x.json'], '--out no/such/dir/x.json: folder no/such/dir does not exist (create it first)'],
+      [['--env-file', 'missing.env'], `--env-file ${join(cwd, 'missing.env')}: file not found (check the path)`],
+      [['--config', 'bad.json'], `--config ${join(cwd, 'bad.json')}: not valid JSON`],
+      [['--format', 'xml'], "deploy-wizard: option '--format <format>' argument 'xml' is invalid"],
+    ] as const) {
+      const o = await runCli(['check', '--checklist', 'cl.md', ...args], { cwd });
+      expect(o.code, args.join(' ')).toBe(2);
+      expect(lines(o.stderr), args.join(' ')).toHaveLength(1);
+      expect(o.stderr).toContain(message);
+      expect(o.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('--out writes JSON atomically and still prints the lines and summary', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST });
+    mkdirSync(join(cwd, 'out'));
+    const r = await runCli(['check', '--checklist', 'cl.md', '--format', 'json', '--out', 'out/../result.json'], { cwd });
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout).at(-1)).toMatch(/^2 passed, 0 failed, 0 errors, 0 warnings, 1 skipped \(not configured\) in \d+ ms — json written to out\/\.\.\/result\.json$/);
+    const doc = JSON.parse(readFileSync(join(cwd, 'result.json'), 'utf8'));
+    expect(doc.summary).toMatchObject({ total: 3, passed: 2, skipped: 1, notConfigured: 1, ok: true });
+    expect(doc.results.map((x: { item: string }) => x.item)).toEqual(['Celery workers answer', 'Pods running', 'Database reachable']);
+    expect(readdirSync(cwd).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(join(cwd, 'out'))).toEqual([]);
+  });
+
+  it('JSON on stdout is the document alone; the summary goes to stderr', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST });
+    const r = await runCli(['check', '--checklist', 'cl.md', '--format', 'json'], { cwd, env: { FAKE_CELERY: 'down' } });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results[0]).toMatchObject({ status: 'fail', kind: 'command', section: ['Release Checklist', 'Workers'] });
+    expect(r.stderr).toMatch(/^1 passed, 1 failed, 0 errors, 0 warnings, 1 skipped \(not configured\) in \d+ ms\n$/);
+  });
+
+  it('JUnit is well-formed: a suite per section with failure and skipped elements', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST });
+    const r = await runCli(['check', '--checklist', 'cl.md', '--format', 'junit', '--out', 'junit.xml'], { cwd, env: { FAKE_KUBECTL: 'pending' } });
+    expect(r.code).toBe(1);
+    const root = parseXml(readFileSync(join(cwd, 'junit.xml'), 'utf8'));
+    expect(root.attrs).toMatchObject({ tests: '3', failures: '1', errors: '0', skipped: '1' });
+    expect(findAll(root, 'testsuite').map((s) => s.attrs.name)).toEqual(['Release Checklist › Workers', 'Release Checklist › Database']);
+    expect(findAll(root, 'failure')[0].attrs.message).toBe('kubectl: items[1].status.phase is Pending, expected Running');
+    expect(findAll(root, 'skipped')[0].attrs.message).toBe('not configured: DB_HOST, DB_NAME, DB_USER, DB_PASSWORD unset');
+  });
+
+  it('variables come from --env-file and --config (env file over config)', async () => {
+    const cwd = workdir({
+      'cl.md': CHECKLIST,
+      'app.env': 'FAKE_KUBECTL=pending\n',
+      'cfg.json': JSON.stringify({ vars: { FAKE_KUBECTL: 'running', FAKE_CELERY: 'down' } }),
+    });
+    const r = await runCli(['check', '--checklist', 'cl.md', '--env-file', 'app.env', '--config', 'cfg.json', '--section', 'workers'], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('kubectl: items[1].status.phase is Pending');
+    expect(r.stdout).toContain('celery exited 69');
+  });
+
+  it('Ctrl-C aborts the run: finished results and the summary are printed, exit 130, no child left', async () => {
+    const dir = workdir();
+    const pidfile = join(dir, 'pid');
+    const cl = `# C\n\n## Slow\n- [ ] Quick\n  <!-- probe: command cmd="celery inspect ping" stdout=pong -->\n- [ ] Slow\n  <!-- probe: command cmd="sh -c 'echo $$ > ${pidfile}; sleep 30'" -->\n`;
+    const cwd = workdir({ 'cl.md': cl });
+    let sent = false;
+    const r = await runCli(['check', '--checklist', 'cl.md', '--timeout', '20000'], {
+      cwd,
+      onStdout: (text, child) => {
+        if (!sent && text.includes('PASS') && existsSync(pidfile)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/PASS {2}command Slow › Quick/);
+    expect(lines(r.stdout).at(-1)).toMatch(/^1 passed, 0 failed, 0 errors, 0 warnings, 1 skipped \(1 cancelled\) in .* \(interrupted\)$/);
+    const pid = Number(readFileSync(pidfile, 'utf8'));
+    expect(await eventually(() => !existsSync(`/proc/${pid}`) || /\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')))).toBe(true);
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { formatJson, formatJunit, formatText, resultLine, summarize, summaryLine, xmlEscape, type CheckEntry } from '../../src/report/check-output.js';
+import type { ProbeResult, ProbeStatus } from '../../src/probes/types.js';
+import { findAll, parseXml } from './helpers.js';
+
+const result = (status: ProbeStatus, summary: string, extra: Partial<ProbeResult> = {}): ProbeResult => ({
+  status,
+  summary,
+  evidence: [],
+  kind: 'http',
+  spec: 'http url="https://${DOMAIN}/health/"',
+  durationMs: 12,
+  at: '2026-11-26T14:00:00.000Z',
+  ...extra,
+});
+const entry = (r: ProbeResult, section = ['Checklist', 'Post-Deployment Verification', 'Health Checks'], item = 'Application health endpoints responding'): CheckEntry => ({ result: r, section, item });
+
+describe('check output', () => {
+  it('one plain line per result, the item under its section', () => {
+    expect(resultLine(entry(result('pass', 'GET https://example.test/health/ → 200')))).toBe(
+      'PASS  http   Health Checks › Application health endpoints responding — GET https://example.test/health/ → 200 in 12 ms',
+    );
+    expect(resultLine(entry(result('skipped', 'not configured: DOMAIN unset')))).toBe('SKIP  http   Health Checks › Application health endpoints responding — not configured: DOMAIN unset');
+    expect(resultLine(entry(result('error', 'no answer within 500 ms', { kind: 'postgres', durationMs: 1500 })))).toMatch(/^ERROR postgres Health Checks › .* — no answer within 500 ms in 1\.5 s$/);
+    expect(resultLine(entry(result('fail', 'two\nlines')), true)).toContain('\x1b[31mFAIL \x1b[0m');
+  });
+
+  it('the summary counts every status; skipped ones are counted and explained', () => {
+    const results = [
+      ...Array(12).fill(result('pass', 'ok')),
+      result('fail', 'x'),
+      ...Array(3).fill(result('warn', 'w')),
+      ...Array(27).fill(result('skipped', 'not configured: X unset')),
+    ];
+    const s = summarize(results, 2300);
+    expect(summaryLine(s)).toBe('12 passed, 1 failed, 0 errors, 3 warnings, 27 skipped (not configured) in 2.3 s');
+    expect(s.ok).toBe(false);
+    const s2 = summarize([result('error', 'e'), result('skipped', 'cancelled'), result('skipped', 'not configured: A unset'), result('warn', 'w')], 800);
+    expect(summaryLine(s2)).toBe('0 passed, 0 failed, 1 error, 1 warning, 2 skipped (1 not configured, 1 cancelled) in 800 ms');
+    expect(summarize([result('warn', 'w'), result('skipped', 'cancelled')], 1).ok).toBe(true);
+  });
+
+  it('JSON holds the summary and every result with its section and item', () => {
+    const doc = JSON.parse(formatJson([entry(result('pass', 'ok', { itemId: 'a/b' }))], summarize([result('pass', 'ok')], 5)));
+    expect(doc.summary).toMatchObject({ total: 1, passed: 1, ok: true });
+    expect(doc.results[0]).toMatchObject({ section: ['Checklist', 'Post-Deployment Verification', 'Health Checks'], item: 'Application health endpoints responding', itemId: 'a/b', status: 'pass', kind: 'http' });
+  });
+
+  it('text ends with the summary line', () => {
+    const text = formatText([entry(result('pass', 'ok'))], summarize([result('pass', 'ok')], 5));
+    expect(text.trim().split('\n')).toHaveLength(2);
+    expect(text.trim().split('\n')[1]).toBe('1 passed, 0 failed, 0 errors, 0 warnings, 0 skipped in 5 ms');
+  });
+
+  it('JUnit: a testsuite per section, failure/error/skipped elements, parseable', () => {
+    const entries = [
+      entry(result('pass', 'ok')),
+      entry(result('fail', 'status 500 (expected 200)', { evidence: ['HTTP/1.1 500'] })),
+      entry(result('error', 'no answer within 500 ms'), ['Checklist', 'Database']),
+      entry(result('skipped', 'not configured: DB_HOST unset'), ['Checklist', 'Database']),
+      entry(result('warn', 'certificate expires in 3 days'), ['Checklist', 'Database']),
+    ];
+    const xml = formatJunit(
+      entries,
+      summarize(
+        entries.map((e) => e.result),
+        100,
+      ),
+    );
+    const root = parseXml(xml);
+    expect(root.name).toBe('testsuites');
+    expect(root.attrs).toMatchObject({ tests: '5', failures: '1', errors: '1', skipped: '1' });
+    const suites = findAll(root, 'testsuite');
+    expect(suites.map((s) => s.attrs.name)).toEqual(['Checklist › Post-Deployment Verification › Health Checks', 'Checklist › Database']);
+    expect(suites[1].attrs).toMatchObject({ tests: '3', errors: '1', skipped: '1', failures: '0' });
+    expect(findAll(root, 'testcase')).toHaveLength(5);
+    expect(findAll(root, 'failure')[0].attrs.message).toBe('status 500 (expected 200)');
+    expect(findAll(root, 'skipped')[0].attrs.message).toBe('not configured: DB_HOST unset');
+    expect(findAll(root, 'system-out').some((o) => o.text.includes('WARN: certificate expires in 3 days'))).toBe(true);
+  });
+
+  it('property: any text in summaries, items and sections stays well-formed XML and round-trips', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), (summary, item, section) => {
+        const e = entry(result('fail', summary, { evidence: [summary] }), [section], item);
+        const root = parseXml(formatJunit([e], summarize([e.result], 1)));
+        const failure = findAll(root, 'failure')[0];
+        return failure.attrs.message === xmlEscapeRoundTrip(summary) && findAll(root, 'testcase')[0].attrs.name === `${xmlEscapeRoundTrip(item)} [http]`;
+      }),
+      { numRuns: 300 },
+    );
+    expect(xmlEscape('<a href="x">&\'</a>\u0001')).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;');
+  });
+});
+
+/** What survives XML: the text minus characters XML 1.0 cannot carry. */
+function xmlEscapeRoundTrip(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+}
