@@ -422,9 +422,20 @@ class PgOpenSession implements TeamSession {
         const client = await pool.connect();
         try {
           await client.query('BEGIN');
-          const r = await client.query<{ doc: Session; revision: string }>(`SELECT doc, revision FROM ${q}.sessions WHERE id = $1 FOR UPDATE`, [this.id]);
+          const r = await client.query<{ doc: Session; revision: string; who: string | null }>(
+            `SELECT s.doc, s.revision,
+                    (SELECT e.who FROM ${q}.events e WHERE e.session_id = s.id ORDER BY e.revision DESC LIMIT 1) AS who
+               FROM ${q}.sessions s WHERE s.id = $1 FOR UPDATE`,
+            [this.id],
+          );
           if (!r.rows[0]) throw new UserError(`session ${this.id} no longer exists in ${this.ctx.where}`);
           const base = Number(r.rows[0].revision);
+          // Show what the others did first, with who did it, before our change lands on top.
+          if (base > this.rev && this.state === 'online' && !this.queue.length) {
+            this.doc = r.rows[0].doc;
+            this.rev = base;
+            this.emit(r.rows[0].who ?? '');
+          }
           const next = this.applyLocal(r.rows[0].doc, entry);
           const w = await client.query<{ revision: string }>(sql, params(base, next));
           await client.query('COMMIT');

@@ -96,7 +96,8 @@ function pgOwner(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-export async function startPostgres(dir: string): Promise<{ facts: PgFacts; stop: () => void; restart: () => void }> {
+/** `extraOpts` are appended server settings (e.g. `-c synchronous_commit=on` for a test that crashes the server). */
+export async function startPostgres(dir: string, extraOpts = ''): Promise<{ facts: PgFacts; stop: () => void; restart: () => void }> {
   const { initdb, pgCtl } = findBinaries();
   const owner = pgOwner();
   if (owner) chownSync(dir, owner.uid, owner.gid);
@@ -109,7 +110,7 @@ export async function startPostgres(dir: string): Promise<{ facts: PgFacts; stop
   const [c1, a1] = asPgUser(initdb, ['-D', data, '-U', user, '--pwfile', pwfile, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync', '--locale=C']);
   execFileSync(c1, a1, { stdio: 'pipe' });
   const port = await freePort();
-  const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60`;
+  const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60${extraOpts ? ' ' + extraOpts : ''}`;
   const [c2, a2] = asPgUser(pgCtl, ['-D', data, '-o', opts, '-l', join(dir, 'pg.log'), '-w', '-t', '30', 'start']);
   execFileSync(c2, a2, { stdio: 'pipe' });
   const stop = () => {
