@@ -1,0 +1,107 @@
+import React, { useEffect, useState } from 'react';
+import { Box, Text, useApp } from 'ink';
+import type { Checklist } from '../checklist/types.js';
+import type { SessionSummary } from '../session/store.js';
+import type { WizardStore } from '../store/wizard-store.js';
+import { CommandConfirm } from './command-confirm.js';
+import { Emergency } from './emergency.js';
+import { Footer } from './footer.js';
+import { HelpScreen } from './help-screen.js';
+import { NoteEditor, SkipReason } from './note-editor.js';
+import { Overview } from './overview.js';
+import { FinishedProbes } from './probe-lines.js';
+import { ResumePicker, type PickerChoice } from './resume-picker.js';
+import { SectionView } from './section-view.js';
+import { useScreenKeys } from './use-screen-keys.js';
+import { useWizard } from './use-wizard.js';
+
+export interface PickerSetup {
+  sessions: SessionSummary[];
+  defaults: { environment: string; operator: string };
+  /** Opens or creates the chosen session and builds its store (I/O lives in the caller). */
+  choose: (choice: PickerChoice) => Promise<WizardStore>;
+}
+
+export interface AppProps {
+  checklist: Checklist;
+  /** The wizard store; leave out to start on the resume picker. */
+  store?: WizardStore;
+  picker?: PickerSetup;
+}
+
+/**
+ * The lifecycle root: the only component that calls `exit()`. It shows the
+ * resume picker until a session is open, then routes the store's screen.
+ */
+export function App({ checklist, store: initial, picker }: AppProps) {
+  const { exit } = useApp();
+  const [store, setStore] = useState<WizardStore | undefined>(initial);
+  const [pickError, setPickError] = useState<string>();
+  const [opening, setOpening] = useState(false);
+
+  if (!store) {
+    if (!picker) return <Text color="red">Nothing to show.</Text>;
+    return (
+      <ResumePicker
+        sessions={picker.sessions}
+        defaults={picker.defaults}
+        error={opening ? undefined : pickError}
+        isActive={!opening}
+        onCancel={() => exit()}
+        onChoose={(c) => {
+          setOpening(true);
+          picker.choose(c).then(
+            (s) => setStore(s),
+            (err: unknown) => {
+              setPickError(err instanceof Error ? err.message : String(err));
+              setOpening(false);
+            },
+          );
+        }}
+      />
+    );
+  }
+  return <Wizard store={store} checklist={checklist} onExit={() => exit()} />;
+}
+
+function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: Checklist; onExit: () => void }) {
+  const screen = useWizard(store, (s) => s.screen);
+  const exiting = useWizard(store, (s) => s.exit);
+  useScreenKeys(store, SIGNOFF_IS_PLACEHOLDER);
+  useEffect(() => {
+    if (exiting) onExit();
+  }, [exiting]);
+  return (
+    <Box flexDirection="column">
+      <FinishedProbes store={store} />
+      {screen === 'overview' || screen === 'resume-picker' ? <Overview store={store} checklist={checklist} /> : null}
+      {screen === 'section' ? <SectionView store={store} checklist={checklist} /> : null}
+      {screen === 'help' ? <HelpScreen /> : null}
+      {screen === 'note-editor' ? <NoteEditor store={store} checklist={checklist} /> : null}
+      {screen === 'skip-reason' ? <SkipReason store={store} checklist={checklist} /> : null}
+      {screen === 'command-confirm' ? <CommandConfirm store={store} checklist={checklist} /> : null}
+      {screen === 'emergency' ? <Emergency store={store} /> : null}
+      {screen === 'signoff' ? <SignoffPlaceholder /> : null}
+      {exiting ? <Text dimColor>{exiting === 'quit' ? 'Saved. Resume with: deploy-wizard resume' : 'Interrupted — saved.'}</Text> : null}
+    </Box>
+  );
+}
+
+/*
+ * TODO(sign-off): when src/ui/signoff/signoff-screen.tsx lands, replace the
+ * placeholder: `const SignoffScreen = React.lazy(() => import('./signoff/signoff-screen.js').then((m) => ({ default: m.SignoffScreen })))`,
+ * render `<React.Suspense fallback={<Text>…</Text>}><SignoffScreen store={store} /></React.Suspense>`
+ * for screen 'signoff', and set SIGNOFF_IS_PLACEHOLDER to false (the sign-off
+ * screen then owns its own useInput, gated on screen === 'signoff').
+ */
+const SIGNOFF_IS_PLACEHOLDER = true;
+
+function SignoffPlaceholder() {
+  return (
+    <Box flexDirection="column">
+      <Text bold>Sign-off</Text>
+      <Text>The sign-off screen is not available in this build yet.</Text>
+      <Footer hints={['Esc back', 'q save+quit']} />
+    </Box>
+  );
+}

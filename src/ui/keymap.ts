@@ -1,0 +1,132 @@
+/**
+ * Key tables: one per screen, pure. The footer, the help screen and the input
+ * hooks all read these, so every key that works is shown and vice versa.
+ */
+import type { Key } from 'ink';
+import type { WizardActions, WizardState } from '../store/wizard-store.js';
+
+export type KeyName = 'up' | 'down' | 'left' | 'right' | 'return' | 'escape' | 'tab';
+
+export interface KeyBinding {
+  /** Characters typed (case-sensitive) and/or named keys. */
+  chars?: string[];
+  keys?: KeyName[];
+  /** As shown in the footer, e.g. "↑↓/jk". */
+  label: string;
+  /** Short footer text, e.g. "move". */
+  hint: string;
+  /** Longer text for the help screen. */
+  help: string;
+  run: (s: WizardState & WizardActions) => void;
+}
+
+/** Whether an Ink key event matches a binding. */
+export function matches(b: KeyBinding, input: string, key: Key): boolean {
+  if (b.keys?.some((k) => keyPressed(k, key))) return true;
+  return Boolean(input && !key.ctrl && !key.meta && b.chars?.includes(input));
+}
+
+function keyPressed(name: KeyName, key: Key): boolean {
+  switch (name) {
+    case 'up':
+      return key.upArrow;
+    case 'down':
+      return key.downArrow;
+    case 'left':
+      return key.leftArrow;
+    case 'right':
+      return key.rightArrow;
+    case 'return':
+      return key.return;
+    case 'escape':
+      return key.escape;
+    case 'tab':
+      return key.tab;
+  }
+}
+
+/** Is this Ctrl-C (raw mode delivers it as input, not SIGINT)? */
+export function isCtrlC(input: string, key: Key): boolean {
+  return key.ctrl && input === 'c';
+}
+
+const common: KeyBinding[] = [
+  { chars: ['!'], label: '!', hint: 'emergency', help: 'open the emergency (incident) form', run: (s) => s.openScreen('emergency') },
+  { chars: ['S'], label: 'S', hint: 'sign-off', help: 'open the sign-off screen', run: (s) => s.openScreen('signoff') },
+  { chars: ['?'], label: '?', hint: 'help', help: 'show this help', run: (s) => s.openScreen('help') },
+  { chars: ['q'], label: 'q', hint: 'save+quit', help: 'save and quit (resume later with `deploy-wizard resume`)', run: (s) => void s.quit() },
+];
+
+const rollback: KeyBinding = {
+  chars: ['R'],
+  label: 'R',
+  hint: 'rollback',
+  help: 'jump to Rollback Procedures (when the rollback banner is shown)',
+  run: (s) => s.jumpToRollback(),
+};
+
+export const SECTION_KEYS: KeyBinding[] = [
+  { chars: ['k'], keys: ['up'], label: '↑↓/kj', hint: 'move', help: 'previous item', run: (s) => s.moveItem(-1) },
+  { chars: ['j'], keys: ['down'], label: '', hint: '', help: 'next item', run: (s) => s.moveItem(1) },
+  { chars: ['h'], keys: ['left'], label: '←→/hl', hint: 'section', help: 'previous section', run: (s) => s.moveSection(-1) },
+  { chars: ['l'], keys: ['right'], label: '', hint: '', help: 'next section', run: (s) => s.moveSection(1) },
+  { chars: ['d'], label: 'd', hint: 'done', help: 'mark the item done', run: (s) => void s.mark('done') },
+  { chars: ['f'], label: 'f', hint: 'fail', help: 'mark the item failed', run: (s) => void s.mark('failed') },
+  { chars: ['s'], label: 's', hint: 'skip', help: 'skip the item (a reason is required)', run: (s) => s.openScreen('skip-reason') },
+  { chars: ['n'], label: 'n', hint: 'n/a', help: 'mark the item not applicable', run: (s) => void s.mark('na') },
+  { chars: ['u'], label: 'u', hint: 'undo', help: 'set the item back to pending', run: (s) => void s.mark('pending') },
+  { chars: ['e'], label: 'e', hint: 'note', help: 'add or edit the item note', run: (s) => s.openScreen('note-editor') },
+  { chars: ['p'], label: 'p', hint: 'probe', help: "run the item's probes", run: (s) => void s.runItemProbes() },
+  { chars: ['P'], label: 'P', hint: 'all probes', help: 'run every probe of the section', run: (s) => void s.runSectionProbes() },
+  { chars: ['r'], label: 'r', hint: 'run cmd', help: 'run a command block of the section (after confirmation)', run: (s) => s.openScreen('command-confirm') },
+  {
+    chars: ['g'],
+    keys: ['escape'],
+    label: 'Esc/g',
+    hint: 'cancel/overview',
+    help: 'cancel running probes; otherwise back to the overview',
+    run: (s) => (Object.keys(s.running).length > 0 ? s.cancelProbes() : s.showOverview()),
+  },
+  rollback,
+  ...common,
+];
+
+export const OVERVIEW_KEYS: KeyBinding[] = [
+  { chars: ['k'], keys: ['up'], label: '↑↓/kj', hint: 'move', help: 'previous section', run: (s) => s.moveOverview(-1) },
+  { chars: ['j'], keys: ['down'], label: '', hint: '', help: 'next section', run: (s) => s.moveOverview(1) },
+  { chars: ['l'], keys: ['right', 'return'], label: 'Enter/→/l', hint: 'open', help: 'open the highlighted section', run: (s) => s.openSection() },
+  { chars: ['h'], keys: ['left', 'escape'], label: 'Esc/←/h', hint: 'back', help: 'back to where you were', run: (s) => s.openSection(s.cursor.sectionId) },
+  rollback,
+  ...common,
+];
+
+export const HELP_KEYS: KeyBinding[] = [
+  { chars: ['?', 'q', 'h'], keys: ['escape', 'return', 'left'], label: 'Esc/?', hint: 'back', help: 'close help', run: (s) => s.closeScreen() },
+];
+
+export const SIGNOFF_PLACEHOLDER_KEYS: KeyBinding[] = [
+  { keys: ['escape'], label: 'Esc', hint: 'back', help: 'back', run: (s) => s.closeScreen() },
+  common[3],
+];
+
+/** Footer hints ("↑↓/kj move") for a table; bindings with an empty label share the previous one. */
+export function hints(table: KeyBinding[], state?: Pick<WizardState, 'banner'>): string[] {
+  return table
+    .filter((b) => b.label !== '' && (b.label !== 'R' || state?.banner))
+    .map((b) => `${b.label} ${b.hint}`);
+}
+
+/** Pack hints into as few lines as fit the width (two spaces apart). */
+export function packHints(items: string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const h of items) {
+    const next = line ? `${line}  ${h}` : h;
+    if (next.length > width && line) {
+      lines.push(line);
+      line = h;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}

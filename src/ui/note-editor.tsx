@@ -1,0 +1,58 @@
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import TextInput from 'ink-text-input';
+import type { Checklist } from '../checklist/types.js';
+import type { WizardStore } from '../store/wizard-store.js';
+import { Footer } from './footer.js';
+import { useFormKeys } from './use-form-keys.js';
+import { useWizard } from './use-wizard.js';
+
+export interface ItemFormProps {
+  store: WizardStore;
+  checklist: Checklist;
+}
+
+function useCurrentItem(store: WizardStore, checklist: Checklist) {
+  const itemId = useWizard(store, (s) => s.cursor.itemId);
+  return checklist.items.find((i) => i.id === itemId);
+}
+
+/** Add or edit the note of the current item (Enter saves, an empty note removes it). */
+export function NoteEditor({ store, checklist }: ItemFormProps) {
+  const item = useCurrentItem(store, checklist);
+  const initial = useWizard(store, (s) => (item ? s.session.items[item.id]?.note ?? '' : ''));
+  const [value, setValue] = useState(initial);
+  const active = useWizard(store, (s) => s.screen === 'note-editor' && !s.exit);
+  useFormKeys(store, active);
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate">Note for: {item?.text}</Text>
+      <Box>
+        <Text color="cyan">› </Text>
+        <TextInput value={value} onChange={setValue} onSubmit={(v) => void store.getState().note(v)} focus={active} />
+      </Box>
+      <Footer hints={['Enter save', 'Esc cancel', 'Ctrl-C quit']} />
+    </Box>
+  );
+}
+
+/** Ask why the current item is skipped; an empty reason is refused. */
+export function SkipReason({ store, checklist }: ItemFormProps) {
+  const item = useCurrentItem(store, checklist);
+  const [value, setValue] = useState('');
+  const error = useWizard(store, (s) => s.error);
+  const active = useWizard(store, (s) => s.screen === 'skip-reason' && !s.exit);
+  useFormKeys(store, active);
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate">Skip: {item?.text}</Text>
+      <Text>Reason (required):</Text>
+      <Box>
+        <Text color="cyan">› </Text>
+        <TextInput value={value} onChange={setValue} onSubmit={(v) => void store.getState().skip(v)} focus={active} />
+      </Box>
+      {error ? <Text color="red">✗ {error}</Text> : null}
+      <Footer hints={['Enter skip', 'Esc cancel', 'Ctrl-C quit']} />
+    </Box>
+  );
+}

@@ -1,0 +1,96 @@
+import React, { useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import TextInput from 'ink-text-input';
+import type { SessionSummary } from '../session/store.js';
+import { Footer } from './footer.js';
+import { isCtrlC } from './keymap.js';
+import { fit } from './scroll.js';
+
+export type PickerChoice = { id: string } | { start: { environment: string; operator: string } };
+
+export interface ResumePickerProps {
+  /** Unfinished sessions, newest first. */
+  sessions: SessionSummary[];
+  /** Prefilled values for a new session. */
+  defaults: { environment: string; operator: string };
+  onChoose: (choice: PickerChoice) => void;
+  onCancel: () => void;
+  /** An error from the last choice (e.g. the session is locked), shown under the list. */
+  error?: string;
+  /** Whether this picker listens to keys (default true). */
+  isActive?: boolean;
+}
+
+/** "When was this last touched" in words a person scans quickly. */
+export function ago(iso: string, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (Number.isNaN(s)) return iso;
+  if (s < 90) return `${s}s ago`;
+  if (s < 5400) return `${Math.round(s / 60)}m ago`;
+  if (s < 129600) return `${Math.round(s / 3600)}h ago`;
+  return `${Math.round(s / 86400)}d ago`;
+}
+
+/** Offer each unfinished session (env, operator, progress, last update) or a new one. */
+export function ResumePicker({ sessions, defaults, onChoose, onCancel, error, isActive = true }: ResumePickerProps) {
+  const [index, setIndex] = useState(0);
+  const [form, setForm] = useState<null | { field: 0 | 1; environment: string; operator: string }>(null);
+  const count = sessions.length + 1;
+  useInput(
+    (input, key) => {
+      if (isCtrlC(input, key)) return onCancel();
+      if (form) {
+        if (key.escape) setForm(null);
+        else if (key.tab || key.upArrow || key.downArrow) setForm({ ...form, field: form.field === 0 ? 1 : 0 });
+        return;
+      }
+      if (key.upArrow || input === 'k') setIndex((i) => Math.max(0, i - 1));
+      else if (key.downArrow || input === 'j') setIndex((i) => Math.min(count - 1, i + 1));
+      else if (key.return) {
+        if (index < sessions.length) onChoose({ id: sessions[index].id });
+        else setForm({ field: 0, ...defaults });
+      } else if (input === 'q' || key.escape) onCancel();
+    },
+    { isActive },
+  );
+  return (
+    <Box flexDirection="column">
+      <Text bold>Unfinished sessions — resume one, or start a new one</Text>
+      {sessions.map((s, i) => (
+        <Text key={s.id} wrap="truncate" color={i === index ? 'cyan' : undefined}>
+          {i === index ? '▶ ' : '  '}
+          {fit(s.environment, 12).padEnd(12)} {fit(s.operators.join(', '), 16).padEnd(16)} {`${s.done}/${s.total}`.padStart(7)} done{'  '}
+          {ago(s.updatedAt).padEnd(8)} <Text dimColor>{s.id}</Text>
+        </Text>
+      ))}
+      <Text color={index === sessions.length ? 'cyan' : undefined}>{index === sessions.length ? '▶ ' : '  '}+ Start a new session</Text>
+      {form ? (
+        <Box flexDirection="column" marginTop={1}>
+          {(['environment', 'operator'] as const).map((name, i) => (
+            <Box key={name}>
+              <Text color={form.field === i ? 'cyan' : undefined}>{name.padEnd(12)}</Text>
+              {form.field === i ? (
+                <TextInput
+                  value={form[name]}
+                  onChange={(v) => setForm({ ...form, [name]: v })}
+                  onSubmit={() =>
+                    i === 0
+                      ? setForm({ ...form, field: 1 })
+                      : form.environment.trim() && form.operator.trim()
+                        ? onChoose({ start: { environment: form.environment.trim(), operator: form.operator.trim() } })
+                        : undefined
+                  }
+                  focus={isActive}
+                />
+              ) : (
+                <Text>{form[name]}</Text>
+              )}
+            </Box>
+          ))}
+        </Box>
+      ) : null}
+      {error ? <Text color="red">✗ {error}</Text> : null}
+      <Footer hints={form ? ['Enter next/start', 'Tab field', 'Esc back'] : ['↑↓/kj move', 'Enter choose', 'q quit']} />
+    </Box>
+  );
+}

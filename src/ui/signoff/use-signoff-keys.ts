@@ -1,0 +1,49 @@
+/**
+ * Keys of the sign-off screen, mapped to form actions (and nothing else):
+ * typing fills the focused field; Enter moves on (adds a line in Notes /
+ * Next Steps); Tab or Ctrl-D moves on from any field, Shift-Tab or ↑ goes
+ * back, ↓ forward; ←/→ choose the status; Esc leaves the screen; once done,
+ * Enter / q / Esc quit.
+ */
+import { useInput } from 'ink';
+import type { Dispatch } from 'react';
+import type { Phase, SignoffAction } from './use-signoff-state.js';
+
+export interface SignoffKeyHandlers {
+  /** Esc while editing: back to the wizard. */
+  onBack: () => void;
+  /** Enter / q / Esc once the sign-off is done. */
+  onQuit: () => void;
+  /** Ctrl-C: the wizard's interrupt (save, exit 130). */
+  onInterrupt: () => void;
+}
+
+/** The key table as shown in the footer (kept next to the mapping so they agree). */
+export const SIGNOFF_HINTS = ['type to fill', 'Enter next (new line in Notes/Next Steps)', 'Tab/Ctrl-D next field', 'Shift-Tab/↑ back', '←/→ status', 'Esc back'];
+export const DONE_HINTS = ['Enter/q quit'];
+
+export function useSignoffKeys(phase: Phase, dispatch: Dispatch<SignoffAction>, handlers: SignoffKeyHandlers, isActive: boolean): void {
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') return handlers.onInterrupt();
+      if (phase === 'done') {
+        if (key.return || key.escape || input === 'q') handlers.onQuit();
+        return;
+      }
+      if (phase !== 'editing') return;
+      if (key.escape) return handlers.onBack();
+      if (key.tab) return dispatch({ type: key.shift ? 'prev' : 'next' });
+      if (key.ctrl && input === 'd') return dispatch({ type: 'next' });
+      if (key.upArrow) return dispatch({ type: 'prev' });
+      if (key.downArrow) return dispatch({ type: 'next' });
+      if (key.leftArrow) return dispatch({ type: 'choose', delta: -1 });
+      if (key.rightArrow) return dispatch({ type: 'choose', delta: 1 });
+      if (key.return) return dispatch({ type: 'enter' });
+      // Terminals send DEL (0x7f) for Backspace; Ink reports it as `delete`.
+      if (key.backspace || key.delete) return dispatch({ type: 'backspace' });
+      if (key.ctrl || key.meta || !input) return;
+      dispatch({ type: 'type', text: input });
+    },
+    { isActive },
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * Keys of the text forms around ink-text-input (which handles typing and
+ * Enter): Esc closes, Tab/↑/↓ move between fields, Ctrl-C interrupts.
+ */
+import { useInput } from 'ink';
+import type { WizardStore } from '../store/wizard-store.js';
+import { isCtrlC } from './keymap.js';
+
+export interface FormKeyHandlers {
+  onEscape?: () => void;
+  /** Tab / ↓ (+1) and Shift-Tab / ↑ (-1). */
+  onField?: (delta: number) => void;
+}
+
+export function useFormKeys(store: WizardStore, isActive: boolean, handlers: FormKeyHandlers = {}): void {
+  useInput(
+    (input, key) => {
+      const s = store.getState();
+      if (isCtrlC(input, key)) return void s.interrupt();
+      if (key.escape) return void (handlers.onEscape ? handlers.onEscape() : s.closeScreen());
+      if (handlers.onField && (key.tab || key.downArrow)) return handlers.onField(key.shift ? -1 : 1);
+      if (handlers.onField && key.upArrow) return handlers.onField(-1);
+    },
+    { isActive },
+  );
+}

@@ -1,0 +1,171 @@
+import React from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../src/ui/app.js';
+import { KEY, renderUi, type Rendered } from '../helpers/render.js';
+import { makeStore } from './store-helpers.js';
+
+let ui: Rendered | undefined;
+afterEach(() => ui?.unmount());
+
+async function start(opts: Parameters<typeof makeStore>[0] = {}) {
+  const made = makeStore(opts);
+  ui = await renderUi(<App checklist={made.checklist} store={made.store} />);
+  return { ...made, ui };
+}
+
+describe('App: overview', () => {
+  it('given a new session, shows every section with a progress bar, the current position and the keys', async () => {
+    const { ui } = await start();
+    const f = await ui.waitFor('you are at');
+    expect(f).toContain('Database');
+    expect(f).toMatch(/Database\s+·+\s+0\/3/);
+    expect(f).toContain('Rollback Procedures');
+    expect(f).toMatch(/Enter\/→\/l open/);
+    expect(f).toContain('q save+quit');
+  });
+
+  it('when j/↓ then Enter, opens the highlighted section', async () => {
+    const { ui, store } = await start();
+    await ui.press(KEY.down);
+    await ui.press(KEY.enter);
+    await ui.waitFor('Monitoring');
+    expect(store.getState().screen).toBe('section');
+    expect(store.getState().cursor.sectionId).toBe('pre-deployment/monitoring');
+  });
+});
+
+describe('App: section walk', () => {
+  it('d marks done, ↓ moves, f fails (red glyph), u undoes; footer lists every key', async () => {
+    const { ui, session } = await start();
+    await ui.press(KEY.enter);
+    let f = await ui.waitFor('Check the database before anything else.');
+    for (const k of ['d done', 'f fail', 's skip', 'n n/a', 'u undo', 'e note', 'p probe', 'P all probes', 'r run cmd', '! emergency', 'S sign-off', '? help', 'q save+quit', 'Esc/g']) {
+      expect(f).toContain(k);
+    }
+    await ui.press('d');
+    f = await ui.waitFor('[x] Backups verified');
+    await ui.press(KEY.down, 'f');
+    f = await ui.waitFor('[✗] Health endpoint responding');
+    expect(f).toMatch(/▶ \[✗\] Health/);
+    await ui.press('u');
+    await ui.waitFor('[ ] Health endpoint responding');
+    expect(session.current().items['pre-deployment/database/health-endpoint-responding'].state).toBe('pending');
+  });
+
+  it('s asks for a reason and refuses an empty one; Enter with text skips', async () => {
+    const { ui, session } = await start();
+    await ui.press(KEY.enter, 's');
+    await ui.waitFor('Reason (required)');
+    await ui.press(KEY.enter);
+    await ui.waitFor('reason is required');
+    await ui.press('n', 'o', ' ', 'd', 'b');
+    await ui.waitFor('no db');
+    await ui.press(KEY.enter);
+    await ui.waitFor('[-] Backups verified');
+    expect(session.current().items['pre-deployment/database/backups-verified']).toMatchObject({ state: 'skipped', reason: 'no db' });
+  });
+
+  it('e edits a note; Esc in the editor cancels without saving', async () => {
+    const { ui, session } = await start();
+    await ui.press(KEY.enter, 'e');
+    await ui.waitFor('Note for: Backups verified');
+    await ui.press('x', KEY.esc);
+    await ui.waitFor('Check the database');
+    expect(session.current().items['pre-deployment/database/backups-verified'].note).toBeUndefined();
+    await ui.press('e', 'o', 'k', KEY.enter);
+    await ui.waitFor('note: ok');
+  });
+
+  it('p runs the item probe: the result line, the summary with duration, and the item verified', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const pass = makeStore({ script: () => ({ status: 'pass', summary: 'HTTP 200 from /health/' }) }).runner.run;
+    // Hold the run until the key has been handled, so the order of events is fixed.
+    const held = makeStore({ deps: { runProbes: async (jobs, opts) => (await gate, pass(jobs, opts)) } });
+    ui = await renderUi(<App checklist={held.checklist} store={held.store} />);
+    await ui.press(KEY.enter, KEY.down, 'p');
+    expect(held.store.getState().screen).toBe('section');
+    release();
+    const f = await ui.waitFor('[✓] Health endpoint responding');
+    expect(f).toMatch(/✓ PASS\s+http\s+HTTP 200 from \/health\//);
+    expect(f).toMatch(/probes: 1 passed, 0 failed in \d+\.\ds/);
+  });
+
+  it('a running probe shows a spinner and Esc cancels it', async () => {
+    const { ui, store } = await start({ script: () => 'hang' });
+    await ui.press(KEY.enter, KEY.down, 'p');
+    await ui.waitFor(/http\s+http url=/);
+    expect(Object.keys(store.getState().running)).toHaveLength(1);
+    await ui.press(KEY.esc);
+    await ui.waitFor('cancelled — ');
+    expect(store.getState().screen).toBe('section');
+  });
+
+  it('the rollback banner appears when a criterion is met and R jumps to the rollback section', async () => {
+    const { ui, store } = await start({ script: (j) => (j.spec.kind === 'baseline' ? { status: 'fail', metrics: { increase_pct: 80 } } : { status: 'pass' }) });
+    await ui.press(KEY.enter, 'l', 'P');
+    await ui.waitFor('ROLLBACK CRITERION MET: Response time increases by more than 50%');
+    await ui.press('R');
+    await ui.waitFor('Initiate rollback if error rate exceeds 5%.');
+    expect(store.getState().cursor.sectionId).toBe('rollback-procedures');
+  });
+
+  it('? opens help with every key and Esc returns', async () => {
+    const { ui } = await start();
+    await ui.press(KEY.enter, '?');
+    const f = await ui.waitFor('Keys');
+    expect(f).toContain('mark the item done');
+    expect(f).toContain('run every probe of the section');
+    await ui.press(KEY.esc);
+    await ui.waitFor('Check the database');
+  });
+
+  it('r asks for the first word before running a command block, and streams output', async () => {
+    const ran: string[] = [];
+    const { ui } = await start({
+      deps: {
+        runCommand: async (script, { onOutput }) => {
+          ran.push(script);
+          onOutput('rolled back\n');
+          return { exitCode: 0 };
+        },
+      },
+    });
+    await ui.press('G'); // not a key: nothing happens
+    await ui.press(KEY.enter, 'l', 'l', 'l', 'r');
+    await ui.waitFor('Type echo and Enter');
+    await ui.press('n', 'o', KEY.enter);
+    await ui.waitFor('type "echo" to confirm');
+    expect(ran).toHaveLength(0);
+    await ui.press('e', 'c', 'h', 'o', KEY.enter);
+    const f = await ui.waitFor('exit 0 — output saved as evidence');
+    expect(f).toContain('rolled back');
+    expect(ran).toHaveLength(1);
+  });
+
+  it('! opens the emergency form; the last Enter saves the incident', async () => {
+    const written: string[] = [];
+    const { ui, session } = await start({ deps: { writeIncident: async (n, t) => (written.push(t), `/tmp/x-incident-${n}.md`) } });
+    await ui.press('!');
+    await ui.waitFor('EMERGENCY');
+    await ui.press(KEY.enter, KEY.enter); // keep status and severity
+    await ui.press('d', 'o', 'w', 'n', KEY.enter, '1', 'h', KEY.enter, 'f', 'i', 'x', KEY.enter);
+    await ui.waitFor('incident written to /tmp/x-incident-1.md');
+    expect(written[0]).toContain('Impact: down');
+    expect(session.current().incidents).toHaveLength(1);
+  });
+
+  it('q saves and asks the root to exit', async () => {
+    const { ui, store } = await start();
+    await ui.press('q');
+    await ui.waitFor('Saved. Resume with: deploy-wizard resume');
+    expect(store.getState().exit).toBe('quit');
+  });
+
+  it('Ctrl-C interrupts (exit 130 is the caller’s) from the section and from a form', async () => {
+    const { ui, store } = await start();
+    await ui.press(KEY.enter, 'e', KEY.ctrlC);
+    await ui.waitFor('Interrupted — saved.');
+    expect(store.getState().exit).toBe('interrupt');
+  });
+});
