@@ -1,0 +1,95 @@
+/** Locks: a second process is refused with the holder named; stale locks are taken over safely. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createFileStore } from '../../src/session/file-store.js';
+import { acquireLock, releaseAllLocks } from '../../src/session/lock.js';
+import { bundleChild, kill9, runChild } from './child.js';
+import { newSession, tempDir } from './helpers.js';
+
+let script: string;
+beforeAll(async () => {
+  script = await bundleChild();
+});
+
+/** A pid that is certainly not alive: a process that has already exited. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  return Number(r.stdout.toString());
+}
+
+describe('two processes on one session', () => {
+  test('the second is refused with the holder named; after SIGKILL of the first the lock is reclaimed', async () => {
+    const dir = tempDir();
+    const store = createFileStore(dir);
+    const s = await store.create(newSession());
+    await s.close();
+
+    const holder = runChild(script, ['hold', dir, s.id, 'alice']);
+    expect(await holder.waitFor('ready')).toBe(true);
+    const pid = holder.proc.pid!;
+    const since = JSON.parse(readFileSync(join(dir, `${s.id}.lock`), 'utf8')).since as string;
+    const hhmm = `${String(new Date(since).getHours()).padStart(2, '0')}:${String(new Date(since).getMinutes()).padStart(2, '0')}`;
+
+    await expect(store.open(s.id, 'bob')).rejects.toThrow(
+      `session ${s.id} is open by alice (pid ${pid} on ${hostname()}, since ${hhmm}); close it there or wait`,
+    );
+    // Refusal changed nothing: the holder's lock is still there.
+    expect(JSON.parse(readFileSync(join(dir, `${s.id}.lock`), 'utf8')).pid).toBe(pid);
+
+    await kill9(holder);
+    const bob = await store.open(s.id, 'bob');
+    const lock = JSON.parse(readFileSync(join(dir, `${s.id}.lock`), 'utf8'));
+    expect(lock).toMatchObject({ operator: 'bob', pid: process.pid, host: hostname() });
+    const takeover = bob.current().events.find((e) => e.what === 'lock.takeover');
+    expect(takeover?.detail).toContain(`alice (pid ${pid} on ${hostname()}`);
+    await bob.close();
+    // Closing released the lock: another open works and finds no lock to take over.
+    const again = await store.open(s.id, 'carol');
+    expect(again.current().events.filter((e) => e.what === 'lock.takeover')).toHaveLength(1);
+    await again.close();
+  });
+
+  test('several processes racing for one stale lock: exactly one wins, the rest name the winner', async () => {
+    const dir = tempDir();
+    const store = createFileStore(dir);
+    const s = await store.create(newSession());
+    await s.close();
+    writeFileSync(join(dir, `${s.id}.lock`), JSON.stringify({ operator: 'ghost', pid: deadPid(), host: hostname(), since: new Date().toISOString() }));
+
+    const kids = Array.from({ length: 6 }, (_, k) => runChild(script, ['hold', dir, s.id, `op${k}`]));
+    const outcomes = await Promise.all(kids.map(async (c) => ((await c.waitFor('ready')) ? 'won' : c.err().trim())));
+    try {
+      const winners = kids.filter((_, k) => outcomes[k] === 'won');
+      expect(winners).toHaveLength(1);
+      const winner = `op${outcomes.indexOf('won')}`;
+      for (const o of outcomes.filter((x) => x !== 'won')) expect(o).toMatch(new RegExp(`is open by ${winner} \\(pid ${winners[0].proc.pid} on `));
+    } finally {
+      await Promise.all(kids.map(kill9));
+    }
+  });
+
+  test('the same process cannot open a session twice, and releaseAllLocks frees what it holds', async () => {
+    const dir = tempDir();
+    const store = createFileStore(dir);
+    const s = await store.create(newSession());
+    await expect(store.open(s.id, 'alice')).rejects.toThrow(/is open by alice \(pid \d+ on /);
+    const other = await acquireLock(join(dir, 'other.lock'), 'alice', 'other');
+    releaseAllLocks();
+    expect(() => readFileSync(join(dir, `${s.id}.lock`))).toThrow(/ENOENT/);
+    expect(() => readFileSync(other.path)).toThrow(/ENOENT/);
+    const reopened = await store.open(s.id, 'bob');
+    await reopened.close();
+  });
+
+  test('a lock held on another host is never taken over', async () => {
+    const dir = tempDir();
+    const store = createFileStore(dir);
+    const s = await store.create(newSession());
+    await s.close();
+    writeFileSync(join(dir, `${s.id}.lock`), JSON.stringify({ operator: 'dana', pid: deadPid(), host: 'elsewhere', since: '2026-11-26T09:05:00.000Z' }));
+    await expect(store.open(s.id, 'bob')).rejects.toThrow(/is open by dana \(pid \d+ on elsewhere, since \d\d:05\)/);
+  });
+});
