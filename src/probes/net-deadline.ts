@@ -18,10 +18,15 @@ export interface Deadline {
   dispose: () => void;
 }
 
-/** Link a timer at `ctx.deadline` to `ctx.signal`. Always call `dispose()`. */
-export function linkDeadline(ctx: ProbeContext): Deadline {
+/**
+ * Link a timer to `ctx.signal` that fires shortly before `ctx.deadline`:
+ * `reservePct` of the budget (at most `reserveMaxMs`) is kept for closing
+ * sockets, so the probe has answered by its deadline. Always call `dispose()`.
+ */
+export function linkDeadline(ctx: ProbeContext, reservePct = 5, reserveMaxMs = 50): Deadline {
   const controller = new AbortController();
   const budgetMs = Math.max(0, Math.round(ctx.deadline - Date.now()));
+  const reserve = Math.min(reserveMaxMs, Math.round((budgetMs * reservePct) / 100));
   let timedOut = false;
   const onAbort = () => controller.abort(ctx.signal.reason);
   if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
@@ -29,13 +34,13 @@ export function linkDeadline(ctx: ProbeContext): Deadline {
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort(new Error(`no answer within ${budgetMs} ms`));
-  }, budgetMs);
+  }, budgetMs - reserve);
   return {
     signal: controller.signal,
     budgetMs,
     // The runner's signal also aborts at the deadline: count that as a timeout too.
-    timedOut: () => timedOut || (controller.signal.aborted && Date.now() >= ctx.deadline - 5),
-    cancelled: () => ctx.signal.aborted && !timedOut && Date.now() < ctx.deadline - 5,
+    timedOut: () => timedOut || (controller.signal.aborted && Date.now() >= ctx.deadline - reserve - 5),
+    cancelled: () => ctx.signal.aborted && !timedOut && Date.now() < ctx.deadline - reserve - 5,
     dispose: () => {
       clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onAbort);

@@ -4,6 +4,7 @@
  * in size, and a private Agent that `close()` destroys with all its sockets.
  */
 import { STATUS_CODES } from 'node:http';
+import type { buildConnector as BuildConnector } from 'undici';
 import { oneLine } from './net-deadline.js';
 
 export interface HttpClientOptions {
@@ -60,13 +61,13 @@ export async function createHttpClient(options: HttpClientOptions = {}): Promise
     // `ca` replaces the default roots: keep them so public certificates still verify.
     connect = { ca: [...tls.rootCertificates, pem] };
   }
-  let connector: buildConnector.connector | undefined;
+  let connector: BuildConnector.connector | undefined;
   if (options.tlsHost) {
     const { isIP } = await import('node:net');
     const base = buildConnector({ ...(connect ?? {}) });
     // undici derives SNI from the Host header; an IP literal gets no SNI and is checked as an IP.
     const servername = isIP(options.tlsHost) ? undefined : options.tlsHost;
-    connector = (opts, cb) => base({ ...opts, servername: servername ?? (undefined as unknown as string) }, cb);
+    connector = (opts: BuildConnector.Options, cb: BuildConnector.Callback) => base({ ...opts, servername: servername ?? (undefined as unknown as string) }, cb);
   }
   const agent = new Agent({ connect: connector ?? connect, connections: options.connections ?? 4, keepAliveTimeout: 1000 });
   const dispatcher = options.follow ? agent.compose(interceptors.redirect({ maxRedirections: 5 })) : agent;

@@ -27,7 +27,8 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
   } catch {
     return { status: 'error', summary: `${params.url}: not a valid URL`, evidence: [] };
   }
-  const deadline = linkDeadline(ctx);
+  // Up to 20 sockets to tear down: keep more of the budget for it.
+  const deadline = linkDeadline(ctx, 15, 150);
   const width = Math.min(MAX_CONCURRENCY, params.burst);
   const client = await createHttpClient({ connections: width });
   const counts = new Map<number | string, number>();
