@@ -50,8 +50,6 @@ export async function openStore(globals: { sessionsDir: string; store?: string }
     }
     return pg;
   }
-  const mod = await import('./file-store.js');
-  // The file store gains its options argument in parallel work; call it with them either way.
-  const createFileStore = mod.createFileStore as (dir: string, opts?: { redact?: Redactor }) => SessionStore;
+  const { createFileStore } = await import('./file-store.js');
   return createFileStore(globals.sessionsDir, { redact });
 }
