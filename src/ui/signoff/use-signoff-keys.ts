@@ -6,7 +6,7 @@
  * Enter / q / Esc quit.
  */
 import { useInput } from 'ink';
-import type { Dispatch } from 'react';
+import { useRef, type Dispatch } from 'react';
 import type { Phase, SignoffAction } from './use-signoff-state.js';
 
 export interface SignoffKeyHandlers {
@@ -23,8 +23,13 @@ export const SIGNOFF_HINTS = ['type to fill', 'Enter next (new line in Notes/Nex
 export const DONE_HINTS = ['Enter/q quit'];
 
 export function useSignoffKeys(phase: Phase, dispatch: Dispatch<SignoffAction>, handlers: SignoffKeyHandlers, isActive: boolean): void {
+  // Read the phase through a ref: the completion finishes asynchronously and
+  // the very next key must already see 'done', not a stale closure's phase.
+  const current = useRef(phase);
+  current.current = phase;
   useInput(
     (input, key) => {
+      const phase = current.current;
       if (key.ctrl && input === 'c') return handlers.onInterrupt();
       if (phase === 'done') {
         if (key.return || key.escape || input === 'q') handlers.onQuit();
