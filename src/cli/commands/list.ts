@@ -52,7 +52,8 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     return 0;
   }
   if (!rows.length) {
-    process.stdout.write(`No sessions in ${displayPath(globals.sessionsDir)}.\n`);
+    const shown = displayPath(globals.sessionsDir);
+    process.stdout.write(`No sessions in ${/^[./]/.test(shown) ? shown : `./${shown}`}.\n`);
     return 0;
   }
   process.stdout.write(renderTable(rows));

@@ -1,0 +1,105 @@
+/** `deploy-wizard list [--json]`, findLatestUnfinished and the resume picker's summary line. */
+import { utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { renderTable, run } from '../../src/cli/commands/list.js';
+import type { GlobalOptions } from '../../src/cli/globals.js';
+import { createFileStore } from '../../src/session/file-store.js';
+import { describeSummary, findLatestUnfinished, formatRelative } from '../../src/session/summary.js';
+import { newSession, tempDir } from './helpers.js';
+
+const globalsFor = (sessionsDir: string): GlobalOptions => ({ checklist: 'x.md', sessionsDir, color: false });
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await fn(), out };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+afterEach(() => vi.useRealTimers());
+
+/** Three sessions: an old finished one, an active one, a newer active one; plus a damaged file. */
+async function fixture(): Promise<{ dir: string; ids: string[] }> {
+  const dir = tempDir();
+  const store = createFileStore(dir);
+  const ids: string[] = [];
+  vi.useFakeTimers({ toFake: ['Date'] });
+  const make = async (when: string, env: string, done: number, finish = false) => {
+    vi.setSystemTime(new Date(when));
+    const s = await store.create({ ...newSession(['a', 'b', 'c', 'd']), environment: env });
+    for (const id of ['a', 'b', 'c'].slice(0, done)) await s.apply({ type: 'item.state', itemId: id, state: 'done' });
+    if (finish) await s.apply({ type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '' });
+    await s.close();
+    ids.push(s.id);
+  };
+  await make('2026-11-20T10:00:00Z', 'production', 3, true);
+  await make('2026-11-26T09:00:00Z', 'staging', 1);
+  await make('2026-11-26T13:30:00Z', 'production', 2);
+  vi.useRealTimers();
+  const damaged = join(dir, 'production-20261125-0800-zzzz.json');
+  writeFileSync(damaged, '');
+  // A damaged file is dated by its modification time.
+  utimesSync(damaged, new Date('2026-11-25T08:00:00Z'), new Date('2026-11-25T08:00:00Z'));
+  return { dir, ids };
+}
+
+describe('list', () => {
+  test('the table shows id, env, operator, progress, status, last update, newest first, and corrupt rows', async () => {
+    const { dir, ids } = await fixture();
+    const rows = await createFileStore(dir).list();
+    expect(rows.map((r) => r.id)).toEqual([ids[2], ids[1], 'production-20261125-0800-zzzz', ids[0]]);
+    const table = renderTable(rows, new Date('2026-11-26T14:00:00Z'));
+    const lines = table.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+ENV\s+OPERATOR\s+PROGRESS\s+STATUS\s+UPDATED$/);
+    expect(lines[1]).toMatch(new RegExp(`^${ids[2]}\\s+production\\s+alice\\s+2/4 50%\\s+active\\s+30 min ago$`));
+    expect(lines[2]).toMatch(new RegExp(`^${ids[1]}\\s+staging\\s+alice\\s+1/4 25%\\s+active\\s+5 h ago$`));
+    expect(lines[4]).toMatch(new RegExp(`^${ids[0]}\\s+production\\s+alice\\s+3/4 75%\\s+completed\\s+6 days ago$`));
+    expect(lines[3]).toMatch(/^production-20261125-0800-zzzz\s+-\s+-\s+-\s+corrupt\s+1 day ago \(is empty \(0 bytes\)\)$/);
+
+    const { code, out } = await capture(() => run({}, globalsFor(dir), []));
+    expect(code).toBe(0);
+    expect(out.split('\n')).toHaveLength(6);
+  });
+
+  test('--json gives relative and ISO times, progress, and corrupt rows with their problem', async () => {
+    const { dir, ids } = await fixture();
+    const { code, out } = await capture(() => run({ json: true }, globalsFor(dir), []));
+    expect(code).toBe(0);
+    const rows = JSON.parse(out);
+    expect(rows[0]).toMatchObject({ id: ids[2], environment: 'production', operators: ['alice'], done: 2, total: 4, percent: 50, status: 'active', updatedAt: '2026-11-26T13:30:00.000Z' });
+    expect(typeof rows[0].updated).toBe('string');
+    expect(rows.find((r: { id: string }) => r.id === 'production-20261125-0800-zzzz')).toMatchObject({ status: 'corrupt', problem: 'is empty (0 bytes)' });
+  });
+
+  test('no sessions (or no folder at all): a sentence and exit 0; --json gives []', async () => {
+    const dir = join(tempDir(), 'sessions');
+    const text = await capture(() => run({}, globalsFor(dir), []));
+    expect(text).toEqual({ code: 0, out: `No sessions in ${dir}.\n` });
+    const json = await capture(() => run({ json: true }, globalsFor(dir), []));
+    expect(json).toEqual({ code: 0, out: '[]\n' });
+  });
+});
+
+describe('resume helpers', () => {
+  test('findLatestUnfinished picks the newest active session, skipping completed and corrupt ones', async () => {
+    const { dir, ids } = await fixture();
+    expect((await findLatestUnfinished(createFileStore(dir)))?.id).toBe(ids[2]);
+    expect(await findLatestUnfinished(createFileStore(tempDir()))).toBeUndefined();
+  });
+
+  test('the picker line and relative times', () => {
+    const now = new Date('2026-11-26T14:00:00Z');
+    const line = describeSummary({ id: 'production-20261126-1402-k3v9', environment: 'production', operators: ['alice', 'bob'], done: 12, total: 175, status: 'active', updatedAt: '2026-11-26T13:55:00Z' }, now);
+    expect(line).toBe('production-20261126-1402-k3v9 · production · alice, bob · 12/175 (6%) · active · 5 min ago');
+    expect(formatRelative('2026-11-26T13:59:30Z', now)).toBe('just now');
+    expect(formatRelative('2026-11-25T13:00:00Z', now)).toBe('1 day ago');
+    expect(formatRelative('2026-09-01T00:00:00Z', now)).toBe('2026-09-01');
+  });
+});
