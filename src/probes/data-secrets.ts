@@ -10,30 +10,37 @@ export interface Finding {
   kind: string;
 }
 
-interface LineRule {
-  re: RegExp;
-  /** The kind shown in evidence, from the match (a variable name is fine to show; the value is not). */
-  kind: (m: RegExpMatchArray) => string;
-  /** The part that must not be a placeholder. */
-  value: (m: RegExpMatchArray) => string;
+/** A candidate on one line: what it looks like and the part that must not be a placeholder. */
+interface Candidate {
+  kind: string;
+  value: string;
 }
 
-const LINE_RULES: LineRule[] = [
-  { re: /\bAC[0-9a-fA-F]{32}\b/g, kind: () => 'Twilio Account SID', value: (m) => m[0].slice(2) },
-  { re: /\bSK[0-9a-fA-F]{32}\b/g, kind: () => 'Twilio API key SID', value: (m) => m[0].slice(2) },
-  {
-    // AUTH_TOKEN=..., "twilioAuthToken": "...", secret => '...'
-    re: /([A-Za-z0-9_.-]*(?:token|secret)[A-Za-z0-9_.-]*)["']?\s*(?:=>|=|:)\s*["']?([0-9a-fA-F]{32})(?![0-9a-zA-Z])/gi,
-    kind: (m) => `32-hex value assigned to ${m[1]}`,
-    value: (m) => m[2],
-  },
-  {
-    re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"`<>]*:([^\s@/'"`<>]+)@/gi,
-    kind: () => 'password in URL',
-    value: (m) => m[1],
-  },
-  { re: /\bAKIA[0-9A-Z]{16}\b/g, kind: () => 'AWS access key ID', value: (m) => m[0].slice(4) },
-];
+/*
+ * Every pattern starts at a fixed literal (AC, SK, AKIA, "://", an assignment
+ * operator) and uses bounded repetition, so scanning stays linear even on a
+ * minified one-line file: an unanchored `[A-Za-z_]*token` would backtrack
+ * quadratically there.
+ */
+const SID = /\b(AC|SK)([0-9a-fA-F]{32})\b/g;
+const AWS_KEY = /\bAKIA([0-9A-Z]{16})\b/g;
+const URL_PASSWORD = /\b[a-zA-Z][a-zA-Z0-9+.-]{0,31}:\/\/[^\s:/@'"`<>]{0,256}:([^\s@/'"`<>]{1,256})@/g;
+/** `= "hex32"`, `: 'hex32'`, `=> hex32`: the name before the operator is read backwards. */
+const HEX32_ASSIGNED = /(=>|=|:)[ \t]{0,8}["']?([0-9a-fA-F]{32})(?![0-9a-zA-Z])/g;
+const NAME_BEFORE = /([A-Za-z0-9_.-]{1,64})["']?[ \t]{0,8}$/;
+
+function lineCandidates(line: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const m of line.matchAll(SID)) out.push({ kind: m[1] === 'AC' ? 'Twilio Account SID' : 'Twilio API key SID', value: m[2] });
+  for (const m of line.matchAll(HEX32_ASSIGNED)) {
+    const at = m.index ?? 0;
+    const name = NAME_BEFORE.exec(line.slice(Math.max(0, at - 80), at))?.[1];
+    if (name && /token|secret/i.test(name)) out.push({ kind: `32-hex value assigned to ${name}`, value: m[2] });
+  }
+  for (const m of line.matchAll(URL_PASSWORD)) out.push({ kind: 'password in URL', value: m[1] });
+  for (const m of line.matchAll(AWS_KEY)) out.push({ kind: 'AWS access key ID', value: m[1] });
+  return out;
+}
 
 const PRIVATE_KEY = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----/g;
 
@@ -56,11 +63,7 @@ export function scanText(text: string): Finding[] {
   const add = (line: number, kind: string) => found.set(`${line}\0${kind}`, { line, kind });
   const lines = text.split('\n');
   lines.forEach((line, i) => {
-    for (const rule of LINE_RULES) {
-      for (const m of line.matchAll(rule.re)) {
-        if (!isPlaceholder(rule.value(m))) add(i + 1, rule.kind(m));
-      }
-    }
+    for (const c of lineCandidates(line)) if (!isPlaceholder(c.value)) add(i + 1, c.kind);
   });
   for (const m of text.matchAll(PRIVATE_KEY)) {
     const start = m.index ?? 0;

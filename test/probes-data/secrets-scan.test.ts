@@ -25,6 +25,7 @@ const planted = {
   untrackedSid: 'AC' + hex32(),
   binarySid: 'AC' + hex32(),
   bigSid: 'AC' + hex32(),
+  minifiedSid: 'AC' + hex32(),
 };
 
 function git(cwd: string, ...args: string[]) {
@@ -63,6 +64,8 @@ describe('secrets-scan probe over a real git repository', () => {
     write(repo, 'docs/tls.md', ['Paste your key:', '', '```', '-----BEGIN PRIVATE KEY-----', '...', '-----END PRIVATE KEY-----', '```', ''].join('\n'));
     write(repo, 'docs/examples/sample.env', `TWILIO_ACCOUNT_SID=${planted.excludedSid}\n`);
     write(repo, 'assets/logo.bin', Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(planted.binarySid)]));
+    // One 900 KB line built to make backtracking patterns quadratic: the scan must still finish in its deadline.
+    write(repo, 'dist/app.min.js', 'var token_token='.repeat(50_000) + `;var sid="${planted.minifiedSid}";` + 'a://b:'.repeat(20_000) + '\n');
     write(repo, 'data/big.txt', 'x'.repeat(1024 * 1024) + `\n${planted.bigSid}\n`);
     git(repo, 'add', '.');
     git(repo, 'commit', '-q', '-m', 'planted');
@@ -92,10 +95,11 @@ describe('secrets-scan probe over a real git repository', () => {
       'config/settings.py:4: 32-hex value assigned to TWILIO_AUTH_TOKEN',
       'config/settings.py:5: Twilio API key SID',
       'deploy/key.pem:1: RSA private key block',
+      'dist/app.min.js:1: Twilio Account SID',
       'docs/examples/sample.env:1: Twilio Account SID',
     ]);
-    expect(r.summary).toBe('7 possible secrets in 4 tracked files: password in URL, AWS access key ID, Twilio Account SID, 32-hex value, Twilio API key SID, RSA private key block');
-    expect(r.metrics).toMatchObject({ findings: 7, files_skipped: 2 });
+    expect(r.summary).toBe('8 possible secrets in 5 tracked files: password in URL, AWS access key ID, Twilio Account SID, 32-hex value, Twilio API key SID, RSA private key block');
+    expect(r.metrics).toMatchObject({ findings: 8, files_skipped: 2 });
     const text = JSON.stringify(r);
     for (const [name, value] of Object.entries(planted)) expect(text, name).not.toContain(value);
     expect(text).not.toContain('local.env');
@@ -110,7 +114,7 @@ describe('secrets-scan probe over a real git repository', () => {
     expect(text).not.toContain('docs/examples/sample.env');
     expect(text).not.toContain('deploy/key.pem');
     expect(text).toContain('config/settings.py:3: Twilio Account SID');
-    expect(r.metrics).toMatchObject({ findings: 5, files_excluded: 2 });
+    expect(r.metrics).toMatchObject({ findings: 6, files_excluded: 2 });
   });
 
   it('passes a repository whose tracked files hold only variable references', async () => {
