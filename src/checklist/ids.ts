@@ -11,11 +11,10 @@ const ITEM_SECTION_DEPTH = 2;
 
 /** Lowercase ASCII words joined by hyphens, cut at a word boundary near `max`. */
 export function slugify(text: string, max = MAX_TEXT): string {
-  const plain = text
-    .replace(/\]\([^)]*\)/g, ']') // drop link targets, keep link text
-    .replace(/&/g, ' and ')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  let plain = text.replace(/\]\([^)]*\)/g, ']').replace(/&/g, ' and '); // drop link targets, keep link text
+  // Fold accents (é → e); skipped for plain ASCII, which is nearly every line and costs a lot to normalize.
+  if (/[^\x00-\x7f]/.test(plain)) plain = plain.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  plain = plain
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
@@ -40,11 +39,17 @@ export function sectionBaseId(segments: string[], title: string): string {
   return parts.join('/');
 }
 
+/** The part of an item id that comes from its section: the two nearest headings. */
+export function itemIdPrefix(segments: string[]): string {
+  return segments
+    .slice(-ITEM_SECTION_DEPTH)
+    .map((s) => (slugify(s, MAX_SECTION) || 'section') + '/')
+    .join('');
+}
+
 /** Base id of an item: the two nearest headings plus the item's text. */
-export function itemBaseId(segments: string[], text: string): string {
-  const parts = segments.slice(-ITEM_SECTION_DEPTH).map((s) => slugify(s, MAX_SECTION) || 'section');
-  parts.push(slugify(text, MAX_TEXT) || 'item');
-  return parts.join('/');
+export function itemBaseId(segments: string[], text: string, prefix = itemIdPrefix(segments)): string {
+  return prefix + (slugify(text, MAX_TEXT) || 'item');
 }
 
 /**

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
 import { checkParams } from '../probes/registry.js';
 import { findComments, isAnnotationBody, parseAnnotation, parseDuration, checkId } from './annotations.js';
-import { itemBaseId, sectionBaseId, uniqueIds } from './ids.js';
+import { itemBaseId, itemIdPrefix, sectionBaseId, uniqueIds } from './ids.js';
 import type { Checklist, Guidance, Item, ParseResult, Problem, ProbeSpec, Section, SignoffSpec } from './types.js';
 
 interface SectionDraft {
@@ -380,8 +380,10 @@ class ChecklistParser {
       }
     }
     const auto = this.items.filter((item) => !explicit.has(item));
+    const prefixes = new Map<SectionDraft, string>();
+    const prefixOf = (s: SectionDraft) => prefixes.get(s) ?? prefixes.set(s, itemIdPrefix(s.segs)).get(s)!;
     const autoIds = uniqueIds(
-      auto.map((item) => itemBaseId(item.section.segs, item.text)),
+      auto.map((item) => itemBaseId(item.section.segs, item.text, prefixOf(item.section))),
       new Set(firstUse.keys()),
     );
     const itemId = new Map<ItemDraft, string>(explicit);
