@@ -44,6 +44,14 @@ export interface ParamIssue {
 
 const hasVar = (v: unknown) => typeof v === 'string' && v.includes('${');
 
+/** `.partial()` builds (and zod later compiles) a new schema on every call: build it once per kind. */
+const partials = new WeakMap<z.ZodObject<any>, z.ZodObject<any>>();
+function partialOf(schema: z.ZodObject<any>): z.ZodObject<any> {
+  let p = partials.get(schema);
+  if (!p) partials.set(schema, (p = schema.partial()));
+  return p;
+}
+
 /**
  * Validate raw annotation parameters for a kind. With `resolved: false`
  * (checklist validation), values still holding ${VARS} are accepted as they
@@ -67,7 +75,7 @@ export function checkParams(
     else issues.push({ key, message: `unknown parameter "${key}" for ${kind} probe (known: ${Object.keys(shape).join(', ')})` });
   }
   // Before substitution, a ${VAR} value stands in for any valid value: check presence only.
-  const schema = resolved ? info.params : info.params.partial();
+  const schema = resolved ? info.params : partialOf(info.params);
   const toCheck = resolved ? fixed : Object.fromEntries(Object.entries(fixed).filter(([, v]) => !hasVar(v)));
   const parsed = schema.safeParse(toCheck);
   if (!parsed.success) {
