@@ -5,6 +5,7 @@
  * the journals are gone. A run that ends while offline leaves its journal,
  * and the next open saves it.
  */
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgFacts } from '../helpers/servers.js';
 import { createPgStore, type ConnectionState, type PgSessionStore, type TeamSession } from '../../src/session/pg-store.js';
 import { replayLog } from '../../src/session/pg-doc.js';
-import { eventLog, newSessionInit, pgUrl, plain, storedDoc, until } from './helpers.js';
+import { bundleWorker, eventLog, newSessionInit, pgUrl, plain, storedDoc, until } from './helpers.js';
 
 let server: Awaited<ReturnType<typeof startPostgres>>;
 let dir: string;
@@ -130,5 +131,37 @@ describe('team store when PostgreSQL goes away and comes back', () => {
     const notes = log.filter((e) => e.change.type === 'item.note').map((e) => (e.change as { note: string }).note);
     expect(notes).toEqual(Array.from({ length: 5 }, (_, i) => `carol offline ${i}`));
     expect(again.current().items['shared-2'].note).toBe('carol offline 4');
+  }, 60_000);
+
+  it('a terminal killed (SIGKILL) while offline loses none of the changes it acknowledged', async () => {
+    const worker = await bundleWorker();
+    const journalDir = mkdtempSync(join(dir, 'dave-'));
+    try {
+      const s = await store(journalDir).create(newSessionInit('lead'));
+      const child = spawn(process.execPath, [worker.file], {
+        env: { ...process.env, TEAM_WORKER: JSON.stringify({ url, schema, journalDir, id: s.id, name: 'dave', mode: 'writer' }) },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (b) => (out += b));
+      const exited = new Promise((r) => child.on('exit', r));
+      await until(() => out.includes('ready'), 10_000, 'the worker to join');
+      server.stop();
+      for (let n = 1; n <= 5; n++) {
+        child.stdin.write(`go ${n}\n`);
+        await until(() => out.includes(`ack ${n}\n`), 10_000, `ack ${n}`);
+      }
+      child.kill('SIGKILL');
+      await exited;
+
+      server.restart();
+      const again = await store(journalDir).open(s.id, 'dave');
+      const notes = (await eventLog(facts, schema, s.id)).filter((e) => e.change.type === 'item.note').map((e) => (e.change as { note: string }).note);
+      expect(notes).toEqual(['lat-1', 'lat-2', 'lat-3', 'lat-4', 'lat-5']);
+      expect(again.current().items.latency.note).toBe('lat-5');
+      expect(existsSync(join(journalDir, `${s.id}.pending.jsonl`))).toBe(false);
+    } finally {
+      worker.cleanup();
+    }
   }, 60_000);
 });
