@@ -47,7 +47,9 @@ test('no secret value from env or env file reaches any file under the sessions f
   Object.assign(process.env, FROM_ENV);
   const work = tempDir('dw-secrets-');
   writeFileSync(join(work, '.env.production'), ENV_FILE);
-  const vars = { ...parse(readFileSync(join(work, '.env.production'))), ...FROM_ENV };
+  // Variables as the app resolves them: the process environment, then the env file.
+  const fromEnv = Object.fromEntries(Object.keys(FROM_ENV).map((k) => [k, process.env[k]!]));
+  const vars: Record<string, string> = { ...parse(readFileSync(join(work, '.env.production'))), ...fromEnv };
   const secrets = [vars.DB_PASSWORD, vars.DJANGO_SECRET_KEY, vars.TWILIO_AUTH_TOKEN, 'R3disPassw0rd', vars.DEPLOY_API_TOKEN, '0123456789abcdef0123456789abcdef'];
 
   const dir = join(work, 'sessions');
