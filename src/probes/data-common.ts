@@ -13,24 +13,29 @@ export interface Check {
 }
 
 /**
- * A signal that aborts on the caller's cancel or when the deadline passes,
- * whichever comes first; `timedOut()` tells the two apart afterwards.
+ * A signal that aborts on the caller's cancel or shortly before the deadline,
+ * whichever comes first: 5% of the budget (at most 50 ms) is kept back for
+ * closing the connection, so the probe's own "timeout: …" summary is in before
+ * the runner's deadline. `timedOut()` tells a timeout from a cancel afterwards;
  * `dispose()` clears the timer so a finished probe keeps nothing alive.
  */
-export function deadlineSignal(outer: AbortSignal, deadline: number): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
+export function deadlineSignal(outer: AbortSignal, deadline: number): { signal: AbortSignal; budgetMs: number; timedOut: () => boolean; dispose: () => void } {
   const controller = new AbortController();
+  const budgetMs = Math.max(0, Math.round(deadline - Date.now()));
+  const reserve = Math.min(50, Math.round(budgetMs * 0.05));
   let expired = false;
   const onOuter = () => controller.abort(outer.reason);
   const timer = setTimeout(() => {
     expired = true;
     controller.abort(new Error('deadline passed'));
-  }, Math.max(0, deadline - Date.now()));
+  }, budgetMs - reserve);
   if (outer.aborted) onOuter();
   else outer.addEventListener('abort', onOuter, { once: true });
   return {
     signal: controller.signal,
-    // The outer signal may itself be the runner's deadline: a past deadline counts as a timeout too.
-    timedOut: () => expired || Date.now() >= deadline,
+    budgetMs,
+    // The outer signal may itself be the runner's deadline: an abort that late counts as a timeout too.
+    timedOut: () => expired || Date.now() >= deadline - reserve - 5,
     dispose: () => {
       clearTimeout(timer);
       outer.removeEventListener('abort', onOuter);

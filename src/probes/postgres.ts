@@ -153,8 +153,7 @@ export const probe: Probe<PostgresParams> = async (params, ctx) => {
   // pg's messages do not contain the password, but the outcome is redacted here too, as defence in depth.
   const redact = createRedactor(ctx.vars, target.password ? [target.password] : []);
   const where = hostPort(target.host, target.port);
-  const startedAt = Date.now();
-  const { signal, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
+  const { signal, budgetMs, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
   let client: PgClient | undefined;
   const destroy = () => {
     // Abort must not wait for a polite Terminate the peer may never read: drop the socket.
@@ -187,7 +186,7 @@ export const probe: Probe<PostgresParams> = async (params, ctx) => {
     if (outcome.status !== 'pass') outcome.summary += `; ${facts.used}/${facts.max} connections in use`;
     return redactDeep(outcome, redact);
   } catch (err) {
-    return redactDeep(failure(err, where, target, timedOut(), Date.now() - startedAt), redact);
+    return redactDeep(failure(err, where, target, timedOut(), budgetMs), redact);
   } finally {
     signal.removeEventListener('abort', destroy);
     dispose();
@@ -262,13 +261,13 @@ function factsEvidence(f: PgFacts, p: PostgresParams, where: string, t: PgTarget
 const yn = (b: boolean) => (b ? 'yes' : 'no');
 
 /** Turn a thrown error into an outcome: auth problems fail, everything else could not be checked. */
-function failure(err: unknown, where: string, t: PgTarget, timedOut: boolean, elapsed: number): ProbeOutcome {
+function failure(err: unknown, where: string, t: PgTarget, timedOut: boolean, budgetMs: number): ProbeOutcome {
   const code = (err as { code?: string }).code;
   const msg = firstLine(err);
   const evidence = [`target: ${where}${t.database ? `/${t.database}` : ''}${t.user ? ` as ${t.user}` : ''}`];
   if (code && AUTH_CODES.has(code)) return { status: 'fail', summary: msg, evidence: [...evidence, `server said: ${msg} (SQLSTATE ${code})`] };
   if (err instanceof AbortedError || /timeout expired|connection timeout|Query read timeout/i.test(msg)) {
-    const summary = timedOut || !(err instanceof AbortedError) ? `timeout: no answer from PostgreSQL at ${where} within ${elapsed} ms` : 'cancelled';
+    const summary = timedOut || !(err instanceof AbortedError) ? `timeout: no answer from PostgreSQL at ${where} within ${budgetMs} ms` : 'cancelled';
     return { status: 'error', summary, evidence };
   }
   const net = networkReason(err, where);

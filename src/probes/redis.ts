@@ -117,8 +117,7 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
   if (typeof where !== 'string') return { status: 'error', summary: where.problem, evidence: [] };
   const urlPassword = passwordOf(params.url);
   const redact = createRedactor(ctx.vars, urlPassword ? [urlPassword] : []);
-  const startedAt = Date.now();
-  const { signal, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
+  const { signal, budgetMs, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
   let client: RedisClient | undefined;
   let firstError: Error | undefined;
   const destroy = () => {
@@ -156,7 +155,7 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
     const pass = [`Redis ${facts.version} at ${where} answers PING`, ...checks.filter((c) => c.status === 'pass' && !c.message.startsWith('Redis')).map((c) => c.message)].join('; ');
     return redactDeep(foldChecks(checks, pass, evidence, { maxmemory: facts.maxmemory, aof_enabled: facts.aof ? 1 : 0, rdb_enabled: rdbOn(facts) ? 1 : 0 }), redact);
   } catch (err) {
-    return redactDeep(failure(firstError ?? err, err, where, timedOut(), Date.now() - startedAt), redact);
+    return redactDeep(failure(firstError ?? err, err, where, timedOut(), budgetMs), redact);
   } finally {
     signal.removeEventListener('abort', destroy);
     dispose();
@@ -216,12 +215,12 @@ function factsEvidence(f: RedisFacts, where: string, pong: string): string[] {
 }
 
 /** Turn a thrown error into an outcome: authentication fails, everything else could not be checked. */
-function failure(reason: unknown, thrown: unknown, where: string, timedOut: boolean, elapsed: number): ProbeOutcome {
+function failure(reason: unknown, thrown: unknown, where: string, timedOut: boolean, budgetMs: number): ProbeOutcome {
   const msg = firstLine(reason);
   const evidence = [`target: ${where}`];
   if (AUTH_ERROR.test(msg)) return { status: 'fail', summary: `authentication failed: ${msg}`, evidence: [...evidence, `server said: ${msg}`] };
   if (thrown instanceof AbortedError || /Command timed out|connect ETIMEDOUT/i.test(msg)) {
-    const summary = timedOut || !(thrown instanceof AbortedError) ? `timeout: no answer from Redis at ${where} within ${elapsed} ms` : 'cancelled';
+    const summary = timedOut || !(thrown instanceof AbortedError) ? `timeout: no answer from Redis at ${where} within ${budgetMs} ms` : 'cancelled';
     return { status: 'error', summary, evidence };
   }
   const net = networkReason(reason, where);

@@ -26,11 +26,10 @@ interface FileFindings {
 export const probe: Probe<SecretsScanParams> = async (params, ctx) => {
   const shown = params.path;
   const dir = resolve(params.path);
-  const startedAt = Date.now();
-  const { signal, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
+  const { signal, budgetMs, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
   const stopped = (): ProbeOutcome => ({
     status: 'error',
-    summary: timedOut() ? `timeout: scanning ${shown} took longer than ${Date.now() - startedAt} ms` : 'cancelled',
+    summary: timedOut() ? `timeout: scanning ${shown} did not finish within ${budgetMs} ms` : 'cancelled',
     evidence: [],
   });
   try {
