@@ -370,7 +370,14 @@ class PgOpenSession implements TeamSession {
         this.goOffline();
       }
     }
-    appendPending(this.journal, this.ctx.journalDir, entry);
+    try {
+      appendPending(this.journal, this.ctx.journalDir, entry);
+    } catch (err) {
+      // Neither the database nor the disk took it: say so rather than keep it only in memory.
+      throw new UserError(
+        `the session store is unreachable and the change could not be kept in ${this.journal} (${(err as NodeJS.ErrnoException).code ?? 'write failed'}); free space or fix permissions, then retry`,
+      );
+    }
     this.queue.push(entry);
     this.doc = this.applyLocal(this.doc, entry);
     this.emit(this.who);
