@@ -44,6 +44,8 @@ export interface WizardDeps {
   runCommand?: CommandRunner;
   /** Writes the filled incident template as incident number `n`; returns the file path. */
   writeIncident?: (n: number, text: string) => Promise<string>;
+  /** Writes the Markdown report for the sign-off screen; returns its path. */
+  writeReport?: (session: Session) => Promise<string>;
   /** Shown once on open, e.g. items added/removed by reconciliation. */
   notice?: string;
   /** Clock for durations (tests pin it). */
@@ -96,6 +98,10 @@ export interface WizardState {
   exit?: 'quit' | 'interrupt';
   dryRun: boolean;
   operator: string;
+  /** The checklist walked (the sign-off screen reads roles and statuses from it). */
+  checklist: Checklist;
+  /** Report writer for the sign-off screen (see WizardDeps). */
+  writeReport?: (session: Session) => Promise<string>;
 }
 
 export interface WizardActions {
@@ -282,6 +288,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       notice: deps.notice,
       dryRun: Boolean(deps.dryRun),
       operator: deps.operator,
+      checklist,
+      writeReport: deps.writeReport,
 
       moveItem(delta) {
         const s = section();

@@ -1,11 +1,10 @@
-import React, { useEffect, useState } from 'react';
+import React, { Suspense, lazy, useEffect, useState } from 'react';
 import { Box, Text, useApp } from 'ink';
 import type { Checklist } from '../checklist/types.js';
 import type { SessionSummary } from '../session/store.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { CommandConfirm } from './command-confirm.js';
 import { Emergency } from './emergency.js';
-import { Footer } from './footer.js';
 import { HelpScreen } from './help-screen.js';
 import { NoteEditor, SkipReason } from './note-editor.js';
 import { Overview } from './overview.js';
@@ -81,27 +80,20 @@ function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: C
       {screen === 'skip-reason' ? <SkipReason store={store} checklist={checklist} /> : null}
       {screen === 'command-confirm' ? <CommandConfirm store={store} checklist={checklist} /> : null}
       {screen === 'emergency' ? <Emergency store={store} /> : null}
-      {screen === 'signoff' ? <SignoffPlaceholder /> : null}
-      {exiting ? <Text dimColor>{exiting === 'quit' ? 'Saved. Resume with: deploy-wizard resume' : 'Interrupted — saved.'}</Text> : null}
+      {screen === 'signoff' ? (
+        <Suspense fallback={<Text dimColor>loading sign-off…</Text>}>
+          <SignoffScreen store={store} checklist={checklist} isActive={!exiting} />
+        </Suspense>
+      ) : null}
+      {exiting ? <Text dimColor>{exiting === 'quit' ? 'Saved — quitting.' : 'Interrupted — saved.'}</Text> : null}
     </Box>
   );
 }
 
-/*
- * TODO(sign-off): when src/ui/signoff/signoff-screen.tsx lands, replace the
- * placeholder: `const SignoffScreen = React.lazy(() => import('./signoff/signoff-screen.js').then((m) => ({ default: m.SignoffScreen })))`,
- * render `<React.Suspense fallback={<Text>…</Text>}><SignoffScreen store={store} /></React.Suspense>`
- * for screen 'signoff', and set SIGNOFF_IS_PLACEHOLDER to false (the sign-off
- * screen then owns its own useInput, gated on screen === 'signoff').
+/**
+ * The sign-off screen (another engineer's, src/ui/signoff/) loads on first use
+ * so its code stays out of the first frame. It owns its own useInput, active
+ * only while screen === 'signoff'.
  */
-const SIGNOFF_IS_PLACEHOLDER = true;
-
-function SignoffPlaceholder() {
-  return (
-    <Box flexDirection="column">
-      <Text bold>Sign-off</Text>
-      <Text>The sign-off screen is not available in this build yet.</Text>
-      <Footer hints={['Esc back', 'q save+quit']} />
-    </Box>
-  );
-}
+const SignoffScreen = lazy(() => import('./signoff/signoff-screen.js').then((m) => ({ default: m.SignoffScreen })));
+const SIGNOFF_IS_PLACEHOLDER = false;

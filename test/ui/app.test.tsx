@@ -158,7 +158,7 @@ describe('App: section walk', () => {
   it('q saves and asks the root to exit', async () => {
     const { ui, store } = await start();
     await ui.press('q');
-    await ui.waitFor('Saved. Resume with: deploy-wizard resume');
+    await ui.waitFor('Saved — quitting.');
     expect(store.getState().exit).toBe('quit');
   });
 
@@ -167,5 +167,16 @@ describe('App: section walk', () => {
     await ui.press(KEY.enter, 'e', KEY.ctrlC);
     await ui.waitFor('Interrupted — saved.');
     expect(store.getState().exit).toBe('interrupt');
+  });
+});
+
+describe('App: input arriving in one chunk', () => {
+  it('"jd" typed in one write moves then marks (each key handled)', async () => {
+    const { ui, session } = await start();
+    await ui.press(KEY.enter);
+    await ui.waitFor('Check the database');
+    await ui.press('jd');
+    await ui.waitFor('[x] Health endpoint responding');
+    expect(session.current().items['pre-deployment/database/backups-verified'].state).toBe('pending');
   });
 });

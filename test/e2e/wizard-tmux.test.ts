@@ -1,0 +1,169 @@
+/**
+ * End to end: the built CLI in a real pseudo-terminal (tmux, 80×24). Start a
+ * session, mark items, run an http probe against a local server and see it
+ * pass, quit with q, resume on the same item, finish the walk; Ctrl-C exits
+ * 130; without a terminal the wizard refuses in one line.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const socket = `dw-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+let dir: string;
+let server: Server;
+let port: number;
+let hits = 0;
+
+const CHECKLIST = `# Tiny Deploy
+
+## Preparation
+
+Check the basics before you start.
+
+- [ ] Backups verified
+- [ ] Health endpoint responding
+  <!-- probe: http url="\${APP_URL}/health/" status=200 -->
+- [ ] Team notified
+
+## Rollback Procedures
+
+- [ ] Rollback tested
+`;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+}
+
+function screen(): string {
+  return tmux('capture-pane', '-p', '-t', 'wiz');
+}
+
+/** Poll the pane until it matches; fail with the screen after a bounded wait. */
+async function waitFor(expect: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until) {
+    last = screen();
+    if (typeof expect === 'string' ? last.includes(expect) : expect.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`screen never showed ${String(expect)}; last screen:\n${last}`);
+}
+
+/** Run the wizard in a fresh tmux session (80×24); the shell prints EXIT=<code> when it ends. */
+function launch(args: string[], env: Record<string, string> = {}, sessions = 'sessions'): void {
+  try {
+    tmux('kill-session', '-t', 'wiz');
+  } catch {
+    /* none yet */
+  }
+  const vars = Object.entries({ APP_URL: `http://127.0.0.1:${port}`, ...env }).map(([k, v]) => `${k}=${v}`);
+  const cmd = `cd ${dir} && env ${vars.join(' ')} node dist/deploy-wizard.js ${args.join(' ')} --checklist checklist.md --sessions-dir ${sessions}; echo "EXIT=$?"; sleep 600`;
+  tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+}
+
+async function keys(...k: string[]): Promise<void> {
+  for (const key of k) tmux('send-keys', '-t', 'wiz', key);
+}
+
+function sessionDoc(sessions = 'sessions'): any {
+  const files = readdirSync(join(dir, sessions)).filter((f) => f.endsWith('.json'));
+  expect(files).toHaveLength(1);
+  return JSON.parse(readFileSync(join(dir, sessions, files[0]), 'utf8'));
+}
+
+beforeAll(async () => {
+  // npm test builds first; a copy keeps this run safe from a concurrent rebuild of dist/.
+  if (!existsSync(join(root, 'dist', 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
+  dir = mkdtempSync(join(tmpdir(), 'dw-e2e-'));
+  cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+  writeFileSync(join(dir, 'checklist.md'), CHECKLIST);
+  server = createServer((req, res) => {
+    hits++;
+    res.writeHead(req.url === '/health/' ? 200 : 404, { 'content-type': 'application/json' });
+    res.end('{"status":"healthy"}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+});
+
+afterAll(async () => {
+  try {
+    tmux('kill-server');
+  } catch {
+    /* already gone */
+  }
+  await new Promise((r) => server?.close(r));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the built wizard in tmux at 80×24', () => {
+  it('start, mark, probe passes, q, resume on the same item, finish the walk', async () => {
+    launch(['start', '--operator', 'e2e']);
+    await waitFor('you are at: Tiny Deploy › Preparation › Backups verified');
+    await keys('Enter');
+    await waitFor('Check the basics before you start.');
+    await keys('d');
+    await waitFor('[x] Backups verified');
+    await keys('j', 'p');
+    const probed = await waitFor('[✓] Health endpoint responding');
+    expect(probed).toMatch(/✓ PASS\s+http/);
+    expect(probed).toMatch(/probes: 1 passed, 0 failed in \d+\.\ds/);
+    expect(hits).toBeGreaterThan(0);
+    await keys('q');
+    const quit = await waitFor('EXIT=0');
+    expect(quit).toMatch(/Resume with: deploy-wizard resume/);
+    const saved = sessionDoc();
+    expect(saved.cursor.itemId).toMatch(/health-endpoint-responding/);
+    expect(Object.values(saved.items).map((i: any) => i.state).sort()).toEqual(['done', 'pending', 'pending', 'verified']);
+
+    launch(['resume', '--operator', 'e2e']);
+    const resumed = await waitFor('Check the basics before you start.');
+    expect(resumed).toMatch(/▶ \[✓\] Health endpoint responding/);
+    await keys('j', 'd');
+    await waitFor('[x] Team notified');
+    await keys('l');
+    await waitFor('▶ [ ] Rollback tested');
+    await keys('d');
+    await waitFor('[x] Rollback tested');
+    await keys('g');
+    const overview = await waitFor('you are at');
+    expect(overview).toContain('4/4 done');
+    await keys('q');
+    await waitFor('EXIT=0');
+    const done = sessionDoc();
+    expect(Object.values(done.items).every((i: any) => i.state !== 'pending')).toBe(true);
+    // Every frame fitted the 80×24 pane: the footer is on screen, nothing wrapped past it.
+    expect(overview.split('\n').length).toBeLessThanOrEqual(24);
+  }, 90_000);
+
+  it('Ctrl-C saves and exits 130; NO_COLOR leaves no colour codes on screen', async () => {
+    launch(['start', '--operator', 'e2e'], { NO_COLOR: '1' }, 'sessions-ctrlc');
+    await waitFor('you are at');
+    await keys('Enter');
+    await waitFor('Check the basics before you start.');
+    const raw = tmux('capture-pane', '-p', '-e', '-t', 'wiz');
+    expect(raw).not.toMatch(/\x1b\[(3\d|4\d|9\d)(;\d+)*m/);
+    await keys('d');
+    await waitFor('[x] Backups verified');
+    await keys('C-c');
+    await waitFor('EXIT=130');
+    const doc = sessionDoc('sessions-ctrlc');
+    expect(doc.items[Object.keys(doc.items).find((k) => k.includes('backups-verified'))!].state).toBe('done');
+  }, 60_000);
+
+  it('without a terminal: one line pointing to check, exit 2', () => {
+    const r = spawnSync('node', [join(dir, 'dist', 'deploy-wizard.js'), 'start', '--checklist', join(dir, 'checklist.md'), '--sessions-dir', join(dir, 'sessions')], {
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'deploy-wizard needs a terminal for the interactive wizard; use `deploy-wizard check` for automated checks',
+    ]);
+  });
+});
