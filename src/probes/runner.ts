@@ -39,7 +39,46 @@ export async function runProbes(jobs: ProbeJob[], options: RunOptions): Promise<
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY) || DEFAULT_CONCURRENCY);
   const limit = pLimit(concurrency);
   const redact = createRedactor(options.vars);
-  return Promise.all(jobs.map((job) => limit(() => runJob(job, options, redact))));
+  const prepared = jobs.map((job) => prepare(job, options.vars));
+  // Load each needed kind once, before any deadline starts: evaluating a library
+  // like pg or ioredis blocks the event loop for a while, and that must not be
+  // charged to (or delay the timers of) probes already running.
+  const kinds = new Set(prepared.flatMap((p) => ('params' in p ? [p.kind] : [])));
+  await Promise.all([...kinds].flatMap((k) => [KINDS[k].load(), LIBRARIES[k]?.()].map((p) => p?.catch(() => undefined))));
+  return Promise.all(jobs.map((job, i) => limit(() => runJob(job, prepared[i], options, redact))));
+}
+
+const undici = () => import('undici');
+const execa = () => import('execa');
+/**
+ * The protocol library each kind imports lazily inside its probe. Loading it
+ * here, before deadlines start, keeps a cold import (which blocks the event
+ * loop for tens to hundreds of ms) from eating a probe's time or delaying the
+ * deadline timers of probes already running.
+ */
+const LIBRARIES: Record<string, () => Promise<unknown>> = {
+  http: undici,
+  security: undici,
+  'rate-limit': undici,
+  baseline: undici,
+  prometheus: undici,
+  twilio: undici,
+  'webhook-signature': undici,
+  postgres: () => import('pg'),
+  redis: () => import('ioredis'),
+  command: execa,
+  'secrets-scan': execa,
+};
+
+type Prepared = { kind: string; params: Record<string, unknown> } | { outcome: ProbeOutcome };
+
+/** Substitute variables and validate; a job that cannot run gets its outcome here. */
+function prepare(job: ProbeJob, vars: Vars): Prepared {
+  const { params: substituted, missing } = resolveParams(job.spec.params, vars);
+  if (missing.length) return { outcome: { status: 'skipped', summary: `not configured: ${missing.join(', ')} unset`, evidence: [] } };
+  const checked = checkParams(job.spec.kind, substituted, true);
+  if (!checked.ok) return { outcome: { status: 'error', summary: checked.issues.map((i) => i.message).join('; '), evidence: [] } };
+  return { kind: job.spec.kind, params: checked.params };
 }
 
 /** Substitute ${VARS} in every string parameter; collect the unset names. */
@@ -61,7 +100,7 @@ export function oneLineMessage(err: unknown): string {
   return (msg.split('\n').find((l) => l.trim()) ?? 'unknown error').trim();
 }
 
-async function runJob(job: ProbeJob, options: RunOptions, redact: Redactor): Promise<ProbeResult> {
+async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, redact: Redactor): Promise<ProbeResult> {
   const started = Date.now();
   const finish = (outcome: ProbeOutcome): ProbeResult => {
     const result = redactDeep<ProbeResult>(
@@ -93,14 +132,7 @@ async function runJob(job: ProbeJob, options: RunOptions, redact: Redactor): Pro
     /* see onResult */
   }
 
-  const { params: substituted, missing } = resolveParams(job.spec.params, options.vars);
-  if (missing.length) {
-    return finish({ status: 'skipped', summary: `not configured: ${missing.join(', ')} unset`, evidence: [] });
-  }
-  const checked = checkParams(job.spec.kind, substituted, true);
-  if (!checked.ok) {
-    return finish({ status: 'error', summary: checked.issues.map((i) => i.message).join('; '), evidence: [] });
-  }
+  if ('outcome' in prepared) return finish(prepared.outcome);
 
   const timeoutMs = job.spec.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = started + timeoutMs;
@@ -130,7 +162,7 @@ async function runJob(job: ProbeJob, options: RunOptions, redact: Redactor): Pro
     const info = KINDS[job.spec.kind];
     const probe = await info.load();
     if (stop) return { status: 'error', summary: 'aborted before start', evidence: [] };
-    return probe(checked.params, { signal: controller.signal, deadline, vars: options.vars });
+    return probe(prepared.params, { signal: controller.signal, deadline, vars: options.vars });
   })().then(
     (outcome) => validOutcome(outcome),
     (err: unknown): ProbeOutcome => ({ status: 'error', summary: oneLineMessage(err), evidence: [] }),

@@ -52,12 +52,14 @@ export function runCli(args: string[], opts: { cwd: string; env?: Record<string,
 }
 
 /** A TCP server that accepts connections and never says a word: a hung peer. */
-export async function silentServer(): Promise<{ port: number; open: () => number; accepted: () => number; close: () => Promise<void> }> {
+export async function silentServer(): Promise<{ port: number; open: () => number; openPeers: () => string[]; accepted: () => number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
+  const firstBytes = new WeakMap<Socket, string>();
   let accepted = 0;
   const server: Server = createServer((s) => {
     accepted++;
     sockets.add(s);
+    s.once('data', (b: Buffer) => firstBytes.set(s, b.subarray(0, 24).toString('latin1').replace(/[^\x20-\x7e]/g, '.')));
     s.on('error', () => {});
     s.on('close', () => sockets.delete(s));
   });
@@ -66,6 +68,8 @@ export async function silentServer(): Promise<{ port: number; open: () => number
   return {
     port,
     open: () => sockets.size,
+    /** What each still-open client first said (to name the leaking protocol). */
+    openPeers: () => [...sockets].map((s) => firstBytes.get(s) ?? '(said nothing)'),
     accepted: () => accepted,
     close: () =>
       new Promise<void>((r) => {
