@@ -156,8 +156,10 @@ export const probe: Probe<PostgresParams> = async (params, ctx) => {
   const { signal, budgetMs, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
   let client: PgClient | undefined;
   const destroy = () => {
-    // Abort must not wait for a polite Terminate the peer may never read: drop the socket.
-    client?.connection?.stream?.destroy();
+    if (!client) return;
+    client.end().catch(() => {});
+    // Abort must not wait for a polite Terminate the peer may never read: drop the socket too.
+    client.connection?.stream?.destroy();
   };
   signal.addEventListener('abort', destroy, { once: true });
   try {

@@ -87,8 +87,17 @@ export function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
-/** Where the URL points, for messages (the URL itself may hold a password, so it is never shown). */
-export function redisWhere(url: string): string | { problem: string } {
+/** Where and as whom to connect, from redis://[user][:password@]host[:port][/db] or rediss:// (TLS). */
+export interface RedisTarget {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  tls: boolean;
+}
+
+/** Parse the URL; the password stays out of every message (`where` is host:port only). */
+export function redisTarget(url: string): RedisTarget | { problem: string } {
   let u: URL;
   try {
     u = new URL(url);
@@ -96,7 +105,21 @@ export function redisWhere(url: string): string | { problem: string } {
     return { problem: 'url is not a valid redis:// URL' };
   }
   if (!/^rediss?:$/i.test(u.protocol)) return { problem: `url must start with redis:// or rediss:// (got ${u.protocol}//)` };
-  return hostPort(u.hostname.replace(/^\[|\]$/g, '') || 'localhost', u.port ? Number(u.port) : 6379);
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, '') || 'localhost',
+    port: u.port ? Number(u.port) : 6379,
+    username: u.username ? safeDecode(u.username) : undefined,
+    password: u.password ? safeDecode(u.password) : undefined,
+    tls: u.protocol.toLowerCase() === 'rediss:',
+  };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** Minimal slice of ioredis the probe uses (ioredis is imported lazily). */
@@ -104,6 +127,7 @@ interface RedisClient {
   connect(): Promise<void>;
   ping(): Promise<string>;
   info(section: string): Promise<string>;
+  call(command: string, ...args: string[]): Promise<unknown>;
   config(op: 'GET', name: string): Promise<unknown>;
   disconnect(): void;
   on(event: 'error', cb: (e: Error) => void): void;
@@ -112,11 +136,14 @@ interface RedisClient {
 
 const AUTH_ERROR = /^(WRONGPASS|NOAUTH)|invalid password|invalid username-password/i;
 
+/** The server has no password but one was given: worth a warning, not a failure. */
+const NO_PASSWORD_SET = /no password is set|without any password configured/i;
+
 export const probe: Probe<RedisParams> = async (params, ctx) => {
-  const where = redisWhere(params.url);
-  if (typeof where !== 'string') return { status: 'error', summary: where.problem, evidence: [] };
-  const urlPassword = passwordOf(params.url);
-  const redact = createRedactor(ctx.vars, urlPassword ? [urlPassword] : []);
+  const target = redisTarget(params.url);
+  if ('problem' in target) return { status: 'error', summary: target.problem, evidence: [] };
+  const where = hostPort(target.host, target.port);
+  const redact = createRedactor(ctx.vars, target.password ? [target.password] : []);
   const { signal, budgetMs, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
   let client: RedisClient | undefined;
   let firstError: Error | undefined;
@@ -129,7 +156,10 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
   try {
     const { Redis } = await untilAborted(import('ioredis'), signal);
     const left = remainingMs(ctx.deadline);
-    client = new Redis(params.url, {
+    client = new Redis({
+      host: target.host,
+      port: target.port,
+      ...(target.tls ? { tls: { servername: target.host } } : {}),
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       // No reconnect loop: one attempt, its outcome is the answer.
@@ -148,9 +178,12 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
     });
     if (signal.aborted) destroy();
     await untilAborted(client.connect(), signal);
+    // AUTH is sent here rather than by ioredis, which console.warns when the server has no password.
+    const unprotected = await untilAborted(authenticate(client, target), signal);
     const pong = await untilAborted(client.ping(), signal);
     const facts = await untilAborted(readFacts(client), signal);
     const checks = redisChecks(facts, params);
+    if (unprotected) checks.push({ status: 'warn', message: `Redis at ${where} requires no password (the URL's password is not needed)` });
     const evidence = factsEvidence(facts, where, pong);
     const pass = [`Redis ${facts.version} at ${where} answers PING`, ...checks.filter((c) => c.status === 'pass' && !c.message.startsWith('Redis')).map((c) => c.message)].join('; ');
     return redactDeep(foldChecks(checks, pass, evidence, { maxmemory: facts.maxmemory, aof_enabled: facts.aof ? 1 : 0, rdb_enabled: rdbOn(facts) ? 1 : 0 }), redact);
@@ -163,12 +196,15 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
   }
 };
 
-function passwordOf(url: string): string | undefined {
+/** AUTH with the URL's credentials; resolves true when the server has no password at all. */
+async function authenticate(client: RedisClient, t: RedisTarget): Promise<boolean> {
+  if (t.password === undefined) return false;
   try {
-    const pw = new URL(url).password;
-    return pw ? decodeURIComponent(pw) : undefined;
-  } catch {
-    return undefined;
+    await client.call('AUTH', ...(t.username ? [t.username, t.password] : [t.password]));
+    return false;
+  } catch (err) {
+    if (NO_PASSWORD_SET.test(firstLine(err))) return true;
+    throw err;
   }
 }
 

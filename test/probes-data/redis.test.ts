@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ async function connectionsReceived(admin: Redis): Promise<number> {
 describe('redis probe against real servers with requirepass', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dw-redis-probe-'));
   const servers: { facts: ServerRedis; stop: () => Promise<void> }[] = [];
-  let aof: ServerRedis, rdb: ServerRedis, capped: ServerRedis, noConfig: ServerRedis;
+  let aof: ServerRedis, rdb: ServerRedis, capped: ServerRedis, noConfig: ServerRedis, open: ServerRedis;
 
   beforeAll(async () => {
     const start = async (name: string, args: string[]) => {
@@ -31,11 +31,12 @@ describe('redis probe against real servers with requirepass', () => {
       servers.push(s);
       return s.facts;
     };
-    [aof, rdb, capped, noConfig] = await Promise.all([
+    [aof, rdb, capped, noConfig, open] = await Promise.all([
       start('aof', ['--appendonly', 'yes']),
       start('rdb', ['--save', '3600 1 300 100']),
       start('capped', ['--maxmemory', '100mb', '--maxmemory-policy', 'allkeys-lru']),
       start('noconfig', ['--maxmemory', '64mb', '--maxmemory-policy', 'volatile-lru', '--rename-command', 'CONFIG', '']),
+      start('open', ['--requirepass', '']),
     ]);
   }, 30_000);
 
@@ -118,6 +119,28 @@ describe('redis probe against real servers with requirepass', () => {
     const r = await probe(params({ url: `redis://${shared.host}:${shared.port}` }), ctxWith(3000));
     expect(r.status).toBe('fail');
     expect(r.summary).toMatch(/^authentication failed: NOAUTH/);
+  });
+
+  it('warns when the server needs no password, without printing anything to the console', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      const r = await probe(params({ url: urlOf(open, 'unneeded-pw') }), ctxWith(5000));
+      expect(r.status).toBe('warn');
+      expect(r.summary).toBe(`Redis at 127.0.0.1:${open.port} requires no password (the URL's password is not needed)`);
+      expect(warn).not.toHaveBeenCalled();
+      const bare = await probe(params({ url: `redis://127.0.0.1:${open.port}` }), ctxWith(5000));
+      expect(bare.status).toBe('pass');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('authenticates an ACL user given in the URL', async () => {
+    const r = await probe(params({ url: `redis://default:${encodeURIComponent(shared.password)}@${shared.host}:${shared.port}/0` }), ctxWith(5000));
+    expect(r.status).toBe('pass');
+    const wrongUser = await probe(params({ url: `redis://nobody:${encodeURIComponent(shared.password)}@${shared.host}:${shared.port}/0` }), ctxWith(5000));
+    expect(wrongUser.status).toBe('fail');
+    expect(wrongUser.summary).toMatch(/^authentication failed: WRONGPASS/);
   });
 
   it('never shows the right password either', async () => {
