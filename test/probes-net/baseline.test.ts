@@ -81,9 +81,9 @@ describe('baseline probe', () => {
 
   it('ends at its deadline, naming how far it got', async () => {
     const t0 = performance.now();
-    const r = await probe(p({ url: `${app.url}/`, requests: '200' }), ctxFor(400));
-    expect(performance.now() - t0).toBeLessThan(440);
+    const r = await probe(p({ url: `${app.url}/`, requests: '200' }), ctxFor(1000));
+    expect(performance.now() - t0).toBeLessThan(1100);
     expect(r.status).toBe('error');
-    expect(r.summary).toMatch(/: no answer within 400 ms after \d+ of 200 requests$/);
+    expect(r.summary).toMatch(/: no answer within (99\d|1000) ms after \d+ of 200 requests$/);
   });
 });

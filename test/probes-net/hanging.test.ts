@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => peer.close());
 
-const DEADLINE = 500;
+/** 500 ms for http as the issue asks; 1 s for the rest, so a loaded CI box keeps some slack. */
+const deadlineFor = (kind: string) => (kind === 'http' ? 500 : 1000);
 const cases: [string, (base: string, port: number) => Record<string, string>][] = [
   ['http', (b) => ({ url: `${b}/health/` })],
   ['tls', (_b, port) => ({ host: '127.0.0.1', port: String(port) })],
@@ -37,9 +38,9 @@ describe('network probes against a hanging peer', () => {
     const probe = (await KINDS[kind].load()) as Probe;
     const before = peer.hits();
     const t0 = performance.now();
-    const r = await probe(checked.params, ctxFor(DEADLINE));
+    const r = await probe(checked.params, ctxFor(deadlineFor(kind)));
     const elapsed = performance.now() - t0;
-    expect(elapsed).toBeLessThan(DEADLINE * 1.1);
+    expect(elapsed).toBeLessThan(deadlineFor(kind) * 1.1);
     expect(peer.hits()).toBeGreaterThan(before);
     if (kind === 'tcp') {
       // expect=closed: a port that accepts is reachable, whatever it says afterwards.
