@@ -148,6 +148,7 @@ class ChecklistParser {
           break;
         case 'html_block':
           this.annotations(blockAnnotations(t), owner);
+          this.hiddenByComment(t);
           break;
         case 'blockquote_open':
           this.blocks(tokens, i + 1, end - 1, owner);
@@ -301,6 +302,17 @@ class ChecklistParser {
       }
       this.attach(owner, a);
     }
+  }
+
+  /**
+   * A plain comment left open hides everything after it (on GitHub too): say
+   * so, or the only symptom would be items silently missing.
+   */
+  private hiddenByComment(t: Token): void {
+    const last = findComments(t.content).pop();
+    if (!last || last.terminated || isAnnotationBody(last.body) || !t.map) return;
+    const line = lineOf(t) + newlines(t.content, last.offset);
+    if (t.map[1] - line > 0) this.problem(line, `unterminated HTML comment: "<!--" without "-->" hides lines ${line + 1}-${t.map[1]}`);
   }
 
   private attach(item: ItemDraft, a: FoundAnnotation): void {

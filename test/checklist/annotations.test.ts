@@ -174,3 +174,9 @@ describe('validation problems, each on the annotation line', () => {
     ]);
   });
 });
+
+describe('a plain HTML comment left open', () => {
+  it('is reported with the lines it hides, instead of items silently missing', () => {
+    expect(problems('# T\n- [ ] a\n\n<!-- a note\n- [ ] b\n- [ ] c\n')).toEqual(['4: unterminated HTML comment: "<!--" without "-->" hides lines 5-6']);
+  });
+});
