@@ -282,6 +282,9 @@ class PgOpenSession implements TeamSession {
   private fetching = false;
   private fetchAgain = false;
   private closed = false;
+  /** Applies queued or running: a notification then waits for them instead of fetching the whole document. */
+  private applying = 0;
+  private missed = false;
 
   constructor(
     private readonly ctx: StoreContext,
@@ -331,7 +334,14 @@ class PgOpenSession implements TeamSession {
   }
 
   apply(change: Change): Promise<Session> {
-    return this.enqueue(() => this.applyNow(change));
+    this.applying++;
+    return this.enqueue(() => this.applyNow(change)).finally(() => {
+      // Others' changes heard about meanwhile: the writes above picked most up; fetch the rest once.
+      if (--this.applying === 0 && this.missed) {
+        this.missed = false;
+        void this.fetchLatest();
+      }
+    });
   }
 
   async close(): Promise<void> {
@@ -548,6 +558,10 @@ class PgOpenSession implements TeamSession {
       return;
     }
     if (p.origin === this.origin || (typeof p.revision === 'number' && p.revision <= this.rev)) return;
+    if (this.applying > 0) {
+      this.missed = true;
+      return;
+    }
     void this.fetchLatest();
   }
 
