@@ -62,11 +62,11 @@ async function ensureDir(dir: string): Promise<void> {
   }
 }
 
-/** Remove temp files left by writers of this session that were killed mid-write. */
+/** Remove temp files of this session's document and lock left by processes killed mid-write. */
 async function removeLeftoverTemps(dir: string, id: string): Promise<void> {
-  const pattern = tempPattern(`${id}.json`);
+  const patterns = [tempPattern(`${id}.json`), tempPattern(`${id}.lock`)];
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const m = pattern.exec(name);
+    const m = patterns.map((p) => p.exec(name)).find(Boolean);
     if (m && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) await unlink(join(dir, name)).catch(() => {});
   }
 }

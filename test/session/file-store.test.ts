@@ -57,6 +57,20 @@ describe('files on disk', () => {
     expect(readdirSync(dir).sort()).toEqual([`${s.id}.json`]);
   });
 
+  test('opening removes temp files left by killed writers, but not those of live processes', async () => {
+    const dir = tempDir();
+    const store = createFileStore(dir);
+    const s = await store.create(newSession());
+    await s.close();
+    const dead = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString());
+    const leftovers = [`${s.id}.json.${dead}.0badc0de.tmp`, `${s.id}.lock.${dead}.0badc0de.tmp`];
+    const live = `${s.id}.json.${process.ppid}.0badc0de.tmp`;
+    for (const n of [...leftovers, live]) writeFileSync(join(dir, n), '{"half": ');
+    const o = await store.open(s.id, 'bob');
+    await o.close();
+    expect(readdirSync(dir).sort()).toEqual([`${s.id}.json`, live].sort());
+  });
+
   test('an existing sessions folder keeps its mode', async () => {
     const dir = join(tempDir(), 'shared');
     mkdirSync(dir, { mode: 0o750 });
