@@ -237,7 +237,8 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
 
   const passed: string[] = [`${name} exited ${result.exitCode}`];
   if (result.exitCode !== params.exit) {
-    const firstErr = stderr.split('\n').find((l) => l.trim());
+    // The last line of stderr is usually the verdict ("error: …", an exception); earlier ones are noise.
+    const firstErr = stderr.split('\n').filter((l) => l.trim()).at(-1);
     return { status: 'fail', summary: `${name} exited ${result.exitCode}, expected ${params.exit}${firstErr ? `: ${firstErr.trim().slice(0, 160)}` : ''}`, evidence };
   }
   if (patterns.stdout && !patterns.stdout.test(stdout)) return { status: 'fail', summary: `${name} output does not match /${params.stdout}/`, evidence };

@@ -7,6 +7,7 @@
  * `error`), load the kind lazily, then race the probe against its deadline so
  * that even a probe that ignores its signal cannot hold the run. No retries.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { ProbeSpec } from '../checklist/types.js';
 import { KINDS, checkParams } from './registry.js';
@@ -45,7 +46,19 @@ export async function runProbes(jobs: ProbeJob[], options: RunOptions): Promise<
   // charged to (or delay the timers of) probes already running.
   const kinds = new Set(prepared.flatMap((p) => ('params' in p ? [p.kind] : [])));
   await Promise.all([...kinds].flatMap((k) => [KINDS[k].load(), LIBRARIES[k]?.()].map((p) => p?.catch(() => undefined))));
-  return Promise.all(jobs.map((job, i) => limit(() => runJob(job, prepared[i], options, redact))));
+  // One listener on the caller's signal, fanned out through our own: a run of
+  // many probes must not pile listeners onto a signal we do not own.
+  const run = new AbortController();
+  setMaxListeners(0, run.signal);
+  const onAbort = () => run.abort(options.signal?.reason);
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const inner: RunOptions = { ...options, signal: run.signal };
+    return await Promise.all(jobs.map((job, i) => limit(() => runJob(job, prepared[i], inner, redact))));
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 const undici = () => import('undici');
