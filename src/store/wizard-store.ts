@@ -161,7 +161,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
   let controller: AbortController | undefined;
   let commandController: AbortController | undefined;
 
-  const first = sections[0] ?? checklist.sections[0];
+  // A new session starts where the first item is (not on a title-only heading).
+  const first = sectionById.get(checklist.items[0]?.sectionId ?? '') ?? sections[0] ?? checklist.sections[0];
   const saved = session.current().cursor;
   const savedSection = saved.sectionId && sectionById.has(saved.sectionId) ? saved.sectionId : undefined;
   const startSection = savedSection ?? first?.id ?? '';

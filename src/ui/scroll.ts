@@ -13,3 +13,9 @@ export function fit(text: string, width: number): string {
   if (width <= 0) return '';
   return text.length <= width ? text : text.slice(0, Math.max(0, width - 1)) + '…';
 }
+
+/** Cut from the left, keeping the end (the most specific part of a path). */
+export function fitEnd(text: string, width: number): string {
+  if (width <= 0) return '';
+  return text.length <= width ? text : '…' + text.slice(text.length - width + 1);
+}

@@ -9,7 +9,7 @@ import { Footer, footerHeight } from './footer.js';
 import { ProgressBar } from './progress-bar.js';
 import { ProbeLines, probeLinesHeight } from './probe-lines.js';
 import { StatusLines, statusHeight } from './status-lines.js';
-import { fit, windowAround } from './scroll.js';
+import { fitEnd, windowAround } from './scroll.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useWizard } from './use-wizard.js';
 import { useShallow } from 'zustand/react/shallow';
@@ -83,7 +83,7 @@ export function SectionView({ store, checklist }: SectionViewProps) {
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {fit(section.path.join(' › '), columns - 22)} <ProgressBar progress={p} width={6} />
+        {fitEnd((section.path.length > 1 ? section.path.slice(1) : section.path).join(' › '), columns - 24)} <ProgressBar progress={p} width={6} />
       </Text>
       <StatusLines store={store} />
       {guide.slice(0, guideShown).map((g, i) => (

@@ -35,7 +35,23 @@ Check the basics before you start.
 `;
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Copy the built CLI; retry while a concurrent build is rewriting dist/ (bounded). */
+function copyBuild(): void {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    rmSync(join(dir, 'dist'), { recursive: true, force: true });
+    try {
+      cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+      const r = spawnSync('node', [join(dir, 'dist', 'deploy-wizard.js'), 'validate', join(dir, 'checklist.md')], { encoding: 'utf8' });
+      if (r.status === 0) return;
+    } catch {
+      /* dist/ was being replaced */
+    }
+    execFileSync('sleep', ['0.5']);
+  }
+  throw new Error('could not get a working copy of dist/ (run npm run build)');
 }
 
 function screen(): string {
@@ -80,8 +96,8 @@ beforeAll(async () => {
   // npm test builds first; a copy keeps this run safe from a concurrent rebuild of dist/.
   if (!existsSync(join(root, 'dist', 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
   dir = mkdtempSync(join(tmpdir(), 'dw-e2e-'));
-  cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
   writeFileSync(join(dir, 'checklist.md'), CHECKLIST);
+  copyBuild();
   server = createServer((req, res) => {
     hits++;
     res.writeHead(req.url === '/health/' ? 200 : 404, { 'content-type': 'application/json' });

@@ -30,6 +30,8 @@ export interface Rendered {
   press(...keys: string[]): Promise<void>;
   /** Poll until the frame matches (text, regexp or predicate); throws with the frame after `timeoutMs`. */
   waitFor(expect: string | RegExp | ((frame: string) => boolean), timeoutMs?: number): Promise<string>;
+  /** Simulate a terminal resize (Ink components read stdout.rows/columns). */
+  resize(rows: number, columns?: number): Promise<void>;
   unmount(): void;
   frames: string[];
 }
@@ -55,6 +57,12 @@ export async function renderUi(tree: ReactElement): Promise<Rendered> {
         await new Promise((r) => setTimeout(r, 10));
       }
       throw new Error(`frame never matched ${String(expect)}; last frame:\n${frame()}`);
+    },
+    async resize(rows, columns) {
+      Object.defineProperty(inst.stdout, 'rows', { value: rows, configurable: true });
+      if (columns) Object.defineProperty(inst.stdout, 'columns', { value: columns, configurable: true });
+      inst.stdout.emit('resize');
+      await settle();
     },
     unmount: () => inst.unmount(),
   };
