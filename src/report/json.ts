@@ -6,7 +6,7 @@ import type { Checklist } from '../checklist/types.js';
 import { createRedactor, redactDeep } from '../probes/redact.js';
 import type { Session } from '../session/schema.js';
 import { completionGuard, sessionFingerprint, signatureStatus } from '../session/signoff.js';
-import type { ReportOptions } from './markdown.js';
+import { memoRedactor, type ReportOptions } from './markdown.js';
 import { evaluateRollback, needsAttention, responseTimes, summarizeSections } from './model.js';
 
 export const REPORT_FORMAT_VERSION = 1;
@@ -15,7 +15,7 @@ export const REPORT_FORMAT_VERSION = 1;
 export function buildRecord(session: Session, checklist: Checklist, opts: ReportOptions = {}) {
   const fingerprint = sessionFingerprint(session);
   const signatures = signatureStatus(session);
-  const redact = opts.redact ?? createRedactor(opts.vars ?? {});
+  const redact = memoRedactor(opts.redact ?? createRedactor(opts.vars ?? {}));
   const s = redactDeep(session, redact);
   const prev = opts.previous ? redactDeep(opts.previous, redact) : undefined;
   const guard = s.signoff.status ? completionGuard(s, checklist, s.signoff.status, s.signoff.override?.reason) : undefined;

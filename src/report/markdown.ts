@@ -53,6 +53,7 @@ const PROBE_ICON: Record<string, string> = { pass: '✅', warn: '⚠️', fail: 
 export function formatTime(iso?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
+  // Not a date: shown as text (already redacted with the rest of the session).
   if (Number.isNaN(d.getTime())) return escapeInline(iso);
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
@@ -79,14 +80,33 @@ const VERDICT: Record<CriterionVerdict['verdict'], string> = {
   unmeasured: '⚪ not measured',
 };
 
+/**
+ * A redactor that remembers its answers: every rendered string is redacted
+ * once up front and again where it is placed (belt and braces), and a string
+ * without secrets comes back unchanged, so the second pass is a lookup.
+ */
+export function memoRedactor(redact: Redactor): Redactor {
+  const seen = new Map<string, string>();
+  return (text: string) => {
+    let out = seen.get(text);
+    if (out === undefined) {
+      out = redact(text);
+      seen.set(text, out);
+      seen.set(out, out);
+    }
+    return out;
+  };
+}
+
 /** Render the whole report. `checklist` is the one the session names (or the global one). */
 export function renderMarkdown(session: Session, checklist: Checklist, opts: ReportOptions = {}): string {
   // Fingerprints are over the stored content, so compute them before redacting.
   const fingerprint = sessionFingerprint(session);
   const signatures = new Map(signatureStatus(session).map((s) => [s.role, s]));
-  const redact = opts.redact ?? createRedactor(opts.vars ?? {});
-  const s = redactDeep(session, redact);
-  const prev = opts.previous ? redactDeep(opts.previous, redact) : undefined;
+  const redact = memoRedactor(opts.redact ?? createRedactor(opts.vars ?? {}));
+  // The event log is not rendered, so it is not redacted either (redaction is not cheap on long text).
+  const s = redactDeep({ ...session, events: [] }, redact);
+  const prev = opts.previous ? redactDeep({ ...opts.previous, events: [] }, redact) : undefined;
   const t = (text: string | undefined) => escapeInline(redact(text ?? ''));
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
@@ -152,7 +172,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
     for (const st of STATES) if (total[st]) push(`  "${STATE_LABEL[st]}" : ${total[st]}`);
     push('```', '');
     if (sections.length > 1) {
-      const labels = sections.map((g) => `"${mermaidLabel(g.label.split(' › ').pop() ?? g.label, 24)}"`);
+      const labels = sections.map((g) => `"${mermaidLabel(redact(g.label.split(' › ').pop() ?? g.label), 24)}"`);
       const pct = sections.map((g) => String(g.counts.total ? Math.round(((g.counts.total - g.counts.pending) / g.counts.total) * 100) : 0));
       const failed = sections.map((g) => String(g.counts.total ? Math.round((g.counts.failed / g.counts.total) * 100) : 0));
       push(
@@ -199,7 +219,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
         '```mermaid',
         'xychart-beta',
         `  title "Response time (ms): bars previous session, line this session"`,
-        `  x-axis [${both.map((r) => `"${mermaidLabel(r.label, 24)}"`).join(', ')}]`,
+        `  x-axis [${both.map((r) => `"${mermaidLabel(redact(r.label), 24)}"`).join(', ')}]`,
         `  y-axis "ms" 0 --> ${Math.ceil(max * 1.2)}`,
         `  bar [${both.map((r) => r.previousMs).join(', ')}]`,
         `  line [${both.map((r) => r.currentMs).join(', ')}]`,
@@ -233,7 +253,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
       for (const p of s.items[it.id]?.probes ?? []) {
         push(
           '<details>',
-          `<summary>${PROBE_ICON[p.status] ?? ''} ${escapeHtml(p.kind)} ${escapeHtml(p.status)}: ${escapeHtml(redact(it.text))}: ${escapeHtml(redact(p.summary))} (${Math.round(p.durationMs)} ms, ${escapeHtml(formatTime(p.at))})</summary>`,
+          `<summary>${PROBE_ICON[p.status] ?? ''} ${escapeHtml(redact(p.kind))} ${escapeHtml(p.status)}: ${escapeHtml(redact(it.text))}: ${escapeHtml(redact(p.summary))} (${Math.round(p.durationMs)} ms, ${escapeHtml(formatTime(p.at))})</summary>`,
           '',
           codeBlock([`probe: ${redact(p.spec)}`, ...p.evidence.map(redact)].join('\n')),
           '',

@@ -48,7 +48,7 @@ async function press(ui: ReturnType<typeof render>, ...keys: string[]) {
   }
 }
 
-async function waitFor(ui: ReturnType<typeof render>, text: string, ms = 2000) {
+async function waitFor(ui: ReturnType<typeof render>, text: string, ms = 5000) {
   const until = Date.now() + ms;
   while (!ui.lastFrame()?.includes(text)) {
     if (Date.now() > until) throw new Error(`frame never showed "${text}":\n${ui.lastFrame()}`);
@@ -92,9 +92,9 @@ describe('SignoffScreen', () => {
     const session = applyAll(emptySession(), [{ type: 'item.state', itemId: 'db-backup', state: 'failed' }]);
     const { ui, store, mem, writes } = setup(session);
     await signAll(ui, FOUR);
-    expect(ui.lastFrame()).toContain('2026-11-26');
+    await waitFor(ui, '2026-11-26');
     await press(ui, KEY.right, KEY.right); // FAILED
-    expect(ui.lastFrame()).toContain('(•) FAILED');
+    await waitFor(ui, '(•) FAILED');
     await press(ui, KEY.enter);
     await press(ui, 'Backup job failed', KEY.enter, 'Rolled forward later', KEY.ctrlD);
     await press(ui, 'Fix cron', KEY.tab);
@@ -110,11 +110,11 @@ describe('SignoffScreen', () => {
     expect(writes).toHaveLength(1);
     expect(writes[0].signoff.status).toBe('FAILED');
     expect(writes[0].status).toBe('completed');
-    expect(ui.lastFrame()).toContain('✓ Sign-off recorded: FAILED');
+    await waitFor(ui, '✓ Sign-off recorded: FAILED');
     expect(ui.lastFrame()!.match(/✓$/gm)?.length).toBe(4);
 
     await press(ui, KEY.enter);
-    await vi.waitFor(() => expect(store.getState().exit).toBe('quit'));
+    await vi.waitFor(() => expect(store.getState().exit).toBe('quit'), { timeout: 5000 });
     ui.unmount();
   });
 
@@ -123,12 +123,12 @@ describe('SignoffScreen', () => {
     await signAll(ui, FOUR.slice(0, 1));
     // Skip the three unsigned rows to the status field.
     await press(ui, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.right);
-    expect(ui.lastFrame()).toContain('(•) SUCCESS');
-    expect(ui.lastFrame()).toContain('SUCCESS is blocked by the Final Checklist');
-    expect(ui.lastFrame()).toContain('6 items are still pending');
+    await waitFor(ui, '(•) SUCCESS');
+    await waitFor(ui, 'SUCCESS is blocked by the Final Checklist');
+    await waitFor(ui, '6 items are still pending');
     // Try to finish without a reason: refused, focus lands on the reason.
     await press(ui, KEY.enter, KEY.tab, KEY.tab, KEY.tab, KEY.enter);
-    expect(ui.lastFrame()).toContain('SUCCESS is blocked: type an override reason');
+    await waitFor(ui, 'SUCCESS is blocked: type an override reason');
     expect(signoffChanges(mem)).toEqual([]);
     await press(ui, 'hotfix | verified by hand', KEY.enter, KEY.tab, KEY.tab, KEY.enter);
     await waitFor(ui, 'Report written to');
@@ -140,7 +140,7 @@ describe('SignoffScreen', () => {
     const { ui, mem } = setup(allDone());
     await signAll(ui, FOUR);
     await press(ui, KEY.right);
-    expect(ui.lastFrame()).toContain('(•) SUCCESS');
+    await waitFor(ui, '(•) SUCCESS');
     expect(ui.lastFrame()).not.toContain('Override reason');
     await press(ui, KEY.enter, KEY.tab, KEY.tab, KEY.enter);
     await waitFor(ui, 'Report written to');
@@ -151,7 +151,7 @@ describe('SignoffScreen', () => {
   it('allows ROLLED BACK with everything pending, without an override', async () => {
     const { ui, mem } = setup(emptySession());
     await press(ui, ...Array(8).fill(KEY.tab), KEY.left);
-    expect(ui.lastFrame()).toContain('(•) ROLLED BACK');
+    await waitFor(ui, '(•) ROLLED BACK');
     expect(ui.lastFrame()).not.toContain('is blocked');
     await press(ui, KEY.enter, KEY.tab, KEY.tab, KEY.enter);
     await waitFor(ui, 'Sign-off recorded: ROLLED BACK');
@@ -162,7 +162,7 @@ describe('SignoffScreen', () => {
   it('refuses a name without a signature, naming the role', async () => {
     const { ui, mem } = setup(allDone());
     await press(ui, 'Ada', KEY.enter, KEY.enter, ...Array(6).fill(KEY.tab), KEY.right, KEY.enter, KEY.tab, KEY.tab, KEY.enter);
-    expect(ui.lastFrame()).toContain('Tech Lead: type a signature (or clear the name)');
+    await waitFor(ui, 'Tech Lead: type a signature (or clear the name)');
     expect(signoffChanges(mem)).toEqual([]);
     ui.unmount();
   });
