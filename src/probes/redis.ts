@@ -154,7 +154,9 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
   };
   signal.addEventListener('abort', destroy, { once: true });
   try {
-    const { Redis } = await untilAborted(import('ioredis'), signal);
+    const ioredis = await untilAborted(import('ioredis'), signal);
+    // ioredis's module.exports is the class itself; a minified, code-split bundle exposes it only as `default`.
+    const Redis = ioredis.Redis ?? ioredis.default;
     const left = remainingMs(ctx.deadline);
     client = new Redis({
       host: target.host,
