@@ -268,6 +268,10 @@ function failure(err: unknown, where: string, t: PgTarget, timedOut: boolean, bu
   const msg = firstLine(err);
   const evidence = [`target: ${where}${t.database ? `/${t.database}` : ''}${t.user ? ` as ${t.user}` : ''}`];
   if (code && AUTH_CODES.has(code)) return { status: 'fail', summary: msg, evidence: [...evidence, `server said: ${msg} (SQLSTATE ${code})`] };
+  // pg's own wording when the server asks for a password the probe was not given.
+  if (/password must be a string|no password (was )?supplied/i.test(msg)) {
+    return { status: 'fail', summary: `PostgreSQL at ${where} asks for a password and none was given (set password=, e.g. \${DB_PASSWORD}, or put it in url=)`, evidence: [...evidence, `client said: ${msg}`] };
+  }
   if (err instanceof AbortedError || /timeout expired|connection timeout|Query read timeout/i.test(msg)) {
     const summary = timedOut || !(err instanceof AbortedError) ? `timeout: no answer from PostgreSQL at ${where} within ${budgetMs} ms` : 'cancelled';
     return { status: 'error', summary, evidence };

@@ -100,6 +100,13 @@ describe('postgres probe against a real server', () => {
     expect(JSON.stringify(viaUrl)).not.toContain(wrong);
   });
 
+  it('fails a missing password or a missing database with a sentence saying so', async () => {
+    const noPw = await probe(params({ host: facts.host, port: facts.port, user: facts.user }), ctxWith(5000));
+    expect(noPw).toMatchObject({ status: 'fail', summary: `PostgreSQL at 127.0.0.1:${facts.port} asks for a password and none was given (set password=, e.g. \${DB_PASSWORD}, or put it in url=)` });
+    const noDb = await probe({ ...admin(), database: 'no_such_db' }, ctxWith(5000));
+    expect(noDb).toMatchObject({ status: 'fail', summary: 'database "no_such_db" does not exist' });
+  });
+
   it('connects through a postgres:// URL with the password in it', async () => {
     const r = await probe(params({ url: `postgresql://${facts.user}:${encodeURIComponent(facts.password)}@${facts.host}:${facts.port}/${facts.database}`, min_version: '10' }), ctxWith(5000));
     expect(r.status).toBe('pass');
