@@ -46,9 +46,21 @@ export interface HttpClient {
 /** Thrown when the extra CA file cannot be read: a config problem, not a network one. */
 export class CaFileError extends Error {}
 
+type Undici = typeof import('undici');
+
+/**
+ * undici, loaded on first use. The bundle (esbuild, code splitting) turns this
+ * CommonJS package into a chunk with a default export only, so take the
+ * exports from `default` when named ones are missing.
+ */
+export async function loadUndici(): Promise<Undici> {
+  const mod = (await import('undici')) as Undici & { default?: Undici };
+  return typeof mod.Agent === 'function' ? mod : (mod.default as Undici);
+}
+
 /** Create a client; always `close()` it (in `finally`). */
 export async function createHttpClient(options: HttpClientOptions = {}): Promise<HttpClient> {
-  const { Agent, buildConnector, interceptors, request } = await import('undici');
+  const { Agent, buildConnector, interceptors, request } = await loadUndici();
   let connect: Record<string, unknown> | undefined;
   if (options.ca) {
     const [{ readFile }, tls] = await Promise.all([import('node:fs/promises'), import('node:tls')]);
