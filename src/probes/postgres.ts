@@ -91,7 +91,7 @@ export function pgChecks(f: PgFacts, p: PostgresParams): Check[] {
   const checks: Check[] = [];
   if (p.min_version !== undefined) {
     const major = majorOf(f.versionNum);
-    checks.push(major >= p.min_version ? { status: 'pass', message: `PostgreSQL ${f.version}` } : { status: 'fail', message: `PostgreSQL ${f.version} is older than ${p.min_version}` });
+    checks.push(major >= p.min_version ? { status: 'pass', message: `version ${f.version} ≥ ${p.min_version}` } : { status: 'fail', message: `PostgreSQL ${f.version} is older than ${p.min_version}` });
   }
   const pct = f.max > 0 ? (f.used / f.max) * 100 : 0;
   const usage = `${f.used}/${f.max} connections in use`;
@@ -183,7 +183,7 @@ export const probe: Probe<PostgresParams> = async (params, ctx) => {
     const facts = await untilAborted(readFacts(client, params, ctx.deadline), signal);
     const checks = pgChecks(facts, params);
     const evidence = factsEvidence(facts, params, where, target);
-    const pass = [`PostgreSQL ${facts.version} at ${where} answers`, `${facts.used}/${facts.max} connections in use`, ...checks.filter((c) => c.status === 'pass' && !c.message.startsWith('PostgreSQL')).map((c) => c.message)].join('; ');
+    const pass = [`PostgreSQL ${facts.version} at ${where} answers`, `${facts.used}/${facts.max} connections in use`, ...checks.filter((c) => c.status === 'pass').map((c) => c.message)].join('; ');
     const outcome = foldChecks(checks, pass, evidence, { connections_used: facts.used, max_connections: facts.max, server_version_num: facts.versionNum });
     if (outcome.status !== 'pass') outcome.summary += `; ${facts.used}/${facts.max} connections in use`;
     return redactDeep(outcome, redact);

@@ -36,7 +36,7 @@ export function rdbOn(f: RedisFacts): boolean {
 export function redisChecks(f: RedisFacts, p: RedisParams): Check[] {
   const checks: Check[] = [];
   if (p.min_version !== undefined) {
-    checks.push(compareVersions(f.version, p.min_version) >= 0 ? { status: 'pass', message: `Redis ${f.version}` } : { status: 'fail', message: `Redis ${f.version} is older than ${p.min_version}` });
+    checks.push(compareVersions(f.version, p.min_version) >= 0 ? { status: 'pass', message: `version ${f.version} ≥ ${p.min_version}` } : { status: 'fail', message: `Redis ${f.version} is older than ${p.min_version}` });
   }
   if (p.persistence) {
     const rdb = rdbOn(f);
@@ -187,7 +187,7 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
     const checks = redisChecks(facts, params);
     if (unprotected) checks.push({ status: 'warn', message: `Redis at ${where} requires no password (the URL's password is not needed)` });
     const evidence = factsEvidence(facts, where, pong);
-    const pass = [`Redis ${facts.version} at ${where} answers PING`, ...checks.filter((c) => c.status === 'pass' && !c.message.startsWith('Redis')).map((c) => c.message)].join('; ');
+    const pass = [`Redis ${facts.version} at ${where} answers PING`, ...checks.filter((c) => c.status === 'pass').map((c) => c.message)].join('; ');
     return redactDeep(foldChecks(checks, pass, evidence, { maxmemory: facts.maxmemory, aof_enabled: facts.aof ? 1 : 0, rdb_enabled: rdbOn(facts) ? 1 : 0 }), redact);
   } catch (err) {
     return redactDeep(failure(firstError ?? err, err, where, timedOut(), budgetMs), redact);

@@ -48,7 +48,7 @@ describe('redis probe against real servers with requirepass', () => {
   it('answers PING on the shared server and reports its version', async () => {
     const r = await probe(params({ url: urlOf(shared), min_version: '6.2' }), ctxWith(5000));
     expect(r.status).toBe('pass');
-    expect(r.summary).toMatch(/^Redis \d+\.\d+\.\d+ at 127\.0\.0\.1:\d+ answers PING$/);
+    expect(r.summary).toMatch(/^Redis (\d+\.\d+\.\d+) at 127\.0\.0\.1:\d+ answers PING; version \1 ≥ 6\.2$/);
     expect(r.evidence[0]).toMatch(/PING → PONG$/);
     const old = await probe(params({ url: urlOf(shared), min_version: '99.1' }), ctxWith(5000));
     expect(old.status).toBe('fail');
