@@ -185,19 +185,19 @@ export const probe: Probe<PostgresParams> = async (params, ctx) => {
     const evidence = factsEvidence(facts, params, where, target);
     const pass = [`PostgreSQL ${facts.version} at ${where} answers`, `${facts.used}/${facts.max} connections in use`, ...checks.filter((c) => c.status === 'pass').map((c) => c.message)].join('; ');
     const outcome = foldChecks(checks, pass, evidence, { connections_used: facts.used, max_connections: facts.max, server_version_num: facts.versionNum });
-    if (outcome.status !== 'pass') outcome.summary += `; ${facts.used}/${facts.max} connections in use`;
+    if (outcome.status !== 'pass' && !outcome.summary.includes('connections in use')) outcome.summary += `; ${facts.used}/${facts.max} connections in use`;
     return redactDeep(outcome, redact);
   } catch (err) {
     return redactDeep(failure(err, where, target, timedOut(), budgetMs), redact);
   } finally {
     signal.removeEventListener('abort', destroy);
     dispose();
-    await close(client);
+    await close(client, ctx.deadline);
   }
 };
 
-/** Close politely when the connection is healthy; never wait long for it. */
-async function close(client: PgClient | undefined): Promise<void> {
+/** Close politely when the connection is healthy, waiting at most 200 ms and never past the deadline. */
+async function close(client: PgClient | undefined, deadline: number): Promise<void> {
   if (!client) return;
   const stream = client.connection?.stream;
   if (stream?.destroyed) {
@@ -205,7 +205,7 @@ async function close(client: PgClient | undefined): Promise<void> {
     return;
   }
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([client.end().catch(() => {}), new Promise<void>((r) => (timer = setTimeout(r, 200)))]);
+  await Promise.race([client.end().catch(() => {}), new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, Math.min(200, deadline - Date.now())))))]);
   clearTimeout(timer);
   stream?.destroy();
 }

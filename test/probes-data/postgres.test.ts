@@ -76,7 +76,7 @@ describe('postgres probe against a real server', () => {
     try {
       const busy = await probe({ ...admin(), max_connections_pct: 5 }, ctxWith(5000));
       expect(busy.status).toBe('warn');
-      expect(busy.summary).toMatch(/\d+\/60 connections in use \(\d+%, above 5%\)/);
+      expect(busy.summary).toMatch(/^\d+\/60 connections in use \(\d+%, above 5%\)$/);
       expect(busy.metrics!.connections_used).toBeGreaterThanOrEqual(5);
       const relaxed = await probe({ ...admin(), max_connections_pct: 90 }, ctxWith(5000));
       expect(relaxed.status).toBe('pass');
