@@ -43,7 +43,15 @@ export function diagnose(bytes: Buffer): Diagnosis {
     raw = JSON.parse(text);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    return bad(/end of JSON|Unterminated|Unexpected end/i.test(msg) ? 'is not valid JSON (truncated?)' : `is not valid JSON (${msg.split('\n')[0]})`);
+    // The parser stopping at the very end of the text means the text was cut short.
+    const at = /at position (\d+)/.exec(msg);
+    const atEnd = at ? Number(at[1]) >= text.trimEnd().length : false;
+    const truncated = atEnd || /end of JSON|Unterminated|Unexpected end/i.test(msg);
+    if (truncated) return bad('is not valid JSON (truncated?)');
+    // Say where, not what the parser saw: its message quotes file content.
+    const pos = at ? Number(at[1]) : 0;
+    const before = text.slice(0, pos).split('\n');
+    return bad(`is not valid JSON (syntax error at line ${before.length}, column ${before.at(-1)!.length + 1})`);
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return bad('is not a session document (expected a JSON object)');
   let migrated: { doc: Record<string, unknown>; from: number };

@@ -25,7 +25,9 @@ const cases: Array<[string, (b: Buffer) => Buffer, RegExp]> = [
   ['empty', () => Buffer.alloc(0), /is empty \(0 bytes\)/],
   ['NUL-filled', (b) => Buffer.alloc(b.length), /is filled with NUL bytes \(\d+ bytes; damaged by a crash or disk fault\)/],
   ['truncated', (b) => b.subarray(0, Math.floor(b.length / 2)), /is not valid JSON \(truncated\?\)/],
-  ['not JSON', () => Buffer.from('<<<<<<< HEAD\nmerge conflict\n'), /is not valid JSON \(Unexpected token/],
+  ['cut after a comma', (b) => Buffer.from(b.toString().slice(0, b.toString().indexOf(',') + 1) + '\n'), /is not valid JSON \(truncated\?\)/],
+  ['hand-edited', (b) => Buffer.from(b.toString().replace('"id":', 'id:')), /is not valid JSON \(syntax error at line 3, column 3\)/],
+  ['not JSON', () => Buffer.from('<<<<<<< HEAD\nmerge conflict\n'), /is not valid JSON \(syntax error at line 1, column 1\)/],
   ['schema-invalid', (b) => Buffer.from(b.toString().replace('"state": "done"', '"state": "finished"')), /does not match the session schema \(items\.deploy\.a\.state: /],
   ['not an object', () => Buffer.from('[1, 2, 3]\n'), /is not a session document \(expected a JSON object\)/],
 ];
