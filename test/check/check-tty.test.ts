@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CLI, FIXTURE_BIN, workdir } from './helpers.js';
+import { FIXTURE_BIN, cliPath, workdir } from './helpers.js';
 
 /** Run the built CLI inside a real pseudo-terminal (util-linux `script`). */
 function inPty(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
-  const quoted = ['node', '--', CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const quoted = ['node', '--', cliPath(), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', quoted, '/dev/null'], {
       cwd,

@@ -1,11 +1,26 @@
 /** Helpers for driving the built CLI and checking its output. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const CLI = resolve('dist/deploy-wizard.js');
+const BUILT = resolve('dist/deploy-wizard.js');
+let snapshot: string | undefined;
+
+/**
+ * The built CLI, copied once per test file: several people rebuild dist/ while
+ * tests run, and a rebuild deletes it first. A snapshot keeps this file's runs
+ * on one complete build.
+ */
+export function cliPath(): string {
+  if (snapshot) return snapshot;
+  if (!existsSync(BUILT)) throw new Error('dist/deploy-wizard.js is missing: run `npm run build` first (npm test does)');
+  const dir = mkdtempSync(join(tmpdir(), 'dw-dist-'));
+  cpSync(resolve('dist'), dir, { recursive: true });
+  snapshot = join(dir, 'deploy-wizard.js');
+  return snapshot;
+}
 export const FIXTURE_BIN = resolve('test/fixtures/bin');
 
 export interface CliRun {
@@ -29,12 +44,12 @@ export function workdir(files: Record<string, string> = {}): string {
  * own variables cannot leak into a test.
  */
 export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string>; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void }): Promise<CliRun> {
-  if (!existsSync(CLI)) throw new Error('dist/deploy-wizard.js is missing: run `npm run build` first (npm test does)');
+  const cli = cliPath();
   const t0 = Date.now();
   return new Promise((resolvePromise, reject) => {
     // `--` because Node 20 scans the whole argv for its own --env-file (even after the
     // script) and exits 9 when that file is missing; `--` ends Node's options.
-    const child = spawn(process.execPath, ['--', CLI, ...args], {
+    const child = spawn(process.execPath, ['--', cli, ...args], {
       cwd: opts.cwd,
       env: { PATH: `${FIXTURE_BIN}:${process.env.PATH}`, HOME: opts.cwd, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
