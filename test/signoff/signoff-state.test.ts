@@ -89,3 +89,15 @@ describe('sign-off form', () => {
     ]);
   });
 });
+
+describe('text arriving in one chunk', () => {
+  it('splits Enter and Tab out of typed text, as a pty delivers fast typing', async () => {
+    const { textActions } = await import('../../src/ui/signoff/use-signoff-keys.js');
+    expect(textActions('Ada Lovelace\rada\r')).toEqual([type('Ada Lovelace'), enter, type('ada'), enter]);
+    expect(textActions('x\ty\r\n')).toEqual([type('x'), next, type('y'), enter]);
+    expect(textActions('last line\u0004Root cause')).toEqual([type('last line'), next, type('Root cause')]);
+    const s = run(init(), ...textActions('Ada Lovelace\rada\r'));
+    expect(s.rows[0]).toMatchObject({ name: 'Ada Lovelace', signature: 'ada' });
+    expect(focusedField(s)).toEqual({ kind: 'name', row: 1 });
+  });
+});

@@ -47,8 +47,23 @@ export function useSignoffKeys(phase: Phase, dispatch: Dispatch<SignoffAction>, 
       // Terminals send DEL (0x7f) for Backspace; Ink reports it as `delete`.
       if (key.backspace || key.delete) return dispatch({ type: 'backspace' });
       if (key.ctrl || key.meta || !input) return;
-      dispatch({ type: 'type', text: input });
+      for (const a of textActions(input)) dispatch(a);
     },
     { isActive },
   );
+}
+
+/**
+ * Text that arrives in one chunk (fast typing over a pty, or a paste) may hold
+ * Enter, Tab and Ctrl-D too: "Ada\rada\r" is a name, Enter, a signature, Enter.
+ */
+export function textActions(input: string): SignoffAction[] {
+  const out: SignoffAction[] = [];
+  for (const part of input.split(/(\r\n|\r|\n|\t|\u0004)/)) {
+    if (!part) continue;
+    if (part === '\t' || part === '\u0004') out.push({ type: 'next' });
+    else if (/^(\r\n|\r|\n)$/.test(part)) out.push({ type: 'enter' });
+    else out.push({ type: 'type', text: part });
+  }
+  return out;
 }
