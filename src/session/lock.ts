@@ -13,6 +13,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
+import { displayPath } from './session-file.js';
 
 export interface LockInfo {
   operator: string;
@@ -59,10 +60,37 @@ function parseLock(text: string): LockInfo | undefined {
   return undefined;
 }
 
-/** A holder that cannot be alive: dead pid on this host, or an unreadable lock file. */
+/**
+ * When the process `pid` started (epoch ms), from /proc on Linux; undefined
+ * elsewhere or when unknown. Lets a lock tell its holder from a later process
+ * that reused the pid (common after a container restart: pids start again at 1).
+ */
+export function processStartMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm)"; comm may hold spaces. starttime is field 22 (index 19 here), in clock ticks.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return undefined;
+    return (btime + ticks / 100) * 1000; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A holder that cannot be alive: an unreadable lock file, or on this host a pid
+ * that is gone or now belongs to a process started after the lock was taken.
+ */
 function isStale(info: LockInfo | undefined): boolean {
   if (!info) return true;
-  return info.host === hostname() && !isAlive(info.pid);
+  if (info.host !== hostname()) return false;
+  if (!isAlive(info.pid)) return true;
+  const started = processStartMs(info.pid);
+  const since = Date.parse(info.since);
+  // 2 s of slack: boot time has one-second precision.
+  return started !== undefined && Number.isFinite(since) && started > since + 2000;
 }
 
 function hhmm(iso: string): string {
@@ -146,7 +174,9 @@ export async function acquireLock(path: string, operator: string, what: string):
     const holder = parseLock(existing);
     if (!isStale(holder) || attempt >= 20) {
       const h = holder ?? { operator: 'someone', pid: 0, host: 'unknown host', since: '' };
-      throw new UserError(`${what} is open by ${h.operator} (pid ${h.pid} on ${h.host}, since ${hhmm(h.since)}); close it there or wait`);
+      // From here we cannot tell whether a process on another machine is alive: say how to clear it by hand.
+      const remote = h.host !== hostname() ? ` (if that process is gone, delete ${displayPath(path)})` : '';
+      throw new UserError(`${what} is open by ${h.operator} (pid ${h.pid} on ${h.host}, since ${hhmm(h.since)}); close it there or wait${remote}`);
     }
     await removeIfUnchanged(path, existing);
     tookOverFrom = holder ?? { operator: 'unknown (unreadable lock)', pid: 0, host: hostname(), since: '' };

@@ -84,12 +84,28 @@ describe('two processes on one session', () => {
     await reopened.close();
   });
 
+  test('a pid reused by a process started after the lock was taken counts as stale (a container restart)', async () => {
+    const dir = tempDir();
+    const store = createFileStore(dir);
+    const s = await store.create(newSession());
+    await s.close();
+    const lock = join(dir, `${s.id}.lock`);
+    // The parent process is alive, and started before now: a lock it took now is live.
+    writeFileSync(lock, JSON.stringify({ operator: 'erin', pid: process.ppid, host: hostname(), since: new Date().toISOString() }));
+    await expect(store.open(s.id, 'bob')).rejects.toThrow(`is open by erin (pid ${process.ppid} on ${hostname()}`);
+    // The same pid on a lock from 2020 belongs to another process now: taken over.
+    writeFileSync(lock, JSON.stringify({ operator: 'erin', pid: process.ppid, host: hostname(), since: '2020-01-01T00:00:00.000Z' }));
+    const o = await store.open(s.id, 'bob');
+    expect(o.current().events.at(-1)).toMatchObject({ what: 'lock.takeover', who: 'bob' });
+    await o.close();
+  });
+
   test('a lock held on another host is never taken over', async () => {
     const dir = tempDir();
     const store = createFileStore(dir);
     const s = await store.create(newSession());
     await s.close();
     writeFileSync(join(dir, `${s.id}.lock`), JSON.stringify({ operator: 'dana', pid: deadPid(), host: 'elsewhere', since: '2026-11-26T09:05:00.000Z' }));
-    await expect(store.open(s.id, 'bob')).rejects.toThrow(/is open by dana \(pid \d+ on elsewhere, since \d\d:05\)/);
+    await expect(store.open(s.id, 'bob')).rejects.toThrow(new RegExp(`is open by dana \\(pid \\d+ on elsewhere, since \\d\\d:05\\); close it there or wait \\(if that process is gone, delete ${join(dir, `${s.id}.lock`)}\\)$`));
   });
 });
