@@ -40,6 +40,12 @@ describe('dns probe against a local UDP responder', () => {
     expect(cname.summary).toContain('→ app.example.test');
   });
 
+  it('answers ANY with every record of the name', async () => {
+    const r = await probe(p({ name: 'app.example.test', type: 'ANY', expect: '::1', server: dns.server }), ctxFor(2000));
+    expect(r.status).toBe('pass');
+    expect(r.evidence).toEqual(['ANY 127.0.0.10', 'ANY 127.0.0.11', 'ANY ::1']);
+  });
+
   it('fails on NXDOMAIN and on a missing record type', async () => {
     const nx = await probe(p({ name: 'nope.example.test', server: dns.server }), ctxFor(2000));
     expect(nx.status).toBe('fail');

@@ -17,6 +17,10 @@ beforeAll(async () => {
     if (req.url === '/health/') return json(res, 200, { status: 'healthy', checks: { db: { ok: true } }, items: [{ id: 7 }] }, { 'x-request-id': 'abc123' });
     if (req.url === '/down/') return json(res, 503, { status: 'degraded' });
     if (req.url === '/slow/') return void setTimeout(() => json(res, 200, { status: 'healthy' }), 150);
+    if (req.url === '/echo-method/') {
+      res.writeHead(req.method === 'POST' ? 201 : 200, { 'x-method': req.method ?? '' });
+      return res.end(req.method === 'HEAD' ? undefined : `method ${req.method}`);
+    }
     if (req.url === '/moved/') {
       res.writeHead(302, { location: '/health/' });
       return res.end();
@@ -79,6 +83,16 @@ describe('http probe', () => {
     expect(r.summary).toMatch(/took \d+ ms \(max 50 ms\)/);
     expect(r.metrics!.latency_ms).toBeGreaterThanOrEqual(140);
     expect((await probe(p({ url: `${app.url}/slow/`, max_ms: '5s' }), ctxFor(3000))).status).toBe('pass');
+  });
+
+  it('sends the chosen method', async () => {
+    const post = await probe(p({ url: `${app.url}/echo-method/`, method: 'POST', status: '201', 'header.x-method': 'POST' }), ctxFor(2000));
+    expect(post.status).toBe('pass');
+    const head = await probe(p({ url: `${app.url}/echo-method/`, method: 'HEAD', 'header.x-method': 'HEAD' }), ctxFor(2000));
+    expect(head.status).toBe('pass');
+    expect(head.summary).toMatch(/^HEAD http:\/\/127\.0\.0\.1:\d+\/echo-method\/ → 200 in \d+ ms/);
+    const wrong = await probe(p({ url: `${app.url}/echo-method/`, method: 'PUT', 'header.x-method': 'GET' }), ctxFor(2000));
+    expect(wrong.status).toBe('fail');
   });
 
   it('does not follow redirects unless follow=true', async () => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probe } from '../../src/probes/security.js';
+import { httpTwin, probe } from '../../src/probes/security.js';
 import * as schemas from '../../src/probes/schemas.js';
 import { makeTestCa, type TestCa } from '../helpers/certs.js';
 import { ctxFor, startHttp, startHttps, type Local } from './helpers/local.js';
@@ -41,6 +41,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([hardened, bare, debugApp, redirecting, tempRedirect].map((s) => s?.close()));
   ca?.cleanup();
+});
+
+describe('httpTwin', () => {
+  it('points an https URL at the same host on port 80, and keeps an http URL as it is', () => {
+    expect(httpTwin('https://calls.example.test:8443/health/?x=1')).toBe('http://calls.example.test/health/?x=1');
+    expect(httpTwin('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080/');
+  });
 });
 
 describe('security probe', () => {
