@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { probe } from '../../src/probes/secrets-scan.js';
@@ -26,6 +26,7 @@ const planted = {
   binarySid: 'AC' + hex32(),
   bigSid: 'AC' + hex32(),
   minifiedSid: 'AC' + hex32(),
+  outsideSid: 'AC' + hex32(),
 };
 
 function git(cwd: string, ...args: string[]) {
@@ -67,6 +68,9 @@ describe('secrets-scan probe over a real git repository', () => {
     // One 900 KB line built to make backtracking patterns quadratic: the scan must still finish in its deadline.
     write(repo, 'dist/app.min.js', 'var token_token='.repeat(50_000) + `;var sid="${planted.minifiedSid}";` + 'a://b:'.repeat(20_000) + '\n');
     write(repo, 'data/big.txt', 'x'.repeat(1024 * 1024) + `\n${planted.bigSid}\n`);
+    // A tracked symlink to a file outside the repository: not followed.
+    write(root, 'outside.env', `TWILIO_ACCOUNT_SID=${planted.outsideSid}\n`);
+    symlinkSync(join(root, 'outside.env'), join(repo, 'linked.env'));
     git(repo, 'add', '.');
     git(repo, 'commit', '-q', '-m', 'planted');
     // Untracked: never scanned.
@@ -99,10 +103,11 @@ describe('secrets-scan probe over a real git repository', () => {
       'docs/examples/sample.env:1: Twilio Account SID',
     ]);
     expect(r.summary).toBe('8 possible secrets in 5 tracked files: password in URL, AWS access key ID, Twilio Account SID, 32-hex value, Twilio API key SID, RSA private key block');
-    expect(r.metrics).toMatchObject({ findings: 8, files_skipped: 2 });
+    expect(r.metrics).toMatchObject({ findings: 8, files_skipped: 3 });
     const text = JSON.stringify(r);
     for (const [name, value] of Object.entries(planted)) expect(text, name).not.toContain(value);
     expect(text).not.toContain('local.env');
+    expect(text).not.toContain('linked.env');
     expect(text).not.toContain('.env.example');
     expect(text).not.toContain('docs/tls.md');
   });
@@ -130,6 +135,12 @@ describe('secrets-scan probe over a real git repository', () => {
     expect(JSON.stringify(r)).not.toContain(planted.sid);
     const missing = await probe(params({ path: join(root, 'nope') }), ctxWith(10_000));
     expect(missing).toMatchObject({ status: 'error', summary: `folder not found: ${join(root, 'nope')}` });
+  });
+
+  it('ends with a timeout summary when the deadline passes', async () => {
+    const r = await probe(params({ path: repo }), ctxWith(1));
+    expect(r.status).toBe('error');
+    expect(r.summary).toMatch(/^timeout: scanning .+ did not finish within \d+ ms$/);
   });
 
   it('stops when cancelled', async () => {
