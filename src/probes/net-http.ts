@@ -85,11 +85,12 @@ export async function createHttpClient(options: HttpClientOptions = {}): Promise
   const dispatcher = options.follow ? agent.compose(interceptors.redirect({ maxRedirections: 5 })) : agent;
 
   const call: HttpClient['call'] = async (url, c, signal) => {
+    const { target, headers: auth } = splitCredentials(url);
     const started = performance.now();
-    const res = await request(url, {
+    const res = await request(target, {
       dispatcher,
       method: (c.method ?? 'GET') as 'GET',
-      headers: c.headers,
+      headers: { ...auth, ...c.headers },
       body: c.body,
       signal,
     });
@@ -120,6 +121,20 @@ export async function createHttpClient(options: HttpClientOptions = {}): Promise
       await agent.destroy().catch(() => undefined);
     },
   };
+}
+
+/**
+ * `https://user:pw@host/` → the URL without credentials plus a Basic
+ * Authorization header: undici would silently drop them otherwise.
+ */
+export function splitCredentials(url: string): { target: string; headers: Record<string, string> } {
+  const u = new URL(url);
+  if (!u.username && !u.password) return { target: url, headers: {} };
+  const user = decodeURIComponent(u.username);
+  const pass = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  return { target: u.toString(), headers: { authorization: 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64') } };
 }
 
 /** "HTTP 200 OK" */

@@ -21,6 +21,11 @@ beforeAll(async () => {
       res.writeHead(req.method === 'POST' ? 201 : 200, { 'x-method': req.method ?? '' });
       return res.end(req.method === 'HEAD' ? undefined : `method ${req.method}`);
     }
+    if (req.url === '/private/') {
+      const ok = req.headers.authorization === 'Basic ' + Buffer.from('ops:s3cret pw').toString('base64');
+      res.writeHead(ok ? 200 : 401);
+      return res.end(ok ? 'welcome' : 'who are you');
+    }
     if (req.url === '/moved/') {
       res.writeHead(302, { location: '/health/' });
       return res.end();
@@ -93,6 +98,16 @@ describe('http probe', () => {
     expect(head.summary).toMatch(/^HEAD http:\/\/127\.0\.0\.1:\d+\/echo-method\/ → 200 in \d+ ms/);
     const wrong = await probe(p({ url: `${app.url}/echo-method/`, method: 'PUT', 'header.x-method': 'GET' }), ctxFor(2000));
     expect(wrong.status).toBe('fail');
+  });
+
+  it('sends credentials in the URL as Basic auth', async () => {
+    const u = new URL(`${app.url}/private/`);
+    u.username = 'ops';
+    u.password = encodeURIComponent('s3cret pw');
+    expect((await probe(p({ url: u.toString(), contains: 'welcome' }), ctxFor(2000))).status).toBe('pass');
+    const anon = await probe(p({ url: `${app.url}/private/` }), ctxFor(2000));
+    expect(anon.status).toBe('fail');
+    expect(anon.summary).toContain('status 401');
   });
 
   it('does not follow redirects unless follow=true', async () => {
