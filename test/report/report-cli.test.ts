@@ -152,3 +152,10 @@ describe('deploy-wizard report', () => {
     expect(stdout).toContain('**Deployment Status**: SUCCESS');
   });
 });
+
+describe('deploy-wizard report output', () => {
+  it('ends with exactly one newline, like the file the wizard writes', async () => {
+    const r = await capture(['report', id, '--sessions-dir', join(dir, 'sessions')]);
+    expect(r.out.endsWith('`\n')).toBe(true);
+  });
+});

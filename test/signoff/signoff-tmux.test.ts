@@ -100,7 +100,7 @@ describe('sign-off in the built wizard (tmux, 80×24)', () => {
     tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
     await waitFor('you are at');
     keys('Enter');
-    await waitFor('Backups verified');
+    await waitFor('[ ] Backups verified');
     keys('d');
     await waitFor('[x] Backups verified');
     keys('S');
@@ -142,6 +142,34 @@ describe('sign-off in the built wizard (tmux, 80×24)', () => {
     expect(doc.signoff.signatures).toHaveLength(4);
 
     keys('Enter');
+    await waitFor('EXIT=0');
+  }, 90_000);
+
+  it('blocked SUCCESS asks for an override reason, which lands in the session and the report', async () => {
+    const cmd = `cd ${dir} && node dist/deploy-wizard.js start --operator e2e --checklist checklist.md --sessions-dir sessions-override; echo "EXIT=$?"; sleep 600`;
+    tmux('kill-session', '-t', 'wiz');
+    tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+    await waitFor('you are at');
+    keys('Enter');
+    await waitFor('[ ] Backups verified');
+    keys('S');
+    await waitFor('Deployment Status:');
+    keys('Ada', 'Enter', 'ada', 'Enter', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Right');
+    const blocked = await waitFor('SUCCESS is blocked by the Final Checklist');
+    expect(blocked).toContain('2 items are still pending');
+    expect(blocked).toContain('Override reason (required)');
+    keys('Enter', 'Tab', 'Tab', 'Tab', 'Enter');
+    await waitFor('SUCCESS is blocked: type an override reason');
+    keys('hotfix verified by hand', 'Enter', 'Tab', 'Tab', 'Enter');
+    await waitFor(/Report written to \S+\.md/);
+    const files = readdirSync(join(dir, 'sessions-override'));
+    const id = files.find((f) => f.endsWith('.json'))!.replace(/\.json$/, '');
+    const doc = JSON.parse(readFileSync(join(dir, 'sessions-override', `${id}.json`), 'utf8'));
+    expect(doc.signoff).toMatchObject({ status: 'SUCCESS', override: { reason: 'hotfix verified by hand', by: 'e2e' } });
+    const md = readFileSync(join(dir, 'sessions-override', `${id}.md`), 'utf8');
+    expect(md).toContain('| Deployment Status | **SUCCESS** (override) |');
+    expect(md).toContain('**Override reason**: hotfix verified by hand');
+    keys('q');
     await waitFor('EXIT=0');
   }, 90_000);
 });

@@ -38,7 +38,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, arg
   const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
   const redact = createRedactor(vars);
   const previous = await findPreviousSession(globals.sessionsDir, session);
-  const text = format === 'json' ? renderJson(session, checklist, { previous, redact }) : renderMarkdown(session, checklist, { previous, redact }) + '\n';
+  const text = format === 'json' ? renderJson(session, checklist, { previous, redact }) : renderMarkdown(session, checklist, { previous, redact });
   if (typeof opts.out === 'string') {
     const out = resolve(opts.out);
     try {

@@ -7,7 +7,7 @@
  * and shows where it went. No file I/O here: the writer comes from the store
  * (or a prop).
  */
-import React, { useEffect, useMemo, useSyncExternalStore } from 'react';
+import React, { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
 import type { Checklist } from '../../checklist/types.js';
 import type { Change } from '../../session/changes.js';
@@ -60,7 +60,8 @@ function cell(text: string, width: number, focused: boolean): string {
 }
 
 export function SignoffScreen({ store, checklist: checklistProp, writeReport, now = Date.now, isActive = true }: SignoffScreenProps) {
-  const session = useSyncExternalStore(store.subscribe, () => store.getState().session);
+  const subscribe = useCallback((listener: () => void) => store.subscribe(listener), [store]);
+  const session = useSyncExternalStore(subscribe, () => store.getState().session);
   const checklist = store.getState().checklist ?? checklistProp;
   const roles = signoffRoles(checklist);
   const statuses = signoffStatuses(checklist);
