@@ -50,11 +50,25 @@ const PLACEHOLDER =
 
 /**
  * True for obvious placeholders: `${VAR}`, `your-…`, `changeme`, `<token>`,
- * and low-variety runs such as `xxxxxxxx` or `00000000` (ACxxxx…, AKIAXXXX…).
+ * low-variety runs such as `xxxxxxxx` or `00000000` (ACxxxx…, AKIAXXXX…), and
+ * counting runs such as `0123456789abcdef0123…` (the usual dummy hex token).
  */
 export function isPlaceholder(value: string): boolean {
   if (PLACEHOLDER.test(value)) return true;
-  return new Set(value.toLowerCase()).size <= 2;
+  const v = value.toLowerCase();
+  return new Set(v).size <= 2 || isCountingRun(v);
+}
+
+const HEX_DIGITS = '0123456789abcdef';
+
+/** Every character is the hex digit after the one before it (wrapping f → 0). */
+function isCountingRun(v: string): boolean {
+  if (v.length < 8) return false;
+  for (let i = 1; i < v.length; i++) {
+    const prev = HEX_DIGITS.indexOf(v[i - 1]);
+    if (prev === -1 || v[i] !== HEX_DIGITS[(prev + 1) % 16]) return false;
+  }
+  return true;
 }
 
 /** Findings in one file's text, in line order; one per kind per line. */

@@ -55,6 +55,7 @@ describe('secrets-scan probe over a real git repository', () => {
       'TWILIO_ACCOUNT_SID=ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
       'TWILIO_AUTH_TOKEN=your-twilio-auth-token',
       'SECRET_TOKEN=00000000000000000000000000000000',
+      'TWILIO_API_SECRET=0123456789abcdef0123456789abcdef',
       'DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app',
       'REDIS_URL=redis://:changeme@redis:6379/0',
       'BROKER_URL=amqp://guest:your-password@rabbit//',
@@ -159,8 +160,9 @@ describe('secret shapes (pure)', () => {
   });
 
   it('knows placeholders from values', () => {
-    for (const p of ['${DB_PASSWORD}', 'your-password', 'changeme', '<token>', 'xxxxxxxxxxxxxxxx', 'XXXXXXXXXXXXXXXX', '0000000000000000', 'password', '$PASSWORD']) expect(isPlaceholder(p), p).toBe(true);
-    for (const v of [hex32(), 'S3cr3t-pw-91', 'IOSFODNN7REAL12X']) expect(isPlaceholder(v), v).toBe(false);
+    for (const p of ['${DB_PASSWORD}', 'your-password', 'changeme', '<token>', 'xxxxxxxxxxxxxxxx', 'XXXXXXXXXXXXXXXX', '0000000000000000', 'password', '$PASSWORD', '0123456789abcdef0123456789abcdef', '89ABCDEF01234567'])
+      expect(isPlaceholder(p), p).toBe(true);
+    for (const v of [hex32(), 'S3cr3t-pw-91', 'IOSFODNN7REAL12X', '0123456789abcdef0123456789abcdee']) expect(isPlaceholder(v), v).toBe(false);
   });
 
   it('reads tokens assigned in several syntaxes, one finding per line and kind', () => {
