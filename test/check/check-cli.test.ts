@@ -147,6 +147,7 @@ describe('deploy-wizard check (built CLI)', () => {
     expect(sent).toBe(true);
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/PASS {2}command Slow › Quick/);
+    expect(r.stdout).not.toContain('cancelled\n');
     expect(lines(r.stdout).at(-1)).toMatch(/^1 passed, 0 failed, 0 errors, 0 warnings, 1 skipped \(1 cancelled\) in .* \(interrupted\)$/);
     const pid = Number(readFileSync(pidfile, 'utf8'));
     expect(await eventually(() => !existsSync(`/proc/${pid}`) || /\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')))).toBe(true);

@@ -126,7 +126,7 @@ class Progress {
     if (i >= 0) this.running.splice(i, 1);
     this.done++;
     this.clear();
-    this.stream.write(line + '\n');
+    if (line) this.stream.write(line + '\n');
     this.draw();
   }
   stop(): void {
@@ -196,6 +196,8 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
       onResult: (result, job) => {
         const entry: CheckEntry = { result, ...context.get(job)! };
         entries.set(job, entry);
+        // After Ctrl-C the rest arrive as "cancelled": counted in the summary, not listed.
+        if (interrupted && result.summary === 'cancelled') return progress?.end(entryTitle(entry), '');
         const line = redact(resultLine(entry, color));
         if (progress) progress.end(entryTitle(entry), line);
         else if (lines) write(lines, line + '\n');
