@@ -3,10 +3,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, cli, ROOT } from './helpers.js';
+import { cli, cliPath, removeCliSnapshot, ROOT } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-validate-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  removeCliSnapshot();
+});
 const file = (name: string, content: string | Buffer) => {
   const p = join(dir, name);
   writeFileSync(p, content);
@@ -104,7 +107,7 @@ describe('validate stays light', () => {
     const register = file('register.mjs', `import { register } from 'node:module';\nregister(${JSON.stringify('file://' + hooks)});\n`);
     const log = join(dir, 'load.log');
     writeFileSync(log, '');
-    const r = spawnSync(process.execPath, ['--import', register, CLI, 'validate'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, LOAD_LOG: log } });
+    const r = spawnSync(process.execPath, ['--import', register, cliPath(), 'validate'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, LOAD_LOG: log } });
     expect(r.status).toBe(0);
     const loaded = [...new Set(readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file://')))];
     expect(loaded.some((u) => /validate-[A-Z0-9]+\.js$/.test(u))).toBe(true);

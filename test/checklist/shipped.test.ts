@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadChecklist } from '../../src/checklist/load.js';
 import { KINDS } from '../../src/probes/registry.js';
-import { cli, REFERENCE, SHIPPED } from './helpers.js';
+import { cli, removeCliSnapshot, REFERENCE, SHIPPED } from './helpers.js';
 
 const shippedText = readFileSync(SHIPPED, 'utf8');
 /** The reference when this machine has it; else the shipped file stands in for it (its headings are the reference's). */
@@ -21,6 +21,8 @@ function headingsByLineScan(text: string): string[] {
   }
   return out;
 }
+
+afterAll(removeCliSnapshot);
 
 describe('the shipped checklist', async () => {
   const { checklist, problems } = await loadChecklist(SHIPPED);
