@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeSpec } from '../../src/checklist/types.js';
 import { checkJsonPath, splitCommand } from '../../src/probes/command.js';
@@ -44,6 +46,21 @@ describe('splitCommand', () => {
     expect(splitCommand(`a\\ b "" x''y`)).toEqual(['a b', '', 'xy']);
     expect(splitCommand(`echo '|' "&&"`)).toEqual(['echo', '|', '&&']);
   });
+  it('property: any argv quoted for a shell splits back to itself, and agrees with sh', () => {
+    const quote = (a: string) => (/^[A-Za-z0-9_\/.:=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+    const word = fc.string({ maxLength: 12 }).filter((w) => !w.includes('\0'));
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), (argv) => {
+        expect(splitCommand(argv.map(quote).join(' '))).toEqual(argv);
+      }),
+      { numRuns: 500 },
+    );
+    // The same command line as sh itself reads it (printf prints each argument NUL-terminated).
+    const line = `a "b c" 'd "e"' f\\ g "h\\"i" '' j\\'k`;
+    const bySh = execFileSync('sh', ['-c', `printf '%s\\0' ${line}`]).toString().split('\0').slice(0, -1);
+    expect(splitCommand(line)).toEqual(bySh);
+  });
+
   it('refuses unterminated quotes, empty commands and shell operators', () => {
     expect(() => splitCommand(`echo 'oops`)).toThrow('cmd has an unterminated single quote');
     expect(() => splitCommand(`echo "oops`)).toThrow('cmd has an unterminated double quote');
