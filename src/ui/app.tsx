@@ -26,13 +26,15 @@ export interface AppProps {
   /** The wizard store; leave out to start on the resume picker. */
   store?: WizardStore;
   picker?: PickerSetup;
+  /** Called on Ctrl-C before a session is open (the caller exits 130). */
+  onInterrupt?: () => void;
 }
 
 /**
  * The lifecycle root: the only component that calls `exit()`. It shows the
  * resume picker until a session is open, then routes the store's screen.
  */
-export function App({ checklist, store: initial, picker }: AppProps) {
+export function App({ checklist, store: initial, picker, onInterrupt }: AppProps) {
   const { exit } = useApp();
   const [store, setStore] = useState<WizardStore | undefined>(initial);
   const [pickError, setPickError] = useState<string>();
@@ -47,6 +49,10 @@ export function App({ checklist, store: initial, picker }: AppProps) {
         error={opening ? undefined : pickError}
         isActive={!opening}
         onCancel={() => exit()}
+        onInterrupt={() => {
+          onInterrupt?.();
+          exit();
+        }}
         onChoose={(c) => {
           setOpening(true);
           picker.choose(c).then(

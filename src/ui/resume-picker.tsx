@@ -15,6 +15,8 @@ export interface ResumePickerProps {
   defaults: { environment: string; operator: string };
   onChoose: (choice: PickerChoice) => void;
   onCancel: () => void;
+  /** Ctrl-C (default: onCancel). */
+  onInterrupt?: () => void;
   /** An error from the last choice (e.g. the session is locked), shown under the list. */
   error?: string;
   /** Whether this picker listens to keys (default true). */
@@ -32,13 +34,13 @@ export function ago(iso: string, now = Date.now()): string {
 }
 
 /** Offer each unfinished session (env, operator, progress, last update) or a new one. */
-export function ResumePicker({ sessions, defaults, onChoose, onCancel, error, isActive = true }: ResumePickerProps) {
+export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterrupt, error, isActive = true }: ResumePickerProps) {
   const [index, setIndex] = useState(0);
   const [form, setForm] = useState<null | { field: 0 | 1; environment: string; operator: string }>(null);
   const count = sessions.length + 1;
   useInput(
     (input, key) => {
-      if (isCtrlC(input, key)) return onCancel();
+      if (isCtrlC(input, key)) return (onInterrupt ?? onCancel)();
       if (form) {
         if (key.escape) setForm(null);
         else if (key.tab || key.upArrow || key.downArrow) setForm({ ...form, field: form.field === 0 ? 1 : 0 });

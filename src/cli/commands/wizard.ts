@@ -81,6 +81,10 @@ async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promis
   // Ink's chalk reads FORCE_COLOR, not NO_COLOR, when it loads: translate first.
   if (!globals.color) process.env.FORCE_COLOR = '0';
 
+  // Start loading the view while the checklist and session are read: the first frame waits for both.
+  const ui = { ink: import('ink'), app: import('../../ui/app.js') };
+  void ui.ink.catch(() => {});
+  void ui.app.catch(() => {});
   const { loadChecklist } = await import('../../checklist/load.js');
   const { checklist, problems } = await loadChecklist(globals.checklist);
   if (problems.length) {
@@ -141,20 +145,21 @@ async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promis
     else pickerSessions = rows;
   }
 
-  const React = (await import('react')).default;
-  const { render } = await import('ink');
-  const { App } = await import('../../ui/app.js');
+  const [React, { render }, { App }] = await Promise.all([import('react').then((m) => m.default), ui.ink, ui.app]);
+  let signalled = false;
   const instance = render(
     React.createElement(App, {
       checklist,
       store: wizard,
       picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment, operator }, choose: (c) => begin(c) } : undefined,
+      onInterrupt: () => {
+        signalled = true;
+      },
     }),
     { exitOnCtrlC: false },
   );
 
   // SIGTERM/SIGHUP (and SIGINT, should one arrive outside raw mode): cancel, save, exit 130.
-  let signalled = false;
   const onSignal = () => {
     signalled = true;
     ended = true;

@@ -1,0 +1,99 @@
+import React from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bashRunner } from '../../src/cli/commands/wizard.js';
+import { ResumePicker, type PickerChoice } from '../../src/ui/resume-picker.js';
+import { App } from '../../src/ui/app.js';
+import { KEY, renderUi, type Rendered } from '../helpers/render.js';
+import { makeStore } from './store-helpers.js';
+
+let ui: Rendered | undefined;
+afterEach(() => ui?.unmount());
+
+describe('bashRunner (command blocks)', () => {
+  it('streams stdout and stderr, returns the exit code, and sees the variables', async () => {
+    const chunks: string[] = [];
+    const r = await bashRunner({ GREETING: 'hello' })('echo "$GREETING"; echo oops >&2; exit 3', { signal: new AbortController().signal, onOutput: (c) => chunks.push(c) });
+    expect(r.exitCode).toBe(3);
+    expect(chunks.join('')).toContain('hello');
+    expect(chunks.join('')).toContain('oops');
+  });
+
+  it('abort kills the whole process group (a background child too) and reports null', async () => {
+    const ctl = new AbortController();
+    const out: string[] = [];
+    const run = bashRunner({})('sleep 30 & echo started; wait', { signal: ctl.signal, onOutput: (c) => out.push(c) });
+    const until = Date.now() + 5000;
+    while (!out.join('').includes('started') && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    ctl.abort();
+    expect((await run).exitCode).toBeNull();
+  });
+});
+
+describe('ResumePicker', () => {
+  const sessions = [
+    { id: 'production-1', environment: 'production', operators: ['alice'], done: 3, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 5 * 60_000).toISOString() },
+    { id: 'staging-2', environment: 'staging', operators: ['bob'], done: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 3 * 3600_000).toISOString() },
+  ];
+
+  it('lists env, operator, progress and last update; Enter resumes the highlighted one', async () => {
+    const chosen: PickerChoice[] = [];
+    ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ environment: 'production', operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
+    const f = await ui.waitFor('Start a new session');
+    expect(f).toMatch(/production\s+alice\s+3\/10 done\s+5m ago/);
+    expect(f).toMatch(/staging\s+bob\s+0\/10 done\s+3h ago/);
+    await ui.press('j', KEY.enter);
+    expect(chosen).toEqual([{ id: 'staging-2' }]);
+  });
+
+  it('"new session" asks for environment and operator, prefilled', async () => {
+    const chosen: PickerChoice[] = [];
+    ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ environment: 'production', operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
+    await ui.press(KEY.down, KEY.down, KEY.enter);
+    await ui.waitFor(/environment\s+production/);
+    await ui.press(KEY.backspace.repeat(1));
+    await ui.waitFor(/environment\s+productio\b/);
+    await ui.press('n', KEY.enter);
+    await ui.waitFor(/operator\s+carol/);
+    await ui.press(KEY.enter);
+    expect(chosen).toEqual([{ start: { environment: 'production', operator: 'carol' } }]);
+  });
+
+  it('Ctrl-C interrupts, q cancels', async () => {
+    const calls: string[] = [];
+    ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ environment: 'p', operator: 'c' }} onChoose={() => {}} onCancel={() => calls.push('cancel')} onInterrupt={() => calls.push('interrupt')} />);
+    await ui.press(KEY.ctrlC);
+    await ui.press('q');
+    expect(calls).toEqual(['interrupt', 'cancel']);
+  });
+});
+
+describe('App routing', () => {
+  it('S opens the sign-off screen (loaded lazily) with the checklist roles', async () => {
+    const { store, checklist } = makeStore();
+    ui = await renderUi(<App checklist={checklist} store={store} />);
+    await ui.press('S');
+    await ui.waitFor('Tech Lead');
+    expect(store.getState().screen).toBe('signoff');
+  });
+
+  it('the picker hands the choice to the caller, then shows the wizard of the opened session', async () => {
+    const made = makeStore();
+    ui = await renderUi(
+      <App
+        checklist={made.checklist}
+        picker={{ sessions: [{ id: 'mem-1', environment: 'production', operators: ['alice'], done: 0, total: 6, status: 'active', updatedAt: new Date().toISOString() }], defaults: { environment: 'production', operator: 'alice' }, choose: async () => made.store }}
+      />,
+    );
+    await ui.waitFor('Unfinished sessions');
+    await ui.press(KEY.enter);
+    await ui.waitFor('you are at');
+  });
+
+  it('a notice (e.g. reconciliation) shows once and goes at the next key', async () => {
+    const { store, checklist } = makeStore({ deps: { notice: 'the checklist changed since this session started: 1 item added, 0 removed' } });
+    ui = await renderUi(<App checklist={checklist} store={store} />);
+    await ui.waitFor('1 item added, 0 removed');
+    await ui.press(KEY.down);
+    await ui.waitFor((f) => !f.includes('1 item added'));
+  });
+});
