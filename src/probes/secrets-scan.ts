@@ -84,9 +84,16 @@ async function trackedFiles(dir: string, shown: string, signal: AbortSignal, dea
   const err = (r as { code?: string }).code;
   if (err === 'ENOENT' && !r.exitCode) return { outcome: { status: 'error', summary: 'git not found: install git to scan tracked files', evidence: [] } };
   if (r.timedOut || r.isCanceled) return { outcome: { status: 'error', summary: `timeout: git ls-files in ${shown} did not finish`, evidence: [] } };
-  const stderr = String(r.stderr ?? '');
-  if (/not a git repository/i.test(stderr)) return { outcome: { status: 'error', summary: `not a git repository: ${shown}`, evidence: [] } };
-  return { outcome: { status: 'error', summary: `git ls-files failed in ${shown}: ${stderr.split('\n')[0]?.replace(/^fatal:\s*/, '') || `exit ${r.exitCode}`}`, evidence: [] } };
+  return { outcome: { status: 'error', summary: gitFailure(String(r.stderr ?? ''), shown, r.exitCode), evidence: [] } };
+}
+
+/** git's complaint as one line saying what to do. */
+export function gitFailure(stderr: string, shown: string, exitCode?: number): string {
+  if (/not a git repository/i.test(stderr)) return `not a git repository: ${shown}`;
+  // CI checkouts owned by another user: git refuses them until they are marked safe.
+  if (/dubious ownership/i.test(stderr)) return `git refuses ${shown}: it is owned by another user (allow it with: git config --global --add safe.directory ${shown})`;
+  const first = stderr.split('\n')[0]?.replace(/^fatal:\s*/, '').trim();
+  return `git ls-files failed in ${shown}: ${first || `exit ${exitCode ?? '?'}`}`;
 }
 
 /** The file's text, or undefined for what is not scanned: symlinks, folders (submodules), big or binary files, vanished files. */

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { probe } from '../../src/probes/secrets-scan.js';
+import { gitFailure, probe } from '../../src/probes/secrets-scan.js';
 import { excludeMatcher, globToRegExp, isPlaceholder, scanText } from '../../src/probes/data-secrets.js';
 import * as schemas from '../../src/probes/schemas.js';
 import { ctxWith } from './helpers.js';
@@ -171,6 +171,14 @@ describe('secret shapes (pure)', () => {
       { line: 1, kind: '32-hex value assigned to authToken' },
       { line: 2, kind: '32-hex value assigned to client_secret' },
     ]);
+  });
+
+  it('turns git complaints into one line saying what to do', () => {
+    // git's own words for a checkout owned by another user (as a CI job running as root sees it).
+    const dubious = "fatal: detected dubious ownership in repository at '/src/app'\nTo add an exception for this directory, call:\n\n\tgit config --global --add safe.directory /src/app\n";
+    expect(gitFailure(dubious, '/src/app')).toBe('git refuses /src/app: it is owned by another user (allow it with: git config --global --add safe.directory /src/app)');
+    expect(gitFailure('fatal: not a git repository (or any of the parent directories): .git\n', 'app')).toBe('not a git repository: app');
+    expect(gitFailure('fatal: index file corrupt\n', 'app', 128)).toBe('git ls-files failed in app: index file corrupt');
   });
 
   it('matches exclude globs like a person expects', () => {
