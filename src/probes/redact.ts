@@ -61,12 +61,18 @@ export function secretForms(value: string): string[] {
   return [...out].filter((f) => f.length >= 4);
 }
 
+/**
+ * Flag-like values of secret-looking names (`TWILIO_WEBHOOK_AUTH=True`) are not
+ * secrets, and masking them would blank every "true" in every output.
+ */
+const NOT_A_SECRET = /^(true|false|yes|no|on|off|none|null|enabled|disabled)$/i;
+
 /** The secret strings known from the variables: secret-named values and URL passwords. */
 export function secretValues(vars: Vars): string[] {
   const values = new Set<string>();
   for (const [name, value] of Object.entries(vars)) {
     if (!value) continue;
-    if (isSecretName(name) && value.length >= 4) values.add(value);
+    if (isSecretName(name) && value.length >= 4 && !NOT_A_SECRET.test(value)) values.add(value);
     for (const m of value.matchAll(URL_CREDENTIALS)) {
       const pw = safeDecode(m[3]);
       if (pw.length >= 3) values.add(pw);

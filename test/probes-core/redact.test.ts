@@ -60,6 +60,11 @@ describe('redaction', () => {
     expect(red('pw=canary%2Fpw')).toBe(`pw=${MASK}`);
   });
 
+  it('does not treat flag values of secret-looking names as secrets', () => {
+    const red = createRedactor({ TWILIO_WEBHOOK_AUTH: 'True', API_KEY_ENABLED: 'false', SECRET_KEY: 'realsecretvalue' });
+    expect(red('DEBUG is True, cache false, key realsecretvalue')).toBe(`DEBUG is True, cache false, key ${MASK}`);
+  });
+
   it('redactDeep masks every string in nested values and keeps the rest', () => {
     const v = redactDeep({ a: [token, { b: `x${token}y` }], n: 3, ok: true, nil: null }, r);
     expect(v).toEqual({ a: [MASK, { b: `x${MASK}y` }], n: 3, ok: true, nil: null });
