@@ -3,12 +3,13 @@
  * its own timer to `ctx.signal`, so it ends on time even when called without a
  * runner, and turns low-level errors into one line a person understands.
  */
+import { setMaxListeners } from 'node:events';
 import type { ProbeContext } from './types.js';
 
 export interface Deadline {
   /** Aborts on ctx.signal or when ctx.deadline passes. */
   signal: AbortSignal;
-  /** The time budget this probe was given, in ms (for "no answer within N ms"). */
+  /** The time budget this probe was given, in ms, to 10 ms (for "no answer within N ms"). */
   budgetMs: number;
   /** True once the deadline (not a cancel) aborted the signal. */
   timedOut: () => boolean;
@@ -23,9 +24,13 @@ export interface Deadline {
  * `reservePct` of the budget (at most `reserveMaxMs`) is kept for closing
  * sockets, so the probe has answered by its deadline. Always call `dispose()`.
  */
-export function linkDeadline(ctx: ProbeContext, reservePct = 5, reserveMaxMs = 50): Deadline {
+export function linkDeadline(ctx: ProbeContext, reservePct = 10, reserveMaxMs = 100): Deadline {
   const controller = new AbortController();
-  const budgetMs = Math.max(0, Math.round(ctx.deadline - Date.now()));
+  // One listener per in-flight request (bursts run 20 at once): not a leak.
+  setMaxListeners(1000, controller.signal);
+  const exactMs = Math.max(0, Math.round(ctx.deadline - Date.now()));
+  // The runner set the deadline a moment ago: show "500 ms", not "498 ms".
+  const budgetMs = exactMs >= 100 ? Math.round(exactMs / 10) * 10 : exactMs;
   const reserve = Math.min(reserveMaxMs, Math.round((budgetMs * reservePct) / 100));
   let timedOut = false;
   const onAbort = () => controller.abort(ctx.signal.reason);
@@ -34,7 +39,7 @@ export function linkDeadline(ctx: ProbeContext, reservePct = 5, reserveMaxMs = 5
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort(new Error(`no answer within ${budgetMs} ms`));
-  }, budgetMs - reserve);
+  }, exactMs - reserve);
   return {
     signal: controller.signal,
     budgetMs,

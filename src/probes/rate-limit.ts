@@ -28,7 +28,7 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     return { status: 'error', summary: `${params.url}: not a valid URL`, evidence: [] };
   }
   // Up to 20 sockets to tear down: keep more of the budget for it.
-  const deadline = linkDeadline(ctx, 15, 150);
+  const deadline = linkDeadline(ctx, 15, 200);
   const width = Math.min(MAX_CONCURRENCY, params.burst);
   const client = await createHttpClient({ connections: width });
   const counts = new Map<number | string, number>();

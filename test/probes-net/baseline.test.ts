@@ -84,6 +84,6 @@ describe('baseline probe', () => {
     const r = await probe(p({ url: `${app.url}/`, requests: '200' }), ctxFor(1000));
     expect(performance.now() - t0).toBeLessThan(1100);
     expect(r.status).toBe('error');
-    expect(r.summary).toMatch(/: no answer within (99\d|1000) ms after \d+ of 200 requests$/);
+    expect(r.summary).toMatch(/: no answer within 1000 ms after \d+ of 200 requests$/);
   });
 });

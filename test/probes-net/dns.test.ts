@@ -60,7 +60,7 @@ describe('dns probe against a local UDP responder', () => {
     const r = await probe(p({ name: 'slow.example.test', server: dns.server }), ctxFor(1000));
     expect(performance.now() - t0).toBeLessThan(1100);
     expect(r.status).toBe('error');
-    expect(r.summary).toMatch(/^A slow\.example\.test via 127\.0\.0\.1:\d+: no answer (within (99\d|1000) ms|from the resolver)$/);
+    expect(r.summary).toMatch(/^A slow\.example\.test via 127\.0\.0\.1:\d+: no answer (within 1000 ms|from the resolver)$/);
   });
 
   it('errors on a resolver address that is not host:port', async () => {

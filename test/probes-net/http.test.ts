@@ -182,7 +182,7 @@ describe('http probe against a hanging peer', () => {
       const r = await probe(p({ url: `${peer.url}/health/` }), ctxFor(500));
       const elapsed = performance.now() - t0;
       expect(r.status).toBe('error');
-      expect(r.summary).toMatch(new RegExp(`^GET ${peer.url}/health/: no answer within (49\\d|500) ms$`));
+      expect(r.summary).toMatch(new RegExp(`^GET ${peer.url}/health/: no answer within 500 ms$`));
       expect(elapsed).toBeLessThan(550);
       expect(peer.hits()).toBe(1);
       expect(await waitFor(() => peer.open() === 0, 1000)).toBe(true);

@@ -61,7 +61,7 @@ describe('rate-limit probe', () => {
     const r = await probe(p({ url: `${slow.url}/`, burst: '500' }), ctxFor(1000));
     expect(performance.now() - t0).toBeLessThan(1100);
     expect(r.status).toBe('error');
-    expect(r.summary).toMatch(/no verdict within (99\d|1000) ms \(\d+ of \d+ requests answered, none limited\)/);
+    expect(r.summary).toMatch(/no verdict within 1000 ms \(\d+ of \d+ requests answered, none limited\)/);
     expect(r.metrics!.sent).toBeLessThan(500);
   });
 });

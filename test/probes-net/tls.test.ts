@@ -84,7 +84,7 @@ describe('tls probe with a CA made in the test', () => {
       const r = await probe(p({ host: '127.0.0.1', port: String(peer.port) }), ctxFor(1000));
       expect(performance.now() - t0).toBeLessThan(1100);
       expect(r.status).toBe('error');
-      expect(r.summary).toMatch(new RegExp(`^TLS 127\\.0\\.0\\.1:${peer.port}: no answer within (99\\d|1000) ms$`));
+      expect(r.summary).toMatch(new RegExp(`^TLS 127\\.0\\.0\\.1:${peer.port}: no answer within 1000 ms$`));
       expect(await waitFor(() => peer.open() === 0, 1000)).toBe(true);
     } finally {
       await peer.close();
