@@ -20,6 +20,8 @@ export interface RedisFacts {
   rdbSaves?: number;
   rdbLastStatus?: string;
   aof: boolean;
+  /** INFO persistence aof_last_write_status: "ok" or "err" (disk full, permissions). */
+  aofLastWrite?: string;
   /** Bytes; 0 = unlimited. */
   maxmemory: number;
   policy: string;
@@ -45,6 +47,8 @@ export function redisChecks(f: RedisFacts, p: RedisParams): Check[] {
       checks.push({ status: 'fail', message: `persistence is off (${how}, AOF disabled)` });
     } else if (rdb && !f.aof && f.rdbLastStatus === 'err') {
       checks.push({ status: 'fail', message: 'persistence failing: the last RDB snapshot failed' });
+    } else if (f.aof && f.aofLastWrite === 'err') {
+      checks.push({ status: 'fail', message: 'persistence failing: the last AOF write failed' });
     } else {
       checks.push({ status: 'pass', message: `persistence on (${[rdb ? 'RDB' : '', f.aof ? 'AOF' : ''].filter(Boolean).join(' + ')})` });
     }
@@ -216,6 +220,7 @@ async function readFacts(client: RedisClient): Promise<RedisFacts> {
   const facts: RedisFacts = {
     version: server.redis_version ?? '?',
     aof: persistence.aof_enabled === '1',
+    aofLastWrite: persistence.aof_last_write_status,
     rdbLastStatus: persistence.rdb_last_bgsave_status,
     rdbSaves: persistence.rdb_saves !== undefined ? Number(persistence.rdb_saves) : undefined,
     maxmemory: 0,
@@ -247,7 +252,7 @@ function factsEvidence(f: RedisFacts, where: string, pong: string): string[] {
   const rdb = f.save !== undefined ? `save "${f.save}"` : `save points unknown (CONFIG unavailable), ${f.rdbSaves ?? 0} snapshots taken`;
   return [
     `server: Redis ${f.version} at ${where}, PING → ${pong}`,
-    `persistence: RDB ${rdbOn(f) ? 'on' : 'off'} (${rdb}, last bgsave ${f.rdbLastStatus ?? '?'}), AOF ${f.aof ? 'on' : 'off'}`,
+    `persistence: RDB ${rdbOn(f) ? 'on' : 'off'} (${rdb}, last bgsave ${f.rdbLastStatus ?? '?'}), AOF ${f.aof ? `on (last write ${f.aofLastWrite ?? '?'})` : 'off'}`,
     `memory: maxmemory ${f.maxmemory > 0 ? formatBytes(f.maxmemory) : '0 (unlimited)'}, maxmemory-policy ${f.policy} (from ${f.memorySource === 'config' ? 'CONFIG GET' : 'INFO memory'})`,
   ];
 }

@@ -64,6 +64,7 @@ describe('redis probe against real servers with requirepass', () => {
     const withAof = await probe(params({ url: urlOf(aof), persistence: 'true' }), ctxWith(5000));
     expect(withAof.status).toBe('pass');
     expect(withAof.summary).toContain('persistence on (AOF)');
+    expect(withAof.evidence.join('\n')).toContain('AOF on (last write ok)');
 
     const withRdb = await probe(params({ url: urlOf(rdb), persistence: 'true' }), ctxWith(5000));
     expect(withRdb.status).toBe('pass');
@@ -183,6 +184,8 @@ describe('redis checks (pure)', () => {
     expect(redisChecks(base, p)[0].status).toBe('fail');
     expect(redisChecks({ ...base, save: '3600 1' }, p)[0].status).toBe('pass');
     expect(redisChecks({ ...base, save: '3600 1', rdbLastStatus: 'err' }, p)[0].message).toBe('persistence failing: the last RDB snapshot failed');
+    expect(redisChecks({ ...base, aof: true, aofLastWrite: 'err' }, p)[0].message).toBe('persistence failing: the last AOF write failed');
+    expect(redisChecks({ ...base, aof: true, aofLastWrite: 'ok' }, p)[0].status).toBe('pass');
     expect(redisChecks({ ...base, save: undefined, rdbSaves: 2 }, p)[0].status).toBe('pass');
     expect(redisChecks({ ...base, save: undefined, rdbSaves: 0 }, p)[0].message).toContain('CONFIG unavailable');
   });
