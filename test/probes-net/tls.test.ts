@@ -70,6 +70,12 @@ describe('tls probe with a CA made in the test', () => {
     expect(r.summary).toBe('localhost negotiated TLSv1.2, below TLSv1.3');
   });
 
+  it('errors, naming the file, when the CA file cannot be read', async () => {
+    const r = await probe(p({ host: '127.0.0.1', port: String(servers.valid.port), ca: '/nonexistent/staging-ca.pem' }), ctxFor(2000));
+    expect(r.status).toBe('error');
+    expect(r.summary).toBe('cannot read CA file /nonexistent/staging-ca.pem (ENOENT)');
+  });
+
   it('errors when nothing listens', async () => {
     const port = await closedPort();
     const r = await probe(p({ host: '127.0.0.1', port: String(port) }), ctxFor(2000));
