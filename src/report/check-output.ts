@@ -28,6 +28,8 @@ export interface CheckSummary {
   durationMs: number;
   /** Nothing failed or errored (warn and skipped do not fail a run). */
   ok: boolean;
+  /** The run was stopped with Ctrl-C (set by the command). */
+  interrupted?: boolean;
 }
 
 const LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP' };

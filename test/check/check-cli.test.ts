@@ -75,6 +75,7 @@ describe('deploy-wizard check (built CLI)', () => {
       [['--env-file', 'missing.env'], `--env-file ${join(cwd, 'missing.env')}: file not found (check the path)`],
       [['--config', 'bad.json'], `--config ${join(cwd, 'bad.json')}: not valid JSON`],
       [['--format', 'xml'], "deploy-wizard: option '--format <format>' argument 'xml' is invalid"],
+      [['--out', '.'], '--out . is a folder: give a file name'],
     ] as const) {
       const o = await runCli(['check', '--checklist', 'cl.md', ...args], { cwd });
       expect(o.code, args.join(' ')).toBe(2);
@@ -115,6 +116,16 @@ describe('deploy-wizard check (built CLI)', () => {
     expect(findAll(root, 'testsuite').map((s) => s.attrs.name)).toEqual(['Release Checklist › Workers', 'Release Checklist › Database']);
     expect(findAll(root, 'failure')[0].attrs.message).toBe('kubectl: items[1].status.phase is Pending, expected Running');
     expect(findAll(root, 'skipped')[0].attrs.message).toBe('not configured: DB_HOST, DB_NAME, DB_USER, DB_PASSWORD unset');
+  });
+
+  it('--timeout sets the default deadline; an annotation\'s timeout= wins', async () => {
+    const cl = '# T\n\n## Slow\n- [ ] Default deadline\n  <!-- probe: command cmd="sleep 5" -->\n- [ ] Own deadline\n  <!-- probe: command cmd="sleep 5" timeout=600ms -->\n';
+    const cwd = workdir({ 'cl.md': cl });
+    const r = await runCli(['check', '--checklist', 'cl.md', '--timeout', '300', '--format', 'json'], { cwd });
+    expect(r.code).toBe(1);
+    const [a, b] = JSON.parse(r.stdout).results;
+    expect(a).toMatchObject({ status: 'error', summary: 'no answer within 300 ms' });
+    expect(b).toMatchObject({ status: 'error', summary: 'no answer within 600 ms' });
   });
 
   it('variables come from --env-file and --config (env file over config)', async () => {

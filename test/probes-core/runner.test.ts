@@ -117,6 +117,18 @@ describe('runProbes', () => {
     expect(results[0]).toMatchObject({ status: 'skipped', summary: 'not configured: DB_HOST, DB_PASSWORD unset', kind: 'postgres', itemId: 'db' });
   });
 
+  it('does not load a kind (or its library) when none of its probes can run', async () => {
+    let loads = 0;
+    KINDS['test-counted'] = { params: z.object({ x: z.string() }), summary: 'test', load: async () => (loads++, sleepProbe as Probe<any>) };
+    try {
+      const results = await runProbes([{ spec: spec('test-counted', { x: '${UNSET_ONE}' }) }, { spec: spec('test-counted', { x: '${UNSET_TWO}' }) }], { vars: {} });
+      expect(results.map((r) => r.status)).toEqual(['skipped', 'skipped']);
+      expect(loads).toBe(0);
+    } finally {
+      delete KINDS['test-counted'];
+    }
+  });
+
   it('a bad value after substitution is an error with the schema message', async () => {
     const [r] = await runProbes([{ spec: spec('tcp', { host: '127.0.0.1', port: '${DB_PORT}' }) }], { vars: { DB_PORT: 'five' } });
     expect(r.status).toBe('error');

@@ -215,6 +215,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     all.map((e) => e.result),
     Date.now() - started,
   );
+  if (interrupted) summary.interrupted = true;
   const doc = format === 'json' ? formatJson(shown, summary) : format === 'junit' ? formatJunit(shown, summary) : formatText(shown, summary, false);
   if (out) writeFileAtomic(out, redact(doc));
   else if (docOnStdout) write(process.stdout, doc);
