@@ -3,7 +3,7 @@
  * Twilio SIDs and tokens, private keys, passwords in URLs and AWS keys.
  * Evidence names `file:line: kind` only, never the value found.
  */
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import type { z } from 'zod';
 import type * as schemas from './schemas.js';
@@ -33,8 +33,9 @@ export const probe: Probe<SecretsScanParams> = async (params, ctx) => {
     evidence: [],
   });
   try {
-    const st = await lstat(dir).catch(() => undefined);
-    if (!st?.isDirectory()) return { status: 'error', summary: `folder not found: ${shown}`, evidence: [] };
+    const st = await stat(dir).catch(() => undefined);
+    if (!st) return { status: 'error', summary: `folder not found: ${shown}`, evidence: [] };
+    if (!st.isDirectory()) return { status: 'error', summary: `not a folder: ${shown} (path= names the repository folder to scan)`, evidence: [] };
     const listed = await trackedFiles(dir, shown, signal, ctx.deadline);
     if ('outcome' in listed) return signal.aborted ? stopped() : listed.outcome;
     const excluded = excludeMatcher(params.exclude);

@@ -136,6 +136,8 @@ describe('secrets-scan probe over a real git repository', () => {
     expect(JSON.stringify(r)).not.toContain(planted.sid);
     const missing = await probe(params({ path: join(root, 'nope') }), ctxWith(10_000));
     expect(missing).toMatchObject({ status: 'error', summary: `folder not found: ${join(root, 'nope')}` });
+    const file = await probe(params({ path: join(plain, 'notes.txt') }), ctxWith(10_000));
+    expect(file).toMatchObject({ status: 'error', summary: `not a folder: ${join(plain, 'notes.txt')} (path= names the repository folder to scan)` });
   });
 
   it('ends with a timeout summary when the deadline passes', async () => {
