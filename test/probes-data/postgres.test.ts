@@ -15,6 +15,9 @@ describe('postgres probe against a real server', () => {
   const creatorRole = uniqueName('dw_creator');
   const timedRole = uniqueName('dw_timed');
   const rolePw = 'role-pw-' + Math.random().toString(36).slice(2, 10);
+  const trickyRole = uniqueName('dw_tricky');
+  /** URL-special characters, as real generated passwords have them. */
+  const trickyPw = `p@ss:w/rd%?#'${Math.random().toString(36).slice(2, 8)}`;
   const migrations = uniqueName('dw_migrations');
   const emptyTable = uniqueName('dw_empty');
   let sql: pg.Client;
@@ -26,6 +29,7 @@ describe('postgres probe against a real server', () => {
     await sql.query(`CREATE ROLE ${creatorRole} LOGIN PASSWORD '${rolePw}' NOSUPERUSER CREATEDB NOCREATEROLE`);
     await sql.query(`CREATE ROLE ${timedRole} LOGIN PASSWORD '${rolePw}' NOSUPERUSER NOCREATEDB NOCREATEROLE`);
     await sql.query(`ALTER ROLE ${timedRole} SET statement_timeout = '5s'`);
+    await sql.query(`CREATE ROLE ${trickyRole} LOGIN PASSWORD '${trickyPw.replace(/'/g, "''")}'`);
     await sql.query(`CREATE TABLE ${migrations} (id serial primary key, app text)`);
     await sql.query(`INSERT INTO ${migrations} (app) SELECT 'app' || g FROM generate_series(1, 42) g`);
     await sql.query(`CREATE TABLE ${emptyTable} (id int)`);
@@ -33,7 +37,7 @@ describe('postgres probe against a real server', () => {
 
   afterAll(async () => {
     await sql.query(`DROP TABLE IF EXISTS ${migrations}, ${emptyTable}`);
-    for (const r of [appRole, creatorRole, timedRole]) await sql.query(`DROP ROLE IF EXISTS ${r}`);
+    for (const r of [appRole, creatorRole, timedRole, trickyRole]) await sql.query(`DROP ROLE IF EXISTS ${r}`);
     await sql.end();
   });
 
@@ -112,6 +116,16 @@ describe('postgres probe against a real server', () => {
     expect(r.status).toBe('pass');
     expect(r.summary).toMatch(/^PostgreSQL (\d+)\.\d+ at 127\.0\.0\.1:\d+ answers; \d+\/60 connections in use; version \1\.\d+ ≥ 10$/);
     expect(JSON.stringify(r)).not.toContain(facts.password);
+  });
+
+  it('connects through a URL whose password holds @ : / % ? # and a quote, and shows none of it', async () => {
+    const url = `postgres://${trickyRole}:${encodeURIComponent(trickyPw)}@${facts.host}:${facts.port}/${facts.database}`;
+    const r = await probe(params({ url, least_privilege: 'true' }), ctxWith(5000, { DATABASE_URL: url }));
+    expect(r.status).toBe('pass');
+    expect(r.summary).toContain(`role ${trickyRole} is least-privilege`);
+    const text = JSON.stringify(r);
+    expect(text).not.toContain(trickyPw);
+    expect(text).not.toContain(encodeURIComponent(trickyPw));
   });
 
   it('tells a role with statement_timeout set from one without', async () => {
