@@ -5,7 +5,7 @@ import type { Checklist } from '../checklist/types.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { commandBlocks, firstWord } from '../store/progress.js';
 import { Footer } from './footer.js';
-import { useFormKeys } from './use-form-keys.js';
+import { cleanInput, useFormKeys } from './use-form-keys.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useWizard } from './use-wizard.js';
 
@@ -83,7 +83,7 @@ export function CommandConfirm({ store, checklist }: CommandConfirmProps) {
           </Text>
           <TextInput
             value={value}
-            onChange={setValue}
+            onChange={(v) => setValue(cleanInput(v))}
             onSubmit={(v) => {
               setValue('');
               void store.getState().runCommandBlock(v);

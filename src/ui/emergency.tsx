@@ -4,7 +4,7 @@ import TextInput from 'ink-text-input';
 import type { WizardStore } from '../store/wizard-store.js';
 import { INCIDENT_SEVERITIES, INCIDENT_STATUSES, type IncidentFields } from '../store/incident.js';
 import { Footer } from './footer.js';
-import { useFormKeys } from './use-form-keys.js';
+import { cleanInput, useFormKeys } from './use-form-keys.js';
 import { useWizard } from './use-wizard.js';
 
 const FIELDS: { name: keyof IncidentFields; label: string; hint: string }[] = [
@@ -23,6 +23,7 @@ export function Emergency({ store }: { store: WizardStore }) {
   const [field, setField] = useState(0);
   const move = (d: number) => setField((f) => (f + d + FIELDS.length) % FIELDS.length);
   useFormKeys(store, active, { onField: move });
+  const submit = (i: number, v: IncidentFields) => (i < FIELDS.length - 1 ? move(1) : void store.getState().saveEmergency(v));
   return (
     <Box flexDirection="column">
       <Text bold color="red">
@@ -37,8 +38,13 @@ export function Emergency({ store }: { store: WizardStore }) {
           {i === field ? (
             <TextInput
               value={values[f.name]}
-              onChange={(v) => setValues((x) => ({ ...x, [f.name]: v }))}
-              onSubmit={() => (i < FIELDS.length - 1 ? move(1) : void store.getState().saveEmergency(values))}
+              onChange={(v) => {
+                const next = { ...values, [f.name]: cleanInput(v) };
+                setValues(next);
+                // Text and Enter arriving in one chunk (paste, fast typing) still count as Enter.
+                if (/[\r\n]/.test(v)) submit(i, next);
+              }}
+              onSubmit={() => submit(i, values)}
               placeholder={f.hint}
               focus={active}
             />

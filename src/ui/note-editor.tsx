@@ -4,7 +4,7 @@ import TextInput from 'ink-text-input';
 import type { Checklist } from '../checklist/types.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { Footer } from './footer.js';
-import { useFormKeys } from './use-form-keys.js';
+import { cleanInput, useFormKeys } from './use-form-keys.js';
 import { useWizard } from './use-wizard.js';
 
 export interface ItemFormProps {
@@ -29,7 +29,7 @@ export function NoteEditor({ store, checklist }: ItemFormProps) {
       <Text bold wrap="truncate">Note for: {item?.text}</Text>
       <Box>
         <Text color="cyan">› </Text>
-        <TextInput value={value} onChange={setValue} onSubmit={(v) => void store.getState().note(v)} focus={active} />
+        <TextInput value={value} onChange={(v) => setValue(cleanInput(v))} onSubmit={(v) => void store.getState().note(v)} focus={active} />
       </Box>
       <Footer hints={['Enter save', 'Esc cancel', 'Ctrl-C quit']} />
     </Box>
@@ -49,7 +49,7 @@ export function SkipReason({ store, checklist }: ItemFormProps) {
       <Text>Reason (required):</Text>
       <Box>
         <Text color="cyan">› </Text>
-        <TextInput value={value} onChange={setValue} onSubmit={(v) => void store.getState().skip(v)} focus={active} />
+        <TextInput value={value} onChange={(v) => setValue(cleanInput(v))} onSubmit={(v) => void store.getState().skip(v)} focus={active} />
       </Box>
       {error ? <Text color="red">✗ {error}</Text> : null}
       <Footer hints={['Enter skip', 'Esc cancel', 'Ctrl-C quit']} />

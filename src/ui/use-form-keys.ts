@@ -24,3 +24,9 @@ export function useFormKeys(store: WizardStore, isActive: boolean, handlers: For
     { isActive },
   );
 }
+
+/** Text typed into a field, without control characters (a pasted chunk may carry CR/LF or escapes). */
+export function cleanInput(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f]/g, '');
+}

@@ -88,6 +88,11 @@ async function keys(...k: string[]): Promise<void> {
   for (const key of k) tmux('send-keys', '-t', 'wiz', key);
 }
 
+/** Type text literally (no key-name lookup). */
+function type(text: string): void {
+  tmux('send-keys', '-t', 'wiz', '-l', text);
+}
+
 function sessionDoc(sessions = 'sessions'): any {
   const files = readdirSync(join(dir, sessions)).filter((f) => f.endsWith('.json'));
   expect(files).toHaveLength(1);
@@ -173,6 +178,44 @@ describe('the built wizard in tmux at 80×24', () => {
     await waitFor('EXIT=130');
     const doc = sessionDoc('sessions-ctrlc');
     expect(doc.items[Object.keys(doc.items).find((k) => k.includes('backups-verified'))!].state).toBe('done');
+  }, 60_000);
+
+  it('resume after the checklist changed says so once; ! writes the incident next to the session; SIGTERM exits 130', async () => {
+    launch(['start', '--operator', 'e2e'], {}, 'sessions-more');
+    await waitFor('you are at');
+    await keys('q');
+    await waitFor('EXIT=0');
+    writeFileSync(join(dir, 'checklist-changed.md'), CHECKLIST.replace('- [ ] Team notified', '- [ ] Team notified\n- [ ] Status page updated'));
+    const cmd = `cd ${dir} && node dist/deploy-wizard.js resume --operator e2e --checklist checklist-changed.md --sessions-dir sessions-more; echo "EXIT=$?"; sleep 600`;
+    tmux('kill-session', '-t', 'wiz');
+    tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+    await waitFor('the checklist changed since this session started: 1 item added, 0 removed');
+    await keys('!');
+    await waitFor('EMERGENCY');
+    // Typed field by field, as a person does: wait for the next field to take focus.
+    for (const [text, next] of [['', 'Severity'], ['', 'Impact'], ['calls drop', 'ETA'], ['30m', 'Actions']] as const) {
+      if (text) {
+        type(text);
+        await waitFor(text);
+      }
+      await keys('Enter');
+      await waitFor(`▶ ${next}`);
+    }
+    type('rolling back');
+    await waitFor('rolling back');
+    await keys('Enter');
+    const saved = await waitFor(/incident written to .*-incident-1\.md/);
+    const file = /incident written to (\S+)/.exec(saved)![1];
+    const text = readFileSync(join(dir, file.replace(/^.*sessions-more/, 'sessions-more')), 'utf8');
+    expect(text).toContain('Status: INVESTIGATING');
+    expect(text).toContain('Impact: calls drop');
+    const pane = tmux('list-panes', '-t', 'wiz', '-F', '#{pane_pid}').trim();
+    const node = execFileSync('pgrep', ['-P', pane, '-f', 'deploy-wizard'], { encoding: 'utf8' }).trim().split('\n')[0];
+    process.kill(Number(node), 'SIGTERM');
+    await waitFor('EXIT=130');
+    const doc = sessionDoc('sessions-more');
+    expect(doc.incidents).toHaveLength(1);
+    expect(Object.keys(doc.items).some((k) => k.includes('status-page-updated'))).toBe(true);
   }, 60_000);
 
   it('without a terminal: one line pointing to check, exit 2', () => {
