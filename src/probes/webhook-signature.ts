@@ -4,13 +4,13 @@
  * answered with `forged_status`, 403 by default) and once signed with the
  * real auth token (must be accepted with `signed_status`).
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
 import { describeNetError, hostPort, linkDeadline } from './net-deadline.js';
 import { createHttpClient, statusLine } from './net-http.js';
-import { createHmac, randomBytes } from 'node:crypto';
 
 type Params = z.infer<typeof schemas.webhookSignature>;
 
