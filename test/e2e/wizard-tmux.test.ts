@@ -88,6 +88,22 @@ async function keys(...k: string[]): Promise<void> {
   for (const key of k) tmux('send-keys', '-t', 'wiz', key);
 }
 
+/**
+ * The first key after launch can arrive before Ink has put the terminal in raw
+ * mode on a loaded machine; send it again until the screen answers (bounded).
+ */
+async function firstKey(key: string, expect: string): Promise<string> {
+  for (let i = 0; i < 5; i++) {
+    await keys(key);
+    try {
+      return await waitFor(expect, 3000);
+    } catch {
+      /* not listening yet */
+    }
+  }
+  return waitFor(expect, 1);
+}
+
 /** Type text literally (no key-name lookup). */
 function type(text: string): void {
   tmux('send-keys', '-t', 'wiz', '-l', text);
@@ -112,6 +128,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as { port: number }).port;
+  // A idle session keeps the tmux server up between launches (killing the last session stops it).
+  tmux('new-session', '-d', '-s', 'keep', '-x', '80', '-y', '24', 'sleep 3600');
 });
 
 afterAll(async () => {
@@ -128,8 +146,7 @@ describe('the built wizard in tmux at 80×24', () => {
   it('start, mark, probe passes, q, resume on the same item, finish the walk', async () => {
     launch(['start', '--operator', 'e2e']);
     await waitFor('you are at: Tiny Deploy › Preparation › Backups verified');
-    await keys('Enter');
-    await waitFor('Check the basics before you start.');
+    await firstKey('Enter', 'Check the basics before you start.');
     await keys('d');
     await waitFor('[x] Backups verified');
     await keys('j', 'p');
@@ -147,7 +164,8 @@ describe('the built wizard in tmux at 80×24', () => {
     launch(['resume', '--operator', 'e2e']);
     const resumed = await waitFor('Check the basics before you start.');
     expect(resumed).toMatch(/▶ \[✓\] Health endpoint responding/);
-    await keys('j', 'd');
+    await firstKey('j', '▶ [ ] Team notified');
+    await keys('d');
     await waitFor('[x] Team notified');
     await keys('l');
     await waitFor('▶ [ ] Rollback tested');
@@ -168,8 +186,7 @@ describe('the built wizard in tmux at 80×24', () => {
   it('Ctrl-C saves and exits 130; NO_COLOR leaves no colour codes on screen', async () => {
     launch(['start', '--operator', 'e2e'], { NO_COLOR: '1' }, 'sessions-ctrlc');
     await waitFor('you are at');
-    await keys('Enter');
-    await waitFor('Check the basics before you start.');
+    await firstKey('Enter', 'Check the basics before you start.');
     const raw = tmux('capture-pane', '-p', '-e', '-t', 'wiz');
     expect(raw).not.toMatch(/\x1b\[(3\d|4\d|9\d)(;\d+)*m/);
     await keys('d');
@@ -183,15 +200,13 @@ describe('the built wizard in tmux at 80×24', () => {
   it('resume after the checklist changed says so once; ! writes the incident next to the session; SIGTERM exits 130', async () => {
     launch(['start', '--operator', 'e2e'], {}, 'sessions-more');
     await waitFor('you are at');
-    await keys('q');
-    await waitFor('EXIT=0');
+    await firstKey('q', 'EXIT=0');
     writeFileSync(join(dir, 'checklist-changed.md'), CHECKLIST.replace('- [ ] Team notified', '- [ ] Team notified\n- [ ] Status page updated'));
     const cmd = `cd ${dir} && node dist/deploy-wizard.js resume --operator e2e --checklist checklist-changed.md --sessions-dir sessions-more; echo "EXIT=$?"; sleep 600`;
     tmux('kill-session', '-t', 'wiz');
     tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
     await waitFor('the checklist changed since this session started: 1 item added, 0 removed');
-    await keys('!');
-    await waitFor('EMERGENCY');
+    await firstKey('!', 'EMERGENCY');
     // Typed field by field, as a person does: wait for the next field to take focus.
     for (const [text, next] of [['', 'Severity'], ['', 'Impact'], ['calls drop', 'ETA'], ['30m', 'Actions']] as const) {
       if (text) {
