@@ -29,8 +29,9 @@ await build({
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
 });
-// The entry needs a shebang to run as `npx deploy-wizard`.
+// The entry needs a shebang to run as `npx deploy-wizard`. The `--` stops Node 20
+// from reading our own --env-file option as its own (it scans the whole argv).
 const { readFileSync } = await import('node:fs');
 const entry = `${root}dist/deploy-wizard.js`;
-writeFileSync(entry, '#!/usr/bin/env node\n' + readFileSync(entry, 'utf8'));
+writeFileSync(entry, '#!/usr/bin/env -S node --\n' + readFileSync(entry, 'utf8'));
 chmodSync(entry, 0o755);
