@@ -1,0 +1,13 @@
+/**
+ * What the benchmark harness measures in-process. bench/run.mjs bundles this
+ * file with esbuild (production build, like dist/) so plain Node can import it.
+ */
+export { parseChecklist } from '../src/checklist/parse.js';
+export { checkParams } from '../src/probes/registry.js';
+export { runProbes, DEFAULT_CONCURRENCY } from '../src/probes/runner.js';
+export { createFileStore } from '../src/session/file-store.js';
+export { createRedactor } from '../src/probes/redact.js';
+// The test run's server logic (Debian binaries, runuser as root), reused so the
+// bench talks to the same kind of real PostgreSQL and Redis the tests do.
+export { freePort, startPostgres, startRedis } from '../test/helpers/servers.js';
+export { walkSections } from '../src/store/progress.js';
