@@ -56,9 +56,10 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     accept: 'application/json',
   };
   const deadline = linkDeadline(ctx);
-  const client = await createHttpClient({});
+  let client: Awaited<ReturnType<typeof createHttpClient>> | undefined;
   const evidence: string[] = [];
   try {
+    client = await createHttpClient({});
     const acc = await client.call(`${base}${accountPath}.json`, { headers, maxBody: 64 * 1024 }, deadline.signal);
     evidence.push(`GET ${accountPath}.json → ${statusLine(acc.status)}`);
     if (acc.status === 401 || acc.status === 403) return { status: 'fail', summary: `Twilio credentials rejected (${acc.status})`, evidence };
@@ -85,6 +86,6 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     return { status: 'error', summary: `Twilio API ${base}: ${describeNetError(err, where, deadline)}`, evidence };
   } finally {
     deadline.dispose();
-    await client.close();
+    await client?.close();
   }
 };
