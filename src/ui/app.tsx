@@ -72,7 +72,7 @@ export function App({ checklist, store: initial, picker, onInterrupt }: AppProps
 function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: Checklist; onExit: () => void }) {
   const screen = useWizard(store, (s) => s.screen);
   const exiting = useWizard(store, (s) => s.exit);
-  useScreenKeys(store, SIGNOFF_IS_PLACEHOLDER);
+  useScreenKeys(store);
   useEffect(() => {
     if (exiting) onExit();
   }, [exiting]);
@@ -102,4 +102,3 @@ function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: C
  * only while screen === 'signoff'.
  */
 const SignoffScreen = lazy(() => import('./signoff/signoff-screen.js').then((m) => ({ default: m.SignoffScreen })));
-const SIGNOFF_IS_PLACEHOLDER = false;

@@ -104,11 +104,6 @@ export const HELP_KEYS: KeyBinding[] = [
   { chars: ['?', 'q', 'h'], keys: ['escape', 'return', 'left'], label: 'Esc/?', hint: 'back', help: 'close help', run: (s) => s.closeScreen() },
 ];
 
-export const SIGNOFF_PLACEHOLDER_KEYS: KeyBinding[] = [
-  { keys: ['escape'], label: 'Esc', hint: 'back', help: 'back', run: (s) => s.closeScreen() },
-  common[3],
-];
-
 /** Footer hints ("↑↓/kj move") for a table; bindings with an empty label share the previous one. */
 export function hints(table: KeyBinding[], state?: Pick<WizardState, 'banner'>): string[] {
   return table
