@@ -16,7 +16,7 @@ export function isSecretName(name: string): boolean {
 }
 
 /** A password inside a URL-like value, e.g. redis://:pw@host or postgres://u:pw@host. */
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]+)@/gi;
+const URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/)([^\s:/@]*):([^\s@/]+)@/gi;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 /** Twilio account/API key SIDs and 32-hex auth tokens. */
 const TWILIO_SID = /\b(AC|SK)[0-9a-fA-F]{32}\b/g;
@@ -26,7 +26,7 @@ const AUTH_HEADER = /\b(authorization|proxy-authorization)(["']?\s*[:=]\s*["']?)
 /** `DB_PASSWORD=value` as printed by `env` or a config dump (a ${VAR} reference is kept). */
 const SECRET_ASSIGNMENT = /\b([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET|_KEY|DSN|CREDENTIALS?))(\s*[=:]\s*)(?!\$\{)(["']?)([^\s"']+)\3/g;
 /** A long token as the only user-info of a URL: https://ghp_xxx@host. */
-const URL_TOKEN_USER = /([a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9_\-.~%]{20,})@/gi;
+const URL_TOKEN_USER = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/)([A-Za-z0-9_\-.~%]{20,})@/gi;
 
 /**
  * Base64 text that encodes `value` when it sits at any byte offset inside a
