@@ -310,6 +310,8 @@ async function startRows(app, env) {
   const version = [];
   const ptyFloor = [];
   const first = [];
+  const ink = [];
+  const inkBundle = await buildInkHello();
   for (let i = 0; i < WARMUP + N; i++) {
     const f = (await timeSpawn(process.execPath, ['-e', '0'], { env })).ms;
     const v = await timeSpawn(process.execPath, [app.cli, '--version'], { env });
@@ -319,7 +321,9 @@ async function startRows(app, env) {
     await pf.exit;
     const pfMs = performance.now() - t0;
     const ff = await firstFrame(app, env, join(work, `ff-${i}`));
+    const ih = await inkHelloFrame(inkBundle, env);
     if (i >= WARMUP) {
+      ink.push(ih);
       floor.push(f);
       version.push(v.ms);
       ptyFloor.push(pfMs);
@@ -336,12 +340,55 @@ async function startRows(app, env) {
   row('start: --version / floor', vr.median, 'x', undefined, { spread: vr, note: 'median of per-round ratios' });
   const ps = stats(ptyFloor);
   row('start: node -e 0 in the pty (script + sh + stty)', ps.median, 'ms', undefined, { spread: ps, note: 'what the pty itself adds' });
+  const ih = stats(ink);
+  row('start: Ink hello-world frame (pty, same build)', ih.median, 'ms', undefined, { spread: ih, note: `${stats(ink.map((x, i) => x / floor[i])).median.toFixed(2)}× floor: what Ink + React alone cost` });
   const ffs = stats(first);
   row('start: first interactive frame (pty, 80×24)', ffs.median, 'ms', undefined, { spread: ffs, note: 'spawn of script(1) → last line of the first frame' });
   const fr = ratio(first);
   row('start: first frame / floor', fr.median, 'x', 3, { spread: fr, note: `stretch 2×: ${fr.median <= 2 ? 'met' : 'not met'}` });
   const pr = stats(first.map((x, i) => x / ptyFloor[i]));
   row('start: first frame / pty floor', pr.median, 'x', undefined, { spread: pr, note: 'same, with the pty overhead on both sides' });
+}
+
+/**
+ * The floor Ink itself sets: a hello-world `render(<Text>)` bundled exactly like
+ * dist/ (production React, minified, devtools stubbed). First frame minus this
+ * is what the wizard adds on top of Ink.
+ */
+async function buildInkHello() {
+  const out = join(work, 'ink-hello.mjs');
+  await build({
+    stdin: {
+      contents: "import React from 'react'; import { render, Text } from 'ink'; const app = render(React.createElement(Text, null, 'hello from ink')); process.stdin.setRawMode?.(true); process.stdin.once('data', () => app.unmount());",
+      resolveDir: root,
+      loader: 'js',
+    },
+    outfile: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    alias: { 'react-devtools-core': join(root, 'scripts', 'stub-devtools.mjs') },
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return out;
+}
+
+/** ms from spawn until Ink's hello-world frame is on the terminal. */
+async function inkHelloFrame(bundle, env) {
+  const t0 = performance.now();
+  const t = ptySpawn([process.execPath, bundle], { env, cwd: work });
+  try {
+    await t.until(() => t.frames.some((f) => f.includes('hello from ink')), 20_000, 'Ink hello-world frame');
+    return performance.now() - t0;
+  } finally {
+    t.proc.stdin.write('x');
+    await Promise.race([t.exit, sleep(3000)]);
+    if (!t.exited) t.proc.kill('SIGKILL');
+  }
 }
 
 /** ms from spawn until the first screen (title through footer) is on the terminal. */
@@ -454,11 +501,34 @@ async function sessionRows(lib, app) {
       if (i >= 5) samples.push(performance.now() - t0);
     }
     if (!readFileSync(file, 'utf8').includes(`note ${k}`)) throw new Error('the last change is not in the session file');
+    const disk = await diskFloor(dir, readFileSync(file));
+    row('session save: disk floor (same bytes: write+fsync+rename+dir fsync)', disk.median, 'ms', undefined, { spread: disk, note: 'no apply, no JSON, no redaction' });
     const s = stats(samples);
     row('session save per change (atomic + fsync)', s.median, 'ms', 10, { spread: s, note: `${checklist.items.length} items with evidence, ${(size / 1024).toFixed(0)} KiB file, p95 ${s.p95.toFixed(1)} ms` });
   } finally {
     await open.close();
   }
+}
+
+/** What the disk alone costs for one durable replace of `bytes` in `dir` (the same steps as src/session/atomic-write.ts). */
+async function diskFloor(dir, bytes) {
+  const { open, rename } = await import('node:fs/promises');
+  const target = join(dir, 'disk-floor.json');
+  const out = [];
+  for (let i = 0; i < (quick ? 20 : 60) + 5; i++) {
+    const t0 = performance.now();
+    const tmp = `${target}.${i}.tmp`;
+    const fh = await open(tmp, 'wx', 0o600);
+    await fh.writeFile(bytes);
+    await fh.sync();
+    await fh.close();
+    await rename(tmp, target);
+    const d = await open(dir, 'r');
+    await d.sync();
+    await d.close();
+    if (i >= 5) out.push(performance.now() - t0);
+  }
+  return stats(out);
 }
 
 async function probeRows(lib) {
@@ -542,6 +612,7 @@ async function walkRss(app, lib, env) {
   try {
     await t.until(() => t.frames.some((f) => f.includes('save+quit')), 20_000, 'first frame');
     const pid = Number(execFileSync('pgrep', ['-P', String(t.proc.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
+    const atFirst = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
     await t.key('\r');
     let probes = 0;
     for (let si = startAt; si < sections.length; si++) {
@@ -573,7 +644,7 @@ async function walkRss(app, lib, env) {
     if (done() < total) throw new Error(`the walk left ${total - done()} of ${total} items pending in the session file`);
     await sleep(500); // let probes still running settle before reading the peak
     const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-    return { mb: hwm, note: `${total} items marked, ${probes} probes run, ${t.frames.length} frames` };
+    return { mb: hwm, atFirst, note: `${total} items marked, ${probes} probes run, ${t.frames.length} frames; peak at first frame ${atFirst.toFixed(0)} MB` };
   } catch (err) {
     if (process.env.DEBUG?.includes('bench')) console.error(t.frames[t.frames.length - 1]);
     throw err;
