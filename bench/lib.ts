@@ -11,3 +11,7 @@ export { createRedactor } from '../src/probes/redact.js';
 // bench talks to the same kind of real PostgreSQL and Redis the tests do.
 export { freePort, startPostgres, startRedis } from '../test/helpers/servers.js';
 export { walkSections } from '../src/store/progress.js';
+// For the session-save breakdown (what each step of one apply costs).
+export { applyChange } from '../src/session/changes.js';
+export { SessionSchema } from '../src/session/schema.js';
+export { redactDeep } from '../src/probes/redact.js';

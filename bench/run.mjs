@@ -501,6 +501,21 @@ async function sessionRows(lib, app) {
       if (i >= 5) samples.push(performance.now() - t0);
     }
     if (!readFileSync(file, 'utf8').includes(`note ${k}`)) throw new Error('the last change is not in the session file');
+    // Where one apply's time goes, step by step, on the same document (src/session/file-store.ts doApply).
+    const doc = open.current();
+    const memo = new Map();
+    const redactMemo = (t) => (memo.has(t) ? memo.get(t) : (memo.set(t, redact(t)), memo.get(t)));
+    const change = { type: 'item.note', itemId: checklist.items[0].id, note: 'breakdown' };
+    const step = (fn) => stats(Array.from({ length: quick ? 10 : 30 }, () => { const t0 = performance.now(); fn(); return performance.now() - t0; })).median;
+    const next = lib.applyChange(doc, change, { who: 'bench' });
+    const parts = {
+      'applyChange (structuredClone)': step(() => lib.applyChange(doc, change, { who: 'bench' })),
+      'redactDeep (memoized)': step(() => lib.redactDeep(next, redactMemo)),
+      'SessionSchema.parse': step(() => lib.SessionSchema.parse(next)),
+      'JSON.stringify': step(() => JSON.stringify(next, null, 2)),
+    };
+    const cpu = Object.values(parts).reduce((a, b) => a + b, 0);
+    row('session save: whole-document CPU per change', cpu, 'ms', undefined, { note: Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '), parts });
     const disk = await diskFloor(dir, readFileSync(file));
     row('session save: disk floor (same bytes: write+fsync+rename+dir fsync)', disk.median, 'ms', undefined, { spread: disk, note: 'no apply, no JSON, no redaction' });
     const s = stats(samples);
@@ -574,6 +589,10 @@ async function versusRows(app, servers) {
     bash.push((await timeSpawn('bash', [script], { env, cwd: work })).ms);
     wiz.push((await timeSpawn(process.execPath, [app.cli, 'check', '--checklist', checklist], { env, cwd: work })).ms);
   }
+  if (process.env.BENCH_PROFILE_DIR) {
+    // One extra run under the V8 profiler, to see where check's time goes (see README: Performance).
+    await timeSpawn(process.execPath, [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, app.cli, 'check', '--checklist', checklist], { env, cwd: work });
+  }
   const b = stats(bash);
   const w = stats(wiz);
   row('quick health: bash script (4 checks, sequential)', b.median, 'ms', undefined, { spread: b });
@@ -591,7 +610,7 @@ async function peakRss(args, env) {
 async function memoryRows(app, lib, servers) {
   // check over the shipped checklist with every probe kind configured at the
   // local servers (DOMAIN=127.0.0.1: the https probes are refused at once).
-  const env = { ...servers.env, DOMAIN: '127.0.0.1', APP_REPO_DIR: work };
+  const env = { ...servers.env, DOMAIN: '127.0.0.1', APP_REPO_DIR: work, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) };
   const samples = [];
   for (let i = 0; i < 3; i++) samples.push(await peakRss([app.cli, 'check'], env));
   const s = stats(samples);
@@ -618,7 +637,8 @@ async function walkRss(app, lib, env) {
     for (let si = startAt; si < sections.length; si++) {
       const s = sections[si];
       const items = s.itemIds.map((id) => checklist.items.find((i) => i.id === id));
-      if (items.some((i) => i.probes.length)) {
+      // BENCH_WALK_NO_PROBES=1: the same walk without running probes (to split the peak between probes and the rest).
+      if (items.some((i) => i.probes.length) && !process.env.BENCH_WALK_NO_PROBES) {
         probes += items.reduce((n, i) => n + i.probes.length, 0);
         await t.key('P');
       }
