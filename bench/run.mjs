@@ -609,7 +609,8 @@ async function peakRss(args, env) {
 
 async function memoryRows(app, lib, servers) {
   // check over the shipped checklist with every probe kind configured at the
-  // local servers (DOMAIN=127.0.0.1: the https probes are refused at once).
+  // local servers (DOMAIN=127.0.0.1: the https probes are refused at once;
+  // kubectl is the stand-in in bench/quick-health/bin, never a real cluster).
   const env = { ...servers.env, DOMAIN: '127.0.0.1', APP_REPO_DIR: work, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) };
   const samples = [];
   for (let i = 0; i < 3; i++) samples.push(await peakRss([app.cli, 'check'], env));
