@@ -612,23 +612,41 @@ async function memoryRows(app, lib, servers) {
   // local servers (DOMAIN=127.0.0.1: the https probes are refused at once;
   // kubectl is the stand-in in bench/quick-health/bin, never a real cluster).
   const env = { ...servers.env, DOMAIN: '127.0.0.1', APP_REPO_DIR: work, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) };
+  const checklist = await loopbackChecklist(app, lib);
   const samples = [];
-  for (let i = 0; i < 3; i++) samples.push(await peakRss([app.cli, 'check'], env));
+  for (let i = 0; i < 3; i++) samples.push(await peakRss([app.cli, 'check', '--checklist', checklist], env));
   const s = stats(samples);
   row('memory: check (shipped checklist) peak RSS', s.median, 'MB', 120, { spread: s });
-  const walk = await walkRss(app, lib, env);
+  const walk = await walkRss(app, lib, env, checklist);
   row('memory: wizard full walk peak RSS', walk.mb, 'MB', 150, { note: walk.note });
+}
+
+/**
+ * The shipped checklist with one change: its dns probes ask a closed loopback
+ * port instead of the system resolver (which is not on 127.0.0.1), so running
+ * every probe stays on loopback. Items, ids and every other probe are as shipped.
+ */
+async function loopbackChecklist(app, lib) {
+  const port = await lib.freePort();
+  const text = readFileSync(app.checklist, 'utf8').replace(/<!-- probe: dns ([^>]*?)\s*-->/g, (_m, args) => `<!-- probe: dns ${args} server=127.0.0.1:${port} -->`);
+  const file = join(work, 'app', 'checklists', 'shipped-loopback-dns.md');
+  writeFileSync(file, text);
+  const { problems, checklist } = lib.parseChecklist(text, file);
+  if (problems.length) throw new Error(`${file}:${problems[0].line}: ${problems[0].message}`);
+  const dns = checklist.items.flatMap((i) => i.probes).filter((p) => p.kind === 'dns');
+  if (!dns.length || dns.some((p) => p.params.server !== `127.0.0.1:${port}`)) throw new Error('could not pin the dns probes to loopback');
+  return file;
 }
 
 /**
  * Walk the whole shipped checklist in a pty: every section opened, its probes
  * run (P), every item marked done; then read the process's peak RSS (VmHWM).
  */
-async function walkRss(app, lib, env) {
-  const { checklist } = lib.parseChecklist(readFileSync(app.checklist, 'utf8'), app.checklist);
+async function walkRss(app, lib, env, file) {
+  const { checklist } = lib.parseChecklist(readFileSync(file, 'utf8'), file);
   const sections = lib.walkSections(checklist);
   const startAt = sections.findIndex((s) => s.id === checklist.items[0].sectionId);
-  const t = ptySpawn([process.execPath, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--sessions-dir', join(work, 'walk')], { env, cwd: work });
+  const t = ptySpawn([process.execPath, app.cli, 'start', '--checklist', file, '--env', 'bench', '--operator', 'bench', '--sessions-dir', join(work, 'walk')], { env, cwd: work });
   try {
     await t.until(() => t.frames.some((f) => f.includes('save+quit')), 20_000, 'first frame');
     const pid = Number(execFileSync('pgrep', ['-P', String(t.proc.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
