@@ -47,4 +47,6 @@ export interface SessionStore {
   create(init: NewSession): Promise<OpenSession>;
   /** Open and lock; throws a UserError naming the holder when another process has it. */
   open(id: string, operator: string): Promise<OpenSession>;
+  /** Release connections (team mode); the file store has none. */
+  end?(): Promise<void>;
 }

@@ -4,7 +4,7 @@
  * files are shown as `corrupt` rows so one bad file does not hide the rest.
  */
 import type { GlobalOptions } from '../globals.js';
-import { createFileStore } from '../../session/file-store.js';
+import { openStore } from '../../session/select-store.js';
 import { displayPath } from '../../session/session-file.js';
 import { formatRelative, percentDone } from '../../session/summary.js';
 import type { SessionSummary } from '../../session/store.js';
@@ -46,7 +46,8 @@ export function renderTable(rows: SessionSummary[], now: Date = new Date()): str
 }
 
 export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
-  const rows = await createFileStore(globals.sessionsDir).list();
+  const store = await openStore(globals);
+  const rows = await store.list().finally(() => store.end?.());
   if (opts.json) {
     process.stdout.write(JSON.stringify(toJsonRows(rows), null, 2) + '\n');
     return 0;

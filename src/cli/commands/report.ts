@@ -14,7 +14,7 @@ import { findPreviousSession, writeTextAtomic } from '../../report/files.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import type { Session } from '../../session/schema.js';
-import { createFileStore } from '../../session/file-store.js';
+import { openStore } from '../../session/select-store.js';
 import type { GlobalOptions } from '../globals.js';
 
 /**
@@ -32,7 +32,8 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, arg
   const id = args[0];
   if (!id) throw new UserError('deploy-wizard report: give a session id (see deploy-wizard list)');
   const format = opts.format === 'json' ? 'json' : 'md';
-  const session = await createFileStore(globals.sessionsDir).read(id);
+  const store = await openStore(globals);
+  const session = await store.read(id).finally(() => store.end?.());
   const checklist = await checklistFor(session, globals, typeof opts.checklist === 'string');
   // Second net: the store redacts on write, but a report must never leak even an older file.
   const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
