@@ -3,6 +3,7 @@
  * for A / AAAA / CNAME / ANY records, optionally expecting one of a list of
  * answers. NXDOMAIN and "no such record" fail; an unreachable resolver errors.
  */
+import { isIP } from 'node:net';
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
@@ -25,6 +26,11 @@ export function matchesExpectation(answers: string[], expect: string): boolean {
 }
 
 export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+  // An address is not a name: asking a resolver about it would only send a
+  // pointless query to whatever resolver the machine has.
+  if (isIP(params.name)) {
+    return { status: 'warn', summary: `${params.name} is an IP address, not a DNS name: nothing to resolve (set the name the records are for)`, evidence: [] };
+  }
   const { Resolver } = await import('node:dns/promises');
   const deadline = linkDeadline(ctx);
   // One try, and a per-try timeout inside the budget: the deadline ends it either way.

@@ -26,6 +26,14 @@ describe('dns probe against a local UDP responder', () => {
     expect(r.summary).toBe(`A app.example.test via ${dns.server} → 127.0.0.10, 127.0.0.11`);
   });
 
+  it('does not send a query for an IP address: it warns that there is no name to resolve', async () => {
+    const before = dns.queries();
+    const r = await probe(p({ name: '127.0.0.1', server: dns.server }), ctxFor(2000));
+    expect(r.status).toBe('warn');
+    expect(r.summary).toContain('127.0.0.1 is an IP address, not a DNS name');
+    expect(dns.queries()).toBe(before);
+  });
+
   it('fails when no answer matches the expectation', async () => {
     const r = await probe(p({ name: 'app.example.test', expect: '127.0.0.99', server: dns.server }), ctxFor(2000));
     expect(r.status).toBe('fail');
