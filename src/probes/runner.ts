@@ -41,11 +41,6 @@ export async function runProbes(jobs: ProbeJob[], options: RunOptions): Promise<
   const limit = pLimit(concurrency);
   const redact = createRedactor(options.vars);
   const prepared = jobs.map((job) => prepare(job, options.vars));
-  // Load each needed kind once, before any deadline starts: evaluating a library
-  // like pg or ioredis blocks the event loop for a while, and that must not be
-  // charged to (or delay the timers of) probes already running.
-  const kinds = new Set(prepared.flatMap((p) => ('params' in p ? [p.kind] : [])));
-  await Promise.all([...kinds].flatMap((k) => [KINDS[k].load(), LIBRARIES[k]?.()].map((p) => p?.catch(() => undefined))));
   // One listener on the caller's signal, fanned out through our own: a run of
   // many probes must not pile listeners onto a signal we do not own.
   const run = new AbortController();
@@ -53,12 +48,35 @@ export async function runProbes(jobs: ProbeJob[], options: RunOptions): Promise<
   const onAbort = () => run.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const inner: RunOptions = { ...options, signal: run.signal };
+  const results: Promise<ProbeResult>[] = new Array(jobs.length);
+  const submit = (pick: (p: Prepared) => boolean) =>
+    jobs.forEach((job, i) => {
+      if (!results[i] && pick(prepared[i])) results[i] = limit(() => runJob(job, prepared[i], inner, redact));
+    });
+  // Load each needed kind once, before its deadlines start: evaluating a library
+  // like pg or ioredis blocks the event loop for a while, and that must not be
+  // charged to (or delay the timers of) probes already running. Kinds whose work
+  // happens in another process (commands) load and start first, so the rest of
+  // the libraries load while those commands run.
+  const kinds = new Set(prepared.flatMap((p) => ('params' in p ? [p.kind] : [])));
+  const outside = [...kinds].filter((k) => OUT_OF_PROCESS.has(k));
   try {
-    const inner: RunOptions = { ...options, signal: run.signal };
-    return await Promise.all(jobs.map((job, i) => limit(() => runJob(job, prepared[i], inner, redact))));
+    await loadKinds(outside);
+    submit((p) => 'params' in p && OUT_OF_PROCESS.has(p.kind));
+    await loadKinds([...kinds].filter((k) => !OUT_OF_PROCESS.has(k)));
+    submit(() => true);
+    return await Promise.all(results);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Kinds that wait on another process rather than on this one's event loop. */
+const OUT_OF_PROCESS = new Set(['command', 'secrets-scan']);
+
+function loadKinds(kinds: string[]): Promise<unknown> {
+  return Promise.all(kinds.flatMap((k) => [KINDS[k].load(), LIBRARIES[k]?.()].map((p) => p?.catch(() => undefined))));
 }
 
 const undici = () => import('undici');
