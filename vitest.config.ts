@@ -7,5 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Ink decides at import whether it is in CI (CI=true: paint only the last
+    // frame), which would blind the component tests on a CI runner. The wizard
+    // itself ignores CI on a real terminal (src/cli/commands/wizard.ts).
+    env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
   },
 });

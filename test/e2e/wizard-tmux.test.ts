@@ -183,8 +183,9 @@ describe('the built wizard in tmux at 80×24', () => {
     expect(overview).toContain('q save+quit');
   }, 90_000);
 
-  it('Ctrl-C saves and exits 130; NO_COLOR leaves no colour codes on screen', async () => {
-    launch(['start', '--operator', 'e2e'], { NO_COLOR: '1' }, 'sessions-ctrlc');
+  it('Ctrl-C saves and exits 130; NO_COLOR leaves no colour codes on screen; CI=true does not blank the screen', async () => {
+    // CI=true as on a CI runner: Ink would paint only at exit; the wizard on a terminal must not.
+    launch(['start', '--operator', 'e2e'], { NO_COLOR: '1', CI: 'true' }, 'sessions-ctrlc');
     await waitFor('you are at');
     await firstKey('Enter', 'Check the basics before you start.');
     const raw = tmux('capture-pane', '-p', '-e', '-t', 'wiz');

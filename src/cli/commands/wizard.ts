@@ -71,18 +71,26 @@ export function bashRunner(vars: Vars): CommandRunner {
 }
 
 /**
- * Ink's layout engine (yoga, compiled to WebAssembly) fetches its own embedded
- * binary with the global fetch when there is one, which loads Node's internal
- * HTTP client first: ~40 ms of start-up for a data: URL. Without fetch it
- * decodes the same bytes directly.
+ * Import Ink for a terminal we know is interactive (checked above). Two things
+ * in its dependencies are decided once, at import, from the environment:
+ * - is-in-ci: with CI=true Ink paints only the last frame at exit, which would
+ *   leave a person at a blank screen (CI runners do give ptys to tests);
+ * - yoga, its layout engine, compiled to WebAssembly, fetches its embedded
+ *   binary with the global fetch when there is one, loading Node's internal
+ *   HTTP client first: ~40 ms of start-up for a data: URL.
+ * Both are hidden for the import only; child processes still see CI.
  */
-async function withoutGlobalFetch<T>(load: () => Promise<T>): Promise<T> {
-  const saved = globalThis.fetch;
+async function loadInk(): Promise<typeof import('ink')> {
+  const saved = { fetch: globalThis.fetch, CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
   (globalThis as { fetch?: unknown }).fetch = undefined;
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   try {
-    return await load();
+    return await import('ink');
   } finally {
-    globalThis.fetch = saved;
+    globalThis.fetch = saved.fetch;
+    if (saved.CI !== undefined) process.env.CI = saved.CI;
+    if (saved.CONTINUOUS_INTEGRATION !== undefined) process.env.CONTINUOUS_INTEGRATION = saved.CONTINUOUS_INTEGRATION;
   }
 }
 
@@ -98,7 +106,7 @@ async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promis
   if (!globals.color) process.env.FORCE_COLOR = '0';
 
   // Start loading the view while the checklist and session are read: the first frame waits for both.
-  const ui = { ink: withoutGlobalFetch(() => import('ink')), app: import('../../ui/app.js') };
+  const ui = { ink: loadInk(), app: import('../../ui/app.js') };
   void ui.ink.catch(() => {});
   void ui.app.catch(() => {});
   const { loadChecklist } = await import('../../checklist/load.js');
