@@ -31,10 +31,23 @@ export interface ChangeMeta {
 export function applyChange(session: Session, change: Change, meta: ChangeMeta): Session {
   const at = meta.at ?? new Date().toISOString();
   const who = meta.who;
-  const s: Session = structuredClone(session);
-  s.updatedAt = at;
-  const item = (id: string) =>
-    (s.items[id] ??= { state: 'pending', probes: [], updatedAt: at, updatedBy: who });
+  // Copy only the containers a change can touch, not the whole document: a
+  // session with evidence on every item is hundreds of KiB, and a deep copy per
+  // keystroke was most of the wizard's garbage. Untouched items are shared.
+  const s: Session = {
+    ...session,
+    updatedAt: at,
+    items: { ...session.items },
+    events: [...session.events],
+    incidents: [...session.incidents],
+    operators: [...session.operators],
+    cursor: { ...session.cursor },
+    signoff: { ...session.signoff, signatures: [...session.signoff.signatures] },
+  };
+  const item = (id: string) => {
+    const old = s.items[id];
+    return (s.items[id] = old ? { ...old, probes: [...old.probes] } : { state: 'pending', probes: [], updatedAt: at, updatedBy: who });
+  };
   switch (change.type) {
     case 'item.state': {
       const it = item(change.itemId);

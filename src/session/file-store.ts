@@ -113,7 +113,11 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
     let closed = false;
     const doApply = async (change: Change): Promise<Session> => {
       if (closed) throw new UserError(`session ${db.data.id} is closed; open it again to make changes`);
-      const next = clean(applyChange(db.data, change, { who: operator }));
+      // The document in memory is already clean (redacted and validated when it
+      // was read or created), so only what the change brings needs redacting:
+      // re-walking and re-validating the whole document on every keystroke cost
+      // more than the fsync and most of the wizard's garbage.
+      const next = applyChange(db.data, redactDeep(change, redact), { who: redact(operator) });
       const previous = db.data;
       db.data = next;
       try {
@@ -216,7 +220,8 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
         const adapter = new SessionFileAdapter(file, ops);
         const data = await adapter.read();
         if (!data) throw missing(id);
-        const db = new Low<Session>(adapter, data);
+        // Redact once with today's variables (applies then only redact what they add).
+        const db = new Low<Session>(adapter, clean(data));
         await removeLeftoverTemps(dir, id);
         const at = new Date().toISOString();
         const events: SessionEvent[] = [];
