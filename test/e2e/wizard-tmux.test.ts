@@ -92,16 +92,14 @@ async function keys(...k: string[]): Promise<void> {
  * The first key after launch can arrive before Ink has put the terminal in raw
  * mode on a loaded machine; send it again until the screen answers (bounded).
  */
+/**
+ * The first key, pressed as soon as the first frame shows, once: the wizard
+ * holds the terminal in raw mode from before its first frame, so a key typed
+ * while Ink is still mounting waits for it instead of being lost.
+ */
 async function firstKey(key: string, expect: string): Promise<string> {
-  for (let i = 0; i < 5; i++) {
-    await keys(key);
-    try {
-      return await waitFor(expect, 3000);
-    } catch {
-      /* not listening yet */
-    }
-  }
-  return waitFor(expect, 1);
+  await keys(key);
+  return waitFor(expect, 10_000);
 }
 
 /** Type text literally (no key-name lookup). */

@@ -102,6 +102,18 @@ function shown(file: string): string {
 async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promise<number> {
   // Decided before Ink is imported: a pipe cannot drive the wizard.
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UserError(NO_TTY_MESSAGE);
+  // Raw mode at once, not when Ink mounts: a key typed while the first frame is
+  // being prepared would otherwise be echoed, line-buffered and (Enter arrives
+  // as \n, not \r) misread; in raw mode it waits unread for Ink's input hook.
+  process.stdin.setRawMode(true);
+  try {
+    return await runWizardOnTerminal(mode, opts, globals);
+  } finally {
+    if (process.stdin.isRaw) process.stdin.setRawMode(false);
+  }
+}
+
+async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOptions): Promise<number> {
   // Ink's chalk reads FORCE_COLOR, not NO_COLOR, when it loads: translate first.
   if (!globals.color) process.env.FORCE_COLOR = '0';
 
