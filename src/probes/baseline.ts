@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
-import { describeNetError, hostPort, linkDeadline, oneLine } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, oneLine } from './net-deadline.js';
 import { createHttpClient } from './net-http.js';
 
 type Params = z.infer<typeof schemas.baseline>;
@@ -47,12 +47,9 @@ export function compare(p50: number, baseline: number, maxIncreasePct: number): 
 }
 
 export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
-  let where: string;
-  try {
-    where = hostPort(new URL(params.url));
-  } catch {
-    return { status: 'error', summary: `${params.url}: not a valid URL`, evidence: [] };
-  }
+  const parsed = urlWhere(params.url);
+  if ('outcome' in parsed) return parsed.outcome;
+  const { where } = parsed;
   let stored: { p50: number; p95?: number; from: string } | undefined;
   if (params.baseline_ms !== undefined) stored = { p50: params.baseline_ms, from: 'baseline_ms' };
   else if (params.baseline_file) {

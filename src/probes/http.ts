@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
-import { describeNetError, hostPort, linkDeadline } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
 import { answerEvidence, CaFileError, createHttpClient, type HttpAnswer } from './net-http.js';
 
 type Params = z.infer<typeof schemas.http>;
@@ -84,12 +84,9 @@ export function judgeAnswer(params: Params, a: HttpAnswer): { ok: string[]; prob
 
 export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
   const target = `${params.method} ${params.url}`;
-  let where = params.url;
-  try {
-    where = hostPort(new URL(params.url));
-  } catch {
-    return { status: 'error', summary: `${target}: not a valid URL`, evidence: [] };
-  }
+  const parsed = urlWhere(params.url, target);
+  if ('outcome' in parsed) return parsed.outcome;
+  const { where } = parsed;
   const deadline = linkDeadline(ctx);
   let client;
   try {

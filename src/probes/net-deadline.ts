@@ -4,7 +4,7 @@
  * runner, and turns low-level errors into one line a person understands.
  */
 import { setMaxListeners } from 'node:events';
-import type { ProbeContext } from './types.js';
+import type { ProbeContext, ProbeOutcome } from './types.js';
 
 export interface Deadline {
   /** Aborts on ctx.signal or when ctx.deadline passes. */
@@ -118,6 +118,18 @@ export function describeNetError(err: unknown, where: string, deadline?: Deadlin
 export function oneLine(text: string, max = 200): string {
   const line = String(text).split('\n')[0].trim();
   return line.length > max ? line.slice(0, max - 1) + '…' : line;
+}
+
+/**
+ * host:port of a probe's URL, or the outcome for a URL that does not parse
+ * (`label` names it in the summary; the URL itself by default).
+ */
+export function urlWhere(url: string, label: string = url): { where: string } | { outcome: ProbeOutcome } {
+  try {
+    return { where: hostPort(new URL(url)) };
+  } catch {
+    return { outcome: { status: 'error', summary: `${label}: not a valid URL`, evidence: [] } };
+  }
 }
 
 /** host:port of a URL, with the scheme's default port filled in. */

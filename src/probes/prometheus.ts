@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
-import { describeNetError, hostPort, linkDeadline, oneLine } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, oneLine } from './net-deadline.js';
 import { createHttpClient, statusLine } from './net-http.js';
 
 type Params = z.infer<typeof schemas.prometheus>;
@@ -39,12 +39,9 @@ function fmt(n: number): string {
 
 export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
   const base = params.url.replace(/\/+$/, '');
-  let where: string;
-  try {
-    where = hostPort(new URL(base));
-  } catch {
-    return { status: 'error', summary: `${params.url}: not a valid URL`, evidence: [] };
-  }
+  const parsed = urlWhere(base, params.url);
+  if ('outcome' in parsed) return parsed.outcome;
+  const { where } = parsed;
   const deadline = linkDeadline(ctx);
   const client = await createHttpClient({});
   const q = params.query;

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
-import { describeNetError, hostPort, linkDeadline } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
 import { createHttpClient } from './net-http.js';
 
 type Params = z.infer<typeof schemas.rateLimit>;
@@ -21,12 +21,9 @@ export function statusTally(counts: Map<number | string, number>): string {
 }
 
 export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
-  let where: string;
-  try {
-    where = hostPort(new URL(params.url));
-  } catch {
-    return { status: 'error', summary: `${params.url}: not a valid URL`, evidence: [] };
-  }
+  const parsed = urlWhere(params.url);
+  if ('outcome' in parsed) return parsed.outcome;
+  const { where } = parsed;
   // Up to 20 sockets to tear down: keep more of the budget for it.
   const deadline = linkDeadline(ctx, 15, 200);
   const width = Math.min(MAX_CONCURRENCY, params.burst);

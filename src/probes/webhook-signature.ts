@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
-import { describeNetError, hostPort, linkDeadline } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
 import { createHttpClient, statusLine } from './net-http.js';
 
 type Params = z.infer<typeof schemas.webhookSignature>;
@@ -45,12 +45,9 @@ export function probeCallParams(): Record<string, string> {
 }
 
 export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
-  let where: string;
-  try {
-    where = hostPort(new URL(params.url));
-  } catch {
-    return { status: 'error', summary: `${params.url}: not a valid URL`, evidence: [] };
-  }
+  const parsed = urlWhere(params.url);
+  if ('outcome' in parsed) return parsed.outcome;
+  const { where } = parsed;
   const deadline = linkDeadline(ctx);
   const client = await createHttpClient({});
   const body = probeCallParams();

@@ -11,6 +11,8 @@ import { UserError } from '../errors.js';
 import { redactDeep, type Redactor } from '../probes/redact.js';
 import { applyChange, type Change } from './changes.js';
 import { SCHEMA_VERSION, SessionSchema, type Session, type SessionEvent } from './schema.js';
+import { newSessionDocument } from './new-document.js';
+export { newSessionDocument };
 import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';
 import { defaultWriteOps, tempPattern, writeFileAtomic, type WriteOps } from './atomic-write.js';
 import { displayPath, inspectSessionFile, SessionFileAdapter } from './session-file.js';
@@ -47,27 +49,6 @@ function memoize(redact: Redactor, max = 50_000): Redactor {
   };
 }
 
-/** A fresh document: every item pending, cursor on the first item, event session.start. */
-export function newSessionDocument(id: string, init: NewSession, at = new Date().toISOString()): Session {
-  const who = init.operator;
-  const items: Session['items'] = {};
-  for (const itemId of init.checklist.itemIds) items[itemId] = { state: 'pending', probes: [], updatedAt: at, updatedBy: who };
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    id,
-    checklist: { path: init.checklist.path, hash: init.checklist.hash, title: init.checklist.title },
-    environment: init.environment,
-    operators: [who],
-    status: 'active',
-    createdAt: at,
-    updatedAt: at,
-    cursor: { itemId: init.checklist.itemIds[0] },
-    items,
-    events: [{ at, who, what: 'session.start', detail: `${init.environment}: ${init.checklist.title}` }],
-    incidents: [],
-    signoff: { notes: '', nextSteps: '', signatures: [] },
-  };
-}
 
 function describeHolder(h: LockInfo): string {
   return `${h.operator} (pid ${h.pid} on ${h.host}${h.since ? `, since ${h.since}` : ''})`;

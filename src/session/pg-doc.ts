@@ -3,41 +3,14 @@
  * store-URL redaction, and the replay of an event log (what the tests hold the
  * stored document against).
  */
-import { randomBytes } from 'node:crypto';
 import { applyChange, type Change } from './changes.js';
-import { SCHEMA_VERSION, type Session } from './schema.js';
+import type { Session } from './schema.js';
 import type { NewSession, SessionSummary } from './store.js';
 import { createRedactor, redactDeep, type Redactor } from '../probes/redact.js';
 
-/** Readable id: `<env>-<YYYYMMDD-HHMM>-<4 chars>`. */
-export function newSessionId(environment: string, now: Date = new Date()): string {
-  const env = environment.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'env';
-  const p = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}`;
-  const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
-  const rand = [...randomBytes(4)].map((b) => alphabet[b % alphabet.length]).join('');
-  return `${env}-${stamp}-${rand}`;
-}
+/** Same ids as the file store. */
+export { newSessionId } from './ids.js';
 
-/** A fresh session: every item pending, cursor on the first item, event session.start. */
-export function newSessionDoc(id: string, init: NewSession, at: string = new Date().toISOString()): Session {
-  const who = init.operator;
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    id,
-    checklist: { path: init.checklist.path, hash: init.checklist.hash, title: init.checklist.title },
-    environment: init.environment,
-    operators: [who],
-    status: 'active',
-    createdAt: at,
-    updatedAt: at,
-    cursor: { itemId: init.checklist.itemIds[0] },
-    items: Object.fromEntries(init.checklist.itemIds.map((itemId) => [itemId, { state: 'pending' as const, probes: [], updatedAt: at, updatedBy: who }])),
-    events: [{ at, who, what: 'session.start', detail: `${init.environment}: ${init.checklist.title}` }],
-    incidents: [],
-    signoff: { notes: '', nextSteps: '', signatures: [] },
-  };
-}
 
 /** The row `list` shows for one session. */
 export function summarize(doc: Session): SessionSummary {

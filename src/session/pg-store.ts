@@ -22,7 +22,8 @@ import { applyChange, type Change } from './changes.js';
 import { SessionSchema, type Session } from './schema.js';
 import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';
 import { migrate, quoteSchema } from './pg-migrations.js';
-import { newSessionDoc, newSessionId, redactStoreUrl, storeRedactor, summarize } from './pg-doc.js';
+import { newSessionId, redactStoreUrl, storeRedactor, summarize } from './pg-doc.js';
+import { newSessionDocument } from './new-document.js';
 import { isConnectionError, storeError } from './pg-errors.js';
 import { appendPending, journalPath, readPending, removePending, type PendingChange } from './pg-journal.js';
 
@@ -193,7 +194,7 @@ export function createPgStore(url: string, opts: PgStoreOptions = {}): PgSession
         for (let attempt = 0; ; attempt++) {
           const at = new Date().toISOString();
           const id = newSessionId(init.environment);
-          const doc = redactDeep(newSessionDoc(id, init, at), redact);
+          const doc = redactDeep(newSessionDocument(id, init, at), redact);
           try {
             await p.query(
               `WITH s AS (INSERT INTO ${q}.sessions (id, doc, revision) VALUES ($1, $2, 0) RETURNING id)

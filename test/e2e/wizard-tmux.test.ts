@@ -5,16 +5,17 @@
  * 130; without a terminal the wizard refuses in one line.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyBuild, privateTmux } from '../helpers/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
 // The build under test: dist/ (npm test builds it first), or DEPLOY_WIZARD_E2E_DIST to try another build.
 const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
-const socket = `dw-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+const { tmux, screen, waitFor } = privateTmux('e2e');
 let dir: string;
 let server: Server;
 let port: number;
@@ -36,41 +37,6 @@ Check the basics before you start.
 - [ ] Rollback tested
 `;
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Copy the built CLI; retry while a concurrent build is rewriting dist/ (bounded). */
-function copyBuild(): void {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    rmSync(join(dir, 'dist'), { recursive: true, force: true });
-    try {
-      cpSync(distDir, join(dir, 'dist'), { recursive: true });
-      const r = spawnSync('node', [join(dir, 'dist', 'deploy-wizard.js'), 'validate', join(dir, 'checklist.md')], { encoding: 'utf8' });
-      if (r.status === 0) return;
-    } catch {
-      /* dist/ was being replaced */
-    }
-    execFileSync('sleep', ['0.5']);
-  }
-  throw new Error('could not get a working copy of dist/ (run npm run build)');
-}
-
-function screen(): string {
-  return tmux('capture-pane', '-p', '-t', 'wiz');
-}
-
-/** Poll the pane until it matches; fail with the screen after a bounded wait. */
-async function waitFor(expect: string | RegExp, timeoutMs = 15_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < until) {
-    last = screen();
-    if (typeof expect === 'string' ? last.includes(expect) : expect.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`screen never showed ${String(expect)}; last screen:\n${last}`);
-}
 
 /** Run the wizard in a fresh tmux session (80×24); the shell prints EXIT=<code> when it ends. */
 function launch(args: string[], env: Record<string, string> = {}, sessions = 'sessions'): void {
@@ -118,7 +84,7 @@ beforeAll(async () => {
   if (!existsSync(join(distDir, 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
   dir = mkdtempSync(join(tmpdir(), 'dw-e2e-'));
   writeFileSync(join(dir, 'checklist.md'), CHECKLIST);
-  copyBuild();
+  copyBuild(distDir, dir, join(dir, 'checklist.md'));
   server = createServer((req, res) => {
     hits++;
     res.writeHead(req.url === '/health/' ? 200 : 404, { 'content-type': 'application/json' });

@@ -4,14 +4,15 @@
  * write Notes and Next Steps, complete; the report is on disk next to the
  * session with the chosen status, notes and valid signatures.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyBuild, privateTmux } from '../helpers/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const socket = `dw-signoff-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+const { tmux, screen, waitFor } = privateTmux('signoff');
 let dir: string;
 
 const CHECKLIST = `# Tiny Release
@@ -37,38 +38,6 @@ const CHECKLIST = `# Tiny Release
 **Next Steps**: ____
 `;
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** A private copy of the build, retried while a concurrent build rewrites dist/. */
-function copyBuild(): void {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    rmSync(join(dir, 'dist'), { recursive: true, force: true });
-    try {
-      cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
-      const r = spawnSync('node', [join(dir, 'dist', 'deploy-wizard.js'), 'validate', join(dir, 'checklist.md')], { encoding: 'utf8' });
-      if (r.status === 0) return;
-    } catch {
-      /* dist/ was being replaced */
-    }
-    execFileSync('sleep', ['0.5']);
-  }
-  throw new Error('could not get a working copy of dist/ (run npm run build)');
-}
-
-const screen = () => tmux('capture-pane', '-p', '-t', 'wiz');
-
-async function waitFor(expected: string | RegExp, timeoutMs = 15_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < until) {
-    last = screen();
-    if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`screen never showed ${String(expected)}; last screen:\n${last}`);
-}
 
 /** Named keys (Enter, Tab, Right, C-d) or literal text. */
 function keys(...k: string[]): void {
@@ -82,7 +51,7 @@ beforeAll(() => {
   if (!existsSync(join(root, 'dist', 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
   dir = mkdtempSync(join(tmpdir(), 'dw-signoff-e2e-'));
   writeFileSync(join(dir, 'checklist.md'), CHECKLIST);
-  copyBuild();
+  copyBuild(join(root, 'dist'), dir, join(dir, 'checklist.md'));
 });
 
 afterAll(() => {
