@@ -150,6 +150,11 @@ const SCREENS_WITH_BACK: Screen[] = ['help', 'note-editor', 'skip-reason', 'comm
 const OUTPUT_LIMIT = 16_000;
 
 /** Create the wizard store over an open session. */
+/** What a team-mode session adds to OpenSession (src/session/pg-store.ts). */
+interface ConnectionAware {
+  onConnectionChange(cb: (state: 'online' | 'offline') => void): () => void;
+}
+
 export function createWizardStore(deps: WizardDeps): WizardStore {
   const { checklist, session } = deps;
   const now = deps.now ?? Date.now;
@@ -493,10 +498,22 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     };
   });
 
-  // Others' changes (team mode) and the store's own confirmed writes land here.
-  const unsubscribe = session.subscribe((doc) => {
-    store.setState({ session: doc, banner: evaluateRollback(doc, checklist) });
+  // Others' changes (team mode) and the store's own confirmed writes land here;
+  // another operator's change is named so nobody wonders why the screen moved.
+  const unsubscribeDoc = session.subscribe((doc, by) => {
+    const remote = by && by !== deps.operator ? { notice: `${by} updated the session` } : {};
+    store.setState({ session: doc, banner: evaluateRollback(doc, checklist), ...remote });
   });
+  // Team mode: the store says when the database goes away and comes back.
+  const offConnection = (session as Partial<ConnectionAware>).onConnectionChange?.((state) =>
+    store.setState({
+      notice: state === 'offline' ? 'team store offline: your changes are kept and will sync when it is back' : 'team store back online: changes synchronised',
+    }),
+  );
+  const unsubscribe = () => {
+    unsubscribeDoc();
+    offConnection?.();
+  };
   store.setState({ banner: evaluateRollback(session.current(), checklist) });
   return store;
 }

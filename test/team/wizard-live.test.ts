@@ -1,0 +1,55 @@
+/** Team mode in the wizard: another terminal's change reaches this wizard's screen state, named. */
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPgStore } from '../../src/session/pg-store.js';
+import { createWizardStore } from '../../src/store/wizard-store.js';
+import { runProbes } from '../../src/probes/runner.js';
+import { sampleChecklist } from '../ui/fixtures.js';
+import { dropSchema, pgUrl, uniqueSchema } from './helpers.js';
+
+const facts = inject('servers').pg;
+const schema = uniqueSchema();
+let journalDir: string;
+
+beforeAll(() => {
+  journalDir = mkdtempSync(join(tmpdir(), 'dw-team-live-'));
+});
+afterAll(async () => {
+  await dropSchema(facts, schema);
+  rmSync(journalDir, { recursive: true, force: true });
+});
+
+async function until(check: () => boolean, ms = 3000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return check();
+}
+
+describe('two terminals on one team session', () => {
+  it("shows grace's change in ada's wizard with grace named", async () => {
+    const checklist = sampleChecklist();
+    const a = createPgStore(pgUrl(facts), { schema, journalDir });
+    const b = createPgStore(pgUrl(facts), { schema, journalDir });
+    const init = { environment: 'production', operator: 'ada', checklist: { path: 'c.md', hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) } };
+    const adaSession = await a.create(init);
+    const graceSession = await b.open(adaSession.id, 'grace');
+    const wizard = createWizardStore({ checklist, session: adaSession, runProbes, vars: {}, operator: 'ada' });
+    try {
+      const itemId = checklist.items[1].id;
+      await graceSession.apply({ type: 'item.state', itemId, state: 'done' });
+      expect(await until(() => wizard.getState().session.items[itemId]?.state === 'done')).toBe(true);
+      expect(wizard.getState().notice).toBe('grace updated the session');
+      wizard.getState().dispose();
+    } finally {
+      await graceSession.close();
+      await adaSession.close();
+      await a.end();
+      await b.end();
+    }
+  });
+});
