@@ -154,12 +154,27 @@ export async function startRedis(dir: string, extra: string[] = []): Promise<{ f
   return { facts: { host: '127.0.0.1', port, password }, stop, proc };
 }
 
+/** Stop the run with one line that says what to install or fix (no stack trace). */
+function stopRun(line: string): never {
+  process.stderr.write(`test setup: ${line}\n`);
+  process.exit(1);
+}
+
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'dw-servers-'));
   chmodSync(dir, 0o755);
-  findBinaries();
-  const pg = await startPostgres(dir);
-  const redis = await startRedis(dir);
+  try {
+    findBinaries();
+  } catch (err) {
+    stopRun((err as Error).message);
+  }
+  if (userInfo().uid === 0 && !hasUser('postgres') && !hasUser('nobody')) {
+    stopRun('PostgreSQL cannot run as root and there is no postgres or nobody user to run it as: install postgresql (apt-get install -y postgresql creates the postgres user) or run the tests as a non-root user');
+  }
+  const pg = await startPostgres(dir).catch((err: Error & { stderr?: Buffer }) =>
+    stopRun(`PostgreSQL did not start: ${(err.stderr?.toString() || err.message).trim().split('\n').pop()}`),
+  );
+  const redis = await startRedis(dir).catch((err: Error) => stopRun(`redis-server did not start: ${err.message.split('\n')[0]}`));
   project.provide('servers', { pg: pg.facts, redis: redis.facts });
   return async () => {
     pg.stop();
