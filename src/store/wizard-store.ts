@@ -150,6 +150,24 @@ const SCREENS_WITH_BACK: Screen[] = ['help', 'note-editor', 'skip-reason', 'comm
 const OUTPUT_LIMIT = 16_000;
 
 /** Create the wizard store over an open session. */
+/** One line for another operator's change, e.g. `grace marked "Backups verified" done`. */
+export function describeRemote(by: string, event: Session['events'][number], checklist: Checklist): string {
+  const item = event.itemId ? checklist.items.find((i) => i.id === event.itemId)?.text : undefined;
+  const on = item ? ` "${item}"` : '';
+  switch (event.what) {
+    case 'item.state':
+      return `${by} marked${on} ${event.detail ?? ''}`.trimEnd();
+    case 'item.note':
+      return `${by} noted${on}`;
+    case 'probe.result':
+      return `${by} ran a probe${on ? ` on${on}` : ''}: ${(event.detail ?? '').split(':')[0]}`;
+    case 'signoff.sign':
+      return `${by} signed (${event.detail ?? ''})`;
+    default:
+      return `${by} updated the session`;
+  }
+}
+
 /** What a team-mode session adds to OpenSession (src/session/pg-store.ts). */
 interface ConnectionAware {
   onConnectionChange(cb: (state: 'online' | 'offline') => void): () => void;
@@ -501,7 +519,10 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
   // Others' changes (team mode) and the store's own confirmed writes land here;
   // another operator's change is named so nobody wonders why the screen moved.
   const unsubscribeDoc = session.subscribe((doc, by) => {
-    const remote = by && by !== deps.operator ? { notice: `${by} updated the session` } : {};
+    const before = store.getState().session;
+    // Cursor moves log no event: only real changes by someone else are announced.
+    const news = by && by !== deps.operator && doc.events.length > before.events.length ? doc.events[doc.events.length - 1] : undefined;
+    const remote = news ? { notice: describeRemote(by, news, checklist) } : {};
     store.setState({ session: doc, banner: evaluateRollback(doc, checklist), ...remote });
   });
   // Team mode: the store says when the database goes away and comes back.

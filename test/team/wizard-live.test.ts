@@ -43,7 +43,13 @@ describe('two terminals on one team session', () => {
       const itemId = checklist.items[1].id;
       await graceSession.apply({ type: 'item.state', itemId, state: 'done' });
       expect(await until(() => wizard.getState().session.items[itemId]?.state === 'done')).toBe(true);
-      expect(wizard.getState().notice).toBe('grace updated the session');
+      expect(wizard.getState().notice).toBe(`grace marked "${checklist.items[1].text}" done`);
+      // A cursor move by grace logs no event and is not announced.
+      await graceSession.apply({ type: 'item.note', itemId, note: 'checked twice' });
+      expect(await until(() => wizard.getState().notice === `grace noted "${checklist.items[1].text}"`)).toBe(true);
+      await graceSession.apply({ type: 'cursor', itemId: checklist.items[0].id });
+      expect(await until(() => wizard.getState().session.cursor.itemId === checklist.items[0].id)).toBe(true);
+      expect(wizard.getState().notice).toBe(`grace noted "${checklist.items[1].text}"`);
       wizard.getState().dispose();
     } finally {
       await graceSession.close();
