@@ -2,7 +2,7 @@
  * Building blocks for probe parameter schemas. Annotation values arrive as
  * strings (`status=200`), so numbers and booleans are coerced here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const str = z.string().min(1, 'must not be empty');
 export const int = z.coerce.number().int('must be a whole number');

@@ -3,7 +3,7 @@
  * a lazy loader for its implementation (so a kind's library loads only when
  * one of its probes runs).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Probe } from './types.js';
 import * as schemas from './schemas.js';
 

@@ -3,7 +3,7 @@
  * (docs/checklist-format.md) and probe implementations. Values arrive as
  * strings; ${VARS} are substituted before these schemas parse them at run time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { bool, duration, int, posInt, statusList, str, url } from './params.js';
 
 /** http: one request. Dynamic keys: `json.<path>=value`, `header.<name>=value|present`. */

@@ -3,7 +3,7 @@
  * Validated with this schema on every read. Bump SCHEMA_VERSION and add a
  * migration in migrate.ts when the shape changes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SCHEMA_VERSION = 1;
 
