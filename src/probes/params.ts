@@ -4,6 +4,9 @@
  */
 import * as z from 'zod';
 
+// One-shot validations in a CLI do not repay zod's JIT-compiled parsers.
+z.config({ jitless: true });
+
 export const str = z.string().min(1, 'must not be empty');
 export const int = z.coerce.number().int('must be a whole number');
 export const posInt = z.coerce.number().int('must be a whole number').positive('must be above 0');
