@@ -15,7 +15,7 @@ export interface KeyBinding {
   label: string;
   /** Short footer text, e.g. "move". */
   hint: string;
-  /** Longer text for the help screen. */
+  /** Longer text for the help screen (at most 29 characters: two columns fit 80). */
   help: string;
   run: (s: WizardState & WizardActions) => void;
 }
@@ -51,17 +51,17 @@ export function isCtrlC(input: string, key: Key): boolean {
 }
 
 const common: KeyBinding[] = [
-  { chars: ['!'], label: '!', hint: 'emergency', help: 'open the emergency (incident) form', run: (s) => s.openScreen('emergency') },
+  { chars: ['!'], label: '!', hint: 'emergency', help: 'emergency (incident) form', run: (s) => s.openScreen('emergency') },
   { chars: ['S'], label: 'S', hint: 'sign-off', help: 'open the sign-off screen', run: (s) => s.openScreen('signoff') },
   { chars: ['?'], label: '?', hint: 'help', help: 'show this help', run: (s) => s.openScreen('help') },
-  { chars: ['q'], label: 'q', hint: 'save+quit', help: 'save and quit (resume later with `deploy-wizard resume`)', run: (s) => void s.quit() },
+  { chars: ['q'], label: 'q', hint: 'save+quit', help: 'save and quit (resume later)', run: (s) => void s.quit() },
 ];
 
 const rollback: KeyBinding = {
   chars: ['R'],
   label: 'R',
   hint: 'rollback',
-  help: 'jump to Rollback Procedures (when the rollback banner is shown)',
+  help: 'jump to Rollback Procedures',
   run: (s) => s.jumpToRollback(),
 };
 
@@ -72,19 +72,19 @@ export const SECTION_KEYS: KeyBinding[] = [
   { chars: ['l'], keys: ['right'], label: '', hint: '', help: 'next section', run: (s) => s.moveSection(1) },
   { chars: ['d'], label: 'd', hint: 'done', help: 'mark the item done', run: (s) => void s.mark('done') },
   { chars: ['f'], label: 'f', hint: 'fail', help: 'mark the item failed', run: (s) => void s.mark('failed') },
-  { chars: ['s'], label: 's', hint: 'skip', help: 'skip the item (a reason is required)', run: (s) => s.openScreen('skip-reason') },
+  { chars: ['s'], label: 's', hint: 'skip', help: 'skip the item, with a reason', run: (s) => s.openScreen('skip-reason') },
   { chars: ['n'], label: 'n', hint: 'n/a', help: 'mark the item not applicable', run: (s) => void s.mark('na') },
   { chars: ['u'], label: 'u', hint: 'undo', help: 'set the item back to pending', run: (s) => void s.mark('pending') },
   { chars: ['e'], label: 'e', hint: 'note', help: 'add or edit the item note', run: (s) => s.openScreen('note-editor') },
   { chars: ['p'], label: 'p', hint: 'probe', help: "run the item's probes", run: (s) => void s.runItemProbes() },
   { chars: ['P'], label: 'P', hint: 'all probes', help: 'run every probe of the section', run: (s) => void s.runSectionProbes() },
-  { chars: ['r'], label: 'r', hint: 'run cmd', help: 'run a command block of the section (after confirmation)', run: (s) => s.openScreen('command-confirm') },
+  { chars: ['r'], label: 'r', hint: 'run cmd', help: 'run a command block (confirm)', run: (s) => s.openScreen('command-confirm') },
   {
     chars: ['g'],
     keys: ['escape'],
     label: 'Esc/g',
     hint: 'cancel/overview',
-    help: 'cancel running probes; otherwise back to the overview',
+    help: 'cancel probes, else overview',
     run: (s) => (Object.keys(s.running).length > 0 ? s.cancelProbes() : s.showOverview()),
   },
   rollback,

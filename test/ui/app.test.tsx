@@ -120,6 +120,19 @@ describe('App: section walk', () => {
     await ui.waitFor('Check the database');
   });
 
+  it('help fits 80×24 in two columns without cutting any key line', async () => {
+    const { ui } = await start();
+    await ui.resize(24, 80);
+    await ui.press(KEY.enter, '?');
+    const f = await ui.waitFor('Keys');
+    const keyLines = f.split('\n').slice(1, 12);
+    expect(keyLines.some((l) => l.includes('mark the item done') && l.includes('jump to Rollback Procedures'))).toBe(true);
+    for (const l of keyLines) expect(l).not.toContain('…');
+    // Each help text leaves a gap before the second column.
+    expect(f).toMatch(/skip the item, with a reason +S /);
+    expect(f).toContain('save and quit (resume later)');
+  });
+
   it('r asks for the first word before running a command block, and streams output', async () => {
     const ran: string[] = [];
     const { ui } = await start({
