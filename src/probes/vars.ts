@@ -12,7 +12,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parse as parseDotenv } from 'dotenv';
-import { UserError } from '../errors.js';
+import { jsonErrorWhere, UserError } from '../errors.js';
 import type { Vars } from './types.js';
 
 export interface VarSources {
@@ -90,7 +90,7 @@ export function parseConfigText(text: string, file: string): Record<string, stri
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`--config ${file}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
+    throw new UserError(`--config ${file}: not valid JSON (${jsonErrorWhere(text, err)})`);
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`--config ${file}: expected a JSON object like {"vars": {"DOMAIN": "example.com"}}`);
   const vars = (doc as Record<string, unknown>).vars;

@@ -7,7 +7,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { UserError } from '../errors.js';
+import { jsonErrorWhere, UserError } from '../errors.js';
 import { SessionSchema, type Session } from './schema.js';
 import { migrate, MigrationError } from './migrate.js';
 import { defaultWriteOps, writeFileAtomic, type WriteOps } from './atomic-write.js';
@@ -49,9 +49,7 @@ export function diagnose(bytes: Buffer): Diagnosis {
     const truncated = atEnd || /end of JSON|Unterminated|Unexpected end/i.test(msg);
     if (truncated) return bad('is not valid JSON (truncated?)');
     // Say where, not what the parser saw: its message quotes file content.
-    const pos = at ? Number(at[1]) : 0;
-    const before = text.slice(0, pos).split('\n');
-    return bad(`is not valid JSON (syntax error at line ${before.length}, column ${before.at(-1)!.length + 1})`);
+    return bad(`is not valid JSON (${jsonErrorWhere(text, err)})`);
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return bad('is not a session document (expected a JSON object)');
   let migrated: { doc: Record<string, unknown>; from: number };

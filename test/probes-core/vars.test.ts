@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { loadVars, parseEnvText, substitute } from '../../src/probes/vars.js';
+import { parseConfigText } from '../../src/probes/vars.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-vars-'));
 const file = (name: string, text: string) => {
@@ -80,5 +81,25 @@ describe('substitute', () => {
     expect(substitute('${DB_HOST}:${DB_PASSWORD}@${DB_HOST}', vars).missing).toEqual(['DB_HOST', 'DB_PASSWORD']);
     expect(substitute('${EMPTY}', vars).missing).toEqual(['EMPTY']);
     expect(substitute('$DOMAIN and ${not valid}', vars)).toEqual({ value: '$DOMAIN and ${not valid}', missing: [] });
+  });
+});
+
+describe('broken JSON in a config file', () => {
+  it('says where the error is without quoting the text (which may hold a password)', () => {
+    const secret = 'hunter2-secret-value';
+    for (const text of [`{"vars": {"DB_PASSWORD": ${secret}}}`, `DB_PASSWORD=${secret}`, `{"vars": {"DB_PASSWORD": "${secret}",}}`, `{\n  "vars": {\n    "DB_PASSWORD": ${secret}\n  }\n}`]) {
+      let message = '';
+      try {
+        parseConfigText(text, 'cfg.json');
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/^--config cfg\.json: not valid JSON \(syntax error( at line \d+, column \d+)?\)$/);
+      for (let n = 4; n <= secret.length; n++) expect(message).not.toContain(secret.slice(0, n));
+    }
+  });
+
+  it('points at the right line and column', () => {
+    expect(() => parseConfigText('{\n  "vars": {\n    "A": nope\n  }\n}', 'cfg.json')).toThrow('syntax error at line 3, column 11');
   });
 });
