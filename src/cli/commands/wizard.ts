@@ -218,7 +218,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   }
   const state = wizard?.getState();
   if (state?.exit === 'interrupt' || signalled) return 130;
-  if (state && open) process.stdout.write(`Saved session ${open.id}. Resume with: deploy-wizard resume ${open.id}\n`);
+  if (state && open) process.stdout.write(`\nSaved session ${open.id}. Resume with: deploy-wizard resume ${open.id}\n`);
   return 0;
 }
 
