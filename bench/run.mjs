@@ -269,12 +269,22 @@ async function snapshotApp() {
       cpSync(join(root, 'checklists'), join(app, 'checklists'), { recursive: true });
       const cli = join(app, 'dist', 'deploy-wizard.js');
       execFileSync(process.execPath, [cli, '--version'], { stdio: 'pipe', timeout: 10_000 });
-      return { cli, checklist: join(app, 'checklists', 'django-twilio-call.md') };
+      return { cli, node: shebangFlags(cli), checklist: join(app, 'checklists', 'django-twilio-call.md') };
     } catch {
       await sleep(1000); // a rebuild is in progress
     }
   }
   throw new Error('dist/deploy-wizard.js missing or broken for 30 s: run npm run build');
+}
+
+/**
+ * The Node options the bin's shebang passes (`#!/usr/bin/env -S node FLAGS --`),
+ * so rows that run `node CLI` measure what `npx deploy-wizard` runs.
+ */
+function shebangFlags(cli) {
+  const first = readFileSync(cli, 'utf8').split('\n', 1)[0];
+  const m = /^#!\/usr\/bin\/env -S node(.*?)(?: --)?$/.exec(first);
+  return m ? m[1].trim().split(/\s+/).filter((f) => f && f !== '--') : [];
 }
 
 /** bench/lib.ts bundled like the product (production React, all deps inlined). */
@@ -314,7 +324,7 @@ async function startRows(app, env) {
   const inkBundle = await buildInkHello();
   for (let i = 0; i < WARMUP + N; i++) {
     const f = (await timeSpawn(process.execPath, ['-e', '0'], { env })).ms;
-    const v = await timeSpawn(process.execPath, [app.cli, '--version'], { env });
+    const v = await timeSpawn(process.execPath, [...app.node, app.cli, '--version'], { env });
     if (v.out.trim() !== JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) throw new Error(`--version printed ${v.out.trim()}`);
     const t0 = performance.now();
     const pf = ptySpawn([process.execPath, '-e', '0'], { env });
@@ -394,7 +404,7 @@ async function inkHelloFrame(bundle, env) {
 /** ms from spawn until the first screen (title through footer) is on the terminal. */
 async function firstFrame(app, env, sessionsDir) {
   const t0 = performance.now();
-  const t = ptySpawn([process.execPath, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--sessions-dir', sessionsDir], { env, cwd: work });
+  const t = ptySpawn([process.execPath, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--sessions-dir', sessionsDir], { env, cwd: work });
   try {
     await t.until(() => t.frames.some((f) => f.includes('Production Deployment Checklist') && f.includes('save+quit')), 20_000, 'first frame');
     return performance.now() - t0;
@@ -405,7 +415,7 @@ async function firstFrame(app, env, sessionsDir) {
 
 /** Key press → changed frame, in a session of the shipped checklist. */
 async function keyRows(app, env) {
-  const t = ptySpawn([process.execPath, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--sessions-dir', join(work, 'keys')], { env, cwd: work });
+  const t = ptySpawn([process.execPath, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--sessions-dir', join(work, 'keys')], { env, cwd: work });
   try {
     await t.until(() => t.frames.some((f) => f.includes('save+quit')), 20_000, 'first frame');
     await sleep(300);
@@ -598,7 +608,7 @@ async function versusRows(app, servers) {
     const once = await timeSpawn('bash', [script], { env, cwd: work });
     if (/FAILED/.test(once.out) || !/pong/.test(once.out) || !/PONG/.test(once.out)) throw new Error(`${script} did not pass: ${once.out.replace(/\s+/g, ' ').slice(0, 300)}`);
   }
-  const json = await timeSpawn(process.execPath, [app.cli, 'check', '--checklist', checklist, '--format', 'json'], { env, cwd: work }, [0, 1]);
+  const json = await timeSpawn(process.execPath, [...app.node, app.cli, 'check', '--checklist', checklist, '--format', 'json'], { env, cwd: work }, [0, 1]);
   const { summary } = JSON.parse(json.out);
   if (!summary.ok || summary.passed !== summary.total) throw new Error(`check did not pass everything: ${JSON.stringify(summary)}`);
   const asWritten = [];
@@ -607,11 +617,11 @@ async function versusRows(app, servers) {
   for (let i = 0; i < (quick ? 3 : 7); i++) {
     asWritten.push((await timeSpawn('bash', [scripts.asWritten], { env, cwd: work })).ms);
     direct.push((await timeSpawn('bash', [scripts.direct], { env, cwd: work })).ms);
-    wiz.push((await timeSpawn(process.execPath, [app.cli, 'check', '--checklist', checklist], { env, cwd: work })).ms);
+    wiz.push((await timeSpawn(process.execPath, [...app.node, app.cli, 'check', '--checklist', checklist], { env, cwd: work })).ms);
   }
   if (process.env.BENCH_PROFILE_DIR) {
     // One extra run under the V8 profiler, to see where check's time goes (see README: Performance).
-    await timeSpawn(process.execPath, [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, app.cli, 'check', '--checklist', checklist], { env, cwd: work });
+    await timeSpawn(process.execPath, [...app.node, `--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, app.cli, 'check', '--checklist', checklist], { env, cwd: work });
   }
   const a = stats(asWritten);
   const d = stats(direct);
@@ -638,7 +648,7 @@ async function memoryRows(app, lib, servers) {
   const env = { ...servers.env, DOMAIN: '127.0.0.1', APP_REPO_DIR: work, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) };
   const checklist = await loopbackChecklist(app, lib);
   const samples = [];
-  for (let i = 0; i < 3; i++) samples.push(await peakRss([app.cli, 'check', '--checklist', checklist], env));
+  for (let i = 0; i < 3; i++) samples.push(await peakRss([...app.node, app.cli, 'check', '--checklist', checklist], env));
   const s = stats(samples);
   row('memory: check (shipped checklist) peak RSS', s.median, 'MB', 120, { spread: s });
   const walk = await walkRss(app, lib, env, checklist);
@@ -670,7 +680,7 @@ async function walkRss(app, lib, env, file) {
   const { checklist } = lib.parseChecklist(readFileSync(file, 'utf8'), file);
   const sections = lib.walkSections(checklist);
   const startAt = sections.findIndex((s) => s.id === checklist.items[0].sectionId);
-  const t = ptySpawn([process.execPath, app.cli, 'start', '--checklist', file, '--env', 'bench', '--operator', 'bench', '--sessions-dir', join(work, 'walk')], { env, cwd: work });
+  const t = ptySpawn([process.execPath, ...app.node, app.cli, 'start', '--checklist', file, '--env', 'bench', '--operator', 'bench', '--sessions-dir', join(work, 'walk')], { env, cwd: work });
   try {
     await t.until(() => t.frames.some((f) => f.includes('save+quit')), 20_000, 'first frame');
     const pid = Number(execFileSync('pgrep', ['-P', String(t.proc.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
