@@ -176,9 +176,16 @@ export default async function setup(project: TestProject) {
   );
   const redis = await startRedis(dir).catch((err: Error) => stopRun(`redis-server did not start: ${err.message.split('\n')[0]}`));
   project.provide('servers', { pg: pg.facts, redis: redis.facts });
+  // Every temp file of the run (tests, the CLIs they spawn, their children) goes
+  // under one folder that is removed at the end, whatever a test forgot. It is
+  // traversable so the PostgreSQL user can reach a private server's data folder.
+  const runTmp = mkdtempSync(join(tmpdir(), 'dw-test-run-'));
+  chmodSync(runTmp, 0o755);
+  process.env.TMPDIR = runTmp;
   return async () => {
     pg.stop();
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(runTmp, { recursive: true, force: true });
   };
 }
