@@ -187,3 +187,27 @@ describe('wizard store: commands and incidents', () => {
   });
 });
 
+
+describe('wizard store: team mode connection', () => {
+  it('says when the team store goes offline and when it is back', async () => {
+    const { createWizardStore } = await import('../../src/store/wizard-store.js');
+    const { createMemorySession, newSessionDoc } = await import('../helpers/memory-session.js');
+    const { sampleChecklist } = await import('./fixtures.js');
+    const checklist = sampleChecklist();
+    const listeners = new Set<(s: 'online' | 'offline') => void>();
+    // A session that reports its connection like the PostgreSQL store does.
+    const session = Object.assign(createMemorySession(newSessionDoc(checklist)), {
+      onConnectionChange(cb: (s: 'online' | 'offline') => void) {
+        listeners.add(cb);
+        return () => listeners.delete(cb);
+      },
+    });
+    const store = createWizardStore({ checklist, session, runProbes: async () => [], vars: {}, operator: 'ada' });
+    for (const l of listeners) l('offline');
+    expect(store.getState().notice).toBe('team store offline: your changes are kept and will sync when it is back');
+    for (const l of listeners) l('online');
+    expect(store.getState().notice).toBe('team store back online: changes synchronised');
+    store.getState().dispose();
+    expect(listeners.size).toBe(0);
+  });
+});
