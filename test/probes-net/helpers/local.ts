@@ -47,18 +47,24 @@ function wrap(server: HttpServer, scheme: 'http' | 'https', handler: Handler): P
     req.on('data', (c: string) => (body += c));
     req.on('end', () => handler(req, res, body));
   });
+  return local(server, scheme, () => hits);
+}
+
+/** Listen on a free loopback port; close() also destroys open connections. */
+async function local(server: Server | HttpServer, scheme: 'http' | 'https', hits: () => number): Promise<Local> {
   const t = track(server);
-  return listen(server).then((port) => ({
+  const port = await listen(server);
+  return {
     port,
     url: `${scheme}://127.0.0.1:${port}`,
     open: t.open,
-    hits: () => hits,
+    hits,
     close: () =>
       new Promise<void>((resolve) => {
         t.destroyAll();
         server.close(() => resolve());
       }),
-  }));
+  };
 }
 
 /** An HTTP server on 127.0.0.1 answering with `handler`. */
@@ -80,19 +86,7 @@ export async function startHanging(): Promise<Local> {
     socket.resume();
     socket.on('error', () => undefined);
   });
-  const t = track(server);
-  const port = await listen(server);
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    open: t.open,
-    hits: () => hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        t.destroyAll();
-        server.close(() => resolve());
-      }),
-  };
+  return local(server, 'http', () => hits);
 }
 
 /** A port on 127.0.0.1 with nothing listening (bound, then released). */
