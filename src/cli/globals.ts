@@ -32,7 +32,9 @@ export function resolveGlobals(raw: Record<string, unknown>): GlobalOptions {
   return {
     checklist: resolve(typeof raw.checklist === 'string' ? raw.checklist : shippedChecklistPath()),
     sessionsDir: resolve(typeof raw.sessionsDir === 'string' ? raw.sessionsDir : 'sessions'),
-    envFile: typeof raw.envFile === 'string' ? resolve(raw.envFile) : undefined,
+    // DEPLOY_WIZARD_ENV_FILE as well: under `npx` on Node 20, npm's own Node reads
+    // a --env-file it finds anywhere in argv and exits 9 before we run if it is missing.
+    envFile: typeof raw.envFile === 'string' ? resolve(raw.envFile) : process.env.DEPLOY_WIZARD_ENV_FILE ? resolve(process.env.DEPLOY_WIZARD_ENV_FILE) : undefined,
     config: typeof raw.config === 'string' ? resolve(raw.config) : undefined,
     store: typeof raw.store === 'string' ? raw.store : process.env.DEPLOY_WIZARD_STORE || undefined,
     color: !noColor && Boolean(process.stdout.isTTY),

@@ -23,7 +23,7 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
     .helpOption('--help', 'show help')
     .option('--checklist <file>', 'checklist Markdown file (default: the shipped Django-Twilio-Call checklist)')
     .option('--sessions-dir <dir>', 'where sessions are kept', './sessions')
-    .option('--env-file <file>', 'dotenv file with variables for probes (e.g. .env.production)')
+    .option('--env-file <file>', 'dotenv file with variables for probes, e.g. .env.production (or DEPLOY_WIZARD_ENV_FILE)')
     .option('--config <file>', 'JSON config file with variables and defaults')
     .option('--store <url>', 'team mode: a postgres:// URL to keep sessions in (or DEPLOY_WIZARD_STORE)')
     .showSuggestionAfterError(true)

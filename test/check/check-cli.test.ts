@@ -140,6 +140,15 @@ describe('deploy-wizard check (built CLI)', () => {
     expect(r.stdout).toContain('celery exited 69');
   });
 
+  it('DEPLOY_WIZARD_ENV_FILE stands in for --env-file (npx on Node 20 cannot pass a missing one), and the flag wins', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST, 'app.env': 'FAKE_KUBECTL=pending\n' });
+    const viaEnv = await runCli(['check', '--checklist', 'cl.md', '--section', 'workers'], { cwd, env: { DEPLOY_WIZARD_ENV_FILE: 'app.env' } });
+    expect(viaEnv.stdout).toContain('kubectl: items[1].status.phase is Pending');
+    const missing = await runCli(['check', '--checklist', 'cl.md'], { cwd, env: { DEPLOY_WIZARD_ENV_FILE: 'nope.env' } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe(`--env-file ${join(cwd, 'nope.env')}: file not found (check the path)`);
+  });
+
   it('Ctrl-C aborts the run: finished results and the summary are printed, exit 130, no child left', async () => {
     const dir = workdir();
     const pidfile = join(dir, 'pid');
