@@ -42,7 +42,7 @@ describe('deploy-wizard check (built CLI)', () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain('FAIL  command Workers › Pods running — kubectl: items[1].status.phase is Pending, expected Running');
     expect(lines(failed.stdout).at(-1)).toMatch(/^1 passed, 1 failed, 0 errors/);
-    const errored = await runCli(['check', '--checklist', 'cl.md', '--section', 'workers'], { cwd, env: { PATH: '/usr/bin:/bin' } });
+    const errored = await runCli(['check', '--checklist', 'cl.md', '--section', 'workers'], { cwd, env: { PATH: process.env.DW_TEST_SYSTEM_BIN! } });
     expect(errored.code).toBe(1);
     expect(errored.stdout).toContain('ERROR command Workers › Celery workers answer — celery not found on PATH');
   });

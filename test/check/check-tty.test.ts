@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_BIN, cliPath, workdir } from './helpers.js';
+import { cliPath, workdir } from './helpers.js';
 
 /** Run the built CLI inside a real pseudo-terminal (util-linux `script`). */
 function inPty(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
@@ -8,7 +8,7 @@ function inPty(args: string[], cwd: string, env: Record<string, string> = {}): P
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', quoted, '/dev/null'], {
       cwd,
-      env: { PATH: `${FIXTURE_BIN}:${process.env.PATH}`, HOME: cwd, TERM: 'xterm-256color', ...env },
+      env: { PATH: process.env.PATH, HOME: cwd, TERM: 'xterm-256color', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -21,7 +21,7 @@ export function cliPath(): string {
   snapshot = join(dir, 'deploy-wizard.js');
   return snapshot;
 }
-export const FIXTURE_BIN = resolve('test/fixtures/bin');
+export { FIXTURE_BIN } from '../helpers/hermetic-path.js';
 
 export interface CliRun {
   code: number | null;
@@ -39,8 +39,8 @@ export function workdir(files: Record<string, string> = {}): string {
 }
 
 /**
- * Run `node dist/deploy-wizard.js ARGS` in `cwd`, with test/fixtures/bin first
- * on PATH and only the environment given (plus PATH/HOME), so the developer's
+ * Run `node dist/deploy-wizard.js ARGS` in `cwd`, with the run's hermetic PATH
+ * (test/fixtures/bin first, then fixed system tools: test/helpers/hermetic-path.ts) and only the environment given (plus PATH/HOME), so the developer's
  * own variables cannot leak into a test.
  */
 export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string>; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void }): Promise<CliRun> {
@@ -51,7 +51,7 @@ export function runCli(args: string[], opts: { cwd: string; env?: Record<string,
     // script) and exits 9 when that file is missing; `--` ends Node's options.
     const child = spawn(process.execPath, ['--', cli, ...args], {
       cwd: opts.cwd,
-      env: { PATH: `${FIXTURE_BIN}:${process.env.PATH}`, HOME: opts.cwd, ...opts.env },
+      env: { PATH: process.env.PATH, HOME: opts.cwd, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

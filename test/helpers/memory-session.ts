@@ -35,7 +35,8 @@ export function newSessionDoc(checklist: Checklist, over: Partial<Session> = {})
   };
 }
 
-export function createMemorySession(initial: Session, who = 'alice'): MemorySession {
+/** `now` stamps each change (tests pin it so nothing depends on today's date). */
+export function createMemorySession(initial: Session, who = 'alice', now: () => number = Date.now): MemorySession {
   let doc = initial;
   const listeners = new Set<(s: Session, by: string) => void>();
   const self: MemorySession = {
@@ -45,7 +46,7 @@ export function createMemorySession(initial: Session, who = 'alice'): MemorySess
     current: () => doc,
     async apply(change: Change) {
       self.changes.push(change);
-      doc = applyChange(doc, change, { who });
+      doc = applyChange(doc, change, { who, at: new Date(now()).toISOString() });
       for (const l of listeners) l(doc, who);
       return doc;
     },

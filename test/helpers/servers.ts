@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { hermeticPath } from './hermetic-path.js';
 
 export interface PgFacts {
   host: string;
@@ -163,8 +164,9 @@ function stopRun(line: string): never {
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'dw-servers-'));
   chmodSync(dir, 0o755);
+  let bins: ReturnType<typeof findBinaries>;
   try {
-    findBinaries();
+    bins = findBinaries();
   } catch (err) {
     stopRun((err as Error).message);
   }
@@ -182,6 +184,11 @@ export default async function setup(project: TestProject) {
   const runTmp = mkdtempSync(join(tmpdir(), 'dw-test-run-'));
   chmodSync(runTmp, 0o755);
   process.env.TMPDIR = runTmp;
+  // Tests see the fixtures and a fixed set of system tools, never what else the
+  // host has installed (a real kubectl or celery would change their results).
+  const { path, systemBin } = hermeticPath(runTmp, { initdb: bins.initdb, pg_ctl: bins.pgCtl, 'redis-server': bins.redis });
+  process.env.PATH = path;
+  process.env.DW_TEST_SYSTEM_BIN = systemBin;
   return async () => {
     pg.stop();
     await redis.stop();

@@ -23,7 +23,7 @@ const NOW = Date.parse('2026-11-26T12:00:00.000Z');
 
 function setup(session: Session, writer?: (s: Session) => Promise<string>) {
   const checklist = smallChecklist();
-  const mem = createMemorySession(session, 'Ada Lovelace');
+  const mem = createMemorySession(session, 'Ada Lovelace', () => NOW);
   const store = createWizardStore({ checklist, session: mem, runProbes: async () => [], vars: {}, operator: 'Ada Lovelace' });
   store.getState().openScreen('signoff');
   // The wizard store satisfies the screen's contract (checked by the compiler here).
