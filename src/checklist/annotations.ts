@@ -86,12 +86,13 @@ export function parseAnnotation(body: string): AnnotationParse {
   }
   const kind = words[0];
   if (!kind || kind.includes('=')) return { ok: false, message: 'probe annotation without a kind, e.g. <!-- probe: http url=... -->' };
-  const params: Record<string, string> = {};
+  // No prototype: `__proto__=1` or `constructor=x` are keys like any other (the schema check calls them unknown).
+  const params: Record<string, string> = Object.create(null);
   for (const word of words.slice(1)) {
     const eq = word.indexOf('=');
-    if (eq <= 0) return { ok: false, message: `expected key=value in ${kind} probe, got "${clip(word)}"` };
+    if (eq <= 0) return { ok: false, message: `expected key=value in ${clip(kind)} probe, got "${clip(word)}"` };
     const key = word.slice(0, eq);
-    if (key in params) return { ok: false, message: `parameter "${key}" given twice` };
+    if (Object.hasOwn(params, key)) return { ok: false, message: `parameter "${clip(key)}" given twice` };
     params[key] = word.slice(eq + 1);
   }
   return { ok: true, annotation: { type: 'probe', kind, params, raw: rest } };
@@ -112,9 +113,12 @@ export function parseDuration(value: string): number | undefined {
   return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 
-/** Keep messages one line and short whatever a fuzzed annotation holds. */
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
+/**
+ * Keep messages one line, short and printable whatever a fuzzed annotation
+ * holds (a kind or key may be a megabyte long or carry terminal escapes).
+ */
+export function clip(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   return flat.length > 40 ? flat.slice(0, 37) + '...' : flat;
 }
 

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import type { Probe } from './types.js';
 import * as schemas from './schemas.js';
+import { clip } from '../checklist/annotations.js';
 
 export interface KindInfo {
   /** Schema of the parameters after ${VAR} substitution. */
@@ -17,7 +18,11 @@ export interface KindInfo {
   load: () => Promise<Probe<any>>;
 }
 
-export const KINDS: Record<string, KindInfo> = {
+/**
+ * Kinds by name. No prototype: a kind named `constructor` or `__proto__` in a
+ * checklist must look up nothing, not Object.prototype's members.
+ */
+export const KINDS: Record<string, KindInfo> = Object.assign(Object.create(null) as Record<string, KindInfo>, {
   http: { params: schemas.http, dynamicKeys: /^(json|header)\.[^\s=]+$/, summary: 'HTTP(S) request: status, JSON field, body text, header, latency', load: () => import('./http.js').then((m) => m.probe) },
   tls: { params: schemas.tls, summary: 'TLS certificate: trusted chain, hostname, days to expiry, protocol', load: () => import('./tls.js').then((m) => m.probe) },
   dns: { params: schemas.dns, summary: 'DNS name resolves (to an expected address or CNAME)', load: () => import('./dns.js').then((m) => m.probe) },
@@ -32,7 +37,7 @@ export const KINDS: Record<string, KindInfo> = {
   baseline: { params: schemas.baseline, summary: 'N timed requests, p50/p95 against a stored baseline', load: () => import('./baseline.js').then((m) => m.probe) },
   prometheus: { params: schemas.prometheus, summary: 'PromQL instant query against a threshold', load: () => import('./prometheus.js').then((m) => m.probe) },
   'secrets-scan': { params: schemas.secretsScan, summary: 'Tracked files free of Twilio SIDs/tokens, private keys, passwords in URLs', load: () => import('./secrets-scan.js').then((m) => m.probe) },
-};
+});
 
 /** Keys every annotation may carry, handled by the runner rather than the probe. */
 export const COMMON_KEYS = ['timeout', 'id', 'label'] as const;
@@ -63,16 +68,17 @@ export function checkParams(
   resolved: boolean,
 ): { ok: true; params: Record<string, unknown> } | { ok: false; issues: ParamIssue[] } {
   const info = KINDS[kind];
-  if (!info) return { ok: false, issues: [{ message: `unknown probe kind "${kind}" (known: ${Object.keys(KINDS).join(', ')})` }] };
+  if (!info) return { ok: false, issues: [{ message: `unknown probe kind "${clip(kind)}" (known: ${Object.keys(KINDS).join(', ')})` }] };
   const shape = info.params.shape as Record<string, z.ZodType>;
   const issues: ParamIssue[] = [];
-  const fixed: Record<string, unknown> = {};
-  const dynamic: Record<string, string> = {};
+  // No prototype: `__proto__=1` must be an unknown key here, not a prototype assignment.
+  const fixed: Record<string, unknown> = Object.create(null);
+  const dynamic: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(raw)) {
     if ((COMMON_KEYS as readonly string[]).includes(key)) continue;
-    if (key in shape) fixed[key] = value;
+    if (Object.hasOwn(shape, key)) fixed[key] = value;
     else if (info.dynamicKeys?.test(key)) dynamic[key] = value;
-    else issues.push({ key, message: `unknown parameter "${key}" for ${kind} probe (known: ${Object.keys(shape).join(', ')})` });
+    else issues.push({ key, message: `unknown parameter "${clip(key)}" for ${kind} probe (known: ${Object.keys(shape).join(', ')})` });
   }
   // Before substitution, a ${VAR} value stands in for any valid value: check presence only.
   const schema = resolved ? info.params : partialOf(info.params);
@@ -81,13 +87,13 @@ export function checkParams(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? '');
-      const missing = issue.code === 'invalid_type' && !(key in fixed);
+      const missing = issue.code === 'invalid_type' && !Object.hasOwn(fixed, key);
       issues.push({ key, message: missing ? `missing parameter "${key}" for ${kind} probe` : `parameter "${key}": ${issue.message}` });
     }
   }
   if (!resolved) {
     for (const [key, s] of Object.entries(shape)) {
-      if (!(key in fixed) && !s.safeParse(undefined).success) issues.push({ key, message: `missing parameter "${key}" for ${kind} probe` });
+      if (!Object.hasOwn(fixed, key) && !s.safeParse(undefined).success) issues.push({ key, message: `missing parameter "${key}" for ${kind} probe` });
     }
   }
   if (issues.length) return { ok: false, issues };

@@ -119,6 +119,28 @@ describe('validation problems, each on the annotation line', () => {
     ]);
   });
 
+  it('kinds and parameters named like Object.prototype members are unknown, not members', () => {
+    const known = '(known: http, tls, dns, tcp, postgres, redis, command, twilio, webhook-signature, security, rate-limit, baseline, prometheus, secrets-scan)';
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
+    const text = ['# T', ...names.map((n) => `- [ ] ${n}\n  <!-- probe: ${n} x=1 -->`)].join('\n');
+    expect(problems(text)).toEqual(names.map((n, i) => `${3 + 2 * i}: unknown probe kind "${n}" ${known}`));
+    const params = names.map((n) => `${n}=1`).join(' ');
+    expect(problems(`# T\n- [ ] a\n  <!-- probe: tcp host=h port=1 ${params} -->\n`)).toEqual(
+      names.map((n) => `3: unknown parameter "${n}" for tcp probe (known: host, port, expect)`),
+    );
+  });
+
+  it('a parameter given twice is caught by name, __proto__ too', () => {
+    expect(problems('# T\n- [ ] a\n  <!-- probe: tcp host=h port=1 __proto__=1 __proto__=2 -->\n')).toEqual(['3: parameter "__proto__" given twice']);
+    expect(problems('# T\n- [ ] a\n  <!-- probe: tcp host=h port=1 port=2 -->\n')).toEqual(['3: parameter "port" given twice']);
+  });
+
+  it('a huge or control-character kind is quoted short and printable', () => {
+    const [line] = problems(`# T\n- [ ] a\n  <!-- probe: ${'k'.repeat(100_000)}\u001b[31m x=1 -->\n`);
+    expect(line).toMatch(/^3: unknown probe kind "k{37}\.\.\." \(known: /);
+    expect(problems('# T\n- [ ] a\n  <!-- probe: x\u001b]0;title\u0007 -->\n')[0]).toMatch(/^3: unknown probe kind "x\?]0;title\?" /);
+  });
+
   it('missing parameter', () => {
     expect(problems('# T\n\n\n- [ ] a\n  <!-- probe: twilio account_sid=${TWILIO_ACCOUNT_SID} -->\n')).toEqual([
       '5: missing parameter "auth_token" for twilio probe',
