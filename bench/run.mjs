@@ -480,6 +480,19 @@ async function parseRows(lib, app) {
   }
   // Linear growth: 10× the items costs about 10× the time (≤ 13× allows noise, a quadratic parser would show ~100×).
   row('parse growth 1,000 → 10,000 items', medians[10000] / medians[1000], 'x', 13, { note: 'ratio of medians; linear ≈ 10×' });
+
+  // Issue 12.7: N copies of one item text get ids x, x-2, x-3... (quadratic before: 20k took 19 s).
+  // The built CLI end to end, start-up included, as a person or CI runs it.
+  const dupFile = join(work, 'dup-50k.md');
+  writeFileSync(dupFile, '# Duplicates\n\n' + '- [ ] same\n'.repeat(50_000));
+  const runs = [];
+  for (let i = 0; i < (quick ? 3 : 5); i++) {
+    const r = await timeSpawn(process.execPath, [...app.node, app.cli, 'validate', dupFile]);
+    if (!r.out.includes('50000 items')) throw new Error(`validate of 50k duplicates printed: ${r.out.trim()}`);
+    runs.push(r.ms);
+  }
+  const d = stats(runs);
+  row('validate: 50,000 identical items (CLI)', d.median, 'ms', 2000, { spread: d, note: 'ids same, same-2 … same-50000' });
 }
 
 async function sessionRows(lib, app) {

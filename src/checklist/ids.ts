@@ -5,13 +5,17 @@
  */
 
 const MAX_TEXT = 60;
+const LINK_TARGET = /\]\([^)]*\)/g;
 const MAX_SECTION = 40;
 /** How many headings (nearest first) take part in an item id. */
 const ITEM_SECTION_DEPTH = 2;
 
 /** Lowercase ASCII words joined by hyphens, cut at a word boundary near `max`. */
 export function slugify(text: string, max = MAX_TEXT): string {
-  let plain = text.replace(/\]\([^)]*\)/g, ']').replace(/&/g, ' and '); // drop link targets, keep link text
+  // Drop link targets, keep link text. Only up to the last ")": past it no target can close, and
+  // trying from each "](" to the end of a long line of "[a](" would be quadratic.
+  const close = text.lastIndexOf(')');
+  let plain = (text.slice(0, close + 1).replace(LINK_TARGET, ']') + text.slice(close + 1)).replace(/&/g, ' and ');
   // Fold accents (é → e); skipped for plain ASCII, which is nearly every line and costs a lot to normalize.
   if (/[^\x00-\x7f]/.test(plain)) plain = plain.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
   plain = plain
@@ -58,9 +62,18 @@ export function itemBaseId(segments: string[], text: string, prefix = itemIdPref
  */
 export function uniqueIds(bases: string[], reserved: Set<string> = new Set()): string[] {
   const taken = new Set(reserved);
+  // Per base, the suffix to try next: every smaller one is already taken (the
+  // set only grows), so starting there gives the ids a search from 2 would,
+  // in linear time for N copies of one text instead of quadratic.
+  const next = new Map<string, number>();
   return bases.map((base) => {
     let id = base;
-    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    if (taken.has(id)) {
+      let n = next.get(base) ?? 2;
+      while (taken.has(`${base}-${n}`)) n++;
+      id = `${base}-${n}`;
+      next.set(base, n + 1);
+    }
     taken.add(id);
     return id;
   });

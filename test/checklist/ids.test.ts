@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { itemBaseId, slugify, uniqueIds } from '../../src/checklist/ids.js';
 import { parseChecklist } from '../../src/checklist/parse.js';
@@ -31,6 +32,32 @@ describe('slugs', () => {
   it('makes duplicates unique in document order and never hands out a reserved id', () => {
     expect(uniqueIds(['a', 'b', 'a', 'a', 'a-2'])).toEqual(['a', 'b', 'a-2', 'a-3', 'a-2-2']);
     expect(uniqueIds(['x', 'x'], new Set(['x']))).toEqual(['x-2', 'x-3']);
+  });
+
+  it('hands out the same ids as the plain search from -2 (what existing sessions hold)', () => {
+    // The original definition: try base, base-2, base-3... until one is free.
+    const byDefinition = (bases: string[], reserved: Set<string>) => {
+      const taken = new Set(reserved);
+      return bases.map((base) => {
+        let id = base;
+        for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+        taken.add(id);
+        return id;
+      });
+    };
+    // A tiny alphabet makes bases like `a`, `a-2`, `a-2-2` collide with each other's suffixes.
+    const base = fc.constantFrom('a', 'a-2', 'a-3', 'a-2-2', 'b', 'a-1', 'b-2');
+    fc.assert(
+      fc.property(fc.array(base, { maxLength: 40 }), fc.uniqueArray(base, { maxLength: 4 }), (bases, reserved) => {
+        expect(uniqueIds(bases, new Set(reserved))).toEqual(byDefinition(bases, new Set(reserved)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('in a document: copies of one text get -2, -3..., skipping an id= that took one of them', () => {
+    const text = ['# T', '', '## S', '', '- [ ] same', '- [ ] same', '- [ ] other <!-- id: s/same-3 -->', '- [ ] same', '- [ ] same'].join('\n');
+    expect(idsOf(text)).toEqual(['s/same', 's/same-2', 's/same-3', 's/same-4', 's/same-5']);
   });
 });
 
