@@ -34,17 +34,46 @@ async function readBytes(path: string): Promise<Buffer> {
   }
 }
 
-/** UTF-8 text, or a UserError for empty and binary files. Exported for tests. */
+/**
+ * The file's text: UTF-8 (a byte order mark dropped), or UTF-16 with or
+ * without a byte order mark (Windows editors save "Unicode" so); a UserError
+ * for empty, binary and other files. Exported for tests.
+ */
 export function decodeText(bytes: Uint8Array, path: string): string {
   if (bytes.length === 0) throw new UserError(`checklist ${path} is empty: ${HINT}`);
-  if (bytes.includes(0)) throw new UserError(`checklist ${path} is a binary file, not Markdown: ${HINT}`);
+  const utf16 = utf16Of(bytes);
+  if (!utf16 && bytes.includes(0)) throw new UserError(`checklist ${path} is a binary file, not Markdown: ${HINT}`);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder(utf16 ?? 'utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new UserError(`checklist ${path} is not UTF-8 text (binary or another encoding): save it as UTF-8 Markdown or ${HINT}`);
+    const what = utf16 ? `not valid ${utf16.toUpperCase()} text` : 'not UTF-8 text (binary or another encoding)';
+    throw new UserError(`checklist ${path} is ${what}: save it as UTF-8 Markdown or ${HINT}`);
   }
+  // The decoder drops a byte order mark it expects; a UTF-8 one it keeps would end up in the first heading.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (utf16 && text.includes('\0')) throw new UserError(`checklist ${path} is a binary file, not Markdown: ${HINT}`);
   if (!text.trim()) throw new UserError(`checklist ${path} is empty (only whitespace): ${HINT}`);
-  // A UTF-8 byte order mark is legal but would end up in the first heading.
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return text;
+}
+
+/**
+ * UTF-16 by its byte order mark, or without one by its shape: Markdown is
+ * mostly ASCII, so every other byte is zero, always at the same parity.
+ */
+function utf16Of(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  if (bytes.length % 2) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < bytes.length; i += 2) {
+    if (bytes[i] === 0) evenZeros++;
+    if (bytes[i + 1] === 0) oddZeros++;
+  }
+  const pairs = bytes.length / 2;
+  // Most pairs hold an ASCII character; a few zeros at the other parity are characters like U+4E00 (or NULs, refused after decoding).
+  if (oddZeros >= pairs / 2 && evenZeros <= pairs / 16) return 'utf-16le';
+  if (evenZeros >= pairs / 2 && oddZeros <= pairs / 16) return 'utf-16be';
+  return undefined;
 }

@@ -59,11 +59,35 @@ const SIGNOFF_TITLE = /^sign[\s-]?off:?$/i;
 const BOLD_LABEL = /^\*\*([^*\n]+?):?\*\*\s*:?/;
 const NOT_ATTACHED = "annotation not attached to a checklist item: put it on the item's line or indent it under the item";
 
+/** Lists nested deeper than this are not parsed; the lines markdown-it skips are reported, never dropped silently. */
+export const MAX_LIST_DEPTH = 100;
+/** markdown-it's nesting levels: a list and its item are one each, so a list level costs two (a quote one). */
+const MAX_NESTING = 2 * MAX_LIST_DEPTH + 2;
+
+/** What markdown-it tells the parser through its `env`: the 0-based line ranges it skipped as nested too deep. */
+type MarkdownEnv = {
+  tooDeep: Array<[from: number, to: number]>;
+};
+
 let markdown: MarkdownIt | undefined;
 /** One shared parser: html on (annotations are HTML comments), tables on, nothing that rewrites text. */
 function md(): MarkdownIt {
-  markdown ??= markdownIt('default', { html: true, linkify: false, typographer: false });
-  return markdown;
+  if (markdown) return markdown;
+  const m = markdownIt('default', { html: true, linkify: false, typographer: false, maxNesting: MAX_NESTING });
+  // At maxNesting markdown-it skips to the end of the enclosing range without a word (parser_block's
+  // tokenize), which for a list is the rest of the document. Skip only the lines of the block too deep
+  // (those indented at least as far as it), and note them.
+  const tokenize = m.block.tokenize.bind(m.block);
+  m.block.tokenize = (state, startLine, endLine) => {
+    if (state.level < MAX_NESTING) return tokenize(state, startLine, endLine);
+    let line = state.skipEmptyLines(startLine);
+    const from = line;
+    let to = line;
+    for (; line < endLine && (state.isEmpty(line) || state.sCount[line] >= state.blkIndent); line++) if (!state.isEmpty(line)) to = line + 1;
+    if (to > from) (state.env as Partial<MarkdownEnv>).tooDeep?.push([from, to]);
+    state.line = line;
+  };
+  return (markdown = m);
 }
 
 /** Parse checklist Markdown. Never throws on any input text: problems are returned. */
@@ -82,6 +106,8 @@ class ChecklistParser {
   private title?: string;
   private firstHeading?: string;
   private readonly signoff: SignoffSpec = { roles: [], statuses: [], fields: [] };
+  /** The fields already listed: a file of thousands of bold labels must not cost a scan each. */
+  private readonly fieldsSeen = new Set<string>();
 
   constructor(
     private readonly text: string,
@@ -91,7 +117,12 @@ class ChecklistParser {
   }
 
   run(): ParseResult {
-    const tokens = md().parse(this.text, {});
+    const env: MarkdownEnv = { tooDeep: [] };
+    const tokens = md().parse(this.text, env);
+    for (const [from, to] of env.tooDeep) {
+      const lines = to - from > 1 ? `lines ${from + 1}-${to} are` : `line ${from + 1} is`;
+      this.problem(from + 1, `list nested deeper than ${MAX_LIST_DEPTH} levels (or quotes deeper than ${MAX_NESTING - 1}): ${lines} not read; nest less deeply`);
+    }
     this.blocks(tokens, 0, tokens.length, null);
     if (this.items.length === 0) this.problem(1, 'no checklist items (- [ ] ...) found');
     return { checklist: this.finish(), problems: this.sortedProblems() };
@@ -208,7 +239,10 @@ class ChecklistParser {
       return true;
     }
     if (s.afterStatus || s.signoff) {
-      if (!this.signoff.fields.includes(label)) this.signoff.fields.push(label);
+      if (!this.fieldsSeen.has(label)) {
+        this.fieldsSeen.add(label);
+        this.signoff.fields.push(label);
+      }
       return true;
     }
     return false;
@@ -370,7 +404,9 @@ class ChecklistParser {
     if (!map) return '';
     const lines = this.lines.slice(map[0], map[1]);
     while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
-    const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
+    // A loop, not Math.min(...lines): a block of 200k lines would overflow the call stack as arguments.
+    let indent = Infinity;
+    for (const l of lines) if (l.trim()) indent = Math.min(indent, /^[ \t]*/.exec(l)![0].length);
     return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
   }
 
@@ -462,6 +498,23 @@ function newlines(text: string, end: number): number {
   return n;
 }
 
+/**
+ * Line numbers of increasing offsets in one text, each line break looked up
+ * once: a line or block with thousands of comments must not be rescanned
+ * from its start (or to its end) for each.
+ */
+function lineCounter(text: string, firstLine: number): (offset: number) => number {
+  let line = firstLine;
+  let next = text.indexOf('\n');
+  return (offset) => {
+    while (next >= 0 && next < offset) {
+      line++;
+      next = text.indexOf('\n', next + 1);
+    }
+    return line;
+  };
+}
+
 /** Remove HTML comments (annotations) and fold whitespace: what the item or title says. */
 function stripComments(text: string): string {
   let out = '';
@@ -478,14 +531,14 @@ function stripComments(text: string): string {
 function inlineAnnotations(inline: Token | undefined): FoundAnnotation[] {
   if (!inline || inline.type !== 'inline' || !inline.content.includes('<!--')) return [];
   const out: FoundAnnotation[] = [];
-  const base = lineOf(inline);
   const src = inline.content;
+  const lineAt = lineCounter(src, lineOf(inline));
   let cursor = 0;
   const at = (needle: string) => {
     const idx = src.indexOf(needle, cursor);
     const pos = idx >= 0 ? idx : cursor;
     cursor = idx >= 0 ? idx + needle.length : cursor;
-    return base + newlines(src, pos);
+    return lineAt(pos);
   };
   for (const child of inline.children ?? []) {
     if (child.type === 'html_inline') {
@@ -504,8 +557,8 @@ function inlineAnnotations(inline: Token | undefined): FoundAnnotation[] {
 
 /** Annotations in an HTML block (one or more comment lines). */
 function blockAnnotations(t: Token): FoundAnnotation[] {
-  const base = lineOf(t);
+  const lineAt = lineCounter(t.content, lineOf(t));
   return findComments(t.content)
     .filter((c) => isAnnotationBody(c.body))
-    .map((c) => ({ line: base + newlines(t.content, c.offset), body: c.body, terminated: c.terminated }));
+    .map((c) => ({ line: lineAt(c.offset), body: c.body, terminated: c.terminated }));
 }

@@ -101,6 +101,56 @@ describe('deploy-wizard validate with an unusable file: one line, exit 2, no sta
   });
 });
 
+describe('deploy-wizard validate with hostile input (issue 12)', () => {
+  it('a probe kind named like an Object.prototype member is an unknown kind on its line, exit 1', () => {
+    file('proto.md', '# P\n- [ ] a\n  <!-- probe: constructor x=1 -->\n- [ ] b <!-- probe: __proto__ -->\n- [ ] c <!-- probe: http url=https://x __proto__=1 -->\n');
+    const r = cli(['validate', 'proto.md'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(/^proto\.md:3: unknown probe kind "constructor" \(known: http, /),
+      expect.stringMatching(/^proto\.md:4: unknown probe kind "__proto__" \(known: http, /),
+      expect.stringMatching(/^proto\.md:5: unknown parameter "__proto__" for http probe \(known: url, /),
+    ]);
+    expect(r.stderr).toBe('proto.md: 3 problems\n');
+  });
+
+  it('a list nested 60 levels deep is read whole', () => {
+    file('deep.md', '# D\n' + Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i)}- [ ] level ${i + 1}\n`).join(''));
+    const r = cli(['validate', 'deep.md'], dir);
+    expect([r.code, r.stdout]).toEqual([0, 'deep.md: ok — 60 items in 1 section, 0 probes, sign-off: no roles table\n']);
+  });
+
+  it('a list nested deeper than the parser reads is a FILE:LINE problem, not a silent cut', () => {
+    file('deeper.md', '# D\n' + Array.from({ length: 150 }, (_, i) => `${'  '.repeat(i)}- [ ] level ${i + 1}\n`).join(''));
+    const r = cli(['validate', 'deeper.md'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^deeper\.md:102: list nested deeper than 100 levels .*: lines 102-151 are not read; nest less deeply\n$/);
+  });
+
+  it('UTF-16 files, with or without a byte order mark, are read as text with the same lines', () => {
+    const text = '# Caf\u00e9 \u4e00\n- [ ] one\n- [ ] two <!-- probe: nope -->\n';
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    for (const [name, bytes] of [
+      ['le-bom.md', Buffer.concat([Buffer.from([0xff, 0xfe]), le])],
+      ['be-bom.md', Buffer.concat([Buffer.from([0xfe, 0xff]), be])],
+      ['le.md', le],
+      ['be.md', be],
+    ] as const) {
+      const r = cli(['validate', file(name, bytes)], dir);
+      expect([name, r.code, r.stdout]).toEqual([name, 1, expect.stringMatching(new RegExp(`^${dir}/${name.replace('.', '\\.')}:3: unknown probe kind "nope"`))]);
+    }
+    const ok = cli(['validate', file('ok16.md', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# T\n- [ ] a\n', 'utf16le')]))], dir);
+    expect([ok.code, ok.stdout]).toEqual([0, `${dir}/ok16.md: ok — 1 item in 1 section, 0 probes, sign-off: no roles table\n`]);
+  });
+
+  it('a UTF-16 byte order mark before bytes that are not UTF-16 is one line, exit 2', () => {
+    const r = cli(['validate', file('bad16.md', Buffer.from([0xff, 0xfe, 0x41, 0x00, 0x00, 0xd8]))], dir);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, 'bad16.md', 'not valid UTF-16LE');
+  });
+});
+
 describe('validate stays light', () => {
   it('does not load any probe library (pg, ioredis, undici, execa)', () => {
     const hooks = file('hooks.mjs', `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(process.env.LOAD_LOG, r.url + '\\n'); return r; }\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChecklist } from '../../src/checklist/parse.js';
+import { MAX_LIST_DEPTH, parseChecklist } from '../../src/checklist/parse.js';
 import { md } from './helpers.js';
 
 const doc = md(`
@@ -140,5 +140,34 @@ describe('parseChecklist: edges', () => {
     const r = parseChecklist('# T\r\n\r\n- [ ] a\r\n- [ ] b <!-- probe: dns name=x -->\r\n', 't.md');
     expect(r.problems).toEqual([]);
     expect(r.checklist.items[1].probes[0].line).toBe(4);
+  });
+});
+
+describe('parseChecklist: nesting', () => {
+  const nested = (depth: number) => ['# T', '', ...Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- [ ] level ${i + 1}`), '- [ ] after'].join('\n') + '\n';
+
+  it(`reads checkbox lists nested ${MAX_LIST_DEPTH} levels deep, each level an item`, () => {
+    expect(MAX_LIST_DEPTH).toBeGreaterThanOrEqual(60);
+    const r = parseChecklist(nested(60), 'n.md');
+    expect(r.problems).toEqual([]);
+    expect(r.checklist.items.map((i) => i.text)).toEqual([...Array.from({ length: 60 }, (_, i) => `level ${i + 1}`), 'after']);
+    expect(parseChecklist(nested(MAX_LIST_DEPTH), 'n.md').checklist.items).toHaveLength(MAX_LIST_DEPTH + 1);
+  });
+
+  it('deeper than that: the lines not read are reported, and what follows the deep list is still read', () => {
+    const r = parseChecklist(nested(MAX_LIST_DEPTH + 20), 'n.md');
+    const first = MAX_LIST_DEPTH + 3;
+    expect(r.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
+      `${first}: list nested deeper than ${MAX_LIST_DEPTH} levels (or quotes deeper than ${2 * MAX_LIST_DEPTH + 1}): lines ${first}-${first + 19} are not read; nest less deeply`,
+    ]);
+    expect(r.checklist.items).toHaveLength(MAX_LIST_DEPTH + 1);
+    expect(r.checklist.items.at(-1)?.text).toBe('after');
+  });
+
+  it('quotes nested thousands deep are reported on their line, not cut silently', () => {
+    const r = parseChecklist('# T\n\n' + '> '.repeat(5000) + '- [ ] deep\n\n- [ ] after\n', 'q.md');
+    expect(r.problems.map((p) => p.line)).toEqual([3]);
+    expect(r.problems[0].message).toMatch(/^list nested deeper than \d+ levels .*: line 3 is not read; nest less deeply$/);
+    expect(r.checklist.items.map((i) => i.text)).toEqual(['after']);
   });
 });
