@@ -269,7 +269,24 @@ function failure(reason: unknown, thrown: unknown, where: string, timedOut: bool
     const summary = timedOut || !(thrown instanceof AbortedError) ? `timeout: no answer from Redis at ${where} within ${budgetMs} ms` : 'cancelled';
     return { status: 'error', summary, evidence };
   }
+  const foreign = notRedis(msg, where);
+  if (foreign) return { status: 'error', summary: foreign.summary, evidence: [...evidence, foreign.evidence] };
   const net = networkReason(reason, where);
   if (net) return { status: 'error', summary: net, evidence };
   return { status: 'error', summary: `could not check Redis at ${where}: ${msg}`, evidence };
+}
+
+/**
+ * ioredis's parser rejects a reply that is not RESP as `Protocol error, got "H"
+ * as reply type byte. Please report this.`: not a bug to report but another
+ * server on that port. An HTTP server answers "HTTP/1.1 400" (or an HTML page).
+ */
+function notRedis(msg: string, where: string): { summary: string; evidence: string } | undefined {
+  const m = /^Protocol error, got "([\s\S]*?)" as reply type byte/.exec(msg);
+  if (!m) return undefined;
+  const like = m[1] === 'H' || m[1] === '<' ? 'it answered like HTTP' : 'its reply is not the Redis protocol';
+  return {
+    summary: `not a Redis server at ${where} (${like}): check the host and port in the URL`,
+    evidence: `reply starts with ${JSON.stringify(m[1])} (a Redis reply starts with +, -, :, $ or *)`,
+  };
 }

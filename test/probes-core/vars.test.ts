@@ -72,7 +72,37 @@ describe('loadVars', () => {
   });
 });
 
+describe('--config values that are not strings', () => {
+  it('numbers and booleans are their string form', () => {
+    expect({ ...parseConfigText('{"vars": {"DB_PORT": 5432, "DEBUG": false, "RATIO": 1.5, "ON": true}}', 'c.json') }).toEqual({ DB_PORT: '5432', DEBUG: 'false', RATIO: '1.5', ON: 'true' });
+  });
+
+  it('null, a list or an object is one error naming the key', () => {
+    expect(() => parseConfigText('{"vars": {"A": "x", "DB_PORT": null}}', 'c.json')).toThrow(new UserError('--config c.json: vars.DB_PORT is null: give a string, number or boolean (or leave the name out)'));
+    expect(() => parseConfigText('{"vars": {"HOSTS": ["a"]}}', 'c.json')).toThrow('--config c.json: vars.HOSTS is a list: give a string');
+    expect(() => parseConfigText('{"vars": {"DB": {"port": 1}}}', 'c.json')).toThrow('--config c.json: vars.DB is an object: give a string');
+  });
+
+  it('a variable at the top level instead of under "vars" is named, not ignored', () => {
+    expect(() => parseConfigText('{"DOMAIN": "example.test", "vars": {}}', 'c.json')).toThrow(
+      new UserError('--config c.json: "DOMAIN" is at the top level, where it is not read: put variables under "vars", e.g. {"vars": {"DOMAIN": ...}}'),
+    );
+    // Lower-case top-level keys are left for other settings.
+    expect({ ...parseConfigText('{"note": "x", "vars": {"A": "1"}}', 'c.json') }).toEqual({ A: '1' });
+  });
+
+  it('a variable named __proto__ or constructor is a variable like any other', async () => {
+    const config = file('proto.json', '{"vars": {"__proto__": "p", "constructor": "c"}}');
+    const vars = await loadVars({ config, env: {} });
+    expect(substitute('${__proto__}-${constructor}', vars)).toEqual({ value: 'p-c', missing: [] });
+  });
+});
+
 describe('substitute', () => {
+  it('Object.prototype member names are unset variables, not functions', () => {
+    expect(substitute('${constructor}|${toString}|${__proto__}|${hasOwnProperty:-d}', {})).toEqual({ value: '|||d', missing: ['constructor', 'toString', '__proto__'] });
+  });
+
   it('replaces ${NAME} and ${NAME:-default}, reporting unset names once', () => {
     const vars = { DOMAIN: 'example.test', EMPTY: '' };
     expect(substitute('https://${DOMAIN}/health/', vars)).toEqual({ value: 'https://example.test/health/', missing: [] });
