@@ -143,6 +143,23 @@ describe('parseChecklist: edges', () => {
   });
 });
 
+describe('parseChecklist: big blocks', () => {
+  it('a guidance list of 200,000 lines is kept whole (its dedent once overflowed the call stack)', () => {
+    const r = parseChecklist('# T\n- [ ] a\n\n' + '  - plain\n'.repeat(200_000), 'big.md');
+    expect(r.problems).toEqual([]);
+    const [block] = r.checklist.items[0].guidance ?? [];
+    expect(block.text.split('\n')).toHaveLength(200_000);
+    expect(block.text.startsWith('- plain\n- plain')).toBe(true);
+  });
+
+  it('thousands of annotations on one line each get that line; ones after line breaks get theirs', () => {
+    const many = '<!-- probe: tcp host=a port=1 -->'.repeat(5000);
+    const r = parseChecklist(`# T\n\n- [ ] a ${many}\n  still a <!-- probe: dns name=x -->\n  and <!-- probe: nope -->\n`, 'c.md');
+    expect(r.checklist.items[0].probes.map((p) => p.line)).toEqual([...Array(5000).fill(3), 4]);
+    expect(r.problems.map((p) => p.line)).toEqual([5]);
+  });
+});
+
 describe('parseChecklist: nesting', () => {
   const nested = (depth: number) => ['# T', '', ...Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}- [ ] level ${i + 1}`), '- [ ] after'].join('\n') + '\n';
 
