@@ -8,7 +8,7 @@ import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
 import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
-import { answerEvidence, CaFileError, createHttpClient, type HttpAnswer } from './net-http.js';
+import { answerEvidence, CaFileError, type HttpAnswer, lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schemas.http>;
 
@@ -82,7 +82,7 @@ export function judgeAnswer(params: Params, a: HttpAnswer): { ok: string[]; prob
   return { ok, problems };
 }
 
-export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
   const target = `${params.method} ${params.url}`;
   const parsed = urlWhere(params.url, target);
   if ('outcome' in parsed) return parsed.outcome;
@@ -110,4 +110,4 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     deadline.dispose();
     await client.close();
   }
-};
+});

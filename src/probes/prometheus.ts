@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { describeNetError, urlWhere, linkDeadline, oneLine } from './net-deadline.js';
-import { createHttpClient, statusLine } from './net-http.js';
+import { statusLine, lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schemas.prometheus>;
 
@@ -37,7 +37,7 @@ function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4)));
 }
 
-export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
   const base = params.url.replace(/\/+$/, '');
   const parsed = urlWhere(base, params.url);
   if ('outcome' in parsed) return parsed.outcome;
@@ -73,4 +73,4 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     deadline.dispose();
     await client.close();
   }
-};
+});

@@ -8,7 +8,7 @@ import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
 import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
-import { createHttpClient } from './net-http.js';
+import { lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schemas.rateLimit>;
 
@@ -20,7 +20,7 @@ export function statusTally(counts: Map<number | string, number>): string {
   return [...counts.entries()].map(([k, n]) => `${k}×${n}`).join(', ');
 }
 
-export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
   const parsed = urlWhere(params.url);
   if ('outcome' in parsed) return parsed.outcome;
   const { where } = parsed;
@@ -73,4 +73,4 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
   if (timedOut) return { status: 'error', summary: `rate-limit ${params.url}: no verdict within ${deadline.budgetMs} ms (${answered} of ${sent} requests answered, none limited)`, evidence, metrics };
   if (!answered) return { status: 'error', summary: `rate-limit ${params.url}: ${describeNetError(firstError, where)}`, evidence, metrics };
   return { status: 'fail', summary: `${sent} requests, none limited (${statusTally(counts)}; expected ${params.expect})`, evidence, metrics };
-};
+});

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome, ProbeStatus } from './types.js';
 import type * as schemas from './schemas.js';
 import { describeNetError, hostPort, linkDeadline } from './net-deadline.js';
-import { CaFileError, createHttpClient, statusLine, type HttpAnswer } from './net-http.js';
+import { CaFileError, statusLine, type HttpAnswer, lookingPastTls } from './net-http.js';
 import { randomBytes } from 'node:crypto';
 
 type Params = z.infer<typeof schemas.security>;
@@ -81,7 +81,7 @@ function worst(findings: Finding[]): ProbeStatus {
   return findings.reduce<ProbeStatus>((w, f) => (RANK[f.status] > RANK[w] ? f.status : w), 'pass');
 }
 
-export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
   let base: URL;
   try {
     base = new URL(params.url);
@@ -153,4 +153,4 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
   const bad = findings.filter((f) => f.status !== 'pass');
   const summary = bad.length ? `${base.origin}: ${bad.map((f) => f.text).join('; ')}` : `${base.origin}: ${findings.map((f) => f.text).join(', ')}`;
   return { status, summary, evidence: [...evidence, ...findings.map((f) => `${f.status.toUpperCase()} ${f.text}`)] };
-};
+});

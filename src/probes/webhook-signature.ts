@@ -10,7 +10,7 @@ import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
 import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
-import { createHttpClient, statusLine } from './net-http.js';
+import { statusLine, lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schemas.webhookSignature>;
 
@@ -44,7 +44,7 @@ export function probeCallParams(): Record<string, string> {
   };
 }
 
-export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
   const parsed = urlWhere(params.url);
   if ('outcome' in parsed) return parsed.outcome;
   const { where } = parsed;
@@ -79,4 +79,4 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     deadline.dispose();
     await client.close();
   }
-};
+});
