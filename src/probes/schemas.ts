@@ -155,6 +155,15 @@ export const prometheus = z.object({
   max: z.coerce.number().optional(),
   /** Fail when the value is below this. */
   min: z.coerce.number().optional(),
+  /** What the value is, for the summary (e.g. `error rate`). */
+  name: z.string().optional(),
+  /**
+   * PromQL counting the requests the value is about (e.g. over the same 5m):
+   * fewer than `min_traffic` → inconclusive, not a pass (a rate over no traffic).
+   */
+  traffic: z.string().optional(),
+  /** Requests needed for a verdict when `traffic` is set. */
+  min_traffic: z.coerce.number().nonnegative('must be 0 or more').default(1),
 });
 
 export const secretsScan = z.object({

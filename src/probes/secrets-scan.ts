@@ -8,7 +8,7 @@ import { resolve, join } from 'node:path';
 import type { z } from 'zod';
 import type * as schemas from './schemas.js';
 import type { Probe, ProbeOutcome } from './types.js';
-import { deadlineSignal, firstLine, remainingMs } from './data-common.js';
+import { deadlineSignal, firstLine, remainingMs, stoppedOutcome } from './data-common.js';
 import { excludeMatcher, scanText, type Finding } from './data-secrets.js';
 
 export type SecretsScanParams = z.infer<typeof schemas.secretsScan>;
@@ -27,11 +27,7 @@ export const probe: Probe<SecretsScanParams> = async (params, ctx) => {
   const shown = params.path;
   const dir = resolve(params.path);
   const { signal, budgetMs, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
-  const stopped = (): ProbeOutcome => ({
-    status: 'error',
-    summary: timedOut() ? `timeout: scanning ${shown} did not finish within ${budgetMs} ms` : 'cancelled',
-    evidence: [],
-  });
+  const stopped = (): ProbeOutcome => stoppedOutcome(timedOut(), `timeout: scanning ${shown} did not finish within ${budgetMs} ms`);
   try {
     const st = await stat(dir).catch(() => undefined);
     if (!st) return { status: 'error', summary: `folder not found: ${shown}`, evidence: [] };

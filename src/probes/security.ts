@@ -10,6 +10,7 @@ import type * as schemas from './schemas.js';
 import { describeNetError, hostPort, linkDeadline } from './net-deadline.js';
 import { CaFileError, statusLine, type HttpAnswer, lookingPastTls } from './net-http.js';
 import { randomBytes } from 'node:crypto';
+import { worstStatus } from './verdict.js';
 
 type Params = z.infer<typeof schemas.security>;
 
@@ -19,7 +20,6 @@ export interface Finding {
 }
 
 const YEAR_S = 31_536_000;
-const RANK: Record<ProbeStatus, number> = { pass: 0, skipped: 0, warn: 1, fail: 2, error: 3 };
 
 /** Text of Django's technical 404/500 pages, shown only with DEBUG = True. */
 const DEBUG_MARKERS = ["You're seeing this error because you have DEBUG = True", 'Using the URLconf defined in', 'technical_500', 'Django tried these URL patterns'];
@@ -78,7 +78,7 @@ export function httpTwin(url: string): string {
 }
 
 function worst(findings: Finding[]): ProbeStatus {
-  return findings.reduce<ProbeStatus>((w, f) => (RANK[f.status] > RANK[w] ? f.status : w), 'pass');
+  return worstStatus(findings.map((f) => f.status), 'pass' as ProbeStatus);
 }
 
 export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
