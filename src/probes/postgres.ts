@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type * as schemas from './schemas.js';
 import type { Probe, ProbeOutcome } from './types.js';
-import { createRedactor, redactDeep } from './redact.js';
+import { createRedactor, redactDeep } from '../secrets/redactor.js';
 import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPort, networkReason, remainingMs, stoppedOutcome, untilAborted, type Check } from './data-common.js';
 
 export type PostgresParams = z.infer<typeof schemas.postgres>;

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type * as schemas from './schemas.js';
 import type { Probe, ProbeOutcome } from './types.js';
 import { deadlineSignal, firstLine, remainingMs, stoppedOutcome } from './data-common.js';
-import { excludeMatcher, scanText, type Finding } from './data-secrets.js';
+import { excludeMatcher, scanText, type Finding } from '../secrets/scan.js';
 
 export type SecretsScanParams = z.infer<typeof schemas.secretsScan>;
 

@@ -4,7 +4,7 @@
  * All user text is redacted, then escaped through ./escape.ts.
  */
 import type { Checklist } from '../checklist/types.js';
-import { createRedactor, redactDeep, type Redactor } from '../probes/redact.js';
+import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
 import type { ProbeStatus, Vars } from '../probes/types.js';
 import type { ItemState, Session } from '../session/schema.js';
 import { completionGuard, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';

@@ -9,7 +9,7 @@ import type { Checklist, Item, Section } from '../checklist/types.js';
 import type { ProbeJob, RunOptions } from '../probes/runner.js';
 import type { ProbeResult, Vars } from '../probes/types.js';
 import { isFailing } from '../probes/verdict.js';
-import { createRedactor, type Redactor } from '../probes/redact.js';
+import { createRedactor, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from '../session/changes.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gitFailure, probe } from '../../src/probes/secrets-scan.js';
-import { excludeMatcher, globToRegExp, isPlaceholder, scanText } from '../../src/probes/data-secrets.js';
+import { excludeMatcher, globToRegExp, isPlaceholder, scanText } from '../../src/secrets/scan.js';
 import * as schemas from '../../src/probes/schemas.js';
 import { ctxWith } from './helpers.js';
 

@@ -11,7 +11,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
 import type { Checklist, Item, Section } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
-import { createRedactor, type Redactor } from '../../probes/redact.js';
+import { createRedactor, type Redactor } from '../../secrets/redactor.js';
 import { runProbes, type ProbeJob } from '../../probes/runner.js';
 import type { ProbeResult } from '../../probes/types.js';
 import { loadVars } from '../../probes/vars.js';
