@@ -171,4 +171,11 @@ export const secretsScan = z.object({
   path: str.default('.'),
   /** Comma-separated globs to leave out, e.g. docs/examples/**. */
   exclude: z.string().optional(),
+  /**
+   * Allowlist file (JSON, gitleaks-style paths/regexes/stopwords), relative to
+   * `path`; `.deploy-wizard-secrets-allow.json` is read when present.
+   */
+  allowlist: z.string().optional(),
+  /** Findings in test fixtures (tests/, fixtures/, factories, mocks) do not fail the scan; they are counted. */
+  fixtures: bool.default(true),
 });

@@ -17,8 +17,11 @@ export interface Finding {
 /** The shapes a repository scan looks for (the redactor masks these and a few more). */
 const SCAN_SHAPES = SECRET_SHAPES.filter((s) => !s.maskOnly);
 
-/** Findings in one file's text, in line order; one per rule per line. */
-export function scanText(text: string): Finding[] {
+/**
+ * Findings in one file's text, in line order; one per rule per line.
+ * `allowed(value)`: a found value the allowlist lets through (never kept).
+ */
+export function scanText(text: string, allowed: (value: string) => boolean = () => false): Finding[] {
   const found = new Map<string, Finding>();
   const add = (line: number, kind: string) => found.set(`${line}\0${kind}`, { line, kind });
   const lines = text.split('\n');
@@ -26,7 +29,8 @@ export function scanText(text: string): Finding[] {
     for (const shape of SCAN_SHAPES) {
       for (const m of line.matchAll(shape.pattern)) {
         if (shape.accept && !shape.accept(m, line.slice(0, m.index ?? 0))) continue;
-        if (!isPlaceholder(m[shape.valueGroup] ?? '')) add(i + 1, shape.rule(m));
+        const value = m[shape.valueGroup] ?? '';
+        if (!isPlaceholder(value) && !allowed(value)) add(i + 1, shape.rule(m));
       }
     }
   });
@@ -35,7 +39,7 @@ export function scanText(text: string): Finding[] {
     // A real key block has a base64 body right after the marker; "-----BEGIN PRIVATE KEY-----\n..." in docs does not.
     // Escaped newlines (a literal backslash-n inside a JSON or env string) count as line breaks.
     const body = text.slice(start + m[0].length, start + m[0].length + 400).replace(/\\[nr]/g, '\n');
-    if (/(^|["'\s])[A-Za-z0-9+/]{40,}/.test(body)) add(lineOf(text, start), `${m[1]}private key block`.replace(/^./, (c) => c.toUpperCase()));
+    if (/(^|["'\s])[A-Za-z0-9+/]{40,}/.test(body) && !allowed(m[0])) add(lineOf(text, start), `${m[1]}private key block`.replace(/^./, (c) => c.toUpperCase()));
   }
   return [...found.values()].sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
 }
