@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
-import { describeNetError, urlWhere, linkDeadline, oneLine } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './net-deadline.js';
 import { lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schemas.baseline>;
@@ -73,7 +73,7 @@ export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHtt
     }
   } catch (err) {
     const done = samples.length ? ` after ${samples.length} of ${params.requests} requests` : '';
-    return { status: 'error', summary: `baseline ${params.url}: ${describeNetError(err, where, deadline)}${done}`, evidence: samples.length ? [`samples (ms): ${samples.join(', ')}`] : [] };
+    return netFailure(`baseline ${params.url}: ${describeNetError(err, where, deadline)}${done}`, deadline, samples.length ? [`samples (ms): ${samples.join(', ')}`] : []);
   } finally {
     deadline.dispose();
     await client.close();

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
-import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, netFailure } from './net-deadline.js';
 import { answerEvidence, CaFileError, type HttpAnswer, lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schemas.http>;
@@ -105,7 +105,7 @@ export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHtt
     if (problems.length) return { status: 'fail', summary: `${head}: ${problems.join('; ')}`, evidence, metrics: { latency_ms: a.ms, status: a.status } };
     return { status: 'pass', summary: ok.length ? `${head}, ${ok.join(', ')}` : head, evidence, metrics: { latency_ms: a.ms, status: a.status } };
   } catch (err) {
-    return { status: 'error', summary: `${target}: ${describeNetError(err, where, deadline)}`, evidence: [] };
+    return netFailure(`${target}: ${describeNetError(err, where, deadline)}`, deadline);
   } finally {
     deadline.dispose();
     await client.close();

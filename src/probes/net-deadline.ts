@@ -5,6 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { ProbeContext, ProbeOutcome } from './types.js';
+import { cancelled, timedOut } from './verdict.js';
 
 export interface Deadline {
   /** Aborts on ctx.signal or when ctx.deadline passes. */
@@ -112,6 +113,16 @@ export function describeNetError(err: unknown, where: string, deadline?: Deadlin
   if (code.startsWith('ERR_SSL_') || code === 'EPROTO') return `TLS handshake with ${where} failed (${oneLine(e.message ?? code)})`;
   const msg = oneLine(e.message ?? outer.message ?? String(err));
   return code ? `${msg} (${code})` : msg;
+}
+
+/**
+ * The outcome of a network failure: `error` with reason `timeout` when the
+ * deadline ended it, skipped/`cancelled` on a cancel, else a plain `error`.
+ */
+export function netFailure(summary: string, deadline: Deadline | undefined, evidence: string[] = [], metrics?: Record<string, number>): ProbeOutcome {
+  if (deadline?.cancelled()) return cancelled(evidence);
+  const outcome: ProbeOutcome = deadline?.timedOut() ? timedOut(summary, evidence) : { status: 'error', summary, evidence };
+  return metrics ? { ...outcome, metrics } : outcome;
 }
 
 /** First line of a text, trimmed to `max` characters. */

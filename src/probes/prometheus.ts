@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
-import { describeNetError, urlWhere, linkDeadline, oneLine } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './net-deadline.js';
 import { statusLine, lookingPastTls, type HttpClient } from './net-http.js';
 import { noData } from './verdict.js';
 
@@ -92,7 +92,7 @@ export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHtt
     const bounds = [params.min !== undefined ? `≥ min ${fmt(params.min)}` : '', params.max !== undefined ? `≤ max ${fmt(params.max)}` : ''].filter(Boolean).join(', ');
     return { status: 'pass', summary: `${seen}${bounds ? ` ${bounds}` : ''}${requests}`, evidence, metrics };
   } catch (err) {
-    return { status: 'error', summary: `Prometheus ${base}: ${describeNetError(err, where, deadline)}`, evidence: [] };
+    return netFailure(`Prometheus ${base}: ${describeNetError(err, where, deadline)}`, deadline);
   } finally {
     deadline.dispose();
     await client.close();

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome, ProbeStatus } from './types.js';
 import type * as schemas from './schemas.js';
-import { describeNetError, hostPort, linkDeadline } from './net-deadline.js';
+import { describeNetError, hostPort, linkDeadline, netFailure } from './net-deadline.js';
 import { CaFileError, statusLine, type HttpAnswer, lookingPastTls } from './net-http.js';
 import { randomBytes } from 'node:crypto';
 import { worstStatus } from './verdict.js';
@@ -144,7 +144,7 @@ export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHtt
   } catch (err) {
     deadline.dispose();
     await client.close();
-    return { status: 'error', summary: `security ${base.origin}: ${describeNetError(err, hostPort(base), deadline)}`, evidence };
+    return netFailure(`security ${base.origin}: ${describeNetError(err, hostPort(base), deadline)}`, deadline, evidence);
   }
   deadline.dispose();
   await client.close();

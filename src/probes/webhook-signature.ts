@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
-import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, netFailure } from './net-deadline.js';
 import { statusLine, lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schemas.webhookSignature>;
@@ -74,7 +74,7 @@ export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHtt
     }
     return { status: 'pass', summary: `forged signature rejected with ${forged.status}; signed request accepted with ${signed.status}`, evidence };
   } catch (err) {
-    return { status: 'error', summary: `POST ${params.url}: ${describeNetError(err, where, deadline)}`, evidence: [] };
+    return netFailure(`POST ${params.url}: ${describeNetError(err, where, deadline)}`, deadline);
   } finally {
     deadline.dispose();
     await client.close();
