@@ -62,7 +62,7 @@ export const postgres = z.object({
   least_privilege: bool.default(false),
   /** Warn when connections in use exceed this % of max_connections. */
   max_connections_pct: int.optional(),
-  /** Fail when statement_timeout is 0 (unset). */
+  /** Check statement_timeout: 0 on the server side is inconclusive (the app may set it from its client). */
   statement_timeout: bool.default(false),
   /** Minimum server major version. */
   min_version: int.optional(),

@@ -81,6 +81,19 @@ describe('check output', () => {
     ]);
   });
 
+  it('JUnit shows an inconclusive probe as skipped, with its reason; JSON carries the reason as data', () => {
+    const entries = [entry(result('inconclusive', 'query returned no series: nothing to judge', { reason: 'no-data' })), entry(result('pass', 'ok'))];
+    const s = summarize(
+      entries.map((e) => e.result),
+      10,
+    );
+    const root = parseXml(formatJunit(entries, s));
+    expect(root.attrs).toMatchObject({ tests: '2', failures: '0', errors: '0', skipped: '1' });
+    expect(findAll(root, 'skipped')[0].attrs.message).toBe('inconclusive (no-data): query returned no series: nothing to judge');
+    expect(JSON.parse(formatJson(entries, s)).results[0]).toMatchObject({ status: 'inconclusive', reason: 'no-data' });
+    expect(resultLine(entries[0])).toMatch(/^INCONCLUSIVE http +Health Checks › .* — query returned no series: nothing to judge in 12 ms$/);
+  });
+
   it('JSON holds the summary and every result with its section and item', () => {
     const doc = JSON.parse(formatJson([entry(result('pass', 'ok', { itemId: 'a/b' }))], summarize([result('pass', 'ok')], 5)));
     expect(doc.summary).toMatchObject({ total: 1, passed: 1, ok: true });
