@@ -86,6 +86,18 @@ const TLS_UNTRUSTED = new Set([
   'CERT_REVOKED',
 ]);
 
+/** Verification failures of the peer's certificate (not of the handshake itself). */
+const CERT_PROBLEMS = new Set([...TLS_UNTRUSTED, 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+
+/**
+ * Why the peer's certificate failed verification, in words ("certificate has
+ * expired"), when that is what ended a request; else undefined.
+ */
+export function certificateProblem(err: unknown): string | undefined {
+  const code = innermost(err).code ?? (err as ErrLike | undefined)?.code ?? '';
+  return CERT_PROBLEMS.has(code) ? describeNetError(err, '').replace(/^TLS: /, '') : undefined;
+}
+
 /**
  * One line naming why a connection or request failed: "connection refused on
  * 127.0.0.1:9", "no answer within 2000 ms", "TLS: certificate has expired".

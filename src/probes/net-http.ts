@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { buildConnector as BuildConnector } from 'undici';
-import { describeNetError, oneLine } from './net-deadline.js';
+import { certificateProblem, oneLine } from './net-deadline.js';
 import type { Probe, ProbeContext, ProbeOutcome } from './types.js';
 
 export interface HttpClientOptions {
@@ -20,12 +20,6 @@ export interface HttpClientOptions {
    * request with `Host: bogus.invalid` must still reach the real site.
    */
   tlsHost?: string;
-  /**
-   * When the certificate fails verification, retry without it (default true):
-   * the probe still reports its own finding. Never for a request carrying
-   * credentials (an Authorization header or a URL's user part).
-   */
-  lookPastTls?: boolean;
 }
 
 export interface HttpCall {
@@ -66,12 +60,6 @@ export async function loadUndici(): Promise<Undici> {
   const mod = (await import('undici')) as Undici & { default?: Undici };
   return typeof mod.Agent === 'function' ? mod : (mod.default as Undici);
 }
-
-/**
- * TLS verification failures an HTTP-level probe can look past: the `tls` probe
- * owns the certificate verdict; the others retry without verification and say so.
- */
-const UNVERIFIABLE = /^TLS: certificate /;
 
 /** Create a client; always `close()` it (in `finally`). */
 export async function createHttpClient(options: HttpClientOptions = {}): Promise<HttpClient> {
@@ -157,18 +145,22 @@ export async function createHttpClient(options: HttpClientOptions = {}): Promise
     return { status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8'), ms: Math.round(performance.now() - started) };
   };
 
+  /**
+   * A certificate that fails verification does not end the look: the `tls`
+   * probe owns that verdict; this call goes on without verification, and the
+   * probe's outcome says so (lookingPastTls). Never for a request carrying
+   * credentials (an Authorization header or a URL's user part).
+   */
   const call: HttpClient['call'] = async (url, c, signal) => {
     const credentials = Object.keys(c.headers ?? {}).some((h) => h.toLowerCase() === 'authorization') || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url);
-    const mayLookPast = options.lookPastTls !== false && !credentials;
     const insecure = () => (unverified ??= pool({ rejectUnauthorized: false })).dispatcher;
-    if (tlsProblem && mayLookPast) return once(insecure(), url, c, signal);
+    if (tlsProblem && !credentials) return once(insecure(), url, c, signal);
     try {
       return await once(verified.dispatcher, url, c, signal);
     } catch (err) {
-      const why = describeNetError(err, '');
-      if (signal.aborted || !mayLookPast || !UNVERIFIABLE.test(why)) throw err;
-      // Look anyway, and say so: one expired certificate must not hide every other finding.
-      tlsProblem = why.replace(/^TLS: /, '');
+      const problem = certificateProblem(err);
+      if (signal.aborted || credentials || !problem) throw err;
+      tlsProblem = problem;
       return once(insecure(), url, c, signal);
     }
   };
