@@ -6,7 +6,7 @@ export { parseChecklist } from '../src/checklist/parse.js';
 export { checkParams } from '../src/probes/registry.js';
 export { runProbes, DEFAULT_CONCURRENCY } from '../src/probes/runner.js';
 export { createFileStore } from '../src/session/file-store.js';
-export { createRedactor } from '../src/probes/redact.js';
+export { createRedactor } from '../src/secrets/redactor.js';
 // The test run's server logic (Debian binaries, runuser as root), reused so the
 // bench talks to the same kind of real PostgreSQL and Redis the tests do.
 export { freePort, startPostgres, startRedis } from '../test/helpers/servers.js';
@@ -14,4 +14,4 @@ export { walkSections } from '../src/store/progress.js';
 // For the session-save breakdown (what each step of one apply costs).
 export { applyChange } from '../src/session/changes.js';
 export { SessionSchema } from '../src/session/schema.js';
-export { redactDeep } from '../src/probes/redact.js';
+export { redactDeep } from '../src/secrets/redactor.js';

@@ -65,12 +65,13 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
 
   program
     .command('check')
-    .description('run every probe, no prompts; exit 0 all pass, 1 any fail, 2 usage/config error')
+    .description('run every probe, no prompts; exit 0 all pass, 1 any fail or nothing verified, 2 usage/config error')
     .option('--section <text>', 'only sections whose title or path contains TEXT (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit']).default('text'))
     .option('--out <file>', 'write the output to FILE instead of stdout')
     .option('--concurrency <n>', 'probes run at once', '8')
     .option('--timeout <ms>', 'default deadline per probe in ms', '10000')
+    .option('--strict', 'a skipped or inconclusive probe fails the run (exit 1)')
     .action((_o, cmd: Command) => onRun(() => import('./commands/check.js').then((m) => m.run), all(cmd), []));
 
   program

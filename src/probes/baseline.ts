@@ -7,8 +7,8 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
-import { describeNetError, urlWhere, linkDeadline, oneLine } from './net-deadline.js';
-import { createHttpClient } from './net-http.js';
+import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './net-deadline.js';
+import { lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schemas.baseline>;
 
@@ -46,7 +46,7 @@ export function compare(p50: number, baseline: number, maxIncreasePct: number): 
   return { increasePct, ok: increasePct <= maxIncreasePct };
 }
 
-export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
   const parsed = urlWhere(params.url);
   if ('outcome' in parsed) return parsed.outcome;
   const { where } = parsed;
@@ -73,7 +73,7 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     }
   } catch (err) {
     const done = samples.length ? ` after ${samples.length} of ${params.requests} requests` : '';
-    return { status: 'error', summary: `baseline ${params.url}: ${describeNetError(err, where, deadline)}${done}`, evidence: samples.length ? [`samples (ms): ${samples.join(', ')}`] : [] };
+    return netFailure(`baseline ${params.url}: ${describeNetError(err, where, deadline)}${done}`, deadline, samples.length ? [`samples (ms): ${samples.join(', ')}`] : []);
   } finally {
     deadline.dispose();
     await client.close();
@@ -92,4 +92,4 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
   const criterion = `rollback criterion: +${params.max_increase_pct}%`;
   if (!ok) return { status: 'fail', summary: `p50 ${p50} ms is ${sign}${increasePct}% over baseline ${stored.p50} ms (${criterion})`, evidence, metrics };
   return { status: 'pass', summary: `${figures}: ${sign}${increasePct}% vs baseline ${stored.p50} ms (${criterion})`, evidence, metrics };
-};
+});

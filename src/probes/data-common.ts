@@ -3,13 +3,17 @@
  * deadline signal, folding individual checks into one outcome, and naming
  * network errors in words a person understands.
  */
-import type { ProbeOutcome, ProbeStatus } from './types.js';
+import type { ProbeOutcome, ProbeReason } from './types.js';
+import { cancelled, SEVERITY, timedOut, worstStatus } from './verdict.js';
 
 /** One condition a probe looked at: its verdict and the sentence saying why. */
 export interface Check {
-  status: 'pass' | 'warn' | 'fail';
+  /** `inconclusive`: the probe cannot judge this condition (e.g. a setting the client sets). */
+  status: 'pass' | 'warn' | 'fail' | 'inconclusive';
   /** Shown as (part of) the summary when the check is not a pass. */
   message: string;
+  /** Why an inconclusive check did not judge. */
+  reason?: ProbeReason;
 }
 
 /**
@@ -84,13 +88,15 @@ export class AbortedError extends Error {
   }
 }
 
-const ORDER: Record<ProbeStatus, number> = { pass: 0, skipped: 0, warn: 1, fail: 2, error: 3 };
+/** The worst status of these checks (pass when there are none; inconclusive never hides a warn or fail). */
+export function worst(checks: Check[]): Check['status'] {
+  const judged = worstStatus(checks.map((c) => c.status).filter((s) => s !== 'inconclusive'), 'pass' as Check['status']);
+  return SEVERITY[judged] === 0 && checks.some((c) => c.status === 'inconclusive') ? 'inconclusive' : judged;
+}
 
-/** The worst status of these checks (pass when there are none). */
-export function worst(checks: Check[]): 'pass' | 'warn' | 'fail' {
-  let out: 'pass' | 'warn' | 'fail' = 'pass';
-  for (const c of checks) if (ORDER[c.status] > ORDER[out]) out = c.status;
-  return out;
+/** The outcome of a data probe stopped by its deadline or a cancel: one rule for every kind. */
+export function stoppedOutcome(isTimeout: boolean, timeoutSummary: string, evidence: string[] = []): ProbeOutcome {
+  return isTimeout ? timedOut(timeoutSummary, evidence) : cancelled(evidence);
 }
 
 /**
@@ -101,8 +107,10 @@ export function foldChecks(checks: Check[], passSummary: string, evidence: strin
   const status = worst(checks);
   const failing = checks.filter((c) => c.status === 'fail').map((c) => c.message);
   const warning = checks.filter((c) => c.status === 'warn').map((c) => c.message);
-  const summary = status === 'pass' ? passSummary : [...failing, ...warning].join('; ');
-  return { status, summary, evidence, ...(metrics && Object.keys(metrics).length ? { metrics } : {}) };
+  const unjudged = checks.filter((c) => c.status === 'inconclusive');
+  const summary = status === 'pass' ? passSummary : [...failing, ...warning, ...unjudged.map((c) => c.message)].join('; ');
+  const reason = status === 'inconclusive' ? { reason: unjudged[0].reason ?? 'cannot-judge-here' } : {};
+  return { status, ...reason, summary, evidence, ...(metrics && Object.keys(metrics).length ? { metrics } : {}) };
 }
 
 /** The first line of an error's message, trimmed (library messages can be multi-line). */

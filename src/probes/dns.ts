@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { linkDeadline, oneLine } from './net-deadline.js';
+import { cancelled, cannotJudgeHere, timedOut } from './verdict.js';
 
 type Params = z.infer<typeof schemas.dns>;
 
@@ -29,7 +30,11 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
   // An address is not a name: asking a resolver about it would only send a
   // pointless query to whatever resolver the machine has.
   if (isIP(params.name)) {
-    return { status: 'warn', summary: `${params.name} is an IP address, not a DNS name: nothing to resolve (set the name the records are for)`, evidence: [] };
+    return cannotJudgeHere(`${params.name} is an IP address, not a DNS name: nothing to resolve (set DOMAIN to the public name the records are for)`);
+  }
+  // localhost is answered by this machine itself (RFC 6761), never by public DNS.
+  if (/^localhost\.?$|\.localhost\.?$/i.test(params.name.trim())) {
+    return cannotJudgeHere(`${params.name} is this machine's own name: its answer here says nothing about public DNS (set DOMAIN to the public name)`);
   }
   const { Resolver } = await import('node:dns/promises');
   const deadline = linkDeadline(ctx);
@@ -72,8 +77,8 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     }
     return { status: 'pass', summary: `${label} → ${answers.join(', ')}`, evidence };
   } catch (err) {
-    if (deadline.timedOut()) return { status: 'error', summary: `${label}: no answer within ${deadline.budgetMs} ms`, evidence: [] };
-    if (deadline.cancelled()) return { status: 'error', summary: `${label}: cancelled`, evidence: [] };
+    if (deadline.timedOut()) return timedOut(`${label}: no answer within ${deadline.budgetMs} ms`);
+    if (deadline.cancelled()) return cancelled();
     const code = (err as { code?: string }).code ?? '';
     if (code === 'ENOTFOUND') return { status: 'fail', summary: `${params.name} does not exist (NXDOMAIN)${via}`, evidence: [] };
     if (code === 'ENODATA') return { status: 'fail', summary: `${params.name} has no ${params.type} record${via}`, evidence: [] };

@@ -7,8 +7,8 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
-import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
-import { answerEvidence, CaFileError, createHttpClient, type HttpAnswer } from './net-http.js';
+import { describeNetError, urlWhere, linkDeadline, netFailure } from './net-deadline.js';
+import { answerEvidence, CaFileError, type HttpAnswer, lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schemas.http>;
 
@@ -82,7 +82,7 @@ export function judgeAnswer(params: Params, a: HttpAnswer): { ok: string[]; prob
   return { ok, problems };
 }
 
-export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
   const target = `${params.method} ${params.url}`;
   const parsed = urlWhere(params.url, target);
   if ('outcome' in parsed) return parsed.outcome;
@@ -105,9 +105,9 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     if (problems.length) return { status: 'fail', summary: `${head}: ${problems.join('; ')}`, evidence, metrics: { latency_ms: a.ms, status: a.status } };
     return { status: 'pass', summary: ok.length ? `${head}, ${ok.join(', ')}` : head, evidence, metrics: { latency_ms: a.ms, status: a.status } };
   } catch (err) {
-    return { status: 'error', summary: `${target}: ${describeNetError(err, where, deadline)}`, evidence: [] };
+    return netFailure(`${target}: ${describeNetError(err, where, deadline)}`, deadline);
   } finally {
     deadline.dispose();
     await client.close();
   }
-};
+});

@@ -5,6 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { ProbeContext, ProbeOutcome } from './types.js';
+import { cancelled, timedOut } from './verdict.js';
 
 export interface Deadline {
   /** Aborts on ctx.signal or when ctx.deadline passes. */
@@ -85,6 +86,18 @@ const TLS_UNTRUSTED = new Set([
   'CERT_REVOKED',
 ]);
 
+/** Verification failures of the peer's certificate (not of the handshake itself). */
+const CERT_PROBLEMS = new Set([...TLS_UNTRUSTED, 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+
+/**
+ * Why the peer's certificate failed verification, in words ("certificate has
+ * expired"), when that is what ended a request; else undefined.
+ */
+export function certificateProblem(err: unknown): string | undefined {
+  const code = innermost(err).code ?? (err as ErrLike | undefined)?.code ?? '';
+  return CERT_PROBLEMS.has(code) ? describeNetError(err, '').replace(/^TLS: /, '') : undefined;
+}
+
 /**
  * One line naming why a connection or request failed: "connection refused on
  * 127.0.0.1:9", "no answer within 2000 ms", "TLS: certificate has expired".
@@ -112,6 +125,16 @@ export function describeNetError(err: unknown, where: string, deadline?: Deadlin
   if (code.startsWith('ERR_SSL_') || code === 'EPROTO') return `TLS handshake with ${where} failed (${oneLine(e.message ?? code)})`;
   const msg = oneLine(e.message ?? outer.message ?? String(err));
   return code ? `${msg} (${code})` : msg;
+}
+
+/**
+ * The outcome of a network failure: `error` with reason `timeout` when the
+ * deadline ended it, skipped/`cancelled` on a cancel, else a plain `error`.
+ */
+export function netFailure(summary: string, deadline: Deadline | undefined, evidence: string[] = [], metrics?: Record<string, number>): ProbeOutcome {
+  if (deadline?.cancelled()) return cancelled(evidence);
+  const outcome: ProbeOutcome = deadline?.timedOut() ? timedOut(summary, evidence) : { status: 'error', summary, evidence };
+  return metrics ? { ...outcome, metrics } : outcome;
 }
 
 /** First line of a text, trimmed to `max` characters. */

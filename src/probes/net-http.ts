@@ -5,7 +5,8 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { buildConnector as BuildConnector } from 'undici';
-import { oneLine } from './net-deadline.js';
+import { certificateProblem, oneLine } from './net-deadline.js';
+import type { Probe, ProbeContext, ProbeOutcome } from './types.js';
 
 export interface HttpClientOptions {
   /** Path of an extra CA certificate (PEM) to trust besides the system roots. */
@@ -40,6 +41,8 @@ export interface HttpAnswer {
 
 export interface HttpClient {
   call: (url: string, call: HttpCall, signal: AbortSignal) => Promise<HttpAnswer>;
+  /** Why the certificate failed verification, once a call went on without it. */
+  tlsUnverified: () => string | undefined;
   close: () => Promise<void>;
 }
 
@@ -60,8 +63,8 @@ export async function loadUndici(): Promise<Undici> {
 
 /** Create a client; always `close()` it (in `finally`). */
 export async function createHttpClient(options: HttpClientOptions = {}): Promise<HttpClient> {
-  const { Agent, buildConnector, interceptors, request } = await loadUndici();
-  let connect: Record<string, unknown> | undefined;
+  const undici = await loadUndici();
+  let connect: Record<string, unknown> = {};
   if (options.ca) {
     const [{ readFile }, tls] = await Promise.all([import('node:fs/promises'), import('node:tls')]);
     let pem: string;
@@ -73,27 +76,54 @@ export async function createHttpClient(options: HttpClientOptions = {}): Promise
     // `ca` replaces the default roots: keep them so public certificates still verify.
     connect = { ca: [...tls.rootCertificates, pem] };
   }
-  let connector: BuildConnector.connector | undefined;
+  let servername: string | undefined;
   if (options.tlsHost) {
     const { isIP } = await import('node:net');
-    const base = buildConnector({ ...(connect ?? {}) });
     // undici derives SNI from the Host header; an IP literal gets no SNI and is checked as an IP.
-    const servername = isIP(options.tlsHost) ? undefined : options.tlsHost;
-    connector = (opts: BuildConnector.Options, cb: BuildConnector.Callback) => base({ ...opts, servername: servername ?? (undefined as unknown as string) }, cb);
+    servername = isIP(options.tlsHost) ? undefined : options.tlsHost;
   }
-  const agent = new Agent({ connect: connector ?? connect, connections: options.connections ?? 4, keepAliveTimeout: 1000 });
-  const dispatcher = options.follow ? agent.compose(interceptors.redirect({ maxRedirections: 5 })) : agent;
+  // Every socket the client opens, so an abort and `close()` can destroy it:
+  // undici neither rejects a request nor drops its socket while the TLS
+  // handshake is pending, so a peer that never completes one held the probe,
+  // and the process, until undici's own 10 s connect timeout (issue #12.3).
+  // Destroyed with an error, so undici also clears its connect timer.
+  const sockets = new Set<import('node:net').Socket>();
+  const destroyAll = (why: string) => {
+    for (const s of sockets) s.destroy(new Error(why));
+  };
+  const pool = (extra: Record<string, unknown>) => {
+    const base = undici.buildConnector({ ...connect, ...extra });
+    const connector = (opts: BuildConnector.Options, cb: BuildConnector.Callback) => {
+      const socket = base(options.tlsHost ? { ...opts, servername: servername ?? (undefined as unknown as string) } : opts, cb) as unknown as import('node:net').Socket;
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      return socket;
+    };
+    const agent = new undici.Agent({ connect: connector as BuildConnector.connector, connections: options.connections ?? 4, keepAliveTimeout: 1000 });
+    return { agent, dispatcher: options.follow ? agent.compose(undici.interceptors.redirect({ maxRedirections: 5 })) : agent };
+  };
+  const verified = pool({});
+  let unverified: ReturnType<typeof pool> | undefined;
+  let tlsProblem: string | undefined;
 
-  const call: HttpClient['call'] = async (url, c, signal) => {
+  const once = async (dispatcher: ReturnType<typeof pool>['dispatcher'], url: string, c: HttpCall, signal: AbortSignal): Promise<HttpAnswer> => {
     const { target, headers: auth } = splitCredentials(url);
     const started = performance.now();
-    const res = await request(target, {
-      dispatcher,
-      method: (c.method ?? 'GET') as 'GET',
-      headers: { ...auth, ...c.headers },
-      body: c.body,
-      signal,
-    });
+    const onAbort = () => destroyAll('request aborted');
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let res;
+    try {
+      res = await undici.request(target, {
+        dispatcher,
+        method: (c.method ?? 'GET') as 'GET',
+        headers: { ...auth, ...c.headers },
+        body: c.body,
+        signal,
+      });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
     const max = c.maxBody ?? 1024 * 1024;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -115,11 +145,61 @@ export async function createHttpClient(options: HttpClientOptions = {}): Promise
     return { status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8'), ms: Math.round(performance.now() - started) };
   };
 
+  /**
+   * A certificate that fails verification does not end the look: the `tls`
+   * probe owns that verdict; this call goes on without verification, and the
+   * probe's outcome says so (lookingPastTls). Never for a request carrying
+   * credentials (an Authorization header or a URL's user part).
+   */
+  const call: HttpClient['call'] = async (url, c, signal) => {
+    const credentials = Object.keys(c.headers ?? {}).some((h) => h.toLowerCase() === 'authorization') || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url);
+    const insecure = () => (unverified ??= pool({ rejectUnauthorized: false })).dispatcher;
+    if (tlsProblem && !credentials) return once(insecure(), url, c, signal);
+    try {
+      return await once(verified.dispatcher, url, c, signal);
+    } catch (err) {
+      const problem = certificateProblem(err);
+      if (signal.aborted || credentials || !problem) throw err;
+      tlsProblem = problem;
+      return once(insecure(), url, c, signal);
+    }
+  };
+
   return {
     call,
+    tlsUnverified: () => tlsProblem,
     close: async () => {
-      await agent.destroy().catch(() => undefined);
+      destroyAll('client closed');
+      await Promise.all([verified.agent.destroy().catch(() => undefined), unverified?.agent.destroy().catch(() => undefined)]);
     },
+  };
+}
+
+/**
+ * Mark an outcome seen without TLS verification: "… (TLS unverified: certificate
+ * has expired)". The `tls` probe alone gives the certificate verdict.
+ */
+export function markUnverified(outcome: ProbeOutcome, problem: string | undefined): ProbeOutcome {
+  if (!problem) return outcome;
+  const note = `TLS unverified: ${problem}`;
+  return { ...outcome, summary: `${outcome.summary} (${note})`, evidence: [...outcome.evidence, `${note}; the tls probe gives the certificate verdict`] };
+}
+
+/**
+ * An HTTP-level probe whose clients look past a certificate that fails
+ * verification: `body` gets a `createHttpClient` to use, and its outcome is
+ * marked when any of those clients went on without verification.
+ */
+export function lookingPastTls<P>(body: (params: P, ctx: ProbeContext, open: typeof createHttpClient) => Promise<ProbeOutcome>): Probe<P> {
+  return async (params, ctx) => {
+    const clients: HttpClient[] = [];
+    const open: typeof createHttpClient = async (options) => {
+      const c = await createHttpClient(options);
+      clients.push(c);
+      return c;
+    };
+    const outcome = await body(params, ctx, open);
+    return markUnverified(outcome, clients.map((c) => c.tlsUnverified()).find(Boolean));
   };
 }
 

@@ -7,8 +7,8 @@
 import type { z } from 'zod';
 import type * as schemas from './schemas.js';
 import type { Probe, ProbeOutcome } from './types.js';
-import { createRedactor, redactDeep } from './redact.js';
-import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPort, networkReason, remainingMs, untilAborted, type Check } from './data-common.js';
+import { createRedactor, redactDeep } from '../secrets/redactor.js';
+import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPort, networkReason, remainingMs, stoppedOutcome, untilAborted, type Check } from './data-common.js';
 
 export type PostgresParams = z.infer<typeof schemas.postgres>;
 
@@ -103,7 +103,17 @@ export function pgChecks(f: PgFacts, p: PostgresParams): Check[] {
     checks.push(attrs.length ? { status: 'fail', message: `role ${f.role} is ${attrs.join(', ')}` } : { status: 'pass', message: `role ${f.role} is least-privilege` });
   }
   if (p.statement_timeout) {
-    checks.push(isZeroTimeout(f.statementTimeout) ? { status: 'fail', message: `statement_timeout is not set for role ${f.role} (0 = no limit)` } : { status: 'pass', message: `statement_timeout ${f.statementTimeout}` });
+    // A role query sees the server, database and role settings, not what the client sets on
+    // connect: Django-Twilio-Call sets it from DATABASES OPTIONS (docs/TROUBLESHOOTING.md).
+    checks.push(
+      isZeroTimeout(f.statementTimeout)
+        ? {
+            status: 'inconclusive',
+            reason: 'cannot-judge-here',
+            message: `statement_timeout is 0 (no limit) for role ${f.role} on the server side; the app may set it from the client (Django DATABASES OPTIONS), which a role query cannot see: check the app's settings`,
+          }
+        : { status: 'pass', message: `statement_timeout ${f.statementTimeout}` },
+    );
   }
   if (p.table) {
     if (f.tableRows === undefined) checks.push({ status: 'fail', message: `table ${p.table} does not exist` });
@@ -273,8 +283,7 @@ function failure(err: unknown, where: string, t: PgTarget, timedOut: boolean, bu
     return { status: 'fail', summary: `PostgreSQL at ${where} asks for a password and none was given (set password=, e.g. \${DB_PASSWORD}, or put it in url=)`, evidence: [...evidence, `client said: ${msg}`] };
   }
   if (err instanceof AbortedError || /timeout expired|connection timeout|Query read timeout/i.test(msg)) {
-    const summary = timedOut || !(err instanceof AbortedError) ? `timeout: no answer from PostgreSQL at ${where} within ${budgetMs} ms` : 'cancelled';
-    return { status: 'error', summary, evidence };
+    return stoppedOutcome(timedOut || !(err instanceof AbortedError), `timeout: no answer from PostgreSQL at ${where} within ${budgetMs} ms`, evidence);
   }
   const net = networkReason(err, where);
   if (net) return { status: 'error', summary: net, evidence };

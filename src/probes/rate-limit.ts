@@ -8,7 +8,8 @@ import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
 import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
-import { createHttpClient } from './net-http.js';
+import { lookingPastTls } from './net-http.js';
+import { cancelled as cancelledOutcome, timedOut as timedOutOutcome } from './verdict.js';
 
 type Params = z.infer<typeof schemas.rateLimit>;
 
@@ -20,7 +21,7 @@ export function statusTally(counts: Map<number | string, number>): string {
   return [...counts.entries()].map(([k, n]) => `${k}×${n}`).join(', ');
 }
 
-export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
   const parsed = urlWhere(params.url);
   if ('outcome' in parsed) return parsed.outcome;
   const { where } = parsed;
@@ -69,8 +70,8 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
   const evidence = [`${params.method} ${params.url}: ${sent} sent, ${width} at once`, `answers: ${statusTally(counts) || 'none'}`];
   if (firstError) evidence.push(`first error: ${describeNetError(firstError, where)}`);
   if (limited) return { status: 'pass', summary: `rate limit answered ${[...counts.keys()].find((k) => typeof k === 'number' && statusMatches(params.expect, k))} after ${firstLimitedAt} of at most ${params.burst} requests`, evidence, metrics };
-  if (cancelled) return { status: 'error', summary: `rate-limit ${params.url}: cancelled after ${sent} requests`, evidence, metrics };
-  if (timedOut) return { status: 'error', summary: `rate-limit ${params.url}: no verdict within ${deadline.budgetMs} ms (${answered} of ${sent} requests answered, none limited)`, evidence, metrics };
+  if (cancelled) return { ...cancelledOutcome(evidence), metrics };
+  if (timedOut) return { ...timedOutOutcome(`rate-limit ${params.url}: no verdict within ${deadline.budgetMs} ms (${answered} of ${sent} requests answered, none limited)`, evidence), metrics };
   if (!answered) return { status: 'error', summary: `rate-limit ${params.url}: ${describeNetError(firstError, where)}`, evidence, metrics };
   return { status: 'fail', summary: `${sent} requests, none limited (${statusTally(counts)}; expected ${params.expect})`, evidence, metrics };
-};
+});

@@ -6,8 +6,8 @@
 import type { z } from 'zod';
 import type * as schemas from './schemas.js';
 import type { Probe, ProbeOutcome } from './types.js';
-import { createRedactor, redactDeep } from './redact.js';
-import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPort, networkReason, remainingMs, untilAborted, type Check } from './data-common.js';
+import { createRedactor, redactDeep } from '../secrets/redactor.js';
+import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPort, networkReason, remainingMs, stoppedOutcome, untilAborted, type Check } from './data-common.js';
 
 export type RedisParams = z.infer<typeof schemas.redis>;
 
@@ -266,8 +266,7 @@ function failure(reason: unknown, thrown: unknown, where: string, timedOut: bool
   const evidence = [`target: ${where}`];
   if (AUTH_ERROR.test(msg)) return { status: 'fail', summary: `authentication failed: ${msg}`, evidence: [...evidence, `server said: ${msg}`] };
   if (thrown instanceof AbortedError || /Command timed out|connect ETIMEDOUT/i.test(msg)) {
-    const summary = timedOut || !(thrown instanceof AbortedError) ? `timeout: no answer from Redis at ${where} within ${budgetMs} ms` : 'cancelled';
-    return { status: 'error', summary, evidence };
+    return stoppedOutcome(timedOut || !(thrown instanceof AbortedError), `timeout: no answer from Redis at ${where} within ${budgetMs} ms`, evidence);
   }
   const foreign = notRedis(msg, where);
   if (foreign) return { status: 'error', summary: foreign.summary, evidence: [...evidence, foreign.evidence] };

@@ -11,9 +11,10 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { ProbeSpec } from '../checklist/types.js';
 import { KINDS, checkParams } from './registry.js';
-import { createRedactor, redactDeep, type Redactor } from './redact.js';
+import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
 import type { ProbeOutcome, ProbeResult, Vars } from './types.js';
 import { substitute } from './vars.js';
+import { cancelled, notConfigured, PROBE_REASONS, PROBE_STATUSES, timedOut } from './verdict.js';
 
 export interface ProbeJob {
   itemId?: string;
@@ -106,7 +107,7 @@ type Prepared = { kind: string; params: Record<string, unknown> } | { outcome: P
 /** Substitute variables and validate; a job that cannot run gets its outcome here. */
 function prepare(job: ProbeJob, vars: Vars): Prepared {
   const { params: substituted, missing } = resolveParams(job.spec.params, vars);
-  if (missing.length) return { outcome: { status: 'skipped', summary: `not configured: ${missing.join(', ')} unset`, evidence: [] } };
+  if (missing.length) return { outcome: notConfigured(missing) };
   const checked = checkParams(job.spec.kind, substituted, true);
   if (!checked.ok) return { outcome: { status: 'error', summary: checked.issues.map((i) => i.message).join('; '), evidence: [] } };
   return { kind: job.spec.kind, params: checked.params };
@@ -134,9 +135,12 @@ export function oneLineMessage(err: unknown): string {
 async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, redact: Redactor): Promise<ProbeResult> {
   const started = Date.now();
   const finish = (outcome: ProbeOutcome): ProbeResult => {
+    // One rule for a cancel whatever the kind said: skipped, reason cancelled.
+    if (options.signal?.aborted && outcome.status === 'skipped' && (!outcome.reason || outcome.reason === 'cancelled')) outcome = { ...cancelled(), evidence: outcome.evidence ?? [] };
     const result = redactDeep<ProbeResult>(
       {
         status: outcome.status,
+        ...(outcome.reason ? { reason: outcome.reason } : {}),
         summary: String(outcome.summary ?? '').split('\n')[0].trim(),
         evidence: Array.isArray(outcome.evidence) ? outcome.evidence.map(String) : [],
         ...(outcome.metrics ? { metrics: outcome.metrics } : {}),
@@ -156,7 +160,7 @@ async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, re
     return result;
   };
 
-  if (options.signal?.aborted) return finish({ status: 'skipped', summary: 'cancelled', evidence: [] });
+  if (options.signal?.aborted) return finish(cancelled());
   try {
     options.onStart?.(job);
   } catch {
@@ -178,9 +182,7 @@ async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, re
       if (stop) return;
       stop = why;
       resolve(
-        why === 'timeout'
-          ? { status: 'error', summary: `no answer within ${timeoutMs} ms`, evidence: [`deadline ${timeoutMs} ms passed; the probe was aborted`] }
-          : { status: 'skipped', summary: 'cancelled', evidence: [] },
+        why === 'timeout' ? timedOut(`no answer within ${timeoutMs} ms`, [`deadline ${timeoutMs} ms passed; the probe was aborted`]) : cancelled(),
       );
       controller.abort(why === 'timeout' ? new Error(`no answer within ${timeoutMs} ms`) : options.signal?.reason);
     };
@@ -209,12 +211,17 @@ async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, re
   }
 }
 
-const STATUSES = new Set(['pass', 'warn', 'fail', 'error', 'skipped']);
+const STATUSES = new Set<string>(PROBE_STATUSES);
+const REASONS = new Set<string>(PROBE_REASONS);
 
-/** A probe returning something malformed is a bug in the probe: report it as an error, not a crash. */
+/**
+ * A probe returning something malformed is a bug in the probe: report it as an
+ * error, not a crash. A result that did not judge always carries a reason.
+ */
 function validOutcome(outcome: ProbeOutcome | undefined): ProbeOutcome {
-  if (!outcome || typeof outcome !== 'object' || !STATUSES.has(outcome.status)) {
+  if (!outcome || typeof outcome !== 'object' || !STATUSES.has(outcome.status) || (outcome.reason !== undefined && !REASONS.has(outcome.reason))) {
     return { status: 'error', summary: 'probe returned no valid result', evidence: [] };
   }
+  if (outcome.status === 'inconclusive' && !outcome.reason) return { ...outcome, reason: 'no-data' };
   return outcome;
 }

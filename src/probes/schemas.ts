@@ -62,7 +62,7 @@ export const postgres = z.object({
   least_privilege: bool.default(false),
   /** Warn when connections in use exceed this % of max_connections. */
   max_connections_pct: int.optional(),
-  /** Fail when statement_timeout is 0 (unset). */
+  /** Check statement_timeout: 0 on the server side is inconclusive (the app may set it from its client). */
   statement_timeout: bool.default(false),
   /** Minimum server major version. */
   min_version: int.optional(),
@@ -155,6 +155,15 @@ export const prometheus = z.object({
   max: z.coerce.number().optional(),
   /** Fail when the value is below this. */
   min: z.coerce.number().optional(),
+  /** What the value is, for the summary (e.g. `error rate`). */
+  name: z.string().optional(),
+  /**
+   * PromQL counting the requests the value is about (e.g. over the same 5m):
+   * fewer than `min_traffic` → inconclusive, not a pass (a rate over no traffic).
+   */
+  traffic: z.string().optional(),
+  /** Requests needed for a verdict when `traffic` is set. */
+  min_traffic: z.coerce.number().nonnegative('must be 0 or more').default(1),
 });
 
 export const secretsScan = z.object({
@@ -162,4 +171,11 @@ export const secretsScan = z.object({
   path: str.default('.'),
   /** Comma-separated globs to leave out, e.g. docs/examples/**. */
   exclude: z.string().optional(),
+  /**
+   * Allowlist file (JSON, gitleaks-style paths/regexes/stopwords), relative to
+   * `path`; `.deploy-wizard-secrets-allow.json` is read when present.
+   */
+  allowlist: z.string().optional(),
+  /** Findings in test fixtures (tests/, fixtures/, factories, mocks) do not fail the scan; they are counted. */
+  fixtures: bool.default(true),
 });

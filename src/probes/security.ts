@@ -7,9 +7,10 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome, ProbeStatus } from './types.js';
 import type * as schemas from './schemas.js';
-import { describeNetError, hostPort, linkDeadline } from './net-deadline.js';
-import { CaFileError, createHttpClient, statusLine, type HttpAnswer } from './net-http.js';
+import { describeNetError, hostPort, linkDeadline, netFailure } from './net-deadline.js';
+import { CaFileError, statusLine, type HttpAnswer, lookingPastTls } from './net-http.js';
 import { randomBytes } from 'node:crypto';
+import { worstStatus } from './verdict.js';
 
 type Params = z.infer<typeof schemas.security>;
 
@@ -19,7 +20,6 @@ export interface Finding {
 }
 
 const YEAR_S = 31_536_000;
-const RANK: Record<ProbeStatus, number> = { pass: 0, skipped: 0, warn: 1, fail: 2, error: 3 };
 
 /** Text of Django's technical 404/500 pages, shown only with DEBUG = True. */
 const DEBUG_MARKERS = ["You're seeing this error because you have DEBUG = True", 'Using the URLconf defined in', 'technical_500', 'Django tried these URL patterns'];
@@ -78,10 +78,10 @@ export function httpTwin(url: string): string {
 }
 
 function worst(findings: Finding[]): ProbeStatus {
-  return findings.reduce<ProbeStatus>((w, f) => (RANK[f.status] > RANK[w] ? f.status : w), 'pass');
+  return worstStatus(findings.map((f) => f.status), 'pass' as ProbeStatus);
 }
 
-export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
   let base: URL;
   try {
     base = new URL(params.url);
@@ -144,7 +144,7 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
   } catch (err) {
     deadline.dispose();
     await client.close();
-    return { status: 'error', summary: `security ${base.origin}: ${describeNetError(err, hostPort(base), deadline)}`, evidence };
+    return netFailure(`security ${base.origin}: ${describeNetError(err, hostPort(base), deadline)}`, deadline, evidence);
   }
   deadline.dispose();
   await client.close();
@@ -153,4 +153,4 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
   const bad = findings.filter((f) => f.status !== 'pass');
   const summary = bad.length ? `${base.origin}: ${bad.map((f) => f.text).join('; ')}` : `${base.origin}: ${findings.map((f) => f.text).join(', ')}`;
   return { status, summary, evidence: [...evidence, ...findings.map((f) => `${f.status.toUpperCase()} ${f.text}`)] };
-};
+});

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
-import { describeNetError, linkDeadline, oneLine } from './net-deadline.js';
+import { describeNetError, linkDeadline, oneLine, netFailure } from './net-deadline.js';
 
 type Params = z.infer<typeof schemas.tls>;
 
@@ -98,7 +98,7 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     const code = (err as { code?: string })?.code ?? '';
     // A refused handshake (protocol too old, no shared cipher) is the subject of this check.
     if (/^ERR_SSL_|^EPROTO$/.test(code) && !deadline.timedOut()) return { status: 'fail', summary: `TLS handshake with ${where} refused: ${oneLine((err as Error).message)}`, evidence: [] };
-    return { status: 'error', summary: `TLS ${where}: ${reason}`, evidence: [] };
+    return netFailure(`TLS ${where}: ${reason}`, deadline);
   } finally {
     deadline.dispose();
     socket?.destroy();

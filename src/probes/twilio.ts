@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
-import { describeNetError, hostPort, linkDeadline, oneLine } from './net-deadline.js';
+import { describeNetError, hostPort, linkDeadline, oneLine, netFailure } from './net-deadline.js';
 import { createHttpClient, statusLine, type HttpAnswer } from './net-http.js';
 
 type Params = z.infer<typeof schemas.twilio>;
@@ -83,7 +83,7 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     const hooks = params.webhook_base ? `, webhooks at ${params.webhook_base}` : '';
     return { status: 'pass', summary: `Twilio account active; ${params.number} provisioned with voice${hooks}`, evidence };
   } catch (err) {
-    return { status: 'error', summary: `Twilio API ${base}: ${describeNetError(err, where, deadline)}`, evidence };
+    return netFailure(`Twilio API ${base}: ${describeNetError(err, where, deadline)}`, deadline, evidence);
   } finally {
     deadline.dispose();
     await client?.close();

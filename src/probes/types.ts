@@ -1,6 +1,8 @@
 /** The probe vocabulary shared by the runner, the store, the UI and reports. */
 
-export type ProbeStatus = 'pass' | 'warn' | 'fail' | 'error' | 'skipped';
+import type { ProbeReason, ProbeStatus } from './verdict.js';
+
+export type { ProbeReason, ProbeStatus } from './verdict.js';
 
 /** Resolved variables: name → value. Secret-looking names are masked everywhere. */
 export type Vars = Readonly<Record<string, string>>;
@@ -16,6 +18,11 @@ export interface ProbeContext {
 /** What a probe function returns; the runner adds kind, timing and redaction. */
 export interface ProbeOutcome {
   status: ProbeStatus;
+  /**
+   * Why the probe did not judge (skipped, inconclusive, or an error that is a
+   * timeout): data for code to switch on. Absent on a judged result.
+   */
+  reason?: ProbeReason;
   /** One line a person understands: "role dtc_app is SUPERUSER". */
   summary: string;
   /** Supporting lines (trimmed): status codes, versions, headers, output tails. */

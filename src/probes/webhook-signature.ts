@@ -9,8 +9,8 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type * as schemas from './schemas.js';
 import { statusMatches } from './params.js';
-import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
-import { createHttpClient, statusLine } from './net-http.js';
+import { describeNetError, urlWhere, linkDeadline, netFailure } from './net-deadline.js';
+import { statusLine, lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schemas.webhookSignature>;
 
@@ -44,7 +44,7 @@ export function probeCallParams(): Record<string, string> {
   };
 }
 
-export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> => {
+export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
   const parsed = urlWhere(params.url);
   if ('outcome' in parsed) return parsed.outcome;
   const { where } = parsed;
@@ -74,9 +74,9 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     }
     return { status: 'pass', summary: `forged signature rejected with ${forged.status}; signed request accepted with ${signed.status}`, evidence };
   } catch (err) {
-    return { status: 'error', summary: `POST ${params.url}: ${describeNetError(err, where, deadline)}`, evidence: [] };
+    return netFailure(`POST ${params.url}: ${describeNetError(err, where, deadline)}`, deadline);
   } finally {
     deadline.dispose();
     await client.close();
   }
-};
+});

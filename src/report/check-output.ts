@@ -4,6 +4,7 @@
  * Results arrive already redacted by the runner.
  */
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
+import { isFailing, isUnjudged, REASON_ADVICE, type ProbeReason } from '../probes/verdict.js';
 
 /** One probe result with the checklist context it belongs to. */
 export interface CheckEntry {
@@ -21,43 +22,82 @@ export interface CheckSummary {
   errors: number;
   warnings: number;
   skipped: number;
+  /** Ran but could not judge (no data, or not from where the check runs). */
+  inconclusive: number;
   /** Of the skipped: probes whose variables are unset. */
   notConfigured: number;
   /** Of the skipped: probes cancelled (Ctrl-C). */
   cancelled: number;
   durationMs: number;
-  /** Nothing failed or errored (warn and skipped do not fail a run). */
+  /** No probe passed or warned: nothing at all was verified (a run that verified nothing is not green). */
+  nothingVerified: boolean;
+  /** `--strict`: a skipped or inconclusive probe fails the run. */
+  strict: boolean;
+  /**
+   * The run is green: nothing failed or errored, something was verified and,
+   * with --strict, nothing was left skipped or inconclusive.
+   */
   ok: boolean;
   /** The run was stopped with Ctrl-C (set by the command). */
   interrupted?: boolean;
 }
 
-const LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
-const COLOR: Record<ProbeStatus, string> = { pass: '32', warn: '33', fail: '31', error: '1;31', skipped: '2' };
+const LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP', inconclusive: 'INCONCLUSIVE' };
+const COLOR: Record<ProbeStatus, string> = { pass: '32', warn: '33', fail: '31', error: '1;31', skipped: '2', inconclusive: '35' };
 
-/** Count results by status. */
-export function summarize(results: ProbeResult[], durationMs: number): CheckSummary {
+/** Count results by status (and the unjudged by reason). `strict`: skipped/inconclusive fail the run. */
+export function summarize(results: ProbeResult[], durationMs: number, strict = false): CheckSummary {
   const count = (s: ProbeStatus) => results.filter((r) => r.status === s).length;
-  const skipped = results.filter((r) => r.status === 'skipped');
-  const failed = count('fail');
-  const errors = count('error');
+  const byReason = (reason: ProbeReason) => results.filter((r) => r.status === 'skipped' && r.reason === reason).length;
+  const passed = count('pass');
+  const warnings = count('warn');
+  const unjudged = results.filter((r) => isUnjudged(r.status)).length;
+  const nothingVerified = passed + warnings === 0;
   return {
     total: results.length,
-    passed: count('pass'),
-    failed,
-    errors,
-    warnings: count('warn'),
-    skipped: skipped.length,
-    notConfigured: skipped.filter((r) => r.summary.startsWith('not configured')).length,
-    cancelled: skipped.filter((r) => r.summary === 'cancelled').length,
+    passed,
+    failed: count('fail'),
+    errors: count('error'),
+    warnings,
+    skipped: count('skipped'),
+    inconclusive: count('inconclusive'),
+    notConfigured: byReason('not-configured'),
+    cancelled: byReason('cancelled'),
     durationMs,
-    ok: failed === 0 && errors === 0,
+    nothingVerified,
+    strict,
+    ok: !results.some((r) => isFailing(r.status)) && !nothingVerified && !(strict && unjudged > 0),
   };
 }
 
-/** 0 when nothing failed or errored, else 1. */
+/** 0 when the run is green (see CheckSummary.ok), else 1. */
 export function exitCodeFor(summary: CheckSummary): 0 | 1 {
   return summary.ok ? 0 : 1;
+}
+
+/**
+ * Lines under the results for a person: the skipped and inconclusive probes
+ * with what each needs (the variables it names, or what to do next).
+ */
+export function unjudgedLines(entries: CheckEntry[]): string[] {
+  const unjudged = entries.filter((e) => isUnjudged(e.result.status) && e.result.reason !== 'cancelled');
+  if (!unjudged.length) return [];
+  return [
+    `Not verified (${unjudged.length}):`,
+    ...unjudged.map((e) => {
+      const r = e.result;
+      return `  ${LABEL[r.status]} ${entryTitle(e)} — ${oneLine(r.summary)}${r.reason ? ` → ${REASON_ADVICE[r.reason]}` : ''}`;
+    }),
+  ];
+}
+
+/** Why a run that failed nothing is still not green, when it is not: one line, or none. */
+export function notGreenLine(s: CheckSummary): string | undefined {
+  if (s.ok || s.failed || s.errors || s.interrupted) return undefined;
+  if (s.nothingVerified) return `nothing was verified: ${s.total ? 'no probe passed' : 'no probes to run'} (exit 1)`;
+  const unjudged = s.skipped + s.inconclusive;
+  if (s.strict && unjudged) return `--strict: ${unjudged} probe${unjudged === 1 ? '' : 's'} skipped or inconclusive count as failures (exit 1)`;
+  return undefined;
 }
 
 /** `850 ms`, `2.3 s`. */
@@ -76,7 +116,8 @@ export function summaryLine(s: CheckSummary): string {
     const parts = [s.notConfigured && `${s.notConfigured} not configured`, s.cancelled && `${s.cancelled} cancelled`, other && `${other} other`].filter(Boolean);
     skipped += ` (${parts.join(', ')})`;
   }
-  return `${s.passed} passed, ${s.failed} failed, ${plural(s.errors, 'error', 'errors')}, ${plural(s.warnings, 'warning', 'warnings')}, ${skipped} in ${formatDuration(s.durationMs)}`;
+  const inconclusive = s.inconclusive ? `, ${s.inconclusive} inconclusive` : '';
+  return `${s.passed} passed, ${s.failed} failed, ${plural(s.errors, 'error', 'errors')}, ${plural(s.warnings, 'warning', 'warnings')}, ${skipped}${inconclusive} in ${formatDuration(s.durationMs)}`;
 }
 
 const paint = (text: string, code: string, color: boolean) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -100,9 +141,10 @@ function oneLine(text: string): string {
   return String(text ?? '').replace(/\s*\r?\n\s*/g, ' ').trim();
 }
 
-/** The text format: one line per result, then the summary line. */
+/** The text format: one line per result, the unjudged with what they need, why not green, then the summary line. */
 export function formatText(entries: CheckEntry[], summary: CheckSummary, color = false): string {
-  return [...entries.map((e) => resultLine(e, color)), summaryLine(summary)].join('\n') + '\n';
+  const why = notGreenLine(summary);
+  return [...entries.map((e) => resultLine(e, color)), ...unjudgedLines(entries), ...(why ? [why] : []), summaryLine(summary)].join('\n') + '\n';
 }
 
 /** The JSON format: `{summary, results: [...]}`, results in checklist order. */
@@ -144,14 +186,14 @@ export function formatJunit(entries: CheckEntry[], summary: CheckSummary): strin
       .join(''); // line breaks as references: attribute normalisation would turn them into spaces
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(
-    `<testsuites${attrs({ name: 'deploy-wizard check', tests: summary.total, failures: summary.failed, errors: summary.errors, skipped: summary.skipped, time: seconds(summary.durationMs) })}>`,
+    `<testsuites${attrs({ name: 'deploy-wizard check', tests: summary.total, failures: summary.failed, errors: summary.errors, skipped: summary.skipped + summary.inconclusive, time: seconds(summary.durationMs) })}>`,
   );
   for (const [name, list] of suites) {
     const s = summarize(
       list.map((e) => e.result),
       list.reduce((n, e) => n + e.result.durationMs, 0),
     );
-    out.push(`  <testsuite${attrs({ name, tests: s.total, failures: s.failed, errors: s.errors, skipped: s.skipped, time: seconds(s.durationMs) })}>`);
+    out.push(`  <testsuite${attrs({ name, tests: s.total, failures: s.failed, errors: s.errors, skipped: s.skipped + s.inconclusive, time: seconds(s.durationMs) })}>`);
     for (const e of list) {
       const r = e.result;
       const classname = e.section.join('.') || 'checklist';
@@ -159,7 +201,8 @@ export function formatJunit(entries: CheckEntry[], summary: CheckSummary): strin
       const body = xmlEscape([r.summary, ...r.evidence].join('\n'));
       if (r.status === 'fail') out.push(`      <failure${attrs({ message: r.summary, type: 'fail' })}>${body}</failure>`);
       if (r.status === 'error') out.push(`      <error${attrs({ message: r.summary, type: 'error' })}>${body}</error>`);
-      if (r.status === 'skipped') out.push(`      <skipped${attrs({ message: r.summary })}/>`);
+      // Inconclusive verified nothing: CI shows it as skipped, with the reason.
+      if (isUnjudged(r.status)) out.push(`      <skipped${attrs({ message: r.status === 'inconclusive' ? `inconclusive (${r.reason ?? 'no-data'}): ${r.summary}` : r.summary })}/>`);
       const sysout = [r.status === 'warn' ? `WARN: ${r.summary}` : '', `probe: ${r.spec}`, ...(r.status === 'pass' || r.status === 'warn' ? r.evidence : [])].filter(Boolean);
       out.push(`      <system-out>${xmlEscape(sysout.join('\n'))}</system-out>`);
       out.push('    </testcase>');

@@ -3,7 +3,7 @@
  * Markdown report computes, so a machine reads the same verdicts a person does.
  */
 import type { Checklist } from '../checklist/types.js';
-import { createRedactor, redactDeep } from '../probes/redact.js';
+import { createRedactor, redactDeep } from '../secrets/redactor.js';
 import type { Session } from '../session/schema.js';
 import { completionGuard, sessionFingerprint, signatureStatus } from '../session/signoff.js';
 import { memoRedactor, type ReportOptions } from './markdown.js';

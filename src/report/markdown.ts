@@ -4,8 +4,8 @@
  * All user text is redacted, then escaped through ./escape.ts.
  */
 import type { Checklist } from '../checklist/types.js';
-import { createRedactor, redactDeep, type Redactor } from '../probes/redact.js';
-import type { Vars } from '../probes/types.js';
+import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
+import type { ProbeStatus, Vars } from '../probes/types.js';
 import type { ItemState, Session } from '../session/schema.js';
 import { completionGuard, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
 import { codeBlock, escapeBlock, escapeHtml, escapeInline, mermaidLabel } from './escape.js';
@@ -47,7 +47,7 @@ const STATE_ICON: Record<ItemState, string> = {
   pending: '⏳',
 };
 
-const PROBE_ICON: Record<string, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥', skipped: '⏭️' };
+const PROBE_ICON: Record<ProbeStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥', skipped: '⏭️', inconclusive: '❔' };
 
 /** "2026-11-26 14:32 UTC" from an ISO time; the input escaped when it is not a date. */
 export function formatTime(iso?: string): string {
@@ -253,7 +253,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
       for (const p of s.items[it.id]?.probes ?? []) {
         push(
           '<details>',
-          `<summary>${PROBE_ICON[p.status] ?? ''} ${escapeHtml(redact(p.kind))} ${escapeHtml(p.status)}: ${escapeHtml(redact(it.text))}: ${escapeHtml(redact(p.summary))} (${Math.round(p.durationMs)} ms, ${escapeHtml(formatTime(p.at))})</summary>`,
+          `<summary>${PROBE_ICON[p.status] ?? ''} ${escapeHtml(redact(p.kind))} ${escapeHtml(p.status)}${p.reason ? ` (${escapeHtml(p.reason)})` : ''}: ${escapeHtml(redact(it.text))}: ${escapeHtml(redact(p.summary))} (${Math.round(p.durationMs)} ms, ${escapeHtml(formatTime(p.at))})</summary>`,
           '',
           codeBlock([`probe: ${redact(p.spec)}`, ...p.evidence.map(redact)].join('\n')),
           '',

@@ -6,6 +6,7 @@
 import type { Checklist, Section } from '../checklist/types.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { ProbeResult } from '../probes/types.js';
+import { isFailing } from '../probes/verdict.js';
 
 export const STATES: ItemState[] = ['done', 'verified', 'failed', 'skipped', 'na', 'pending'];
 
@@ -81,7 +82,7 @@ export function needsAttention(session: Session, checklist: Checklist): Attentio
     if (!rec) continue;
     const why: string[] = [];
     if (rec.state === 'failed') why.push('item failed');
-    for (const p of rec.probes) if (p.status === 'fail' || p.status === 'error') why.push(`${p.kind} probe ${p.status}: ${p.summary}`);
+    for (const p of rec.probes) if (isFailing(p.status)) why.push(`${p.kind} probe ${p.status}: ${p.summary}`);
     if (rec.override) why.push(`operator override: marked ${rec.state} over the probes`);
     if (!why.length) continue;
     const sec = secs.get(item.sectionId);

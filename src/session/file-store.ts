@@ -8,7 +8,7 @@ import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { UserError } from '../errors.js';
-import { redactDeep, type Redactor } from '../probes/redact.js';
+import { redactDeep, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from './changes.js';
 import { SCHEMA_VERSION, SessionSchema, type Session, type SessionEvent } from './schema.js';
 import { newSessionDocument } from './new-document.js';

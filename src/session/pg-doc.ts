@@ -6,7 +6,7 @@
 import { applyChange, type Change } from './changes.js';
 import type { Session } from './schema.js';
 import type { NewSession, SessionSummary } from './store.js';
-import { createRedactor, redactDeep, type Redactor } from '../probes/redact.js';
+import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
 
 /** Same ids as the file store. */
 export { newSessionId } from './ids.js';

@@ -4,7 +4,7 @@
  * line for the rest.
  */
 import { UserError } from '../errors.js';
-import type { Redactor } from '../probes/redact.js';
+import type { Redactor } from '../secrets/redactor.js';
 
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',

@@ -17,7 +17,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Client, Notification, Pool } from 'pg';
 import { UserError } from '../errors.js';
-import { redactDeep, type Redactor } from '../probes/redact.js';
+import { redactDeep, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from './changes.js';
 import { SessionSchema, type Session } from './schema.js';
 import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';

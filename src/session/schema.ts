@@ -4,6 +4,7 @@
  * migration in migrate.ts when the shape changes.
  */
 import * as z from 'zod';
+import { PROBE_REASONS, PROBE_STATUSES } from '../probes/verdict.js';
 
 // One-shot validations in a CLI do not repay zod's JIT-compiled parsers.
 z.config({ jitless: true });
@@ -17,7 +18,9 @@ export const ProbeResultSchema = z.object({
   kind: z.string(),
   itemId: z.string().optional(),
   spec: z.string(),
-  status: z.enum(['pass', 'warn', 'fail', 'error', 'skipped']),
+  status: z.enum(PROBE_STATUSES),
+  /** Why the probe did not judge (added with `inconclusive`; older files have none). */
+  reason: z.enum(PROBE_REASONS).optional(),
   summary: z.string(),
   evidence: z.array(z.string()),
   metrics: z.record(z.string(), z.number()).optional(),

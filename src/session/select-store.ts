@@ -4,7 +4,7 @@
  * Both are imported lazily so commands that never touch a store stay fast.
  */
 import { UserError } from '../errors.js';
-import type { Redactor } from '../probes/redact.js';
+import type { Redactor } from '../secrets/redactor.js';
 import type { SessionStore } from './store.js';
 import { redactStoreUrl } from './pg-doc.js';
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Checklist } from '../checklist/types.js';
 import type { ItemRecord, Session } from './schema.js';
+import { isFailing } from '../probes/verdict.js';
 
 /** Used when the checklist has no Sign-off table / "Deployment Status" line. */
 export const DEFAULT_ROLES = ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner'];
@@ -142,7 +143,7 @@ export function completionGuard(
     if (state === 'pending') pending.push(label(id));
     if (state === 'failed') failed.push(label(id));
     for (const p of rec?.probes ?? []) {
-      if (p.status === 'fail' || p.status === 'error') failedProbes.push(`${label(id)}: ${p.kind} ${p.status}`);
+      if (isFailing(p.status)) failedProbes.push(`${label(id)}: ${p.kind} ${p.status}`);
     }
   }
   const reasons: string[] = [];

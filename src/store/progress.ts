@@ -2,6 +2,7 @@
 import type { Checklist, Guidance, Item, Section } from '../checklist/types.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { ProbeResult } from '../probes/types.js';
+import { isFailing } from '../probes/verdict.js';
 
 /** Sections the operator walks through: those with items or guidance to show. */
 export function walkSections(checklist: Checklist): Section[] {
@@ -66,11 +67,12 @@ export function firstWord(script: string): string {
 /**
  * Probe verdict for an item from the results of one run: verified when every
  * one of its probes passed, failed when any failed or errored, else undefined
- * (warn / not configured leave the state to the operator).
+ * (warn, skipped and inconclusive leave the state to the operator: an
+ * inconclusive probe never verifies an item and never fails it).
  */
 export function probeVerdict(item: Item, results: readonly ProbeResult[]): 'verified' | 'failed' | undefined {
   if (item.probes.length === 0 || results.length === 0) return undefined;
-  if (results.some((r) => r.status === 'fail' || r.status === 'error')) return 'failed';
+  if (results.some((r) => isFailing(r.status))) return 'failed';
   if (results.length >= item.probes.length && results.every((r) => r.status === 'pass')) return 'verified';
   return undefined;
 }

@@ -8,7 +8,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Checklist, Item, Section } from '../checklist/types.js';
 import type { ProbeJob, RunOptions } from '../probes/runner.js';
 import type { ProbeResult, Vars } from '../probes/types.js';
-import { createRedactor, type Redactor } from '../probes/redact.js';
+import { isFailing } from '../probes/verdict.js';
+import { createRedactor, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from '../session/changes.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
@@ -271,8 +272,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
         running: {},
         lastRun: {
           passed: results.filter((r) => r.status === 'pass').length,
-          failed: results.filter((r) => r.status === 'fail' || r.status === 'error').length,
-          other: results.filter((r) => r.status === 'warn' || r.status === 'skipped').length,
+          failed: results.filter((r) => isFailing(r.status)).length,
+          other: results.filter((r) => r.status !== 'pass' && !isFailing(r.status)).length,
           durationMs: now() - started,
           cancelled,
         },
@@ -296,7 +297,7 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     const isOverride = (itemId: string, state: ItemState): boolean => {
       const probes = get().session.items[itemId]?.probes ?? [];
       if (probes.length === 0) return false;
-      const bad = probes.some((p) => p.status === 'fail' || p.status === 'error');
+      const bad = probes.some((p) => isFailing(p.status));
       const good = probes.every((p) => p.status === 'pass');
       return (bad && state !== 'failed') || (good && state === 'failed');
     };

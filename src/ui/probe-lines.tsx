@@ -11,6 +11,7 @@ const MARK: Record<ProbeStatus, { glyph: string; color: string }> = {
   fail: { glyph: '✗', color: 'red' },
   error: { glyph: '✗', color: 'red' },
   skipped: { glyph: '-', color: 'gray' },
+  inconclusive: { glyph: '?', color: 'magenta' },
 };
 
 /** One finished probe: `✓ PASS http  HTTP 200 in 3 ms  (12 ms)`. */

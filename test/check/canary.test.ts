@@ -12,7 +12,11 @@ const SECRETS = {
   SECRET_KEY: 'canary-django-key-Hj2Lw+/=9',
   EMAIL_HOST_PASSWORD: 'canary-envfile-pw-Tn5bQ', // from the env file
   REDIS_PW: 'canary-redis-pw-Rb3yK', // only inside REDIS_URL
+  MYSQL_PWD: 'canary-mysql-pwd-Vc8nE',
+  DEPLOY_KEY_PASSPHRASE: 'canary-passphrase-Yu6tG',
 };
+// Masked by shape alone: never given to the redactor as a value.
+const SHAPES = ['AKIA' + 'J7K3M9P2Q8R4T6W1', 'ghp_canaryUserToken0123456789abcd'];
 const SID = 'AC' + 'c0ffee00'.repeat(4);
 
 function spellings(secret: string): string[] {
@@ -75,10 +79,19 @@ describe('canary: secrets never reach check output', () => {
 `;
       const cwd = workdir({
         'cl.md': checklist,
+        'shapes.txt': SHAPES.join(' '),
         '.env.production': `EMAIL_HOST_PASSWORD=${SECRETS.EMAIL_HOST_PASSWORD}\nREDIS_URL=redis://:${SECRETS.REDIS_PW}@127.0.0.1:${redis.port}/0\n`,
       });
       const out = join(cwd, `result.${format}`);
-      const env = { DB_PASSWORD: SECRETS.DB_PASSWORD, TWILIO_AUTH_TOKEN: SECRETS.TWILIO_AUTH_TOKEN, SECRET_KEY: SECRETS.SECRET_KEY, TWILIO_ACCOUNT_SID: SID };
+      const env = {
+        DB_PASSWORD: SECRETS.DB_PASSWORD,
+        TWILIO_AUTH_TOKEN: SECRETS.TWILIO_AUTH_TOKEN,
+        SECRET_KEY: SECRETS.SECRET_KEY,
+        TWILIO_ACCOUNT_SID: SID,
+        MYSQL_PWD: SECRETS.MYSQL_PWD,
+        DEPLOY_KEY_PASSPHRASE: SECRETS.DEPLOY_KEY_PASSPHRASE,
+        LEAK_SHAPES_FILE: join(cwd, 'shapes.txt'),
+      };
       const [toFile, toStdout] = await Promise.all([
         runCli(['check', '--checklist', 'cl.md', '--env-file', '.env.production', '--format', format, '--out', out], { cwd, env }),
         runCli(['check', '--checklist', 'cl.md', '--env-file', '.env.production', '--format', format], { cwd, env }),
@@ -97,6 +110,8 @@ describe('canary: secrets never reach check output', () => {
           expect(everything.includes(form), `${name} leaked as "${form}" in ${format} output`).toBe(false);
         }
       }
+      for (const shape of SHAPES) expect(everything.includes(shape), `shape "${shape}" leaked in ${format} output`).toBe(false);
+      if (format !== 'text') expect(everything).toContain('AKIA***');
     });
   }
 });

@@ -28,10 +28,15 @@ describe('deploy-wizard check (built CLI)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = lines(r.stdout);
-    expect(out).toHaveLength(4);
+    expect(out).toHaveLength(6);
     expect(out).toContain('SKIP  postgres Database › Database reachable — not configured: DB_HOST, DB_NAME, DB_USER, DB_PASSWORD unset');
     expect(out.some((l) => /^PASS  command Workers › Celery workers answer — celery exited 0, output matches \/pong\/ in \d+ ms$/.test(l))).toBe(true);
-    expect(out[3]).toMatch(/^2 passed, 0 failed, 0 errors, 0 warnings, 1 skipped \(not configured\) in \d+ ms$/);
+    // Under the results: what was not verified and what it needs.
+    expect(out.slice(3, 5)).toEqual([
+      'Not verified (1):',
+      '  SKIP Database › Database reachable — not configured: DB_HOST, DB_NAME, DB_USER, DB_PASSWORD unset → set the variables it names (environment, --env-file or --config)',
+    ]);
+    expect(out[5]).toMatch(/^2 passed, 0 failed, 0 errors, 0 warnings, 1 skipped \(not configured\) in \d+ ms$/);
     // Not a terminal: no ANSI escapes at all.
     expect(r.stdout).not.toContain('\x1b');
   });
@@ -50,11 +55,13 @@ describe('deploy-wizard check (built CLI)', () => {
   it('--section filters by path (case-insensitive, repeatable); no match is exit 2', async () => {
     const cwd = workdir({ 'cl.md': CHECKLIST });
     const r = await runCli(['check', '--checklist', 'cl.md', '--section', 'DATA'], { cwd });
-    expect(r.code).toBe(0);
-    expect(lines(r.stdout)).toHaveLength(2);
+    // Its one probe is not configured: nothing was verified, so not green.
+    expect(r.code).toBe(1);
+    expect(lines(r.stdout)).toHaveLength(5);
     expect(r.stdout).toContain('Database reachable');
     const both = await runCli(['check', '--checklist', 'cl.md', '--section', 'database', '--section', 'release checklist › workers'], { cwd });
-    expect(lines(both.stdout)).toHaveLength(4);
+    expect(both.code).toBe(0);
+    expect(lines(both.stdout)).toHaveLength(6);
     const none = await runCli(['check', '--checklist', 'cl.md', '--section', 'nowhere'], { cwd });
     expect(none.code).toBe(2);
     expect(none.stdout).toBe('');
@@ -147,6 +154,55 @@ describe('deploy-wizard check (built CLI)', () => {
     const missing = await runCli(['check', '--checklist', 'cl.md'], { cwd, env: { DEPLOY_WIZARD_ENV_FILE: 'nope.env' } });
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe(`--env-file ${join(cwd, 'nope.env')}: file not found (check the path)`);
+  });
+
+  it('every probe skipped: exit 1, "nothing was verified", and the variables each needs', async () => {
+    const cl = '# T\n\n## Database\n- [ ] Database reachable\n  <!-- probe: postgres host=${DB_HOST} database=app user=app password=${DB_PASSWORD} -->\n- [ ] Cache reachable\n  <!-- probe: redis url=${REDIS_URL} -->\n';
+    const cwd = workdir({ 'cl.md': cl });
+    const r = await runCli(['check', '--checklist', 'cl.md'], { cwd });
+    expect(r.code).toBe(1);
+    expect(lines(r.stdout)).toEqual([
+      'SKIP  postgres Database › Database reachable — not configured: DB_HOST, DB_PASSWORD unset',
+      'SKIP  redis  Database › Cache reachable — not configured: REDIS_URL unset',
+      'Not verified (2):',
+      '  SKIP Database › Database reachable — not configured: DB_HOST, DB_PASSWORD unset → set the variables it names (environment, --env-file or --config)',
+      '  SKIP Database › Cache reachable — not configured: REDIS_URL unset → set the variables it names (environment, --env-file or --config)',
+      'nothing was verified: no probe passed (exit 1)',
+      expect.stringMatching(/^0 passed, 0 failed, 0 errors, 0 warnings, 2 skipped \(not configured\) in \d+ ms$/),
+    ]);
+    // JSON says the same as data.
+    const json = await runCli(['check', '--checklist', 'cl.md', '--format', 'json'], { cwd });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).summary).toMatchObject({ total: 2, skipped: 2, notConfigured: 2, nothingVerified: true, ok: false });
+    expect(JSON.parse(json.stdout).results.map((x: { reason: string }) => x.reason)).toEqual(['not-configured', 'not-configured']);
+  });
+
+  it('--strict: a skipped probe fails an otherwise green run (exit 1); without it, exit 0', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST });
+    const lax = await runCli(['check', '--checklist', 'cl.md'], { cwd });
+    expect(lax.code).toBe(0);
+    const strict = await runCli(['check', '--checklist', 'cl.md', '--strict'], { cwd });
+    expect(strict.code).toBe(1);
+    expect(lines(strict.stdout).slice(-2)).toEqual([
+      '--strict: 1 probe skipped or inconclusive count as failures (exit 1)',
+      expect.stringMatching(/^2 passed, 0 failed, 0 errors, 0 warnings, 1 skipped \(not configured\) in \d+ ms$/),
+    ]);
+    // With every variable set, nothing is left unjudged and --strict is green.
+    const env = { DB_HOST: '127.0.0.1', DB_PORT: '1', DB_NAME: 'app', DB_USER: 'app', DB_PASSWORD: 'pw-strict-1' };
+    const full = await runCli(['check', '--checklist', 'cl.md', '--strict', '--section', 'workers'], { cwd, env });
+    expect(full.code).toBe(0);
+  });
+
+  it('an inconclusive probe is listed with what to do; --strict fails it', async () => {
+    const cl = '# T\n\n## Network\n- [ ] Redis not exposed\n  <!-- probe: tcp host=127.0.0.1 port=1 expect=closed -->\n- [ ] Workers answer\n  <!-- probe: command cmd="celery inspect ping" stdout=pong -->\n';
+    const cwd = workdir({ 'cl.md': cl });
+    const r = await runCli(['check', '--checklist', 'cl.md'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^INCONCLUSIVE tcp +Network › Redis not exposed — 127\.0\.0\.1:1 is not reachable .* from this host, and the target is this host/m);
+    expect(r.stdout).toContain('→ check by hand, or run the check from another host');
+    expect(lines(r.stdout).at(-1)).toMatch(/^1 passed, 0 failed, 0 errors, 0 warnings, 0 skipped, 1 inconclusive in /);
+    const strict = await runCli(['check', '--checklist', 'cl.md', '--strict'], { cwd });
+    expect(strict.code).toBe(1);
   });
 
   it('Ctrl-C aborts the run: finished results and the summary are printed, exit 130, no child left', async () => {

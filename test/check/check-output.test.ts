@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatJson, formatJunit, formatText, resultLine, summarize, summaryLine, xmlEscape, type CheckEntry } from '../../src/report/check-output.js';
+import { exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, summarize, summaryLine, unjudgedLines, xmlEscape, type CheckEntry } from '../../src/report/check-output.js';
 import type { ProbeResult, ProbeStatus } from '../../src/probes/types.js';
 import { findAll, parseXml } from './helpers.js';
 
@@ -31,14 +31,67 @@ describe('check output', () => {
       ...Array(12).fill(result('pass', 'ok')),
       result('fail', 'x'),
       ...Array(3).fill(result('warn', 'w')),
-      ...Array(27).fill(result('skipped', 'not configured: X unset')),
+      ...Array(27).fill(result('skipped', 'not configured: X unset', { reason: 'not-configured' })),
     ];
     const s = summarize(results, 2300);
     expect(summaryLine(s)).toBe('12 passed, 1 failed, 0 errors, 3 warnings, 27 skipped (not configured) in 2.3 s');
     expect(s.ok).toBe(false);
-    const s2 = summarize([result('error', 'e'), result('skipped', 'cancelled'), result('skipped', 'not configured: A unset'), result('warn', 'w')], 800);
+    // Counted by reason (data), whatever the sentence says.
+    const s2 = summarize([result('error', 'e'), result('skipped', 'stopped by Ctrl-C', { reason: 'cancelled' }), result('skipped', 'A is unset', { reason: 'not-configured' }), result('warn', 'w')], 800);
     expect(summaryLine(s2)).toBe('0 passed, 0 failed, 1 error, 1 warning, 2 skipped (1 not configured, 1 cancelled) in 800 ms');
-    expect(summarize([result('warn', 'w'), result('skipped', 'cancelled')], 1).ok).toBe(true);
+    expect(summarize([result('warn', 'w'), result('skipped', 'cancelled', { reason: 'cancelled' })], 1).ok).toBe(true);
+    const s3 = summarize([result('pass', 'ok'), result('inconclusive', 'query returned no series', { reason: 'no-data' })], 5);
+    expect(summaryLine(s3)).toBe('1 passed, 0 failed, 0 errors, 0 warnings, 0 skipped, 1 inconclusive in 5 ms');
+    expect(s3.ok).toBe(true);
+  });
+
+  it('not green when nothing was verified: every probe skipped, or nothing judged', () => {
+    const allSkipped = summarize([result('skipped', 'not configured: A unset', { reason: 'not-configured' }), result('skipped', 'not configured: B unset', { reason: 'not-configured' })], 5);
+    expect(allSkipped).toMatchObject({ ok: false, nothingVerified: true, failed: 0, errors: 0 });
+    expect(exitCodeFor(allSkipped)).toBe(1);
+    expect(notGreenLine(allSkipped)).toBe('nothing was verified: no probe passed (exit 1)');
+    const noneJudged = summarize([result('inconclusive', 'localhost is this host', { reason: 'cannot-judge-here' }), result('skipped', 'not configured: A unset', { reason: 'not-configured' })], 5);
+    expect(exitCodeFor(noneJudged)).toBe(1);
+    expect(exitCodeFor(summarize([], 5))).toBe(1);
+    const green = summarize([result('pass', 'ok'), result('skipped', 'not configured: A unset', { reason: 'not-configured' })], 5);
+    expect(exitCodeFor(green)).toBe(0);
+    expect(notGreenLine(green)).toBeUndefined();
+  });
+
+  it('--strict turns any skipped or inconclusive probe into a failure', () => {
+    const mixed = [result('pass', 'ok'), result('inconclusive', 'no series', { reason: 'no-data' })];
+    expect(exitCodeFor(summarize(mixed, 5))).toBe(0);
+    const strict = summarize(mixed, 5, true);
+    expect(exitCodeFor(strict)).toBe(1);
+    expect(notGreenLine(strict)).toBe('--strict: 1 probe skipped or inconclusive count as failures (exit 1)');
+    expect(exitCodeFor(summarize([result('pass', 'ok'), result('warn', 'w')], 5, true))).toBe(0);
+  });
+
+  it('lists the unjudged with what each needs, leaving out the cancelled', () => {
+    const entries = [
+      entry(result('skipped', 'not configured: DB_HOST unset', { reason: 'not-configured' }), ['Checklist', 'Database'], 'Database reachable'),
+      entry(result('inconclusive', 'query returned no series: nothing to judge', { reason: 'no-data', kind: 'prometheus' }), ['Checklist', 'Monitoring'], 'Error rate below 5%'),
+      entry(result('skipped', 'cancelled', { reason: 'cancelled' })),
+      entry(result('pass', 'ok')),
+    ];
+    expect(unjudgedLines(entries)).toEqual([
+      'Not verified (2):',
+      '  SKIP Database › Database reachable — not configured: DB_HOST unset → set the variables it names (environment, --env-file or --config)',
+      '  INCONCLUSIVE Monitoring › Error rate below 5% — query returned no series: nothing to judge → check by hand, or run again once there is data (traffic, series)',
+    ]);
+  });
+
+  it('JUnit shows an inconclusive probe as skipped, with its reason; JSON carries the reason as data', () => {
+    const entries = [entry(result('inconclusive', 'query returned no series: nothing to judge', { reason: 'no-data' })), entry(result('pass', 'ok'))];
+    const s = summarize(
+      entries.map((e) => e.result),
+      10,
+    );
+    const root = parseXml(formatJunit(entries, s));
+    expect(root.attrs).toMatchObject({ tests: '2', failures: '0', errors: '0', skipped: '1' });
+    expect(findAll(root, 'skipped')[0].attrs.message).toBe('inconclusive (no-data): query returned no series: nothing to judge');
+    expect(JSON.parse(formatJson(entries, s)).results[0]).toMatchObject({ status: 'inconclusive', reason: 'no-data' });
+    expect(resultLine(entries[0])).toMatch(/^INCONCLUSIVE http +Health Checks › .* — query returned no series: nothing to judge in 12 ms$/);
   });
 
   it('JSON holds the summary and every result with its section and item', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MASK, createRedactor, isSecretName, redactDeep } from '../../src/probes/redact.js';
+import { MASK, createRedactor, isSecretName, redactDeep } from '../../src/secrets/redactor.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -52,6 +52,23 @@ describe('redaction', () => {
     expect(other('DB_PASSWORD=topsecret\nDOMAIN=x')).toBe(`DB_PASSWORD=${MASK}\nDOMAIN=x`);
     // A reference keeps its variable name: specs show what was checked.
     expect(other('password=${DB_PASSWORD} DB_PASSWORD=${DB_PASSWORD}')).toBe('password=${DB_PASSWORD} DB_PASSWORD=${DB_PASSWORD}');
+  });
+
+  it('masks by name DB_PWD, MYSQL_PWD and *_PASSPHRASE, but not the shell\'s PWD', () => {
+    for (const n of ['DB_PWD', 'MYSQL_PWD', 'SSH_KEY_PASSPHRASE', 'GPG_PASSPHRASE']) expect(isSecretName(n), n).toBe(true);
+    for (const n of ['PWD', 'OLDPWD']) expect(isSecretName(n), n).toBe(false);
+    const red = createRedactor({ DB_PWD: 'canary-pwd-1x', MYSQL_PWD: 'canary-mysql-2y', DEPLOY_PASSPHRASE: 'canary pass phrase 3z', PWD: '/home/ops/app' });
+    const out = red('canary-pwd-1x canary-mysql-2y canary pass phrase 3z in /home/ops/app');
+    expect(out).toBe(`${MASK} ${MASK} ${MASK} in /home/ops/app`);
+    // Printed by `env`: masked by the name's shape even for values the redactor was never told.
+    expect(createRedactor({})('MYSQL_PWD=unknown1\nBACKUP_PASSPHRASE: "unknown2"\nPWD=/srv')).toBe(`MYSQL_PWD=${MASK}\nBACKUP_PASSPHRASE: "${MASK}"\nPWD=/srv`);
+  });
+
+  it('masks by value shape: AWS keys and tokens in a URL\'s user part, as the scanner finds them', () => {
+    const other = createRedactor({});
+    expect(other('aws AKIA' + 'Q2W3E4R5T6Y7U8I9' + ' and ASIA' + 'Z1X2C3V4B5N6M7L8')).toBe(`aws AKIA${MASK} and ASIA${MASK}`);
+    expect(other('git clone https://x-access-token:ghs_16C7e42F292c6912E7710c838347Ae178B4a@github.com/o/r')).toBe(`git clone https://x-access-token:${MASK}@github.com/o/r`);
+    expect(other('pip install git+https://glpat-a1B2c3D4e5F6g7H8i9J0@gitlab.example/x')).toBe(`pip install git+https://${MASK}@gitlab.example/x`);
   });
 
   it('learns passwords from URL-valued variables, decoded and encoded', () => {

@@ -165,12 +165,27 @@ describe('redis probe against a peer that never answers', () => {
       const t0 = performance.now();
       const r = await probe(params({ url: `redis://:secret-pw@127.0.0.1:${peer.port}/0`, persistence: 'true' }), ctxWith(500));
       const elapsed = performance.now() - t0;
-      expect(r.status).toBe('error');
+      expect(r).toMatchObject({ status: 'error', reason: 'timeout' });
       expect(r.summary).toMatch(/^timeout: no answer from Redis at 127\.0\.0\.1:\d+ within \d+ ms$/);
       expect(elapsed).toBeLessThanOrEqual(550);
       expect(peer.accepted()).toBe(1);
       expect(await eventually(() => peer.open() === 0)).toBe(true);
       expect(JSON.stringify(r)).not.toContain('secret-pw');
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
+describe('redis probe cancelled', () => {
+  it('a cancel is skipped with reason cancelled, as for every kind, and closes its socket', async () => {
+    const peer = await startHangingPeer();
+    try {
+      const cancel = new AbortController();
+      setTimeout(() => cancel.abort(), 100);
+      const r = await probe(params({ url: `redis://:secret-pw@127.0.0.1:${peer.port}/0` }), ctxWith(5000, {}, cancel.signal));
+      expect(r).toMatchObject({ status: 'skipped', reason: 'cancelled', summary: 'cancelled' });
+      expect(await eventually(() => peer.open() === 0)).toBe(true);
     } finally {
       await peer.close();
     }

@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gitFailure, probe } from '../../src/probes/secrets-scan.js';
-import { excludeMatcher, globToRegExp, isPlaceholder, scanText } from '../../src/probes/data-secrets.js';
+import { excludeMatcher, globToRegExp, isPlaceholder, scanText } from '../../src/secrets/scan.js';
+import { isTestFixture } from '../../src/secrets/allowlist.js';
 import * as schemas from '../../src/probes/schemas.js';
 import { ctxWith } from './helpers.js';
 
@@ -150,7 +151,78 @@ describe('secrets-scan probe over a real git repository', () => {
     const cancel = new AbortController();
     cancel.abort();
     const r = await probe(params({ path: repo }), ctxWith(10_000, {}, cancel.signal));
-    expect(r).toMatchObject({ status: 'error', summary: 'cancelled' });
+    expect(r).toMatchObject({ status: 'skipped', reason: 'cancelled', summary: 'cancelled' });
+  });
+});
+
+describe('secrets-scan allowlist and test fixtures', () => {
+  const root = mkdtempSync(join(tmpdir(), 'dw-allow-'));
+  const repo = join(root, 'repo');
+  const fake = { factorySid: 'AC' + hex32(), conftestToken: hex32(), specSid: 'AC' + hex32(), devPw: 'localdev-' + hex32().slice(0, 8), composePw: 'postgres', realSid: 'AC' + hex32() };
+
+  beforeAll(() => {
+    mkdirSync(repo);
+    git(repo, 'init', '-q');
+    // The app's own test data (django_twilio_call/tests/factories.py and kin): fake on purpose.
+    write(repo, 'django_twilio_call/tests/factories.py', `twilio_sid = "${fake.factorySid}"\n`);
+    write(repo, 'conftest.py', `TWILIO_AUTH_TOKEN = "${fake.conftestToken}"\n`);
+    write(repo, 'web/src/call.spec.ts', `const sid = '${fake.specSid}';\n`);
+    // Development defaults: allowed by the allowlist, by stopword and by regex.
+    write(repo, 'docker/docker-compose.yml', `DATABASE_URL=postgres://postgres:${fake.composePw}@db:5432/app\nCACHE=redis://:${fake.devPw}@redis:6379/0\n`);
+    write(repo, 'docs/setup.md', `TWILIO_ACCOUNT_SID=${'AC' + hex32()}\n`);
+    // A real one in application code: still a finding.
+    write(repo, 'django_twilio_call/settings.py', `TWILIO_ACCOUNT_SID = "${fake.realSid}"\n`);
+    write(repo, '.deploy-wizard-secrets-allow.json', JSON.stringify({ description: 'dev defaults', paths: ['docs/**'], regexes: ['^postgres$'], stopwords: ['localdev'] }));
+    write(repo, 'bad-allow.json', '{"paths": "docs/**"}');
+    write(repo, 'broken-allow.json', '{"paths": [');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'fixtures');
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('the default allowlist file and test fixtures keep only the real finding; fixtures are counted, values never shown', async () => {
+    const r = await probe(params({ path: repo }), ctxWith(10_000));
+    expect(r.status).toBe('fail');
+    expect(r.evidence.filter((l) => /^[^ ]+:\d+: /.test(l))).toEqual(['django_twilio_call/settings.py:1: Twilio Account SID']);
+    expect(r.summary).toBe('1 possible secret in 1 tracked file: Twilio Account SID');
+    const note = r.evidence.find((l) => l.includes('in test fixtures, not counted'));
+    expect(note).toBe(
+      '3 in test fixtures, not counted: conftest.py:1: 32-hex value assigned to TWILIO_AUTH_TOKEN; django_twilio_call/tests/factories.py:1: Twilio Account SID; web/src/call.spec.ts:1: Twilio Account SID',
+    );
+    expect(r.metrics).toMatchObject({ findings: 1, fixture_findings: 3, files_excluded: 1 });
+    expect(r.evidence.join('\n')).toContain('allowlist .deploy-wizard-secrets-allow.json');
+    const text = JSON.stringify(r);
+    for (const [name, value] of Object.entries(fake)) if (value !== 'postgres') expect(text, name).not.toContain(value);
+  });
+
+  it('fixtures=false counts the test data; without the allowlist the development defaults are findings', async () => {
+    const counted = await probe(params({ path: repo, fixtures: 'false' }), ctxWith(10_000));
+    expect(counted.metrics).toMatchObject({ findings: 4, fixture_findings: 0 });
+    const other = join(root, 'no-allow');
+    mkdirSync(other);
+    git(other, 'init', '-q');
+    write(other, 'docker/docker-compose.yml', `DATABASE_URL=postgres://postgres:postgres@db:5432/app\n`);
+    git(other, 'add', '.');
+    git(other, 'commit', '-q', '-m', 'x');
+    const r = await probe(params({ path: other }), ctxWith(10_000));
+    expect(r.evidence).toContain('docker/docker-compose.yml:1: password in URL');
+  });
+
+  it('a named allowlist must exist and be well-formed: one line saying what to fix', async () => {
+    const missing = await probe(params({ path: repo, allowlist: 'nope.json' }), ctxWith(10_000));
+    expect(missing).toMatchObject({ status: 'error', summary: 'allowlist nope.json: cannot read it (ENOENT): check allowlist= (relative to path=)' });
+    const bad = await probe(params({ path: repo, allowlist: 'bad-allow.json' }), ctxWith(10_000));
+    expect(bad).toMatchObject({ status: 'error', summary: 'allowlist bad-allow.json: "paths" must be a list of non-empty strings' });
+    const broken = await probe(params({ path: repo, allowlist: 'broken-allow.json' }), ctxWith(10_000));
+    expect(broken.status).toBe('error');
+    expect(broken.summary).toMatch(/^allowlist broken-allow\.json: not valid JSON \(/);
+  });
+
+  it('knows test fixtures by folder and by name, not application code', () => {
+    for (const f of ['tests/x.py', 'app/tests/factories.py', 'spec/a.rb', 'web/__mocks__/api.js', 'fixtures/users.json', 'test_views.py', 'pkg/conftest.py', 'pkg/factories.py', 'a.test.ts', 'b.spec.js', 'x_test.go', 'settings/testing.py', 'pkg/test_settings.py']) {
+      expect(isTestFixture(f), f).toBe(true);
+    }
+    for (const f of ['django_twilio_call/settings.py', 'contest.py', 'attestation/x.py', 'latest.py', 'docs/testing-guide.md', '.env.production.example']) expect(isTestFixture(f), f).toBe(false);
   });
 });
 

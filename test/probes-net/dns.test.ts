@@ -26,11 +26,21 @@ describe('dns probe against a local UDP responder', () => {
     expect(r.summary).toBe(`A app.example.test via ${dns.server} → 127.0.0.10, 127.0.0.11`);
   });
 
-  it('does not send a query for an IP address: it warns that there is no name to resolve', async () => {
+  it('does not send a query for an IP address: inconclusive, there is no name to resolve', async () => {
     const before = dns.queries();
     const r = await probe(p({ name: '127.0.0.1', server: dns.server }), ctxFor(2000));
-    expect(r.status).toBe('warn');
+    expect(r).toMatchObject({ status: 'inconclusive', reason: 'cannot-judge-here' });
     expect(r.summary).toContain('127.0.0.1 is an IP address, not a DNS name');
+    expect(dns.queries()).toBe(before);
+  });
+
+  it('localhost is inconclusive (this machine answers it, not public DNS), never NXDOMAIN, and sends no query', async () => {
+    const before = dns.queries();
+    for (const name of ['localhost', 'LOCALHOST.', 'app.localhost']) {
+      const r = await probe(p({ name, server: dns.server }), ctxFor(2000));
+      expect(r, name).toMatchObject({ status: 'inconclusive', reason: 'cannot-judge-here' });
+      expect(r.summary).toContain(`${name} is this machine's own name`);
+    }
     expect(dns.queries()).toBe(before);
   });
 

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileStore } from '../../src/session/file-store.js';
-import { createRedactor } from '../../src/probes/redact.js';
+import { createRedactor } from '../../src/secrets/redactor.js';
 const dir = mkdtempSync(join(tmpdir(), 'dw-bench-'));
 const store = createFileStore(dir, { redact: createRedactor({ DB_PASSWORD: 'Sup3rSecretPw', TWILIO_AUTH_TOKEN: '0123456789abcdef0123456789abcdef' }) });
 const ids = Array.from({ length: 175 }, (_, i) => `section-${Math.floor(i / 5)}.item-${i}`);

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { afterEach, expect, test } from 'vitest';
-import { createRedactor } from '../../src/probes/redact.js';
+import { createRedactor } from '../../src/secrets/redactor.js';
 import type { Change } from '../../src/session/changes.js';
 import { createFileStore } from '../../src/session/file-store.js';
 import { newSession, tempDir } from './helpers.js';

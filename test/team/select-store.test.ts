@@ -13,7 +13,7 @@ import { freePort } from '../helpers/servers.js';
 import { openStore, isPgStoreUrl } from '../../src/session/select-store.js';
 import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
 import { redactStoreUrl } from '../../src/session/pg-doc.js';
-import { createRedactor } from '../../src/probes/redact.js';
+import { createRedactor } from '../../src/secrets/redactor.js';
 import { dropSchema, newSessionInit, pgUrl, until, withClient } from './helpers.js';
 
 const facts = inject('servers').pg;

@@ -2,18 +2,20 @@
  * `deploy-wizard check`: run every probe of the checklist (or of the
  * `--section`s asked for), no prompts. Plain lines when stdout is not a
  * terminal; a live progress line on a terminal. Exit 0 when nothing failed or
- * errored, 1 when something did, 2 for bad usage/config, 130 on Ctrl-C.
+ * errored and something was verified, 1 when something failed or nothing was
+ * verified (with --strict: also when any probe was skipped or inconclusive),
+ * 2 for bad usage/config, 130 on Ctrl-C.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
 import type { Checklist, Item, Section } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
-import { createRedactor, type Redactor } from '../../probes/redact.js';
+import { createRedactor, type Redactor } from '../../secrets/redactor.js';
 import { runProbes, type ProbeJob } from '../../probes/runner.js';
 import type { ProbeResult } from '../../probes/types.js';
 import { loadVars } from '../../probes/vars.js';
-import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, resultLine, summarize, summaryLine, type CheckEntry } from '../../report/check-output.js';
+import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
 import type { GlobalOptions } from '../globals.js';
 
 type Format = 'text' | 'json' | 'junit';
@@ -197,7 +199,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
         const entry: CheckEntry = { result, ...context.get(job)! };
         entries.set(job, entry);
         // After Ctrl-C the rest arrive as "cancelled": counted in the summary, not listed.
-        if (interrupted && result.summary === 'cancelled') return progress?.end(entryTitle(entry), '');
+        if (interrupted && result.reason === 'cancelled') return progress?.end(entryTitle(entry), '');
         const line = redact(resultLine(entry, color));
         if (progress) progress.end(entryTitle(entry), line);
         else if (lines) write(lines, line + '\n');
@@ -210,16 +212,21 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
 
   const all: CheckEntry[] = jobs.map((job, i) => entries.get(job) ?? { result: results[i], ...context.get(job)! });
   // On Ctrl-C, report what finished; the cancelled rest is counted, not listed.
-  const shown = interrupted ? all.filter((e) => e.result.summary !== 'cancelled') : all;
+  const shown = interrupted ? all.filter((e) => e.result.reason !== 'cancelled') : all;
   const summary = summarize(
     all.map((e) => e.result),
     Date.now() - started,
+    opts.strict === true,
   );
   if (interrupted) summary.interrupted = true;
   const doc = format === 'json' ? formatJson(shown, summary) : format === 'junit' ? formatJunit(shown, summary) : formatText(shown, summary, false);
   if (out) writeFileAtomic(out, redact(doc));
   else if (docOnStdout) write(process.stdout, doc);
   if (!jobs.length) write(info, `no probes in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}\n`);
+  // The unjudged and what they need, under the lines (a JSON/JUnit document carries them itself).
+  if (lines && !interrupted) for (const line of unjudgedLines(shown)) write(lines, line + '\n');
+  const why = notGreenLine(summary);
+  if (why) write(info, why + '\n');
   write(info, summaryLine(summary) + (interrupted ? ' (interrupted)' : '') + (out ? ` — ${format} written to ${out}` : '') + '\n');
   if (interrupted) return 130;
   return exitCodeFor(summary);

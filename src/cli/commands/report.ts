@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
 import type { Checklist } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
-import { createRedactor } from '../../probes/redact.js';
+import { createRedactor } from '../../secrets/redactor.js';
 import { loadVars } from '../../probes/vars.js';
 import { findPreviousSession, writeTextAtomic } from '../../report/files.js';
 import { renderJson } from '../../report/json.js';

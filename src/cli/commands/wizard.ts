@@ -130,7 +130,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   }
   const [{ loadVars }, { createRedactor }, { openStore }, summary, { reconcileOpenSession }] = await Promise.all([
     import('../../probes/vars.js'),
-    import('../../probes/redact.js'),
+    import('../../secrets/redactor.js'),
     import('../../session/select-store.js'),
     import('../../session/summary.js'),
     import('../../session/resume.js'),

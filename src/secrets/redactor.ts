@@ -2,31 +2,14 @@
  * Redaction in one place. Everything a probe returns, and everything a session,
  * report, log or error message shows, passes through a redactor built from the
  * resolved variables: values of secret variables (and their URL-encoded and
- * base64 forms), credentials inside URLs, Twilio SIDs/tokens and private keys.
+ * base64 forms), and every secret shape of ./patterns.ts (credentials in URLs,
+ * Twilio SIDs/tokens, AWS keys, Authorization headers, private keys…), the same
+ * shapes the secrets-scan probe looks for.
  */
-import type { Vars } from './types.js';
+import type { Vars } from '../probes/types.js';
+import { isSecretName, MASK, PRIVATE_KEY_BLOCK, SECRET_SHAPES, URL_PASSWORD, type SecretShape } from './patterns.js';
 
-export const MASK = '***';
-
-/** Variable names that hold secrets: PASSWORD, TOKEN, SECRET, KEY, DSN (and kin). */
-const SECRET_NAME = /PASSWORD|PASSWD|PASS$|TOKEN|SECRET|KEY|DSN|CREDENTIAL|AUTH/i;
-
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
-
-/** A password inside a URL-like value, e.g. redis://:pw@host or postgres://u:pw@host. */
-const URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/)([^\s:/@]*):([^\s@/]+)@/gi;
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
-/** Twilio account/API key SIDs and 32-hex auth tokens. */
-const TWILIO_SID = /\b(AC|SK)[0-9a-fA-F]{32}\b/g;
-const HEX32_NEAR_TOKEN = /\b(auth[_-]?token|token|secret)(["'\s:=]+)[0-9a-fA-F]{32}\b/gi;
-/** `Authorization: Basic …` / `Bearer …` headers, as printed by curl -v and friends. */
-const AUTH_HEADER = /\b(authorization|proxy-authorization)(["']?\s*[:=]\s*["']?)(basic|bearer|token)\s+[A-Za-z0-9+/=._~-]+/gi;
-/** `DB_PASSWORD=value` as printed by `env` or a config dump (a ${VAR} reference is kept). */
-const SECRET_ASSIGNMENT = /\b([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET|_KEY|DSN|CREDENTIALS?))(\s*[=:]\s*)(?!\$\{)(["']?)([^\s"']+)\3/g;
-/** A long token as the only user-info of a URL: https://ghp_xxx@host. */
-const URL_TOKEN_USER = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/)([A-Za-z0-9_\-.~%]{20,})@/gi;
+export { isSecretName, MASK } from './patterns.js';
 
 /**
  * Base64 text that encodes `value` when it sits at any byte offset inside a
@@ -73,7 +56,7 @@ export function secretValues(vars: Vars): string[] {
   for (const [name, value] of Object.entries(vars)) {
     if (!value) continue;
     if (isSecretName(name) && value.length >= 4 && !NOT_A_SECRET.test(value)) values.add(value);
-    for (const m of value.matchAll(URL_CREDENTIALS)) {
+    for (const m of value.matchAll(URL_PASSWORD)) {
       const pw = safeDecode(m[3]);
       if (pw.length >= 3) values.add(pw);
       if (m[3].length >= 3) values.add(m[3]);
@@ -105,15 +88,26 @@ export function createRedactor(vars: Vars = {}, extra: string[] = []): Redactor 
   return (text: string) => {
     if (!text) return text;
     let out = known ? text.replace(known, MASK) : text;
-    out = out.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`);
-    out = out.replace(URL_TOKEN_USER, (_m, scheme: string) => `${scheme}${MASK}@`);
-    out = out.replace(AUTH_HEADER, (_m, name: string, sep: string, type: string) => `${name}${sep}${type} ${MASK}`);
-    out = out.replace(SECRET_ASSIGNMENT, (_m, name: string, sep: string, q: string) => `${name}${sep}${q}${MASK}${q}`);
-    out = out.replace(PRIVATE_KEY, `[private key ${MASK}]`);
-    out = out.replace(TWILIO_SID, (m) => `${m.slice(0, 2)}${MASK}${m.slice(-4)}`);
-    out = out.replace(HEX32_NEAR_TOKEN, (_m, label: string, sep: string) => `${label}${sep}${MASK}`);
+    out = out.replace(PRIVATE_KEY_BLOCK, `[private key ${MASK}]`);
+    for (const shape of SECRET_SHAPES) out = maskShape(out, shape);
     return out;
   };
+}
+
+/** Mask every match of one shape (asking its `accept`, when it has one, with the text before the match). */
+function maskShape(text: string, shape: SecretShape): string {
+  return text.replace(shape.pattern, (...args: unknown[]) => {
+    const whole = args[args.length - 1] as string;
+    const offset = args[args.length - 2] as number;
+    const groups = args.slice(1, -2) as string[];
+    const match = args[0] as string;
+    if (shape.accept) {
+      const m = [match, ...groups] as unknown as RegExpMatchArray;
+      m.index = offset;
+      if (!shape.accept(m, whole.slice(0, offset))) return match;
+    }
+    return shape.mask(match, ...groups);
+  });
 }
 
 /** Redact every string inside a JSON-like value (for results, sessions and reports). */
