@@ -4,7 +4,8 @@
  * rewritten: its bytes are copied aside and the read fails with one line
  * naming the file, what is wrong and what to do.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { jsonErrorWhere, UserError } from '../errors.js';
@@ -107,15 +108,40 @@ export function saveError(file: string, err: unknown): UserError {
   );
 }
 
+/** Why a path is not read as a session: it must be a regular file, not a link to one. */
+export type Refusal = { refused: string };
+
+/**
+ * The bytes of a session file, read without following a symbolic link
+ * (O_NOFOLLOW: a link planted in sessions/ to /etc/passwd or another user's
+ * file is refused, never read or copied aside) and without blocking on a FIFO
+ * or device (O_NONBLOCK, then only a regular file is read). Undefined when the
+ * file does not exist.
+ */
+export async function readSessionBytes(file: string): Promise<Buffer | Refusal | undefined> {
+  let fh;
+  try {
+    fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') return { refused: 'is a symbolic link; a session must be a regular file (replace the link with the file itself)' };
+    throw new UserError(`cannot read ${displayPath(file)}: ${REASONS[code ?? ''] ?? (err as Error).message.split('\n')[0]}`);
+  }
+  try {
+    if (!(await fh.stat()).isFile()) return { refused: 'is not a regular file; a session must be a regular file' };
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Read and diagnose a session file without side effects; undefined when it does not exist. */
 export async function inspectSessionFile(file: string): Promise<Diagnosis | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UserError(`cannot read ${displayPath(file)}: ${REASONS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`);
-  }
+  const bytes = await readSessionBytes(file);
+  if (bytes === undefined) return undefined;
+  // Refused files are not damaged: they are left exactly where they are, and never copied.
+  if ('refused' in bytes) return { ok: false, problem: bytes.refused, damaged: false };
   return diagnose(bytes);
 }
 
@@ -131,20 +157,16 @@ export class SessionFileAdapter implements Adapter<Session> {
 
   /** Validated (and migrated) document, null when the file does not exist. */
   async read(): Promise<Session | null> {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(this.file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new UserError(`cannot read ${displayPath(this.file)}: ${(err as Error).message.split('\n')[0]}`);
-    }
-    const d = diagnose(bytes);
+    const read = await readSessionBytes(this.file);
+    if (read === undefined) return null;
+    const bytes = 'refused' in read ? undefined : read;
+    const d: Diagnosis = bytes ? diagnose(bytes) : { ok: false, problem: (read as Refusal).refused, damaged: false };
     if (d.ok) {
       this.migratedFrom = d.migratedFrom;
       return d.session;
     }
     const name = displayPath(this.file);
-    if (!d.damaged) throw new UserError(`${name} ${d.problem}; the file was left unchanged`);
+    if (!d.damaged || !bytes) throw new UserError(`${name} ${d.problem}; the file was left unchanged`);
     const aside = await keepAside(this.file, bytes, this.ops).catch(() => undefined);
     throw new UserError(
       aside

@@ -1,6 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { Checklist, Guidance, Section } from '../checklist/types.js';
+import { forTerminal } from '../report/escape.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { GLYPH, itemState, sectionProgress } from '../store/progress.js';
 import type { ItemState } from '../session/schema.js';
@@ -116,7 +117,7 @@ export function SectionView({ store, checklist }: SectionViewProps) {
       {detail ? (
         <Text dimColor wrap="truncate">
           {'   '}
-          {detail}
+          {forTerminal(detail)}
         </Text>
       ) : null}
       <ProbeLines store={store} />

@@ -122,7 +122,11 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   void ui.ink.catch(() => {});
   void ui.app.catch(() => {});
   const { loadChecklist } = await import('../../checklist/load.js');
-  const { checklist, problems } = await loadChecklist(globals.checklist);
+  const { forTerminalChecklist } = await import('../../report/escape.js');
+  const loaded = await loadChecklist(globals.checklist);
+  const problems = loaded.problems;
+  // Everything the wizard shows comes from this copy: item text cannot drive the terminal.
+  const checklist = forTerminalChecklist(loaded.checklist);
   if (problems.length) {
     for (const p of problems) process.stderr.write(`${shown(p.file)}:${p.line}: ${p.message}\n`);
     process.stderr.write(`${shown(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and start again\n`);
