@@ -209,6 +209,9 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
         if (lock.tookOverFrom) {
           events.push({ at, who: operator, what: 'lock.takeover', detail: `stale lock of ${describeHolder(lock.tookOverFrom)} taken over` });
         }
+        if (adapter.idFrom !== undefined) {
+          events.push({ at, who: operator, what: 'session.rename', detail: `file ${id}.json held id ${adapter.idFrom}: the file name is the id, now ${id}` });
+        }
         if (adapter.migratedFrom !== undefined) {
           // Keep the old version's bytes before the first write in the new shape.
           const { readFile } = await import('node:fs/promises');

@@ -20,7 +20,8 @@ export function displayPath(file: string): string {
 }
 
 export type Diagnosis =
-  | { ok: true; session: Session; migratedFrom?: number }
+  /** `idFrom`: the id inside the file when it differed from the file's name (the name wins). */
+  | { ok: true; session: Session; migratedFrom?: number; idFrom?: string }
   /** `damaged` false: readable but not openable by this version (kept as is, not copied). */
   | { ok: false; problem: string; damaged: boolean };
 
@@ -136,19 +137,37 @@ export async function readSessionBytes(file: string): Promise<Buffer | Refusal |
   }
 }
 
+/** The session id a file stands for: its name without `.json`. */
+export function sessionIdOf(file: string): string {
+  return basename(file).replace(/\.json$/, '');
+}
+
+/**
+ * The file name is the id: a session copied or renamed to `new-id.json` is
+ * session `new-id` everywhere (list, resume, report, the quit hint). The id
+ * inside the file is corrected on load (and on the next save).
+ */
+function nameIsId(d: Diagnosis, file: string): Diagnosis {
+  const id = sessionIdOf(file);
+  if (!d.ok || d.session.id === id) return d;
+  return { ...d, session: { ...d.session, id }, idFrom: d.session.id };
+}
+
 /** Read and diagnose a session file without side effects; undefined when it does not exist. */
 export async function inspectSessionFile(file: string): Promise<Diagnosis | undefined> {
   const bytes = await readSessionBytes(file);
   if (bytes === undefined) return undefined;
   // Refused files are not damaged: they are left exactly where they are, and never copied.
   if ('refused' in bytes) return { ok: false, problem: bytes.refused, damaged: false };
-  return diagnose(bytes);
+  return nameIsId(diagnose(bytes), file);
 }
 
 /** The lowdb adapter for one session file. */
 export class SessionFileAdapter implements Adapter<Session> {
   /** Set by read() when the document was migrated from an older version. */
   migratedFrom?: number;
+  /** Set by read() when the id inside the file was not its name (the name won). */
+  idFrom?: string;
 
   constructor(
     readonly file: string,
@@ -160,9 +179,10 @@ export class SessionFileAdapter implements Adapter<Session> {
     const read = await readSessionBytes(this.file);
     if (read === undefined) return null;
     const bytes = 'refused' in read ? undefined : read;
-    const d: Diagnosis = bytes ? diagnose(bytes) : { ok: false, problem: (read as Refusal).refused, damaged: false };
+    const d: Diagnosis = bytes ? nameIsId(diagnose(bytes), this.file) : { ok: false, problem: (read as Refusal).refused, damaged: false };
     if (d.ok) {
       this.migratedFrom = d.migratedFrom;
+      this.idFrom = d.idFrom;
       return d.session;
     }
     const name = displayPath(this.file);
