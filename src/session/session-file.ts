@@ -5,7 +5,7 @@
  * naming the file, what is wrong and what to do.
  */
 import { constants } from 'node:fs';
-import { open, readFile, readdir } from 'node:fs/promises';
+import { lstat, open, readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { jsonErrorWhere, UserError } from '../errors.js';
@@ -100,13 +100,15 @@ const REASONS: Record<string, string> = {
   EIO: 'input/output error',
 };
 
-/** A failed save as one line: which file, why, and that the previous version is intact. */
-export function saveError(file: string, err: unknown): UserError {
+/**
+ * A failed save as one line: which file, why, and what is on disk now: "the
+ * previous version is intact" only when there is a previous version.
+ */
+export function saveError(file: string, err: unknown, previousOnDisk: boolean): UserError {
   const code = (err as NodeJS.ErrnoException)?.code;
   const why = (code && REASONS[code]) ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
-  return new UserError(
-    `could not save ${displayPath(file)}: ${why}${code ? ` (${code})` : ''}; the previous version is intact; free space or fix permissions, then retry`,
-  );
+  const disk = previousOnDisk ? 'the previous version is intact' : 'no version of it is on disk yet';
+  return new UserError(`could not save ${displayPath(file)}: ${why}${code ? ` (${code})` : ''}; ${disk}; free space or fix permissions`);
 }
 
 /** Why a path is not read as a session: it must be a regular file, not a link to one. */
@@ -200,7 +202,11 @@ export class SessionFileAdapter implements Adapter<Session> {
     try {
       await writeFileAtomic(this.file, JSON.stringify(data, null, 2) + '\n', this.ops);
     } catch (err) {
-      throw saveError(this.file, err);
+      const previous = await lstat(this.file).then(
+        (s) => s.isFile(),
+        () => false,
+      );
+      throw saveError(this.file, err, previous);
     }
   }
 }

@@ -15,7 +15,7 @@ import type { GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
 import type { Vars } from '../../probes/types.js';
-import type { CommandRunner, WizardStore } from '../../store/wizard-store.js';
+import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
 
 type Opts = Record<string, any>;
 type Mode = { kind: 'default' } | { kind: 'start' } | { kind: 'resume'; id?: string } | { kind: 'join'; id: string };
@@ -221,9 +221,22 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     await (store as { end?: () => Promise<void> }).end?.();
   }
   const state = wizard?.getState();
+  // Unsaved work is never reported as saved: say what, why, and how to get it back; exit 1 ("not everything saved").
+  if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals.sessionsDir)}\n`);
   if (state?.exit === 'interrupt' || signalled) return 130;
+  if (state?.unsaved) return 1;
   if (state && open) process.stdout.write(`\nSaved session ${open.id}. Resume with: deploy-wizard resume ${open.id}\n`);
   return 0;
+}
+
+/** The last words when changes could not be saved: what, why, and the commands that restore them. */
+export function unsavedExitMessage(id: string, u: NonNullable<WizardState['unsaved']>, sessionsDir: string): string {
+  const n = `${u.count} change${u.count === 1 ? '' : 's'}`;
+  const target = shown(join(sessionsDir, `${id}.json`));
+  const restore = u.copy
+    ? `The session with every change is in ${u.copy}: once saving works, restore it with: cp ${u.copy} ${target} && deploy-wizard resume ${id}`
+    : `Resume with: deploy-wizard resume ${id} and make ${u.count === 1 ? 'it' : 'them'} again.`;
+  return `NOT SAVED: ${n} to session ${id} could not be written — ${u.reason}.\n${restore}`;
 }
 
 async function buildStore(
