@@ -93,6 +93,20 @@ describe('terminal escape sequences in item text', () => {
   });
 });
 
+describe('terminal escape sequences in a session file', () => {
+  it('list prints operator and environment names from session files without escape sequences', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST });
+    const sessions = join(cwd, 'sessions');
+    mkdirSync(sessions);
+    const s = await createFileStore(sessions).create({ ...newSession(), environment: `prod${ESC}]0;pwned${ESC}\\`, operator: `eve${ESC}[2J${ESC}[31m` });
+    await s.close();
+    const r = await runCli(['list', '--sessions-dir', 'sessions'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain(ESC);
+    expect(r.stdout).toMatch(/prod\s+eve\s+0\/3/);
+  });
+});
+
 describe('--out files are the owner\'s alone, like sessions', () => {
   let fx: Awaited<ReturnType<typeof sessionsWith>>;
   beforeAll(async () => {
