@@ -95,16 +95,7 @@ const jams: Jam[] = process.getuid?.() === 0 ? [fullTmpfs, readOnlyBind] : [chmo
  */
 const joined = () => tmux('capture-pane', '-p', '-J', '-t', 'wiz').replace(/[ \t]*\n[ \t]*/g, ' ');
 
-async function waitJoined(expected: string | RegExp, ms = 15_000): Promise<string> {
-  const until = Date.now() + ms;
-  let last = '';
-  while (Date.now() < until) {
-    last = joined();
-    if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`screen never showed ${String(expected)}; last screen:\n${last}`);
-}
+const waitJoined = (expected: string | RegExp) => waitFor(expected, 15_000, joined);
 
 function launch(sessions: string, rescue: string, command = 'start'): void {
   try {

@@ -7,7 +7,6 @@
  * only when a probe runs.
  */
 import { execFile, spawn } from 'node:child_process';
-import { writeFile, mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { UserError } from '../../errors.js';
@@ -260,9 +259,9 @@ async function buildStore(
     runProbes: async (jobs, options) => (await import('../../probes/runner.js')).runProbes(jobs, options),
     runCommand: bashRunner(vars),
     writeIncident: async (n, text) => {
-      await mkdir(sessionsDir, { recursive: true });
+      const { writeTextAtomic } = await import('../../report/files.js');
       const file = join(sessionsDir, `${open.id}-incident-${n}.md`);
-      await writeFile(file, text.endsWith('\n') ? text : text + '\n', { mode: 0o600 });
+      await writeTextAtomic(file, text.endsWith('\n') ? text : text + '\n');
       return shown(file);
     },
     writeReport: async (session) => {
