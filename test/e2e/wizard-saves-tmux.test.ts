@@ -42,11 +42,15 @@ interface Jam {
 }
 
 const mount = (...args: string[]) => execFileSync('mount', args, { stdio: 'pipe' });
+/** Unmount every layer mounted on `path` (bounded; a process just killed may hold it for a moment). */
 const umount = (path: string) => {
-  try {
-    execFileSync('umount', [path], { stdio: 'pipe' });
-  } catch {
-    /* not mounted */
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      execFileSync('umount', [path], { stdio: 'pipe' });
+    } catch (err) {
+      if (/not mounted|no mount point/.test(String((err as { stderr?: Buffer }).stderr ?? ''))) return;
+      execFileSync('sleep', ['0.1']);
+    }
   }
 };
 
@@ -73,7 +77,16 @@ const readOnlyBind: Jam = {
   prepare: (s) => mkdirSync(s),
   jam: (s) => {
     mount('--bind', s, s);
-    mount('-o', 'remount,ro,bind', s);
+    // "busy" while the wizard has a file open for writing there (a save in flight): try again shortly (bounded).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        mount('-o', 'remount,ro,bind', s);
+        return;
+      } catch (err) {
+        if (attempt >= 50 || !/busy/.test(String((err as { stderr?: Buffer }).stderr ?? err))) throw err;
+        execFileSync('sleep', ['0.1']);
+      }
+    }
   },
   release: (s) => umount(s),
 };
@@ -168,6 +181,12 @@ describe.each(jams)('the sessions folder stops taking writes under the wizard: $
       // Item text cannot retitle the terminal (the OSC sequence in "Team notified" was removed).
       expect(tmux('display-message', '-p', '-t', 'wiz', '#{pane_title}')).not.toContain('pwned-title');
     } finally {
+      // The wizard first (a failed step may leave it running), then the mount it used.
+      try {
+        tmux('kill-session', '-t', 'wiz');
+      } catch {
+        /* already gone */
+      }
       jam.release(sessions);
     }
   }, 60_000);
