@@ -234,7 +234,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       set({ session: applyChange(get().session, change, { who: deps.operator }) });
       const p = session.apply(change).then(
         (doc) => {
-          set({ session: doc });
+          // Only the last change in flight shows the saved document (see the subscriber below).
+          if (pending.size <= 1) set({ session: doc });
           noteSaved();
         },
         noteSaveFailure,
@@ -564,6 +565,9 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
   // Others' changes (team mode) and the store's own confirmed writes land here;
   // another operator's change is named so nobody wonders why the screen moved.
   const unsubscribeDoc = session.subscribe((doc, by) => {
+    // Our own write while later changes of ours are still queued: that document
+    // lacks them, and showing it would flick them off screen until they land.
+    if (by === deps.operator && pending.size > 1) return;
     const before = store.getState().session;
     // Cursor moves log no event: only real changes by someone else are announced.
     const news = by && by !== deps.operator && doc.events.length > before.events.length ? doc.events[doc.events.length - 1] : undefined;

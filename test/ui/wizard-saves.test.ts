@@ -124,4 +124,38 @@ describe('a save that fails', () => {
     expect(rows).toBe(Math.ceil((unsavedLine(u).length + 2) / 80));
     expect(rows).toBeGreaterThan(1);
   });
+
+  it('while a later change is still being saved, an earlier save landing does not flick it off the screen', async () => {
+    const checklist = sampleChecklist();
+    const dir = tempDir();
+    // Each write waits for the test to let it through.
+    const gates: Array<() => void> = [];
+    const ops: WriteOps = {
+      write: async (fh, data) => {
+        await new Promise<void>((r) => gates.push(r));
+        await defaultWriteOps.write(fh, data);
+      },
+      rename: defaultWriteOps.rename,
+    };
+    const plain = await createFileStore(dir).create({ environment: 'production', operator: 'alice', checklist: { path: checklist.file, hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) } });
+    await plain.close();
+    const session = await createFileStore(dir, { writeOps: ops }).open(plain.id, 'alice');
+    const store = createWizardStore({ checklist, session, runProbes: scriptedRunner(() => ({ status: 'pass' })).run, vars: {}, operator: 'alice' });
+    const item = checklist.items[0].id;
+    store.setState({ cursor: { sectionId: checklist.items[0].sectionId, itemId: item } });
+    const marked = store.getState().mark('done');
+    const noted = store.getState().note('second change');
+    const release = async () => {
+      while (gates.length === 0) await new Promise((r) => setTimeout(r, 5));
+      gates.shift()!();
+    };
+    await release();
+    await marked;
+    // The first save landed; the note is still on its way and must still show.
+    expect(store.getState().session.items[item]).toMatchObject({ state: 'done', note: 'second change' });
+    await release();
+    await noted;
+    expect(store.getState().session.items[item]).toMatchObject({ state: 'done', note: 'second change' });
+    await session.close();
+  });
 });
