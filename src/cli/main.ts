@@ -107,7 +107,18 @@ function oneLine(err: unknown): string {
   return `deploy-wizard: unexpected error: ${msg.split('\n')[0]} (set DEBUG=deploy-wizard for details)`;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * A leading `--` is dropped: `node dist/deploy-wizard.js -- check --env-file F`
+ * and `npx deploy-wizard -- check --env-file F` need it, because Node (20, 22
+ * and 24) reads an `--env-file` anywhere before the first `--` as its own,
+ * after the script name too, and exits 9 on a missing file before we run.
+ */
+export function withoutLeadingDashes(argv: string[]): string[] {
+  return argv[0] === '--' ? argv.slice(1) : argv;
+}
+
+export async function main(rawArgv: string[]): Promise<number> {
+  const argv = withoutLeadingDashes(rawArgv);
   let pending: Promise<number> | undefined;
   const program = buildProgram((load, opts, args) => {
     pending = (async () => (await load())(opts, resolveGlobals(opts), args))();

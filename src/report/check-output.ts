@@ -5,6 +5,7 @@
  */
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
 import { isFailing, isUnjudged, REASON_ADVICE, type ProbeReason } from '../probes/verdict.js';
+import { forTerminal } from './escape.js';
 
 /** One probe result with the checklist context it belongs to. */
 export interface CheckEntry {
@@ -125,7 +126,8 @@ const paint = (text: string, code: string, color: boolean) => (color ? `\x1b[${c
 /** Where a result belongs, for a person: `Health Checks › Application health endpoints responding`. */
 export function entryTitle(entry: Pick<CheckEntry, 'section' | 'item'>): string {
   const section = entry.section[entry.section.length - 1];
-  return section ? `${section} › ${entry.item}` : entry.item;
+  // Item and heading text reach the terminal here (and in the progress line): no escape sequences.
+  return oneLine(forTerminal(section ? `${section} › ${entry.item}` : entry.item));
 }
 
 /** `PASS  http   Health Checks › Application health endpoints responding — GET … 200 in 12 ms`. */
@@ -133,7 +135,7 @@ export function resultLine(entry: CheckEntry, color = false): string {
   const r = entry.result;
   const label = paint(LABEL[r.status].padEnd(5), COLOR[r.status], color);
   const timing = r.status === 'skipped' ? '' : ` in ${formatDuration(r.durationMs)}`;
-  const summary = oneLine(r.summary) || '(no summary)';
+  const summary = oneLine(forTerminal(r.summary)) || '(no summary)';
   return `${label} ${r.kind.padEnd(6)} ${entryTitle(entry)} — ${summary}${timing}`;
 }
 

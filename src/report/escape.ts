@@ -5,6 +5,8 @@
  * label, nor inject HTML or Markdown links/images/headings.
  */
 
+import type { Checklist } from '../checklist/types.js';
+
 /** C0/C1 controls (except tab/newline) and bidi overrides that can disguise text. */
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const NEWLINES = /\r\n|\r|\n|\u2028|\u2029/g;
@@ -12,6 +14,47 @@ const NEWLINES = /\r\n|\r|\n|\u2028|\u2029/g;
 /** Remove invisible and bidi-control characters; tabs become spaces. */
 export function stripControls(text: string): string {
   return text.replace(INVISIBLE, '').replace(/\t/g, '  ');
+}
+
+/**
+ * Terminal control sequences as whole units, so no tail ("[31m", "]0;title")
+ * is left behind: CSI (ESC [ or 8-bit 0x9b) with its parameters; OSC, DCS,
+ * SOS, PM and APC strings up to BEL or ST (or the end of the text when never
+ * closed); any other ESC sequence (charset, keypad, reset: ESC c).
+ */
+// eslint-disable-next-line no-control-regex
+const TERMINAL_SEQUENCE = /(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[\s\S]*?(?:\u0007|\u001b\\|\u009c|$)|\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g;
+
+/**
+ * Text from a checklist, a probe, a command or a session file made safe to
+ * print on a terminal: escape sequences (colour, cursor moves, OSC window
+ * titles and hyperlinks) removed whole, CR (which could overwrite a line)
+ * read as a line break, other controls and bidi overrides removed. The one
+ * terminal sanitiser: `check` output and the wizard both use it.
+ */
+export function forTerminal(text: string): string {
+  return stripControls(String(text).replace(TERMINAL_SEQUENCE, '').replace(/\r\n?/g, '\n'));
+}
+
+/**
+ * The checklist as the wizard shows it: every text a person reads (titles,
+ * item text, guidance, probe annotations as written) through forTerminal.
+ * Ids, lines and probe parameters are left alone: probes run as written.
+ */
+export function forTerminalChecklist(checklist: Checklist): Checklist {
+  const guidance = (g: Checklist['sections'][number]['guidance']) => g.map((x) => ({ ...x, text: forTerminal(x.text) }));
+  return {
+    ...checklist,
+    title: forTerminal(checklist.title),
+    sections: checklist.sections.map((s) => ({ ...s, title: forTerminal(s.title), path: s.path.map(forTerminal), guidance: guidance(s.guidance) })),
+    items: checklist.items.map((i) => ({
+      ...i,
+      text: forTerminal(i.text),
+      guidance: i.guidance && guidance(i.guidance),
+      probes: i.probes.map((p) => ({ ...p, raw: forTerminal(p.raw), label: p.label === undefined ? undefined : forTerminal(p.label) })),
+    })),
+    signoff: { roles: checklist.signoff.roles.map(forTerminal), statuses: checklist.signoff.statuses.map(forTerminal), fields: checklist.signoff.fields.map(forTerminal) },
+  };
 }
 
 /** For HTML context (e.g. <summary>): entities for & < > " '. Newlines become spaces. */

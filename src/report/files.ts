@@ -3,33 +3,23 @@
  * and finding the previous session of the same environment for comparison.
  * Everything else in src/report is pure.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../session/atomic-write.js';
 import type { Checklist } from '../checklist/types.js';
 import type { Vars } from '../probes/types.js';
-import { SessionSchema, type Session } from '../session/schema.js';
+import type { Session } from '../session/schema.js';
+import { inspectSessionFile } from '../session/session-file.js';
 import { renderMarkdown } from './markdown.js';
 
 /**
- * Replace `file` with `text` atomically (temp file in the same folder, fsync,
- * rename): a reader never sees half a report, and a failed write leaves the
- * old file as it was.
+ * Write a report file, creating its folder: the one atomic writer
+ * (session/atomic-write.ts: temp, fsync, rename, mode 0600, since a report
+ * holds what the session holds), so a reader never sees half a report.
  */
-export async function writeTextAtomic(file: string, text: string, mode = 0o644): Promise<void> {
+export async function writeTextAtomic(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx', mode);
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-    await fh.close();
-    await rename(tmp, file);
-  } catch (err) {
-    await fh.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
+  await writeFileAtomic(file, text);
 }
 
 /** The Markdown report's path for a session: `<sessionsDir>/<id>.md`. */
@@ -51,14 +41,11 @@ export async function findPreviousSession(dir: string, session: Session): Promis
   }
   const earlier: Session[] = [];
   for (const name of names) {
-    try {
-      const parsed = SessionSchema.safeParse(JSON.parse(await readFile(join(dir, name), 'utf8')));
-      if (!parsed.success) continue;
-      const s = parsed.data;
-      if (s.id !== session.id && s.environment === session.environment && s.createdAt < session.createdAt) earlier.push(s);
-    } catch {
-      continue;
-    }
+    // The session reader: links and damaged files are passed over, never followed or copied.
+    const d = await inspectSessionFile(join(dir, name)).catch(() => undefined);
+    if (!d?.ok) continue;
+    const s = d.session;
+    if (s.id !== session.id && s.environment === session.environment && s.createdAt < session.createdAt) earlier.push(s);
   }
   earlier.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
   return earlier.find((s) => s.status === 'completed') ?? earlier[0];
@@ -72,6 +59,6 @@ export async function findPreviousSession(dir: string, session: Session): Promis
 export async function writeReport(dir: string, session: Session, checklist: Checklist, opts: { vars?: Vars } = {}): Promise<string> {
   const previous = await findPreviousSession(dir, session);
   const file = reportPath(dir, session.id);
-  await writeTextAtomic(file, renderMarkdown(session, checklist, { previous, vars: opts.vars }), 0o600);
+  await writeTextAtomic(file, renderMarkdown(session, checklist, { previous, vars: opts.vars }));
   return file;
 }

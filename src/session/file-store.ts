@@ -5,6 +5,7 @@
  * damaged files are reported and kept aside, never replaced (session-file.ts).
  */
 import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { UserError } from '../errors.js';
@@ -72,6 +73,25 @@ async function removeLeftoverTemps(dir: string, id: string): Promise<void> {
   }
 }
 
+/**
+ * A copy of a document that could not be saved where it belongs, written
+ * (owner-only, atomically) to the first folder that takes it: the system temp
+ * folder, else the home folder. Its path, or undefined when none did.
+ */
+async function rescueCopy(doc: Session): Promise<string | undefined> {
+  const name = `deploy-wizard-${doc.id}-unsaved-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.json`;
+  for (const folder of [tmpdir(), homedir()]) {
+    const file = join(folder, name);
+    try {
+      await writeFileAtomic(file, JSON.stringify(doc, null, 2) + '\n');
+      return file;
+    } catch {
+      // try the next folder
+    }
+  }
+  return undefined;
+}
+
 /** Open a session file store rooted at `dir`. */
 export function createFileStore(dir: string, opts: FileStoreOptions = {}): SessionStore {
   const redact = memoize(opts.redact ?? identity);
@@ -92,32 +112,38 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
     const listeners = new Set<(s: Session, by: string) => void>();
     let queue: Promise<unknown> = Promise.resolve();
     let closed = false;
+    /** Changes in db.data that are not on disk yet (their write failed). */
+    let unsaved = 0;
+    const save = async () => {
+      await db.write();
+      unsaved = 0;
+      for (const l of listeners) l(db.data, operator);
+    };
     const doApply = async (change: Change): Promise<Session> => {
       if (closed) throw new UserError(`session ${db.data.id} is closed; open it again to make changes`);
       // The document in memory is already clean (redacted and validated when it
       // was read or created), so only what the change brings needs redacting:
       // re-walking and re-validating the whole document on every keystroke cost
       // more than the fsync and most of the wizard's garbage.
-      const next = applyChange(db.data, redactDeep(change, redact), { who: redact(operator) });
-      const previous = db.data;
-      db.data = next;
-      try {
-        await db.write();
-      } catch (err) {
-        db.data = previous; // the file still holds the previous version
-        throw err;
-      }
-      for (const l of listeners) l(next, operator);
-      return next;
+      // A change whose write fails is kept, not dropped: every write is the
+      // whole document, so the next change (a cursor move is enough) saves it too.
+      db.data = applyChange(db.data, redactDeep(change, redact), { who: redact(operator) });
+      unsaved++;
+      await save();
+      return db.data;
+    };
+    const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
+      const run = queue.then(task);
+      queue = run.catch(() => {});
+      return run;
     };
     return {
       id: db.data.id,
       current: () => db.data,
-      apply(change) {
-        const run = queue.then(() => doApply(change));
-        queue = run.catch(() => {});
-        return run;
-      },
+      apply: (change) => enqueue(() => doApply(change)),
+      unsaved: () => unsaved,
+      retrySave: () => enqueue(async () => (unsaved ? save() : undefined)),
+      rescue: () => enqueue(() => rescueCopy(db.data)),
       subscribe(listener) {
         listeners.add(listener);
         return () => listeners.delete(listener);
@@ -208,6 +234,9 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
         const events: SessionEvent[] = [];
         if (lock.tookOverFrom) {
           events.push({ at, who: operator, what: 'lock.takeover', detail: `stale lock of ${describeHolder(lock.tookOverFrom)} taken over` });
+        }
+        if (adapter.idFrom !== undefined) {
+          events.push({ at, who: operator, what: 'session.rename', detail: `file ${id}.json held id ${adapter.idFrom}: the file name is the id, now ${id}` });
         }
         if (adapter.migratedFrom !== undefined) {
           // Keep the old version's bytes before the first write in the new shape.

@@ -37,15 +37,35 @@ export interface Lock {
 const held = new Map<string, string>();
 let exitHookInstalled = false;
 
-/** Whether `pid` is a live process on this machine (EPERM means alive but not ours). */
+/**
+ * Whether `pid` is a live process on this machine (EPERM means alive but not ours).
+ * A zombie (killed, not yet reaped by its parent) still answers signal 0 but
+ * will never write again: on Linux its /proc state `Z` (or `X`, dying) counts as dead.
+ */
 export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !isZombie(pid);
+}
+
+/** The process state letter from /proc/<pid>/stat (field 3), undefined off Linux or when gone. */
+function procState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "(comm)" may hold spaces and parentheses: the state follows the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isZombie(pid: number): boolean {
+  const state = procState(pid);
+  return state === 'Z' || state === 'X';
 }
 
 function parseLock(text: string): LockInfo | undefined {

@@ -4,7 +4,8 @@
  * rewritten: its bytes are copied aside and the read fails with one line
  * naming the file, what is wrong and what to do.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { jsonErrorWhere, UserError } from '../errors.js';
@@ -19,7 +20,8 @@ export function displayPath(file: string): string {
 }
 
 export type Diagnosis =
-  | { ok: true; session: Session; migratedFrom?: number }
+  /** `idFrom`: the id inside the file when it differed from the file's name (the name wins). */
+  | { ok: true; session: Session; migratedFrom?: number; idFrom?: string }
   /** `damaged` false: readable but not openable by this version (kept as is, not copied). */
   | { ok: false; problem: string; damaged: boolean };
 
@@ -98,31 +100,76 @@ const REASONS: Record<string, string> = {
   EIO: 'input/output error',
 };
 
-/** A failed save as one line: which file, why, and that the previous version is intact. */
-export function saveError(file: string, err: unknown): UserError {
+/**
+ * A failed save as one line: which file, why, and what is on disk now: "the
+ * previous version is intact" only when there is a previous version.
+ */
+export function saveError(file: string, err: unknown, previousOnDisk: boolean): UserError {
   const code = (err as NodeJS.ErrnoException)?.code;
   const why = (code && REASONS[code]) ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
-  return new UserError(
-    `could not save ${displayPath(file)}: ${why}${code ? ` (${code})` : ''}; the previous version is intact; free space or fix permissions, then retry`,
-  );
+  const disk = previousOnDisk ? 'the previous version is intact' : 'no version of it is on disk yet';
+  return new UserError(`could not save ${displayPath(file)}: ${why}${code ? ` (${code})` : ''}; ${disk}; free space or fix permissions`);
+}
+
+/** Why a path is not read as a session: it must be a regular file, not a link to one. */
+export type Refusal = { refused: string };
+
+/**
+ * The bytes of a session file, read without following a symbolic link
+ * (O_NOFOLLOW: a link planted in sessions/ to /etc/passwd or another user's
+ * file is refused, never read or copied aside) and without blocking on a FIFO
+ * or device (O_NONBLOCK, then only a regular file is read). Undefined when the
+ * file does not exist.
+ */
+export async function readSessionBytes(file: string): Promise<Buffer | Refusal | undefined> {
+  let fh;
+  try {
+    fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') return { refused: 'is a symbolic link; a session must be a regular file (replace the link with the file itself)' };
+    throw new UserError(`cannot read ${displayPath(file)}: ${REASONS[code ?? ''] ?? (err as Error).message.split('\n')[0]}`);
+  }
+  try {
+    if (!(await fh.stat()).isFile()) return { refused: 'is not a regular file; a session must be a regular file' };
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The session id a file stands for: its name without `.json`. */
+export function sessionIdOf(file: string): string {
+  return basename(file).replace(/\.json$/, '');
+}
+
+/**
+ * The file name is the id: a session copied or renamed to `new-id.json` is
+ * session `new-id` everywhere (list, resume, report, the quit hint). The id
+ * inside the file is corrected on load (and on the next save).
+ */
+function nameIsId(d: Diagnosis, file: string): Diagnosis {
+  const id = sessionIdOf(file);
+  if (!d.ok || d.session.id === id) return d;
+  return { ...d, session: { ...d.session, id }, idFrom: d.session.id };
 }
 
 /** Read and diagnose a session file without side effects; undefined when it does not exist. */
 export async function inspectSessionFile(file: string): Promise<Diagnosis | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UserError(`cannot read ${displayPath(file)}: ${REASONS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`);
-  }
-  return diagnose(bytes);
+  const bytes = await readSessionBytes(file);
+  if (bytes === undefined) return undefined;
+  // Refused files are not damaged: they are left exactly where they are, and never copied.
+  if ('refused' in bytes) return { ok: false, problem: bytes.refused, damaged: false };
+  return nameIsId(diagnose(bytes), file);
 }
 
 /** The lowdb adapter for one session file. */
 export class SessionFileAdapter implements Adapter<Session> {
   /** Set by read() when the document was migrated from an older version. */
   migratedFrom?: number;
+  /** Set by read() when the id inside the file was not its name (the name won). */
+  idFrom?: string;
 
   constructor(
     readonly file: string,
@@ -131,20 +178,17 @@ export class SessionFileAdapter implements Adapter<Session> {
 
   /** Validated (and migrated) document, null when the file does not exist. */
   async read(): Promise<Session | null> {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(this.file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new UserError(`cannot read ${displayPath(this.file)}: ${(err as Error).message.split('\n')[0]}`);
-    }
-    const d = diagnose(bytes);
+    const read = await readSessionBytes(this.file);
+    if (read === undefined) return null;
+    const bytes = 'refused' in read ? undefined : read;
+    const d: Diagnosis = bytes ? nameIsId(diagnose(bytes), this.file) : { ok: false, problem: (read as Refusal).refused, damaged: false };
     if (d.ok) {
       this.migratedFrom = d.migratedFrom;
+      this.idFrom = d.idFrom;
       return d.session;
     }
     const name = displayPath(this.file);
-    if (!d.damaged) throw new UserError(`${name} ${d.problem}; the file was left unchanged`);
+    if (!d.damaged || !bytes) throw new UserError(`${name} ${d.problem}; the file was left unchanged`);
     const aside = await keepAside(this.file, bytes, this.ops).catch(() => undefined);
     throw new UserError(
       aside
@@ -158,7 +202,11 @@ export class SessionFileAdapter implements Adapter<Session> {
     try {
       await writeFileAtomic(this.file, JSON.stringify(data, null, 2) + '\n', this.ops);
     } catch (err) {
-      throw saveError(this.file, err);
+      const previous = await lstat(this.file).then(
+        (s) => s.isFile(),
+        () => false,
+      );
+      throw saveError(this.file, err, previous);
     }
   }
 }

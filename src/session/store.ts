@@ -38,6 +38,20 @@ export interface OpenSession {
   subscribe(listener: (session: Session, by: string) => void): () => void;
   /** Release the lock. */
   close(): Promise<void>;
+  /**
+   * Changes applied here but not yet durably saved (a write failed). They stay
+   * in `current()` and are saved with the next change or `retrySave()`.
+   * Stores that never keep unsaved changes leave this out.
+   */
+  unsaved?(): number;
+  /** Try to save the unsaved changes now; rejects with the same one-line error when it still fails. */
+  retrySave?(): Promise<void>;
+  /**
+   * Write the document with its unsaved changes somewhere else (the system temp
+   * folder, owner-only) so the work can be restored by hand; its path, or
+   * undefined when that failed too.
+   */
+  rescue?(): Promise<string | undefined>;
 }
 
 export interface SessionStore {

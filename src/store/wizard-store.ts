@@ -97,6 +97,12 @@ export interface WizardState {
   notice?: string;
   command?: CommandState;
   exit?: 'quit' | 'interrupt';
+  /**
+   * Changes not on disk because saving failed, with the one-line reason. Not
+   * cleared by other actions (unlike `error`): only a save that succeeds
+   * clears it. `copy`: where the unsaved document was written on exit.
+   */
+  unsaved?: { count: number; reason: string; kept: boolean; copy?: string };
   dryRun: boolean;
   operator: string;
   /** The checklist walked (the sign-off screen reads roles and statuses from it). */
@@ -169,6 +175,14 @@ export function describeRemote(by: string, event: Session['events'][number], che
   }
 }
 
+/** The wizard's line for unsaved work: what was not saved, why (said once), and how to get it saved. */
+export function unsavedLine(u: NonNullable<WizardState['unsaved']>): string {
+  const n = `${u.count} change${u.count === 1 ? '' : 's'}`;
+  return u.kept
+    ? `NOT SAVED: ${n} — ${u.reason}. They are kept here and saved with your next change (moving the cursor is enough); q tries once more.`
+    : `NOT SAVED: ${n} lost — ${u.reason}. Make ${u.count === 1 ? 'it' : 'them'} again once saving works.`;
+}
+
 /** What a team-mode session adds to OpenSession (src/session/pg-store.ts). */
 interface ConnectionAware {
   onConnectionChange(cb: (state: 'online' | 'offline') => void): () => void;
@@ -202,20 +216,50 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       return id ? itemById.get(id) : undefined;
     };
 
-    /** Hand a change to the session now; show it at once; surface a failure as the error line. */
+    /** After a save attempt: what is still not on disk (the store's count when it keeps unsaved changes). */
+    const noteSaveFailure = (err: unknown) => {
+      const reason = redact(err instanceof Error ? err.message.split('\n')[0] : String(err));
+      // A store that keeps unsaved changes retries them with the next write; one that does not has lost this change.
+      const kept = typeof session.unsaved === 'function';
+      const count = kept ? session.unsaved!() : (get().unsaved?.count ?? 0) + 1;
+      set({ unsaved: { count, reason, kept }, session: session.current() });
+    };
+    const noteSaved = () => {
+      const u = get().unsaved;
+      if (!u?.kept || session.unsaved!() > 0) return;
+      set({ unsaved: undefined, notice: `saved again: ${u.count === 1 ? 'the change' : `all ${u.count} changes`} that could not be saved are on disk now` });
+    };
+
+    /** Hand a change to the session now; show it at once; a failed save becomes `unsaved` (and is retried by the next change). */
     const applyNow = (change: Change): Promise<void> => {
       set({ session: applyChange(get().session, change, { who: deps.operator }) });
       const p = session.apply(change).then(
         (doc) => {
-          set({ session: doc });
+          // Only the last change in flight shows the saved document (see the subscriber below).
+          if (pending.size <= 1) set({ session: doc });
+          noteSaved();
         },
-        (err: unknown) => {
-          set({ error: `could not save: ${redact(err instanceof Error ? err.message : String(err))}`, session: session.current() });
-        },
+        noteSaveFailure,
       );
       pending.add(p);
       void p.finally(() => pending.delete(p));
       return p;
+    };
+
+    /**
+     * On the way out with unsaved work: one more save, and when that fails too,
+     * a copy of the document elsewhere so the work can be restored by hand.
+     */
+    const lastTry = async () => {
+      if (!get().unsaved || !session.retrySave) return;
+      try {
+        await session.retrySave();
+        noteSaved();
+      } catch (err) {
+        noteSaveFailure(err);
+        const copy = await session.rescue?.().catch(() => undefined);
+        if (copy) set({ unsaved: { ...get().unsaved!, copy } });
+      }
     };
 
     const setCursor = (sectionId: string, itemId: string | undefined) => {
@@ -504,11 +548,13 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       async quit() {
         get().cancelProbes();
         await get().flush();
+        await lastTry();
         set({ exit: 'quit' });
       },
       async interrupt() {
         get().cancelProbes();
         await get().flush();
+        await lastTry();
         set({ exit: 'interrupt' });
       },
       dispose() {
@@ -520,6 +566,9 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
   // Others' changes (team mode) and the store's own confirmed writes land here;
   // another operator's change is named so nobody wonders why the screen moved.
   const unsubscribeDoc = session.subscribe((doc, by) => {
+    // Our own write while later changes of ours are still queued: that document
+    // lacks them, and showing it would flick them off screen until they land.
+    if (by === deps.operator && pending.size > 1) return;
     const before = store.getState().session;
     // Cursor moves log no event: only real changes by someone else are announced.
     const news = by && by !== deps.operator && doc.events.length > before.events.length ? doc.events[doc.events.length - 1] : undefined;

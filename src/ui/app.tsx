@@ -72,6 +72,7 @@ export function App({ checklist, store: initial, picker, onInterrupt }: AppProps
 function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: Checklist; onExit: () => void }) {
   const screen = useWizard(store, (s) => s.screen);
   const exiting = useWizard(store, (s) => s.exit);
+  const unsaved = useWizard(store, (s) => s.unsaved);
   useScreenKeys(store);
   useEffect(() => {
     if (exiting) onExit();
@@ -91,7 +92,12 @@ function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: C
           <SignoffScreen store={store} checklist={checklist} isActive={!exiting} />
         </Suspense>
       ) : null}
-      {exiting ? <Text dimColor>{exiting === 'quit' ? 'Saved — quitting.' : 'Interrupted — saved.'}</Text> : null}
+      {exiting && !unsaved ? <Text dimColor>{exiting === 'quit' ? 'Saved — quitting.' : 'Interrupted — saved.'}</Text> : null}
+      {exiting && unsaved ? (
+        <Text color="red" bold wrap="wrap">
+          {exiting === 'quit' ? 'Quitting' : 'Interrupted'} — NOT everything was saved ({unsaved.count} change{unsaved.count === 1 ? '' : 's'}).
+        </Text>
+      ) : null}
     </Box>
   );
 }

@@ -2,6 +2,7 @@ import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
 import type { Checklist } from '../checklist/types.js';
+import { forTerminal } from '../report/escape.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { commandBlocks, firstWord } from '../store/progress.js';
 import { Footer } from './footer.js';
@@ -38,7 +39,7 @@ export function CommandConfirm({ store, checklist }: CommandConfirmProps) {
   if (!block || !command) return <Text color="red">No command block here.</Text>;
   const word = firstWord(block.text);
   const script = block.text.replace(/\n+$/, '').split('\n');
-  const outLines = command.output.replace(/\n+$/, '').split('\n').filter((l, i, a) => l !== '' || i < a.length - 1);
+  const outLines = forTerminal(command.output).replace(/\n+$/, '').split('\n').filter((l, i, a) => l !== '' || i < a.length - 1);
   const budget = Math.max(4, rows - 9);
   const scriptShown = script.slice(0, Math.max(2, Math.min(script.length, Math.floor(budget / 2))));
   const outShown = outLines.slice(-Math.max(1, budget - scriptShown.length));

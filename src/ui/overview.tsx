@@ -23,7 +23,7 @@ export function Overview({ store, checklist }: OverviewProps) {
   const session = useWizard(store, (s) => s.session);
   const highlighted = useWizard(store, (s) => s.overviewSectionId);
   const cursor = useWizard(store, (s) => s.cursor);
-  const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice })));
+  const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice, unsaved: s.unsaved })));
   const footer = hints(OVERVIEW_KEYS, status);
   const walkable = new Set(walkSections(checklist).map((s) => s.id));
 
@@ -32,7 +32,7 @@ export function Overview({ store, checklist }: OverviewProps) {
   const all = checklist.items.length;
   const total = progressOf(session, checklist.items.map((i) => i.id));
 
-  const fixed = 2 + statusHeight(status) + footerHeight(footer, columns);
+  const fixed = 2 + statusHeight(status, columns) + footerHeight(footer, columns);
   const listHeight = Math.max(3, rows - 1 - fixed);
   const idx = checklist.sections.findIndex((s) => s.id === highlighted);
   const { start, end } = windowAround(checklist.sections.length, idx, listHeight);

@@ -3,6 +3,7 @@ import { Box, Static, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
 import type { RunningProbe, RunSummary, WizardStore } from '../store/wizard-store.js';
+import { forTerminal } from '../report/escape.js';
 import { useWizard } from './use-wizard.js';
 
 const MARK: Record<ProbeStatus, { glyph: string; color: string }> = {
@@ -22,7 +23,7 @@ export function ProbeResultLine({ result }: { result: ProbeResult }) {
       <Text color={m.color}>
         {m.glyph} {result.status.toUpperCase().padEnd(5)}
       </Text>{' '}
-      {result.kind.padEnd(8)} {result.summary} <Text dimColor>({Math.round(result.durationMs)} ms)</Text>
+      {result.kind.padEnd(8)} {forTerminal(result.summary)} <Text dimColor>({Math.round(result.durationMs)} ms)</Text>
     </Text>
   );
 }
@@ -56,7 +57,7 @@ export function ProbeLines({ store, maxLines = 3 }: ProbeLinesProps) {
           <Text color="cyan">
             <Spinner type="dots" />
           </Text>{' '}
-          {r.kind.padEnd(8)} <Text dimColor>{r.spec}</Text>
+          {r.kind.padEnd(8)} <Text dimColor>{forTerminal(r.spec)}</Text>
         </Text>
       ))}
       {list.length > maxLines ? <Text dimColor>…and {list.length - maxLines} more running (Esc cancels)</Text> : null}

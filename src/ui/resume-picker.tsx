@@ -1,6 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import TextInput from 'ink-text-input';
+import { forTerminal } from '../report/escape.js';
 import type { SessionSummary } from '../session/store.js';
 import { Footer } from './footer.js';
 import { isCtrlC } from './keymap.js';
@@ -61,7 +62,7 @@ export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterru
       {sessions.map((s, i) => (
         <Text key={s.id} wrap="truncate" color={i === index ? 'cyan' : undefined}>
           {i === index ? '▶ ' : '  '}
-          {fit(s.environment, 12).padEnd(12)} {fit(s.operators.join(', '), 16).padEnd(16)} {`${s.done}/${s.total}`.padStart(7)} done{'  '}
+          {fit(forTerminal(s.environment), 12).padEnd(12)} {fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} {`${s.done}/${s.total}`.padStart(7)} done{'  '}
           {ago(s.updatedAt).padEnd(8)} <Text dimColor>{s.id}</Text>
         </Text>
       ))}

@@ -1,6 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { Checklist, Guidance, Section } from '../checklist/types.js';
+import { forTerminal } from '../report/escape.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { GLYPH, itemState, sectionProgress } from '../store/progress.js';
 import type { ItemState } from '../session/schema.js';
@@ -58,7 +59,7 @@ export function SectionView({ store, checklist }: SectionViewProps) {
   const { rows, columns } = useTerminalSize();
   const session = useWizard(store, (s) => s.session);
   const cursor = useWizard(store, (s) => s.cursor);
-  const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice })));
+  const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice, unsaved: s.unsaved })));
   const runningCount = useWizard(store, (s) => Object.keys(s.running).length);
   const hasSummary = useWizard(store, (s) => Boolean(s.lastRun));
   const section: Section | undefined = checklist.sections.find((s) => s.id === cursor.sectionId);
@@ -73,7 +74,7 @@ export function SectionView({ store, checklist }: SectionViewProps) {
   const detail = rec?.reason ? `skipped: ${rec.reason}` : rec?.note ? `note: ${rec.note}` : lastProbe ? `probe: ${lastProbe.status} — ${lastProbe.summary}` : '';
 
   // Budget the frame to rows-1 so Ink never falls back to clearing the whole screen.
-  const fixed = 1 + statusHeight(status) + (detail ? 1 : 0) + probeLinesHeight(runningCount, hasSummary) + footerHeight(footer, columns);
+  const fixed = 1 + statusHeight(status, columns) + (detail ? 1 : 0) + probeLinesHeight(runningCount, hasSummary) + footerHeight(footer, columns);
   const room = Math.max(2, rows - 1 - fixed);
   const guide = guidanceLines(section.guidance);
   const { itemRoom, guideShown, hidden } = layoutSection(items.length, guide.length, room);
@@ -116,7 +117,7 @@ export function SectionView({ store, checklist }: SectionViewProps) {
       {detail ? (
         <Text dimColor wrap="truncate">
           {'   '}
-          {detail}
+          {forTerminal(detail)}
         </Text>
       ) : null}
       <ProbeLines store={store} />

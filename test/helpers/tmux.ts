@@ -11,19 +11,19 @@ export interface Tmux {
   tmux: (...args: string[]) => string;
   /** The `wiz` pane's text. */
   screen: () => string;
-  /** Poll the pane until it matches; fail with the screen after a bounded wait. */
-  waitFor: (expected: string | RegExp, timeoutMs?: number) => Promise<string>;
+  /** Poll the pane (or what `read` makes of it) until it matches; fail with the screen after a bounded wait. */
+  waitFor: (expected: string | RegExp, timeoutMs?: number, read?: () => string) => Promise<string>;
 }
 
 export function privateTmux(name: string): Tmux {
   const socket = `dw-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const screen = () => tmux('capture-pane', '-p', '-t', 'wiz');
-  const waitFor = async (expected: string | RegExp, timeoutMs = 15_000) => {
+  const waitFor = async (expected: string | RegExp, timeoutMs = 15_000, read = screen) => {
     const until = Date.now() + timeoutMs;
     let last = '';
     while (Date.now() < until) {
-      last = screen();
+      last = read();
       if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { codeBlock, escapeBlock, escapeHtml, escapeInline, mermaidLabel } from '../../src/report/escape.js';
+import { codeBlock, escapeBlock, escapeHtml, escapeInline, forTerminal, mermaidLabel } from '../../src/report/escape.js';
 
 // GitHub renders raw HTML, so parse the way it does.
 const md = new MarkdownIt({ html: true });
@@ -115,5 +115,35 @@ describe('mermaidLabel', () => {
       { numRuns: 400 },
     );
     expect(mermaidLabel('Health "checks"]] ; %%{init}%%')).toBe('Health checks % init %');
+  });
+});
+
+describe('forTerminal: the one terminal sanitiser', () => {
+  it.each([
+    ['colour', 'a\u001b[31mred\u001b[0m b', 'ared b'],
+    ['OSC window title (BEL)', 'x\u001b]0;pwned\u0007y', 'xy'],
+    ['OSC 8 hyperlink (ST)', 'x\u001b]8;;http://127.0.0.1/\u001b\\link\u001b]8;;\u001b\\y', 'xlinky'],
+    ['clear screen, 8-bit CSI', 'q\u009b2Jz', 'qz'],
+    ['reset (ESC c)', 'a\u001bcb', 'ab'],
+    ['cut-off CSI at the end', 'tail\u001b[', 'tail'],
+    ['OSC never closed', 'open\u001b]0;never', 'open'],
+    ['CR that would overwrite the line', 'PASS\rFAIL', 'PASS\nFAIL'],
+    ['bidi override and NUL', 'a\u202eb\u0000c', 'abc'],
+  ])('%s', (_name, input, out) => {
+    expect(forTerminal(input)).toBe(out);
+  });
+
+  it('leaves ordinary text, line breaks and symbols as they are', () => {
+    expect(forTerminal('Health › ✓ 200 OK — 12 ms\nnext [x] line')).toBe('Health › ✓ 200 OK — 12 ms\nnext [x] line');
+  });
+
+  it('never lets an ESC, CSI, OSC or BEL through, whatever the mix', () => {
+    const piece = fc.constantFrom('\u001b', '[', ']', '0', ';', 'm', '\u0007', '\u009b', '\u009d', '\\', 'P', 'a', '\r', '\n', 'c', '2', 'J');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }).map((a) => a.join('')), (text) => {
+        // eslint-disable-next-line no-control-regex
+        expect(forTerminal(text)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      }),
+    );
   });
 });

@@ -97,7 +97,7 @@ describe('files on disk', () => {
   test.each([
     ['ENOSPC', 'write', 'no space left on device (ENOSPC)'],
     ['EACCES', 'rename', 'permission denied (EACCES)'],
-  ] as const)('a failed write (%s at %s) keeps the previous file intact, removes the temp, and is one line naming the file', async (code, at, why) => {
+  ] as const)('a failed write (%s at %s) keeps the previous file intact, removes the temp, is one line naming the file, and keeps the change for the next write', async (code, at, why) => {
     const dir = tempDir();
     const ok = createFileStore(dir);
     const s = await ok.create(newSession());
@@ -111,14 +111,56 @@ describe('files on disk', () => {
     const o = await broken.open(s.id, 'bob');
     const err = await o.apply({ type: 'item.state', itemId: 'deploy.b', state: 'failed' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toBe(`could not save ${file}: ${why}; the previous version is intact; free space or fix permissions, then retry`);
+    expect((err as Error).message).toBe(`could not save ${file}: ${why}; the previous version is intact; free space or fix permissions`);
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    // The open session still shows what is on disk, and later changes still go through the queue.
-    expect(o.current().items['deploy.b'].state).toBe('pending');
+    // The change is not dropped: it stays in the open session, counted as unsaved, and the next write carries it.
+    expect(o.current().items['deploy.b'].state).toBe('failed');
+    expect(o.unsaved!()).toBe(1);
     await expect(o.apply({ type: 'item.state', itemId: 'deploy.c', state: 'done' })).rejects.toThrow(/could not save/);
+    expect(o.unsaved!()).toBe(2);
+    await expect(o.retrySave!()).rejects.toThrow(/could not save/);
     await o.close();
     expect((await ok.read(s.id)).items['deploy.a'].state).toBe('done');
+    expect((await ok.read(s.id)).items['deploy.b'].state).toBe('pending');
+  });
+
+  test('a first save that fails does not claim a previous version: there is none', async () => {
+    const dir = tempDir();
+    const err = await createFileStore(dir, { writeOps: failing('ENOSPC', 'write') }).create(newSession()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/^could not save .*\.json: no space left on device \(ENOSPC\); no version of it is on disk yet; free space or fix permissions$/);
+    expect((err as Error).message).not.toContain('intact');
+    expect(readdirSync(dir).filter((n) => n.endsWith('.json'))).toEqual([]);
+  });
+
+  test('retrySave saves what failed once writes work again; rescue writes every unsaved change elsewhere (0600)', async () => {
+    const dir = tempDir();
+    let broken = true;
+    const ops: WriteOps = {
+      write: async (fh, data) => {
+        if (broken) throw Object.assign(new Error('EROFS: simulated'), { code: 'EROFS' });
+        await defaultWriteOps.write(fh, data);
+      },
+      rename: defaultWriteOps.rename,
+    };
+    const ok = createFileStore(dir);
+    const s = await ok.create(newSession());
+    await s.close();
+    const o = await createFileStore(dir, { writeOps: ops }).open(s.id, 'bob');
+    await expect(o.apply({ type: 'item.note', itemId: 'deploy.a', note: 'kept' })).rejects.toThrow(/read-only file system \(EROFS\); the previous version is intact/);
+    const copy = await o.rescue!();
+    expect(copy).toBeDefined();
+    expect(statSync(copy!).mode & 0o777).toBe(0o600);
+    const rescued = JSON.parse(readFileSync(copy!, 'utf8'));
+    expect(rescued.id).toBe(s.id);
+    expect(rescued.items['deploy.a'].note).toBe('kept');
+    rmSync(copy!);
+    broken = false;
+    await o.retrySave!();
+    expect(o.unsaved!()).toBe(0);
+    expect((await ok.read(s.id)).items['deploy.a'].note).toBe('kept');
+    await o.close();
   });
 
   test('a real write failure from the kernel (a sessions "folder" that is a file under /proc) is one line', async () => {
@@ -149,8 +191,10 @@ describe('files on disk', () => {
       expect(readFileSync(file).equals(before)).toBe(true);
       expect(readdirSync(mnt).filter((n) => n.endsWith('.tmp'))).toEqual([]);
       rmSync(filler);
-      await s.apply({ type: 'item.note', itemId: 'deploy.b', note: 'room again' });
-      expect((await store.read(s.id)).items['deploy.b'].note).toBe('room again');
+      // Space again: the next change (a cursor move) saves the one that failed as well.
+      await s.apply({ type: 'cursor', sectionId: 'deploy' });
+      expect(s.unsaved!()).toBe(0);
+      expect((await store.read(s.id)).items['deploy.b'].note).toBe('x'.repeat(20_000));
       await s.close();
     } finally {
       execFileSync('umount', [mnt]);

@@ -2,10 +2,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createFileStore } from '../../src/session/file-store.js';
-import { acquireLock, releaseAllLocks } from '../../src/session/lock.js';
+import { acquireLock, isAlive, releaseAllLocks } from '../../src/session/lock.js';
 import { bundleChild, kill9, runChild } from './child.js';
 import { newSession, tempDir } from './helpers.js';
 
@@ -98,6 +98,42 @@ describe('two processes on one session', () => {
     const o = await store.open(s.id, 'bob');
     expect(o.current().events.at(-1)).toMatchObject({ what: 'lock.takeover', who: 'bob' });
     await o.close();
+  });
+
+  test('a holder killed but not yet reaped (a zombie) is dead: the next open takes over at once', async () => {
+    const dir = tempDir();
+    const store = createFileStore(dir);
+    const s = await store.create(newSession());
+    await s.close();
+    // A parent that never waits: sh starts the holder in the background, then becomes `sleep`.
+    const parent = spawn('sh', ['-c', '"$0" "$@" & exec sleep 600', process.execPath, script, 'hold', dir, s.id, 'alice'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        parent.stdout!.on('data', (b: Buffer) => {
+          out += b.toString();
+          if (out.includes('ready')) resolve();
+        });
+        parent.on('exit', () => reject(new Error('the holder parent exited')));
+      });
+      const pid = JSON.parse(readFileSync(join(dir, `${s.id}.lock`), 'utf8')).pid as number;
+      expect(pid).not.toBe(parent.pid);
+      process.kill(pid, 'SIGKILL');
+      // Wait until the kernel shows it as a zombie: it still answers kill(pid, 0).
+      for (let i = 0; i < 200 && !readFileSync(`/proc/${pid}/stat`, 'utf8').match(/\) Z /); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(/\) Z /);
+      expect(() => process.kill(pid, 0)).not.toThrow();
+      expect(isAlive(pid)).toBe(false);
+
+      const bob = await store.open(s.id, 'bob');
+      expect(JSON.parse(readFileSync(join(dir, `${s.id}.lock`), 'utf8'))).toMatchObject({ operator: 'bob', pid: process.pid });
+      expect(bob.current().events.at(-1)?.detail).toContain(`alice (pid ${pid} on ${hostname()}`);
+      await bob.close();
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   test('a lock held on another host is never taken over', async () => {

@@ -6,8 +6,8 @@
  * verified (with --strict: also when any probe was skipped or inconclusive),
  * 2 for bad usage/config, 130 on Ctrl-C.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
 import type { Checklist, Item, Section } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
@@ -16,6 +16,7 @@ import { runProbes, type ProbeJob } from '../../probes/runner.js';
 import type { ProbeResult } from '../../probes/types.js';
 import { loadVars } from '../../probes/vars.js';
 import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
+import { writeFileAtomic } from '../../session/atomic-write.js';
 import type { GlobalOptions } from '../globals.js';
 
 type Format = 'text' | 'json' | 'junit';
@@ -84,20 +85,11 @@ function checkOutPath(out: string): void {
   }
 }
 
-/** Write via a temp file in the same folder, fsync, rename: readers never see half a file. */
-export function writeFileAtomic(path: string, data: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+/** The --out document through the one atomic writer (temp, fsync, rename, mode 0600). */
+async function writeOut(path: string, data: string): Promise<void> {
   try {
-    const fd = openSync(tmp, 'wx', 0o644);
-    try {
-      writeSync(fd, data);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    await writeFileAtomic(path, data);
   } catch (err) {
-    rmSync(tmp, { force: true });
     throw new UserError(`cannot write --out ${path}: ${(err as Error).message.split('\n')[0]}`);
   }
 }
@@ -220,7 +212,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   );
   if (interrupted) summary.interrupted = true;
   const doc = format === 'json' ? formatJson(shown, summary) : format === 'junit' ? formatJunit(shown, summary) : formatText(shown, summary, false);
-  if (out) writeFileAtomic(out, redact(doc));
+  if (out) await writeOut(out, redact(doc));
   else if (docOnStdout) write(process.stdout, doc);
   if (!jobs.length) write(info, `no probes in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}\n`);
   // The unjudged and what they need, under the lines (a JSON/JUnit document carries them itself).

@@ -8,6 +8,7 @@ import { openStore } from '../../session/select-store.js';
 import { displayPath } from '../../session/session-file.js';
 import { formatRelative, percentDone } from '../../session/summary.js';
 import type { SessionSummary } from '../../session/store.js';
+import { forTerminal } from '../../report/escape.js';
 
 /** JSON rows: relative and ISO time both, so scripts need not parse "5 min ago". */
 export function toJsonRows(rows: SessionSummary[], now: Date = new Date()) {
@@ -32,9 +33,10 @@ export function toJsonRows(rows: SessionSummary[], now: Date = new Date()) {
 export function renderTable(rows: SessionSummary[], now: Date = new Date()): string {
   const head = ['ID', 'ENV', 'OPERATOR', 'PROGRESS', 'STATUS', 'UPDATED'];
   const body = rows.map((r) =>
-    r.status === 'corrupt'
+    (r.status === 'corrupt'
       ? [r.id, '-', '-', '-', 'corrupt', `${formatRelative(r.updatedAt, now)} (${r.problem ?? 'unreadable'})`]
-      : [r.id, r.environment, r.operators.join(', ') || '-', `${r.done}/${r.total} ${percentDone(r)}%`, r.status, formatRelative(r.updatedAt, now)],
+      : [r.id, r.environment, r.operators.join(', ') || '-', `${r.done}/${r.total} ${percentDone(r)}%`, r.status, formatRelative(r.updatedAt, now)]
+    ).map((cell) => forTerminal(cell).replace(/\s*\n\s*/g, ' ')), // names come from session files: no escape sequences
   );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) =>

@@ -7,7 +7,6 @@
  * only when a probe runs.
  */
 import { execFile, spawn } from 'node:child_process';
-import { writeFile, mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { UserError } from '../../errors.js';
@@ -15,7 +14,7 @@ import type { GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
 import type { Vars } from '../../probes/types.js';
-import type { CommandRunner, WizardStore } from '../../store/wizard-store.js';
+import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
 
 type Opts = Record<string, any>;
 type Mode = { kind: 'default' } | { kind: 'start' } | { kind: 'resume'; id?: string } | { kind: 'join'; id: string };
@@ -122,7 +121,11 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   void ui.ink.catch(() => {});
   void ui.app.catch(() => {});
   const { loadChecklist } = await import('../../checklist/load.js');
-  const { checklist, problems } = await loadChecklist(globals.checklist);
+  const { forTerminalChecklist } = await import('../../report/escape.js');
+  const loaded = await loadChecklist(globals.checklist);
+  const problems = loaded.problems;
+  // Everything the wizard shows comes from this copy: item text cannot drive the terminal.
+  const checklist = forTerminalChecklist(loaded.checklist);
   if (problems.length) {
     for (const p of problems) process.stderr.write(`${shown(p.file)}:${p.line}: ${p.message}\n`);
     process.stderr.write(`${shown(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and start again\n`);
@@ -217,9 +220,22 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     await (store as { end?: () => Promise<void> }).end?.();
   }
   const state = wizard?.getState();
+  // Unsaved work is never reported as saved: say what, why, and how to get it back; exit 1 ("not everything saved").
+  if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals.sessionsDir)}\n`);
   if (state?.exit === 'interrupt' || signalled) return 130;
+  if (state?.unsaved) return 1;
   if (state && open) process.stdout.write(`\nSaved session ${open.id}. Resume with: deploy-wizard resume ${open.id}\n`);
   return 0;
+}
+
+/** The last words when changes could not be saved: what, why, and the commands that restore them. */
+export function unsavedExitMessage(id: string, u: NonNullable<WizardState['unsaved']>, sessionsDir: string): string {
+  const n = `${u.count} change${u.count === 1 ? '' : 's'}`;
+  const target = shown(join(sessionsDir, `${id}.json`));
+  const restore = u.copy
+    ? `The session with every change is in ${u.copy}: once saving works, restore it with: cp ${u.copy} ${target} && deploy-wizard resume ${id}`
+    : `Resume with: deploy-wizard resume ${id} and make ${u.count === 1 ? 'it' : 'them'} again.`;
+  return `NOT SAVED: ${n} to session ${id} could not be written — ${u.reason}.\n${restore}`;
 }
 
 async function buildStore(
@@ -243,9 +259,9 @@ async function buildStore(
     runProbes: async (jobs, options) => (await import('../../probes/runner.js')).runProbes(jobs, options),
     runCommand: bashRunner(vars),
     writeIncident: async (n, text) => {
-      await mkdir(sessionsDir, { recursive: true });
+      const { writeTextAtomic } = await import('../../report/files.js');
       const file = join(sessionsDir, `${open.id}-incident-${n}.md`);
-      await writeFile(file, text.endsWith('\n') ? text : text + '\n', { mode: 0o600 });
+      await writeTextAtomic(file, text.endsWith('\n') ? text : text + '\n');
       return shown(file);
     },
     writeReport: async (session) => {
