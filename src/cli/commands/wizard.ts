@@ -11,6 +11,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { UserError } from '../../errors.js';
+import { watchTerminal } from '../terminal.js';
 import type { GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
@@ -99,21 +100,50 @@ function shown(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
+/** Exit codes of a wizard stopped from outside (DESIGN.md): terminal loss, interrupt. */
+export const EXIT_HANGUP = 129;
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Why the wizard was told to stop from outside, and who acts on it: the
+ * terminal hung up (SIGHUP, or a read/write on it failed) or an interrupt
+ * signal arrived. Both cancel probes, save and exit; they differ in the code.
+ */
+interface StopRequest {
+  why?: 'hangup' | 'interrupt';
+  /** Set once the wizard can act on it; called for every request. */
+  act?: () => void;
+}
+
+const STOP_SIGNALS: Record<string, 'hangup' | 'interrupt'> = { SIGHUP: 'hangup', SIGTERM: 'interrupt', SIGINT: 'interrupt' };
+
 async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promise<number> {
   // Decided before Ink is imported: a pipe cannot drive the wizard.
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UserError(NO_TTY_MESSAGE);
+  const stop: StopRequest = {};
+  const request = (why: 'hangup' | 'interrupt') => {
+    // A hang-up wins: whatever else was under way, the terminal is gone.
+    if (stop.why !== 'hangup') stop.why = why;
+    stop.act?.();
+  };
+  const terminal = watchTerminal(() => request('hangup'));
+  const handlers = Object.entries(STOP_SIGNALS).map(([signal, why]) => [signal, () => request(why)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
   // Raw mode at once, not when Ink mounts: a key typed while the first frame is
   // being prepared would otherwise be echoed, line-buffered and (Enter arrives
   // as \n, not \r) misread; in raw mode it waits unread for Ink's input hook.
   process.stdin.setRawMode(true);
   try {
-    return await runWizardOnTerminal(mode, opts, globals);
+    const code = await runWizardOnTerminal(mode, opts, globals, stop);
+    return stop.why === 'hangup' || terminal.lost() ? EXIT_HANGUP : code;
   } finally {
     if (process.stdin.isRaw) process.stdin.setRawMode(false);
+    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+    terminal.release();
   }
 }
 
-async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOptions): Promise<number> {
+async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOptions, stop: StopRequest): Promise<number> {
   // Ink's chalk reads FORCE_COLOR, not NO_COLOR, when it loads: translate first.
   if (!globals.color) process.env.FORCE_COLOR = '0';
 
@@ -143,7 +173,6 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
 
   let open: OpenSession | undefined;
   let wizard: WizardStore | undefined;
-  let ended = false;
 
   /** Open (or create) the session and build the wizard store around it. */
   const begin = async (choice: { id: string } | { start: { environment: string; operator: string } }, notice?: string): Promise<WizardStore> => {
@@ -164,7 +193,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       if (!open.current().operators.includes(who)) await open.apply({ type: 'operator.join', name: who });
     }
     wizard = await buildStore(open, checklist, vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice);
-    if (ended) void wizard.getState().interrupt();
+    if (stop.why) void wizard.getState().interrupt();
     return wizard;
   };
 
@@ -195,19 +224,16 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     { exitOnCtrlC: false },
   );
 
-  // SIGTERM/SIGHUP (and SIGINT, should one arrive outside raw mode): cancel, save, exit 130.
-  const onSignal = () => {
-    signalled = true;
-    ended = true;
+  // SIGTERM/SIGHUP/terminal loss (and SIGINT, should one arrive outside raw mode): cancel, save, exit.
+  stop.act = () => {
     if (wizard) void wizard.getState().interrupt();
     else instance.unmount();
   };
-  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
-  for (const s of signals) process.on(s, onSignal);
+  if (stop.why) stop.act();
   try {
     await instance.waitUntilExit();
   } finally {
-    for (const s of signals) process.removeListener(s, onSignal);
+    stop.act = undefined;
     instance.cleanup();
     if (wizard) {
       await wizard.getState().flush();
@@ -217,7 +243,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     await (store as { end?: () => Promise<void> }).end?.();
   }
   const state = wizard?.getState();
-  if (state?.exit === 'interrupt' || signalled) return 130;
+  if (state?.exit === 'interrupt' || signalled || stop.why) return EXIT_INTERRUPTED;
   if (state && open) process.stdout.write(`\nSaved session ${open.id}. Resume with: deploy-wizard resume ${open.id}\n`);
   return 0;
 }
