@@ -2,12 +2,14 @@
  * The `command` probe: run a program without a shell (argv split with
  * shell-like quoting), check its exit code, output and JSON output.
  *
- * The child runs in its own process group (`detached`), and the whole group is
- * killed on timeout, on cancel and after it exits, so a command that spawns
- * grandchildren (`sh -c 'sleep 30 & …'`) leaves nothing behind. The child
+ * The child runs in its own process group (`detached`), and on timeout, on
+ * cancel and after it exits the whole tree is killed (src/probes/process-tree.ts:
+ * the group and grandchildren that escaped with `setsid`), so a command that spawns grandchildren (`sh -c 'sleep 30 & …'`)
+ * leaves nothing behind and cannot hold the run past its deadline. The child
  * sees the resolved variables (env, --env-file, --config) in its environment.
  */
 import { existsSync, statSync } from 'node:fs';
+import { newRunMarker, RUN_MARKER, trackProcessTree } from './process-tree.js';
 import type { Probe, ProbeOutcome } from './types.js';
 
 export interface CommandParams {
@@ -163,14 +165,12 @@ function tail(text: string): string[] {
   return lines.length > TAIL_LINES ? [`… ${lines.length - TAIL_LINES} earlier lines`, ...kept] : kept;
 }
 
-function killGroup(pid: number | undefined): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
+/**
+ * After the command ended (or was killed), how long its output may take to
+ * drain before our ends of the pipes are closed: a process we could not find
+ * must not keep the probe, or `check`, alive.
+ */
+const DRAIN_MS = 250;
 
 /** Run `cmd` and check exit code, stdout/stderr regexes and json.<path>=value. */
 export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOutcome> => {
@@ -192,6 +192,7 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
   const { execa } = await import('execa');
   if (ctx.signal.aborted) return { status: 'skipped', summary: 'cancelled', evidence: [] };
 
+  const marker = newRunMarker();
   const child = execa(file, args, {
     cancelSignal: ctx.signal,
     timeout: remaining,
@@ -200,24 +201,41 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
     stdin: 'ignore',
     all: true,
     cwd: params.cwd,
-    env: { ...ctx.vars },
+    env: { ...ctx.vars, [RUN_MARKER]: marker },
     extendEnv: true,
     maxBuffer: 10_000_000,
     forceKillAfterDelay: false,
     killSignal: 'SIGKILL',
   });
-  const pid = child.pid;
-  // On timeout or cancel, the whole group goes, grandchildren included.
-  const onAbort = () => killGroup(pid);
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  const groupTimer = setTimeout(onAbort, remaining);
+  // When the command exits, times out or is cancelled, everything it started
+  // goes: its group, descendants that escaped into a session of their own, and
+  // every process carrying its marker; then the pipes get a moment to drain.
+  const tree = trackProcessTree(child.pid, marker);
+  let ended = false;
+  let drain: NodeJS.Timeout | undefined;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    tree.stop();
+    tree.killAll();
+    drain = setTimeout(() => {
+      tree.killAll();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, DRAIN_MS);
+    drain.unref();
+  };
+  child.once('exit', end);
+  ctx.signal.addEventListener('abort', end, { once: true });
+  const deadlineTimer = setTimeout(end, remaining);
   let result: Awaited<typeof child>;
   try {
     result = await child;
   } finally {
-    clearTimeout(groupTimer);
-    ctx.signal.removeEventListener('abort', onAbort);
-    killGroup(pid);
+    clearTimeout(deadlineTimer);
+    ctx.signal.removeEventListener('abort', end);
+    end();
+    clearTimeout(drain);
   }
 
   const name = file;
