@@ -10,7 +10,9 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { newRunMarker, RUN_MARKER, trackProcessTree } from './process-tree.js';
-import type { Probe, ProbeOutcome } from './types.js';
+import { splitWords, wordText } from '../checklist/words.js';
+import type { Probe, ProbeOutcome, Vars } from './types.js';
+import { substitute } from './vars.js';
 
 export interface CommandParams {
   cmd: string;
@@ -33,68 +35,31 @@ const SHELL_OPERATORS = new Set(['|', '||', '&&', ';', '&', '>', '>>', '<', '2>'
  * backslash outside quotes escapes the next character. No expansion, no
  * operators: an unquoted `|`, `&&`, `>`… is refused, since nothing would run
  * them. Throws an Error with a one-line message on bad input.
+ *
+ * With `vars`, each `${NAME}` / `${NAME:-default}` outside single quotes is
+ * replaced by its value inside its own word, after splitting: a value is never
+ * split, re-quoted or read as syntax, so `a b`, `"x"`, `$(…)`, `; rm -rf x` or
+ * `--flag` arrive as exactly the characters given, in the argument where the
+ * reference stood. In single quotes a reference stays as written, for a shell
+ * (`sh -c '… "${NAME}" …'`) to expand from the environment, where the command
+ * sees every variable. Without `vars`, references stay as written.
  */
-export function splitCommand(cmd: string): string[] {
-  const argv: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quoted = false; // the current word had quotes, so an operator-looking word is literal
-  let i = 0;
-  const push = () => {
-    if (!inWord) return;
-    if (!quoted && SHELL_OPERATORS.has(word)) {
-      throw new Error(`cmd uses shell syntax "${word}"; commands run without a shell (write sh -c '…' to use one)`);
+export function splitCommand(cmd: string, vars?: Vars): string[] {
+  const split = splitWords(cmd, { backslash: 'posix', refs: true });
+  if (!split.ok) throw new Error(split.problem === 'lone backslash' ? 'cmd ends with a lone backslash' : `cmd has an unterminated ${split.problem}`);
+  if (!split.words.length) throw new Error('cmd is empty');
+  return split.words.map((word) => {
+    const text = wordText(word);
+    if (word.every((p) => p.quoting === 'bare' && !p.ref) && SHELL_OPERATORS.has(text)) {
+      throw new Error(`cmd uses shell syntax "${text}"; commands run without a shell (write sh -c '…' to use one)`);
     }
-    argv.push(word);
-    word = '';
-    inWord = false;
-    quoted = false;
-  };
-  while (i < cmd.length) {
-    const c = cmd[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      push();
-      i++;
-    } else if (c === "'") {
-      const end = cmd.indexOf("'", i + 1);
-      if (end === -1) throw new Error('cmd has an unterminated single quote');
-      word += cmd.slice(i + 1, end);
-      inWord = quoted = true;
-      i = end + 1;
-    } else if (c === '"') {
-      inWord = quoted = true;
-      i++;
-      for (;;) {
-        if (i >= cmd.length) throw new Error('cmd has an unterminated double quote');
-        const d = cmd[i];
-        if (d === '"') {
-          i++;
-          break;
-        }
-        if (d === '\\' && i + 1 < cmd.length && '"\\$`\n'.includes(cmd[i + 1])) {
-          if (cmd[i + 1] !== '\n') word += cmd[i + 1];
-          i += 2;
-        } else {
-          word += d;
-          i++;
-        }
-      }
-    } else if (c === '\\') {
-      if (i + 1 >= cmd.length) throw new Error('cmd ends with a lone backslash');
-      if (cmd[i + 1] !== '\n') {
-        word += cmd[i + 1];
-        inWord = quoted = true;
-      }
-      i += 2;
-    } else {
-      word += c;
-      inWord = true;
-      i++;
-    }
-  }
-  push();
-  if (!argv.length) throw new Error('cmd is empty');
-  return argv;
+    return vars ? word.map((p) => (p.ref ? substitute(p.text, vars).value : p.text)).join('') : text;
+  });
+}
+
+/** argv as one line a person (or a shell) reads back unambiguously, for evidence. */
+function shown(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./${}-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 type PathStep = { key: string } | { index: number } | { all: true };
@@ -178,7 +143,7 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
   let patterns: { stdout?: RegExp; not_stdout?: RegExp; stderr?: RegExp };
   const jsonChecks = Object.entries(params).filter(([k]) => k.startsWith('json.')).map(([k, v]) => [k.slice(5), String(v)] as const);
   try {
-    argv = splitCommand(params.cmd);
+    argv = splitCommand(params.cmd, ctx.vars);
     patterns = { stdout: compile('stdout', params.stdout), not_stdout: compile('not_stdout', params.not_stdout), stderr: compile('stderr', params.stderr) };
     for (const [path] of jsonChecks) parseJsonPath(path);
   } catch (err) {
@@ -245,7 +210,7 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
   if ((result as { code?: string }).code === 'EACCES') return { status: 'error', summary: `${file} is not executable`, evidence: [] };
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');
-  const evidence = [`$ ${argv.join(' ')}`, ...tail(String(result.all ?? stdout + '\n' + stderr)).filter((l) => l !== '')];
+  const evidence = [`$ ${shown(argv)}`, ...tail(String(result.all ?? stdout + '\n' + stderr)).filter((l) => l !== '')];
   if (result.timedOut) return { status: 'error', summary: `${name}: no answer within ${remaining} ms (process group killed)`, evidence };
   if (result.isCanceled || ctx.signal.aborted) return { status: 'skipped', summary: 'cancelled', evidence };
   if (result.exitCode === undefined) {

@@ -61,6 +61,13 @@ describe('splitCommand', () => {
     expect(splitCommand(line)).toEqual(bySh);
   });
 
+  it('substitutes ${VAR} inside its own word after splitting; single quotes keep it for a shell', () => {
+    const v = { V: 'a b', EMPTY: '' };
+    expect(splitCommand(`x \${V} "\${V}" pre\${V}post '\${V}' \${EMPTY:-d e} \\\${V}`, v)).toEqual(['x', 'a b', 'a b', 'prea bpost', '${V}', 'd e', '${V}']);
+    expect(splitCommand('kubectl -n ${NS:-two words}')).toEqual(['kubectl', '-n', '${NS:-two words}']);
+    expect(splitCommand('echo ${PIPE}', { PIPE: '|' })).toEqual(['echo', '|']);
+  });
+
   it('refuses unterminated quotes, empty commands and shell operators', () => {
     expect(() => splitCommand(`echo 'oops`)).toThrow('cmd has an unterminated single quote');
     expect(() => splitCommand(`echo "oops`)).toThrow('cmd has an unterminated double quote');
@@ -166,5 +173,36 @@ describe('command probe (fake kubectl and celery on PATH)', () => {
     const until = Date.now() + 1000;
     while (alive(pid) && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
     expect(alive(pid)).toBe(false);
+  });
+});
+
+describe('command probe: hostile variable values', () => {
+  // Each value must reach the program as exactly these characters, in the argument where its reference stood.
+  const HOSTILE = ['a b', '"quoted"', "'single'", '$(touch pwned)', '`touch pwned`', '; rm -rf x', '--flag', 'line1\nline2', '\\back', '${OTHER}', '*'];
+
+  it.each(HOSTILE.map((v) => [JSON.stringify(v), v]))('%s stays one argument, never split, re-quoted or run', async (_name, value) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-argv-'));
+    const r = await run1({ cmd: `argv-json --value \${V} "x \${V} y" pre\${V}post '\${V}' \${V:-default}`, cwd: dir }, { V: value, OTHER: 'other' });
+    expect(r.status, r.summary).toBe('pass');
+    const printed = r.evidence.find((l) => l.startsWith('['));
+    expect(JSON.parse(printed!)).toEqual(['--value', value, `x ${value} y`, `pre${value}post`, '${V}', value]);
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+  });
+
+  it('through sh -c, a value reaches the script from the environment, never as script text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-argv-'));
+    for (const value of ['$(touch pwned)', '; touch pwned', '"; touch pwned; "', "'; touch pwned; '"]) {
+      const r = await run1({ cmd: `sh -c 'argv-json "\${V}" \${V}'`, cwd: dir }, { V: value });
+      expect(r.status, r.summary).toBe('pass');
+      const printed = r.evidence.find((l) => l.startsWith('['));
+      // Quoted in the script: one argument; unquoted: split by sh on spaces, but never executed.
+      expect(JSON.parse(printed!)[0]).toBe(value);
+      expect(existsSync(join(dir, 'pwned'))).toBe(false);
+    }
+  });
+
+  it('an unset variable is still "not configured", wherever it stands in cmd', async () => {
+    expect(await run1({ cmd: `argv-json \${NOPE_UNSET}` })).toMatchObject({ status: 'skipped', summary: 'not configured: NOPE_UNSET unset' });
+    expect(await run1({ cmd: `sh -c 'echo \${NOPE_UNSET}'` })).toMatchObject({ status: 'skipped', summary: 'not configured: NOPE_UNSET unset' });
   });
 });
