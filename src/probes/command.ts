@@ -4,9 +4,10 @@
  *
  * The child runs in its own process group (`detached`), and on timeout, on
  * cancel and after it exits the whole tree is killed (src/probes/process-tree.ts:
- * the group and grandchildren that escaped with `setsid`), so a command that spawns grandchildren (`sh -c 'sleep 30 & …'`)
- * leaves nothing behind and cannot hold the run past its deadline. The child
- * sees the resolved variables (env, --env-file, --config) in its environment.
+ * the group and grandchildren that escaped with `setsid`), so a command that
+ * spawns grandchildren (`sh -c 'sleep 30 & …'`) leaves nothing behind and
+ * cannot hold the run past its deadline. The child sees the resolved variables
+ * (env, --env-file, --config) in its environment.
  */
 import { existsSync, statSync } from 'node:fs';
 import { newRunMarker, RUN_MARKER, trackProcessTree } from './process-tree.js';

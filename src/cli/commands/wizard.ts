@@ -113,6 +113,7 @@ interface StopRequest {
   why?: 'hangup' | 'interrupt';
   /** Set once the wizard can act on it; called for every request. */
   act?: () => void;
+  request(why: 'hangup' | 'interrupt'): void;
 }
 
 const STOP_SIGNALS: Record<string, 'hangup' | 'interrupt'> = { SIGHUP: 'hangup', SIGTERM: 'interrupt', SIGINT: 'interrupt' };
@@ -120,15 +121,14 @@ const STOP_SIGNALS: Record<string, 'hangup' | 'interrupt'> = { SIGHUP: 'hangup',
 async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promise<number> {
   // Decided before Ink is imported: a pipe cannot drive the wizard.
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UserError(NO_TTY_MESSAGE);
-  const stop: StopRequest = {};
-  const request = (why: 'hangup' | 'interrupt') => {
-    // A hang-up wins: whatever else was under way, the terminal is gone.
-    if (stop.why !== 'hangup') stop.why = why;
-    stop.act?.();
+  const stop: StopRequest = {
+    request(why) {
+      // A hang-up wins: whatever else was under way, the terminal is gone.
+      if (stop.why !== 'hangup') stop.why = why;
+      stop.act?.();
+    },
   };
-  const terminal = watchTerminal(() => request('hangup'));
-  const handlers = Object.entries(STOP_SIGNALS).map(([signal, why]) => [signal, () => request(why)] as const);
-  for (const [signal, handler] of handlers) process.on(signal, handler);
+  const terminal = watchTerminal(() => stop.request('hangup'));
   // Raw mode at once, not when Ink mounts: a key typed while the first frame is
   // being prepared would otherwise be echoed, line-buffered and (Enter arrives
   // as \n, not \r) misread; in raw mode it waits unread for Ink's input hook.
@@ -138,7 +138,6 @@ async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promis
     return stop.why === 'hangup' || terminal.lost() ? EXIT_HANGUP : code;
   } finally {
     if (process.stdin.isRaw) process.stdin.setRawMode(false);
-    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
     terminal.release();
   }
 }
@@ -229,10 +228,14 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     if (wizard) void wizard.getState().interrupt();
     else instance.unmount();
   };
+  // From the first frame on; during start-up a signal ends the process at once (nothing has run yet).
+  const handlers = Object.entries(STOP_SIGNALS).map(([signal, why]) => [signal, () => stop.request(why)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
   if (stop.why) stop.act();
   try {
     await instance.waitUntilExit();
   } finally {
+    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
     stop.act = undefined;
     instance.cleanup();
     if (wizard) {
