@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bashRunner } from '../../src/cli/commands/wizard.js';
@@ -27,7 +30,35 @@ describe('bashRunner (command blocks)', () => {
     ctl.abort();
     expect((await run).exitCode).toBeNull();
   });
+
+  it('abort also ends a grandchild that escaped with setsid and holds the output, without waiting for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-block-'));
+    const ctl = new AbortController();
+    const out: string[] = [];
+    const script = `setsid sh -c 'echo $$ > ${dir}/escaped.pid; exec sleep 30' & trap '' TERM; echo started; wait`;
+    const run = bashRunner({})(script, { signal: ctl.signal, onOutput: (c) => out.push(c) });
+    const until = Date.now() + 5000;
+    while (!(out.join('').includes('started') && existsSync(join(dir, 'escaped.pid'))) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    const pid = Number(readFileSync(join(dir, 'escaped.pid'), 'utf8'));
+    const t0 = Date.now();
+    ctl.abort();
+    expect((await run).exitCode).toBeNull();
+    // The grace after SIGTERM (500 ms) plus a margin, not the grandchild's 30 s.
+    expect(Date.now() - t0).toBeLessThan(3000);
+    const gone = Date.now() + 1000;
+    while (alive(pid) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
+    expect(alive(pid)).toBe(false);
+  });
 });
+
+/** Alive and not a zombie. */
+function alive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 describe('ResumePicker', () => {
   const sessions = [

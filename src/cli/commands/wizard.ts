@@ -12,6 +12,7 @@ import { userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { UserError } from '../../errors.js';
 import { watchTerminal } from '../terminal.js';
+import { newRunMarker, RUN_MARKER, trackProcessTree } from '../../probes/process-tree.js';
 import type { GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
@@ -42,29 +43,44 @@ export async function defaultOperator(): Promise<string> {
   }
 }
 
+/** After SIGTERM, how long a cancelled command block has to end before everything it started is killed. */
+const BLOCK_GRACE_MS = 500;
+
 /**
  * Run a command block with bash in its own process group, output piped (never
- * inherited while Ink owns the terminal); abort kills the whole group.
+ * inherited while Ink owns the terminal). Abort sends the group SIGTERM, then
+ * kills whatever is left of its tree (setsid-escaped descendants included,
+ * src/probes/process-tree.ts) and stops reading its pipes, so a cancel or a
+ * lost terminal never waits on it.
  */
 export function bashRunner(vars: Vars): CommandRunner {
   return (script, { signal, onOutput }) =>
     new Promise((resolve) => {
-      const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...vars } });
+      const marker = newRunMarker();
+      const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...vars, [RUN_MARKER]: marker } });
+      const tree = trackProcessTree(child.pid, marker);
       const kill = () => {
         try {
           if (child.pid) process.kill(-child.pid, 'SIGTERM');
         } catch {
           /* already gone */
         }
+        setTimeout(() => {
+          tree.killAll();
+          child.stdout.destroy();
+          child.stderr.destroy();
+        }, BLOCK_GRACE_MS).unref();
       };
       signal.addEventListener('abort', kill, { once: true });
       child.stdout.on('data', (b: Buffer) => onOutput(b.toString('utf8')));
       child.stderr.on('data', (b: Buffer) => onOutput(b.toString('utf8')));
       child.on('error', (err) => {
+        tree.stop();
         onOutput(`${err.message}\n`);
         resolve({ exitCode: 127 });
       });
       child.on('close', (code) => {
+        tree.stop();
         signal.removeEventListener('abort', kill);
         resolve({ exitCode: signal.aborted ? null : code });
       });
