@@ -8,19 +8,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { alive } from '../helpers/processes.js';
 import { eventually, runCli, workdir } from './helpers.js';
 
 const DEADLINE = 500;
 
-/** Alive and not a zombie (an orphan nobody reaps yet has ended all the same). */
-function alive(pid: number): boolean {
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 const pidsIn = (dir: string, names: string[]) => names.map((n) => (existsSync(join(dir, n)) ? Number(readFileSync(join(dir, n), 'utf8').trim()) : NaN));
 

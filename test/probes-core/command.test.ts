@@ -8,6 +8,7 @@ import type { ProbeSpec } from '../../src/checklist/types.js';
 import { checkJsonPath, splitCommand } from '../../src/probes/command.js';
 import { runProbes } from '../../src/probes/runner.js';
 import type { Vars } from '../../src/probes/types.js';
+import { alive } from '../helpers/processes.js';
 
 const BIN = resolve('test/fixtures/bin');
 let vars: Vars;
@@ -26,17 +27,6 @@ const cmd = (params: Record<string, string>, timeoutMs?: number): ProbeSpec => (
 const run1 = async (params: Record<string, string>, extra: Record<string, string> = {}, timeoutMs?: number) =>
   (await runProbes([{ spec: cmd(params, timeoutMs) }], { vars: { ...vars, ...extra } }))[0];
 
-/** Alive and not a zombie (an orphan nobody reaps yet is as dead as it gets). */
-function alive(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return false;
-  try {
-    const state = readFileSync(stat, 'utf8').replace(/^.*\) /s, '')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 describe('splitCommand', () => {
   it('splits like a shell for quoting, without expanding anything', () => {

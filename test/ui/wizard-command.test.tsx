@@ -7,6 +7,7 @@ import { bashRunner } from '../../src/cli/commands/wizard.js';
 import { ResumePicker, type PickerChoice } from '../../src/ui/resume-picker.js';
 import { App } from '../../src/ui/app.js';
 import { KEY, renderUi, type Rendered } from '../helpers/render.js';
+import { alive } from '../helpers/processes.js';
 import { makeStore } from './store-helpers.js';
 
 let ui: Rendered | undefined;
@@ -50,15 +51,6 @@ describe('bashRunner (command blocks)', () => {
     expect(alive(pid)).toBe(false);
   });
 });
-
-/** Alive and not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    return !/^\S+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe('ResumePicker', () => {
   const sessions = [
