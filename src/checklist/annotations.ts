@@ -4,6 +4,7 @@
  * comment body into a kind and raw string parameters; schema checks live in
  * src/probes/registry.ts.
  */
+import { splitWords as splitInto, wordText } from './words.js';
 
 /** What an annotation comment said, before schema validation. */
 export type Annotation =
@@ -28,48 +29,12 @@ export function isAnnotationBody(body: string): boolean {
  * Split `a=1 b="two words" c='x' d=pre"fix"` into words the way a shell would:
  * quotes group, `\"` and `\\` escape inside double quotes (other backslashes
  * stay, so regular expressions like `"\d+"` survive), single quotes are literal.
+ * The splitter itself is src/checklist/words.ts, shared with the command probe.
  */
 export function splitWords(text: string): { ok: true; words: string[] } | { ok: false; message: string } {
-  const words: string[] = [];
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    while (i < n && /\s/.test(text[i])) i++;
-    if (i >= n) break;
-    let word = '';
-    while (i < n && !/\s/.test(text[i])) {
-      const ch = text[i];
-      if (ch === '"') {
-        i++;
-        let closed = false;
-        while (i < n) {
-          const c = text[i];
-          if (c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
-            word += text[i + 1];
-            i += 2;
-          } else if (c === '"') {
-            closed = true;
-            i++;
-            break;
-          } else {
-            word += c;
-            i++;
-          }
-        }
-        if (!closed) return { ok: false, message: 'unterminated double quote in annotation' };
-      } else if (ch === "'") {
-        const end = text.indexOf("'", i + 1);
-        if (end < 0) return { ok: false, message: 'unterminated single quote in annotation' };
-        word += text.slice(i + 1, end);
-        i = end + 1;
-      } else {
-        word += ch;
-        i++;
-      }
-    }
-    words.push(word);
-  }
-  return { ok: true, words };
+  const split = splitInto(text, { backslash: 'annotation' });
+  if (!split.ok) return { ok: false, message: `unterminated ${split.problem} in annotation` };
+  return { ok: true, words: split.words.map(wordText) };
 }
 
 /** Parse a comment body. Returns null when the comment is not an annotation. */

@@ -2,13 +2,18 @@
  * The `command` probe: run a program without a shell (argv split with
  * shell-like quoting), check its exit code, output and JSON output.
  *
- * The child runs in its own process group (`detached`), and the whole group is
- * killed on timeout, on cancel and after it exits, so a command that spawns
- * grandchildren (`sh -c 'sleep 30 & …'`) leaves nothing behind. The child
- * sees the resolved variables (env, --env-file, --config) in its environment.
+ * The child runs in its own process group (`detached`), and on timeout, on
+ * cancel and after it exits the whole tree is killed (src/probes/process-tree.ts:
+ * the group and grandchildren that escaped with `setsid`), so a command that
+ * spawns grandchildren (`sh -c 'sleep 30 & …'`) leaves nothing behind and
+ * cannot hold the run past its deadline. The child sees the resolved variables
+ * (env, --env-file, --config) in its environment.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { Probe, ProbeOutcome } from './types.js';
+import { newRunMarker, RUN_MARKER, trackProcessTree } from './process-tree.js';
+import { splitWords, wordText } from '../checklist/words.js';
+import type { Probe, ProbeOutcome, Vars } from './types.js';
+import { substitute } from './vars.js';
 
 export interface CommandParams {
   cmd: string;
@@ -31,68 +36,31 @@ const SHELL_OPERATORS = new Set(['|', '||', '&&', ';', '&', '>', '>>', '<', '2>'
  * backslash outside quotes escapes the next character. No expansion, no
  * operators: an unquoted `|`, `&&`, `>`… is refused, since nothing would run
  * them. Throws an Error with a one-line message on bad input.
+ *
+ * With `vars`, each `${NAME}` / `${NAME:-default}` outside single quotes is
+ * replaced by its value inside its own word, after splitting: a value is never
+ * split, re-quoted or read as syntax, so `a b`, `"x"`, `$(…)`, `; rm -rf x` or
+ * `--flag` arrive as exactly the characters given, in the argument where the
+ * reference stood. In single quotes a reference stays as written, for a shell
+ * (`sh -c '… "${NAME}" …'`) to expand from the environment, where the command
+ * sees every variable. Without `vars`, references stay as written.
  */
-export function splitCommand(cmd: string): string[] {
-  const argv: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quoted = false; // the current word had quotes, so an operator-looking word is literal
-  let i = 0;
-  const push = () => {
-    if (!inWord) return;
-    if (!quoted && SHELL_OPERATORS.has(word)) {
-      throw new Error(`cmd uses shell syntax "${word}"; commands run without a shell (write sh -c '…' to use one)`);
+export function splitCommand(cmd: string, vars?: Vars): string[] {
+  const split = splitWords(cmd, { backslash: 'posix', refs: true });
+  if (!split.ok) throw new Error(split.problem === 'lone backslash' ? 'cmd ends with a lone backslash' : `cmd has an unterminated ${split.problem}`);
+  if (!split.words.length) throw new Error('cmd is empty');
+  return split.words.map((word) => {
+    const text = wordText(word);
+    if (word.every((p) => p.quoting === 'bare' && !p.ref) && SHELL_OPERATORS.has(text)) {
+      throw new Error(`cmd uses shell syntax "${text}"; commands run without a shell (write sh -c '…' to use one)`);
     }
-    argv.push(word);
-    word = '';
-    inWord = false;
-    quoted = false;
-  };
-  while (i < cmd.length) {
-    const c = cmd[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      push();
-      i++;
-    } else if (c === "'") {
-      const end = cmd.indexOf("'", i + 1);
-      if (end === -1) throw new Error('cmd has an unterminated single quote');
-      word += cmd.slice(i + 1, end);
-      inWord = quoted = true;
-      i = end + 1;
-    } else if (c === '"') {
-      inWord = quoted = true;
-      i++;
-      for (;;) {
-        if (i >= cmd.length) throw new Error('cmd has an unterminated double quote');
-        const d = cmd[i];
-        if (d === '"') {
-          i++;
-          break;
-        }
-        if (d === '\\' && i + 1 < cmd.length && '"\\$`\n'.includes(cmd[i + 1])) {
-          if (cmd[i + 1] !== '\n') word += cmd[i + 1];
-          i += 2;
-        } else {
-          word += d;
-          i++;
-        }
-      }
-    } else if (c === '\\') {
-      if (i + 1 >= cmd.length) throw new Error('cmd ends with a lone backslash');
-      if (cmd[i + 1] !== '\n') {
-        word += cmd[i + 1];
-        inWord = quoted = true;
-      }
-      i += 2;
-    } else {
-      word += c;
-      inWord = true;
-      i++;
-    }
-  }
-  push();
-  if (!argv.length) throw new Error('cmd is empty');
-  return argv;
+    return vars ? word.map((p) => (p.ref ? substitute(p.text, vars).value : p.text)).join('') : text;
+  });
+}
+
+/** argv as one line a person (or a shell) reads back unambiguously, for evidence. */
+function shown(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./${}-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 type PathStep = { key: string } | { index: number } | { all: true };
@@ -163,14 +131,12 @@ function tail(text: string): string[] {
   return lines.length > TAIL_LINES ? [`… ${lines.length - TAIL_LINES} earlier lines`, ...kept] : kept;
 }
 
-function killGroup(pid: number | undefined): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
+/**
+ * After the command ended (or was killed), how long its output may take to
+ * drain before our ends of the pipes are closed: a process we could not find
+ * must not keep the probe, or `check`, alive.
+ */
+const DRAIN_MS = 250;
 
 /** Run `cmd` and check exit code, stdout/stderr regexes and json.<path>=value. */
 export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOutcome> => {
@@ -178,7 +144,7 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
   let patterns: { stdout?: RegExp; not_stdout?: RegExp; stderr?: RegExp };
   const jsonChecks = Object.entries(params).filter(([k]) => k.startsWith('json.')).map(([k, v]) => [k.slice(5), String(v)] as const);
   try {
-    argv = splitCommand(params.cmd);
+    argv = splitCommand(params.cmd, ctx.vars);
     patterns = { stdout: compile('stdout', params.stdout), not_stdout: compile('not_stdout', params.not_stdout), stderr: compile('stderr', params.stderr) };
     for (const [path] of jsonChecks) parseJsonPath(path);
   } catch (err) {
@@ -192,6 +158,7 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
   const { execa } = await import('execa');
   if (ctx.signal.aborted) return { status: 'skipped', summary: 'cancelled', evidence: [] };
 
+  const marker = newRunMarker();
   const child = execa(file, args, {
     cancelSignal: ctx.signal,
     timeout: remaining,
@@ -200,24 +167,41 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
     stdin: 'ignore',
     all: true,
     cwd: params.cwd,
-    env: { ...ctx.vars },
+    env: { ...ctx.vars, [RUN_MARKER]: marker },
     extendEnv: true,
     maxBuffer: 10_000_000,
     forceKillAfterDelay: false,
     killSignal: 'SIGKILL',
   });
-  const pid = child.pid;
-  // On timeout or cancel, the whole group goes, grandchildren included.
-  const onAbort = () => killGroup(pid);
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  const groupTimer = setTimeout(onAbort, remaining);
+  // When the command exits, times out or is cancelled, everything it started
+  // goes: its group, descendants that escaped into a session of their own, and
+  // every process carrying its marker; then the pipes get a moment to drain.
+  const tree = trackProcessTree(child.pid, marker);
+  let ended = false;
+  let drain: NodeJS.Timeout | undefined;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    tree.stop();
+    tree.killAll();
+    drain = setTimeout(() => {
+      tree.killAll();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, DRAIN_MS);
+    drain.unref();
+  };
+  child.once('exit', end);
+  ctx.signal.addEventListener('abort', end, { once: true });
+  const deadlineTimer = setTimeout(end, remaining);
   let result: Awaited<typeof child>;
   try {
     result = await child;
   } finally {
-    clearTimeout(groupTimer);
-    ctx.signal.removeEventListener('abort', onAbort);
-    killGroup(pid);
+    clearTimeout(deadlineTimer);
+    ctx.signal.removeEventListener('abort', end);
+    end();
+    clearTimeout(drain);
   }
 
   const name = file;
@@ -227,7 +211,7 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
   if ((result as { code?: string }).code === 'EACCES') return { status: 'error', summary: `${file} is not executable`, evidence: [] };
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');
-  const evidence = [`$ ${argv.join(' ')}`, ...tail(String(result.all ?? stdout + '\n' + stderr)).filter((l) => l !== '')];
+  const evidence = [`$ ${shown(argv)}`, ...tail(String(result.all ?? stdout + '\n' + stderr)).filter((l) => l !== '')];
   if (result.timedOut) return { status: 'error', summary: `${name}: no answer within ${remaining} ms (process group killed)`, evidence };
   if (result.isCanceled || ctx.signal.aborted) return { status: 'skipped', summary: 'cancelled', evidence };
   if (result.exitCode === undefined) {

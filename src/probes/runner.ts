@@ -106,21 +106,28 @@ type Prepared = { kind: string; params: Record<string, unknown> } | { outcome: P
 
 /** Substitute variables and validate; a job that cannot run gets its outcome here. */
 function prepare(job: ProbeJob, vars: Vars): Prepared {
-  const { params: substituted, missing } = resolveParams(job.spec.params, vars);
+  const { params: substituted, missing } = resolveParams(job.spec.params, vars, KINDS[job.spec.kind]?.ownVars);
   if (missing.length) return { outcome: notConfigured(missing) };
   const checked = checkParams(job.spec.kind, substituted, true);
   if (!checked.ok) return { outcome: { status: 'error', summary: checked.issues.map((i) => i.message).join('; '), evidence: [] } };
   return { kind: job.spec.kind, params: checked.params };
 }
 
-/** Substitute ${VARS} in every string parameter; collect the unset names. */
-export function resolveParams(params: Record<string, unknown>, vars: Vars): { params: Record<string, string>; missing: string[] } {
+/**
+ * Substitute ${VARS} in every string parameter but those in `own` (left as
+ * written for the probe, which substitutes them itself); collect the unset names.
+ */
+export function resolveParams(
+  params: Record<string, unknown>,
+  vars: Vars,
+  own: readonly string[] = [],
+): { params: Record<string, string>; missing: string[] } {
   const out: Record<string, string> = {};
   const missing: string[] = [];
   for (const [key, raw] of Object.entries(params)) {
     if (raw === undefined || raw === null) continue;
     const { value, missing: m } = substitute(String(raw), vars);
-    out[key] = value;
+    out[key] = own.includes(key) ? String(raw) : value;
     for (const name of m) if (!missing.includes(name)) missing.push(name);
   }
   return { params: out, missing };

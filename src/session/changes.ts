@@ -5,7 +5,7 @@
  * appends one event to the log.
  */
 import type { ItemState, Session } from './schema.js';
-import type { ProbeResult } from '../probes/types.js';
+import { isCancelled, type ProbeResult } from '../probes/types.js';
 import { reconcile } from './reconcile.js';
 
 export type Change =
@@ -71,8 +71,9 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       const r = change.result;
       if (r.itemId) {
         const it = item(r.itemId);
-        // Keep the latest result per probe spec.
-        it.probes = [...it.probes.filter((p) => p.spec !== r.spec), r];
+        // Keep the latest result per probe spec; a cancelled run is only an event and never replaces earlier evidence.
+        const earlier = it.probes.some((p) => p.spec === r.spec);
+        if (!(earlier && isCancelled(r))) it.probes = [...it.probes.filter((p) => p.spec !== r.spec), r];
         it.updatedAt = at;
       }
       s.events.push({ at, who, what: 'probe.result', itemId: r.itemId, detail: `${r.kind} ${r.status}: ${r.summary}` });

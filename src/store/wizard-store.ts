@@ -196,6 +196,13 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
   const sectionById = new Map(checklist.sections.map((s) => [s.id, s]));
   const itemById = new Map(checklist.items.map((i) => [i.id, i]));
   const pending = new Set<Promise<unknown>>();
+  /** Probe runs and command blocks under way: quitting waits until their (cancelled) results are handed over. */
+  const runs = new Set<Promise<unknown>>();
+  const tracked = <T>(p: Promise<T>): Promise<T> => {
+    runs.add(p);
+    void p.finally(() => runs.delete(p)).catch(() => {});
+    return p;
+  };
   let controller: AbortController | undefined;
   let commandController: AbortController | undefined;
 
@@ -270,7 +277,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     const refreshBanner = () => set({ banner: evaluateRollback(get().session, checklist) });
 
     /** Run probe jobs under one root AbortController; results are saved and decide item states. */
-    const runJobs = async (jobs: ProbeJob[]) => {
+    const runJobs = (jobs: ProbeJob[]) => tracked(runJobsNow(jobs));
+    const runJobsNow = async (jobs: ProbeJob[]) => {
       if (jobs.length === 0) {
         set({ error: 'no probes here: nothing to run' });
         return;
@@ -344,6 +352,58 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       const bad = probes.some((p) => isFailing(p.status));
       const good = probes.every((p) => p.status === 'pass');
       return (bad && state !== 'failed') || (good && state === 'failed');
+    };
+
+    /** Run the selected command block once the operator typed its first word. */
+    const runCommandBlockNow = async (confirmation: string) => {
+      const c = get().command;
+      const block = commandBlocks(section())[c?.index ?? -1];
+      if (!c || !block || c.running) return;
+      const word = firstWord(block.text);
+      if (confirmation.trim() !== word) {
+        set({ error: `type "${word}" to confirm running this block` });
+        return;
+      }
+      set({ error: undefined });
+      if (deps.dryRun || !deps.runCommand) {
+        set({ command: { ...c, wouldRun: `bash -c ${JSON.stringify(redact(block.text.trimEnd()))}` } });
+        return;
+      }
+      const ctl = new AbortController();
+      commandController = ctl;
+      set({ command: { ...c, output: '', running: true, exitCode: undefined } });
+      let output = '';
+      let exitCode: number | null = null;
+      try {
+        ({ exitCode } = await deps.runCommand(block.text, {
+          signal: ctl.signal,
+          onOutput: (chunk) => {
+            output = (output + chunk).slice(-OUTPUT_LIMIT);
+            set({ command: { ...get().command!, output: redact(output) } });
+          },
+        }));
+      } catch (err) {
+        output += `\n${err instanceof Error ? err.message : String(err)}`;
+      } finally {
+        commandController = undefined;
+      }
+      const shown = redact(output);
+      set({ command: { ...get().command!, output: shown, running: false, exitCode } });
+      await applyNow({
+        type: 'command.run',
+        sectionId: get().cursor.sectionId,
+        itemId: get().cursor.itemId,
+        command: redact(block.text.trimEnd()),
+        exitCode,
+        output: shown,
+      });
+    };
+
+    /** Cancel what runs, wait until its cancelled results are handed to the session, then for every save. */
+    const stopAndSave = async () => {
+      get().cancelProbes();
+      while (runs.size > 0) await Promise.allSettled([...runs]);
+      await get().flush();
     };
 
     return {
@@ -475,48 +535,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
         if (!c || c.running || n === 0) return;
         set({ command: { index: (c.index + delta + n) % n, output: '', running: false } });
       },
-      async runCommandBlock(confirmation) {
-        const c = get().command;
-        const block = commandBlocks(section())[c?.index ?? -1];
-        if (!c || !block || c.running) return;
-        const word = firstWord(block.text);
-        if (confirmation.trim() !== word) {
-          set({ error: `type "${word}" to confirm running this block` });
-          return;
-        }
-        set({ error: undefined });
-        if (deps.dryRun || !deps.runCommand) {
-          set({ command: { ...c, wouldRun: `bash -c ${JSON.stringify(redact(block.text.trimEnd()))}` } });
-          return;
-        }
-        const ctl = new AbortController();
-        commandController = ctl;
-        set({ command: { ...c, output: '', running: true, exitCode: undefined } });
-        let output = '';
-        let exitCode: number | null = null;
-        try {
-          ({ exitCode } = await deps.runCommand(block.text, {
-            signal: ctl.signal,
-            onOutput: (chunk) => {
-              output = (output + chunk).slice(-OUTPUT_LIMIT);
-              set({ command: { ...get().command!, output: redact(output) } });
-            },
-          }));
-        } catch (err) {
-          output += `\n${err instanceof Error ? err.message : String(err)}`;
-        } finally {
-          commandController = undefined;
-        }
-        const shown = redact(output);
-        set({ command: { ...get().command!, output: shown, running: false, exitCode } });
-        await applyNow({
-          type: 'command.run',
-          sectionId: get().cursor.sectionId,
-          itemId: get().cursor.itemId,
-          command: redact(block.text.trimEnd()),
-          exitCode,
-          output: shown,
-        });
+      runCommandBlock(confirmation) {
+        return tracked(runCommandBlockNow(confirmation));
       },
       async saveEmergency(fields) {
         const clean = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, redact(String(v).trim())])) as unknown as IncidentFields;
@@ -546,14 +566,12 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
         while (pending.size > 0) await Promise.allSettled([...pending]);
       },
       async quit() {
-        get().cancelProbes();
-        await get().flush();
+        await stopAndSave();
         await lastTry();
         set({ exit: 'quit' });
       },
       async interrupt() {
-        get().cancelProbes();
-        await get().flush();
+        await stopAndSave();
         await lastTry();
         set({ exit: 'interrupt' });
       },

@@ -1,5 +1,5 @@
 import React, { Suspense, lazy, useEffect, useState } from 'react';
-import { Box, Text, useApp } from 'ink';
+import { Box, Text, useApp, useStdin } from 'ink';
 import type { Checklist } from '../checklist/types.js';
 import type { SessionSummary } from '../session/store.js';
 import type { WizardStore } from '../store/wizard-store.js';
@@ -11,6 +11,7 @@ import { Overview } from './overview.js';
 import { FinishedProbes } from './probe-lines.js';
 import { ResumePicker, type PickerChoice } from './resume-picker.js';
 import { SectionView } from './section-view.js';
+import { readKeyByKey } from './stdin-keys.js';
 import { useScreenKeys } from './use-screen-keys.js';
 import { useWizard } from './use-wizard.js';
 
@@ -36,6 +37,9 @@ export interface AppProps {
  */
 export function App({ checklist, store: initial, picker, onInterrupt }: AppProps) {
   const { exit } = useApp();
+  // Before Ink's first read: every handler below gets one key per input (src/ui/stdin-keys.ts).
+  const { stdin } = useStdin();
+  useState(() => readKeyByKey(stdin));
   const [store, setStore] = useState<WizardStore | undefined>(initial);
   const [pickError, setPickError] = useState<string>();
   const [opening, setOpening] = useState(false);

@@ -39,10 +39,7 @@ export function Emergency({ store }: { store: WizardStore }) {
             <TextInput
               value={values[f.name]}
               onChange={(v) => {
-                const next = { ...values, [f.name]: cleanInput(v) };
-                setValues(next);
-                // Text and Enter arriving in one chunk (paste, fast typing) still count as Enter.
-                if (/[\r\n]/.test(v)) submit(i, next);
+                setValues({ ...values, [f.name]: cleanInput(v) });
               }}
               onSubmit={() => submit(i, values)}
               placeholder={f.hint}

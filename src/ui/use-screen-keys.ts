@@ -26,15 +26,11 @@ export function useScreenKeys(store: WizardStore): void {
     (input, key) => {
       const s = store.getState();
       if (isCtrlC(input, key)) return void s.interrupt();
-      // Keys typed quickly (or sent by a script) can arrive as one chunk: handle each.
-      const chunks = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
-      for (const ch of chunks) {
-        const st = store.getState();
-        const b = tableFor(st.screen)?.find((x) => matches(x, ch, key));
-        if (!b) continue;
-        if (st.notice || st.error) st.dismiss();
-        b.run(store.getState());
-      }
+      // One key per input: keys that arrive together are split before Ink sees them (src/ui/stdin-keys.ts).
+      const b = tableFor(s.screen)?.find((x) => matches(x, input, key));
+      if (!b) return;
+      if (s.notice || s.error) s.dismiss();
+      b.run(store.getState());
     },
     { isActive: Boolean(table) && !exiting },
   );

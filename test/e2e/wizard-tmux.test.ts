@@ -147,6 +147,21 @@ describe('the built wizard in tmux at 80×24', () => {
     expect(overview).toContain('q save+quit');
   }, 90_000);
 
+  it('keys sent in one call are each handled: Enter j opens and moves; a note and its Enter save at once', async () => {
+    launch(['start', '--operator', 'e2e'], {}, 'sessions-keys');
+    await waitFor('you are at');
+    tmux('send-keys', '-t', 'wiz', 'Enter', 'j');
+    await waitFor('▶ [ ] Health endpoint responding');
+    tmux('send-keys', '-t', 'wiz', 'e', 'all good', 'Enter', 'd');
+    await waitFor('[x] Health endpoint responding');
+    await waitFor('note: all good');
+    await keys('q');
+    await waitFor('EXIT=0');
+    const doc = sessionDoc('sessions-keys');
+    const id = Object.keys(doc.items).find((k) => k.includes('health-endpoint-responding'))!;
+    expect(doc.items[id]).toMatchObject({ note: 'all good', state: 'done' });
+  }, 60_000);
+
   it('Ctrl-C saves and exits 130; NO_COLOR leaves no colour codes on screen; CI=true does not blank the screen', async () => {
     // CI=true as on a CI runner: Ink would paint only at exit; the wizard on a terminal must not.
     launch(['start', '--operator', 'e2e'], { NO_COLOR: '1', CI: 'true' }, 'sessions-ctrlc');

@@ -8,6 +8,7 @@ import type { ProbeSpec } from '../../src/checklist/types.js';
 import { checkJsonPath, splitCommand } from '../../src/probes/command.js';
 import { runProbes } from '../../src/probes/runner.js';
 import type { Vars } from '../../src/probes/types.js';
+import { alive } from '../helpers/processes.js';
 
 const BIN = resolve('test/fixtures/bin');
 let vars: Vars;
@@ -26,17 +27,6 @@ const cmd = (params: Record<string, string>, timeoutMs?: number): ProbeSpec => (
 const run1 = async (params: Record<string, string>, extra: Record<string, string> = {}, timeoutMs?: number) =>
   (await runProbes([{ spec: cmd(params, timeoutMs) }], { vars: { ...vars, ...extra } }))[0];
 
-/** Alive and not a zombie (an orphan nobody reaps yet is as dead as it gets). */
-function alive(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return false;
-  try {
-    const state = readFileSync(stat, 'utf8').replace(/^.*\) /s, '')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 describe('splitCommand', () => {
   it('splits like a shell for quoting, without expanding anything', () => {
@@ -59,6 +49,13 @@ describe('splitCommand', () => {
     const line = `a "b c" 'd "e"' f\\ g "h\\"i" '' j\\'k`;
     const bySh = execFileSync('sh', ['-c', `printf '%s\\0' ${line}`]).toString().split('\0').slice(0, -1);
     expect(splitCommand(line)).toEqual(bySh);
+  });
+
+  it('substitutes ${VAR} inside its own word after splitting; single quotes keep it for a shell', () => {
+    const v = { V: 'a b', EMPTY: '' };
+    expect(splitCommand(`x \${V} "\${V}" pre\${V}post '\${V}' \${EMPTY:-d e} \\\${V}`, v)).toEqual(['x', 'a b', 'a b', 'prea bpost', '${V}', 'd e', '${V}']);
+    expect(splitCommand('kubectl -n ${NS:-two words}')).toEqual(['kubectl', '-n', '${NS:-two words}']);
+    expect(splitCommand('echo ${PIPE}', { PIPE: '|' })).toEqual(['echo', '|']);
   });
 
   it('refuses unterminated quotes, empty commands and shell operators', () => {
@@ -166,5 +163,36 @@ describe('command probe (fake kubectl and celery on PATH)', () => {
     const until = Date.now() + 1000;
     while (alive(pid) && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
     expect(alive(pid)).toBe(false);
+  });
+});
+
+describe('command probe: hostile variable values', () => {
+  // Each value must reach the program as exactly these characters, in the argument where its reference stood.
+  const HOSTILE = ['a b', '"quoted"', "'single'", '$(touch pwned)', '`touch pwned`', '; rm -rf x', '--flag', 'line1\nline2', '\\back', '${OTHER}', '*'];
+
+  it.each(HOSTILE.map((v) => [JSON.stringify(v), v]))('%s stays one argument, never split, re-quoted or run', async (_name, value) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-argv-'));
+    const r = await run1({ cmd: `argv-json --value \${V} "x \${V} y" pre\${V}post '\${V}' \${V:-default}`, cwd: dir }, { V: value, OTHER: 'other' });
+    expect(r.status, r.summary).toBe('pass');
+    const printed = r.evidence.find((l) => l.startsWith('['));
+    expect(JSON.parse(printed!)).toEqual(['--value', value, `x ${value} y`, `pre${value}post`, '${V}', value]);
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+  });
+
+  it('through sh -c, a value reaches the script from the environment, never as script text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-argv-'));
+    for (const value of ['$(touch pwned)', '; touch pwned', '"; touch pwned; "', "'; touch pwned; '"]) {
+      const r = await run1({ cmd: `sh -c 'argv-json "\${V}" \${V}'`, cwd: dir }, { V: value });
+      expect(r.status, r.summary).toBe('pass');
+      const printed = r.evidence.find((l) => l.startsWith('['));
+      // Quoted in the script: one argument; unquoted: split by sh on spaces, but never executed.
+      expect(JSON.parse(printed!)[0]).toBe(value);
+      expect(existsSync(join(dir, 'pwned'))).toBe(false);
+    }
+  });
+
+  it('an unset variable is still "not configured", wherever it stands in cmd', async () => {
+    expect(await run1({ cmd: `argv-json \${NOPE_UNSET}` })).toMatchObject({ status: 'skipped', summary: 'not configured: NOPE_UNSET unset' });
+    expect(await run1({ cmd: `sh -c 'echo \${NOPE_UNSET}'` })).toMatchObject({ status: 'skipped', summary: 'not configured: NOPE_UNSET unset' });
   });
 });

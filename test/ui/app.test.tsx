@@ -192,4 +192,32 @@ describe('App: input arriving in one chunk', () => {
     await ui.waitFor('[x] Health endpoint responding');
     expect(session.current().items['pre-deployment/database/backups-verified'].state).toBe('pending');
   });
+
+  it('"Enter j" in one write opens the section, then moves (the Enter is not lost)', async () => {
+    const { ui, store } = await start();
+    await ui.waitFor('you are at');
+    await ui.press('\rj');
+    await ui.waitFor('▶ [ ] Health endpoint responding');
+    expect(store.getState().screen).toBe('section');
+    expect(store.getState().cursor.itemId).toBe('pre-deployment/database/health-endpoint-responding');
+  });
+
+  it('a note typed with its Enter in one write is saved by that Enter; the next key acts on the section', async () => {
+    const { ui, session } = await start();
+    await ui.press(KEY.enter);
+    await ui.waitFor('Check the database');
+    await ui.press('eall good\rd');
+    await ui.waitFor('[x] Backups verified');
+    await ui.waitFor('note: all good');
+    expect(session.current().items['pre-deployment/database/backups-verified']).toMatchObject({ note: 'all good', state: 'done' });
+  });
+
+  it('escape sequences stay whole: ↓ then d in one write', async () => {
+    const { ui, session } = await start();
+    await ui.press(KEY.enter);
+    await ui.waitFor('Check the database');
+    await ui.press(`${KEY.down}d`);
+    await ui.waitFor('[x] Health endpoint responding');
+    expect(session.current().items['pre-deployment/database/backups-verified'].state).toBe('pending');
+  });
 });

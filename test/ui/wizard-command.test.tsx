@@ -1,9 +1,13 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bashRunner } from '../../src/cli/commands/wizard.js';
 import { ResumePicker, type PickerChoice } from '../../src/ui/resume-picker.js';
 import { App } from '../../src/ui/app.js';
 import { KEY, renderUi, type Rendered } from '../helpers/render.js';
+import { alive } from '../helpers/processes.js';
 import { makeStore } from './store-helpers.js';
 
 let ui: Rendered | undefined;
@@ -26,6 +30,25 @@ describe('bashRunner (command blocks)', () => {
     while (!out.join('').includes('started') && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     ctl.abort();
     expect((await run).exitCode).toBeNull();
+  });
+
+  it('abort also ends a grandchild that escaped with setsid and holds the output, without waiting for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-block-'));
+    const ctl = new AbortController();
+    const out: string[] = [];
+    const script = `setsid sh -c 'echo $$ > ${dir}/escaped.pid; exec sleep 30' & trap '' TERM; echo started; wait`;
+    const run = bashRunner({})(script, { signal: ctl.signal, onOutput: (c) => out.push(c) });
+    const until = Date.now() + 5000;
+    while (!(out.join('').includes('started') && existsSync(join(dir, 'escaped.pid'))) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    const pid = Number(readFileSync(join(dir, 'escaped.pid'), 'utf8'));
+    const t0 = Date.now();
+    ctl.abort();
+    expect((await run).exitCode).toBeNull();
+    // The grace after SIGTERM (500 ms) plus a margin, not the grandchild's 30 s.
+    expect(Date.now() - t0).toBeLessThan(3000);
+    const gone = Date.now() + 1000;
+    while (alive(pid) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
+    expect(alive(pid)).toBe(false);
   });
 });
 

@@ -185,6 +185,22 @@ describe('wizard store: commands and incidents', () => {
     expect(store.getState().exit).toBe('interrupt');
     expect(store.getState().lastRun?.cancelled).toBe(true);
   });
+
+  it('interrupt resolves only once the cancelled run is saved, and the cancel keeps the earlier evidence', async () => {
+    let hang = false;
+    const { store, session } = makeStore({ script: () => (hang ? 'hang' : { status: 'pass', summary: 'HTTP 200' }) });
+    store.getState().openSection(db, health);
+    await store.getState().runItemProbes();
+    hang = true;
+    void store.getState().runItemProbes();
+    await new Promise((r) => setTimeout(r, 10));
+    await store.getState().interrupt();
+    // Read right after interrupt, as the CLI does before it closes the session.
+    const doc = session.current();
+    expect(doc.events.filter((e) => e.what === 'probe.result').map((e) => e.detail)).toEqual(['http pass: HTTP 200', 'http skipped: cancelled']);
+    expect(doc.items[health].probes).toMatchObject([{ status: 'pass', summary: 'HTTP 200' }]);
+    expect(doc.items[health].state).toBe('verified');
+  });
 });
 
 

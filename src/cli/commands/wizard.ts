@@ -10,6 +10,8 @@ import { execFile, spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { UserError } from '../../errors.js';
+import { watchTerminal } from '../terminal.js';
+import { newRunMarker, RUN_MARKER, trackProcessTree } from '../../probes/process-tree.js';
 import type { GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
@@ -40,29 +42,44 @@ export async function defaultOperator(): Promise<string> {
   }
 }
 
+/** After SIGTERM, how long a cancelled command block has to end before everything it started is killed. */
+const BLOCK_GRACE_MS = 500;
+
 /**
  * Run a command block with bash in its own process group, output piped (never
- * inherited while Ink owns the terminal); abort kills the whole group.
+ * inherited while Ink owns the terminal). Abort sends the group SIGTERM, then
+ * kills whatever is left of its tree (setsid-escaped descendants included,
+ * src/probes/process-tree.ts) and stops reading its pipes, so a cancel or a
+ * lost terminal never waits on it.
  */
 export function bashRunner(vars: Vars): CommandRunner {
   return (script, { signal, onOutput }) =>
     new Promise((resolve) => {
-      const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...vars } });
+      const marker = newRunMarker();
+      const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...vars, [RUN_MARKER]: marker } });
+      const tree = trackProcessTree(child.pid, marker);
       const kill = () => {
         try {
           if (child.pid) process.kill(-child.pid, 'SIGTERM');
         } catch {
           /* already gone */
         }
+        setTimeout(() => {
+          tree.killAll();
+          child.stdout.destroy();
+          child.stderr.destroy();
+        }, BLOCK_GRACE_MS).unref();
       };
       signal.addEventListener('abort', kill, { once: true });
       child.stdout.on('data', (b: Buffer) => onOutput(b.toString('utf8')));
       child.stderr.on('data', (b: Buffer) => onOutput(b.toString('utf8')));
       child.on('error', (err) => {
+        tree.stop();
         onOutput(`${err.message}\n`);
         resolve({ exitCode: 127 });
       });
       child.on('close', (code) => {
+        tree.stop();
         signal.removeEventListener('abort', kill);
         resolve({ exitCode: signal.aborted ? null : code });
       });
@@ -98,21 +115,49 @@ function shown(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
+/** Exit codes of a wizard stopped from outside (DESIGN.md): terminal loss, interrupt. */
+export const EXIT_HANGUP = 129;
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Why the wizard was told to stop from outside, and who acts on it: the
+ * terminal hung up (SIGHUP, or a read/write on it failed) or an interrupt
+ * signal arrived. Both cancel probes, save and exit; they differ in the code.
+ */
+interface StopRequest {
+  why?: 'hangup' | 'interrupt';
+  /** Set once the wizard can act on it; called for every request. */
+  act?: () => void;
+  request(why: 'hangup' | 'interrupt'): void;
+}
+
+const STOP_SIGNALS: Record<string, 'hangup' | 'interrupt'> = { SIGHUP: 'hangup', SIGTERM: 'interrupt', SIGINT: 'interrupt' };
+
 async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promise<number> {
   // Decided before Ink is imported: a pipe cannot drive the wizard.
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UserError(NO_TTY_MESSAGE);
+  const stop: StopRequest = {
+    request(why) {
+      // A hang-up wins: whatever else was under way, the terminal is gone.
+      if (stop.why !== 'hangup') stop.why = why;
+      stop.act?.();
+    },
+  };
+  const terminal = watchTerminal(() => stop.request('hangup'));
   // Raw mode at once, not when Ink mounts: a key typed while the first frame is
   // being prepared would otherwise be echoed, line-buffered and (Enter arrives
   // as \n, not \r) misread; in raw mode it waits unread for Ink's input hook.
   process.stdin.setRawMode(true);
   try {
-    return await runWizardOnTerminal(mode, opts, globals);
+    const code = await runWizardOnTerminal(mode, opts, globals, stop);
+    return stop.why === 'hangup' || terminal.lost() ? EXIT_HANGUP : code;
   } finally {
     if (process.stdin.isRaw) process.stdin.setRawMode(false);
+    terminal.release();
   }
 }
 
-async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOptions): Promise<number> {
+async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOptions, stop: StopRequest): Promise<number> {
   // Ink's chalk reads FORCE_COLOR, not NO_COLOR, when it loads: translate first.
   if (!globals.color) process.env.FORCE_COLOR = '0';
 
@@ -146,7 +191,6 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
 
   let open: OpenSession | undefined;
   let wizard: WizardStore | undefined;
-  let ended = false;
 
   /** Open (or create) the session and build the wizard store around it. */
   const begin = async (choice: { id: string } | { start: { environment: string; operator: string } }, notice?: string): Promise<WizardStore> => {
@@ -167,7 +211,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       if (!open.current().operators.includes(who)) await open.apply({ type: 'operator.join', name: who });
     }
     wizard = await buildStore(open, checklist, vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice);
-    if (ended) void wizard.getState().interrupt();
+    if (stop.why) void wizard.getState().interrupt();
     return wizard;
   };
 
@@ -198,19 +242,20 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     { exitOnCtrlC: false },
   );
 
-  // SIGTERM/SIGHUP (and SIGINT, should one arrive outside raw mode): cancel, save, exit 130.
-  const onSignal = () => {
-    signalled = true;
-    ended = true;
+  // SIGTERM/SIGHUP/terminal loss (and SIGINT, should one arrive outside raw mode): cancel, save, exit.
+  stop.act = () => {
     if (wizard) void wizard.getState().interrupt();
     else instance.unmount();
   };
-  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
-  for (const s of signals) process.on(s, onSignal);
+  // From the first frame on; during start-up a signal ends the process at once (nothing has run yet).
+  const handlers = Object.entries(STOP_SIGNALS).map(([signal, why]) => [signal, () => stop.request(why)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  if (stop.why) stop.act();
   try {
     await instance.waitUntilExit();
   } finally {
-    for (const s of signals) process.removeListener(s, onSignal);
+    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+    stop.act = undefined;
     instance.cleanup();
     if (wizard) {
       await wizard.getState().flush();
@@ -222,7 +267,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   const state = wizard?.getState();
   // Unsaved work is never reported as saved: say what, why, and how to get it back; exit 1 ("not everything saved").
   if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals.sessionsDir)}\n`);
-  if (state?.exit === 'interrupt' || signalled) return 130;
+  if (state?.exit === 'interrupt' || signalled || stop.why) return EXIT_INTERRUPTED;
   if (state?.unsaved) return 1;
   if (state && open) process.stdout.write(`\nSaved session ${open.id}. Resume with: deploy-wizard resume ${open.id}\n`);
   return 0;
