@@ -98,6 +98,8 @@ export interface RedisTarget {
   username?: string;
   password?: string;
   tls: boolean;
+  /** Database number from the URL's path (`/1`); 0 when left out. */
+  db: number;
 }
 
 /** Parse the URL; the password stays out of every message (`where` is host:port only). */
@@ -115,6 +117,7 @@ export function redisTarget(url: string): RedisTarget | { problem: string } {
     username: u.username ? safeDecode(u.username) : undefined,
     password: u.password ? safeDecode(u.password) : undefined,
     tls: u.protocol.toLowerCase() === 'rediss:',
+    db: /^\/\d+$/.test(u.pathname) ? Number(u.pathname.slice(1)) : 0,
   };
 }
 
@@ -126,8 +129,8 @@ function safeDecode(s: string): string {
   }
 }
 
-/** Minimal slice of ioredis the probe uses (ioredis is imported lazily). */
-interface RedisClient {
+/** Minimal slice of ioredis the probes use (ioredis is imported lazily). */
+export interface RedisClient {
   connect(): Promise<void>;
   ping(): Promise<string>;
   info(section: string): Promise<string>;
@@ -135,6 +138,11 @@ interface RedisClient {
   config(op: 'GET', name: string): Promise<unknown>;
   disconnect(): void;
   on(event: 'error', cb: (e: Error) => void): void;
+  brpop(...args: (string | number)[]): Promise<[string, string] | null>;
+  publish(channel: string, message: string): Promise<number>;
+  sadd(key: string, member: string): Promise<number>;
+  srem(key: string, member: string): Promise<number>;
+  del(...keys: string[]): Promise<number>;
   stream?: { destroy(): void };
 }
 
@@ -161,26 +169,7 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
     const ioredis = await untilAborted(import('ioredis'), signal);
     // ioredis's module.exports is the class itself; a minified, code-split bundle exposes it only as `default`.
     const Redis = ioredis.Redis ?? ioredis.default;
-    const left = remainingMs(ctx.deadline);
-    client = new Redis({
-      host: target.host,
-      port: target.port,
-      ...(target.tls ? { tls: { servername: target.host } } : {}),
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      // No reconnect loop: one attempt, its outcome is the answer.
-      retryStrategy: () => null,
-      reconnectOnError: () => false,
-      enableOfflineQueue: false,
-      enableReadyCheck: false,
-      autoResubscribe: false,
-      disableClientInfo: true,
-      connectTimeout: left,
-      commandTimeout: left,
-      // disconnect() arms a timer to destroy a stream that never closes; on a refused
-      // connection it waits the whole default 2 s and holds the process open.
-      disconnectTimeout: 50,
-    }) as unknown as RedisClient;
+    client = new Redis(clientOptions(target, ctx.deadline)) as unknown as RedisClient;
     // ioredis prints unhandled 'error' events to the console; keep the first as the reason instead.
     client.on('error', (e) => {
       firstError ??= e;
@@ -205,8 +194,35 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
   }
 };
 
+/**
+ * ioredis options for one probe connection: connect lazily, one attempt and
+ * no reconnect loop, no offline queue, every timeout within the deadline.
+ */
+export function clientOptions(target: RedisTarget, deadline: number): Record<string, unknown> {
+  const left = remainingMs(deadline);
+  return {
+    host: target.host,
+    port: target.port,
+    ...(target.tls ? { tls: { servername: target.host } } : {}),
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    // No reconnect loop: one attempt, its outcome is the answer.
+    retryStrategy: () => null,
+    reconnectOnError: () => false,
+    enableOfflineQueue: false,
+    enableReadyCheck: false,
+    autoResubscribe: false,
+    disableClientInfo: true,
+    connectTimeout: left,
+    commandTimeout: left,
+    // disconnect() arms a timer to destroy a stream that never closes; on a refused
+    // connection it waits the whole default 2 s and holds the process open.
+    disconnectTimeout: 50,
+  };
+}
+
 /** AUTH with the URL's credentials; resolves true when the server has no password at all. */
-async function authenticate(client: RedisClient, t: RedisTarget): Promise<boolean> {
+export async function authenticate(client: RedisClient, t: RedisTarget): Promise<boolean> {
   if (t.password === undefined) return false;
   try {
     await client.call('AUTH', ...(t.username ? [t.username, t.password] : [t.password]));
@@ -260,16 +276,19 @@ function factsEvidence(f: RedisFacts, where: string, pong: string): string[] {
   ];
 }
 
-/** Turn a thrown error into an outcome: authentication fails, everything else could not be checked. */
-function failure(reason: unknown, thrown: unknown, where: string, timedOut: boolean, budgetMs: number): ProbeOutcome {
+/**
+ * Turn a thrown error into an outcome: authentication fails, everything else
+ * could not be checked. `what` names the server in summaries ("Redis", "the Celery broker").
+ */
+export function failure(reason: unknown, thrown: unknown, where: string, timedOut: boolean, budgetMs: number, what = 'Redis'): ProbeOutcome {
   const msg = firstLine(reason);
   const evidence = [`target: ${where}`];
   if (AUTH_ERROR.test(msg)) return { status: 'fail', summary: `authentication failed: ${msg}`, evidence: [...evidence, `server said: ${msg}`] };
   if (thrown instanceof AbortedError || /Command timed out|connect ETIMEDOUT/i.test(msg)) {
-    const summary = timedOut || !(thrown instanceof AbortedError) ? `timeout: no answer from Redis at ${where} within ${budgetMs} ms` : 'cancelled';
+    const summary = timedOut || !(thrown instanceof AbortedError) ? `timeout: no answer from ${what} at ${where} within ${budgetMs} ms` : 'cancelled';
     return { status: 'error', summary, evidence };
   }
   const net = networkReason(reason, where);
   if (net) return { status: 'error', summary: net, evidence };
-  return { status: 'error', summary: `could not check Redis at ${where}: ${msg}`, evidence };
+  return { status: 'error', summary: `could not check ${what} at ${where}: ${msg}`, evidence };
 }

@@ -97,6 +97,7 @@ const LIBRARIES: Record<string, () => Promise<unknown>> = {
   'webhook-signature': undici,
   postgres: () => import('pg'),
   redis: () => import('ioredis'),
+  celery: () => import('ioredis'),
   command: execa,
   'secrets-scan': execa,
 };

@@ -83,6 +83,16 @@ export const redis = z.object({
   min_version: str.optional(),
 });
 
+/** celery: ping workers over the broker's control channel (kombu's Redis transport). */
+export const celery = z.object({
+  /** Broker URL, redis://[:password@]host:port/db (the app's CELERY_BROKER_URL). */
+  url,
+  /** Pass as soon as this many workers replied; fail when fewer did by the deadline. */
+  min_workers: posInt.default(1),
+  /** Celery's control_exchange setting (default celery → exchange celery.pidbox). */
+  exchange: str.default('celery'),
+});
+
 /** command: argv split like a shell would (quotes), but run without a shell. Dynamic keys: `json.<path>=value`. */
 export const command = z.object({
   cmd: str,
