@@ -117,7 +117,7 @@ export const twilio = z.object({
 });
 
 export const webhookSignature = z.object({
-  /** The app's Twilio webhook URL, e.g. ${TWILIO_WEBHOOK_BASE_URL}/twilio/voice/. */
+  /** The app's Twilio webhook URL, e.g. ${TWILIO_WEBHOOK_BASE_URL}/webhooks/voice/. */
   url,
   auth_token: str,
   /** Status the app must answer a forged signature with. */
@@ -132,6 +132,8 @@ export const security = z.object({
   headers: bool.default(true),
   /** Check that http:// redirects to https://. */
   redirect: bool.default(false),
+  /** Port of the http:// twin for the redirect check (the app's HTTP_PORT). */
+  http_port: int.default(80),
   /** Check a 404 does not show the Django DEBUG page. */
   debug: bool.default(true),
   /** Check a request with a bogus Host header is rejected (ALLOWED_HOSTS). */

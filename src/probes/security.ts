@@ -68,12 +68,12 @@ export function bogusHostFinding(a: HttpAnswer): Finding {
   return { status: 'fail', text: `bogus Host accepted with ${a.status}: ALLOWED_HOSTS is not enforced` };
 }
 
-/** The http:// twin of a URL: same host on the default port, same path. */
-export function httpTwin(url: string): string {
+/** The http:// twin of a URL: same host on `port` (default 80), same path. */
+export function httpTwin(url: string, port = 80): string {
   const u = new URL(url);
   if (u.protocol === 'http:') return u.toString();
   u.protocol = 'http:';
-  u.port = '';
+  u.port = port === 80 ? '' : String(port);
   return u.toString();
 }
 
@@ -127,7 +127,7 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
       });
     }
     if (params.redirect) {
-      const twin = httpTwin(params.url);
+      const twin = httpTwin(params.url, params.http_port);
       await step('http://', twin, (a) => redirectFinding(twin, a));
     }
     if (params.debug) {

@@ -47,6 +47,8 @@ describe('httpTwin', () => {
   it('points an https URL at the same host on port 80, and keeps an http URL as it is', () => {
     expect(httpTwin('https://calls.example.test:8443/health/?x=1')).toBe('http://calls.example.test/health/?x=1');
     expect(httpTwin('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080/');
+    // The app's HTTP_PORT when it is not 80.
+    expect(httpTwin('https://calls.example.test:8443/health/', 8080)).toBe('http://calls.example.test:8080/health/');
   });
 });
 
