@@ -84,7 +84,10 @@ describe('check against a healthy staging of the real app', () => {
     expect(status('Security middleware enabled')).toEqual(['pass', 'pass']);
     expect(status('DEBUG = False in production')).toEqual(['pass']);
     expect(status('Rate limiting configured')).toEqual(['pass']);
-    expect(status('Internal services not exposed to internet')).toEqual(['pass', 'pass']);
+    // Judged for real here (the services are on ::1, not on the public address); a checker
+    // that calls a loopback target "cannot judge from here" may say inconclusive instead.
+    for (const st of status('Internal services not exposed to internet')) expect(['pass', 'inconclusive']).toContain(st);
+    expect(status('Internal services not exposed to internet')).toHaveLength(2);
     expect(status('Database settings optimized')).toEqual(['pass']);
     // Only the Twilio API probes are left out, and they say which variable they need.
     const skipped = healthy.results.filter((r) => r.status === 'skipped');
@@ -153,4 +156,40 @@ describe('each fault alone turns exactly its own items red', () => {
       }
     }, 60_000);
   }
+});
+
+describe('two faults at once: an expired certificate and DEBUG on', () => {
+  async function expiredAndDebug() {
+    try {
+      staging.setCertExpired(true);
+      staging.faults.debug = true;
+      return await check();
+    } finally {
+      await staging.heal();
+    }
+  }
+
+  it('the TLS probes own the certificate verdict: all three fail with "expired"', async () => {
+    const run = await expiredAndDebug();
+    const tls = run.results.filter((r) => r.kind === 'tls');
+    expect(tls.map((r) => `${r.item}: ${r.status}`).sort()).toEqual(
+      ['SSL certificates obtained and installed: fail', 'SSL certificates valid: fail', 'SSL certificates verified: fail'],
+    );
+    for (const r of tls) expect(r.summary).toMatch(/^certificate for 127\.0\.0\.1 expired \d+ days? ago/);
+    expect(run.code).toBe(1);
+  }, 60_000);
+
+  // The target of issue #11: one pass shows every fault. It needs the TLS fallback of the
+  // HTTP-level probes (look without verification, marked as such), which is not in this
+  // tree yet: today every HTTP-level probe reports only "TLS: certificate has expired".
+  // `it.fails` keeps that visible: when the fallback lands this starts passing, the
+  // suite goes red, and this line becomes `it(`.
+  it.fails('reports both: the DEBUG item still fails for DEBUG, and no other verdict hides behind the certificate', async () => {
+    const run = await expiredAndDebug();
+    const debug = run.results.find((r) => r.item === 'DEBUG = False in production')!;
+    expect(debug.status).toBe('fail');
+    expect(debug.summary).toMatch(/DEBUG page shown on a missing path/);
+    const others = changed(run.results).filter((r) => r.kind !== 'tls' && r.item !== 'DEBUG = False in production');
+    expect(others.map((r) => `${r.item}: ${r.status}: ${r.summary}`)).toEqual([]);
+  }, 60_000);
 });
