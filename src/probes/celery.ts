@@ -27,7 +27,7 @@ import type * as schemas from './schemas.js';
 import type { Probe, ProbeOutcome } from './types.js';
 import { createRedactor, redactDeep } from './redact.js';
 import { deadlineSignal, hostPort, untilAborted } from './data-common.js';
-import { authenticate, clientOptions, failure, redisTarget, type RedisClient } from './redis.js';
+import { failure, redisConnection, redisTarget, type RedisClient } from './redis.js';
 
 export type CeleryParams = z.infer<typeof schemas.celery>;
 
@@ -87,6 +87,15 @@ export function pingRequest(names: ReturnType<typeof pidboxNames>, exchange: str
   return kombuMessage(body, `${exchange}.pidbox`, '', { clock: 1, expires: expiresAt / 1000 }, 2);
 }
 
+/** `work`, or null when it has not settled within `ms`. */
+function orNullAfter<T>(work: Promise<T | null>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 export const probe: Probe<CeleryParams> = async (params, ctx): Promise<ProbeOutcome> => {
   const target = redisTarget(params.url);
   if ('problem' in target) return { status: 'error', summary: target.problem.replace('url is', 'broker url is'), evidence: [] };
@@ -98,26 +107,12 @@ export const probe: Probe<CeleryParams> = async (params, ctx): Promise<ProbeOutc
   const oid = randomUUID();
   const ticket = randomUUID();
   const names = pidboxNames(params.exchange, target.db, oid);
+  const conn = redisConnection(target, ctx.deadline, signal);
   let client: RedisClient | undefined;
-  let firstError: Error | undefined;
   let bound = false;
-  const destroy = () => {
-    client?.disconnect();
-    client?.stream?.destroy();
-  };
-  signal.addEventListener('abort', destroy, { once: true });
   const started = performance.now();
   try {
-    const ioredis = await untilAborted(import('ioredis'), signal);
-    const Redis = ioredis.Redis ?? ioredis.default;
-    client = new Redis(clientOptions(target, ctx.deadline)) as unknown as RedisClient;
-    client.on('error', (e) => {
-      firstError ??= e;
-    });
-    if (signal.aborted) destroy();
-    const c = client;
-    await untilAborted(c.connect(), signal);
-    await untilAborted(authenticate(c, target), signal);
+    const c = (client = (await conn.open()).client);
     if (target.db) await untilAborted(c.call('SELECT', String(target.db)), signal);
     await untilAborted(c.sadd(names.bindingKey, names.bindingMember), signal);
     bound = true;
@@ -132,8 +127,9 @@ export const probe: Probe<CeleryParams> = async (params, ctx): Promise<ProbeOutc
     while (replied.size < params.min_workers) {
       const left = waitEnd - Date.now();
       if (left <= 0) break;
-      // BRPOP's timeout is in seconds (decimals since Redis 6); 0 would block forever.
-      const popped = await untilAborted(c.brpop(...names.replyKeys, Math.max(0.01, left / 1000).toFixed(3)), signal);
+      // BRPOP's timeout is in seconds (decimals since Redis 6); 0 would block forever. Our own
+      // timer ends the wait too, so a late answer from a loaded server cannot push us past the deadline.
+      const popped = await untilAborted(orNullAfter(c.brpop(...names.replyKeys, Math.max(0.01, left / 1000).toFixed(3)), left), signal);
       if (!popped) break;
       const reply = readKombuMessage(popped[1]);
       if (!reply || (reply.headers.ticket !== undefined && reply.headers.ticket !== ticket)) continue;
@@ -152,14 +148,13 @@ export const probe: Probe<CeleryParams> = async (params, ctx): Promise<ProbeOutc
     const summary = pongs.length === 0 ? `no worker replied to ping within ${ms} ms (${listeners} subscriber(s) on ${names.topic})` : `${pongs.length} of ${params.min_workers} workers replied to ping within ${ms} ms: ${pongs.join(', ')}`;
     return redactDeep({ status: 'fail', summary, evidence, metrics }, redact);
   } catch (err) {
-    return redactDeep(failure(firstError ?? err, err, where, timedOut(), budgetMs, 'the Celery broker'), redact);
+    return redactDeep(failure(conn.firstError() ?? err, err, where, timedOut(), budgetMs, 'the Celery broker'), redact);
   } finally {
     // Unbind and drop the reply queue as kombu does, so a late reply has nowhere to go.
     if (bound && client && !signal.aborted) {
       await untilAborted(Promise.all([client.srem(names.bindingKey, names.bindingMember), client.del(...names.replyKeys)]), signal).catch(() => undefined);
     }
-    signal.removeEventListener('abort', destroy);
     dispose();
-    destroy();
+    conn.close();
   }
 };

@@ -157,27 +157,9 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
   const where = hostPort(target.host, target.port);
   const redact = createRedactor(ctx.vars, target.password ? [target.password] : []);
   const { signal, budgetMs, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
-  let client: RedisClient | undefined;
-  let firstError: Error | undefined;
-  const destroy = () => {
-    client?.disconnect();
-    // disconnect() ends the socket politely; a peer that never reads must not keep it half-open.
-    client?.stream?.destroy();
-  };
-  signal.addEventListener('abort', destroy, { once: true });
+  const conn = redisConnection(target, ctx.deadline, signal);
   try {
-    const ioredis = await untilAborted(import('ioredis'), signal);
-    // ioredis's module.exports is the class itself; a minified, code-split bundle exposes it only as `default`.
-    const Redis = ioredis.Redis ?? ioredis.default;
-    client = new Redis(clientOptions(target, ctx.deadline)) as unknown as RedisClient;
-    // ioredis prints unhandled 'error' events to the console; keep the first as the reason instead.
-    client.on('error', (e) => {
-      firstError ??= e;
-    });
-    if (signal.aborted) destroy();
-    await untilAborted(client.connect(), signal);
-    // AUTH is sent here rather than by ioredis, which console.warns when the server has no password.
-    const unprotected = await untilAborted(authenticate(client, target), signal);
+    const { client, unprotected } = await conn.open();
     const pong = await untilAborted(client.ping(), signal);
     const facts = await untilAborted(readFacts(client), signal);
     const checks = redisChecks(facts, params);
@@ -186,13 +168,51 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
     const pass = [`Redis ${facts.version} at ${where} answers PING`, ...checks.filter((c) => c.status === 'pass').map((c) => c.message)].join('; ');
     return redactDeep(foldChecks(checks, pass, evidence, { maxmemory: facts.maxmemory, aof_enabled: facts.aof ? 1 : 0, rdb_enabled: rdbOn(facts) ? 1 : 0 }), redact);
   } catch (err) {
-    return redactDeep(failure(firstError ?? err, err, where, timedOut(), budgetMs), redact);
+    return redactDeep(failure(conn.firstError() ?? err, err, where, timedOut(), budgetMs), redact);
   } finally {
-    signal.removeEventListener('abort', destroy);
     dispose();
-    destroy();
+    conn.close();
   }
 };
+
+/**
+ * A probe's one Redis connection, ended whenever `signal` aborts. `open()`
+ * connects and sends AUTH itself (ioredis console.warns when it sends a password
+ * the server does not need); `unprotected` tells that case. `firstError()` is the
+ * first 'error' event ioredis emitted (it would print unhandled ones), the best
+ * reason when a command then fails. Always `close()`.
+ */
+export function redisConnection(target: RedisTarget, deadline: number, signal: AbortSignal) {
+  let client: RedisClient | undefined;
+  let firstError: Error | undefined;
+  const destroy = () => {
+    client?.disconnect();
+    // disconnect() ends the socket politely; a peer that never reads must not keep it half-open.
+    client?.stream?.destroy();
+  };
+  signal.addEventListener('abort', destroy, { once: true });
+  return {
+    firstError: () => firstError,
+    open: async (): Promise<{ client: RedisClient; unprotected: boolean }> => {
+      const ioredis = await untilAborted(import('ioredis'), signal);
+      // ioredis's module.exports is the class itself; a minified, code-split bundle exposes it only as `default`.
+      const Redis = ioredis.Redis ?? ioredis.default;
+      const c = new Redis(clientOptions(target, deadline)) as unknown as RedisClient;
+      client = c;
+      c.on('error', (e) => {
+        firstError ??= e;
+      });
+      if (signal.aborted) destroy();
+      await untilAborted(c.connect(), signal);
+      const unprotected = await untilAborted(authenticate(c, target), signal);
+      return { client: c, unprotected };
+    },
+    close: () => {
+      signal.removeEventListener('abort', destroy);
+      destroy();
+    },
+  };
+}
 
 /**
  * ioredis options for one probe connection: connect lazily, one attempt and
