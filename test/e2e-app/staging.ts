@@ -73,9 +73,15 @@ const APP_DB = 'callcenter_prod';
 const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
 const WORKER = 'celery@celery-worker-5c4b3a291-fghij';
 
-/** Headers of django.middleware.security.SecurityMiddleware + django_twilio_call.security.SecurityHeadersMiddleware (production settings). */
-function securityHeaders(faults: Faults): Record<string, string> {
-  return {
+/**
+ * Response headers: django.middleware.security.SecurityMiddleware +
+ * django_twilio_call.security.SecurityHeadersMiddleware with the production
+ * settings, and on top the ones the app's ingress adds itself
+ * (k8s/base/ingress.yaml server-snippet `add_header`): nginx does not replace
+ * the upstream's, so a client sees each of those twice.
+ */
+function securityHeaders(faults: Faults): Record<string, string | string[]> {
+  const django: Record<string, string> = {
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'x-xss-protection': '1; mode=block',
@@ -84,6 +90,16 @@ function securityHeaders(faults: Faults): Record<string, string> {
     'permissions-policy': 'geolocation=(), microphone=(self), camera=(), payment=(), usb=()',
     ...(faults.noHsts ? {} : { 'strict-transport-security': 'max-age=31536000; includeSubDomains; preload' }),
   };
+  const ingress: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'x-xss-protection': '1; mode=block',
+    ...(faults.noHsts ? {} : { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }),
+    'referrer-policy': 'strict-origin-when-cross-origin',
+  };
+  const out: Record<string, string | string[]> = { ...django };
+  for (const [k, v] of Object.entries(ingress)) out[k] = out[k] ? [String(out[k]), v] : v;
+  return out;
 }
 
 /** The app's signature (WebhookValidator._calculate_signature): HMAC-SHA1 of URL + sorted key+value, base64. */
@@ -168,7 +184,7 @@ export async function startStaging(): Promise<Staging> {
     const seenWebhooks = new Set<string>();
     const app = async (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', `https://${req.headers.host}`);
-      const send = (status: number, body: string, type: string, extra: Record<string, string> = {}) => {
+      const send = (status: number, body: string, type: string, extra: Record<string, string | string[]> = {}) => {
         res.writeHead(status, { 'content-type': type, ...securityHeaders(faults), ...extra });
         res.end(body);
       };

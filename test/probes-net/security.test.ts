@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpTwin, probe } from '../../src/probes/security.js';
+import { headerFindings, httpTwin, probe } from '../../src/probes/security.js';
+import { headerMatches } from '../../src/probes/http.js';
 import * as schemas from '../../src/probes/schemas.js';
 import { makeTestCa, type TestCa } from '../helpers/certs.js';
 import { ctxFor, startHttp, startHttps, type Local } from './helpers/local.js';
@@ -41,6 +42,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([hardened, bare, debugApp, redirecting, tempRedirect].map((s) => s?.close()));
   ca?.cleanup();
+});
+
+describe('headers sent twice (the app\'s ingress add_header on top of Django\'s)', () => {
+  it('judge every copy: equal copies pass, a differing copy fails', () => {
+    const twice = { 'strict-transport-security': 'max-age=31536000; includeSubDomains; preload, max-age=31536000; includeSubDomains', 'x-content-type-options': 'nosniff, nosniff', 'x-frame-options': 'DENY, DENY', 'referrer-policy': 'strict-origin-when-cross-origin, strict-origin-when-cross-origin' };
+    expect(headerFindings(twice).map((f) => f.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    const mixed = headerFindings({ ...twice, 'x-frame-options': 'DENY, ALLOWALL', 'x-content-type-options': 'nosniff, sniff' });
+    expect(mixed.filter((f) => f.status === 'fail').map((f) => f.text)).toEqual(['X-Content-Type-Options is "nosniff, sniff", not nosniff', 'X-Frame-Options is "DENY, ALLOWALL" (expected DENY or SAMEORIGIN)']);
+    expect(headerMatches('1; mode=block, 1; mode=block', '1; mode=block')).toBe(true);
+    expect(headerMatches('DENY, SAMEORIGIN', 'DENY')).toBe(false);
+    expect(headerMatches('no-cache, no-store', 'no-cache, no-store')).toBe(true);
+  });
 });
 
 describe('httpTwin', () => {
