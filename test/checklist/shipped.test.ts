@@ -67,6 +67,20 @@ describe('the shipped checklist', async () => {
     expect(unsourced).toEqual([]);
   });
 
+  it('names in every from: comment only files the app really has (one form: PATH (note), PATH …)', () => {
+    const appFiles = new Set(readFileSync('test/fixtures/django-twilio-call-files.txt', 'utf8').split('\n').filter((l) => l && !l.startsWith('#')));
+    const entry = String.raw`([\w./-]+)(?: \([^()]*\))?`;
+    const form = new RegExp(`^${entry}(?:, ${entry})*$`);
+    const comments = [...shippedText.matchAll(/^\s+<!-- from: (.*) -->$/gm)].map((m) => m[1]);
+    expect(comments.length).toBeGreaterThan(30);
+    const bad: string[] = [];
+    for (const c of comments) {
+      if (!form.test(c)) bad.push(`form: ${c}`);
+      for (const m of c.matchAll(new RegExp(`(?:^|, )${entry}`, 'g'))) if (!appFiles.has(m[1])) bad.push(`not in the app: ${m[1]}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('lists the new variables in its header comment', () => {
     const header = shippedText.slice(0, shippedText.indexOf('-->'));
     for (const v of ['PROMETHEUS_URL', 'K8S_NAMESPACE', 'BASELINE_P50_MS', 'APP_REPO_DIR']) expect(header).toContain(v);
