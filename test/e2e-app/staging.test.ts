@@ -31,9 +31,9 @@ interface Result {
 }
 
 let staging: Staging;
-let healthy: { code: number | null; results: Result[] };
+let healthy: { code: number | null; results: Result[]; stdout: string; stderr: string };
 
-async function check(): Promise<{ code: number | null; results: Result[]; stderr: string }> {
+async function check(): Promise<{ code: number | null; results: Result[]; stdout: string; stderr: string }> {
   const cwd = mkdtempSync(join(tmpdir(), 'dw-staging-run-'));
   const r = await runCli(['check', '--checklist', CHECKLIST, '--env-file', staging.envFile, '--format', 'json'], {
     cwd,
@@ -45,7 +45,7 @@ async function check(): Promise<{ code: number | null; results: Result[]; stderr
   } catch {
     throw new Error(`check printed no JSON (exit ${r.code}): ${r.stderr.slice(0, 500)}`);
   }
-  return { code: r.code, results: parsed.results, stderr: r.stderr };
+  return { code: r.code, results: parsed.results, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** One key per probe: item + annotation. */
@@ -89,6 +89,7 @@ describe('check against a healthy staging of the real app', () => {
     for (const st of status('Internal services not exposed to internet')) expect(['pass', 'inconclusive']).toContain(st);
     expect(status('Internal services not exposed to internet')).toHaveLength(2);
     expect(status('Database settings optimized')).toEqual(['pass']);
+    for (const secret of staging.secrets) expect(healthy.stdout + healthy.stderr).not.toContain(secret);
     // Only the Twilio API probes are left out, and they say which variable they need.
     const skipped = healthy.results.filter((r) => r.status === 'skipped');
     expect(new Set(skipped.map((r) => r.kind))).toEqual(new Set(['twilio']));
@@ -151,6 +152,7 @@ describe('each fault alone turns exactly its own items red', () => {
         expect(diff.map((r) => `${r.item}: ${r.status}`).sort()).toEqual(c.items.map((i) => `${i}: fail`).sort());
         for (const r of diff) expect(r.summary).toMatch(c.reason);
         expect(run.code).toBe(1);
+        for (const secret of staging.secrets) expect(run.stdout + run.stderr).not.toContain(secret);
       } finally {
         await staging.heal();
       }

@@ -58,6 +58,8 @@ export interface Staging {
   /** NODE_EXTRA_CA_CERTS for the CLI: the staging CA. */
   caFile: string;
   faults: Faults;
+  /** Secret values of the env file (passwords, auth token, SECRET_KEY): none may appear in any output. */
+  secrets: string[];
   /** Back to healthy: faults off, Redis policy and DB role restored, worker up, rate window reset. */
   heal: () => Promise<void>;
   setRedisPolicy: (policy: string) => Promise<void>;
@@ -320,6 +322,7 @@ export async function startStaging(): Promise<Staging> {
       envFile,
       caFile: ca.caFile,
       faults,
+      secrets: [appPassword, redis.facts.password, encodeURIComponent(redis.facts.password), AUTH_TOKEN, 's3cr3t-'.repeat(8)],
       heal: async () => {
         Object.assign(faults, HEALTHY);
         useCert();
