@@ -28,11 +28,19 @@ function asText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** Header value matches: equal (case-insensitive), or equal to the part before `;` (`application/json; charset=utf-8`). */
-function headerMatches(actual: string, expected: string): boolean {
-  const a = actual.trim().toLowerCase();
-  const e = expected.trim().toLowerCase();
-  return a === e || a.split(';')[0].trim() === e;
+/**
+ * Header value matches: equal (case-insensitive), or equal to the part before
+ * `;` (`application/json; charset=utf-8`). A header sent twice arrives joined
+ * (`DENY, DENY`: a proxy adding what the app already set, as the app's own
+ * ingress does); it matches when every copy does.
+ */
+export function headerMatches(actual: string, expected: string): boolean {
+  const one = (value: string) => {
+    const a = value.trim().toLowerCase();
+    const e = expected.trim().toLowerCase();
+    return a === e || a.split(';')[0].trim() === e;
+  };
+  return one(actual) || (actual.includes(',') && actual.split(',').every(one));
 }
 
 /** Every check of the params against one answer: passing notes and failure sentences. */

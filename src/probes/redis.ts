@@ -98,6 +98,8 @@ export interface RedisTarget {
   username?: string;
   password?: string;
   tls: boolean;
+  /** Database number from the URL's path (`/1`); 0 when left out. */
+  db: number;
 }
 
 /** Parse the URL; the password stays out of every message (`where` is host:port only). */
@@ -115,6 +117,7 @@ export function redisTarget(url: string): RedisTarget | { problem: string } {
     username: u.username ? safeDecode(u.username) : undefined,
     password: u.password ? safeDecode(u.password) : undefined,
     tls: u.protocol.toLowerCase() === 'rediss:',
+    db: /^\/\d+$/.test(u.pathname) ? Number(u.pathname.slice(1)) : 0,
   };
 }
 
@@ -126,8 +129,8 @@ function safeDecode(s: string): string {
   }
 }
 
-/** Minimal slice of ioredis the probe uses (ioredis is imported lazily). */
-interface RedisClient {
+/** Minimal slice of ioredis the probes use (ioredis is imported lazily). */
+export interface RedisClient {
   connect(): Promise<void>;
   ping(): Promise<string>;
   info(section: string): Promise<string>;
@@ -135,6 +138,11 @@ interface RedisClient {
   config(op: 'GET', name: string): Promise<unknown>;
   disconnect(): void;
   on(event: 'error', cb: (e: Error) => void): void;
+  brpop(...args: (string | number)[]): Promise<[string, string] | null>;
+  publish(channel: string, message: string): Promise<number>;
+  sadd(key: string, member: string): Promise<number>;
+  srem(key: string, member: string): Promise<number>;
+  del(...keys: string[]): Promise<number>;
   stream?: { destroy(): void };
 }
 
@@ -149,46 +157,9 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
   const where = hostPort(target.host, target.port);
   const redact = createRedactor(ctx.vars, target.password ? [target.password] : []);
   const { signal, budgetMs, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
-  let client: RedisClient | undefined;
-  let firstError: Error | undefined;
-  const destroy = () => {
-    client?.disconnect();
-    // disconnect() ends the socket politely; a peer that never reads must not keep it half-open.
-    client?.stream?.destroy();
-  };
-  signal.addEventListener('abort', destroy, { once: true });
+  const conn = redisConnection(target, ctx.deadline, signal);
   try {
-    const ioredis = await untilAborted(import('ioredis'), signal);
-    // ioredis's module.exports is the class itself; a minified, code-split bundle exposes it only as `default`.
-    const Redis = ioredis.Redis ?? ioredis.default;
-    const left = remainingMs(ctx.deadline);
-    client = new Redis({
-      host: target.host,
-      port: target.port,
-      ...(target.tls ? { tls: { servername: target.host } } : {}),
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      // No reconnect loop: one attempt, its outcome is the answer.
-      retryStrategy: () => null,
-      reconnectOnError: () => false,
-      enableOfflineQueue: false,
-      enableReadyCheck: false,
-      autoResubscribe: false,
-      disableClientInfo: true,
-      connectTimeout: left,
-      commandTimeout: left,
-      // disconnect() arms a timer to destroy a stream that never closes; on a refused
-      // connection it waits the whole default 2 s and holds the process open.
-      disconnectTimeout: 50,
-    }) as unknown as RedisClient;
-    // ioredis prints unhandled 'error' events to the console; keep the first as the reason instead.
-    client.on('error', (e) => {
-      firstError ??= e;
-    });
-    if (signal.aborted) destroy();
-    await untilAborted(client.connect(), signal);
-    // AUTH is sent here rather than by ioredis, which console.warns when the server has no password.
-    const unprotected = await untilAborted(authenticate(client, target), signal);
+    const { client, unprotected } = await conn.open();
     const pong = await untilAborted(client.ping(), signal);
     const facts = await untilAborted(readFacts(client), signal);
     const checks = redisChecks(facts, params);
@@ -197,16 +168,81 @@ export const probe: Probe<RedisParams> = async (params, ctx) => {
     const pass = [`Redis ${facts.version} at ${where} answers PING`, ...checks.filter((c) => c.status === 'pass').map((c) => c.message)].join('; ');
     return redactDeep(foldChecks(checks, pass, evidence, { maxmemory: facts.maxmemory, aof_enabled: facts.aof ? 1 : 0, rdb_enabled: rdbOn(facts) ? 1 : 0 }), redact);
   } catch (err) {
-    return redactDeep(failure(firstError ?? err, err, where, timedOut(), budgetMs), redact);
+    return redactDeep(failure(conn.firstError() ?? err, err, where, timedOut(), budgetMs), redact);
   } finally {
-    signal.removeEventListener('abort', destroy);
     dispose();
-    destroy();
+    conn.close();
   }
 };
 
+/**
+ * A probe's one Redis connection, ended whenever `signal` aborts. `open()`
+ * connects and sends AUTH itself (ioredis console.warns when it sends a password
+ * the server does not need); `unprotected` tells that case. `firstError()` is the
+ * first 'error' event ioredis emitted (it would print unhandled ones), the best
+ * reason when a command then fails. Always `close()`.
+ */
+export function redisConnection(target: RedisTarget, deadline: number, signal: AbortSignal) {
+  let client: RedisClient | undefined;
+  let firstError: Error | undefined;
+  const destroy = () => {
+    client?.disconnect();
+    // disconnect() ends the socket politely; a peer that never reads must not keep it half-open.
+    client?.stream?.destroy();
+  };
+  signal.addEventListener('abort', destroy, { once: true });
+  return {
+    firstError: () => firstError,
+    open: async (): Promise<{ client: RedisClient; unprotected: boolean }> => {
+      const ioredis = await untilAborted(import('ioredis'), signal);
+      // ioredis's module.exports is the class itself; a minified, code-split bundle exposes it only as `default`.
+      const Redis = ioredis.Redis ?? ioredis.default;
+      const c = new Redis(clientOptions(target, deadline)) as unknown as RedisClient;
+      client = c;
+      c.on('error', (e) => {
+        firstError ??= e;
+      });
+      if (signal.aborted) destroy();
+      await untilAborted(c.connect(), signal);
+      const unprotected = await untilAborted(authenticate(c, target), signal);
+      return { client: c, unprotected };
+    },
+    close: () => {
+      signal.removeEventListener('abort', destroy);
+      destroy();
+    },
+  };
+}
+
+/**
+ * ioredis options for one probe connection: connect lazily, one attempt and
+ * no reconnect loop, no offline queue, every timeout within the deadline.
+ */
+export function clientOptions(target: RedisTarget, deadline: number): Record<string, unknown> {
+  const left = remainingMs(deadline);
+  return {
+    host: target.host,
+    port: target.port,
+    ...(target.tls ? { tls: { servername: target.host } } : {}),
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    // No reconnect loop: one attempt, its outcome is the answer.
+    retryStrategy: () => null,
+    reconnectOnError: () => false,
+    enableOfflineQueue: false,
+    enableReadyCheck: false,
+    autoResubscribe: false,
+    disableClientInfo: true,
+    connectTimeout: left,
+    commandTimeout: left,
+    // disconnect() arms a timer to destroy a stream that never closes; on a refused
+    // connection it waits the whole default 2 s and holds the process open.
+    disconnectTimeout: 50,
+  };
+}
+
 /** AUTH with the URL's credentials; resolves true when the server has no password at all. */
-async function authenticate(client: RedisClient, t: RedisTarget): Promise<boolean> {
+export async function authenticate(client: RedisClient, t: RedisTarget): Promise<boolean> {
   if (t.password === undefined) return false;
   try {
     await client.call('AUTH', ...(t.username ? [t.username, t.password] : [t.password]));
@@ -260,19 +296,22 @@ function factsEvidence(f: RedisFacts, where: string, pong: string): string[] {
   ];
 }
 
-/** Turn a thrown error into an outcome: authentication fails, everything else could not be checked. */
-function failure(reason: unknown, thrown: unknown, where: string, timedOut: boolean, budgetMs: number): ProbeOutcome {
+/**
+ * Turn a thrown error into an outcome: authentication fails, everything else
+ * could not be checked. `what` names the server in summaries ("Redis", "the Celery broker").
+ */
+export function failure(reason: unknown, thrown: unknown, where: string, timedOut: boolean, budgetMs: number, what = 'Redis'): ProbeOutcome {
   const msg = firstLine(reason);
   const evidence = [`target: ${where}`];
   if (AUTH_ERROR.test(msg)) return { status: 'fail', summary: `authentication failed: ${msg}`, evidence: [...evidence, `server said: ${msg}`] };
   if (thrown instanceof AbortedError || /Command timed out|connect ETIMEDOUT/i.test(msg)) {
-    return stoppedOutcome(timedOut || !(thrown instanceof AbortedError), `timeout: no answer from Redis at ${where} within ${budgetMs} ms`, evidence);
+    return stoppedOutcome(timedOut || !(thrown instanceof AbortedError), `timeout: no answer from ${what} at ${where} within ${budgetMs} ms`, evidence);
   }
   const foreign = notRedis(msg, where);
   if (foreign) return { status: 'error', summary: foreign.summary, evidence: [...evidence, foreign.evidence] };
   const net = networkReason(reason, where);
   if (net) return { status: 'error', summary: net, evidence };
-  return { status: 'error', summary: `could not check Redis at ${where}: ${msg}`, evidence };
+  return { status: 'error', summary: `could not check ${what} at ${where}: ${msg}`, evidence };
 }
 
 /**

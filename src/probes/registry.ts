@@ -34,6 +34,7 @@ export const KINDS: Record<string, KindInfo> = Object.assign(Object.create(null)
   tcp: { params: schemas.tcp, summary: 'TCP port open, or must not be reachable', load: () => import('./tcp.js').then((m) => m.probe) },
   postgres: { params: schemas.postgres, summary: 'PostgreSQL: connect, version, connections, role privileges, statement_timeout', load: () => import('./postgres.js').then((m) => m.probe) },
   redis: { params: schemas.redis, summary: 'Redis: PING, persistence, maxmemory and policy, version', load: () => import('./redis.js').then((m) => m.probe) },
+  celery: { params: schemas.celery, summary: 'Celery workers answer ping over the broker (kombu Redis control channel)', load: () => import('./celery.js').then((m) => m.probe) },
   command: { params: schemas.command, dynamicKeys: /^json\.[^\s=]+$/, ownVars: ['cmd'], summary: 'Run a command (no shell): exit code, output match, JSON output', load: () => import('./command.js').then((m) => m.probe) },
   twilio: { params: schemas.twilio, summary: 'Twilio account active, number provisioned with voice, webhook URLs', load: () => import('./twilio.js').then((m) => m.probe) },
   'webhook-signature': { params: schemas.webhookSignature, summary: 'Forged X-Twilio-Signature rejected, signed request accepted', load: () => import('./webhook-signature.js').then((m) => m.probe) },

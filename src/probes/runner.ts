@@ -98,6 +98,7 @@ const LIBRARIES: Record<string, () => Promise<unknown>> = {
   'webhook-signature': undici,
   postgres: () => import('pg'),
   redis: () => import('ioredis'),
+  celery: () => import('ioredis'),
   command: execa,
   'secrets-scan': execa,
 };

@@ -83,6 +83,16 @@ export const redis = z.object({
   min_version: str.optional(),
 });
 
+/** celery: ping workers over the broker's control channel (kombu's Redis transport). */
+export const celery = z.object({
+  /** Broker URL, redis://[:password@]host:port/db (the app's CELERY_BROKER_URL). */
+  url,
+  /** Pass as soon as this many workers replied; fail when fewer did by the deadline. */
+  min_workers: posInt.default(1),
+  /** Celery's control_exchange setting (default celery → exchange celery.pidbox). */
+  exchange: str.default('celery'),
+});
+
 /** command: argv split like a shell would (quotes), but run without a shell. Dynamic keys: `json.<path>=value`. */
 export const command = z.object({
   cmd: str,
@@ -107,7 +117,7 @@ export const twilio = z.object({
 });
 
 export const webhookSignature = z.object({
-  /** The app's Twilio webhook URL, e.g. ${TWILIO_WEBHOOK_BASE_URL}/twilio/voice/. */
+  /** The app's Twilio webhook URL, e.g. ${TWILIO_WEBHOOK_BASE_URL}/webhooks/voice/. */
   url,
   auth_token: str,
   /** Status the app must answer a forged signature with. */
@@ -122,6 +132,8 @@ export const security = z.object({
   headers: bool.default(true),
   /** Check that http:// redirects to https://. */
   redirect: bool.default(false),
+  /** Port of the http:// twin for the redirect check (the app's HTTP_PORT). */
+  http_port: int.default(80),
   /** Check a 404 does not show the Django DEBUG page. */
   debug: bool.default(true),
   /** Check a request with a bogus Host header is rejected (ALLOWED_HOSTS). */

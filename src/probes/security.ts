@@ -35,12 +35,15 @@ export function headerFindings(headers: Record<string, string>): Finding[] {
     if (age >= YEAR_S) out.push({ status: 'pass', text: `HSTS max-age=${age}` });
     else out.push({ status: 'warn', text: `HSTS max-age=${age} is below 1 year (${YEAR_S})` });
   }
+  // A header sent twice (the app's ingress adds these on top of Django's) arrives as "a, a": judge every copy.
+  const copies = (v: string) => v.split(',').map((x) => x.trim());
   const nosniff = headers['x-content-type-options'];
-  if (nosniff?.trim().toLowerCase() === 'nosniff') out.push({ status: 'pass', text: 'nosniff' });
+  if (nosniff && copies(nosniff).every((v) => v.toLowerCase() === 'nosniff')) out.push({ status: 'pass', text: 'nosniff' });
   else out.push({ status: 'fail', text: nosniff ? `X-Content-Type-Options is "${nosniff}", not nosniff` : 'X-Content-Type-Options missing' });
   const xfo = headers['x-frame-options'];
-  if (xfo && /^(deny|sameorigin)$/i.test(xfo.trim())) out.push({ status: 'pass', text: `X-Frame-Options ${xfo.trim().toUpperCase()}` });
-  else out.push({ status: 'fail', text: xfo ? `X-Frame-Options is "${xfo}" (expected DENY or SAMEORIGIN)` : 'X-Frame-Options missing' });
+  if (xfo && copies(xfo).every((v) => /^(deny|sameorigin)$/i.test(v)) && new Set(copies(xfo).map((v) => v.toUpperCase())).size === 1) {
+    out.push({ status: 'pass', text: `X-Frame-Options ${copies(xfo)[0].toUpperCase()}` });
+  } else out.push({ status: 'fail', text: xfo ? `X-Frame-Options is "${xfo}" (expected DENY or SAMEORIGIN)` : 'X-Frame-Options missing' });
   const rp = headers['referrer-policy'];
   if (rp && !/^unsafe-url$/i.test(rp.trim())) out.push({ status: 'pass', text: `Referrer-Policy ${rp.trim()}` });
   else out.push({ status: 'fail', text: rp ? 'Referrer-Policy is unsafe-url' : 'Referrer-Policy missing' });
@@ -68,12 +71,12 @@ export function bogusHostFinding(a: HttpAnswer): Finding {
   return { status: 'fail', text: `bogus Host accepted with ${a.status}: ALLOWED_HOSTS is not enforced` };
 }
 
-/** The http:// twin of a URL: same host on the default port, same path. */
-export function httpTwin(url: string): string {
+/** The http:// twin of a URL: same host on `port` (default 80), same path. */
+export function httpTwin(url: string, port = 80): string {
   const u = new URL(url);
   if (u.protocol === 'http:') return u.toString();
   u.protocol = 'http:';
-  u.port = '';
+  u.port = port === 80 ? '' : String(port);
   return u.toString();
 }
 
@@ -127,7 +130,7 @@ export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHtt
       });
     }
     if (params.redirect) {
-      const twin = httpTwin(params.url);
+      const twin = httpTwin(params.url, params.http_port);
       await step('http://', twin, (a) => redirectFinding(twin, a));
     }
     if (params.debug) {

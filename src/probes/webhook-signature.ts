@@ -28,8 +28,13 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
   return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
 }
 
-/** A voice webhook body like Twilio's, marked as a probe so app logs show what it was. */
-export function probeCallParams(): Record<string, string> {
+/**
+ * A voice webhook body like Twilio's, marked as a probe so app logs show what
+ * it was. `Timestamp` (epoch seconds, `now`) is there because Django-Twilio-Call
+ * rejects a signed request without a fresh one (django_twilio_call/security.py,
+ * WebhookValidator.validate_timestamp: within 300 s, never replayed).
+ */
+export function probeCallParams(now = Date.now()): Record<string, string> {
   const hex = randomBytes(16).toString('hex');
   return {
     AccountSid: 'AC' + '0'.repeat(32),
@@ -40,6 +45,7 @@ export function probeCallParams(): Record<string, string> {
     Caller: '+15005550001',
     Direction: 'inbound',
     From: '+15005550001',
+    Timestamp: String(Math.floor(now / 1000)),
     To: '+15005550006',
   };
 }

@@ -51,7 +51,34 @@ describe('the shipped checklist', async () => {
       else added.push(line);
     }
     expect(r).toBe(ref.length);
-    expect(added.filter((l) => !/^\s+<!-- probe: .* -->$/.test(l) && l !== '')).toEqual([]);
+    expect(added.filter((l) => !/^\s+<!-- (probe|from): .* -->$/.test(l) && l !== '')).toEqual([]);
+  });
+
+  it('names the app file beside every annotation that encodes an app fact (path, policy, metric, deployment)', () => {
+    const lines = shippedText.split('\n');
+    const appFact = /\/health\/|_PATH|\/api\/v1\/|allkeys-lru|persistence=|django_http_responses|PROMETHEUS_JOB|kind: celery|probe: celery|deployment[/ ]|namespace|table=|min_version=|\/static\//;
+    const unsourced: string[] = [];
+    lines.forEach((line, i) => {
+      if (!/^\s+<!-- probe: /.test(line) || !appFact.test(line)) return;
+      let j = i + 1;
+      while (/^\s+<!-- probe: /.test(lines[j] ?? '')) j++;
+      if (!/^\s+<!-- from: [\w./-]+\.(py|md|yaml|yml|conf|txt|example|sh)\b.* -->$/.test(lines[j] ?? '')) unsourced.push(`${i + 1}: ${line.trim()}`);
+    });
+    expect(unsourced).toEqual([]);
+  });
+
+  it('names in every from: comment only files the app really has (one form: PATH (note), PATH …)', () => {
+    const appFiles = new Set(readFileSync('test/fixtures/django-twilio-call-files.txt', 'utf8').split('\n').filter((l) => l && !l.startsWith('#')));
+    const entry = String.raw`([\w./-]+)(?: \([^()]*\))?`;
+    const form = new RegExp(`^${entry}(?:, ${entry})*$`);
+    const comments = [...shippedText.matchAll(/^\s+<!-- from: (.*) -->$/gm)].map((m) => m[1]);
+    expect(comments.length).toBeGreaterThan(30);
+    const bad: string[] = [];
+    for (const c of comments) {
+      if (!form.test(c)) bad.push(`form: ${c}`);
+      for (const m of c.matchAll(new RegExp(`(?:^|, )${entry}`, 'g'))) if (!appFiles.has(m[1])) bad.push(`not in the app: ${m[1]}`);
+    }
+    expect(bad).toEqual([]);
   });
 
   it('lists the new variables in its header comment', () => {
@@ -79,12 +106,20 @@ describe('the shipped checklist', async () => {
 
   it('annotates the machine-verifiable items with the app variable names', () => {
     const probeOf = (text: string) => checklist.items.find((i) => i.text === text)!.probes;
-    expect(probeOf('Application health endpoints responding')[0]).toMatchObject({ kind: 'http', params: { url: 'https://${DOMAIN}/health/', status: '200', 'json.status': 'healthy' } });
+    expect(probeOf('Application health endpoints responding').map((p) => [p.params.url, p.params['json.status']])).toEqual([
+      ['https://${DOMAIN}:${HTTPS_PORT:-443}/health/', 'healthy'],
+      ['https://${DOMAIN}:${HTTPS_PORT:-443}/health/ready/', 'ready'],
+      ['https://${DOMAIN}:${HTTPS_PORT:-443}/health/live/', 'alive'],
+    ]);
     expect(probeOf('Database user created with minimal privileges')[0]).toMatchObject({
       kind: 'postgres',
       params: { host: '${DB_HOST}', port: '${DB_PORT:-5432}', database: '${DB_NAME}', user: '${DB_USER}', password: '${DB_PASSWORD}', least_privilege: 'true' },
     });
-    expect(probeOf('Celery workers running')[0].params).toMatchObject({ cmd: 'celery -A django_twilio_call -b ${CELERY_BROKER_URL} inspect ping', stdout: 'pong' });
+    expect(probeOf('Celery workers running')[0]).toMatchObject({ kind: 'celery', params: { url: '${CELERY_BROKER_URL}', min_workers: '${CELERY_MIN_WORKERS:-1}' } });
+    expect(probeOf('Webhook endpoints secured with signature validation')[0].params.url).toBe('${TWILIO_WEBHOOK_BASE_URL}${VOICE_PATH:-/webhooks/voice/}');
+    expect(probeOf('Redis memory limits set appropriately')[0].params).toMatchObject({ maxmemory: 'true', policy: 'allkeys-lru' });
+    // statement_timeout lives in the client's DATABASES OPTIONS (docs/TROUBLESHOOTING.md): a role query cannot see it.
+    expect(probeOf('Database settings optimized')[0].params).not.toHaveProperty('statement_timeout');
     expect(probeOf('ALLOWED_HOSTS configured correctly')[0]).toMatchObject({ kind: 'security', params: { bogus_host: 'true' } });
     expect(probeOf('No secrets in version control verified')[0]).toMatchObject({ kind: 'secrets-scan', params: { path: '${APP_REPO_DIR:-.}' } });
     expect(probeOf('Internal services not exposed to internet').map((p) => p.params.expect)).toEqual(['closed', 'closed']);
@@ -105,6 +140,6 @@ describe('the shipped checklist', async () => {
     const r = cli(['validate']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^checklists\/django-twilio-call\.md: ok — 175 items in 62 sections, \d+ probes \(command \d+, http \d+, .*\), sign-off: 4 roles\n$/);
+    expect(r.stdout).toMatch(/^checklists\/django-twilio-call\.md: ok — 175 items in 62 sections, \d+ probes \((?:[a-z-]+ \d+, )*[a-z-]+ \d+\), sign-off: 4 roles\n$/);
   });
 });

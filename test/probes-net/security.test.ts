@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpTwin, probe } from '../../src/probes/security.js';
+import { headerFindings, httpTwin, probe } from '../../src/probes/security.js';
+import { headerMatches } from '../../src/probes/http.js';
 import * as schemas from '../../src/probes/schemas.js';
 import { makeTestCa, type TestCa } from '../helpers/certs.js';
 import { ctxFor, startHttp, startHttps, type Local } from './helpers/local.js';
@@ -43,10 +44,24 @@ afterAll(async () => {
   ca?.cleanup();
 });
 
+describe('headers sent twice (the app\'s ingress add_header on top of Django\'s)', () => {
+  it('judge every copy: equal copies pass, a differing copy fails', () => {
+    const twice = { 'strict-transport-security': 'max-age=31536000; includeSubDomains; preload, max-age=31536000; includeSubDomains', 'x-content-type-options': 'nosniff, nosniff', 'x-frame-options': 'DENY, DENY', 'referrer-policy': 'strict-origin-when-cross-origin, strict-origin-when-cross-origin' };
+    expect(headerFindings(twice).map((f) => f.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    const mixed = headerFindings({ ...twice, 'x-frame-options': 'DENY, ALLOWALL', 'x-content-type-options': 'nosniff, sniff' });
+    expect(mixed.filter((f) => f.status === 'fail').map((f) => f.text)).toEqual(['X-Content-Type-Options is "nosniff, sniff", not nosniff', 'X-Frame-Options is "DENY, ALLOWALL" (expected DENY or SAMEORIGIN)']);
+    expect(headerMatches('1; mode=block, 1; mode=block', '1; mode=block')).toBe(true);
+    expect(headerMatches('DENY, SAMEORIGIN', 'DENY')).toBe(false);
+    expect(headerMatches('no-cache, no-store', 'no-cache, no-store')).toBe(true);
+  });
+});
+
 describe('httpTwin', () => {
   it('points an https URL at the same host on port 80, and keeps an http URL as it is', () => {
     expect(httpTwin('https://calls.example.test:8443/health/?x=1')).toBe('http://calls.example.test/health/?x=1');
     expect(httpTwin('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080/');
+    // The app's HTTP_PORT when it is not 80.
+    expect(httpTwin('https://calls.example.test:8443/health/', 8080)).toBe('http://calls.example.test:8080/health/');
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probe, twilioSignature } from '../../src/probes/webhook-signature.js';
+import { probe, probeCallParams, twilioSignature } from '../../src/probes/webhook-signature.js';
 import * as schemas from '../../src/probes/schemas.js';
 import { ctxFor, startHttp, type Local } from './helpers/local.js';
 
@@ -50,6 +50,14 @@ beforeAll(async () => {
   });
 });
 afterAll(() => Promise.all([strict.close(), open.close(), broken.close()]));
+
+describe('probeCallParams', () => {
+  it('carries a Timestamp in epoch seconds, which the app requires fresh (WebhookValidator.validate_timestamp)', () => {
+    const body = probeCallParams(Date.UTC(2030, 0, 1, 0, 0, 0, 999));
+    expect(body.Timestamp).toBe(String(Date.UTC(2030, 0, 1) / 1000));
+    expect(probeCallParams().CallSid).not.toBe(probeCallParams().CallSid);
+  });
+});
 
 describe('webhook-signature probe', () => {
   it('passes when the app rejects a forged signature and accepts a valid one', async () => {

@@ -1,0 +1,160 @@
+/**
+ * celery probe: pings Celery workers over the broker's own control channel,
+ * the way `celery inspect ping` does, without importing the app: it needs
+ * only the broker URL, so it works from the operator's machine.
+ *
+ * The wire format is kombu's Redis transport (kombu/transport/redis.py,
+ * kombu/pidbox.py, celery/app/control.py; checked against a real worker's
+ * traffic with `redis-cli monitor`):
+ *   1. bind a reply queue `{oid}.reply.celery.pidbox` to the direct exchange
+ *      `reply.celery.pidbox`: SADD `_kombu.binding.reply.celery.pidbox`
+ *      "{oid}\x06\x16\x06\x16{queue}" (routing key, pattern, queue);
+ *   2. broadcast on the fanout exchange `celery.pidbox`: PUBLISH
+ *      `/{db}.celery.pidbox` a kombu message whose base64 JSON body is
+ *      {method: "ping", arguments: {}, destination: null, pattern: null,
+ *      matcher: null, ticket, reply_to: {exchange, routing_key: oid}};
+ *   3. each worker LPUSHes `{hostname: {ok: "pong"}}` (headers.ticket) onto the
+ *      reply queue; the probe BRPOPs it (and its priority twins `\x06\x16{3,6,9}`);
+ *   4. unbind and delete the reply queue, as kombu does after a reply.
+ *
+ * Unlike celery (which always waits its whole timeout), the probe returns as
+ * soon as `min_workers` distinct workers answered, and at once when fewer
+ * than that are even subscribed to the control channel (PUBLISH counts them).
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type * as schemas from './schemas.js';
+import type { Probe, ProbeOutcome } from './types.js';
+import { createRedactor, redactDeep } from './redact.js';
+import { deadlineSignal, hostPort, untilAborted } from './data-common.js';
+import { failure, redisConnection, redisTarget, type RedisClient } from './redis.js';
+
+export type CeleryParams = z.infer<typeof schemas.celery>;
+
+/** kombu's separator in binding members and priority queue names (Channel.sep). */
+export const SEP = '\x06\x16';
+/** kombu's Redis priority steps: a queue's messages of priority n live under `queue + SEP + n` (0 → the bare name). */
+const PRIORITY_STEPS = [0, 3, 6, 9];
+
+/** Names on the broker for one ping, after kombu's Mailbox with namespace `exchange`. */
+export function pidboxNames(exchange: string, db: number, oid: string) {
+  const replyExchange = `reply.${exchange}.pidbox`;
+  const replyQueue = `${oid}.${replyExchange}`;
+  return {
+    /** Pub/sub channel of the fanout exchange `{exchange}.pidbox` (kombu's keyprefix_fanout `/{db}.`). */
+    topic: `/${db}.${exchange}.pidbox`,
+    replyExchange,
+    replyQueue,
+    /** The binding table of the reply exchange and our member in it. */
+    bindingKey: `_kombu.binding.${replyExchange}`,
+    bindingMember: [oid, '', replyQueue].join(SEP),
+    /** Every key a reply may be pushed to, highest priority first as kombu pops them. */
+    replyKeys: PRIORITY_STEPS.map((p) => (p ? `${replyQueue}${SEP}${p}` : replyQueue)),
+  };
+}
+
+/** A kombu message envelope as the Redis transport stores it (JSON body, base64-encoded). */
+export function kombuMessage(body: unknown, exchange: string, routingKey: string, headers: Record<string, unknown>, deliveryMode: 1 | 2): string {
+  return JSON.stringify({
+    body: Buffer.from(JSON.stringify(body), 'utf8').toString('base64'),
+    'content-encoding': 'utf-8',
+    'content-type': 'application/json',
+    headers,
+    properties: {
+      delivery_mode: deliveryMode,
+      delivery_info: { exchange, routing_key: routingKey },
+      priority: 0,
+      body_encoding: 'base64',
+      delivery_tag: randomUUID(),
+    },
+  });
+}
+
+/** The body and headers of a kombu envelope, or undefined when it is not one. */
+export function readKombuMessage(raw: string): { body: unknown; headers: Record<string, unknown> } | undefined {
+  try {
+    const env = JSON.parse(raw) as { body?: string; headers?: Record<string, unknown>; properties?: { body_encoding?: string } };
+    const text = env.properties?.body_encoding === 'base64' ? Buffer.from(String(env.body ?? ''), 'base64').toString('utf8') : String(env.body ?? '');
+    return { body: JSON.parse(text), headers: env.headers ?? {} };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The ping request a Celery client broadcasts (kombu Mailbox._publish). */
+export function pingRequest(names: ReturnType<typeof pidboxNames>, exchange: string, oid: string, ticket: string, expiresAt: number): string {
+  const body = { method: 'ping', arguments: {}, destination: null, pattern: null, matcher: null, ticket, reply_to: { exchange: names.replyExchange, routing_key: oid } };
+  return kombuMessage(body, `${exchange}.pidbox`, '', { clock: 1, expires: expiresAt / 1000 }, 2);
+}
+
+/** `work`, or null when it has not settled within `ms`. */
+function orNullAfter<T>(work: Promise<T | null>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+export const probe: Probe<CeleryParams> = async (params, ctx): Promise<ProbeOutcome> => {
+  const target = redisTarget(params.url);
+  if ('problem' in target) return { status: 'error', summary: target.problem.replace('url is', 'broker url is'), evidence: [] };
+  const where = `${hostPort(target.host, target.port)}/${target.db}`;
+  const redact = createRedactor(ctx.vars, target.password ? [target.password] : []);
+  const { signal, budgetMs, timedOut, dispose } = deadlineSignal(ctx.signal, ctx.deadline);
+  // Replies are awaited until shortly before the deadline; the rest is for unbinding and closing.
+  const waitEnd = ctx.deadline - Math.min(150, Math.round(budgetMs * 0.1));
+  const oid = randomUUID();
+  const ticket = randomUUID();
+  const names = pidboxNames(params.exchange, target.db, oid);
+  const conn = redisConnection(target, ctx.deadline, signal);
+  let client: RedisClient | undefined;
+  let bound = false;
+  const started = performance.now();
+  try {
+    const c = (client = (await conn.open()).client);
+    if (target.db) await untilAborted(c.call('SELECT', String(target.db)), signal);
+    await untilAborted(c.sadd(names.bindingKey, names.bindingMember), signal);
+    bound = true;
+    const listeners = await untilAborted(c.publish(names.topic, pingRequest(names, params.exchange, oid, ticket, waitEnd)), signal);
+    const evidence = [`broker: ${target.tls ? 'rediss' : 'redis'}://${where}`, `PUBLISH ${names.topic}: ${listeners} subscriber(s) on the control channel`];
+    const replied = new Map<string, string>();
+    if (listeners < params.min_workers) {
+      // Every worker subscribes to the control channel: fewer subscribers than workers expected cannot all answer.
+      const summary = listeners === 0 ? `no worker replied: nothing listens on the control channel ${names.topic}` : `only ${listeners} of ${params.min_workers} workers listen on the control channel ${names.topic}`;
+      return redactDeep({ status: 'fail', summary, evidence }, redact);
+    }
+    while (replied.size < params.min_workers) {
+      const left = waitEnd - Date.now();
+      if (left <= 0) break;
+      // BRPOP's timeout is in seconds (decimals since Redis 6); 0 would block forever. Our own
+      // timer ends the wait too, so a late answer from a loaded server cannot push us past the deadline.
+      const popped = await untilAborted(orNullAfter(c.brpop(...names.replyKeys, Math.max(0.01, left / 1000).toFixed(3)), left), signal);
+      if (!popped) break;
+      const reply = readKombuMessage(popped[1]);
+      if (!reply || (reply.headers.ticket !== undefined && reply.headers.ticket !== ticket)) continue;
+      for (const [node, answer] of Object.entries((reply.body ?? {}) as Record<string, unknown>)) {
+        const ok = (answer as { ok?: unknown } | null)?.ok;
+        replied.set(node, ok === 'pong' ? 'pong' : JSON.stringify(answer).slice(0, 100));
+      }
+    }
+    const ms = Math.round(performance.now() - started);
+    const pongs = [...replied].filter(([, a]) => a === 'pong').map(([n]) => n);
+    evidence.push(...[...replied].map(([n, a]) => `${n}: ${a}`));
+    const metrics = { workers: pongs.length, latency_ms: ms };
+    if (pongs.length >= params.min_workers) {
+      return redactDeep({ status: 'pass', summary: `${pongs.length} worker${pongs.length === 1 ? '' : 's'} replied to ping in ${ms} ms (min ${params.min_workers}): ${pongs.join(', ')}`, evidence, metrics }, redact);
+    }
+    const summary = pongs.length === 0 ? `no worker replied to ping within ${ms} ms (${listeners} subscriber(s) on ${names.topic})` : `${pongs.length} of ${params.min_workers} workers replied to ping within ${ms} ms: ${pongs.join(', ')}`;
+    return redactDeep({ status: 'fail', summary, evidence, metrics }, redact);
+  } catch (err) {
+    return redactDeep(failure(conn.firstError() ?? err, err, where, timedOut(), budgetMs, 'the Celery broker'), redact);
+  } finally {
+    // Unbind and drop the reply queue as kombu does, so a late reply has nowhere to go.
+    if (bound && client && !signal.aborted) {
+      await untilAborted(Promise.all([client.srem(names.bindingKey, names.bindingMember), client.del(...names.replyKeys)]), signal).catch(() => undefined);
+    }
+    dispose();
+    conn.close();
+  }
+};

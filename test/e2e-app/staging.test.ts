@@ -1,0 +1,197 @@
+/**
+ * `deploy-wizard check` on the shipped checklist against a staging of the
+ * real app on loopback (./staging.ts): green when healthy; each fault injected
+ * alone turns exactly its own item(s) red, for its own reason, and changes no
+ * other verdict.
+ *
+ * Steered by variables, not by edits to the checklist:
+ * - TWILIO_ACCOUNT_SID is empty: the Twilio API is an outside address, never
+ *   called from a test, so the four `twilio` probes are skipped (not configured);
+ * - DOMAIN is 127.0.0.1: the DNS probes ask no resolver about an address (the
+ *   machine's resolver is not on loopback);
+ * - the internal services listen on ::1, the public address is 127.0.0.1, so
+ *   "not exposed" is judged for real (and the Flower port is a free port).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runCli } from '../check/helpers.js';
+import { startStaging, type Staging } from './staging.js';
+
+const CHECKLIST = resolve('checklists/django-twilio-call.md');
+
+interface Result {
+  section: string;
+  item: string;
+  kind: string;
+  status: string;
+  summary: string;
+  spec: string;
+}
+
+let staging: Staging;
+let healthy: { code: number | null; results: Result[]; stdout: string; stderr: string };
+
+async function check(): Promise<{ code: number | null; results: Result[]; stdout: string; stderr: string }> {
+  const cwd = mkdtempSync(join(tmpdir(), 'dw-staging-run-'));
+  const r = await runCli(['check', '--checklist', CHECKLIST, '--env-file', staging.envFile, '--format', 'json'], {
+    cwd,
+    env: { NODE_EXTRA_CA_CERTS: staging.caFile },
+  });
+  let parsed: { results: Result[] };
+  try {
+    parsed = JSON.parse(r.stdout) as { results: Result[] };
+  } catch {
+    throw new Error(`check printed no JSON (exit ${r.code}): ${r.stderr.slice(0, 500)}`);
+  }
+  return { code: r.code, results: parsed.results, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** One key per probe: item + annotation. */
+const key = (r: Result) => `${r.item} :: ${r.spec}`;
+
+/** Results whose status differs from the healthy run's. */
+function changed(results: Result[]): Result[] {
+  const before = new Map(healthy.results.map((r) => [key(r), r.status]));
+  return results.filter((r) => before.get(key(r)) !== r.status);
+}
+
+beforeAll(async () => {
+  staging = await startStaging();
+  healthy = await check();
+}, 120_000);
+
+afterAll(async () => {
+  await staging?.stop();
+});
+
+describe('check against a healthy staging of the real app', () => {
+  it('exits 0 with no fail and no error, and verifies the app-specific items', () => {
+    const bad = healthy.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.item}: ${r.summary}`);
+    expect(bad).toEqual([]);
+    expect(healthy.code).toBe(0);
+    const status = (item: string, kind?: string) => healthy.results.filter((r) => r.item === item && (!kind || r.kind === kind)).map((r) => r.status);
+    expect(status('Webhook endpoints secured with signature validation')).toEqual(['pass']);
+    expect(status('Webhook processing working')).toEqual(['pass']);
+    expect(status('Application health endpoints responding')).toEqual(['pass', 'pass', 'pass']);
+    expect(status('Redis memory limits set appropriately')).toEqual(['pass']);
+    expect(status('Celery workers running')).toEqual(['pass']);
+    expect(status('Database user created with minimal privileges')).toEqual(['pass']);
+    expect(status('Error rates within limits')).toEqual(['pass']);
+    expect(status('Security headers configured')).toEqual(['pass']);
+    expect(status('XSS protection configured')).toEqual(['pass']);
+    expect(status('Security middleware enabled')).toEqual(['pass', 'pass']);
+    expect(status('DEBUG = False in production')).toEqual(['pass']);
+    expect(status('Rate limiting configured')).toEqual(['pass']);
+    // Judged for real here (the services are on ::1, not on the public address); a checker
+    // that calls a loopback target "cannot judge from here" may say inconclusive instead.
+    for (const st of status('Internal services not exposed to internet')) expect(['pass', 'inconclusive']).toContain(st);
+    expect(status('Internal services not exposed to internet')).toHaveLength(2);
+    expect(status('Database settings optimized')).toEqual(['pass']);
+    for (const secret of staging.secrets) expect(healthy.stdout + healthy.stderr).not.toContain(secret);
+    // Only the Twilio API probes are left out, and they say which variable they need.
+    const skipped = healthy.results.filter((r) => r.status === 'skipped');
+    expect(new Set(skipped.map((r) => r.kind))).toEqual(new Set(['twilio']));
+    for (const r of skipped) expect(r.summary).toBe('not configured: TWILIO_ACCOUNT_SID unset');
+  });
+});
+
+describe('each fault alone turns exactly its own items red', () => {
+  const cases: { name: string; apply: () => Promise<void> | void; items: string[]; reason: RegExp }[] = [
+    {
+      name: 'webhook accepts a forged signature',
+      apply: () => void (staging.faults.webhookValidationOff = true),
+      items: ['Webhook endpoints secured with signature validation', 'Webhook processing working'],
+      reason: /^forged signature accepted with 200: webhook validation is off$/,
+    },
+    {
+      name: 'DEBUG page on',
+      apply: () => void (staging.faults.debug = true),
+      items: ['DEBUG = False in production'],
+      reason: /DEBUG page shown on a missing path \(404, .*\): DEBUG = True in production/,
+    },
+    {
+      name: 'HSTS missing',
+      apply: () => void (staging.faults.noHsts = true),
+      items: ['Security headers configured', 'Security middleware enabled'],
+      reason: /Strict-Transport-Security|strict-transport-security/,
+    },
+    {
+      name: 'Redis eviction policy not the app\'s',
+      apply: () => staging.setRedisPolicy('volatile-lru'),
+      items: ['Redis memory limits set appropriately'],
+      reason: /^maxmemory-policy is volatile-lru, expected allkeys-lru$/,
+    },
+    {
+      name: 'no Celery worker',
+      apply: () => staging.stopWorker(),
+      items: ['Celery workers running'],
+      reason: /^no worker replied: nothing listens on the control channel \/1\.celery\.pidbox$/,
+    },
+    {
+      name: 'the app\'s database role is a superuser',
+      apply: () => staging.setRoleSuperuser(true),
+      items: ['Database user created with minimal privileges'],
+      reason: /SUPERUSER/,
+    },
+    {
+      name: 'error rate above 5 %',
+      apply: () => void (staging.faults.errorRate = 0.143),
+      items: ['Error rates within limits', 'Error rates monitored'],
+      reason: /^value 0\.143 is above max 0\.05$/,
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      try {
+        await c.apply();
+        const run = await check();
+        const diff = changed(run.results);
+        expect(diff.map((r) => `${r.item}: ${r.status}`).sort()).toEqual(c.items.map((i) => `${i}: fail`).sort());
+        for (const r of diff) expect(r.summary).toMatch(c.reason);
+        expect(run.code).toBe(1);
+        for (const secret of staging.secrets) expect(run.stdout + run.stderr).not.toContain(secret);
+      } finally {
+        await staging.heal();
+      }
+    }, 60_000);
+  }
+});
+
+describe('two faults at once: an expired certificate and DEBUG on', () => {
+  async function expiredAndDebug() {
+    try {
+      staging.setCertExpired(true);
+      staging.faults.debug = true;
+      return await check();
+    } finally {
+      await staging.heal();
+    }
+  }
+
+  it('the TLS probes own the certificate verdict: all three fail with "expired"', async () => {
+    const run = await expiredAndDebug();
+    const tls = run.results.filter((r) => r.kind === 'tls');
+    expect(tls.map((r) => `${r.item}: ${r.status}`).sort()).toEqual(
+      ['SSL certificates obtained and installed: fail', 'SSL certificates valid: fail', 'SSL certificates verified: fail'],
+    );
+    for (const r of tls) expect(r.summary).toMatch(/^certificate for 127\.0\.0\.1 expired \d+ days? ago/);
+    expect(run.code).toBe(1);
+  }, 60_000);
+
+  // The target of issue #11: one pass shows every fault. It needs the TLS fallback of the
+  // HTTP-level probes (look without verification, marked as such), which is not in this
+  // tree yet: today every HTTP-level probe reports only "TLS: certificate has expired".
+  // `it.fails` keeps that visible: when the fallback lands this starts passing, the
+  // suite goes red, and this line becomes `it(`.
+  it.fails('reports both: the DEBUG item still fails for DEBUG, and no other verdict hides behind the certificate', async () => {
+    const run = await expiredAndDebug();
+    const debug = run.results.find((r) => r.item === 'DEBUG = False in production')!;
+    expect(debug.status).toBe('fail');
+    expect(debug.summary).toMatch(/DEBUG page shown on a missing path/);
+    const others = changed(run.results).filter((r) => r.kind !== 'tls' && r.item !== 'DEBUG = False in production');
+    expect(others.map((r) => `${r.item}: ${r.status}: ${r.summary}`)).toEqual([]);
+  }, 60_000);
+});

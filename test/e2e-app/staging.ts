@@ -1,0 +1,353 @@
+/**
+ * A staging deployment of Django-Twilio-Call played on loopback, every fact
+ * taken from the app's source (hmesfin/django-twilio-call):
+ *
+ * - HTTPS with its own CA on 127.0.0.1 (the public address, `DOMAIN`), plain
+ *   HTTP redirecting to it (settings/production.py SECURE_SSL_REDIRECT);
+ * - the app's URLs (django_twilio_call/urls.py, urls/health_urls.py): health
+ *   endpoints answering the JSON of django_twilio_call/health.py, webhooks
+ *   under /webhooks/ that check X-Twilio-Signature and a fresh Timestamp the
+ *   way django_twilio_call/security.py WebhookValidator does (403 otherwise),
+ *   the API root under /api/v1/ behind the ingress rate limit (k8s/base/ingress.yaml:
+ *   100 per minute), WhiteNoise static files, the admin login;
+ * - the headers SecurityMiddleware + SecurityHeadersMiddleware set with the
+ *   production settings, Django's plain 404 and its 400 for a Host outside
+ *   ALLOWED_HOSTS;
+ * - a Prometheus answering the app's metric names (django_prometheus);
+ * - a private PostgreSQL and Redis on ::1 (internal services: not on the
+ *   public address), Redis configured as docker/redis.conf (maxmemory 256mb,
+ *   allkeys-lru, appendonly yes, save points), the app's least-privilege role;
+ * - a Celery worker on the broker (db 1, as .env.production.example), reachable
+ *   the way the checklist asks (the broker's control channel);
+ * - the fake kubectl of test/fixtures/bin, an SMTP listener, an env file in the
+ *   layout of the app's .env.production.example.
+ *
+ * `faults` switches one thing at a time, as a broken release would.
+ */
+import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { makeTestCa, type TestCa } from '../helpers/certs.js';
+import { freePort, startPostgres, startRedis } from '../helpers/servers.js';
+import { startFakeWorker, type FakeWorker } from '../helpers/celery-worker.js';
+
+export interface Faults {
+  /** TWILIO_WEBHOOK_VALIDATE off: forged signatures accepted. */
+  webhookValidationOff: boolean;
+  /** DEBUG = True: the technical 404 page. */
+  debug: boolean;
+  /** No Strict-Transport-Security header. */
+  noHsts: boolean;
+  /** 5xx share of requests, as Prometheus reports it. */
+  errorRate: number;
+  /** The HTTPS certificate has expired. */
+  expiredCert: boolean;
+}
+
+const HEALTHY: Faults = { webhookValidationOff: false, debug: false, noHsts: false, errorRate: 0.004, expiredCert: false };
+
+export interface Staging {
+  envFile: string;
+  /** NODE_EXTRA_CA_CERTS for the CLI: the staging CA. */
+  caFile: string;
+  faults: Faults;
+  /** Secret values of the env file (passwords, auth token, SECRET_KEY): none may appear in any output. */
+  secrets: string[];
+  /** Back to healthy: faults off, Redis policy and DB role restored, worker up, rate window reset. */
+  heal: () => Promise<void>;
+  setRedisPolicy: (policy: string) => Promise<void>;
+  setRoleSuperuser: (on: boolean) => Promise<void>;
+  stopWorker: () => Promise<void>;
+  /** Serve the expired certificate (or the good one again). */
+  setCertExpired: (on: boolean) => void;
+  stop: () => Promise<void>;
+}
+
+const APP_ROLE = 'callcenter_user';
+const APP_DB = 'callcenter_prod';
+const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
+const WORKER = 'celery@celery-worker-5c4b3a291-fghij';
+
+/**
+ * Response headers: django.middleware.security.SecurityMiddleware +
+ * django_twilio_call.security.SecurityHeadersMiddleware with the production
+ * settings, and on top the ones the app's ingress adds itself
+ * (k8s/base/ingress.yaml server-snippet `add_header`): nginx does not replace
+ * the upstream's, so a client sees each of those twice.
+ */
+function securityHeaders(faults: Faults): Record<string, string | string[]> {
+  const django: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'x-xss-protection': '1; mode=block',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+    'content-security-policy': "default-src 'self'; frame-ancestors 'none';",
+    'permissions-policy': 'geolocation=(), microphone=(self), camera=(), payment=(), usb=()',
+    ...(faults.noHsts ? {} : { 'strict-transport-security': 'max-age=31536000; includeSubDomains; preload' }),
+  };
+  const ingress: Record<string, string> = {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'x-xss-protection': '1; mode=block',
+    ...(faults.noHsts ? {} : { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }),
+    'referrer-policy': 'strict-origin-when-cross-origin',
+  };
+  const out: Record<string, string | string[]> = { ...django };
+  for (const [k, v] of Object.entries(ingress)) out[k] = out[k] ? [String(out[k]), v] : v;
+  return out;
+}
+
+/** The app's signature (WebhookValidator._calculate_signature): HMAC-SHA1 of URL + sorted key+value, base64. */
+function appSignature(url: string, params: URLSearchParams): string {
+  let data = url;
+  for (const [k, v] of [...params.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) data += k + v;
+  return createHmac('sha1', AUTH_TOKEN).update(data).digest('base64');
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let body = '';
+    req.on('data', (b: Buffer) => (body += b.toString()));
+    req.on('end', () => resolve(body));
+  });
+}
+
+const DJANGO_404 = '<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n';
+const DEBUG_404 = (path: string) =>
+  `<!DOCTYPE html><html lang="en"><head><title>Page not found at ${path}</title></head><body><div id="summary"><h1>Page not found <span>(404)</span></h1></div><div id="info"><p>Using the URLconf defined in <code>callcenter.urls</code>, Django tried these URL patterns, in this order:</p><ol><li>api/v1/</li><li>webhooks/</li><li>health/</li></ol></div><div id="explanation"><p>You're seeing this error because you have <code>DEBUG = True</code> in your Django settings file.</p></div></body></html>`;
+
+function listen(server: Server | ReturnType<typeof createTcpServer>, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve) => server.listen(0, host, () => resolve((server.address() as AddressInfo).port)));
+}
+
+export async function startStaging(): Promise<Staging> {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-staging-'));
+  // PostgreSQL runs as an unprivileged user when we are root: it must reach its folder.
+  chmodSync(dir, 0o755);
+  const cleanups: (() => unknown)[] = [() => rmSync(dir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
+  };
+  try {
+    const faults: Faults = { ...HEALTHY };
+    const ca: TestCa = makeTestCa();
+    cleanups.push(() => ca.cleanup());
+    const good = ca.leaf('staging', 'IP:127.0.0.1,DNS:localhost', 30);
+    const expired = ca.leaf('staging-expired', 'IP:127.0.0.1,DNS:localhost', -1);
+
+    // Internal services on ::1 only: the public address 127.0.0.1 does not expose them.
+    const pgDir = join(dir, 'pg');
+    mkdirSync(pgDir);
+    const pgServer = await startPostgres(pgDir, '-c listen_addresses=::1');
+    cleanups.push(() => pgServer.stop());
+    const admin = new pg.Client({ host: '::1', port: pgServer.facts.port, user: pgServer.facts.user, password: pgServer.facts.password, database: 'postgres' });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    const appPassword = 'app-' + Math.random().toString(36).slice(2, 14);
+    await admin.query(`CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${appPassword}'`);
+    await admin.query(`CREATE DATABASE ${APP_DB}`);
+    const appDbAdmin = new pg.Client({ host: '::1', port: pgServer.facts.port, user: pgServer.facts.user, password: pgServer.facts.password, database: APP_DB });
+    await appDbAdmin.connect();
+    await appDbAdmin.query('CREATE TABLE django_migrations (id serial PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied timestamptz NOT NULL)');
+    await appDbAdmin.query(
+      "INSERT INTO django_migrations (app, name, applied) VALUES ('contenttypes','0001_initial',now()), ('auth','0001_initial',now()), ('django_twilio_call','0002_optimize_database_indexes',now())",
+    );
+    await appDbAdmin.query(`GRANT SELECT ON django_migrations TO ${APP_ROLE}`);
+    await appDbAdmin.end();
+
+    const redisDir = join(dir, 'redis');
+    mkdirSync(redisDir);
+    // docker/redis.conf: save 900 1 / 300 10 / 60 10000, maxmemory 256mb, allkeys-lru, appendonly yes.
+    const redis = await startRedis(redisDir, ['--bind', '::1', '--save', '900 1 300 10 60 10000', '--maxmemory', '256mb', '--maxmemory-policy', 'allkeys-lru', '--appendonly', 'yes']);
+    cleanups.push(() => redis.stop());
+    const redisAdmin = new Redis({ host: '::1', port: redis.facts.port, password: redis.facts.password, lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redisAdmin.connect();
+    cleanups.push(() => redisAdmin.disconnect());
+    let worker: FakeWorker | undefined;
+    const startWorker = async () => {
+      worker ??= await startFakeWorker({ host: '::1', port: redis.facts.port, password: redis.facts.password, db: 1, hostname: WORKER });
+    };
+    const stopWorker = async () => {
+      await worker?.stop();
+      worker = undefined;
+    };
+    await startWorker();
+    cleanups.push(stopWorker);
+
+    // The web app.
+    let apiHits: number[] = [];
+    const seenWebhooks = new Set<string>();
+    const app = async (req: IncomingMessage, res: ServerResponse) => {
+      const url = new URL(req.url ?? '/', `https://${req.headers.host}`);
+      const send = (status: number, body: string, type: string, extra: Record<string, string | string[]> = {}) => {
+        res.writeHead(status, { 'content-type': type, ...securityHeaders(faults), ...extra });
+        res.end(body);
+      };
+      const json = (status: number, body: unknown) => send(status, JSON.stringify(body), 'application/json');
+      // ALLOWED_HOSTS from the env file: DisallowedHost → 400.
+      if (!/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(String(req.headers.host))) return send(400, '<h1>Bad Request (400)</h1>', 'text/html');
+      const path = url.pathname;
+      const now = new Date().toISOString();
+      if (req.method === 'GET' && path === '/health/') return json(200, { status: 'healthy', timestamp: now });
+      if (req.method === 'GET' && path === '/health/ready/') return json(200, { status: 'ready', timestamp: now });
+      if (req.method === 'GET' && path === '/health/live/') return json(200, { status: 'alive', timestamp: now, uptime_seconds: 3542 });
+      if (path === '/api/v1/') {
+        const t = Date.now();
+        apiHits = apiHits.filter((h) => t - h < 60_000);
+        apiHits.push(t);
+        if (apiHits.length > 100) return send(429, '<html><head><title>429 Too Many Requests</title></head><body><center><h1>429 Too Many Requests</h1></center></body></html>', 'text/html');
+        return json(401, { detail: 'Authentication credentials were not provided.' });
+      }
+      if (path.startsWith('/webhooks/') && ['/webhooks/voice/', '/webhooks/status/', '/webhooks/recording/', '/webhooks/ivr/', '/webhooks/queue/wait/'].includes(path)) {
+        if (req.method !== 'POST') return send(405, '', 'text/html; charset=utf-8', { allow: 'POST, OPTIONS' });
+        const form = new URLSearchParams(await readBody(req));
+        if (!faults.webhookValidationOff) {
+          const sig = String(req.headers['x-twilio-signature'] ?? '');
+          if (!sig || sig !== appSignature(url.toString(), form)) return send(403, 'Invalid signature', 'text/html; charset=utf-8');
+          const ts = Number(form.get('Timestamp'));
+          const key = `${form.get('CallSid')}:${form.get('CallStatus')}:${form.get('Timestamp')}`;
+          if (!Number.isFinite(ts) || Math.abs(Date.now() / 1000 - ts) > 300 || seenWebhooks.has(key)) return send(403, 'Invalid signature', 'text/html; charset=utf-8');
+          seenWebhooks.add(key);
+        }
+        return send(200, '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Thank you for calling. Goodbye!</Say></Response>', 'text/xml');
+      }
+      if (req.method === 'GET' && path === '/static/admin/css/base.css') return send(200, 'html { line-height: 1.15; }\n', 'text/css');
+      if (req.method === 'GET' && path === '/admin/login/') {
+        return send(200, '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="x"></form>', 'text/html; charset=utf-8');
+      }
+      return faults.debug ? send(404, DEBUG_404(path), 'text/html; charset=utf-8') : send(404, DJANGO_404, 'text/html; charset=utf-8');
+    };
+    const https = createHttpsServer({ key: good.key, cert: good.cert }, (req, res) => void app(req, res));
+    const httpsPort = await listen(https);
+    cleanups.push(() => new Promise((r) => https.close(r)));
+    const useCert = () => https.setSecureContext(faults.expiredCert ? { key: expired.key, cert: expired.cert } : { key: good.key, cert: good.cert });
+    const http = createHttpServer((req, res) => {
+      res.writeHead(301, { location: `https://127.0.0.1:${httpsPort}${req.url}` });
+      res.end();
+    });
+    const httpPort = await listen(http);
+    cleanups.push(() => new Promise((r) => http.close(r)));
+
+    // Prometheus: the app's metric names.
+    const prometheus = createHttpServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://prometheus');
+      res.setHeader('content-type', 'application/json');
+      if (url.pathname === '/-/ready') return res.end('Prometheus Server is Ready.\n');
+      if (url.pathname !== '/api/v1/query') {
+        res.statusCode = 404;
+        return res.end('404 page not found\n');
+      }
+      const q = url.searchParams.get('query') ?? '';
+      const t = Date.now() / 1000;
+      const vector = (value: number, metric: Record<string, string> = {}) => [{ metric, value: [t, String(value)] }];
+      let result: unknown[] = [];
+      if (/django_http_responses_total_by_status_total\{status=~"5\.\."\}/.test(q)) result = vector(faults.errorRate);
+      else if (q === 'min(up)') result = vector(1);
+      else if (q === 'count(up{job="django-twilio-call"} == 1)') result = vector(3);
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+    });
+    const promPort = await listen(prometheus);
+    cleanups.push(() => new Promise((r) => prometheus.close(r)));
+
+    const smtp = createTcpServer((s) => {
+      s.on('error', () => {});
+      s.end('220 smtp.staging.test ESMTP\r\n');
+    });
+    const smtpPort = await listen(smtp);
+    cleanups.push(() => new Promise((r) => smtp.close(r)));
+
+    // The app's repository to scan for secrets: a clean checkout.
+    const repo = join(dir, 'repo');
+    mkdirSync(repo);
+    writeFileSync(join(repo, 'README.md'), '# django-twilio-call\n');
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    execFileSync('git', ['add', 'README.md'], { cwd: repo });
+
+    const flowerPort = await freePort();
+    const broker = (db: number) => `redis://:${encodeURIComponent(redis.facts.password)}@[::1]:${redis.facts.port}/${db}`;
+    // The layout of the app's .env.production.example, values for this staging.
+    const envFile = join(dir, '.env.production');
+    writeFileSync(
+      envFile,
+      [
+        '# Production Environment Variables for Django-Twilio-Call (staging on loopback)',
+        'ENVIRONMENT=production',
+        'DEBUG=False',
+        `SECRET_KEY=${'s3cr3t-'.repeat(8)}`,
+        'ENCRYPTION_KEY=c3RhZ2luZy1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcyE=',
+        'DOMAIN=127.0.0.1',
+        'ALLOWED_HOSTS=127.0.0.1,localhost',
+        `CSRF_TRUSTED_ORIGINS=https://127.0.0.1:${httpsPort}`,
+        `CORS_ALLOWED_ORIGINS=https://127.0.0.1:${httpsPort}`,
+        `DB_NAME=${APP_DB}`,
+        `DB_USER=${APP_ROLE}`,
+        `DB_PASSWORD=${appPassword}`,
+        'DB_HOST=::1',
+        `DB_PORT=${pgServer.facts.port}`,
+        `REDIS_URL=${broker(0)}`,
+        `CELERY_BROKER_URL=${broker(1)}`,
+        `CELERY_RESULT_BACKEND=${broker(2)}`,
+        // Left empty: the Twilio API is an outside address, never called from a test.
+        'TWILIO_ACCOUNT_SID=',
+        `TWILIO_AUTH_TOKEN=${AUTH_TOKEN}`,
+        'TWILIO_PHONE_NUMBER=+15005550006',
+        `TWILIO_WEBHOOK_BASE_URL=https://127.0.0.1:${httpsPort}`,
+        'TWILIO_WEBHOOK_VALIDATE=True',
+        'DEFAULT_QUEUE=support',
+        'EMAIL_HOST=127.0.0.1',
+        `EMAIL_PORT=${smtpPort}`,
+        'EMAIL_USE_TLS=True',
+        'PROMETHEUS_PORT=9090',
+        `FLOWER_PORT=${flowerPort}`,
+        `HTTP_PORT=${httpPort}`,
+        `HTTPS_PORT=${httpsPort}`,
+        `REDIS_PORT=${redis.facts.port}`,
+        'VERSION=1.0.0',
+        '# Not in the app: deploy-wizard variables (docs/checklist-format.md)',
+        `PROMETHEUS_URL=http://127.0.0.1:${promPort}`,
+        'BASELINE_P50_MS=250',
+        `APP_REPO_DIR=${repo}`,
+        '',
+      ].join('\n'),
+    );
+
+    const staging: Staging = {
+      envFile,
+      caFile: ca.caFile,
+      faults,
+      secrets: [appPassword, redis.facts.password, encodeURIComponent(redis.facts.password), AUTH_TOKEN, 's3cr3t-'.repeat(8)],
+      heal: async () => {
+        Object.assign(faults, HEALTHY);
+        useCert();
+        apiHits = [];
+        await staging.setRedisPolicy('allkeys-lru');
+        await staging.setRoleSuperuser(false);
+        await startWorker();
+      },
+      setRedisPolicy: async (policy) => {
+        await redisAdmin.config('SET', 'maxmemory-policy', policy);
+      },
+      setRoleSuperuser: async (on) => {
+        await admin.query(`ALTER ROLE ${APP_ROLE} ${on ? 'SUPERUSER' : 'NOSUPERUSER'}`);
+      },
+      stopWorker,
+      setCertExpired: (on) => {
+        faults.expiredCert = on;
+        useCert();
+      },
+      stop,
+    };
+    return staging;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
