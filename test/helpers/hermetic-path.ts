@@ -12,7 +12,7 @@ export const FIXTURE_BIN = resolve('test/fixtures/bin');
 /** System tools the tests (and the commands their checklists run) need. */
 export const SYSTEM_TOOLS = [
   'sh', 'bash', 'env', 'sleep', 'cat', 'echo', 'printf', 'sort', 'head', 'tail', 'grep', 'sed', 'tr', 'wc',
-  'id', 'runuser', 'git', 'openssl', 'mkfifo', 'tmux', 'pgrep', 'pkill', 'ps', 'kill', 'setsid', 'true', 'false',
+  'id', 'runuser', 'git', 'npm', 'openssl', 'mkfifo', 'tmux', 'pgrep', 'pkill', 'ps', 'kill', 'setsid', 'true', 'false',
   'ls', 'mkdir', 'rm', 'cp', 'mv', 'chmod', 'date', 'stty', 'tput', 'uname', 'hostname', 'timeout', 'xargs',
   'dirname', 'basename', 'readlink', 'tee', 'touch', 'mount', 'umount', 'seq', 'script', 'awk', 'cut', 'stat', 'df',
 ];
