@@ -17,7 +17,8 @@ export const SYSTEM_TOOLS = [
   'dirname', 'basename', 'readlink', 'tee', 'touch', 'mount', 'umount', 'seq', 'script', 'awk', 'cut', 'stat', 'df',
 ];
 
-function which(name: string, dirs: string[]): string | undefined {
+/** The first `dirs/name` that exists. */
+export function which(name: string, dirs: string[]): string | undefined {
   for (const d of dirs) {
     const p = join(d, name);
     if (d && existsSync(p)) return p;
