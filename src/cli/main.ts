@@ -1,7 +1,8 @@
 /**
  * The command line (DESIGN.md is the contract). This is the only module that
  * exits: commands return an exit code or throw a UserError, printed as one line.
- * Commands are imported lazily so `--version` and `--help` stay fast.
+ * Commands are imported lazily so `--version` and `--help` stay fast. The bin
+ * (./bin.ts) runs `main`.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
@@ -100,7 +101,8 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
   return program;
 }
 
-function oneLine(err: unknown): string {
+/** One line for an error that reached the top (a stack trace only under DEBUG=deploy-wizard). */
+export function oneLine(err: unknown): string {
   if (err instanceof UserError) return err.message;
   if (process.env.DEBUG?.includes('deploy-wizard') && err instanceof Error && err.stack) return err.stack;
   const msg = err instanceof Error ? err.message : String(err);
@@ -140,17 +142,4 @@ export async function main(rawArgv: string[]): Promise<number> {
     process.stderr.write(oneLine(err) + '\n');
     return err instanceof UserError ? err.exitCode : 2;
   }
-}
-
-const isEntry = process.argv[1] && /deploy-wizard(\.js)?$|main\.(ts|js)$/.test(process.argv[1]);
-if (isEntry) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      process.stderr.write(oneLine(err) + '\n');
-      process.exitCode = 2;
-    },
-  );
 }

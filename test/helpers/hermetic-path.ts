@@ -12,12 +12,13 @@ export const FIXTURE_BIN = resolve('test/fixtures/bin');
 /** System tools the tests (and the commands their checklists run) need. */
 export const SYSTEM_TOOLS = [
   'sh', 'bash', 'env', 'sleep', 'cat', 'echo', 'printf', 'sort', 'head', 'tail', 'grep', 'sed', 'tr', 'wc',
-  'id', 'runuser', 'git', 'openssl', 'mkfifo', 'tmux', 'pgrep', 'pkill', 'ps', 'kill', 'setsid', 'true', 'false',
+  'id', 'runuser', 'git', 'npm', 'openssl', 'mkfifo', 'tmux', 'pgrep', 'pkill', 'ps', 'kill', 'setsid', 'true', 'false',
   'ls', 'mkdir', 'rm', 'cp', 'mv', 'chmod', 'date', 'stty', 'tput', 'uname', 'hostname', 'timeout', 'xargs',
   'dirname', 'basename', 'readlink', 'tee', 'touch', 'mount', 'umount', 'seq', 'script', 'awk', 'cut', 'stat', 'df',
 ];
 
-function which(name: string, dirs: string[]): string | undefined {
+/** The first `dirs/name` that exists. */
+export function which(name: string, dirs: string[]): string | undefined {
   for (const d of dirs) {
     const p = join(d, name);
     if (d && existsSync(p)) return p;
