@@ -25,7 +25,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type * as schemas from './schemas.js';
 import type { Probe, ProbeOutcome } from './types.js';
-import { createRedactor, redactDeep } from './redact.js';
+import { createRedactor, redactDeep } from '../secrets/redactor.js';
 import { deadlineSignal, hostPort, untilAborted } from './data-common.js';
 import { failure, redisConnection, redisTarget, type RedisClient } from './redis.js';
 

@@ -14,6 +14,7 @@ import { newRunMarker, RUN_MARKER, trackProcessTree } from './process-tree.js';
 import { splitWords, wordText } from '../checklist/words.js';
 import type { Probe, ProbeOutcome, Vars } from './types.js';
 import { substitute } from './vars.js';
+import { cancelled } from './verdict.js';
 
 export interface CommandParams {
   cmd: string;
@@ -156,7 +157,7 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
   const [file, ...args] = argv;
   const remaining = Math.max(1, ctx.deadline - Date.now());
   const { execa } = await import('execa');
-  if (ctx.signal.aborted) return { status: 'skipped', summary: 'cancelled', evidence: [] };
+  if (ctx.signal.aborted) return cancelled();
 
   const marker = newRunMarker();
   const child = execa(file, args, {
@@ -213,7 +214,7 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
   const stderr = String(result.stderr ?? '');
   const evidence = [`$ ${shown(argv)}`, ...tail(String(result.all ?? stdout + '\n' + stderr)).filter((l) => l !== '')];
   if (result.timedOut) return { status: 'error', summary: `${name}: no answer within ${remaining} ms (process group killed)`, evidence };
-  if (result.isCanceled || ctx.signal.aborted) return { status: 'skipped', summary: 'cancelled', evidence };
+  if (result.isCanceled || ctx.signal.aborted) return cancelled(evidence);
   if (result.exitCode === undefined) {
     return { status: 'error', summary: `${name} ended by signal ${result.signal ?? 'unknown'}`, evidence };
   }

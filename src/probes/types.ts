@@ -43,11 +43,3 @@ export interface ProbeResult extends ProbeOutcome {
 
 /** A probe is a plain async function over validated, variable-resolved params. */
 export type Probe<P = Record<string, unknown>> = (params: P, ctx: ProbeContext) => Promise<ProbeOutcome>;
-
-/**
- * A result of a run cancelled before the probe judged (Esc, Ctrl-C, terminal
- * loss): it says nothing about the item, so it never replaces earlier evidence.
- */
-export function isCancelled(result: Pick<ProbeOutcome, 'status' | 'summary'>): boolean {
-  return result.status === 'skipped' && result.summary === 'cancelled';
-}

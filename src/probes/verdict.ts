@@ -39,6 +39,14 @@ export function isUnjudged(status: ProbeStatus): status is 'skipped' | 'inconclu
   return status === 'skipped' || status === 'inconclusive';
 }
 
+/**
+ * A result of a run cancelled before the probe judged (Esc, Ctrl-C, terminal
+ * loss): it says nothing about the item, so it never replaces earlier evidence.
+ */
+export function isCancelled(result: Pick<ProbeOutcome, 'reason'>): boolean {
+  return result.reason === 'cancelled';
+}
+
 /** Cancelled (Esc/Ctrl-C): one rule for every kind. */
 export function cancelled(evidence: string[] = []): ProbeOutcome {
   return { status: 'skipped', reason: 'cancelled', summary: 'cancelled', evidence };

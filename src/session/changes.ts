@@ -5,7 +5,8 @@
  * appends one event to the log.
  */
 import type { ItemState, Session } from './schema.js';
-import { isCancelled, type ProbeResult } from '../probes/types.js';
+import type { ProbeResult } from '../probes/types.js';
+import { isCancelled } from '../probes/verdict.js';
 import { reconcile } from './reconcile.js';
 
 export type Change =

@@ -24,7 +24,7 @@ export function scriptedRunner(script: Script) {
             if (opts.signal?.aborted) return resolve();
             opts.signal?.addEventListener('abort', () => resolve(), { once: true });
           });
-          r = result({ kind: job.spec.kind, spec: job.spec.raw, itemId: job.itemId, status: 'skipped', summary: 'cancelled' });
+          r = result({ kind: job.spec.kind, spec: job.spec.raw, itemId: job.itemId, status: 'skipped', reason: 'cancelled', summary: 'cancelled' });
         } else {
           await new Promise((res) => setTimeout(res, 5));
           r = result({ kind: job.spec.kind, spec: job.spec.raw, itemId: job.itemId, ...out });
