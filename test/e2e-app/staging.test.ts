@@ -5,8 +5,8 @@
  * other verdict.
  *
  * Steered by variables, not by edits to the checklist:
- * - TWILIO_ACCOUNT_SID is empty: the Twilio API is an outside address, never
- *   called from a test, so the four `twilio` probes are skipped (not configured);
+ * - TWILIO_API_BASE points the four `twilio` probes at a Twilio API played on
+ *   loopback: the real one is an outside address, never called from a test;
  * - DOMAIN is 127.0.0.1: the DNS probes ask no resolver about an address (the
  *   machine's resolver is not on loopback);
  * - the internal services listen on ::1, the public address is 127.0.0.1, so
@@ -90,10 +90,10 @@ describe('check against a healthy staging of the real app', () => {
     expect(status('Internal services not exposed to internet')).toHaveLength(2);
     expect(status('Database settings optimized')).toEqual(['pass']);
     for (const secret of staging.secrets) expect(healthy.stdout + healthy.stderr).not.toContain(secret);
-    // Only the Twilio API probes are left out, and they say which variable they need.
-    const skipped = healthy.results.filter((r) => r.status === 'skipped');
-    expect(new Set(skipped.map((r) => r.kind))).toEqual(new Set(['twilio']));
-    for (const r of skipped) expect(r.summary).toBe('not configured: TWILIO_ACCOUNT_SID unset');
+    expect(status('Webhook URLs configured')).toEqual(['pass']);
+    // Nothing is left out: every probe of the checklist ran against this staging.
+    expect(healthy.results.filter((r) => r.status === 'skipped').map((r) => `${r.item}: ${r.summary}`)).toEqual([]);
+    expect(healthy.results).toHaveLength(62);
   });
 });
 
@@ -134,6 +134,12 @@ describe('each fault alone turns exactly its own items red', () => {
       apply: () => staging.setRoleSuperuser(true),
       items: ['Database user created with minimal privileges'],
       reason: /SUPERUSER/,
+    },
+    {
+      name: 'the Twilio number\'s voice URL still points at an old host',
+      apply: () => void (staging.faults.staleVoiceUrl = true),
+      items: ['Webhook URLs configured'],
+      reason: /^voice_url of \+15005550006 points to https:\/\/abc123\.ngrok\.io\/webhooks\/voice\/, not https:\/\/127\.0\.0\.1:\d+…$/,
     },
     {
       name: 'error rate above 5 %',

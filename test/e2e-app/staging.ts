@@ -19,6 +19,8 @@
  *   allkeys-lru, appendonly yes, save points), the app's least-privilege role;
  * - a Celery worker on the broker (db 1, as .env.production.example), reachable
  *   the way the checklist asks (the broker's control channel);
+ * - the Twilio REST API played on loopback (TWILIO_API_BASE): the account and
+ *   the number with its voice and status webhooks at the app;
  * - the fake kubectl of test/fixtures/bin, an SMTP listener, an env file in the
  *   layout of the app's .env.production.example.
  *
@@ -49,9 +51,11 @@ export interface Faults {
   errorRate: number;
   /** The HTTPS certificate has expired. */
   expiredCert: boolean;
+  /** The Twilio number's voice URL still points at an old host. */
+  staleVoiceUrl: boolean;
 }
 
-const HEALTHY: Faults = { webhookValidationOff: false, debug: false, noHsts: false, errorRate: 0.004, expiredCert: false };
+const HEALTHY: Faults = { webhookValidationOff: false, debug: false, noHsts: false, errorRate: 0.004, expiredCert: false, staleVoiceUrl: false };
 
 export interface Staging {
   envFile: string;
@@ -73,6 +77,8 @@ export interface Staging {
 const APP_ROLE = 'callcenter_user';
 const APP_DB = 'callcenter_prod';
 const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
+const ACCOUNT_SID = 'AC' + 'a1'.repeat(16);
+const PHONE = '+15005550006';
 const WORKER = 'celery@celery-worker-5c4b3a291-fghij';
 
 /**
@@ -256,6 +262,36 @@ export async function startStaging(): Promise<Staging> {
     const promPort = await listen(prometheus);
     cleanups.push(() => new Promise((r) => prometheus.close(r)));
 
+    // The Twilio REST API (2010-04-01) for this account, on loopback: never the real one.
+    const twilio = createHttpServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://twilio');
+      res.setHeader('content-type', 'application/json');
+      const auth = 'Basic ' + Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64');
+      if (req.headers.authorization !== auth) {
+        res.statusCode = 401;
+        return res.end(JSON.stringify({ code: 20003, message: 'Authenticate', status: 401 }));
+      }
+      if (url.pathname === `/2010-04-01/Accounts/${ACCOUNT_SID}.json`) {
+        return res.end(JSON.stringify({ sid: ACCOUNT_SID, friendly_name: 'Call center (staging)', status: 'active', type: 'Full' }));
+      }
+      if (url.pathname === `/2010-04-01/Accounts/${ACCOUNT_SID}/IncomingPhoneNumbers.json`) {
+        const base = `https://127.0.0.1:${httpsPort}`;
+        const numbers = [
+          {
+            phone_number: PHONE,
+            capabilities: { voice: true, sms: true, mms: false, fax: false },
+            voice_url: faults.staleVoiceUrl ? 'https://abc123.ngrok.io/webhooks/voice/' : `${base}/webhooks/voice/`,
+            status_callback: `${base}/webhooks/status/`,
+          },
+        ].filter((n) => !url.searchParams.get('PhoneNumber') || n.phone_number === url.searchParams.get('PhoneNumber'));
+        return res.end(JSON.stringify({ incoming_phone_numbers: numbers, page: 0, page_size: 50 }));
+      }
+      res.statusCode = 404;
+      res.end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+    });
+    const twilioPort = await listen(twilio);
+    cleanups.push(() => new Promise((r) => twilio.close(r)));
+
     const smtp = createTcpServer((s) => {
       s.on('error', () => {});
       s.end('220 smtp.staging.test ESMTP\r\n');
@@ -294,10 +330,9 @@ export async function startStaging(): Promise<Staging> {
         `REDIS_URL=${broker(0)}`,
         `CELERY_BROKER_URL=${broker(1)}`,
         `CELERY_RESULT_BACKEND=${broker(2)}`,
-        // Left empty: the Twilio API is an outside address, never called from a test.
-        'TWILIO_ACCOUNT_SID=',
+        `TWILIO_ACCOUNT_SID=${ACCOUNT_SID}`,
         `TWILIO_AUTH_TOKEN=${AUTH_TOKEN}`,
-        'TWILIO_PHONE_NUMBER=+15005550006',
+        `TWILIO_PHONE_NUMBER=${PHONE}`,
         `TWILIO_WEBHOOK_BASE_URL=https://127.0.0.1:${httpsPort}`,
         'TWILIO_WEBHOOK_VALIDATE=True',
         'DEFAULT_QUEUE=support',
@@ -314,6 +349,8 @@ export async function startStaging(): Promise<Staging> {
         `PROMETHEUS_URL=http://127.0.0.1:${promPort}`,
         'BASELINE_P50_MS=250',
         `APP_REPO_DIR=${repo}`,
+        // The Twilio API is an outside address: the probes ask the loopback one above instead.
+        `TWILIO_API_BASE=http://127.0.0.1:${twilioPort}`,
         '',
       ].join('\n'),
     );
