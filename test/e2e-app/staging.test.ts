@@ -145,9 +145,22 @@ describe('each fault alone turns exactly its own items red', () => {
       name: 'error rate above 5 %',
       apply: () => void (staging.faults.errorRate = 0.143),
       items: ['Error rates within limits', 'Error rates monitored'],
-      reason: /^value 0\.143 is above max 0\.05$/,
+      reason: /^error rate 0\.143 > max 0\.05, 412 requests$/,
     },
   ];
+
+  it('no traffic behind the error rate: both error-rate items are inconclusive (no data), never a pass', async () => {
+    try {
+      staging.faults.requests = 0;
+      const run = await check();
+      const diff = changed(run.results);
+      expect(diff.map((r) => `${r.item}: ${r.status}`).sort()).toEqual(['Error rates monitored: inconclusive', 'Error rates within limits: inconclusive']);
+      for (const r of diff) expect(r.summary).toMatch(/^no traffic to judge: 0 requests/);
+      expect(run.code).toBe(0);
+    } finally {
+      await staging.heal();
+    }
+  }, 60_000);
 
   for (const c of cases) {
     it(c.name, async () => {
@@ -187,12 +200,9 @@ describe('two faults at once: an expired certificate and DEBUG on', () => {
     expect(run.code).toBe(1);
   }, 60_000);
 
-  // The target of issue #11: one pass shows every fault. It needs the TLS fallback of the
-  // HTTP-level probes (look without verification, marked as such), which is not in this
-  // tree yet: today every HTTP-level probe reports only "TLS: certificate has expired".
-  // `it.fails` keeps that visible: when the fallback lands this starts passing, the
-  // suite goes red, and this line becomes `it(`.
-  it.fails('reports both: the DEBUG item still fails for DEBUG, and no other verdict hides behind the certificate', async () => {
+  // Issue #11: one pass shows every fault. The HTTP-level probes look past the certificate
+  // (marked "TLS unverified") and report their own findings next to the TLS verdict.
+  it('reports both: the DEBUG item still fails for DEBUG, and no other verdict hides behind the certificate', async () => {
     const run = await expiredAndDebug();
     const debug = run.results.find((r) => r.item === 'DEBUG = False in production')!;
     expect(debug.status).toBe('fail');

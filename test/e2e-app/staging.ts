@@ -49,13 +49,15 @@ export interface Faults {
   noHsts: boolean;
   /** 5xx share of requests, as Prometheus reports it. */
   errorRate: number;
+  /** Requests over the error rate's 5m window (0: no traffic, the rate is NaN). */
+  requests: number;
   /** The HTTPS certificate has expired. */
   expiredCert: boolean;
   /** The Twilio number's voice URL still points at an old host. */
   staleVoiceUrl: boolean;
 }
 
-const HEALTHY: Faults = { webhookValidationOff: false, debug: false, noHsts: false, errorRate: 0.004, expiredCert: false, staleVoiceUrl: false };
+const HEALTHY: Faults = { webhookValidationOff: false, debug: false, noHsts: false, errorRate: 0.004, requests: 412, expiredCert: false, staleVoiceUrl: false };
 
 export interface Staging {
   envFile: string;
@@ -254,7 +256,8 @@ export async function startStaging(): Promise<Staging> {
       const t = Date.now() / 1000;
       const vector = (value: number, metric: Record<string, string> = {}) => [{ metric, value: [t, String(value)] }];
       let result: unknown[] = [];
-      if (/django_http_responses_total_by_status_total\{status=~"5\.\."\}/.test(q)) result = vector(faults.errorRate);
+      if (/django_http_responses_total_by_status_total\{status=~"5\.\."\}/.test(q)) result = faults.requests ? vector(faults.errorRate) : vector(NaN);
+      else if (q === 'sum(increase(django_http_responses_total_by_status_total[5m]))') result = vector(faults.requests);
       else if (q === 'min(up)') result = vector(1);
       else if (q === 'count(up{job="django-twilio-call"} == 1)') result = vector(3);
       res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
