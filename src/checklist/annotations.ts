@@ -78,12 +78,15 @@ export function parseDuration(value: string): number | undefined {
   return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 
+/** Controls, zero-width characters and bidi overrides: a message must show what it quotes, not be rearranged by it. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
 /**
  * Keep messages one line, short and printable whatever a fuzzed annotation
  * holds (a kind or key may be a megabyte long or carry terminal escapes).
  */
 export function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  const flat = text.replace(/\s+/g, ' ').replace(UNPRINTABLE, '?');
   return flat.length > 40 ? flat.slice(0, 37) + '...' : flat;
 }
 

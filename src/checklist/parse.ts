@@ -84,8 +84,15 @@ function md(): MarkdownIt {
     const from = line;
     let to = line;
     for (; line < endLine && (state.isEmpty(line) || state.sCount[line] >= state.blkIndent); line++) if (!state.isEmpty(line)) to = line + 1;
-    if (to > from) (state.env as Partial<MarkdownEnv>).tooDeep?.push([from, to]);
     state.line = line;
+    const skipped = (state.env as Partial<MarkdownEnv>).tooDeep;
+    if (!skipped || to === from) return;
+    // The items of one list too deep arrive one by one: one problem for the whole run of lines.
+    const last = skipped[skipped.length - 1];
+    let gap = last ? last[1] : from;
+    while (gap < from && state.isEmpty(gap)) gap++;
+    if (last && gap >= from) last[1] = Math.max(last[1], to);
+    else skipped.push([from, to]);
   };
   return (markdown = m);
 }

@@ -12,6 +12,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parse as parseDotenv } from 'dotenv';
+import { clip } from '../checklist/annotations.js';
 import { jsonErrorWhere, UserError } from '../errors.js';
 import type { Vars } from './types.js';
 
@@ -111,7 +112,7 @@ export function parseConfigText(text: string, file: string): Record<string, stri
   for (const [k, v] of Object.entries(vars)) {
     if (typeof v === 'string') out[k] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-    else throw new UserError(`--config ${file}: vars.${k} is ${v === null ? 'null' : Array.isArray(v) ? 'a list' : 'an object'}: give a string, number or boolean (or leave the name out)`);
+    else throw new UserError(`--config ${file}: vars.${clip(k)} is ${v === null ? 'null' : Array.isArray(v) ? 'a list' : 'an object'}: give a string, number or boolean (or leave the name out)`);
   }
   return out;
 }

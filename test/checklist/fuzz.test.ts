@@ -188,7 +188,7 @@ describe('validate fuzzing with hostile files', () => {
         expect(brokenRule(r, decoded)).toBeUndefined();
         for (const p of r.problems) expect(p.message).not.toMatch(UNPRINTABLE);
       }),
-      { numRuns: Number(process.env.FUZZ_RUNS ?? 3000) >= 3000 ? 60 : 20 },
+      { numRuns: Math.max(10, Math.round(runs / 50)) },
     );
   }, 600_000);
 
@@ -220,7 +220,7 @@ describe('validate fuzzing with hostile files', () => {
           }
           expect(r.stdout).not.toMatch(UNPRINTABLE);
         }),
-        { numRuns: 20 },
+        { numRuns: Math.max(5, Math.round(runs / 150)) },
       );
     }, 600_000);
 

@@ -181,6 +181,17 @@ describe('parseChecklist: nesting', () => {
     expect(r.checklist.items.at(-1)?.text).toBe('after');
   });
 
+  it('many items of one list too deep, blank lines between them: one problem for the run', () => {
+    const plain = Array.from({ length: MAX_LIST_DEPTH }, (_, i) => `${'  '.repeat(i)}- step ${i + 1}`);
+    const deepItems = Array.from({ length: 50 }, (_, i) => `${'  '.repeat(MAX_LIST_DEPTH)}- [ ] deep ${i + 1}\n`);
+    const r = parseChecklist(['# T', '- [ ] top', ...plain, ...deepItems, '- [ ] after'].join('\n') + '\n', 'n.md');
+    const first = MAX_LIST_DEPTH + 3;
+    expect(r.problems.map((p) => `${p.line}: ${p.message.replace(/ \(or quotes.*\)/, '')}`)).toEqual([
+      `${first}: list nested deeper than ${MAX_LIST_DEPTH} levels: lines ${first}-${first + 98} are not read; nest less deeply`,
+    ]);
+    expect(r.checklist.items.map((i) => i.text)).toEqual(['top', 'after']);
+  });
+
   it('quotes nested thousands deep are reported on their line, not cut silently', () => {
     const r = parseChecklist('# T\n\n' + '> '.repeat(5000) + '- [ ] deep\n\n- [ ] after\n', 'q.md');
     expect(r.problems.map((p) => p.line)).toEqual([3]);
