@@ -12,7 +12,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliPath, runCli, workdir, type CliRun } from './helpers.js';
 
-const CHECKLIST = '# T\n\n## Workers\n- [ ] Someone reads the runbook\n';
+// The probe reads A from the env file, so a run that passes shows the file was read.
+const CHECKLIST = '# T\n\n## Workers\n- [ ] The env file was read\n  <!-- probe: command cmd="sh -c \'test \"$A\" = 1\'" -->\n';
 
 /** Run `command args` in cwd with the run's hermetic PATH (which has node and env). */
 function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {

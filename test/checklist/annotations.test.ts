@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findComments, parseAnnotation, parseDuration, splitWords } from '../../src/checklist/annotations.js';
 import { parseChecklist } from '../../src/checklist/parse.js';
 import { md } from './helpers.js';
+import { KINDS } from '../../src/probes/registry.js';
 
 /** Problems of a document as `LINE: message` strings. */
 function problems(text: string): string[] {
@@ -120,7 +121,7 @@ describe('validation problems, each on the annotation line', () => {
   });
 
   it('kinds and parameters named like Object.prototype members are unknown, not members', () => {
-    const known = '(known: http, tls, dns, tcp, postgres, redis, command, twilio, webhook-signature, security, rate-limit, baseline, prometheus, secrets-scan)';
+    const known = `(known: ${Object.keys(KINDS).join(', ')})`;
     const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
     const text = ['# T', ...names.map((n) => `- [ ] ${n}\n  <!-- probe: ${n} x=1 -->`)].join('\n');
     expect(problems(text)).toEqual(names.map((n, i) => `${3 + 2 * i}: unknown probe kind "${n}" ${known}`));
