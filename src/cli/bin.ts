@@ -1,18 +1,14 @@
 /**
- * The bin (`deploy-wizard`): turns on the compile cache, then runs the CLI. It is
- * the bundle's entry and imports the CLI dynamically, so the cache is on before
- * any of the CLI's modules is compiled.
+ * The bin (`deploy-wizard`, dist/deploy-wizard.js): loads the CLI script
+ * (dist/cli.js, built from ./run.ts) through the code cache (./code-cache.ts).
  */
-import { enableCompileCache } from './compile-cache.js';
+import { enableCompileCache, runCachedScript } from './code-cache.js';
 
 enableCompileCache();
-const { main, oneLine } = await import('./main.js');
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(oneLine(err) + '\n');
-    process.exitCode = 2;
-  },
-);
+try {
+  await runCachedScript(new URL('./cli.js', import.meta.url), process.argv.slice(2));
+} catch (err) {
+  // Only a broken install gets here (the CLI reports its own errors): one line.
+  process.stderr.write(`deploy-wizard: cannot start: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+  process.exitCode = 2;
+}
