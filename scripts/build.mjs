@@ -12,6 +12,7 @@
 // package at run time, and writes THIRD-PARTY-NOTICES.md with the license of
 // every package whose code went into dist/.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -64,7 +65,6 @@ const common = {
   logLevel: 'warning',
 };
 
-const bin = await build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/deploy-wizard.js' });
 
 const cli = await build({
   ...common,
@@ -81,6 +81,9 @@ const cli = await build({
 const script = `(async function (__dw_require, __dw_url) {"use strict";\n${cli.outputFiles[0].text}\n})`;
 new Script(script, { filename: 'dist/cli.js' }); // a syntax error here, not at a user's start
 writeFileSync(`${root}dist/cli.js`, script);
+// The bin keys the code cache by this hash (computing it at each start would cost ~5 ms).
+const cliHash = createHash('sha256').update(script).digest('hex').slice(0, 16);
+const bin = await build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/deploy-wizard.js', define: { __CLI_HASH__: JSON.stringify(cliHash) } });
 
 // Nothing in dist/ may load a package at run time: only Node's built-ins stay external.
 const external = new Set();

@@ -2,11 +2,17 @@
  * The bin (`deploy-wizard`, dist/deploy-wizard.js): loads the CLI script
  * (dist/cli.js, built from ./run.ts) through the code cache (./code-cache.ts).
  */
-import { enableCompileCache, runCachedScript } from './code-cache.js';
+import { readFileSync } from 'node:fs';
+import { enableCompileCache, runCachedScript, scriptHash } from './code-cache.js';
+
+/** scriptHash of dist/cli.js, put here by the build. */
+declare const __CLI_HASH__: string | undefined;
 
 enableCompileCache();
 try {
-  await runCachedScript(new URL('./cli.js', import.meta.url), process.argv.slice(2));
+  const cli = new URL('./cli.js', import.meta.url);
+  const hash = typeof __CLI_HASH__ === 'string' ? __CLI_HASH__ : scriptHash(readFileSync(cli));
+  await runCachedScript(cli, hash, process.argv.slice(2));
 } catch (err) {
   // Only a broken install gets here (the CLI reports its own errors): one line.
   process.stderr.write(`deploy-wizard: cannot start: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
