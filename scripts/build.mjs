@@ -1,15 +1,22 @@
-// Bundles the CLI into dist/ as a production build: a tiny bin (dist/deploy-wizard.js)
-// that turns on V8's compile cache and imports the CLI, plus lazily loaded chunks
-// (probe libraries load only when a probe runs). See DESIGN.md for why.
+// Bundles the CLI into dist/ as a production build of two files:
+// - dist/deploy-wizard.js, the bin: a few lines that load the CLI through V8's
+//   code cache (src/cli/code-cache.ts);
+// - dist/cli.js, the CLI as one classic script `(async function (require, url) {…})`
+//   so it can be compiled with vm.Script and cached data. Libraries that only
+//   probes use (pg, ioredis, undici, execa) sit in lazily initialised modules:
+//   V8 compiles a function when it first runs, so they cost nothing until a
+//   probe runs. See DESIGN.md and the README's performance section for why.
 //
 // The bundle carries every library it runs: the published package has no runtime
-// dependencies (package.json), so the build fails if any chunk would still import
-// a package at run time, and writes THIRD-PARTY-NOTICES.md with the license of
+// dependencies (package.json), so the build fails if the CLI would still load a
+// package at run time, and writes THIRD-PARTY-NOTICES.md with the license of
 // every package whose code went into dist/.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import { writeNotices } from './notices.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,13 +24,9 @@ rmSync(`${root}dist`, { recursive: true, force: true });
 mkdirSync(`${root}dist`, { recursive: true });
 const stub = `${root}scripts/stub-devtools.mjs`;
 const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+const builtins = new Set(builtinModules);
+const isBuiltin = (path) => path.startsWith('node:') || builtins.has(path);
 
-/**
- * Optional native add-ons and helpers that libraries `require()` inside a
- * try/catch (pg → pg-native, debug → supports-color, ws → bufferutil and
- * utf-8-validate). Left external they would load whatever copy happens to sit in
- * a parent node_modules; bundled as "not installed" every run behaves the same.
- */
 const ABSENT = ['pg-native', 'supports-color', 'bufferutil', 'utf-8-validate'];
 const absent = {
   name: 'absent-optional-modules',
@@ -37,13 +40,21 @@ const absent = {
   },
 };
 
-const result = await build({
+/**
+ * A script has no import statements: Node's built-ins become small modules that
+ * call the `require` the bin passes in, and esbuild turns import() into require.
+ */
+const builtinsAsRequire = {
+  name: 'builtins-as-require',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_:/0-9]+$/ }, (args) => (isBuiltin(args.path) ? { path: args.path, namespace: 'builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = __dw_require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
+const common = {
   absWorkingDir: root,
-  // The bin is the entry and imports the CLI, so it runs before the CLI's modules are compiled.
-  entryPoints: { 'deploy-wizard': 'src/cli/bin.ts' },
-  outdir: 'dist',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -51,27 +62,42 @@ const result = await build({
   sourcemap: false,
   legalComments: 'none',
   metafile: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(version) },
-  alias: { 'react-devtools-core': stub },
-  plugins: [absent],
-  // CJS dependencies (pg, ioredis) call require() for Node built-ins.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
+};
+
+
+const cli = await build({
+  ...common,
+  entryPoints: ['src/cli/run.ts'],
+  write: false,
+  outfile: 'dist/cli.js',
+  supported: { 'dynamic-import': false },
+  define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(version), 'import.meta.url': '__dw_url' },
+  alias: { 'react-devtools-core': stub },
+  plugins: [absent, builtinsAsRequire],
+  // esbuild's own require shim (for CJS code that requires dynamically) uses this.
+  banner: { js: 'const require=__dw_require;' },
 });
+const script = `(async function (__dw_require, __dw_url) {"use strict";\n${cli.outputFiles[0].text}\n})`;
+new Script(script, { filename: 'dist/cli.js' }); // a syntax error here, not at a user's start
+writeFileSync(`${root}dist/cli.js`, script);
+// The bin keys the code cache by this hash (computing it at each start would cost ~5 ms).
+const cliHash = createHash('sha256').update(script).digest('hex').slice(0, 16);
+const bin = await build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/deploy-wizard.js', define: { __CLI_HASH__: JSON.stringify(cliHash) } });
 
 // Nothing in dist/ may load a package at run time: only Node's built-ins stay external.
-const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const external = new Set();
-for (const out of Object.values(result.metafile.outputs)) {
-  for (const imp of out.imports) if (imp.external && !builtins.has(imp.path) && !imp.path.startsWith('node:')) external.add(imp.path);
+for (const result of [bin, cli]) {
+  for (const out of Object.values(result.metafile.outputs)) {
+    for (const imp of out.imports) if (imp.external && !isBuiltin(imp.path)) external.add(imp.path);
+  }
 }
 if (external.size) {
   process.stderr.write(`build: dist/ would import ${[...external].join(', ')} at run time; bundle it (or add it to ABSENT in scripts/build.mjs)\n`);
   process.exit(1);
 }
 
-writeNotices(root, result.metafile, `${root}THIRD-PARTY-NOTICES.md`);
+writeNotices(root, cli.metafile, `${root}THIRD-PARTY-NOTICES.md`);
 
 // The entry needs a shebang to run as `npx deploy-wizard`. The `--` stops Node 20
 // from reading our own --env-file option as its own (it scans the whole argv).

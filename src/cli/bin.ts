@@ -1,18 +1,20 @@
 /**
- * The bin (`deploy-wizard`): turns on the compile cache, then runs the CLI. It is
- * the bundle's entry and imports the CLI dynamically, so the cache is on before
- * any of the CLI's modules is compiled.
+ * The bin (`deploy-wizard`, dist/deploy-wizard.js): loads the CLI script
+ * (dist/cli.js, built from ./run.ts) through the code cache (./code-cache.ts).
  */
-import { enableCompileCache } from './compile-cache.js';
+import { readFileSync } from 'node:fs';
+import { enableCompileCache, runCachedScript, scriptHash } from './code-cache.js';
+
+/** scriptHash of dist/cli.js, put here by the build. */
+declare const __CLI_HASH__: string | undefined;
 
 enableCompileCache();
-const { main, oneLine } = await import('./main.js');
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(oneLine(err) + '\n');
-    process.exitCode = 2;
-  },
-);
+try {
+  const cli = new URL('./cli.js', import.meta.url);
+  const hash = typeof __CLI_HASH__ === 'string' ? __CLI_HASH__ : scriptHash(readFileSync(cli));
+  await runCachedScript(cli, hash, process.argv.slice(2));
+} catch (err) {
+  // Only a broken install gets here (the CLI reports its own errors): one line.
+  process.stderr.write(`deploy-wizard: cannot start: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+  process.exitCode = 2;
+}

@@ -2,7 +2,7 @@
  * The command line (DESIGN.md is the contract). This is the only module that
  * exits: commands return an exit code or throw a UserError, printed as one line.
  * Commands are imported lazily so `--version` and `--help` stay fast. The bin
- * (./bin.ts) runs `main`.
+ * script (./run.ts) runs `main`.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';

@@ -161,6 +161,9 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   // Ink's chalk reads FORCE_COLOR, not NO_COLOR, when it loads: translate first.
   if (!globals.color) process.env.FORCE_COLOR = '0';
 
+  // Ask git for the operator now (a child process: ~10 ms, far more on a loaded
+  // machine); it answers while the checklist is read.
+  const operatorName = typeof opts.operator === 'string' && opts.operator.trim() ? Promise.resolve(opts.operator.trim()) : defaultOperator();
   // Start loading the view while the checklist and session are read: the first frame waits for both.
   const ui = { ink: loadInk(), app: import('../../ui/app.js') };
   void ui.ink.catch(() => {});
@@ -186,7 +189,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
   const redact = createRedactor(vars);
   const store = await openStore(globals, redact);
-  const operator = typeof opts.operator === 'string' && opts.operator.trim() ? opts.operator.trim() : await defaultOperator();
+  const operator = await operatorName;
   const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : 'production';
 
   let open: OpenSession | undefined;
