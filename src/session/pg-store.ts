@@ -21,7 +21,7 @@ import { redactDeep, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from './changes.js';
 import { SessionSchema, type Session } from './schema.js';
 import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';
-import { migrate, quoteSchema } from './pg-migrations.js';
+import { latestVersion, migrate, quoteSchema, schemaVersion } from './pg-migrations.js';
 import { newSessionId, redactStoreUrl, storeRedactor, summarize } from './pg-doc.js';
 import { newSessionDocument } from './new-document.js';
 import { isConnectionError, storeError } from './pg-errors.js';
@@ -44,8 +44,10 @@ export interface TeamSession extends OpenSession {
 export interface PgSessionStore extends SessionStore {
   create(init: NewSession): Promise<TeamSession>;
   open(id: string, operator: string): Promise<TeamSession>;
-  /** Connect and migrate now (otherwise done on first use); throws a redacted UserError. */
+  /** Connect and migrate now when the schema is behind (otherwise done on first use); throws a redacted UserError. */
   ready(): Promise<void>;
+  /** The DBA's step (`deploy-wizard migrate`): bring the schema up to date; the version before and after and what was applied. */
+  migrate(): Promise<{ from: number; to: number; applied: number[] }>;
   /** Close every open session and the connection pool. */
   end(): Promise<void>;
 }
@@ -163,6 +165,22 @@ export function createPgStore(url: string, opts: PgStoreOptions = {}): PgSession
 
   const store: PgSessionStore = {
     ready,
+
+    async migrate() {
+      try {
+        const p = await getPool();
+        const c = await p.connect();
+        try {
+          const from = await schemaVersion(c, schema);
+          const applied = await migrate(c, schema);
+          return { from, to: Math.max(from, latestVersion()), applied };
+        } finally {
+          c.release();
+        }
+      } catch (err) {
+        throw storeError('cannot migrate the team store', where, err, redact);
+      }
+    },
 
     async list(): Promise<SessionSummary[]> {
       try {
