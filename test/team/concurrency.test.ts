@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
 import { replayLog } from '../../src/session/pg-doc.js';
-import { bundleWorker, dropSchema, eventLog, newSessionInit, pgUrl, plain, storedDoc } from './helpers.js';
+import { bundleWorker, dropSchema, eventLog, newSessionInit, pgUrl, plain, storedDoc, withClient } from './helpers.js';
 
 const facts = inject('servers').pg;
 const url = pgUrl(facts);
@@ -90,6 +90,31 @@ describe('team store under two concurrent processes', () => {
     // And equals the sequential replay of the log.
     expect(plain(replayLog(log))).toEqual(doc);
   }, 90_000);
+
+  it('group commit: 100 changes fired at once show on their own screen before they are saved, and are saved in a few transactions', async () => {
+    const s = await store.create(newSessionInit('alice'));
+    const shown: string[] = [];
+    s.subscribe((doc, by) => by === 'alice' && doc.items['shared-0']?.note && shown.push(doc.items['shared-0'].note!));
+    const saves: Promise<unknown>[] = [];
+    for (let i = 0; i < 100; i++) {
+      saves.push(s.apply({ type: 'item.note', itemId: 'shared-0', note: `n${i}` }));
+      // Own-screen echo: the subscriber and current() have it before apply's promise is even awaited.
+      expect(shown.at(-1)).toBe(`n${i}`);
+      expect(s.current().items['shared-0']?.note).toBe(`n${i}`);
+    }
+    expect(s.pendingCount()).toBeGreaterThan(0);
+    await Promise.all(saves);
+    expect(s.pendingCount()).toBe(0);
+    const log = await eventLog(facts, schema, s.id);
+    expect(log.filter((e) => e.change.type === 'item.note').map((e) => (e.change as any).note)).toEqual(Array.from({ length: 100 }, (_, i) => `n${i}`));
+    // One transaction per batch, not per change: the inserting transaction ids of the events.
+    const txs = await withClient(facts, (c) =>
+      c.query(`SELECT count(DISTINCT xmin::text)::int AS n FROM "${schema}".events WHERE session_id = $1 AND change->>'type' = 'item.note'`, [s.id]),
+    );
+    expect(txs.rows[0].n).toBeLessThanOrEqual(10);
+    expect(plain(replayLog(log))).toEqual((await storedDoc(facts, schema, s.id)).doc);
+    await s.close();
+  });
 
   it('a change made in one process reaches a subscriber in another within one second', async () => {
     const s = await store.create(newSessionInit('watcher'));
