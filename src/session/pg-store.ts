@@ -381,6 +381,8 @@ class PgOpenSession implements TeamSession {
    */
   apply(change: Change): Promise<Session> {
     if (this.closed) return Promise.reject(new UserError(`session ${this.id} is closed; open it again to make changes`));
+    // What this screen showed for the item: re-applied on fresher state, it tells a conflict from a sequel.
+    if (change.type === 'item.state' && change.seen === undefined) change = { ...change, seen: this.doc.items[change.itemId]?.state ?? 'pending' };
     const entry: PendingChange = {
       changeId: randomUUID(),
       who: this.ctx.redact(this.who),

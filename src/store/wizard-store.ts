@@ -13,6 +13,7 @@ import { createRedactor, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from '../session/changes.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
+import { describeConflict } from '../session/item-conflict.js';
 import { evaluateRollback, type RollbackBanner } from './rollback.js';
 import { fillIncidentTemplate, findIncidentTemplate, type IncidentFields } from './incident.js';
 import { commandBlocks, firstWord, itemState, probeVerdict, walkSections } from './progress.js';
@@ -173,6 +174,30 @@ export function describeRemote(by: string, event: Session['events'][number], che
     default:
       return `${by} updated the session`;
   }
+}
+
+function conflictKey(e: Session['events'][number]): string {
+  return `${e.at}|${e.who}|${e.itemId ?? ''}`;
+}
+
+/**
+ * The line for the newest conflict this operator is part of and has not been
+ * told about yet (marking the new ones seen), e.g. `bob marked "Backups
+ * verified" failed 0.2 s after you marked it done; failed stays (…)`.
+ */
+export function newConflictLine(doc: Session, operator: string, checklist: Checklist, seen: Set<string>): string | undefined {
+  let line: string | undefined;
+  for (let i = doc.events.length - 1; i >= 0; i--) {
+    const e = doc.events[i];
+    if (!e.conflict) continue;
+    const key = conflictKey(e);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!line && (e.who === operator || e.conflict.other === operator)) {
+      line = describeConflict(e.conflict, e.who, e.at, operator, checklist.items.find((it) => it.id === e.itemId)?.text);
+    }
+  }
+  return line;
 }
 
 /** The wizard's line for unsaved work: what was not saved, why (said once), and how to get it saved. */
@@ -583,6 +608,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
 
   // Others' changes (team mode) and the store's own confirmed writes land here;
   // another operator's change is named so nobody wonders why the screen moved.
+  // Conflicts on one item (team mode) already known: only new ones are announced, to both people involved.
+  const conflictsSeen = new Set(session.current().events.filter((e) => e.conflict).map(conflictKey));
   const unsubscribeDoc = session.subscribe((doc, by) => {
     // Our own write while later changes of ours are still queued: that document
     // lacks them, and showing it would flick them off screen until they land.
@@ -591,7 +618,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     // Cursor moves log no event: only real changes by someone else are announced.
     const news = by && by !== deps.operator && doc.events.length > before.events.length ? doc.events[doc.events.length - 1] : undefined;
     const remote = news ? { notice: describeRemote(by, news, checklist) } : {};
-    store.setState({ session: doc, banner: evaluateRollback(doc, checklist), ...remote });
+    const clash = newConflictLine(doc, deps.operator, checklist, conflictsSeen);
+    store.setState({ session: doc, banner: evaluateRollback(doc, checklist), ...remote, ...(clash ? { notice: clash } : {}) });
   });
   // Team mode: the store says when the database goes away and comes back.
   const offConnection = (session as Partial<ConnectionAware>).onConnectionChange?.((state) =>
