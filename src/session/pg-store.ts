@@ -37,8 +37,12 @@ export interface TeamSession extends OpenSession {
   onConnectionChange(cb: (state: ConnectionState) => void): () => void;
   /** The database revision the local document is based on. */
   revision(): number;
-  /** Changes made offline and not yet saved in the database. */
+  /** Changes made here and not yet saved in the database (queued while offline, or in the batch being written). */
   pendingCount(): number;
+  /** Who has the session open now (this terminal included), sorted, each name once. */
+  presence(): string[];
+  /** Called when someone joins or leaves (`who`, `joined`); returns an unsubscribe function. */
+  onPresenceChange(cb: (here: string[], who: string, joined: boolean) => void): () => void;
 }
 
 export interface PgSessionStore extends SessionStore {
@@ -77,6 +81,14 @@ const MAX_BATCH = 200;
 const CONNECT_TIMEOUT_MS = 3000;
 const QUERY_TIMEOUT_MS = 15_000;
 const RECONNECT_MIN_MS = 200;
+/**
+ * Presence rides on the session's NOTIFY channel (no table, no extra right):
+ * "hello" on LISTEN (the others answer "here"), "here" every heartbeat, "bye"
+ * on close. A terminal not heard from for three heartbeats (killed, cut off)
+ * has left.
+ */
+const HEARTBEAT_MS = 10_000;
+const PRESENCE_TTL_MS = 3 * HEARTBEAT_MS + 5_000;
 const RECONNECT_MAX_MS = 5000;
 
 type PgModule = typeof import('pg');
@@ -323,6 +335,10 @@ class PgOpenSession implements TeamSession {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
   private closed = false;
+  /** Other terminals on this session: origin → who, and when last heard. */
+  private readonly peers = new Map<string, { who: string; at: number }>();
+  private readonly presenceListeners = new Set<(here: string[], who: string, joined: boolean) => void>();
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: StoreContext,
@@ -362,6 +378,57 @@ class PgOpenSession implements TeamSession {
   subscribe(listener: (session: Session, by: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  presence(): string[] {
+    return [...new Set([this.who, ...[...this.peers.values()].map((p) => p.who)])].sort();
+  }
+
+  onPresenceChange(cb: (here: string[], who: string, joined: boolean) => void): () => void {
+    this.presenceListeners.add(cb);
+    return () => this.presenceListeners.delete(cb);
+  }
+
+  private announce(kind: 'hello' | 'here' | 'bye'): void {
+    const c = this.listener;
+    if (!c) return;
+    const payload = JSON.stringify({ presence: kind, who: this.ctx.redact(this.who), origin: this.origin });
+    c.query('SELECT pg_notify($1, $2)', [this.channel, payload]).catch(() => {});
+  }
+
+  private peerSeen(origin: string, who: string, kind: string): void {
+    if (kind === 'bye') {
+      const p = this.peers.get(origin);
+      if (p && this.peers.delete(origin)) this.presenceChanged(p.who, false);
+      return;
+    }
+    const known = this.peers.has(origin);
+    this.peers.set(origin, { who, at: Date.now() });
+    if (kind === 'hello') this.announce('here');
+    if (!known) this.presenceChanged(who, true);
+  }
+
+  /** Drop terminals not heard from for a while, and say we are still here. */
+  private beat(): void {
+    const now = Date.now();
+    for (const [origin, p] of this.peers) {
+      if (now - p.at > PRESENCE_TTL_MS) {
+        this.peers.delete(origin);
+        this.presenceChanged(p.who, false);
+      }
+    }
+    if (this.state === 'online') this.announce('here');
+  }
+
+  private presenceChanged(who: string, joined: boolean): void {
+    const here = this.presence();
+    for (const cb of [...this.presenceListeners]) {
+      try {
+        cb(here, who, joined);
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
   }
 
   /** LISTEN, then save whatever a crashed earlier run left in the journal. */
@@ -419,6 +486,9 @@ class PgOpenSession implements TeamSession {
     await this.chain.catch(() => {});
     this.closed = true;
     this.ctx.forget(this);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    if (this.listener) await this.listener.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify({ presence: 'bye', who: this.ctx.redact(this.who), origin: this.origin })]).catch(() => {});
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     await this.dropListener();
@@ -663,6 +733,11 @@ class PgOpenSession implements TeamSession {
     try {
       await client.connect();
       await client.query(`LISTEN ${this.channel}`);
+      this.announce('hello');
+      if (!this.heartbeat) {
+        this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+        this.heartbeat.unref();
+      }
     } catch (err) {
       if (this.listener === client) this.listener = undefined;
       client.end().catch(() => {});
@@ -684,12 +759,17 @@ class PgOpenSession implements TeamSession {
   }
 
   private onNotify(msg: Notification): void {
-    let p: { revision?: number; origin?: string };
+    let p: { revision?: number; origin?: string; presence?: string; who?: string };
     try {
       p = JSON.parse(msg.payload ?? '{}');
     } catch {
       return;
     }
+    if (p.presence) {
+      if (p.origin && p.origin !== this.origin && typeof p.who === 'string') this.peerSeen(p.origin, p.who, p.presence);
+      return;
+    }
+    if (p.origin && p.origin !== this.origin && typeof p.who === 'string' && this.peers.has(p.origin)) this.peers.get(p.origin)!.at = Date.now();
     if (p.origin === this.origin || (typeof p.revision === 'number' && p.revision <= this.rev)) return;
     // A burst of notifications is one read, after the batch in flight (which may bring it anyway).
     if (typeof p.revision === 'number') this.heardRev = Math.max(this.heardRev, p.revision);

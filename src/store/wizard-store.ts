@@ -104,6 +104,12 @@ export interface WizardState {
    * clears it. `copy`: where the unsaved document was written on exit.
    */
   unsaved?: { count: number; reason: string; kept: boolean; copy?: string };
+  /**
+   * Team mode only: the session id, who has it open now, and the connection.
+   * Shown as a line of its own while the session is open, so going offline
+   * stays on screen (with the count of changes queued here) whatever is pressed.
+   */
+  team?: TeamStatus;
   dryRun: boolean;
   operator: string;
   /** The checklist walked (the sign-off screen reads roles and statuses from it). */
@@ -211,6 +217,27 @@ export function unsavedLine(u: NonNullable<WizardState['unsaved']>): string {
 /** What a team-mode session adds to OpenSession (src/session/pg-store.ts). */
 interface ConnectionAware {
   onConnectionChange(cb: (state: 'online' | 'offline') => void): () => void;
+  connectionState?(): 'online' | 'offline';
+  pendingCount?(): number;
+  presence?(): string[];
+  onPresenceChange?(cb: (here: string[], who: string, joined: boolean) => void): () => void;
+}
+
+export interface TeamStatus {
+  sessionId: string;
+  /** Who has the session open now, this operator included. */
+  here: string[];
+  offline: boolean;
+  /** Changes made here and not yet in the database. */
+  queued: number;
+}
+
+/** The team line: `team session production-…  here: ada, grace` (plus the offline state). */
+export function teamLine(t: TeamStatus): string {
+  const base = `session ${t.sessionId} · here: ${t.here.join(', ') || '—'}`;
+  if (!t.offline) return base;
+  const n = `${t.queued} change${t.queued === 1 ? '' : 's'}`;
+  return `OFFLINE — ${n} queued here, saved when the team store is back · ${base}`;
 }
 
 export function createWizardStore(deps: WizardDeps): WizardStore {
@@ -621,15 +648,30 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     const clash = newConflictLine(doc, deps.operator, checklist, conflictsSeen);
     store.setState({ session: doc, banner: evaluateRollback(doc, checklist), ...remote, ...(clash ? { notice: clash } : {}) });
   });
-  // Team mode: the store says when the database goes away and comes back.
-  const offConnection = (session as Partial<ConnectionAware>).onConnectionChange?.((state) =>
-    store.setState({
-      notice: state === 'offline' ? 'team store offline: your changes are kept and will sync when it is back' : 'team store back online: changes synchronised',
-    }),
+  // Team mode: the store says when the database goes away and comes back, and who comes and goes.
+  const team = session as Partial<ConnectionAware>;
+  let offline = team.connectionState?.() === 'offline';
+  const teamStatus = (): TeamStatus => ({
+    sessionId: session.id,
+    here: team.presence?.() ?? [deps.operator],
+    offline,
+    queued: team.pendingCount?.() ?? 0,
+  });
+  const offConnection = team.onConnectionChange?.((state) => {
+    offline = state === 'offline';
+    store.setState({ team: teamStatus(), ...(offline ? {} : { notice: 'team store back online: changes synchronised' }) });
+  });
+  const offPresence = team.onPresenceChange?.((_here, who, joined) =>
+    store.setState({ team: teamStatus(), notice: `${who} ${joined ? 'joined' : 'left'} the session` }),
   );
+  // The queued count follows every change made or saved.
+  const offQueued = team.onConnectionChange ? session.subscribe(() => store.setState({ team: teamStatus() })) : undefined;
+  if (team.onConnectionChange) store.setState({ team: teamStatus() });
   const unsubscribe = () => {
     unsubscribeDoc();
     offConnection?.();
+    offPresence?.();
+    offQueued?.();
   };
   store.setState({ banner: evaluateRollback(session.current(), checklist) });
   return store;
