@@ -643,7 +643,9 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     if (by === deps.operator && pending.size > 1) return;
     const before = store.getState().session;
     // Cursor moves log no event: only real changes by someone else are announced.
-    const news = by && by !== deps.operator && doc.events.length > before.events.length ? doc.events[doc.events.length - 1] : undefined;
+    // Joins are announced by presence (which also says who left), not as "updated the session".
+    const last = doc.events[doc.events.length - 1];
+    const news = by && by !== deps.operator && doc.events.length > before.events.length && last?.what !== 'operator.join' ? last : undefined;
     const remote = news ? { notice: describeRemote(by, news, checklist) } : {};
     const clash = newConflictLine(doc, deps.operator, checklist, conflictsSeen);
     store.setState({ session: doc, banner: evaluateRollback(doc, checklist), ...remote, ...(clash ? { notice: clash } : {}) });
