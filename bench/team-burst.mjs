@@ -10,14 +10,12 @@
 // Uses DEPLOY_WIZARD_STORE (a postgres:// URL) when set, else starts a private
 // PostgreSQL (test/helpers/servers.ts); drops its own schema afterwards.
 // Run: node bench/team-burst.mjs  (TEAM_BURST_WRITERS=14 TEAM_BURST_CHANGES=100)
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleAndImport, dropBenchSchema, failLine, storeUrl } from './team-lib.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const WRITERS = Number(process.env.TEAM_BURST_WRITERS || 14);
 const CHANGES = Number(process.env.TEAM_BURST_CHANGES || 100);
 const LIMIT_MS = Number(process.env.TEAM_BURST_LIMIT_MS || 180_000);
@@ -89,27 +87,9 @@ const kids = [];
 const schema = 'dw_bench_' + Math.random().toString(36).slice(2, 10);
 
 try {
-  await build({
-    stdin: { contents: entry, resolveDir: root, sourcefile: 'team-burst-entry.ts', loader: 'ts' },
-    absWorkingDir: root,
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['vitest', 'vitest/*'],
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    logLevel: 'error',
-  });
-  const mod = await import(pathToFileURL(bundle).href);
-  let url = process.env.DEPLOY_WIZARD_STORE;
-  if (!url || !/^postgres(ql)?:\/\//.test(url)) {
-    const pgDir = join(work, 'pg');
-    mkdirSync(pgDir, { mode: 0o755 });
-    server = await mod.startPostgres(pgDir);
-    const f = server.facts;
-    url = `postgres://${encodeURIComponent(f.user)}:${encodeURIComponent(f.password)}@${f.host}:${f.port}/${f.database}`;
-  }
+  const mod = await bundleAndImport(entry, bundle, 'team-burst');
+  let url;
+  ({ url, server } = await storeUrl(mod, work));
   const journalDir = join(work, 'sessions');
   store = mod.createPgStore(url, { schema, journalDir });
   const s = await store.create({ environment: 'bench', operator: 'lead', checklist: { path: 'bench.md', hash: 'bench', title: 'Burst bench', itemIds: ITEMS } });
@@ -161,16 +141,12 @@ try {
     }) + '\n',
   );
 } catch (e) {
-  process.stderr.write(`team-burst: ${String(e?.message ?? e).split('\n')[0].replace(/(:\/\/[^:\s/@]*):[^@\s]+@/g, '$1:***@')}\n`);
+  process.stderr.write(failLine('team-burst', e));
   process.exitCode = 1;
 } finally {
   for (const k of kids) if (k.child.exitCode === null) k.child.kill('SIGKILL');
   if (store) await store.end().catch(() => {});
-  if (store && !server && process.env.DEPLOY_WIZARD_STORE) {
-    const pg = (await import('pg')).default;
-    const c = new pg.Client({ connectionString: process.env.DEPLOY_WIZARD_STORE });
-    await c.connect().then(() => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => {}).finally(() => c.end().catch(() => {}));
-  }
+  if (store && !server) await dropBenchSchema(schema);
   server?.stop();
   rmSync(work, { recursive: true, force: true });
 }

@@ -5,42 +5,21 @@
  * and how far apart, the log keeps a conflict event, the report lists it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
+import { describe, expect, inject, it } from 'vitest';
 import { replayLog } from '../../src/session/pg-doc.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { applyChange } from '../../src/session/changes.js';
 import { moreCautious } from '../../src/session/item-conflict.js';
 import { newSessionDocument } from '../../src/session/new-document.js';
 import { sampleChecklist } from '../ui/fixtures.js';
-import { bundleWorker, dropSchema, eventLog, pgUrl, plain, storedDoc, until } from './helpers.js';
+import { eventLog, plain, storedDoc, until, teamFixture } from './helpers.js';
 import pg from 'pg';
 
 const facts = inject('servers').pg;
-const url = pgUrl(facts);
-const schema = 'dw_test_' + Math.random().toString(36).slice(2, 10);
+const fx = teamFixture(facts);
 const checklist = sampleChecklist();
 const ITEM = 1;
 const item = checklist.items[ITEM];
-let worker: Awaited<ReturnType<typeof bundleWorker>>;
-let journalDir: string;
-let store: PgSessionStore;
-
-beforeAll(async () => {
-  worker = await bundleWorker();
-  journalDir = mkdtempSync(join(tmpdir(), 'dw-team-conflict-'));
-  store = createPgStore(url, { schema, journalDir });
-});
-
-afterAll(async () => {
-  await store?.end();
-  await dropSchema(facts, schema);
-  worker?.cleanup();
-  rmSync(journalDir, { recursive: true, force: true });
-});
 
 interface Terminal {
   child: ChildProcess;
@@ -49,8 +28,8 @@ interface Terminal {
 }
 
 function terminal(id: string, name: string): Terminal {
-  const child = spawn(process.execPath, [worker.file], {
-    env: { ...process.env, TEAM_WORKER: JSON.stringify({ url, schema, journalDir, id, name, mode: 'wizard', item: ITEM }) },
+  const child = spawn(process.execPath, [fx.worker.file], {
+    env: { ...process.env, TEAM_WORKER: JSON.stringify({ url: fx.url, schema: fx.schema, journalDir: fx.journalDir, id, name, mode: 'wizard', item: ITEM }) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const t: Terminal = { child, lines: [], err: '' };
@@ -69,7 +48,7 @@ const has = (t: Terminal, pred: (l: string) => boolean) => () => t.lines.some(pr
 
 describe('one item changed in two terminals at the same moment', () => {
   it('d in one, f in the other: failed stays, both are told, the log and the report keep the conflict', async () => {
-    const s = await store.create({
+    const s = await fx.store.create({
       environment: 'production',
       operator: 'lead',
       checklist: { path: 'c.md', hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) },
@@ -84,7 +63,7 @@ describe('one item changed in two terminals at the same moment', () => {
       // Hold the session row so neither change can be saved before both are made: "the same moment".
       await lock.connect();
       await lock.query('BEGIN');
-      await lock.query(`SELECT 1 FROM "${schema}".sessions WHERE id = $1 FOR UPDATE`, [id]);
+      await lock.query(`SELECT 1 FROM "${fx.schema}".sessions WHERE id = $1 FOR UPDATE`, [id]);
       alice.child.stdin!.write('mark done\n');
       bob.child.stdin!.write('mark failed\n');
       // Each screen shows its own change at once, before it is saved.
@@ -100,14 +79,14 @@ describe('one item changed in two terminals at the same moment', () => {
       // The two lines agree on who was first.
       expect(told(alice)!.includes(' after you') ).toBe(told(bob)!.includes(' before you'));
 
-      const { doc } = await storedDoc(facts, schema, id);
+      const { doc } = await storedDoc(facts, fx.schema, id);
       expect(doc.items[item.id].state).toBe('failed');
       const conflicts = doc.events.filter((e: any) => e.what === 'item.conflict');
       expect(conflicts).toHaveLength(1);
       expect(conflicts[0].conflict).toMatchObject({ kept: 'failed' });
       expect([conflicts[0].who, conflicts[0].conflict.other].sort()).toEqual(['alice', 'bob']);
       // Both changes are in the log, and the document is its replay.
-      const log = await eventLog(facts, schema, id);
+      const log = await eventLog(facts, fx.schema, id);
       expect(log.filter((e) => e.change.type === 'item.state').map((e) => e.who).sort()).toEqual(['alice', 'bob']);
       expect(plain(replayLog(log))).toEqual(doc);
 
