@@ -759,6 +759,13 @@ async function teamRows(servers) {
   const out = JSON.parse(r.out.trim().split('\n').filter((l) => l.startsWith('{')).pop());
   row('team: change → other terminal (median)', out.median_ms, 'ms', undefined, { note: `${out.changes} changes; no budget in issue 7` });
   row('team: change → other terminal (p95)', out.p95_ms, 'ms', undefined);
+  // Issue #17.7: a burst from 14 terminals settles in every terminal; each terminal's own change shows at once.
+  const burst = join(root, 'bench', 'team-burst.mjs');
+  const b = await timeSpawn(process.execPath, [burst], { env: { PATH: process.env.PATH, HOME: work, DEPLOY_WIZARD_STORE: servers.storeUrl }, cwd: root });
+  const bo = JSON.parse(b.out.trim().split('\n').filter((l) => l.startsWith('{')).pop());
+  const load = loadavg()[0].toFixed(1);
+  row(`team: ${bo.writers} writers × ${bo.changes / bo.writers} changes settle everywhere`, bo.settle_ms, 'ms', 10_000, { note: `${bo.changes} changes, load ${load}` });
+  row('team: own-screen echo (p95 over the burst)', bo.echo_p95_ms, 'ms', 33, { note: `median ${bo.echo_median_ms} ms, max ${bo.echo_max_ms} ms` });
 }
 
 /**

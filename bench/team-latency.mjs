@@ -8,14 +8,12 @@
 // Uses DEPLOY_WIZARD_STORE (a postgres:// URL) when set, else starts a private
 // PostgreSQL with the test helper's logic (test/helpers/servers.ts), and drops
 // its own schema afterwards. Run: node bench/team-latency.mjs
-import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleAndImport, dropBenchSchema, failLine, storeUrl } from './team-lib.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const CHANGES = Number(process.env.TEAM_LATENCY_CHANGES || 100);
 const WARMUP = 5;
 
@@ -48,28 +46,10 @@ let child;
 const schema = 'dw_bench_' + Math.random().toString(36).slice(2, 10);
 
 try {
-  await build({
-    stdin: { contents: entry, resolveDir: root, sourcefile: 'team-latency-entry.ts', loader: 'ts' },
-    absWorkingDir: root,
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['vitest', 'vitest/*'],
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    logLevel: 'error',
-  });
-  const mod = await import(pathToFileURL(bundle).href);
+  const mod = await bundleAndImport(entry, bundle, 'team-latency');
 
-  let url = process.env.DEPLOY_WIZARD_STORE;
-  if (!url || !/^postgres(ql)?:\/\//.test(url)) {
-    const pgDir = join(work, 'pg');
-    (await import('node:fs')).mkdirSync(pgDir, { mode: 0o755 });
-    server = await mod.startPostgres(pgDir);
-    const f = server.facts;
-    url = `postgres://${encodeURIComponent(f.user)}:${encodeURIComponent(f.password)}@${f.host}:${f.port}/${f.database}`;
-  }
+  let url;
+  ({ url, server } = await storeUrl(mod, work));
 
   const journalDir = join(work, 'sessions');
   store = mod.createPgStore(url, { schema, journalDir });
@@ -125,19 +105,14 @@ try {
   process.stdout.write(JSON.stringify({ median_ms: round(at(0.5)), p95_ms: round(at(0.95)), changes: latencies.length }) + '\n');
 } catch (e) {
   // One line, never the store URL's password (messages from the store are redacted already).
-  process.stderr.write(`team-latency: ${String(e?.message ?? e).split('\n')[0].replace(/(:\/\/[^:\s/@]*):[^@\s]+@/g, '$1:***@')}\n`);
+  process.stderr.write(failLine('team-latency', e));
   process.exitCode = 1;
 } finally {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   if (store) {
     await store.end().catch(() => {});
   }
-  if (store && !server && process.env.DEPLOY_WIZARD_STORE) {
-    // Drop our schema from a shared server.
-    const pg = (await import('pg')).default;
-    const c = new pg.Client({ connectionString: process.env.DEPLOY_WIZARD_STORE });
-    await c.connect().then(() => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => {}).finally(() => c.end().catch(() => {}));
-  }
+  if (store && !server) await dropBenchSchema(schema);
   server?.stop();
   rmSync(work, { recursive: true, force: true });
 }

@@ -84,6 +84,11 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
     .action((id: string, _o, cmd: Command) => onRun(() => import('./commands/report.js').then((m) => m.run), all(cmd), [id]));
 
   program
+    .command('migrate')
+    .description('team mode: create or upgrade the store schema (a DBA runs it once; then a role with DML rights is enough)')
+    .action((_o, cmd: Command) => onRun(() => import('./commands/migrate.js').then((m) => m.run), all(cmd), []));
+
+  program
     .command('validate')
     .description('check a checklist: counts, or FILE:LINE: message for each problem')
     .argument('[file]', 'checklist file (default: --checklist or the shipped one)')

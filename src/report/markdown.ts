@@ -7,6 +7,7 @@ import type { Checklist } from '../checklist/types.js';
 import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
 import type { ProbeStatus, Vars } from '../probes/types.js';
 import type { ItemState, Session } from '../session/schema.js';
+import { describeConflict } from '../session/item-conflict.js';
 import { completionGuard, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
 import { codeBlock, escapeBlock, escapeHtml, escapeInline, mermaidLabel } from './escape.js';
 import {
@@ -281,6 +282,24 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
       '',
     );
   } else push('None recorded.', '');
+
+  // Same-item conflicts (team mode): only when there were any.
+  const conflicts = redactDeep(session.events.filter((e) => e.conflict), redact);
+  if (conflicts.length) {
+    push('## Conflicts', '', 'Two people changed one item without seeing each other\'s change; the more cautious state stays (failed > pending > skipped > n/a > done > verified).', '');
+    push(
+      ...table(
+        ['Time', 'Item', 'What happened', 'Stayed'],
+        conflicts.map((e) => [
+          formatTime(e.at),
+          t(checklist.items.find((i) => i.id === e.itemId)?.text ?? e.itemId ?? ''),
+          t(describeConflict(e.conflict!, e.who, e.at, undefined)),
+          STATE_LABEL[e.conflict!.kept],
+        ]),
+      ),
+      '',
+    );
+  }
 
   // Sign-off
   push('## Sign-off', '');

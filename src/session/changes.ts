@@ -8,9 +8,11 @@ import type { ItemState, Session } from './schema.js';
 import type { ProbeResult } from '../probes/types.js';
 import { isCancelled } from '../probes/verdict.js';
 import { reconcile } from './reconcile.js';
+import { describeConflict, mergeItemState } from './item-conflict.js';
 
 export type Change =
-  | { type: 'item.state'; itemId: string; state: ItemState; reason?: string; override?: boolean }
+  /** `seen`: the item's state on the writer's screen when they changed it (team mode fills it; see item-conflict.ts). */
+  | { type: 'item.state'; itemId: string; state: ItemState; reason?: string; override?: boolean; seen?: ItemState }
   | { type: 'item.note'; itemId: string; note: string }
   | { type: 'probe.result'; result: ProbeResult }
   | { type: 'cursor'; sectionId?: string; itemId?: string }
@@ -51,13 +53,18 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
   };
   switch (change.type) {
     case 'item.state': {
+      // Someone else changed this item since the writer looked: the more cautious state stays (item-conflict.ts).
+      const { apply, conflict } = mergeItemState(session, change.itemId, change.state, change.seen, who);
       const it = item(change.itemId);
-      it.state = change.state;
-      it.reason = change.state === 'skipped' ? change.reason : undefined;
-      it.override = change.override || undefined;
-      it.updatedAt = at;
-      it.updatedBy = who;
+      if (apply) {
+        it.state = change.state;
+        it.reason = change.state === 'skipped' ? change.reason : undefined;
+        it.override = change.override || undefined;
+        it.updatedAt = at;
+        it.updatedBy = who;
+      }
       s.events.push({ at, who, what: 'item.state', itemId: change.itemId, detail: change.reason ? `${change.state}: ${change.reason}` : change.state });
+      if (conflict) s.events.push({ at, who, what: 'item.conflict', itemId: change.itemId, detail: describeConflict(conflict, who, at, undefined), conflict });
       break;
     }
     case 'item.note': {

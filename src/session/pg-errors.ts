@@ -32,7 +32,8 @@ export function describePgError(err: unknown): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'has a host name that does not resolve';
   if (code === '28P01' || code === '28000') return 'rejected the user name or password';
   if (code === '3D000') return 'has no such database';
-  if (code === '42501') return 'refused permission (the user needs CREATE on the database to make its schema)';
+  // Run time needs DML rights only (README "Team mode: database rights"); migrations name their own missing right.
+  if (code === '42501') return `refused permission (${String(e?.message ?? '').split('\n')[0]}); grant the role the rights in README "Team mode: database rights"`;
   if (/timeout/i.test(e?.message ?? '')) return 'did not answer in time';
   // AggregateError (IPv4 + IPv6 attempts) carries no message of its own.
   const msg = e?.message || (Array.isArray(e?.errors) && (e.errors[0] as Error | undefined)?.message) || String(err);

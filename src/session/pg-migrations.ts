@@ -70,16 +70,82 @@ export function quoteSchema(schema: string): string {
 /** Advisory-lock key: a fixed class id plus a hash of the schema name. */
 const LOCK_CLASS = 0x0d3a1; // "deploy wizard" migrations
 
+/** The newest version this build knows. */
+export function latestVersion(migrations: Migration[] = MIGRATIONS): number {
+  return Math.max(0, ...migrations.map((m) => m.version));
+}
+
 /**
- * Bring `schema` up to the newest migration. Safe to call on every start, from
- * many processes at once. Returns the versions this call applied.
+ * The schema's version, read with a plain SELECT (no DDL, no lock): 0 when the
+ * schema or its version table does not exist yet. A role that may not read the
+ * version table gets a UserError naming the grant it needs.
+ */
+export async function schemaVersion(client: ClientBase, schema: string): Promise<number> {
+  const q = quoteSchema(schema);
+  try {
+    const r = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${q}.schema_migrations`);
+    return r.rows[0]?.v ?? 0;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === '42P01' || code === '3F000') return 0; // undefined table / schema: never migrated
+    if (code === '42501') {
+      const role = await currentRole(client);
+      throw new UserError(
+        `role "${role}" may not read the store schema "${schema}" (it needs USAGE on the schema and SELECT on its tables); have a DBA run the GRANTs in README "Team mode: database rights"`,
+      );
+    }
+    throw err;
+  }
+}
+
+async function currentRole(client: ClientBase): Promise<string> {
+  return (await client.query<{ r: string }>('SELECT current_user AS r')).rows[0]?.r ?? '?';
+}
+
+/**
+ * Can this role bring the schema up to date? Undefined when it can; otherwise
+ * the one line saying which right is missing (CREATE on the schema when the
+ * schema exists, CREATE on the database when it has to be made) and what to do.
+ */
+export async function missingMigrationRight(client: ClientBase, schema: string, from: number, to: number): Promise<string | undefined> {
+  const r = await client.query<{ role: string; db: string; schema_exists: boolean; on_schema: boolean | null; on_db: boolean }>(
+    `SELECT current_user AS role, current_database() AS db,
+            EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists,
+            CASE WHEN EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) THEN has_schema_privilege($1, 'CREATE') END AS on_schema,
+            has_database_privilege(current_database(), 'CREATE') AS on_db`,
+    [schema],
+  );
+  const f = r.rows[0];
+  if (!f) return undefined;
+  const todo = `have a DBA run \`deploy-wizard migrate --store URL\` once with a role that has it`;
+  if (!f.schema_exists && !f.on_db) {
+    return `the store schema "${schema}" does not exist and role "${f.role}" lacks CREATE on database "${f.db}" to make it; ${todo}`;
+  }
+  if (f.schema_exists && !f.on_schema) {
+    return `the store schema "${schema}" is at version ${from} of ${to} and role "${f.role}" lacks CREATE on schema "${schema}" to migrate it; ${todo}`;
+  }
+  return undefined;
+}
+
+/**
+ * Bring `schema` up to the newest migration, only when it is behind: an
+ * up-to-date schema costs one SELECT and needs no DDL right, so a role with
+ * only DML rights can use a migrated store. Safe from many processes at once.
+ * Returns the versions this call applied.
  */
 export async function migrate(client: ClientBase, schema: string, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
   const q = quoteSchema(schema);
+  const target = latestVersion(migrations);
+  const seen = await schemaVersion(client, schema);
+  if (seen >= target) return [];
+  const missing = await missingMigrationRight(client, schema, seen, target);
+  if (missing) throw new UserError(missing);
   const applied: number[] = [];
   await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, schema]);
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${q}`);
+    // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists: only when it does not.
+    const exists = (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount;
+    if (!exists) await client.query(`CREATE SCHEMA IF NOT EXISTS ${q}`);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${q}.schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );

@@ -21,7 +21,7 @@ import { redactDeep, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from './changes.js';
 import { SessionSchema, type Session } from './schema.js';
 import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';
-import { migrate, quoteSchema } from './pg-migrations.js';
+import { latestVersion, migrate, quoteSchema, schemaVersion } from './pg-migrations.js';
 import { newSessionId, redactStoreUrl, storeRedactor, summarize } from './pg-doc.js';
 import { newSessionDocument } from './new-document.js';
 import { isConnectionError, storeError } from './pg-errors.js';
@@ -37,15 +37,21 @@ export interface TeamSession extends OpenSession {
   onConnectionChange(cb: (state: ConnectionState) => void): () => void;
   /** The database revision the local document is based on. */
   revision(): number;
-  /** Changes made offline and not yet saved in the database. */
+  /** Changes made here and not yet saved in the database (queued while offline, or in the batch being written). */
   pendingCount(): number;
+  /** Who has the session open now (this terminal included), sorted, each name once. */
+  presence(): string[];
+  /** Called when someone joins or leaves (`who`, `joined`); returns an unsubscribe function. */
+  onPresenceChange(cb: (here: string[], who: string, joined: boolean) => void): () => void;
 }
 
 export interface PgSessionStore extends SessionStore {
   create(init: NewSession): Promise<TeamSession>;
   open(id: string, operator: string): Promise<TeamSession>;
-  /** Connect and migrate now (otherwise done on first use); throws a redacted UserError. */
+  /** Connect and migrate now when the schema is behind (otherwise done on first use); throws a redacted UserError. */
   ready(): Promise<void>;
+  /** The DBA's step (`deploy-wizard migrate`): bring the schema up to date; the version before and after and what was applied. */
+  migrate(): Promise<{ from: number; to: number; applied: number[] }>;
   /** Close every open session and the connection pool. */
   end(): Promise<void>;
 }
@@ -70,9 +76,19 @@ const DEFAULT_SCHEMA = 'deploy_wizard';
 const OPTIMISTIC_ATTEMPTS = 1;
 /** Transient refusals worth another try: serialization failure, deadlock, lock not available, query canceled (timeout). */
 const RETRYABLE = new Set(['40001', '40P01', '55P03', '57014']);
+/** Changes saved in one transaction at most (group commit; one document write and one NOTIFY per batch). */
+const MAX_BATCH = 200;
 const CONNECT_TIMEOUT_MS = 3000;
 const QUERY_TIMEOUT_MS = 15_000;
 const RECONNECT_MIN_MS = 200;
+/**
+ * Presence rides on the session's NOTIFY channel (no table, no extra right):
+ * "hello" on LISTEN (the others answer "here"), "here" every heartbeat, "bye"
+ * on close. A terminal not heard from for three heartbeats (killed, cut off)
+ * has left.
+ */
+const HEARTBEAT_MS = 10_000;
+const PRESENCE_TTL_MS = 3 * HEARTBEAT_MS + 5_000;
 const RECONNECT_MAX_MS = 5000;
 
 type PgModule = typeof import('pg');
@@ -163,6 +179,22 @@ export function createPgStore(url: string, opts: PgStoreOptions = {}): PgSession
 
   const store: PgSessionStore = {
     ready,
+
+    async migrate() {
+      try {
+        const p = await getPool();
+        const c = await p.connect();
+        try {
+          const from = await schemaVersion(c, schema);
+          const applied = await migrate(c, schema);
+          return { from, to: Math.max(from, latestVersion()), applied };
+        } finally {
+          c.release();
+        }
+      } catch (err) {
+        throw storeError('cannot migrate the team store', where, err, redact);
+      }
+    },
 
     async list(): Promise<SessionSummary[]> {
       try {
@@ -265,6 +297,15 @@ interface StoreContext {
   forget(s: PgOpenSession): void;
 }
 
+/** A change made here and not yet in the database, with whoever waits for it to be kept. */
+interface Outgoing {
+  entry: PendingChange;
+  /** In `<id>.pending.jsonl` already (made or left offline). */
+  journalled: boolean;
+  settle(doc: Session): void;
+  fail(err: unknown): void;
+}
+
 class PgOpenSession implements TeamSession {
   /** Tells our own notifications from everyone else's. */
   private readonly origin = randomUUID();
@@ -272,30 +313,45 @@ class PgOpenSession implements TeamSession {
   private readonly journal: string;
   private readonly listeners = new Set<(session: Session, by: string) => void>();
   private readonly connListeners = new Set<(state: ConnectionState) => void>();
-  /** Changes applied locally but not yet in the database, oldest first. */
-  private queue: PendingChange[] = [];
-  /** One operation at a time per open session: applies, re-syncs and flushes keep their order. */
+  /**
+   * Changes applied here but not yet in the database, oldest first. The screen
+   * shows `base` with these on top at once; the pump saves them in batches.
+   */
+  private queue: Outgoing[] = [];
+  /** The database's document as last read or written, and its revision. */
+  private base: Session;
+  private rev: number;
+  /** What the terminal shows: `base` plus the queue. */
+  private doc: Session;
+  /** One database operation at a time per open session: batches, fetches, re-syncs keep their order. */
   private chain: Promise<unknown> = Promise.resolve();
+  private pumping = false;
+  /** Someone else committed (a notification): read the document once the current batch is done. */
+  private wantFetch = false;
+  /** The newest revision a notification announced. */
+  private heardRev = 0;
   private state: ConnectionState = 'online';
   private listener: Client | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
-  private fetching = false;
-  private fetchAgain = false;
   private closed = false;
-  /** Applies queued or running: a notification then waits for them instead of fetching the whole document. */
-  private applying = 0;
-  private missed = false;
+  /** Other terminals on this session: origin → who, and when last heard. */
+  private readonly peers = new Map<string, { who: string; at: number }>();
+  private readonly presenceListeners = new Set<(here: string[], who: string, joined: boolean) => void>();
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: StoreContext,
     readonly id: string,
     private readonly who: string,
-    private doc: Session,
-    private rev: number,
+    doc: Session,
+    rev: number,
   ) {
     this.channel = channelFor(ctx.schema, id);
     this.journal = journalPath(ctx.journalDir, id);
+    this.base = doc;
+    this.doc = doc;
+    this.rev = rev;
   }
 
   current(): Session {
@@ -324,32 +380,115 @@ class PgOpenSession implements TeamSession {
     return () => this.listeners.delete(listener);
   }
 
+  presence(): string[] {
+    return [...new Set([this.who, ...[...this.peers.values()].map((p) => p.who)])].sort();
+  }
+
+  onPresenceChange(cb: (here: string[], who: string, joined: boolean) => void): () => void {
+    this.presenceListeners.add(cb);
+    return () => this.presenceListeners.delete(cb);
+  }
+
+  private announce(kind: 'hello' | 'here' | 'bye'): void {
+    const c = this.listener;
+    if (!c) return;
+    const payload = JSON.stringify({ presence: kind, who: this.ctx.redact(this.who), origin: this.origin });
+    c.query('SELECT pg_notify($1, $2)', [this.channel, payload]).catch(() => {});
+  }
+
+  private peerSeen(origin: string, who: string, kind: string): void {
+    if (kind === 'bye') {
+      const p = this.peers.get(origin);
+      if (p && this.peers.delete(origin)) this.presenceChanged(p.who, false);
+      return;
+    }
+    const known = this.peers.has(origin);
+    this.peers.set(origin, { who, at: Date.now() });
+    if (kind === 'hello') this.announce('here');
+    if (!known) this.presenceChanged(who, true);
+  }
+
+  /** Drop terminals not heard from for a while, and say we are still here. */
+  private beat(): void {
+    const now = Date.now();
+    for (const [origin, p] of this.peers) {
+      if (now - p.at > PRESENCE_TTL_MS) {
+        this.peers.delete(origin);
+        this.presenceChanged(p.who, false);
+      }
+    }
+    if (this.state === 'online') this.announce('here');
+  }
+
+  private presenceChanged(who: string, joined: boolean): void {
+    const here = this.presence();
+    for (const cb of [...this.presenceListeners]) {
+      try {
+        cb(here, who, joined);
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
+  }
+
   /** LISTEN, then save whatever a crashed earlier run left in the journal. */
   async start(): Promise<void> {
     await this.listen();
     const left = readPending(this.journal);
     if (left.length) {
-      this.queue.push(...left);
+      for (const entry of left) this.queue.push({ entry, journalled: true, settle: () => {}, fail: () => {} });
       await this.enqueue(() => this.flush());
     }
   }
 
+  /**
+   * Apply a change: it shows at once (the subscribers hear of it before this
+   * returns), and the promise resolves once it is kept: committed with the
+   * next batch (group commit), or journalled when the database is away.
+   */
   apply(change: Change): Promise<Session> {
-    this.applying++;
-    return this.enqueue(() => this.applyNow(change)).finally(() => {
-      // Others' changes heard about meanwhile: the writes above picked most up; fetch the rest once.
-      if (--this.applying === 0 && this.missed) {
-        this.missed = false;
-        void this.fetchLatest();
+    if (this.closed) return Promise.reject(new UserError(`session ${this.id} is closed; open it again to make changes`));
+    // What this screen showed for the item: re-applied on fresher state, it tells a conflict from a sequel.
+    if (change.type === 'item.state' && change.seen === undefined) change = { ...change, seen: this.doc.items[change.itemId]?.state ?? 'pending' };
+    const entry: PendingChange = {
+      changeId: randomUUID(),
+      who: this.ctx.redact(this.who),
+      at: new Date().toISOString(),
+      change: redactDeep(change, this.ctx.redact),
+    };
+    return new Promise<Session>((settle, fail) => {
+      const out: Outgoing = { entry, journalled: false, settle, fail };
+      if (this.state === 'offline') {
+        try {
+          this.keep(out);
+        } catch (err) {
+          fail(err);
+          return;
+        }
       }
+      this.queue.push(out);
+      this.doc = this.applyLocal(this.doc, entry);
+      this.emit(this.who);
+      if (this.state === 'offline') settle(this.doc);
+      else this.kick();
     });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Let the pump save what is queued (or journal it when the database is away); stop when it makes no progress.
+    while (this.state === 'online' && this.queue.some((o) => !o.journalled)) {
+      const before = this.queue.length;
+      this.kick();
+      await this.chain.catch(() => {});
+      if (this.queue.length >= before && !this.pumping) break;
+    }
     await this.chain.catch(() => {});
     this.closed = true;
     this.ctx.forget(this);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    if (this.listener) await this.listener.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify({ presence: 'bye', who: this.ctx.redact(this.who), origin: this.origin })]).catch(() => {});
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     await this.dropListener();
@@ -362,37 +501,52 @@ class PgOpenSession implements TeamSession {
     return run;
   }
 
-  private async applyNow(change: Change): Promise<Session> {
-    if (this.closed) throw new UserError(`session ${this.id} is closed; open it again to make changes`);
-    const entry: PendingChange = {
-      changeId: randomUUID(),
-      who: this.ctx.redact(this.who),
-      at: new Date().toISOString(),
-      change: redactDeep(change, this.ctx.redact),
-    };
-    if (this.state === 'online') {
-      try {
-        await this.write(entry);
-        this.emit(this.who);
-        return this.doc;
-      } catch (err) {
-        if (!isConnectionError(err)) throw storeError(`cannot save a change to session ${this.id}`, this.ctx.where, err, this.ctx.redact);
-        // Whether that commit landed is unknown: the change id makes the later flush exactly-once.
-        this.goOffline();
+  /** Start the pump unless it runs: it saves the queue in batches and reads others' changes between them. */
+  private kick(): void {
+    if (this.pumping || this.closed) return;
+    this.pumping = true;
+    void this.enqueue(() => this.pump()).finally(() => {
+      this.pumping = false;
+      // Something arrived after the pump's last look.
+      if (this.state === 'online' && (this.queue.some((o) => !o.journalled) || this.wantFetch)) this.kick();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.closed && this.state === 'online') {
+      if (this.queue.length) {
+        const batch = this.queue.slice(0, MAX_BATCH);
+        try {
+          await this.write(batch);
+        } catch (err) {
+          if (isConnectionError(err)) {
+            // Whether that commit landed is unknown: the change ids make the later flush exactly-once.
+            this.goOffline();
+            break;
+          }
+          // The database refused these changes: take them off the screen and tell whoever made them.
+          this.queue = this.queue.filter((o) => !batch.includes(o));
+          this.rebuild();
+          this.emit(this.who);
+          const e = storeError(`cannot save a change to session ${this.id}`, this.ctx.where, err, this.ctx.redact);
+          for (const o of batch) o.fail(e);
+        }
+        continue;
       }
+      if (this.wantFetch) {
+        this.wantFetch = false;
+        // Our own batch under the row lock may have brought what was announced.
+        if (this.heardRev && this.heardRev <= this.rev) continue;
+        try {
+          await this.fetchLatest();
+        } catch (err) {
+          if (isConnectionError(err)) this.goOffline();
+          break;
+        }
+        continue;
+      }
+      break;
     }
-    try {
-      appendPending(this.journal, this.ctx.journalDir, entry);
-    } catch (err) {
-      // Neither the database nor the disk took it: say so rather than keep it only in memory.
-      throw new UserError(
-        `the session store is unreachable and the change could not be kept in ${this.journal} (${(err as NodeJS.ErrnoException).code ?? 'write failed'}); free space or fix permissions, then retry`,
-      );
-    }
-    this.queue.push(entry);
-    this.doc = this.applyLocal(this.doc, entry);
-    this.emit(this.who);
-    return this.doc;
   }
 
   /**
@@ -405,34 +559,46 @@ class PgOpenSession implements TeamSession {
     return applyChange(doc, e.change, { who: e.who, at: e.at });
   }
 
+  /** The screen's document: the database's with our unsaved changes on top. */
+  private rebuild(): void {
+    let d = this.base;
+    for (const o of this.queue) d = this.applyLocal(d, o.entry);
+    this.doc = d;
+  }
+
   /**
-   * Save one change: optimistic first, then under the row lock. Re-applying on
-   * the fresh document is the merge (different items both land; the same item:
-   * last writer wins, both events kept). Throws connection errors as they are.
+   * Save a batch of changes in one transaction (group commit): optimistic
+   * first, then under the row lock. Re-applying on the fresh document is the
+   * merge (different items both land; the same item: see applyChange's
+   * conflict rule, both events kept). Throws connection errors as they are.
    */
-  private async write(entry: PendingChange): Promise<void> {
+  private async write(batch: Outgoing[]): Promise<void> {
     const { q } = this.ctx;
     const pool = await this.ctx.getPool();
     const sql = `
       WITH u AS (
-        UPDATE ${q}.sessions SET doc = $3, revision = revision + 1, updated_at = now()
+        UPDATE ${q}.sessions SET doc = $3, revision = revision + $4, updated_at = now()
          WHERE id = $1 AND revision = $2 RETURNING revision
       ), e AS (
         INSERT INTO ${q}.events (session_id, revision, who, at, change, change_id)
-        SELECT $1, u.revision, $4, $5, $6, $7 FROM u RETURNING revision
-      )
-      SELECT e.revision, pg_notify($8, json_build_object('id', $1::text, 'revision', e.revision, 'who', $4::text, 'origin', $9::text)::text)
-        FROM e`;
+        SELECT $1, $2 + x.ord, x.v->>'who', (x.v->>'at')::timestamptz, x.v->'change', x.v->>'changeId'
+          FROM u, jsonb_array_elements($5::jsonb) WITH ORDINALITY AS x(v, ord)
+        RETURNING revision
+      ), m AS (SELECT max(revision) AS revision FROM e)
+      SELECT m.revision, pg_notify($6, json_build_object('id', $1::text, 'revision', m.revision, 'who', $7::text, 'origin', $8::text)::text)
+        FROM m WHERE m.revision IS NOT NULL`;
+    let todo = batch;
     const params = (base: number, next: Session) => [
-      this.id, base, JSON.stringify(next), entry.who, entry.at, JSON.stringify(entry.change), entry.changeId, this.channel, this.origin,
+      this.id, base, JSON.stringify(next), todo.length, JSON.stringify(todo.map((o) => o.entry)), this.channel, todo[todo.length - 1].entry.who, this.origin,
     ];
+    const onTop = (doc: Session) => todo.reduce((d, o) => this.applyLocal(d, o.entry), doc);
     for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
       try {
         if (attempt <= OPTIMISTIC_ATTEMPTS) {
           const base = this.rev;
-          const next = this.applyLocal(this.doc, entry);
+          const next = onTop(this.base);
           const r = await pool.query<{ revision: string }>(sql, params(base, next));
-          if (r.rows[0]) return this.settle(next, Number(r.rows[0].revision));
+          if (r.rows[0]) return this.saved(todo, next, Number(r.rows[0].revision));
           // Someone else wrote first: re-apply on the fresh document, under the row lock this time
           // so busy sessions queue in the database instead of colliding again.
           continue;
@@ -448,16 +614,17 @@ class PgOpenSession implements TeamSession {
           );
           if (!r.rows[0]) throw new UserError(`session ${this.id} no longer exists in ${this.ctx.where}`);
           const base = Number(r.rows[0].revision);
-          // Show what the others did first, with who did it, before our change lands on top.
-          if (base > this.rev && this.state === 'online' && !this.queue.length) {
-            this.doc = r.rows[0].doc;
+          // Show what the others did first, with who did it; our unsaved changes stay on top.
+          if (base > this.rev) {
+            this.base = r.rows[0].doc;
             this.rev = base;
+            this.rebuild();
             this.emit(r.rows[0].who ?? '');
           }
-          const next = this.applyLocal(r.rows[0].doc, entry);
+          const next = onTop(r.rows[0].doc);
           const w = await client.query<{ revision: string }>(sql, params(base, next));
           await client.query('COMMIT');
-          if (w.rows[0]) return this.settle(next, Number(w.rows[0].revision));
+          if (w.rows[0]) return this.saved(todo, next, Number(w.rows[0].revision));
         } catch (err) {
           await client.query('ROLLBACK').catch(() => {});
           throw err;
@@ -466,10 +633,18 @@ class PgOpenSession implements TeamSession {
         }
       } catch (err) {
         const e = err as { code?: string; constraint?: string };
-        // Saved already (a retry after a commit we did not hear back from, or a replayed journal).
+        // Some are saved already (a retry after a commit we did not hear back from, or a replayed journal).
         if (e.code === '23505' && e.constraint === 'events_session_change') {
+          const have = await pool.query<{ change_id: string }>(
+            `SELECT change_id FROM ${q}.events WHERE session_id = $1 AND change_id = ANY($2::text[])`,
+            [this.id, todo.map((o) => o.entry.changeId)],
+          );
+          const done = new Set(have.rows.map((row) => row.change_id));
           await this.reload();
-          return;
+          this.forgetSaved(todo.filter((o) => done.has(o.entry.changeId)));
+          todo = todo.filter((o) => !done.has(o.entry.changeId));
+          if (!todo.length) return;
+          continue;
         }
         if (!RETRYABLE.has(e.code ?? '')) throw err;
       }
@@ -481,22 +656,49 @@ class PgOpenSession implements TeamSession {
     );
   }
 
-  private settle(next: Session, revision: number): void {
-    // A notification-driven fetch may already hold something newer.
+  /** A batch is committed: it becomes the base, leaves the queue and its journal lines, and its callers hear. */
+  private saved(batch: Outgoing[], next: Session, revision: number): void {
     if (revision > this.rev) {
-      this.doc = next;
+      this.base = next;
       this.rev = revision;
     }
+    this.forgetSaved(batch);
   }
 
-  /** Take the database's document (used on conflict and re-sync). */
+  private forgetSaved(batch: Outgoing[]): void {
+    if (!batch.length) return;
+    const gone = new Set(batch);
+    this.queue = this.queue.filter((o) => !gone.has(o));
+    this.rebuild();
+    const journalled = batch.filter((o) => o.journalled).map((o) => o.entry.changeId);
+    if (journalled.length) removePending(this.journal, new Set(journalled));
+    this.emit(batch[batch.length - 1].entry.who);
+    for (const o of batch) o.settle(this.doc);
+  }
+
+  /** Take the database's document (after a replay found changes saved already). */
   private async reload(): Promise<void> {
     const fresh = await this.ctx.fetchFresh(this.id);
     if (!fresh) throw new UserError(`session ${this.id} no longer exists in ${this.ctx.where}`);
     if (fresh.revision >= this.rev) {
-      this.doc = fresh.doc;
+      this.base = fresh.doc;
       this.rev = fresh.revision;
+      this.rebuild();
     }
+  }
+
+  /** Journal one change (offline); a UserError when the disk refuses it too. */
+  private keep(o: Outgoing): void {
+    if (o.journalled) return;
+    try {
+      appendPending(this.journal, this.ctx.journalDir, o.entry);
+    } catch (err) {
+      // Neither the database nor the disk took it: say so rather than keep it only in memory.
+      throw new UserError(
+        `the session store is unreachable and the change could not be kept in ${this.journal} (${(err as NodeJS.ErrnoException).code ?? 'write failed'}); free space or fix permissions, then retry`,
+      );
+    }
+    o.journalled = true;
   }
 
   private emit(by: string): void {
@@ -531,6 +733,11 @@ class PgOpenSession implements TeamSession {
     try {
       await client.connect();
       await client.query(`LISTEN ${this.channel}`);
+      this.announce('hello');
+      if (!this.heartbeat) {
+        this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+        this.heartbeat.unref();
+      }
     } catch (err) {
       if (this.listener === client) this.listener = undefined;
       client.end().catch(() => {});
@@ -552,43 +759,33 @@ class PgOpenSession implements TeamSession {
   }
 
   private onNotify(msg: Notification): void {
-    let p: { revision?: number; origin?: string };
+    let p: { revision?: number; origin?: string; presence?: string; who?: string };
     try {
       p = JSON.parse(msg.payload ?? '{}');
     } catch {
       return;
     }
-    if (p.origin === this.origin || (typeof p.revision === 'number' && p.revision <= this.rev)) return;
-    if (this.applying > 0) {
-      this.missed = true;
+    if (p.presence) {
+      if (p.origin && p.origin !== this.origin && typeof p.who === 'string') this.peerSeen(p.origin, p.who, p.presence);
       return;
     }
-    void this.fetchLatest();
+    if (p.origin && p.origin !== this.origin && typeof p.who === 'string' && this.peers.has(p.origin)) this.peers.get(p.origin)!.at = Date.now();
+    if (p.origin === this.origin || (typeof p.revision === 'number' && p.revision <= this.rev)) return;
+    // A burst of notifications is one read, after the batch in flight (which may bring it anyway).
+    if (typeof p.revision === 'number') this.heardRev = Math.max(this.heardRev, p.revision);
+    this.wantFetch = true;
+    if (this.state === 'online') this.kick();
   }
 
-  /** Coalesce a burst of notifications into as few fetches as it takes. */
+  /** Read the database's document; our unsaved changes stay on top of it. */
   private async fetchLatest(): Promise<void> {
-    if (this.fetching) {
-      this.fetchAgain = true;
-      return;
-    }
-    this.fetching = true;
-    try {
-      do {
-        this.fetchAgain = false;
-        const fresh = await this.ctx.fetchFresh(this.id);
-        // Offline (or with changes still queued) the local document is the truth until re-sync.
-        if (!fresh || this.closed || this.state !== 'online' || this.queue.length) break;
-        if (fresh.revision > this.rev) {
-          this.doc = fresh.doc;
-          this.rev = fresh.revision;
-          this.emit(fresh.who);
-        }
-      } while (this.fetchAgain);
-    } catch (err) {
-      if (isConnectionError(err)) this.goOffline();
-    } finally {
-      this.fetching = false;
+    const fresh = await this.ctx.fetchFresh(this.id);
+    if (!fresh || this.closed || this.state !== 'online') return;
+    if (fresh.revision > this.rev) {
+      this.base = fresh.doc;
+      this.rev = fresh.revision;
+      this.rebuild();
+      this.emit(fresh.who);
     }
   }
 
@@ -596,6 +793,18 @@ class PgOpenSession implements TeamSession {
     if (this.closed) return;
     const wasOnline = this.state === 'online';
     this.setState('offline');
+    // What was on its way to the database is journalled now and counts as kept.
+    for (const o of [...this.queue]) {
+      if (o.journalled) continue;
+      try {
+        this.keep(o);
+        o.settle(this.doc);
+      } catch (err) {
+        this.queue = this.queue.filter((x) => x !== o);
+        o.fail(err);
+      }
+    }
+    this.rebuild();
     void this.dropListener();
     if (wasOnline || !this.reconnectTimer) this.scheduleReconnect();
   }
@@ -619,6 +828,7 @@ class PgOpenSession implements TeamSession {
       this.reconnectAttempt = 0;
       this.setState('online');
       this.emit(by);
+      if (this.queue.length) this.kick();
     } catch (err) {
       await this.dropListener();
       if (!isConnectionError(err) && !(err instanceof UserError)) {
@@ -629,28 +839,19 @@ class PgOpenSession implements TeamSession {
     }
   }
 
-  /** Save queued changes on the fresh document, oldest first; the local view keeps the rest on top. */
+  /** Save queued changes on the fresh document, oldest first, in batches; the local view keeps the rest on top. */
   private async flush(): Promise<string> {
-    const saved = new Set<string>();
-    try {
-      const fresh = await this.ctx.fetchFresh(this.id);
-      if (!fresh) throw new UserError(`session ${this.id} no longer exists in ${this.ctx.where}`);
-      this.doc = fresh.doc;
-      this.rev = fresh.revision;
-      let by = fresh.who;
-      while (this.queue.length) {
-        const entry = this.queue[0];
-        await this.write(entry);
-        saved.add(entry.changeId);
-        this.queue.shift();
-        by = entry.who;
-      }
-      return by;
-    } finally {
-      if (saved.size) removePending(this.journal, saved);
-      // What is still queued stays visible locally.
-      for (const e of this.queue) this.doc = this.applyLocal(this.doc, e);
+    const fresh = await this.ctx.fetchFresh(this.id);
+    if (!fresh) throw new UserError(`session ${this.id} no longer exists in ${this.ctx.where}`);
+    this.base = fresh.doc;
+    this.rev = fresh.revision;
+    this.rebuild();
+    let by = fresh.who;
+    while (this.queue.length) {
+      const batch = this.queue.slice(0, MAX_BATCH);
+      await this.write(batch);
+      by = batch[batch.length - 1].entry.who;
     }
+    return by;
   }
 }
-

@@ -48,6 +48,10 @@ export const EventSchema = z.object({
   what: z.string(),
   itemId: z.string().optional(),
   detail: z.string().optional(),
+  /** On `item.conflict` events: the change already in the store and the state that stayed (session/item-conflict.ts). */
+  conflict: z
+    .object({ other: z.string(), otherState: ItemStateSchema, otherAt: z.string(), state: ItemStateSchema, kept: ItemStateSchema })
+    .optional(),
 });
 export type SessionEvent = z.infer<typeof EventSchema>;
 

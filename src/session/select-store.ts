@@ -53,3 +53,23 @@ export async function openStore(globals: { sessionsDir: string; store?: string }
   const { createFileStore } = await import('./file-store.js');
   return createFileStore(globals.sessionsDir, { redact });
 }
+
+/**
+ * What a command must add to reach the same store again, for hints like
+ * "Resume with: deploy-wizard resume ID --store …": nothing for the JSON files;
+ * `--store "$DEPLOY_WIZARD_STORE"` when that is where the URL came from (no
+ * secret, copy-pastable); else the URL with its password masked.
+ */
+export function storeArg(store: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const url = store?.trim();
+  if (!url) return '';
+  if (env.DEPLOY_WIZARD_STORE?.trim() === url) return ' --store "$DEPLOY_WIZARD_STORE"';
+  return ` --store ${redactStoreUrl(url)}`;
+}
+
+/** Where sessions are, in words: the team store (password masked) or the sessions folder. */
+export function storePlace(globals: { sessionsDir: string; store?: string }, shownDir: string): string {
+  const url = globals.store?.trim();
+  return url ? `the team store ${redactStoreUrl(url)}` : shownDir;
+}
+

@@ -13,6 +13,7 @@ import { createRedactor, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from '../session/changes.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
+import { describeConflict } from '../session/item-conflict.js';
 import { evaluateRollback, type RollbackBanner } from './rollback.js';
 import { fillIncidentTemplate, findIncidentTemplate, type IncidentFields } from './incident.js';
 import { commandBlocks, firstWord, itemState, probeVerdict, walkSections } from './progress.js';
@@ -103,6 +104,12 @@ export interface WizardState {
    * clears it. `copy`: where the unsaved document was written on exit.
    */
   unsaved?: { count: number; reason: string; kept: boolean; copy?: string };
+  /**
+   * Team mode only: the session id, who has it open now, and the connection.
+   * Shown as a line of its own while the session is open, so going offline
+   * stays on screen (with the count of changes queued here) whatever is pressed.
+   */
+  team?: TeamStatus;
   dryRun: boolean;
   operator: string;
   /** The checklist walked (the sign-off screen reads roles and statuses from it). */
@@ -175,6 +182,30 @@ export function describeRemote(by: string, event: Session['events'][number], che
   }
 }
 
+function conflictKey(e: Session['events'][number]): string {
+  return `${e.at}|${e.who}|${e.itemId ?? ''}`;
+}
+
+/**
+ * The line for the newest conflict this operator is part of and has not been
+ * told about yet (marking the new ones seen), e.g. `bob marked "Backups
+ * verified" failed 0.2 s after you marked it done; failed stays (…)`.
+ */
+export function newConflictLine(doc: Session, operator: string, checklist: Checklist, seen: Set<string>): string | undefined {
+  let line: string | undefined;
+  for (let i = doc.events.length - 1; i >= 0; i--) {
+    const e = doc.events[i];
+    if (!e.conflict) continue;
+    const key = conflictKey(e);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!line && (e.who === operator || e.conflict.other === operator)) {
+      line = describeConflict(e.conflict, e.who, e.at, operator, checklist.items.find((it) => it.id === e.itemId)?.text);
+    }
+  }
+  return line;
+}
+
 /** The wizard's line for unsaved work: what was not saved, why (said once), and how to get it saved. */
 export function unsavedLine(u: NonNullable<WizardState['unsaved']>): string {
   const n = `${u.count} change${u.count === 1 ? '' : 's'}`;
@@ -186,6 +217,27 @@ export function unsavedLine(u: NonNullable<WizardState['unsaved']>): string {
 /** What a team-mode session adds to OpenSession (src/session/pg-store.ts). */
 interface ConnectionAware {
   onConnectionChange(cb: (state: 'online' | 'offline') => void): () => void;
+  connectionState?(): 'online' | 'offline';
+  pendingCount?(): number;
+  presence?(): string[];
+  onPresenceChange?(cb: (here: string[], who: string, joined: boolean) => void): () => void;
+}
+
+export interface TeamStatus {
+  sessionId: string;
+  /** Who has the session open now, this operator included. */
+  here: string[];
+  offline: boolean;
+  /** Changes made here and not yet in the database. */
+  queued: number;
+}
+
+/** The team line: `team session production-…  here: ada, grace` (plus the offline state). */
+export function teamLine(t: TeamStatus): string {
+  const base = `session ${t.sessionId} · here: ${t.here.join(', ') || '—'}`;
+  if (!t.offline) return base;
+  const n = `${t.queued} change${t.queued === 1 ? '' : 's'}`;
+  return `OFFLINE — ${n} queued here, saved when the team store is back · ${base}`;
 }
 
 export function createWizardStore(deps: WizardDeps): WizardStore {
@@ -583,25 +635,45 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
 
   // Others' changes (team mode) and the store's own confirmed writes land here;
   // another operator's change is named so nobody wonders why the screen moved.
+  // Conflicts on one item (team mode) already known: only new ones are announced, to both people involved.
+  const conflictsSeen = new Set(session.current().events.filter((e) => e.conflict).map(conflictKey));
   const unsubscribeDoc = session.subscribe((doc, by) => {
     // Our own write while later changes of ours are still queued: that document
     // lacks them, and showing it would flick them off screen until they land.
     if (by === deps.operator && pending.size > 1) return;
     const before = store.getState().session;
     // Cursor moves log no event: only real changes by someone else are announced.
-    const news = by && by !== deps.operator && doc.events.length > before.events.length ? doc.events[doc.events.length - 1] : undefined;
+    // Joins are announced by presence (which also says who left), not as "updated the session".
+    const last = doc.events[doc.events.length - 1];
+    const news = by && by !== deps.operator && doc.events.length > before.events.length && last?.what !== 'operator.join' ? last : undefined;
     const remote = news ? { notice: describeRemote(by, news, checklist) } : {};
-    store.setState({ session: doc, banner: evaluateRollback(doc, checklist), ...remote });
+    const clash = newConflictLine(doc, deps.operator, checklist, conflictsSeen);
+    store.setState({ session: doc, banner: evaluateRollback(doc, checklist), ...remote, ...(clash ? { notice: clash } : {}) });
   });
-  // Team mode: the store says when the database goes away and comes back.
-  const offConnection = (session as Partial<ConnectionAware>).onConnectionChange?.((state) =>
-    store.setState({
-      notice: state === 'offline' ? 'team store offline: your changes are kept and will sync when it is back' : 'team store back online: changes synchronised',
-    }),
+  // Team mode: the store says when the database goes away and comes back, and who comes and goes.
+  const team = session as Partial<ConnectionAware>;
+  let offline = team.connectionState?.() === 'offline';
+  const teamStatus = (): TeamStatus => ({
+    sessionId: session.id,
+    here: team.presence?.() ?? [deps.operator],
+    offline,
+    queued: team.pendingCount?.() ?? 0,
+  });
+  const offConnection = team.onConnectionChange?.((state) => {
+    offline = state === 'offline';
+    store.setState({ team: teamStatus(), ...(offline ? {} : { notice: 'team store back online: changes synchronised' }) });
+  });
+  const offPresence = team.onPresenceChange?.((_here, who, joined) =>
+    store.setState({ team: teamStatus(), notice: `${who} ${joined ? 'joined' : 'left'} the session` }),
   );
+  // The queued count follows every change made or saved.
+  const offQueued = team.onConnectionChange ? session.subscribe(() => store.setState({ team: teamStatus() })) : undefined;
+  if (team.onConnectionChange) store.setState({ team: teamStatus() });
   const unsubscribe = () => {
     unsubscribeDoc();
     offConnection?.();
+    offPresence?.();
+    offQueued?.();
   };
   store.setState({ banner: evaluateRollback(session.current(), checklist) });
   return store;

@@ -1,11 +1,11 @@
 import React from 'react';
 import { Text } from 'ink';
-import { unsavedLine, type WizardState, type WizardStore } from '../store/wizard-store.js';
+import { teamLine, unsavedLine, type WizardState, type WizardStore } from '../store/wizard-store.js';
 import { forTerminal } from '../report/escape.js';
 import { useWizard } from './use-wizard.js';
 
 /**
- * The rollback banner (one line), the unsaved-work line, the error line and
+ * The team line (team mode: session id, who is here, offline with the queued count), the rollback banner (one line), the unsaved-work line, the error line and
  * the one-time notice. The unsaved and error lines wrap rather than being cut:
  * a save error names a file, a reason and what to do, and all of it matters.
  */
@@ -14,8 +14,14 @@ export function StatusLines({ store }: { store: WizardStore }) {
   const unsaved = useWizard(store, (s) => s.unsaved);
   const error = useWizard(store, (s) => s.error);
   const notice = useWizard(store, (s) => s.notice);
+  const team = useWizard(store, (s) => s.team);
   return (
     <>
+      {team ? (
+        <Text color={team.offline ? 'red' : undefined} bold={team.offline} dimColor={!team.offline} wrap="truncate">
+          {team.offline ? '⚠' : '⇄'} {forTerminal(teamLine(team))}
+        </Text>
+      ) : null}
       {banner ? (
         <Text color="red" bold wrap="truncate">
           ⚠ ROLLBACK CRITERION MET: {banner.criterion}{banner.sectionId ? ' — R: rollback procedures' : ''}
@@ -46,6 +52,6 @@ function rowsOf(text: string, columns: number): number {
 }
 
 /** Rows StatusLines takes at `columns` (for layout budgets). */
-export function statusHeight(s: Pick<WizardState, 'banner' | 'error' | 'notice' | 'unsaved'>, columns = 80): number {
-  return (s.banner ? 1 : 0) + (s.unsaved ? rowsOf(unsavedLine(s.unsaved), columns) : 0) + (s.error ? rowsOf(s.error, columns) : 0) + (s.notice ? 1 : 0);
+export function statusHeight(s: Pick<WizardState, 'banner' | 'error' | 'notice' | 'unsaved'> & Partial<Pick<WizardState, 'team'>>, columns = 80): number {
+  return (s.team ? 1 : 0) + (s.banner ? 1 : 0) + (s.unsaved ? rowsOf(unsavedLine(s.unsaved), columns) : 0) + (s.error ? rowsOf(s.error, columns) : 0) + (s.notice ? 1 : 0);
 }

@@ -4,33 +4,12 @@
  * change from one process reaches another process's subscriber within a second.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
+import { describe, expect, inject, it } from 'vitest';
 import { replayLog } from '../../src/session/pg-doc.js';
-import { bundleWorker, dropSchema, eventLog, newSessionInit, pgUrl, plain, storedDoc } from './helpers.js';
+import { eventLog, newSessionInit, plain, storedDoc, withClient, teamFixture } from './helpers.js';
 
 const facts = inject('servers').pg;
-const url = pgUrl(facts);
-const schema = 'dw_test_' + Math.random().toString(36).slice(2, 10);
-let worker: Awaited<ReturnType<typeof bundleWorker>>;
-let journalDir: string;
-let store: PgSessionStore;
-
-beforeAll(async () => {
-  worker = await bundleWorker();
-  journalDir = mkdtempSync(join(tmpdir(), 'dw-team-journal-'));
-  store = createPgStore(url, { schema, journalDir });
-});
-
-afterAll(async () => {
-  await store?.end();
-  await dropSchema(facts, schema);
-  worker?.cleanup();
-  rmSync(journalDir, { recursive: true, force: true });
-});
+const fx = teamFixture(facts);
 
 interface Run {
   code: number | null;
@@ -40,8 +19,8 @@ interface Run {
 
 function runWorker(cfg: Record<string, unknown>): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [worker.file], {
-      env: { ...process.env, TEAM_WORKER: JSON.stringify({ url, schema, journalDir, ...cfg }) },
+    const child = spawn(process.execPath, [fx.worker.file], {
+      env: { ...process.env, TEAM_WORKER: JSON.stringify({ url: fx.url, schema: fx.schema, journalDir: fx.journalDir, ...cfg }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -54,7 +33,7 @@ function runWorker(cfg: Record<string, unknown>): Promise<Run> {
 
 describe('team store under two concurrent processes', () => {
   it('loses no change of 2 × 300 concurrent ones, and the document equals the replay of its log', async () => {
-    const created = await store.create(newSessionInit('lead'));
+    const created = await fx.store.create(newSessionInit('lead'));
     const id = created.id;
     await created.close();
 
@@ -69,7 +48,7 @@ describe('team store under two concurrent processes', () => {
     expect(JSON.parse(b.stdout)).toEqual({ acked: COUNT });
 
     // Every change has exactly one event in the append-only log.
-    const log = await eventLog(facts, schema, id);
+    const log = await eventLog(facts, fx.schema, id);
     const tags = log
       .map((e) => e.change as any)
       .filter((c) => c.type === 'item.note' || c.type === 'item.state')
@@ -81,7 +60,7 @@ describe('team store under two concurrent processes', () => {
     expect(log.map((e) => e.revision)).toEqual(Array.from({ length: 1 + 6 + 2 * COUNT }, (_, i) => i));
 
     // The document itself kept every change (a lost update would drop its event).
-    const { doc, revision } = await storedDoc(facts, schema, id);
+    const { doc, revision } = await storedDoc(facts, fx.schema, id);
     expect(revision).toBe(6 + 2 * COUNT);
     const docTags = new Set(doc.events.map((e: any) => e.detail?.replace(/^skipped: /, '')));
     for (const t of expected) expect(docTags.has(t)).toBe(true);
@@ -91,8 +70,33 @@ describe('team store under two concurrent processes', () => {
     expect(plain(replayLog(log))).toEqual(doc);
   }, 90_000);
 
+  it('group commit: 100 changes fired at once show on their own screen before they are saved, and are saved in a few transactions', async () => {
+    const s = await fx.store.create(newSessionInit('alice'));
+    const shown: string[] = [];
+    s.subscribe((doc, by) => by === 'alice' && doc.items['shared-0']?.note && shown.push(doc.items['shared-0'].note!));
+    const saves: Promise<unknown>[] = [];
+    for (let i = 0; i < 100; i++) {
+      saves.push(s.apply({ type: 'item.note', itemId: 'shared-0', note: `n${i}` }));
+      // Own-screen echo: the subscriber and current() have it before apply's promise is even awaited.
+      expect(shown.at(-1)).toBe(`n${i}`);
+      expect(s.current().items['shared-0']?.note).toBe(`n${i}`);
+    }
+    expect(s.pendingCount()).toBeGreaterThan(0);
+    await Promise.all(saves);
+    expect(s.pendingCount()).toBe(0);
+    const log = await eventLog(facts, fx.schema, s.id);
+    expect(log.filter((e) => e.change.type === 'item.note').map((e) => (e.change as any).note)).toEqual(Array.from({ length: 100 }, (_, i) => `n${i}`));
+    // One transaction per batch, not per change: the inserting transaction ids of the events.
+    const txs = await withClient(facts, (c) =>
+      c.query(`SELECT count(DISTINCT xmin::text)::int AS n FROM "${fx.schema}".events WHERE session_id = $1 AND change->>'type' = 'item.note'`, [s.id]),
+    );
+    expect(txs.rows[0].n).toBeLessThanOrEqual(10);
+    expect(plain(replayLog(log))).toEqual((await storedDoc(facts, fx.schema, s.id)).doc);
+    await s.close();
+  });
+
   it('a change made in one process reaches a subscriber in another within one second', async () => {
-    const s = await store.create(newSessionInit('watcher'));
+    const s = await fx.store.create(newSessionInit('watcher'));
     const seen = new Map<number, { at: number; by: string }>();
     s.subscribe((session, by) => {
       const note = session.items.latency?.note;
@@ -100,8 +104,8 @@ describe('team store under two concurrent processes', () => {
       if (m && !seen.has(Number(m[1]))) seen.set(Number(m[1]), { at: performance.now(), by });
     });
 
-    const child = spawn(process.execPath, [worker.file], {
-      env: { ...process.env, TEAM_WORKER: JSON.stringify({ url, schema, journalDir, id: s.id, name: 'writer', mode: 'writer' }) },
+    const child = spawn(process.execPath, [fx.worker.file], {
+      env: { ...process.env, TEAM_WORKER: JSON.stringify({ url: fx.url, schema: fx.schema, journalDir: fx.journalDir, id: s.id, name: 'writer', mode: 'writer' }) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';

@@ -1,5 +1,6 @@
 /** Shared bits of the team-mode tests: URLs, private schemas, the bundled worker, log replay. */
 import { build } from 'esbuild';
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { PgFacts } from '../helpers/servers.js';
 import type { NewSession } from '../../src/session/store.js';
+import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
 import type { LoggedChange } from '../../src/session/pg-doc.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -92,4 +94,33 @@ export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: n
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+export interface TeamFixture {
+  url: string;
+  schema: string;
+  worker: Awaited<ReturnType<typeof bundleWorker>>;
+  journalDir: string;
+  store: PgSessionStore;
+}
+
+/**
+ * A test file's multi-process setup: a private schema, the bundled worker, a
+ * journal folder and a store; made before the file's tests, removed after.
+ * The fields are filled in by beforeAll.
+ */
+export function teamFixture(f: PgFacts): TeamFixture {
+  const fx = { url: pgUrl(f), schema: uniqueSchema() } as TeamFixture;
+  beforeAll(async () => {
+    fx.worker = await bundleWorker();
+    fx.journalDir = mkdtempSync(join(tmpdir(), 'dw-team-journal-'));
+    fx.store = createPgStore(fx.url, { schema: fx.schema, journalDir: fx.journalDir });
+  });
+  afterAll(async () => {
+    await fx.store?.end();
+    await dropSchema(f, fx.schema);
+    fx.worker?.cleanup();
+    if (fx.journalDir) rmSync(fx.journalDir, { recursive: true, force: true });
+  });
+  return fx;
 }

@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgFacts } from '../helpers/servers.js';
 import { createPgStore, type ConnectionState, type PgSessionStore, type TeamSession } from '../../src/session/pg-store.js';
 import { replayLog } from '../../src/session/pg-doc.js';
+import { createWizardStore, teamLine } from '../../src/store/wizard-store.js';
+import { sampleChecklist } from '../ui/fixtures.js';
 import { bundleWorker, eventLog, newSessionInit, pgUrl, plain, storedDoc, until } from './helpers.js';
 
 let server: Awaited<ReturnType<typeof startPostgres>>;
@@ -57,6 +59,8 @@ describe('team store when PostgreSQL goes away and comes back', () => {
     b.onConnectionChange((s) => states.bob.push(s));
     const seenByB: string[] = [];
     b.subscribe((_s, by) => seenByB.push(by));
+    // Alice's wizard: its team line follows the connection and the queue.
+    const wizard = createWizardStore({ checklist: sampleChecklist(), session: a, runProbes: async () => [], vars: {}, operator: 'alice' });
 
     await a.apply(note('shared-0', 'alice online 1'));
     await b.apply(note('shared-1', 'bob online 1'));
@@ -78,6 +82,8 @@ describe('team store when PostgreSQL goes away and comes back', () => {
     expect(b.connectionState()).toBe('offline');
     expect(a.pendingCount()).toBe(10);
     expect(b.pendingCount()).toBe(10);
+    expect(wizard.getState().team).toMatchObject({ sessionId: a.id, offline: true, queued: 10 });
+    expect(teamLine(wizard.getState().team!)).toMatch(/^OFFLINE — 10 changes queued here, saved when the team store is back · session /);
     for (const [d, who] of [[dirA, 'alice'], [dirB, 'bob']] as const) {
       const j = join(d, `${a.id}.pending.jsonl`);
       expect(statSync(j).mode & 0o777).toBe(0o600);
@@ -93,6 +99,8 @@ describe('team store when PostgreSQL goes away and comes back', () => {
     server.restart();
     await until(() => a.connectionState() === 'online' && b.connectionState() === 'online', 20_000, 'both stores to reconnect');
     expect(a.pendingCount() + b.pendingCount()).toBe(0);
+    await until(() => wizard.getState().team?.offline === false && wizard.getState().team?.queued === 0, 5000, "alice's team line back online");
+    wizard.getState().dispose();
     expect(states.alice).toEqual(['offline', 'online']);
     expect(states.bob).toEqual(['offline', 'online']);
     expect(existsSync(join(dirA, `${a.id}.pending.jsonl`))).toBe(false);

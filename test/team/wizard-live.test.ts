@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgStore } from '../../src/session/pg-store.js';
-import { createWizardStore } from '../../src/store/wizard-store.js';
+import { createWizardStore, teamLine } from '../../src/store/wizard-store.js';
 import { runProbes } from '../../src/probes/runner.js';
 import { sampleChecklist } from '../ui/fixtures.js';
 import { dropSchema, pgUrl, uniqueSchema } from './helpers.js';
@@ -53,6 +53,32 @@ describe('two terminals on one team session', () => {
       wizard.getState().dispose();
     } finally {
       await graceSession.close();
+      await adaSession.close();
+      await a.end();
+      await b.end();
+    }
+  });
+
+  it('presence: who is in the session now, joins and leaves announced; the session id on the team line', async () => {
+    const checklist = sampleChecklist();
+    const a = createPgStore(pgUrl(facts), { schema, journalDir });
+    const b = createPgStore(pgUrl(facts), { schema, journalDir });
+    const init = { environment: 'production', operator: 'ada', checklist: { path: 'c.md', hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) } };
+    const adaSession = await a.create(init);
+    const wizard = createWizardStore({ checklist, session: adaSession, runProbes, vars: {}, operator: 'ada' });
+    try {
+      expect(wizard.getState().team).toEqual({ sessionId: adaSession.id, here: ['ada'], offline: false, queued: 0 });
+      const graceSession = await b.open(adaSession.id, 'grace');
+      expect(await until(() => wizard.getState().team?.here.join() === 'ada,grace')).toBe(true);
+      expect(wizard.getState().notice).toBe('grace joined the session');
+      // The newcomer learns who was there before it.
+      expect(await until(() => graceSession.presence().join() === 'ada,grace')).toBe(true);
+      expect(teamLine(wizard.getState().team!)).toBe(`session ${adaSession.id} · here: ada, grace`);
+      await graceSession.close();
+      expect(await until(() => wizard.getState().team?.here.join() === 'ada')).toBe(true);
+      expect(wizard.getState().notice).toBe('grace left the session');
+    } finally {
+      wizard.getState().dispose();
       await adaSession.close();
       await a.end();
       await b.end();

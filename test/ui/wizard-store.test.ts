@@ -205,7 +205,7 @@ describe('wizard store: commands and incidents', () => {
 
 
 describe('wizard store: team mode connection', () => {
-  it('says when the team store goes offline and when it is back', async () => {
+  it('keeps an offline line while the team store is away (whatever is pressed) and says when it is back', async () => {
     const { createWizardStore } = await import('../../src/store/wizard-store.js');
     const { createMemorySession, newSessionDoc } = await import('../helpers/memory-session.js');
     const { sampleChecklist } = await import('./fixtures.js');
@@ -220,8 +220,12 @@ describe('wizard store: team mode connection', () => {
     });
     const store = createWizardStore({ checklist, session, runProbes: async () => [], vars: {}, operator: 'ada' });
     for (const l of listeners) l('offline');
-    expect(store.getState().notice).toBe('team store offline: your changes are kept and will sync when it is back');
+    expect(store.getState().team).toMatchObject({ offline: true, here: ['ada'] });
+    // The offline line is state, not a notice: changing something while offline does not clear it.
+    await store.getState().mark('done');
+    expect(store.getState().team).toMatchObject({ offline: true });
     for (const l of listeners) l('online');
+    expect(store.getState().team).toMatchObject({ offline: false });
     expect(store.getState().notice).toBe('team store back online: changes synchronised');
     store.getState().dispose();
     expect(listeners.size).toBe(0);

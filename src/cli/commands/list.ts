@@ -4,7 +4,7 @@
  * files are shown as `corrupt` rows so one bad file does not hide the rest.
  */
 import type { GlobalOptions } from '../globals.js';
-import { openStore } from '../../session/select-store.js';
+import { openStore, storePlace } from '../../session/select-store.js';
 import { displayPath } from '../../session/session-file.js';
 import { formatRelative, percentDone } from '../../session/summary.js';
 import type { SessionSummary } from '../../session/store.js';
@@ -56,7 +56,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   }
   if (!rows.length) {
     const shown = displayPath(globals.sessionsDir);
-    process.stdout.write(`No sessions in ${/^[./]/.test(shown) ? shown : `./${shown}`}.\n`);
+    process.stdout.write(`No sessions in ${storePlace(globals, /^[./]/.test(shown) ? shown : `./${shown}`)}.\n`);
     return 0;
   }
   process.stdout.write(renderTable(rows));

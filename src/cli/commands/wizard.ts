@@ -179,7 +179,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     process.stderr.write(`${shown(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and start again\n`);
     return 2;
   }
-  const [{ loadVars }, { createRedactor }, { openStore }, summary, { reconcileOpenSession }] = await Promise.all([
+  const [{ loadVars }, { createRedactor }, { openStore, storeArg, storePlace }, summary, { reconcileOpenSession }] = await Promise.all([
     import('../../probes/vars.js'),
     import('../../secrets/redactor.js'),
     import('../../session/select-store.js'),
@@ -222,7 +222,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   if (mode.kind === 'start') await begin({ start: { environment, operator } });
   else if (mode.kind === 'resume') {
     const id = mode.id ?? (await summary.findLatestUnfinished(store))?.id;
-    if (!id) throw new UserError(`no unfinished session to resume in ${shown(globals.sessionsDir)}; start one with deploy-wizard start`);
+    if (!id) throw new UserError(`no unfinished session to resume in ${storePlace(globals, shown(globals.sessionsDir))}; start one with deploy-wizard start${storeArg(globals.store)}`);
     await begin({ id });
   } else if (mode.kind === 'join') await begin({ id: mode.id });
   else {
@@ -269,20 +269,20 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   }
   const state = wizard?.getState();
   // Unsaved work is never reported as saved: say what, why, and how to get it back; exit 1 ("not everything saved").
-  if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals.sessionsDir)}\n`);
+  if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals.sessionsDir, storeArg(globals.store))}\n`);
   if (state?.exit === 'interrupt' || signalled || stop.why) return EXIT_INTERRUPTED;
   if (state?.unsaved) return 1;
-  if (state && open) process.stdout.write(`\nSaved session ${open.id}. Resume with: deploy-wizard resume ${open.id}\n`);
+  if (state && open) process.stdout.write(`\nSaved session ${open.id}. Resume with: deploy-wizard resume ${open.id}${storeArg(globals.store)}\n`);
   return 0;
 }
 
 /** The last words when changes could not be saved: what, why, and the commands that restore them. */
-export function unsavedExitMessage(id: string, u: NonNullable<WizardState['unsaved']>, sessionsDir: string): string {
+export function unsavedExitMessage(id: string, u: NonNullable<WizardState['unsaved']>, sessionsDir: string, store = ''): string {
   const n = `${u.count} change${u.count === 1 ? '' : 's'}`;
   const target = shown(join(sessionsDir, `${id}.json`));
   const restore = u.copy
     ? `The session with every change is in ${u.copy}: once saving works, restore it with: cp ${u.copy} ${target} && deploy-wizard resume ${id}`
-    : `Resume with: deploy-wizard resume ${id} and make ${u.count === 1 ? 'it' : 'them'} again.`;
+    : `Resume with: deploy-wizard resume ${id}${store} and make ${u.count === 1 ? 'it' : 'them'} again.`;
   return `NOT SAVED: ${n} to session ${id} could not be written — ${u.reason}.\n${restore}`;
 }
 
