@@ -22,6 +22,7 @@ export type Screen =
   | 'overview'
   | 'section'
   | 'help'
+  | 'detail'
   | 'note-editor'
   | 'skip-reason'
   | 'command-confirm'
@@ -152,7 +153,7 @@ export interface WizardActions {
 
 export type WizardStore = StoreApi<WizardState & WizardActions>;
 
-const SCREENS_WITH_BACK: Screen[] = ['help', 'note-editor', 'skip-reason', 'command-confirm', 'emergency', 'signoff'];
+const SCREENS_WITH_BACK: Screen[] = ['help', 'detail', 'note-editor', 'skip-reason', 'command-confirm', 'emergency', 'signoff'];
 /** Bytes of command output kept in the screen and in the evidence. */
 const OUTPUT_LIMIT = 16_000;
 
@@ -347,6 +348,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
 
     /** The operator overrides the probes when they set a state their last run contradicts. */
     const isOverride = (itemId: string, state: ItemState): boolean => {
+      // Back to pending (u) claims nothing, so it overrides nothing.
+      if (state === 'pending') return false;
       const probes = get().session.items[itemId]?.probes ?? [];
       if (probes.length === 0) return false;
       const bad = probes.some((p) => isFailing(p.status));
@@ -449,9 +452,11 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
         }
         const s = sectionById.get(id);
         if (!s) return;
-        const keep = get().cursor.sectionId === id ? get().cursor.itemId : undefined;
+        const same = get().cursor.sectionId === id;
+        const keep = same ? get().cursor.itemId : undefined;
         const item = itemId ?? keep ?? s.itemIds[0];
-        set({ screen: 'section', error: undefined });
+        // The last run's summary belongs to the section it ran in.
+        set({ screen: 'section', error: undefined, ...(same ? {} : { lastRun: undefined }) });
         setCursor(id, item);
       },
       showOverview() {
@@ -476,7 +481,7 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
           }
           set({ command: { index: 0, output: '', running: false } });
         }
-        if ((screen === 'note-editor' || screen === 'skip-reason') && !currentItem()) {
+        if ((screen === 'note-editor' || screen === 'skip-reason' || screen === 'detail') && !currentItem()) {
           set({ error: 'no item selected' });
           return;
         }

@@ -49,7 +49,16 @@ export function SkipReason({ store, checklist }: ItemFormProps) {
       <Text>Reason (required):</Text>
       <Box>
         <Text color="cyan">› </Text>
-        <TextInput value={value} onChange={(v) => setValue(cleanInput(v))} onSubmit={(v) => void store.getState().skip(v)} focus={active} />
+        <TextInput
+          value={value}
+          onChange={(v) => {
+            setValue(cleanInput(v));
+            // "a reason is required" is answered by typing one.
+            if (cleanInput(v).trim() && store.getState().error) store.getState().dismiss();
+          }}
+          onSubmit={(v) => void store.getState().skip(v)}
+          focus={active}
+        />
       </Box>
       {error ? <Text color="red">✗ {error}</Text> : null}
       <Footer hints={['Enter skip', 'Esc cancel', 'Ctrl-C quit']} />
