@@ -15,7 +15,8 @@ import type { ItemState, Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
 import { evaluateRollback, type RollbackBanner } from './rollback.js';
 import { fillIncidentTemplate, findIncidentTemplate, type IncidentFields } from './incident.js';
-import { commandBlocks, firstWord, itemState, probeVerdict, walkSections } from './progress.js';
+import { itemState, probeVerdict, walkSections } from './progress.js';
+import { commandChoices, judgeRun, missingVariables } from './command-plan.js';
 
 export type Screen =
   | 'resume-picker'
@@ -71,13 +72,17 @@ export interface RunSummary {
 }
 
 export interface CommandState {
-  /** Index into the section's command blocks. */
+  /** Index into the section's command choices (blocks, or the alternatives of one; src/store/command-plan.ts). */
   index: number;
   output: string;
   running: boolean;
   exitCode?: number | null;
   /** Set under --dry-run once confirmed: what would have run. */
   wouldRun?: string;
+  /** After a run: why it counts as failed (non-zero exit, killed, a `… FAILED` line), else undefined. */
+  failed?: string;
+  /** Placeholders of the chosen script, the variable each maps to and its (redacted) value when set. */
+  variables: { placeholder: string; variable: string; value?: string }[];
 }
 
 export interface WizardState {
@@ -133,8 +138,10 @@ export interface WizardActions {
   runItemProbes(): Promise<void>;
   runSectionProbes(): Promise<void>;
   cancelProbes(): void;
-  /** Choose among the section's command blocks. */
+  /** Choose among the section's command choices (relative move). */
   selectCommand(delta: number): void;
+  /** Choose the command choice at `index` (the alternatives picker). */
+  chooseCommand(index: number): void;
   /** Run the selected block once the operator typed its first word. */
   runCommandBlock(confirmation: string): Promise<void>;
   saveEmergency(fields: IncidentFields): Promise<void>;
@@ -360,25 +367,31 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     /** Run the selected command block once the operator typed its first word. */
     const runCommandBlockNow = async (confirmation: string) => {
       const c = get().command;
-      const block = commandBlocks(section())[c?.index ?? -1];
-      if (!c || !block || c.running) return;
-      const word = firstWord(block.text);
+      const choice = commandChoices(section())[c?.index ?? -1];
+      if (!c || !choice || c.running) return;
+      const word = choice.word;
       if (confirmation.trim() !== word) {
         set({ error: `type "${word}" to confirm running this block` });
         return;
       }
+      // A placeholder of the reference (yourdomain.com) must not run against an empty host.
+      const missing = missingVariables(choice, deps.vars);
+      if (missing.length) {
+        set({ error: `set ${missing.join(', ')} (--env-file or the environment) before running this block: it uses ${choice.variables.map((v) => v.placeholder).join(', ')}` });
+        return;
+      }
       set({ error: undefined });
       if (deps.dryRun || !deps.runCommand) {
-        set({ command: { ...c, wouldRun: `bash -c ${JSON.stringify(redact(block.text.trimEnd()))}` } });
+        set({ command: { ...c, wouldRun: `bash -c ${JSON.stringify(redact(choice.script))}` } });
         return;
       }
       const ctl = new AbortController();
       commandController = ctl;
-      set({ command: { ...c, output: '', running: true, exitCode: undefined } });
+      set({ command: { ...c, output: '', running: true, exitCode: undefined, failed: undefined } });
       let output = '';
       let exitCode: number | null = null;
       try {
-        ({ exitCode } = await deps.runCommand(block.text, {
+        ({ exitCode } = await deps.runCommand(choice.script, {
           signal: ctl.signal,
           onOutput: (chunk) => {
             output = (output + chunk).slice(-OUTPUT_LIMIT);
@@ -391,15 +404,25 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
         commandController = undefined;
       }
       const shown = redact(output);
-      set({ command: { ...get().command!, output: shown, running: false, exitCode } });
+      const verdict = judgeRun(exitCode, shown);
+      const failed = verdict.failed ? verdict.why : undefined;
+      set({ command: { ...get().command!, output: shown, running: false, exitCode, failed } });
       await applyNow({
         type: 'command.run',
         sectionId: get().cursor.sectionId,
         itemId: get().cursor.itemId,
-        command: redact(block.text.trimEnd()),
+        command: redact(choice.script),
         exitCode,
         output: shown,
+        ...(failed ? { failed } : {}),
       });
+    };
+
+    /** A fresh command state for choice `index` (its variables and their values, redacted). */
+    const commandAt = (index: number): CommandState => {
+      const choice = commandChoices(section())[index];
+      const variables = (choice?.variables ?? []).map((v) => ({ ...v, value: deps.vars[v.variable] ? redact(deps.vars[v.variable]) : undefined }));
+      return { index, output: '', running: false, variables };
     };
 
     /** Cancel what runs, wait until its cancelled results are handed to the session, then for every save. */
@@ -474,12 +497,12 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
         const cur = get().screen;
         if (screen === cur) return;
         if (screen === 'command-confirm') {
-          const blocks = commandBlocks(section());
+          const blocks = commandChoices(section());
           if (blocks.length === 0) {
             set({ error: 'this section has no command blocks to run' });
             return;
           }
-          set({ command: { index: 0, output: '', running: false } });
+          set({ command: commandAt(0) });
         }
         if ((screen === 'note-editor' || screen === 'skip-reason' || screen === 'detail') && !currentItem()) {
           set({ error: 'no item selected' });
@@ -536,9 +559,15 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       },
       selectCommand(delta) {
         const c = get().command;
-        const n = commandBlocks(section()).length;
+        const n = commandChoices(section()).length;
         if (!c || c.running || n === 0) return;
-        set({ command: { index: (c.index + delta + n) % n, output: '', running: false } });
+        set({ command: commandAt((c.index + delta + n) % n) });
+      },
+      chooseCommand(index) {
+        const c = get().command;
+        const n = commandChoices(section()).length;
+        if (!c || c.running || index < 0 || index >= n) return;
+        if (index !== c.index) set({ command: commandAt(index), error: undefined });
       },
       runCommandBlock(confirmation) {
         return tracked(runCommandBlockNow(confirmation));
