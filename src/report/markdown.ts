@@ -275,8 +275,9 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
   if (runs.length) {
     push('## Commands run', '');
     for (const e of runs) {
-      const [head, ...output] = redact(e.detail ?? '').split('\n');
-      push(`- ${formatTime(e.at)} by ${t(e.who)}: ${/ — FAILED: /.test(head) ? '❌ failed' : '✅ ok'}`, '', codeBlock(`${head}\n${output.join('\n')}`.trimEnd(), 'console'), '');
+      // The event's first line is how the run ended (exit N, or exit N — FAILED: why), then `$ script` and the output.
+      const [head, ...body] = redact(e.detail ?? '').split('\n');
+      push(`- ${formatTime(e.at)} by ${t(e.who)}: ${/ — FAILED: /.test(head) ? '❌' : '✅'} ${t(head)}`, '', codeBlock(body.join('\n').trimEnd(), 'console'), '');
     }
   }
 

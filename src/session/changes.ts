@@ -84,7 +84,7 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.cursor = { sectionId: change.sectionId, itemId: change.itemId };
       break;
     case 'command.run':
-      s.events.push({ at, who, what: 'command.run', itemId: change.itemId, detail: `$ ${change.command} (exit ${change.exitCode ?? 'killed'}${change.failed ? ` — FAILED: ${change.failed}` : ''})\n${change.output}` });
+      s.events.push({ at, who, what: 'command.run', itemId: change.itemId, detail: `exit ${change.exitCode ?? 'killed'}${change.failed ? ` — FAILED: ${change.failed}` : ''}\n$ ${change.command}\n${change.output}` });
       break;
     case 'incident':
       s.incidents.push({ at, by: who, status: change.status, severity: change.severity, impact: change.impact, eta: change.eta, actions: change.actions, file: change.file });
