@@ -2,7 +2,8 @@
  * End to end at 80×24 (tmux): Enter on an item opens the detail view with the
  * full probe summary and evidence (cut at 80 columns on the section screen);
  * a cancelled run (P, then Esc) keeps the earlier pass, in the wizard and in
- * the report.
+ * the report; a block with two alternatives runs only the chosen one; a
+ * resize to 60×20 and back leaves no stale line.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,15 +34,29 @@ const CHECKLIST = `# Tiny Deploy
   <!-- probe: http url="\${APP_URL}/health/" status=200 -->
 - [ ] Diagnostics report healthy
   <!-- probe: http url="\${APP_URL}/diag/" status=200 json.status=healthy -->
+
+## Stop Traffic
+
+\`\`\`bash
+# Kubernetes rollback
+touch ran-kubernetes
+echo "kubernetes rolled back"
+
+# Docker Compose rollback
+touch ran-compose
+echo "compose rolled back"
+\`\`\`
+
+- [ ] Traffic stopped
 `;
 
-function launch(args: string[]): void {
+function launch(args: string[], sessions = 'sessions'): void {
   try {
     tmux('kill-session', '-t', 'wiz');
   } catch {
     /* none yet */
   }
-  const cmd = `cd ${dir} && env APP_URL=http://127.0.0.1:${port} node dist/deploy-wizard.js ${args.join(' ')} --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
+  const cmd = `cd ${dir} && env APP_URL=http://127.0.0.1:${port} node dist/deploy-wizard.js ${args.join(' ')} --checklist checklist.md --sessions-dir ${sessions}; echo "EXIT=$?"; sleep 600`;
   tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
 }
 
@@ -49,10 +64,20 @@ function keys(...k: string[]): void {
   for (const key of k) tmux('send-keys', '-t', 'wiz', key);
 }
 
-function sessionFile(): string {
-  const files = readdirSync(join(dir, 'sessions')).filter((f) => f.endsWith('.json'));
+function sessionFile(sessions = 'sessions'): string {
+  const files = readdirSync(join(dir, sessions)).filter((f) => f.endsWith('.json'));
   expect(files).toHaveLength(1);
-  return join(dir, 'sessions', files[0]);
+  return join(dir, sessions, files[0]);
+}
+
+/** The pane's rows without trailing blanks (what a person sees). */
+function rows(): string[] {
+  return screen()
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/\n+$/, '')
+    .split('\n');
 }
 
 beforeAll(async () => {
@@ -157,4 +182,76 @@ describe('the detail view and cancelled runs, at 80×24', () => {
     expect(line.join('\n')).not.toMatch(/cancel/i);
     expect(r.stdout).toMatch(/→ 200/);
   }, 90_000);
+
+  it('a block with two alternatives runs only the chosen one (Docker Compose), and the report has its output', async () => {
+    launch(['start', '--operator', 'e2e', '--env', 'staging'], 'alt');
+    await waitFor('you are at: Tiny Deploy › Health');
+    keys('Enter');
+    await waitFor('Health endpoint responding');
+    keys('l');
+    await waitFor('Traffic stopped');
+    keys('r');
+    const choose = await waitFor('only the chosen one runs');
+    expect(choose).toMatch(/❯ Kubernetes rollback/);
+    expect(choose).toContain('Docker Compose rollback');
+    keys('Down');
+    await waitFor(/❯ Docker Compose rollback/);
+    keys('Enter');
+    const confirm = await waitFor('Type touch and Enter');
+    expect(confirm).toContain('2/2 Docker Compose rollback');
+    expect(confirm).toContain('│ touch ran-compose');
+    expect(confirm).not.toContain('ran-kubernetes');
+    tmux('send-keys', '-t', 'wiz', '-l', 'touch');
+    keys('Enter');
+    const ran = await waitFor('output saved as evidence');
+    expect(ran).toContain('compose rolled back');
+    expect(ran).toContain('✓ exit 0');
+    expect(existsSync(join(dir, 'ran-compose'))).toBe(true);
+    expect(existsSync(join(dir, 'ran-kubernetes'))).toBe(false);
+    keys('Escape');
+    await waitFor('only the chosen one runs');
+    keys('Escape');
+    await waitFor('▶ [ ] Traffic stopped');
+    keys('q');
+    await waitFor('EXIT=0');
+    const doc = JSON.parse(readFileSync(sessionFile('alt'), 'utf8'));
+    const r = spawnSync('node', [join(dir, 'dist', 'deploy-wizard.js'), 'report', doc.id, '--checklist', 'checklist.md', '--sessions-dir', 'alt'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('## Commands run');
+    expect(r.stdout).toContain('compose rolled back');
+    expect(r.stdout).not.toContain('touch ran-kubernetes');
+  }, 60_000);
+
+  it('resize 80×24 → 60×20 → 80×24 leaves no stale line (section with an error, the emergency form with its error)', async () => {
+    launch(['start', '--operator', 'e2e', '--env', 'staging'], 'resize');
+    await waitFor('you are at: Tiny Deploy › Health');
+    keys('Enter');
+    await waitFor('Health endpoint responding');
+    keys('l');
+    await waitFor('Traffic stopped');
+    keys('p');
+    await waitFor('this item has no probes');
+    const resizeRoundTrip = async (): Promise<void> => {
+      const before = rows();
+      tmux('resize-window', '-t', 'wiz', '-x', '60', '-y', '20');
+      const fits = () => (rows().length <= 20 && rows().every((l) => [...l].length <= 60) ? 'fits 60×20' : 'not yet');
+      await waitFor('fits 60×20', 10_000, fits);
+      const narrow = rows();
+      // At 60 columns the footer packs differently: the frame really was redrawn.
+      expect(narrow.join('\n')).not.toBe(before.join('\n'));
+      tmux('resize-window', '-t', 'wiz', '-x', '80', '-y', '24');
+      await waitFor(before.join('\n'), 10_000, () => rows().join('\n'));
+      expect(rows()).toEqual(before);
+    };
+    await resizeRoundTrip();
+    keys('!');
+    await waitFor('EMERGENCY');
+    for (let i = 0; i < 5; i++) keys('Enter');
+    await waitFor('status, severity and impact are required');
+    await resizeRoundTrip();
+    keys('Escape');
+    await waitFor('Traffic stopped');
+    keys('q');
+    await waitFor('EXIT=0');
+  }, 60_000);
 });
