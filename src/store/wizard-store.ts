@@ -14,7 +14,7 @@ import { applyChange, type Change } from '../session/changes.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
 import { evaluateRollback, type RollbackBanner } from './rollback.js';
-import { fillIncidentTemplate, findIncidentTemplate, type IncidentFields } from './incident.js';
+import { fillIncidentTemplate, findIncidentTemplate, incidentHeader, templateChoices, type IncidentFields } from './incident.js';
 import { itemState, probeVerdict, walkSections } from './progress.js';
 import { commandChoices, judgeRun, missingVariables } from './command-plan.js';
 
@@ -115,6 +115,10 @@ export interface WizardState {
   checklist: Checklist;
   /** Report writer for the sign-off screen (see WizardDeps). */
   writeReport?: (session: Session) => Promise<string>;
+  /** The open incident, while its status is not RESOLVED: when its next update is due (epoch ms). */
+  incident?: { n: number; dueAt: number; everyMin: number };
+  /** The store's clock (the reminder counts minutes with it; tests pin it). */
+  clock: () => number;
 }
 
 export interface WizardActions {
@@ -223,6 +227,16 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     savedSection && saved.itemId && sectionById.get(savedSection)!.itemIds.includes(saved.itemId)
       ? saved.itemId
       : sectionById.get(startSection)?.itemIds[0];
+
+  // The incident template's own Status/Severity values and update interval (checklist's Communication Template).
+  const template = findIncidentTemplate(checklist);
+  const allowed = templateChoices(template);
+  /** The reminder for the last incident logged, unless it is resolved or the template names no interval. */
+  const reminderOf = (doc: Session): WizardState['incident'] => {
+    const last = doc.incidents.at(-1);
+    if (!last || !allowed.updateEveryMin || /RESOLVED/i.test(last.status)) return undefined;
+    return { n: doc.incidents.length, dueAt: Date.parse(last.at) + allowed.updateEveryMin * 60_000, everyMin: allowed.updateEveryMin };
+  };
 
   const store = createStore<WizardState & WizardActions>()((set, get) => {
     const section = (): Section | undefined => sectionById.get(get().cursor.sectionId);
@@ -445,6 +459,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       operator: deps.operator,
       checklist,
       writeReport: deps.writeReport,
+      incident: reminderOf(session.current()),
+      clock: now,
 
       moveItem(delta) {
         const s = section();
@@ -578,17 +594,31 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
           set({ error: 'status, severity and impact are required' });
           return;
         }
-        const text = fillIncidentTemplate(findIncidentTemplate(checklist), clean);
+        for (const [label, value, values] of [['status', clean.status, allowed.statuses], ['severity', clean.severity, allowed.severities]] as const) {
+          if (!values.includes(value)) {
+            set({ error: `${label} ${value} is not one of the template's: ${values.join(', ')}` });
+            return;
+          }
+        }
+        const n = get().session.incidents.length + 1;
+        const at = now();
+        const header = incidentHeader({ n, at, environment: get().session.environment, operator: deps.operator, sessionId: get().session.id, updateEveryMin: allowed.updateEveryMin });
+        const text = redact(header) + fillIncidentTemplate(template, clean);
         let file: string | undefined;
         if (deps.writeIncident) {
           try {
-            file = await deps.writeIncident(get().session.incidents.length + 1, text);
+            file = await deps.writeIncident(n, text);
           } catch (err) {
             set({ error: `could not write the incident file: ${redact(err instanceof Error ? err.message : String(err))}` });
           }
         }
         await applyNow({ type: 'incident', ...clean, file });
-        set({ screen: get().back, notice: file ? `incident written to ${file}` : 'incident logged' });
+        set({
+          screen: get().back,
+          notice: file ? `incident written to ${file}` : 'incident logged',
+          // Counted from the store's clock (the time written in the file), not the save.
+          incident: allowed.updateEveryMin && !/RESOLVED/i.test(clean.status) ? { n, dueAt: at + allowed.updateEveryMin * 60_000, everyMin: allowed.updateEveryMin } : undefined,
+        });
       },
       async apply(change) {
         await applyNow(change);
