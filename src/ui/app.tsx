@@ -18,7 +18,7 @@ import { useWizard } from './use-wizard.js';
 
 export interface PickerSetup {
   sessions: SessionSummary[];
-  defaults: { environment: string; operator: string };
+  defaults: { environment?: string; operator: string };
   /** Opens or creates the chosen session and builds its store (I/O lives in the caller). */
   choose: (choice: PickerChoice) => Promise<WizardStore>;
 }

@@ -234,7 +234,8 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     React.createElement(App, {
       checklist,
       store: wizard,
-      picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment, operator }, choose: (c) => begin(c) } : undefined,
+      // The picker offers --env first when given; it never assumes one.
+      picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment: typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined, operator }, choose: (c) => begin(c) } : undefined,
       onInterrupt: () => {
         signalled = true;
       },
