@@ -111,6 +111,8 @@ export interface WizardState {
   unsaved?: { count: number; reason: string; kept: boolean; copy?: string };
   dryRun: boolean;
   operator: string;
+  /** What the reason form asks for: a skip, or a failed item marked otherwise (done, n/a). */
+  reasonFor?: 'skipped' | 'done' | 'na';
   /** The checklist walked (the sign-off screen reads roles and statuses from it). */
   checklist: Checklist;
   /** Report writer for the sign-off screen (see WizardDeps). */
@@ -525,7 +527,7 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
           return;
         }
         const back = SCREENS_WITH_BACK.includes(cur) ? get().back : cur;
-        set({ screen, back, error: undefined });
+        set({ screen, back, error: undefined, ...(screen === 'skip-reason' ? { reasonFor: 'skipped' as const } : {}) });
       },
       closeScreen() {
         if (get().command?.running) return;
@@ -538,18 +540,25 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
           return;
         }
         set({ error: undefined });
+        // A failed item marked done or n/a needs a reason (asked in the reason form, recorded in the event).
+        if ((state === 'done' || state === 'na') && itemState(get().session, it.id) === 'failed') {
+          get().openScreen('skip-reason');
+          set({ reasonFor: state });
+          return;
+        }
         await applyNow({ type: 'item.state', itemId: it.id, state, override: isOverride(it.id, state) });
       },
       async skip(reason) {
         const it = currentItem();
         const why = reason.trim();
         if (!it) return;
+        const state = get().reasonFor ?? 'skipped';
         if (!why) {
-          set({ error: 'a reason is required to skip an item' });
+          set({ error: state === 'skipped' ? 'a reason is required to skip an item' : `a reason is required to mark a failed item ${state === 'na' ? 'n/a' : state}` });
           return;
         }
-        set({ screen: get().back, error: undefined });
-        await applyNow({ type: 'item.state', itemId: it.id, state: 'skipped', reason: why, override: isOverride(it.id, 'skipped') });
+        set({ screen: get().back, error: undefined, reasonFor: undefined });
+        await applyNow({ type: 'item.state', itemId: it.id, state, reason: why, override: isOverride(it.id, state) });
       },
       async note(text) {
         const it = currentItem();
