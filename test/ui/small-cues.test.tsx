@@ -88,4 +88,14 @@ describe('small cues', () => {
     await ui.press(KEY.esc);
     await ui.waitFor((f) => f.includes('Health endpoint responding') && !f.includes('History ('));
   });
+
+  it("a note's last letter and its Enter arriving in separate reads back to back: the letter is saved", async () => {
+    const { ui, session } = await start();
+    await ui.press('e');
+    await ui.waitFor('Note for: Health endpoint responding');
+    await ui.press(...'restartin');
+    await ui.burst('g', KEY.enter);
+    await ui.waitFor('note: restarting');
+    expect(session.current().items[health].note).toBe('restarting');
+  });
 });
