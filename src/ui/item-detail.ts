@@ -43,6 +43,12 @@ export function detailLines(checklist: Checklist, session: Session, item: Item):
     push('Guidance', 'heading');
     for (const g of guide) push(g.text, g.command ? 'command' : 'plain', 2);
   }
+  // The section's own guidance (text and command blocks) is the item's context too.
+  const around = guidanceLines(section?.guidance ?? []);
+  if (around.length) {
+    push(`Section guidance (${section!.title})`, 'heading');
+    for (const g of around) push(g.text, g.command ? 'command' : 'dim', 2);
+  }
 
   push(`Probes (${item.probes.length} defined, ${rec?.probes.length ?? 0} with a result)`, 'heading');
   if (item.probes.length === 0) push('no probes: this item is checked by hand', 'dim');
