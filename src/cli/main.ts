@@ -139,7 +139,16 @@ export async function main(rawArgv: string[]): Promise<number> {
       let msg = err.message.replace(/^error: /, '');
       if (err.code === 'commander.excessArguments') {
         const word = argv.find((a) => !a.startsWith('-'));
-        if (word && !program.commands.some((c) => c.name() === word)) msg = `unknown command '${word}'`;
+        if (word && !program.commands.some((c) => c.name() === word)) {
+          msg = `unknown command '${word}'`;
+          // Commander's own unknown-command message carries its "(Did you mean start?)" (showSuggestionAfterError);
+          // the root's interactive action makes it report excess arguments instead, so ask for that message.
+          try {
+            (program as unknown as { unknownCommand(): never }).unknownCommand();
+          } catch (e) {
+            if (e instanceof CommanderError && e.code === 'commander.unknownCommand') msg = e.message.replace(/^error: /, '').replace(/\n/g, ' ');
+          }
+        }
       }
       process.stderr.write(`deploy-wizard: ${msg.split('\n')[0]} (see deploy-wizard --help)\n`);
       return 2;

@@ -271,6 +271,17 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
     push(...table(['State', 'Item id', 'Note'], orphans.map((id) => [`${STATE_ICON[stateOf(s, id)]} ${STATE_LABEL[stateOf(s, id)]}`, t(id), t(s.items[id].note)])), '');
   }
 
+  // Command blocks run from the wizard: the command, how it ended, its output (redacted).
+  const runs = session.events.filter((e) => e.what === 'command.run');
+  if (runs.length) {
+    push('## Commands run', '');
+    for (const e of runs) {
+      // The event's first line is how the run ended (exit N, or exit N — FAILED: why), then `$ script` and the output.
+      const [head, ...body] = redact(e.detail ?? '').split('\n');
+      push(`- ${formatTime(e.at)} by ${t(e.who)}: ${/ — FAILED: /.test(head) ? '❌' : '✅'} ${t(head)}`, '', codeBlock(body.join('\n').trimEnd(), 'console'), '');
+    }
+  }
+
   // Incidents
   push('## Incidents', '');
   if (s.incidents.length) {

@@ -16,7 +16,7 @@ export type Change =
   | { type: 'item.note'; itemId: string; note: string }
   | { type: 'probe.result'; result: ProbeResult }
   | { type: 'cursor'; sectionId?: string; itemId?: string }
-  | { type: 'command.run'; itemId?: string; sectionId?: string; command: string; exitCode: number | null; output: string }
+  | { type: 'command.run'; itemId?: string; sectionId?: string; command: string; exitCode: number | null; output: string; failed?: string }
   | { type: 'incident'; status: string; severity: string; impact: string; eta: string; actions: string; file?: string }
   | { type: 'operator.join'; name: string }
   | { type: 'signoff.sign'; role: string; name: string; signature: string; fingerprint: string }
@@ -91,7 +91,7 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.cursor = { sectionId: change.sectionId, itemId: change.itemId };
       break;
     case 'command.run':
-      s.events.push({ at, who, what: 'command.run', itemId: change.itemId, detail: `$ ${change.command} (exit ${change.exitCode ?? 'killed'})\n${change.output}` });
+      s.events.push({ at, who, what: 'command.run', itemId: change.itemId, detail: `exit ${change.exitCode ?? 'killed'}${change.failed ? ` — FAILED: ${change.failed}` : ''}\n$ ${change.command}\n${change.output}` });
       break;
     case 'incident':
       s.incidents.push({ at, by: who, status: change.status, severity: change.severity, impact: change.impact, eta: change.eta, actions: change.actions, file: change.file });

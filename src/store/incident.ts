@@ -26,6 +26,45 @@ Updates will be provided every 15 minutes.`;
 export const INCIDENT_STATUSES = ['INVESTIGATING', 'IDENTIFIED', 'MONITORING', 'RESOLVED'];
 export const INCIDENT_SEVERITIES = ['HIGH', 'MEDIUM', 'LOW'];
 
+export interface TemplateChoices {
+  /** The values of `Status: [A/B/...]`. */
+  statuses: string[];
+  /** The values of `Severity: [A/B/...]`. */
+  severities: string[];
+  /** "Updates will be provided every N minutes", when the template says so. */
+  updateEveryMin?: number;
+}
+
+/** What the template allows: its own Status and Severity values and its update interval. */
+export function templateChoices(template: string): TemplateChoices {
+  const listOf = (label: string, fallback: string[]) => {
+    const m = new RegExp(`^\\s*${label}:\\s*\\[([^\\]]*)\\]`, 'im').exec(template);
+    const values = m ? m[1].split('/').map((v) => v.trim()).filter((v) => /^[A-Z][A-Z0-9 _-]*$/.test(v)) : [];
+    return values.length >= 2 ? values : fallback;
+  };
+  const every = /every\s+(\d+)\s+minutes?/i.exec(template);
+  return {
+    statuses: listOf('Status', INCIDENT_STATUSES),
+    severities: listOf('Severity', INCIDENT_SEVERITIES),
+    updateEveryMin: every ? Number(every[1]) : undefined,
+  };
+}
+
+/** The lines an incident file starts with: when (UTC), where, who, which session, when the next update is due. */
+export function incidentHeader(h: { n: number; at: number; environment: string; operator: string; sessionId: string; updateEveryMin?: number }): string {
+  const utc = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  return [
+    `Incident ${h.n}`,
+    `Opened: ${utc(h.at)}`,
+    `Environment: ${h.environment}`,
+    `Operator: ${h.operator}`,
+    `Session: ${h.sessionId}`,
+    ...(h.updateEveryMin ? [`Next update due: ${utc(h.at + h.updateEveryMin * 60_000)} (every ${h.updateEveryMin} minutes)`] : []),
+    '',
+    '',
+  ].join('\n');
+}
+
 /** The first fenced block that looks like the incident alert template. */
 export function findIncidentTemplate(checklist: Checklist): string {
   for (const s of checklist.sections) {

@@ -15,14 +15,16 @@ import type { ItemState, Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
 import { describeConflict } from '../session/item-conflict.js';
 import { evaluateRollback, type RollbackBanner } from './rollback.js';
-import { fillIncidentTemplate, findIncidentTemplate, type IncidentFields } from './incident.js';
-import { commandBlocks, firstWord, itemState, probeVerdict, walkSections } from './progress.js';
+import { fillIncidentTemplate, findIncidentTemplate, incidentHeader, templateChoices, type IncidentFields } from './incident.js';
+import { itemState, probeVerdict, walkSections } from './progress.js';
+import { commandChoices, judgeRun, missingVariables } from './command-plan.js';
 
 export type Screen =
   | 'resume-picker'
   | 'overview'
   | 'section'
   | 'help'
+  | 'detail'
   | 'note-editor'
   | 'skip-reason'
   | 'command-confirm'
@@ -71,13 +73,17 @@ export interface RunSummary {
 }
 
 export interface CommandState {
-  /** Index into the section's command blocks. */
+  /** Index into the section's command choices (blocks, or the alternatives of one; src/store/command-plan.ts). */
   index: number;
   output: string;
   running: boolean;
   exitCode?: number | null;
   /** Set under --dry-run once confirmed: what would have run. */
   wouldRun?: string;
+  /** After a run: why it counts as failed (non-zero exit, killed, a `… FAILED` line), else undefined. */
+  failed?: string;
+  /** Placeholders of the chosen script, the variable each maps to and its (redacted) value when set. */
+  variables: { placeholder: string; variable: string; value?: string }[];
 }
 
 export interface WizardState {
@@ -112,10 +118,16 @@ export interface WizardState {
   team?: TeamStatus;
   dryRun: boolean;
   operator: string;
+  /** What the reason form asks for: a skip, or a failed item marked otherwise (done, n/a). */
+  reasonFor?: 'skipped' | 'done' | 'na';
   /** The checklist walked (the sign-off screen reads roles and statuses from it). */
   checklist: Checklist;
   /** Report writer for the sign-off screen (see WizardDeps). */
   writeReport?: (session: Session) => Promise<string>;
+  /** The open incident, while its status is not RESOLVED: when its next update is due (epoch ms). */
+  incident?: { n: number; dueAt: number; everyMin: number };
+  /** The store's clock (the reminder counts minutes with it; tests pin it). */
+  clock: () => number;
 }
 
 export interface WizardActions {
@@ -139,8 +151,10 @@ export interface WizardActions {
   runItemProbes(): Promise<void>;
   runSectionProbes(): Promise<void>;
   cancelProbes(): void;
-  /** Choose among the section's command blocks. */
+  /** Choose among the section's command choices (relative move). */
   selectCommand(delta: number): void;
+  /** Choose the command choice at `index` (the alternatives picker). */
+  chooseCommand(index: number): void;
   /** Run the selected block once the operator typed its first word. */
   runCommandBlock(confirmation: string): Promise<void>;
   saveEmergency(fields: IncidentFields): Promise<void>;
@@ -159,7 +173,7 @@ export interface WizardActions {
 
 export type WizardStore = StoreApi<WizardState & WizardActions>;
 
-const SCREENS_WITH_BACK: Screen[] = ['help', 'note-editor', 'skip-reason', 'command-confirm', 'emergency', 'signoff'];
+const SCREENS_WITH_BACK: Screen[] = ['help', 'detail', 'note-editor', 'skip-reason', 'command-confirm', 'emergency', 'signoff'];
 /** Bytes of command output kept in the screen and in the evidence. */
 const OUTPUT_LIMIT = 16_000;
 
@@ -267,6 +281,16 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     savedSection && saved.itemId && sectionById.get(savedSection)!.itemIds.includes(saved.itemId)
       ? saved.itemId
       : sectionById.get(startSection)?.itemIds[0];
+
+  // The incident template's own Status/Severity values and update interval (checklist's Communication Template).
+  const template = findIncidentTemplate(checklist);
+  const allowed = templateChoices(template);
+  /** The reminder for the last incident logged, unless it is resolved or the template names no interval. */
+  const reminderOf = (doc: Session): WizardState['incident'] => {
+    const last = doc.incidents.at(-1);
+    if (!last || !allowed.updateEveryMin || /RESOLVED/i.test(last.status)) return undefined;
+    return { n: doc.incidents.length, dueAt: Date.parse(last.at) + allowed.updateEveryMin * 60_000, everyMin: allowed.updateEveryMin };
+  };
 
   const store = createStore<WizardState & WizardActions>()((set, get) => {
     const section = (): Section | undefined => sectionById.get(get().cursor.sectionId);
@@ -399,6 +423,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
 
     /** The operator overrides the probes when they set a state their last run contradicts. */
     const isOverride = (itemId: string, state: ItemState): boolean => {
+      // Back to pending (u) claims nothing, so it overrides nothing.
+      if (state === 'pending') return false;
       const probes = get().session.items[itemId]?.probes ?? [];
       if (probes.length === 0) return false;
       const bad = probes.some((p) => isFailing(p.status));
@@ -409,25 +435,31 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     /** Run the selected command block once the operator typed its first word. */
     const runCommandBlockNow = async (confirmation: string) => {
       const c = get().command;
-      const block = commandBlocks(section())[c?.index ?? -1];
-      if (!c || !block || c.running) return;
-      const word = firstWord(block.text);
+      const choice = commandChoices(section())[c?.index ?? -1];
+      if (!c || !choice || c.running) return;
+      const word = choice.word;
       if (confirmation.trim() !== word) {
         set({ error: `type "${word}" to confirm running this block` });
         return;
       }
+      // A placeholder of the reference (yourdomain.com) must not run against an empty host.
+      const missing = missingVariables(choice, deps.vars);
+      if (missing.length) {
+        set({ error: `set ${missing.join(', ')} (--env-file or the environment) before running this block: it uses ${choice.variables.map((v) => v.placeholder).join(', ')}` });
+        return;
+      }
       set({ error: undefined });
       if (deps.dryRun || !deps.runCommand) {
-        set({ command: { ...c, wouldRun: `bash -c ${JSON.stringify(redact(block.text.trimEnd()))}` } });
+        set({ command: { ...c, wouldRun: `bash -c ${JSON.stringify(redact(choice.script))}` } });
         return;
       }
       const ctl = new AbortController();
       commandController = ctl;
-      set({ command: { ...c, output: '', running: true, exitCode: undefined } });
+      set({ command: { ...c, output: '', running: true, exitCode: undefined, failed: undefined } });
       let output = '';
       let exitCode: number | null = null;
       try {
-        ({ exitCode } = await deps.runCommand(block.text, {
+        ({ exitCode } = await deps.runCommand(choice.script, {
           signal: ctl.signal,
           onOutput: (chunk) => {
             output = (output + chunk).slice(-OUTPUT_LIMIT);
@@ -440,15 +472,25 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
         commandController = undefined;
       }
       const shown = redact(output);
-      set({ command: { ...get().command!, output: shown, running: false, exitCode } });
+      const verdict = judgeRun(exitCode, shown);
+      const failed = verdict.failed ? verdict.why : undefined;
+      set({ command: { ...get().command!, output: shown, running: false, exitCode, failed } });
       await applyNow({
         type: 'command.run',
         sectionId: get().cursor.sectionId,
         itemId: get().cursor.itemId,
-        command: redact(block.text.trimEnd()),
+        command: redact(choice.script),
         exitCode,
         output: shown,
+        ...(failed ? { failed } : {}),
       });
+    };
+
+    /** A fresh command state for choice `index` (its variables and their values, redacted). */
+    const commandAt = (index: number): CommandState => {
+      const choice = commandChoices(section())[index];
+      const variables = (choice?.variables ?? []).map((v) => ({ ...v, value: deps.vars[v.variable] ? redact(deps.vars[v.variable]) : undefined }));
+      return { index, output: '', running: false, variables };
     };
 
     /** Cancel what runs, wait until its cancelled results are handed to the session, then for every save. */
@@ -471,6 +513,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       operator: deps.operator,
       checklist,
       writeReport: deps.writeReport,
+      incident: reminderOf(session.current()),
+      clock: now,
 
       moveItem(delta) {
         const s = section();
@@ -501,9 +545,11 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
         }
         const s = sectionById.get(id);
         if (!s) return;
-        const keep = get().cursor.sectionId === id ? get().cursor.itemId : undefined;
+        const same = get().cursor.sectionId === id;
+        const keep = same ? get().cursor.itemId : undefined;
         const item = itemId ?? keep ?? s.itemIds[0];
-        set({ screen: 'section', error: undefined });
+        // The last run's summary belongs to the section it ran in.
+        set({ screen: 'section', error: undefined, ...(same ? {} : { lastRun: undefined }) });
         setCursor(id, item);
       },
       showOverview() {
@@ -521,19 +567,19 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
         const cur = get().screen;
         if (screen === cur) return;
         if (screen === 'command-confirm') {
-          const blocks = commandBlocks(section());
+          const blocks = commandChoices(section());
           if (blocks.length === 0) {
             set({ error: 'this section has no command blocks to run' });
             return;
           }
-          set({ command: { index: 0, output: '', running: false } });
+          set({ command: commandAt(0) });
         }
-        if ((screen === 'note-editor' || screen === 'skip-reason') && !currentItem()) {
+        if ((screen === 'note-editor' || screen === 'skip-reason' || screen === 'detail') && !currentItem()) {
           set({ error: 'no item selected' });
           return;
         }
         const back = SCREENS_WITH_BACK.includes(cur) ? get().back : cur;
-        set({ screen, back, error: undefined });
+        set({ screen, back, error: undefined, ...(screen === 'skip-reason' ? { reasonFor: 'skipped' as const } : {}) });
       },
       closeScreen() {
         if (get().command?.running) return;
@@ -546,18 +592,25 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
           return;
         }
         set({ error: undefined });
+        // A failed item marked done or n/a needs a reason (asked in the reason form, recorded in the event).
+        if ((state === 'done' || state === 'na') && itemState(get().session, it.id) === 'failed') {
+          get().openScreen('skip-reason');
+          set({ reasonFor: state });
+          return;
+        }
         await applyNow({ type: 'item.state', itemId: it.id, state, override: isOverride(it.id, state) });
       },
       async skip(reason) {
         const it = currentItem();
         const why = reason.trim();
         if (!it) return;
+        const state = get().reasonFor ?? 'skipped';
         if (!why) {
-          set({ error: 'a reason is required to skip an item' });
+          set({ error: state === 'skipped' ? 'a reason is required to skip an item' : `a reason is required to mark a failed item ${state === 'na' ? 'n/a' : state}` });
           return;
         }
-        set({ screen: get().back, error: undefined });
-        await applyNow({ type: 'item.state', itemId: it.id, state: 'skipped', reason: why, override: isOverride(it.id, 'skipped') });
+        set({ screen: get().back, error: undefined, reasonFor: undefined });
+        await applyNow({ type: 'item.state', itemId: it.id, state, reason: why, override: isOverride(it.id, state) });
       },
       async note(text) {
         const it = currentItem();
@@ -583,9 +636,15 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       },
       selectCommand(delta) {
         const c = get().command;
-        const n = commandBlocks(section()).length;
+        const n = commandChoices(section()).length;
         if (!c || c.running || n === 0) return;
-        set({ command: { index: (c.index + delta + n) % n, output: '', running: false } });
+        set({ command: commandAt((c.index + delta + n) % n) });
+      },
+      chooseCommand(index) {
+        const c = get().command;
+        const n = commandChoices(section()).length;
+        if (!c || c.running || index < 0 || index >= n) return;
+        if (index !== c.index) set({ command: commandAt(index), error: undefined });
       },
       runCommandBlock(confirmation) {
         return tracked(runCommandBlockNow(confirmation));
@@ -596,17 +655,31 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
           set({ error: 'status, severity and impact are required' });
           return;
         }
-        const text = fillIncidentTemplate(findIncidentTemplate(checklist), clean);
+        for (const [label, value, values] of [['status', clean.status, allowed.statuses], ['severity', clean.severity, allowed.severities]] as const) {
+          if (!values.includes(value)) {
+            set({ error: `${label} ${value} is not one of the template's: ${values.join(', ')}` });
+            return;
+          }
+        }
+        const n = get().session.incidents.length + 1;
+        const at = now();
+        const header = incidentHeader({ n, at, environment: get().session.environment, operator: deps.operator, sessionId: get().session.id, updateEveryMin: allowed.updateEveryMin });
+        const text = redact(header) + fillIncidentTemplate(template, clean);
         let file: string | undefined;
         if (deps.writeIncident) {
           try {
-            file = await deps.writeIncident(get().session.incidents.length + 1, text);
+            file = await deps.writeIncident(n, text);
           } catch (err) {
             set({ error: `could not write the incident file: ${redact(err instanceof Error ? err.message : String(err))}` });
           }
         }
         await applyNow({ type: 'incident', ...clean, file });
-        set({ screen: get().back, notice: file ? `incident written to ${file}` : 'incident logged' });
+        set({
+          screen: get().back,
+          notice: file ? `incident written to ${file}` : 'incident logged',
+          // Counted from the store's clock (the time written in the file), not the save.
+          incident: allowed.updateEveryMin && !/RESOLVED/i.test(clean.status) ? { n, dueAt: at + allowed.updateEveryMin * 60_000, everyMin: allowed.updateEveryMin } : undefined,
+        });
       },
       async apply(change) {
         await applyNow(change);

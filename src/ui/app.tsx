@@ -4,6 +4,7 @@ import type { Checklist } from '../checklist/types.js';
 import type { SessionSummary } from '../session/store.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { CommandConfirm } from './command-confirm.js';
+import { DetailView } from './detail-view.js';
 import { Emergency } from './emergency.js';
 import { HelpScreen } from './help-screen.js';
 import { NoteEditor, SkipReason } from './note-editor.js';
@@ -17,7 +18,7 @@ import { useWizard } from './use-wizard.js';
 
 export interface PickerSetup {
   sessions: SessionSummary[];
-  defaults: { environment: string; operator: string };
+  defaults: { environment?: string; operator: string };
   /** Opens or creates the chosen session and builds its store (I/O lives in the caller). */
   choose: (choice: PickerChoice) => Promise<WizardStore>;
 }
@@ -87,6 +88,7 @@ function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: C
       {screen === 'overview' || screen === 'resume-picker' ? <Overview store={store} checklist={checklist} /> : null}
       {screen === 'section' ? <SectionView store={store} checklist={checklist} /> : null}
       {screen === 'help' ? <HelpScreen /> : null}
+      {screen === 'detail' ? <DetailView store={store} checklist={checklist} /> : null}
       {screen === 'note-editor' ? <NoteEditor store={store} checklist={checklist} /> : null}
       {screen === 'skip-reason' ? <SkipReason store={store} checklist={checklist} /> : null}
       {screen === 'command-confirm' ? <CommandConfirm store={store} checklist={checklist} /> : null}

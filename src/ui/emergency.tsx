@@ -1,57 +1,82 @@
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
+import SelectInput from 'ink-select-input';
 import TextInput from 'ink-text-input';
 import type { WizardStore } from '../store/wizard-store.js';
-import { INCIDENT_SEVERITIES, INCIDENT_STATUSES, type IncidentFields } from '../store/incident.js';
+import { findIncidentTemplate, templateChoices, type IncidentFields } from '../store/incident.js';
 import { Footer } from './footer.js';
 import { cleanInput, useFormKeys } from './use-form-keys.js';
 import { useWizard } from './use-wizard.js';
 
-const FIELDS: { name: keyof IncidentFields; label: string; hint: string }[] = [
-  { name: 'status', label: 'Status', hint: INCIDENT_STATUSES.join('/') },
-  { name: 'severity', label: 'Severity', hint: INCIDENT_SEVERITIES.join('/') },
-  { name: 'impact', label: 'Impact', hint: 'description of user impact' },
-  { name: 'eta', label: 'ETA', hint: 'estimated time to resolution' },
-  { name: 'actions', label: 'Actions', hint: 'current actions being taken' },
-];
+type Field = { name: keyof IncidentFields; label: string; hint: string; choices?: string[] };
 
-/** The incident form: fills the checklist's communication template, saved next to the session. */
+/**
+ * The incident form: Status and Severity are the template's own values
+ * (ink-select-input), the rest free text; fills the checklist's communication
+ * template, saved next to the session. Placeholders show in [brackets] so they
+ * never look like typed values (also under NO_COLOR).
+ */
 export function Emergency({ store }: { store: WizardStore }) {
   const active = useWizard(store, (s) => s.screen === 'emergency' && !s.exit);
   const error = useWizard(store, (s) => s.error);
-  const [values, setValues] = useState<IncidentFields>({ status: 'INVESTIGATING', severity: 'HIGH', impact: '', eta: '', actions: '' });
+  const checklist = useWizard(store, (s) => s.checklist);
+  const [allowed] = useState(() => templateChoices(findIncidentTemplate(checklist)));
+  const fields: Field[] = [
+    { name: 'status', label: 'Status', hint: allowed.statuses.join('/'), choices: allowed.statuses },
+    { name: 'severity', label: 'Severity', hint: allowed.severities.join('/'), choices: allowed.severities },
+    { name: 'impact', label: 'Impact', hint: 'description of user impact' },
+    { name: 'eta', label: 'ETA', hint: 'estimated time to resolution' },
+    { name: 'actions', label: 'Actions', hint: 'current actions being taken' },
+  ];
+  const [values, setValues] = useState<IncidentFields>({ status: '', severity: '', impact: '', eta: '', actions: '' });
   const [field, setField] = useState(0);
-  const move = (d: number) => setField((f) => (f + d + FIELDS.length) % FIELDS.length);
-  useFormKeys(store, active, { onField: move });
-  const submit = (i: number, v: IncidentFields) => (i < FIELDS.length - 1 ? move(1) : void store.getState().saveEmergency(v));
+  const onSelect = Boolean(fields[field].choices);
+  const move = (d: number) => setField((f) => (f + d + fields.length) % fields.length);
+  // On a select, ↑↓ move within its choices (ink-select-input); Tab moves between fields.
+  useFormKeys(store, active, { onField: move, arrows: !onSelect });
+  const submit = (i: number, v: IncidentFields) => (i < fields.length - 1 ? move(1) : void store.getState().saveEmergency(v));
   return (
     <Box flexDirection="column">
       <Text bold color="red">
         EMERGENCY — incident communication
       </Text>
-      {FIELDS.map((f, i) => (
-        <Box key={f.name}>
+      {fields.map((f, i) => (
+        <Box key={f.name} flexDirection={i === field && f.choices ? 'column' : 'row'}>
           <Text color={i === field ? 'cyan' : undefined}>
             {i === field ? '▶ ' : '  '}
             {f.label.padEnd(9)}
+            {i === field && f.choices ? <Text dimColor>(↑↓ choose, Enter)</Text> : null}
           </Text>
-          {i === field ? (
+          {i === field && f.choices ? (
+            <Box marginLeft={4}>
+              <SelectInput
+                items={f.choices.map((c) => ({ label: c, value: c }))}
+                initialIndex={Math.max(0, f.choices.indexOf(values[f.name]))}
+                isFocused={active}
+                onSelect={(item) => {
+                  const next = { ...values, [f.name]: item.value };
+                  setValues(next);
+                  submit(i, next);
+                }}
+              />
+            </Box>
+          ) : i === field ? (
             <TextInput
               value={values[f.name]}
               onChange={(v) => {
                 setValues({ ...values, [f.name]: cleanInput(v) });
               }}
               onSubmit={() => submit(i, values)}
-              placeholder={f.hint}
+              placeholder={`[${f.hint}]`}
               focus={active}
             />
           ) : (
-            <Text dimColor={!values[f.name]}>{values[f.name] || f.hint}</Text>
+            <Text dimColor={!values[f.name]}>{values[f.name] || `[${f.hint}]`}</Text>
           )}
         </Box>
       ))}
       {error ? <Text color="red">✗ {error}</Text> : null}
-      <Footer hints={['Enter next (on Actions: save)', 'Tab/↑↓ field', 'Esc cancel', 'Ctrl-C quit']} />
+      <Footer hints={['Enter next (on Actions: save)', 'Tab field', 'Esc cancel', 'Ctrl-C quit']} />
     </Box>
   );
 }

@@ -15,7 +15,7 @@ export function HelpScreen() {
   const lines = SECTION_KEYS.map((b) => `${keyLabel(b).padEnd(9)} ${b.help}`);
   const notes = [
     'Overview: ' + OVERVIEW_KEYS.filter((b) => b.label).slice(0, 3).map((b) => `${b.label} ${b.hint}`).join(', ') + '; the rest as above',
-    'Forms: Enter confirm, Esc cancel, Tab/↑↓ next field; Ctrl-C saves, exits 130.',
+    'Forms: Enter confirm, Esc cancel, Tab field, ↑↓ list; Ctrl-C saves, exits 130.',
     'Every change is saved at once; `deploy-wizard resume` reopens at the same item.',
   ];
   // Two columns when the terminal is too short for one.

@@ -70,6 +70,7 @@ export const SECTION_KEYS: KeyBinding[] = [
   { chars: ['j'], keys: ['down'], label: '', hint: '', help: 'next item', run: (s) => s.moveItem(1) },
   { chars: ['h'], keys: ['left'], label: '←→/hl', hint: 'section', help: 'previous section', run: (s) => s.moveSection(-1) },
   { chars: ['l'], keys: ['right'], label: '', hint: '', help: 'next section', run: (s) => s.moveSection(1) },
+  { keys: ['return'], label: 'Enter', hint: 'details', help: 'details: evidence, note, log', run: (s) => s.openScreen('detail') },
   { chars: ['d'], label: 'd', hint: 'done', help: 'mark the item done', run: (s) => void s.mark('done') },
   { chars: ['f'], label: 'f', hint: 'fail', help: 'mark the item failed', run: (s) => void s.mark('failed') },
   { chars: ['s'], label: 's', hint: 'skip', help: 'skip the item, with a reason', run: (s) => s.openScreen('skip-reason') },

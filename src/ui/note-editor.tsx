@@ -36,23 +36,35 @@ export function NoteEditor({ store, checklist }: ItemFormProps) {
   );
 }
 
-/** Ask why the current item is skipped; an empty reason is refused. */
+/** Ask why the current item is skipped (or, when it failed, why it is done / n/a anyway); an empty reason is refused. */
 export function SkipReason({ store, checklist }: ItemFormProps) {
   const item = useCurrentItem(store, checklist);
   const [value, setValue] = useState('');
   const error = useWizard(store, (s) => s.error);
+  const reasonFor = useWizard(store, (s) => s.reasonFor ?? 'skipped');
   const active = useWizard(store, (s) => s.screen === 'skip-reason' && !s.exit);
   useFormKeys(store, active);
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate">Skip: {item?.text}</Text>
-      <Text>Reason (required):</Text>
+      <Text bold wrap="truncate">
+        {reasonFor === 'skipped' ? 'Skip' : `Mark ${reasonFor === 'na' ? 'n/a' : 'done'} (it failed)`}: {item?.text}
+      </Text>
+      <Text>{reasonFor === 'skipped' ? 'Reason (required):' : 'Why is it fine now? (required; recorded in the log):'}</Text>
       <Box>
         <Text color="cyan">› </Text>
-        <TextInput value={value} onChange={(v) => setValue(cleanInput(v))} onSubmit={(v) => void store.getState().skip(v)} focus={active} />
+        <TextInput
+          value={value}
+          onChange={(v) => {
+            setValue(cleanInput(v));
+            // "a reason is required" is answered by typing one.
+            if (cleanInput(v).trim() && store.getState().error) store.getState().dismiss();
+          }}
+          onSubmit={(v) => void store.getState().skip(v)}
+          focus={active}
+        />
       </Box>
       {error ? <Text color="red">✗ {error}</Text> : null}
-      <Footer hints={['Enter skip', 'Esc cancel', 'Ctrl-C quit']} />
+      <Footer hints={[reasonFor === 'skipped' ? 'Enter skip' : 'Enter save', 'Esc cancel', 'Ctrl-C quit']} />
     </Box>
   );
 }

@@ -1,19 +1,24 @@
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
+import SelectInput from 'ink-select-input';
 import TextInput from 'ink-text-input';
 import { forTerminal } from '../report/escape.js';
 import type { SessionSummary } from '../session/store.js';
 import { Footer } from './footer.js';
 import { isCtrlC } from './keymap.js';
 import { fit } from './scroll.js';
+import { cleanInput } from './use-form-keys.js';
 
 export type PickerChoice = { id: string } | { start: { environment: string; operator: string } };
 
 export interface ResumePickerProps {
   /** Unfinished sessions, newest first. */
   sessions: SessionSummary[];
-  /** Prefilled values for a new session. */
-  defaults: { environment: string; operator: string };
+  /**
+   * Values for a new session: the operator is prefilled; the environment is
+   * offered first when given (--env), never chosen silently.
+   */
+  defaults: { environment?: string; operator: string };
   onChoose: (choice: PickerChoice) => void;
   onCancel: () => void;
   /** Ctrl-C (default: onCancel). */
@@ -34,66 +39,97 @@ export function ago(iso: string, now = Date.now()): string {
   return `${Math.round(s / 86400)}d ago`;
 }
 
-/** Offer each unfinished session (env, operator, progress, last update) or a new one. */
+/** Environments offered for a new session: the one given, those of existing sessions, then staging and production. */
+export function environmentChoices(sessions: SessionSummary[], given?: string): string[] {
+  return [...new Set([given, ...sessions.map((s) => s.environment), 'staging', 'production'].filter((e): e is string => Boolean(e && e.trim())))];
+}
+
+const OTHER = '\u0000other';
+
+/**
+ * Offer each unfinished session (env, operator, progress, last update) or a
+ * new one; a new one asks for its environment (ink-select-input, or a name
+ * typed under "other") and its operator.
+ */
 export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterrupt, error, isActive = true }: ResumePickerProps) {
-  const [index, setIndex] = useState(0);
-  const [form, setForm] = useState<null | { field: 0 | 1; environment: string; operator: string }>(null);
-  const count = sessions.length + 1;
+  const [stage, setStage] = useState<'list' | 'env' | 'env-name' | 'operator'>('list');
+  const [environment, setEnvironment] = useState('');
+  const [operator, setOperator] = useState(defaults.operator);
   useInput(
     (input, key) => {
       if (isCtrlC(input, key)) return (onInterrupt ?? onCancel)();
-      if (form) {
-        if (key.escape) setForm(null);
-        else if (key.tab || key.upArrow || key.downArrow) setForm({ ...form, field: form.field === 0 ? 1 : 0 });
+      if (stage === 'list') {
+        if (input === 'q' || key.escape) onCancel();
         return;
       }
-      if (key.upArrow || input === 'k') setIndex((i) => Math.max(0, i - 1));
-      else if (key.downArrow || input === 'j') setIndex((i) => Math.min(count - 1, i + 1));
-      else if (key.return) {
-        if (index < sessions.length) onChoose({ id: sessions[index].id });
-        else setForm({ field: 0, ...defaults });
-      } else if (input === 'q' || key.escape) onCancel();
+      if (key.escape) setStage(stage === 'operator' || stage === 'env-name' ? 'env' : 'list');
     },
     { isActive },
   );
+  const envs = environmentChoices(sessions, defaults.environment);
   return (
     <Box flexDirection="column">
       <Text bold>Unfinished sessions — resume one, or start a new one</Text>
-      {sessions.map((s, i) => (
-        <Text key={s.id} wrap="truncate" color={i === index ? 'cyan' : undefined}>
-          {i === index ? '▶ ' : '  '}
-          {fit(forTerminal(s.environment), 12).padEnd(12)} {fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} {`${s.done}/${s.total}`.padStart(7)} done{'  '}
-          {ago(s.updatedAt).padEnd(8)} <Text dimColor>{s.id}</Text>
-        </Text>
-      ))}
-      <Text color={index === sessions.length ? 'cyan' : undefined}>{index === sessions.length ? '▶ ' : '  '}+ Start a new session</Text>
-      {form ? (
+      {stage === 'list' ? (
+        <SelectInput
+          items={[
+            ...sessions.map((s) => ({
+              key: s.id,
+              label: `${fit(forTerminal(s.environment), 12).padEnd(12)} ${fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} ${`${s.done}/${s.total}`.padStart(7)} done  ${ago(s.updatedAt).padEnd(8)} ${forTerminal(s.id)}`,
+              value: s.id,
+            })),
+            { key: '+new', label: '+ Start a new session', value: '' },
+          ]}
+          isFocused={isActive}
+          onSelect={(item) => (item.value ? onChoose({ id: item.value }) : setStage('env'))}
+        />
+      ) : (
         <Box flexDirection="column" marginTop={1}>
-          {(['environment', 'operator'] as const).map((name, i) => (
-            <Box key={name}>
-              <Text color={form.field === i ? 'cyan' : undefined}>{name.padEnd(12)}</Text>
-              {form.field === i ? (
-                <TextInput
-                  value={form[name]}
-                  onChange={(v) => setForm({ ...form, [name]: v })}
-                  onSubmit={() =>
-                    i === 0
-                      ? setForm({ ...form, field: 1 })
-                      : form.environment.trim() && form.operator.trim()
-                        ? onChoose({ start: { environment: form.environment.trim(), operator: form.operator.trim() } })
-                        : undefined
-                  }
-                  focus={isActive}
-                />
-              ) : (
-                <Text>{form[name]}</Text>
-              )}
+          <Text color={stage === 'env' || stage === 'env-name' ? 'cyan' : undefined}>
+            {'environment '.padEnd(12)}
+            {stage === 'env' ? <Text dimColor>(choose; nothing is assumed)</Text> : stage === 'operator' ? environment : null}
+          </Text>
+          {stage === 'env' ? (
+            <Box marginLeft={2}>
+              <SelectInput
+                items={[...envs.map((e) => ({ key: e, label: forTerminal(e), value: e })), { key: OTHER, label: 'other (type a name)', value: OTHER }]}
+                isFocused={isActive}
+                onSelect={(item) => {
+                  if (item.value === OTHER) return setStage('env-name');
+                  setEnvironment(item.value);
+                  setStage('operator');
+                }}
+              />
             </Box>
-          ))}
+          ) : null}
+          {stage === 'env-name' ? (
+            <Box marginLeft={2}>
+              <Text color="cyan">› </Text>
+              <TextInput
+                value={environment}
+                onChange={(v) => setEnvironment(cleanInput(v))}
+                onSubmit={(v) => (v.trim() ? setStage('operator') : undefined)}
+                placeholder="[environment name]"
+                focus={isActive}
+              />
+            </Box>
+          ) : null}
+          {stage === 'operator' ? (
+            <Box>
+              <Text color="cyan">{'operator'.padEnd(12)}</Text>
+              <TextInput
+                value={operator}
+                onChange={(v) => setOperator(cleanInput(v))}
+                onSubmit={() => (environment.trim() && operator.trim() ? onChoose({ start: { environment: environment.trim(), operator: operator.trim() } }) : undefined)}
+                placeholder="[your name]"
+                focus={isActive}
+              />
+            </Box>
+          ) : null}
         </Box>
-      ) : null}
-      {error ? <Text color="red">✗ {error}</Text> : null}
-      <Footer hints={form ? ['Enter next/start', 'Tab field', 'Esc back'] : ['↑↓/kj move', 'Enter choose', 'q quit']} />
+      )}
+      {error ? <Text color="red">✗ {forTerminal(error)}</Text> : null}
+      <Footer hints={stage === 'list' ? ['↑↓/kj move', 'Enter choose', 'q quit'] : ['↑↓ choose', 'Enter next/start', 'Esc back']} />
     </Box>
   );
 }

@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useEffect, useState } from 'react';
 import { Text } from 'ink';
 import { teamLine, unsavedLine, type WizardState, type WizardStore } from '../store/wizard-store.js';
 import { forTerminal } from '../report/escape.js';
@@ -15,6 +15,7 @@ export function StatusLines({ store }: { store: WizardStore }) {
   const error = useWizard(store, (s) => s.error);
   const notice = useWizard(store, (s) => s.notice);
   const team = useWizard(store, (s) => s.team);
+  const incident = useWizard(store, (s) => s.incident);
   return (
     <>
       {team ? (
@@ -22,6 +23,7 @@ export function StatusLines({ store }: { store: WizardStore }) {
           {team.offline ? '⚠' : '⇄'} {forTerminal(teamLine(team))}
         </Text>
       ) : null}
+      {incident ? <IncidentReminder store={store} incident={incident} /> : null}
       {banner ? (
         <Text color="red" bold wrap="truncate">
           ⚠ ROLLBACK CRITERION MET: {banner.criterion}{banner.sectionId ? ' — R: rollback procedures' : ''}
@@ -46,12 +48,35 @@ export function StatusLines({ store }: { store: WizardStore }) {
   );
 }
 
+/** "next update due in N min" for the open incident; re-counted every 15 s on the store's clock. */
+function IncidentReminder({ store, incident }: { store: WizardStore; incident: NonNullable<WizardState['incident']> }) {
+  const clock = useWizard(store, (s) => s.clock);
+  const [now, setNow] = useState(clock);
+  useEffect(() => {
+    setNow(clock());
+    const t = setInterval(() => setNow(clock()), 15_000);
+    return () => clearInterval(t);
+  }, [clock, incident.dueAt]);
+  return (
+    <Text color={now > incident.dueAt ? 'red' : 'yellow'} wrap="truncate">
+      {reminderText(incident, now)}
+    </Text>
+  );
+}
+
+/** The reminder line, e.g. `⏱ incident 1: next update due in 12 min (every 15 min; ! posts one)`. */
+export function reminderText(incident: NonNullable<WizardState['incident']>, now: number): string {
+  const min = Math.ceil((incident.dueAt - now) / 60_000);
+  const when = min > 0 ? `next update due in ${min} min` : `next update OVERDUE by ${Math.max(1, -min)} min`;
+  return `⏱ incident ${incident.n}: ${when} (every ${incident.everyMin} min; ! posts one)`;
+}
+
 /** Rows a wrapped line of `text` takes at `columns` (2 for the mark and its space). */
 function rowsOf(text: string, columns: number): number {
   return Math.max(1, Math.ceil((text.length + 2) / Math.max(1, columns)));
 }
 
 /** Rows StatusLines takes at `columns` (for layout budgets). */
-export function statusHeight(s: Pick<WizardState, 'banner' | 'error' | 'notice' | 'unsaved'> & Partial<Pick<WizardState, 'team'>>, columns = 80): number {
-  return (s.team ? 1 : 0) + (s.banner ? 1 : 0) + (s.unsaved ? rowsOf(unsavedLine(s.unsaved), columns) : 0) + (s.error ? rowsOf(s.error, columns) : 0) + (s.notice ? 1 : 0);
+export function statusHeight(s: Pick<WizardState, 'banner' | 'error' | 'notice' | 'unsaved' | 'incident'> & Partial<Pick<WizardState, 'team'>>, columns = 80): number {
+  return (s.team ? 1 : 0) + (s.incident ? 1 : 0) + (s.banner ? 1 : 0) + (s.unsaved ? rowsOf(unsavedLine(s.unsaved), columns) : 0) + (s.error ? rowsOf(s.error, columns) : 0) + (s.notice ? 1 : 0);
 }

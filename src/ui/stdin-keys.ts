@@ -65,26 +65,38 @@ export function readKeyByKey(stdin: KeySource): void {
   const read = stdin.read.bind(stdin);
   const queue: string[] = [];
   let yieldTurn = false;
+  /** Between a yield and React being idle: every read says "nothing yet", whatever arrived meanwhile. */
+  let waiting = false;
   stdin.read = (size?: number) => {
+    if (waiting) return null;
     if (yieldTurn) {
       // The next key waits until React is idle (the last key's render committed and its
       // effects, where new input handlers subscribe, ran), then arrives outside React's
       // scheduler task, where its updates render at once as a typed key's do.
       yieldTurn = false;
-      scheduleCallback(IdlePriority, () => void setImmediate(() => stdin.emit('readable')));
+      waiting = true;
+      scheduleCallback(IdlePriority, () =>
+        void setImmediate(() => {
+          waiting = false;
+          stdin.emit('readable');
+        }),
+      );
       return null;
     }
+    // After every key, the next one (of this read or of a read already buffered, e.g. a
+    // note's last letter and then its Enter) waits for React: otherwise ink-text-input
+    // submits the value it rendered before the last letter.
     if (queue.length) {
       const key = queue.shift()!;
-      yieldTurn = queue.length > 0;
+      yieldTurn = true;
       return key;
     }
     const chunk = read(size);
     if (chunk === null || chunk === undefined) return chunk;
+    yieldTurn = true;
     const keys = splitKeys(typeof chunk === 'string' ? chunk : String(chunk));
     if (keys.length <= 1) return chunk;
     queue.push(...keys.slice(1));
-    yieldTurn = true;
     return keys[0];
   };
 }

@@ -10,6 +10,8 @@ export interface FormKeyHandlers {
   onEscape?: () => void;
   /** Tab / ↓ (+1) and Shift-Tab / ↑ (-1). */
   onField?: (delta: number) => void;
+  /** Whether ↑/↓ also move between fields (default true; false while a select owns them). */
+  arrows?: boolean;
 }
 
 export function useFormKeys(store: WizardStore, isActive: boolean, handlers: FormKeyHandlers = {}): void {
@@ -18,8 +20,9 @@ export function useFormKeys(store: WizardStore, isActive: boolean, handlers: For
       const s = store.getState();
       if (isCtrlC(input, key)) return void s.interrupt();
       if (key.escape) return void (handlers.onEscape ? handlers.onEscape() : s.closeScreen());
-      if (handlers.onField && (key.tab || key.downArrow)) return handlers.onField(key.shift ? -1 : 1);
-      if (handlers.onField && key.upArrow) return handlers.onField(-1);
+      const arrows = handlers.arrows ?? true;
+      if (handlers.onField && (key.tab || (arrows && key.downArrow))) return handlers.onField(key.shift ? -1 : 1);
+      if (handlers.onField && arrows && key.upArrow) return handlers.onField(-1);
     },
     { isActive },
   );

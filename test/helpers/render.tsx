@@ -28,6 +28,8 @@ export interface Rendered {
   frame(): string;
   /** Type keys (strings or KEY values) one at a time. */
   press(...keys: string[]): Promise<void>;
+  /** Write several reads back to back, before anything renders (a fast typist, a script), then settle. */
+  burst(...chunks: string[]): Promise<void>;
   /** Poll until the frame matches (text, regexp or predicate); throws with the frame after `timeoutMs`. */
   waitFor(expect: string | RegExp | ((frame: string) => boolean), timeoutMs?: number): Promise<string>;
   /** Simulate a terminal resize (Ink components read stdout.rows/columns). */
@@ -48,6 +50,10 @@ export async function renderUi(tree: ReactElement): Promise<Rendered> {
         inst.stdin.write(k);
         await settle();
       }
+    },
+    async burst(...chunks) {
+      for (const c of chunks) inst.stdin.write(c);
+      await settle();
     },
     async waitFor(expect, timeoutMs = 3000) {
       const ok = (f: string) => (typeof expect === 'string' ? f.includes(expect) : expect instanceof RegExp ? expect.test(f) : expect(f));

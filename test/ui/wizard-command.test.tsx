@@ -68,17 +68,33 @@ describe('ResumePicker', () => {
     expect(chosen).toEqual([{ id: 'staging-2' }]);
   });
 
-  it('"new session" asks for environment and operator, prefilled', async () => {
+  it('"new session" asks for the environment with a select (no default assumed), then the operator, prefilled', async () => {
     const chosen: PickerChoice[] = [];
-    ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ environment: 'production', operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
+    ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
     await ui.press(KEY.down, KEY.down, KEY.enter);
-    await ui.waitFor(/environment\s+production/);
-    await ui.press(KEY.backspace.repeat(1));
-    await ui.waitFor(/environment\s+productio\b/);
-    await ui.press('n', KEY.enter);
+    const envs = await ui.waitFor('nothing is assumed');
+    // Environments of the existing sessions, then the usual ones, and a way to name another.
+    expect(envs).toMatch(/❯ production\s*\n\s*staging\s*\n\s*other \(type a name\)/);
+    await ui.press(KEY.down, KEY.enter);
     await ui.waitFor(/operator\s+carol/);
     await ui.press(KEY.enter);
-    expect(chosen).toEqual([{ start: { environment: 'production', operator: 'carol' } }]);
+    expect(chosen).toEqual([{ start: { environment: 'staging', operator: 'carol' } }]);
+  });
+
+  it('--env is offered first; "other" takes a typed name; an empty name is not accepted', async () => {
+    const chosen: PickerChoice[] = [];
+    ui = await renderUi(<ResumePicker sessions={[]} defaults={{ environment: 'canary', operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
+    await ui.press(KEY.enter);
+    const envs = await ui.waitFor('nothing is assumed');
+    expect(envs).toMatch(/❯ canary\s*\n\s*staging\s*\n\s*production\s*\n\s*other/);
+    await ui.press(KEY.up, KEY.enter); // wraps to "other"
+    await ui.waitFor('[environment name]');
+    await ui.press(KEY.enter);
+    await ui.waitFor('[environment name]');
+    await ui.press(...'eu-west', KEY.enter);
+    await ui.waitFor(/operator\s+carol/);
+    await ui.press(KEY.enter);
+    expect(chosen).toEqual([{ start: { environment: 'eu-west', operator: 'carol' } }]);
   });
 
   it('Ctrl-C interrupts, q cancels', async () => {

@@ -87,7 +87,11 @@ describe('wizard store: probes', () => {
     await store.getState().runItemProbes();
     await store.getState().flush();
     expect(session.current().items[health].state).toBe('failed');
+    // Marking a failed item done asks why first (issue 14.7): the reason form opens, nothing changes yet.
     await store.getState().mark('done');
+    expect(store.getState().screen).toBe('skip-reason');
+    expect(session.current().items[health].state).toBe('failed');
+    await store.getState().skip('fixed by hand');
     expect(session.current().items[health]).toMatchObject({ state: 'done', override: true });
   });
 

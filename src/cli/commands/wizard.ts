@@ -8,11 +8,11 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { watchTerminal } from '../terminal.js';
 import { newRunMarker, RUN_MARKER, trackProcessTree } from '../../probes/process-tree.js';
-import type { GlobalOptions } from '../globals.js';
+import { shippedChecklistPath, type GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
 import type { Vars } from '../../probes/types.js';
@@ -237,7 +237,8 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     React.createElement(App, {
       checklist,
       store: wizard,
-      picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment, operator }, choose: (c) => begin(c) } : undefined,
+      // The picker offers --env first when given; it never assumes one.
+      picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment: typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined, operator }, choose: (c) => begin(c) } : undefined,
       onInterrupt: () => {
         signalled = true;
       },
@@ -272,8 +273,34 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals.sessionsDir, storeArg(globals.store))}\n`);
   if (state?.exit === 'interrupt' || signalled || stop.why) return EXIT_INTERRUPTED;
   if (state?.unsaved) return 1;
-  if (state && open) process.stdout.write(`\nSaved session ${open.id}. Resume with: deploy-wizard resume ${open.id}${storeArg(globals.store)}\n`);
+  if (state && open) process.stdout.write(`\nSaved session ${open.id}. Resume with: ${resumeCommand(open.id, globals)}\n`);
   return 0;
+}
+
+/**
+ * The command that resumes a session where it was opened: a non-default
+ * checklist, sessions directory or team store (typed as a flag) is part of
+ * it. A store URL is shown with its password masked. (--env-file is left to
+ * the operator: Node itself reads that flag from a script's argv.)
+ */
+export function resumeCommand(id: string, globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
+  const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const parts = ['deploy-wizard', 'resume', q(id)];
+  if (globals.checklist !== resolve(shippedChecklistPath())) parts.push('--checklist', q(shown(globals.checklist)));
+  if (globals.sessionsDir !== resolve('sessions')) parts.push('--sessions-dir', q(shown(globals.sessionsDir)));
+  if (globals.store && env.DEPLOY_WIZARD_STORE !== globals.store) parts.push('--store', q(maskedUrl(globals.store)));
+  return parts.join(' ');
+}
+
+/** A URL with its password replaced by *** (unparseable text is masked whole). */
+function maskedUrl(text: string): string {
+  try {
+    const u = new URL(text);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '***';
+  }
 }
 
 /** The last words when changes could not be saved: what, why, and the commands that restore them. */

@@ -1,0 +1,34 @@
+/** What the CLI says on the way out and on a typo: the resume command names where the session lives; `strat` gets "did you mean". */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resumeCommand } from '../../src/cli/commands/wizard.js';
+import { resolveGlobals, shippedChecklistPath } from '../../src/cli/globals.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+describe('the resume hint', () => {
+  it('is the bare command with the defaults', () => {
+    expect(resumeCommand('production-1', resolveGlobals({}), {})).toBe('deploy-wizard resume production-1');
+    expect(resumeCommand('production-1', resolveGlobals({ checklist: shippedChecklistPath(), sessionsDir: './sessions' }), {})).toBe('deploy-wizard resume production-1');
+  });
+
+  it('names a non-default --sessions-dir and --checklist, and a --store with its password masked', () => {
+    const g = resolveGlobals({ sessionsDir: 'tmp/my sessions', checklist: 'release.md', store: 'postgres://dw:s3cret-pw@127.0.0.1:5433/dw' });
+    const hint = resumeCommand('staging-2', g, {});
+    expect(hint).toBe("deploy-wizard resume staging-2 --checklist release.md --sessions-dir 'tmp/my sessions' --store 'postgres://dw:***@127.0.0.1:5433/dw'");
+    expect(hint).not.toContain('s3cret-pw');
+    // A store that came from DEPLOY_WIZARD_STORE is found there again.
+    expect(resumeCommand('s', { ...g, store: 'postgres://x@127.0.0.1/dw' }, { DEPLOY_WIZARD_STORE: 'postgres://x@127.0.0.1/dw' })).not.toContain('--store');
+  });
+});
+
+describe('a typo', () => {
+  it('strat: unknown command, did you mean start; exit 2, one line', () => {
+    const r = spawnSync('node', [join(root, 'dist', 'deploy-wizard.js'), 'strat'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(["deploy-wizard: unknown command 'strat' (Did you mean start?) (see deploy-wizard --help)"]);
+    const far = spawnSync('node', [join(root, 'dist', 'deploy-wizard.js'), 'xyzzy'], { encoding: 'utf8' });
+    expect(far.stderr.trim()).toBe("deploy-wizard: unknown command 'xyzzy' (see deploy-wizard --help)");
+  });
+});
