@@ -77,7 +77,7 @@ describe('team mode in the built wizard', () => {
     tmux('send-keys', '-t', 'wiz', 'q');
     const quit = await waitFor('EXIT=0', 15_000);
     // The line wraps at 80 columns: compare without white space.
-    expect(quit.replace(/\s+/g, '')).toContain(`Resume with: deploy-wizard resume ${id} --store ${masked}`.replace(/\s+/g, ''));
+    expect(quit.replace(/\s+/g, '')).toContain(`Resume with: deploy-wizard resume ${id} --checklist checklist.md --store '${masked}'`.replace(/\s+/g, ''));
     expect(quit).not.toContain(facts.password);
   }, 60_000);
 
