@@ -18,7 +18,7 @@ import { resolve } from 'node:path';
 import type { Client, Notification, Pool } from 'pg';
 import { UserError } from '../errors.js';
 import { redactDeep, type Redactor } from '../secrets/redactor.js';
-import { applyChange, type Change } from './changes.js';
+import { applyChange, ChangeRefused, type Change } from './changes.js';
 import { SessionSchema, type Session } from './schema.js';
 import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';
 import { migrate, quoteSchema } from './pg-migrations.js';
@@ -39,6 +39,8 @@ export interface TeamSession extends OpenSession {
   revision(): number;
   /** Changes made offline and not yet saved in the database. */
   pendingCount(): number;
+  /** Called when a change made offline is refused once the others' changes are known (e.g. the role was signed meanwhile). */
+  onRefused(cb: (message: string) => void): () => void;
 }
 
 export interface PgSessionStore extends SessionStore {
@@ -272,6 +274,7 @@ class PgOpenSession implements TeamSession {
   private readonly journal: string;
   private readonly listeners = new Set<(session: Session, by: string) => void>();
   private readonly connListeners = new Set<(state: ConnectionState) => void>();
+  private readonly refusedListeners = new Set<(message: string) => void>();
   /** Changes applied locally but not yet in the database, oldest first. */
   private queue: PendingChange[] = [];
   /** One operation at a time per open session: applies, re-syncs and flushes keep their order. */
@@ -376,11 +379,15 @@ class PgOpenSession implements TeamSession {
         this.emit(this.who);
         return this.doc;
       } catch (err) {
+        // Refused by the session's rules on the fresh document (e.g. someone else signed that role first): say so as it is.
+        if (err instanceof ChangeRefused) throw err;
         if (!isConnectionError(err)) throw storeError(`cannot save a change to session ${this.id}`, this.ctx.where, err, this.ctx.redact);
         // Whether that commit landed is unknown: the change id makes the later flush exactly-once.
         this.goOffline();
       }
     }
+    // Refused on what this terminal knows: never queued.
+    const local = this.applyLocal(this.doc, entry);
     try {
       appendPending(this.journal, this.ctx.journalDir, entry);
     } catch (err) {
@@ -390,7 +397,7 @@ class PgOpenSession implements TeamSession {
       );
     }
     this.queue.push(entry);
-    this.doc = this.applyLocal(this.doc, entry);
+    this.doc = local;
     this.emit(this.who);
     return this.doc;
   }
@@ -430,7 +437,14 @@ class PgOpenSession implements TeamSession {
       try {
         if (attempt <= OPTIMISTIC_ATTEMPTS) {
           const base = this.rev;
-          const next = this.applyLocal(this.doc, entry);
+          let next: Session;
+          try {
+            next = this.applyLocal(this.doc, entry);
+          } catch (err) {
+            // Refused on what this terminal last heard (maybe stale, e.g. reopened meanwhile): the locked path decides.
+            if (err instanceof ChangeRefused) continue;
+            throw err;
+          }
           const r = await pool.query<{ revision: string }>(sql, params(base, next));
           if (r.rows[0]) return this.settle(next, Number(r.rows[0].revision));
           // Someone else wrote first: re-apply on the fresh document, under the row lock this time
@@ -496,6 +510,21 @@ class PgOpenSession implements TeamSession {
     if (fresh.revision >= this.rev) {
       this.doc = fresh.doc;
       this.rev = fresh.revision;
+    }
+  }
+
+  onRefused(cb: (message: string) => void): () => void {
+    this.refusedListeners.add(cb);
+    return () => this.refusedListeners.delete(cb);
+  }
+
+  private emitRefused(message: string): void {
+    for (const l of [...this.refusedListeners]) {
+      try {
+        l(message);
+      } catch {
+        /* a listener's failure is its own */
+      }
     }
   }
 
@@ -640,16 +669,28 @@ class PgOpenSession implements TeamSession {
       let by = fresh.who;
       while (this.queue.length) {
         const entry = this.queue[0];
-        await this.write(entry);
+        try {
+          await this.write(entry);
+          by = entry.who;
+        } catch (err) {
+          if (!(err instanceof ChangeRefused)) throw err;
+          // Made offline, refused on what the others did meanwhile: dropped, and the person is told why.
+          this.emitRefused(err.message);
+        }
         saved.add(entry.changeId);
         this.queue.shift();
-        by = entry.who;
       }
       return by;
     } finally {
       if (saved.size) removePending(this.journal, saved);
-      // What is still queued stays visible locally.
-      for (const e of this.queue) this.doc = this.applyLocal(this.doc, e);
+      // What is still queued stays visible locally (what the fresh document refuses is left out here and refused on flush).
+      for (const e of this.queue) {
+        try {
+          this.doc = this.applyLocal(this.doc, e);
+        } catch (err) {
+          if (!(err instanceof ChangeRefused)) throw err;
+        }
+      }
     }
   }
 }
