@@ -16,7 +16,7 @@ import type { Completion, SignoffFeedback } from '../../store/wizard-store.js';
 import { fit } from '../scroll.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import { COMPLETED_HINTS, LEAVE_HINTS, REOPEN_HINTS, SIGNOFF_HINTS, STATUS_HINTS, useSignoffKeys } from './use-signoff-keys.js';
-import { chosenStatus, completionOf, fieldsOf, focusedField, unsavedText, useSignoffState, type SignoffFormState } from './use-signoff-state.js';
+import { chosenStatus, completionOf, fieldsOf, focusedField, signoffReducer, unsavedText, useSignoffState, type SignoffAction, type SignoffFormState } from './use-signoff-state.js';
 
 /** What the sign-off screen needs of the wizard store (the wizard's zustand store satisfies it). */
 export interface SignoffStoreState {
@@ -61,40 +61,52 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
   const roles = signoffRoles(checklist);
   const statuses = signoffStatuses(checklist);
   const [form, dispatch] = useSignoffState({ roles, statuses, session });
-  // Handlers read the form through a ref: several keys can arrive before the next render.
+  // Keys can arrive faster than renders: the ref runs the same reducer ahead of React, so each key sees the last one's result.
   const formRef = useRef(form);
   formRef.current = form;
+  const act = useCallback((a: SignoffAction) => {
+    formRef.current = signoffReducer(formRef.current, a);
+    dispatch(a);
+  }, []);
   const { rows, columns } = useTerminalSize();
 
-  const field = focusedField(form);
-  const completed = session.status === 'completed';
-  const holderOf = (role: string) => session.signoff.signatures.find((s) => s.role === role)?.name;
-  const rowHolder = field.kind === 'role' ? holderOf(roles[field.row]) : undefined;
   const st = () => store.getState();
   useSignoffKeys(
-    { phase: form.phase, field, completed, rowHolder: rowHolder === undefined ? undefined : rowHolder === operator ? 'me' : 'other', dirty: unsavedText(form, session).length > 0 },
-    dispatch,
+    () => {
+      const f = formRef.current;
+      const doc = st().session;
+      const field = focusedField(f);
+      const holder = field.kind === 'role' ? doc.signoff.signatures.find((s) => s.role === roles[field.row])?.name : undefined;
+      return {
+        phase: f.phase,
+        field,
+        completed: doc.status === 'completed',
+        rowHolder: holder === undefined ? undefined : holder === operator ? 'me' : 'other',
+        dirty: unsavedText(f, doc).length > 0,
+      };
+    },
+    act,
     {
       sign: (typed = '') => {
         const f = focusedField(formRef.current);
         if (f.kind !== 'role') return;
         const role = roles[f.row];
         const text = (formRef.current.drafts[role] ?? '') + typed;
-        if (!text.trim()) return dispatch({ type: 'error', error: `type your signature for ${role} first; it is recorded with your name, ${operator}` });
-        void st().signRole(role, text).then((ok) => ok && dispatch({ type: 'signed', role }));
+        if (!text.trim()) return act({ type: 'error', error: `type your signature for ${role} first; it is recorded with your name, ${operator}` });
+        void st().signRole(role, text).then((ok) => ok && act({ type: 'signed', role }));
       },
       revoke: () => {
         const f = focusedField(formRef.current);
         if (f.kind === 'role') void st().revokeRole(roles[f.row]);
       },
       complete: () => {
-        if (!chosenStatus(formRef.current)) return dispatch({ type: 'error', error: 'choose a Deployment Status first (Shift-Tab to it, ↑/↓ and Enter)' });
+        if (!chosenStatus(formRef.current)) return act({ type: 'error', error: 'choose a Deployment Status first (Shift-Tab to it, ↑/↓ and Enter)' });
         void st().completeSignoff(completionOf(formRef.current));
       },
       reopen: () => {
         const reason = formRef.current.reopenReason;
-        if (!reason.trim()) return dispatch({ type: 'error', error: 'type why the session must change before reopening it' });
-        void st().reopenSession(reason).then((ok) => ok && dispatch({ type: 'reopened' }));
+        if (!reason.trim()) return act({ type: 'error', error: 'type why the session must change before reopening it' });
+        void st().reopenSession(reason).then((ok) => ok && act({ type: 'reopened' }));
       },
       back: () => {
         st().clearSignoffFeedback();
@@ -115,7 +127,7 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
       feedback={feedback}
       rows={rows}
       columns={columns}
-      onStatus={(index) => dispatch({ type: 'choose', index })}
+      onStatus={(index) => act({ type: 'choose', index })}
       isActive={isActive}
     />
   );

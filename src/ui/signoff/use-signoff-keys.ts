@@ -7,7 +7,7 @@
  * takes o (reopen, with a reason), Enter/q (quit) and Esc (back).
  */
 import { useInput } from 'ink';
-import { useRef, type Dispatch } from 'react';
+import type { Dispatch } from 'react';
 import type { Field, Phase, SignoffAction } from './use-signoff-state.js';
 
 export interface SignoffKeyContext {
@@ -41,13 +41,14 @@ export const COMPLETED_HINTS = ['o reopen (reason asked)', 'Enter/q quit', 'Esc 
 export const REOPEN_HINTS = ['type why', 'Enter reopens', 'Esc cancels'];
 export const LEAVE_HINTS = ['Esc/y leave without it', 'any other key stays'];
 
-export function useSignoffKeys(ctx: SignoffKeyContext, dispatch: Dispatch<SignoffAction>, h: SignoffKeyHandlers, isActive: boolean): void {
-  // Read through a ref: a key right after a store update must see the new context, not a stale closure's.
-  const current = useRef(ctx);
-  current.current = ctx;
+/**
+ * `context` is asked on every key: keys typed faster than the screen renders
+ * (a paste, a pty burst) must each see the form as the keys before left it.
+ */
+export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispatch<SignoffAction>, h: SignoffKeyHandlers, isActive: boolean): void {
   useInput(
     (input, key) => {
-      const { phase, field, completed, rowHolder, dirty } = current.current;
+      const { phase, field, completed, rowHolder, dirty } = context();
       if (key.ctrl && input === 'c') return h.interrupt();
       if (phase === 'leaving') {
         if (key.escape || input === 'y') return h.back();
