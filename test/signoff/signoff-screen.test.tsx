@@ -167,3 +167,26 @@ describe('SignoffScreen', () => {
     expect(bottom.split('\n').length).toBeLessThanOrEqual(24);
   });
 });
+
+describe('SignoffScreen layout', () => {
+  it('keeps signature rows aligned at 100 columns, and the focus visible after a resize to 60×16 and back', async () => {
+    const { ui, mem } = await setup(settled());
+    signElsewhere(mem, 'DevOps Engineer', 'Bob');
+    // Carol changes an item after Bob signed: his row says it needs signing again.
+    mem.remote({ type: 'item.note', itemId: smallChecklist().items[1].id, note: 'changed after signing' }, 'Carol');
+    await ui.resize(24, 100);
+    const frame = await ui.waitFor('re-sign needed');
+    const header = frame.split('\n').find((l) => l.includes('Role') && l.includes('Date'))!;
+    const bob = frame.split('\n').find((l) => l.includes('DevOps Engineer'))!;
+    // Date and mark start in their own columns: no "2026-11-26⚠" run-together.
+    expect(bob.indexOf('2026-11-26')).toBe(header.indexOf('Date'));
+    expect(bob.indexOf('⚠ re-sign needed')).toBe(header.indexOf('Valid'));
+    await ui.resize(16, 60);
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+    const small = await ui.waitFor('› [ Complete sign-off ]');
+    expect(small.split('\n').length).toBeLessThanOrEqual(16);
+    await ui.resize(24, 80);
+    const back = await ui.waitFor((f) => f.includes('Tech Lead') && f.includes('› [ Complete sign-off ]'));
+    expect(back.split('\n').length).toBeLessThanOrEqual(24);
+  });
+});
