@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
+import { createWizardStore } from '../../src/store/wizard-store.js';
+import { smallChecklist } from '../report/fixtures.js';
 import { bundleWorker, dropSchema, newSessionInit, pgUrl, storedDoc, until } from './helpers.js';
 
 const facts = inject('servers').pg;
@@ -154,5 +156,28 @@ describe('team sign-off across processes', () => {
       ['reopened', 'Bob', 'the rollback is still running', undefined],
     ]);
     await Promise.all([alice.close(), bob.close()]);
+  });
+
+  it("another terminal's signature reaches this wizard's sign-off state within a second, named; a refused sign says who won", async () => {
+    const id = await newSession();
+    const mine = await store.open(id, 'Alice');
+    const wizard = createWizardStore({ checklist: smallChecklist(), session: mine, runProbes: async () => [], vars: {}, operator: 'Alice' });
+    const bob = await terminal(id, 'Bob');
+    try {
+      const t0 = Date.now();
+      expect(await bob.send('sign Tech Lead|b')).toEqual({ ok: true });
+      await until(() => wizard.getState().session.signoff.signatures.some((s) => s.name === 'Bob'), 1000, "Bob's signature in Alice's wizard");
+      // Liveness bound from the issue: within a second of Bob's change being saved.
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(wizard.getState().notice).toBe('Bob signed Tech Lead');
+      expect(await wizard.getState().signRole('Tech Lead', 'alice')).toBe(false);
+      expect(wizard.getState().signoff.error).toMatch(/^Tech Lead is already signed by Bob /);
+      expect(await wizard.getState().signRole('DevOps Engineer', 'alice')).toBe(true);
+      expect(wizard.getState().signoff.notice).toBe('signed DevOps Engineer as Alice');
+    } finally {
+      wizard.getState().dispose();
+      await bob.close();
+      await mine.close();
+    }
   });
 });
