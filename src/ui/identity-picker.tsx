@@ -3,7 +3,7 @@
  * session's operators as an ink-select-input, plus "someone else" (a name is
  * typed). Everything this terminal then records carries the chosen name.
  */
-import React, { useState } from 'react';
+import React, { useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
 import TextInput from 'ink-text-input';
@@ -26,6 +26,8 @@ const SOMEONE_ELSE = '\u0000someone-else';
 export function IdentityPicker({ sessionId, operators, onChoose, onCancel, isActive = true }: IdentityPickerProps) {
   const [typing, setTyping] = useState(operators.length === 0);
   const [name, setName] = useState('');
+  // Typed and Enter can arrive in one chunk, before a render: submit what onChange last said, not a stale value.
+  const typed = useRef('');
   const [error, setError] = useState<string>();
   useInput(
     (input, key) => {
@@ -46,10 +48,11 @@ export function IdentityPicker({ sessionId, operators, onChoose, onCancel, isAct
               value={name}
               focus={isActive}
               onChange={(v) => {
+                typed.current = v;
                 setName(v);
                 setError(undefined);
               }}
-              onSubmit={(v) => (v.trim() ? onChoose(v.trim()) : setError('type your name (as your team knows you)'))}
+              onSubmit={() => (typed.current.trim() ? onChoose(typed.current.trim()) : setError('type your name (as your team knows you)'))}
             />
           </Box>
         ) : (

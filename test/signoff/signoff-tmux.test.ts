@@ -178,7 +178,9 @@ describe('sign-off in the built wizard (tmux, 80×24)', () => {
     launch(`resume ${id}`);
     let frame = await waitFor(`Who are you? Session ${id}`);
     for (const name of ['Ada', 'Bob', 'Carol', 'Dan', 'someone else (type a name)']) expect(frame).toContain(name);
-    keys('Up', 'Enter');
+    keys('Up');
+    await waitFor('❯ someone else');
+    keys('Enter');
     await waitFor('Your name:');
     keys('Eve', 'Enter');
     frame = await waitFor('Backups verified');

@@ -229,13 +229,14 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
         operators: known,
         onChoose: (name: string) => {
           answer = name;
-          asked.unmount();
+          done();
         },
-        onCancel: () => asked.unmount(),
+        onCancel: () => done(),
       }),
       { exitOnCtrlC: false },
     );
-    stop.act = () => asked.unmount();
+    const done = () => asked.unmount();
+    stop.act = done;
     await asked.waitUntilExit();
     stop.act = undefined;
     asked.cleanup();
