@@ -275,6 +275,7 @@ class PgOpenSession implements TeamSession {
   private readonly listeners = new Set<(session: Session, by: string) => void>();
   private readonly connListeners = new Set<(state: ConnectionState) => void>();
   private readonly refusedListeners = new Set<(message: string) => void>();
+  private readonly undelivered: string[] = [];
   /** Changes applied locally but not yet in the database, oldest first. */
   private queue: PendingChange[] = [];
   /** One operation at a time per open session: applies, re-syncs and flushes keep their order. */
@@ -515,10 +516,13 @@ class PgOpenSession implements TeamSession {
 
   onRefused(cb: (message: string) => void): () => void {
     this.refusedListeners.add(cb);
+    // Refusals met while opening (a journal left by an earlier run) reach the first listener.
+    for (const m of this.undelivered.splice(0)) cb(m);
     return () => this.refusedListeners.delete(cb);
   }
 
   private emitRefused(message: string): void {
+    if (this.refusedListeners.size === 0) this.undelivered.push(message);
     for (const l of [...this.refusedListeners]) {
       try {
         l(message);

@@ -12,6 +12,8 @@ import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
 import { createWizardStore } from '../../src/store/wizard-store.js';
+import { appendPending, journalPath } from '../../src/session/pg-journal.js';
+import { existsSync } from 'node:fs';
 import { smallChecklist } from '../report/fixtures.js';
 import { bundleWorker, dropSchema, newSessionInit, pgUrl, storedDoc, until } from './helpers.js';
 
@@ -178,6 +180,38 @@ describe('team sign-off across processes', () => {
       wizard.getState().dispose();
       await bob.close();
       await mine.close();
+    }
+  });
+
+  it('a sign made offline that the others refused meanwhile is dropped with the reason told, not saved or kept', async () => {
+    const id = await newSession();
+    const dirA = mkdtempSync(join(tmpdir(), 'dw-signoff-offline-'));
+    try {
+      // Alice signed Tech Lead while the database was away; her run ended before it came back.
+      const journal = journalPath(dirA, id);
+      appendPending(journal, dirA, {
+        changeId: 'alice-offline-1',
+        who: 'Alice',
+        at: new Date().toISOString(),
+        change: { type: 'signoff.sign', role: 'Tech Lead', signature: 'a', fingerprint: 'f', policy: { roles: ['Tech Lead'] } },
+      });
+      const bob = await terminal(id, 'Bob');
+      expect(await bob.send('sign Tech Lead|b')).toEqual({ ok: true });
+      const alice = createPgStore(url, { schema, journalDir: dirA });
+      const a = await alice.open(id, 'Alice');
+      const told: string[] = [];
+      a.onRefused((m) => told.push(m));
+      expect(told).toEqual([expect.stringMatching(/^Tech Lead is already signed by Bob /)]);
+      expect(a.current().signoff.signatures.map((s) => s.name)).toEqual(['Bob']);
+      expect(a.pendingCount()).toBe(0);
+      expect(existsSync(journal)).toBe(false);
+      const { doc } = await storedDoc(facts, schema, id);
+      expect(doc.signoff.signatures.map((s: any) => s.name)).toEqual(['Bob']);
+      await a.close();
+      await alice.end();
+      await bob.close();
+    } finally {
+      rmSync(dirA, { recursive: true, force: true });
     }
   });
 });
