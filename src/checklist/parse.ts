@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
 import { checkParams } from '../probes/registry.js';
-import { findComments, isAnnotationBody, parseAnnotation, parseDuration, checkId } from './annotations.js';
+import { findComments, isAnnotationBody, parseAnnotation, parseDuration, checkId, splitWords } from './annotations.js';
 import { itemBaseId, itemIdPrefix, sectionBaseId, uniqueIds } from './ids.js';
 import type { Checklist, Guidance, Item, ParseResult, Problem, ProbeSpec, Section, SignoffSpec } from './types.js';
 
@@ -186,6 +186,7 @@ class ChecklistParser {
           break;
         case 'html_block':
           this.annotations(blockAnnotations(t), owner);
+          this.signoffPolicy(t);
           this.hiddenByComment(t);
           break;
         case 'blockquote_open':
@@ -342,6 +343,43 @@ class ChecklistParser {
         continue;
       }
       this.attach(owner, a);
+    }
+  }
+
+  /**
+   * `<!-- signoff: combine="DevOps Engineer + Security Officer" independent="Product Owner" -->`
+   * in the Sign-off section: roles one person may hold together, and roles
+   * whose signer must not have operated the deployment. Names must be roles of the table above.
+   */
+  private signoffPolicy(t: Token): void {
+    if (!this.current?.signoff) return;
+    for (const c of findComments(t.content)) {
+      const m = /^\s*signoff\s*:/i.exec(c.body);
+      if (!m || !c.terminated) continue;
+      const line = lineOf(t) + newlines(t.content, c.offset);
+      const split = splitWords(c.body.slice(m[0].length).trim());
+      if (!split.ok) {
+        this.problem(line, split.message);
+        continue;
+      }
+      const roles = this.signoff.roles;
+      const known = (role: string) => {
+        if (roles.includes(role)) return true;
+        this.problem(line, `signoff annotation names "${role}", which is not a role of the Sign-off table above (${roles.join(', ') || 'none yet'})`);
+        return false;
+      };
+      for (const word of split.words) {
+        const eq = word.indexOf('=');
+        const key = eq < 0 ? word : word.slice(0, eq);
+        const names = (eq < 0 ? '' : word.slice(eq + 1)).split(key === 'combine' ? '+' : ',').map((r) => r.trim()).filter(Boolean);
+        if (key === 'combine' && names.length >= 2) {
+          if (names.every(known)) (this.signoff.combinable ??= []).push(names);
+        } else if (key === 'independent' && names.length) {
+          if (names.every(known)) (this.signoff.independent ??= []).push(...names);
+        } else {
+          this.problem(line, `signoff annotation: "${word}" is not understood; use combine="Role A + Role B" or independent="Role"`);
+        }
+      }
     }
   }
 

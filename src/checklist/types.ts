@@ -67,6 +67,10 @@ export interface SignoffSpec {
   statuses: string[];
   /** Other bold labels after the table, e.g. Notes, Next Steps. */
   fields: string[];
+  /** Groups of roles one person may hold together (`<!-- signoff: combine="A + B" -->`); none by default. */
+  combinable?: string[][];
+  /** Roles that must be signed by someone who did not operate the deployment (`<!-- signoff: independent="A" -->`). */
+  independent?: string[];
 }
 
 export interface Checklist {

@@ -124,7 +124,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
         ['Operators', s.operators.map(t).join(', ') || '—'],
         ['Started', formatTime(s.createdAt)],
         ['Ended', s.signoff.completedAt ? `${formatTime(s.signoff.completedAt)} (${formatDuration(s.createdAt, s.signoff.completedAt) ?? '?'})` : 'not completed'],
-        ['Deployment Status', status ? `**${t(status)}**${s.signoff.override ? ' (override)' : ''}` : 'not signed off'],
+        ['Deployment Status', !status ? 'not signed off' : s.status === 'completed' ? `**${t(status)}**${s.signoff.override ? ' (override)' : ''}` : `${t(status)} (reopened: not completed)`],
         ['Checklist', `${t(s.checklist.path)} (sha256 \`${escapeInline(s.checklist.hash.slice(0, 12))}\`)`],
       ],
     ),
@@ -323,13 +323,31 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
         const sig = s.signoff.signatures.find((x) => x.role === role);
         if (!sig) return [t(role), '', '', '', 'not signed'];
         const check = signatures.get(role);
-        return [t(role), t(sig.name), t(sig.signature), formatTime(sig.date), check?.status === 'valid' ? '✓ valid' : '⚠️ **changed after signing**'];
+        const name = sig.combinedWith ? `${t(sig.name)} (also ${t(sig.combinedWith)}, combined as the checklist allows)` : t(sig.name);
+        return [t(role), name, t(sig.signature), formatTime(sig.date), check?.status === 'valid' ? '✓ valid' : '⚠️ **changed after signing**'];
       }),
     ),
     '',
   );
   push(`**Deployment Status**: ${status ? t(status) : 'not chosen'}`, '');
   if (s.signoff.override) push(`**Override reason**: ${t(s.signoff.override.reason)}`, '');
+  const history = s.signoff.history ?? [];
+  const last = history[history.length - 1];
+  if (s.status === 'completed') {
+    push(`**Read-only**: completed${last ? ` by ${t(last.by)} at ${formatTime(last.at)}` : ''}; no change is accepted until someone reopens the session (reopening is recorded here).`, '');
+  } else if (last?.action === 'reopened') {
+    push(`**Reopened** by ${t(last.by)} at ${formatTime(last.at)}: ${t(last.reason)}. The session is not completed.`, '');
+  }
+  if (history.length) {
+    push('### Status history', '');
+    push(
+      ...table(
+        ['When', 'Who', 'What', 'Status', 'Reason'],
+        history.map((h) => [formatTime(h.at), t(h.by), h.action, t(h.status ?? ''), h.overrideReason ? `override: ${t(h.overrideReason)}` : t(h.reason ?? '')]),
+      ),
+      '',
+    );
+  }
   push('### Notes', '', s.signoff.notes.trim() ? escapeBlock(redact(s.signoff.notes)) : '—', '');
   push('### Next Steps', '', s.signoff.nextSteps.trim() ? escapeBlock(redact(s.signoff.nextSteps)) : '—', '');
 

@@ -9,6 +9,21 @@ import type { ProbeResult } from '../probes/types.js';
 import { isCancelled } from '../probes/verdict.js';
 import { reconcile } from './reconcile.js';
 import { describeConflict, mergeItemState } from './item-conflict.js';
+import { UserError } from '../errors.js';
+import { readOnlyLine, signRefusal, unsignedRoles, type SignoffPolicy } from './signoff.js';
+
+/**
+ * A change the session's rules do not allow on its current state (a role
+ * signed by someone else, a completed session). Thrown by applyChange, so the
+ * team store refuses it also when it re-applies the change on fresher state;
+ * the message is the one line the person is shown.
+ */
+export class ChangeRefused extends UserError {
+  constructor(message: string) {
+    super(message, 2);
+    this.name = 'ChangeRefused';
+  }
+}
 
 export type Change =
   /** `seen`: the item's state on the writer's screen when they changed it (team mode fills it; see item-conflict.ts). */
@@ -19,8 +34,13 @@ export type Change =
   | { type: 'command.run'; itemId?: string; sectionId?: string; command: string; exitCode: number | null; output: string; failed?: string }
   | { type: 'incident'; status: string; severity: string; impact: string; eta: string; actions: string; file?: string }
   | { type: 'operator.join'; name: string }
-  | { type: 'signoff.sign'; role: string; name: string; signature: string; fingerprint: string }
-  | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string }
+  /** The signer is the operator of the terminal that applies it (ChangeMeta.who); `name` is ignored (older logs carry it). */
+  | { type: 'signoff.sign'; role: string; signature: string; fingerprint: string; policy?: SignoffPolicy; name?: string }
+  /** Only the signer can revoke. */
+  | { type: 'signoff.revoke'; role: string; reason?: string }
+  /** Needs every role of `roles` validly signed, or an override reason (recorded with who gave it). */
+  | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string; roles?: string[] }
+  | { type: 'signoff.reopen'; reason: string }
   /** The checklist changed since the session started: match items by id (see reconcile.ts). */
   | { type: 'checklist.reconcile'; hash: string; items: { id: string; sectionId?: string }[] };
 
@@ -34,6 +54,10 @@ export interface ChangeMeta {
 export function applyChange(session: Session, change: Change, meta: ChangeMeta): Session {
   const at = meta.at ?? new Date().toISOString();
   const who = meta.who;
+  // A completed session is read-only until reopened: only moving around and joining are not changes to it.
+  if (session.status === 'completed' && !['cursor', 'operator.join', 'signoff.reopen'].includes(change.type)) {
+    throw new ChangeRefused(readOnlyLine(session));
+  }
   // Copy only the containers a change can touch, not the whole document: a
   // session with evidence on every item is hundreds of KiB, and a deep copy per
   // keystroke was most of the wizard's garbage. Untouched items are shared.
@@ -101,22 +125,54 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       if (!s.operators.includes(change.name)) s.operators.push(change.name);
       s.events.push({ at, who, what: 'operator.join', detail: change.name });
       break;
-    case 'signoff.sign':
+    case 'signoff.sign': {
+      const policy = change.policy ?? { roles: [...new Set([...s.signoff.signatures.map((x) => x.role), change.role])] };
+      const { refused, combinedWith } = signRefusal(session, change.role, who, policy);
+      if (refused) throw new ChangeRefused(refused);
+      if (!change.signature.trim()) throw new ChangeRefused(`${change.role}: type a signature to sign`);
       s.signoff.signatures = [
         ...s.signoff.signatures.filter((x) => x.role !== change.role),
-        { role: change.role, name: change.name, signature: change.signature, date: at, fingerprint: change.fingerprint },
+        { role: change.role, name: who, signature: change.signature.trim(), date: at, fingerprint: change.fingerprint, combinedWith },
       ];
-      s.events.push({ at, who, what: 'signoff.sign', detail: `${change.role}: ${change.name}` });
+      s.events.push({ at, who, what: 'signoff.sign', detail: `${change.role}${combinedWith ? ` (combined with ${combinedWith})` : ''}` });
       break;
-    case 'signoff.complete':
+    }
+    case 'signoff.revoke': {
+      const held = s.signoff.signatures.find((x) => x.role === change.role);
+      if (!held) throw new ChangeRefused(`${change.role} is not signed; there is nothing to revoke`);
+      if (held.name !== who) throw new ChangeRefused(`${change.role} was signed by ${held.name}; only ${held.name} can revoke it`);
+      s.signoff.signatures = s.signoff.signatures.filter((x) => x.role !== change.role);
+      s.events.push({ at, who, what: 'signoff.revoke', detail: change.reason ? `${change.role}: ${change.reason}` : change.role });
+      break;
+    }
+    case 'signoff.complete': {
+      const reason = change.overrideReason?.trim() || undefined;
+      const missing = unsignedRoles(session, change.roles ?? []);
+      if (missing.length && !reason) {
+        throw new ChangeRefused(
+          `cannot complete: ${missing.length} role${missing.length === 1 ? ' is' : 's are'} not signed (${missing.join(', ')}); have ${missing.length === 1 ? 'it' : 'them'} signed, or give an override reason`,
+        );
+      }
       s.signoff.status = change.status;
       s.signoff.notes = change.notes;
       s.signoff.nextSteps = change.nextSteps;
-      s.signoff.override = change.overrideReason ? { reason: change.overrideReason, by: who, at } : undefined;
+      s.signoff.override = reason ? { reason, by: who, at } : undefined;
       s.signoff.completedAt = at;
+      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'completed', status: change.status, overrideReason: reason }];
       s.status = 'completed';
-      s.events.push({ at, who, what: 'signoff.complete', detail: change.overrideReason ? `${change.status} (override: ${change.overrideReason})` : change.status });
+      s.events.push({ at, who, what: 'signoff.complete', detail: reason ? `${change.status} (override: ${reason})` : change.status });
       break;
+    }
+    case 'signoff.reopen': {
+      if (session.status !== 'completed') throw new ChangeRefused(`session ${session.id} is not completed; there is nothing to reopen`);
+      const reason = change.reason.trim();
+      if (!reason) throw new ChangeRefused('reopening needs a reason: say why the completed session must change');
+      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'reopened', reason }];
+      s.signoff.completedAt = undefined;
+      s.status = 'active';
+      s.events.push({ at, who, what: 'signoff.reopen', detail: reason });
+      break;
+    }
     case 'checklist.reconcile':
       return reconcile(s, change, who, at).session;
   }

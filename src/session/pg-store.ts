@@ -18,7 +18,7 @@ import { resolve } from 'node:path';
 import type { Client, Notification, Pool } from 'pg';
 import { UserError } from '../errors.js';
 import { redactDeep, type Redactor } from '../secrets/redactor.js';
-import { applyChange, type Change } from './changes.js';
+import { applyChange, ChangeRefused, type Change } from './changes.js';
 import { SessionSchema, type Session } from './schema.js';
 import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';
 import { latestVersion, migrate, quoteSchema, schemaVersion } from './pg-migrations.js';

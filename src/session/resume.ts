@@ -8,6 +8,8 @@ import { reconcile, type ChecklistShape } from './reconcile.js';
  * to show the operator; both empty when nothing changed (and nothing is written).
  */
 export async function reconcileOpenSession(open: OpenSession, checklist: ChecklistShape): Promise<{ added: string[]; removed: string[] }> {
+  // A completed session is read-only: it keeps the checklist it was signed against until someone reopens it.
+  if (open.current().status === 'completed') return { added: [], removed: [] };
   const preview = reconcile(open.current(), checklist, 'preview');
   if (preview.session === open.current()) return { added: [], removed: [] };
   await open.apply({ type: 'checklist.reconcile', hash: checklist.hash, items: checklist.items.map(({ id, sectionId }) => ({ id, sectionId })) });

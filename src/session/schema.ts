@@ -62,7 +62,24 @@ export const SignatureSchema = z.object({
   date: z.string(),
   /** sha256 of the session content (without sign-off) at the moment of signing. */
   fingerprint: z.string(),
+  /** Set when the signer also holds another role the checklist allows to be combined with this one. */
+  combinedWith: z.string().optional(),
 });
+export type Signature = z.infer<typeof SignatureSchema>;
+
+/** One completion or reopening of the sign-off, kept in order (the status may change several times). */
+export const SignoffHistorySchema = z.object({
+  at: z.string(),
+  by: z.string(),
+  action: z.enum(['completed', 'reopened']),
+  /** The Deployment Status recorded by a completion. */
+  status: z.string().optional(),
+  /** Why a completion went ahead with unsigned roles or a blocked status. */
+  overrideReason: z.string().optional(),
+  /** Why the session was reopened. */
+  reason: z.string().optional(),
+});
+export type SignoffHistoryEntry = z.infer<typeof SignoffHistorySchema>;
 
 export const SignoffSchema = z.object({
   status: z.string().optional(),
@@ -71,6 +88,8 @@ export const SignoffSchema = z.object({
   override: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
   signatures: z.array(SignatureSchema).default([]),
   completedAt: z.string().optional(),
+  /** Every completion and reopening, oldest first (older files have none: see withSignoffHistory). */
+  history: z.array(SignoffHistorySchema).optional(),
 });
 
 export const IncidentSchema = z.object({
@@ -84,7 +103,7 @@ export const IncidentSchema = z.object({
   file: z.string().optional(),
 });
 
-export const SessionSchema = z.object({
+const SessionObject = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   id: z.string(),
   checklist: z.object({ path: z.string(), hash: z.string(), title: z.string() }),
@@ -109,4 +128,24 @@ export const SessionSchema = z.object({
     .object({ at: z.string(), added: z.array(z.string()), removed: z.array(z.string()) })
     .optional(),
 });
+
+/**
+ * Files written before sign-off history existed: a completed session gets the
+ * one completion its event log records, so the report and the read-only rule
+ * see it like any other.
+ */
+export function withSignoffHistory<T extends z.infer<typeof SessionObject>>(s: T): T {
+  if (s.signoff.history?.length || !s.signoff.completedAt) return s;
+  const event = [...s.events].reverse().find((e) => e.what === 'signoff.complete');
+  const entry: SignoffHistoryEntry = {
+    at: s.signoff.completedAt,
+    by: event?.who ?? s.signoff.override?.by ?? s.operators[0] ?? 'unknown',
+    action: 'completed',
+    status: s.signoff.status,
+    overrideReason: s.signoff.override?.reason,
+  };
+  return { ...s, signoff: { ...s.signoff, history: [entry] } };
+}
+
+export const SessionSchema = SessionObject.transform(withSignoffHistory);
 export type Session = z.infer<typeof SessionSchema>;

@@ -154,3 +154,63 @@ export function completionGuard(
   const allowed = !needsOverride || Boolean(overrideReason?.trim());
   return { allowed, reasons, needsOverride };
 }
+
+/** What the sign-off rules need of the checklist; carried by the changes so every store applies the same rules. */
+export interface SignoffPolicy {
+  /** Every role of the Sign-off table. */
+  roles: string[];
+  /** Groups of roles one person may hold together. */
+  combinable?: string[][];
+  /** Roles whose signer must not have operated the deployment (changed an item). */
+  independent?: string[];
+}
+
+export function signoffPolicy(checklist?: Pick<Checklist, 'signoff'>): SignoffPolicy {
+  const policy: SignoffPolicy = { roles: signoffRoles(checklist) };
+  if (checklist?.signoff?.combinable?.length) policy.combinable = checklist.signoff.combinable;
+  if (checklist?.signoff?.independent?.length) policy.independent = checklist.signoff.independent;
+  return policy;
+}
+
+const day = (iso: string) => iso.replace('T', ' ').slice(0, 16);
+
+/** Why `who` may not sign `role` now, or undefined when they may (and which held role it is combined with). */
+export function signRefusal(session: Session, role: string, who: string, policy: SignoffPolicy): { refused?: string; combinedWith?: string } {
+  if (!policy.roles.includes(role)) return { refused: `"${role}" is not a role of the checklist's Sign-off table (${policy.roles.join(', ')})` };
+  const sigs = session.signoff.signatures;
+  const held = sigs.find((s) => s.role === role);
+  if (held && held.name !== who) {
+    return { refused: `${role} is already signed by ${held.name} (${day(held.date)}); only ${held.name} can revoke that signature` };
+  }
+  const other = sigs.find((s) => s.role !== role && s.name === who);
+  let combinedWith: string | undefined;
+  if (other) {
+    const allowed = (policy.combinable ?? []).some((g) => g.includes(role) && g.includes(other.role));
+    if (!allowed) return { refused: `${who} already signed ${other.role}: each role needs a different person (the checklist does not let ${role} and ${other.role} be combined)` };
+    combinedWith = other.role;
+  }
+  if (policy.independent?.includes(role) && session.events.some((e) => e.who === who && e.what === 'item.state')) {
+    return { refused: `${role} must be signed by someone who did not operate the deployment, and ${who} changed items in this session` };
+  }
+  return { combinedWith };
+}
+
+/** Roles of the table without a signature that still matches the session (unsigned, or changed after signing). */
+export function unsignedRoles(session: Session, roles: string[]): string[] {
+  const valid = new Set(signatureStatus(session).filter((c) => c.status === 'valid').map((c) => c.role));
+  return roles.filter((r) => !valid.has(r));
+}
+
+/** The last completion, when the session is completed now. */
+export function currentCompletion(session: Session): { at: string; by: string; status?: string } | undefined {
+  if (session.status !== 'completed') return undefined;
+  const last = [...(session.signoff.history ?? [])].reverse().find((h) => h.action === 'completed');
+  return { at: last?.at ?? session.signoff.completedAt ?? session.updatedAt, by: last?.by ?? 'unknown', status: last?.status ?? session.signoff.status };
+}
+
+/** The one line every refused change in a completed session gets. */
+export function readOnlyLine(session: Session): string {
+  const c = currentCompletion(session);
+  const what = c ? ` by ${c.by} at ${day(c.at)}${c.status ? ` (${c.status})` : ''}` : '';
+  return `session ${session.id} was completed${what} and is read-only; reopen it on the sign-off screen (o) to change anything`;
+}

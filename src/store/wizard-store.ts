@@ -10,7 +10,8 @@ import type { ProbeJob, RunOptions } from '../probes/runner.js';
 import type { ProbeResult, Vars } from '../probes/types.js';
 import { isFailing } from '../probes/verdict.js';
 import { createRedactor, type Redactor } from '../secrets/redactor.js';
-import { applyChange, type Change } from '../session/changes.js';
+import { applyChange, ChangeRefused, type Change } from '../session/changes.js';
+import { completionGuard, readOnlyLine, sessionFingerprint, signoffPolicy, unsignedRoles } from '../session/signoff.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
 import { describeConflict } from '../session/item-conflict.js';
@@ -128,6 +129,25 @@ export interface WizardState {
   incident?: { n: number; dueAt: number; everyMin: number };
   /** The store's clock (the reminder counts minutes with it; tests pin it). */
   clock: () => number;
+  /** What the last sign-off action said: a refusal (`error`), what happened, where the report went. */
+  signoff: SignoffFeedback;
+}
+
+export interface SignoffFeedback {
+  error?: string;
+  notice?: string;
+  reportPath?: string;
+  reportError?: string;
+  /** A sign-off action is being saved. */
+  busy?: boolean;
+}
+
+/** What completing the sign-off records besides the signatures already there. */
+export interface Completion {
+  status: string;
+  notes: string;
+  nextSteps: string;
+  overrideReason?: string;
 }
 
 export interface WizardActions {
@@ -158,8 +178,20 @@ export interface WizardActions {
   /** Run the selected block once the operator typed its first word. */
   runCommandBlock(confirmation: string): Promise<void>;
   saveEmergency(fields: IncidentFields): Promise<void>;
-  /** Apply any change (the sign-off screen uses it). */
+  /** Apply any change. */
   apply(change: Change): Promise<void>;
+  /** Sign `role` as this terminal's operator, bound to the session as it is now. */
+  signRole(role: string, signature: string): Promise<boolean>;
+  /** Withdraw this operator's own signature of `role`. */
+  revokeRole(role: string): Promise<boolean>;
+  /** Record the status (every role signed, or an override reason), then write the report. */
+  completeSignoff(c: Completion): Promise<boolean>;
+  /** Make a completed session editable again (recorded with who and why). */
+  reopenSession(reason: string): Promise<boolean>;
+  /** Write the Markdown report of the session as it is now. */
+  writeSignoffReport(): Promise<void>;
+  /** Forget the sign-off screen's last message. */
+  clearSignoffFeedback(): void;
   dismiss(): void;
   /** Wait until every change handed to the session has been persisted. */
   flush(): Promise<void>;
@@ -190,7 +222,13 @@ export function describeRemote(by: string, event: Session['events'][number], che
     case 'probe.result':
       return `${by} ran a probe${on ? ` on${on}` : ''}: ${(event.detail ?? '').split(':')[0]}`;
     case 'signoff.sign':
-      return `${by} signed (${event.detail ?? ''})`;
+      return `${by} signed ${event.detail ?? ''}`.trimEnd();
+    case 'signoff.revoke':
+      return `${by} revoked the signature of ${(event.detail ?? '').split(':')[0]}`;
+    case 'signoff.complete':
+      return `${by} completed the sign-off (${event.detail ?? ''}): the session is read-only now`;
+    case 'signoff.reopen':
+      return `${by} reopened the session: ${event.detail ?? ''}`;
     default:
       return `${by} updated the session`;
   }
@@ -253,6 +291,9 @@ export function teamLine(t: TeamStatus): string {
   const n = `${t.queued} change${t.queued === 1 ? '' : 's'}`;
   return `OFFLINE — ${n} queued here, saved when the team store is back · ${base}`;
 }
+interface RefusalAware {
+  onRefused(cb: (message: string) => void): () => void;
+}
 
 export function createWizardStore(deps: WizardDeps): WizardStore {
   const { checklist, session } = deps;
@@ -313,16 +354,35 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       set({ unsaved: undefined, notice: `saved again: ${u.count === 1 ? 'the change' : `all ${u.count} changes`} that could not be saved are on disk now` });
     };
 
-    /** Hand a change to the session now; show it at once; a failed save becomes `unsaved` (and is retried by the next change). */
-    const applyNow = (change: Change): Promise<void> => {
-      set({ session: applyChange(get().session, change, { who: deps.operator }) });
+    /**
+     * Hand a change to the session now; show it at once; a failed save becomes `unsaved` (and is retried by the next change).
+     * A change the session's rules refuse (a completed session, a role signed by someone else) is not kept:
+     * the one line goes to `error` and the promise resolves with it.
+     */
+    const applyNow = (change: Change): Promise<string | undefined> => {
+      try {
+        set({ session: applyChange(get().session, change, { who: deps.operator }) });
+      } catch (err) {
+        if (!(err instanceof ChangeRefused)) throw err;
+        set({ error: err.message });
+        return Promise.resolve(err.message);
+      }
       const p = session.apply(change).then(
-        (doc) => {
+        (doc): string | undefined => {
           // Only the last change in flight shows the saved document (see the subscriber below).
           if (pending.size <= 1) set({ session: doc });
           noteSaved();
+          return undefined;
         },
-        noteSaveFailure,
+        (err): string | undefined => {
+          // Refused on the stored document (another terminal got there first): show what the store holds.
+          if (err instanceof ChangeRefused) {
+            set({ error: err.message, session: session.current() });
+            return err.message;
+          }
+          noteSaveFailure(err);
+          return undefined;
+        },
       );
       pending.add(p);
       void p.finally(() => pending.delete(p));
@@ -361,6 +421,11 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       }
       if (controller) {
         set({ error: 'probes are already running (Esc cancels them)' });
+        return;
+      }
+      if (get().session.status === 'completed') {
+        // Their results could not be kept: say so before anything runs.
+        set({ error: readOnlyLine(get().session) });
         return;
       }
       const ctl = new AbortController();
@@ -493,6 +558,16 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       return { index, output: '', running: false, variables };
     };
 
+    /** One sign-off change, saved before it answers: true when it holds, else the refusal is the screen's error. */
+    const signoffStep = async (change: Change, done: string): Promise<boolean> => {
+      set({ signoff: { busy: true } });
+      const refused = await applyNow(change);
+      await get().flush();
+      const failed = refused ?? (get().unsaved ? unsavedLine(get().unsaved!) : undefined);
+      set({ signoff: failed ? { error: failed } : { notice: done }, error: undefined });
+      return !failed;
+    };
+
     /** Cancel what runs, wait until its cancelled results are handed to the session, then for every save. */
     const stopAndSave = async () => {
       get().cancelProbes();
@@ -515,6 +590,7 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       writeReport: deps.writeReport,
       incident: reminderOf(session.current()),
       clock: now,
+      signoff: {},
 
       moveItem(delta) {
         const s = section();
@@ -684,6 +760,43 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       async apply(change) {
         await applyNow(change);
       },
+      async signRole(role, signature) {
+        return signoffStep({ type: 'signoff.sign', role, signature: signature.trim(), fingerprint: sessionFingerprint(get().session), policy: signoffPolicy(checklist) }, `signed ${role} as ${deps.operator}`);
+      },
+      async revokeRole(role) {
+        return signoffStep({ type: 'signoff.revoke', role }, `revoked your signature of ${role}`);
+      },
+      async completeSignoff(c) {
+        const roles = signoffPolicy(checklist).roles;
+        const reason = c.overrideReason?.trim() || undefined;
+        const guard = completionGuard(get().session, checklist, c.status, reason);
+        if (!guard.allowed) {
+          set({ signoff: { error: `${c.status} is blocked by the Final Checklist (${guard.reasons.join('; ')}): give an override reason, or choose another status` } });
+          return false;
+        }
+        const missing = unsignedRoles(get().session, roles);
+        const ok = await signoffStep({ type: 'signoff.complete', status: c.status, notes: c.notes.trim(), nextSteps: c.nextSteps.trim(), overrideReason: reason, roles }, `completed: ${c.status}${missing.length ? ` with ${missing.length} unsigned (override)` : ''}`);
+        if (ok) await get().writeSignoffReport();
+        return ok;
+      },
+      async reopenSession(reason) {
+        return signoffStep({ type: 'signoff.reopen', reason: reason.trim() }, 'reopened: the session takes changes again');
+      },
+      async writeSignoffReport() {
+        await get().flush();
+        if (!deps.writeReport) {
+          set({ signoff: { ...get().signoff, reportError: 'no report writer was given; run deploy-wizard report ID' } });
+          return;
+        }
+        try {
+          set({ signoff: { ...get().signoff, reportPath: await deps.writeReport(get().session), reportError: undefined } });
+        } catch (err) {
+          set({ signoff: { ...get().signoff, reportError: redact(err instanceof Error ? err.message.split('\n')[0] : String(err)) } });
+        }
+      },
+      clearSignoffFeedback() {
+        set({ signoff: {} });
+      },
       dismiss() {
         set({ notice: undefined, error: undefined });
       },
@@ -742,11 +855,14 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
   // The queued count follows every change made or saved.
   const offQueued = team.onConnectionChange ? session.subscribe(() => store.setState({ team: teamStatus() })) : undefined;
   if (team.onConnectionChange) store.setState({ team: teamStatus() });
+  // Team mode: a change made offline that the others' changes refuse (e.g. the role was signed meanwhile).
+  const offRefused = (session as Partial<RefusalAware>).onRefused?.((message) => store.setState({ error: message, signoff: { error: message } }));
   const unsubscribe = () => {
     unsubscribeDoc();
     offConnection?.();
     offPresence?.();
     offQueued?.();
+    offRefused?.();
   };
   store.setState({ banner: evaluateRollback(session.current(), checklist) });
   return store;

@@ -10,6 +10,8 @@ import type { Checklist } from '../../src/checklist/types.js';
 export interface MemorySession extends OpenSession {
   changes: Change[];
   closed: boolean;
+  /** Another terminal's change (team mode): applied as `who` and announced to subscribers as theirs. */
+  remote(change: Change, who: string): void;
 }
 
 /** A fresh session document for a checklist (every item pending). */
@@ -49,6 +51,10 @@ export function createMemorySession(initial: Session, who = 'alice', now: () => 
       doc = applyChange(doc, change, { who, at: new Date(now()).toISOString() });
       for (const l of listeners) l(doc, who);
       return doc;
+    },
+    remote(change, by) {
+      doc = applyChange(doc, change, { who: by, at: new Date(now()).toISOString() });
+      for (const l of listeners) l(doc, by);
     },
     subscribe(listener) {
       listeners.add(listener);

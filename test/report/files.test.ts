@@ -45,7 +45,8 @@ describe('writeReport', () => {
 
   it('compares response times with the previous session of the same environment found in the folder', async () => {
     const dir = tmp();
-    const old = applyAll(at('prod-old', '2026-11-19T09:00:00.000Z', { status: 'completed' }), [probe('health', 'baseline', 'pass', 'p50 50 ms', { metrics: { p50_ms: 50 } })]);
+    // Completed after its probes ran (a completed session takes no more changes).
+    const old = { ...applyAll(at('prod-old', '2026-11-19T09:00:00.000Z'), [probe('health', 'baseline', 'pass', 'p50 50 ms', { metrics: { p50_ms: 50 } })]), status: 'completed' as const };
     writeFileSync(join(dir, 'prod-old.json'), JSON.stringify(old));
     const now = applyAll(emptySession(), [probe('health', 'baseline', 'pass', 'p50 90 ms', { metrics: { p50_ms: 90 } })]);
     const md = readFileSync(await writeReport(dir, now, smallChecklist()), 'utf8');

@@ -9,18 +9,24 @@ export function goldenSession(): Session {
     { type: 'operator.join', name: 'Grace Hopper' },
   ], 20);
   const fp = sessionFingerprint(s);
+  // Each role signed by its own person (the signer is the operator who applies the change).
+  const signers: [string, string, string][] = [
+    ['Tech Lead', 'Ada Lovelace', 'ada'],
+    ['DevOps Engineer', 'Grace Hopper', 'gh'],
+    ['Security Officer', 'Alan Turing', 'at'],
+    ['Product Owner', 'Barbara Liskov', 'bl'],
+  ];
+  signers.forEach(([role, who, signature], i) => {
+    s = applyAll(s, [{ type: 'signoff.sign', role, signature, fingerprint: fp }], 40 + i, who);
+  });
   s = applyAll(s, [
-    { type: 'signoff.sign', role: 'Tech Lead', name: 'Ada Lovelace', signature: 'ada', fingerprint: fp },
-    { type: 'signoff.sign', role: 'DevOps Engineer', name: 'Grace Hopper', signature: 'gh', fingerprint: fp },
-    { type: 'signoff.sign', role: 'Security Officer', name: 'Alan Turing', signature: 'at', fingerprint: fp },
-    { type: 'signoff.sign', role: 'Product Owner', name: 'Barbara Liskov', signature: 'bl', fingerprint: fp },
     {
       type: 'signoff.complete',
       status: 'ROLLED BACK',
       notes: 'Error rate above 5% after deploy.\nRolled back with kubectl rollout undo.',
       nextSteps: '1. Root cause analysis\n- Fix and retry on Thursday',
     },
-  ], 40);
+  ], 44);
   return s;
 }
 

@@ -33,11 +33,9 @@ function hostileSession() {
     { type: 'incident', status: EVIL, severity: 'HIGH|LOW', impact: EVIL, eta: '`5m`', actions: EVIL },
   ]);
   const fp = sessionFingerprint(s);
-  s = applyAll(s, [
-    { type: 'signoff.sign', role: 'Tech Lead', name: EVIL, signature: '| sig |', fingerprint: fp },
-    { type: 'signoff.sign', role: 'Evil | Role', name: 'n', signature: 's', fingerprint: fp },
-    { type: 'signoff.complete', status: 'SUCCESS', notes: `${EVIL}\n${SECRET}`, nextSteps: EVIL, overrideReason: EVIL },
-  ], 30);
+  s = applyAll(s, [{ type: 'signoff.sign', role: 'Tech Lead', signature: '| sig |', fingerprint: fp }], 30, EVIL);
+  s = applyAll(s, [{ type: 'signoff.sign', role: 'Evil | Role', signature: 's', fingerprint: fp }], 31, 'n');
+  s = applyAll(s, [{ type: 'signoff.complete', status: 'SUCCESS', notes: `${EVIL}\n${SECRET}`, nextSteps: EVIL, overrideReason: EVIL }], 32);
   return { s, checklist };
 }
 
@@ -61,8 +59,8 @@ describe('report with hostile user text', () => {
   it('creates no links, images, headings or code spans from user text', () => {
     expect(flat.some((t) => t.type === 'link_open' || t.type === 'image')).toBe(false);
     const headings = tokens.filter((t) => t.type === 'heading_open').length;
-    // Title, 7 parts (incl. Response times), 3 item sections, Notes, Next Steps.
-    expect(headings).toBe(1 + 7 + 3 + 2);
+    // Title, 7 parts (incl. Response times), 3 item sections, Status history, Notes, Next Steps.
+    expect(headings).toBe(1 + 7 + 3 + 1 + 2);
     const codeSpans = flat.filter((t) => t.type === 'code_inline').map((t) => t.content);
     expect(codeSpans.every((c) => /^[0-9a-f]+$/.test(c))).toBe(true);
   });

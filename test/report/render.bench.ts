@@ -16,7 +16,7 @@ const { checklist } = await loadChecklist(shippedChecklistPath());
 
 function fullSession(p50: number) {
   let s = emptySession(checklist, `bench-${p50}`);
-  const apply = (c: Change) => (s = applyChange(s, c, { who: 'bench', at: '2026-11-26T10:00:00.000Z' }));
+  const apply = (c: Change, who = 'bench') => (s = applyChange(s, c, { who, at: '2026-11-26T10:00:00.000Z' }));
   checklist.items.forEach((it, n) => {
     for (const spec of it.probes) {
       apply({
@@ -38,7 +38,7 @@ function fullSession(p50: number) {
     if (n % 3 === 0) apply({ type: 'item.note', itemId: it.id, note: `note ${n} with | pipes and \`ticks\`` });
   });
   const fp = sessionFingerprint(s);
-  for (const role of checklist.signoff.roles) apply({ type: 'signoff.sign', role, name: `${role} person`, signature: 'sig', fingerprint: fp });
+  for (const role of checklist.signoff.roles) apply({ type: 'signoff.sign', role, signature: 'sig', fingerprint: fp }, `${role} person`);
   apply({ type: 'signoff.complete', status: 'FAILED', notes: 'a\nb', nextSteps: 'c' });
   return s;
 }

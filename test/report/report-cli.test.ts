@@ -76,7 +76,7 @@ beforeAll(async () => {
   await open.apply({ type: 'item.state', itemId: redis, state: 'failed' });
   await open.apply({ type: 'item.state', itemId: health, state: 'pending' });
   const fp = sessionFingerprint(open.current());
-  await open.apply({ type: 'signoff.sign', role: 'Tech Lead', name: 'Ada', signature: 'ada', fingerprint: fp });
+  await open.apply({ type: 'signoff.sign', role: 'Tech Lead', signature: 'ada', fingerprint: fp });
   await open.apply({ type: 'signoff.complete', status: 'SUCCESS', notes: `pw was ${SECRET}`, nextSteps: 'retro', overrideReason: 'redis is a cache' });
   await open.close();
 });

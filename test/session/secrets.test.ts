@@ -76,7 +76,7 @@ test('no secret value from env or env file reaches any file under the sessions f
     { type: 'incident', status: 'investigating', severity: 'high', impact: `leaked ${vars.DJANGO_SECRET_KEY}?`, eta: '1h', actions: `rotate ${vars.TWILIO_AUTH_TOKEN}` },
     { type: 'operator.join', name: 'bob' },
     { type: 'item.state', itemId: 'pre.db', state: 'done' },
-    { type: 'signoff.sign', role: 'Tech Lead', name: 'alice', signature: 'alice', fingerprint: 'f00' },
+    { type: 'signoff.sign', role: 'Tech Lead', signature: 'alice', fingerprint: 'f00' },
     { type: 'signoff.complete', status: 'SUCCESS', notes: `all good; token ${vars.DEPLOY_API_TOKEN}`, nextSteps: `rotate ${vars.DB_PASSWORD}`, overrideReason: `because ${vars.DJANGO_SECRET_KEY}` },
   ];
   for (const c of changes) await s.apply(c);
@@ -85,6 +85,8 @@ test('no secret value from env or env file reaches any file under the sessions f
   await s.close();
   // A second operator resumes, and a damaged copy is kept aside: those files count too.
   const again = await store.open(s.id, 'bob');
+  // Completed: read-only until reopened (the reason is redacted like everything else).
+  await again.apply({ type: 'signoff.reopen', reason: `token ${vars.TWILIO_AUTH_TOKEN} rotated` });
   await again.apply({ type: 'item.note', itemId: 'post.twilio', note: `bob saw ${vars.TWILIO_AUTH_TOKEN}` });
   await again.close();
   writeFileSync(join(dir, 'broken-20261126-0000-aaaa.json'), '{"oops": ');

@@ -1,200 +1,192 @@
 /**
  * The sign-off screen through ink-testing-library, driven by the wizard's own
- * store over an in-memory session (no disk) — plus one run with the real
- * report writer on a temporary folder.
+ * store over an in-memory session (no disk): each person signs their own row,
+ * others' signatures appear live with their names, the status is an
+ * ink-select-input, completion needs every role, Esc asks before dropping a
+ * typed signature, and the screen fits 80×24.
  */
 import React from 'react';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { render } from 'ink-testing-library';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { KEY, renderUi } from '../helpers/render.js';
+import { describe, expect, it } from 'vitest';
 import { SignoffScreen, type SignoffStoreLike } from '../../src/ui/signoff/signoff-screen.js';
 import { createWizardStore } from '../../src/store/wizard-store.js';
-import { createMemorySession, type MemorySession } from '../helpers/memory-session.js';
-import { sessionFingerprint } from '../../src/session/signoff.js';
-import { writeReport } from '../../src/report/files.js';
+import { createMemorySession } from '../helpers/memory-session.js';
+import { DEFAULT_ROLES, sessionFingerprint } from '../../src/session/signoff.js';
 import { applyAll, emptySession, smallChecklist } from '../report/fixtures.js';
 import type { Session } from '../../src/session/schema.js';
-import type { Change } from '../../src/session/changes.js';
 
-const KEY = { enter: '\r', tab: '\t', shiftTab: '\u001b[Z', right: '\u001b[C', left: '\u001b[D', ctrlD: '\u0004', backspace: '\u007f', esc: '\u001b' };
 const NOW = Date.parse('2026-11-26T12:00:00.000Z');
 
-function setup(session: Session, writer?: (s: Session) => Promise<string>) {
+function settled(): Session {
+  return applyAll(emptySession(), smallChecklist().items.map((i) => ({ type: 'item.state' as const, itemId: i.id, state: 'done' as const })), 1, 'Ada');
+}
+
+async function setup(session: Session, operator = 'Ada') {
   const checklist = smallChecklist();
-  const mem = createMemorySession(session, 'Ada Lovelace', () => NOW);
-  const store = createWizardStore({ checklist, session: mem, runProbes: async () => [], vars: {}, operator: 'Ada Lovelace' });
+  const mem = createMemorySession(session, operator, () => NOW);
+  const reports: string[] = [];
+  const store = createWizardStore({
+    checklist,
+    session: mem,
+    runProbes: async () => [],
+    vars: {},
+    operator,
+    writeReport: async (s) => {
+      reports.push(s.status);
+      return `sessions/${s.id}.md`;
+    },
+  });
   store.getState().openScreen('signoff');
   // The wizard store satisfies the screen's contract (checked by the compiler here).
   const like: SignoffStoreLike = store;
-  const writes: Session[] = [];
-  const writeReportFn =
-    writer ??
-    (async (s: Session) => {
-      writes.push(s);
-      return `/srv/sessions/${s.id}.md`;
-    });
-  const ui = render(<SignoffScreen store={like} checklist={checklist} writeReport={writeReportFn} now={() => NOW} />);
-  return { ui, store, mem, writes };
+  const ui = await renderUi(<SignoffScreen store={like} checklist={checklist} />);
+  // The terminal the issue was found on.
+  await ui.resize(24, 80);
+  return { ui, store, mem, reports };
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 15));
-
-async function press(ui: ReturnType<typeof render>, ...keys: string[]) {
-  for (const k of keys) {
-    ui.stdin.write(k);
-    await tick();
-  }
+/** Another terminal signs `role` as `who`. */
+function signElsewhere(mem: ReturnType<typeof createMemorySession>, role: string, who: string) {
+  mem.remote({ type: 'signoff.sign', role, signature: who.toLowerCase(), fingerprint: sessionFingerprint(mem.current()), policy: { roles: DEFAULT_ROLES } }, who);
 }
-
-async function waitFor(ui: ReturnType<typeof render>, text: string, ms = 5000) {
-  const until = Date.now() + ms;
-  while (!ui.lastFrame()?.includes(text)) {
-    if (Date.now() > until) throw new Error(`frame never showed "${text}":\n${ui.lastFrame()}`);
-    await tick();
-  }
-}
-
-/** Fill name and signature for each role, in order. */
-async function signAll(ui: ReturnType<typeof render>, people: Array<[string, string]>) {
-  for (const [name, sig] of people) await press(ui, name, KEY.enter, sig, KEY.enter);
-}
-
-const FOUR: Array<[string, string]> = [
-  ['Ada Lovelace', 'ada'],
-  ['Grace Hopper', 'gh'],
-  ['Alan Turing', 'at'],
-  ['Barbara Liskov', 'bl'],
-];
-
-function allDone(): Session {
-  return applyAll(emptySession(), smallChecklist().items.map((i) => ({ type: 'item.state' as const, itemId: i.id, state: 'done' as const })));
-}
-
-const signoffChanges = (mem: MemorySession) => mem.changes.filter((c): c is Extract<Change, { type: `signoff.${string}` }> => c.type.startsWith('signoff.'));
-
-afterEach(() => vi.restoreAllMocks());
 
 describe('SignoffScreen', () => {
-  it('shows one row per role of the checklist, the status choices and every key', () => {
-    const { ui } = setup(emptySession());
-    const f = ui.lastFrame()!;
-    for (const role of ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner']) expect(f).toContain(role);
-    expect(f).toContain('( ) SUCCESS');
-    expect(f).toContain('( ) ROLLED BACK');
-    expect(f).toContain('Enter adds a line · Tab/Ctrl-D next');
-    expect(f).toContain('Esc back');
-    ui.unmount();
+  it('signs the focused row as this terminal’s operator; others’ rows show their names as they arrive', async () => {
+    const { ui, mem, store } = await setup(settled());
+    await ui.waitFor('Tech Lead');
+    await ui.press('a', 'd', 'a', KEY.enter);
+    await ui.waitFor('signed Tech Lead as Ada');
+    expect(mem.current().signoff.signatures).toEqual([expect.objectContaining({ role: 'Tech Lead', name: 'Ada', signature: 'ada' })]);
+    expect(ui.frame()).toMatch(/Tech Lead\s+Ada \(you\)\s+ada\s+2026-11-26\s+✓/);
+    // Bob signs DevOps in another terminal: his name shows without a key press.
+    signElsewhere(mem, 'DevOps Engineer', 'Bob');
+    await ui.waitFor(/DevOps Engineer\s+Bob\s+bob\s+2026-11-26\s+✓/);
+    expect(store.getState().notice).toBe('Bob signed DevOps Engineer');
+    expect(ui.frame()).toContain('2/4 roles signed');
   });
 
-  it('signs all four roles, records FAILED with multi-line notes, writes the report and says where', async () => {
-    const session = applyAll(emptySession(), [{ type: 'item.state', itemId: 'db-backup', state: 'failed' }]);
-    const { ui, store, mem, writes } = setup(session);
-    await signAll(ui, FOUR);
-    await waitFor(ui, '2026-11-26');
-    await press(ui, KEY.right, KEY.right); // FAILED
-    await waitFor(ui, '(•) FAILED');
-    await press(ui, KEY.enter);
-    await press(ui, 'Backup job failed', KEY.enter, 'Rolled forward later', KEY.ctrlD);
-    await press(ui, 'Fix cron', KEY.tab);
-    await press(ui, KEY.enter);
-    await waitFor(ui, 'Report written to /srv/sessions/prod-20261126-0900.md');
-
-    const changes = signoffChanges(mem);
-    const fp = sessionFingerprint(session);
-    expect(changes.filter((c) => c.type === 'signoff.sign')).toEqual(
-      FOUR.map(([name, signature], i) => ({ type: 'signoff.sign', role: ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner'][i], name, signature, fingerprint: fp })),
-    );
-    expect(changes.at(-1)).toEqual({ type: 'signoff.complete', status: 'FAILED', notes: 'Backup job failed\nRolled forward later', nextSteps: 'Fix cron', overrideReason: undefined });
-    expect(writes).toHaveLength(1);
-    expect(writes[0].signoff.status).toBe('FAILED');
-    expect(writes[0].status).toBe('completed');
-    await waitFor(ui, '✓ Sign-off recorded: FAILED');
-    expect(ui.lastFrame()!.match(/✓$/gm)?.length).toBe(4);
-
-    await press(ui, KEY.enter);
-    await vi.waitFor(() => expect(store.getState().exit).toBe('quit'), { timeout: 5000 });
-    ui.unmount();
+  it('refuses a second role for the same person and a role someone else signed first, with one line', async () => {
+    const { ui, mem } = await setup(settled());
+    await ui.press('a', KEY.enter);
+    await ui.waitFor('signed Tech Lead');
+    await ui.press(KEY.down, 'x', KEY.enter);
+    await ui.waitFor('✗ Ada already signed Tech Lead: each role needs a different person');
+    // Bob took Security Officer a moment ago; our screen had not heard yet when we typed.
+    await ui.press(KEY.down);
+    signElsewhere(mem, 'Security Officer', 'Bob');
+    await ui.press('y', KEY.enter);
+    await ui.waitFor(/✗ (Security Officer is already signed by Bob|Ada already signed Tech Lead)/);
+    expect(mem.current().signoff.signatures.map((s) => `${s.role}=${s.name}`)).toEqual(['Tech Lead=Ada', 'Security Officer=Bob']);
   });
 
-  it('asks for an override reason when SUCCESS is blocked, and records it', async () => {
-    const { ui, mem } = setup(emptySession());
-    await signAll(ui, FOUR.slice(0, 1));
-    // Skip the three unsigned rows to the status field.
-    await press(ui, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.right);
-    await waitFor(ui, '(•) SUCCESS');
-    await waitFor(ui, 'SUCCESS is blocked by the Final Checklist');
-    await waitFor(ui, '6 items are still pending');
-    // Try to finish without a reason: refused, focus lands on the reason.
-    await press(ui, KEY.enter, KEY.tab, KEY.tab, KEY.tab, KEY.enter);
-    await waitFor(ui, 'SUCCESS is blocked: type an override reason');
-    expect(signoffChanges(mem)).toEqual([]);
-    await press(ui, 'hotfix | verified by hand', KEY.enter, KEY.tab, KEY.tab, KEY.enter);
-    await waitFor(ui, 'Report written to');
-    expect(signoffChanges(mem).at(-1)).toMatchObject({ type: 'signoff.complete', status: 'SUCCESS', overrideReason: 'hotfix | verified by hand' });
-    ui.unmount();
+  it('revokes only your own signature (r on your row)', async () => {
+    const { ui, mem } = await setup(settled());
+    signElsewhere(mem, 'DevOps Engineer', 'Bob');
+    await ui.press('a', KEY.enter);
+    await ui.waitFor('signed Tech Lead');
+    await ui.press(KEY.up, 'r');
+    await ui.waitFor('revoked your signature of Tech Lead');
+    await ui.press(KEY.down, 'r');
+    expect(mem.current().signoff.signatures.map((s) => s.name)).toEqual(['Bob']);
   });
 
-  it('does not ask for an override when every item is settled', async () => {
-    const { ui, mem } = setup(allDone());
-    await signAll(ui, FOUR);
-    await press(ui, KEY.right);
-    await waitFor(ui, '(•) SUCCESS');
-    expect(ui.lastFrame()).not.toContain('Override reason');
-    await press(ui, KEY.enter, KEY.tab, KEY.tab, KEY.enter);
-    await waitFor(ui, 'Report written to');
-    expect(signoffChanges(mem).at(-1)).toMatchObject({ status: 'SUCCESS', overrideReason: undefined });
-    ui.unmount();
+  it('chooses the status with the select (↑/↓, Enter) and refuses completion while roles are unsigned', async () => {
+    const { ui, mem, store } = await setup(settled());
+    await ui.press('a', KEY.enter);
+    await ui.waitFor('signed Tech Lead');
+    // Four role rows, then the status: the select lists the document's choices.
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+    await ui.waitFor('ROLLED BACK');
+    expect(ui.frame()).toMatch(/❯ SUCCESS\n\s+FAILED\n\s+ROLLED BACK/);
+    await ui.press(KEY.down);
+    await ui.waitFor(/❯ FAILED/);
+    await ui.press(KEY.enter);
+    await ui.waitFor('Deployment Status: FAILED');
+    expect(ui.frame()).toContain('Override reason (required)');
+    expect(ui.frame()).toContain('⚠ 3 of 4 roles not signed (DevOps Engineer, Security Officer, Product Owner)');
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.enter);
+    // One line, cut to the terminal's width; the whole sentence is the store's.
+    await ui.waitFor('✗ cannot complete: 3 roles are not signed (DevOps Engineer, Security Officer, P…');
+    expect(store.getState().signoff.error).toBe('cannot complete: 3 roles are not signed (DevOps Engineer, Security Officer, Product Owner); have them signed, or give an override reason');
+    expect(mem.current().status).toBe('active');
   });
 
-  it('allows ROLLED BACK with everything pending, without an override', async () => {
-    const { ui, mem } = setup(emptySession());
-    await press(ui, ...Array(8).fill(KEY.tab), KEY.left);
-    await waitFor(ui, '(•) ROLLED BACK');
-    expect(ui.lastFrame()).not.toContain('is blocked');
-    await press(ui, KEY.enter, KEY.tab, KEY.tab, KEY.enter);
-    await waitFor(ui, 'Sign-off recorded: ROLLED BACK');
-    expect(signoffChanges(mem)).toEqual([{ type: 'signoff.complete', status: 'ROLLED BACK', notes: '', nextSteps: '', overrideReason: undefined }]);
-    ui.unmount();
+  it('completes once all four are signed by four people, writes the report, and is read-only until reopened with a reason', async () => {
+    const { ui, mem, store, reports } = await setup(settled());
+    await ui.press('a', KEY.enter);
+    await ui.waitFor('signed Tech Lead');
+    for (const [role, who] of [['DevOps Engineer', 'Bob'], ['Security Officer', 'Carol'], ['Product Owner', 'Dan']]) signElsewhere(mem, role, who);
+    await ui.waitFor('4/4 roles signed');
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+    await ui.waitFor('ROLLED BACK');
+    await ui.press(KEY.enter);
+    await ui.waitFor('Deployment Status: SUCCESS');
+    expect(ui.frame()).toContain('Override reason (not needed)');
+    await ui.press(KEY.tab, 'all green', KEY.tab, KEY.tab, KEY.enter);
+    await ui.waitFor('✓ completed: SUCCESS · report: sessions/prod-20261126-0900.md');
+    expect(reports).toEqual(['completed']);
+    expect(ui.frame()).toMatch(/✓ Completed: SUCCESS by Ada at 2026-11-26 12:00 UTC — the session is read-only/);
+    // Every item change is refused now, in this terminal too.
+    await store.getState().apply({ type: 'item.note', itemId: smallChecklist().items[0].id, note: 'late' });
+    expect(store.getState().error).toMatch(/^session prod-20261126-0900 was completed by Ada at 2026-11-26 12:00 \(SUCCESS\) and is read-only; reopen it/);
+    await ui.press('o', KEY.enter);
+    await ui.waitFor('✗ type why the session must change before reopening it');
+    await ui.press('rollback needed', KEY.enter);
+    await ui.waitFor('✓ reopened');
+    expect(mem.current().status).toBe('active');
+    expect(mem.current().signoff.history?.map((h) => h.action)).toEqual(['completed', 'reopened']);
   });
 
-  it('refuses a name without a signature, naming the role', async () => {
-    const { ui, mem } = setup(allDone());
-    await press(ui, 'Ada', KEY.enter, KEY.enter, ...Array(6).fill(KEY.tab), KEY.right, KEY.enter, KEY.tab, KEY.tab, KEY.enter);
-    await waitFor(ui, 'Tech Lead: type a signature (or clear the name)');
-    expect(signoffChanges(mem)).toEqual([]);
-    ui.unmount();
+  it('asks before Esc throws away a typed signature', async () => {
+    const { ui, store } = await setup(settled());
+    await ui.press('half typed');
+    await ui.press(KEY.esc);
+    await ui.waitFor('Leave without your signature for Tech Lead? It is not recorded yet.');
+    await ui.press('n');
+    expect(store.getState().screen).toBe('signoff');
+    await ui.waitFor('half typed▌');
+    await ui.press(KEY.esc, KEY.esc);
+    expect(store.getState().screen).not.toBe('signoff');
   });
 
-  it('marks a stored signature "changed after signing" once signed content changed, and ✓ otherwise', () => {
-    let s = allDone();
-    const fp = sessionFingerprint(s);
-    s = applyAll(s, [
-      { type: 'signoff.sign', role: 'Tech Lead', name: 'Ada', signature: 'ada', fingerprint: fp },
-      { type: 'cursor', sectionId: 'post' },
-      { type: 'signoff.sign', role: 'DevOps Engineer', name: 'Grace', signature: 'gh', fingerprint: 'stale' },
-    ], 50);
-    const { ui } = setup(s);
-    const lines = ui.lastFrame()!.split('\n');
-    expect(lines.find((l) => l.includes('Tech Lead'))).toMatch(/Ada.*ada.*2026-11-26.*✓/);
-    expect(lines.find((l) => l.includes('DevOps Engineer'))).toContain('changed after signing');
-    ui.unmount();
+  it('fits 80×24 with the focused field on screen, wherever the focus is', async () => {
+    const { ui } = await setup(settled());
+    await ui.press('a', KEY.enter);
+    await ui.waitFor('signed Tech Lead');
+    // Long notes push the rest down; the focus stays visible and the frame stays within 24 lines.
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, ...Array.from({ length: 12 }, (_, i) => `note line ${i}\r`));
+    const frame = ui.frame();
+    expect(frame.split('\n').length).toBeLessThanOrEqual(24);
+    expect(frame).toContain('Sign-off · production · prod-20261126-0900');
+    expect(frame).toContain('note line 11');
+    expect(frame).toContain('› Notes');
+    for (const line of frame.split('\n')) expect(line, line).toHaveLength(Math.min(line.length, 80));
+    await ui.press(KEY.tab, KEY.tab);
+    const bottom = ui.frame();
+    expect(bottom).toContain('› [ Complete sign-off ]');
+    expect(bottom.split('\n').length).toBeLessThanOrEqual(24);
   });
+});
 
-  it('writes the real report next to the session with the chosen status and notes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dw-signoff-'));
-    const checklist = smallChecklist();
-    const { ui } = setup(allDone(), (s) => writeReport(dir, s, checklist));
-    await signAll(ui, FOUR);
-    await press(ui, KEY.right, KEY.right, KEY.enter, 'All | good <b>', KEY.tab, 'Retro on Friday', KEY.tab, KEY.enter);
-    const file = join(dir, 'prod-20261126-0900.md');
-    await waitFor(ui, `Report written to ${file}`);
-    const md = readFileSync(file, 'utf8');
-    expect(md).toContain('**Deployment Status**: FAILED');
-    expect(md).toContain('All \\| good &lt;b&gt;');
-    expect(md).toContain('Retro on Friday');
-    expect(md).toMatch(/\| Product Owner \| Barbara Liskov \| bl \| 2026-11-26 \d\d:\d\d UTC \| ✓ valid \|/);
-    ui.unmount();
+describe('SignoffScreen layout', () => {
+  it('keeps signature rows aligned at 100 columns, and the focus visible after a resize to 60×16 and back', async () => {
+    const { ui, mem } = await setup(settled());
+    signElsewhere(mem, 'DevOps Engineer', 'Bob');
+    // Carol changes an item after Bob signed: his row says it needs signing again.
+    mem.remote({ type: 'item.note', itemId: smallChecklist().items[1].id, note: 'changed after signing' }, 'Carol');
+    await ui.resize(24, 100);
+    const frame = await ui.waitFor('re-sign needed');
+    const header = frame.split('\n').find((l) => l.includes('Role') && l.includes('Date'))!;
+    const bob = frame.split('\n').find((l) => l.includes('DevOps Engineer'))!;
+    // Date and mark start in their own columns: no "2026-11-26⚠" run-together.
+    expect(bob.indexOf('2026-11-26')).toBe(header.indexOf('Date'));
+    expect(bob.indexOf('⚠ re-sign needed')).toBe(header.indexOf('Valid'));
+    await ui.resize(16, 60);
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+    const small = await ui.waitFor('› [ Complete sign-off ]');
+    expect(small.split('\n').length).toBeLessThanOrEqual(16);
+    await ui.resize(24, 80);
+    const back = await ui.waitFor((f) => f.includes('Tech Lead') && f.includes('› [ Complete sign-off ]'));
+    expect(back.split('\n').length).toBeLessThanOrEqual(24);
   });
 });

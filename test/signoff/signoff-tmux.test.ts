@@ -1,8 +1,8 @@
 /**
- * End to end: the built CLI in a real pseudo-terminal (tmux, 80×24). Walk a
- * tiny checklist, open the sign-off (S), sign all four roles, choose a status,
- * write Notes and Next Steps, complete; the report is on disk next to the
- * session with the chosen status, notes and valid signatures.
+ * End to end: the built CLI in a real pseudo-terminal (tmux, 80×24). Four
+ * people take turns on one session (file store): each signs their own role,
+ * nobody signs two, completion is refused until all four have signed; the
+ * completed session is read-only; `resume` without --operator asks who you are.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +42,7 @@ const CHECKLIST = `# Tiny Release
 /** Named keys (Enter, Tab, Right, C-d) or literal text. */
 function keys(...k: string[]): void {
   for (const key of k) {
-    if (/^(Enter|Tab|BTab|Right|Left|Up|Down|Escape|C-[a-z])$/.test(key)) tmux('send-keys', '-t', 'wiz', key);
+    if (/^(Enter|Tab|BTab|Right|Left|Up|Down|Escape|BSpace|C-[a-z])$/.test(key)) tmux('send-keys', '-t', 'wiz', key);
     else tmux('send-keys', '-t', 'wiz', '-l', key);
   }
 }
@@ -63,82 +63,137 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('sign-off in the built wizard (tmux, 80×24)', () => {
-  it('signs all four roles, records ROLLED BACK with notes, and writes the report next to the session', async () => {
-    const cmd = `cd ${dir} && node dist/deploy-wizard.js start --operator e2e --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
-    tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
-    await waitFor('you are at');
-    keys('Enter');
-    await waitFor('[ ] Backups verified');
-    keys('d');
-    await waitFor('[x] Backups verified');
-    keys('S');
-    await waitFor('Deployment Status:');
-    const people = [
-      ['Ada Lovelace', 'ada'],
-      ['Grace Hopper', 'gh'],
-      ['Alan Turing', 'at'],
-      ['Barbara Liskov', 'bl'],
-    ];
-    for (const [name, sig] of people) {
-      keys(name, 'Enter');
-      keys(sig, 'Enter');
-      await waitFor(new RegExp(`${name}\\s+${sig}\\s+\\d{4}-\\d\\d-\\d\\d`));
-    }
-    keys('Left');
-    await waitFor('(•) ROLLED BACK');
-    keys('Enter', 'Error rate 7% | after deploy', 'Enter', 'rolled back at 10:05', 'C-d');
-    keys('Root cause analysis', 'Tab', 'Enter');
-    const done = await waitFor(/Report written to \S+\.md/);
-    const shownPath = /Report written to (\S+\.md)/.exec(done)![1];
-    // The finished frame still fits 80×24: title, signers and the report line together.
-    expect(done).toContain('Sign-off · production');
-    expect(done).toMatch(/Product Owner\s+Barbara Liskov\s+bl\s+\d{4}-\d\d-\d\d\s+✓/);
-    expect(done).toContain('✓ Sign-off recorded: ROLLED BACK');
 
-    const files = readdirSync(join(dir, 'sessions'));
-    const json = files.find((f) => f.endsWith('.json'))!;
-    const id = json.replace(/\.json$/, '');
-    expect(files).toContain(`${id}.md`);
-    expect(shownPath.endsWith(`${id}.md`)).toBe(true);
-    const md = readFileSync(join(dir, 'sessions', `${id}.md`), 'utf8');
-    expect(md).toContain('**Deployment Status**: ROLLED BACK');
-    expect(md).toContain('Error rate 7% \\| after deploy<br>\nrolled back at 10:05');
-    expect(md).toContain('Root cause analysis');
-    for (const [name, sig] of people) expect(md).toMatch(new RegExp(`\\| ${name} \\| ${sig} \\| \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\| ✓ valid \\|`));
-    const doc = JSON.parse(readFileSync(join(dir, 'sessions', json), 'utf8'));
-    expect(doc.status).toBe('completed');
-    expect(doc.signoff.signatures).toHaveLength(4);
-
-    keys('Enter');
-    await waitFor('EXIT=0');
-  }, 90_000);
-
-  it('blocked SUCCESS asks for an override reason, which lands in the session and the report', async () => {
-    const cmd = `cd ${dir} && node dist/deploy-wizard.js start --operator e2e --checklist checklist.md --sessions-dir sessions-override; echo "EXIT=$?"; sleep 600`;
+/** Run the wizard in the `wiz` pane (a fresh one each time). */
+function launch(args: string): void {
+  try {
     tmux('kill-session', '-t', 'wiz');
-    tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+  } catch {
+    /* none yet */
+  }
+  const cmd = `cd ${dir} && node dist/deploy-wizard.js ${args} --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
+  tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+}
+
+const sessionFile = () => join(dir, 'sessions', readdirSync(join(dir, 'sessions')).find((f) => f.endsWith('.json'))!);
+const doc = () => JSON.parse(readFileSync(sessionFile(), 'utf8'));
+
+/** Open the sign-off of session `id` as `who` (resume with --operator) and sign `role` (row `row`). */
+async function signAs(id: string, who: string, row: number, role: string): Promise<string> {
+  launch(`resume ${id} --operator ${who}`);
+  await waitFor('Backups verified');
+  keys('S');
+  await waitFor(`you are ${who}`);
+  for (let i = 0; i < row; i++) keys('Down');
+  await waitFor(`› ${role}`);
+  keys(who.toLowerCase(), 'Enter');
+  return waitFor(`signed ${role} as ${who}`);
+}
+
+async function quit(): Promise<void> {
+  keys('Escape');
+  await waitFor('Backups verified');
+  keys('q');
+  await waitFor('EXIT=0');
+}
+
+describe('sign-off in the built wizard (tmux, 80×24)', () => {
+  let id: string;
+
+  it('needs all four roles signed by four different people, and fits 80×24 throughout', async () => {
+    launch('start --operator Ada');
     await waitFor('you are at');
     keys('Enter');
     await waitFor('[ ] Backups verified');
+    keys('d', 'Down', 'd');
+    await waitFor('[x] Team notified');
     keys('S');
-    await waitFor('Deployment Status:');
-    keys('Ada', 'Enter', 'ada', 'Enter', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Right');
-    const blocked = await waitFor('SUCCESS is blocked by the Final Checklist');
-    expect(blocked).toContain('2 items are still pending');
-    expect(blocked).toContain('Override reason (required)');
-    keys('Enter', 'Tab', 'Tab', 'Tab', 'Enter');
-    await waitFor('SUCCESS is blocked: type an override reason');
-    keys('hotfix verified by hand', 'Enter', 'Tab', 'Tab', 'Enter');
-    await waitFor(/Report written to \S+\.md/);
-    const files = readdirSync(join(dir, 'sessions-override'));
-    const id = files.find((f) => f.endsWith('.json'))!.replace(/\.json$/, '');
-    const doc = JSON.parse(readFileSync(join(dir, 'sessions-override', `${id}.json`), 'utf8'));
-    expect(doc.signoff).toMatchObject({ status: 'SUCCESS', override: { reason: 'hotfix verified by hand', by: 'e2e' } });
-    const md = readFileSync(join(dir, 'sessions-override', `${id}.md`), 'utf8');
-    expect(md).toContain('| Deployment Status | **SUCCESS** (override) |');
-    expect(md).toContain('**Override reason**: hotfix verified by hand');
+    await waitFor('you are Ada');
+    keys('ada', 'Enter');
+    let frame = await waitFor('signed Tech Lead as Ada');
+    expect(frame).toMatch(/Tech Lead\s+Ada \(you\)\s+ada\s+\d{4}-\d\d-\d\d\s+✓/);
+    // Ada cannot sign a second role.
+    keys('Down');
+    await waitFor('› DevOps Engineer');
+    keys('ada', 'Enter');
+    await waitFor('✗ Ada already signed Tech Lead: each role needs a different person');
+    // Completion is refused while three roles are unsigned.
+    keys('BSpace', 'BSpace', 'BSpace', 'Tab', 'Tab', 'Tab');
+    await waitFor('ROLLED BACK');
+    keys('Enter');
+    await waitFor('Deployment Status: SUCCESS');
+    keys('Tab', 'Tab', 'Tab', 'Enter');
+    frame = await waitFor('✗ cannot complete: 3 roles are not signed');
+    // All of it on one 80×24 screen: title, the four rows, the status, the button, the message.
+    const lines = frame.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(25);
+    expect(frame).toContain('Sign-off · production');
+    expect(frame).toContain('› [ Complete sign-off ]');
+    for (const role of ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner']) expect(frame).toContain(role);
+    id = doc().id;
+    await quit();
+    expect(doc().status).toBe('active');
+
+    await signAs(id, 'Bob', 1, 'DevOps Engineer');
+    // Bob cannot take Ada's role: her name is on it.
+    frame = await waitFor(/Tech Lead\s+Ada\s+ada/);
+    await quit();
+    await signAs(id, 'Carol', 2, 'Security Officer');
+    await quit();
+    frame = await signAs(id, 'Dan', 3, 'Product Owner');
+    expect(frame).toContain('4/4 roles signed');
+    keys('Tab');
+    await waitFor('❯ SUCCESS');
+    keys('Enter');
+    await waitFor('Deployment Status: SUCCESS');
+    keys('Tab', 'Tab', 'Tab', 'Enter');
+    frame = await waitFor(/report: \S+\.md/);
+    expect(frame).toContain('✓ Completed: SUCCESS by Dan');
+    expect(frame).toContain('the session is read-only');
+    const d = doc();
+    expect(d.status).toBe('completed');
+    expect(d.signoff.signatures.map((s: any) => `${s.role}=${s.name}`)).toEqual([
+      'Tech Lead=Ada', 'DevOps Engineer=Bob', 'Security Officer=Carol', 'Product Owner=Dan',
+    ]);
+    const md = readFileSync(join(dir, 'sessions', `${id}.md`), 'utf8');
+    expect(md).toContain('**Read-only**: completed by Dan');
     keys('q');
     await waitFor('EXIT=0');
-  }, 90_000);
+  }, 120_000);
+
+  it('a completed session is read-only: an item change is refused with one line', async () => {
+    launch(`resume ${id} --operator Ada`);
+    await waitFor('Backups verified');
+    const before = readFileSync(sessionFile(), 'utf8');
+    keys('f');
+    const frame = await waitFor(`session ${id} was completed by Dan`);
+    expect(frame).toContain('is read-only; reopen it on the sign-off screen (o)');
+    expect(frame).toContain('[x] Backups verified');
+    keys('q');
+    await waitFor('EXIT=0');
+    expect(JSON.parse(readFileSync(sessionFile(), 'utf8')).items).toEqual(JSON.parse(before).items);
+  }, 60_000);
+
+  it('resume without --operator asks who you are (the session\'s operators or someone else) and records that name', async () => {
+    launch(`resume ${id}`);
+    let frame = await waitFor(`Who are you? Session ${id}`);
+    for (const name of ['Ada', 'Bob', 'Carol', 'Dan', 'someone else (type a name)']) expect(frame).toContain(name);
+    keys('Up');
+    await waitFor('❯ someone else');
+    keys('Enter');
+    await waitFor('Your name:');
+    keys('Eve', 'Enter');
+    frame = await waitFor('Backups verified');
+    keys('S');
+    await waitFor('o reopen');
+    keys('o', 'Eve must fix a note', 'Enter');
+    await waitFor('✓ reopened');
+    keys('Escape');
+    await waitFor('Backups verified');
+    keys('q');
+    await waitFor('EXIT=0');
+    const d = doc();
+    expect(d.operators).toEqual(['Ada', 'Bob', 'Carol', 'Dan', 'Eve']);
+    expect(d.events.at(-1)).toMatchObject({ who: 'Eve', what: 'signoff.reopen', detail: 'Eve must fix a note' });
+  }, 60_000);
 });

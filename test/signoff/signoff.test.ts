@@ -19,11 +19,8 @@ function allSettled(): Session {
 
 function signAll(s: Session): Session {
   const fp = sessionFingerprint(s);
-  return applyAll(
-    s,
-    DEFAULT_ROLES.map((role, i) => ({ type: 'signoff.sign' as const, role, name: `Person ${i}`, signature: `p${i}`, fingerprint: fp })),
-    100,
-  );
+  // Each role by its own person: the signer is the operator who applies the change.
+  return DEFAULT_ROLES.reduce((acc, role, i) => applyAll(acc, [{ type: 'signoff.sign', role, signature: `p${i}`, fingerprint: fp }], 100 + i, `Person ${i}`), s);
 }
 
 describe('canonicalJson', () => {
@@ -46,7 +43,7 @@ describe('sessionFingerprint', () => {
       { type: 'cursor', sectionId: 'post', itemId: 'docs' },
       { type: 'operator.join', name: 'Grace Hopper' },
       { type: 'command.run', command: 'kubectl get pods', exitCode: 0, output: 'ok' },
-      { type: 'signoff.sign', role: 'Tech Lead', name: 'A', signature: 'a', fingerprint: before },
+      { type: 'signoff.sign', role: 'Tech Lead', signature: 'a', fingerprint: before },
       { type: 'signoff.complete', status: 'FAILED', notes: 'n', nextSteps: 'x' },
     ], 50);
     expect(moved.updatedAt).not.toBe(s.updatedAt);

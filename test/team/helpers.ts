@@ -58,12 +58,12 @@ export async function storedDoc(f: PgFacts, schema: string, id: string): Promise
 }
 
 /** Bundle the worker fixture into a temp dir so a child runs our TypeScript as plain node. */
-export async function bundleWorker(): Promise<{ file: string; dir: string; cleanup: () => void }> {
+export async function bundleWorker(entry = 'test/fixtures/team-worker.ts'): Promise<{ file: string; dir: string; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'dw-team-worker-'));
   const file = join(dir, 'team-worker.mjs');
   await build({
     absWorkingDir: root,
-    entryPoints: ['test/fixtures/team-worker.ts'],
+    entryPoints: [entry],
     outfile: file,
     bundle: true,
     platform: 'node',

@@ -189,6 +189,9 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
   const redact = createRedactor(vars);
   const store = await openStore(globals, redact);
+  const given = typeof opts.operator === 'string' && opts.operator.trim() ? opts.operator.trim() : undefined;
+  // A new session may start under the account's name (looked up while the checklist was read);
+  // an existing one is never joined under a guessed one.
   const operator = await operatorName;
   const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : 'production';
 
@@ -196,8 +199,8 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   let wizard: WizardStore | undefined;
 
   /** Open (or create) the session and build the wizard store around it. */
-  const begin = async (choice: { id: string } | { start: { environment: string; operator: string } }, notice?: string): Promise<WizardStore> => {
-    let who = operator;
+  const begin = async (choice: { id: string; who?: string } | { start: { environment: string; operator: string } }, notice?: string): Promise<WizardStore> => {
+    let who = 'who' in choice && choice.who ? choice.who : operator;
     if ('start' in choice) {
       who = choice.start.operator;
       open = await store.create({
@@ -218,13 +221,44 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     return wizard;
   };
 
+  /** Who resumes `id`: --operator, else asked (the session's operators, or someone else); undefined when cancelled. */
+  const identify = async (id: string): Promise<string | undefined> => {
+    if (given) return given;
+    const known = (await store.read(id)).operators;
+    const [React, { render }, { IdentityPicker }] = await Promise.all([import('react').then((m) => m.default), ui.ink, import('../../ui/identity-picker.js')]);
+    let answer: string | undefined;
+    const asked = render(
+      React.createElement(IdentityPicker, {
+        sessionId: id,
+        operators: known,
+        onChoose: (name: string) => {
+          answer = name;
+          done();
+        },
+        onCancel: () => done(),
+      }),
+      { exitOnCtrlC: false },
+    );
+    const done = () => asked.unmount();
+    stop.act = done;
+    await asked.waitUntilExit();
+    stop.act = undefined;
+    asked.cleanup();
+    return answer;
+  };
+
   let pickerSessions: Awaited<ReturnType<SessionStore['list']>> | undefined;
   if (mode.kind === 'start') await begin({ start: { environment, operator } });
-  else if (mode.kind === 'resume') {
+  else if (mode.kind === 'resume' || mode.kind === 'join') {
     const id = mode.id ?? (await summary.findLatestUnfinished(store))?.id;
     if (!id) throw new UserError(`no unfinished session to resume in ${storePlace(globals, shown(globals.sessionsDir))}; start one with deploy-wizard start${storeArg(globals.store)}`);
-    await begin({ id });
-  } else if (mode.kind === 'join') await begin({ id: mode.id });
+    const who = await identify(id);
+    if (!who || stop.why) {
+      await (store as { end?: () => Promise<void> }).end?.();
+      return EXIT_INTERRUPTED;
+    }
+    await begin({ id, who });
+  }
   else {
     const rows = summary.unfinished(await store.list());
     if (rows.length === 0) await begin({ start: { environment, operator } });

@@ -1,38 +1,42 @@
 /**
- * The sign-off screen: the end of the walk. One row per role from the
- * checklist's Sign-off table, the Deployment Status, the guard rail's
- * override reason, Notes and Next Steps. On completion it applies one
- * `signoff.sign` per signer (bound to the session fingerprint) and
- * `signoff.complete`, then asks the injected writer for the Markdown report
- * and shows where it went. No file I/O here: the writer comes from the store
- * (or a prop).
+ * The sign-off screen: one row per role of the checklist's Sign-off table
+ * (who signed, live from the store), your own signature typed on your row,
+ * the Deployment Status (ink-select-input), an override reason, Notes and Next
+ * Steps, Complete. Selectors, the key map and the view only: signing,
+ * revoking, completing, reopening and the report are store actions. Fits any
+ * height: the focused field is always on screen.
  */
-import React, { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import React, { useCallback, useRef, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
+import SelectInput from 'ink-select-input';
 import type { Checklist } from '../../checklist/types.js';
-import type { Change } from '../../session/changes.js';
 import type { Session } from '../../session/schema.js';
-import { completionGuard, sessionFingerprint, signatureStatus, signoffRoles, signoffStatuses } from '../../session/signoff.js';
-import { DONE_HINTS, SIGNOFF_HINTS, useSignoffKeys } from './use-signoff-keys.js';
-import { completionOf, fieldsOf, focusedField, needsOverride, useSignoffState, type SignoffFormState } from './use-signoff-state.js';
+import { completionGuard, currentCompletion, signatureStatus, signoffRoles, signoffStatuses, unsignedRoles } from '../../session/signoff.js';
+import type { Completion, SignoffFeedback } from '../../store/wizard-store.js';
+import { fit } from '../scroll.js';
+import { useTerminalSize } from '../use-terminal-size.js';
+import { COMPLETED_HINTS, LEAVE_HINTS, REOPEN_HINTS, SIGNOFF_HINTS, STATUS_HINTS, useSignoffKeys } from './use-signoff-keys.js';
+import { chosenStatus, completionOf, fieldsOf, focusedField, signoffReducer, unsavedText, useSignoffState, type SignoffAction, type SignoffFormState } from './use-signoff-state.js';
 
 /** What the sign-off screen needs of the wizard store (the wizard's zustand store satisfies it). */
 export interface SignoffStoreState {
   session: Session;
   /** The checklist being walked (for roles, statuses and item texts). */
   checklist?: Checklist;
+  /** Who this terminal is: signatures are recorded with this name. */
   operator: string;
-  apply(change: Change): Promise<unknown> | void;
-  /** Leave the wizard (after a finished sign-off). */
+  signoff: SignoffFeedback;
+  signRole(role: string, signature: string): Promise<boolean>;
+  revokeRole(role: string): Promise<boolean>;
+  completeSignoff(c: Completion): Promise<boolean>;
+  reopenSession(reason: string): Promise<boolean>;
+  clearSignoffFeedback(): void;
+  /** Leave the wizard. */
   quit(): Promise<unknown> | void;
   /** Back to where the screen was opened from (Esc). */
   closeScreen?(): void;
   /** Ctrl-C: cancel, save, exit 130. */
   interrupt?(): Promise<unknown> | void;
-  /** Wait until every applied change is persisted. */
-  flush?(): Promise<unknown>;
-  /** Writes the Markdown report next to the session and returns its path (see writeReport in src/report). */
-  writeReport?: (session: Session) => Promise<string>;
 }
 
 export interface SignoffStoreLike {
@@ -44,187 +48,360 @@ export interface SignoffScreenProps {
   store: SignoffStoreLike;
   /** Used when the store's state carries no checklist. */
   checklist?: Checklist;
-  /** Report writer; default: the store's `writeReport`. */
-  writeReport?: (session: Session) => Promise<string>;
-  /** Clock for the automatic date (tests pin it). Default: Date.now. */
-  now?: () => number;
   /** Whether this screen listens to keys (default true). */
   isActive?: boolean;
 }
 
-const W = { role: 18, name: 20, signature: 16, date: 12 };
-
-function cell(text: string, width: number, focused: boolean): string {
-  const shown = focused ? `${text}▌` : text;
-  return shown.length > width - 1 ? `…${shown.slice(-(width - 2))}` : shown;
-}
-
-export function SignoffScreen({ store, checklist: checklistProp, writeReport, now = Date.now, isActive = true }: SignoffScreenProps) {
+export function SignoffScreen({ store, checklist: checklistProp, isActive = true }: SignoffScreenProps) {
   const subscribe = useCallback((listener: () => void) => store.subscribe(listener), [store]);
   const session = useSyncExternalStore(subscribe, () => store.getState().session);
+  const feedback = useSyncExternalStore(subscribe, () => store.getState().signoff);
+  const { operator } = store.getState();
   const checklist = store.getState().checklist ?? checklistProp;
   const roles = signoffRoles(checklist);
   const statuses = signoffStatuses(checklist);
-  const successStatus = statuses.find((s) => /^\s*success/i.test(s)) ?? 'SUCCESS';
-  const blocked = completionGuard(session, checklist, successStatus).reasons;
-  const [form, dispatch] = useSignoffState({ roles, statuses, session, blockedReasons: blocked });
+  const [form, dispatch] = useSignoffState({ roles, statuses, session });
+  // Keys can arrive faster than renders: the ref runs the same reducer ahead of React, so each key sees the last one's result.
+  const formRef = useRef(form);
+  formRef.current = form;
+  const act = useCallback((a: SignoffAction) => {
+    formRef.current = signoffReducer(formRef.current, a);
+    dispatch(a);
+  }, []);
+  const { rows, columns } = useTerminalSize();
 
-  // Items may change while the screen is open (team mode): keep the guard rail current.
-  const blockedKey = blocked.join('\n');
-  useEffect(() => {
-    if (blockedKey !== form.blockedReasons.join('\n')) dispatch({ type: 'blocked', reasons: blocked });
-  }, [blockedKey]);
-
-  // Completion: record the sign-off, then have the injected writer produce the report.
-  useEffect(() => {
-    if (form.phase !== 'submitting') return;
-    const st = store.getState();
-    const c = completionOf(form);
-    (async () => {
-      const fingerprint = sessionFingerprint(st.session);
-      for (const s of c.signs) await st.apply({ type: 'signoff.sign', ...s, fingerprint });
-      await st.apply({ type: 'signoff.complete', status: c.status, notes: c.notes, nextSteps: c.nextSteps, overrideReason: c.overrideReason });
-      await st.flush?.();
-      const write = writeReport ?? st.writeReport;
-      if (!write) return dispatch({ type: 'done', reportError: 'no report writer was given; run deploy-wizard report ID' });
-      try {
-        dispatch({ type: 'done', reportPath: await write(store.getState().session) });
-      } catch (err) {
-        dispatch({ type: 'done', reportError: err instanceof Error ? err.message.split('\n')[0] : String(err) });
-      }
-    })().catch((err: unknown) => dispatch({ type: 'failed', error: `could not save the sign-off: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` }));
-  }, [form.phase]);
-
+  const st = () => store.getState();
   useSignoffKeys(
-    form.phase,
-    dispatch,
+    () => {
+      const f = formRef.current;
+      const doc = st().session;
+      const field = focusedField(f);
+      const holder = field.kind === 'role' ? doc.signoff.signatures.find((s) => s.role === roles[field.row])?.name : undefined;
+      return {
+        phase: f.phase,
+        field,
+        completed: doc.status === 'completed',
+        rowHolder: holder === undefined ? undefined : holder === operator ? 'me' : 'other',
+        dirty: unsavedText(f, doc).length > 0,
+      };
+    },
+    act,
     {
-      onBack: () => store.getState().closeScreen?.(),
-      onQuit: () => void store.getState().quit(),
-      onInterrupt: () => void (store.getState().interrupt ?? store.getState().quit)(),
+      sign: (typed = '') => {
+        const f = focusedField(formRef.current);
+        if (f.kind !== 'role') return;
+        const role = roles[f.row];
+        const text = (formRef.current.drafts[role] ?? '') + typed;
+        if (!text.trim()) return act({ type: 'error', error: `type your signature for ${role} first; it is recorded with your name, ${operator}` });
+        void st().signRole(role, text).then((ok) => ok && act({ type: 'signed', role }));
+      },
+      revoke: () => {
+        const f = focusedField(formRef.current);
+        if (f.kind === 'role') void st().revokeRole(roles[f.row]);
+      },
+      complete: () => {
+        if (!chosenStatus(formRef.current)) return act({ type: 'error', error: 'choose a Deployment Status first (Shift-Tab to it, ↑/↓ and Enter)' });
+        void st().completeSignoff(completionOf(formRef.current));
+      },
+      reopen: () => {
+        const reason = formRef.current.reopenReason;
+        if (!reason.trim()) return act({ type: 'error', error: 'type why the session must change before reopening it' });
+        void st().reopenSession(reason).then((ok) => ok && act({ type: 'reopened' }));
+      },
+      back: () => {
+        st().clearSignoffFeedback();
+        st().closeScreen?.();
+      },
+      quit: () => void st().quit(),
+      interrupt: () => void (st().interrupt ?? st().quit)(),
     },
     isActive,
   );
 
-  return <SignoffView form={form} session={session} checklist={checklist} today={new Date(now()).toISOString().slice(0, 10)} />;
+  return (
+    <SignoffView
+      form={form}
+      session={session}
+      checklist={checklist}
+      operator={operator}
+      feedback={feedback}
+      rows={rows}
+      columns={columns}
+      onStatus={(index) => act({ type: 'choose', index })}
+      isActive={isActive}
+    />
+  );
 }
 
 interface ViewProps {
   form: SignoffFormState;
   session: Session;
   checklist?: Checklist;
-  /** YYYY-MM-DD filled in for new signatures. */
-  today: string;
+  operator: string;
+  feedback: SignoffFeedback;
+  /** Terminal size: the body scrolls to keep the focused field on screen. */
+  rows: number;
+  columns: number;
+  onStatus(index: number): void;
+  isActive: boolean;
 }
 
-/** The screen's rendering, from the form state and the session alone. */
-export function SignoffView({ form, session, checklist, today }: ViewProps) {
+/** One piece of the body: its height in lines is known, so the window can be computed. */
+interface Block {
+  key: string;
+  height: number;
+  focused?: boolean;
+  node: React.ReactNode;
+}
+
+/** Column widths of the signature table; the mark takes what is left. */
+const COL = { pointer: 2, role: 18, name: 18, signature: 14, date: 12 };
+
+function pad(text: string, width: number): string {
+  return fit(text, width - 1).padEnd(width);
+}
+
+/** Which blocks fit in `height` lines with the focused one fully shown. */
+export function visibleBlocks(blocks: Block[], height: number): { start: number; end: number } {
+  const focus = Math.max(0, blocks.findIndex((b) => b.focused));
+  let start = 0;
+  const used = (a: number, b: number) => blocks.slice(a, b).reduce((n, x) => n + x.height, 0);
+  while (start < focus && used(start, focus + 1) > height) start++;
+  let end = focus + 1;
+  while (end < blocks.length && used(start, end + 1) <= height) end++;
+  // Room left above (focus near the end): show earlier blocks too.
+  while (start > 0 && used(start - 1, end) <= height) start--;
+  return { start, end };
+}
+
+/** The screen's rendering, from the form, the session and the store's feedback alone. */
+export function SignoffView({ form, session, checklist, operator, feedback, rows, columns, onStatus, isActive }: ViewProps) {
   const focus = focusedField(form);
   const editing = form.phase === 'editing';
-  const checks = useMemo(() => new Map(signatureStatus(session).map((c) => [c.role, c])), [session]);
+  const completed = session.status === 'completed';
+  const is = (kind: string, row?: number) => editing && !completed && focus.kind === kind && (row === undefined || ('row' in focus && focus.row === row));
+  const checks = new Map(signatureStatus(session).map((c) => [c.role, c]));
   const ids = checklist?.items.map((i) => i.id) ?? Object.keys(session.items);
   const settled = ids.filter((id) => (session.items[id]?.state ?? 'pending') !== 'pending').length;
   const failed = ids.filter((id) => session.items[id]?.state === 'failed').length;
-  const is = (kind: string, row?: number) => editing && focus.kind === kind && (row === undefined || ('row' in focus && focus.row === row));
+  const unsigned = unsignedRoles(session, form.roles);
+  const status = chosenStatus(form);
+  const guard = status ? completionGuard(session, checklist, status) : undefined;
+  const overrideWhy = [...(unsigned.length ? [`${unsigned.length} of ${form.roles.length} roles not signed (${unsigned.join(', ')})`] : []), ...(guard?.reasons ?? [])];
+  const width = Math.max(40, columns);
+  const markWidth = Math.max(4, width - COL.pointer - COL.role - COL.name - COL.signature - COL.date);
 
-  return (
-    <Box flexDirection="column">
-      <Text bold>
-        Sign-off · {session.environment} · {session.id}
-      </Text>
-      <Text dimColor>
-        {settled} of {ids.length} items settled{failed ? ` · ${failed} failed` : ''}
-      </Text>
-      <Box marginTop={1}>
-        <Box width={2} />
-        <Box width={W.role}><Text underline>Role</Text></Box>
-        <Box width={W.name}><Text underline>Name</Text></Box>
-        <Box width={W.signature}><Text underline>Signature</Text></Box>
-        <Box width={W.date}><Text underline>Date</Text></Box>
-      </Box>
-      {form.rows.map((r, i) => {
-        const check = checks.get(r.role);
-        const unchanged = r.stored && !r.edited && check;
-        const done = form.phase === 'done' && check;
-        const date = unchanged || done ? check!.date.slice(0, 10) : r.name.trim() ? today : '';
-        const mark = unchanged || done ? (check!.status === 'valid' ? '✓' : 'changed after signing (retype to sign again)') : '';
-        const rowFocused = is('name', i) || is('signature', i);
-        return (
-          <Box key={r.role}>
-            <Box width={2}><Text color="cyan">{rowFocused ? '›' : ' '}</Text></Box>
-            <Box width={W.role}><Text wrap="truncate">{r.role}</Text></Box>
-            <Box width={W.name}><Text inverse={is('name', i)} wrap="truncate">{cell(r.name, W.name, is('name', i))}</Text></Box>
-            <Box width={W.signature}><Text inverse={is('signature', i)} wrap="truncate">{cell(r.signature, W.signature, is('signature', i))}</Text></Box>
-            <Box width={W.date}><Text dimColor>{date}</Text></Box>
-            <Text color={mark === '✓' ? 'green' : 'yellow'}>{mark}</Text>
-          </Box>
-        );
-      })}
-      <Box marginTop={1}>
-        <Text bold={is('status')}>{is('status') ? '› ' : '  '}Deployment Status: </Text>
-        {form.statuses.map((s, i) => (
-          <Text key={s} inverse={is('status') && i === form.statusIndex} color={i === form.statusIndex ? 'cyan' : undefined}>
-            {i === form.statusIndex ? '(•) ' : '( ) '}
-            {s}
-            {'  '}
+  const blocks: Block[] = [];
+  blocks.push({
+    key: 'head',
+    height: 1,
+    node: <Text underline>{pad('', COL.pointer) + pad('Role', COL.role) + pad('Name', COL.name) + pad('Signature', COL.signature) + pad('Date', COL.date) + fit('Valid', markWidth)}</Text>,
+  });
+  form.roles.forEach((role, i) => {
+    const sig = session.signoff.signatures.find((s) => s.role === role);
+    const focused = is('role', i);
+    const draft = form.drafts[role] ?? '';
+    let name: string;
+    let signature: string;
+    let date = '';
+    let mark = '';
+    if (sig) {
+      name = sig.name === operator ? `${sig.name} (you)` : sig.name;
+      signature = sig.signature;
+      date = sig.date.slice(0, 10);
+      mark = checks.get(role)?.status === 'valid' ? '✓' : '⚠ re-sign needed';
+    } else {
+      name = focused || draft ? `${operator} (you)` : '—';
+      signature = focused ? `${draft}▌` : draft ? `${draft} (not signed)` : '';
+    }
+    // Padded text, not boxes: every row lines up at any width.
+    const line = pad(focused ? '›' : '', COL.pointer) + pad(role, COL.role) + pad(name, COL.name) + pad(signature, COL.signature) + pad(date, COL.date);
+    blocks.push({
+      key: `role-${role}`,
+      height: 1,
+      focused,
+      node: (
+        <Text wrap="truncate">
+          <Text color={focused ? 'cyan' : undefined} bold={focused}>
+            {line}
           </Text>
-        ))}
-      </Box>
-      {needsOverride(form) ? (
+          <Text color={mark === '✓' ? 'green' : 'yellow'}>{fit(mark, markWidth)}</Text>
+        </Text>
+      ),
+    });
+  });
+
+  if (completed) {
+    const c = currentCompletion(session);
+    blocks.push({
+      key: 'completed',
+      height: 2,
+      node: (
+        <Box flexDirection="column" marginTop={1}>
+          <Text color="green" wrap="truncate">
+            ✓ Completed{c?.status ? `: ${c.status}` : ''} by {c?.by} at {c?.at.replace('T', ' ').slice(0, 16)} UTC — the session is read-only
+          </Text>
+        </Box>
+      ),
+    });
+    if (session.signoff.override) {
+      blocks.push({ key: 'override-done', height: 1, node: <Text wrap="truncate">  Override by {session.signoff.override.by}: {session.signoff.override.reason}</Text> });
+    }
+    if (form.phase === 'reopening') {
+      blocks.push({
+        key: 'reopen',
+        height: 1,
+        focused: true,
+        node: (
+          <Text wrap="truncate">
+            <Text bold>› Reopen because: </Text>
+            <Text inverse>{fit(`${form.reopenReason}▌`, width - 20)}</Text>
+          </Text>
+        ),
+      });
+    }
+  } else {
+    const statusFocused = is('status');
+    blocks.push({
+      key: 'status',
+      height: statusFocused ? 2 + form.statuses.length : 2,
+      focused: statusFocused,
+      node: (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold={statusFocused} wrap="truncate">
+            {statusFocused ? '› ' : '  '}Deployment Status: {status ?? <Text dimColor>not chosen</Text>}
+          </Text>
+          {statusFocused ? (
+            <Box marginLeft={4}>
+              <SelectInput
+                items={form.statuses.map((s, i) => ({ label: s, value: i }))}
+                initialIndex={Math.max(0, form.statusIndex)}
+                isFocused={isActive && statusFocused}
+                onSelect={(item) => onStatus(item.value)}
+              />
+            </Box>
+          ) : null}
+        </Box>
+      ),
+    });
+    const overrideFocused = is('override');
+    const needed = Boolean(status) && overrideWhy.length > 0;
+    const shownWhy = needed ? overrideWhy : [];
+    blocks.push({
+      key: 'override',
+      height: 1 + shownWhy.length,
+      focused: overrideFocused,
+      node: (
         <Box flexDirection="column">
-          <Text color="yellow">  ⚠ {form.statuses[form.statusIndex]} is blocked by the Final Checklist:</Text>
-          {form.blockedReasons.map((r) => (
+          <Text bold={overrideFocused} wrap="truncate">
+            {overrideFocused ? '› ' : '  '}Override reason{needed ? <Text color="yellow"> (required)</Text> : <Text dimColor> (not needed)</Text>}:{' '}
+            <Text inverse={overrideFocused}>{fit(overrideFocused ? `${form.override}▌` : form.override, width - 32)}</Text>
+          </Text>
+          {shownWhy.map((r) => (
             <Text key={r} color="yellow" wrap="truncate">
-              {'    - '}
+              {'    ⚠ '}
               {r}
             </Text>
           ))}
-          <Text bold={is('override')}>
-            {is('override') ? '› ' : '  '}Override reason (required): <Text inverse={is('override')}>{cell(form.override, 60, is('override'))}</Text>
+        </Box>
+      ),
+    });
+    for (const [key, label, lines] of [
+      ['notes', 'Notes', form.notes],
+      ['nextSteps', 'Next Steps', form.nextSteps],
+    ] as const) {
+      const focused = is(key);
+      blocks.push({
+        key,
+        height: 1 + lines.length,
+        focused,
+        node: (
+          <Box flexDirection="column">
+            <Text bold={focused} wrap="truncate">
+              {focused ? '› ' : '  '}
+              {label}
+              <Text dimColor> (Enter adds a line · Tab next)</Text>
+            </Text>
+            {lines.map((l, i) => (
+              <Text key={i} wrap="truncate">
+                {'    '}
+                {l}
+                {focused && i === lines.length - 1 ? '▌' : ''}
+              </Text>
+            ))}
+          </Box>
+        ),
+      });
+    }
+    const completeFocused = is('complete');
+    blocks.push({
+      key: 'complete',
+      height: 1,
+      focused: completeFocused,
+      node: (
+        <Text wrap="truncate">
+          <Text inverse={completeFocused} bold>
+            {completeFocused ? '› ' : '  '}[ Complete sign-off ]
           </Text>
-        </Box>
-      ) : null}
-      <MultiLine label="Notes" lines={form.notes} focused={is('notes')} />
-      <MultiLine label="Next Steps" lines={form.nextSteps} focused={is('nextSteps')} />
-      <Box marginTop={1}>
-        <Text inverse={is('confirm')} bold>
-          {is('confirm') ? '› ' : '  '}[ Complete sign-off ]
+          {completeFocused ? <Text dimColor> Enter records the status; the session becomes read-only</Text> : null}
         </Text>
-        {is('confirm') ? <Text dimColor> Enter to record the status, signatures and notes</Text> : null}
-      </Box>
-      {form.error ? <Text color="red">✗ {form.error}</Text> : null}
-      {form.phase === 'submitting' ? <Text>Saving the sign-off…</Text> : null}
-      {form.phase === 'done' ? (
-        <Box flexDirection="column">
-          <Text color="green">✓ Sign-off recorded: {form.statuses[form.statusIndex]}</Text>
-          {form.reportPath ? <Text>Report written to {form.reportPath}</Text> : <Text color="yellow">Report not written: {form.reportError}</Text>}
-        </Box>
-      ) : null}
-      <Box marginTop={1}>
-        <Text dimColor wrap="wrap">
-          {(form.phase === 'done' ? DONE_HINTS : SIGNOFF_HINTS).join(' · ')}
-          {editing ? ` · field ${Math.min(form.focus, fieldsOf(form).length - 1) + 1}/${fieldsOf(form).length}` : ''}
-        </Text>
-      </Box>
-    </Box>
-  );
-}
+      ),
+    });
+  }
 
-function MultiLine({ label, lines, focused }: { label: string; lines: string[]; focused: boolean }) {
+  // Title, counts and the two footer lines always show; the body scrolls.
+  const bodyHeight = Math.max(3, rows - 5);
+  const { start, end } = visibleBlocks(blocks, bodyHeight);
+  const hidden = start > 0 || end < blocks.length;
+  const message = form.error ?? feedback.error;
+  const hints =
+    form.phase === 'leaving'
+      ? LEAVE_HINTS
+      : form.phase === 'reopening'
+        ? REOPEN_HINTS
+        : completed
+          ? COMPLETED_HINTS
+          : focus.kind === 'status'
+            ? STATUS_HINTS
+            : SIGNOFF_HINTS;
+
   return (
-    <Box flexDirection="column" marginTop={1}>
-      <Text bold={focused}>
-        {focused ? '› ' : '  '}
-        {label}
-        <Text dimColor> (Enter adds a line · Tab/Ctrl-D next)</Text>
+    <Box flexDirection="column" width={width}>
+      <Text bold wrap="truncate">
+        Sign-off · {session.environment} · {session.id}
       </Text>
-      {lines.map((l, i) => (
-        <Text key={i} wrap="wrap">
-          {'    '}
-          {l}
-          {focused && i === lines.length - 1 ? '▌' : ''}
+      <Text dimColor wrap="truncate">
+        {settled} of {ids.length} items settled{failed ? ` · ${failed} failed` : ''} · {form.roles.length - unsigned.length}/{form.roles.length} roles signed · you are {operator}
+      </Text>
+      <Box flexDirection="column" height={bodyHeight}>
+        {blocks.slice(start, end).map((b) => (
+          <React.Fragment key={b.key}>{b.node}</React.Fragment>
+        ))}
+      </Box>
+      {form.phase === 'leaving' ? (
+        <Text color="yellow" wrap="truncate">
+          Leave without {unsavedText(form, session).join(', ')}? It is not recorded yet.
         </Text>
-      ))}
+      ) : message ? (
+        <Text color="red" wrap="truncate">
+          ✗ {message}
+        </Text>
+      ) : feedback.busy ? (
+        <Text wrap="truncate">Saving…</Text>
+      ) : feedback.notice || feedback.reportPath || feedback.reportError ? (
+        <Text color={feedback.reportError ? 'yellow' : 'green'} wrap="truncate">
+          {feedback.notice ? `✓ ${feedback.notice}` : ''}
+          {feedback.reportPath ? ` · report: ${feedback.reportPath}` : ''}
+          {feedback.reportError ? ` · report not written: ${feedback.reportError}` : ''}
+        </Text>
+      ) : (
+        <Text> </Text>
+      )}
+      <Text dimColor wrap="truncate">
+        {hints.join(' · ')}
+        {hidden ? ' · ↑↓ more' : ''}
+        {editing && !completed ? ` · ${Math.min(form.focus, fieldsOf(form).length - 1) + 1}/${fieldsOf(form).length}` : ''}
+      </Text>
     </Box>
   );
 }

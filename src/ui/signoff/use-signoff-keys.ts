@@ -1,53 +1,106 @@
 /**
- * Keys of the sign-off screen, mapped to form actions (and nothing else):
- * typing fills the focused field; Enter moves on (adds a line in Notes /
- * Next Steps); Tab or Ctrl-D moves on from any field, Shift-Tab or ↑ goes
- * back, ↓ forward; ←/→ choose the status; Esc leaves the screen; once done,
- * Enter / q / Esc quit.
+ * Keys of the sign-off screen, mapped to form actions and store actions (and
+ * nothing else). Typing fills the focused field; Enter on your row signs it,
+ * r on your own signed row revokes it, Enter on Complete completes; Tab/↓ and
+ * Shift-Tab/↑ move between fields; on the status the select takes ↑/↓/Enter;
+ * Esc leaves (asking first when typed text would be lost); a completed session
+ * takes o (reopen, with a reason), Enter/q (quit) and Esc (back).
  */
 import { useInput } from 'ink';
-import { useRef, type Dispatch } from 'react';
-import type { Phase, SignoffAction } from './use-signoff-state.js';
+import type { Dispatch } from 'react';
+import type { Field, Phase, SignoffAction } from './use-signoff-state.js';
 
-export interface SignoffKeyHandlers {
-  /** Esc while editing: back to the wizard. */
-  onBack: () => void;
-  /** Enter / q / Esc once the sign-off is done. */
-  onQuit: () => void;
-  /** Ctrl-C: the wizard's interrupt (save, exit 130). */
-  onInterrupt: () => void;
+export interface SignoffKeyContext {
+  phase: Phase;
+  field: Field;
+  /** The session is completed (read-only): only reopen, quit and back. */
+  completed: boolean;
+  /** Who holds the focused row's role: 'me', someone else's name, or undefined when unsigned. */
+  rowHolder?: 'me' | 'other';
+  /** Typed text Esc would drop. */
+  dirty: boolean;
 }
 
-/** The key table as shown in the footer (kept next to the mapping so they agree). */
-export const SIGNOFF_HINTS = ['type to fill', 'Enter next (new line in Notes/Next Steps)', 'Tab/Ctrl-D next field', 'Shift-Tab/↑ back', '←/→ status', 'Esc back'];
-export const DONE_HINTS = ['Enter/q quit'];
+export interface SignoffKeyHandlers {
+  /** Sign the focused row with its draft plus `typed` (text of the same chunk, not yet in the draft). */
+  sign(typed?: string): void;
+  revoke(): void;
+  complete(): void;
+  reopen(): void;
+  /** Back to the wizard. */
+  back(): void;
+  quit(): void;
+  /** Ctrl-C: the wizard's interrupt (save, exit 130). */
+  interrupt(): void;
+}
 
-export function useSignoffKeys(phase: Phase, dispatch: Dispatch<SignoffAction>, handlers: SignoffKeyHandlers, isActive: boolean): void {
-  // Read the phase through a ref: the completion finishes asynchronously and
-  // the very next key must already see 'done', not a stale closure's phase.
-  const current = useRef(phase);
-  current.current = phase;
+/** The key tables as shown in the footer (kept next to the mapping so they agree). */
+export const SIGNOFF_HINTS = ['Tab/↓ next', 'Shift-Tab/↑ back', 'Enter sign', 'r revoke yours', 'Esc back'];
+export const STATUS_HINTS = ['↑/↓ choose', 'Enter select', 'Tab next', 'Esc back'];
+export const COMPLETED_HINTS = ['o reopen (reason asked)', 'Enter/q quit', 'Esc back'];
+export const REOPEN_HINTS = ['type why', 'Enter reopens', 'Esc cancels'];
+export const LEAVE_HINTS = ['Esc/y leave without it', 'any other key stays'];
+
+/**
+ * `context` is asked on every key: keys typed faster than the screen renders
+ * (a paste, a pty burst) must each see the form as the keys before left it.
+ */
+export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispatch<SignoffAction>, h: SignoffKeyHandlers, isActive: boolean): void {
   useInput(
     (input, key) => {
-      const phase = current.current;
-      if (key.ctrl && input === 'c') return handlers.onInterrupt();
-      if (phase === 'done') {
-        if (key.return || key.escape || input === 'q') handlers.onQuit();
+      const { phase, field, completed, rowHolder, dirty } = context();
+      if (key.ctrl && input === 'c') return h.interrupt();
+      if (phase === 'leaving') {
+        if (key.escape || input === 'y') return h.back();
+        return dispatch({ type: 'stay' });
+      }
+      if (phase === 'reopening') {
+        if (key.escape) return dispatch({ type: 'reopened' });
+        if (key.return) return h.reopen();
+        if (key.backspace || key.delete) return dispatch({ type: 'backspace' });
+        if (key.ctrl || key.meta || !input) return;
+        return dispatch({ type: 'type', text: input });
+      }
+      if (completed) {
+        if (input === 'o') return dispatch({ type: 'reopen' });
+        if (key.return || input === 'q') return h.quit();
+        if (key.escape) return h.back();
         return;
       }
-      if (phase !== 'editing') return;
-      if (key.escape) return handlers.onBack();
+      if (key.escape) return dirty ? dispatch({ type: 'leave' }) : h.back();
       if (key.tab) return dispatch({ type: key.shift ? 'prev' : 'next' });
       if (key.ctrl && input === 'd') return dispatch({ type: 'next' });
+      // The status is an ink-select-input: it takes ↑/↓, j/k, digits and Enter while focused.
+      if (field.kind === 'status') return;
       if (key.upArrow) return dispatch({ type: 'prev' });
       if (key.downArrow) return dispatch({ type: 'next' });
-      if (key.leftArrow) return dispatch({ type: 'choose', delta: -1 });
-      if (key.rightArrow) return dispatch({ type: 'choose', delta: 1 });
-      if (key.return) return dispatch({ type: 'enter' });
+      if (field.kind === 'role' && rowHolder === 'me') {
+        if (input === 'r') return h.revoke();
+        if (key.return) return dispatch({ type: 'next' });
+        return;
+      }
+      if (field.kind === 'role' && rowHolder === 'other') {
+        if (key.return) return dispatch({ type: 'next' });
+        return;
+      }
+      if (key.return) {
+        if (field.kind === 'role') return h.sign();
+        if (field.kind === 'complete') return h.complete();
+        return dispatch({ type: 'enter' });
+      }
       // Terminals send DEL (0x7f) for Backspace; Ink reports it as `delete`.
       if (key.backspace || key.delete) return dispatch({ type: 'backspace' });
       if (key.ctrl || key.meta || !input) return;
-      for (const a of textActions(input)) dispatch(a);
+      let typed = '';
+      for (const a of textActions(input)) {
+        // A line break typed with the text on a role row signs it, as Enter does.
+        if (a.type === 'enter' && field.kind === 'role') {
+          h.sign(typed);
+          return;
+        }
+        if (a.type === 'type') typed += a.text;
+        dispatch(a);
+      }
     },
     { isActive },
   );
@@ -55,7 +108,7 @@ export function useSignoffKeys(phase: Phase, dispatch: Dispatch<SignoffAction>, 
 
 /**
  * Text that arrives in one chunk (fast typing over a pty, or a paste) may hold
- * Enter, Tab and Ctrl-D too: "Ada\rada\r" is a name, Enter, a signature, Enter.
+ * Enter, Tab and Ctrl-D too: "ada\r" is a signature and Enter.
  */
 export function textActions(input: string): SignoffAction[] {
   const out: SignoffAction[] = [];

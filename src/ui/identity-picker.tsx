@@ -1,0 +1,70 @@
+/**
+ * "Who are you?" before a session is resumed without --operator: the
+ * session's operators as an ink-select-input, plus "someone else" (a name is
+ * typed). Everything this terminal then records carries the chosen name.
+ */
+import React, { useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import SelectInput from 'ink-select-input';
+import TextInput from 'ink-text-input';
+import { isCtrlC } from './keymap.js';
+
+export interface IdentityPickerProps {
+  /** The session being resumed (shown in the question). */
+  sessionId: string;
+  /** Who has worked on it so far. */
+  operators: string[];
+  onChoose(name: string): void;
+  /** Esc / Ctrl-C: resume nothing. */
+  onCancel(): void;
+  /** Whether this picker listens to keys (default true). */
+  isActive?: boolean;
+}
+
+const SOMEONE_ELSE = '\u0000someone-else';
+
+export function IdentityPicker({ sessionId, operators, onChoose, onCancel, isActive = true }: IdentityPickerProps) {
+  const [typing, setTyping] = useState(operators.length === 0);
+  const [name, setName] = useState('');
+  // Typed and Enter can arrive in one chunk, before a render: submit what onChange last said, not a stale value.
+  const typed = useRef('');
+  const [error, setError] = useState<string>();
+  useInput(
+    (input, key) => {
+      if (isCtrlC(input, key)) return onCancel();
+      if (key.escape) return typing && operators.length ? setTyping(false) : onCancel();
+    },
+    { isActive },
+  );
+  return (
+    <Box flexDirection="column">
+      <Text bold>Who are you? Session {sessionId}</Text>
+      <Text dimColor>Everything you record in it, signatures included, carries this name (--operator NAME skips this question).</Text>
+      <Box marginTop={1} flexDirection="column">
+        {typing ? (
+          <Box>
+            <Text>Your name: </Text>
+            <TextInput
+              value={name}
+              focus={isActive}
+              onChange={(v) => {
+                typed.current = v;
+                setName(v);
+                setError(undefined);
+              }}
+              onSubmit={() => (typed.current.trim() ? onChoose(typed.current.trim()) : setError('type your name (as your team knows you)'))}
+            />
+          </Box>
+        ) : (
+          <SelectInput
+            isFocused={isActive}
+            items={[...operators.map((o) => ({ key: o, label: o, value: o })), { key: SOMEONE_ELSE, label: 'someone else (type a name)', value: SOMEONE_ELSE }]}
+            onSelect={(item) => (item.value === SOMEONE_ELSE ? setTyping(true) : onChoose(item.value))}
+          />
+        )}
+      </Box>
+      {error ? <Text color="red">✗ {error}</Text> : null}
+      <Text dimColor>{typing ? 'Enter confirm · Esc back' : '↑/↓ choose · Enter select · Esc cancel'}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,47 @@
+/** The Sign-off section may say which roles one person can combine and which need someone independent. */
+import { describe, expect, it } from 'vitest';
+import { parseChecklist } from '../../src/checklist/parse.js';
+import { signoffPolicy } from '../../src/session/signoff.js';
+
+const DOC = (comment: string) => `# R
+
+- [ ] one
+
+## Sign-off
+
+| Role | Name | Signature | Date |
+|------|------|-----------|------|
+| Tech Lead | | | |
+| DevOps Engineer | | | |
+| Security Officer | | | |
+| Product Owner | | | |
+
+${comment}
+
+**Deployment Status**: [ ] SUCCESS [ ] FAILED
+`;
+
+describe('signoff annotation', () => {
+  it('reads combinable groups and independent roles into the policy', () => {
+    const { checklist, problems } = parseChecklist(DOC('<!-- signoff: combine="DevOps Engineer + Security Officer" independent="Product Owner" -->'), 'r.md');
+    expect(problems).toEqual([]);
+    expect(signoffPolicy(checklist)).toEqual({
+      roles: ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner'],
+      combinable: [['DevOps Engineer', 'Security Officer']],
+      independent: ['Product Owner'],
+    });
+  });
+
+  it('reports an unknown role or key with its line', () => {
+    const { problems } = parseChecklist(DOC('<!-- signoff: combine="Tech Lead + CTO" quorum=2 -->'), 'r.md');
+    expect(problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
+      '14: signoff annotation names "CTO", which is not a role of the Sign-off table above (Tech Lead, DevOps Engineer, Security Officer, Product Owner)',
+      '14: signoff annotation: "quorum=2" is not understood; use combine="Role A + Role B" or independent="Role"',
+    ]);
+  });
+
+  it('leaves the shipped policy alone when there is no annotation: every role a different person', () => {
+    const { checklist } = parseChecklist(DOC(''), 'r.md');
+    expect(signoffPolicy(checklist)).toEqual({ roles: ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner'] });
+  });
+});
