@@ -1,0 +1,172 @@
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findAll, parseXml, runCli, workdir } from '../check/helpers.js';
+
+/**
+ * A Prometheus-compatible HTTP endpoint on loopback: `/api/v1/query` answers
+ * from a scripted series per query (the n-th call gets the n-th value, the
+ * last one repeating); `null` is an empty result (no series).
+ */
+interface FakeProm {
+  url: string;
+  calls: { query: string; at: number }[];
+  stop: () => Promise<void>;
+}
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+});
+
+async function fakeProm(series: Record<string, (number | null)[]>): Promise<FakeProm> {
+  const calls: FakeProm['calls'] = [];
+  const count = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const u = new URL(req.url!, 'http://x');
+    res.setHeader('content-type', 'application/json');
+    if (u.pathname !== '/api/v1/query') return res.writeHead(404).end('{}');
+    const query = u.searchParams.get('query') ?? '';
+    calls.push({ query, at: Date.now() });
+    const values = series[query];
+    if (!values) return res.writeHead(400).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `unknown query ${query}` }));
+    const n = count.get(query) ?? 0;
+    count.set(query, n + 1);
+    const v = values[Math.min(n, values.length - 1)];
+    const result = v === null ? [] : [{ metric: {}, value: [1764460800, String(v)] }];
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return {
+    url,
+    calls,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+const checklist = (failureLimit: number, inconclusiveLimit = 0) => `# Release
+
+- [ ] Deployed
+
+## Rollback Decision Criteria
+
+Initiate rollback if any of the following occur:
+- Error rate exceeds 5% of requests
+  <!-- watch: prometheus url=\${PROMETHEUS_URL} query=error_ratio max=0.05 name="error rate" traffic=requests failure_limit=${failureLimit} inconclusive_limit=${inconclusiveLimit} -->
+`;
+
+const watch = (prom: FakeProm, args: string[], failureLimit = 1, inconclusiveLimit = 0) =>
+  runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '2s', ...args], { cwd: workdir({ 'c.md': checklist(failureLimit, inconclusiveLimit) }), env: { PROMETHEUS_URL: prom.url } });
+
+describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopback', () => {
+  it('healthy series for the whole window → no criterion met, exit 0', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01, 0.02, 0.004], requests: [500] });
+    const r = await watch(prom, []);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n').filter((l) => / ok {4}Error rate/.test(l));
+    expect(lines).toHaveLength(10);
+    expect(r.stdout).toContain('error rate 0.02 ≤ max 0.05, 500 requests [2/10]');
+    expect(r.stdout).toMatch(/NOT MET\s+Error rate exceeds 5% of requests: no criterion met \(10 ok, 0 failed/);
+    expect(r.stdout).toMatch(/no rollback criterion met \(1 criterion watched for/);
+  });
+
+  it('error rate above 5 % for failure_limit+1 samples → exit 1 within (failure_limit+1) × interval + 1 s', async () => {
+    const failureLimit = 2;
+    const prom = await fakeProm({ error_ratio: [0.143], requests: [412] });
+    const r = await watch(prom, [], failureLimit);
+    const exitedAt = Date.now();
+    expect(r.code).toBe(1);
+    const first = prom.calls.find((c) => c.query === 'error_ratio')!.at;
+    expect(exitedAt - first).toBeLessThanOrEqual((failureLimit + 1) * 200 + 1000);
+    expect(prom.calls.filter((c) => c.query === 'error_ratio')).toHaveLength(failureLimit + 1);
+    expect(r.stdout).toContain('FAIL  Error rate exceeds 5% of requests — error rate 0.143 > max 0.05, 412 requests [3/10, 3 failed]');
+    expect(r.stdout).toMatch(/MET\s+Error rate exceeds 5% of requests: 3 failed measurements > failure_limit 2/);
+    expect(r.stdout).toContain('rollback criterion met: Error rate exceeds 5% of requests');
+  });
+
+  it('an empty result (no series) is inconclusive, never a pass: exit 3', async () => {
+    const prom = await fakeProm({ error_ratio: [null], requests: [300] });
+    const r = await watch(prom, ['--format', 'json']);
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.verdict).toBe('inconclusive');
+    expect(doc.exitCode).toBe(3);
+    const c = doc.criteria[0];
+    expect(c.verdict.counts).toEqual({ successful: 0, failed: 0, inconclusive: 10, error: 0 });
+    expect(c.measurements.every((m: { reason: string }) => m.reason === 'no-data')).toBe(true);
+    expect(r.stderr).toMatch(/inconclusive: Error rate exceeds 5% of requests could not be judged .* this is not a pass/);
+  });
+
+  it('no traffic is inconclusive too, even with a healthy-looking 0 ratio', async () => {
+    const prom = await fakeProm({ error_ratio: [0], requests: [0] });
+    const r = await watch(prom, ['--for', '600ms']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('no traffic to judge: 0 requests');
+  });
+
+  it('Prometheus down mid-window: the failed queries are counted as errors, not passes', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [200] });
+    let stopped = false;
+    const run = watch(prom, ['--format', 'json'], 1, 2);
+    // Three good answers, then the endpoint goes away for the rest of the window.
+    while (prom.calls.filter((c) => c.query === 'error_ratio').length < 3) await new Promise((r) => setTimeout(r, 10));
+    await prom.stop();
+    stopped = true;
+    const r = await run;
+    expect(stopped).toBe(true);
+    const c = JSON.parse(r.stdout).criteria[0];
+    expect(c.verdict.counts.successful).toBe(3);
+    expect(c.verdict.counts.error).toBe(7);
+    expect(c.measurements.slice(3).every((m: { phase: string }) => m.phase === 'error')).toBe(true);
+    expect(c.verdict.phase).toBe('inconclusive');
+    expect(r.code).toBe(3);
+  });
+
+  it('--format junit: the met criterion is a <failure> with its series', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01, 0.2], requests: [100] });
+    const r = await watch(prom, ['--format', 'junit'], 0);
+    expect(r.code).toBe(1);
+    const xml = parseXml(r.stdout);
+    const [failure] = findAll(xml, 'failure');
+    expect(failure.attrs.type).toBe('rollback-criterion-met');
+    expect(failure.text).toMatch(/successful 0\.01: .*\n.*failed 0\.2: error rate 0\.2 > max 0\.05/);
+    expect(r.stderr).toContain('rollback criterion met');
+  });
+
+  it('Ctrl-C keeps what was measured: the summary is printed and the exit code is 130', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [50] });
+    const dir = workdir({ 'c.md': checklist(1) });
+    let sent = false;
+    const r = await runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '30s'], {
+      cwd: dir,
+      env: { PROMETHEUS_URL: prom.url },
+      onStdout: (text, child) => {
+        if (!sent && (text.match(/ ok {4}Error rate/g) ?? []).length >= 2) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/STOPPED\s+Error rate exceeds 5% of requests: \d+ ok, 0 failed/);
+    expect(r.stdout).toContain('interrupted: no criterion met so far');
+  });
+
+  it('bad input is one line and exit 2', async () => {
+    const prom = await fakeProm({});
+    const bad = await watch(prom, ['--interval', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('--interval must be a duration like 500ms, 30s, 30m or 24h, got "soon"');
+    const none = await runCli(['watch', '--checklist', 'c.md'], { cwd: workdir({ 'c.md': '# T\n- [ ] item\n' }) });
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim().split('\n')).toHaveLength(1);
+    expect(none.stderr).toContain('no rollback criteria to watch in c.md');
+  });
+});
