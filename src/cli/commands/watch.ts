@@ -17,6 +17,8 @@ import { watchExitCode } from '../../watch/judge.js';
 import { formatDuration } from '../../report/check-output.js';
 import { formatJson, formatJunit, measurementLine, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
 import { runWatch, type CriterionWatch } from '../../watch/run.js';
+import { findBaselineSession } from '../../report/files.js';
+import { BASELINE_VAR, withInheritedBaseline } from '../../session/baseline.js';
 import type { GlobalOptions } from '../globals.js';
 import { selectSections } from './check.js';
 
@@ -52,7 +54,11 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   if (!criteria.length) {
     throw new UserError(`no rollback criteria to watch in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}: annotate one with <!-- watch: KIND ... --> (docs/checklist-format.md)`);
   }
-  const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
+  const loaded = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
+  // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of --env.
+  const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : 'production';
+  const found = loaded[BASELINE_VAR] ? undefined : await findBaselineSession(globals.sessionsDir, { id: '', environment, createdAt: new Date().toISOString() });
+  const { vars, from } = withInheritedBaseline(loaded, found);
   const redact = createRedactor(vars);
   const planned = criteria.map((criterion) => ({ criterion, limits: resolveLimits(criterion.window, override) }));
   const totalMs = Math.max(...planned.map((p) => p.limits.count * p.limits.intervalMs));
@@ -74,6 +80,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   let watchesNow: readonly CriterionWatch[] = [];
 
   write(`watching ${planned.length} rollback criteri${planned.length === 1 ? 'on' : 'a'} of ${relativeFile(checklist.file)}:\n`);
+  if (from) write(`  baseline p50 ${from.p50} ms from session ${from.sessionId} (the last SUCCESS of ${environment})\n`);
   for (const { criterion, limits } of planned) {
     write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, every ${formatDuration(limits.intervalMs)} × ${limits.count}, failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}\n`);
   }

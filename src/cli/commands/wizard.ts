@@ -210,7 +210,12 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       }
       if (!open.current().operators.includes(who)) await open.apply({ type: 'operator.join', name: who });
     }
-    wizard = await buildStore(open, checklist, vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice);
+    // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of this environment.
+    const { findBaselineSession } = await import('../../report/files.js');
+    const { withInheritedBaseline } = await import('../../session/baseline.js');
+    const inherited = withInheritedBaseline(vars, vars.BASELINE_P50_MS ? undefined : await findBaselineSession(globals.sessionsDir, open.current()));
+    if (inherited.from && !notice) notice = `baseline p50 ${inherited.from.p50} ms from session ${inherited.from.sessionId} (the last SUCCESS of ${open.current().environment})`;
+    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice);
     if (stop.why) void wizard.getState().interrupt();
     return wizard;
   };
