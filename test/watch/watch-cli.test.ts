@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findAll, parseXml, runCli, workdir } from '../check/helpers.js';
 
@@ -168,5 +169,33 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(none.code).toBe(2);
     expect(none.stderr.trim().split('\n')).toHaveLength(1);
     expect(none.stderr).toContain('no rollback criteria to watch in c.md');
+  });
+});
+
+describe('deploy-wizard watch --env: the baseline of the last SUCCESS session', () => {
+  it('judges response time against the p50 stored by the last SUCCESS session of the environment', async () => {
+    const { applyAll, emptySession } = await import('../report/fixtures.js');
+    const slow = createServer((_req, res) => setTimeout(() => res.end('ok'), 80));
+    servers.push(slow);
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
+    const result = { kind: 'baseline', itemId: 'x', spec: 'baseline', status: 'pass' as const, summary: 'p50 20 ms', evidence: [], metrics: { p50_ms: 20, p95_ms: 30 }, durationMs: 1, at: '2026-11-20T09:05:00.000Z' };
+    const done = applyAll({ ...emptySession(undefined, 'staging-1'), environment: 'staging', createdAt: '2026-11-20T09:00:00.000Z' }, [
+      { type: 'probe.result', result },
+      { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '' },
+    ]);
+    const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Response time increases by more than 50%\n  <!-- watch: baseline url=${url}/health/ baseline_ms=\${BASELINE_P50_MS} requests=2 failure_limit=0 -->\n`;
+    const dir = workdir({ 'c.md': md });
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(join(dir, 'sessions'));
+    writeFileSync(join(dir, 'sessions', 'staging-1.json'), JSON.stringify(done));
+    const r = await runCli(['watch', '--checklist', 'c.md', '--env', 'staging', '--interval', '300ms', '--for', '900ms'], { cwd: dir });
+    expect(r.stdout).toContain('baseline p50 20 ms from session staging-1 (the last SUCCESS of staging)');
+    expect(r.stdout).toMatch(/FAIL  Response time increases by more than 50% — p50 \d+ ms is \+\d+% over baseline 20 ms/);
+    expect(r.code).toBe(1);
+    // Another environment has no SUCCESS session: the criterion is not configured, inconclusive (exit 3).
+    const other = await runCli(['watch', '--checklist', 'c.md', '--env', 'production', '--interval', '300ms', '--for', '600ms'], { cwd: dir });
+    expect(other.stdout).toContain('not configured: BASELINE_P50_MS unset');
+    expect(other.code).toBe(3);
   });
 });
