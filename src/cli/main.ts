@@ -27,6 +27,7 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
     .option('--env-file <file>', 'dotenv file with variables for probes, e.g. .env.production (or DEPLOY_WIZARD_ENV_FILE)')
     .option('--config <file>', 'JSON config file with variables and defaults')
     .option('--store <url>', 'team mode: a postgres:// URL to keep sessions in (or DEPLOY_WIZARD_STORE)')
+    .option('--notify <url>', 'post {"text": …} to this webhook (Slack incoming-webhook shape) on session start, rollback criterion met, incident, sign-off (or "notify" in --config)')
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .exitOverride();

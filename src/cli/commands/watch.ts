@@ -19,6 +19,7 @@ import { formatJson, formatJunit, measurementLine, statusLine, summaryLine, verd
 import { runWatch, type CriterionWatch } from '../../watch/run.js';
 import { findBaselineSession } from '../../report/files.js';
 import { BASELINE_VAR, withInheritedBaseline } from '../../session/baseline.js';
+import { openNotifier } from '../../notify/notify.js';
 import type { GlobalOptions } from '../globals.js';
 import { selectSections } from './check.js';
 
@@ -60,6 +61,10 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const found = loaded[BASELINE_VAR] ? undefined : await findBaselineSession(globals.sessionsDir, { id: '', environment, createdAt: new Date().toISOString() });
   const { vars, from } = withInheritedBaseline(loaded, found);
   const redact = createRedactor(vars);
+  const notifier = await openNotifier(opts, globals, vars, (line, first) => {
+    // Shown once; a lost message changes nothing else (not the verdict, not the exit code).
+    if (first) process.stderr.write(`deploy-wizard: ${line}\n`);
+  });
   const planned = criteria.map((criterion) => ({ criterion, limits: resolveLimits(criterion.window, override) }));
   const totalMs = Math.max(...planned.map((p) => p.limits.count * p.limits.intervalMs));
 
@@ -95,6 +100,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const ticker = live ? setInterval(drawLive, 1000) : undefined;
   ticker?.unref();
   let outcome;
+  let told = false;
   try {
     outcome = await runWatch(planned, {
       vars,
@@ -107,6 +113,10 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
         clearLive();
         write(measurementLine(w, m, color) + '\n');
         drawLive();
+        if (w.verdict.phase === 'failed' && !told) {
+          told = true;
+          notifier.notify({ kind: 'criterion.met', criterion: w.criterion.text, verdict: w.verdict.message, environment });
+        }
       },
     });
   } finally {
@@ -120,5 +130,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   write(summaryLine(outcome, elapsed) + '\n');
   if (format === 'json') process.stdout.write(redact(formatJson(outcome, code, new Date(started).toISOString(), new Date().toISOString())));
   if (format === 'junit') process.stdout.write(redact(formatJunit(outcome, elapsed)));
+  // Messages in flight get a moment, never the exit: a hanging webhook cannot hold the watch.
+  await notifier.close(1000);
   return code;
 }

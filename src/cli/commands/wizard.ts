@@ -16,7 +16,8 @@ import type { GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
 import type { Vars } from '../../probes/types.js';
-import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
+import type { CommandRunner, WizardDeps, WizardState, WizardStore } from '../../store/wizard-store.js';
+import { openNotifier } from '../../notify/notify.js';
 
 type Opts = Record<string, any>;
 type Mode = { kind: 'default' } | { kind: 'start' } | { kind: 'resume'; id?: string } | { kind: 'join'; id: string };
@@ -185,6 +186,11 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   ]);
   const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
   const redact = createRedactor(vars);
+  const notifier = await openNotifier(opts, globals, vars, (line, first) => {
+    // Shown once, logged every time; nothing else changes.
+    if (first) wizard?.setState({ notice: line });
+    void open?.apply({ type: 'notify.failed', detail: line }).catch(() => {});
+  });
   const store = await openStore(globals, redact);
   const operator = typeof opts.operator === 'string' && opts.operator.trim() ? opts.operator.trim() : await defaultOperator();
   const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : 'production';
@@ -202,6 +208,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
         operator: who,
         checklist: { path: checklist.file, hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) },
       });
+      notifier.notify({ kind: 'session.start', sessionId: open.id, environment: choice.start.environment, operator: who });
     } else {
       open = await store.open(choice.id, who);
       const { added, removed } = await reconcileOpenSession(open, checklist);
@@ -215,7 +222,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     const { withInheritedBaseline } = await import('../../session/baseline.js');
     const inherited = withInheritedBaseline(vars, vars.BASELINE_P50_MS ? undefined : await findBaselineSession(globals.sessionsDir, open.current()));
     if (inherited.from && !notice) notice = `baseline p50 ${inherited.from.p50} ms from session ${inherited.from.sessionId} (the last SUCCESS of ${open.current().environment})`;
-    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice);
+    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice, (e) => notifier.notify(e));
     if (stop.why) void wizard.getState().interrupt();
     return wizard;
   };
@@ -266,6 +273,8 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       await wizard.getState().flush();
       wizard.getState().dispose();
     }
+    // Messages still in flight get a moment, never the exit: a hanging webhook cannot hold the wizard.
+    await notifier.close(2000);
     await open?.close();
     await (store as { end?: () => Promise<void> }).end?.();
   }
@@ -296,6 +305,7 @@ async function buildStore(
   dryRun: boolean,
   sessionsDir: string,
   notice?: string,
+  notify?: WizardDeps['notify'],
 ): Promise<WizardStore> {
   const { createWizardStore } = await import('../../store/wizard-store.js');
   return createWizardStore({
@@ -305,6 +315,7 @@ async function buildStore(
     operator,
     dryRun,
     notice,
+    notify,
     // The runner (and the probe libraries behind it) loads on the first probe, not for the first frame.
     runProbes: async (jobs, options) => (await import('../../probes/runner.js')).runProbes(jobs, options),
     runCommand: bashRunner(vars),
