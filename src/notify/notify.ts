@@ -101,8 +101,8 @@ export function createNotifier(opts: NotifierOptions): Notifier {
 
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
+      // Not unref'd: a caller awaiting close() must not see the process end under it.
       const t = setTimeout(resolve, ms);
-      t.unref();
       stop.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
     });
 
@@ -156,8 +156,10 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     },
     async close(maxMs = 2000) {
       if (inFlight.size) {
-        const limit = new Promise<void>((r) => setTimeout(r, maxMs).unref());
+        let timer: NodeJS.Timeout | undefined;
+        const limit = new Promise<void>((r) => (timer = setTimeout(r, maxMs)));
         await Promise.race([Promise.allSettled([...inFlight]), limit]);
+        clearTimeout(timer);
       }
       stop.abort();
       await Promise.allSettled([...inFlight]);

@@ -117,7 +117,9 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     let stopped = false;
     const run = watch(prom, ['--format', 'json'], 1, 2);
     // Three good answers, then the endpoint goes away for the rest of the window.
-    while (prom.calls.filter((c) => c.query === 'error_ratio').length < 3) await new Promise((r) => setTimeout(r, 10));
+    // (a measurement is two queries: the ratio, then the traffic behind it)
+    while (prom.calls.filter((c) => c.query === 'requests').length < 3) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 30));
     await prom.stop();
     stopped = true;
     const r = await run;
@@ -197,5 +199,60 @@ describe('deploy-wizard watch --env: the baseline of the last SUCCESS session', 
     const other = await runCli(['watch', '--checklist', 'c.md', '--env', 'production', '--interval', '300ms', '--for', '600ms'], { cwd: dir });
     expect(other.stdout).toContain('not configured: BASELINE_P50_MS unset');
     expect(other.code).toBe(3);
+  });
+});
+
+describe('deploy-wizard watch --notify', () => {
+  const SECRET = 'canary-watch-pw-Hs8Kd';
+  async function hook(mode: 'ok' | '500' | 'hang'): Promise<{ url: string; bodies: string[] }> {
+    const bodies: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (b) => (body += b));
+      req.on('end', () => {
+        bodies.push(body);
+        if (mode === 'ok') res.end('ok');
+        else if (mode === '500') res.writeHead(500).end('boom');
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/services/T0/B0/hooksecret`, bodies };
+  }
+  const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Error rate exceeds 5% of requests (DB ${SECRET})\n  <!-- watch: prometheus url=\${PROMETHEUS_URL} query=error_ratio max=0.05 name="error rate" traffic=requests failure_limit=1 -->\n`;
+  const run = (prom: FakeProm, url: string) =>
+    runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '2s', '--notify', url], { cwd: workdir({ 'c.md': md }), env: { PROMETHEUS_URL: prom.url, DB_PASSWORD: SECRET } });
+  const lines = (out: string) => out.split('\n').filter((l) => /^\d\d:\d\d:\d\d {2}/.test(l)).map((l) => l.slice(10));
+
+  it('a met criterion is posted as {"text": …}, with no secret in the body or the output', async () => {
+    const prom = await fakeProm({ error_ratio: [0.2], requests: [100] });
+    const h = await hook('ok');
+    const r = await run(prom, h.url);
+    expect(r.code).toBe(1);
+    expect(h.bodies).toHaveLength(1);
+    const { text } = JSON.parse(h.bodies[0]);
+    expect(text).toContain('rollback criterion met in production: Error rate exceeds 5% of requests (DB ***');
+    expect(text).toContain('2 failed measurements > failure_limit 1');
+    expect(h.bodies[0]).not.toContain(SECRET);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    expect(r.stdout + r.stderr).not.toContain('hooksecret');
+    expect(r.stderr).toBe('');
+  });
+
+  it('an endpoint that answers 500 or hangs changes nothing else: same lines, same exit code, one line saying so', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01, 0.01, 0.2], requests: [100] });
+    const base = await watch(prom, []);
+    for (const mode of ['500', 'hang'] as const) {
+      const p = await fakeProm({ error_ratio: [0.01, 0.01, 0.2], requests: [100] });
+      const h = await hook(mode);
+      const r = await run(p, h.url);
+      expect(r.code, r.stdout + r.stderr).toBe(base.code);
+      expect(lines(r.stdout).map((l) => l.replace(/ \(DB \*+\)/, ''))).toEqual(lines(base.stdout));
+      expect(h.bodies.length).toBeGreaterThanOrEqual(1);
+      const said = r.stderr.trim().split('\n');
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(mode === '500' ? /notification \(criterion\.met\) to 127\.0\.0\.1:\d+ not delivered: answered 500/ : /not delivered: .*still unsent when the run ended/);
+      expect(r.stderr).not.toContain('hooksecret');
+    }
   });
 });
