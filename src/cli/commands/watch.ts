@@ -6,7 +6,6 @@
  * inconclusive, 2 for bad usage/config, 130 on Ctrl-C (what was measured is
  * printed).
  */
-import { relative } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
 import type { Criterion } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
@@ -21,7 +20,7 @@ import { findBaselineSession } from '../../report/files.js';
 import { BASELINE_VAR, withInheritedBaseline } from '../../session/baseline.js';
 import { openNotifier } from '../../notify/notify.js';
 import type { GlobalOptions } from '../globals.js';
-import { selectSections } from './check.js';
+import { relativeFile, selectSections } from './check.js';
 
 type Format = 'text' | 'json' | 'junit';
 
@@ -31,11 +30,6 @@ export function parseSpanOption(flag: string, raw: unknown): number | undefined 
   const ms = parseSpan(String(raw));
   if (ms === undefined) throw new UserError(`${flag} must be a duration like 500ms, 30s, 30m or 24h, got "${String(raw)}"`);
   return ms;
-}
-
-function relativeFile(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
 }
 
 export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
