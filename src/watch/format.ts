@@ -3,7 +3,7 @@
  * criterion, a summary line, JSON and JUnit XML. Pure: strings in, strings out.
  * Measurements arrive already redacted by the probe runner.
  */
-import { forTerminal } from '../report/escape.js';
+import { codeBlock, escapeInline, forTerminal, mermaidLabel } from '../report/escape.js';
 import { formatDuration, xmlEscape } from '../report/check-output.js';
 import type { Measurement, WindowPhase } from './judge.js';
 import type { CriterionWatch, WatchOutcome } from './run.js';
@@ -96,4 +96,48 @@ export function formatJunit(o: WatchOutcome, elapsedMs: number): string {
   }
   out.push('  </testsuite>', '</testsuites>');
   return out.join('\n') + '\n';
+}
+
+/** The threshold a criterion's charted value is held against, when the annotation states one as a number. */
+export function thresholdOf(w: CriterionWatch): { value: number; sense: 'max' | 'min' } | undefined {
+  const p = w.criterion.probe.params;
+  for (const sense of ['max', 'min'] as const) {
+    const v = Number(p[sense]);
+    if (p[sense] !== undefined && Number.isFinite(v)) return { value: v, sense };
+  }
+  return undefined;
+}
+
+const PHASE_MARK: Record<Measurement['phase'], string> = { successful: '🟢 ok', failed: '🔴 failed', inconclusive: '⚪ inconclusive', error: '🟠 error' };
+const VERDICT_MARK: Record<WindowPhase, string> = { successful: '🟢 not met', failed: '🔴 **rollback criterion met**', inconclusive: '⚪ inconclusive (not a pass)', running: '⏸ stopped before the window ended' };
+
+/** Markdown: per criterion the limits, the verdict with its evidence, the series as a table and a Mermaid chart. */
+export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: number): string {
+  const out: string[] = ['# Watch: rollback criteria', ''];
+  out.push(`Started ${startedAt}, ${formatDuration(elapsedMs)}. **Verdict**: ${VERDICT_MARK[o.phase]}${o.interrupted ? ' (interrupted)' : ''}`, '');
+  for (const w of o.watches) {
+    const l = w.limits;
+    const t = thresholdOf(w);
+    out.push(`## ${escapeInline(w.criterion.text)}`, '');
+    out.push(`- **Verdict**: ${VERDICT_MARK[w.verdict.phase]} — ${escapeInline(w.verdict.message)}`);
+    out.push(`- **Window**: every ${formatDuration(l.intervalMs)} × ${l.count}, failure_limit ${l.failureLimit}, inconclusive_limit ${l.inconclusiveLimit}`);
+    if (t) out.push(`- **Threshold**: ${t.sense} ${t.value}`);
+    out.push('', codeBlock(`watch: ${w.criterion.probe.raw}`), '');
+    if (!w.measurements.length) {
+      out.push('No measurement was taken.', '');
+      continue;
+    }
+    out.push('| # | Finished | Measurement | Value | Observed |', '|---|---|---|---|---|');
+    w.measurements.forEach((m, i) => out.push(`| ${i + 1} | ${m.finishedAt} | ${PHASE_MARK[m.phase]} | ${m.value ?? '—'} | ${escapeInline(m.message)} |`));
+    out.push('');
+    const charted = w.measurements.map((m, i) => ({ n: i + 1, v: m.value })).filter((x): x is { n: number; v: number } => x.v !== undefined);
+    if (charted.length) {
+      out.push('```mermaid', 'xychart-beta', `  title "${mermaidLabel(w.criterion.text)}"`, `  x-axis [${charted.map((x) => `"${x.n}"`).join(', ')}]`);
+      out.push(`  line [${charted.map((x) => x.v).join(', ')}]`);
+      if (t) out.push(`  line [${charted.map(() => t.value).join(', ')}]`);
+      out.push('```', '');
+      if (t) out.push(`The second line is the threshold (${t.sense} ${t.value}); measurements without a value (no data, errors) are left out of the chart and listed above.`, '');
+    }
+  }
+  return out.join('\n');
 }

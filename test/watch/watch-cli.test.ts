@@ -143,6 +143,21 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(r.stderr).toContain('rollback criterion met');
   });
 
+  it('--format md: per criterion the verdict, the threshold, the series as a table and a Mermaid chart', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01, null, 0.2], requests: [100] });
+    const r = await watch(prom, ['--format', 'md'], 0, 1);
+    expect(r.code).toBe(1);
+    const md = r.stdout;
+    expect(md).toContain('## Error rate exceeds 5% of requests');
+    expect(md).toContain('- **Threshold**: max 0.05');
+    expect(md).toMatch(/- \*\*Verdict\*\*: 🔴 \*\*rollback criterion met\*\* — 1 failed measurement &gt; failure\\_limit 0/);
+    expect(md).toMatch(/\| 1 \| \S+ \| 🟢 ok \| 0\.01 \| error rate 0\.01 ≤ max 0\.05, 100 requests \|/);
+    expect(md).toMatch(/\| 2 \| \S+ \| ⚪ inconclusive \| — \| query returned no series/);
+    expect(md).toMatch(/\| 3 \| \S+ \| 🔴 failed \| 0\.2 \|/);
+    // The chart leaves out the measurement without a value; the threshold is the second line.
+    expect(md).toContain('  x-axis ["1", "3"]\n  line [0.01, 0.2]\n  line [0.05, 0.05]');
+  });
+
   it('Ctrl-C keeps what was measured: the summary is printed and the exit code is 130', async () => {
     const prom = await fakeProm({ error_ratio: [0.01], requests: [50] });
     const dir = workdir({ 'c.md': checklist(1) });

@@ -14,7 +14,7 @@ import { createRedactor } from '../../secrets/redactor.js';
 import { parseSpan, resolveLimits, type WindowOverride } from '../../watch/criteria.js';
 import { watchExitCode } from '../../watch/judge.js';
 import { formatDuration } from '../../report/check-output.js';
-import { formatJson, formatJunit, measurementLine, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
+import { formatJson, formatJunit, formatMarkdown, measurementLine, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
 import { runWatch, type CriterionWatch } from '../../watch/run.js';
 import { findBaselineSession } from '../../report/files.js';
 import { BASELINE_VAR, withInheritedBaseline } from '../../session/baseline.js';
@@ -22,7 +22,7 @@ import { openNotifier } from '../../notify/notify.js';
 import type { GlobalOptions } from '../globals.js';
 import { relativeFile, selectSections } from './check.js';
 
-type Format = 'text' | 'json' | 'junit';
+type Format = 'text' | 'json' | 'junit' | 'md';
 
 /** `--for 30m`, `--interval 30s`: a duration with ms/s/m/h, or one clear line. */
 export function parseSpanOption(flag: string, raw: unknown): number | undefined {
@@ -34,7 +34,7 @@ export function parseSpanOption(flag: string, raw: unknown): number | undefined 
 
 export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
   const format = (opts.format ?? 'text') as Format;
-  if (!['text', 'json', 'junit'].includes(format)) throw new UserError(`--format must be text, json or junit, got "${format}"`);
+  if (!['text', 'json', 'junit', 'md'].includes(format)) throw new UserError(`--format must be text, json, junit or md, got "${format}"`);
   const override: WindowOverride = { forMs: parseSpanOption('--for', opts.for), intervalMs: parseSpanOption('--interval', opts.interval) };
 
   const { checklist, problems } = await loadChecklist(globals.checklist);
@@ -124,6 +124,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   write(summaryLine(outcome, elapsed) + '\n');
   if (format === 'json') process.stdout.write(redact(formatJson(outcome, code, new Date(started).toISOString(), new Date().toISOString())));
   if (format === 'junit') process.stdout.write(redact(formatJunit(outcome, elapsed)));
+  if (format === 'md') process.stdout.write(redact(formatMarkdown(outcome, new Date(started).toISOString(), elapsed)));
   // Messages in flight get a moment, never the exit: a hanging webhook cannot hold the watch.
   await notifier.close(1000);
   return code;
