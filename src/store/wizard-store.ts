@@ -14,7 +14,6 @@ import { applyChange, type Change } from '../session/changes.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
 import { evaluateRollback, type RollbackBanner } from './rollback.js';
-import type { NotifyEvent } from '../notify/notify.js';
 import { fillIncidentTemplate, findIncidentTemplate, type IncidentFields } from './incident.js';
 import { commandBlocks, firstWord, itemState, probeVerdict, walkSections } from './progress.js';
 
@@ -50,12 +49,6 @@ export interface WizardDeps {
   writeReport?: (session: Session) => Promise<string>;
   /** Shown once on open, e.g. items added/removed by reconciliation. */
   notice?: string;
-  /**
-   * Tell people (src/notify/): fire and forget, never throws or blocks. For
-   * sign-off completion and incidents: `notify({kind: 'signoff.complete', …})`,
-   * `notify({kind: 'incident', action: 'opened', …})`.
-   */
-  notify?: (event: NotifyEvent) => void;
   /** Clock for durations (tests pin it). */
   now?: () => number;
 }

@@ -16,8 +16,9 @@ import type { GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
 import type { Vars } from '../../probes/types.js';
-import type { CommandRunner, WizardDeps, WizardState, WizardStore } from '../../store/wizard-store.js';
+import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
 import { openNotifier } from '../../notify/notify.js';
+import { notifyingSession } from '../../notify/session-events.js';
 
 type Opts = Record<string, any>;
 type Mode = { kind: 'default' } | { kind: 'start' } | { kind: 'resume'; id?: string } | { kind: 'join'; id: string };
@@ -203,14 +204,14 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     let who = operator;
     if ('start' in choice) {
       who = choice.start.operator;
-      open = await store.create({
+      open = notifyingSession(await store.create({
         environment: choice.start.environment,
         operator: who,
         checklist: { path: checklist.file, hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) },
-      });
+      }), notifier.notify, checklist);
       notifier.notify({ kind: 'session.start', sessionId: open.id, environment: choice.start.environment, operator: who });
     } else {
-      open = await store.open(choice.id, who);
+      open = notifyingSession(await store.open(choice.id, who), notifier.notify, checklist);
       const { added, removed } = await reconcileOpenSession(open, checklist);
       if (added.length || removed.length) {
         notice = `the checklist changed since this session started: ${added.length} item${added.length === 1 ? '' : 's'} added, ${removed.length} removed`;
@@ -222,7 +223,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     const { withInheritedBaseline } = await import('../../session/baseline.js');
     const inherited = withInheritedBaseline(vars, vars.BASELINE_P50_MS ? undefined : await findBaselineSession(globals.sessionsDir, open.current()));
     if (inherited.from && !notice) notice = `baseline p50 ${inherited.from.p50} ms from session ${inherited.from.sessionId} (the last SUCCESS of ${open.current().environment})`;
-    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice, (e) => notifier.notify(e));
+    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice);
     if (stop.why) void wizard.getState().interrupt();
     return wizard;
   };
@@ -305,7 +306,6 @@ async function buildStore(
   dryRun: boolean,
   sessionsDir: string,
   notice?: string,
-  notify?: WizardDeps['notify'],
 ): Promise<WizardStore> {
   const { createWizardStore } = await import('../../store/wizard-store.js');
   return createWizardStore({
@@ -315,7 +315,6 @@ async function buildStore(
     operator,
     dryRun,
     notice,
-    notify,
     // The runner (and the probe libraries behind it) loads on the first probe, not for the first frame.
     runProbes: async (jobs, options) => (await import('../../probes/runner.js')).runProbes(jobs, options),
     runCommand: bashRunner(vars),
