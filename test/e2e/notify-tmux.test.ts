@@ -6,37 +6,30 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyBuild, privateTmux } from '../helpers/tmux.js';
+import { startWebhook, type Webhook } from '../helpers/webhook.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
 const { tmux, waitFor } = privateTmux('notify');
 const SECRET = 'canary-wizard-pw-Jn4Rt';
 let dir: string;
-let server: Server;
+let hook: Webhook;
 let port = 0;
 let answer = 200;
-const bodies: string[] = [];
+let bodies: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(join(distDir, 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
   dir = mkdtempSync(join(tmpdir(), 'dw-notify-e2e-'));
   writeFileSync(join(dir, 'checklist.md'), '# Tiny\n\n## Prep\n\n- [ ] Backups verified\n');
   copyBuild(distDir, dir, join(dir, 'checklist.md'));
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (b) => (body += b));
-    req.on('end', () => {
-      bodies.push(body);
-      res.writeHead(answer).end('x');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as { port: number }).port;
+  hook = await startWebhook((_req, res) => res.writeHead(answer).end('x'));
+  bodies = hook.bodies;
+  port = Number(new URL(hook.url).port);
   tmux('new-session', '-d', '-s', 'keep', '-x', '80', '-y', '24', 'sleep 3600');
 });
 
@@ -46,7 +39,7 @@ afterAll(async () => {
   } catch {
     /* already gone */
   }
-  await new Promise((r) => server?.close(r));
+  await hook?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,37 +1,23 @@
 /** Notifications against real HTTP endpoints on loopback: delivered, masked, retried, never blocking. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkNotifyUrl, createNotifier, messageOf, resolveNotifyUrl } from '../../src/notify/notify.js';
 import { createRedactor } from '../../src/secrets/redactor.js';
 import { UserError } from '../../src/errors.js';
+import { startWebhook, type Webhook } from '../helpers/webhook.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SECRET = 'canary-notify-pw-Xq7Lm';
-const servers: Server[] = [];
+const hooks: Webhook[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
-  }
+  for (const h of hooks.splice(0)) await h.close();
 });
 
-async function endpoint(handle: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<{ url: string; bodies: string[]; times: number[] }> {
-  const bodies: string[] = [];
-  const times: number[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (b) => (body += b));
-    req.on('end', () => {
-      bodies.push(body);
-      times.push(Date.now());
-      handle(req, res, body);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/services/T000/B000/${'tokenpart'}`, bodies, times };
+async function endpoint(answer: Parameters<typeof startWebhook>[0]): Promise<Webhook> {
+  const h = await startWebhook(answer, '/services/T000/B000/tokenpart');
+  hooks.push(h);
+  return h;
 }
 
 const redact = (url: string) => createRedactor({ DB_PASSWORD: SECRET }, [url]);
@@ -65,7 +51,7 @@ describe('notifier', () => {
   });
 
   it('a 500 endpoint: retried with backoff, reported once naming only the host, never thrown', async () => {
-    const ep = await endpoint((_req, res) => res.writeHead(500).end('boom'));
+    const ep = await endpoint(500);
     const shown: string[] = [];
     const logged: string[] = [];
     const n = createNotifier({ url: ep.url, redact: redact(ep.url), backoffMs: 50, onFailure: (line, first) => (logged.push(line), first && shown.push(line)) });
@@ -83,9 +69,7 @@ describe('notifier', () => {
   });
 
   it('a hanging endpoint: notify returns at once, close() is bounded, the failure is logged', async () => {
-    const ep = await endpoint(() => {
-      /* never answers */
-    });
+    const ep = await endpoint('hang');
     const n = createNotifier({ url: ep.url, redact: redact(ep.url), timeoutMs: 10_000 });
     const t0 = Date.now();
     n.notify({ kind: 'session.start', sessionId: 's', environment: 'e', operator: 'o' });

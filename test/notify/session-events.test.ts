@@ -1,5 +1,4 @@
 /** Incidents and sign-off completion are announced at the session's edge, through the wizard store's own actions. */
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier } from '../../src/notify/notify.js';
 import { eventsOfChange, notifyingSession } from '../../src/notify/session-events.js';
@@ -7,25 +6,19 @@ import { createRedactor } from '../../src/secrets/redactor.js';
 import { createMemorySession, newSessionDoc } from '../helpers/memory-session.js';
 import { makeStore } from '../ui/store-helpers.js';
 import { sampleChecklist } from '../ui/fixtures.js';
+import { startWebhook, type Webhook } from '../helpers/webhook.js';
 
 const SECRET = 'hunter2secret'; // the store helpers' DB_PASSWORD
-let server: Server;
-let url = '';
 let answer = 200;
-const bodies: string[] = [];
+let hook: Webhook;
+let url = '';
+let bodies: string[] = [];
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (b) => (body += b));
-    req.on('end', () => {
-      bodies.push(body);
-      res.writeHead(answer).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  hook = await startWebhook((_req, res) => res.writeHead(answer).end());
+  url = hook.url;
+  bodies = hook.bodies;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => hook.close());
 
 const fields = (status: string) => ({ status, severity: 'HIGH', impact: `calls dropping (db pw ${SECRET})`, eta: '30 min', actions: 'rolling back' });
 

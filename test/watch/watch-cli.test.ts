@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findAll, parseXml, runCli, workdir } from '../check/helpers.js';
+import { startWebhook, type Webhook } from '../helpers/webhook.js';
 
 /**
  * A Prometheus-compatible HTTP endpoint on loopback: `/api/v1/query` answers
@@ -219,20 +220,14 @@ describe('deploy-wizard watch --env: the baseline of the last SUCCESS session', 
 
 describe('deploy-wizard watch --notify', () => {
   const SECRET = 'canary-watch-pw-Hs8Kd';
-  async function hook(mode: 'ok' | '500' | 'hang'): Promise<{ url: string; bodies: string[] }> {
-    const bodies: string[] = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (b) => (body += b));
-      req.on('end', () => {
-        bodies.push(body);
-        if (mode === 'ok') res.end('ok');
-        else if (mode === '500') res.writeHead(500).end('boom');
-      });
-    });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/services/T0/B0/hooksecret`, bodies };
+  const hooks: Webhook[] = [];
+  afterEach(async () => {
+    for (const h of hooks.splice(0)) await h.close();
+  });
+  async function hook(mode: 'ok' | '500' | 'hang'): Promise<Webhook> {
+    const h = await startWebhook(mode === 'ok' ? 200 : mode === '500' ? 500 : 'hang');
+    hooks.push(h);
+    return h;
   }
   const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Error rate exceeds 5% of requests (DB ${SECRET})\n  <!-- watch: prometheus url=\${PROMETHEUS_URL} query=error_ratio max=0.05 name="error rate" traffic=requests failure_limit=1 -->\n`;
   const run = (prom: FakeProm, url: string) =>
