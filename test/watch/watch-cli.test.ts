@@ -178,6 +178,19 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(r.stdout).toContain('interrupted: no criterion met so far');
   });
 
+  it('a password in PROMETHEUS_URL never reaches any format, even in the errors of an unreachable Prometheus', async () => {
+    const secret = 'canary-prom-pw-Wq3Zr';
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [10] });
+    await prom.stop();
+    const url = prom.url.replace('http://', `http://watcher:${secret}@`);
+    for (const format of ['text', 'json', 'junit', 'md']) {
+      const r = await runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '400ms', '--format', format], { cwd: workdir({ 'c.md': checklist(0) }), env: { PROMETHEUS_URL: url } });
+      expect(r.code).toBe(3);
+      expect(r.stdout + r.stderr).toMatch(/ECONNREFUSED|refused/);
+      for (const spelling of [secret, encodeURIComponent(secret), Buffer.from(`watcher:${secret}`).toString('base64')]) expect(r.stdout + r.stderr).not.toContain(spelling);
+    }
+  });
+
   it('bad input is one line and exit 2', async () => {
     const prom = await fakeProm({});
     const bad = await watch(prom, ['--interval', 'soon']);
