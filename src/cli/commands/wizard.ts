@@ -187,10 +187,12 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   ]);
   const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
   const redact = createRedactor(vars);
+  const logging = new Set<Promise<unknown>>();
   const notifier = await openNotifier(opts, globals, vars, (line, first) => {
     // Shown once, logged every time; nothing else changes.
     if (first) wizard?.setState({ notice: line });
-    void open?.apply({ type: 'notify.failed', detail: line }).catch(() => {});
+    const p = open?.apply({ type: 'notify.failed', detail: line }).catch(() => {});
+    if (p) logging.add(p.finally(() => logging.delete(p)));
   });
   const store = await openStore(globals, redact);
   const operator = typeof opts.operator === 'string' && opts.operator.trim() ? opts.operator.trim() : await defaultOperator();
@@ -276,6 +278,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     }
     // Messages still in flight get a moment, never the exit: a hanging webhook cannot hold the wizard.
     await notifier.close(2000);
+    await Promise.allSettled([...logging]);
     await open?.close();
     await (store as { end?: () => Promise<void> }).end?.();
   }
