@@ -191,8 +191,12 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   const notifier = await openNotifier(opts, globals, vars, (line, first) => {
     // Shown once, logged every time; nothing else changes.
     if (first) wizard?.setState({ notice: line });
-    const p = open?.apply({ type: 'notify.failed', detail: line }).catch(() => {});
-    if (p) logging.add(p.finally(() => logging.delete(p)));
+    if (!open) return;
+    const entry: Promise<unknown> = open
+      .apply({ type: 'notify.failed', detail: line })
+      .catch(() => {})
+      .finally(() => logging.delete(entry));
+    logging.add(entry);
   });
   const store = await openStore(globals, redact);
   const operator = typeof opts.operator === 'string' && opts.operator.trim() ? opts.operator.trim() : await defaultOperator();
