@@ -9,13 +9,15 @@ import { splitWords as splitInto, wordText } from './words.js';
 /** What an annotation comment said, before schema validation. */
 export type Annotation =
   | { type: 'probe'; kind: string; params: Record<string, string>; raw: string }
+  /** A rollback criterion watched over a window: a probe plus window keys (src/watch/criteria.ts). */
+  | { type: 'watch'; kind: string; params: Record<string, string>; raw: string }
   | { type: 'id'; id: string };
 
 /** A comment body that is not an annotation yields `null`; a malformed one an error message. */
 export type AnnotationParse = { ok: true; annotation: Annotation } | { ok: false; message: string } | null;
 
-/** `probe:` or `id:` right after `<!--` marks an annotation; other comments are left alone. */
-const MARKER = /^\s*(probe|id)\s*:/i;
+/** `probe:`, `watch:` or `id:` right after `<!--` marks an annotation; other comments are left alone. */
+const MARKER = /^\s*(probe|watch|id)\s*:/i;
 
 /** Ids users may set: readable, path-like, no spaces. */
 const ID_SHAPE = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
@@ -49,8 +51,9 @@ export function parseAnnotation(body: string): AnnotationParse {
     if (words.length !== 1) return { ok: false, message: 'id annotation takes one id, e.g. <!-- id: db-backup -->' };
     return checkId(words[0]);
   }
+  const type = m[1].toLowerCase() === 'watch' ? 'watch' : 'probe';
   const kind = words[0];
-  if (!kind || kind.includes('=')) return { ok: false, message: 'probe annotation without a kind, e.g. <!-- probe: http url=... -->' };
+  if (!kind || kind.includes('=')) return { ok: false, message: `${type} annotation without a kind, e.g. <!-- ${type}: http url=... -->` };
   // No prototype: `__proto__=1` or `constructor=x` are keys like any other (the schema check calls them unknown).
   const params: Record<string, string> = Object.create(null);
   for (const word of words.slice(1)) {
@@ -60,7 +63,7 @@ export function parseAnnotation(body: string): AnnotationParse {
     if (Object.hasOwn(params, key)) return { ok: false, message: `parameter "${clip(key)}" given twice` };
     params[key] = word.slice(eq + 1);
   }
-  return { ok: true, annotation: { type: 'probe', kind, params, raw: rest } };
+  return { ok: true, annotation: { type, kind, params, raw: rest } };
 }
 
 /** An explicit id must look like an id (no spaces, starts alphanumeric). */

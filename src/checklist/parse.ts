@@ -14,13 +14,16 @@
  *   the sign-off and not repeated as guidance.
  * - `<!-- probe: ... -->` / `<!-- id: ... -->` comments inside an item attach
  *   to it; anywhere else they are a problem.
+ * - `<!-- watch: ... -->` makes a rollback criterion of the plain list item (or
+ *   checklist item) it sits in: a probe judged over a window (src/watch/).
  */
 import { createHash } from 'node:crypto';
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
 import { checkParams } from '../probes/registry.js';
 import { findComments, isAnnotationBody, parseAnnotation, parseDuration, checkId, splitWords } from './annotations.js';
-import { itemBaseId, itemIdPrefix, sectionBaseId, uniqueIds } from './ids.js';
-import type { Checklist, Guidance, Item, ParseResult, Problem, ProbeSpec, Section, SignoffSpec } from './types.js';
+import { itemBaseId, itemIdPrefix, sectionBaseId, slugify, uniqueIds } from './ids.js';
+import type { Checklist, Criterion, Guidance, Item, ParseResult, Problem, ProbeSpec, Section, SignoffSpec, WindowSpec } from './types.js';
+import { splitWindow } from '../watch/criteria.js';
 
 interface SectionDraft {
   title: string;
@@ -46,6 +49,16 @@ interface ItemDraft {
   probes: ProbeSpec[];
   guidance: Guidance[];
   explicitId?: { id: string; line: number };
+}
+
+interface CriterionDraft {
+  text: string;
+  line: number;
+  section: SectionDraft;
+  probe: ProbeSpec;
+  window: WindowSpec;
+  item?: ItemDraft;
+  explicitId?: string;
 }
 
 interface FoundAnnotation {
@@ -108,6 +121,7 @@ class ChecklistParser {
   private readonly problems: Problem[] = [];
   private readonly sections: SectionDraft[] = [];
   private readonly items: ItemDraft[] = [];
+  private readonly criteria: CriterionDraft[] = [];
   private readonly stack: SectionDraft[] = [];
   private current?: SectionDraft;
   private title?: string;
@@ -259,9 +273,12 @@ class ChecklistParser {
   private list(tokens: Token[], open: number, end: number, owner: ItemDraft | null): void {
     // Consecutive plain items of one list become one guidance block.
     let run: [number, number] | undefined;
+    let runHasCriterion = false;
     const flush = () => {
-      if (run) this.addGuidance(owner, { kind: 'list', text: this.source(run), line: run[0] + 1 });
+      // A criterion's watch annotation is for the wizard, not for the operator to read in the guidance.
+      if (run) this.addGuidance(owner, { kind: 'list', text: runHasCriterion ? withoutCommentLines(this.source(run)) : this.source(run), line: run[0] + 1 });
       run = undefined;
+      runHasCriterion = false;
     };
     let k = open + 1;
     while (k < end - 1) {
@@ -295,7 +312,7 @@ class ChecklistParser {
       } else {
         const map = li.map ?? [lineOf(li) - 1, lineOf(li)];
         run = run ? [run[0], Math.max(run[1], map[1])] : [map[0], map[1]];
-        this.strayAnnotations(tokens, k + 1, liEnd - 1, owner);
+        if (this.plainCriterion(tokens, k + 1, liEnd - 1, inline, owner)) runHasCriterion = true;
       }
       k = liEnd;
     }
@@ -321,6 +338,76 @@ class ChecklistParser {
       return;
     }
     this.addGuidance(owner, { kind: 'table', text: this.source(tokens[open].map), line: lineOf(tokens[open]) });
+  }
+
+  /**
+   * A plain list item: a `watch:` annotation in it makes it a rollback
+   * criterion; any other annotation is stray as before. True when it was one.
+   */
+  private plainCriterion(tokens: Token[], from: number, to: number, inline: Token | undefined, owner: ItemDraft | null): boolean {
+    const found: FoundAnnotation[] = [];
+    for (let k = from; k < to; k++) {
+      const t = tokens[k];
+      if (t.type === 'inline') found.push(...inlineAnnotations(t));
+      else if (t.type === 'html_block') found.push(...blockAnnotations(t));
+    }
+    const isWatch = (a: FoundAnnotation) => a.terminated && /^\s*watch\s*:/i.test(a.body);
+    const watch = found.filter(isWatch);
+    this.annotations(found.filter((a) => !isWatch(a)), owner);
+    const text = stripComments(inline?.content ?? '');
+    for (const a of watch) this.criterion(text, inline ? lineOf(inline) : a.line, a, owner ?? undefined);
+    return watch.length > 0;
+  }
+
+  /** A `watch:` annotation: the criterion's probe (checked like any probe) and its window. */
+  private criterion(text: string, line: number, a: FoundAnnotation, item?: ItemDraft): void {
+    const parsed = parseAnnotation(a.body);
+    if (!parsed) return;
+    if (!parsed.ok) return this.problem(a.line, parsed.message);
+    const ann = parsed.annotation;
+    if (ann.type !== 'watch') return;
+    if (!text) return this.problem(a.line, 'watch annotation on a list item without text: say what the criterion is, e.g. "- Error rate exceeds 5% of requests"');
+    const { window, params, problems } = splitWindow(ann.params);
+    for (const message of problems) this.problem(a.line, message);
+    const spec = this.specOf(ann.kind, params, ann.raw, a.line);
+    let explicitId: string | undefined;
+    if (params.id !== undefined) {
+      const idCheck = checkId(params.id);
+      if (idCheck?.ok) explicitId = params.id;
+    }
+    if (spec && !problems.length) this.criteria.push({ text, line, section: this.section(), probe: spec, window, item, explicitId });
+  }
+
+  /** A probe spec from annotation params: schema-checked, with the runner's own keys (timeout, label) read; undefined after reporting problems. */
+  private specOf(kind: string, reserved: Record<string, string>, raw: string, line: number): ProbeSpec | undefined {
+    let ok = true;
+    const checked = checkParams(kind, reserved, false);
+    if (!checked.ok) {
+      ok = false;
+      for (const issue of checked.issues) this.problem(line, issue.message);
+    }
+    const spec: ProbeSpec = { kind, params: checked.ok ? checked.params : {}, raw, line };
+    if (reserved.timeout !== undefined) {
+      const ms = parseDuration(reserved.timeout);
+      if (ms === undefined) {
+        ok = false;
+        this.problem(line, 'parameter "timeout": must be a duration like 500, 500ms or 5s');
+      } else spec.timeoutMs = ms;
+    }
+    if (reserved.label !== undefined) {
+      if (!reserved.label.trim()) {
+        ok = false;
+        this.problem(line, 'parameter "label": must not be empty');
+      } else spec.label = reserved.label;
+    }
+    if (reserved.id !== undefined) {
+      const idCheck = checkId(reserved.id);
+      if (!idCheck?.ok) {
+        ok = false;
+        this.problem(line, idCheck && !idCheck.ok ? idCheck.message : 'bad id');
+      }
+    }
+    return ok ? spec : undefined;
   }
 
   /** Annotations inside tokens that are kept only as text: attach to the owner or report. */
@@ -400,35 +487,11 @@ class ChecklistParser {
     if (!parsed.ok) return this.problem(a.line, parsed.message);
     const ann = parsed.annotation;
     if (ann.type === 'id') return this.setId(item, ann.id, a.line);
-    const reserved = ann.params;
-    let ok = true;
-    const checked = checkParams(ann.kind, ann.params, false);
-    if (!checked.ok) {
-      ok = false;
-      for (const issue of checked.issues) this.problem(a.line, issue.message);
-    }
-    const spec: ProbeSpec = { kind: ann.kind, params: checked.ok ? checked.params : {}, raw: ann.raw, line: a.line };
-    if (reserved.timeout !== undefined) {
-      const ms = parseDuration(reserved.timeout);
-      if (ms === undefined) {
-        ok = false;
-        this.problem(a.line, 'parameter "timeout": must be a duration like 500, 500ms or 5s');
-      } else spec.timeoutMs = ms;
-    }
-    if (reserved.label !== undefined) {
-      if (!reserved.label.trim()) {
-        ok = false;
-        this.problem(a.line, 'parameter "label": must not be empty');
-      } else spec.label = reserved.label;
-    }
-    if (reserved.id !== undefined) {
-      const idCheck = checkId(reserved.id);
-      if (!idCheck?.ok) {
-        ok = false;
-        this.problem(a.line, idCheck && !idCheck.ok ? idCheck.message : 'bad id');
-      } else this.setId(item, reserved.id, a.line);
-    }
-    if (ok) item.probes.push(spec);
+    if (ann.type === 'watch') return this.criterion(item.text, item.line, a, item);
+    const spec = this.specOf(ann.kind, ann.params, ann.raw, a.line);
+    if (!spec) return;
+    if (ann.params.id !== undefined) this.setId(item, ann.params.id, a.line);
+    item.probes.push(spec);
   }
 
   private setId(item: ItemDraft, id: string, line: number): void {
@@ -502,6 +565,17 @@ class ChecklistParser {
       return out;
     });
     const title = this.title ?? this.firstHeading ?? (this.file.split(/[\\/]/).pop() || this.file);
+    const explicitCriteria = new Set(this.criteria.flatMap((c) => (c.explicitId ? [c.explicitId] : [])));
+    const autoCriteria = uniqueIds(
+      this.criteria.filter((c) => !c.explicitId).map((c) => slugify(c.text)),
+      explicitCriteria,
+    );
+    let nextAuto = 0;
+    const criteria: Criterion[] = this.criteria.map((c) => {
+      const out: Criterion = { id: c.explicitId ?? autoCriteria[nextAuto++], text: c.text, sectionId: sectionId.get(c.section)!, line: c.line, probe: c.probe, window: c.window };
+      if (c.item) out.itemId = itemId.get(c.item);
+      return out;
+    });
     return {
       file: this.file,
       title,
@@ -509,6 +583,7 @@ class ChecklistParser {
       sections,
       items,
       signoff: this.signoff,
+      ...(criteria.length ? { criteria } : {}),
     };
   }
 }
@@ -558,6 +633,16 @@ function lineCounter(text: string, firstLine: number): (offset: number) => numbe
     }
     return line;
   };
+}
+
+/** Source text without its HTML comments, lines left empty by them dropped. */
+function withoutCommentLines(text: string): string {
+  return text
+    .replace(/<!--[\s\S]*?-->/g, '\u0000')
+    .split('\n')
+    .filter((l) => !l.includes('\u0000') || l.replace(/\u0000/g, '').trim())
+    .map((l) => l.replace(/\u0000/g, '').trimEnd())
+    .join('\n');
 }
 
 /** Remove HTML comments (annotations) and fold whitespace: what the item or title says. */

@@ -44,6 +44,33 @@ export interface Item {
   guidance?: Guidance[];
 }
 
+/** A criterion's window as written in its annotation (each key optional; src/watch/criteria.ts resolves defaults). */
+export interface WindowSpec {
+  intervalMs?: number;
+  count?: number;
+  forMs?: number;
+  failureLimit?: number;
+  inconclusiveLimit?: number;
+}
+
+/**
+ * A rollback criterion watched over a window (`<!-- watch: KIND ... -->` on a
+ * plain list item such as "Error rate exceeds 5% of requests", or on an item).
+ */
+export interface Criterion {
+  /** Slug of the criterion's text, unique in the checklist. */
+  id: string;
+  text: string;
+  sectionId: string;
+  line: number;
+  /** The probe that measures it; `raw` is the annotation after `watch:`. */
+  probe: ProbeSpec;
+  /** The window as written (src/watch/criteria.ts resolves the defaults). */
+  window: WindowSpec;
+  /** The checklist item it sits on, when it sits on one. */
+  itemId?: string;
+}
+
 export interface Section {
   id: string;
   title: string;
@@ -83,6 +110,8 @@ export interface Checklist {
   /** All items in document order. */
   items: Item[];
   signoff: SignoffSpec;
+  /** Rollback criteria with a `watch:` annotation, in document order (absent or empty when none). */
+  criteria?: Criterion[];
 }
 
 /** The parser's answer: a model (possibly partial) and every problem found. */

@@ -27,6 +27,7 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
     .option('--env-file <file>', 'dotenv file with variables for probes, e.g. .env.production (or DEPLOY_WIZARD_ENV_FILE)')
     .option('--config <file>', 'JSON config file with variables and defaults')
     .option('--store <url>', 'team mode: a postgres:// URL to keep sessions in (or DEPLOY_WIZARD_STORE)')
+    .option('--notify <url>', 'post {"text": …} to this webhook (Slack incoming-webhook shape) on session start, rollback criterion met, incident, sign-off (or "notify" in --config)')
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .exitOverride();
@@ -74,6 +75,16 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
     .option('--timeout <ms>', 'default deadline per probe in ms', '10000')
     .option('--strict', 'a skipped or inconclusive probe fails the run (exit 1)')
     .action((_o, cmd: Command) => onRun(() => import('./commands/check.js').then((m) => m.run), all(cmd), []));
+
+  program
+    .command('watch')
+    .description('judge the rollback criteria over a window; exit 0 none met, 1 one met, 3 inconclusive, 130 interrupted')
+    .option('--for <duration>', 'length of the window, e.g. 30m, 2h (default: each criterion\'s own, else 30m)')
+    .option('--interval <duration>', 'time between measurements, e.g. 30s (default: each criterion\'s own, else 30s)')
+    .option('--env <name>', 'environment whose last SUCCESS session gives the baseline when BASELINE_P50_MS is unset', 'production')
+    .option('--section <text>', 'only criteria in sections whose title or path contains TEXT (repeatable)', collect, [])
+    .addOption(new Option('--format <format>', 'output format (JSON/JUnit/Markdown report on stdout, the lines on stderr)').choices(['text', 'json', 'junit', 'md']).default('text'))
+    .action((_o, cmd: Command) => onRun(() => import('./commands/watch.js').then((m) => m.run), all(cmd), []));
 
   program
     .command('report')

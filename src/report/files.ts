@@ -10,6 +10,7 @@ import type { Checklist } from '../checklist/types.js';
 import type { Vars } from '../probes/types.js';
 import type { Session } from '../session/schema.js';
 import { inspectSessionFile } from '../session/session-file.js';
+import { isSuccessfulSession, storedBaseline, type StoredBaseline } from '../session/baseline.js';
 import { renderMarkdown } from './markdown.js';
 
 /**
@@ -28,16 +29,16 @@ export function reportPath(dir: string, sessionId: string): string {
 }
 
 /**
- * The latest session of the same environment created before this one (a
- * completed one when there is any), read from `<dir>/*.json`. Unreadable or
- * foreign files are passed over: a comparison is a bonus, not a requirement.
+ * Sessions of the same environment created before `of`, newest first, read
+ * from `<dir>/*.json`. Unreadable or foreign files are passed over: a
+ * comparison is a bonus, not a requirement.
  */
-export async function findPreviousSession(dir: string, session: Session): Promise<Session | undefined> {
+async function earlierSessions(dir: string, of: Pick<Session, 'id' | 'environment' | 'createdAt'>): Promise<Session[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
   } catch {
-    return undefined;
+    return [];
   }
   const earlier: Session[] = [];
   for (const name of names) {
@@ -45,10 +46,28 @@ export async function findPreviousSession(dir: string, session: Session): Promis
     const d = await inspectSessionFile(join(dir, name)).catch(() => undefined);
     if (!d?.ok) continue;
     const s = d.session;
-    if (s.id !== session.id && s.environment === session.environment && s.createdAt < session.createdAt) earlier.push(s);
+    if (s.id !== of.id && s.environment === of.environment && s.createdAt < of.createdAt) earlier.push(s);
   }
-  earlier.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+  return earlier.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}
+
+/** The latest session of the same environment created before this one (a completed one when there is any). */
+export async function findPreviousSession(dir: string, session: Session): Promise<Session | undefined> {
+  const earlier = await earlierSessions(dir, session);
   return earlier.find((s) => s.status === 'completed') ?? earlier[0];
+}
+
+/**
+ * The baseline a session (or a watch) of an environment compares against: the
+ * stored one of the last SUCCESS session of that environment before `of`.
+ */
+export async function findBaselineSession(dir: string, of: Pick<Session, 'id' | 'environment' | 'createdAt'>): Promise<{ session: Session; baseline: StoredBaseline } | undefined> {
+  for (const session of await earlierSessions(dir, of)) {
+    if (!isSuccessfulSession(session)) continue;
+    const baseline = storedBaseline(session);
+    if (baseline) return { session, baseline };
+  }
+  return undefined;
 }
 
 /**

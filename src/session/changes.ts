@@ -34,6 +34,8 @@ export type Change =
   | { type: 'command.run'; itemId?: string; sectionId?: string; command: string; exitCode: number | null; output: string; failed?: string }
   | { type: 'incident'; status: string; severity: string; impact: string; eta: string; actions: string; file?: string }
   | { type: 'operator.join'; name: string }
+  /** A notification (src/notify/) could not be delivered: logged, nothing else changes. */
+  | { type: 'notify.failed'; detail: string }
   /** The signer is the operator of the terminal that applies it (ChangeMeta.who); `name` is ignored (older logs carry it). */
   | { type: 'signoff.sign'; role: string; signature: string; fingerprint: string; policy?: SignoffPolicy; name?: string }
   /** Only the signer can revoke. */
@@ -120,6 +122,9 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
     case 'incident':
       s.incidents.push({ at, by: who, status: change.status, severity: change.severity, impact: change.impact, eta: change.eta, actions: change.actions, file: change.file });
       s.events.push({ at, who, what: 'incident', detail: `${change.status} / ${change.severity}: ${change.impact}` });
+      break;
+    case 'notify.failed':
+      s.events.push({ at, who, what: 'notify.failed', detail: change.detail });
       break;
     case 'operator.join':
       if (!s.operators.includes(change.name)) s.operators.push(change.name);

@@ -51,7 +51,7 @@ describe('the shipped checklist', async () => {
       else added.push(line);
     }
     expect(r).toBe(ref.length);
-    expect(added.filter((l) => !/^\s+<!-- (probe|from): .* -->$/.test(l) && l !== '')).toEqual([]);
+    expect(added.filter((l) => !/^\s+<!-- (probe|watch|from): .* -->$/.test(l) && l !== '')).toEqual([]);
   });
 
   it('names the app file beside every annotation that encodes an app fact (path, policy, metric, deployment)', () => {
@@ -59,9 +59,9 @@ describe('the shipped checklist', async () => {
     const appFact = /\/health\/|_PATH|\/api\/v1\/|allkeys-lru|persistence=|django_http_responses|PROMETHEUS_JOB|kind: celery|probe: celery|deployment[/ ]|namespace|table=|min_version=|\/static\//;
     const unsourced: string[] = [];
     lines.forEach((line, i) => {
-      if (!/^\s+<!-- probe: /.test(line) || !appFact.test(line)) return;
+      if (!/^\s+<!-- (probe|watch): /.test(line) || !appFact.test(line)) return;
       let j = i + 1;
-      while (/^\s+<!-- probe: /.test(lines[j] ?? '')) j++;
+      while (/^\s+<!-- (probe|watch): /.test(lines[j] ?? '')) j++;
       if (!/^\s+<!-- from: [\w./-]+\.(py|md|yaml|yml|conf|txt|example|sh)\b.* -->$/.test(lines[j] ?? '')) unsourced.push(`${i + 1}: ${line.trim()}`);
     });
     expect(unsourced).toEqual([]);
@@ -140,6 +140,6 @@ describe('the shipped checklist', async () => {
     const r = cli(['validate']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^checklists\/django-twilio-call\.md: ok — 175 items in 62 sections, \d+ probes \((?:[a-z-]+ \d+, )*[a-z-]+ \d+\), sign-off: 4 roles\n$/);
+    expect(r.stdout).toMatch(/^checklists\/django-twilio-call\.md: ok — 175 items in 62 sections, \d+ probes \((?:[a-z-]+ \d+, )*[a-z-]+ \d+\), 3 rollback criteria \(watch\), sign-off: 4 roles\n$/);
   });
 });

@@ -63,7 +63,7 @@ export function jobsFor(checklist: Checklist, sections: Section[]): { jobs: Prob
   return { jobs, context };
 }
 
-function relativeFile(file: string): string {
+export function relativeFile(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') ? rel : file;
 }

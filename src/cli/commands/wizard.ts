@@ -17,6 +17,8 @@ import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
 import type { Vars } from '../../probes/types.js';
 import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
+import { openNotifier } from '../../notify/notify.js';
+import { notifyingSession } from '../../notify/session-events.js';
 
 type Opts = Record<string, any>;
 type Mode = { kind: 'default' } | { kind: 'start' } | { kind: 'resume'; id?: string } | { kind: 'join'; id: string };
@@ -188,6 +190,17 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   ]);
   const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
   const redact = createRedactor(vars);
+  const logging = new Set<Promise<unknown>>();
+  const notifier = await openNotifier(opts, globals, vars, (line, first) => {
+    // Shown once, logged every time; nothing else changes.
+    if (first) wizard?.setState({ notice: line });
+    if (!open) return;
+    const entry: Promise<unknown> = open
+      .apply({ type: 'notify.failed', detail: line })
+      .catch(() => {})
+      .finally(() => logging.delete(entry));
+    logging.add(entry);
+  });
   const store = await openStore(globals, redact);
   const given = typeof opts.operator === 'string' && opts.operator.trim() ? opts.operator.trim() : undefined;
   // A new session may start under the account's name (looked up while the checklist was read);
@@ -203,20 +216,26 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     let who = 'who' in choice && choice.who ? choice.who : operator;
     if ('start' in choice) {
       who = choice.start.operator;
-      open = await store.create({
+      open = notifyingSession(await store.create({
         environment: choice.start.environment,
         operator: who,
         checklist: { path: checklist.file, hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) },
-      });
+      }), notifier.notify, checklist);
+      notifier.notify({ kind: 'session.start', sessionId: open.id, environment: choice.start.environment, operator: who });
     } else {
-      open = await store.open(choice.id, who);
+      open = notifyingSession(await store.open(choice.id, who), notifier.notify, checklist);
       const { added, removed } = await reconcileOpenSession(open, checklist);
       if (added.length || removed.length) {
         notice = `the checklist changed since this session started: ${added.length} item${added.length === 1 ? '' : 's'} added, ${removed.length} removed`;
       }
       if (!open.current().operators.includes(who)) await open.apply({ type: 'operator.join', name: who });
     }
-    wizard = await buildStore(open, checklist, vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice);
+    // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of this environment.
+    const { findBaselineSession } = await import('../../report/files.js');
+    const { withInheritedBaseline } = await import('../../session/baseline.js');
+    const inherited = withInheritedBaseline(vars, vars.BASELINE_P50_MS ? undefined : await findBaselineSession(globals.sessionsDir, open.current()));
+    if (inherited.from && !notice) notice = `baseline p50 ${inherited.from.p50} ms from session ${inherited.from.sessionId} (the last SUCCESS of ${open.current().environment})`;
+    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice);
     if (stop.why) void wizard.getState().interrupt();
     return wizard;
   };
@@ -299,6 +318,9 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       await wizard.getState().flush();
       wizard.getState().dispose();
     }
+    // Messages still in flight get a moment, never the exit: a hanging webhook cannot hold the wizard.
+    await notifier.close(2000);
+    await Promise.allSettled([...logging]);
     await open?.close();
     await (store as { end?: () => Promise<void> }).end?.();
   }

@@ -1,0 +1,131 @@
+/**
+ * `deploy-wizard watch`: the checklist's rollback criteria (`watch:`
+ * annotations) judged over a window, no prompts. A line per measurement (a
+ * live status line under them on a terminal); exit 0 when the window ends
+ * with no criterion met, 1 as soon as one is met, 3 when it ended
+ * inconclusive, 2 for bad usage/config, 130 on Ctrl-C (what was measured is
+ * printed).
+ */
+import { loadChecklist } from '../../checklist/load.js';
+import type { Criterion } from '../../checklist/types.js';
+import { UserError } from '../../errors.js';
+import { loadVars } from '../../probes/vars.js';
+import { createRedactor } from '../../secrets/redactor.js';
+import { parseSpan, resolveLimits, type WindowOverride } from '../../watch/criteria.js';
+import { watchExitCode } from '../../watch/judge.js';
+import { formatDuration } from '../../report/check-output.js';
+import { formatJson, formatJunit, formatMarkdown, measurementLine, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
+import { runWatch, type CriterionWatch } from '../../watch/run.js';
+import { findBaselineSession } from '../../report/files.js';
+import { BASELINE_VAR, withInheritedBaseline } from '../../session/baseline.js';
+import { openNotifier } from '../../notify/notify.js';
+import type { GlobalOptions } from '../globals.js';
+import { relativeFile, selectSections } from './check.js';
+
+type Format = 'text' | 'json' | 'junit' | 'md';
+
+/** `--for 30m`, `--interval 30s`: a duration with ms/s/m/h, or one clear line. */
+export function parseSpanOption(flag: string, raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = parseSpan(String(raw));
+  if (ms === undefined) throw new UserError(`${flag} must be a duration like 500ms, 30s, 30m or 24h, got "${String(raw)}"`);
+  return ms;
+}
+
+export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
+  const format = (opts.format ?? 'text') as Format;
+  if (!['text', 'json', 'junit', 'md'].includes(format)) throw new UserError(`--format must be text, json, junit or md, got "${format}"`);
+  const override: WindowOverride = { forMs: parseSpanOption('--for', opts.for), intervalMs: parseSpanOption('--interval', opts.interval) };
+
+  const { checklist, problems } = await loadChecklist(globals.checklist);
+  if (problems.length) {
+    for (const p of problems) process.stderr.write(`${relativeFile(p.file)}:${p.line}: ${p.message}\n`);
+    process.stderr.write(`${relativeFile(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and run watch again\n`);
+    return 2;
+  }
+  const sections = selectSections(checklist, Array.isArray(opts.section) ? opts.section : opts.section ? [opts.section] : []);
+  const wanted = new Set(sections.map((s) => s.id));
+  const criteria: Criterion[] = (checklist.criteria ?? []).filter((c) => wanted.has(c.sectionId));
+  if (!criteria.length) {
+    throw new UserError(`no rollback criteria to watch in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}: annotate one with <!-- watch: KIND ... --> (docs/checklist-format.md)`);
+  }
+  const loaded = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
+  // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of --env.
+  const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : 'production';
+  const found = loaded[BASELINE_VAR] ? undefined : await findBaselineSession(globals.sessionsDir, { id: '', environment, createdAt: new Date().toISOString() });
+  const { vars, from } = withInheritedBaseline(loaded, found);
+  const redact = createRedactor(vars);
+  const notifier = await openNotifier(opts, globals, vars, (line, first) => {
+    // Shown once; a lost message changes nothing else (not the verdict, not the exit code).
+    if (first) process.stderr.write(`deploy-wizard: ${line}\n`);
+  });
+  const planned = criteria.map((criterion) => ({ criterion, limits: resolveLimits(criterion.window, override) }));
+  const totalMs = Math.max(...planned.map((p) => p.limits.count * p.limits.intervalMs));
+
+  // The document owns stdout when it is JSON/JUnit; the lines then go to stderr.
+  const docOnStdout = format !== 'text';
+  const lines = docOnStdout ? process.stderr : process.stdout;
+  const color = globals.color && !docOnStdout;
+  const live = lines.isTTY === true;
+  const write = (text: string) => lines.write(redact(text));
+  const clearLive = () => live && lines.write('\r\x1b[2K');
+  const started = Date.now();
+  const drawLive = () => {
+    if (!live) return;
+    const text = statusLine(watchesNow, Date.now() - started, totalMs);
+    const width = (lines.columns || 80) - 1;
+    lines.write('\r\x1b[2K' + (text.length > width ? text.slice(0, width - 1) + '…' : text));
+  };
+  let watchesNow: readonly CriterionWatch[] = [];
+
+  write(`watching ${planned.length} rollback criteri${planned.length === 1 ? 'on' : 'a'} of ${relativeFile(checklist.file)}:\n`);
+  if (from) write(`  baseline p50 ${from.p50} ms from session ${from.sessionId} (the last SUCCESS of ${environment})\n`);
+  for (const { criterion, limits } of planned) {
+    write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, every ${formatDuration(limits.intervalMs)} × ${limits.count}, failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}\n`);
+  }
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    // A second Ctrl-C gets Node's default (immediate exit), so nothing can hold the terminal.
+    process.removeListener('SIGINT', onSigint);
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  const ticker = live ? setInterval(drawLive, 1000) : undefined;
+  ticker?.unref();
+  let outcome;
+  let told = false;
+  try {
+    outcome = await runWatch(planned, {
+      vars,
+      signal: controller.signal,
+      onStart: (watches) => {
+        watchesNow = watches;
+        drawLive();
+      },
+      onMeasurement: (w, m) => {
+        clearLive();
+        write(measurementLine(w, m, color) + '\n');
+        drawLive();
+        if (w.verdict.phase === 'failed' && !told) {
+          told = true;
+          notifier.notify({ kind: 'criterion.met', criterion: w.criterion.text, verdict: w.verdict.message, environment });
+        }
+      },
+    });
+  } finally {
+    clearInterval(ticker);
+    clearLive();
+    process.removeListener('SIGINT', onSigint);
+  }
+  const elapsed = Date.now() - started;
+  const code = outcome.interrupted ? 130 : watchExitCode(outcome.phase);
+  for (const w of outcome.watches) write(verdictLine(w, color) + '\n');
+  write(summaryLine(outcome, elapsed) + '\n');
+  if (format === 'json') process.stdout.write(redact(formatJson(outcome, code, new Date(started).toISOString(), new Date().toISOString())));
+  if (format === 'junit') process.stdout.write(redact(formatJunit(outcome, elapsed)));
+  if (format === 'md') process.stdout.write(redact(formatMarkdown(outcome, new Date(started).toISOString(), elapsed)));
+  // Messages in flight get a moment, never the exit: a hanging webhook cannot hold the watch.
+  await notifier.close(1000);
+  return code;
+}

@@ -1,0 +1,143 @@
+/**
+ * Output of `deploy-wizard watch`: a line per measurement, a verdict line per
+ * criterion, a summary line, JSON and JUnit XML. Pure: strings in, strings out.
+ * Measurements arrive already redacted by the probe runner.
+ */
+import { codeBlock, escapeInline, forTerminal, mermaidLabel } from '../report/escape.js';
+import { formatDuration, xmlEscape } from '../report/check-output.js';
+import type { Measurement, WindowPhase } from './judge.js';
+import type { CriterionWatch, WatchOutcome } from './run.js';
+
+const MARK: Record<Measurement['phase'], string> = { successful: 'ok', failed: 'FAIL', inconclusive: 'INCONCLUSIVE', error: 'ERROR' };
+const COLOR: Record<Measurement['phase'] | WindowPhase, string> = { successful: '32', failed: '31', inconclusive: '35', error: '1;31', running: '2' };
+const VERDICT: Record<WindowPhase, string> = { successful: 'NOT MET', failed: 'MET', inconclusive: 'INCONCLUSIVE', running: 'STOPPED' };
+
+const paint = (text: string, code: string, color: boolean) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+const flat = (text: string) => forTerminal(String(text ?? '')).replace(/\s*\r?\n\s*/g, ' ').trim();
+
+/** `12:00:30  FAIL  Error rate exceeds 5% of requests — error rate 0.143 > max 0.05 [3/10, 2 failed]`. */
+export function measurementLine(w: CriterionWatch, m: Measurement, color = false): string {
+  const time = m.finishedAt.slice(11, 19);
+  const c = w.verdict.counts;
+  const progress = `${w.measurements.length}/${w.limits.count}${c.failed ? `, ${c.failed} failed` : ''}${c.inconclusive + c.error ? `, ${c.inconclusive + c.error} unjudged` : ''}`;
+  return `${time}  ${paint(MARK[m.phase].padEnd(5), COLOR[m.phase], color)} ${flat(w.criterion.text)} — ${flat(m.message) || '(no summary)'} [${progress}]`;
+}
+
+/** `MET  Error rate exceeds 5% of requests: 2 failed measurements > failure_limit 1 (…)`. */
+export function verdictLine(w: CriterionWatch, color = false): string {
+  return `${paint(VERDICT[w.verdict.phase].padEnd(12), COLOR[w.verdict.phase], color)} ${flat(w.criterion.text)}: ${w.verdict.message}`;
+}
+
+/** The line that says how the watch ended. */
+export function summaryLine(o: WatchOutcome, elapsedMs: number): string {
+  const n = o.watches.length;
+  const over = `${n} criteri${n === 1 ? 'on' : 'a'} watched for ${formatDuration(elapsedMs)}`;
+  if (o.met) return `rollback criterion met: ${flat(o.met.criterion.text)} (${over}) — see Rollback Procedures`;
+  if (o.interrupted) return `interrupted: no criterion met so far (${over}); what was measured is above`;
+  if (o.phase === 'inconclusive') {
+    const which = o.watches.filter((w) => w.verdict.phase === 'inconclusive').map((w) => flat(w.criterion.text));
+    return `inconclusive: ${which.join('; ')} could not be judged (${over}) — nothing failed, and this is not a pass`;
+  }
+  return `no rollback criterion met (${over})`;
+}
+
+/** The live status line on a terminal. */
+export function statusLine(watches: readonly CriterionWatch[], elapsedMs: number, totalMs: number): string {
+  const parts = watches.map((w) => {
+    const c = w.verdict.counts;
+    return `${w.measurements.length}/${w.limits.count}${c.failed ? ` ${c.failed}✗` : ''}${c.inconclusive + c.error ? ` ${c.inconclusive + c.error}?` : ''}`;
+  });
+  return `watching ${formatDuration(elapsedMs)} of ${formatDuration(totalMs)} · ${parts.join(' · ')}`;
+}
+
+/** JSON: `{verdict, exitCode, interrupted, criteria: [{id, text, probe, limits, verdict, measurements}]}`. */
+export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string, finishedAt: string): string {
+  return (
+    JSON.stringify(
+      {
+        verdict: o.phase,
+        exitCode,
+        interrupted: o.interrupted,
+        ...(o.met ? { met: o.met.criterion.id } : {}),
+        startedAt,
+        finishedAt,
+        criteria: o.watches.map((w) => ({
+          id: w.criterion.id,
+          text: w.criterion.text,
+          probe: { kind: w.criterion.probe.kind, spec: w.criterion.probe.raw },
+          limits: w.limits,
+          verdict: w.verdict,
+          measurements: w.measurements,
+        })),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** JUnit: one testcase per criterion; met → <failure>, inconclusive or stopped → <skipped>. */
+export function formatJunit(o: WatchOutcome, elapsedMs: number): string {
+  const attrs = (a: Record<string, string | number>) =>
+    Object.entries(a)
+      .map(([k, v]) => ` ${k}="${xmlEscape(String(v)).replace(/\n/g, '&#10;')}"`)
+      .join('');
+  const count = (p: WindowPhase) => o.watches.filter((w) => w.verdict.phase === p).length;
+  const skipped = count('inconclusive') + count('running');
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const suite = { name: 'deploy-wizard watch', tests: o.watches.length, failures: count('failed'), errors: 0, skipped, time: (elapsedMs / 1000).toFixed(3) };
+  out.push(`<testsuites${attrs(suite)}>`, `  <testsuite${attrs(suite)}>`);
+  for (const w of o.watches) {
+    out.push(`    <testcase${attrs({ name: `${w.criterion.text} [${w.criterion.probe.kind}]`, classname: 'rollback-criteria' })}>`);
+    const series = w.measurements.map((m) => `${m.finishedAt} ${m.phase}${m.value !== undefined ? ` ${m.value}` : ''}: ${m.message}`).join('\n');
+    if (w.verdict.phase === 'failed') out.push(`      <failure${attrs({ message: w.verdict.message, type: 'rollback-criterion-met' })}>${xmlEscape(series)}</failure>`);
+    else if (w.verdict.phase !== 'successful') out.push(`      <skipped${attrs({ message: `${w.verdict.phase === 'running' ? 'stopped' : 'inconclusive'}: ${w.verdict.message}` })}/>`);
+    out.push(`      <system-out>${xmlEscape(`probe: ${w.criterion.probe.raw}\n${series}`)}</system-out>`, '    </testcase>');
+  }
+  out.push('  </testsuite>', '</testsuites>');
+  return out.join('\n') + '\n';
+}
+
+/** The threshold a criterion's charted value is held against, when the annotation states one as a number. */
+export function thresholdOf(w: CriterionWatch): { value: number; sense: 'max' | 'min' } | undefined {
+  const p = w.criterion.probe.params;
+  for (const sense of ['max', 'min'] as const) {
+    const v = Number(p[sense]);
+    if (p[sense] !== undefined && Number.isFinite(v)) return { value: v, sense };
+  }
+  return undefined;
+}
+
+const PHASE_MARK: Record<Measurement['phase'], string> = { successful: '🟢 ok', failed: '🔴 failed', inconclusive: '⚪ inconclusive', error: '🟠 error' };
+const VERDICT_MARK: Record<WindowPhase, string> = { successful: '🟢 not met', failed: '🔴 **rollback criterion met**', inconclusive: '⚪ inconclusive (not a pass)', running: '⏸ stopped before the window ended' };
+
+/** Markdown: per criterion the limits, the verdict with its evidence, the series as a table and a Mermaid chart. */
+export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: number): string {
+  const out: string[] = ['# Watch: rollback criteria', ''];
+  out.push(`Started ${startedAt}, ${formatDuration(elapsedMs)}. **Verdict**: ${VERDICT_MARK[o.phase]}${o.interrupted ? ' (interrupted)' : ''}`, '');
+  for (const w of o.watches) {
+    const l = w.limits;
+    const t = thresholdOf(w);
+    out.push(`## ${escapeInline(w.criterion.text)}`, '');
+    out.push(`- **Verdict**: ${VERDICT_MARK[w.verdict.phase]} — ${escapeInline(w.verdict.message)}`);
+    out.push(`- **Window**: every ${formatDuration(l.intervalMs)} × ${l.count}, failure_limit ${l.failureLimit}, inconclusive_limit ${l.inconclusiveLimit}`);
+    if (t) out.push(`- **Threshold**: ${t.sense} ${t.value}`);
+    out.push('', codeBlock(`watch: ${w.criterion.probe.raw}`), '');
+    if (!w.measurements.length) {
+      out.push('No measurement was taken.', '');
+      continue;
+    }
+    out.push('| # | Finished | Measurement | Value | Observed |', '|---|---|---|---|---|');
+    w.measurements.forEach((m, i) => out.push(`| ${i + 1} | ${m.finishedAt} | ${PHASE_MARK[m.phase]} | ${m.value ?? '—'} | ${escapeInline(m.message)} |`));
+    out.push('');
+    const charted = w.measurements.map((m, i) => ({ n: i + 1, v: m.value })).filter((x): x is { n: number; v: number } => x.v !== undefined);
+    if (charted.length) {
+      out.push('```mermaid', 'xychart-beta', `  title "${mermaidLabel(w.criterion.text)}"`, `  x-axis [${charted.map((x) => `"${x.n}"`).join(', ')}]`);
+      out.push(`  line [${charted.map((x) => x.v).join(', ')}]`);
+      if (t) out.push(`  line [${charted.map(() => t.value).join(', ')}]`);
+      out.push('```', '');
+      if (t) out.push(`The second line is the threshold (${t.sense} ${t.value}); measurements without a value (no data, errors) are left out of the chart and listed above.`, '');
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,104 @@
+/**
+ * The watch loop: each criterion measured every `intervalMs`, `count` times,
+ * through the probe runner (deadlines, cancellation, redaction are its), each
+ * measurement judged by the window judge. Stops everything as soon as one
+ * criterion is met (exit 1 without waiting for the window to end). A cancelled
+ * measurement (Ctrl-C) is not recorded: what was measured before it is kept.
+ */
+import type { Criterion } from '../checklist/types.js';
+import { runProbes } from '../probes/runner.js';
+import type { Vars } from '../probes/types.js';
+import { isCancelled } from '../probes/verdict.js';
+import { judgeWindow, measurementOf, worstPhase, type Measurement, type WindowLimits, type WindowPhase, type WindowVerdict } from './judge.js';
+
+export interface CriterionWatch {
+  criterion: Criterion;
+  limits: WindowLimits;
+  measurements: Measurement[];
+  verdict: WindowVerdict;
+}
+
+export interface WatchOutcome {
+  watches: CriterionWatch[];
+  /** The worst criterion's phase (`running` when interrupted before a verdict). */
+  phase: WindowPhase;
+  /** The criterion met first, when one was. */
+  met?: CriterionWatch;
+  interrupted: boolean;
+}
+
+export interface WatchOptions {
+  vars: Vars;
+  /** Ctrl-C: stop measuring, keep what was measured. */
+  signal?: AbortSignal;
+  /** Deadline of one measurement when the annotation sets none (default: the interval, at most 10 s). */
+  defaultTimeoutMs?: number;
+  /** Epoch ms (injectable for tests). */
+  now?: () => number;
+  /** The watches as they start (live views read them as they fill). */
+  onStart?: (watches: readonly CriterionWatch[]) => void;
+  onMeasurement?: (watch: CriterionWatch, measurement: Measurement) => void;
+}
+
+/** Resolve after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The figure each kind's measurement is charted by. */
+const VALUE_KEY: Record<string, string> = { prometheus: 'value', baseline: 'p50_ms', http: 'latency_ms' };
+
+export async function runWatch(criteria: { criterion: Criterion; limits: WindowLimits }[], opts: WatchOptions): Promise<WatchOutcome> {
+  const now = opts.now ?? Date.now;
+  // One controller for the whole watch: Ctrl-C, or a criterion met, stops every loop.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const watches: CriterionWatch[] = criteria.map(({ criterion, limits }) => ({ criterion, limits, measurements: [], verdict: judgeWindow([], limits, false) }));
+  let met: CriterionWatch | undefined;
+  const t0 = now();
+  opts.onStart?.(watches);
+
+  const loop = async (w: CriterionWatch) => {
+    for (let i = 0; i < w.limits.count && !stop.signal.aborted; i++) {
+      await pause(t0 + i * w.limits.intervalMs - now(), stop.signal);
+      if (stop.signal.aborted) break;
+      const startedAt = new Date(now()).toISOString();
+      const timeout = w.criterion.probe.timeoutMs ?? Math.min(opts.defaultTimeoutMs ?? 10_000, w.limits.intervalMs);
+      const [result] = await runProbes([{ itemId: w.criterion.itemId, spec: w.criterion.probe }], {
+        vars: opts.vars,
+        signal: stop.signal,
+        concurrency: 1,
+        defaultTimeoutMs: timeout,
+      });
+      if (isCancelled(result)) break;
+      const m = measurementOf(result, startedAt, new Date(now()).toISOString(), VALUE_KEY[w.criterion.probe.kind]);
+      w.measurements.push(m);
+      w.verdict = judgeWindow(w.measurements, w.limits, false);
+      opts.onMeasurement?.(w, m);
+      if (w.verdict.phase === 'failed') {
+        met ??= w;
+        stop.abort(new Error('rollback criterion met'));
+      }
+    }
+  };
+  try {
+    await Promise.all(watches.map(loop));
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  const interrupted = opts.signal?.aborted === true;
+  // A window ends when all its measurements were taken; a stopped one keeps its running verdict.
+  for (const w of watches) w.verdict = judgeWindow(w.measurements, w.limits, w.measurements.length >= w.limits.count);
+  return { watches, phase: met ? 'failed' : worstPhase(watches.map((w) => w.verdict.phase)), met, interrupted };
+}

@@ -1,0 +1,96 @@
+/** Baselines kept in sessions: a new session of an environment compares against the last SUCCESS session's stored p50. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseChecklist } from '../../src/checklist/parse.js';
+import { runProbes } from '../../src/probes/runner.js';
+import type { ProbeResult } from '../../src/probes/types.js';
+import { findBaselineSession } from '../../src/report/files.js';
+import { storedBaseline, withInheritedBaseline } from '../../src/session/baseline.js';
+import type { Session } from '../../src/session/schema.js';
+import { applyAll, emptySession } from '../report/fixtures.js';
+
+// A /health/ that answers after `delayMs`: the release under test is slower than the last one.
+let delayMs = 5;
+let server: Server;
+let base = '';
+beforeAll(async () => {
+  server = createServer((_req, res) => setTimeout(() => res.end('{"status":"healthy"}'), delayMs));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+// The two baseline annotations of the shipped checklist, pointed at the local /health/.
+const { checklist } = parseChecklist(
+  `# Release
+## Monitoring and Maintenance
+- [ ] Performance metrics baseline established
+  <!-- probe: baseline url="\${APP_URL}/health/" requests=5 -->
+## Performance Verification
+- [ ] Response times within acceptable limits
+  <!-- probe: baseline url="\${APP_URL}/health/" baseline_ms=\${BASELINE_P50_MS} requests=5 -->
+`,
+  'c.md',
+);
+const [establish, compare] = checklist.items;
+
+async function measure(item: typeof establish, vars: Record<string, string>): Promise<ProbeResult> {
+  const [r] = await runProbes([{ itemId: item.id, spec: item.probes[0] }], { vars: { APP_URL: base, ...vars } });
+  return r;
+}
+
+function session(id: string, createdAt: string, results: ProbeResult[], status?: string): Session {
+  const s = applyAll({ ...emptySession(undefined, id), createdAt }, results.map((result) => ({ type: 'probe.result' as const, result })));
+  return status ? applyAll(s, [{ type: 'signoff.complete', status, notes: '', nextSteps: '' }]) : s;
+}
+
+describe('baselines across sessions of one environment', () => {
+  it('the second session compares against the p50 the first (SUCCESS) session stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-baseline-'));
+    // Session 1: no baseline given; the comparison is not configured, the baseline item measures and stores p50/p95.
+    delayMs = 5;
+    const first = [await measure(establish, {}), await measure(compare, {})];
+    expect(first[0].status).toBe('pass');
+    expect(first[1]).toMatchObject({ status: 'skipped', reason: 'not-configured' });
+    const s1 = session('production-1', '2026-11-20T09:00:00.000Z', first, 'SUCCESS');
+    const stored = storedBaseline(s1)!;
+    expect(stored.p50).toBe(first[0].metrics!.p50_ms);
+    expect(stored.p95).toBe(first[0].metrics!.p95_ms);
+    writeFileSync(join(dir, 'production-1.json'), JSON.stringify(s1));
+    // A later FAILED session's figures are not a baseline.
+    const failed = session('production-2', '2026-11-22T09:00:00.000Z', [{ ...first[0], metrics: { p50_ms: 9999, p95_ms: 9999 } }], 'FAILED');
+    writeFileSync(join(dir, 'production-2.json'), JSON.stringify(failed));
+    // Another environment's success neither.
+    writeFileSync(join(dir, 'staging-1.json'), JSON.stringify({ ...session('staging-1', '2026-11-23T09:00:00.000Z', [{ ...first[0], metrics: { p50_ms: 1, p95_ms: 1 } }], 'SUCCESS'), environment: 'staging' }));
+
+    // Session 2 of production: the baseline comes from session 1.
+    const s2 = { ...emptySession(undefined, 'production-3'), createdAt: '2026-11-26T09:00:00.000Z' };
+    const found = await findBaselineSession(dir, s2);
+    expect(found?.session.id).toBe('production-1');
+    const { vars, from } = withInheritedBaseline({}, found);
+    expect(from).toEqual({ sessionId: 'production-1', p50: stored.p50 });
+    delayMs = Math.max(60, stored.p50 * 4);
+    const second = await measure(compare, vars);
+    expect(second.metrics!.baseline_ms).toBe(Math.round(stored.p50));
+    expect(second.evidence).toContain(`baseline (baseline_ms): p50 ${Math.round(stored.p50)} ms`);
+    expect(second.status).toBe('fail');
+    expect(second.summary).toMatch(new RegExp(`over baseline ${Math.round(stored.p50)} ms \\(rollback criterion: \\+50%\\)`));
+  });
+
+  it('a given BASELINE_P50_MS wins over the stored one; no SUCCESS session, no baseline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-baseline-'));
+    const s2 = { ...emptySession(undefined, 'production-9'), createdAt: '2026-11-26T09:00:00.000Z' };
+    expect(await findBaselineSession(dir, s2)).toBeUndefined();
+    expect(withInheritedBaseline({ X: '1' }, undefined)).toEqual({ vars: { X: '1' } });
+    const s1 = session('production-1', '2026-11-20T09:00:00.000Z', [await measure(establish, {})], 'SUCCESS');
+    writeFileSync(join(dir, 'production-1.json'), JSON.stringify(s1));
+    const found = await findBaselineSession(dir, s2);
+    expect(withInheritedBaseline({ BASELINE_P50_MS: '250' }, found)).toEqual({ vars: { BASELINE_P50_MS: '250' } });
+    // Still active (not signed SUCCESS): not a baseline.
+    writeFileSync(join(dir, 'production-1.json'), JSON.stringify(session('production-1', '2026-11-20T09:00:00.000Z', [await measure(establish, {})])));
+    expect(await findBaselineSession(dir, s2)).toBeUndefined();
+  });
+});

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseChecklist } from '../../src/checklist/parse.js';
+import { parseSpan, resolveLimits, splitWindow } from '../../src/watch/criteria.js';
+
+describe('watch: annotations (rollback criteria)', () => {
+  it('makes a criterion of a plain list item, with its window, and keeps the list as guidance without the comment', () => {
+    const md = `# T\n## Rollback Decision Criteria\n\n- [ ] an item\n\nInitiate rollback if:\n- Critical functionality not working\n- Error rate exceeds 5% of requests\n  <!-- watch: prometheus url=http://127.0.0.1:9 query=up max=0.05 interval=30s count=10 failure_limit=2 inconclusive_limit=3 -->\n`;
+    const { checklist, problems } = parseChecklist(md, 'c.md');
+    expect(problems).toEqual([]);
+    expect(checklist.criteria).toHaveLength(1);
+    const c = checklist.criteria![0];
+    expect(c).toMatchObject({ id: 'error-rate-exceeds-5-of-requests', text: 'Error rate exceeds 5% of requests', line: 8, probe: { kind: 'prometheus', params: { url: 'http://127.0.0.1:9', query: 'up', max: '0.05' } } });
+    expect(c.window).toEqual({ intervalMs: 30_000, count: 10, failureLimit: 2, inconclusiveLimit: 3 });
+    const guidance = checklist.sections.find((s) => s.title === 'Rollback Decision Criteria')!.guidance.map((g) => g.text).join('\n');
+    expect(guidance).toContain('- Error rate exceeds 5% of requests');
+    expect(guidance).not.toContain('watch:');
+    expect(checklist.items).toHaveLength(1);
+  });
+
+  it('reports bad window keys and bad probe params at the annotation line', () => {
+    const md = `# T\n- [ ] item\n\n## R\n- Error rate high\n  <!-- watch: prometheus url=x query=up interval=5 parsecs failure_limit=-1 -->\n- Slow\n  <!-- watch: baseline requests=3 count=2 for=1m -->\n`;
+    const { problems, checklist } = parseChecklist(md, 'c.md');
+    const lines = problems.map((p) => `${p.line}: ${p.message}`);
+    expect(lines.some((l) => l.startsWith('6: expected key=value'))).toBe(true);
+    const md2 = `# T\n- [ ] item\n\n## R\n- Error rate high\n  <!-- watch: prometheus url=x query=up interval=fast failure_limit=-1 -->\n- Slow\n  <!-- watch: baseline requests=3 count=2 for=1m -->\n`;
+    const two = parseChecklist(md2, 'c.md').problems.map((p) => `${p.line}: ${p.message}`);
+    expect(two).toContain('6: parameter "interval": must be a duration like 500ms, 30s, 30m or 24h');
+    expect(two).toContain('6: parameter "failure_limit": must be a whole number (0 or more)');
+    expect(two).toContain('8: give "count" or "for", not both');
+    expect(two).toContain('8: missing parameter "url" for baseline probe');
+    expect(checklist.criteria ?? []).toEqual([]);
+  });
+
+  it('a watch annotation outside any list item is not attached', () => {
+    const { problems } = parseChecklist(`# T\n- [ ] item\n\nSome text <!-- watch: http url=http://127.0.0.1:9 -->\n`, 'c.md');
+    expect(problems.map((p) => p.line)).toEqual([4]);
+  });
+
+  it('the shipped checklist has the three measurable rollback criteria, each with its source', () => {
+    const file = 'checklists/django-twilio-call.md';
+    const { checklist, problems } = parseChecklist(readFileSync(file, 'utf8'), file);
+    expect(problems).toEqual([]);
+    expect(checklist.criteria!.map((c) => [c.text, c.probe.kind])).toEqual([
+      ['Critical functionality not working', 'http'],
+      ['Error rate exceeds 5% of requests', 'prometheus'],
+      ['Response time increases by more than 50%', 'baseline'],
+    ]);
+    expect(checklist.criteria!.find((c) => c.probe.kind === 'prometheus')!.probe.params).toMatchObject({ max: '0.05', name: 'error rate' });
+    expect(checklist.criteria!.find((c) => c.probe.kind === 'baseline')!.probe.params).toMatchObject({ max_increase_pct: '50' });
+  });
+
+  it('spans and limits: --for/--interval override the annotation, defaults 30 s × 30 min', () => {
+    expect([parseSpan('500'), parseSpan('200ms'), parseSpan('30s'), parseSpan('30m'), parseSpan('24h'), parseSpan('1.5s')]).toEqual([500, 200, 30_000, 1_800_000, 86_400_000, 1500]);
+    expect([parseSpan('0'), parseSpan('5d'), parseSpan(''), parseSpan('-1s')]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(resolveLimits({})).toEqual({ intervalMs: 30_000, count: 60, failureLimit: 0, inconclusiveLimit: 0 });
+    expect(resolveLimits({ intervalMs: 10_000, count: 4, failureLimit: 1 })).toMatchObject({ intervalMs: 10_000, count: 4, failureLimit: 1 });
+    expect(resolveLimits({ intervalMs: 10_000, forMs: 60_000 }).count).toBe(6);
+    expect(resolveLimits({ count: 4 }, { intervalMs: 200, forMs: 2000 })).toMatchObject({ intervalMs: 200, count: 10 });
+    expect(splitWindow({ url: 'u', interval: '1s', count: '0' }).problems).toEqual(['parameter "count": must be a whole number above 0']);
+  });
+});

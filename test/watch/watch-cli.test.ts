@@ -1,0 +1,281 @@
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findAll, parseXml, runCli, workdir } from '../check/helpers.js';
+import { startWebhook, type Webhook } from '../helpers/webhook.js';
+
+/**
+ * A Prometheus-compatible HTTP endpoint on loopback: `/api/v1/query` answers
+ * from a scripted series per query (the n-th call gets the n-th value, the
+ * last one repeating); `null` is an empty result (no series).
+ */
+interface FakeProm {
+  url: string;
+  calls: { query: string; at: number }[];
+  stop: () => Promise<void>;
+}
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+});
+
+async function fakeProm(series: Record<string, (number | null)[]>): Promise<FakeProm> {
+  const calls: FakeProm['calls'] = [];
+  const count = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const u = new URL(req.url!, 'http://x');
+    res.setHeader('content-type', 'application/json');
+    if (u.pathname !== '/api/v1/query') return res.writeHead(404).end('{}');
+    const query = u.searchParams.get('query') ?? '';
+    calls.push({ query, at: Date.now() });
+    const values = series[query];
+    if (!values) return res.writeHead(400).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `unknown query ${query}` }));
+    const n = count.get(query) ?? 0;
+    count.set(query, n + 1);
+    const v = values[Math.min(n, values.length - 1)];
+    const result = v === null ? [] : [{ metric: {}, value: [1764460800, String(v)] }];
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return {
+    url,
+    calls,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+const checklist = (failureLimit: number, inconclusiveLimit = 0) => `# Release
+
+- [ ] Deployed
+
+## Rollback Decision Criteria
+
+Initiate rollback if any of the following occur:
+- Error rate exceeds 5% of requests
+  <!-- watch: prometheus url=\${PROMETHEUS_URL} query=error_ratio max=0.05 name="error rate" traffic=requests failure_limit=${failureLimit} inconclusive_limit=${inconclusiveLimit} -->
+`;
+
+const watch = (prom: FakeProm, args: string[], failureLimit = 1, inconclusiveLimit = 0) =>
+  runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '2s', ...args], { cwd: workdir({ 'c.md': checklist(failureLimit, inconclusiveLimit) }), env: { PROMETHEUS_URL: prom.url } });
+
+describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopback', () => {
+  it('healthy series for the whole window → no criterion met, exit 0', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01, 0.02, 0.004], requests: [500] });
+    const r = await watch(prom, []);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n').filter((l) => / ok {4}Error rate/.test(l));
+    expect(lines).toHaveLength(10);
+    expect(r.stdout).toContain('error rate 0.02 ≤ max 0.05, 500 requests [2/10]');
+    expect(r.stdout).toMatch(/NOT MET\s+Error rate exceeds 5% of requests: no criterion met \(10 ok, 0 failed/);
+    expect(r.stdout).toMatch(/no rollback criterion met \(1 criterion watched for/);
+  });
+
+  it('error rate above 5 % for failure_limit+1 samples → exit 1 within (failure_limit+1) × interval + 1 s', async () => {
+    const failureLimit = 2;
+    const prom = await fakeProm({ error_ratio: [0.143], requests: [412] });
+    const r = await watch(prom, [], failureLimit);
+    const exitedAt = Date.now();
+    expect(r.code).toBe(1);
+    const first = prom.calls.find((c) => c.query === 'error_ratio')!.at;
+    expect(exitedAt - first).toBeLessThanOrEqual((failureLimit + 1) * 200 + 1000);
+    expect(prom.calls.filter((c) => c.query === 'error_ratio')).toHaveLength(failureLimit + 1);
+    expect(r.stdout).toContain('FAIL  Error rate exceeds 5% of requests — error rate 0.143 > max 0.05, 412 requests [3/10, 3 failed]');
+    expect(r.stdout).toMatch(/MET\s+Error rate exceeds 5% of requests: 3 failed measurements > failure_limit 2/);
+    expect(r.stdout).toContain('rollback criterion met: Error rate exceeds 5% of requests');
+  });
+
+  it('an empty result (no series) is inconclusive, never a pass: exit 3', async () => {
+    const prom = await fakeProm({ error_ratio: [null], requests: [300] });
+    const r = await watch(prom, ['--format', 'json']);
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.verdict).toBe('inconclusive');
+    expect(doc.exitCode).toBe(3);
+    const c = doc.criteria[0];
+    expect(c.verdict.counts).toEqual({ successful: 0, failed: 0, inconclusive: 10, error: 0 });
+    expect(c.measurements.every((m: { reason: string }) => m.reason === 'no-data')).toBe(true);
+    expect(r.stderr).toMatch(/inconclusive: Error rate exceeds 5% of requests could not be judged .* this is not a pass/);
+  });
+
+  it('no traffic is inconclusive too, even with a healthy-looking 0 ratio', async () => {
+    const prom = await fakeProm({ error_ratio: [0], requests: [0] });
+    const r = await watch(prom, ['--for', '600ms']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('no traffic to judge: 0 requests');
+  });
+
+  it('Prometheus down mid-window: the failed queries are counted as errors, not passes', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [200] });
+    let stopped = false;
+    const run = watch(prom, ['--format', 'json'], 1, 2);
+    // Three good answers, then the endpoint goes away for the rest of the window.
+    // (a measurement is two queries: the ratio, then the traffic behind it)
+    while (prom.calls.filter((c) => c.query === 'requests').length < 3) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 30));
+    await prom.stop();
+    stopped = true;
+    const r = await run;
+    expect(stopped).toBe(true);
+    const c = JSON.parse(r.stdout).criteria[0];
+    expect(c.verdict.counts.successful).toBe(3);
+    expect(c.verdict.counts.error).toBe(7);
+    expect(c.measurements.slice(3).every((m: { phase: string }) => m.phase === 'error')).toBe(true);
+    expect(c.verdict.phase).toBe('inconclusive');
+    expect(r.code).toBe(3);
+  });
+
+  it('--format junit: the met criterion is a <failure> with its series', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01, 0.2], requests: [100] });
+    const r = await watch(prom, ['--format', 'junit'], 0);
+    expect(r.code).toBe(1);
+    const xml = parseXml(r.stdout);
+    const [failure] = findAll(xml, 'failure');
+    expect(failure.attrs.type).toBe('rollback-criterion-met');
+    expect(failure.text).toMatch(/successful 0\.01: .*\n.*failed 0\.2: error rate 0\.2 > max 0\.05/);
+    expect(r.stderr).toContain('rollback criterion met');
+  });
+
+  it('--format md: per criterion the verdict, the threshold, the series as a table and a Mermaid chart', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01, null, 0.2], requests: [100] });
+    const r = await watch(prom, ['--format', 'md'], 0, 1);
+    expect(r.code).toBe(1);
+    const md = r.stdout;
+    expect(md).toContain('## Error rate exceeds 5% of requests');
+    expect(md).toContain('- **Threshold**: max 0.05');
+    expect(md).toMatch(/- \*\*Verdict\*\*: 🔴 \*\*rollback criterion met\*\* — 1 failed measurement &gt; failure\\_limit 0/);
+    expect(md).toMatch(/\| 1 \| \S+ \| 🟢 ok \| 0\.01 \| error rate 0\.01 ≤ max 0\.05, 100 requests \|/);
+    expect(md).toMatch(/\| 2 \| \S+ \| ⚪ inconclusive \| — \| query returned no series/);
+    expect(md).toMatch(/\| 3 \| \S+ \| 🔴 failed \| 0\.2 \|/);
+    // The chart leaves out the measurement without a value; the threshold is the second line.
+    expect(md).toContain('  x-axis ["1", "3"]\n  line [0.01, 0.2]\n  line [0.05, 0.05]');
+  });
+
+  it('Ctrl-C keeps what was measured: the summary is printed and the exit code is 130', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [50] });
+    const dir = workdir({ 'c.md': checklist(1) });
+    let sent = false;
+    const r = await runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '30s'], {
+      cwd: dir,
+      env: { PROMETHEUS_URL: prom.url },
+      onStdout: (text, child) => {
+        if (!sent && (text.match(/ ok {4}Error rate/g) ?? []).length >= 2) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/STOPPED\s+Error rate exceeds 5% of requests: \d+ ok, 0 failed/);
+    expect(r.stdout).toContain('interrupted: no criterion met so far');
+  });
+
+  it('a password in PROMETHEUS_URL never reaches any format, even in the errors of an unreachable Prometheus', async () => {
+    const secret = 'canary-prom-pw-Wq3Zr';
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [10] });
+    await prom.stop();
+    const url = prom.url.replace('http://', `http://watcher:${secret}@`);
+    for (const format of ['text', 'json', 'junit', 'md']) {
+      const r = await runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '400ms', '--format', format], { cwd: workdir({ 'c.md': checklist(0) }), env: { PROMETHEUS_URL: url } });
+      expect(r.code).toBe(3);
+      expect(r.stdout + r.stderr).toMatch(/ECONNREFUSED|refused/);
+      for (const spelling of [secret, encodeURIComponent(secret), Buffer.from(`watcher:${secret}`).toString('base64')]) expect(r.stdout + r.stderr).not.toContain(spelling);
+    }
+  });
+
+  it('bad input is one line and exit 2', async () => {
+    const prom = await fakeProm({});
+    const bad = await watch(prom, ['--interval', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('--interval must be a duration like 500ms, 30s, 30m or 24h, got "soon"');
+    const none = await runCli(['watch', '--checklist', 'c.md'], { cwd: workdir({ 'c.md': '# T\n- [ ] item\n' }) });
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim().split('\n')).toHaveLength(1);
+    expect(none.stderr).toContain('no rollback criteria to watch in c.md');
+  });
+});
+
+describe('deploy-wizard watch --env: the baseline of the last SUCCESS session', () => {
+  it('judges response time against the p50 stored by the last SUCCESS session of the environment', async () => {
+    const { applyAll, emptySession } = await import('../report/fixtures.js');
+    const slow = createServer((_req, res) => setTimeout(() => res.end('ok'), 80));
+    servers.push(slow);
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
+    const result = { kind: 'baseline', itemId: 'x', spec: 'baseline', status: 'pass' as const, summary: 'p50 20 ms', evidence: [], metrics: { p50_ms: 20, p95_ms: 30 }, durationMs: 1, at: '2026-11-20T09:05:00.000Z' };
+    const done = applyAll({ ...emptySession(undefined, 'staging-1'), environment: 'staging', createdAt: '2026-11-20T09:00:00.000Z' }, [
+      { type: 'probe.result', result },
+      { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '' },
+    ]);
+    const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Response time increases by more than 50%\n  <!-- watch: baseline url=${url}/health/ baseline_ms=\${BASELINE_P50_MS} requests=2 failure_limit=0 -->\n`;
+    const dir = workdir({ 'c.md': md });
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(join(dir, 'sessions'));
+    writeFileSync(join(dir, 'sessions', 'staging-1.json'), JSON.stringify(done));
+    const r = await runCli(['watch', '--checklist', 'c.md', '--env', 'staging', '--interval', '300ms', '--for', '900ms'], { cwd: dir });
+    expect(r.stdout).toContain('baseline p50 20 ms from session staging-1 (the last SUCCESS of staging)');
+    expect(r.stdout).toMatch(/FAIL  Response time increases by more than 50% — p50 \d+ ms is \+\d+% over baseline 20 ms/);
+    expect(r.code).toBe(1);
+    // Another environment has no SUCCESS session: the criterion is not configured, inconclusive (exit 3).
+    const other = await runCli(['watch', '--checklist', 'c.md', '--env', 'production', '--interval', '300ms', '--for', '600ms'], { cwd: dir });
+    expect(other.stdout).toContain('not configured: BASELINE_P50_MS unset');
+    expect(other.code).toBe(3);
+  });
+});
+
+describe('deploy-wizard watch --notify', () => {
+  const SECRET = 'canary-watch-pw-Hs8Kd';
+  const hooks: Webhook[] = [];
+  afterEach(async () => {
+    for (const h of hooks.splice(0)) await h.close();
+  });
+  async function hook(mode: 'ok' | '500' | 'hang'): Promise<Webhook> {
+    const h = await startWebhook(mode === 'ok' ? 200 : mode === '500' ? 500 : 'hang');
+    hooks.push(h);
+    return h;
+  }
+  const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Error rate exceeds 5% of requests (DB ${SECRET})\n  <!-- watch: prometheus url=\${PROMETHEUS_URL} query=error_ratio max=0.05 name="error rate" traffic=requests failure_limit=1 -->\n`;
+  const run = (prom: FakeProm, url: string) =>
+    runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '2s', '--notify', url], { cwd: workdir({ 'c.md': md }), env: { PROMETHEUS_URL: prom.url, DB_PASSWORD: SECRET } });
+  const lines = (out: string) => out.split('\n').filter((l) => /^\d\d:\d\d:\d\d {2}/.test(l)).map((l) => l.slice(10));
+
+  it('a met criterion is posted as {"text": …}, with no secret in the body or the output', async () => {
+    const prom = await fakeProm({ error_ratio: [0.2], requests: [100] });
+    const h = await hook('ok');
+    const r = await run(prom, h.url);
+    expect(r.code).toBe(1);
+    expect(h.bodies).toHaveLength(1);
+    const { text } = JSON.parse(h.bodies[0]);
+    expect(text).toContain('rollback criterion met in production: Error rate exceeds 5% of requests (DB ***');
+    expect(text).toContain('2 failed measurements > failure_limit 1');
+    expect(h.bodies[0]).not.toContain(SECRET);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    expect(r.stdout + r.stderr).not.toContain('hooksecret');
+    expect(r.stderr).toBe('');
+  });
+
+  it('an endpoint that answers 500 or hangs changes nothing else: same lines, same exit code, one line saying so', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01, 0.01, 0.2], requests: [100] });
+    const base = await watch(prom, []);
+    for (const mode of ['500', 'hang'] as const) {
+      const p = await fakeProm({ error_ratio: [0.01, 0.01, 0.2], requests: [100] });
+      const h = await hook(mode);
+      const r = await run(p, h.url);
+      expect(r.code, r.stdout + r.stderr).toBe(base.code);
+      expect(lines(r.stdout).map((l) => l.replace(/ \(DB \*+\)/, ''))).toEqual(lines(base.stdout));
+      expect(h.bodies.length).toBeGreaterThanOrEqual(1);
+      const said = r.stderr.trim().split('\n');
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(mode === '500' ? /notification \(criterion\.met\) to 127\.0\.0\.1:\d+ not delivered: answered 500/ : /not delivered: .*still unsent when the run ended/);
+      expect(r.stderr).not.toContain('hooksecret');
+    }
+  });
+});
