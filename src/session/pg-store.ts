@@ -477,27 +477,43 @@ class PgOpenSession implements TeamSession {
           fail(err);
         },
       };
-      // Refused on what this terminal shows (e.g. the role is signed already): never queued nor journalled.
-      let next: Session;
+      const accept = (next: Session): void => {
+        if (this.state === 'offline') {
+          try {
+            this.keep(out);
+          } catch (err) {
+            fail(err);
+            return;
+          }
+        }
+        this.queue.push(out);
+        this.doc = next;
+        this.emit(this.who);
+        if (this.state === 'offline') out.settle(this.doc);
+        else this.kick();
+      };
       try {
-        next = this.applyLocal(this.doc, entry);
+        accept(this.applyLocal(this.doc, entry));
       } catch (err) {
-        fail(err);
-        return;
-      }
-      if (this.state === 'offline') {
-        try {
-          this.keep(out);
-        } catch (err) {
+        // Refused on what this terminal shows (e.g. the role is signed already): never queued nor journalled.
+        if (!(err instanceof ChangeRefused) || this.state !== 'online') {
           fail(err);
           return;
         }
+        // Online, what this terminal shows may be behind (someone revoked or reopened a moment ago):
+        // catch up with the database first, then decide on that.
+        void this.enqueue(() => this.catchUp()).then(() => {
+          if (this.closed) return fail(new UserError(`session ${this.id} is closed; open it again to make changes`));
+          let next: Session;
+          try {
+            next = this.applyLocal(this.doc, entry);
+          } catch (e) {
+            fail(e);
+            return;
+          }
+          accept(next);
+        });
       }
-      this.queue.push(out);
-      this.doc = next;
-      this.emit(this.who);
-      if (this.state === 'offline') out.settle(this.doc);
-      else this.kick();
     });
   }
 
@@ -880,6 +896,16 @@ class PgOpenSession implements TeamSession {
     if (typeof p.revision === 'number') this.heardRev = Math.max(this.heardRev, p.revision);
     this.wantFetch = true;
     if (this.state === 'online') this.kick();
+  }
+
+  /** fetchLatest for apply(): a lost connection takes the session offline instead of failing. */
+  private async catchUp(): Promise<void> {
+    if (this.closed || this.state !== 'online') return;
+    try {
+      await this.fetchLatest();
+    } catch (err) {
+      if (isConnectionError(err)) this.goOffline();
+    }
   }
 
   /** Read the database's document; our unsaved changes stay on top of it. */
