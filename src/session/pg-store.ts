@@ -339,6 +339,8 @@ class PgOpenSession implements TeamSession {
   private heardRev = 0;
   private state: ConnectionState = 'online';
   private listener: Client | undefined;
+  /** Presence notes on the listener's connection, one at a time (pg warns about, and will refuse, overlapping queries on a client). */
+  private talking: Promise<unknown> = Promise.resolve();
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
   private closed = false;
@@ -400,7 +402,7 @@ class PgOpenSession implements TeamSession {
     const c = this.listener;
     if (!c) return;
     const payload = JSON.stringify({ presence: kind, who: this.ctx.redact(this.who), origin: this.origin });
-    c.query('SELECT pg_notify($1, $2)', [this.channel, payload]).catch(() => {});
+    this.talking = this.talking.then(() => c.query('SELECT pg_notify($1, $2)', [this.channel, payload])).catch(() => {});
   }
 
   private peerSeen(origin: string, who: string, kind: string): void {
@@ -531,7 +533,10 @@ class PgOpenSession implements TeamSession {
     this.ctx.forget(this);
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
-    if (this.listener) await this.listener.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify({ presence: 'bye', who: this.ctx.redact(this.who), origin: this.origin })]).catch(() => {});
+    if (this.listener) {
+      this.announce('bye');
+      await this.talking;
+    }
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     await this.dropListener();
