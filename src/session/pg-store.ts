@@ -43,6 +43,8 @@ export interface TeamSession extends OpenSession {
   presence(): string[];
   /** Called when someone joins or leaves (`who`, `joined`); returns an unsubscribe function. */
   onPresenceChange(cb: (here: string[], who: string, joined: boolean) => void): () => void;
+  /** Called when a change made offline is refused once the others' changes are known (e.g. the role was signed meanwhile). */
+  onRefused(cb: (message: string) => void): () => void;
 }
 
 export interface PgSessionStore extends SessionStore {
@@ -302,6 +304,8 @@ interface Outgoing {
   entry: PendingChange;
   /** In `<id>.pending.jsonl` already (made or left offline). */
   journalled: boolean;
+  /** Its caller has heard already (kept offline, or left by an earlier run): a later refusal goes to the onRefused listeners. */
+  answered: boolean;
   settle(doc: Session): void;
   fail(err: unknown): void;
 }
@@ -313,6 +317,9 @@ class PgOpenSession implements TeamSession {
   private readonly journal: string;
   private readonly listeners = new Set<(session: Session, by: string) => void>();
   private readonly connListeners = new Set<(state: ConnectionState) => void>();
+  private readonly refusedListeners = new Set<(message: string) => void>();
+  /** Refusals met before anyone listened (e.g. flushing a journal on open): the first listener hears them. */
+  private readonly undelivered: string[] = [];
   /**
    * Changes applied here but not yet in the database, oldest first. The screen
    * shows `base` with these on top at once; the pump saves them in batches.
@@ -332,6 +339,8 @@ class PgOpenSession implements TeamSession {
   private heardRev = 0;
   private state: ConnectionState = 'online';
   private listener: Client | undefined;
+  /** Presence notes on the listener's connection, one at a time (pg warns about, and will refuse, overlapping queries on a client). */
+  private talking: Promise<unknown> = Promise.resolve();
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
   private closed = false;
@@ -393,7 +402,7 @@ class PgOpenSession implements TeamSession {
     const c = this.listener;
     if (!c) return;
     const payload = JSON.stringify({ presence: kind, who: this.ctx.redact(this.who), origin: this.origin });
-    c.query('SELECT pg_notify($1, $2)', [this.channel, payload]).catch(() => {});
+    this.talking = this.talking.then(() => c.query('SELECT pg_notify($1, $2)', [this.channel, payload])).catch(() => {});
   }
 
   private peerSeen(origin: string, who: string, kind: string): void {
@@ -436,7 +445,7 @@ class PgOpenSession implements TeamSession {
     await this.listen();
     const left = readPending(this.journal);
     if (left.length) {
-      for (const entry of left) this.queue.push({ entry, journalled: true, settle: () => {}, fail: () => {} });
+      for (const entry of left) this.queue.push({ entry, journalled: true, answered: true, settle: () => {}, fail: () => {} });
       await this.enqueue(() => this.flush());
     }
   }
@@ -457,20 +466,56 @@ class PgOpenSession implements TeamSession {
       change: redactDeep(change, this.ctx.redact),
     };
     return new Promise<Session>((settle, fail) => {
-      const out: Outgoing = { entry, journalled: false, settle, fail };
-      if (this.state === 'offline') {
-        try {
-          this.keep(out);
-        } catch (err) {
+      const out: Outgoing = {
+        entry,
+        journalled: false,
+        answered: false,
+        settle: (doc) => {
+          out.answered = true;
+          settle(doc);
+        },
+        fail: (err) => {
+          out.answered = true;
+          fail(err);
+        },
+      };
+      const accept = (next: Session): void => {
+        if (this.state === 'offline') {
+          try {
+            this.keep(out);
+          } catch (err) {
+            fail(err);
+            return;
+          }
+        }
+        this.queue.push(out);
+        this.doc = next;
+        this.emit(this.who);
+        if (this.state === 'offline') out.settle(this.doc);
+        else this.kick();
+      };
+      try {
+        accept(this.applyLocal(this.doc, entry));
+      } catch (err) {
+        // Refused on what this terminal shows (e.g. the role is signed already): never queued nor journalled.
+        if (!(err instanceof ChangeRefused) || this.state !== 'online') {
           fail(err);
           return;
         }
+        // Online, what this terminal shows may be behind (someone revoked or reopened a moment ago):
+        // catch up with the database first, then decide on that.
+        void this.enqueue(() => this.catchUp()).then(() => {
+          if (this.closed) return fail(new UserError(`session ${this.id} is closed; open it again to make changes`));
+          let next: Session;
+          try {
+            next = this.applyLocal(this.doc, entry);
+          } catch (e) {
+            fail(e);
+            return;
+          }
+          accept(next);
+        });
       }
-      this.queue.push(out);
-      this.doc = this.applyLocal(this.doc, entry);
-      this.emit(this.who);
-      if (this.state === 'offline') settle(this.doc);
-      else this.kick();
     });
   }
 
@@ -488,7 +533,10 @@ class PgOpenSession implements TeamSession {
     this.ctx.forget(this);
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
-    if (this.listener) await this.listener.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify({ presence: 'bye', who: this.ctx.redact(this.who), origin: this.origin })]).catch(() => {});
+    if (this.listener) {
+      this.announce('bye');
+      await this.talking;
+    }
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     await this.dropListener();
@@ -559,11 +607,55 @@ class PgOpenSession implements TeamSession {
     return applyChange(doc, e.change, { who: e.who, at: e.at });
   }
 
-  /** The screen's document: the database's with our unsaved changes on top. */
+  /**
+   * The screen's document: the database's with our unsaved changes on top. A
+   * change the fresh document refuses (e.g. someone else signed that role
+   * first) leaves the queue and its caller (or the listeners) hears why.
+   */
   private rebuild(): void {
     let d = this.base;
-    for (const o of this.queue) d = this.applyLocal(d, o.entry);
+    for (const o of [...this.queue]) {
+      try {
+        d = this.applyLocal(d, o.entry);
+      } catch (err) {
+        if (!(err instanceof ChangeRefused)) throw err;
+        this.refuse(o, err);
+      }
+    }
     this.doc = d;
+  }
+
+  /** A change refused on the fresh document: off the queue and the journal; its caller, or (made offline) the listeners, hear why. */
+  private refuse(o: Outgoing, err: ChangeRefused): void {
+    this.queue = this.queue.filter((x) => x !== o);
+    if (o.journalled) {
+      try {
+        removePending(this.journal, new Set([o.entry.changeId]));
+      } catch {
+        /* the next flush refuses it again */
+      }
+      o.journalled = false;
+    }
+    if (o.answered) this.emitRefused(err.message);
+    else o.fail(err);
+  }
+
+  onRefused(cb: (message: string) => void): () => void {
+    this.refusedListeners.add(cb);
+    // Refusals met while opening (a journal left by an earlier run) reach the first listener.
+    for (const m of this.undelivered.splice(0)) cb(m);
+    return () => this.refusedListeners.delete(cb);
+  }
+
+  private emitRefused(message: string): void {
+    if (this.refusedListeners.size === 0) this.undelivered.push(message);
+    for (const l of [...this.refusedListeners]) {
+      try {
+        l(message);
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
   }
 
   /**
@@ -591,12 +683,41 @@ class PgOpenSession implements TeamSession {
     const params = (base: number, next: Session) => [
       this.id, base, JSON.stringify(next), todo.length, JSON.stringify(todo.map((o) => o.entry)), this.channel, todo[todo.length - 1].entry.who, this.origin,
     ];
-    const onTop = (doc: Session) => todo.reduce((d, o) => this.applyLocal(d, o.entry), doc);
+    /**
+     * The batch on top of `doc`. `final` (the document under the row lock): a
+     * change it refuses leaves the batch and the queue, and its caller hears
+     * why; otherwise (maybe stale) undefined, and the locked path decides.
+     */
+    const onTop = (doc: Session, final: boolean): Session | undefined => {
+      // Refused meanwhile (e.g. by a rebuild on what the others did).
+      todo = todo.filter((o) => this.queue.includes(o));
+      let d = doc;
+      const kept: Outgoing[] = [];
+      for (const o of todo) {
+        try {
+          d = this.applyLocal(d, o.entry);
+          kept.push(o);
+        } catch (err) {
+          if (!(err instanceof ChangeRefused)) throw err;
+          if (!final) return undefined;
+          this.refuse(o, err);
+        }
+      }
+      if (kept.length < todo.length) {
+        todo = kept;
+        this.rebuild();
+        this.emit(this.who);
+      }
+      return d;
+    };
     for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
       try {
         if (attempt <= OPTIMISTIC_ATTEMPTS) {
           const base = this.rev;
-          const next = onTop(this.base);
+          const next = onTop(this.base, false);
+          // Refused on what this terminal last heard (maybe stale): the locked path decides on the fresh document.
+          if (!next) continue;
+          if (!todo.length) return;
           const r = await pool.query<{ revision: string }>(sql, params(base, next));
           if (r.rows[0]) return this.saved(todo, next, Number(r.rows[0].revision));
           // Someone else wrote first: re-apply on the fresh document, under the row lock this time
@@ -621,7 +742,12 @@ class PgOpenSession implements TeamSession {
             this.rebuild();
             this.emit(r.rows[0].who ?? '');
           }
-          const next = onTop(r.rows[0].doc);
+          const next = onTop(r.rows[0].doc, true)!;
+          if (!todo.length) {
+            // All refused: nothing to save.
+            await client.query('ROLLBACK');
+            return;
+          }
           const w = await client.query<{ revision: string }>(sql, params(base, next));
           await client.query('COMMIT');
           if (w.rows[0]) return this.saved(todo, next, Number(w.rows[0].revision));
@@ -775,6 +901,16 @@ class PgOpenSession implements TeamSession {
     if (typeof p.revision === 'number') this.heardRev = Math.max(this.heardRev, p.revision);
     this.wantFetch = true;
     if (this.state === 'online') this.kick();
+  }
+
+  /** fetchLatest for apply(): a lost connection takes the session offline instead of failing. */
+  private async catchUp(): Promise<void> {
+    if (this.closed || this.state !== 'online') return;
+    try {
+      await this.fetchLatest();
+    } catch (err) {
+      if (isConnectionError(err)) this.goOffline();
+    }
   }
 
   /** Read the database's document; our unsaved changes stay on top of it. */
