@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyBuild, privateTmux } from '../helpers/tmux.js';
 
@@ -120,6 +120,22 @@ function launch(sessions: string, rescue: string, command = 'start'): void {
   tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
 }
 
+/** Wait (bounded) until the session file holds a cursor and no save is in flight in its folder. */
+async function savedWithCursor(file: string): Promise<void> {
+  const until = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as { cursor?: { sectionId?: string } };
+      const inFlight = readdirSync(dirname(file)).some((n) => n.endsWith('.tmp'));
+      if (doc.cursor?.sectionId && !inFlight) return;
+    } catch {
+      /* being replaced */
+    }
+    if (Date.now() > until) throw new Error(`the session file never recorded the cursor: ${file}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const keys = (...k: string[]) => {
   for (const key of k) tmux('send-keys', '-t', 'wiz', key);
 };
@@ -153,6 +169,9 @@ describe.each(jams)('the sessions folder stops taking writes under the wizard: $
       keys('Enter');
       await waitFor('▶ [ ] Backups verified');
       const id = readdirSync(sessions).find((n) => n.endsWith('.json'))!.slice(0, -5);
+      // Jam only once the cursor move of Enter is on disk: a save still in flight would free the
+      // old file's blocks on rename and leave room on the full tmpfs (seen under load).
+      await savedWithCursor(join(sessions, `${id}.json`));
       jam.jam(sessions);
 
       keys('d');
