@@ -4,7 +4,7 @@
  * Results arrive already redacted by the runner.
  */
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
-import { isFailing, isUnjudged, REASON_ADVICE, type ProbeReason } from '../probes/verdict.js';
+import { isFailing, isUnjudged, REASON_ADVICE, type ProbeReason } from '../verdict/probe.js';
 import { forTerminal } from './escape.js';
 
 /** One probe result with the checklist context it belongs to. */

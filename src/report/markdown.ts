@@ -19,6 +19,7 @@ import {
   summarizeSections,
   type CriterionVerdict,
 } from './model.js';
+import { percentDone, progressFromCounts } from '../verdict/items.js';
 
 export interface ReportOptions {
   /** The previous session of the same environment, for the response-time comparison. */
@@ -173,7 +174,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
     push('```', '');
     if (sections.length > 1) {
       const labels = sections.map((g) => `"${mermaidLabel(redact(g.label.split(' › ').pop() ?? g.label), 24)}"`);
-      const pct = sections.map((g) => String(g.counts.total ? Math.round(((g.counts.total - g.counts.pending) / g.counts.total) * 100) : 0));
+      const pct = sections.map((g) => String(percentDone(progressFromCounts(g.counts))));
       const failed = sections.map((g) => String(g.counts.total ? Math.round((g.counts.failed / g.counts.total) * 100) : 0));
       push(
         '```mermaid',
@@ -191,7 +192,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
 
   // Rollback criteria
   push('## Rollback criteria', '');
-  const verdicts = evaluateRollback(s, checklist, prev);
+  const verdicts = evaluateRollback(s, checklist);
   push(...table(['Criterion', 'Observed', 'Threshold', 'Verdict'], verdicts.map((v) => [t(v.criterion), t(v.observed), t(v.threshold), VERDICT[v.verdict]])), '');
 
   // Response times

@@ -6,7 +6,7 @@
  */
 import type { ItemState, Session } from './schema.js';
 import type { ProbeResult } from '../probes/types.js';
-import { isCancelled } from '../probes/verdict.js';
+import { isCancelled } from '../verdict/probe.js';
 import { reconcile } from './reconcile.js';
 
 export type Change =

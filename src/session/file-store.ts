@@ -183,7 +183,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
         if (d.ok) rows.push({ ...summarize(d.session), file });
         else {
           const mtime = await stat(file).then((s) => s.mtime.toISOString(), () => new Date(0).toISOString());
-          rows.push({ id: name.slice(0, -5), environment: '?', operators: [], done: 0, total: 0, status: 'corrupt', updatedAt: mtime, problem: d.problem, file });
+          rows.push({ id: name.slice(0, -5), environment: '?', operators: [], done: 0, failed: 0, total: 0, status: 'corrupt', updatedAt: mtime, problem: d.problem, file });
         }
       }
       return rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));

@@ -5,26 +5,14 @@
  */
 import { applyChange, type Change } from './changes.js';
 import type { Session } from './schema.js';
-import type { NewSession, SessionSummary } from './store.js';
 import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
 
 /** Same ids as the file store. */
 export { newSessionId } from './ids.js';
 
 
-/** The row `list` shows for one session. */
-export function summarize(doc: Session): SessionSummary {
-  const items = Object.values(doc.items);
-  return {
-    id: doc.id,
-    environment: doc.environment,
-    operators: doc.operators,
-    done: items.filter((i) => i.state !== 'pending').length,
-    total: items.length,
-    status: doc.status,
-    updatedAt: doc.updatedAt,
-  };
-}
+/** The row `list` shows for one session: the same summary as the file store. */
+export { summarize } from './summary.js';
 
 /** `postgres://user:***@host:port/db` (never the password, whatever the URL looks like). */
 export function redactStoreUrl(url: string): string {

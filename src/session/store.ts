@@ -9,8 +9,9 @@ export interface SessionSummary {
   id: string;
   environment: string;
   operators: string[];
-  /** Items not pending / all items known to the session. */
+  /** Progress as the verdict core counts it: settled without failing / failed / all items of the session. */
   done: number;
+  failed: number;
   total: number;
   /** `corrupt`: the file could not be read as a session (see `problem`); list shows it instead of failing. */
   status: Session['status'] | 'corrupt';

@@ -4,24 +4,24 @@
  */
 import type { Session } from './schema.js';
 import type { SessionStore, SessionSummary } from './store.js';
+import { sessionProgress } from '../verdict/items.js';
 
-/** Progress counts items the checklist still has; removed items are not counted. */
+export { percentDone, progressText } from '../verdict/items.js';
+
+/**
+ * The row `list` and the resume picker show for one session (file and team
+ * stores alike). Progress is the verdict core's: items the checklist still
+ * has, a failed item counted apart, never as progress.
+ */
 export function summarize(session: Session): SessionSummary {
-  const records = Object.values(session.items);
   return {
     id: session.id,
     environment: session.environment,
     operators: [...session.operators],
-    done: records.filter((r) => r.state !== 'pending').length,
-    total: records.length,
+    ...sessionProgress(session),
     status: session.status,
     updatedAt: session.updatedAt,
   };
-}
-
-/** Whole percent done, 0 for an empty checklist. */
-export function percentDone(s: Pick<SessionSummary, 'done' | 'total'>): number {
-  return s.total ? Math.floor((s.done / s.total) * 100) : 0;
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago" (or the date when older than a month). */
@@ -38,16 +38,6 @@ export function formatRelative(iso: string, now: Date = new Date()): string {
   const d = Math.floor(h / 24);
   if (d < 31) return `${d} day${d === 1 ? '' : 's'} ago`;
   return iso.slice(0, 10);
-}
-
-/**
- * One line for a resume picker:
- * `production-20261126-1402-k3v9 · alice · 12/175 (6%) · active · 5 min ago`.
- */
-export function describeSummary(s: SessionSummary, now: Date = new Date()): string {
-  if (s.status === 'corrupt') return `${s.id} · corrupt: ${s.problem ?? 'unreadable'}`;
-  const who = s.operators.join(', ') || '-';
-  return `${s.id} · ${s.environment} · ${who} · ${s.done}/${s.total} (${percentDone(s)}%) · ${s.status} · ${formatRelative(s.updatedAt, now)}`;
 }
 
 /** Sessions that can be resumed (active, readable), newest first. */

@@ -8,7 +8,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Checklist, Item, Section } from '../checklist/types.js';
 import type { ProbeJob, RunOptions } from '../probes/runner.js';
 import type { ProbeResult, Vars } from '../probes/types.js';
-import { isFailing } from '../probes/verdict.js';
+import { isFailing } from '../verdict/probe.js';
 import { createRedactor, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from '../session/changes.js';
 import type { ItemState, Session } from '../session/schema.js';

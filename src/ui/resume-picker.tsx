@@ -3,6 +3,7 @@ import { Box, Text, useInput } from 'ink';
 import TextInput from 'ink-text-input';
 import { forTerminal } from '../report/escape.js';
 import type { SessionSummary } from '../session/store.js';
+import { formatRelative, progressText } from '../session/summary.js';
 import { Footer } from './footer.js';
 import { isCtrlC } from './keymap.js';
 import { fit } from './scroll.js';
@@ -22,20 +23,12 @@ export interface ResumePickerProps {
   error?: string;
   /** Whether this picker listens to keys (default true). */
   isActive?: boolean;
-}
-
-/** "When was this last touched" in words a person scans quickly. */
-export function ago(iso: string, now = Date.now()): string {
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (Number.isNaN(s)) return iso;
-  if (s < 90) return `${s}s ago`;
-  if (s < 5400) return `${Math.round(s / 60)}m ago`;
-  if (s < 129600) return `${Math.round(s / 3600)}h ago`;
-  return `${Math.round(s / 86400)}d ago`;
+  /** The clock for "5 min ago" (default: now; tests pin it). */
+  now?: Date;
 }
 
 /** Offer each unfinished session (env, operator, progress, last update) or a new one. */
-export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterrupt, error, isActive = true }: ResumePickerProps) {
+export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterrupt, error, isActive = true, now = new Date() }: ResumePickerProps) {
   const [index, setIndex] = useState(0);
   const [form, setForm] = useState<null | { field: 0 | 1; environment: string; operator: string }>(null);
   const count = sessions.length + 1;
@@ -62,8 +55,8 @@ export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterru
       {sessions.map((s, i) => (
         <Text key={s.id} wrap="truncate" color={i === index ? 'cyan' : undefined}>
           {i === index ? '▶ ' : '  '}
-          {fit(forTerminal(s.environment), 12).padEnd(12)} {fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} {`${s.done}/${s.total}`.padStart(7)} done{'  '}
-          {ago(s.updatedAt).padEnd(8)} <Text dimColor>{s.id}</Text>
+          {fit(forTerminal(s.environment), 12).padEnd(12)} {fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} {progressText(s).padStart(11)} done{'  '}
+          {formatRelative(s.updatedAt, now).padEnd(11)} <Text dimColor>{s.id}</Text>
         </Text>
       ))}
       <Text color={index === sessions.length ? 'cyan' : undefined}>{index === sessions.length ? '▶ ' : '  '}+ Start a new session</Text>
