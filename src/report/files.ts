@@ -1,15 +1,14 @@
 /**
- * The report's edges: writing a report file atomically next to the session,
- * and finding the previous session of the same environment for comparison.
- * Everything else in src/report is pure.
+ * The report's edge: writing a report file atomically next to the session
+ * (the previous session for comparison is found through the session store:
+ * session/summary.ts). Everything else in src/report is pure.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import type { Checklist } from '../checklist/types.js';
 import type { Vars } from '../probes/types.js';
 import type { Session } from '../session/schema.js';
-import { inspectSessionFile } from '../session/session-file.js';
 import { renderMarkdown } from './markdown.js';
 
 /**
@@ -28,36 +27,12 @@ export function reportPath(dir: string, sessionId: string): string {
 }
 
 /**
- * The latest session of the same environment created before this one (a
- * completed one when there is any), read from `<dir>/*.json`. Unreadable or
- * foreign files are passed over: a comparison is a bonus, not a requirement.
- */
-export async function findPreviousSession(dir: string, session: Session): Promise<Session | undefined> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
-  } catch {
-    return undefined;
-  }
-  const earlier: Session[] = [];
-  for (const name of names) {
-    // The session reader: links and damaged files are passed over, never followed or copied.
-    const d = await inspectSessionFile(join(dir, name)).catch(() => undefined);
-    if (!d?.ok) continue;
-    const s = d.session;
-    if (s.id !== session.id && s.environment === session.environment && s.createdAt < session.createdAt) earlier.push(s);
-  }
-  earlier.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-  return earlier.find((s) => s.status === 'completed') ?? earlier[0];
-}
-
-/**
  * Write the Markdown report of `session` to `<dir>/<id>.md` and return the
  * path. This is what the wizard injects into the sign-off screen (which does
  * no file I/O itself).
  */
-export async function writeReport(dir: string, session: Session, checklist: Checklist, opts: { vars?: Vars } = {}): Promise<string> {
-  const previous = await findPreviousSession(dir, session);
+export async function writeReport(dir: string, session: Session, checklist: Checklist, opts: { vars?: Vars; previous?: Session } = {}): Promise<string> {
+  const { previous } = opts;
   const file = reportPath(dir, session.id);
   await writeTextAtomic(file, renderMarkdown(session, checklist, { previous, vars: opts.vars }));
   return file;

@@ -31,7 +31,7 @@ export function buildRecord(session: Session, checklist: Checklist, opts: Report
     },
     summary: summarizeSections(s, checklist),
     attention: needsAttention(s, checklist),
-    rollback: evaluateRollback(s, checklist),
+    rollback: evaluateRollback(s, checklist, prev),
     responseTimes: responseTimes(s, checklist, prev),
     previousSessionId: prev?.id,
     guard,

@@ -192,7 +192,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
 
   // Rollback criteria
   push('## Rollback criteria', '');
-  const verdicts = evaluateRollback(s, checklist);
+  const verdicts = evaluateRollback(s, checklist, prev);
   push(...table(['Criterion', 'Observed', 'Threshold', 'Verdict'], verdicts.map((v) => [t(v.criterion), t(v.observed), t(v.threshold), VERDICT[v.verdict]])), '');
 
   // Response times

@@ -8,7 +8,7 @@ import type { ItemState, Session } from '../session/schema.js';
 import type { ProbeResult } from '../probes/types.js';
 import { countStates, itemState, progressFromCounts, type Progress, type StateCounts } from '../verdict/items.js';
 import { isFailing } from '../verdict/probe.js';
-import { sessionRollback, type CriterionVerdict } from '../verdict/rollback.js';
+import { responseMs, sessionRollback, type CriterionVerdict } from '../verdict/rollback.js';
 
 export { STATES, type StateCounts } from '../verdict/items.js';
 export type { CriterionVerdict } from '../verdict/rollback.js';
@@ -103,10 +103,6 @@ export interface ResponseTime {
   increasePct?: number;
 }
 
-function responseMs(r: ProbeResult): number | undefined {
-  const m = r.metrics ?? {};
-  return m.p50_ms ?? m.latency_ms;
-}
 
 function latestTimes(session: Session): Map<string, { ms: number; baselineMs?: number; increasePct?: number }> {
   const out = new Map<string, { ms: number; baselineMs?: number; increasePct?: number }>();
@@ -143,10 +139,8 @@ function round1(n: number): number {
 
 /**
  * The reference document's Rollback Decision Criteria, as the verdict core
- * judges them (the wizard's banner and `check` ask the same core). The
- * comparison with a previous session stays in the response-time table: the
- * criterion is judged against the probe's stored baseline, as the banner does.
+ * judges them (the wizard's banner and `check` ask the same core).
  */
-export function evaluateRollback(session: Session, checklist: Checklist): CriterionVerdict[] {
-  return sessionRollback(session, checklist);
+export function evaluateRollback(session: Session, checklist: Checklist, previous?: Session): CriterionVerdict[] {
+  return sessionRollback(session, checklist, previous);
 }

@@ -16,6 +16,8 @@ export interface SessionSummary {
   /** `corrupt`: the file could not be read as a session (see `problem`); list shows it instead of failing. */
   status: Session['status'] | 'corrupt';
   updatedAt: string;
+  /** When the session started (corrupt rows have none). */
+  createdAt?: string;
   /** Set on corrupt rows: what is wrong with the file, e.g. "is not valid JSON (truncated?)". */
   problem?: string;
   /** The file a row was read from, when the store is file-based. */

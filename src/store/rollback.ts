@@ -20,8 +20,8 @@ export function findRollbackSection(checklist: Checklist): string | undefined {
     ?? checklist.sections.find((s) => /rollback/i.test(s.title))?.id;
 }
 
-/** The banner for the latest probe results held in a session, or undefined when no criterion is met. */
-export function evaluateRollback(session: Session, checklist: Checklist): RollbackBanner | undefined {
-  const [criterion] = triggeredLines(sessionRollback(session, checklist));
+/** The banner for the latest probe results held in a session (against the previous session when known), or undefined when no criterion is met. */
+export function evaluateRollback(session: Session, checklist: Checklist, previous?: Session): RollbackBanner | undefined {
+  const [criterion] = triggeredLines(sessionRollback(session, checklist, previous));
   return criterion ? { criterion, sectionId: findRollbackSection(checklist) } : undefined;
 }

@@ -47,6 +47,11 @@ export interface WizardDeps {
   writeIncident?: (n: number, text: string) => Promise<string>;
   /** Writes the Markdown report for the sign-off screen; returns its path. */
   writeReport?: (session: Session) => Promise<string>;
+  /**
+   * The previous session of this environment (asked once, after the first
+   * frame): the banner judges response times against it as the report does.
+   */
+  previousSession?: () => Promise<Session | undefined>;
   /** Shown once on open, e.g. items added/removed by reconciliation. */
   notice?: string;
   /** Clock for durations (tests pin it). */
@@ -196,6 +201,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
   const sectionById = new Map(checklist.sections.map((s) => [s.id, s]));
   const itemById = new Map(checklist.items.map((i) => [i.id, i]));
   const pending = new Set<Promise<unknown>>();
+  /** The previous session of this environment, once found (see WizardDeps.previousSession). */
+  let previous: Session | undefined;
   /** Probe runs and command blocks under way: quitting waits until their (cancelled) results are handed over. */
   const runs = new Set<Promise<unknown>>();
   const tracked = <T>(p: Promise<T>): Promise<T> => {
@@ -274,7 +281,7 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       void applyNow({ type: 'cursor', sectionId, itemId });
     };
 
-    const refreshBanner = () => set({ banner: evaluateRollback(get().session, checklist) });
+    const refreshBanner = () => set({ banner: evaluateRollback(get().session, checklist, previous) });
 
     /** Run probe jobs under one root AbortController; results are saved and decide item states. */
     const runJobs = (jobs: ProbeJob[]) => tracked(runJobsNow(jobs));
@@ -591,7 +598,7 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     // Cursor moves log no event: only real changes by someone else are announced.
     const news = by && by !== deps.operator && doc.events.length > before.events.length ? doc.events[doc.events.length - 1] : undefined;
     const remote = news ? { notice: describeRemote(by, news, checklist) } : {};
-    store.setState({ session: doc, banner: evaluateRollback(doc, checklist), ...remote });
+    store.setState({ session: doc, banner: evaluateRollback(doc, checklist, previous), ...remote });
   });
   // Team mode: the store says when the database goes away and comes back.
   const offConnection = (session as Partial<ConnectionAware>).onConnectionChange?.((state) =>
@@ -604,5 +611,12 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     offConnection?.();
   };
   store.setState({ banner: evaluateRollback(session.current(), checklist) });
+  void deps.previousSession?.().then(
+    (doc) => {
+      previous = doc;
+      if (doc) store.setState({ banner: evaluateRollback(store.getState().session, checklist, previous) });
+    },
+    () => {}, // a comparison is a bonus: without it the banner judges the stored baselines alone
+  );
   return store;
 }

@@ -8,7 +8,9 @@
  *   error-rate check (item text or annotation says "error rate"); the worst
  *   such value counts.
  * - "Response time increases by more than 50%": a baseline probe's
- *   `increase_pct` against its stored baseline; the worst counts.
+ *   `increase_pct` against its stored baseline; without one, the item's
+ *   response time (p50, or an http latency) against the previous session of
+ *   the environment when the caller has it; the worst counts.
  * The others need a person and are listed as such.
  */
 import type { Checklist } from '../checklist/types.js';
@@ -25,6 +27,8 @@ export interface Measurement {
   result: Pick<ProbeResult, 'kind' | 'spec' | 'metrics'>;
   /** The item's text, for naming the figure and recognising an error-rate check. */
   label?: string;
+  /** The item's id: matches a measurement of the previous session. */
+  itemId?: string;
 }
 
 export interface CriterionVerdict {
@@ -54,15 +58,42 @@ function worst<T>(rows: T[], by: (t: T) => number): T | undefined {
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const named = (label?: string) => (label ? ` (${label})` : '');
 
-/** Every criterion with its verdict, from these measurements. */
-export function judgeRollback(measurements: Iterable<Measurement>): CriterionVerdict[] {
+/** Response time of a result in ms: a baseline probe's p50 or an http probe's latency (not a TCP connect or a Celery ping). */
+export function responseMs(result: Measurement['result']): number | undefined {
+  if (result.kind === 'baseline') return result.metrics?.p50_ms;
+  if (result.kind === 'http') return result.metrics?.latency_ms;
+  return undefined;
+}
+
+/** Increase in percent: against the probe's stored baseline, else against the previous session's time of the item. */
+function increaseOf(m: Measurement, before: Map<string, number>): number | undefined {
+  const own = m.result.metrics?.increase_pct;
+  if (m.result.kind === 'baseline' && typeof own === 'number') return own;
+  const now = responseMs(m.result);
+  const prev = m.itemId === undefined ? undefined : before.get(m.itemId);
+  return now !== undefined && prev ? round1(((now - prev) / prev) * 100) : undefined;
+}
+
+/**
+ * Every criterion with its verdict, from these measurements (and, for the
+ * response time of items without a stored baseline, the previous session's).
+ */
+export function judgeRollback(measurements: Iterable<Measurement>, previous: Iterable<Measurement> = []): CriterionVerdict[] {
   const all = [...measurements];
   const rates = all.filter((m) => isErrorRate(m) && typeof m.result.metrics?.value === 'number');
   const rate = worst(rates, (m) => m.result.metrics!.value);
-  const times = all.filter((m) => m.result.kind === 'baseline' && typeof m.result.metrics?.increase_pct === 'number');
-  const time = worst(times, (m) => m.result.metrics!.increase_pct);
+  const before = new Map<string, number>();
+  for (const m of previous) {
+    const ms = responseMs(m.result);
+    if (m.itemId !== undefined && ms !== undefined && (m.result.kind === 'baseline' || !before.has(m.itemId))) before.set(m.itemId, ms);
+  }
+  const times = all.flatMap((m) => {
+    const inc = increaseOf(m, before);
+    return inc === undefined ? [] : [{ m, inc }];
+  });
+  const time = worst(times, (t) => t.inc);
   const value = rate?.result.metrics!.value;
-  const inc = time?.result.metrics!.increase_pct;
+  const inc = time?.inc;
   return [
     {
       criterion: ERROR_RATE_CRITERION,
@@ -72,7 +103,7 @@ export function judgeRollback(measurements: Iterable<Measurement>): CriterionVer
     },
     {
       criterion: LATENCY_CRITERION,
-      observed: inc === undefined ? 'not measured' : `${inc > 0 ? '+' : ''}${round1(inc)}%${named(time!.label)}`,
+      observed: inc === undefined ? 'not measured' : `${inc > 0 ? '+' : ''}${round1(inc)}%${named(time!.m.label)}`,
       threshold: '> +50%',
       verdict: inc === undefined ? 'unmeasured' : inc > LATENCY_INCREASE_LIMIT ? 'triggered' : 'ok',
     },
@@ -89,10 +120,13 @@ export function triggeredLines(verdicts: readonly CriterionVerdict[]): string[] 
 export function sessionMeasurements(session: Pick<Session, 'items'>, checklist: Pick<Checklist, 'items'>): Measurement[] {
   const text = new Map(checklist.items.map((i) => [i.id, i.text]));
   const order = [...checklist.items.map((i) => i.id).filter((id) => session.items[id]), ...Object.keys(session.items).filter((id) => !text.has(id))];
-  return order.flatMap((id) => session.items[id].probes.map((result) => ({ result, label: text.get(id) })));
+  return order.flatMap((id) => session.items[id].probes.map((result) => ({ result, label: text.get(id), itemId: id })));
 }
 
-/** The criteria judged over what a session holds (the banner and the report ask this). */
-export function sessionRollback(session: Pick<Session, 'items'>, checklist: Pick<Checklist, 'items'>): CriterionVerdict[] {
-  return judgeRollback(sessionMeasurements(session, checklist));
+/**
+ * The criteria judged over what a session holds, against the previous session
+ * of the environment when there is one (the banner and the report ask this).
+ */
+export function sessionRollback(session: Pick<Session, 'items'>, checklist: Pick<Checklist, 'items'>, previous?: Pick<Session, 'items'>): CriterionVerdict[] {
+  return judgeRollback(sessionMeasurements(session, checklist), previous ? sessionMeasurements(previous, checklist) : []);
 }

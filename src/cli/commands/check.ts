@@ -15,7 +15,7 @@ import { createRedactor, type Redactor } from '../../secrets/redactor.js';
 import { runProbes, type ProbeJob } from '../../probes/runner.js';
 import type { ProbeResult } from '../../probes/types.js';
 import { loadVars } from '../../probes/vars.js';
-import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
+import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, rollbackLines, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
 import { writeFileAtomic } from '../../session/atomic-write.js';
 import type { GlobalOptions } from '../globals.js';
 
@@ -216,7 +216,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   else if (docOnStdout) write(process.stdout, doc);
   if (!jobs.length) write(info, `no probes in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}\n`);
   // The unjudged and what they need, under the lines (a JSON/JUnit document carries them itself).
-  if (lines && !interrupted) for (const line of unjudgedLines(shown)) write(lines, line + '\n');
+  if (lines && !interrupted) for (const line of [...unjudgedLines(shown), ...rollbackLines(shown)]) write(lines, line + '\n');
   const why = notGreenLine(summary);
   if (why) write(info, why + '\n');
   write(info, summaryLine(summary) + (interrupted ? ' (interrupted)' : '') + (out ? ` — ${format} written to ${out}` : '') + '\n');

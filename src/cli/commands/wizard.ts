@@ -15,6 +15,7 @@ import { newRunMarker, RUN_MARKER, trackProcessTree } from '../../probes/process
 import type { GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
+import type { Session } from '../../session/schema.js';
 import type { Vars } from '../../probes/types.js';
 import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
 
@@ -210,7 +211,9 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       }
       if (!open.current().operators.includes(who)) await open.apply({ type: 'operator.join', name: who });
     }
-    wizard = await buildStore(open, checklist, vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice);
+    const held = open;
+    const previousSession = () => summary.findPreviousSession(store, held.current());
+    wizard = await buildStore(open, checklist, vars, who, Boolean(opts.dryRun), globals.sessionsDir, previousSession, notice);
     if (stop.why) void wizard.getState().interrupt();
     return wizard;
   };
@@ -290,6 +293,7 @@ async function buildStore(
   operator: string,
   dryRun: boolean,
   sessionsDir: string,
+  previousSession: () => Promise<Session | undefined>,
   notice?: string,
 ): Promise<WizardStore> {
   const { createWizardStore } = await import('../../store/wizard-store.js');
@@ -300,6 +304,7 @@ async function buildStore(
     operator,
     dryRun,
     notice,
+    previousSession,
     // The runner (and the probe libraries behind it) loads on the first probe, not for the first frame.
     runProbes: async (jobs, options) => (await import('../../probes/runner.js')).runProbes(jobs, options),
     runCommand: bashRunner(vars),
@@ -311,7 +316,7 @@ async function buildStore(
     },
     writeReport: async (session) => {
       const { writeReport } = await import('../../report/files.js');
-      return shown(await writeReport(sessionsDir, session, checklist, { vars }));
+      return shown(await writeReport(sessionsDir, session, checklist, { vars, previous: await previousSession() }));
     },
   });
 }
