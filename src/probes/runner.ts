@@ -13,7 +13,7 @@ import type { ProbeSpec } from '../checklist/types.js';
 import { KINDS, checkParams } from './registry.js';
 import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
 import type { ProbeOutcome, ProbeResult, Vars } from './types.js';
-import { substitute } from './vars.js';
+import { substitute } from '../config/vars.js';
 import { cancelled, notConfigured, PROBE_REASONS, PROBE_STATUSES, timedOut } from './verdict.js';
 
 export interface ProbeJob {

@@ -14,7 +14,7 @@ import { UserError } from '../../errors.js';
 import { createRedactor, type Redactor } from '../../secrets/redactor.js';
 import { runProbes, type ProbeJob } from '../../probes/runner.js';
 import type { ProbeResult } from '../../probes/types.js';
-import { loadVars } from '../../probes/vars.js';
+import { loadVars } from '../../config/vars.js';
 import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, rollbackLines, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
 import { writeFileAtomic } from '../../session/atomic-write.js';
 import type { GlobalOptions } from '../globals.js';

@@ -9,7 +9,7 @@ import { loadChecklist } from '../../checklist/load.js';
 import type { Checklist } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
 import { createRedactor } from '../../secrets/redactor.js';
-import { loadVars } from '../../probes/vars.js';
+import { loadVars } from '../../config/vars.js';
 import { writeTextAtomic } from '../../report/files.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';

@@ -178,7 +178,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     return 2;
   }
   const [{ loadVars }, { createRedactor }, { openStore }, summary, { reconcileOpenSession }] = await Promise.all([
-    import('../../probes/vars.js'),
+    import('../../config/vars.js'),
     import('../../secrets/redactor.js'),
     import('../../session/select-store.js'),
     import('../../session/summary.js'),

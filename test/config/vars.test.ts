@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { loadVars, parseEnvText, substitute } from '../../src/probes/vars.js';
-import { parseConfigText } from '../../src/probes/vars.js';
+import { loadVars, parseEnvText, substitute } from '../../src/config/vars.js';
+import { parseConfigText } from '../../src/config/vars.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-vars-'));
 const file = (name: string, text: string) => {
