@@ -2,7 +2,7 @@
  * Probe annotations: `<!-- probe: KIND key=value key="quoted value" key='x' -->`
  * and `<!-- id: custom-id -->`. A small tokenizer (shell-like quoting) turns the
  * comment body into a kind and raw string parameters; schema checks live in
- * src/probes/registry.ts.
+ * the probe registry (src/probes/registry.ts), which the parser is handed.
  */
 import { splitWords as splitInto, wordText } from './words.js';
 

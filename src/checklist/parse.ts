@@ -17,10 +17,9 @@
  */
 import { createHash } from 'node:crypto';
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
-import { checkParams } from '../probes/registry.js';
 import { findComments, isAnnotationBody, parseAnnotation, parseDuration, checkId } from './annotations.js';
 import { itemBaseId, itemIdPrefix, sectionBaseId, uniqueIds } from './ids.js';
-import type { Checklist, Guidance, Item, ParseResult, Problem, ProbeSpec, Section, SignoffSpec } from './types.js';
+import type { Checklist, Guidance, Item, ParseResult, Problem, ProbeSpec, ProbeValidator, Section, SignoffSpec } from './types.js';
 
 interface SectionDraft {
   title: string;
@@ -97,9 +96,12 @@ function md(): MarkdownIt {
   return (markdown = m);
 }
 
-/** Parse checklist Markdown. Never throws on any input text: problems are returned. */
-export function parseChecklist(text: string, file: string): ParseResult {
-  const parser = new ChecklistParser(text, file);
+/**
+ * Parse checklist Markdown. Never throws on any input text: problems are
+ * returned. `validateProbe` checks each probe annotation (the registry's).
+ */
+export function parseChecklist(text: string, file: string, validateProbe: ProbeValidator): ParseResult {
+  const parser = new ChecklistParser(text, file, validateProbe);
   return parser.run();
 }
 
@@ -119,6 +121,7 @@ class ChecklistParser {
   constructor(
     private readonly text: string,
     private readonly file: string,
+    private readonly validateProbe: ProbeValidator,
   ) {
     this.lines = text.split(/\r\n|\r|\n/);
   }
@@ -364,7 +367,7 @@ class ChecklistParser {
     if (ann.type === 'id') return this.setId(item, ann.id, a.line);
     const reserved = ann.params;
     let ok = true;
-    const checked = checkParams(ann.kind, ann.params, false);
+    const checked = this.validateProbe(ann.kind, ann.params);
     if (!checked.ok) {
       ok = false;
       for (const issue of checked.issues) this.problem(a.line, issue.message);

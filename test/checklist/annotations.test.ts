@@ -3,10 +3,11 @@ import { findComments, parseAnnotation, parseDuration, splitWords } from '../../
 import { parseChecklist } from '../../src/checklist/parse.js';
 import { md } from './helpers.js';
 import { KINDS } from '../../src/probes/registry.js';
+import { validateProbe } from '../../src/probes/registry.js';
 
 /** Problems of a document as `LINE: message` strings. */
 function problems(text: string): string[] {
-  return parseChecklist(text, 'c.md').problems.map((p) => `${p.line}: ${p.message}`);
+  return parseChecklist(text, 'c.md', validateProbe).problems.map((p) => `${p.line}: ${p.message}`);
 }
 
 describe('annotation tokenizer', () => {
@@ -64,7 +65,7 @@ describe('annotations attached to items', () => {
     - [ ] Multi-line <!-- probe: dns
       name=\${DOMAIN} type=A -->
   `);
-  const { checklist, problems: found } = parseChecklist(doc, 'ok.md');
+  const { checklist, problems: found } = parseChecklist(doc, 'ok.md', validateProbe);
 
   it('has no problems', () => {
     expect(found).toEqual([]);
@@ -101,7 +102,7 @@ describe('annotations attached to items', () => {
   });
 
   it('ignores annotation-like text inside code', () => {
-    const r = parseChecklist('# T\n- [ ] a `<!-- probe: nope -->`\n\n```\n<!-- probe: nope -->\n```\n', 'c.md');
+    const r = parseChecklist('# T\n- [ ] a `<!-- probe: nope -->`\n\n```\n<!-- probe: nope -->\n```\n', 'c.md', validateProbe);
     expect(r.problems).toEqual([]);
     expect(r.checklist.items[0].probes).toEqual([]);
   });
@@ -190,7 +191,7 @@ describe('validation problems, each on the annotation line', () => {
   });
 
   it('problems come back sorted by line with the file name', () => {
-    const r = parseChecklist('# T\n- [ ] a\n  <!-- probe: nope -->\n<!-- probe: dns name=x -->\n- [ ] b <!-- probe: tcp -->\n', 'x/c.md');
+    const r = parseChecklist('# T\n- [ ] a\n  <!-- probe: nope -->\n<!-- probe: dns name=x -->\n- [ ] b <!-- probe: tcp -->\n', 'x/c.md', validateProbe);
     expect(r.problems.map((p) => [p.file, p.line])).toEqual([
       ['x/c.md', 3],
       ['x/c.md', 4],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import pg from 'pg';
 import { probe, pgChecks, pgTarget, type PgFacts } from '../../src/probes/postgres.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { ctxWith, eventually, startHangingPeer, uniqueName } from './helpers.js';
 import { freePort } from '../helpers/servers.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { probe, compareVersions, formatBytes, redisChecks, type RedisFacts } from '../../src/probes/redis.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { freePort, startRedis, type RedisFacts as ServerRedis } from '../helpers/servers.js';
 import { ctxWith, eventually, startHangingPeer } from './helpers.js';
 

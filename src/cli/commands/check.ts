@@ -9,6 +9,7 @@
 import { statSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
+import { validateProbe } from '../../probes/registry.js';
 import type { Checklist, Item, Section } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
 import { createRedactor, type Redactor } from '../../secrets/redactor.js';
@@ -147,7 +148,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const out = typeof opts.out === 'string' && opts.out ? opts.out : undefined;
   if (out) checkOutPath(out);
 
-  const { checklist, problems } = await loadChecklist(globals.checklist);
+  const { checklist, problems } = await loadChecklist(globals.checklist, validateProbe);
   if (problems.length) {
     for (const p of problems) process.stderr.write(`${relativeFile(p.file)}:${p.line}: ${p.message}\n`);
     process.stderr.write(`${relativeFile(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and run check again\n`);

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
+import { validateProbe } from '../../probes/registry.js';
 import type { Checklist } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
 import { createRedactor } from '../../secrets/redactor.js';
@@ -26,7 +27,7 @@ import type { GlobalOptions } from '../globals.js';
 export async function checklistFor(session: Session, globals: GlobalOptions, explicit: boolean): Promise<Checklist> {
   const named = resolve(session.checklist.path);
   const path = !explicit && existsSync(named) ? named : globals.checklist;
-  return (await loadChecklist(path)).checklist;
+  return (await loadChecklist(path, validateProbe)).checklist;
 }
 
 export async function run(opts: Record<string, any>, globals: GlobalOptions, args: string[]): Promise<number> {

@@ -166,9 +166,9 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   const ui = { ink: loadInk(), app: import('../../ui/app.js') };
   void ui.ink.catch(() => {});
   void ui.app.catch(() => {});
-  const { loadChecklist } = await import('../../checklist/load.js');
+  const [{ loadChecklist }, { validateProbe }] = await Promise.all([import('../../checklist/load.js'), import('../../probes/registry.js')]);
   const { forTerminalChecklist } = await import('../../report/escape.js');
-  const loaded = await loadChecklist(globals.checklist);
+  const loaded = await loadChecklist(globals.checklist, validateProbe);
   const problems = loaded.problems;
   // Everything the wizard shows comes from this copy: item text cannot drive the terminal.
   const checklist = forTerminalChecklist(loaded.checklist);
