@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
-import { replayLog } from '../../src/session/pg-doc.js';
 import { bundleWorker, dropSchema, eventLog, newSessionInit, pgUrl, plain, storedDoc } from './helpers.js';
+import { replayLog } from './helpers.js';
 
 const facts = inject('servers').pg;
 const url = pgUrl(facts);

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { PgFacts } from '../helpers/servers.js';
 import type { NewSession } from '../../src/session/store.js';
-import type { LoggedChange } from '../../src/session/pg-doc.js';
+import { applyChange, type Change } from '../../src/session/changes.js';
+import type { Session } from '../../src/session/schema.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -92,4 +93,22 @@ export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: n
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** One stored event of the log, as replayed. */
+export interface LoggedChange {
+  revision: number;
+  who: string;
+  at: string;
+  change: Change | { type: 'session.create'; doc: Session };
+}
+
+/** Replay an event log from its `session.create` event, in revision order: what the tests hold the stored document against. */
+export function replayLog(events: LoggedChange[]): Session {
+  const sorted = [...events].sort((a, b) => a.revision - b.revision);
+  const first = sorted[0];
+  if (!first || first.change.type !== 'session.create') throw new Error('event log does not start with session.create');
+  let doc = first.change.doc;
+  for (const e of sorted.slice(1)) doc = applyChange(doc, e.change as Change, { who: e.who, at: e.at });
+  return doc;
 }

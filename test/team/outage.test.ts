@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgFacts } from '../helpers/servers.js';
 import { createPgStore, type ConnectionState, type PgSessionStore, type TeamSession } from '../../src/session/pg-store.js';
-import { replayLog } from '../../src/session/pg-doc.js';
 import { bundleWorker, eventLog, newSessionInit, pgUrl, plain, storedDoc, until } from './helpers.js';
+import { replayLog } from './helpers.js';
 
 let server: Awaited<ReturnType<typeof startPostgres>>;
 let dir: string;
