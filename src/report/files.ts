@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import type { Checklist } from '../checklist/types.js';
-import type { Vars } from '../probes/types.js';
+import type { Vars } from '../config/vars.js';
 import type { Session } from '../session/schema.js';
 import { renderMarkdown } from './markdown.js';
 

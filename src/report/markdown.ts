@@ -5,7 +5,8 @@
  */
 import type { Checklist } from '../checklist/types.js';
 import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
-import type { ProbeStatus, Vars } from '../probes/types.js';
+import type { ProbeStatus } from '../probes/types.js';
+import type { Vars } from '../config/vars.js';
 import type { ItemState, Session } from '../session/schema.js';
 import { completionGuard, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
 import { codeBlock, escapeBlock, escapeHtml, escapeInline, mermaidLabel } from './escape.js';

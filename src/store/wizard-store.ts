@@ -7,7 +7,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Checklist, Item, Section } from '../checklist/types.js';
 import type { ProbeJob, RunOptions } from '../probes/runner.js';
-import type { ProbeResult, Vars } from '../probes/types.js';
+import type { ProbeResult } from '../probes/types.js';
+import type { Vars } from '../config/vars.js';
 import { isFailing } from '../verdict/probe.js';
 import { createRedactor, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from '../session/changes.js';

@@ -16,7 +16,7 @@ import type { GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
 import type { Session } from '../../session/schema.js';
-import type { Vars } from '../../probes/types.js';
+import type { Vars } from '../../config/vars.js';
 import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
 
 type Opts = Record<string, any>;
