@@ -7,11 +7,12 @@
  * 2 for bad usage/config, 130 on Ctrl-C.
  */
 import { statSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
 import { validateProbe } from '../../probes/registry.js';
 import type { Checklist, Item, Section } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
+import { displayPath } from '../../display-path.js';
 import { createRedactor, type Redactor } from '../../secrets/redactor.js';
 import { runProbes, type ProbeJob } from '../../probes/runner.js';
 import type { ProbeResult } from '../../probes/types.js';
@@ -64,10 +65,7 @@ export function jobsFor(checklist: Checklist, sections: Section[]): { jobs: Prob
   return { jobs, context };
 }
 
-function relativeFile(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
-}
+const relativeFile = displayPath;
 
 /** Refuse an --out path we cannot write before spending time on probes. */
 function checkOutPath(out: string): void {

@@ -8,8 +8,9 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { UserError } from '../../errors.js';
+import { displayPath } from '../../display-path.js';
 import { watchTerminal } from '../terminal.js';
 import { newRunMarker, RUN_MARKER, trackProcessTree } from '../../probes/process-tree.js';
 import type { GlobalOptions } from '../globals.js';
@@ -111,10 +112,7 @@ async function loadInk(): Promise<typeof import('ink')> {
   }
 }
 
-function shown(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
-}
+const shown = displayPath;
 
 /** Exit codes of a wizard stopped from outside (DESIGN.md): terminal loss, interrupt. */
 export const EXIT_HANGUP = 129;
