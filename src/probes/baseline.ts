@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/baseline.js';
-import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './toolkit.js';
 import { lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schema>;

@@ -26,7 +26,7 @@ import type { z } from 'zod';
 import type { params as schema } from './kinds/celery.js';
 import type { Probe, ProbeOutcome } from './types.js';
 import { createRedactor, redactDeep } from '../secrets/redactor.js';
-import { deadlineSignal, hostPort, untilAborted } from './data-common.js';
+import { deadlineSignal, hostPortOf as hostPort, untilAborted } from './toolkit.js';
 import { failure, redisConnection, redisTarget, type RedisClient } from './redis.js';
 
 export type CeleryParams = z.infer<typeof schema>;

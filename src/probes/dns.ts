@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/dns.js';
-import { linkDeadline, oneLine } from './net-deadline.js';
+import { linkDeadline, oneLine } from './toolkit.js';
 import { cancelled, cannotJudgeHere, timedOut } from './verdict.js';
 
 type Params = z.infer<typeof schema>;

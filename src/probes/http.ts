@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/http.js';
 import { statusMatches } from './params.js';
-import { describeNetError, urlWhere, linkDeadline, netFailure } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, netFailure } from './toolkit.js';
 import { answerEvidence, CaFileError, type HttpAnswer, lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schema>;

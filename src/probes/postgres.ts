@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { params as schema } from './kinds/postgres.js';
 import type { Probe, ProbeOutcome } from './types.js';
 import { createRedactor, redactDeep } from '../secrets/redactor.js';
-import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPort, networkReason, remainingMs, stoppedOutcome, untilAborted, type Check } from './data-common.js';
+import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPortOf as hostPort, networkReason, remainingMs, stoppedOutcome, untilAborted, type Check } from './toolkit.js';
 
 export type PostgresParams = z.infer<typeof schema>;
 

@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/prometheus.js';
-import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './toolkit.js';
 import { statusLine, lookingPastTls, type HttpClient } from './net-http.js';
 import { noData } from './verdict.js';
 

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/rate-limit.js';
 import { statusMatches } from './params.js';
-import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline } from './toolkit.js';
 import { lookingPastTls } from './net-http.js';
 import { cancelled as cancelledOutcome, timedOut as timedOutOutcome } from './verdict.js';
 

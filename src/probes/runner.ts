@@ -15,6 +15,7 @@ import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.j
 import type { ProbeKind } from './kind.js';
 import type { ProbeOutcome, ProbeResult, Vars } from './types.js';
 import { substitute } from '../config/vars.js';
+import { firstLine } from './toolkit.js';
 import { cancelled, notConfigured, PROBE_REASONS, PROBE_STATUSES, timedOut } from './verdict.js';
 
 export interface ProbeJob {
@@ -119,11 +120,6 @@ export function resolveParams(
   return { params: out, missing };
 }
 
-/** One line of an error, whatever was thrown. */
-export function oneLineMessage(err: unknown): string {
-  const msg = err instanceof Error ? err.message || err.name : String(err);
-  return (msg.split('\n').find((l) => l.trim()) ?? 'unknown error').trim();
-}
 
 async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, redact: Redactor): Promise<ProbeResult> {
   const started = Date.now();
@@ -190,7 +186,7 @@ async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, re
     return probe(prepared.params, { signal: controller.signal, deadline, vars: options.vars });
   })().then(
     (outcome) => validOutcome(outcome),
-    (err: unknown): ProbeOutcome => ({ status: 'error', summary: oneLineMessage(err), evidence: [] }),
+    (err: unknown): ProbeOutcome => ({ status: 'error', summary: firstLine(err), evidence: [] }),
   );
 
   try {

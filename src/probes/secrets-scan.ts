@@ -10,7 +10,7 @@ import { resolve, join } from 'node:path';
 import type { z } from 'zod';
 import type { params as schema } from './kinds/secrets-scan.js';
 import type { Probe, ProbeOutcome } from './types.js';
-import { deadlineSignal, firstLine, remainingMs, stoppedOutcome } from './data-common.js';
+import { deadlineSignal, firstLine, remainingMs, stoppedOutcome } from './toolkit.js';
 import { excludeMatcher, scanText, type Finding } from '../secrets/scan.js';
 import { AllowlistError, DEFAULT_ALLOWLIST, isTestFixture, NO_ALLOWLIST, parseAllowlist, type Allowlist } from '../secrets/allowlist.js';
 

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome, ProbeStatus } from './types.js';
 import type { params as schema } from './kinds/security.js';
-import { describeNetError, hostPort, linkDeadline, netFailure } from './net-deadline.js';
+import { describeNetError, hostPort, linkDeadline, netFailure } from './toolkit.js';
 import { CaFileError, statusLine, type HttpAnswer, lookingPastTls } from './net-http.js';
 import { randomBytes } from 'node:crypto';
 import { worstStatus } from './verdict.js';

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Socket } from 'node:net';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/tcp.js';
-import { describeNetError, linkDeadline } from './net-deadline.js';
+import { describeNetError, linkDeadline } from './toolkit.js';
 import { cancelled, cannotJudgeHere, timedOut } from './verdict.js';
 
 type Params = z.infer<typeof schema>;

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/tls.js';
-import { describeNetError, linkDeadline, oneLine, netFailure } from './net-deadline.js';
+import { describeNetError, linkDeadline, oneLine, netFailure } from './toolkit.js';
 
 type Params = z.infer<typeof schema>;
 

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/twilio.js';
-import { describeNetError, hostPort, linkDeadline, oneLine, netFailure } from './net-deadline.js';
+import { describeNetError, hostPort, linkDeadline, oneLine, netFailure } from './toolkit.js';
 import { createHttpClient, statusLine, type HttpAnswer } from './net-http.js';
 
 type Params = z.infer<typeof schema>;

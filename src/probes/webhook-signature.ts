@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/webhook-signature.js';
 import { statusMatches } from './params.js';
-import { describeNetError, urlWhere, linkDeadline, netFailure } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, netFailure } from './toolkit.js';
 import { statusLine, lookingPastTls } from './net-http.js';
 
 type Params = z.infer<typeof schema>;

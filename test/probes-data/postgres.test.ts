@@ -160,7 +160,7 @@ describe('postgres probe against a real server', () => {
     const port = await freePort();
     const r = await probe(params({ host: '127.0.0.1', port, user: 'x', password: 'y' }), ctxWith(3000));
     expect(r.status).toBe('error');
-    expect(r.summary).toBe(`connection refused at 127.0.0.1:${port}`);
+    expect(r.summary).toBe(`connection refused on 127.0.0.1:${port}`);
   });
 });
 

@@ -154,7 +154,7 @@ describe('redis probe against real servers with requirepass', () => {
     const port = await freePort();
     const r = await probe(params({ url: `redis://:pw@127.0.0.1:${port}/0` }), ctxWith(3000));
     expect(r.status).toBe('error');
-    expect(r.summary).toBe(`connection refused at 127.0.0.1:${port}`);
+    expect(r.summary).toBe(`connection refused on 127.0.0.1:${port}`);
   });
 });
 
