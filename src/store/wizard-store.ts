@@ -301,6 +301,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       const keyOf = new Map<ProbeJob, string>(jobs.map((j, i) => [j, `${j.itemId ?? ''}#${j.spec.line}#${i}`]));
       set({ error: undefined, lastRun: undefined });
       const byItem = new Map<string, ProbeResult[]>();
+      const perItem = new Map<string, number>();
+      for (const j of jobs) if (j.itemId) perItem.set(j.itemId, (perItem.get(j.itemId) ?? 0) + 1);
       try {
         await deps.runProbes(jobs, {
           vars: deps.vars,
@@ -315,8 +317,17 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
             if (key) delete running[key];
             const r: ProbeResult = { ...result, itemId: result.itemId ?? job.itemId };
             set({ running, results: [...get().results, r] });
-            if (r.itemId) byItem.set(r.itemId, [...(byItem.get(r.itemId) ?? []), r]);
-            void applyNow({ type: 'probe.result', result: r });
+            let state: ItemState | undefined;
+            if (r.itemId) {
+              const rs = [...(byItem.get(r.itemId) ?? []), r];
+              byItem.set(r.itemId, rs);
+              // The item's last probe of this run carries its verdict: one change, one write.
+              // A cancelled run says nothing about the items: their states stay.
+              const item = itemById.get(r.itemId);
+              const verdict = item && rs.length === perItem.get(r.itemId) && !ctl.signal.aborted ? probeVerdict(item, rs) : undefined;
+              if (verdict && itemState(get().session, r.itemId) !== verdict) state = verdict;
+            }
+            void applyNow(state ? { type: 'probe.result', result: r, state } : { type: 'probe.result', result: r });
             refreshBanner();
           },
         });
@@ -338,16 +349,6 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
           cancelled,
         },
       });
-      // A cancelled run says nothing about the items: leave their states alone.
-      if (cancelled) return;
-      for (const [itemId, rs] of byItem) {
-        const item = itemById.get(itemId);
-        const verdict = item ? probeVerdict(item, rs) : undefined;
-        if (verdict && itemState(get().session, itemId) !== verdict) {
-          void applyNow({ type: 'item.state', itemId, state: verdict });
-        }
-      }
-      refreshBanner();
     };
 
     const jobsFor = (items: (Item | undefined)[]): ProbeJob[] =>
