@@ -9,7 +9,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import type { ProbeSpec } from '../checklist/types.js';
+import type { ProbeJob } from './jobs.js';
 import { registry as builtin, type Registry } from './registry.js';
 import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
 import type { ProbeKind } from './kind.js';
@@ -18,10 +18,7 @@ import { substitute } from '../config/vars.js';
 import { firstLine } from './toolkit.js';
 import { cancelled, notConfigured, PROBE_REASONS, PROBE_STATUSES, timedOut } from './verdict.js';
 
-export interface ProbeJob {
-  itemId?: string;
-  spec: ProbeSpec;
-}
+export { probeJobs, type ProbeJob } from './jobs.js';
 
 export interface RunOptions {
   vars: Vars;

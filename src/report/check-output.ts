@@ -4,7 +4,7 @@
  * Results arrive already redacted by the runner.
  */
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
-import { isFailing, isUnjudged, REASON_ADVICE, type ProbeReason } from '../verdict/probe.js';
+import { countResults, isUnjudged, REASON_ADVICE } from '../verdict/probe.js';
 import { judgeRollback, triggeredLines, type CriterionVerdict } from '../verdict/rollback.js';
 import { forTerminal } from './escape.js';
 
@@ -49,26 +49,15 @@ const COLOR: Record<ProbeStatus, string> = { pass: '32', warn: '33', fail: '31',
 
 /** Count results by status (and the unjudged by reason). `strict`: skipped/inconclusive fail the run. */
 export function summarize(results: ProbeResult[], durationMs: number, strict = false): CheckSummary {
-  const count = (s: ProbeStatus) => results.filter((r) => r.status === s).length;
-  const byReason = (reason: ProbeReason) => results.filter((r) => r.status === 'skipped' && r.reason === reason).length;
-  const passed = count('pass');
-  const warnings = count('warn');
-  const unjudged = results.filter((r) => isUnjudged(r.status)).length;
-  const nothingVerified = passed + warnings === 0;
+  const c = countResults(results);
+  const unjudged = c.skipped + c.inconclusive;
+  const nothingVerified = c.passed + c.warnings === 0;
   return {
-    total: results.length,
-    passed,
-    failed: count('fail'),
-    errors: count('error'),
-    warnings,
-    skipped: count('skipped'),
-    inconclusive: count('inconclusive'),
-    notConfigured: byReason('not-configured'),
-    cancelled: byReason('cancelled'),
+    ...c,
     durationMs,
     nothingVerified,
     strict,
-    ok: !results.some((r) => isFailing(r.status)) && !nothingVerified && !(strict && unjudged > 0),
+    ok: c.failed + c.errors === 0 && !nothingVerified && !(strict && unjudged > 0),
   };
 }
 

@@ -6,10 +6,11 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Checklist, Item, Section } from '../checklist/types.js';
-import type { ProbeJob, RunOptions } from '../probes/runner.js';
+import { probeJobs, type ProbeJob } from '../probes/jobs.js';
+import type { RunOptions } from '../probes/runner.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { Vars } from '../config/vars.js';
-import { isFailing } from '../verdict/probe.js';
+import { countResults, isFailing } from '../verdict/probe.js';
 import { createRedactor, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from '../session/changes.js';
 import type { ItemState, Session } from '../session/schema.js';
@@ -338,21 +339,20 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
         controller = undefined;
       }
       const cancelled = ctl.signal.aborted;
-      const results = [...byItem.values()].flat();
+      const counts = countResults([...byItem.values()].flat());
       set({
         running: {},
         lastRun: {
-          passed: results.filter((r) => r.status === 'pass').length,
-          failed: results.filter((r) => isFailing(r.status)).length,
-          other: results.filter((r) => r.status !== 'pass' && !isFailing(r.status)).length,
+          passed: counts.passed,
+          failed: counts.failed + counts.errors,
+          other: counts.total - counts.passed - counts.failed - counts.errors,
           durationMs: now() - started,
           cancelled,
         },
       });
     };
 
-    const jobsFor = (items: (Item | undefined)[]): ProbeJob[] =>
-      items.flatMap((it) => (it ? it.probes.map((spec) => ({ itemId: it.id, spec })) : []));
+    const jobsFor = (items: (Item | undefined)[]): ProbeJob[] => probeJobs(items.filter((it): it is Item => it !== undefined));
 
     /** The operator overrides the probes when they set a state their last run contradicts. */
     const isOverride = (itemId: string, state: ItemState): boolean => {

@@ -80,3 +80,36 @@ export const REASON_ADVICE: Record<ProbeReason, string> = {
   'no-data': 'check by hand, or run again once there is data (traffic, series)',
   'cannot-judge-here': 'check by hand, or run the check from another host',
 };
+
+/** A run's results counted by status (and the skipped by reason): what `check` and the wizard summarise. */
+export interface ResultCounts {
+  total: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  warnings: number;
+  skipped: number;
+  /** Ran but could not judge (no data, or not from where the check runs). */
+  inconclusive: number;
+  /** Of the skipped: probes whose variables are unset. */
+  notConfigured: number;
+  /** Of the skipped: probes cancelled (Esc, Ctrl-C). */
+  cancelled: number;
+}
+
+export function countResults(results: ReadonlyArray<Pick<ProbeOutcome, 'status' | 'reason'>>): ResultCounts {
+  const out: ResultCounts = { total: results.length, passed: 0, failed: 0, errors: 0, warnings: 0, skipped: 0, inconclusive: 0, notConfigured: 0, cancelled: 0 };
+  for (const r of results) {
+    if (r.status === 'pass') out.passed++;
+    else if (r.status === 'fail') out.failed++;
+    else if (r.status === 'error') out.errors++;
+    else if (r.status === 'warn') out.warnings++;
+    else if (r.status === 'inconclusive') out.inconclusive++;
+    else {
+      out.skipped++;
+      if (r.reason === 'not-configured') out.notConfigured++;
+      if (r.reason === 'cancelled') out.cancelled++;
+    }
+  }
+  return out;
+}

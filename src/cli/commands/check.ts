@@ -10,11 +10,11 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
 import { validateProbe } from '../../probes/registry.js';
-import type { Checklist, Item, Section } from '../../checklist/types.js';
+import type { Checklist, Section } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
 import { displayPath } from '../../display-path.js';
 import { createRedactor, type Redactor } from '../../secrets/redactor.js';
-import { runProbes, type ProbeJob } from '../../probes/runner.js';
+import { probeJobs, runProbes, type ProbeJob } from '../../probes/runner.js';
 import type { ProbeResult } from '../../probes/types.js';
 import { loadVars } from '../../config/vars.js';
 import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, rollbackLines, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
@@ -48,19 +48,16 @@ export function selectSections(checklist: Checklist, filters: string[]): Section
   return matches;
 }
 
-/** Probe jobs of the selected sections, in document order. */
+/** Probe jobs of the selected sections, in document order (built as the wizard builds them), with where each belongs. */
 export function jobsFor(checklist: Checklist, sections: Section[]): { jobs: ProbeJob[]; context: Map<ProbeJob, { section: string[]; item: string }> } {
   const byId = new Map(sections.map((s) => [s.id, s]));
-  const jobs: ProbeJob[] = [];
+  const items = checklist.items.filter((item) => byId.has(item.sectionId));
+  const jobs = probeJobs(items);
+  const itemById = new Map(items.map((i) => [i.id, i]));
   const context = new Map<ProbeJob, { section: string[]; item: string }>();
-  for (const item of checklist.items as Item[]) {
-    const section = byId.get(item.sectionId);
-    if (!section) continue;
-    for (const spec of item.probes) {
-      const job: ProbeJob = { itemId: item.id, spec };
-      jobs.push(job);
-      context.set(job, { section: section.path, item: item.text });
-    }
+  for (const job of jobs) {
+    const item = itemById.get(job.itemId!)!;
+    context.set(job, { section: byId.get(item.sectionId)!.path, item: item.text });
   }
   return { jobs, context };
 }
