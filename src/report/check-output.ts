@@ -4,7 +4,7 @@
  * Results arrive already redacted by the runner.
  */
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
-import { countResults, isUnjudged, REASON_ADVICE } from '../verdict/probe.js';
+import { countResults, isUnjudged, REASON_ADVICE, type ResultCounts } from '../verdict/probe.js';
 import { judgeRollback, triggeredLines, type CriterionVerdict } from '../verdict/rollback.js';
 import { forTerminal } from './escape.js';
 
@@ -17,19 +17,8 @@ export interface CheckEntry {
   item: string;
 }
 
-export interface CheckSummary {
-  total: number;
-  passed: number;
-  failed: number;
-  errors: number;
-  warnings: number;
-  skipped: number;
-  /** Ran but could not judge (no data, or not from where the check runs). */
-  inconclusive: number;
-  /** Of the skipped: probes whose variables are unset. */
-  notConfigured: number;
-  /** Of the skipped: probes cancelled (Ctrl-C). */
-  cancelled: number;
+/** The run's counts (the verdict core's), and whether it is green. */
+export interface CheckSummary extends ResultCounts {
   durationMs: number;
   /** No probe passed or warned: nothing at all was verified (a run that verified nothing is not green). */
   nothingVerified: boolean;
