@@ -18,6 +18,7 @@ import type { OpenSession } from '../session/store.js';
 import { evaluateRollback, type RollbackBanner } from './rollback.js';
 import { fillIncidentTemplate, findIncidentTemplate, type IncidentFields } from './incident.js';
 import { commandBlocks, firstWord, itemState, probeVerdict, walkSections } from './progress.js';
+import { overridesProbes } from '../verdict/items.js';
 
 export type Screen =
   | 'resume-picker'
@@ -354,14 +355,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
 
     const jobsFor = (items: (Item | undefined)[]): ProbeJob[] => probeJobs(items.filter((it): it is Item => it !== undefined));
 
-    /** The operator overrides the probes when they set a state their last run contradicts. */
-    const isOverride = (itemId: string, state: ItemState): boolean => {
-      const probes = get().session.items[itemId]?.probes ?? [];
-      if (probes.length === 0) return false;
-      const bad = probes.some((p) => isFailing(p.status));
-      const good = probes.every((p) => p.status === 'pass');
-      return (bad && state !== 'failed') || (good && state === 'failed');
-    };
+    /** The operator overrides the probes when they set a state their last run contradicts (the verdict core's rule). */
+    const isOverride = (itemId: string, state: ItemState): boolean => overridesProbes(get().session.items[itemId]?.probes ?? [], state);
 
     /** Run the selected command block once the operator typed its first word. */
     const runCommandBlockNow = async (confirmation: string) => {

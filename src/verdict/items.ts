@@ -84,3 +84,14 @@ export function probeVerdict(item: Item, results: readonly ProbeResult[]): 'veri
   if (results.length >= item.probes.length && results.every((r) => r.status === 'pass')) return 'verified';
   return undefined;
 }
+
+/**
+ * Whether an operator setting `state` overrides what the item's latest probes
+ * said: any failing probe and not `failed`, or every probe passing and `failed`.
+ */
+export function overridesProbes(probes: ReadonlyArray<Pick<ProbeResult, 'status'>>, state: ItemState): boolean {
+  if (probes.length === 0) return false;
+  const bad = probes.some((p) => isFailing(p.status));
+  const good = probes.every((p) => p.status === 'pass');
+  return (bad && state !== 'failed') || (good && state === 'failed');
+}
