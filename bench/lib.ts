@@ -2,8 +2,12 @@
  * What the benchmark harness measures in-process. bench/run.mjs bundles this
  * file with esbuild (production build, like dist/) so plain Node can import it.
  */
-export { parseChecklist } from '../src/checklist/parse.js';
+import { parseChecklist as parse } from '../src/checklist/parse.js';
+import { validateProbe } from '../src/probes/registry.js';
 export { checkParams } from '../src/probes/registry.js';
+
+/** The parser with the built-in kinds' validator, as the CLI calls it. */
+export const parseChecklist = (text: string, file: string) => parse(text, file, validateProbe);
 export { runProbes, DEFAULT_CONCURRENCY } from '../src/probes/runner.js';
 export { createFileStore } from '../src/session/file-store.js';
 export { createRedactor } from '../src/secrets/redactor.js';

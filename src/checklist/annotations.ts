@@ -2,8 +2,9 @@
  * Probe annotations: `<!-- probe: KIND key=value key="quoted value" key='x' -->`
  * and `<!-- id: custom-id -->`. A small tokenizer (shell-like quoting) turns the
  * comment body into a kind and raw string parameters; schema checks live in
- * src/probes/registry.ts.
+ * the probe registry (src/probes/registry.ts), which the parser is handed.
  */
+import { markControls } from '../report/escape.js';
 import { splitWords as splitInto, wordText } from './words.js';
 
 /** What an annotation comment said, before schema validation. */
@@ -81,15 +82,15 @@ export function parseDuration(value: string): number | undefined {
   return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 
-/** Controls, zero-width characters and bidi overrides: a message must show what it quotes, not be rearranged by it. */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
 /**
  * Keep messages one line, short and printable whatever a fuzzed annotation
- * holds (a kind or key may be a megabyte long or carry terminal escapes).
+ * holds (a kind or key may be a megabyte long or carry terminal escapes): the
+ * one terminal sanitiser, marking what it takes out, so a message shows what
+ * it quotes and is not rearranged by it.
  */
 export function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').replace(UNPRINTABLE, '?');
+  // Bound the text first: a megabyte of unterminated escapes must cost no more than 40 characters do.
+  const flat = markControls(text.slice(0, 200).replace(/\s+/g, ' '));
   return flat.length > 40 ? flat.slice(0, 37) + '...' : flat;
 }
 

@@ -29,14 +29,6 @@ export function slugify(text: string, max = MAX_TEXT): string {
   return (lastHyphen > max / 2 ? cut.slice(0, lastHyphen) : cut).replace(/-+$/, '');
 }
 
-/**
- * Section path segments that identify sections and items: the document title
- * (the first h1, which heads everything) is left out so ids stay short.
- */
-export function idSegments(path: string[], titleIsRoot: boolean): string[] {
-  return titleIsRoot ? path.slice(1) : path;
-}
-
 /** Base id of a section: its whole path below the title. */
 export function sectionBaseId(segments: string[], title: string): string {
   const parts = (segments.length ? segments : [title]).map((s) => slugify(s, MAX_SECTION) || 'section');

@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { parseChecklist } from './parse.js';
-import type { ParseResult } from './types.js';
+import type { ParseResult, ProbeValidator } from './types.js';
 
 const HINT = 'pass a Markdown checklist with --checklist FILE';
 
@@ -12,10 +12,10 @@ const HINT = 'pass a Markdown checklist with --checklist FILE';
  * Unreadable, empty or non-Markdown files throw a UserError naming the file.
  * A readable text file always yields a ParseResult (its problems inside).
  */
-export async function loadChecklist(path: string): Promise<ParseResult> {
+export async function loadChecklist(path: string, validateProbe: ProbeValidator): Promise<ParseResult> {
   const bytes = await readBytes(path);
   const text = decodeText(bytes, path);
-  return parseChecklist(text, path);
+  return parseChecklist(text, path, validateProbe);
 }
 
 async function readBytes(path: string): Promise<Buffer> {

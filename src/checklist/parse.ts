@@ -19,10 +19,9 @@
  */
 import { createHash } from 'node:crypto';
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
-import { checkParams } from '../probes/registry.js';
 import { findComments, isAnnotationBody, parseAnnotation, parseDuration, checkId, splitWords } from './annotations.js';
 import { itemBaseId, itemIdPrefix, sectionBaseId, slugify, uniqueIds } from './ids.js';
-import type { Checklist, Criterion, Guidance, Item, ParseResult, Problem, ProbeSpec, Section, SignoffSpec, WindowSpec } from './types.js';
+import type { Checklist, Criterion, Guidance, Item, ParseResult, Problem, ProbeSpec, ProbeValidator, Section, SignoffSpec, WindowSpec } from './types.js';
 import { splitWindow } from '../watch/criteria.js';
 
 interface SectionDraft {
@@ -110,9 +109,12 @@ function md(): MarkdownIt {
   return (markdown = m);
 }
 
-/** Parse checklist Markdown. Never throws on any input text: problems are returned. */
-export function parseChecklist(text: string, file: string): ParseResult {
-  const parser = new ChecklistParser(text, file);
+/**
+ * Parse checklist Markdown. Never throws on any input text: problems are
+ * returned. `validateProbe` checks each probe annotation (the registry's).
+ */
+export function parseChecklist(text: string, file: string, validateProbe: ProbeValidator): ParseResult {
+  const parser = new ChecklistParser(text, file, validateProbe);
   return parser.run();
 }
 
@@ -133,6 +135,7 @@ class ChecklistParser {
   constructor(
     private readonly text: string,
     private readonly file: string,
+    private readonly validateProbe: ProbeValidator,
   ) {
     this.lines = text.split(/\r\n|\r|\n/);
   }
@@ -381,7 +384,7 @@ class ChecklistParser {
   /** A probe spec from annotation params: schema-checked, with the runner's own keys (timeout, label) read; undefined after reporting problems. */
   private specOf(kind: string, reserved: Record<string, string>, raw: string, line: number): ProbeSpec | undefined {
     let ok = true;
-    const checked = checkParams(kind, reserved, false);
+    const checked = this.validateProbe(kind, reserved);
     if (!checked.ok) {
       ok = false;
       for (const issue of checked.issues) this.problem(line, issue.message);

@@ -119,3 +119,13 @@ export interface ParseResult {
   checklist: Checklist;
   problems: Problem[];
 }
+
+/**
+ * Checks a probe annotation's kind and parameters (the probe registry gives
+ * one: `validateProbe` in src/probes/registry.ts); the parser is handed it, so
+ * the checklist layer knows no probe kind.
+ */
+export type ProbeValidator = (
+  kind: string,
+  params: Record<string, string>,
+) => { ok: true; params: Record<string, unknown> } | { ok: false; issues: Array<{ key?: string; message: string }> };

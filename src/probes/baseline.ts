@@ -6,11 +6,11 @@
  */
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
-import type * as schemas from './schemas.js';
-import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './net-deadline.js';
+import type { params as schema } from './kinds/baseline.js';
+import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './toolkit.js';
 import { lookingPastTls } from './net-http.js';
 
-type Params = z.infer<typeof schemas.baseline>;
+type Params = z.infer<typeof schema>;
 
 /** Nearest-rank percentile of samples (ms). */
 export function percentile(samples: number[], pct: number): number {

@@ -23,13 +23,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type * as schemas from './schemas.js';
+import type { params as schema } from './kinds/celery.js';
 import type { Probe, ProbeOutcome } from './types.js';
 import { createRedactor, redactDeep } from '../secrets/redactor.js';
-import { deadlineSignal, hostPort, untilAborted } from './data-common.js';
+import { deadlineSignal, hostPortOf as hostPort, untilAborted } from './toolkit.js';
 import { failure, redisConnection, redisTarget, type RedisClient } from './redis.js';
 
-export type CeleryParams = z.infer<typeof schemas.celery>;
+export type CeleryParams = z.infer<typeof schema>;
 
 /** kombu's separator in binding members and priority queue names (Channel.sep). */
 export const SEP = '\x06\x16';

@@ -13,7 +13,7 @@ import { existsSync, statSync } from 'node:fs';
 import { newRunMarker, RUN_MARKER, trackProcessTree } from './process-tree.js';
 import { splitWords, wordText } from '../checklist/words.js';
 import type { Probe, ProbeOutcome, Vars } from './types.js';
-import { substitute } from './vars.js';
+import { substitute } from '../config/vars.js';
 import { cancelled } from './verdict.js';
 
 export interface CommandParams {

@@ -6,11 +6,11 @@
 import { isIP } from 'node:net';
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
-import type * as schemas from './schemas.js';
-import { linkDeadline, oneLine } from './net-deadline.js';
+import type { params as schema } from './kinds/dns.js';
+import { linkDeadline, oneLine } from './toolkit.js';
 import { cancelled, cannotJudgeHere, timedOut } from './verdict.js';
 
-type Params = z.infer<typeof schemas.dns>;
+type Params = z.infer<typeof schema>;
 
 /** Answers a query gets, as plain strings (addresses, CNAME targets, `MX 10 mail.x`). */
 type Lookup = (name: string) => Promise<string[]>;

@@ -5,12 +5,12 @@
  */
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
-import type * as schemas from './schemas.js';
+import type { params as schema } from './kinds/http.js';
 import { statusMatches } from './params.js';
-import { describeNetError, urlWhere, linkDeadline, netFailure } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, netFailure } from './toolkit.js';
 import { answerEvidence, CaFileError, type HttpAnswer, lookingPastTls } from './net-http.js';
 
-type Params = z.infer<typeof schemas.http>;
+type Params = z.infer<typeof schema>;
 
 /** Value at a dot path (`checks.db.status`, `items.0.id`, `items[0].id`); undefined when absent. */
 export function jsonPath(value: unknown, path: string): unknown {

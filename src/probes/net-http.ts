@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { buildConnector as BuildConnector } from 'undici';
-import { certificateProblem, oneLine } from './net-deadline.js';
+import { certificateProblem, oneLine } from './toolkit.js';
 import type { Probe, ProbeContext, ProbeOutcome } from './types.js';
 
 export interface HttpClientOptions {

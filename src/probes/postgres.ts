@@ -5,12 +5,12 @@
  * always closed, also on timeout or cancel.
  */
 import type { z } from 'zod';
-import type * as schemas from './schemas.js';
+import type { params as schema } from './kinds/postgres.js';
 import type { Probe, ProbeOutcome } from './types.js';
 import { createRedactor, redactDeep } from '../secrets/redactor.js';
-import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPort, networkReason, remainingMs, stoppedOutcome, untilAborted, type Check } from './data-common.js';
+import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPortOf as hostPort, networkReason, remainingMs, stoppedOutcome, untilAborted, type Check } from './toolkit.js';
 
-export type PostgresParams = z.infer<typeof schemas.postgres>;
+export type PostgresParams = z.infer<typeof schema>;
 
 /** Where and as whom to connect, after merging `url` with the DB_* style parts. */
 export interface PgTarget {

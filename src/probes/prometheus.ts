@@ -7,12 +7,12 @@
  */
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
-import type * as schemas from './schemas.js';
-import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './net-deadline.js';
+import type { params as schema } from './kinds/prometheus.js';
+import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './toolkit.js';
 import { statusLine, lookingPastTls, type HttpClient } from './net-http.js';
 import { noData } from './verdict.js';
 
-type Params = z.infer<typeof schemas.prometheus>;
+type Params = z.infer<typeof schema>;
 
 export interface Sample {
   labels: string;

@@ -5,13 +5,13 @@
  */
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
-import type * as schemas from './schemas.js';
+import type { params as schema } from './kinds/rate-limit.js';
 import { statusMatches } from './params.js';
-import { describeNetError, urlWhere, linkDeadline } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline } from './toolkit.js';
 import { lookingPastTls } from './net-http.js';
 import { cancelled as cancelledOutcome, timedOut as timedOutOutcome } from './verdict.js';
 
-type Params = z.infer<typeof schemas.rateLimit>;
+type Params = z.infer<typeof schema>;
 
 /** In-flight requests at most: enough to trip a limiter, not enough to hurt the site. */
 export const MAX_CONCURRENCY = 20;

@@ -4,12 +4,12 @@
  * One connection, no reconnect loop, no retries, always disconnected.
  */
 import type { z } from 'zod';
-import type * as schemas from './schemas.js';
+import type { params as schema } from './kinds/redis.js';
 import type { Probe, ProbeOutcome } from './types.js';
 import { createRedactor, redactDeep } from '../secrets/redactor.js';
-import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPort, networkReason, remainingMs, stoppedOutcome, untilAborted, type Check } from './data-common.js';
+import { AbortedError, deadlineSignal, firstLine, foldChecks, hostPortOf as hostPort, networkReason, remainingMs, stoppedOutcome, untilAborted, type Check } from './toolkit.js';
 
-export type RedisParams = z.infer<typeof schemas.redis>;
+export type RedisParams = z.infer<typeof schema>;
 
 /** What the probe learned from the server; the checks are pure functions of it. */
 export interface RedisFacts {

@@ -1,49 +1,15 @@
 /**
- * Every probe kind: its parameter schema (used by the checklist validator) and
- * a lazy loader for its implementation (so a kind's library loads only when
- * one of its probes runs).
+ * The probe registry, built from the kind files (./kinds/, one per kind): the
+ * parameter check the checklist validator is given, and the kinds the runner
+ * is given. Nothing here knows a kind by name.
  */
 import * as z from 'zod';
-import type { Probe } from './types.js';
-import * as schemas from './schemas.js';
 import { clip } from '../checklist/annotations.js';
+import type { ProbeValidator } from '../checklist/types.js';
+import { BUILTIN_KINDS } from './builtin-kinds.js';
+import type { ProbeKind } from './kind.js';
 
-export interface KindInfo {
-  /** Schema of the parameters after ${VAR} substitution. */
-  params: z.ZodObject<any>;
-  /** Extra keys allowed by prefix, e.g. `json.status` for http. */
-  dynamicKeys?: RegExp;
-  /**
-   * Parameters whose ${VARS} the probe substitutes itself, after splitting, one
-   * argument each (`command`'s cmd); the runner only checks they are set.
-   */
-  ownVars?: readonly string[];
-  /** One line for `validate` and docs. */
-  summary: string;
-  load: () => Promise<Probe<any>>;
-}
-
-/**
- * Kinds by name. No prototype: a kind named `constructor` or `__proto__` in a
- * checklist must look up nothing, not Object.prototype's members.
- */
-export const KINDS: Record<string, KindInfo> = Object.assign(Object.create(null) as Record<string, KindInfo>, {
-  http: { params: schemas.http, dynamicKeys: /^(json|header)\.[^\s=]+$/, summary: 'HTTP(S) request: status, JSON field, body text, header, latency', load: () => import('./http.js').then((m) => m.probe) },
-  tls: { params: schemas.tls, summary: 'TLS certificate: trusted chain, hostname, days to expiry, protocol', load: () => import('./tls.js').then((m) => m.probe) },
-  dns: { params: schemas.dns, summary: 'DNS name resolves (to an expected address or CNAME)', load: () => import('./dns.js').then((m) => m.probe) },
-  tcp: { params: schemas.tcp, summary: 'TCP port open, or must not be reachable', load: () => import('./tcp.js').then((m) => m.probe) },
-  postgres: { params: schemas.postgres, summary: 'PostgreSQL: connect, version, connections, role privileges, statement_timeout', load: () => import('./postgres.js').then((m) => m.probe) },
-  redis: { params: schemas.redis, summary: 'Redis: PING, persistence, maxmemory and policy, version', load: () => import('./redis.js').then((m) => m.probe) },
-  celery: { params: schemas.celery, summary: 'Celery workers answer ping over the broker (kombu Redis control channel)', load: () => import('./celery.js').then((m) => m.probe) },
-  command: { params: schemas.command, dynamicKeys: /^json\.[^\s=]+$/, ownVars: ['cmd'], summary: 'Run a command (no shell): exit code, output match, JSON output', load: () => import('./command.js').then((m) => m.probe) },
-  twilio: { params: schemas.twilio, summary: 'Twilio account active, number provisioned with voice, webhook URLs', load: () => import('./twilio.js').then((m) => m.probe) },
-  'webhook-signature': { params: schemas.webhookSignature, summary: 'Forged X-Twilio-Signature rejected, signed request accepted', load: () => import('./webhook-signature.js').then((m) => m.probe) },
-  security: { params: schemas.security, summary: 'Security headers, HTTP→HTTPS redirect, DEBUG page absent, bogus Host rejected', load: () => import('./security.js').then((m) => m.probe) },
-  'rate-limit': { params: schemas.rateLimit, summary: 'A bounded burst is answered with 429 (or 503)', load: () => import('./rate-limit.js').then((m) => m.probe) },
-  baseline: { params: schemas.baseline, summary: 'N timed requests, p50/p95 against a stored baseline', load: () => import('./baseline.js').then((m) => m.probe) },
-  prometheus: { params: schemas.prometheus, summary: 'PromQL instant query against a threshold', load: () => import('./prometheus.js').then((m) => m.probe) },
-  'secrets-scan': { params: schemas.secretsScan, summary: 'Tracked files free of Twilio SIDs/tokens, private keys, passwords in URLs', load: () => import('./secrets-scan.js').then((m) => m.probe) },
-});
+export type { ProbeKind } from './kind.js';
 
 /** Keys every annotation may carry, handled by the runner rather than the probe. */
 export const COMMON_KEYS = ['timeout', 'id', 'label'] as const;
@@ -63,18 +29,33 @@ function partialOf(schema: z.ZodObject<any>): z.ZodObject<any> {
   return p;
 }
 
-/**
- * Validate raw annotation parameters for a kind. With `resolved: false`
- * (checklist validation), values still holding ${VARS} are accepted as they
- * are and checked again after substitution at run time.
- */
-export function checkParams(
-  kind: string,
-  raw: Record<string, string>,
-  resolved: boolean,
-): { ok: true; params: Record<string, unknown> } | { ok: false; issues: ParamIssue[] } {
-  const info = KINDS[kind];
-  if (!info) return { ok: false, issues: [{ message: `unknown probe kind "${clip(kind)}" (known: ${Object.keys(KINDS).join(', ')})` }] };
+export type ParamCheck = { ok: true; params: Record<string, unknown> } | { ok: false; issues: ParamIssue[] };
+
+export interface Registry {
+  /** Kinds by name. No prototype: a kind named `constructor` or `__proto__` in a checklist looks up nothing. */
+  readonly kinds: Readonly<Record<string, ProbeKind>>;
+  /**
+   * Validate raw annotation parameters for a kind. With `resolved: false`
+   * (checklist validation), values still holding ${VARS} are accepted as they
+   * are and checked again after substitution at run time.
+   */
+  checkParams(kind: string, raw: Record<string, string>, resolved: boolean): ParamCheck;
+  /** The validator the checklist parser is given (unresolved parameters). */
+  validateProbe: ProbeValidator;
+}
+
+/** A registry of these kinds (the built-in ones unless a test adds its own). */
+export function createRegistry(list: readonly ProbeKind[]): Registry {
+  const kinds: Record<string, ProbeKind> = Object.create(null);
+  for (const k of list) kinds[k.name] = k;
+  Object.freeze(kinds);
+  const checkParams = (kind: string, raw: Record<string, string>, resolved: boolean) => checkKindParams(kinds, kind, raw, resolved);
+  return { kinds, checkParams, validateProbe: (kind, raw) => checkParams(kind, raw, false) };
+}
+
+function checkKindParams(kinds: Readonly<Record<string, ProbeKind>>, kind: string, raw: Record<string, string>, resolved: boolean): ParamCheck {
+  const info = kinds[kind];
+  if (!info) return { ok: false, issues: [{ message: `unknown probe kind "${clip(kind)}" (known: ${Object.keys(kinds).join(', ')})` }] };
   const shape = info.params.shape as Record<string, z.ZodType>;
   const issues: ParamIssue[] = [];
   // No prototype: `__proto__=1` must be an unknown key here, not a prototype assignment.
@@ -106,3 +87,12 @@ export function checkParams(
   const params = resolved && parsed.success ? { ...(parsed.data as object), ...dynamic } : { ...fixed, ...dynamic };
   return { ok: true, params };
 }
+
+/** The built-in kinds. */
+export const registry: Registry = createRegistry(BUILTIN_KINDS);
+/** The built-in kinds by name (read-only). */
+export const KINDS = registry.kinds;
+/** Parameter check against the built-in kinds. */
+export const checkParams = registry.checkParams;
+/** The checklist parser's validator for the built-in kinds. */
+export const validateProbe = registry.validateProbe;

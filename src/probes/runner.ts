@@ -9,20 +9,21 @@
  */
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import type { ProbeSpec } from '../checklist/types.js';
-import { KINDS, checkParams } from './registry.js';
+import type { ProbeJob } from './jobs.js';
+import { registry as builtin, type Registry } from './registry.js';
 import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
+import type { ProbeKind } from './kind.js';
 import type { ProbeOutcome, ProbeResult, Vars } from './types.js';
-import { substitute } from './vars.js';
+import { substitute } from '../config/vars.js';
+import { firstLine } from './toolkit.js';
 import { cancelled, notConfigured, PROBE_REASONS, PROBE_STATUSES, timedOut } from './verdict.js';
 
-export interface ProbeJob {
-  itemId?: string;
-  spec: ProbeSpec;
-}
+export { probeJobs, type ProbeJob } from './jobs.js';
 
 export interface RunOptions {
   vars: Vars;
+  /** The kinds to run with (default: the built-in registry; tests hand in their own). */
+  registry?: Registry;
   /** Cancels every running and queued probe. */
   signal?: AbortSignal;
   /** Probes at once (default 8). */
@@ -41,7 +42,8 @@ export async function runProbes(jobs: ProbeJob[], options: RunOptions): Promise<
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY) || DEFAULT_CONCURRENCY);
   const limit = pLimit(concurrency);
   const redact = createRedactor(options.vars);
-  const prepared = jobs.map((job) => prepare(job, options.vars));
+  const registry = options.registry ?? builtin;
+  const prepared = jobs.map((job) => prepare(job, options.vars, registry));
   // One listener on the caller's signal, fanned out through our own: a run of
   // many probes must not pile listeners onto a signal we do not own.
   const run = new AbortController();
@@ -49,7 +51,7 @@ export async function runProbes(jobs: ProbeJob[], options: RunOptions): Promise<
   const onAbort = () => run.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
-  const inner: RunOptions = { ...options, signal: run.signal };
+  const inner: RunOptions = { ...options, registry, signal: run.signal };
   const results: Promise<ProbeResult>[] = new Array(jobs.length);
   const submit = (pick: (p: Prepared) => boolean) =>
     jobs.forEach((job, i) => {
@@ -61,11 +63,12 @@ export async function runProbes(jobs: ProbeJob[], options: RunOptions): Promise<
   // happens in another process (commands) load and start first, so the rest of
   // the libraries load while those commands run.
   const kinds = new Set(prepared.flatMap((p) => ('params' in p ? [p.kind] : [])));
-  const outside = [...kinds].filter((k) => OUT_OF_PROCESS.has(k));
+  const outOfProcess = (k: string) => registry.kinds[k]?.outOfProcess === true;
+  const load = (names: string[]) => loadKinds(names.map((k) => registry.kinds[k]));
   try {
-    await loadKinds(outside);
-    submit((p) => 'params' in p && OUT_OF_PROCESS.has(p.kind));
-    await loadKinds([...kinds].filter((k) => !OUT_OF_PROCESS.has(k)));
+    await load([...kinds].filter(outOfProcess));
+    submit((p) => 'params' in p && outOfProcess(p.kind));
+    await load([...kinds].filter((k) => !outOfProcess(k)));
     submit(() => true);
     return await Promise.all(results);
   } finally {
@@ -73,43 +76,23 @@ export async function runProbes(jobs: ProbeJob[], options: RunOptions): Promise<
   }
 }
 
-/** Kinds that wait on another process rather than on this one's event loop. */
-const OUT_OF_PROCESS = new Set(['command', 'secrets-scan']);
-
-function loadKinds(kinds: string[]): Promise<unknown> {
-  return Promise.all(kinds.flatMap((k) => [KINDS[k].load(), LIBRARIES[k]?.()].map((p) => p?.catch(() => undefined))));
-}
-
-const undici = () => import('undici');
-const execa = () => import('execa');
 /**
- * The protocol library each kind imports lazily inside its probe. Loading it
- * here, before deadlines start, keeps a cold import (which blocks the event
- * loop for tens to hundreds of ms) from eating a probe's time or delaying the
- * deadline timers of probes already running.
+ * Load kinds and the protocol libraries they declare. Loading a library here,
+ * before deadlines start, keeps a cold import (which blocks the event loop for
+ * tens to hundreds of ms) from eating a probe's time or delaying the deadline
+ * timers of probes already running.
  */
-const LIBRARIES: Record<string, () => Promise<unknown>> = {
-  http: undici,
-  security: undici,
-  'rate-limit': undici,
-  baseline: undici,
-  prometheus: undici,
-  twilio: undici,
-  'webhook-signature': undici,
-  postgres: () => import('pg'),
-  redis: () => import('ioredis'),
-  celery: () => import('ioredis'),
-  command: execa,
-  'secrets-scan': execa,
-};
+function loadKinds(kinds: ProbeKind[]): Promise<unknown> {
+  return Promise.all(kinds.flatMap((k) => [k.load(), k.library?.()].map((p) => p?.catch(() => undefined))));
+}
 
 type Prepared = { kind: string; params: Record<string, unknown> } | { outcome: ProbeOutcome };
 
 /** Substitute variables and validate; a job that cannot run gets its outcome here. */
-function prepare(job: ProbeJob, vars: Vars): Prepared {
-  const { params: substituted, missing } = resolveParams(job.spec.params, vars, KINDS[job.spec.kind]?.ownVars);
+function prepare(job: ProbeJob, vars: Vars, registry: Registry): Prepared {
+  const { params: substituted, missing } = resolveParams(job.spec.params, vars, registry.kinds[job.spec.kind]?.ownVars);
   if (missing.length) return { outcome: notConfigured(missing) };
-  const checked = checkParams(job.spec.kind, substituted, true);
+  const checked = registry.checkParams(job.spec.kind, substituted, true);
   if (!checked.ok) return { outcome: { status: 'error', summary: checked.issues.map((i) => i.message).join('; '), evidence: [] } };
   return { kind: job.spec.kind, params: checked.params };
 }
@@ -134,11 +117,6 @@ export function resolveParams(
   return { params: out, missing };
 }
 
-/** One line of an error, whatever was thrown. */
-export function oneLineMessage(err: unknown): string {
-  const msg = err instanceof Error ? err.message || err.name : String(err);
-  return (msg.split('\n').find((l) => l.trim()) ?? 'unknown error').trim();
-}
 
 async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, redact: Redactor): Promise<ProbeResult> {
   const started = Date.now();
@@ -200,13 +178,12 @@ async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, re
   });
 
   const running = (async (): Promise<ProbeOutcome> => {
-    const info = KINDS[job.spec.kind];
-    const probe = await info.load();
+    const probe = await options.registry!.kinds[job.spec.kind].load();
     if (stop) return { status: 'error', summary: 'aborted before start', evidence: [] };
     return probe(prepared.params, { signal: controller.signal, deadline, vars: options.vars });
   })().then(
     (outcome) => validOutcome(outcome),
-    (err: unknown): ProbeOutcome => ({ status: 'error', summary: oneLineMessage(err), evidence: [] }),
+    (err: unknown): ProbeOutcome => ({ status: 'error', summary: firstLine(err), evidence: [] }),
   );
 
   try {

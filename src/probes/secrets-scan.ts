@@ -8,13 +8,13 @@
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import type { z } from 'zod';
-import type * as schemas from './schemas.js';
+import type { params as schema } from './kinds/secrets-scan.js';
 import type { Probe, ProbeOutcome } from './types.js';
-import { deadlineSignal, firstLine, remainingMs, stoppedOutcome } from './data-common.js';
+import { deadlineSignal, firstLine, remainingMs, stoppedOutcome } from './toolkit.js';
 import { excludeMatcher, scanText, type Finding } from '../secrets/scan.js';
 import { AllowlistError, DEFAULT_ALLOWLIST, isTestFixture, NO_ALLOWLIST, parseAllowlist, type Allowlist } from '../secrets/allowlist.js';
 
-export type SecretsScanParams = z.infer<typeof schemas.secretsScan>;
+export type SecretsScanParams = z.infer<typeof schema>;
 
 /** Files above this size are skipped: secrets live in config and code, not in large assets. */
 export const MAX_FILE_BYTES = 1024 * 1024;

@@ -6,13 +6,13 @@
  */
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome, ProbeStatus } from './types.js';
-import type * as schemas from './schemas.js';
-import { describeNetError, hostPort, linkDeadline, netFailure } from './net-deadline.js';
+import type { params as schema } from './kinds/security.js';
+import { describeNetError, hostPort, linkDeadline, netFailure } from './toolkit.js';
 import { CaFileError, statusLine, type HttpAnswer, lookingPastTls } from './net-http.js';
 import { randomBytes } from 'node:crypto';
 import { worstStatus } from './verdict.js';
 
-type Params = z.infer<typeof schemas.security>;
+type Params = z.infer<typeof schema>;
 
 export interface Finding {
   status: ProbeStatus;

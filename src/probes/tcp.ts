@@ -8,11 +8,11 @@
 import type { z } from 'zod';
 import type { Socket } from 'node:net';
 import type { Probe, ProbeOutcome } from './types.js';
-import type * as schemas from './schemas.js';
-import { describeNetError, linkDeadline } from './net-deadline.js';
+import type { params as schema } from './kinds/tcp.js';
+import { describeNetError, linkDeadline } from './toolkit.js';
 import { cancelled, cannotJudgeHere, timedOut } from './verdict.js';
 
-type Params = z.infer<typeof schemas.tcp>;
+type Params = z.infer<typeof schema>;
 
 /** Socket errors meaning "nothing reachable there" (as opposed to "could not even try"). */
 const NOT_REACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);

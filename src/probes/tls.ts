@@ -7,10 +7,10 @@
 import type { z } from 'zod';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { Probe, ProbeOutcome } from './types.js';
-import type * as schemas from './schemas.js';
-import { describeNetError, linkDeadline, oneLine, netFailure } from './net-deadline.js';
+import type { params as schema } from './kinds/tls.js';
+import { describeNetError, linkDeadline, oneLine, netFailure } from './toolkit.js';
 
-type Params = z.infer<typeof schemas.tls>;
+type Params = z.infer<typeof schema>;
 
 const DAY_MS = 86_400_000;
 const PROTOCOL_ORDER = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];

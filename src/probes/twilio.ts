@@ -5,11 +5,11 @@
  */
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
-import type * as schemas from './schemas.js';
-import { describeNetError, hostPort, linkDeadline, oneLine, netFailure } from './net-deadline.js';
+import type { params as schema } from './kinds/twilio.js';
+import { describeNetError, hostPort, linkDeadline, oneLine, netFailure } from './toolkit.js';
 import { createHttpClient, statusLine, type HttpAnswer } from './net-http.js';
 
-type Params = z.infer<typeof schemas.twilio>;
+type Params = z.infer<typeof schema>;
 
 const DEFAULT_API = 'https://api.twilio.com';
 

@@ -5,7 +5,8 @@ import type { ProbeReason, ProbeStatus } from './verdict.js';
 export type { ProbeReason, ProbeStatus } from './verdict.js';
 
 /** Resolved variables: name → value. Secret-looking names are masked everywhere. */
-export type Vars = Readonly<Record<string, string>>;
+export type { Vars } from '../config/vars.js';
+import type { Vars } from '../config/vars.js';
 
 export interface ProbeContext {
   /** Aborted on cancel (Esc/Ctrl-C) or when the deadline passes. */

@@ -7,12 +7,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
-import type * as schemas from './schemas.js';
+import type { params as schema } from './kinds/webhook-signature.js';
 import { statusMatches } from './params.js';
-import { describeNetError, urlWhere, linkDeadline, netFailure } from './net-deadline.js';
+import { describeNetError, urlWhere, linkDeadline, netFailure } from './toolkit.js';
 import { statusLine, lookingPastTls } from './net-http.js';
 
-type Params = z.infer<typeof schemas.webhookSignature>;
+type Params = z.infer<typeof schema>;
 
 /**
  * Twilio's request signature: base64(HMAC-SHA1(authToken, url + each POST

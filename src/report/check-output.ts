@@ -4,7 +4,8 @@
  * Results arrive already redacted by the runner.
  */
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
-import { isFailing, isUnjudged, REASON_ADVICE, type ProbeReason } from '../probes/verdict.js';
+import { countResults, isUnjudged, REASON_ADVICE, type ResultCounts } from '../verdict/probe.js';
+import { judgeRollback, triggeredLines, type CriterionVerdict } from '../verdict/rollback.js';
 import { forTerminal } from './escape.js';
 
 /** One probe result with the checklist context it belongs to. */
@@ -16,19 +17,8 @@ export interface CheckEntry {
   item: string;
 }
 
-export interface CheckSummary {
-  total: number;
-  passed: number;
-  failed: number;
-  errors: number;
-  warnings: number;
-  skipped: number;
-  /** Ran but could not judge (no data, or not from where the check runs). */
-  inconclusive: number;
-  /** Of the skipped: probes whose variables are unset. */
-  notConfigured: number;
-  /** Of the skipped: probes cancelled (Ctrl-C). */
-  cancelled: number;
+/** The run's counts (the verdict core's), and whether it is green. */
+export interface CheckSummary extends ResultCounts {
   durationMs: number;
   /** No probe passed or warned: nothing at all was verified (a run that verified nothing is not green). */
   nothingVerified: boolean;
@@ -48,26 +38,15 @@ const COLOR: Record<ProbeStatus, string> = { pass: '32', warn: '33', fail: '31',
 
 /** Count results by status (and the unjudged by reason). `strict`: skipped/inconclusive fail the run. */
 export function summarize(results: ProbeResult[], durationMs: number, strict = false): CheckSummary {
-  const count = (s: ProbeStatus) => results.filter((r) => r.status === s).length;
-  const byReason = (reason: ProbeReason) => results.filter((r) => r.status === 'skipped' && r.reason === reason).length;
-  const passed = count('pass');
-  const warnings = count('warn');
-  const unjudged = results.filter((r) => isUnjudged(r.status)).length;
-  const nothingVerified = passed + warnings === 0;
+  const c = countResults(results);
+  const unjudged = c.skipped + c.inconclusive;
+  const nothingVerified = c.passed + c.warnings === 0;
   return {
-    total: results.length,
-    passed,
-    failed: count('fail'),
-    errors: count('error'),
-    warnings,
-    skipped: count('skipped'),
-    inconclusive: count('inconclusive'),
-    notConfigured: byReason('not-configured'),
-    cancelled: byReason('cancelled'),
+    ...c,
     durationMs,
     nothingVerified,
     strict,
-    ok: !results.some((r) => isFailing(r.status)) && !nothingVerified && !(strict && unjudged > 0),
+    ok: c.failed + c.errors === 0 && !nothingVerified && !(strict && unjudged > 0),
   };
 }
 
@@ -90,6 +69,16 @@ export function unjudgedLines(entries: CheckEntry[]): string[] {
       return `  ${LABEL[r.status]} ${entryTitle(e)} — ${oneLine(r.summary)}${r.reason ? ` → ${REASON_ADVICE[r.reason]}` : ''}`;
     }),
   ];
+}
+
+/** The rollback criteria judged over a run's results: the verdict core, as the wizard's banner and the report judge them. */
+export function rollbackOf(entries: CheckEntry[]): CriterionVerdict[] {
+  return judgeRollback(entries.map((e) => ({ result: e.result, label: e.item })));
+}
+
+/** `ROLLBACK CRITERION MET: Error rate exceeds 5% of requests: 7.2% (Error rates monitored)`, one per criterion met. */
+export function rollbackLines(entries: CheckEntry[]): string[] {
+  return triggeredLines(rollbackOf(entries)).map((line) => oneLine(forTerminal(`ROLLBACK CRITERION MET: ${line}`)));
 }
 
 /** Why a run that failed nothing is still not green, when it is not: one line, or none. */
@@ -146,13 +135,13 @@ function oneLine(text: string): string {
 /** The text format: one line per result, the unjudged with what they need, why not green, then the summary line. */
 export function formatText(entries: CheckEntry[], summary: CheckSummary, color = false): string {
   const why = notGreenLine(summary);
-  return [...entries.map((e) => resultLine(e, color)), ...unjudgedLines(entries), ...(why ? [why] : []), summaryLine(summary)].join('\n') + '\n';
+  return [...entries.map((e) => resultLine(e, color)), ...unjudgedLines(entries), ...rollbackLines(entries), ...(why ? [why] : []), summaryLine(summary)].join('\n') + '\n';
 }
 
-/** The JSON format: `{summary, results: [...]}`, results in checklist order. */
+/** The JSON format: `{summary, rollback, results: [...]}`, results in checklist order. */
 export function formatJson(entries: CheckEntry[], summary: CheckSummary): string {
   const results = entries.map((e) => ({ section: e.section, item: e.item, ...e.result }));
-  return JSON.stringify({ summary, results }, null, 2) + '\n';
+  return JSON.stringify({ summary, rollback: rollbackOf(entries), results }, null, 2) + '\n';
 }
 
 // Characters XML 1.0 cannot carry at all, even escaped (plus lone surrogates).

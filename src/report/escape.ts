@@ -37,6 +37,15 @@ export function forTerminal(text: string): string {
 }
 
 /**
+ * Text quoted in a one-line message (a kind, a key): like forTerminal, but
+ * every escape sequence and invisible character shows as `mark`, so a hidden
+ * character cannot make "ht\u200btp" read as "http".
+ */
+export function markControls(text: string, mark = '?'): string {
+  return String(text).replace(TERMINAL_SEQUENCE, mark).replace(INVISIBLE, mark);
+}
+
+/**
  * The checklist as the wizard shows it: every text a person reads (titles,
  * item text, guidance, probe annotations as written) through forTerminal.
  * Ids, lines and probe parameters are left alone: probes run as written.

@@ -1,13 +1,13 @@
 /**
- * The report's edges: writing a report file atomically next to the session,
- * and finding the previous session of the same environment for comparison.
- * Everything else in src/report is pure.
+ * The report's edge: writing a report file atomically next to the session
+ * (the previous session for comparison is found through the session store:
+ * session/summary.ts). Everything else in src/report is pure.
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import type { Checklist } from '../checklist/types.js';
-import type { Vars } from '../probes/types.js';
+import type { Vars } from '../config/vars.js';
 import type { Session } from '../session/schema.js';
 import { inspectSessionFile } from '../session/session-file.js';
 import { isSuccessfulSession, storedBaseline, type StoredBaseline } from '../session/baseline.js';
@@ -51,12 +51,6 @@ async function earlierSessions(dir: string, of: Pick<Session, 'id' | 'environmen
   return earlier.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 }
 
-/** The latest session of the same environment created before this one (a completed one when there is any). */
-export async function findPreviousSession(dir: string, session: Session): Promise<Session | undefined> {
-  const earlier = await earlierSessions(dir, session);
-  return earlier.find((s) => s.status === 'completed') ?? earlier[0];
-}
-
 /**
  * The baseline a session (or a watch) of an environment compares against: the
  * stored one of the last SUCCESS session of that environment before `of`.
@@ -75,8 +69,8 @@ export async function findBaselineSession(dir: string, of: Pick<Session, 'id' | 
  * path. This is what the wizard injects into the sign-off screen (which does
  * no file I/O itself).
  */
-export async function writeReport(dir: string, session: Session, checklist: Checklist, opts: { vars?: Vars } = {}): Promise<string> {
-  const previous = await findPreviousSession(dir, session);
+export async function writeReport(dir: string, session: Session, checklist: Checklist, opts: { vars?: Vars; previous?: Session } = {}): Promise<string> {
+  const { previous } = opts;
   const file = reportPath(dir, session.id);
   await writeTextAtomic(file, renderMarkdown(session, checklist, { previous, vars: opts.vars }));
   return file;

@@ -5,7 +5,8 @@
  */
 import type { Checklist } from '../checklist/types.js';
 import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
-import type { ProbeStatus, Vars } from '../probes/types.js';
+import type { ProbeStatus } from '../probes/types.js';
+import type { Vars } from '../config/vars.js';
 import type { ItemState, Session } from '../session/schema.js';
 import { describeConflict } from '../session/item-conflict.js';
 import { completionGuard, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
@@ -20,6 +21,7 @@ import {
   summarizeSections,
   type CriterionVerdict,
 } from './model.js';
+import { percentDone, progressFromCounts } from '../verdict/items.js';
 
 export interface ReportOptions {
   /** The previous session of the same environment, for the response-time comparison. */
@@ -174,7 +176,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
     push('```', '');
     if (sections.length > 1) {
       const labels = sections.map((g) => `"${mermaidLabel(redact(g.label.split(' › ').pop() ?? g.label), 24)}"`);
-      const pct = sections.map((g) => String(g.counts.total ? Math.round(((g.counts.total - g.counts.pending) / g.counts.total) * 100) : 0));
+      const pct = sections.map((g) => String(percentDone(progressFromCounts(g.counts))));
       const failed = sections.map((g) => String(g.counts.total ? Math.round((g.counts.failed / g.counts.total) * 100) : 0));
       push(
         '```mermaid',

@@ -6,11 +6,12 @@
 import type { Checklist, Section } from '../checklist/types.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { ProbeResult } from '../probes/types.js';
-import { isFailing } from '../probes/verdict.js';
+import { countStates, itemState, progressFromCounts, type Progress, type StateCounts } from '../verdict/items.js';
+import { isFailing } from '../verdict/probe.js';
+import { responseMs, sessionRollback, type CriterionVerdict } from '../verdict/rollback.js';
 
-export const STATES: ItemState[] = ['done', 'verified', 'failed', 'skipped', 'na', 'pending'];
-
-export type StateCounts = Record<ItemState, number> & { total: number };
+export { STATES, type StateCounts } from '../verdict/items.js';
+export type { CriterionVerdict } from '../verdict/rollback.js';
 
 export interface SectionSummary {
   sectionId: string;
@@ -19,14 +20,8 @@ export interface SectionSummary {
   counts: StateCounts;
 }
 
-function emptyCounts(): StateCounts {
-  return { done: 0, verified: 0, failed: 0, skipped: 0, na: 0, pending: 0, total: 0 };
-}
-
-/** The state of an item in this session (pending when never touched). */
-export function stateOf(session: Session, itemId: string): ItemState {
-  return session.items[itemId]?.state ?? 'pending';
-}
+/** The state of an item in this session (the verdict core's rule). */
+export const stateOf = itemState;
 
 /** A section's path without the document title, joined for display. */
 export function sectionLabel(checklist: Checklist, section: Section): string {
@@ -40,27 +35,24 @@ export function sectionLabel(checklist: Checklist, section: Section): string {
  * (for the shipped checklist: "Pre-Deployment Checklist › Environment
  * Preparation"), which keeps the summary to a dozen rows instead of ~70.
  */
-export function summarizeSections(session: Session, checklist: Checklist): { sections: SectionSummary[]; total: StateCounts } {
+export function summarizeSections(session: Session, checklist: Checklist): { sections: SectionSummary[]; total: StateCounts; progress: Progress } {
   const byId = new Map(checklist.sections.map((s) => [s.id, s]));
   const top = checklist.sections.length ? Math.min(...checklist.sections.map((s) => s.depth)) : 1;
-  const groups = new Map<string, SectionSummary>();
-  const total = emptyCounts();
+  const groups = new Map<string, { sectionId: string; label: string; itemIds: string[] }>();
   for (const item of checklist.items) {
     let sec = byId.get(item.sectionId);
     while (sec && sec.depth > top + 2 && sec.parentId && byId.has(sec.parentId)) sec = byId.get(sec.parentId);
     const key = sec?.id ?? item.sectionId;
     let g = groups.get(key);
     if (!g) {
-      g = { sectionId: key, label: sec ? sectionLabel(checklist, sec) : key, counts: emptyCounts() };
+      g = { sectionId: key, label: sec ? sectionLabel(checklist, sec) : key, itemIds: [] };
       groups.set(key, g);
     }
-    const st = stateOf(session, item.id);
-    g.counts[st]++;
-    g.counts.total++;
-    total[st]++;
-    total.total++;
+    g.itemIds.push(item.id);
   }
-  return { sections: [...groups.values()], total };
+  const sections = [...groups.values()].map(({ sectionId, label, itemIds }) => ({ sectionId, label, counts: countStates(session, itemIds) }));
+  const total = countStates(session, checklist.items.map((i) => i.id));
+  return { sections, total, progress: progressFromCounts(total) };
 }
 
 export interface AttentionEntry {
@@ -111,10 +103,6 @@ export interface ResponseTime {
   increasePct?: number;
 }
 
-function responseMs(r: ProbeResult): number | undefined {
-  const m = r.metrics ?? {};
-  return m.p50_ms ?? m.latency_ms;
-}
 
 function latestTimes(session: Session): Map<string, { ms: number; baselineMs?: number; increasePct?: number }> {
   const out = new Map<string, { ms: number; baselineMs?: number; increasePct?: number }>();
@@ -149,51 +137,10 @@ function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-export interface CriterionVerdict {
-  criterion: string;
-  /** What was measured, e.g. "6.2% (Error rates within limits)"; "not measured" when no probe. */
-  observed: string;
-  threshold: string;
-  /** triggered: the rollback criterion is met; ok: measured and within; unmeasured: needs a person. */
-  verdict: 'triggered' | 'ok' | 'unmeasured';
-}
-
-export const ERROR_RATE_LIMIT = 0.05;
-export const RESPONSE_INCREASE_LIMIT_PCT = 50;
-
-/** Error-rate probes: prometheus probes on an item or query about errors / 5xx. */
-function isErrorRate(itemText: string, r: ProbeResult): boolean {
-  return r.kind === 'prometheus' && /error|5\.\.|5xx/i.test(`${itemText} ${r.spec}`);
-}
-
 /**
- * The reference document's Rollback Decision Criteria that probes can measure:
- * error rate above 5% of requests (prometheus `value`), response time up more
- * than 50% (baseline `increase_pct`, or p50 against the previous session).
- * The others need a person and are listed as such.
+ * The reference document's Rollback Decision Criteria, as the verdict core
+ * judges them (the wizard's banner and `check` ask the same core).
  */
 export function evaluateRollback(session: Session, checklist: Checklist, previous?: Session): CriterionVerdict[] {
-  const text = new Map(checklist.items.map((i) => [i.id, i.text]));
-  const rates = probeResults(session, checklist)
-    .filter(({ itemId, result }) => isErrorRate(text.get(itemId) ?? '', result) && typeof result.metrics?.value === 'number')
-    .map(({ itemId, result }) => ({ label: text.get(itemId) ?? itemId, value: result.metrics!.value }));
-  const worstRate = rates.sort((a, b) => b.value - a.value)[0];
-  const times = responseTimes(session, checklist, previous).filter((t) => t.increasePct !== undefined);
-  const worstTime = times.sort((a, b) => b.increasePct! - a.increasePct!)[0];
-  const judgement = ['Critical functionality not working', 'Database corruption detected', 'Security vulnerability discovered', 'Data loss detected'];
-  return [
-    {
-      criterion: 'Error rate exceeds 5% of requests',
-      observed: worstRate ? `${round1(worstRate.value * 100)}% (${worstRate.label})` : 'not measured',
-      threshold: '> 5%',
-      verdict: !worstRate ? 'unmeasured' : worstRate.value > ERROR_RATE_LIMIT ? 'triggered' : 'ok',
-    },
-    {
-      criterion: 'Response time increases by more than 50%',
-      observed: worstTime ? `${worstTime.increasePct! > 0 ? '+' : ''}${worstTime.increasePct}% (${worstTime.label})` : 'not measured',
-      threshold: '> +50%',
-      verdict: !worstTime ? 'unmeasured' : worstTime.increasePct! > RESPONSE_INCREASE_LIMIT_PCT ? 'triggered' : 'ok',
-    },
-    ...judgement.map((criterion): CriterionVerdict => ({ criterion, observed: 'operator judgement', threshold: '-', verdict: 'unmeasured' })),
-  ];
+  return sessionRollback(session, checklist, previous);
 }

@@ -6,7 +6,7 @@
  * Twilio SIDs/tokens, AWS keys, Authorization headers, private keys…), the same
  * shapes the secrets-scan probe looks for.
  */
-import type { Vars } from '../probes/types.js';
+import type { Vars } from '../config/vars.js';
 import { isSecretName, MASK, PRIVATE_KEY_BLOCK, SECRET_SHAPES, URL_PASSWORD, type SecretShape } from './patterns.js';
 
 export { isSecretName, MASK } from './patterns.js';

@@ -6,7 +6,7 @@
  */
 import type { ItemState, Session } from './schema.js';
 import type { ProbeResult } from '../probes/types.js';
-import { isCancelled } from '../probes/verdict.js';
+import { isCancelled } from '../verdict/probe.js';
 import { reconcile } from './reconcile.js';
 import { describeConflict, mergeItemState } from './item-conflict.js';
 import { UserError } from '../errors.js';
@@ -29,7 +29,11 @@ export type Change =
   /** `seen`: the item's state on the writer's screen when they changed it (team mode fills it; see item-conflict.ts). */
   | { type: 'item.state'; itemId: string; state: ItemState; reason?: string; override?: boolean; seen?: ItemState }
   | { type: 'item.note'; itemId: string; note: string }
-  | { type: 'probe.result'; result: ProbeResult }
+  /**
+   * `state`: the item's verdict from this run, when this result completes it:
+   * saved with the result (one change, one write), logged as its own event.
+   */
+  | { type: 'probe.result'; result: ProbeResult; state?: ItemState }
   | { type: 'cursor'; sectionId?: string; itemId?: string }
   | { type: 'command.run'; itemId?: string; sectionId?: string; command: string; exitCode: number | null; output: string; failed?: string }
   | { type: 'incident'; status: string; severity: string; impact: string; eta: string; actions: string; file?: string }
@@ -111,6 +115,14 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
         it.updatedAt = at;
       }
       s.events.push({ at, who, what: 'probe.result', itemId: r.itemId, detail: `${r.kind} ${r.status}: ${r.summary}` });
+      if (change.state && r.itemId) {
+        const it = item(r.itemId);
+        it.state = change.state;
+        it.reason = undefined;
+        it.override = undefined;
+        it.updatedBy = who;
+        s.events.push({ at, who, what: 'item.state', itemId: r.itemId, detail: change.state });
+      }
       break;
     }
     case 'cursor':

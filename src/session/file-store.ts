@@ -4,7 +4,7 @@
  * before it is written; writes are atomic and durable (see atomic-write.ts);
  * damaged files are reported and kept aside, never replaced (session-file.ts).
  */
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
@@ -53,6 +53,14 @@ function memoize(redact: Redactor, max = 50_000): Redactor {
 
 function describeHolder(h: LockInfo): string {
   return `${h.operator} (pid ${h.pid} on ${h.host}${h.since ? `, since ${h.since}` : ''})`;
+}
+
+/** Whether something is at `file` (a link is not followed: the adapter refuses links). */
+async function exists(file: string): Promise<boolean> {
+  return lstat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Create the sessions folder (0700) if missing. */
@@ -183,7 +191,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
         if (d.ok) rows.push({ ...summarize(d.session), file });
         else {
           const mtime = await stat(file).then((s) => s.mtime.toISOString(), () => new Date(0).toISOString());
-          rows.push({ id: name.slice(0, -5), environment: '?', operators: [], done: 0, total: 0, status: 'corrupt', updatedAt: mtime, problem: d.problem, file });
+          rows.push({ id: name.slice(0, -5), environment: '?', operators: [], done: 0, failed: 0, total: 0, status: 'corrupt', updatedAt: mtime, problem: d.problem, file });
         }
       }
       return rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
@@ -201,7 +209,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
           throw err;
         });
         if (!lock) continue;
-        if (await inspectSessionFile(file)) {
+        if (await exists(file)) {
           await lock.release();
           if (attempt < 5) continue;
           throw new UserError(`could not pick a new session id in ${displayPath(dir)}; try again`);
@@ -219,16 +227,19 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
 
     async open(id: string, operator: string): Promise<OpenSession> {
       const file = fileOf(id);
-      // Fail on a missing or damaged file before taking the lock, so nothing is left behind.
-      const first = await inspectSessionFile(file);
-      if (!first) throw missing(id);
+      // Fail on a missing file before taking the lock, so nothing is left behind.
+      if (!(await exists(file))) throw missing(id);
       const lock = await acquireLock(join(dir, `${id}.lock`), operator, `session ${id}`);
       try {
+        // lowdb's Low reads the document once, through the adapter (validated, migrated,
+        // damaged files kept aside), holds it, and writes it back through the same adapter.
         const adapter = new SessionFileAdapter(file, ops);
-        const data = await adapter.read();
-        if (!data) throw missing(id);
+        // null until read: the file is the only source of the document.
+        const db = new Low<Session>(adapter, null as unknown as Session);
+        await db.read();
+        if (!db.data) throw missing(id);
         // Redact once with today's variables (applies then only redact what they add).
-        const db = new Low<Session>(adapter, clean(data));
+        db.data = clean(db.data);
         await removeLeftoverTemps(dir, id);
         const at = new Date().toISOString();
         const events: SessionEvent[] = [];

@@ -4,7 +4,7 @@
  * migration in migrate.ts when the shape changes.
  */
 import * as z from 'zod';
-import { PROBE_REASONS, PROBE_STATUSES } from '../probes/verdict.js';
+import { PROBE_REASONS, PROBE_STATUSES } from '../verdict/probe.js';
 
 // One-shot validations in a CLI do not repay zod's JIT-compiled parsers.
 z.config({ jitless: true });

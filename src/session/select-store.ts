@@ -10,11 +10,6 @@ import { redactStoreUrl } from './pg-doc.js';
 
 const PG_URL = /^postgres(ql)?:\/\//i;
 
-/** True when the store setting names a PostgreSQL database (team mode). */
-export function isPgStoreUrl(store: string | undefined): store is string {
-  return typeof store === 'string' && PG_URL.test(store.trim());
-}
-
 /** Check a postgres:// URL's shape; throws a UserError with the password masked. */
 export function checkStoreUrl(store: string): URL {
   const shown = redactStoreUrl(store);

@@ -6,18 +6,16 @@
  */
 import { constants } from 'node:fs';
 import { lstat, open, readFile, readdir } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { jsonErrorWhere, UserError } from '../errors.js';
 import { SessionSchema, type Session } from './schema.js';
 import { migrate, MigrationError } from './migrate.js';
 import { defaultWriteOps, writeFileAtomic, type WriteOps } from './atomic-write.js';
 
-/** A path as the person typed it: relative to the working folder when inside it. */
-export function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
-}
+import { displayPath } from '../display-path.js';
+
+export { displayPath };
 
 export type Diagnosis =
   /** `idFrom`: the id inside the file when it differed from the file's name (the name wins). */

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Checklist } from '../checklist/types.js';
 import type { ItemRecord, Session } from './schema.js';
-import { isFailing } from '../probes/verdict.js';
+import { isFailing } from '../verdict/probe.js';
 
 /** Used when the checklist has no Sign-off table / "Deployment Status" line. */
 export const DEFAULT_ROLES = ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner'];

@@ -9,12 +9,15 @@ export interface SessionSummary {
   id: string;
   environment: string;
   operators: string[];
-  /** Items not pending / all items known to the session. */
+  /** Progress as the verdict core counts it: settled without failing / failed / all items of the session. */
   done: number;
+  failed: number;
   total: number;
   /** `corrupt`: the file could not be read as a session (see `problem`); list shows it instead of failing. */
   status: Session['status'] | 'corrupt';
   updatedAt: string;
+  /** When the session started (corrupt rows have none). */
+  createdAt?: string;
   /** Set on corrupt rows: what is wrong with the file, e.g. "is not valid JSON (truncated?)". */
   problem?: string;
   /** The file a row was read from, when the store is file-based. */

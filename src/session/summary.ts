@@ -4,24 +4,25 @@
  */
 import type { Session } from './schema.js';
 import type { SessionStore, SessionSummary } from './store.js';
+import { sessionProgress } from '../verdict/items.js';
 
-/** Progress counts items the checklist still has; removed items are not counted. */
+export { percentDone, progressText } from '../verdict/items.js';
+
+/**
+ * The row `list` and the resume picker show for one session (file and team
+ * stores alike). Progress is the verdict core's: items the checklist still
+ * has, a failed item counted apart, never as progress.
+ */
 export function summarize(session: Session): SessionSummary {
-  const records = Object.values(session.items);
   return {
     id: session.id,
     environment: session.environment,
     operators: [...session.operators],
-    done: records.filter((r) => r.state !== 'pending').length,
-    total: records.length,
+    ...sessionProgress(session),
     status: session.status,
     updatedAt: session.updatedAt,
+    createdAt: session.createdAt,
   };
-}
-
-/** Whole percent done, 0 for an empty checklist. */
-export function percentDone(s: Pick<SessionSummary, 'done' | 'total'>): number {
-  return s.total ? Math.floor((s.done / s.total) * 100) : 0;
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago" (or the date when older than a month). */
@@ -40,16 +41,6 @@ export function formatRelative(iso: string, now: Date = new Date()): string {
   return iso.slice(0, 10);
 }
 
-/**
- * One line for a resume picker:
- * `production-20261126-1402-k3v9 · alice · 12/175 (6%) · active · 5 min ago`.
- */
-export function describeSummary(s: SessionSummary, now: Date = new Date()): string {
-  if (s.status === 'corrupt') return `${s.id} · corrupt: ${s.problem ?? 'unreadable'}`;
-  const who = s.operators.join(', ') || '-';
-  return `${s.id} · ${s.environment} · ${who} · ${s.done}/${s.total} (${percentDone(s)}%) · ${s.status} · ${formatRelative(s.updatedAt, now)}`;
-}
-
 /** Sessions that can be resumed (active, readable), newest first. */
 export function unfinished(rows: SessionSummary[]): SessionSummary[] {
   return rows.filter((r) => r.status === 'active').sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
@@ -58,4 +49,19 @@ export function unfinished(rows: SessionSummary[]): SessionSummary[] {
 /** The most recently updated unfinished session, for `resume` without an id. */
 export async function findLatestUnfinished(store: Pick<SessionStore, 'list'>): Promise<SessionSummary | undefined> {
   return unfinished(await store.list())[0];
+}
+
+/**
+ * The latest session of the same environment created before this one (a
+ * completed one when there is any), for the report's and the banner's
+ * comparison of response times. Asks the store, so team mode finds it too;
+ * unreadable sessions are passed over: a comparison is a bonus, not a requirement.
+ */
+export async function findPreviousSession(store: Pick<SessionStore, 'list' | 'read'>, session: Pick<Session, 'id' | 'environment' | 'createdAt'>): Promise<Session | undefined> {
+  const rows = await store.list().catch(() => [] as SessionSummary[]);
+  const earlier = rows
+    .filter((r) => r.status !== 'corrupt' && r.id !== session.id && r.environment === session.environment && r.createdAt !== undefined && r.createdAt < session.createdAt)
+    .sort((a, b) => (a.createdAt! < b.createdAt! ? 1 : -1));
+  const pick = earlier.find((r) => r.status === 'completed') ?? earlier[0];
+  return pick ? store.read(pick.id).catch(() => undefined) : undefined;
 }

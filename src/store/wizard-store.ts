@@ -6,9 +6,11 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Checklist, Item, Section } from '../checklist/types.js';
-import type { ProbeJob, RunOptions } from '../probes/runner.js';
-import type { ProbeResult, Vars } from '../probes/types.js';
-import { isFailing } from '../probes/verdict.js';
+import { probeJobs, type ProbeJob } from '../probes/jobs.js';
+import type { RunOptions } from '../probes/runner.js';
+import type { ProbeResult } from '../probes/types.js';
+import type { Vars } from '../config/vars.js';
+import { countResults, isFailing } from '../verdict/probe.js';
 import { createRedactor, type Redactor } from '../secrets/redactor.js';
 import { applyChange, ChangeRefused, type Change } from '../session/changes.js';
 import { completionGuard, readOnlyLine, sessionFingerprint, signoffPolicy, unsignedRoles } from '../session/signoff.js';
@@ -19,6 +21,7 @@ import { evaluateRollback, type RollbackBanner } from './rollback.js';
 import { fillIncidentTemplate, findIncidentTemplate, incidentHeader, templateChoices, type IncidentFields } from './incident.js';
 import { itemState, probeVerdict, walkSections } from './progress.js';
 import { commandChoices, judgeRun, missingVariables } from './command-plan.js';
+import { overridesProbes } from '../verdict/items.js';
 
 export type Screen =
   | 'resume-picker'
@@ -51,6 +54,11 @@ export interface WizardDeps {
   writeIncident?: (n: number, text: string) => Promise<string>;
   /** Writes the Markdown report for the sign-off screen; returns its path. */
   writeReport?: (session: Session) => Promise<string>;
+  /**
+   * The previous session of this environment (asked once, after the first
+   * frame): the banner judges response times against it as the report does.
+   */
+  previousSession?: () => Promise<Session | undefined>;
   /** Shown once on open, e.g. items added/removed by reconciliation. */
   notice?: string;
   /** Clock for durations (tests pin it). */
@@ -303,6 +311,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
   const sectionById = new Map(checklist.sections.map((s) => [s.id, s]));
   const itemById = new Map(checklist.items.map((i) => [i.id, i]));
   const pending = new Set<Promise<unknown>>();
+  /** The previous session of this environment, once found (see WizardDeps.previousSession). */
+  let previous: Session | undefined;
   /** Probe runs and command blocks under way: quitting waits until their (cancelled) results are handed over. */
   const runs = new Set<Promise<unknown>>();
   const tracked = <T>(p: Promise<T>): Promise<T> => {
@@ -410,7 +420,7 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       void applyNow({ type: 'cursor', sectionId, itemId });
     };
 
-    const refreshBanner = () => set({ banner: evaluateRollback(get().session, checklist) });
+    const refreshBanner = () => set({ banner: evaluateRollback(get().session, checklist, previous) });
 
     /** Run probe jobs under one root AbortController; results are saved and decide item states. */
     const runJobs = (jobs: ProbeJob[]) => tracked(runJobsNow(jobs));
@@ -434,6 +444,8 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       const keyOf = new Map<ProbeJob, string>(jobs.map((j, i) => [j, `${j.itemId ?? ''}#${j.spec.line}#${i}`]));
       set({ error: undefined, lastRun: undefined });
       const byItem = new Map<string, ProbeResult[]>();
+      const perItem = new Map<string, number>();
+      for (const j of jobs) if (j.itemId) perItem.set(j.itemId, (perItem.get(j.itemId) ?? 0) + 1);
       try {
         await deps.runProbes(jobs, {
           vars: deps.vars,
@@ -448,8 +460,17 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
             if (key) delete running[key];
             const r: ProbeResult = { ...result, itemId: result.itemId ?? job.itemId };
             set({ running, results: [...get().results, r] });
-            if (r.itemId) byItem.set(r.itemId, [...(byItem.get(r.itemId) ?? []), r]);
-            void applyNow({ type: 'probe.result', result: r });
+            let state: ItemState | undefined;
+            if (r.itemId) {
+              const rs = [...(byItem.get(r.itemId) ?? []), r];
+              byItem.set(r.itemId, rs);
+              // The item's last probe of this run carries its verdict: one change, one write.
+              // A cancelled run says nothing about the items: their states stay.
+              const item = itemById.get(r.itemId);
+              const verdict = item && rs.length === perItem.get(r.itemId) && !ctl.signal.aborted ? probeVerdict(item, rs) : undefined;
+              if (verdict && itemState(get().session, r.itemId) !== verdict) state = verdict;
+            }
+            void applyNow(state ? { type: 'probe.result', result: r, state } : { type: 'probe.result', result: r });
             refreshBanner();
           },
         });
@@ -460,42 +481,23 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
         controller = undefined;
       }
       const cancelled = ctl.signal.aborted;
-      const results = [...byItem.values()].flat();
+      const counts = countResults([...byItem.values()].flat());
       set({
         running: {},
         lastRun: {
-          passed: results.filter((r) => r.status === 'pass').length,
-          failed: results.filter((r) => isFailing(r.status)).length,
-          other: results.filter((r) => r.status !== 'pass' && !isFailing(r.status)).length,
+          passed: counts.passed,
+          failed: counts.failed + counts.errors,
+          other: counts.total - counts.passed - counts.failed - counts.errors,
           durationMs: now() - started,
           cancelled,
         },
       });
-      // A cancelled run says nothing about the items: leave their states alone.
-      if (cancelled) return;
-      for (const [itemId, rs] of byItem) {
-        const item = itemById.get(itemId);
-        const verdict = item ? probeVerdict(item, rs) : undefined;
-        if (verdict && itemState(get().session, itemId) !== verdict) {
-          void applyNow({ type: 'item.state', itemId, state: verdict });
-        }
-      }
-      refreshBanner();
     };
 
-    const jobsFor = (items: (Item | undefined)[]): ProbeJob[] =>
-      items.flatMap((it) => (it ? it.probes.map((spec) => ({ itemId: it.id, spec })) : []));
+    const jobsFor = (items: (Item | undefined)[]): ProbeJob[] => probeJobs(items.filter((it): it is Item => it !== undefined));
 
-    /** The operator overrides the probes when they set a state their last run contradicts. */
-    const isOverride = (itemId: string, state: ItemState): boolean => {
-      // Back to pending (u) claims nothing, so it overrides nothing.
-      if (state === 'pending') return false;
-      const probes = get().session.items[itemId]?.probes ?? [];
-      if (probes.length === 0) return false;
-      const bad = probes.some((p) => isFailing(p.status));
-      const good = probes.every((p) => p.status === 'pass');
-      return (bad && state !== 'failed') || (good && state === 'failed');
-    };
+    /** The operator overrides the probes when they set a state their last run contradicts (the verdict core's rule). */
+    const isOverride = (itemId: string, state: ItemState): boolean => overridesProbes(get().session.items[itemId]?.probes ?? [], state);
 
     /** Run the selected command block once the operator typed its first word. */
     const runCommandBlockNow = async (confirmation: string) => {
@@ -834,7 +836,7 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     const news = by && by !== deps.operator && doc.events.length > before.events.length && last?.what !== 'operator.join' ? last : undefined;
     const remote = news ? { notice: describeRemote(by, news, checklist) } : {};
     const clash = newConflictLine(doc, deps.operator, checklist, conflictsSeen);
-    store.setState({ session: doc, banner: evaluateRollback(doc, checklist), ...remote, ...(clash ? { notice: clash } : {}) });
+    store.setState({ session: doc, banner: evaluateRollback(doc, checklist, previous), ...remote, ...(clash ? { notice: clash } : {}) });
   });
   // Team mode: the store says when the database goes away and comes back, and who comes and goes.
   const team = session as Partial<ConnectionAware>;
@@ -865,5 +867,12 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     offRefused?.();
   };
   store.setState({ banner: evaluateRollback(session.current(), checklist) });
+  void deps.previousSession?.().then(
+    (doc) => {
+      previous = doc;
+      if (doc) store.setState({ banner: evaluateRollback(store.getState().session, checklist, previous) });
+    },
+    () => {}, // a comparison is a bonus: without it the banner judges the stored baselines alone
+  );
   return store;
 }

@@ -4,6 +4,7 @@ import SelectInput from 'ink-select-input';
 import TextInput from 'ink-text-input';
 import { forTerminal } from '../report/escape.js';
 import type { SessionSummary } from '../session/store.js';
+import { formatRelative, progressText } from '../session/summary.js';
 import { Footer } from './footer.js';
 import { isCtrlC } from './keymap.js';
 import { fit } from './scroll.js';
@@ -27,16 +28,8 @@ export interface ResumePickerProps {
   error?: string;
   /** Whether this picker listens to keys (default true). */
   isActive?: boolean;
-}
-
-/** "When was this last touched" in words a person scans quickly. */
-export function ago(iso: string, now = Date.now()): string {
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (Number.isNaN(s)) return iso;
-  if (s < 90) return `${s}s ago`;
-  if (s < 5400) return `${Math.round(s / 60)}m ago`;
-  if (s < 129600) return `${Math.round(s / 3600)}h ago`;
-  return `${Math.round(s / 86400)}d ago`;
+  /** The clock for "5 min ago" (default: now; tests pin it). */
+  now?: Date;
 }
 
 /** Environments offered for a new session: the one given, those of existing sessions, then staging and production. */
@@ -51,7 +44,7 @@ const OTHER = '\u0000other';
  * new one; a new one asks for its environment (ink-select-input, or a name
  * typed under "other") and its operator.
  */
-export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterrupt, error, isActive = true }: ResumePickerProps) {
+export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterrupt, error, isActive = true, now = new Date() }: ResumePickerProps) {
   const [stage, setStage] = useState<'list' | 'env' | 'env-name' | 'operator'>('list');
   const [environment, setEnvironment] = useState('');
   const [operator, setOperator] = useState(defaults.operator);
@@ -75,7 +68,7 @@ export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterru
           items={[
             ...sessions.map((s) => ({
               key: s.id,
-              label: `${fit(forTerminal(s.environment), 12).padEnd(12)} ${fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} ${`${s.done}/${s.total}`.padStart(7)} done  ${ago(s.updatedAt).padEnd(8)} ${forTerminal(s.id)}`,
+              label: `${fit(forTerminal(s.environment), 12).padEnd(12)} ${fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} ${progressText(s).padStart(11)} done  ${formatRelative(s.updatedAt, now).padEnd(11)} ${forTerminal(s.id)}`,
               value: s.id,
             })),
             { key: '+new', label: '+ Start a new session', value: '' },

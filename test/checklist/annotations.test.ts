@@ -3,10 +3,11 @@ import { findComments, parseAnnotation, parseDuration, splitWords } from '../../
 import { parseChecklist } from '../../src/checklist/parse.js';
 import { md } from './helpers.js';
 import { KINDS } from '../../src/probes/registry.js';
+import { validateProbe } from '../../src/probes/registry.js';
 
 /** Problems of a document as `LINE: message` strings. */
 function problems(text: string): string[] {
-  return parseChecklist(text, 'c.md').problems.map((p) => `${p.line}: ${p.message}`);
+  return parseChecklist(text, 'c.md', validateProbe).problems.map((p) => `${p.line}: ${p.message}`);
 }
 
 describe('annotation tokenizer', () => {
@@ -64,7 +65,7 @@ describe('annotations attached to items', () => {
     - [ ] Multi-line <!-- probe: dns
       name=\${DOMAIN} type=A -->
   `);
-  const { checklist, problems: found } = parseChecklist(doc, 'ok.md');
+  const { checklist, problems: found } = parseChecklist(doc, 'ok.md', validateProbe);
 
   it('has no problems', () => {
     expect(found).toEqual([]);
@@ -101,7 +102,7 @@ describe('annotations attached to items', () => {
   });
 
   it('ignores annotation-like text inside code', () => {
-    const r = parseChecklist('# T\n- [ ] a `<!-- probe: nope -->`\n\n```\n<!-- probe: nope -->\n```\n', 'c.md');
+    const r = parseChecklist('# T\n- [ ] a `<!-- probe: nope -->`\n\n```\n<!-- probe: nope -->\n```\n', 'c.md', validateProbe);
     expect(r.problems).toEqual([]);
     expect(r.checklist.items[0].probes).toEqual([]);
   });
@@ -139,7 +140,7 @@ describe('validation problems, each on the annotation line', () => {
   it('a huge or control-character kind is quoted short and printable', () => {
     const [line] = problems(`# T\n- [ ] a\n  <!-- probe: ${'k'.repeat(100_000)}\u001b[31m x=1 -->\n`);
     expect(line).toMatch(/^3: unknown probe kind "k{37}\.\.\." \(known: /);
-    expect(problems('# T\n- [ ] a\n  <!-- probe: x\u001b]0;title\u0007 -->\n')[0]).toMatch(/^3: unknown probe kind "x\?]0;title\?" /);
+    expect(problems('# T\n- [ ] a\n  <!-- probe: x\u001b]0;title\u0007 -->\n')[0]).toMatch(/^3: unknown probe kind "x\?" /);
     // A right-to-left override would make the quoted key read backwards.
     expect(problems('# T\n- [ ] a\n  <!-- probe: tcp host=h port=1 \u202eexpect=closed -->\n')).toEqual(['3: unknown parameter "?expect" for tcp probe (known: host, port, expect)']);
   });
@@ -190,7 +191,7 @@ describe('validation problems, each on the annotation line', () => {
   });
 
   it('problems come back sorted by line with the file name', () => {
-    const r = parseChecklist('# T\n- [ ] a\n  <!-- probe: nope -->\n<!-- probe: dns name=x -->\n- [ ] b <!-- probe: tcp -->\n', 'x/c.md');
+    const r = parseChecklist('# T\n- [ ] a\n  <!-- probe: nope -->\n<!-- probe: dns name=x -->\n- [ ] b <!-- probe: tcp -->\n', 'x/c.md', validateProbe);
     expect(r.problems.map((p) => [p.file, p.line])).toEqual([
       ['x/c.md', 3],
       ['x/c.md', 4],

@@ -38,6 +38,12 @@ describe('docs/checklist-format.md documents every probe kind and parameter', ()
     for (const key of table.keys()) expect(key in shape || /<[a-z]+>$/.test(key), `${kind}: ${key} is not a parameter`).toBe(true);
   });
 
+  it('the kinds table is the kind files\' doc rows, in registry order', () => {
+    const start = doc.indexOf('| Kind | Library | Checks |');
+    const table = doc.slice(start, doc.indexOf('\n\n', start)).split('\n').slice(2);
+    expect(table).toEqual(Object.values(KINDS).map((k) => `| \`${k.name}\` | ${k.doc.library} | ${k.doc.checks} |`));
+  });
+
   it('documents the keys every annotation accepts and the variables of the shipped checklist', () => {
     for (const key of COMMON_KEYS) expect(doc).toContain(`| \`${key}\` |`);
     for (const v of ['PROMETHEUS_URL', 'K8S_NAMESPACE', 'BASELINE_P50_MS', 'APP_REPO_DIR', '${NAME:-default}', '--env-file', '--config']) expect(doc).toContain(v);

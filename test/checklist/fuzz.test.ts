@@ -9,6 +9,7 @@ import { parseChecklist } from '../../src/checklist/parse.js';
 import type { ParseResult } from '../../src/checklist/types.js';
 import { UserError } from '../../src/errors.js';
 import { cliPath, removeCliSnapshot, SHIPPED } from './helpers.js';
+import { validateProbe } from '../../src/probes/registry.js';
 
 const lines = readFileSync(SHIPPED, 'utf8').split('\n');
 
@@ -96,7 +97,7 @@ describe('parser fuzzing over the shipped checklist', () => {
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (muts) => {
         const text = muts.reduce((ls, m) => m(ls), lines).join('\n');
-        const r = parseChecklist(text, 'fuzz.md');
+        const r = parseChecklist(text, 'fuzz.md', validateProbe);
         expect(brokenRule(r, text)).toBeUndefined();
         if (r.problems.length) withProblems++;
       }),
@@ -109,7 +110,7 @@ describe('parser fuzzing over the shipped checklist', () => {
   it('arbitrary text never throws either', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
-        expect(brokenRule(parseChecklist(text, 'fuzz.md'), text)).toBeUndefined();
+        expect(brokenRule(parseChecklist(text, 'fuzz.md', validateProbe), text)).toBeUndefined();
       }),
       { numRuns: 1000 },
     );
@@ -183,7 +184,7 @@ describe('validate fuzzing with hostile files', () => {
           expect((err as Error).message).toMatch(/^checklist h\.md is [^\n]+$/);
           return;
         }
-        const r = parseChecklist(decoded, 'h.md');
+        const r = parseChecklist(decoded, 'h.md', validateProbe);
         expect(performance.now() - t0).toBeLessThan(CASE_MS);
         expect(brokenRule(r, decoded)).toBeUndefined();
         for (const p of r.problems) expect(p.message).not.toMatch(UNPRINTABLE);

@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { itemBaseId, slugify, uniqueIds } from '../../src/checklist/ids.js';
 import { parseChecklist } from '../../src/checklist/parse.js';
 import { SHIPPED } from './helpers.js';
+import { validateProbe } from '../../src/probes/registry.js';
 
 const shipped = readFileSync(SHIPPED, 'utf8');
-const idsOf = (text: string) => parseChecklist(text, 'c.md').checklist.items.map((i) => i.id);
-const idByLine = (text: string) => new Map(parseChecklist(text, 'c.md').checklist.items.map((i) => [i.text + '@' + i.sectionId, i.id]));
+const idsOf = (text: string) => parseChecklist(text, 'c.md', validateProbe).checklist.items.map((i) => i.id);
+const idByLine = (text: string) => new Map(parseChecklist(text, 'c.md', validateProbe).checklist.items.map((i) => [i.text + '@' + i.sectionId, i.id]));
 
 describe('slugs', () => {
   it('lowercases, folds accents, keeps ascii words joined by hyphens', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_LIST_DEPTH, parseChecklist } from '../../src/checklist/parse.js';
 import { md } from './helpers.js';
+import { validateProbe } from '../../src/probes/registry.js';
 
 const doc = md(`
   # Release
@@ -44,13 +45,13 @@ const doc = md(`
 `);
 
 describe('parseChecklist: the model', () => {
-  const { checklist, problems } = parseChecklist(doc, 'release.md');
+  const { checklist, problems } = parseChecklist(doc, 'release.md', validateProbe);
 
   it('has no problems and takes the first h1 as title, sha256 of the text as hash', () => {
     expect(problems).toEqual([]);
     expect(checklist.title).toBe('Release');
     expect(checklist.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(parseChecklist(doc + '\n', 'release.md').checklist.hash).not.toBe(checklist.hash);
+    expect(parseChecklist(doc + '\n', 'release.md', validateProbe).checklist.hash).not.toBe(checklist.hash);
   });
 
   it('builds the section tree from headings with paths, parents and children', () => {
@@ -107,13 +108,13 @@ describe('parseChecklist: the model', () => {
 
 describe('parseChecklist: edges', () => {
   it('falls back to no roles when there is no Sign-off table, without a problem', () => {
-    const r = parseChecklist('# T\n\n- [ ] one\n', 't.md');
+    const r = parseChecklist('# T\n\n- [ ] one\n', 't.md', validateProbe);
     expect(r.problems).toEqual([]);
     expect(r.checklist.signoff).toEqual({ roles: [], statuses: [], fields: [] });
   });
 
   it('puts items before any heading in an implicit section and titles the checklist from the file', () => {
-    const r = parseChecklist('- [ ] one\n- [ ] two\n', 'dir/list.md');
+    const r = parseChecklist('- [ ] one\n- [ ] two\n', 'dir/list.md', validateProbe);
     expect(r.problems).toEqual([]);
     expect(r.checklist.title).toBe('list.md');
     expect(r.checklist.sections).toHaveLength(1);
@@ -121,23 +122,23 @@ describe('parseChecklist: edges', () => {
   });
 
   it('reports a Markdown file without checkbox items on line 1', () => {
-    const r = parseChecklist('# Notes\n\nJust text.\n- a bullet\n', 'notes.md');
+    const r = parseChecklist('# Notes\n\nJust text.\n- a bullet\n', 'notes.md', validateProbe);
     expect(r.problems).toEqual([{ file: 'notes.md', line: 1, message: 'no checklist items (- [ ] ...) found' }]);
   });
 
   it('keeps a fence without info as a command with an empty lang', () => {
-    const r = parseChecklist('# T\n- [ ] x\n\n```\nINCIDENT ALERT\n```\n', 't.md');
+    const r = parseChecklist('# T\n- [ ] x\n\n```\nINCIDENT ALERT\n```\n', 't.md', validateProbe);
     expect(r.checklist.sections[0].guidance).toEqual([{ kind: 'command', text: 'INCIDENT ALERT', lang: '', line: 4 }]);
   });
 
   it('treats checkbox items nested under a plain bullet as items', () => {
-    const r = parseChecklist('# T\n1. **Assess**\n   - [ ] Identify services\n   - [ ] Estimate impact\n', 't.md');
+    const r = parseChecklist('# T\n1. **Assess**\n   - [ ] Identify services\n   - [ ] Estimate impact\n', 't.md', validateProbe);
     expect(r.checklist.items.map((i) => i.text)).toEqual(['Identify services', 'Estimate impact']);
     expect(r.checklist.items.map((i) => i.line)).toEqual([3, 4]);
   });
 
   it('keeps CRLF files on the same lines', () => {
-    const r = parseChecklist('# T\r\n\r\n- [ ] a\r\n- [ ] b <!-- probe: dns name=x -->\r\n', 't.md');
+    const r = parseChecklist('# T\r\n\r\n- [ ] a\r\n- [ ] b <!-- probe: dns name=x -->\r\n', 't.md', validateProbe);
     expect(r.problems).toEqual([]);
     expect(r.checklist.items[1].probes[0].line).toBe(4);
   });
@@ -145,7 +146,7 @@ describe('parseChecklist: edges', () => {
 
 describe('parseChecklist: big blocks', () => {
   it('a guidance list of 200,000 lines is kept whole (its dedent once overflowed the call stack)', () => {
-    const r = parseChecklist('# T\n- [ ] a\n\n' + '  - plain\n'.repeat(200_000), 'big.md');
+    const r = parseChecklist('# T\n- [ ] a\n\n' + '  - plain\n'.repeat(200_000), 'big.md', validateProbe);
     expect(r.problems).toEqual([]);
     const [block] = r.checklist.items[0].guidance ?? [];
     expect(block.text.split('\n')).toHaveLength(200_000);
@@ -154,7 +155,7 @@ describe('parseChecklist: big blocks', () => {
 
   it('thousands of annotations on one line each get that line; ones after line breaks get theirs', () => {
     const many = '<!-- probe: tcp host=a port=1 -->'.repeat(5000);
-    const r = parseChecklist(`# T\n\n- [ ] a ${many}\n  still a <!-- probe: dns name=x -->\n  and <!-- probe: nope -->\n`, 'c.md');
+    const r = parseChecklist(`# T\n\n- [ ] a ${many}\n  still a <!-- probe: dns name=x -->\n  and <!-- probe: nope -->\n`, 'c.md', validateProbe);
     expect(r.checklist.items[0].probes.map((p) => p.line)).toEqual([...Array(5000).fill(3), 4]);
     expect(r.problems.map((p) => p.line)).toEqual([5]);
   });
@@ -165,14 +166,14 @@ describe('parseChecklist: nesting', () => {
 
   it(`reads checkbox lists nested ${MAX_LIST_DEPTH} levels deep, each level an item`, () => {
     expect(MAX_LIST_DEPTH).toBeGreaterThanOrEqual(60);
-    const r = parseChecklist(nested(60), 'n.md');
+    const r = parseChecklist(nested(60), 'n.md', validateProbe);
     expect(r.problems).toEqual([]);
     expect(r.checklist.items.map((i) => i.text)).toEqual([...Array.from({ length: 60 }, (_, i) => `level ${i + 1}`), 'after']);
-    expect(parseChecklist(nested(MAX_LIST_DEPTH), 'n.md').checklist.items).toHaveLength(MAX_LIST_DEPTH + 1);
+    expect(parseChecklist(nested(MAX_LIST_DEPTH), 'n.md', validateProbe).checklist.items).toHaveLength(MAX_LIST_DEPTH + 1);
   });
 
   it('deeper than that: the lines not read are reported, and what follows the deep list is still read', () => {
-    const r = parseChecklist(nested(MAX_LIST_DEPTH + 20), 'n.md');
+    const r = parseChecklist(nested(MAX_LIST_DEPTH + 20), 'n.md', validateProbe);
     const first = MAX_LIST_DEPTH + 3;
     expect(r.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
       `${first}: list nested deeper than ${MAX_LIST_DEPTH} levels (or quotes deeper than ${2 * MAX_LIST_DEPTH + 1}): lines ${first}-${first + 19} are not read; nest less deeply`,
@@ -184,7 +185,7 @@ describe('parseChecklist: nesting', () => {
   it('many items of one list too deep, blank lines between them: one problem for the run', () => {
     const plain = Array.from({ length: MAX_LIST_DEPTH }, (_, i) => `${'  '.repeat(i)}- step ${i + 1}`);
     const deepItems = Array.from({ length: 50 }, (_, i) => `${'  '.repeat(MAX_LIST_DEPTH)}- [ ] deep ${i + 1}\n`);
-    const r = parseChecklist(['# T', '- [ ] top', ...plain, ...deepItems, '- [ ] after'].join('\n') + '\n', 'n.md');
+    const r = parseChecklist(['# T', '- [ ] top', ...plain, ...deepItems, '- [ ] after'].join('\n') + '\n', 'n.md', validateProbe);
     const first = MAX_LIST_DEPTH + 3;
     expect(r.problems.map((p) => `${p.line}: ${p.message.replace(/ \(or quotes.*\)/, '')}`)).toEqual([
       `${first}: list nested deeper than ${MAX_LIST_DEPTH} levels: lines ${first}-${first + 98} are not read; nest less deeply`,
@@ -193,7 +194,7 @@ describe('parseChecklist: nesting', () => {
   });
 
   it('quotes nested thousands deep are reported on their line, not cut silently', () => {
-    const r = parseChecklist('# T\n\n' + '> '.repeat(5000) + '- [ ] deep\n\n- [ ] after\n', 'q.md');
+    const r = parseChecklist('# T\n\n' + '> '.repeat(5000) + '- [ ] deep\n\n- [ ] after\n', 'q.md', validateProbe);
     expect(r.problems.map((p) => p.line)).toEqual([3]);
     expect(r.problems[0].message).toMatch(/^list nested deeper than \d+ levels .*: line 3 is not read; nest less deeply$/);
     expect(r.checklist.items.map((i) => i.text)).toEqual(['after']);

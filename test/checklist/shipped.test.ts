@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadChecklist } from '../../src/checklist/load.js';
 import { KINDS } from '../../src/probes/registry.js';
 import { cli, removeCliSnapshot, REFERENCE, SHIPPED } from './helpers.js';
+import { validateProbe } from '../../src/probes/registry.js';
 
 const shippedText = readFileSync(SHIPPED, 'utf8');
 /** The reference when this machine has it; else the shipped file stands in for it (its headings are the reference's). */
@@ -25,7 +26,7 @@ function headingsByLineScan(text: string): string[] {
 afterAll(removeCliSnapshot);
 
 describe('the shipped checklist', async () => {
-  const { checklist, problems } = await loadChecklist(SHIPPED);
+  const { checklist, problems } = await loadChecklist(SHIPPED, validateProbe);
 
   it('parses without problems into 175 items', () => {
     expect(problems).toEqual([]);

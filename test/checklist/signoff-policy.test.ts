@@ -1,6 +1,9 @@
 /** The Sign-off section may say which roles one person can combine and which need someone independent. */
 import { describe, expect, it } from 'vitest';
-import { parseChecklist } from '../../src/checklist/parse.js';
+import { parseChecklist as parseWith } from '../../src/checklist/parse.js';
+import { validateProbe } from '../../src/probes/registry.js';
+
+const parseChecklist = (text: string, file: string) => parseWith(text, file, validateProbe);
 import { signoffPolicy } from '../../src/session/signoff.js';
 
 const DOC = (comment: string) => `# R

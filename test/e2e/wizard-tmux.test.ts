@@ -114,7 +114,9 @@ describe('the built wizard in tmux at 80×24', () => {
     await keys('d');
     await waitFor('[x] Backups verified');
     await keys('j', 'p');
-    const probed = await waitFor('[✓] Health endpoint responding');
+    // The verdict is saved with the result; the run's summary line follows when the run ends.
+    const probed = await waitFor('probes: 1 passed, 0 failed');
+    expect(probed).toContain('[✓] Health endpoint responding');
     expect(probed).toMatch(/✓ PASS\s+http/);
     expect(probed).toMatch(/probes: 1 passed, 0 failed in \d+\.\ds/);
     expect(hits).toBeGreaterThan(0);

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ProbeSpec } from '../../src/checklist/types.js';
-import { KINDS } from '../../src/probes/registry.js';
-import { runProbes, type ProbeJob } from '../../src/probes/runner.js';
+import { BUILTIN_KINDS } from '../../src/probes/builtin-kinds.js';
+import { createRegistry, type ProbeKind } from '../../src/probes/registry.js';
+import { runProbes as runWith, type ProbeJob, type RunOptions } from '../../src/probes/runner.js';
 import type { Probe, ProbeResult } from '../../src/probes/types.js';
 
 // Test-only probe kinds registered beside the real ones: they exercise the
@@ -28,18 +29,18 @@ const throwProbe: Probe = async () => {
   throw new Error('connection reset by peer\n    at Socket.<anonymous> (net.js:1:1)');
 };
 
-beforeAll(() => {
-  KINDS['test-sleep'] = {
+const testKinds: ProbeKind[] = [
+  {
+    name: 'test-sleep',
     params: z.object({ ms: z.coerce.number(), ignore: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'), say: z.string().optional() }),
-    summary: 'test',
+    doc: { library: '-', checks: 'test' },
     load: async () => sleepProbe as Probe<any>,
-  };
-  KINDS['test-throw'] = { params: z.object({}), summary: 'test', load: async () => throwProbe };
-});
-afterAll(() => {
-  delete KINDS['test-sleep'];
-  delete KINDS['test-throw'];
-});
+  },
+  { name: 'test-throw', params: z.object({}), doc: { library: '-', checks: 'test' }, load: async () => throwProbe },
+];
+/** The built-in kinds plus the test kinds, handed to the runner (no global is touched). */
+const registry = createRegistry([...BUILTIN_KINDS, ...testKinds]);
+const runProbes = (jobs: ProbeJob[], options: RunOptions) => runWith(jobs, { registry, ...options });
 
 const spec = (kind: string, params: Record<string, string>, timeoutMs?: number): ProbeSpec => ({
   kind,
@@ -119,14 +120,10 @@ describe('runProbes', () => {
 
   it('does not load a kind (or its library) when none of its probes can run', async () => {
     let loads = 0;
-    KINDS['test-counted'] = { params: z.object({ x: z.string() }), summary: 'test', load: async () => (loads++, sleepProbe as Probe<any>) };
-    try {
-      const results = await runProbes([{ spec: spec('test-counted', { x: '${UNSET_ONE}' }) }, { spec: spec('test-counted', { x: '${UNSET_TWO}' }) }], { vars: {} });
-      expect(results.map((r) => r.status)).toEqual(['skipped', 'skipped']);
-      expect(loads).toBe(0);
-    } finally {
-      delete KINDS['test-counted'];
-    }
+    const counted: ProbeKind = { name: 'test-counted', params: z.object({ x: z.string() }), doc: { library: '-', checks: 'test' }, load: async () => (loads++, sleepProbe as Probe<any>) };
+    const results = await runProbes([{ spec: spec('test-counted', { x: '${UNSET_ONE}' }) }, { spec: spec('test-counted', { x: '${UNSET_TWO}' }) }], { vars: {}, registry: createRegistry([counted]) });
+    expect(results.map((r) => r.status)).toEqual(['skipped', 'skipped']);
+    expect(loads).toBe(0);
   });
 
   it('a bad value after substitution is an error with the schema message', async () => {

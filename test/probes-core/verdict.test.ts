@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Item } from '../../src/checklist/types.js';
 import { runProbes } from '../../src/probes/runner.js';
 import type { ProbeResult } from '../../src/probes/types.js';
-import { isFailing, isUnjudged, PROBE_REASONS, worstStatus } from '../../src/probes/verdict.js';
+import { isFailing, isUnjudged, PROBE_REASONS, worstStatus } from '../../src/verdict/probe.js';
 import { ProbeResultSchema } from '../../src/session/schema.js';
 import { probeVerdict } from '../../src/store/progress.js';
 

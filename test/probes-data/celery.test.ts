@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, inject } from 'vitest';
 import { Redis } from 'ioredis';
 import { probe, pidboxNames, SEP } from '../../src/probes/celery.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { runProbes } from '../../src/probes/runner.js';
 import { startFakeWorker, type FakeWorker } from '../helpers/celery-worker.js';
 import { ctxWith, startHangingPeer } from './helpers.js';

@@ -11,7 +11,7 @@ import { createServer, type Socket } from 'node:net';
 import { probe as pgProbe } from '../../src/probes/postgres.js';
 import { probe as redisProbe } from '../../src/probes/redis.js';
 import { probe as scanProbe } from '../../src/probes/secrets-scan.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import type { ProbeContext, ProbeOutcome } from '../../src/probes/types.js';
 
 const ctx = (ms: number): ProbeContext => ({ signal: AbortSignal.timeout(ms), deadline: Date.now() + ms, vars: {} });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import pg from 'pg';
 import { probe, pgChecks, pgTarget, type PgFacts } from '../../src/probes/postgres.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { ctxWith, eventually, startHangingPeer, uniqueName } from './helpers.js';
 import { freePort } from '../helpers/servers.js';
 
@@ -160,7 +160,7 @@ describe('postgres probe against a real server', () => {
     const port = await freePort();
     const r = await probe(params({ host: '127.0.0.1', port, user: 'x', password: 'y' }), ctxWith(3000));
     expect(r.status).toBe('error');
-    expect(r.summary).toBe(`connection refused at 127.0.0.1:${port}`);
+    expect(r.summary).toBe(`connection refused on 127.0.0.1:${port}`);
   });
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { probe, compareVersions, formatBytes, redisChecks, type RedisFacts } from '../../src/probes/redis.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { freePort, startRedis, type RedisFacts as ServerRedis } from '../helpers/servers.js';
 import { ctxWith, eventually, startHangingPeer } from './helpers.js';
 
@@ -154,7 +154,7 @@ describe('redis probe against real servers with requirepass', () => {
     const port = await freePort();
     const r = await probe(params({ url: `redis://:pw@127.0.0.1:${port}/0` }), ctxWith(3000));
     expect(r.status).toBe('error');
-    expect(r.summary).toBe(`connection refused at 127.0.0.1:${port}`);
+    expect(r.summary).toBe(`connection refused on 127.0.0.1:${port}`);
   });
 });
 

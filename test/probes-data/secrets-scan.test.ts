@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { gitFailure, probe } from '../../src/probes/secrets-scan.js';
 import { excludeMatcher, globToRegExp, isPlaceholder, scanText } from '../../src/secrets/scan.js';
 import { isTestFixture } from '../../src/secrets/allowlist.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { ctxWith } from './helpers.js';
 
 const params = (raw: Record<string, unknown>) => schemas.secretsScan.parse(raw);

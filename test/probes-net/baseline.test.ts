@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { percentile, probe } from '../../src/probes/baseline.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { ctxFor, startHttp, type Local } from './helpers/local.js';
 
 const p = (raw: Record<string, string>) => schemas.baseline.parse(raw);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/probes/dns.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { ctxFor } from './helpers/local.js';
 import { startDns, type DnsServer } from './helpers/dns-server.js';
 

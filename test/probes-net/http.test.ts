@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/probes/http.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { makeTestCa, type TestCa } from '../helpers/certs.js';
 import { closedPort, ctxFor, json, startHanging, startHttp, startHttps, waitFor, type Local } from './helpers/local.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/probes/prometheus.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { closedPort, ctxFor, json, startHttp, type Local } from './helpers/local.js';
 
 const p = (raw: Record<string, string>) => schemas.prometheus.parse(raw);

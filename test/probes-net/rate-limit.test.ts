@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CONCURRENCY, probe } from '../../src/probes/rate-limit.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { closedPort, ctxFor, startHttp, type Local } from './helpers/local.js';
 
 const p = (raw: Record<string, string>) => schemas.rateLimit.parse(raw);

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headerFindings, httpTwin, probe } from '../../src/probes/security.js';
 import { headerMatches } from '../../src/probes/http.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { makeTestCa, type TestCa } from '../helpers/certs.js';
 import { ctxFor, startHttp, startHttps, type Local } from './helpers/local.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isThisHost, probe } from '../../src/probes/tcp.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { closedPort, ctxFor, startHanging, waitFor } from './helpers/local.js';
 
 const p = (raw: Record<string, string>) => schemas.tcp.parse(raw);

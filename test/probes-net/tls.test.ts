@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/probes/tls.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { makeTestCa, type Leaf, type TestCa } from '../helpers/certs.js';
 import { closedPort, ctxFor, startHanging, waitFor } from './helpers/local.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../src/probes/twilio.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { ctxFor, json, startHttp, type Local } from './helpers/local.js';
 
 const p = (raw: Record<string, string>) => schemas.twilio.parse(raw);

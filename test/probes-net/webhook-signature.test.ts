@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe, probeCallParams, twilioSignature } from '../../src/probes/webhook-signature.js';
-import * as schemas from '../../src/probes/schemas.js';
+import * as schemas from '../helpers/schemas.js';
 import { ctxFor, startHttp, type Local } from './helpers/local.js';
 
 const p = (raw: Record<string, string>) => schemas.webhookSignature.parse(raw);

@@ -1,9 +1,11 @@
-/** The report's file edges: atomic writes, the report path, finding the previous session. */
+/** The report's file edges: atomic writes, the report path, finding the previous session through the session store. */
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findPreviousSession, reportPath, writeReport, writeTextAtomic } from '../../src/report/files.js';
+import { reportPath, writeReport, writeTextAtomic } from '../../src/report/files.js';
+import { createFileStore } from '../../src/session/file-store.js';
+import { findPreviousSession } from '../../src/session/summary.js';
 import { applyAll, emptySession, probe, smallChecklist } from './fixtures.js';
 import type { Session } from '../../src/session/schema.js';
 
@@ -49,7 +51,8 @@ describe('writeReport', () => {
     const old = { ...applyAll(at('prod-old', '2026-11-19T09:00:00.000Z'), [probe('health', 'baseline', 'pass', 'p50 50 ms', { metrics: { p50_ms: 50 } })]), status: 'completed' as const };
     writeFileSync(join(dir, 'prod-old.json'), JSON.stringify(old));
     const now = applyAll(emptySession(), [probe('health', 'baseline', 'pass', 'p50 90 ms', { metrics: { p50_ms: 90 } })]);
-    const md = readFileSync(await writeReport(dir, now, smallChecklist()), 'utf8');
+    const previous = await findPreviousSession(createFileStore(dir), now);
+    const md = readFileSync(await writeReport(dir, now, smallChecklist(), { previous }), 'utf8');
     expect(md).toContain('| Application health endpoints responding | 90 | 50 | — | +80% |');
     expect(md).toContain('| Response time increases by more than 50% | +80% (Application health endpoints responding) | &gt; +50% | 🔴 **rollback criterion met** |');
     expect(md).toContain('bar [50]');
@@ -67,7 +70,7 @@ describe('findPreviousSession', () => {
     write(at('later', '2026-12-01T00:00:00.000Z', { status: 'completed' }));
     writeFileSync(join(dir, 'broken.json'), '{not json');
     const current = at('now', '2026-11-26T09:00:00.000Z');
-    expect((await findPreviousSession(dir, current))?.id).toBe('b');
-    expect(await findPreviousSession(join(dir, 'missing'), current)).toBeUndefined();
+    expect((await findPreviousSession(createFileStore(dir), current))?.id).toBe('b');
+    expect(await findPreviousSession(createFileStore(join(dir, 'missing')), current)).toBeUndefined();
   });
 });

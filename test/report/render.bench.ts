@@ -11,8 +11,9 @@ import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { sessionFingerprint } from '../../src/session/signoff.js';
 import { emptySession } from './fixtures.js';
+import { validateProbe } from '../../src/probes/registry.js';
 
-const { checklist } = await loadChecklist(shippedChecklistPath());
+const { checklist } = await loadChecklist(shippedChecklistPath(), validateProbe);
 
 function fullSession(p50: number) {
   let s = emptySession(checklist, `bench-${p50}`);

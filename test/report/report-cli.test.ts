@@ -9,6 +9,7 @@ import { main } from '../../src/cli/main.js';
 import { loadChecklist } from '../../src/checklist/load.js';
 import { createFileStore } from '../../src/session/file-store.js';
 import { sessionFingerprint } from '../../src/session/signoff.js';
+import { validateProbe } from '../../src/probes/registry.js';
 
 const CHECKLIST = `# Tiny Release
 
@@ -62,7 +63,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dw-report-'));
   checklistFile = join(dir, 'tiny.md');
   writeFileSync(checklistFile, CHECKLIST);
-  const { checklist } = await loadChecklist(checklistFile);
+  const { checklist } = await loadChecklist(checklistFile, validateProbe);
   const store = createFileStore(join(dir, 'sessions'));
   const open = await store.create({
     environment: 'production',

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { renderTable, run } from '../../src/cli/commands/list.js';
 import type { GlobalOptions } from '../../src/cli/globals.js';
 import { createFileStore } from '../../src/session/file-store.js';
-import { describeSummary, findLatestUnfinished, formatRelative } from '../../src/session/summary.js';
+import { findLatestUnfinished, formatRelative, progressText } from '../../src/session/summary.js';
 import { newSession, tempDir } from './helpers.js';
 
 const globalsFor = (sessionsDir: string): GlobalOptions => ({ checklist: 'x.md', sessionsDir, color: false });
@@ -94,10 +94,11 @@ describe('resume helpers', () => {
     expect(await findLatestUnfinished(createFileStore(tempDir()))).toBeUndefined();
   });
 
-  test('the picker line and relative times', () => {
+  test('progress text and relative times', () => {
     const now = new Date('2026-11-26T14:00:00Z');
-    const line = describeSummary({ id: 'production-20261126-1402-k3v9', environment: 'production', operators: ['alice', 'bob'], done: 12, total: 175, status: 'active', updatedAt: '2026-11-26T13:55:00Z' }, now);
-    expect(line).toBe('production-20261126-1402-k3v9 · production · alice, bob · 12/175 (6%) · active · 5 min ago');
+    expect(progressText({ done: 26, failed: 7, total: 175 })).toBe('26/175 ✗7');
+    expect(progressText({ done: 12, failed: 0, total: 175 })).toBe('12/175');
+    expect(formatRelative('2026-11-26T13:55:00Z', now)).toBe('5 min ago');
     expect(formatRelative('2026-11-26T13:59:30Z', now)).toBe('just now');
     expect(formatRelative('2026-11-25T13:00:00Z', now)).toBe('1 day ago');
     expect(formatRelative('2026-09-01T00:00:00Z', now)).toBe('2026-09-01');

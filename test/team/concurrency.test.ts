@@ -5,8 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
-import { replayLog } from '../../src/session/pg-doc.js';
-import { eventLog, newSessionInit, plain, storedDoc, withClient, teamFixture } from './helpers.js';
+import { eventLog, newSessionInit, plain, replayLog, storedDoc, withClient, teamFixture } from './helpers.js';
 
 const facts = inject('servers').pg;
 const fx = teamFixture(facts);

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
-import { replayLog } from '../../src/session/pg-doc.js';
+import { replayLog } from './helpers.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { applyChange } from '../../src/session/changes.js';
 import { moreCautious } from '../../src/session/item-conflict.js';

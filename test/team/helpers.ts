@@ -9,7 +9,8 @@ import pg from 'pg';
 import type { PgFacts } from '../helpers/servers.js';
 import type { NewSession } from '../../src/session/store.js';
 import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
-import type { LoggedChange } from '../../src/session/pg-doc.js';
+import { applyChange, type Change } from '../../src/session/changes.js';
+import type { Session } from '../../src/session/schema.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -123,4 +124,22 @@ export function teamFixture(f: PgFacts): TeamFixture {
     if (fx.journalDir) rmSync(fx.journalDir, { recursive: true, force: true });
   });
   return fx;
+}
+
+/** One stored event of the log, as replayed. */
+export interface LoggedChange {
+  revision: number;
+  who: string;
+  at: string;
+  change: Change | { type: 'session.create'; doc: Session };
+}
+
+/** Replay an event log from its `session.create` event, in revision order: what the tests hold the stored document against. */
+export function replayLog(events: LoggedChange[]): Session {
+  const sorted = [...events].sort((a, b) => a.revision - b.revision);
+  const first = sorted[0];
+  if (!first || first.change.type !== 'session.create') throw new Error('event log does not start with session.create');
+  let doc = first.change.doc;
+  for (const e of sorted.slice(1)) doc = applyChange(doc, e.change as Change, { who: e.who, at: e.at });
+  return doc;
 }

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PgFacts } from '../helpers/servers.js';
 import { createPgStore, type ConnectionState, type PgSessionStore, type TeamSession } from '../../src/session/pg-store.js';
-import { replayLog } from '../../src/session/pg-doc.js';
 import { createWizardStore, teamLine } from '../../src/store/wizard-store.js';
 import { sampleChecklist } from '../ui/fixtures.js';
 import { bundleWorker, eventLog, newSessionInit, pgUrl, plain, storedDoc, until } from './helpers.js';
+import { replayLog } from './helpers.js';
 
 let server: Awaited<ReturnType<typeof startPostgres>>;
 let dir: string;

@@ -1,7 +1,8 @@
 /** Pure helpers of the team store: ids, new documents, summaries, channels, log replay. */
 import { describe, expect, it } from 'vitest';
 import { channelFor } from '../../src/session/pg-store.js';
-import { newSessionId, replayLog, summarize, type LoggedChange } from '../../src/session/pg-doc.js';
+import { newSessionId, summarize } from '../../src/session/pg-doc.js';
+import { replayLog, type LoggedChange } from './helpers.js';
 import { newSessionDocument as newSessionDoc } from '../../src/session/new-document.js';
 import { SessionSchema } from '../../src/session/schema.js';
 import { newSessionInit } from './helpers.js';

@@ -1,7 +1,10 @@
 /** Command choices of a section: alternatives split, placeholders mapped, runs judged (src/store/command-plan.ts). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseChecklist } from '../../src/checklist/parse.js';
+import { parseChecklist as parseWith } from '../../src/checklist/parse.js';
+import { validateProbe } from '../../src/probes/registry.js';
+
+const parseChecklist = (text: string, file: string) => parseWith(text, file, validateProbe);
 import { alternatives, commandChoices, judgeRun, mapPlaceholders, missingVariables } from '../../src/store/command-plan.js';
 import { SHIPPED } from '../checklist/helpers.js';
 

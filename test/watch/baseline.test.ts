@@ -4,7 +4,10 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseChecklist } from '../../src/checklist/parse.js';
+import { parseChecklist as parseWith } from '../../src/checklist/parse.js';
+import { validateProbe } from '../../src/probes/registry.js';
+
+const parseChecklist = (text: string, file: string) => parseWith(text, file, validateProbe);
 import { runProbes } from '../../src/probes/runner.js';
 import type { ProbeResult } from '../../src/probes/types.js';
 import { findBaselineSession } from '../../src/report/files.js';

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseChecklist } from '../../src/checklist/parse.js';
+import { parseChecklist as parseWith } from '../../src/checklist/parse.js';
+import { validateProbe } from '../../src/probes/registry.js';
+
+const parseChecklist = (text: string, file: string) => parseWith(text, file, validateProbe);
 import { parseSpan, resolveLimits, splitWindow } from '../../src/watch/criteria.js';
 
 describe('watch: annotations (rollback criteria)', () => {

@@ -7,15 +7,17 @@
  * 2 for bad usage/config, 130 on Ctrl-C.
  */
 import { statSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { dirname } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
-import type { Checklist, Item, Section } from '../../checklist/types.js';
+import { validateProbe } from '../../probes/registry.js';
+import type { Checklist, Section } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
+import { displayPath } from '../../display-path.js';
 import { createRedactor, type Redactor } from '../../secrets/redactor.js';
-import { runProbes, type ProbeJob } from '../../probes/runner.js';
+import { probeJobs, runProbes, type ProbeJob } from '../../probes/runner.js';
 import type { ProbeResult } from '../../probes/types.js';
-import { loadVars } from '../../probes/vars.js';
-import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
+import { loadVars } from '../../config/vars.js';
+import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, rollbackLines, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
 import { writeFileAtomic } from '../../session/atomic-write.js';
 import type { GlobalOptions } from '../globals.js';
 
@@ -46,27 +48,21 @@ export function selectSections(checklist: Checklist, filters: string[]): Section
   return matches;
 }
 
-/** Probe jobs of the selected sections, in document order. */
+/** Probe jobs of the selected sections, in document order (built as the wizard builds them), with where each belongs. */
 export function jobsFor(checklist: Checklist, sections: Section[]): { jobs: ProbeJob[]; context: Map<ProbeJob, { section: string[]; item: string }> } {
   const byId = new Map(sections.map((s) => [s.id, s]));
-  const jobs: ProbeJob[] = [];
+  const items = checklist.items.filter((item) => byId.has(item.sectionId));
+  const jobs = probeJobs(items);
+  const itemById = new Map(items.map((i) => [i.id, i]));
   const context = new Map<ProbeJob, { section: string[]; item: string }>();
-  for (const item of checklist.items as Item[]) {
-    const section = byId.get(item.sectionId);
-    if (!section) continue;
-    for (const spec of item.probes) {
-      const job: ProbeJob = { itemId: item.id, spec };
-      jobs.push(job);
-      context.set(job, { section: section.path, item: item.text });
-    }
+  for (const job of jobs) {
+    const item = itemById.get(job.itemId!)!;
+    context.set(job, { section: byId.get(item.sectionId)!.path, item: item.text });
   }
   return { jobs, context };
 }
 
-export function relativeFile(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
-}
+const relativeFile = displayPath;
 
 /** Refuse an --out path we cannot write before spending time on probes. */
 function checkOutPath(out: string): void {
@@ -147,7 +143,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const out = typeof opts.out === 'string' && opts.out ? opts.out : undefined;
   if (out) checkOutPath(out);
 
-  const { checklist, problems } = await loadChecklist(globals.checklist);
+  const { checklist, problems } = await loadChecklist(globals.checklist, validateProbe);
   if (problems.length) {
     for (const p of problems) process.stderr.write(`${relativeFile(p.file)}:${p.line}: ${p.message}\n`);
     process.stderr.write(`${relativeFile(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and run check again\n`);
@@ -216,7 +212,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   else if (docOnStdout) write(process.stdout, doc);
   if (!jobs.length) write(info, `no probes in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}\n`);
   // The unjudged and what they need, under the lines (a JSON/JUnit document carries them itself).
-  if (lines && !interrupted) for (const line of unjudgedLines(shown)) write(lines, line + '\n');
+  if (lines && !interrupted) for (const line of [...unjudgedLines(shown), ...rollbackLines(shown)]) write(lines, line + '\n');
   const why = notGreenLine(summary);
   if (why) write(info, why + '\n');
   write(info, summaryLine(summary) + (interrupted ? ' (interrupted)' : '') + (out ? ` — ${format} written to ${out}` : '') + '\n');

@@ -6,7 +6,7 @@
 import type { GlobalOptions } from '../globals.js';
 import { openStore, storePlace } from '../../session/select-store.js';
 import { displayPath } from '../../session/session-file.js';
-import { formatRelative, percentDone } from '../../session/summary.js';
+import { formatRelative, percentDone, progressText } from '../../session/summary.js';
 import type { SessionSummary } from '../../session/store.js';
 import { forTerminal } from '../../report/escape.js';
 
@@ -20,6 +20,7 @@ export function toJsonRows(rows: SessionSummary[], now: Date = new Date()) {
           environment: r.environment,
           operators: r.operators,
           done: r.done,
+          failed: r.failed,
           total: r.total,
           percent: percentDone(r),
           status: r.status,
@@ -35,7 +36,7 @@ export function renderTable(rows: SessionSummary[], now: Date = new Date()): str
   const body = rows.map((r) =>
     (r.status === 'corrupt'
       ? [r.id, '-', '-', '-', 'corrupt', `${formatRelative(r.updatedAt, now)} (${r.problem ?? 'unreadable'})`]
-      : [r.id, r.environment, r.operators.join(', ') || '-', `${r.done}/${r.total} ${percentDone(r)}%`, r.status, formatRelative(r.updatedAt, now)]
+      : [r.id, r.environment, r.operators.join(', ') || '-', `${progressText(r)} ${percentDone(r)}%`, r.status, formatRelative(r.updatedAt, now)]
     ).map((cell) => forTerminal(cell).replace(/\s*\n\s*/g, ' ')), // names come from session files: no escape sequences
   );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));

@@ -4,7 +4,7 @@
  * with needs only DML rights (README "Team mode: database rights").
  */
 import { UserError } from '../../errors.js';
-import { checkStoreUrl, isPgStoreUrl } from '../../session/select-store.js';
+import { checkStoreUrl } from '../../session/select-store.js';
 import { redactStoreUrl } from '../../session/pg-doc.js';
 import type { GlobalOptions } from '../globals.js';
 
@@ -12,7 +12,6 @@ export async function run(_opts: Record<string, any>, globals: GlobalOptions, _a
   const url = globals.store?.trim();
   if (!url) throw new UserError('migrate needs a team store: pass --store postgres://user:password@host:port/database (or set DEPLOY_WIZARD_STORE)');
   checkStoreUrl(url);
-  if (!isPgStoreUrl(url)) throw new UserError(`--store ${redactStoreUrl(url)} is not a postgres:// URL`);
   const { createPgStore } = await import('../../session/pg-store.js');
   const store = createPgStore(url, { journalDir: globals.sessionsDir });
   try {

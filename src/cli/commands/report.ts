@@ -6,15 +6,17 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
+import { validateProbe } from '../../probes/registry.js';
 import type { Checklist } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
 import { createRedactor } from '../../secrets/redactor.js';
-import { loadVars } from '../../probes/vars.js';
-import { findPreviousSession, writeTextAtomic } from '../../report/files.js';
+import { loadVars } from '../../config/vars.js';
+import { writeTextAtomic } from '../../report/files.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import type { Session } from '../../session/schema.js';
 import { openStore } from '../../session/select-store.js';
+import { findPreviousSession } from '../../session/summary.js';
 import type { GlobalOptions } from '../globals.js';
 
 /**
@@ -25,7 +27,7 @@ import type { GlobalOptions } from '../globals.js';
 export async function checklistFor(session: Session, globals: GlobalOptions, explicit: boolean): Promise<Checklist> {
   const named = resolve(session.checklist.path);
   const path = !explicit && existsSync(named) ? named : globals.checklist;
-  return (await loadChecklist(path)).checklist;
+  return (await loadChecklist(path, validateProbe)).checklist;
 }
 
 export async function run(opts: Record<string, any>, globals: GlobalOptions, args: string[]): Promise<number> {
@@ -33,12 +35,14 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, arg
   if (!id) throw new UserError('deploy-wizard report: give a session id (see deploy-wizard list)');
   const format = opts.format === 'json' ? 'json' : 'md';
   const store = await openStore(globals);
-  const session = await store.read(id).finally(() => store.end?.());
+  const [session, previous] = await (async () => {
+    const s = await store.read(id);
+    return [s, await findPreviousSession(store, s)] as const;
+  })().finally(() => store.end?.());
   const checklist = await checklistFor(session, globals, typeof opts.checklist === 'string');
   // Second net: the store redacts on write, but a report must never leak even an older file.
   const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
   const redact = createRedactor(vars);
-  const previous = await findPreviousSession(globals.sessionsDir, session);
   const text = format === 'json' ? renderJson(session, checklist, { previous, redact }) : renderMarkdown(session, checklist, { previous, redact });
   if (typeof opts.out === 'string') {
     const out = resolve(opts.out);

@@ -4,15 +4,16 @@
  * `FILE:LINE: message` line per problem. Loads only the parser and the probe
  * schemas (never a probe library).
  */
-import { isAbsolute, relative } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
+import { displayPath } from '../../display-path.js';
+import { validateProbe } from '../../probes/registry.js';
 import { problemLine, summaryLine } from '../../checklist/summary.js';
 import type { GlobalOptions } from '../globals.js';
 
 /** `validate [FILE]`: exit 0 with a summary line, 1 with the problems; unusable files throw a UserError (exit 2). */
 export async function run(_opts: Record<string, any>, globals: GlobalOptions, args: string[]): Promise<number> {
   const file = args[0] ?? displayPath(globals.checklist);
-  const { checklist, problems } = await loadChecklist(file);
+  const { checklist, problems } = await loadChecklist(file, validateProbe);
   if (problems.length) {
     for (const p of problems) process.stdout.write(problemLine(p) + '\n');
     process.stderr.write(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
@@ -22,8 +23,4 @@ export async function run(_opts: Record<string, any>, globals: GlobalOptions, ar
   return 0;
 }
 
-/** The default checklist is absolute; show it relative to the working directory when it lies below it. */
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
+

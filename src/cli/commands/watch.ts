@@ -9,7 +9,8 @@
 import { loadChecklist } from '../../checklist/load.js';
 import type { Criterion } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
-import { loadVars } from '../../probes/vars.js';
+import { loadVars } from '../../config/vars.js';
+import { validateProbe } from '../../probes/registry.js';
 import { createRedactor } from '../../secrets/redactor.js';
 import { parseSpan, resolveLimits, type WindowOverride } from '../../watch/criteria.js';
 import { watchExitCode } from '../../watch/judge.js';
@@ -20,7 +21,8 @@ import { findBaselineSession } from '../../report/files.js';
 import { BASELINE_VAR, withInheritedBaseline } from '../../session/baseline.js';
 import { openNotifier } from '../../notify/notify.js';
 import type { GlobalOptions } from '../globals.js';
-import { relativeFile, selectSections } from './check.js';
+import { selectSections } from './check.js';
+import { displayPath as relativeFile } from '../../display-path.js';
 
 type Format = 'text' | 'json' | 'junit' | 'md';
 
@@ -37,7 +39,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   if (!['text', 'json', 'junit', 'md'].includes(format)) throw new UserError(`--format must be text, json, junit or md, got "${format}"`);
   const override: WindowOverride = { forMs: parseSpanOption('--for', opts.for), intervalMs: parseSpanOption('--interval', opts.interval) };
 
-  const { checklist, problems } = await loadChecklist(globals.checklist);
+  const { checklist, problems } = await loadChecklist(globals.checklist, validateProbe);
   if (problems.length) {
     for (const p of problems) process.stderr.write(`${relativeFile(p.file)}:${p.line}: ${p.message}\n`);
     process.stderr.write(`${relativeFile(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and run watch again\n`);

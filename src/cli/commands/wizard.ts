@@ -8,14 +8,16 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
+import { displayPath } from '../../display-path.js';
 import { watchTerminal } from '../terminal.js';
 import { newRunMarker, RUN_MARKER, trackProcessTree } from '../../probes/process-tree.js';
 import { shippedChecklistPath, type GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
-import type { Vars } from '../../probes/types.js';
+import type { Session } from '../../session/schema.js';
+import type { Vars } from '../../config/vars.js';
 import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
 import { openNotifier } from '../../notify/notify.js';
 import { notifyingSession } from '../../notify/session-events.js';
@@ -112,10 +114,7 @@ async function loadInk(): Promise<typeof import('ink')> {
   }
 }
 
-function shown(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') ? rel : file;
-}
+const shown = displayPath;
 
 /** Exit codes of a wizard stopped from outside (DESIGN.md): terminal loss, interrupt. */
 export const EXIT_HANGUP = 129;
@@ -170,9 +169,9 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   const ui = { ink: loadInk(), app: import('../../ui/app.js') };
   void ui.ink.catch(() => {});
   void ui.app.catch(() => {});
-  const { loadChecklist } = await import('../../checklist/load.js');
+  const [{ loadChecklist }, { validateProbe }] = await Promise.all([import('../../checklist/load.js'), import('../../probes/registry.js')]);
   const { forTerminalChecklist } = await import('../../report/escape.js');
-  const loaded = await loadChecklist(globals.checklist);
+  const loaded = await loadChecklist(globals.checklist, validateProbe);
   const problems = loaded.problems;
   // Everything the wizard shows comes from this copy: item text cannot drive the terminal.
   const checklist = forTerminalChecklist(loaded.checklist);
@@ -182,7 +181,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     return 2;
   }
   const [{ loadVars }, { createRedactor }, { openStore, storeArg, storePlace }, summary, { reconcileOpenSession }] = await Promise.all([
-    import('../../probes/vars.js'),
+    import('../../config/vars.js'),
     import('../../secrets/redactor.js'),
     import('../../session/select-store.js'),
     import('../../session/summary.js'),
@@ -235,7 +234,9 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     const { withInheritedBaseline } = await import('../../session/baseline.js');
     const inherited = withInheritedBaseline(vars, vars.BASELINE_P50_MS ? undefined : await findBaselineSession(globals.sessionsDir, open.current()));
     if (inherited.from && !notice) notice = `baseline p50 ${inherited.from.p50} ms from session ${inherited.from.sessionId} (the last SUCCESS of ${open.current().environment})`;
-    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, notice);
+    const held = open;
+    const previousSession = () => summary.findPreviousSession(store, held.current());
+    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, previousSession, notice);
     if (stop.why) void wizard.getState().interrupt();
     return wizard;
   };
@@ -376,6 +377,7 @@ async function buildStore(
   operator: string,
   dryRun: boolean,
   sessionsDir: string,
+  previousSession: () => Promise<Session | undefined>,
   notice?: string,
 ): Promise<WizardStore> {
   const { createWizardStore } = await import('../../store/wizard-store.js');
@@ -386,6 +388,7 @@ async function buildStore(
     operator,
     dryRun,
     notice,
+    previousSession,
     // The runner (and the probe libraries behind it) loads on the first probe, not for the first frame.
     runProbes: async (jobs, options) => (await import('../../probes/runner.js')).runProbes(jobs, options),
     runCommand: bashRunner(vars),
@@ -397,7 +400,7 @@ async function buildStore(
     },
     writeReport: async (session) => {
       const { writeReport } = await import('../../report/files.js');
-      return shown(await writeReport(sessionsDir, session, checklist, { vars }));
+      return shown(await writeReport(sessionsDir, session, checklist, { vars, previous: await previousSession() }));
     },
   });
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { loadVars, parseEnvText, substitute } from '../../src/probes/vars.js';
-import { parseConfigText } from '../../src/probes/vars.js';
+import { loadVars, parseEnvText, substitute } from '../../src/config/vars.js';
+import { parseConfigText } from '../../src/config/vars.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-vars-'));
 const file = (name: string, text: string) => {
@@ -81,7 +81,7 @@ describe('--config values that are not strings', () => {
     expect(() => parseConfigText('{"vars": {"A": "x", "DB_PORT": null}}', 'c.json')).toThrow(new UserError('--config c.json: vars.DB_PORT is null: give a string, number or boolean (or leave the name out)'));
     expect(() => parseConfigText('{"vars": {"HOSTS": ["a"]}}', 'c.json')).toThrow('--config c.json: vars.HOSTS is a list: give a string');
     expect(() => parseConfigText('{"vars": {"DB": {"port": 1}}}', 'c.json')).toThrow('--config c.json: vars.DB is an object: give a string');
-    expect(() => parseConfigText('{"vars": {"X\\u001b[2J": null}}', 'c.json')).toThrow('--config c.json: vars.X?[2J is null');
+    expect(() => parseConfigText('{"vars": {"X\\u001b[2J": null}}', 'c.json')).toThrow('--config c.json: vars.X? is null'); // the escape sequence shown as one mark, whole
   });
 
   it('a variable at the top level instead of under "vars" is named, not ignored', () => {

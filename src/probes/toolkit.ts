@@ -1,11 +1,11 @@
 /**
- * Deadline and error wording shared by the network probes. Every probe links
- * its own timer to `ctx.signal`, so it ends on time even when called without a
- * runner, and turns low-level errors into one line a person understands.
+ * The probe toolkit, in one place: deadlines linked to the caller's signal,
+ * connection errors in words ("connection refused on 127.0.0.1:5432"), the
+ * first line of an error, and folding a data probe's checks into one outcome.
  */
 import { setMaxListeners } from 'node:events';
-import type { ProbeContext, ProbeOutcome } from './types.js';
-import { cancelled, timedOut } from './verdict.js';
+import type { ProbeContext, ProbeOutcome, ProbeReason } from './types.js';
+import { cancelled, SEVERITY, timedOut, worstStatus } from './verdict.js';
 
 export interface Deadline {
   /** Aborts on ctx.signal or when ctx.deadline passes. */
@@ -25,7 +25,7 @@ export interface Deadline {
  * `reservePct` of the budget (at most `reserveMaxMs`) is kept for closing
  * sockets, so the probe has answered by its deadline. Always call `dispose()`.
  */
-export function linkDeadline(ctx: ProbeContext, reservePct = 10, reserveMaxMs = 100): Deadline {
+export function linkDeadline(ctx: Pick<ProbeContext, 'signal' | 'deadline'>, reservePct = 10, reserveMaxMs = 100): Deadline {
   const controller = new AbortController();
   // One listener per in-flight request (bursts run 20 at once): not a leak.
   setMaxListeners(1000, controller.signal);
@@ -137,11 +137,22 @@ export function netFailure(summary: string, deadline: Deadline | undefined, evid
   return metrics ? { ...outcome, metrics } : outcome;
 }
 
-/** First line of a text, trimmed to `max` characters. */
-export function oneLine(text: string, max = 200): string {
-  const line = String(text).split('\n')[0].trim();
-  return line.length > max ? line.slice(0, max - 1) + '…' : line;
+/**
+ * The first line of a text or of an error's message, trimmed to `max`
+ * characters: the one "first line" rule of the probes and the runner (library
+ * messages can be multi-line, stacks follow them). An error without a message
+ * is 'unknown error'.
+ */
+export function firstLine(value: unknown, max = 200): string {
+  const isText = typeof value === 'string';
+  const text = isText ? value : value instanceof Error ? value.message || value.name : String(value ?? '');
+  const line = (text.split('\n').find((l) => l.trim()) ?? '').trim();
+  const out = line.length > max ? line.slice(0, max - 1) + '…' : line;
+  return out || (isText ? '' : 'unknown error');
 }
+
+/** First line of a text, trimmed to `max` characters (firstLine, for text). */
+export const oneLine = (text: string, max = 200): string => firstLine(String(text), max);
 
 /**
  * host:port of a probe's URL, or the outcome for a URL that does not parse
@@ -159,4 +170,103 @@ export function urlWhere(url: string, label: string = url): { where: string } | 
 export function hostPort(u: URL): string {
   const port = u.port || (u.protocol === 'https:' ? '443' : u.protocol === 'http:' ? '80' : '');
   return port ? `${u.hostname}:${port}` : u.hostname;
+}
+
+/** One condition a probe looked at: its verdict and the sentence saying why. */
+export interface Check {
+  /** `inconclusive`: the probe cannot judge this condition (e.g. a setting the client sets). */
+  status: 'pass' | 'warn' | 'fail' | 'inconclusive';
+  /** Shown as (part of) the summary when the check is not a pass. */
+  message: string;
+  /** Why an inconclusive check did not judge. */
+  reason?: ProbeReason;
+}
+
+/**
+ * The data probes' deadline (postgres, redis, celery, secrets-scan): the same
+ * linked timer as linkDeadline, keeping back 5% of the budget (at most 50 ms)
+ * for closing the connection, so the probe's own "timeout: …" summary is in
+ * before the runner's deadline.
+ */
+export function deadlineSignal(outer: AbortSignal, deadline: number): Deadline {
+  return linkDeadline({ signal: outer, deadline }, 5, 50);
+}
+
+/** Milliseconds left before the deadline, at least `floor` so libraries get a positive timeout. */
+export function remainingMs(deadline: number, floor = 1): number {
+  return Math.max(floor, Math.floor(deadline - Date.now()));
+}
+
+/**
+ * Reject with the signal's reason as soon as it aborts, so a stuck library call
+ * cannot outlive the deadline (the caller then closes the connection).
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(new AbortedError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => {});
+      reject(new AbortedError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Thrown by `untilAborted`; the probe turns it into a timeout or cancel summary. */
+export class AbortedError extends Error {
+  constructor() {
+    super('aborted');
+    this.name = 'AbortedError';
+  }
+}
+
+/** The worst status of these checks (pass when there are none; inconclusive never hides a warn or fail). */
+export function worst(checks: Check[]): Check['status'] {
+  const judged = worstStatus(checks.map((c) => c.status).filter((s) => s !== 'inconclusive'), 'pass' as Check['status']);
+  return SEVERITY[judged] === 0 && checks.some((c) => c.status === 'inconclusive') ? 'inconclusive' : judged;
+}
+
+/** The outcome of a data probe stopped by its deadline or a cancel: one rule for every kind. */
+export function stoppedOutcome(isTimeout: boolean, timeoutSummary: string, evidence: string[] = []): ProbeOutcome {
+  return isTimeout ? timedOut(timeoutSummary, evidence) : cancelled(evidence);
+}
+
+/**
+ * Fold checks into one outcome: the summary names what is wrong (failures
+ * first, then warnings) or, when all pass, says what was verified.
+ */
+export function foldChecks(checks: Check[], passSummary: string, evidence: string[], metrics?: Record<string, number>): ProbeOutcome {
+  const status = worst(checks);
+  const failing = checks.filter((c) => c.status === 'fail').map((c) => c.message);
+  const warning = checks.filter((c) => c.status === 'warn').map((c) => c.message);
+  const unjudged = checks.filter((c) => c.status === 'inconclusive');
+  const summary = status === 'pass' ? passSummary : [...failing, ...warning, ...unjudged.map((c) => c.message)].join('; ');
+  const reason = status === 'inconclusive' ? { reason: unjudged[0].reason ?? 'cannot-judge-here' } : {};
+  return { status, ...reason, summary, evidence, ...(metrics && Object.keys(metrics).length ? { metrics } : {}) };
+}
+
+/** Network error codes named in words (describeNetError's), for "could not check" summaries; undefined for other errors. */
+export function networkReason(err: unknown, where: string): string | undefined {
+  const code = (err as { code?: string } | undefined)?.code;
+  return code && NETWORK_CODES.has(code) ? describeNetError(err, where) : undefined;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/** `host:port` of a host and port, with IPv6 literals bracketed. */
+export function hostPortOf(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

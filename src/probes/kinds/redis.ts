@@ -1,0 +1,24 @@
+/** The `redis` probe kind: its parameters, its doc row and what it loads lazily (./redis.ts, ioredis). */
+import * as z from 'zod';
+import { bool, str, url } from '../params.js';
+import { defineKind } from '../kind.js';
+
+export const params = z.object({
+  /** redis://[:password@]host:port/db (the app's REDIS_URL). */
+  url,
+  /** Fail unless RDB snapshots or AOF are on. */
+  persistence: bool.default(false),
+  /** Fail unless maxmemory is set (non-zero). */
+  maxmemory: bool.default(false),
+  /** Expected maxmemory-policy, e.g. allkeys-lru. */
+  policy: str.optional(),
+  min_version: str.optional(),
+});
+
+export const kind = defineKind({
+  name: 'redis',
+  params,
+  doc: { library: 'ioredis', checks: 'Redis: PING, persistence, maxmemory and policy, version' },
+  load: () => import('../redis.js').then((m) => m.probe),
+  library: () => import('ioredis'),
+});

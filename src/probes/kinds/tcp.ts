@@ -1,0 +1,18 @@
+/** The `tcp` probe kind: its parameters, its doc row and what it loads lazily (./tcp.ts). */
+import * as z from 'zod';
+import { int, str } from '../params.js';
+import { defineKind } from '../kind.js';
+
+export const params = z.object({
+  host: str,
+  port: int,
+  /** `open` (default) or `closed`: an internal service must not be reachable. */
+  expect: z.enum(['open', 'closed']).default('open'),
+});
+
+export const kind = defineKind({
+  name: 'tcp',
+  params,
+  doc: { library: 'node:net', checks: 'TCP port open, or must not be reachable' },
+  load: () => import('../tcp.js').then((m) => m.probe),
+});

@@ -1,0 +1,98 @@
+/**
+ * Item states and counts, in one place: what "done" means, how a session's
+ * progress is counted, and what a run of probes says about an item. The
+ * wizard, the resume picker, `list` (file and team stores), the report and
+ * `check` all ask here. Pure: no I/O.
+ */
+import type { Item } from '../checklist/types.js';
+import type { ProbeResult } from '../probes/types.js';
+import type { ItemState, Session } from '../session/schema.js';
+import { isFailing } from './probe.js';
+
+/** Every item state, in the order a report lists them. */
+export const STATES: ItemState[] = ['done', 'verified', 'failed', 'skipped', 'na', 'pending'];
+
+/** The state of an item in this session (pending when never touched). */
+export function itemState(session: Pick<Session, 'items'>, itemId: string): ItemState {
+  return session.items[itemId]?.state ?? 'pending';
+}
+
+/**
+ * Progress as every screen and command shows it: `done` is an item settled
+ * without failing (done, verified, skipped, n/a); a failed item is counted
+ * apart (`✗`), never as progress.
+ */
+export interface Progress {
+  done: number;
+  failed: number;
+  total: number;
+}
+
+export type StateCounts = Record<ItemState, number> & { total: number };
+
+export function emptyCounts(): StateCounts {
+  return { done: 0, verified: 0, failed: 0, skipped: 0, na: 0, pending: 0, total: 0 };
+}
+
+/** Items per state. */
+export function countStates(session: Pick<Session, 'items'>, itemIds: readonly string[]): StateCounts {
+  const out = emptyCounts();
+  for (const id of itemIds) {
+    out[itemState(session, id)]++;
+    out.total++;
+  }
+  return out;
+}
+
+/** The one rule that turns state counts into progress. */
+export function progressFromCounts(c: StateCounts): Progress {
+  return { done: c.total - c.pending - c.failed, failed: c.failed, total: c.total };
+}
+
+export function progressOf(session: Pick<Session, 'items'>, itemIds: readonly string[]): Progress {
+  return progressFromCounts(countStates(session, itemIds));
+}
+
+/**
+ * A whole session's progress: the items it records. Reconciliation keeps
+ * those equal to the checklist's items (removed ones move to `removedItems`
+ * and are not counted), so this equals progressOf over the checklist.
+ */
+export function sessionProgress(session: Pick<Session, 'items'>): Progress {
+  return progressOf(session, Object.keys(session.items));
+}
+
+/** Whole percent settled, 0 for an empty checklist. */
+export function percentDone(p: Pick<Progress, 'done' | 'total'>): number {
+  return p.total ? Math.floor((p.done / p.total) * 100) : 0;
+}
+
+/** `26/175` or `26/175 ✗7`: the one way progress is written in plain text. */
+export function progressText(p: Progress): string {
+  return `${p.done}/${p.total}${p.failed ? ` ✗${p.failed}` : ''}`;
+}
+
+/**
+ * Probe verdict for an item from the results of one run: verified when every
+ * one of its probes passed, failed when any failed or errored, else undefined
+ * (warn, skipped and inconclusive leave the state to the operator: an
+ * inconclusive probe never verifies an item and never fails it).
+ */
+export function probeVerdict(item: Item, results: readonly ProbeResult[]): 'verified' | 'failed' | undefined {
+  if (item.probes.length === 0 || results.length === 0) return undefined;
+  if (results.some((r) => isFailing(r.status))) return 'failed';
+  if (results.length >= item.probes.length && results.every((r) => r.status === 'pass')) return 'verified';
+  return undefined;
+}
+
+/**
+ * Whether an operator setting `state` overrides what the item's latest probes
+ * said: any failing probe and not `failed`, or every probe passing and `failed`.
+ */
+export function overridesProbes(probes: ReadonlyArray<Pick<ProbeResult, 'status'>>, state: ItemState): boolean {
+  // Back to pending (u) claims nothing, so it overrides nothing.
+  if (state === 'pending' || probes.length === 0) return false;
+  const bad = probes.some((p) => isFailing(p.status));
+  const good = probes.every((p) => p.status === 'pass');
+  return (bad && state !== 'failed') || (good && state === 'failed');
+}

@@ -1,0 +1,173 @@
+/**
+ * One rule in one place, seen from the outside: the wizard's banner, the
+ * report and `check` give the same rollback verdict for the same results; the
+ * wizard, the resume picker, `list --json` and the report give the same counts
+ * for the same session (the numbers that used to disagree: "26/175 ✗7" in the
+ * wizard against "33/175" in `list`).
+ */
+import React from 'react';
+import { describe, expect, it } from 'vitest';
+import { jobsFor } from '../../src/cli/commands/check.js';
+import { toJsonRows } from '../../src/cli/commands/list.js';
+import type { CheckEntry } from '../../src/report/check-output.js';
+import type { ProbeResult } from '../../src/probes/types.js';
+import { formatJson, formatText, summarize } from '../../src/report/check-output.js';
+import { buildRecord } from '../../src/report/json.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { createFileStore } from '../../src/session/file-store.js';
+import { summarize as teamSummarize } from '../../src/session/pg-doc.js';
+import { createWizardStore } from '../../src/store/wizard-store.js';
+import { Overview } from '../../src/ui/overview.js';
+import { ResumePicker } from '../../src/ui/resume-picker.js';
+import { triggeredLines, type CriterionVerdict } from '../../src/verdict/rollback.js';
+import { renderUi } from '../helpers/render.js';
+import { tempDir } from '../session/helpers.js';
+import { buildChecklist } from '../ui/fixtures.js';
+import { makeStore, scriptedRunner, type Script } from '../ui/store-helpers.js';
+
+const monitoring = 'post-deployment/monitoring';
+
+/** Two error-rate checks (the second worse), a 5xx count that is not a rate, and a baseline. */
+function rollbackChecklist() {
+  return buildChecklist([
+    { title: 'Post-Deployment', depth: 1 },
+    {
+      title: 'Monitoring',
+      items: [
+        { text: 'Error rates within limits', probes: [{ kind: 'prometheus', raw: 'prometheus query="q1" max=0.05' }] },
+        { text: 'Error rates monitored', probes: [{ kind: 'prometheus', raw: 'prometheus query="q2" max=0.05 name="error rate"' }] },
+        { text: '5xx responses per second', probes: [{ kind: 'prometheus', raw: `prometheus query='sum(rate(x{status=~"5.."}[5m]))' max=20` }] },
+        { text: 'Response times within acceptable limits', probes: [{ kind: 'baseline', raw: 'baseline url=x' }] },
+      ],
+    },
+    { title: 'Rollback Procedures', depth: 1, guidance: [{ kind: 'text', text: 'Roll back.' }] },
+  ]);
+}
+
+const metricsByItem: Record<string, Record<string, number>> = {
+  [`${monitoring}/error-rates-within-limits`]: { value: 0.061 },
+  [`${monitoring}/error-rates-monitored`]: { value: 0.093 },
+  [`${monitoring}/5xx-responses-per-second`]: { value: 12 },
+  [`${monitoring}/response-times-within-acceptable-limits`]: { increase_pct: 63, p50_ms: 163, baseline_ms: 100 },
+};
+const script: Script = (job) => {
+  const metrics = metricsByItem[job.itemId ?? ''];
+  return { status: job.spec.kind === 'baseline' || (metrics.value ?? 0) > 0.05 ? 'fail' : 'pass', metrics };
+};
+
+const met = (v: CriterionVerdict[]) => triggeredLines(v);
+
+describe('rollback verdict: banner, report and check agree', () => {
+  it('the worst error rate of an error-rate check and the baseline increase, the same words everywhere', async () => {
+    const checklist = rollbackChecklist();
+    // The wizard: run the section's probes; the banner is the first criterion met.
+    const { store, session } = makeStore({ checklist, script });
+    store.getState().openSection(monitoring);
+    await store.getState().runSectionProbes();
+    await store.getState().flush();
+    const banner = store.getState().banner?.criterion;
+
+    // The report, from the session the wizard wrote.
+    const record = buildRecord(session.current(), checklist);
+    const markdown = renderMarkdown(session.current(), checklist);
+
+    // `check`: the same jobs the command builds, run by the same script, formatted as the command does.
+    const { jobs, context } = jobsFor(checklist, checklist.sections);
+    const results = await scriptedRunner(script).run(jobs, {} as never);
+    const entries: CheckEntry[] = jobs.map((job, i) => ({ result: results[i], ...context.get(job)! }));
+    const checkDoc = JSON.parse(formatJson(entries, summarize(results, 5)));
+    const checkText = formatText(entries, summarize(results, 5));
+
+    const expected = ['Error rate exceeds 5% of requests: 9.3% (Error rates monitored)', 'Response time increases by more than 50%: +63% (Response times within acceptable limits)'];
+    expect(met(record.rollback)).toEqual(expected);
+    expect(met(checkDoc.rollback)).toEqual(expected);
+    expect(checkDoc.rollback).toEqual(record.rollback);
+    expect(banner).toBe(expected[0]);
+    for (const line of expected) expect(checkText).toContain(`ROLLBACK CRITERION MET: ${line}`);
+    expect(markdown).toContain('| Error rate exceeds 5% of requests | 9.3% (Error rates monitored) | &gt; 5% | 🔴 **rollback criterion met** |');
+    // The 5xx count (12 per second) is not a fraction of requests: nobody reads it as 1200%.
+    expect(JSON.stringify([record.rollback, checkDoc.rollback, banner])).not.toMatch(/1200|5xx responses/);
+  });
+
+  it('within limits: no banner, and the report and check say ok for both measured criteria', async () => {
+    const checklist = rollbackChecklist();
+    const calm: Script = (job) => ({ status: 'pass', metrics: job.spec.kind === 'baseline' ? { increase_pct: 10 } : { value: 0.01 } } as Partial<ProbeResult>);
+    const { store, session } = makeStore({ checklist, script: calm });
+    store.getState().openSection(monitoring);
+    await store.getState().runSectionProbes();
+    const { jobs, context } = jobsFor(checklist, checklist.sections);
+    const results = await scriptedRunner(calm).run(jobs, {} as never);
+    const checkDoc = JSON.parse(formatJson(jobs.map((job, i) => ({ result: results[i], ...context.get(job)! })), summarize(results, 5)));
+    const report = buildRecord(session.current(), checklist).rollback;
+    expect(store.getState().banner).toBeUndefined();
+    expect(report.slice(0, 2).map((v) => v.verdict)).toEqual(['ok', 'ok']);
+    expect(checkDoc.rollback).toEqual(report);
+  });
+  it('without a stored baseline, banner and report both judge the response time against the previous session', async () => {
+    const checklist = buildChecklist([
+      { title: 'Post-Deployment', depth: 1 },
+      { title: 'Monitoring', items: [{ text: 'Health endpoint fast', probes: [{ kind: 'http', raw: 'http url=x' }] }] },
+      { title: 'Rollback Procedures', depth: 1, guidance: [{ kind: 'text', text: 'Roll back.' }] },
+    ]);
+    const id = `${monitoring}/health-endpoint-fast`;
+    const before = makeStore({ checklist, script: () => ({ status: 'pass', metrics: { latency_ms: 40 } }) });
+    before.store.getState().openSection(monitoring);
+    await before.store.getState().runItemProbes();
+    const previous = { ...before.session.current(), id: 'previous', createdAt: '2026-11-20T10:00:00.000Z', status: 'completed' as const };
+    const { store, session } = makeStore({ checklist, script: () => ({ status: 'pass', metrics: { latency_ms: 70 } }), deps: { previousSession: async () => previous } });
+    store.getState().openSection(monitoring);
+    await store.getState().runItemProbes();
+    await store.getState().flush();
+    const expected = 'Response time increases by more than 50%: +75% (Health endpoint fast)';
+    expect(store.getState().banner?.criterion).toBe(expected);
+    expect(met(buildRecord(session.current(), checklist, { previous }).rollback)).toEqual([expected]);
+    expect(session.current().items[id].probes[0].metrics).toEqual({ latency_ms: 70 });
+  });
+});
+
+describe('counts: wizard, picker, list --json and the report agree', () => {
+  it('a failed item is counted apart, never as progress, by every reader of the same session file', async () => {
+    const checklist = buildChecklist([
+      { title: 'Deploy', depth: 1 },
+      { title: 'Database', items: ['Backups verified', 'Migrations reviewed', { text: 'Health endpoint responding', probes: [{ kind: 'http', raw: 'http url=x' }] }] },
+      { title: 'Monitoring', items: ['Alerts configured', 'Dashboards ready', 'Logs shipped', 'On-call paged'] },
+    ]);
+    const dir = tempDir('dw-agree-');
+    const files = createFileStore(dir);
+    const open = await files.create({ environment: 'production', operator: 'alice', checklist: { path: checklist.file, hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) } });
+    const runner = scriptedRunner(() => ({ status: 'fail', summary: 'GET /health/ 503' }));
+    const store = createWizardStore({ checklist, session: open, runProbes: runner.run, vars: {}, operator: 'alice' });
+    const s = store.getState();
+    s.openSection('deploy/database');
+    await s.mark('done'); // Backups verified
+    store.getState().moveItem(1);
+    await store.getState().mark('failed'); // Migrations reviewed
+    store.getState().moveItem(1);
+    await store.getState().runItemProbes(); // Health endpoint: the probe fails the item
+    store.getState().openSection('deploy/monitoring');
+    await store.getState().mark('na');
+    store.getState().moveItem(1);
+    await store.getState().skip('owned by the SRE team');
+    await store.getState().flush();
+    const doc = open.current();
+    expect(Object.values(doc.items).map((r) => r.state).sort()).toEqual(['done', 'failed', 'failed', 'na', 'pending', 'pending', 'skipped']);
+
+    const want = { done: 3, failed: 2, total: 7 };
+    // The wizard's overview header.
+    const ui = await renderUi(<Overview store={store} checklist={checklist} />);
+    expect(ui.frame()).toMatch(/— production — 3\/7 done ✗2/);
+    ui.unmount();
+    // The resume picker, from the store's list.
+    const rows = await files.list();
+    const picker = await renderUi(<ResumePicker sessions={rows} defaults={{ environment: 'production', operator: 'alice' }} onChoose={() => {}} onCancel={() => {}} now={new Date(doc.updatedAt)} />);
+    expect(picker.frame()).toMatch(/3\/7 ✗2 done\s+just now/);
+    picker.unmount();
+    // `list --json`, and the team store's summary of the same document.
+    expect(toJsonRows(rows)[0]).toMatchObject({ ...want, percent: 42 });
+    expect(teamSummarize(doc)).toMatchObject(want);
+    // The report.
+    expect(buildRecord(doc, checklist).summary.progress).toEqual(want);
+    expect(buildRecord(doc, checklist).summary.total).toMatchObject({ done: 1, failed: 2, na: 1, skipped: 1, pending: 2, total: 7 });
+    await open.close();
+  });
+});
