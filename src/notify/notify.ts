@@ -47,10 +47,11 @@ export function checkNotifyUrl(raw: string, where: string): string {
 /** `"notify"` of a --config file (JSON), when it has one. */
 export async function notifyFromConfig(file: string | undefined): Promise<string | undefined> {
   if (!file) return undefined;
-  const { readFile } = await import('node:fs/promises');
+  // Read through the config module's file edge (the one place --config is read from disk).
+  const { readText } = await import('../config/source-file.js');
   let doc: unknown;
   try {
-    doc = JSON.parse(await readFile(file, 'utf8'));
+    doc = JSON.parse(await readText(file, '--config', 'JSON'));
   } catch {
     return undefined; // loadVars reports an unreadable or malformed config, once.
   }
