@@ -14,7 +14,7 @@ import { startWebhook, type Webhook } from '../helpers/webhook.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
-const { tmux, waitFor } = privateTmux('notify');
+const { tmux, waitFor, stop, keepAlive } = privateTmux('notify');
 const SECRET = 'canary-wizard-pw-Jn4Rt';
 let dir: string;
 let hook: Webhook;
@@ -30,15 +30,11 @@ beforeAll(async () => {
   hook = await startWebhook((_req, res) => res.writeHead(answer).end('x'));
   bodies = hook.bodies;
   port = Number(new URL(hook.url).port);
-  tmux('new-session', '-d', '-s', 'keep', '-x', '80', '-y', '24', 'sleep 3600');
+  keepAlive();
 });
 
 afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    /* already gone */
-  }
+  stop();
   await hook?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

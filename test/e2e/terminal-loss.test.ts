@@ -14,7 +14,7 @@ import { copyBuild, privateTmux } from '../helpers/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
-const { tmux, waitFor } = privateTmux('hangup');
+const { tmux, waitFor, stop } = privateTmux('hangup');
 let dir: string;
 
 const checklist = (pidFile: string) => `# Tiny Deploy
@@ -57,11 +57,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    /* already gone */
-  }
+  stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

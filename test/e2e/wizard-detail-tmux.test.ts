@@ -6,16 +6,15 @@
  * resize to 60×20 and back leaves no stale line.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyBuild, privateTmux } from '../helpers/tmux.js';
+import { privateTmux, wizardDir } from '../helpers/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
-const { tmux, screen, waitFor } = privateTmux('detail');
+const { tmux, screen, waitFor, stop, keepAlive } = privateTmux('detail');
 let dir: string;
 let server: Server;
 let port: number;
@@ -82,9 +81,7 @@ function rows(): string[] {
 
 beforeAll(async () => {
   if (!existsSync(join(distDir, 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
-  dir = mkdtempSync(join(tmpdir(), 'dw-detail-'));
-  writeFileSync(join(dir, 'checklist.md'), CHECKLIST);
-  copyBuild(distDir, dir, join(dir, 'checklist.md'));
+  dir = wizardDir('dw-detail-', CHECKLIST, distDir);
   server = createServer((req, res) => {
     if (req.url === '/health/' && hang) {
       held.push(() => res.destroy());
@@ -95,15 +92,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as { port: number }).port;
-  tmux('new-session', '-d', '-s', 'keep', '-x', '80', '-y', '24', 'sleep 3600');
+  keepAlive();
 });
 
 afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    /* already gone */
-  }
+  stop();
   for (const h of held) h();
   server?.closeAllConnections();
   await new Promise((r) => server?.close(r));

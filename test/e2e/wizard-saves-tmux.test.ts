@@ -9,15 +9,14 @@
  * read-only bind mount is used; otherwise the folder is chmod 0500.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyBuild, privateTmux } from '../helpers/tmux.js';
+import { privateTmux, wizardDir } from '../helpers/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
-const { tmux, waitFor } = privateTmux('saves');
+const { tmux, waitFor, stop, keepAlive } = privateTmux('saves');
 let dir: string;
 
 const CHECKLIST = `# Tiny Deploy
@@ -142,18 +141,12 @@ const keys = (...k: string[]) => {
 
 beforeAll(() => {
   if (!existsSync(join(distDir, 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
-  dir = mkdtempSync(join(tmpdir(), 'dw-e2e-saves-'));
-  writeFileSync(join(dir, 'checklist.md'), CHECKLIST);
-  copyBuild(distDir, dir, join(dir, 'checklist.md'));
-  tmux('new-session', '-d', '-s', 'keep', '-x', '80', '-y', '24', 'sleep 3600');
+  dir = wizardDir('dw-e2e-saves-', CHECKLIST, distDir);
+  keepAlive();
 });
 
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    /* already gone */
-  }
+  stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

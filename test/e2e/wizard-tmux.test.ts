@@ -5,17 +5,16 @@
  * 130; without a terminal the wizard refuses in one line.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyBuild, privateTmux } from '../helpers/tmux.js';
+import { privateTmux, wizardDir } from '../helpers/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
 // The build under test: dist/ (npm test builds it first), or DEPLOY_WIZARD_E2E_DIST to try another build.
 const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
-const { tmux, screen, waitFor } = privateTmux('e2e');
+const { tmux, screen, waitFor, stop, keepAlive } = privateTmux('e2e');
 let dir: string;
 let server: Server;
 let port: number;
@@ -82,9 +81,7 @@ function sessionDoc(sessions = 'sessions'): any {
 beforeAll(async () => {
   // npm test builds first; a copy keeps this run safe from a concurrent rebuild of dist/.
   if (!existsSync(join(distDir, 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
-  dir = mkdtempSync(join(tmpdir(), 'dw-e2e-'));
-  writeFileSync(join(dir, 'checklist.md'), CHECKLIST);
-  copyBuild(distDir, dir, join(dir, 'checklist.md'));
+  dir = wizardDir('dw-e2e-', CHECKLIST, distDir);
   server = createServer((req, res) => {
     hits++;
     res.writeHead(req.url === '/health/' ? 200 : 404, { 'content-type': 'application/json' });
@@ -92,16 +89,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as { port: number }).port;
-  // A idle session keeps the tmux server up between launches (killing the last session stops it).
-  tmux('new-session', '-d', '-s', 'keep', '-x', '80', '-y', '24', 'sleep 3600');
+  keepAlive();
 });
 
 afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    /* already gone */
-  }
+  stop();
   await new Promise((r) => server?.close(r));
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

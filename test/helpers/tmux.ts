@@ -3,7 +3,8 @@
  * own socket), a pane at 80×24 named `wiz`, and bounded polling of the screen.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Tmux {
@@ -13,6 +14,10 @@ export interface Tmux {
   screen: () => string;
   /** Poll the pane (or what `read` makes of it) until it matches; fail with the screen after a bounded wait. */
   waitFor: (expected: string | RegExp, timeoutMs?: number, read?: () => string) => Promise<string>;
+  /** Keep the server up between launches with an idle session (killing the last session stops it). */
+  keepAlive: () => void;
+  /** Stop the server and whatever still runs in it. */
+  stop: () => void;
 }
 
 export function privateTmux(name: string): Tmux {
@@ -29,7 +34,23 @@ export function privateTmux(name: string): Tmux {
     }
     throw new Error(`screen never showed ${String(expected)}; last screen:\n${last}`);
   };
-  return { tmux, screen, waitFor };
+  const keepAlive = () => void tmux('new-session', '-d', '-s', 'keep', '-x', '80', '-y', '24', 'sleep 3600');
+  const stop = () => {
+    try {
+      tmux('kill-server');
+    } catch {
+      /* already gone */
+    }
+  };
+  return { tmux, screen, waitFor, keepAlive, stop };
+}
+
+/** A wizard's working folder: a new temp folder with `checklist.md` and a private copy of the build from `dist`. */
+export function wizardDir(prefix: string, checklist: string, dist: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(dir, 'checklist.md'), checklist);
+  copyBuild(dist, dir, join(dir, 'checklist.md'));
+  return dir;
 }
 
 /**

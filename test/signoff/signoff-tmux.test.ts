@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyBuild, privateTmux } from '../helpers/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const { tmux, screen, waitFor } = privateTmux('signoff');
+const { tmux, screen, waitFor, stop } = privateTmux('signoff');
 let dir: string;
 
 const CHECKLIST = `# Tiny Release
@@ -55,11 +55,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    /* already gone */
-  }
+  stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

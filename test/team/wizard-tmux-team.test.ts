@@ -5,11 +5,10 @@
  * password masked). `list --store` on an empty store names the store.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { copyBuild, privateTmux } from '../helpers/tmux.js';
+import { privateTmux, wizardDir } from '../helpers/tmux.js';
 import { runCli, workdir } from '../check/helpers.js';
 import { createPgStore } from '../../src/session/pg-store.js';
 import { storeArg } from '../../src/session/select-store.js';
@@ -17,7 +16,7 @@ import { withClient } from './helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
-const { tmux, waitFor } = privateTmux('team');
+const { tmux, waitFor, stop, keepAlive } = privateTmux('team');
 const facts = inject('servers').pg;
 const database = `dw_tmux_${Math.random().toString(36).slice(2, 10)}`;
 const url = `postgres://${encodeURIComponent(facts.user)}:${encodeURIComponent(facts.password)}@${facts.host}:${facts.port}/${database}`;
@@ -34,19 +33,13 @@ const CHECKLIST = `# Tiny Deploy
 
 beforeAll(async () => {
   if (!existsSync(join(distDir, 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
-  dir = mkdtempSync(join(tmpdir(), 'dw-team-tmux-'));
-  writeFileSync(join(dir, 'checklist.md'), CHECKLIST);
-  copyBuild(distDir, dir, join(dir, 'checklist.md'));
+  dir = wizardDir('dw-team-tmux-', CHECKLIST, distDir);
   await withClient(facts, (c) => c.query(`CREATE DATABASE ${database}`));
-  tmux('new-session', '-d', '-s', 'keep', '-x', '80', '-y', '24', 'sleep 3600');
+  keepAlive();
 });
 
 afterAll(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    /* already gone */
-  }
+  stop();
   await withClient(facts, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
