@@ -1,5 +1,5 @@
 import React, { Suspense, lazy, useEffect, useState } from 'react';
-import { Box, Text, useApp, useStdin } from 'ink';
+import { Box, Text, useApp } from 'ink';
 import type { Checklist } from '../checklist/types.js';
 import type { SessionSummary } from '../session/store.js';
 import type { WizardStore } from '../store/wizard-store.js';
@@ -12,13 +12,15 @@ import { Overview } from './overview.js';
 import { FinishedProbes } from './probe-lines.js';
 import { ResumePicker, type PickerChoice } from './resume-picker.js';
 import { SectionView } from './section-view.js';
-import { readKeyByKey } from './stdin-keys.js';
+import { useKeyByKey } from './stdin-keys.js';
 import { useScreenKeys } from './use-screen-keys.js';
 import { useWizard } from './use-wizard.js';
 
 export interface PickerSetup {
   sessions: SessionSummary[];
   defaults: { environment?: string; operator: string };
+  /** Ask who resumes a chosen session (no --operator given). */
+  askWho?: boolean;
   /** Opens or creates the chosen session and builds its store (I/O lives in the caller). */
   choose: (choice: PickerChoice) => Promise<WizardStore>;
 }
@@ -39,8 +41,7 @@ export interface AppProps {
 export function App({ checklist, store: initial, picker, onInterrupt }: AppProps) {
   const { exit } = useApp();
   // Before Ink's first read: every handler below gets one key per input (src/ui/stdin-keys.ts).
-  const { stdin } = useStdin();
-  useState(() => readKeyByKey(stdin));
+  useKeyByKey();
   const [store, setStore] = useState<WizardStore | undefined>(initial);
   const [pickError, setPickError] = useState<string>();
   const [opening, setOpening] = useState(false);
@@ -51,6 +52,7 @@ export function App({ checklist, store: initial, picker, onInterrupt }: AppProps
       <ResumePicker
         sessions={picker.sessions}
         defaults={picker.defaults}
+        askWho={picker.askWho}
         error={opening ? undefined : pickError}
         isActive={!opening}
         onCancel={() => exit()}

@@ -7,7 +7,9 @@ import React, { useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
 import TextInput from 'ink-text-input';
+import { forTerminal } from '../report/escape.js';
 import { isCtrlC } from './keymap.js';
+import { useKeyByKey } from './stdin-keys.js';
 
 export interface IdentityPickerProps {
   /** The session being resumed (shown in the question). */
@@ -24,6 +26,8 @@ export interface IdentityPickerProps {
 const SOMEONE_ELSE = '\u0000someone-else';
 
 export function IdentityPicker({ sessionId, operators, onChoose, onCancel, isActive = true }: IdentityPickerProps) {
+  // Asked in its own render before the wizard: a fast ↓ Enter must choose what ↓ showed.
+  useKeyByKey();
   const [typing, setTyping] = useState(operators.length === 0);
   const [name, setName] = useState('');
   // Typed and Enter can arrive in one chunk, before a render: submit what onChange last said, not a stale value.
@@ -38,7 +42,7 @@ export function IdentityPicker({ sessionId, operators, onChoose, onCancel, isAct
   );
   return (
     <Box flexDirection="column">
-      <Text bold>Who are you? Session {sessionId}</Text>
+      <Text bold>Who are you? Session {forTerminal(sessionId)}</Text>
       <Text dimColor>Everything you record in it, signatures included, carries this name (--operator NAME skips this question).</Text>
       <Box marginTop={1} flexDirection="column">
         {typing ? (
@@ -58,7 +62,7 @@ export function IdentityPicker({ sessionId, operators, onChoose, onCancel, isAct
         ) : (
           <SelectInput
             isFocused={isActive}
-            items={[...operators.map((o) => ({ key: o, label: o, value: o })), { key: SOMEONE_ELSE, label: 'someone else (type a name)', value: SOMEONE_ELSE }]}
+            items={[...operators.map((o) => ({ key: o, label: forTerminal(o), value: o })), { key: SOMEONE_ELSE, label: 'someone else (type a name)', value: SOMEONE_ELSE }]}
             onSelect={(item) => (item.value === SOMEONE_ELSE ? setTyping(true) : onChoose(item.value))}
           />
         )}

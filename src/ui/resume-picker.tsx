@@ -6,11 +6,13 @@ import { forTerminal } from '../report/escape.js';
 import type { SessionSummary } from '../session/store.js';
 import { formatRelative, progressText } from '../session/summary.js';
 import { Footer } from './footer.js';
+import { IdentityPicker } from './identity-picker.js';
 import { isCtrlC } from './keymap.js';
 import { fit } from './scroll.js';
 import { cleanInput } from './use-form-keys.js';
 
-export type PickerChoice = { id: string } | { start: { environment: string; operator: string } };
+/** An existing session and who resumes it (asked unless --operator was given), or a new session. */
+export type PickerChoice = { id: string; who?: string } | { start: { environment: string; operator: string } };
 
 export interface ResumePickerProps {
   /** Unfinished sessions, newest first. */
@@ -20,6 +22,11 @@ export interface ResumePickerProps {
    * offered first when given (--env), never chosen silently.
    */
   defaults: { environment?: string; operator: string };
+  /**
+   * Ask who resumes an existing session (its operators, or someone else),
+   * as `resume` does without --operator; never join one under a guessed name.
+   */
+  askWho?: boolean;
   onChoose: (choice: PickerChoice) => void;
   onCancel: () => void;
   /** Ctrl-C (default: onCancel). */
@@ -44,8 +51,9 @@ const OTHER = '\u0000other';
  * new one; a new one asks for its environment (ink-select-input, or a name
  * typed under "other") and its operator.
  */
-export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterrupt, error, isActive = true, now = new Date() }: ResumePickerProps) {
-  const [stage, setStage] = useState<'list' | 'env' | 'env-name' | 'operator'>('list');
+export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onCancel, onInterrupt, error, isActive = true, now = new Date() }: ResumePickerProps) {
+  const [stage, setStage] = useState<'list' | 'env' | 'env-name' | 'operator' | 'who'>('list');
+  const [chosen, setChosen] = useState<SessionSummary>();
   const [environment, setEnvironment] = useState('');
   const [operator, setOperator] = useState(defaults.operator);
   useInput(
@@ -55,6 +63,8 @@ export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterru
         if (input === 'q' || key.escape) onCancel();
         return;
       }
+      // The identity question handles its own Esc (back from typing a name, then back to the list).
+      if (stage === 'who') return;
       if (key.escape) setStage(stage === 'operator' || stage === 'env-name' ? 'env' : 'list');
     },
     { isActive },
@@ -74,8 +84,24 @@ export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterru
             { key: '+new', label: '+ Start a new session', value: '' },
           ]}
           isFocused={isActive}
-          onSelect={(item) => (item.value ? onChoose({ id: item.value }) : setStage('env'))}
+          onSelect={(item) => {
+            if (!item.value) return setStage('env');
+            const s = sessions.find((x) => x.id === item.value);
+            if (!askWho || !s) return onChoose({ id: item.value });
+            setChosen(s);
+            setStage('who');
+          }}
         />
+      ) : stage === 'who' && chosen ? (
+        <Box marginTop={1}>
+          <IdentityPicker
+            sessionId={chosen.id}
+            operators={chosen.operators}
+            isActive={isActive}
+            onChoose={(who) => onChoose({ id: chosen.id, who })}
+            onCancel={() => setStage('list')}
+          />
+        </Box>
       ) : (
         <Box flexDirection="column" marginTop={1}>
           <Text color={stage === 'env' || stage === 'env-name' ? 'cyan' : undefined}>
@@ -122,7 +148,7 @@ export function ResumePicker({ sessions, defaults, onChoose, onCancel, onInterru
         </Box>
       )}
       {error ? <Text color="red">✗ {forTerminal(error)}</Text> : null}
-      <Footer hints={stage === 'list' ? ['↑↓/kj move', 'Enter choose', 'q quit'] : ['↑↓ choose', 'Enter next/start', 'Esc back']} />
+      {stage === 'who' ? null : <Footer hints={stage === 'list' ? ['↑↓/kj move', 'Enter choose', 'q quit'] : ['↑↓ choose', 'Enter next/start', 'Esc back']} />}
     </Box>
   );
 }

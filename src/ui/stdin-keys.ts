@@ -9,6 +9,8 @@
  * keys, Alt+key) stay whole.
  */
 
+import { useState } from 'react';
+import { useStdin } from 'ink';
 // @ts-expect-error -- React's scheduler (the one Ink's renderer runs on) ships no types.
 import { unstable_IdlePriority as IdlePriority, unstable_scheduleCallback as scheduleCallback } from 'scheduler';
 
@@ -99,4 +101,13 @@ export function readKeyByKey(stdin: KeySource): void {
     queue.push(...keys.slice(1));
     return keys[0];
   };
+}
+
+/**
+ * Key by key for every root an Ink `render` draws (the wizard, and the "Who
+ * are you?" question asked before it): call before the root's first read.
+ */
+export function useKeyByKey(): void {
+  const { stdin } = useStdin();
+  useState(() => readKeyByKey(stdin as unknown as KeySource));
 }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyBuild, privateTmux } from '../helpers/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const { tmux, screen, waitFor, stop } = privateTmux('signoff');
+const { tmux, screen, waitFor, keepAlive, stop } = privateTmux('signoff');
 let dir: string;
 
 const CHECKLIST = `# Tiny Release
@@ -52,6 +52,8 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dw-signoff-e2e-'));
   writeFileSync(join(dir, 'checklist.md'), CHECKLIST);
   copyBuild(join(root, 'dist'), dir, join(dir, 'checklist.md'));
+  // Relaunching kills the last pane: an idle session keeps the server up in between.
+  keepAlive();
 });
 
 afterAll(() => {
@@ -191,5 +193,24 @@ describe('sign-off in the built wizard (tmux, 80×24)', () => {
     const d = doc();
     expect(d.operators).toEqual(['Ada', 'Bob', 'Carol', 'Dan', 'Eve']);
     expect(d.events.at(-1)).toMatchObject({ who: 'Eve', what: 'signoff.reopen', detail: 'Eve must fix a note' });
+  }, 60_000);
+  it('the picker of a plain `deploy-wizard` asks who resumes too; a fast Down+Enter (one write) chooses what Down showed', async () => {
+    launch('');
+    await waitFor('Unfinished sessions');
+    keys('Enter');
+    await waitFor(`Who are you? Session ${id}`);
+    // One write holding both keys: the choice must be Bob (Down from Ada), not the item shown before Down.
+    tmux('send-keys', '-t', 'wiz', 'Down', 'Enter');
+    await waitFor('Backups verified');
+    keys('S');
+    await waitFor('you are Bob');
+    await quit();
+    launch(`resume ${id}`);
+    await waitFor(`Who are you? Session ${id}`);
+    tmux('send-keys', '-t', 'wiz', 'Down', 'Down', 'Enter');
+    await waitFor('Backups verified');
+    keys('S');
+    await waitFor('you are Carol');
+    await quit();
   }, 60_000);
 });

@@ -68,6 +68,25 @@ describe('ResumePicker', () => {
     expect(chosen).toEqual([{ id: 'staging-2' }]);
   });
 
+  it('without --operator, a chosen session asks who resumes it (its operators or someone else); Esc goes back to the list', async () => {
+    const chosen: PickerChoice[] = [];
+    ui = await renderUi(<ResumePicker sessions={sessions} askWho defaults={{ operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
+    await ui.waitFor('Start a new session');
+    await ui.press(KEY.enter);
+    let f = await ui.waitFor('Who are you? Session production-1');
+    expect(f).toMatch(/❯ alice\s*\n\s*someone else \(type a name\)/);
+    // Nothing was chosen under the account's name.
+    expect(chosen).toEqual([]);
+    await ui.press(KEY.esc);
+    await ui.waitFor('Start a new session');
+    await ui.press('j', KEY.enter);
+    await ui.waitFor('Who are you? Session staging-2');
+    await ui.press(KEY.down, KEY.enter);
+    await ui.waitFor('Your name:');
+    await ui.press(...'dora', KEY.enter);
+    expect(chosen).toEqual([{ id: 'staging-2', who: 'dora' }]);
+  });
+
   it('"new session" asks for the environment with a select (no default assumed), then the operator, prefilled', async () => {
     const chosen: PickerChoice[] = [];
     ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);

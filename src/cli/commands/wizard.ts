@@ -292,7 +292,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       checklist,
       store: wizard,
       // The picker offers --env first when given; it never assumes one.
-      picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment: typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined, operator }, choose: (c) => begin(c) } : undefined,
+      picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment: typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined, operator }, askWho: !given, choose: (c) => begin(c) } : undefined,
       onInterrupt: () => {
         signalled = true;
       },
