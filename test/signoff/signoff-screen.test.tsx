@@ -190,3 +190,17 @@ describe('SignoffScreen layout', () => {
     expect(back.split('\n').length).toBeLessThanOrEqual(24);
   });
 });
+
+describe('SignoffScreen names', () => {
+  it('a long name is cut in the Name column, never the "(you)" that says whose row it is', async () => {
+    const { ui } = await setup(settled(), 'Maximiliana Konstantinopoulou');
+    await ui.waitFor('Tech Lead');
+    await ui.press('m', 'k', KEY.enter);
+    const frame = await ui.waitFor('signed Tech Lead as Maximiliana Konstantinopoulou');
+    const row = frame.split('\n').find((l) => l.includes('Tech Lead') && l.includes('mk'))!;
+    expect(row).toMatch(/Maximilian… \(you\)\s+mk\s+2026-11-26/);
+    const header = frame.split('\n').find((l) => l.includes('Role') && l.includes('Signature'))!;
+    // The cut name keeps the Signature column where the header says.
+    expect(row.indexOf('mk')).toBe(header.indexOf('Signature'));
+  });
+});

@@ -161,6 +161,13 @@ function pad(text: string, width: number): string {
   return fit(text, width - 1).padEnd(width);
 }
 
+const YOU = ' (you)';
+
+/** A name for the Name column: a long name is cut, never the " (you)" that says whose row it is. */
+export function nameCell(name: string, you: boolean): string {
+  return you ? fit(name, COL.name - 1 - YOU.length) + YOU : name;
+}
+
 /** Which blocks fit in `height` lines with the focused one fully shown. */
 export function visibleBlocks(blocks: Block[], height: number): { start: number; end: number } {
   const focus = Math.max(0, blocks.findIndex((b) => b.focused));
@@ -206,12 +213,12 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
     let date = '';
     let mark = '';
     if (sig) {
-      name = sig.name === operator ? `${sig.name} (you)` : sig.name;
+      name = nameCell(sig.name, sig.name === operator);
       signature = sig.signature;
       date = sig.date.slice(0, 10);
       mark = checks.get(role)?.status === 'valid' ? '✓' : '⚠ re-sign needed';
     } else {
-      name = focused || draft ? `${operator} (you)` : '—';
+      name = focused || draft ? nameCell(operator, true) : '—';
       signature = focused ? `${draft}▌` : draft ? `${draft} (not signed)` : '';
     }
     // Padded text, not boxes: every row lines up at any width.
