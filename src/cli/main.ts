@@ -37,7 +37,7 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
   program
     .command('start')
     .description('start a new session')
-    .option('--env <name>', 'environment name', 'production')
+    .option('--env <name>', 'environment name, e.g. production or staging (asked when left out)')
     .option('--operator <name>', 'who is running the deployment (default: git user.name or $USER)')
     .option('--dry-run', 'show commands instead of running them')
     .action((_o, cmd: Command) => onRun(() => import('./commands/wizard.js').then((m) => m.runStart), all(cmd), []));

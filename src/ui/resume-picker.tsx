@@ -52,14 +52,15 @@ const OTHER = '\u0000other';
  * typed under "other") and its operator.
  */
 export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onCancel, onInterrupt, error, isActive = true, now = new Date() }: ResumePickerProps) {
-  const [stage, setStage] = useState<'list' | 'env' | 'env-name' | 'operator' | 'who'>('list');
+  // No unfinished session: straight to the new session's form (there is nothing to list).
+  const [stage, setStage] = useState<'list' | 'env' | 'env-name' | 'operator' | 'who'>(sessions.length ? 'list' : 'env');
   const [chosen, setChosen] = useState<SessionSummary>();
   const [environment, setEnvironment] = useState('');
   const [operator, setOperator] = useState(defaults.operator);
   useInput(
     (input, key) => {
       if (isCtrlC(input, key)) return (onInterrupt ?? onCancel)();
-      if (stage === 'list') {
+      if (stage === 'list' || (stage === 'env' && sessions.length === 0)) {
         if (input === 'q' || key.escape) onCancel();
         return;
       }
@@ -72,7 +73,7 @@ export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onC
   const envs = environmentChoices(sessions, defaults.environment);
   return (
     <Box flexDirection="column">
-      <Text bold>Unfinished sessions — resume one, or start a new one</Text>
+      <Text bold>{sessions.length ? 'Unfinished sessions — resume one, or start a new one' : 'A new session — which environment is this release for?'}</Text>
       {stage === 'list' ? (
         <SelectInput
           items={[
@@ -148,7 +149,7 @@ export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onC
         </Box>
       )}
       {error ? <Text color="red">✗ {forTerminal(error)}</Text> : null}
-      {stage === 'who' ? null : <Footer hints={stage === 'list' ? ['↑↓/kj move', 'Enter choose', 'q quit'] : ['↑↓ choose', 'Enter next/start', 'Esc back']} />}
+      {stage === 'who' ? null : <Footer hints={stage === 'list' ? ['↑↓/kj move', 'Enter choose', 'q quit'] : ['↑↓ choose', 'Enter next/start', sessions.length || stage !== 'env' ? 'Esc back' : 'Esc/q quit']} />}
     </Box>
   );
 }

@@ -52,7 +52,7 @@ beforeAll(() => {
   // The wrapper outlives the hang-up only to write down the wizard's exit code.
   writeFileSync(
     join(dir, 'run.sh'),
-    `trap '' HUP\ncd ${dir}\nnode dist/deploy-wizard.js start --operator e2e --checklist checklist.md --sessions-dir "$1" 2>"$1.err"\necho $? > "$1.exit"\n`,
+    `trap '' HUP\ncd ${dir}\nnode dist/deploy-wizard.js start --env production --operator e2e --checklist checklist.md --sessions-dir "$1" 2>"$1.err"\necho $? > "$1.exit"\n`,
   );
 });
 

@@ -109,7 +109,7 @@ const joined = () => tmux('capture-pane', '-p', '-J', '-t', 'wiz').replace(/[ \t
 
 const waitJoined = (expected: string | RegExp) => waitFor(expected, 15_000, joined);
 
-function launch(sessions: string, rescue: string, command = 'start'): void {
+function launch(sessions: string, rescue: string, command = 'start --env production'): void {
   try {
     tmux('kill-session', '-t', 'wiz');
   } catch {

@@ -100,7 +100,7 @@ afterAll(async () => {
 
 describe('the built wizard in tmux at 80×24', () => {
   it('start, mark, probe passes, q, resume on the same item, finish the walk', async () => {
-    launch(['start', '--operator', 'e2e']);
+    launch(['start', '--env', 'production', '--operator', 'e2e']);
     await waitFor('you are at: Tiny Deploy › Preparation › Backups verified');
     await firstKey('Enter', 'Check the basics before you start.');
     await keys('d');
@@ -142,7 +142,7 @@ describe('the built wizard in tmux at 80×24', () => {
   }, 90_000);
 
   it('keys sent in one call are each handled: Enter j opens and moves; a note and its Enter save at once', async () => {
-    launch(['start', '--operator', 'e2e'], {}, 'sessions-keys');
+    launch(['start', '--env', 'production', '--operator', 'e2e'], {}, 'sessions-keys');
     await waitFor('you are at');
     tmux('send-keys', '-t', 'wiz', 'Enter', 'j');
     await waitFor('▶ [ ] Health endpoint responding');
@@ -158,7 +158,7 @@ describe('the built wizard in tmux at 80×24', () => {
 
   it('Ctrl-C saves and exits 130; NO_COLOR leaves no colour codes on screen; CI=true does not blank the screen', async () => {
     // CI=true as on a CI runner: Ink would paint only at exit; the wizard on a terminal must not.
-    launch(['start', '--operator', 'e2e'], { NO_COLOR: '1', CI: 'true' }, 'sessions-ctrlc');
+    launch(['start', '--env', 'production', '--operator', 'e2e'], { NO_COLOR: '1', CI: 'true' }, 'sessions-ctrlc');
     await waitFor('you are at');
     await firstKey('Enter', 'Check the basics before you start.');
     const raw = tmux('capture-pane', '-p', '-e', '-t', 'wiz');
@@ -172,7 +172,7 @@ describe('the built wizard in tmux at 80×24', () => {
   }, 60_000);
 
   it('resume after the checklist changed says so once; ! writes the incident next to the session; SIGTERM exits 130', async () => {
-    launch(['start', '--operator', 'e2e'], {}, 'sessions-more');
+    launch(['start', '--env', 'production', '--operator', 'e2e'], {}, 'sessions-more');
     await waitFor('you are at');
     await firstKey('q', 'EXIT=0');
     writeFileSync(join(dir, 'checklist-changed.md'), CHECKLIST.replace('- [ ] Team notified', '- [ ] Team notified\n- [ ] Status page updated'));
@@ -205,6 +205,20 @@ describe('the built wizard in tmux at 80×24', () => {
     const doc = sessionDoc('sessions-more');
     expect(doc.incidents).toHaveLength(1);
     expect(Object.keys(doc.items).some((k) => k.includes('status-page-updated'))).toBe(true);
+  }, 60_000);
+
+  it('start without --env asks for the environment (nothing assumed) and records the one chosen', async () => {
+    launch(['start', '--operator', 'e2e'], {}, 'sessions-env');
+    let frame = await waitFor('A new session — which environment is this release for?');
+    expect(frame).toMatch(/❯ staging\s*\n\s*production\s*\n\s*other \(type a name\)/);
+    await keys('Enter');
+    await waitFor(/operator\s+e2e/);
+    await keys('Enter');
+    frame = await waitFor('you are at: Tiny Deploy');
+    expect(frame).toContain('— staging —');
+    await keys('q');
+    await waitFor('EXIT=0');
+    expect(sessionDoc('sessions-env').environment).toBe('staging');
   }, 60_000);
 
   it('without a terminal: one line pointing to check, exit 2', () => {

@@ -99,7 +99,7 @@ describe('sign-off in the built wizard (tmux, 80×24)', () => {
   let id: string;
 
   it('needs all four roles signed by four different people, and fits 80×24 throughout', async () => {
-    launch('start --operator Ada');
+    launch('start --env production --operator Ada');
     await waitFor('you are at');
     keys('Enter');
     await waitFor('[ ] Backups verified');

@@ -52,7 +52,7 @@ describe('team mode in the built wizard', () => {
   });
 
   it('the team line shows the session id and who is here; a join is shown; q prints a resume hint with --store', async () => {
-    const cmd = `cd ${dir} && node dist/deploy-wizard.js start --operator ada --store '${url}' --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
+    const cmd = `cd ${dir} && node dist/deploy-wizard.js start --env production --operator ada --store '${url}' --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
     tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
     const first = await waitFor('here: ada', 15_000);
     const id = /session (production-\S+) · here: ada/.exec(first)?.[1];

@@ -103,8 +103,9 @@ describe('ResumePicker', () => {
   it('--env is offered first; "other" takes a typed name; an empty name is not accepted', async () => {
     const chosen: PickerChoice[] = [];
     ui = await renderUi(<ResumePicker sessions={[]} defaults={{ environment: 'canary', operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
-    await ui.press(KEY.enter);
+    // No unfinished session: straight to the new session's form.
     const envs = await ui.waitFor('nothing is assumed');
+    expect(envs).toContain('A new session — which environment is this release for?');
     expect(envs).toMatch(/❯ canary\s*\n\s*staging\s*\n\s*production\s*\n\s*other/);
     await ui.press(KEY.up, KEY.enter); // wraps to "other"
     await ui.waitFor('[environment name]');
@@ -114,6 +115,15 @@ describe('ResumePicker', () => {
     await ui.waitFor(/operator\s+carol/);
     await ui.press(KEY.enter);
     expect(chosen).toEqual([{ start: { environment: 'eu-west', operator: 'carol' } }]);
+  });
+
+  it('with no session to resume, q or Esc on the environment question quits (nothing is started)', async () => {
+    const calls: string[] = [];
+    ui = await renderUi(<ResumePicker sessions={[]} defaults={{ operator: 'c' }} onChoose={(c) => calls.push(JSON.stringify(c))} onCancel={() => calls.push('cancel')} />);
+    await ui.waitFor('nothing is assumed');
+    await ui.press('q');
+    await ui.press(KEY.esc);
+    expect(calls).toEqual(['cancel', 'cancel']);
   });
 
   it('Ctrl-C interrupts, q cancels', async () => {

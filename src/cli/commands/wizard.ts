@@ -205,7 +205,8 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   // A new session may start under the account's name (looked up while the checklist was read);
   // an existing one is never joined under a guessed one.
   const operator = await operatorName;
-  const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : 'production';
+  // The environment is the record's first fact: given with --env, or chosen on the new-session form, never assumed.
+  const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined;
 
   let open: OpenSession | undefined;
   let wizard: WizardStore | undefined;
@@ -268,7 +269,8 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   };
 
   let pickerSessions: Awaited<ReturnType<SessionStore['list']>> | undefined;
-  if (mode.kind === 'start') await begin({ start: { environment, operator } });
+  if (mode.kind === 'start' && environment) await begin({ start: { environment, operator } });
+  else if (mode.kind === 'start') pickerSessions = [];
   else if (mode.kind === 'resume' || mode.kind === 'join') {
     const id = mode.id ?? (await summary.findLatestUnfinished(store))?.id;
     if (!id) throw new UserError(`no unfinished session to resume in ${storePlace(globals, shown(globals.sessionsDir))}; start one with deploy-wizard start${storeArg(globals.store)}`);
@@ -281,7 +283,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   }
   else {
     const rows = summary.unfinished(await store.list());
-    if (rows.length === 0) await begin({ start: { environment, operator } });
+    if (rows.length === 0 && environment) await begin({ start: { environment, operator } });
     else pickerSessions = rows;
   }
 
@@ -292,7 +294,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       checklist,
       store: wizard,
       // The picker offers --env first when given; it never assumes one.
-      picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment: typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined, operator }, askWho: !given, choose: (c) => begin(c) } : undefined,
+      picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment, operator }, askWho: !given, choose: (c) => begin(c) } : undefined,
       onInterrupt: () => {
         signalled = true;
       },
