@@ -174,7 +174,7 @@ async function threeReaders(checklist: ReturnType<typeof strictChecklist>, scrip
 
 describe('rollback thresholds come from the checklist\'s watch criteria, for all three readers', () => {
   const figures = (rate: number, increase: number): Script => (job) =>
-    job.spec.kind === 'baseline' ? { status: 'pass', metrics: { increase_pct: increase, p50_ms: 100 + increase, baseline_ms: 100 } } : { status: 'pass', metrics: { value: rate } };
+    (job.spec.kind === 'baseline' ? { status: 'pass', metrics: { increase_pct: increase, p50_ms: 100 + increase, baseline_ms: 100 } } : { status: 'pass', metrics: { value: rate } }) as Partial<ProbeResult>;
 
   it('9.3 % errors and +63 %: met under the defaults (above), within the checklist\'s 10 % and +80 %', async () => {
     const checklist = strictChecklist();
