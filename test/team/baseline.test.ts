@@ -4,7 +4,8 @@
  * the last SUCCESS session of that environment in the same store, by the one
  * rule the JSON files follow (src/session/previous.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,7 +15,12 @@ import { createFileStore } from '../../src/session/file-store.js';
 import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
 import { findBaselineSession, findPreviousSession } from '../../src/session/previous.js';
 import { runCli, workdir } from '../check/helpers.js';
+import { privateTmux, wizardDir } from '../helpers/tmux.js';
 import { withClient } from './helpers.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
+const { tmux, waitFor, stop, keepAlive } = privateTmux('team-baseline');
 
 const facts = inject('servers').pg;
 const database = `dw_baseline_${Math.random().toString(36).slice(2, 10)}`;
@@ -56,6 +62,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  stop();
   await store?.end();
   await withClient(facts, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
 });
@@ -112,4 +119,22 @@ describe('baselines in the team store', () => {
     expect(r.stdout + r.stderr).not.toContain('s3cret-pw');
     expect(r.code).toBe(3);
   });
+
+  it('the built wizard, started with --store, says where its baseline came from: the team store\'s last SUCCESS', async () => {
+    if (!existsSync(join(distDir, 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
+    const dir = wizardDir('dw-team-baseline-', '# Tiny Deploy\n\n## Monitoring\n\n- [ ] Performance metrics baseline established\n', distDir);
+    keepAlive();
+    try {
+      const cmd = `cd ${dir} && node dist/deploy-wizard.js start --operator ada --store '${url}' --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
+      tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+      // The notice may wrap at 80 columns: compare without white space.
+      const shown = await waitFor(/baseline p50 20 ms/, 15_000);
+      expect(shown.replace(/\s+/g, '')).toContain(`baseline p50 20 ms from session ${ids.good}`.replace(/\s+/g, ''));
+      expect(shown).not.toContain(facts.password);
+      tmux('send-keys', '-t', 'wiz', 'q');
+      await waitFor('EXIT=0', 15_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
