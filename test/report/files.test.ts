@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportPath, writeReport, writeTextAtomic } from '../../src/report/files.js';
 import { createFileStore } from '../../src/session/file-store.js';
-import { findPreviousSession } from '../../src/session/summary.js';
+import { findPreviousSession } from '../../src/session/previous.js';
 import { applyAll, emptySession, probe, smallChecklist } from './fixtures.js';
 import type { Session } from '../../src/session/schema.js';
 import type { Change } from '../../src/session/changes.js';
