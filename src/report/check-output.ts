@@ -5,7 +5,7 @@
  */
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
 import { countResults, isUnjudged, REASON_ADVICE, type ResultCounts } from '../verdict/probe.js';
-import { judgeRollback, triggeredLines, type CriterionVerdict } from '../verdict/rollback.js';
+import { DEFAULT_ROLLBACK_LIMITS, judgeRollback, triggeredLines, type CriterionVerdict, type RollbackLimits } from '../verdict/rollback.js';
 import { forTerminal } from './escape.js';
 
 /** One probe result with the checklist context it belongs to. */
@@ -71,14 +71,18 @@ export function unjudgedLines(entries: CheckEntry[]): string[] {
   ];
 }
 
-/** The rollback criteria judged over a run's results: the verdict core, as the wizard's banner and the report judge them. */
-export function rollbackOf(entries: CheckEntry[]): CriterionVerdict[] {
-  return judgeRollback(entries.map((e) => ({ result: e.result, label: e.item })));
+/**
+ * The rollback criteria judged over a run's results: the verdict core, as the
+ * wizard's banner and the report judge them, against the checklist's limits
+ * (rollbackLimits) or the defaults.
+ */
+export function rollbackOf(entries: CheckEntry[], limits: RollbackLimits = DEFAULT_ROLLBACK_LIMITS): CriterionVerdict[] {
+  return judgeRollback(entries.map((e) => ({ result: e.result, label: e.item })), [], limits);
 }
 
 /** `ROLLBACK CRITERION MET: Error rate exceeds 5% of requests: 7.2% (Error rates monitored)`, one per criterion met. */
-export function rollbackLines(entries: CheckEntry[]): string[] {
-  return triggeredLines(rollbackOf(entries)).map((line) => oneLine(forTerminal(`ROLLBACK CRITERION MET: ${line}`)));
+export function rollbackLines(entries: CheckEntry[], limits?: RollbackLimits): string[] {
+  return triggeredLines(rollbackOf(entries, limits)).map((line) => oneLine(forTerminal(`ROLLBACK CRITERION MET: ${line}`)));
 }
 
 /** Why a run that failed nothing is still not green, when it is not: one line, or none. */
@@ -133,15 +137,15 @@ function oneLine(text: string): string {
 }
 
 /** The text format: one line per result, the unjudged with what they need, why not green, then the summary line. */
-export function formatText(entries: CheckEntry[], summary: CheckSummary, color = false): string {
+export function formatText(entries: CheckEntry[], summary: CheckSummary, color = false, limits?: RollbackLimits): string {
   const why = notGreenLine(summary);
-  return [...entries.map((e) => resultLine(e, color)), ...unjudgedLines(entries), ...rollbackLines(entries), ...(why ? [why] : []), summaryLine(summary)].join('\n') + '\n';
+  return [...entries.map((e) => resultLine(e, color)), ...unjudgedLines(entries), ...rollbackLines(entries, limits), ...(why ? [why] : []), summaryLine(summary)].join('\n') + '\n';
 }
 
 /** The JSON format: `{summary, rollback, results: [...]}`, results in checklist order. */
-export function formatJson(entries: CheckEntry[], summary: CheckSummary): string {
+export function formatJson(entries: CheckEntry[], summary: CheckSummary, limits?: RollbackLimits): string {
   const results = entries.map((e) => ({ section: e.section, item: e.item, ...e.result }));
-  return JSON.stringify({ summary, rollback: rollbackOf(entries), results }, null, 2) + '\n';
+  return JSON.stringify({ summary, rollback: rollbackOf(entries, limits), results }, null, 2) + '\n';
 }
 
 // Characters XML 1.0 cannot carry at all, even escaped (plus lone surrogates).

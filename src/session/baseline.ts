@@ -2,7 +2,8 @@
  * Performance baselines kept in sessions, pure: the p50/p95 a `baseline` probe
  * measured is stored with its result in the session; a new session of the
  * same environment takes the baseline of the last SUCCESS session
- * (report/files.ts finds it) unless one is given (`BASELINE_P50_MS`).
+ * (previous.ts finds it through the session store) unless one is given
+ * (`BASELINE_P50_MS`).
  */
 import type { Vars } from '../probes/types.js';
 import type { Session } from './schema.js';

@@ -7,6 +7,8 @@ import type { SessionStore, SessionSummary } from './store.js';
 import { sessionProgress } from '../verdict/items.js';
 
 export { percentDone, progressText } from '../verdict/items.js';
+/** The previous session for comparisons: one rule, in previous.ts (re-exported for older imports). */
+export { findPreviousSession } from './previous.js';
 
 /**
  * The row `list` and the resume picker show for one session (file and team
@@ -49,19 +51,4 @@ export function unfinished(rows: SessionSummary[]): SessionSummary[] {
 /** The most recently updated unfinished session, for `resume` without an id. */
 export async function findLatestUnfinished(store: Pick<SessionStore, 'list'>): Promise<SessionSummary | undefined> {
   return unfinished(await store.list())[0];
-}
-
-/**
- * The latest session of the same environment created before this one (a
- * completed one when there is any), for the report's and the banner's
- * comparison of response times. Asks the store, so team mode finds it too;
- * unreadable sessions are passed over: a comparison is a bonus, not a requirement.
- */
-export async function findPreviousSession(store: Pick<SessionStore, 'list' | 'read'>, session: Pick<Session, 'id' | 'environment' | 'createdAt'>): Promise<Session | undefined> {
-  const rows = await store.list().catch(() => [] as SessionSummary[]);
-  const earlier = rows
-    .filter((r) => r.status !== 'corrupt' && r.id !== session.id && r.environment === session.environment && r.createdAt !== undefined && r.createdAt < session.createdAt)
-    .sort((a, b) => (a.createdAt! < b.createdAt! ? 1 : -1));
-  const pick = earlier.find((r) => r.status === 'completed') ?? earlier[0];
-  return pick ? store.read(pick.id).catch(() => undefined) : undefined;
 }

@@ -4,23 +4,77 @@
  * function, a verdict out). The wizard's banner, the report and `check` all
  * ask here, so they cannot disagree.
  *
- * - "Error rate exceeds 5% of requests": a prometheus probe's `value` on an
- *   error-rate check (item text or annotation says "error rate"); the worst
- *   such value counts.
- * - "Response time increases by more than 50%": a baseline probe's
- *   `increase_pct` against its stored baseline; without one, the item's
- *   response time (p50, or an http latency) against the previous session of
- *   the environment when the caller has it; the worst counts.
+ * One rule with `watch`: a single-sample verdict is the window judge
+ * (window.ts) with one measurement, `count` 1 and `failure_limit` 0; the
+ * thresholds are the ones the checklist's `<!-- watch: … -->` criteria declare
+ * (`max=` of the error-rate criterion, `max_increase_pct=` of the baseline
+ * one), so `watch` and the banner read the same figure against the same limit
+ * (both trip on strictly above it, as the probes do). A checklist that declares
+ * no criterion for a measure (any checklist without criteria) is judged
+ * against the documented defaults: 5 % and +50 %.
+ *
+ * - Error rate: a prometheus probe's `value` on an error-rate check (item
+ *   text or annotation says "error rate"); the worst such value counts.
+ * - Response time: a baseline probe's `increase_pct` against its stored
+ *   baseline; without one, the item's response time (p50, or an http latency)
+ *   against the previous session of the environment when the caller has it;
+ *   the worst counts.
+ * No figure is "not measured" (the window judge's no-data rule: never ok).
  * The others need a person and are listed as such.
  */
-import type { Checklist } from '../checklist/types.js';
+import type { Checklist, Criterion } from '../checklist/types.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { Session } from '../session/schema.js';
+import { judgeWindow, SINGLE_SAMPLE, type Measurement as Sample, type WindowPhase } from './window.js';
 
-/** Error rate (fraction of requests) above which rollback is advised. */
+/** Default error rate (fraction of requests) above which rollback is advised, for a checklist that declares none. */
 export const ERROR_RATE_LIMIT = 0.05;
-/** Response-time increase (percent against the stored baseline) above which rollback is advised. */
+/** Default response-time increase (percent against the baseline) above which rollback is advised, for a checklist that declares none. */
 export const LATENCY_INCREASE_LIMIT = 50;
+
+export const ERROR_RATE_CRITERION = 'Error rate exceeds 5% of requests';
+export const LATENCY_CRITERION = 'Response time increases by more than 50%';
+
+/** The two measurable criteria: their names and thresholds. */
+export interface RollbackLimits {
+  errorRate: { criterion: string; max: number };
+  latency: { criterion: string; maxIncreasePct: number };
+}
+
+/** The documented defaults (the reference document's wording). */
+export const DEFAULT_ROLLBACK_LIMITS: RollbackLimits = {
+  errorRate: { criterion: ERROR_RATE_CRITERION, max: ERROR_RATE_LIMIT },
+  latency: { criterion: LATENCY_CRITERION, maxIncreasePct: LATENCY_INCREASE_LIMIT },
+};
+
+/** A literal number parameter (annotations keep their text: `max=0.10`); a `${VAR}` one is not a declared limit here. */
+const finite = (v: unknown): number | undefined => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+};
+
+const ERROR_RATE_TEXT = /error[\s_-]*rate/i;
+
+/** A prometheus probe on an error-rate check: its item's (or criterion's) text or its annotation says "error rate". */
+const measuresErrorRate = (kind: string, text: string | undefined, annotation: string) => kind === 'prometheus' && (ERROR_RATE_TEXT.test(text ?? '') || ERROR_RATE_TEXT.test(annotation));
+const isErrorRateCriterion = (c: Criterion) => measuresErrorRate(c.probe.kind, c.text, c.probe.raw);
+
+/**
+ * The thresholds a checklist declares in its `watch:` criteria: the first
+ * error-rate criterion's `max`, the first baseline criterion's
+ * `max_increase_pct`, each named by its criterion's text. The defaults stand
+ * in for a measure it declares no criterion for, and for a limit that is not a
+ * literal number (a `${VAR}` resolves only when `watch` runs the probe).
+ */
+export function rollbackLimits(checklist: Pick<Checklist, 'criteria'>): RollbackLimits {
+  const criteria = checklist.criteria ?? [];
+  const rate = criteria.find(isErrorRateCriterion);
+  const time = criteria.find((c) => c.probe.kind === 'baseline');
+  return {
+    errorRate: rate ? { criterion: rate.text, max: finite(rate.probe.params.max) ?? ERROR_RATE_LIMIT } : DEFAULT_ROLLBACK_LIMITS.errorRate,
+    latency: time ? { criterion: time.text, maxIncreasePct: finite(time.probe.params.max_increase_pct) ?? LATENCY_INCREASE_LIMIT } : DEFAULT_ROLLBACK_LIMITS.latency,
+  };
+}
 
 /** One probe result and the text of the item it belongs to. */
 export interface Measurement {
@@ -40,15 +94,11 @@ export interface CriterionVerdict {
   verdict: 'triggered' | 'ok' | 'unmeasured';
 }
 
-export const ERROR_RATE_CRITERION = 'Error rate exceeds 5% of requests';
-export const LATENCY_CRITERION = 'Response time increases by more than 50%';
 const JUDGEMENT = ['Critical functionality not working', 'Database corruption detected', 'Security vulnerability discovered', 'Data loss detected'];
-
-const ERROR_RATE_TEXT = /error[\s_-]*rate/i;
 
 /** A prometheus probe that measures an error rate (a fraction of requests), by item text or annotation. */
 export function isErrorRate(m: Measurement): boolean {
-  return m.result.kind === 'prometheus' && (ERROR_RATE_TEXT.test(m.label ?? '') || ERROR_RATE_TEXT.test(m.result.spec));
+  return measuresErrorRate(m.result.kind, m.label, m.result.spec);
 }
 
 function worst<T>(rows: T[], by: (t: T) => number): T | undefined {
@@ -74,11 +124,22 @@ function increaseOf(m: Measurement, before: Map<string, number>): number | undef
   return now !== undefined && prev ? round1(((now - prev) / prev) * 100) : undefined;
 }
 
+const VERDICT: Record<WindowPhase, CriterionVerdict['verdict']> = { failed: 'triggered', successful: 'ok', inconclusive: 'unmeasured', running: 'unmeasured' };
+
+/** One figure against its limit, through the window judge: one measurement, count 1, failure_limit 0; no figure → unmeasured. */
+function judgeOne(value: number | undefined, limit: number): CriterionVerdict['verdict'] {
+  const samples: Sample[] = value === undefined ? [] : [{ phase: value > limit ? 'failed' : 'successful', value, message: '', startedAt: '', finishedAt: '' }];
+  return VERDICT[judgeWindow(samples, SINGLE_SAMPLE, true).phase];
+}
+
+const percent = (n: number) => `${round1(n)}%`;
+
 /**
  * Every criterion with its verdict, from these measurements (and, for the
- * response time of items without a stored baseline, the previous session's).
+ * response time of items without a stored baseline, the previous session's),
+ * against the checklist's limits (rollbackLimits) or the defaults.
  */
-export function judgeRollback(measurements: Iterable<Measurement>, previous: Iterable<Measurement> = []): CriterionVerdict[] {
+export function judgeRollback(measurements: Iterable<Measurement>, previous: Iterable<Measurement> = [], limits: RollbackLimits = DEFAULT_ROLLBACK_LIMITS): CriterionVerdict[] {
   const all = [...measurements];
   const rates = all.filter((m) => isErrorRate(m) && typeof m.result.metrics?.value === 'number');
   const rate = worst(rates, (m) => m.result.metrics!.value);
@@ -96,16 +157,16 @@ export function judgeRollback(measurements: Iterable<Measurement>, previous: Ite
   const inc = time?.inc;
   return [
     {
-      criterion: ERROR_RATE_CRITERION,
-      observed: value === undefined ? 'not measured' : `${round1(value * 100)}%${named(rate!.label)}`,
-      threshold: '> 5%',
-      verdict: value === undefined ? 'unmeasured' : value > ERROR_RATE_LIMIT ? 'triggered' : 'ok',
+      criterion: limits.errorRate.criterion,
+      observed: value === undefined ? 'not measured' : `${percent(value * 100)}${named(rate!.label)}`,
+      threshold: `> ${percent(limits.errorRate.max * 100)}`,
+      verdict: judgeOne(value, limits.errorRate.max),
     },
     {
-      criterion: LATENCY_CRITERION,
-      observed: inc === undefined ? 'not measured' : `${inc > 0 ? '+' : ''}${round1(inc)}%${named(time!.m.label)}`,
-      threshold: '> +50%',
-      verdict: inc === undefined ? 'unmeasured' : inc > LATENCY_INCREASE_LIMIT ? 'triggered' : 'ok',
+      criterion: limits.latency.criterion,
+      observed: inc === undefined ? 'not measured' : `${inc > 0 ? '+' : ''}${percent(inc)}${named(time!.m.label)}`,
+      threshold: `> +${percent(limits.latency.maxIncreasePct)}`,
+      verdict: judgeOne(inc, limits.latency.maxIncreasePct),
     },
     ...JUDGEMENT.map((criterion): CriterionVerdict => ({ criterion, observed: 'operator judgement', threshold: '-', verdict: 'unmeasured' })),
   ];
@@ -125,8 +186,9 @@ export function sessionMeasurements(session: Pick<Session, 'items'>, checklist: 
 
 /**
  * The criteria judged over what a session holds, against the previous session
- * of the environment when there is one (the banner and the report ask this).
+ * of the environment when there is one and the checklist's limits (the banner
+ * and the report ask this).
  */
-export function sessionRollback(session: Pick<Session, 'items'>, checklist: Pick<Checklist, 'items'>, previous?: Pick<Session, 'items'>): CriterionVerdict[] {
-  return judgeRollback(sessionMeasurements(session, checklist), previous ? sessionMeasurements(previous, checklist) : []);
+export function sessionRollback(session: Pick<Session, 'items'>, checklist: Pick<Checklist, 'items' | 'criteria'>, previous?: Pick<Session, 'items'>): CriterionVerdict[] {
+  return judgeRollback(sessionMeasurements(session, checklist), previous ? sessionMeasurements(previous, checklist) : [], rollbackLimits(checklist));
 }

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportPath, writeReport, writeTextAtomic } from '../../src/report/files.js';
 import { createFileStore } from '../../src/session/file-store.js';
-import { findPreviousSession } from '../../src/session/summary.js';
+import { findPreviousSession } from '../../src/session/previous.js';
 import { applyAll, emptySession, probe, smallChecklist } from './fixtures.js';
 import type { Session } from '../../src/session/schema.js';
+import type { Change } from '../../src/session/changes.js';
 
+const success: Change = { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '' };
 const tmp = () => mkdtempSync(join(tmpdir(), 'dw-files-'));
 
 function at(id: string, createdAt: string, over: Partial<Session> = {}): Session {
@@ -47,8 +49,8 @@ describe('writeReport', () => {
 
   it('compares response times with the previous session of the same environment found in the folder', async () => {
     const dir = tmp();
-    // Completed after its probes ran (a completed session takes no more changes).
-    const old = { ...applyAll(at('prod-old', '2026-11-19T09:00:00.000Z'), [probe('health', 'baseline', 'pass', 'p50 50 ms', { metrics: { p50_ms: 50 } })]), status: 'completed' as const };
+    // Signed off SUCCESS after its probes ran (a completed session takes no more changes).
+    const old = applyAll(at('prod-old', '2026-11-19T09:00:00.000Z'), [probe('health', 'baseline', 'pass', 'p50 50 ms', { metrics: { p50_ms: 50 } }), success]);
     writeFileSync(join(dir, 'prod-old.json'), JSON.stringify(old));
     const now = applyAll(emptySession(), [probe('health', 'baseline', 'pass', 'p50 90 ms', { metrics: { p50_ms: 90 } })]);
     const previous = await findPreviousSession(createFileStore(dir), now);
@@ -60,14 +62,17 @@ describe('writeReport', () => {
 });
 
 describe('findPreviousSession', () => {
-  it('takes the latest earlier session of the same environment, preferring completed ones', async () => {
+  it('takes the newest earlier session of the same environment that completed SUCCESS and measured a response time', async () => {
     const dir = tmp();
     const write = (s: Session) => writeFileSync(join(dir, `${s.id}.json`), JSON.stringify(s));
-    write(at('a', '2026-11-01T00:00:00.000Z', { status: 'completed' }));
-    write(at('b', '2026-11-10T00:00:00.000Z', { status: 'completed' }));
-    write(at('c', '2026-11-20T00:00:00.000Z', { status: 'active' }));
-    write(at('d', '2026-11-21T00:00:00.000Z', { status: 'completed', environment: 'staging' }));
-    write(at('later', '2026-12-01T00:00:00.000Z', { status: 'completed' }));
+    const timed = (id: string, createdAt: string, ...then: Change[]) => applyAll(at(id, createdAt), [probe('health', 'http', 'pass', '200 in 40 ms', { metrics: { latency_ms: 40 } }), ...then]);
+    write(timed('a', '2026-11-01T00:00:00.000Z', success));
+    write(timed('b', '2026-11-10T00:00:00.000Z', success));
+    write(timed('c', '2026-11-20T00:00:00.000Z')); // still active
+    write({ ...timed('d', '2026-11-21T00:00:00.000Z', success), environment: 'staging' });
+    write(timed('e', '2026-11-22T00:00:00.000Z', { ...success, status: 'ROLLED BACK' })); // no yardstick
+    write(applyAll(at('f', '2026-11-24T00:00:00.000Z'), [success])); // SUCCESS, but nothing to compare with
+    write(timed('later', '2026-12-01T00:00:00.000Z', success));
     writeFileSync(join(dir, 'broken.json'), '{not json');
     const current = at('now', '2026-11-26T09:00:00.000Z');
     expect((await findPreviousSession(createFileStore(dir), current))?.id).toBe('b');

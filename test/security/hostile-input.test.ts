@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'nod
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFileStore } from '../../src/session/file-store.js';
+import type { OpenSession } from '../../src/session/store.js';
 import { runCli, workdir } from '../check/helpers.js';
 import { newSession } from '../session/helpers.js';
 
@@ -26,6 +27,14 @@ async function sessionsWith(): Promise<{ cwd: string; sessions: string; id: stri
   const s = await createFileStore(sessions).create(newSession());
   await s.close();
   return { cwd, sessions, id: s.id, secret: join(cwd, 'secret.txt') };
+}
+
+/** Make a session one the report compares with: a response time measured, then signed off SUCCESS. */
+async function qualify(open: OpenSession): Promise<void> {
+  const at = new Date().toISOString();
+  await open.apply({ type: 'probe.result', result: { kind: 'http', itemId: 'deploy.a', spec: 'http url=x', status: 'pass', summary: '200 in 40 ms', evidence: [], metrics: { latency_ms: 40 }, durationMs: 40, at } });
+  await open.apply({ type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '' });
+  await open.close();
 }
 
 const corruptCopies = (dir: string) => readdirSync(dir).filter((n) => n.includes('.corrupt-'));
@@ -60,11 +69,14 @@ describe('a session file that is a symbolic link', () => {
 
   it('report does not follow a link when it looks for the previous session to compare with', async () => {
     const { cwd, sessions, id } = await sessionsWith();
+    // Both earlier sessions qualify as "previous" (signed off SUCCESS with a response time measured).
+    await qualify(await createFileStore(sessions).open(id, 'alice'));
     // An earlier session kept outside sessions/, linked in: read through the link it would be "previous".
     const elsewhere = join(cwd, 'elsewhere');
     mkdirSync(elsewhere);
+    await new Promise((r) => setTimeout(r, 5));
     const earlier = await createFileStore(elsewhere).create(newSession());
-    await earlier.close();
+    await qualify(earlier);
     await new Promise((r) => setTimeout(r, 5));
     const later = await createFileStore(sessions).create(newSession());
     await later.close();

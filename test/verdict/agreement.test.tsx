@@ -8,6 +8,8 @@
 import React from 'react';
 import { describe, expect, it } from 'vitest';
 import { jobsFor } from '../../src/cli/commands/check.js';
+import { parseChecklist } from '../../src/checklist/parse.js';
+import { validateProbe } from '../../src/probes/registry.js';
 import { toJsonRows } from '../../src/cli/commands/list.js';
 import type { CheckEntry } from '../../src/report/check-output.js';
 import type { ProbeResult } from '../../src/probes/types.js';
@@ -19,7 +21,7 @@ import { summarize as teamSummarize } from '../../src/session/pg-doc.js';
 import { createWizardStore } from '../../src/store/wizard-store.js';
 import { Overview } from '../../src/ui/overview.js';
 import { ResumePicker } from '../../src/ui/resume-picker.js';
-import { triggeredLines, type CriterionVerdict } from '../../src/verdict/rollback.js';
+import { rollbackLimits, triggeredLines, type CriterionVerdict } from '../../src/verdict/rollback.js';
 import { renderUi } from '../helpers/render.js';
 import { tempDir } from '../session/helpers.js';
 import { buildChecklist } from '../ui/fixtures.js';
@@ -122,6 +124,97 @@ describe('rollback verdict: banner, report and check agree', () => {
     expect(store.getState().banner?.criterion).toBe(expected);
     expect(met(buildRecord(session.current(), checklist, { previous }).rollback)).toEqual([expected]);
     expect(session.current().items[id].probes[0].metrics).toEqual({ latency_ms: 70 });
+  });
+});
+
+/**
+ * A checklist whose watch criteria set their own thresholds (10 % errors, +80 %
+ * response time): the single-sample verdict reads the same limits `watch` does.
+ */
+function strictChecklist() {
+  const { checklist, problems } = parseChecklist(
+    `# Post-Deployment
+## Monitoring
+- [ ] Error rates monitored
+  <!-- probe: prometheus url=http://127.0.0.1:1 query="q" max=0.10 name="error rate" -->
+- [ ] Response times within acceptable limits
+  <!-- probe: baseline url=http://127.0.0.1:1/health/ -->
+# Rollback Procedures
+## Rollback Decision Criteria
+- Error rate exceeds 10% of requests
+  <!-- watch: prometheus url=http://127.0.0.1:1 query="q" max=0.10 name="error rate" interval=1s count=3 -->
+- Response time increases by more than 80%
+  <!-- watch: baseline url=http://127.0.0.1:1/health/ max_increase_pct=80 interval=1s count=3 -->
+`,
+    'strict.md',
+    validateProbe,
+  );
+  expect(problems).toEqual([]);
+  return checklist;
+}
+
+/** The three readers of one run: the wizard's banner, the report (JSON record and Markdown) and `check` (JSON and text). */
+async function threeReaders(checklist: ReturnType<typeof strictChecklist>, script: Script) {
+  const { store, session } = makeStore({ checklist, script });
+  store.getState().openSection(monitoring);
+  await store.getState().runSectionProbes();
+  await store.getState().flush();
+  const { jobs, context } = jobsFor(checklist, checklist.sections);
+  const results = await scriptedRunner(script).run(jobs, {} as never);
+  const entries: CheckEntry[] = jobs.map((job, i) => ({ result: results[i], ...context.get(job)! }));
+  const limits = rollbackLimits(checklist);
+  return {
+    banner: store.getState().banner?.criterion,
+    record: buildRecord(session.current(), checklist).rollback,
+    markdown: renderMarkdown(session.current(), checklist),
+    check: JSON.parse(formatJson(entries, summarize(results, 5), limits)).rollback as CriterionVerdict[],
+    checkText: formatText(entries, summarize(results, 5), false, limits),
+  };
+}
+
+describe('rollback thresholds come from the checklist\'s watch criteria, for all three readers', () => {
+  const figures = (rate: number, increase: number): Script => (job) =>
+    (job.spec.kind === 'baseline' ? { status: 'pass', metrics: { increase_pct: increase, p50_ms: 100 + increase, baseline_ms: 100 } } : { status: 'pass', metrics: { value: rate } }) as Partial<ProbeResult>;
+
+  it('9.3 % errors and +63 %: met under the defaults (above), within the checklist\'s 10 % and +80 %', async () => {
+    const checklist = strictChecklist();
+    expect(rollbackLimits(checklist)).toEqual({
+      errorRate: { criterion: 'Error rate exceeds 10% of requests', max: 0.1 },
+      latency: { criterion: 'Response time increases by more than 80%', maxIncreasePct: 80 },
+    });
+    const r = await threeReaders(checklist, figures(0.093, 63));
+    expect(r.banner).toBeUndefined();
+    expect(r.record.slice(0, 2)).toEqual([
+      { criterion: 'Error rate exceeds 10% of requests', observed: '9.3% (Error rates monitored)', threshold: '> 10%', verdict: 'ok' },
+      { criterion: 'Response time increases by more than 80%', observed: '+63% (Response times within acceptable limits)', threshold: '> +80%', verdict: 'ok' },
+    ]);
+    expect(r.check).toEqual(r.record);
+    expect(r.checkText).not.toContain('ROLLBACK CRITERION MET');
+    expect(r.markdown).toContain('| Error rate exceeds 10% of requests | 9.3% (Error rates monitored) | &gt; 10% | ');
+    expect(r.markdown).not.toContain('rollback criterion met');
+  });
+
+  it('12 % errors and +85 %: the checklist\'s criteria are met, named and bounded as the checklist says', async () => {
+    const r = await threeReaders(strictChecklist(), figures(0.12, 85));
+    const expected = ['Error rate exceeds 10% of requests: 12% (Error rates monitored)', 'Response time increases by more than 80%: +85% (Response times within acceptable limits)'];
+    expect(r.banner).toBe(expected[0]);
+    expect(met(r.record)).toEqual(expected);
+    expect(r.check).toEqual(r.record);
+    for (const line of expected) expect(r.checkText).toContain(`ROLLBACK CRITERION MET: ${line}`);
+    expect(r.markdown).toContain('| Error rate exceeds 10% of requests | 12% (Error rates monitored) | &gt; 10% | 🔴 **rollback criterion met** |');
+  });
+
+  it('exactly at the limit is within it (strictly above meets it, as the probes judge); no figure stays unmeasured, never ok', async () => {
+    const at = await threeReaders(strictChecklist(), figures(0.1, 80));
+    expect(at.record.slice(0, 2).map((v) => v.verdict)).toEqual(['ok', 'ok']);
+    expect(at.check).toEqual(at.record);
+    const none = await threeReaders(strictChecklist(), () => ({ status: 'inconclusive', reason: 'no-data', summary: 'no series' }));
+    expect(none.banner).toBeUndefined();
+    expect(none.record.slice(0, 2)).toEqual([
+      { criterion: 'Error rate exceeds 10% of requests', observed: 'not measured', threshold: '> 10%', verdict: 'unmeasured' },
+      { criterion: 'Response time increases by more than 80%', observed: 'not measured', threshold: '> +80%', verdict: 'unmeasured' },
+    ]);
+    expect(none.check).toEqual(none.record);
   });
 });
 

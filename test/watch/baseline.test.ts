@@ -10,7 +10,8 @@ import { validateProbe } from '../../src/probes/registry.js';
 const parseChecklist = (text: string, file: string) => parseWith(text, file, validateProbe);
 import { runProbes } from '../../src/probes/runner.js';
 import type { ProbeResult } from '../../src/probes/types.js';
-import { findBaselineSession } from '../../src/report/files.js';
+import { createFileStore } from '../../src/session/file-store.js';
+import { findBaselineSession as findIn } from '../../src/session/previous.js';
 import { storedBaseline, withInheritedBaseline } from '../../src/session/baseline.js';
 import type { Session } from '../../src/session/schema.js';
 import { applyAll, emptySession } from '../report/fixtures.js';
@@ -49,6 +50,9 @@ function session(id: string, createdAt: string, results: ProbeResult[], status?:
   const s = applyAll({ ...emptySession(undefined, id), createdAt }, results.map((result) => ({ type: 'probe.result' as const, result })));
   return status ? applyAll(s, [{ type: 'signoff.complete', status, notes: '', nextSteps: '' }]) : s;
 }
+
+/** The lookup through the file store of `dir` (the team store's is test/team/baseline.test.ts). */
+const findBaselineSession = (dir: string, of: Session) => findIn(createFileStore(dir), of);
 
 describe('baselines across sessions of one environment', () => {
   it('the second session compares against the p50 the first (SUCCESS) session stored', async () => {

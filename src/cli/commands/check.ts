@@ -19,6 +19,7 @@ import type { ProbeResult } from '../../probes/types.js';
 import { loadVars } from '../../config/vars.js';
 import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, rollbackLines, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
 import { writeFileAtomic } from '../../session/atomic-write.js';
+import { rollbackLimits } from '../../verdict/rollback.js';
 import type { GlobalOptions } from '../globals.js';
 
 type Format = 'text' | 'json' | 'junit';
@@ -207,12 +208,14 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     opts.strict === true,
   );
   if (interrupted) summary.interrupted = true;
-  const doc = format === 'json' ? formatJson(shown, summary) : format === 'junit' ? formatJunit(shown, summary) : formatText(shown, summary, false);
+  // The thresholds the checklist's watch criteria declare (the whole checklist's, whatever --section chose).
+  const limits = rollbackLimits(checklist);
+  const doc = format === 'json' ? formatJson(shown, summary, limits) : format === 'junit' ? formatJunit(shown, summary) : formatText(shown, summary, false, limits);
   if (out) await writeOut(out, redact(doc));
   else if (docOnStdout) write(process.stdout, doc);
   if (!jobs.length) write(info, `no probes in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}\n`);
   // The unjudged and what they need, under the lines (a JSON/JUnit document carries them itself).
-  if (lines && !interrupted) for (const line of [...unjudgedLines(shown), ...rollbackLines(shown)]) write(lines, line + '\n');
+  if (lines && !interrupted) for (const line of [...unjudgedLines(shown), ...rollbackLines(shown, limits)]) write(lines, line + '\n');
   const why = notGreenLine(summary);
   if (why) write(info, why + '\n');
   write(info, summaryLine(summary) + (interrupted ? ' (interrupted)' : '') + (out ? ` — ${format} written to ${out}` : '') + '\n');

@@ -16,7 +16,7 @@ import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import type { Session } from '../../session/schema.js';
 import { openStore } from '../../session/select-store.js';
-import { findPreviousSession } from '../../session/summary.js';
+import { findPreviousSession } from '../../session/previous.js';
 import type { GlobalOptions } from '../globals.js';
 
 /**

@@ -17,7 +17,8 @@ import { watchExitCode } from '../../watch/judge.js';
 import { formatDuration } from '../../report/check-output.js';
 import { formatJson, formatJunit, formatMarkdown, measurementLine, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
 import { runWatch, type CriterionWatch } from '../../watch/run.js';
-import { findBaselineSession } from '../../report/files.js';
+import { findBaselineSession } from '../../session/previous.js';
+import { openStore } from '../../session/select-store.js';
 import { BASELINE_VAR, withInheritedBaseline } from '../../session/baseline.js';
 import { openNotifier } from '../../notify/notify.js';
 import type { GlobalOptions } from '../globals.js';
@@ -32,6 +33,25 @@ export function parseSpanOption(flag: string, raw: unknown): number | undefined 
   const ms = parseSpan(String(raw));
   if (ms === undefined) throw new UserError(`${flag} must be a duration like 500ms, 30s, 30m or 24h, got "${String(raw)}"`);
   return ms;
+}
+
+/**
+ * The baseline of the last SUCCESS session of `environment`, from the session
+ * store (--store: the team's; else the sessions folder). A store that cannot
+ * be reached costs the baseline (said once), never the watch.
+ */
+async function storedBaselineOf(globals: GlobalOptions, environment: string, redact: ReturnType<typeof createRedactor>) {
+  let store: Awaited<ReturnType<typeof openStore>> | undefined;
+  try {
+    store = await openStore(globals, redact);
+    return await findBaselineSession(store, { id: '', environment, createdAt: new Date().toISOString() });
+  } catch (err) {
+    const why = err instanceof UserError ? err.message : String((err as Error)?.message ?? err).split('\n')[0];
+    process.stderr.write(`deploy-wizard: no stored baseline (give ${BASELINE_VAR} instead): ${redact(why)}\n`);
+    return undefined;
+  } finally {
+    await store?.end?.().catch(() => {});
+  }
 }
 
 export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
@@ -54,7 +74,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const loaded = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
   // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of --env.
   const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : 'production';
-  const found = loaded[BASELINE_VAR] ? undefined : await findBaselineSession(globals.sessionsDir, { id: '', environment, createdAt: new Date().toISOString() });
+  const found = loaded[BASELINE_VAR] ? undefined : await storedBaselineOf(globals, environment, createRedactor(loaded));
   const { vars, from } = withInheritedBaseline(loaded, found);
   const redact = createRedactor(vars);
   const notifier = await openNotifier(opts, globals, vars, (line, first) => {

@@ -231,12 +231,12 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       if (!open.current().operators.includes(who)) await open.apply({ type: 'operator.join', name: who });
     }
     // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of this environment.
-    const { findBaselineSession } = await import('../../report/files.js');
-    const { withInheritedBaseline } = await import('../../session/baseline.js');
-    const inherited = withInheritedBaseline(vars, vars.BASELINE_P50_MS ? undefined : await findBaselineSession(globals.sessionsDir, open.current()));
+    // Through the session store: the sessions folder, or the team's PostgreSQL in team mode.
+    const [{ findBaselineSession, findPreviousSession }, { withInheritedBaseline }] = await Promise.all([import('../../session/previous.js'), import('../../session/baseline.js')]);
+    const inherited = withInheritedBaseline(vars, vars.BASELINE_P50_MS ? undefined : await findBaselineSession(store, open.current()));
     if (inherited.from && !notice) notice = `baseline p50 ${inherited.from.p50} ms from session ${inherited.from.sessionId} (the last SUCCESS of ${open.current().environment})`;
     const held = open;
-    const previousSession = () => summary.findPreviousSession(store, held.current());
+    const previousSession = () => findPreviousSession(store, held.current());
     wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, previousSession, notice);
     if (stop.why) void wizard.getState().interrupt();
     return wizard;

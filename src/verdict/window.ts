@@ -1,0 +1,128 @@
+/**
+ * The window judge: a rollback criterion judged over a monitoring window, the
+ * way Argo Rollouts' analysis does it. A measurement is data (phase, value,
+ * message, startedAt/finishedAt); one pure function turns the measurements
+ * of a window plus its limits into a verdict. No I/O, no clock: the caller
+ * says whether the window has ended.
+ *
+ * The rules:
+ * - `failed` as soon as failed measurements exceed `failureLimit` (a rollback
+ *   criterion is met: the watch stops there);
+ * - a measurement that verified nothing (inconclusive: no series, no traffic;
+ *   or error: Prometheus down, a timeout) is never a pass: together they may not
+ *   exceed `inconclusiveLimit`, else the window ends `inconclusive`;
+ * - a window without one successful measurement ends `inconclusive` whatever
+ *   the limits (the no-data rule);
+ * - otherwise the window ends `successful`; before its end it is `running`.
+ *
+ * The single-sample rollback rule (src/verdict/rollback.ts: the wizard's
+ * banner, the report, `check`) is this judge with one measurement, `count` 1
+ * and `failureLimit` 0 (SINGLE_SAMPLE).
+ */
+import type { ProbeOutcome, ProbeReason } from '../probes/types.js';
+
+export const MEASUREMENT_PHASES = ['successful', 'failed', 'inconclusive', 'error'] as const;
+export type MeasurementPhase = (typeof MEASUREMENT_PHASES)[number];
+
+/** One sample of a criterion. */
+export interface Measurement {
+  phase: MeasurementPhase;
+  /** The figure the probe judged (error rate, p50 ms, status), when it had one. */
+  value?: number;
+  /** What was observed, for people (the probe's summary). */
+  message: string;
+  /** Why it did not judge (no-data, timeout, not-configured…), as data. */
+  reason?: ProbeReason;
+  /** ISO times. */
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** How a criterion is judged over its window. */
+export interface WindowLimits {
+  /** Time between the starts of two measurements (ms). */
+  intervalMs: number;
+  /** Measurements in the window. */
+  count: number;
+  /** Failed measurements tolerated; one more meets the criterion (Argo's failureLimit, default 0). */
+  failureLimit: number;
+  /** Measurements that verified nothing (inconclusive or error) tolerated (Argo's inconclusiveLimit, default 0). */
+  inconclusiveLimit: number;
+}
+
+export const WINDOW_PHASES = ['running', 'successful', 'failed', 'inconclusive'] as const;
+export type WindowPhase = (typeof WINDOW_PHASES)[number];
+
+export interface WindowCounts {
+  successful: number;
+  failed: number;
+  inconclusive: number;
+  error: number;
+}
+
+export interface WindowVerdict {
+  phase: WindowPhase;
+  counts: WindowCounts;
+  /** One line: what decided, against which limit. */
+  message: string;
+}
+
+export function countPhases(measurements: readonly Measurement[]): WindowCounts {
+  const counts: WindowCounts = { successful: 0, failed: 0, inconclusive: 0, error: 0 };
+  for (const m of measurements) counts[m.phase]++;
+  return counts;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** One measurement judged alone: the single-sample rollback rule's window. */
+export const SINGLE_SAMPLE: WindowLimits = { intervalMs: 0, count: 1, failureLimit: 0, inconclusiveLimit: 0 };
+
+/** The verdict of a window from its measurements and limits. `ended`: no measurement is still to come. */
+export function judgeWindow(measurements: readonly Measurement[], limits: WindowLimits, ended: boolean): WindowVerdict {
+  const counts = countPhases(measurements);
+  const tally = `${counts.successful} ok, ${counts.failed} failed, ${counts.inconclusive} inconclusive, ${counts.error} errors of ${measurements.length}`;
+  if (counts.failed > limits.failureLimit) {
+    return { phase: 'failed', counts, message: `${plural(counts.failed, 'failed measurement')} > failure_limit ${limits.failureLimit} (${tally})` };
+  }
+  const unjudged = counts.inconclusive + counts.error;
+  const done = ended || measurements.length >= limits.count;
+  if (!done) return { phase: 'running', counts, message: tally };
+  if (unjudged > limits.inconclusiveLimit) {
+    return { phase: 'inconclusive', counts, message: `${plural(unjudged, 'measurement')} without a verdict (inconclusive or error) > inconclusive_limit ${limits.inconclusiveLimit} (${tally})` };
+  }
+  if (counts.successful === 0) return { phase: 'inconclusive', counts, message: `no measurement judged: nothing verified (${tally})` };
+  return { phase: 'successful', counts, message: `no criterion met (${tally})` };
+}
+
+/** A probe outcome as a measurement: pass/warn → successful, fail → failed, error → error, skipped/inconclusive → inconclusive. */
+export function measurementOf(outcome: Pick<ProbeOutcome, 'status' | 'summary' | 'reason' | 'metrics'>, startedAt: string, finishedAt: string, valueKey?: string): Measurement {
+  const phase: MeasurementPhase =
+    outcome.status === 'pass' || outcome.status === 'warn' ? 'successful' : outcome.status === 'fail' ? 'failed' : outcome.status === 'error' ? 'error' : 'inconclusive';
+  const metrics = outcome.metrics ?? {};
+  const value = valueKey !== undefined ? metrics[valueKey] : Object.values(metrics)[0];
+  return {
+    phase,
+    message: outcome.summary,
+    startedAt,
+    finishedAt,
+    ...(typeof value === 'number' && Number.isFinite(value) ? { value } : {}),
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+  };
+}
+
+/** The verdict of a whole watch: the worst criterion decides (failed > inconclusive > running > successful). */
+export const WATCH_ORDER: Record<WindowPhase, number> = { successful: 0, running: 1, inconclusive: 2, failed: 3 };
+
+export function worstPhase(phases: Iterable<WindowPhase>): WindowPhase {
+  let out: WindowPhase = 'successful';
+  for (const p of phases) if (WATCH_ORDER[p] > WATCH_ORDER[out]) out = p;
+  return out;
+}
+
+/** Exit code of `watch` (DESIGN.md): 0 none met, 1 one met, 3 inconclusive. */
+export function watchExitCode(phase: WindowPhase): 0 | 1 | 3 {
+  return phase === 'failed' ? 1 : phase === 'successful' ? 0 : 3;
+}
