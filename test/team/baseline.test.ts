@@ -125,7 +125,7 @@ describe('baselines in the team store', () => {
     const dir = wizardDir('dw-team-baseline-', '# Tiny Deploy\n\n## Monitoring\n\n- [ ] Performance metrics baseline established\n', distDir);
     keepAlive();
     try {
-      const cmd = `cd ${dir} && node dist/deploy-wizard.js start --operator ada --store '${url}' --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
+      const cmd = `cd ${dir} && node dist/deploy-wizard.js start --env production --operator ada --store '${url}' --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
       tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
       // The notice may wrap at 80 columns: compare without white space.
       const shown = await waitFor(/baseline p50 20 ms/, 15_000);
