@@ -16,7 +16,7 @@ import { newSessionDocument } from './new-document.js';
 export { newSessionDocument };
 import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';
 import { defaultWriteOps, tempPattern, writeFileAtomic, type WriteOps } from './atomic-write.js';
-import { displayPath, inspectSessionFile, SessionFileAdapter } from './session-file.js';
+import { displayPath, SessionFileAdapter } from './session-file.js';
 import { acquireLock, isAlive, type Lock, type LockInfo } from './lock.js';
 import { checkSessionId, newSessionId } from './ids.js';
 import { summarize } from './summary.js';
@@ -186,7 +186,8 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
       for (const name of names) {
         if (!name.endsWith('.json')) continue;
         const file = join(dir, name);
-        const d = await inspectSessionFile(file).catch((err: Error) => ({ ok: false as const, problem: err.message, damaged: true }));
+        // Through the adapter that opens a session: the same bytes, checks and diagnosis.
+        const d = await new SessionFileAdapter(file, ops).inspect().catch((err: Error) => ({ ok: false as const, problem: err.message, damaged: true }));
         if (!d) continue;
         if (d.ok) rows.push({ ...summarize(d.session), file });
         else {
@@ -250,9 +251,8 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
           events.push({ at, who: operator, what: 'session.rename', detail: `file ${id}.json held id ${adapter.idFrom}: the file name is the id, now ${id}` });
         }
         if (adapter.migratedFrom !== undefined) {
-          // Keep the old version's bytes before the first write in the new shape.
-          const { readFile } = await import('node:fs/promises');
-          await writeFileAtomic(`${file}.v${adapter.migratedFrom}`, await readFile(file), ops).catch(() => {});
+          // Keep the old version's bytes (as the adapter read them) before the first write in the new shape.
+          if (adapter.migratedBytes) await writeFileAtomic(`${file}.v${adapter.migratedFrom}`, adapter.migratedBytes, ops).catch(() => {});
           events.push({ at, who: operator, what: 'session.migrate', detail: `schema version ${adapter.migratedFrom} → ${SCHEMA_VERSION}; old file kept as ${id}.json.v${adapter.migratedFrom}` });
         }
         await record(db, events);

@@ -153,13 +153,9 @@ function nameIsId(d: Diagnosis, file: string): Diagnosis {
   return { ...d, session: { ...d.session, id }, idFrom: d.session.id };
 }
 
-/** Read and diagnose a session file without side effects; undefined when it does not exist. */
+/** Read and diagnose a session file without side effects; undefined when it does not exist (the adapter's read path). */
 export async function inspectSessionFile(file: string): Promise<Diagnosis | undefined> {
-  const bytes = await readSessionBytes(file);
-  if (bytes === undefined) return undefined;
-  // Refused files are not damaged: they are left exactly where they are, and never copied.
-  if ('refused' in bytes) return { ok: false, problem: bytes.refused, damaged: false };
-  return nameIsId(diagnose(bytes), file);
+  return new SessionFileAdapter(file).inspect();
 }
 
 /** The lowdb adapter for one session file. */
@@ -174,14 +170,37 @@ export class SessionFileAdapter implements Adapter<Session> {
     private readonly ops: WriteOps = defaultWriteOps,
   ) {}
 
+  /**
+   * The bytes read by the last read() when the document was migrated: the old
+   * version's file, kept beside the new one before the first write.
+   */
+  migratedBytes?: Buffer;
+
+  /**
+   * The one read path: the file's bytes (never through a link, never a FIFO)
+   * and what they hold, without side effects; undefined when the file does not
+   * exist. `list` asks this; read() adds what a damaged file needs.
+   */
+  async inspect(): Promise<Diagnosis | undefined> {
+    return (await this.readAndDiagnose())?.d;
+  }
+
+  private async readAndDiagnose(): Promise<{ d: Diagnosis; bytes?: Buffer } | undefined> {
+    const read = await readSessionBytes(this.file);
+    if (read === undefined) return undefined;
+    // Refused files are not damaged: they are left exactly where they are, and never copied.
+    if ('refused' in read) return { d: { ok: false, problem: read.refused, damaged: false } };
+    return { d: nameIsId(diagnose(read), this.file), bytes: read };
+  }
+
   /** Validated (and migrated) document, null when the file does not exist. */
   async read(): Promise<Session | null> {
-    const read = await readSessionBytes(this.file);
-    if (read === undefined) return null;
-    const bytes = 'refused' in read ? undefined : read;
-    const d: Diagnosis = bytes ? nameIsId(diagnose(bytes), this.file) : { ok: false, problem: (read as Refusal).refused, damaged: false };
+    const got = await this.readAndDiagnose();
+    if (got === undefined) return null;
+    const { d, bytes } = got;
     if (d.ok) {
       this.migratedFrom = d.migratedFrom;
+      this.migratedBytes = d.migratedFrom !== undefined ? bytes : undefined;
       this.idFrom = d.idFrom;
       return d.session;
     }

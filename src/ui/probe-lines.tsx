@@ -5,6 +5,7 @@ import type { ProbeResult, ProbeStatus } from '../probes/types.js';
 import type { RunningProbe, RunSummary, WizardStore } from '../store/wizard-store.js';
 import { forTerminal } from '../report/escape.js';
 import { useWizard } from './use-wizard.js';
+import { SPINNER_NAME } from './spinner.js';
 
 const MARK: Record<ProbeStatus, { glyph: string; color: string }> = {
   pass: { glyph: '✓', color: 'green' },
@@ -55,7 +56,7 @@ export function ProbeLines({ store, maxLines = 3 }: ProbeLinesProps) {
       {list.slice(0, maxLines).map((r) => (
         <Text key={r.key} wrap="truncate">
           <Text color="cyan">
-            <Spinner type="dots" />
+            <Spinner type={SPINNER_NAME} />
           </Text>{' '}
           {r.kind.padEnd(8)} <Text dimColor>{forTerminal(r.spec)}</Text>
         </Text>

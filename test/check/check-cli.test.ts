@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually, findAll, parseXml, runCli, workdir } from './helpers.js';
+import { SPINNER } from '../../src/ui/spinner.js';
 
 const CHECKLIST = `# Release Checklist
 
@@ -37,8 +38,9 @@ describe('deploy-wizard check (built CLI)', () => {
       '  SKIP Database › Database reachable — not configured: DB_HOST, DB_NAME, DB_USER, DB_PASSWORD unset → set the variables it names (environment, --env-file or --config)',
     ]);
     expect(out[5]).toMatch(/^2 passed, 0 failed, 0 errors, 0 warnings, 1 skipped \(not configured\) in \d+ ms$/);
-    // Not a terminal: no ANSI escapes at all.
+    // Not a terminal: no ANSI escapes at all, and no spinner.
     expect(r.stdout).not.toContain('\x1b');
+    expect([...r.stdout].filter((c) => SPINNER.frames.includes(c))).toEqual([]);
   });
 
   it('exit 1 when a probe fails or errors', async () => {

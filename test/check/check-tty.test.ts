@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cliPath, workdir } from './helpers.js';
+import { SPINNER } from '../../src/ui/spinner.js';
 
 /** Run the built CLI inside a real pseudo-terminal (util-linux `script`). */
 function inPty(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
@@ -25,7 +26,11 @@ describe('check on a terminal', () => {
     const cwd = workdir({ 'cl.md': CHECKLIST });
     const { code, out } = await inPty(['check', '--checklist', 'cl.md'], cwd);
     expect(code).toBe(0);
-    expect(out).toMatch(/\r\x1b\[2K. 0\/2 probes done · Workers › (Celery answers|Slow one)/);
+    // The wizard's spinner (src/ui/spinner.ts): its first frame when the line appears.
+    expect(out).toMatch(new RegExp(`\r\x1b\\[2K${SPINNER.frames[0]} 0/2 probes done · Workers › (Celery answers|Slow one)`));
+    // Every frame drawn is one of its frames.
+    const drawn = [...out.matchAll(/\r\x1b\[2K(\S) \d+\/2 probes done/g)].map((m) => m[1]);
+    expect(drawn.filter((f) => !SPINNER.frames.includes(f))).toEqual([]);
     expect(out).toContain('\x1b[32mPASS \x1b[0m command Workers › Celery answers — celery exited 0');
     // The progress line is cleared before the summary, which ends the output.
     expect(out).toMatch(/\r\x1b\[2K2 passed, 0 failed, 0 errors, 0 warnings, 0 skipped in [\d.]+ m?s\r?\n$/);

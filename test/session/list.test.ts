@@ -1,5 +1,5 @@
 /** `deploy-wizard list [--json]`, findLatestUnfinished and the resume picker's summary line. */
-import { utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { renderTable, run } from '../../src/cli/commands/list.js';
@@ -102,5 +102,35 @@ describe('resume helpers', () => {
     expect(formatRelative('2026-11-26T13:59:30Z', now)).toBe('just now');
     expect(formatRelative('2026-11-25T13:00:00Z', now)).toBe('1 day ago');
     expect(formatRelative('2026-09-01T00:00:00Z', now)).toBe('2026-09-01');
+  });
+});
+
+describe('list reads session files the way open does (one read path, the adapter)', () => {
+  test('for every kind of damage, the corrupt row says what opening the file says', async () => {
+    const dir = tempDir();
+    const store = createFileStore(dir);
+    const good = await store.create(newSession(['a', 'b']));
+    await good.close();
+    const valid = readFileSync(join(dir, `${good.id}.json`), 'utf8');
+    const damaged: Record<string, string | Buffer> = {
+      'production-20260101-0000-aaaa': '',
+      'production-20260101-0000-bbbb': valid.slice(0, 40),
+      'production-20260101-0000-cccc': Buffer.alloc(64),
+      'production-20260101-0000-dddd': '[1, 2]',
+      'production-20260101-0000-eeee': valid.replace(/"schemaVersion": \d+/, '"schemaVersion": 99'),
+      'production-20260101-0000-ffff': valid.replace('"items": {', '"items": 7, "x": {'),
+    };
+    for (const [id, bytes] of Object.entries(damaged)) writeFileSync(join(dir, `${id}.json`), bytes);
+    const rows = await store.list();
+    expect(rows.find((r) => r.id === good.id)).toMatchObject({ status: 'active', total: 2 });
+    for (const id of Object.keys(damaged)) {
+      const row = rows.find((r) => r.id === id);
+      expect(row?.status, id).toBe('corrupt');
+      const said = await store.open(id, 'bob').then(
+        () => 'opened',
+        (err: Error) => err.message,
+      );
+      expect(said, id).toContain(`${id}.json ${row!.problem};`);
+    }
   });
 });

@@ -19,6 +19,7 @@ import type { ProbeResult } from '../../probes/types.js';
 import { loadVars } from '../../config/vars.js';
 import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, rollbackLines, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
 import { writeFileAtomic } from '../../session/atomic-write.js';
+import { SPINNER, spinnerFrame } from '../../ui/spinner.js';
 import { rollbackLimits } from '../../verdict/rollback.js';
 import type { GlobalOptions } from '../globals.js';
 
@@ -91,11 +92,9 @@ async function writeOut(path: string, data: string): Promise<void> {
   }
 }
 
-const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-
-/** A single rewritten status line on a terminal; results print above it. */
+/** A single rewritten status line on a terminal; results print above it. Its spinner is the wizard's (src/ui/spinner.ts). */
 class Progress {
-  private frame = 0;
+  private startedAt = 0;
   private timer?: NodeJS.Timeout;
   private running: string[] = [];
   private done = 0;
@@ -104,7 +103,8 @@ class Progress {
     private readonly total: number,
   ) {}
   start(): void {
-    this.timer = setInterval(() => this.draw(), 100);
+    this.startedAt = performance.now();
+    this.timer = setInterval(() => this.draw(), SPINNER.interval);
     this.timer.unref();
     this.draw();
   }
@@ -129,7 +129,7 @@ class Progress {
   }
   private draw(): void {
     const width = (this.stream.columns || 80) - 1;
-    const spin = SPINNER[this.frame++ % SPINNER.length];
+    const spin = spinnerFrame(performance.now() - this.startedAt);
     const now = this.running[0] ? ` · ${this.running[0]}${this.running.length > 1 ? ` (+${this.running.length - 1})` : ''}` : '';
     const text = `${spin} ${this.done}/${this.total} probes done${now}`;
     this.stream.write('\r\x1b[2K' + (text.length > width ? text.slice(0, width - 1) + '…' : text));
