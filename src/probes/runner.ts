@@ -180,7 +180,7 @@ async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, re
   const running = (async (): Promise<ProbeOutcome> => {
     const probe = await options.registry!.kinds[job.spec.kind].load();
     if (stop) return { status: 'error', summary: 'aborted before start', evidence: [] };
-    return probe(prepared.params, { signal: controller.signal, deadline, vars: options.vars });
+    return probe(prepared.params, { signal: controller.signal, deadline, timeoutMs, vars: options.vars });
   })().then(
     (outcome) => validOutcome(outcome),
     (err: unknown): ProbeOutcome => ({ status: 'error', summary: firstLine(err), evidence: [] }),

@@ -25,13 +25,13 @@ export interface Deadline {
  * `reservePct` of the budget (at most `reserveMaxMs`) is kept for closing
  * sockets, so the probe has answered by its deadline. Always call `dispose()`.
  */
-export function linkDeadline(ctx: Pick<ProbeContext, 'signal' | 'deadline'>, reservePct = 10, reserveMaxMs = 100): Deadline {
+export function linkDeadline(ctx: Pick<ProbeContext, 'signal' | 'deadline' | 'timeoutMs'>, reservePct = 10, reserveMaxMs = 100): Deadline {
   const controller = new AbortController();
   // One listener per in-flight request (bursts run 20 at once): not a leak.
   setMaxListeners(1000, controller.signal);
   const exactMs = Math.max(0, Math.round(ctx.deadline - Date.now()));
-  // The runner set the deadline a moment ago: show "500 ms", not "498 ms".
-  const budgetMs = exactMs >= 100 ? Math.round(exactMs / 10) * 10 : exactMs;
+  // The budget the runner gave ("500 ms"), not what was left when this probe got the CPU ("490 ms").
+  const budgetMs = ctx.timeoutMs ?? (exactMs >= 100 ? Math.round(exactMs / 10) * 10 : exactMs);
   const reserve = Math.min(reserveMaxMs, Math.round((budgetMs * reservePct) / 100));
   let timedOut = false;
   const onAbort = () => controller.abort(ctx.signal.reason);

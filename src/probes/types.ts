@@ -13,6 +13,8 @@ export interface ProbeContext {
   signal: AbortSignal;
   /** Epoch ms by which the probe must have answered. */
   deadline: number;
+  /** The deadline as given (ms), for "no answer within N ms": a probe that started late under load still names its real budget. */
+  timeoutMs?: number;
   vars: Vars;
 }
 
