@@ -22,6 +22,7 @@ import { fillIncidentTemplate, findIncidentTemplate, incidentHeader, templateCho
 import { itemState, probeVerdict, walkSections } from './progress.js';
 import { commandChoices, judgeRun, missingVariables } from './command-plan.js';
 import { overridesProbes } from '../verdict/items.js';
+import { createWatchSlice, type WatchSlice } from './watch-slice.js';
 
 export type Screen =
   | 'resume-picker'
@@ -33,7 +34,8 @@ export type Screen =
   | 'skip-reason'
   | 'command-confirm'
   | 'emergency'
-  | 'signoff';
+  | 'signoff'
+  | 'watch';
 
 /** Runs a command block (the whole fenced script); output arrives in chunks. */
 export type CommandRunner = (
@@ -211,7 +213,7 @@ export interface WizardActions {
   dispose(): void;
 }
 
-export type WizardStore = StoreApi<WizardState & WizardActions>;
+export type WizardStore = StoreApi<WizardState & WizardActions & WatchSlice>;
 
 const SCREENS_WITH_BACK: Screen[] = ['help', 'detail', 'note-editor', 'skip-reason', 'command-confirm', 'emergency', 'signoff'];
 /** Bytes of command output kept in the screen and in the evidence. */
@@ -343,7 +345,7 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     return { n: doc.incidents.length, dueAt: Date.parse(last.at) + allowed.updateEveryMin * 60_000, everyMin: allowed.updateEveryMin };
   };
 
-  const store = createStore<WizardState & WizardActions>()((set, get) => {
+  const store = createStore<WizardState & WizardActions & WatchSlice>()((set, get, api) => {
     const section = (): Section | undefined => sectionById.get(get().cursor.sectionId);
     const currentItem = (): Item | undefined => {
       const id = get().cursor.itemId;
@@ -573,11 +575,13 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     /** Cancel what runs, wait until its cancelled results are handed to the session, then for every save. */
     const stopAndSave = async () => {
       get().cancelProbes();
+      await get().suspendWatch();
       while (runs.size > 0) await Promise.allSettled([...runs]);
       await get().flush();
     };
 
     return {
+      ...createWatchSlice({ checklist, vars: deps.vars, operator: deps.operator, now })(set, get, api),
       screen: savedSection ? 'section' : 'overview',
       back: 'overview',
       session: session.current(),
@@ -867,6 +871,7 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
     offRefused?.();
   };
   store.setState({ banner: evaluateRollback(session.current(), checklist) });
+  store.getState().resumeWatch();
   void deps.previousSession?.().then(
     (doc) => {
       previous = doc;
