@@ -109,7 +109,7 @@ export const OVERVIEW_KEYS: KeyBinding[] = [
 export const WATCH_KEYS: KeyBinding[] = [
   { chars: ['s'], label: 's', hint: 'start', help: 'start watching the criteria', run: (s) => s.startWatch() },
   { chars: ['x'], label: 'x', hint: 'stop', help: 'stop the watch (for good)', run: (s) => void s.stopWatch() },
-  { chars: ['w', 'h'], keys: ['escape', 'left'], label: 'Esc/w', hint: 'back', help: 'back (the watch goes on)', run: (s) => s.openSection(s.cursor.sectionId) },
+  { chars: ['w', 'h'], keys: ['escape', 'left'], label: 'Esc/w', hint: 'back', help: 'back (the watch goes on)', run: (s) => (s.back === 'overview' ? s.showOverview() : s.openSection(s.cursor.sectionId)) },
   { chars: ['g'], label: 'g', hint: 'overview', help: 'overview (the watch goes on)', run: (s) => s.showOverview() },
   rollback,
   ...common,

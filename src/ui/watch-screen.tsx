@@ -90,7 +90,8 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
       ) : null}
       {shown.map((r) => {
         const latest = r.latest;
-        const figure = latest?.value !== undefined ? String(latest.value) : latest ? latest.phase : '—';
+        // Without a figure (no data, an error, a missed slot) the latest sample says what happened instead.
+        const figure = latest?.value !== undefined ? String(latest.value) : latest ? `${latest.phase}: ${latest.message}` : '—';
         const limit = r.threshold ? `${r.threshold.sense} ${r.threshold.value}` : 'no numeric limit';
         const head = fit(forTerminal(r.text), Math.max(10, columns - 26));
         return (
@@ -105,7 +106,7 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
               {'  '}
               <Text color={r.verdict.phase === 'failed' ? 'red' : 'cyan'}>{r.series.length ? sparkline(r.series, spark, r.threshold?.value) : '(no sample yet)'}</Text>
               <Text dimColor> {limit} · latest </Text>
-              {figure}
+              {forTerminal(figure)}
             </Text>
             <Text dimColor wrap="truncate">
               {'  '}
