@@ -26,7 +26,10 @@ export function watchTriggeredLines(session: Pick<Session, 'watches'>): string[]
   const record = session.watches?.at(-1);
   return (record?.criteria ?? []).flatMap((c) => {
     const v = savedVerdict(c, record!.stopped);
-    return v.phase === 'failed' ? [`${c.text}: ${v.message}`] : [];
+    if (v.phase !== 'failed') return [];
+    // Short enough for one line at 80 columns: the latest figure, then the count that decided (the watch screen has the rest).
+    const latest = c.measurements.at(-1)?.value;
+    return [`${c.text}: ${latest !== undefined ? `${latest}, ` : ''}${v.counts.failed} failed > failure_limit ${c.limits.failureLimit}`];
   });
 }
 

@@ -66,7 +66,11 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
             signal: ctl.signal,
             now: deps.now,
             startedAt: Date.parse(record.startedAt),
-            onMeasurement: (w, m) => void get().apply({ type: 'watch.measurement', criterionId: w.criterion.id, measurements: [m] }),
+            onMeasurement: (w, m) => {
+              // A completed session is read-only: the watch ends with it (its measurements so far stay).
+              if (get().session.status === 'completed') return void ctl.abort(new Error('the session was completed'));
+              void get().apply({ type: 'watch.measurement', criterionId: w.criterion.id, measurements: [m] });
+            },
           });
           why = outcome.met ? 'met' : outcome.interrupted ? 'operator' : 'ended';
         } catch (err) {
@@ -75,7 +79,7 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
           controller = undefined;
           set({ watching: false });
         }
-        if (!suspending) await get().apply({ type: 'watch.stop', why });
+        if (!suspending && get().session.status !== 'completed') await get().apply({ type: 'watch.stop', why });
       })();
     };
 

@@ -85,7 +85,7 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
       ) : null}
       {missed ? (
         <Text color="magenta" wrap="truncate">
-          {missed} sample{missed === 1 ? '' : 's'} missed while the wizard was closed: counted as inconclusive (inconclusive_limit)
+          {missed} sample{missed === 1 ? '' : 's'} missed while the wizard was closed: counted as inconclusive
         </Text>
       ) : null}
       {shown.map((r) => {

@@ -78,7 +78,7 @@ describe('the watch slice', () => {
     expect(record.stopped).toBe('met');
     expect(record.criteria[0].measurements.map((m) => m.phase)).toEqual(['successful', 'successful', 'failed', 'failed']);
     expect(record.criteria[0].measurements.map((m) => m.value)).toEqual([0.01, 0.02, 0.2, 0.3]);
-    expect(store.getState().banner?.criterion).toMatch(/^Error rate exceeds 5% of requests: 2 failed measurements > failure_limit 1/);
+    expect(store.getState().banner?.criterion).toBe('Error rate exceeds 5% of requests: 0.3, 2 failed > failure_limit 1');
     expect(store.getState().banner?.sectionId).toBe(checklist.sections.find((s) => s.title === 'Rollback Procedures')!.id);
     const [row] = watchRows(store.getState().session, checklist);
     expect(row).toMatchObject({ done: 4, count: 12, missed: 0, threshold: { value: 0.05, sense: 'max' }, series: [0.01, 0.02, 0.2, 0.3] });
@@ -133,6 +133,25 @@ describe('the watch slice', () => {
     expect(prom.calls.some((c) => c.query.includes(SECRET))).toBe(true);
     expect(latest(store)!.criteria[0].measurements[0].phase).toBe('error');
     expect(raw()).not.toContain(SECRET);
+  });
+});
+
+describe('a completed session', () => {
+  it('ends the watch with it: no refused change each interval, the measurements so far stay, resume does not restart it', async () => {
+    const checklist = watchChecklist({ count: 50, interval: '100ms' });
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
+    const { session } = await fileSession(checklist);
+    const store = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
+    store.getState().startWatch();
+    await until(() => measured(store) >= 2, 'two measurements');
+    expect(await store.getState().completeSignoff({ status: 'FAILED', notes: '', nextSteps: '', overrideReason: 'rolled back by hand' })).toBe(true);
+    await until(() => !store.getState().watching, 'the watch to end with the session');
+    await store.getState().flush();
+    expect(store.getState().error).toBeUndefined();
+    expect(store.getState().session.status).toBe('completed');
+    expect(measured(store)).toBeGreaterThanOrEqual(2);
+    store.getState().resumeWatch();
+    expect(store.getState().watching).toBe(false);
   });
 });
 
