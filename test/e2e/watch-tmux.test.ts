@@ -58,9 +58,11 @@ describe('the watch screen in a real terminal (80×24)', () => {
     expect(screen).toMatch(/^running\s+Error rate exceeds 5% of requests\s+\d+\/200\s*$/m);
     expect(screen).toMatch(/^ {2}\d+ ok, 0 failed, 0 inconclusive, 0 errors of \d+/m);
     expect(screen.split('\n').every((l) => l.length <= 80)).toBe(true);
-    // Walk another section: the watch goes on.
+    // Back to the overview it was opened from, then walk into a section and on to the next: the watch goes on.
     tmux('send-keys', '-t', 'wiz', 'w');
-    await waitFor(/◉ watching 1 rollback criterion: \d+\/200 samples/);
+    await waitFor(/● you are at: .*Deploy[\s\S]*◉ watching 1 rollback criterion: \d+\/200 samples/);
+    tmux('send-keys', '-t', 'wiz', 'l');
+    await waitFor('Smoke tested');
     tmux('send-keys', '-t', 'wiz', 'l');
     await waitFor('Rolled back');
     const before = measurements().length;

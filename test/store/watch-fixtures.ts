@@ -37,12 +37,3 @@ export function watchChecklist(o: WatchChecklistOptions = {}): Checklist {
   if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
   return checklist;
 }
-
-/** Resolve once `cond` holds (polled every 20 ms), or fail naming `what`. */
-export async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -21,7 +21,8 @@ import { watchRows } from '../../src/store/watch-slice.js';
 import { closeFakeProms, fakeProm } from '../helpers/prometheus.js';
 import { startWebhook } from '../helpers/webhook.js';
 import { tempDir } from '../session/helpers.js';
-import { until, watchChecklist } from './watch-fixtures.js';
+import { until } from '../team/helpers.js';
+import { watchChecklist } from './watch-fixtures.js';
 
 const SECRET = 'hunter2-watch-canary';
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -66,12 +67,12 @@ describe('the watch slice', () => {
     expect(store.getState().banner).toBeUndefined();
     store.getState().startWatch();
     expect(store.getState().watching).toBe(true);
-    await until(() => measured(store) >= 1, 'a first measurement');
+    await until(() => measured(store) >= 1, 10_000, 'a first measurement');
     // Walking elsewhere does not stop it: it lives in the store.
     store.getState().moveSection(1);
     store.getState().showOverview();
     store.getState().openSection(checklist.items[0].sectionId);
-    await until(() => !store.getState().watching, 'the watch to stop on the criterion met');
+    await until(() => !store.getState().watching, 10_000, 'the watch to stop on the criterion met');
     await store.getState().flush();
 
     const record = latest(store)!;
@@ -90,7 +91,7 @@ describe('the watch slice', () => {
     const calls = prom.calls.filter((c) => c.query === 'error_ratio').length;
     await new Promise((r) => setTimeout(r, 500));
     expect(prom.calls.filter((c) => c.query === 'error_ratio')).toHaveLength(calls);
-    await until(() => hook.bodies.length >= 1, 'the notification');
+    await until(() => hook.bodies.length >= 1, 10_000, 'the notification');
     await notifier.close(2000);
     const met = hook.bodies.filter((b) => b.includes('rollback criterion met'));
     expect(met).toHaveLength(1);
@@ -103,7 +104,7 @@ describe('the watch slice', () => {
     const { session, onDisk } = await fileSession(checklist);
     const store = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
     store.getState().startWatch();
-    await until(() => measured(store) >= 2, 'two measurements');
+    await until(() => measured(store) >= 2, 10_000, 'two measurements');
     await store.getState().stopWatch();
     await store.getState().flush();
     expect(store.getState().watching).toBe(false);
@@ -126,7 +127,7 @@ describe('the watch slice', () => {
     const { session, raw } = await fileSession(checklist);
     const store = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
     store.getState().startWatch();
-    await until(() => measured(store) >= 2, 'two measurements');
+    await until(() => measured(store) >= 2, 10_000, 'two measurements');
     await store.getState().stopWatch();
     await store.getState().flush();
     // The endpoint echoed the query (with the password) in its error; the runner masked it.
@@ -143,9 +144,9 @@ describe('a completed session', () => {
     const { session } = await fileSession(checklist);
     const store = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
     store.getState().startWatch();
-    await until(() => measured(store) >= 2, 'two measurements');
+    await until(() => measured(store) >= 2, 10_000, 'two measurements');
     expect(await store.getState().completeSignoff({ status: 'FAILED', notes: '', nextSteps: '', overrideReason: 'rolled back by hand' })).toBe(true);
-    await until(() => !store.getState().watching, 'the watch to end with the session');
+    await until(() => !store.getState().watching, 10_000, 'the watch to end with the session');
     await store.getState().flush();
     expect(store.getState().error).toBeUndefined();
     expect(store.getState().session.status).toBe('completed');
@@ -162,7 +163,7 @@ describe('resume continues the window', () => {
     const { files, session, onDisk } = await fileSession(checklist);
     const first = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
     first.getState().startWatch();
-    await until(() => measured(first) >= 2, 'two measurements');
+    await until(() => measured(first) >= 2, 10_000, 'two measurements');
     await first.getState().quit();
     const before = latest(first)!;
     expect(before.stopped).toBeUndefined();
@@ -175,7 +176,7 @@ describe('resume continues the window', () => {
     const reopened = await files.open(session.id, 'alice');
     const second = wizard(checklist, reopened, { PROMETHEUS_URL: prom.url }, later);
     expect(second.getState().watching).toBe(true);
-    await until(() => !second.getState().watching, 'the window to end', 15_000);
+    await until(() => !second.getState().watching, 15_000, 'the window to end');
     await second.getState().flush();
 
     const record = latest(second)!;
@@ -208,7 +209,7 @@ describe('resume continues the window', () => {
     const { files, session } = await fileSession(checklist);
     const first = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
     first.getState().startWatch();
-    await until(() => measured(first) >= 1, 'a measurement');
+    await until(() => measured(first) >= 1, 10_000, 'a measurement');
     await first.getState().quit();
     await session.close();
     const reopened = await files.open(session.id, 'bob');

@@ -12,8 +12,8 @@ import { SessionSchema } from '../../src/session/schema.js';
 import { createWizardStore } from '../../src/store/wizard-store.js';
 import { runProbes } from '../../src/probes/runner.js';
 import { closeFakeProms, fakeProm } from '../helpers/prometheus.js';
-import { until, watchChecklist } from '../store/watch-fixtures.js';
-import { dropSchema, pgUrl, storedDoc, uniqueSchema } from './helpers.js';
+import { watchChecklist } from '../store/watch-fixtures.js';
+import { dropSchema, pgUrl, storedDoc, uniqueSchema, until } from './helpers.js';
 
 const facts = inject('servers').pg;
 const schema = uniqueSchema();
@@ -40,10 +40,10 @@ describe('a watch on a team session', () => {
     const wizard = createWizardStore({ checklist, session: ada, runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'ada' });
     try {
       wizard.getState().startWatch();
-      await until(() => !wizard.getState().watching, 'the window to end');
+      await until(() => !wizard.getState().watching, 10_000, 'the window to end');
       await wizard.getState().flush();
       const seen = () => grace.current().watches?.at(-1);
-      await until(() => seen()?.stopped === 'ended', "grace's terminal to see the watch end");
+      await until(() => seen()?.stopped === 'ended', 10_000, "grace's terminal to see the watch end");
       expect(seen()!.by).toBe('ada');
       expect(seen()!.criteria[0].measurements.map((m) => m.value)).toEqual([0.01, 0.02, 0.02, 0.02]);
       const { doc } = await storedDoc(facts, schema, ada.id);

@@ -15,7 +15,8 @@ import { sparkline } from '../../src/ui/watch-screen.js';
 import { createMemorySession, newSessionDoc } from '../helpers/memory-session.js';
 import { closeFakeProms, fakeProm } from '../helpers/prometheus.js';
 import { KEY, renderUi, type Rendered } from '../helpers/render.js';
-import { until, watchChecklist } from '../store/watch-fixtures.js';
+import { until } from '../team/helpers.js';
+import { watchChecklist } from '../store/watch-fixtures.js';
 
 let ui: Rendered | undefined;
 let store: WizardStore | undefined;
@@ -62,7 +63,7 @@ describe('the watch screen', () => {
     const n = store.getState().session.watches![0].criteria[0].measurements.length;
     f = await ui.waitFor(/◉ watching 1 rollback criterion: \d+\/20 samples \(w: watch screen\)/);
     await ui.press('l');
-    await until(() => store!.getState().session.watches![0].criteria[0].measurements.length > n + 1, 'more measurements while in another section');
+    await until(() => store!.getState().session.watches![0].criteria[0].measurements.length > n + 1, 10_000, 'more measurements while in another section');
     await ui.press('w');
     await ui.resize(24, 60);
     f = await ui.waitFor(/^running/m);
