@@ -6,7 +6,7 @@
 import type { Checklist } from '../checklist/types.js';
 import type { Session } from '../session/schema.js';
 import { sessionRollback, triggeredLines } from '../verdict/rollback.js';
-import { savedVerdict } from '../watch/judge.js';
+import { withWatchVerdicts } from '../watch/saved.js';
 
 export interface RollbackBanner {
   /** One line naming the criterion met and the measured figure. */
@@ -21,23 +21,11 @@ export function findRollbackSection(checklist: Checklist): string | undefined {
     ?? checklist.sections.find((s) => /rollback/i.test(s.title))?.id;
 }
 
-/** The criteria the session's latest watch found met over their window, one line each. */
-export function watchTriggeredLines(session: Pick<Session, 'watches'>): string[] {
-  const record = session.watches?.at(-1);
-  return (record?.criteria ?? []).flatMap((c) => {
-    const v = savedVerdict(c, record!.stopped);
-    if (v.phase !== 'failed') return [];
-    // Short enough for one line at 80 columns: the latest figure, then the count that decided (the watch screen has the rest).
-    const latest = c.measurements.at(-1)?.value;
-    return [`${c.text}: ${latest !== undefined ? `${latest}, ` : ''}${v.counts.failed} failed > failure_limit ${c.limits.failureLimit}`];
-  });
-}
-
 /**
  * The banner for the latest probe results held in a session (against the previous session when known)
  * and its latest watch's window verdicts, or undefined when no criterion is met.
  */
 export function evaluateRollback(session: Session, checklist: Checklist, previous?: Session): RollbackBanner | undefined {
-  const [criterion] = [...triggeredLines(sessionRollback(session, checklist, previous)), ...watchTriggeredLines(session)];
+  const [criterion] = triggeredLines(withWatchVerdicts(sessionRollback(session, checklist, previous), session));
   return criterion ? { criterion, sectionId: findRollbackSection(checklist) } : undefined;
 }
