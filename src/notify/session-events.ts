@@ -5,7 +5,7 @@
  * notifications (whoever changes them keeps the announcement for free).
  */
 import type { Checklist } from '../checklist/types.js';
-import type { Change } from '../session/changes.js';
+import { findWatch, type Change } from '../session/changes.js';
 import type { Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
 import { fillIncidentTemplate, findIncidentTemplate } from '../store/incident.js';
@@ -21,7 +21,7 @@ export function eventsOfChange(change: Change, after: Session, checklist: Checkl
   }
   if (change.type === 'watch.measurement') {
     // The measurement that turns its window's verdict to failed tells people, once.
-    const c = after.watches?.at(-1)?.criteria.find((x) => x.id === change.criterionId);
+    const c = findWatch(after, change.startedAt)?.criteria.find((x) => x.id === change.criterionId);
     if (!c) return [];
     const before = { ...c, measurements: c.measurements.slice(0, c.measurements.length - change.measurements.length) };
     const now = savedVerdict(c);

@@ -49,9 +49,12 @@ export type Change =
   | { type: 'signoff.reopen'; reason: string }
   /** A watch of the rollback criteria starts (src/store/watch-slice.ts): the plan, no measurement yet. */
   | { type: 'watch.start'; startedAt: string; criteria: Omit<WatchRecord['criteria'][number], 'measurements'>[] }
-  /** Measurements of the running watch's criterion `criterionId`: one as it arrives, or the slots missed while the wizard was closed. */
-  | { type: 'watch.measurement'; criterionId: string; measurements: WatchRecord['criteria'][number]['measurements'] }
-  | { type: 'watch.stop'; why: NonNullable<WatchRecord['stopped']> }
+  /**
+   * Measurements of criterion `criterionId` of the watch started at `startedAt` (a watch is named by its start,
+   * so two operators' watches never mix): one as it arrives, or the slots missed while the wizard was closed.
+   */
+  | { type: 'watch.measurement'; startedAt: string; criterionId: string; measurements: WatchRecord['criteria'][number]['measurements'] }
+  | { type: 'watch.stop'; startedAt: string; why: NonNullable<WatchRecord['stopped']> }
   /** The checklist changed since the session started: match items by id (see reconcile.ts). */
   | { type: 'checklist.reconcile'; hash: string; items: { id: string; sectionId?: string }[] };
 
@@ -59,6 +62,18 @@ export interface ChangeMeta {
   who: string;
   /** ISO time; defaults to now. */
   at?: string;
+}
+
+/** Index of the session's watch started at `startedAt` (the latest such), or -1. */
+function watchIndex(s: Pick<Session, 'watches'>, startedAt: string): number {
+  const all = s.watches ?? [];
+  for (let i = all.length - 1; i >= 0; i--) if (all[i].startedAt === startedAt) return i;
+  return -1;
+}
+
+/** The session's watch started at `startedAt` (what a `watch.measurement` or `watch.stop` change names). */
+export function findWatch(s: Pick<Session, 'watches'>, startedAt: string): WatchRecord | undefined {
+  return s.watches?.[watchIndex(s, startedAt)];
 }
 
 /** Apply one change, returning a new session (the input is not mutated). */
@@ -200,18 +215,20 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.events.push({ at, who, what: 'watch.start', detail: `${change.criteria.length} rollback criteri${change.criteria.length === 1 ? 'on' : 'a'}` });
       break;
     case 'watch.measurement': {
-            const w = s.watches?.at(-1);
+      const i = watchIndex(s, change.startedAt);
+      const w = s.watches?.[i];
       const c = w && !w.stopped ? w.criteria.find((x) => x.id === change.criterionId) : undefined;
-      if (!w || !c) throw new ChangeRefused(`no running watch measures "${change.criterionId}"`);
+      if (!w || !c) throw new ChangeRefused(`no running watch started at ${change.startedAt} measures "${change.criterionId}"`);
       const criteria = w.criteria.map((x) => (x === c ? { ...x, measurements: [...x.measurements, ...change.measurements] } : x));
-      s.watches = [...s.watches!.slice(0, -1), { ...w, criteria }];
+      s.watches = s.watches!.map((x, k) => (k === i ? { ...w, criteria } : x));
       s.events.push({ at, who, what: 'watch.measurement', detail: `${change.criterionId}: ${change.measurements.map((m) => (m.missed ? 'missed' : m.phase)).join(', ')}` });
       break;
     }
     case 'watch.stop': {
-      const w = s.watches?.at(-1);
+      const i = watchIndex(s, change.startedAt);
+      const w = s.watches?.[i];
       if (!w || w.stopped) break;
-      s.watches = [...s.watches!.slice(0, -1), { ...w, stopped: change.why, stoppedAt: at }];
+      s.watches = s.watches!.map((x, k) => (k === i ? { ...w, stopped: change.why, stoppedAt: at } : x));
       s.events.push({ at, who, what: 'watch.stop', detail: change.why });
       break;
     }

@@ -69,7 +69,7 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
             onMeasurement: (w, m) => {
               // A completed session is read-only: the watch ends with it (its measurements so far stay).
               if (get().session.status === 'completed') return void ctl.abort(new Error('the session was completed'));
-              void get().apply({ type: 'watch.measurement', criterionId: w.criterion.id, measurements: [m] });
+              void get().apply({ type: 'watch.measurement', startedAt: record.startedAt, criterionId: w.criterion.id, measurements: [m] });
             },
           });
           why = outcome.met ? 'met' : outcome.interrupted ? 'operator' : 'ended';
@@ -79,7 +79,7 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
           controller = undefined;
           set({ watching: false });
         }
-        if (!suspending && get().session.status !== 'completed') await get().apply({ type: 'watch.stop', why });
+        if (!suspending && get().session.status !== 'completed') await get().apply({ type: 'watch.stop', startedAt: record.startedAt, why });
       })();
     };
 
@@ -123,11 +123,11 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
         // Slots that passed while the wizard was closed are saved as missed (inconclusive), never invented.
         for (const c of record.criteria) {
           const missed = missedSlots(c.limits, t0, deps.now(), c.measurements.length);
-          if (missed.length) void get().apply({ type: 'watch.measurement', criterionId: c.id, measurements: missed });
+          if (missed.length) void get().apply({ type: 'watch.measurement', startedAt: record.startedAt, criterionId: c.id, measurements: missed });
         }
         const now = get().session.watches!.at(-1)!;
         if (now.criteria.every((c) => c.measurements.length >= c.limits.count || !byId.has(c.id))) {
-          void get().apply({ type: 'watch.stop', why: 'ended' });
+          void get().apply({ type: 'watch.stop', startedAt: record.startedAt, why: 'ended' });
           return;
         }
         run(now);

@@ -48,11 +48,11 @@ function watchedSession() {
   const c = checklist.criteria![0];
   const changes: Change[] = [
     { type: 'watch.start', startedAt: at(0), criteria: [{ id: c.id, text: c.text, kind: 'prometheus', spec: c.probe.raw, limits: { intervalMs: 30_000, count: 6, failureLimit: 1, inconclusiveLimit: 2 } }] },
-    { type: 'watch.measurement', criterionId: c.id, measurements: [m(0, 'successful', 0.012, 'error rate 0.012 ≤ max 0.05, 480 requests')] },
-    { type: 'watch.measurement', criterionId: c.id, measurements: [m(1, 'inconclusive', undefined, 'not measured: the wizard was closed', true)] },
-    { type: 'watch.measurement', criterionId: c.id, measurements: [m(2, 'failed', 0.081, `error rate 0.081 > max 0.05 (token ${SECRET})`)] },
-    { type: 'watch.measurement', criterionId: c.id, measurements: [m(3, 'failed', 0.143, 'error rate 0.143 > max 0.05, 412 requests')] },
-    { type: 'watch.stop', why: 'met' },
+    { type: 'watch.measurement', startedAt: at(0), criterionId: c.id, measurements: [m(0, 'successful', 0.012, 'error rate 0.012 ≤ max 0.05, 480 requests')] },
+    { type: 'watch.measurement', startedAt: at(0), criterionId: c.id, measurements: [m(1, 'inconclusive', undefined, 'not measured: the wizard was closed', true)] },
+    { type: 'watch.measurement', startedAt: at(0), criterionId: c.id, measurements: [m(2, 'failed', 0.081, `error rate 0.081 > max 0.05 (token ${SECRET})`)] },
+    { type: 'watch.measurement', startedAt: at(0), criterionId: c.id, measurements: [m(3, 'failed', 0.143, 'error rate 0.143 > max 0.05, 412 requests')] },
+    { type: 'watch.stop', startedAt: at(0), why: 'met' },
   ];
   return { checklist, session: applyAll(walkedSession(), changes, 30) };
 }
