@@ -473,7 +473,9 @@ async function watchRows(app, env) {
   });
   cleanups.push(prom.close);
   const checklist = join(work, 'watch-checklist.md');
-  writeFileSync(checklist, readFileSync(app.checklist, 'utf8').replace(/(<!-- watch: .*?)interval=\d+\w+/g, '$1interval=1s'));
+  const text = readFileSync(app.checklist, 'utf8').replace(/(<!-- watch: .*?)interval=\d+\w+/g, '$1interval=1s');
+  const criteria = (text.match(/<!-- watch: /g) ?? []).length;
+  writeFileSync(checklist, text);
   const t = ptySpawn([process.execPath, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--checklist', checklist, '--sessions-dir', join(work, 'watch')], {
     env: { ...env, PROMETHEUS_URL: `http://127.0.0.1:${prom.port}` },
     cwd: work,
@@ -509,7 +511,7 @@ async function watchRows(app, env) {
     const measured = Number(/Error rate exceeds 5% of requests\s+(\d+)\//.exec(last)?.[1] ?? 0);
     if (measured < 4) throw new Error(`the watch did not sample every second during the row (${measured} samples)`);
     const m = stats(samples);
-    row('key to frame: w on the watch screen, sampling 1/s (median)', m.median, 'ms', 33, { spread: m, note: `p95 ${m.p95.toFixed(1)} ms; ${measured} samples of each of 3 criteria during the row` });
+    row('key to frame: w on the watch screen, sampling 1/s (median)', m.median, 'ms', 33, { spread: m, note: `p95 ${m.p95.toFixed(1)} ms; ${measured} samples of each of ${criteria} criteria during the row` });
   } finally {
     await t.quit();
   }
