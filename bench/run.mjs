@@ -17,7 +17,7 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
-// `--only start,install,keys,parse,session,probes,versus,memory,team`: a subset of the rows.
+// `--only start,install,keys,watch,parse,session,probes,versus,memory,team`: a subset of the rows.
 const only = (() => {
   const i = process.argv.indexOf('--only');
   return i > 0 ? new Set(process.argv[i + 1].split(',')) : undefined;
@@ -455,6 +455,68 @@ async function keyRows(app, env) {
   }
 }
 
+/**
+ * Key → frame on the watch screen while a watch samples every second: the
+ * shipped checklist with its rollback criteria's interval set to 1 s, the
+ * error rate read from a scripted Prometheus on loopback (the other criteria
+ * have their variables unset: measured and saved every second all the same).
+ * `w` toggles between the section and the watch screen; a key counts when the
+ * frame of the screen it asked for arrives (a measurement's frame does not).
+ */
+async function watchRows(app, env) {
+  let n = 0;
+  const prom = await httpServer((req, res) => {
+    const q = new URL(req.url, 'http://x').searchParams.get('query') ?? '';
+    const v = q.includes('increase') ? 500 : 0.01 + 0.004 * (n++ % 5);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, String(v)] }] } }));
+  });
+  cleanups.push(prom.close);
+  const checklist = join(work, 'watch-checklist.md');
+  const text = readFileSync(app.checklist, 'utf8').replace(/(<!-- watch: .*?)interval=\d+\w+/g, '$1interval=1s');
+  const criteria = (text.match(/<!-- watch: /g) ?? []).length;
+  writeFileSync(checklist, text);
+  const t = ptySpawn([process.execPath, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--checklist', checklist, '--sessions-dir', join(work, 'watch')], {
+    env: { ...env, PROMETHEUS_URL: `http://127.0.0.1:${prom.port}` },
+    cwd: work,
+  });
+  const onWatch = (f) => f.includes('Watch: rollback criteria') && f.includes('save+quit');
+  const onSection = (f) => f.includes('Enter details') && !f.includes('Watch: rollback criteria');
+  const keyTo = async (k, pred) => {
+    const seen0 = t.frames.length;
+    const t0 = performance.now();
+    t.proc.stdin.write(k);
+    let seen = seen0;
+    await t.until(() => {
+      for (; seen < t.frames.length; seen++) if (pred(t.frames[seen])) return true;
+      return false;
+    }, 5000, `the screen asked for by ${JSON.stringify(k)}`);
+    return performance.now() - t0;
+  };
+  try {
+    await t.until(() => t.frames.some((f) => f.includes('save+quit')), 20_000, 'first frame');
+    await sleep(300);
+    await keyTo('\r', onSection);
+    await keyTo('w', onWatch);
+    t.proc.stdin.write('s');
+    await t.until(() => t.frames.at(-1)?.match(/Error rate exceeds 5% of requests\s+[2-9]\/\d+/), 10_000, 'two samples of the watch');
+    const samples = [];
+    const nKeys = quick ? 16 : 40;
+    for (let k = 0; k < nKeys + 4; k++) {
+      const ms = await keyTo('w', k % 2 ? onWatch : onSection);
+      if (k >= 4) samples.push(ms);
+      await sleep(70);
+    }
+    const last = t.frames.filter(onWatch).at(-1) ?? '';
+    const measured = Number(/Error rate exceeds 5% of requests\s+(\d+)\//.exec(last)?.[1] ?? 0);
+    if (measured < 4) throw new Error(`the watch did not sample every second during the row (${measured} samples)`);
+    const m = stats(samples);
+    row('key to frame: w on the watch screen, sampling 1/s (median)', m.median, 'ms', 33, { spread: m, note: `p95 ${m.p95.toFixed(1)} ms; ${measured} samples of each of ${criteria} criteria during the row` });
+  } finally {
+    await t.quit();
+  }
+}
+
 function generateChecklist(n) {
   const lines = ['# Generated checklist', ''];
   for (let i = 0; i < n; i++) {
@@ -821,6 +883,7 @@ async function main() {
   }
   if (wanted('install')) await section('install', () => installRows(baseEnv));
   if (wanted('keys')) await section('key to frame', () => keyRows(app, baseEnv));
+  if (wanted('watch')) await section('key to frame on the watch screen', () => watchRows(app, baseEnv));
   if (wanted('parse')) await section('parse + validate', () => parseRows(lib, app));
   if (wanted('session')) await section('session save', () => sessionRows(lib, app));
   if (wanted('probes')) await section('probe throughput', () => probeRows(lib));

@@ -32,7 +32,8 @@ const absent = {
   name: 'absent-optional-modules',
   setup(b) {
     const filter = new RegExp(`^(${ABSENT.join('|')})$`);
-    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'absent' }));
+    // chalk 4 (sparkly's, the watch screen's sparklines) needs supports-color; debug only tries it.
+    b.onResolve({ filter }, (args) => (args.path === 'supports-color' && /[\\/]chalk[\\/]/.test(args.importer) ? undefined : { path: args.path, namespace: 'absent' }));
     b.onLoad({ filter: /.*/, namespace: 'absent' }, (args) => ({
       contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}' (optional, not bundled)`)}), { code: 'MODULE_NOT_FOUND' });`,
       loader: 'js',

@@ -5,10 +5,11 @@
  * notifications (whoever changes them keeps the announcement for free).
  */
 import type { Checklist } from '../checklist/types.js';
-import type { Change } from '../session/changes.js';
+import { findWatch, type Change } from '../session/changes.js';
 import type { Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
 import { fillIncidentTemplate, findIncidentTemplate } from '../store/incident.js';
+import { savedVerdict } from '../watch/judge.js';
 import type { NotifyEvent } from './notify.js';
 
 /** The events a change applied to a session stands for (pure). */
@@ -17,6 +18,17 @@ export function eventsOfChange(change: Change, after: Session, checklist: Checkl
     // The template's text, as the operator would paste it: the first incident opens, later ones update.
     const text = fillIncidentTemplate(findIncidentTemplate(checklist), change);
     return [{ kind: 'incident', action: after.incidents.length > 1 ? 'updated' : 'opened', sessionId: after.id, text }];
+  }
+  if (change.type === 'watch.measurement') {
+    // The measurement that turns its window's verdict to failed tells people, once.
+    const c = findWatch(after, change.startedAt)?.criteria.find((x) => x.id === change.criterionId);
+    if (!c) return [];
+    const before = { ...c, measurements: c.measurements.slice(0, c.measurements.length - change.measurements.length) };
+    const now = savedVerdict(c);
+    if (now.phase === 'failed' && savedVerdict(before).phase !== 'failed') {
+      return [{ kind: 'criterion.met', criterion: c.text, verdict: now.message, environment: after.environment, sessionId: after.id }];
+    }
+    return [];
   }
   if (change.type === 'signoff.complete') return [{ kind: 'signoff.complete', sessionId: after.id, status: change.status, environment: after.environment }];
   return [];

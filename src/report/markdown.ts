@@ -22,6 +22,8 @@ import {
   type CriterionVerdict,
 } from './model.js';
 import { percentDone, progressFromCounts } from '../verdict/items.js';
+import { formatMarkdown } from '../watch/format.js';
+import { savedOutcome } from '../watch/saved.js';
 
 export interface ReportOptions {
   /** The previous session of the same environment, for the response-time comparison. */
@@ -196,6 +198,12 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
   push('## Rollback criteria', '');
   const verdicts = evaluateRollback(s, checklist, prev);
   push(...table(['Criterion', 'Observed', 'Threshold', 'Verdict'], verdicts.map((v) => [t(v.criterion), t(v.observed), t(v.threshold), VERDICT[v.verdict]])), '');
+
+  // Watches of the rollback criteria started in the wizard: the series, thresholds and window verdicts, as `watch --format md` shows them.
+  for (const record of s.watches ?? []) {
+    const { outcome, elapsedMs } = savedOutcome(record, checklist);
+    push(redact(formatMarkdown(outcome, record.startedAt, elapsedMs, 2)));
+  }
 
   // Response times
   const times = responseTimes(s, checklist, prev);

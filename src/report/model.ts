@@ -9,6 +9,7 @@ import type { ProbeResult } from '../probes/types.js';
 import { countStates, itemState, progressFromCounts, type Progress, type StateCounts } from '../verdict/items.js';
 import { isFailing } from '../verdict/probe.js';
 import { responseMs, sessionRollback, type CriterionVerdict } from '../verdict/rollback.js';
+import { withWatchVerdicts } from '../watch/saved.js';
 
 export { STATES, type StateCounts } from '../verdict/items.js';
 export type { CriterionVerdict } from '../verdict/rollback.js';
@@ -142,5 +143,5 @@ function round1(n: number): number {
  * judges them (the wizard's banner and `check` ask the same core).
  */
 export function evaluateRollback(session: Session, checklist: Checklist, previous?: Session): CriterionVerdict[] {
-  return sessionRollback(session, checklist, previous);
+  return withWatchVerdicts(sessionRollback(session, checklist, previous), session);
 }

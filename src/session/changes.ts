@@ -4,7 +4,7 @@
  * state) and the tests all agree on what a change does. Each change also
  * appends one event to the log.
  */
-import type { ItemState, Session } from './schema.js';
+import type { ItemState, Session, WatchRecord } from './schema.js';
 import type { ProbeResult } from '../probes/types.js';
 import { isCancelled } from '../verdict/probe.js';
 import { reconcile } from './reconcile.js';
@@ -47,6 +47,14 @@ export type Change =
   /** Needs every role of `roles` validly signed, or an override reason (recorded with who gave it). */
   | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string; roles?: string[] }
   | { type: 'signoff.reopen'; reason: string }
+  /** A watch of the rollback criteria starts (src/store/watch-slice.ts): the plan, no measurement yet. */
+  | { type: 'watch.start'; startedAt: string; criteria: Omit<WatchRecord['criteria'][number], 'measurements'>[] }
+  /**
+   * Measurements of criterion `criterionId` of the watch started at `startedAt` (a watch is named by its start,
+   * so two operators' watches never mix): one as it arrives, or the slots missed while the wizard was closed.
+   */
+  | { type: 'watch.measurement'; startedAt: string; criterionId: string; measurements: WatchRecord['criteria'][number]['measurements'] }
+  | { type: 'watch.stop'; startedAt: string; why: NonNullable<WatchRecord['stopped']> }
   /** The checklist changed since the session started: match items by id (see reconcile.ts). */
   | { type: 'checklist.reconcile'; hash: string; items: { id: string; sectionId?: string }[] };
 
@@ -54,6 +62,18 @@ export interface ChangeMeta {
   who: string;
   /** ISO time; defaults to now. */
   at?: string;
+}
+
+/** Index of the session's watch started at `startedAt` (the latest such), or -1. */
+function watchIndex(s: Pick<Session, 'watches'>, startedAt: string): number {
+  const all = s.watches ?? [];
+  for (let i = all.length - 1; i >= 0; i--) if (all[i].startedAt === startedAt) return i;
+  return -1;
+}
+
+/** The session's watch started at `startedAt` (what a `watch.measurement` or `watch.stop` change names). */
+export function findWatch(s: Pick<Session, 'watches'>, startedAt: string): WatchRecord | undefined {
+  return s.watches?.[watchIndex(s, startedAt)];
 }
 
 /** Apply one change, returning a new session (the input is not mutated). */
@@ -188,6 +208,28 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.signoff.completedAt = undefined;
       s.status = 'active';
       s.events.push({ at, who, what: 'signoff.reopen', detail: reason });
+      break;
+    }
+    case 'watch.start':
+      s.watches = [...(s.watches ?? []), { startedAt: change.startedAt, by: who, criteria: change.criteria.map((c) => ({ ...c, measurements: [] })) }];
+      s.events.push({ at, who, what: 'watch.start', detail: `${change.criteria.length} rollback criteri${change.criteria.length === 1 ? 'on' : 'a'}` });
+      break;
+    case 'watch.measurement': {
+      const i = watchIndex(s, change.startedAt);
+      const w = s.watches?.[i];
+      const c = w && !w.stopped ? w.criteria.find((x) => x.id === change.criterionId) : undefined;
+      if (!w || !c) throw new ChangeRefused(`no running watch started at ${change.startedAt} measures "${change.criterionId}"`);
+      const criteria = w.criteria.map((x) => (x === c ? { ...x, measurements: [...x.measurements, ...change.measurements] } : x));
+      s.watches = s.watches!.map((x, k) => (k === i ? { ...w, criteria } : x));
+      s.events.push({ at, who, what: 'watch.measurement', detail: `${change.criterionId}: ${change.measurements.map((m) => (m.missed ? 'missed' : m.phase)).join(', ')}` });
+      break;
+    }
+    case 'watch.stop': {
+      const i = watchIndex(s, change.startedAt);
+      const w = s.watches?.[i];
+      if (!w || w.stopped) break;
+      s.watches = s.watches!.map((x, k) => (k === i ? { ...w, stopped: change.why, stoppedAt: at } : x));
+      s.events.push({ at, who, what: 'watch.stop', detail: change.why });
       break;
     }
     case 'checklist.reconcile':

@@ -103,6 +103,43 @@ export const IncidentSchema = z.object({
   file: z.string().optional(),
 });
 
+/** One measurement of a watched criterion (src/watch/judge.ts `Measurement`). */
+export const WatchMeasurementSchema = z.object({
+  phase: z.enum(['successful', 'failed', 'inconclusive', 'error']),
+  value: z.number().optional(),
+  message: z.string(),
+  reason: z.enum(PROBE_REASONS).optional(),
+  /** Set on a slot that passed while the wizard was closed: nothing was measured (counted as inconclusive). */
+  missed: z.boolean().optional(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+});
+
+/**
+ * A watch started in the wizard: the rollback criteria judged over their
+ * window, each measurement saved as it arrives, so resume continues the window
+ * on the same interval grid from `startedAt`.
+ */
+export const WatchRecordSchema = z.object({
+  startedAt: z.string(),
+  /** The operator whose wizard measures (only that operator's wizard continues it on resume). */
+  by: z.string(),
+  /** Set once the window ended, a criterion was met, or the operator stopped it. */
+  stoppedAt: z.string().optional(),
+  stopped: z.enum(['ended', 'met', 'operator']).optional(),
+  criteria: z.array(
+    z.object({
+      id: z.string(),
+      text: z.string(),
+      kind: z.string(),
+      spec: z.string(),
+      limits: z.object({ intervalMs: z.number(), count: z.number(), failureLimit: z.number(), inconclusiveLimit: z.number() }),
+      measurements: z.array(WatchMeasurementSchema),
+    }),
+  ),
+});
+export type WatchRecord = z.infer<typeof WatchRecordSchema>;
+
 const SessionObject = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   id: z.string(),
@@ -123,6 +160,8 @@ const SessionObject = z.object({
    * not counted in progress, restored if the item comes back).
    */
   removedItems: z.record(z.string(), ItemRecordSchema).optional(),
+  /** Watches of the rollback criteria started in the wizard, oldest first (older files have none). */
+  watches: z.array(WatchRecordSchema).optional(),
   /** Items added/removed by the last reconciliation, shown on resume. */
   reconciliation: z
     .object({ at: z.string(), added: z.array(z.string()), removed: z.array(z.string()) })

@@ -15,7 +15,8 @@ export type Screen =
   | 'skip-reason'
   | 'command-confirm'
   | 'emergency'
-  | 'signoff';
+  | 'signoff'
+  | 'watch';
 
 export interface NavigationSlice {
   screen: Screen;

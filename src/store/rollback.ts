@@ -6,6 +6,7 @@
 import type { Checklist } from '../checklist/types.js';
 import type { Session } from '../session/schema.js';
 import { sessionRollback, triggeredLines } from '../verdict/rollback.js';
+import { withWatchVerdicts } from '../watch/saved.js';
 
 export interface RollbackBanner {
   /** One line naming the criterion met and the measured figure. */
@@ -20,8 +21,11 @@ export function findRollbackSection(checklist: Checklist): string | undefined {
     ?? checklist.sections.find((s) => /rollback/i.test(s.title))?.id;
 }
 
-/** The banner for the latest probe results held in a session (against the previous session when known), or undefined when no criterion is met. */
+/**
+ * The banner for the latest probe results held in a session (against the previous session when known)
+ * and its latest watch's window verdicts, or undefined when no criterion is met.
+ */
 export function evaluateRollback(session: Session, checklist: Checklist, previous?: Session): RollbackBanner | undefined {
-  const [criterion] = triggeredLines(sessionRollback(session, checklist, previous));
+  const [criterion] = triggeredLines(withWatchVerdicts(sessionRollback(session, checklist, previous), session));
   return criterion ? { criterion, sectionId: findRollbackSection(checklist) } : undefined;
 }

@@ -210,6 +210,8 @@ export const syncSlice =
     /** Cancel what runs, wait until its cancelled results are handed to the session, then for every save. */
     const stopAndSave = async () => {
       get().cancelProbes();
+      // The watch stops measuring but its window stays open: resume continues it.
+      await get().suspendWatch();
       while (ctx.runs.size > 0) await Promise.allSettled([...ctx.runs]);
       await get().flush();
       await lastTry();

@@ -16,6 +16,7 @@ import { commandsSlice, type CommandsSlice } from './commands-slice.js';
 import { incidentSlice, type IncidentSlice } from './incident-slice.js';
 import { syncSlice, type SyncSlice } from './sync-slice.js';
 import { signoffSlice, type SignoffSlice } from './signoff-slice.js';
+import { createWatchSlice, type WatchSlice } from './watch-slice.js';
 
 export type { CommandRunner, WizardDeps } from './wizard-context.js';
 export type { Screen } from './navigation-slice.js';
@@ -25,7 +26,7 @@ export type { Completion, SignoffFeedback } from './signoff-slice.js';
 export { describeRemote, newConflictLine, teamLine, unsavedLine, type TeamStatus } from './sync-slice.js';
 
 /** The whole store: the slices' state and actions. */
-export type Wizard = NavigationSlice & ItemsSlice & ProbeRunsSlice & CommandsSlice & IncidentSlice & SyncSlice & SignoffSlice;
+export type Wizard = NavigationSlice & ItemsSlice & ProbeRunsSlice & CommandsSlice & IncidentSlice & SyncSlice & SignoffSlice & WatchSlice;
 
 type ActionKey = { [K in keyof Wizard]-?: Wizard[K] extends (...args: never[]) => unknown ? K : never }[keyof Wizard];
 /** The store's actions (its functions). */
@@ -36,7 +37,7 @@ export type WizardStore = StoreApi<Wizard>;
 
 /** Create the wizard store over an open session. */
 export function createWizardStore(deps: WizardDeps): WizardStore {
-  return createStore<Wizard>()((...a) => {
+  const store = createStore<Wizard>()((...a) => {
     const ctx = createWizardContext(deps, a[0], a[1]);
     return {
       ...navigationSlice(ctx)(...a),
@@ -46,6 +47,10 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       ...incidentSlice(ctx)(...a),
       ...syncSlice(ctx)(...a),
       ...signoffSlice(ctx)(...a),
+      ...createWatchSlice({ checklist: deps.checklist, vars: deps.vars, operator: deps.operator, now: ctx.now })(...a),
     };
   });
+  // A watch this operator left running in the session continues where its window is now.
+  store.getState().resumeWatch();
+  return store;
 }

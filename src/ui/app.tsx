@@ -95,6 +95,11 @@ function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: C
       {screen === 'skip-reason' ? <SkipReason store={store} checklist={checklist} /> : null}
       {screen === 'command-confirm' ? <CommandConfirm store={store} checklist={checklist} /> : null}
       {screen === 'emergency' ? <Emergency store={store} /> : null}
+      {screen === 'watch' ? (
+        <Suspense fallback={<Text dimColor>loading the watch screen…</Text>}>
+          <WatchScreen store={store} checklist={checklist} />
+        </Suspense>
+      ) : null}
       {screen === 'signoff' ? (
         <Suspense fallback={<Text dimColor>loading sign-off…</Text>}>
           <SignoffScreen store={store} checklist={checklist} isActive={!exiting} />
@@ -116,3 +121,6 @@ function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: C
  * only while screen === 'signoff'.
  */
 const SignoffScreen = lazy(() => import('./signoff/signoff-screen.js').then((m) => ({ default: m.SignoffScreen })));
+
+/** The watch screen (and its sparkline library) loads on first use, out of the first frame. */
+const WatchScreen = lazy(() => import('./watch-screen.js').then((m) => ({ default: m.WatchScreen })));

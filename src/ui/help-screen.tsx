@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import { HELP_KEYS, OVERVIEW_KEYS, SECTION_KEYS, type KeyBinding } from './keymap.js';
+import { HELP_KEYS, OVERVIEW_KEYS, SECTION_KEYS, WATCH_KEYS, type KeyBinding } from './keymap.js';
 import { Footer } from './footer.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -15,6 +15,7 @@ export function HelpScreen() {
   const lines = SECTION_KEYS.map((b) => `${keyLabel(b).padEnd(9)} ${b.help}`);
   const notes = [
     'Overview: ' + OVERVIEW_KEYS.filter((b) => b.label).slice(0, 3).map((b) => `${b.label} ${b.hint}`).join(', ') + '; the rest as above',
+    'Watch (w): ' + WATCH_KEYS.slice(0, 2).map((b) => `${b.label} ${b.hint}`).join(', ') + '; it goes on in other sections; resume continues it',
     'Forms: Enter confirm, Esc cancel, Tab field, ↑↓ list; Ctrl-C saves, exits 130.',
     'Every change is saved at once; `deploy-wizard resume` reopens at the same item.',
   ];

@@ -3,7 +3,7 @@
  * hooks all read these, so every key that works is shown and vice versa.
  */
 import type { Key } from 'ink';
-import type { WizardActions, WizardState } from '../store/wizard-store.js';
+import type { WizardState, WizardStore } from '../store/wizard-store.js';
 
 export type KeyName = 'up' | 'down' | 'left' | 'right' | 'return' | 'escape' | 'tab';
 
@@ -17,7 +17,7 @@ export interface KeyBinding {
   hint: string;
   /** Longer text for the help screen (at most 29 characters: two columns fit 80). */
   help: string;
-  run: (s: WizardState & WizardActions) => void;
+  run: (s: ReturnType<WizardStore['getState']>) => void;
 }
 
 /** Whether an Ink key event matches a binding. */
@@ -57,6 +57,8 @@ const common: KeyBinding[] = [
   { chars: ['q'], label: 'q', hint: 'save+quit', help: 'save and quit (resume later)', run: (s) => void s.quit() },
 ];
 
+const watch: KeyBinding = { chars: ['w'], label: 'w', hint: 'watch', help: 'watch the rollback criteria', run: (s) => s.openScreen('watch') };
+
 const rollback: KeyBinding = {
   chars: ['R'],
   label: 'R',
@@ -88,6 +90,7 @@ export const SECTION_KEYS: KeyBinding[] = [
     help: 'cancel probes, else overview',
     run: (s) => (Object.keys(s.running).length > 0 ? s.cancelProbes() : s.showOverview()),
   },
+  watch,
   rollback,
   ...common,
 ];
@@ -97,6 +100,17 @@ export const OVERVIEW_KEYS: KeyBinding[] = [
   { chars: ['j'], keys: ['down'], label: '', hint: '', help: 'next section', run: (s) => s.moveOverview(1) },
   { chars: ['l'], keys: ['right', 'return'], label: 'Enter/→/l', hint: 'open', help: 'open the highlighted section', run: (s) => s.openSection() },
   { chars: ['h'], keys: ['left', 'escape'], label: 'Esc/←/h', hint: 'back', help: 'back to where you were', run: (s) => s.openSection(s.cursor.sectionId) },
+  watch,
+  rollback,
+  ...common,
+];
+
+/** The watch screen: start and stop the watch of the rollback criteria; it goes on while you walk elsewhere. */
+export const WATCH_KEYS: KeyBinding[] = [
+  { chars: ['s'], label: 's', hint: 'start', help: 'start watching the criteria', run: (s) => s.startWatch() },
+  { chars: ['x'], label: 'x', hint: 'stop', help: 'stop the watch (for good)', run: (s) => void s.stopWatch() },
+  { chars: ['w', 'h'], keys: ['escape', 'left'], label: 'Esc/w', hint: 'back', help: 'back (the watch goes on)', run: (s) => (s.back === 'overview' ? s.showOverview() : s.openSection(s.cursor.sectionId)) },
+  { chars: ['g'], label: 'g', hint: 'overview', help: 'overview (the watch goes on)', run: (s) => s.showOverview() },
   rollback,
   ...common,
 ];

@@ -23,7 +23,7 @@ export function Overview({ store, checklist }: OverviewProps) {
   const session = useWizard(store, (s) => s.session);
   const highlighted = useWizard(store, (s) => s.overviewSectionId);
   const cursor = useWizard(store, (s) => s.cursor);
-  const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice, unsaved: s.unsaved, incident: s.incident, team: s.team })));
+  const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice, unsaved: s.unsaved, incident: s.incident, team: s.team, watching: s.watching })));
   const footer = hints(OVERVIEW_KEYS, status);
   const walkable = new Set(walkSections(checklist).map((s) => s.id));
 

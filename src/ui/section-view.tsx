@@ -59,7 +59,7 @@ export function SectionView({ store, checklist }: SectionViewProps) {
   const { rows, columns } = useTerminalSize();
   const session = useWizard(store, (s) => s.session);
   const cursor = useWizard(store, (s) => s.cursor);
-  const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice, unsaved: s.unsaved, incident: s.incident, team: s.team })));
+  const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice, unsaved: s.unsaved, incident: s.incident, team: s.team, watching: s.watching })));
   const runningCount = useWizard(store, (s) => Object.keys(s.running).length);
   const hasSummary = useWizard(store, (s) => Boolean(s.lastRun));
   const section: Section | undefined = checklist.sections.find((s) => s.id === cursor.sectionId);

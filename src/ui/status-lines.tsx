@@ -9,7 +9,8 @@ import { useWizard } from './use-wizard.js';
  * the one-time notice. The unsaved and error lines wrap rather than being cut:
  * a save error names a file, a reason and what to do, and all of it matters.
  */
-export function StatusLines({ store }: { store: WizardStore }) {
+export function StatusLines({ store, watchLine = true }: { store: WizardStore; /** The "watching" line (the watch screen says it in its title). */ watchLine?: boolean }) {
+  const watching = useWizard(store, (s) => (watchLine && s.watching ? watchingText(s.session) : undefined));
   const banner = useWizard(store, (s) => s.banner);
   const unsaved = useWizard(store, (s) => s.unsaved);
   const error = useWizard(store, (s) => s.error);
@@ -21,6 +22,11 @@ export function StatusLines({ store }: { store: WizardStore }) {
       {team ? (
         <Text color={team.offline ? 'red' : undefined} bold={team.offline} dimColor={!team.offline} wrap="truncate">
           {team.offline ? '⚠' : '⇄'} {forTerminal(teamLine(team))}
+        </Text>
+      ) : null}
+      {watching ? (
+        <Text color="cyan" wrap="truncate">
+          {watching}
         </Text>
       ) : null}
       {incident ? <IncidentReminder store={store} incident={incident} /> : null}
@@ -71,12 +77,20 @@ export function reminderText(incident: NonNullable<WizardState['incident']>, now
   return `⏱ incident ${incident.n}: ${when} (every ${incident.everyMin} min; ! posts one)`;
 }
 
+/** `◉ watching 3 rollback criteria: 14/60 samples (w: watch screen)`, while the watch runs. */
+export function watchingText(session: Pick<WizardState['session'], 'watches'>): string {
+  const criteria = session.watches?.at(-1)?.criteria ?? [];
+  const done = criteria.reduce((n, c) => n + c.measurements.length, 0);
+  const count = criteria.reduce((n, c) => n + c.limits.count, 0);
+  return `◉ watching ${criteria.length} rollback criteri${criteria.length === 1 ? 'on' : 'a'}: ${done}/${count} samples (w: watch screen)`;
+}
+
 /** Rows a wrapped line of `text` takes at `columns` (2 for the mark and its space). */
 function rowsOf(text: string, columns: number): number {
   return Math.max(1, Math.ceil((text.length + 2) / Math.max(1, columns)));
 }
 
 /** Rows StatusLines takes at `columns` (for layout budgets). */
-export function statusHeight(s: Pick<WizardState, 'banner' | 'error' | 'notice' | 'unsaved' | 'incident'> & Partial<Pick<WizardState, 'team'>>, columns = 80): number {
-  return (s.team ? 1 : 0) + (s.incident ? 1 : 0) + (s.banner ? 1 : 0) + (s.unsaved ? rowsOf(unsavedLine(s.unsaved), columns) : 0) + (s.error ? rowsOf(s.error, columns) : 0) + (s.notice ? 1 : 0);
+export function statusHeight(s: Pick<WizardState, 'banner' | 'error' | 'notice' | 'unsaved' | 'incident'> & Partial<Pick<WizardState, 'team'>> & { watching?: boolean }, columns = 80): number {
+  return (s.watching ? 1 : 0) + (s.team ? 1 : 0) + (s.incident ? 1 : 0) + (s.banner ? 1 : 0) + (s.unsaved ? rowsOf(unsavedLine(s.unsaved), columns) : 0) + (s.error ? rowsOf(s.error, columns) : 0) + (s.notice ? 1 : 0);
 }

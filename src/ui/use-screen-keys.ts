@@ -4,13 +4,14 @@
  */
 import { useInput } from 'ink';
 import type { WizardStore } from '../store/wizard-store.js';
-import { HELP_KEYS, OVERVIEW_KEYS, SECTION_KEYS, isCtrlC, matches, type KeyBinding } from './keymap.js';
+import { HELP_KEYS, OVERVIEW_KEYS, SECTION_KEYS, WATCH_KEYS, isCtrlC, matches, type KeyBinding } from './keymap.js';
 import { useWizard } from './use-wizard.js';
 
 const TABLES: Partial<Record<string, KeyBinding[]>> = {
   overview: OVERVIEW_KEYS,
   section: SECTION_KEYS,
   help: HELP_KEYS,
+  watch: WATCH_KEYS,
 };
 
 /** Key table of a screen, or undefined for screens with their own input (forms, sign-off). */

@@ -33,6 +33,8 @@ export interface Measurement {
   message: string;
   /** Why it did not judge (no-data, timeout, not-configured…), as data. */
   reason?: ProbeReason;
+  /** A slot of the window that passed while the wizard was closed: nothing measured, counted as inconclusive. */
+  missed?: boolean;
   /** ISO times. */
   startedAt: string;
   finishedAt: string;
@@ -111,6 +113,27 @@ export function measurementOf(outcome: Pick<ProbeOutcome, 'status' | 'summary' |
     ...(typeof value === 'number' && Number.isFinite(value) ? { value } : {}),
     ...(outcome.reason ? { reason: outcome.reason } : {}),
   };
+}
+
+/**
+ * Slots of a window that passed unmeasured (the wizard was closed): the window
+ * runs on the grid `t0 + i × intervalMs`; a slot whose whole interval passed
+ * without a measurement is missed, the slot under way is measured at once.
+ * They verify nothing, so they are inconclusive measurements (they count
+ * against inconclusive_limit), never invented values.
+ */
+export function missedSlots(limits: WindowLimits, t0: number, now: number, measured: number): Measurement[] {
+  const current = Math.floor((now - t0) / limits.intervalMs);
+  const n = Math.max(0, Math.min(current, limits.count) - measured);
+  return Array.from({ length: n }, (_, k) => {
+    const at = new Date(t0 + (measured + k) * limits.intervalMs).toISOString();
+    return { phase: 'inconclusive' as const, missed: true, message: 'not measured: the wizard was closed', startedAt: at, finishedAt: at };
+  });
+}
+
+/** The verdict of a saved window (a watch in the session): ended once all its slots are taken or the watch `stopped` because it ended. */
+export function savedVerdict(c: { measurements: readonly Measurement[]; limits: WindowLimits }, stopped?: string): WindowVerdict {
+  return judgeWindow(c.measurements, c.limits, c.measurements.length >= c.limits.count || stopped === 'ended');
 }
 
 /** The verdict of a whole watch: the worst criterion decides (failed > inconclusive > running > successful). */

@@ -99,7 +99,7 @@ export function formatJunit(o: WatchOutcome, elapsedMs: number): string {
 }
 
 /** The threshold a criterion's charted value is held against, when the annotation states one as a number. */
-export function thresholdOf(w: CriterionWatch): { value: number; sense: 'max' | 'min' } | undefined {
+export function thresholdOf(w: Pick<CriterionWatch, 'criterion'>): { value: number; sense: 'max' | 'min' } | undefined {
   const p = w.criterion.probe.params;
   for (const sense of ['max', 'min'] as const) {
     const v = Number(p[sense]);
@@ -112,13 +112,14 @@ const PHASE_MARK: Record<Measurement['phase'], string> = { successful: '🟢 ok'
 const VERDICT_MARK: Record<WindowPhase, string> = { successful: '🟢 not met', failed: '🔴 **rollback criterion met**', inconclusive: '⚪ inconclusive (not a pass)', running: '⏸ stopped before the window ended' };
 
 /** Markdown: per criterion the limits, the verdict with its evidence, the series as a table and a Mermaid chart. */
-export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: number): string {
-  const out: string[] = ['# Watch: rollback criteria', ''];
+export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: number, level = 1): string {
+  const h = '#'.repeat(level);
+  const out: string[] = [`${h} Watch: rollback criteria`, ''];
   out.push(`Started ${startedAt}, ${formatDuration(elapsedMs)}. **Verdict**: ${VERDICT_MARK[o.phase]}${o.interrupted ? ' (interrupted)' : ''}`, '');
   for (const w of o.watches) {
     const l = w.limits;
     const t = thresholdOf(w);
-    out.push(`## ${escapeInline(w.criterion.text)}`, '');
+    out.push(`${h}# ${escapeInline(w.criterion.text)}`, '');
     out.push(`- **Verdict**: ${VERDICT_MARK[w.verdict.phase]} — ${escapeInline(w.verdict.message)}`);
     out.push(`- **Window**: every ${formatDuration(l.intervalMs)} × ${l.count}, failure_limit ${l.failureLimit}, inconclusive_limit ${l.inconclusiveLimit}`);
     if (t) out.push(`- **Threshold**: ${t.sense} ${t.value}`);

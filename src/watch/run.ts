@@ -35,6 +35,8 @@ export interface WatchOptions {
   defaultTimeoutMs?: number;
   /** Epoch ms (injectable for tests). */
   now?: () => number;
+  /** Start of the window's interval grid (epoch ms; default now): a resumed watch passes its saved start. */
+  startedAt?: number;
   /** The watches as they start (live views read them as they fill). */
   onStart?: (watches: readonly CriterionWatch[]) => void;
   onMeasurement?: (watch: CriterionWatch, measurement: Measurement) => void;
@@ -57,20 +59,21 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 /** The figure each kind's measurement is charted by. */
 const VALUE_KEY: Record<string, string> = { prometheus: 'value', baseline: 'p50_ms', http: 'latency_ms' };
 
-export async function runWatch(criteria: { criterion: Criterion; limits: WindowLimits }[], opts: WatchOptions): Promise<WatchOutcome> {
+/** A criterion to watch; `measurements`: those of the window so far (a resumed watch), the loop goes on from there. */
+export async function runWatch(criteria: { criterion: Criterion; limits: WindowLimits; measurements?: Measurement[] }[], opts: WatchOptions): Promise<WatchOutcome> {
   const now = opts.now ?? Date.now;
   // One controller for the whole watch: Ctrl-C, or a criterion met, stops every loop.
   const stop = new AbortController();
   const onAbort = () => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted) onAbort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const watches: CriterionWatch[] = criteria.map(({ criterion, limits }) => ({ criterion, limits, measurements: [], verdict: judgeWindow([], limits, false) }));
+  const watches: CriterionWatch[] = criteria.map(({ criterion, limits, measurements = [] }) => ({ criterion, limits, measurements: [...measurements], verdict: judgeWindow(measurements, limits, false) }));
   let met: CriterionWatch | undefined;
-  const t0 = now();
+  const t0 = opts.startedAt ?? now();
   opts.onStart?.(watches);
 
   const loop = async (w: CriterionWatch) => {
-    for (let i = 0; i < w.limits.count && !stop.signal.aborted; i++) {
+    for (let i = w.measurements.length; i < w.limits.count && !stop.signal.aborted && w.verdict.phase !== 'failed'; i++) {
       await pause(t0 + i * w.limits.intervalMs - now(), stop.signal);
       if (stop.signal.aborted) break;
       const startedAt = new Date(now()).toISOString();

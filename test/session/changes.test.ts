@@ -1,6 +1,6 @@
 /** applyChange: every change is pure (the input is never mutated) and logs one event. */
 import { describe, expect, it } from 'vitest';
-import { applyChange, type Change } from '../../src/session/changes.js';
+import { applyChange, ChangeRefused, type Change } from '../../src/session/changes.js';
 import { SCHEMA_VERSION, SessionSchema, type Session } from '../../src/session/schema.js';
 
 function deepFreeze<T>(value: T): T {
@@ -69,5 +69,31 @@ describe('applyChange', () => {
     const s = applyChange(base(), changes[3], { who: 'ada' });
     expect(s.items.b.probes).toHaveLength(1);
     expect(s.items.b.probes[0].status).toBe('fail');
+  });
+});
+
+describe('watch changes', () => {
+  const limits = { intervalMs: 1000, count: 5, failureLimit: 0, inconclusiveLimit: 0 };
+  const plan = (startedAt: string): Change => ({ type: 'watch.start', startedAt, criteria: [{ id: 'err', text: 'Error rate exceeds 5% of requests', kind: 'prometheus', spec: 'prometheus …', limits }] });
+  const sample = (startedAt: string, value: number): Change => ({
+    type: 'watch.measurement',
+    startedAt,
+    criterionId: 'err',
+    measurements: [{ phase: 'successful', value, message: `error rate ${value}`, startedAt: '2026-11-26T14:01:00.000Z', finishedAt: '2026-11-26T14:01:00.100Z' }],
+  });
+
+  it("each watch is named by its start: two operators' watches never mix, a stopped one takes no more, an unknown one is refused", () => {
+    let s = applyChange(base(), plan('2026-11-26T14:01:00.000Z'), { who: 'ada' });
+    s = applyChange(s, plan('2026-11-26T14:02:00.000Z'), { who: 'bob' });
+    s = applyChange(s, sample('2026-11-26T14:01:00.000Z', 0.01), { who: 'ada' });
+    s = applyChange(s, sample('2026-11-26T14:02:00.000Z', 0.02), { who: 'bob' });
+    expect(s.watches!.map((w) => [w.by, w.criteria[0].measurements.map((m) => m.value)])).toEqual([['ada', [0.01]], ['bob', [0.02]]]);
+    s = applyChange(s, { type: 'watch.stop', startedAt: '2026-11-26T14:01:00.000Z', why: 'operator' }, { who: 'ada', at: '2026-11-26T14:03:00.000Z' });
+    expect(s.watches![0]).toMatchObject({ stopped: 'operator', stoppedAt: '2026-11-26T14:03:00.000Z' });
+    expect(s.watches![1].stopped).toBeUndefined();
+    expect(() => applyChange(s, sample('2026-11-26T14:01:00.000Z', 0.5), { who: 'ada' })).toThrow(/no running watch started at 2026-11-26T14:01:00.000Z measures "err"/);
+    expect(() => applyChange(s, sample('2026-11-26T15:00:00.000Z', 0.5), { who: 'ada' })).toThrow(ChangeRefused);
+    expect(SessionSchema.parse(s).watches).toHaveLength(2);
+    expect(s.events.map((e) => e.what).filter((w) => w.startsWith('watch.'))).toEqual(['watch.start', 'watch.start', 'watch.measurement', 'watch.measurement', 'watch.stop']);
   });
 });

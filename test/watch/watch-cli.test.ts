@@ -1,56 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closedWithProms, closeFakeProms, fakeProm, type FakeProm } from '../helpers/prometheus.js';
 import { findAll, parseXml, runCli, workdir } from '../check/helpers.js';
 import { startWebhook, type Webhook } from '../helpers/webhook.js';
 
-/**
- * A Prometheus-compatible HTTP endpoint on loopback: `/api/v1/query` answers
- * from a scripted series per query (the n-th call gets the n-th value, the
- * last one repeating); `null` is an empty result (no series).
- */
-interface FakeProm {
-  url: string;
-  calls: { query: string; at: number }[];
-  stop: () => Promise<void>;
-}
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
-  }
-});
-
-async function fakeProm(series: Record<string, (number | null)[]>): Promise<FakeProm> {
-  const calls: FakeProm['calls'] = [];
-  const count = new Map<string, number>();
-  const server = createServer((req, res) => {
-    const u = new URL(req.url!, 'http://x');
-    res.setHeader('content-type', 'application/json');
-    if (u.pathname !== '/api/v1/query') return res.writeHead(404).end('{}');
-    const query = u.searchParams.get('query') ?? '';
-    calls.push({ query, at: Date.now() });
-    const values = series[query];
-    if (!values) return res.writeHead(400).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `unknown query ${query}` }));
-    const n = count.get(query) ?? 0;
-    count.set(query, n + 1);
-    const v = values[Math.min(n, values.length - 1)];
-    const result = v === null ? [] : [{ metric: {}, value: [1764460800, String(v)] }];
-    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return {
-    url,
-    calls,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
+afterEach(closeFakeProms);
 
 const checklist = (failureLimit: number, inconclusiveLimit = 0) => `# Release
 
@@ -206,8 +161,7 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
 describe('deploy-wizard watch --env: the baseline of the last SUCCESS session', () => {
   it('judges response time against the p50 stored by the last SUCCESS session of the environment', async () => {
     const { applyAll, emptySession } = await import('../report/fixtures.js');
-    const slow = createServer((_req, res) => setTimeout(() => res.end('ok'), 80));
-    servers.push(slow);
+    const slow = closedWithProms(createServer((_req, res) => setTimeout(() => res.end('ok'), 80)));
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
     const result = { kind: 'baseline', itemId: 'x', spec: 'baseline', status: 'pass' as const, summary: 'p50 20 ms', evidence: [], metrics: { p50_ms: 20, p95_ms: 30 }, durationMs: 1, at: '2026-11-20T09:05:00.000Z' };

@@ -1,0 +1,182 @@
+/**
+ * The wizard's watch of the rollback criteria, as a zustand slice: it lives in
+ * the store, not in a component, so it keeps measuring while the operator
+ * walks other sections. The loop is `deploy-wizard watch`'s (src/watch/run.ts)
+ * over the same criteria and limits (src/watch/criteria.ts); each measurement
+ * is one session change (one write), so the session holds the window and a
+ * resumed wizard continues it on the same interval grid.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { Checklist, Criterion } from '../checklist/types.js';
+import type { Vars } from '../config/vars.js';
+import type { Session, WatchRecord } from '../session/schema.js';
+import { resolveLimits } from '../watch/criteria.js';
+import { missedSlots, savedVerdict, type Measurement, type WindowVerdict } from '../watch/judge.js';
+import { thresholdOf } from '../watch/format.js';
+import type { Wizard } from './wizard-store.js';
+
+export interface WatchSlice {
+  /** This wizard is measuring the session's latest watch now. */
+  watching: boolean;
+  /** Start a watch over the checklist's rollback criteria (`watch:` annotations). */
+  startWatch(): void;
+  /** Stop the running watch for good (recorded; resume does not continue it). */
+  stopWatch(): Promise<void>;
+  /** Continue the session's unfinished watch (started by this operator) where its window is now. */
+  resumeWatch(): void;
+  /** Stop measuring without ending the window (quit, interrupt): resume continues it. */
+  suspendWatch(): Promise<void>;
+}
+
+export interface WatchSliceDeps {
+  checklist: Checklist;
+  vars: Vars;
+  operator: string;
+  /** Epoch ms (the store's clock). */
+  now: () => number;
+}
+
+type Full = Wizard;
+
+const NO_CRITERIA = 'no rollback criteria to watch in this checklist: annotate one with <!-- watch: KIND ... --> (docs/checklist-format.md)';
+
+export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [], WatchSlice> {
+  const byId = new Map((deps.checklist.criteria ?? []).map((c) => [c.id, c]));
+  return (set, get) => {
+    let controller: AbortController | undefined;
+    let loop: Promise<void> | undefined;
+    let suspending = false;
+
+    /** Measure the latest watch record from where it is; record how it ended unless suspended. */
+    const run = (record: WatchRecord) => {
+      const planned = record.criteria.flatMap((c) => {
+        const criterion = byId.get(c.id);
+        return criterion ? [{ criterion, limits: c.limits, measurements: c.measurements }] : [];
+      });
+      const ctl = new AbortController();
+      controller = ctl;
+      set({ watching: true });
+      loop = (async () => {
+        let why: NonNullable<WatchRecord['stopped']> = 'operator';
+        try {
+          // The probe libraries load with the first watch, not for the first frame.
+          const { runWatch } = await import('../watch/run.js');
+          const outcome = await runWatch(planned, {
+            vars: deps.vars,
+            signal: ctl.signal,
+            now: deps.now,
+            startedAt: Date.parse(record.startedAt),
+            onMeasurement: (w, m) => {
+              // A completed session is read-only: the watch ends with it (its measurements so far stay).
+              if (get().session.status === 'completed') return void ctl.abort(new Error('the session was completed'));
+              void get().apply({ type: 'watch.measurement', startedAt: record.startedAt, criterionId: w.criterion.id, measurements: [m] });
+            },
+          });
+          why = outcome.met ? 'met' : outcome.interrupted ? 'operator' : 'ended';
+        } catch (err) {
+          set({ error: `the watch stopped: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
+        } finally {
+          controller = undefined;
+          set({ watching: false });
+        }
+        if (!suspending && get().session.status !== 'completed') await get().apply({ type: 'watch.stop', startedAt: record.startedAt, why });
+      })();
+    };
+
+    return {
+      watching: false,
+      startWatch() {
+        if (controller) {
+          set({ error: 'a watch is running already (x stops it)' });
+          return;
+        }
+        const criteria = deps.checklist.criteria ?? [];
+        if (!criteria.length) {
+          set({ error: NO_CRITERIA });
+          return;
+        }
+        const startedAt = new Date(deps.now()).toISOString();
+        void get().apply({
+          type: 'watch.start',
+          startedAt,
+          criteria: criteria.map((c) => ({ id: c.id, text: c.text, kind: c.probe.kind, spec: c.probe.raw, limits: resolveLimits(c.window) })),
+        });
+        // Applied at once (or refused: a completed session; the error line says so).
+        const record = get().session.watches?.at(-1);
+        if (record && record.startedAt === startedAt && !record.stopped) {
+          set({ error: undefined });
+          run(record);
+        }
+      },
+      async stopWatch() {
+        if (!controller) {
+          set({ error: 'no watch is running (s starts one)' });
+          return;
+        }
+        controller.abort(new Error('stopped by the operator'));
+        await loop;
+      },
+      resumeWatch() {
+        const record = get().session.watches?.at(-1);
+        if (controller || !record || record.stopped || record.by !== deps.operator || get().session.status === 'completed') return;
+        const t0 = Date.parse(record.startedAt);
+        // Slots that passed while the wizard was closed are saved as missed (inconclusive), never invented.
+        for (const c of record.criteria) {
+          const missed = missedSlots(c.limits, t0, deps.now(), c.measurements.length);
+          if (missed.length) void get().apply({ type: 'watch.measurement', startedAt: record.startedAt, criterionId: c.id, measurements: missed });
+        }
+        const now = get().session.watches!.at(-1)!;
+        if (now.criteria.every((c) => c.measurements.length >= c.limits.count || !byId.has(c.id))) {
+          void get().apply({ type: 'watch.stop', startedAt: record.startedAt, why: 'ended' });
+          return;
+        }
+        run(now);
+      },
+      async suspendWatch() {
+        if (!controller) return;
+        suspending = true;
+        controller.abort(new Error('suspended'));
+        await loop;
+        suspending = false;
+      },
+    };
+  };
+}
+
+/** One row of the watch screen: a criterion, its series over the window and its verdict. */
+export interface WatchRow {
+  id: string;
+  text: string;
+  /** The charted value of each measurement (undefined: no value, e.g. no data or missed). */
+  series: (number | undefined)[];
+  threshold?: { value: number; sense: 'max' | 'min' };
+  latest?: Measurement;
+  done: number;
+  count: number;
+  /** Slots missed while the wizard was closed. */
+  missed: number;
+  verdict: WindowVerdict;
+}
+
+/** The rows of the session's latest watch (pure: the screen and tests ask this). */
+export function watchRows(session: Pick<Session, 'watches'>, checklist: Pick<Checklist, 'criteria'>): WatchRow[] {
+  const record = session.watches?.at(-1);
+  if (!record) return [];
+  const byId = new Map((checklist.criteria ?? []).map((c) => [c.id, c]));
+  return record.criteria.map((c) => {
+    const ms: Measurement[] = c.measurements;
+    const criterion: Criterion | undefined = byId.get(c.id);
+    const threshold = criterion ? thresholdOf({ criterion }) : undefined;
+    return {
+      id: c.id,
+      text: c.text,
+      series: ms.map((m) => m.value),
+      ...(threshold ? { threshold } : {}),
+      latest: ms.at(-1),
+      done: ms.length,
+      count: c.limits.count,
+      missed: ms.filter((m) => m.missed).length,
+      verdict: savedVerdict(c, record.stopped),
+    };
+  });
+}

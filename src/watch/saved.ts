@@ -1,0 +1,51 @@
+/**
+ * A watch saved in a session (started in the wizard) as the outcome the watch
+ * formatters take, so the session report renders it with `formatMarkdown`
+ * like `deploy-wizard watch --format md` does. Pure.
+ */
+import type { Checklist, Criterion } from '../checklist/types.js';
+import type { Session, WatchRecord } from '../session/schema.js';
+import type { CriterionVerdict } from '../verdict/rollback.js';
+import { savedVerdict, worstPhase } from './judge.js';
+import type { CriterionWatch, WatchOutcome } from './run.js';
+
+/** The outcome of a saved watch; a criterion the checklist no longer has keeps its saved text and annotation. */
+export function savedOutcome(record: WatchRecord, checklist: Pick<Checklist, 'criteria'>): { outcome: WatchOutcome; elapsedMs: number } {
+  const known = new Map((checklist.criteria ?? []).map((c) => [c.id, c]));
+  const watches: CriterionWatch[] = record.criteria.map((c) => {
+    const criterion: Criterion = known.get(c.id) ?? { id: c.id, text: c.text, sectionId: '', line: 0, window: {}, probe: { kind: c.kind, raw: c.spec, params: {}, line: 0 } };
+    return { criterion, limits: c.limits, measurements: c.measurements, verdict: savedVerdict(c, record.stopped) };
+  });
+  const met = watches.find((w) => w.verdict.phase === 'failed');
+  const last = record.stoppedAt ?? record.criteria.flatMap((c) => c.measurements.map((m) => m.finishedAt)).sort().at(-1) ?? record.startedAt;
+  return {
+    outcome: { watches, phase: met ? 'failed' : worstPhase(watches.map((w) => w.verdict.phase)), met, interrupted: record.stopped === 'operator' },
+    elapsedMs: Math.max(0, Date.parse(last) - Date.parse(record.startedAt)),
+  };
+}
+
+/**
+ * The rollback criteria as the verdict core judged them from single samples,
+ * with the session's latest watch folded in: a criterion whose window is met
+ * is `triggered` (whatever one sample said), a window that ended without
+ * meeting it is `ok` where no sample measured it (a sample that did keeps its
+ * verdict, both figures shown); a criterion the core does not list gets its
+ * own row. The banner and the report ask this, so they agree.
+ */
+export function withWatchVerdicts(verdicts: readonly CriterionVerdict[], session: Pick<Session, 'watches'>): CriterionVerdict[] {
+  const out = [...verdicts];
+  const record = session.watches?.at(-1);
+  for (const c of record?.criteria ?? []) {
+    const v = savedVerdict(c, record!.stopped);
+    const latest = c.measurements.at(-1)?.value;
+    const figure = latest !== undefined ? `${latest}, ` : '';
+    const observed = v.phase === 'failed' ? `${figure}${v.counts.failed} failed > failure_limit ${c.limits.failureLimit}` : `${figure}${v.phase} over ${c.measurements.length}/${c.limits.count} samples`;
+    const verdict: CriterionVerdict['verdict'] = v.phase === 'failed' ? 'triggered' : v.phase === 'successful' ? 'ok' : 'unmeasured';
+    const i = out.findIndex((x) => x.criterion === c.text);
+    if (i < 0) out.push({ criterion: c.text, observed, threshold: `watched: failure_limit ${c.limits.failureLimit}`, verdict });
+    else if (out[i].verdict === 'unmeasured') out[i] = { ...out[i], observed, verdict };
+    // Both judged: each figure shown, the criterion met when either says so.
+    else out[i] = { ...out[i], observed: `${out[i].observed}; watched: ${observed}`, verdict: verdict === 'triggered' ? verdict : out[i].verdict };
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * The watch screen in the wizard (ink-testing-library, store over the real
+ * probe runner and a scripted Prometheus endpoint on loopback): opened by w,
+ * s starts, a sparkline row fills with the threshold, the latest value, the
+ * count and the window verdict; the watch goes on in other sections; it fits
+ * 80×24 and narrower.
+ */
+import React from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runProbes } from '../../src/probes/runner.js';
+import { createWizardStore, type WizardStore } from '../../src/store/wizard-store.js';
+import { App } from '../../src/ui/app.js';
+import { hints, packHints, SECTION_KEYS, WATCH_KEYS } from '../../src/ui/keymap.js';
+import { sparkline } from '../../src/ui/watch-screen.js';
+import { createMemorySession, newSessionDoc } from '../helpers/memory-session.js';
+import { closeFakeProms, fakeProm } from '../helpers/prometheus.js';
+import { KEY, renderUi, type Rendered } from '../helpers/render.js';
+import { until } from '../team/helpers.js';
+import { watchChecklist } from '../store/watch-fixtures.js';
+
+let ui: Rendered | undefined;
+let store: WizardStore | undefined;
+afterEach(async () => {
+  ui?.unmount();
+  await store?.getState().suspendWatch();
+  store?.getState().dispose();
+  await closeFakeProms();
+});
+
+describe('sparkline (sparkly)', () => {
+  it('scales against the threshold, keeps the latest cells and shows gaps for samples without a value', () => {
+    expect(sparkline([0, 0.05, 0.1], 10, 0.1)).toBe('▁▄█');
+    // Under a higher threshold the same values stay low.
+    expect(sparkline([0.01, 0.02], 10, 0.5)).toBe('▁▁');
+    expect(sparkline([1, undefined, 3], 10)).toBe('▃·█');
+    expect(sparkline([1, 2, 3, 4, 5, 6], 3)).toHaveLength(3);
+    expect(sparkline([undefined, undefined], 10)).toBe('··');
+  });
+});
+
+describe('the watch screen', () => {
+  it('w opens it, s starts the watch, a sparkline row fills; it goes on in other sections; it fits 80×24 and 60 columns', async () => {
+    const checklist = watchChecklist({ interval: '150ms', count: 20 });
+    const prom = await fakeProm({ error_ratio: [0.01, 0.02, 0.03, 0.04], requests: [500] });
+    store = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'alice' });
+    ui = await renderUi(<App checklist={checklist} store={store} />);
+    await ui.resize(24, 80);
+    await ui.press(KEY.enter);
+    expect(await ui.waitFor('w watch')).toContain('w watch');
+    await ui.press('w');
+    let f = await ui.waitFor('Watch: rollback criteria — not started');
+    expect(f).toContain('1 criterion to watch; s starts measuring');
+    expect(f).toMatch(/s start {2}x stop {2}Esc\/w back/);
+    await ui.press('s');
+    f = await ui.waitFor(/Error rate exceeds 5% of requests\s+[3-9]\/20/);
+    expect(f).toMatch(/Watch: rollback criteria — running · since \d\d:\d\d:\d\d UTC/);
+    expect(f).toMatch(/^running\s+Error rate exceeds 5% of requests/m);
+    expect(f).toMatch(/^ {2}[▁▂▃▄▅▆▇█]{3,} max 0\.05 · latest 0\.0[1-4]$/m);
+    expect(f).toMatch(/ok, 0 failed, 0 inconclusive, 0 errors of/);
+    expect(f.split('\n').length).toBeLessThan(24);
+    // Walk elsewhere: the watch goes on and says so on every screen.
+    await ui.press('w');
+    const n = store.getState().session.watches![0].criteria[0].measurements.length;
+    f = await ui.waitFor(/◉ watching 1 rollback criterion: \d+\/20 samples \(w: watch screen\)/);
+    await ui.press('l');
+    await until(() => store!.getState().session.watches![0].criteria[0].measurements.length > n + 1, 10_000, 'more measurements while in another section');
+    await ui.press('w');
+    await ui.resize(24, 60);
+    f = await ui.waitFor(/^running/m);
+    expect(f.split('\n').every((l) => l.length <= 60)).toBe(true);
+    expect(f.split('\n').length).toBeLessThan(24);
+    await ui.press('x');
+    f = await ui.waitFor('Watch: rollback criteria — stopped');
+    expect(f).toMatch(/^stopped\s+Error rate/m);
+  });
+
+  it('w is in the section and overview footers and the help screen; the watch keys fit 80 columns in two lines', async () => {
+    expect(hints(SECTION_KEYS)).toContain('w watch');
+    const lines = packHints(hints(WATCH_KEYS, { banner: { criterion: 'x' } }), 80);
+    expect(lines.length).toBeLessThanOrEqual(2);
+    expect(lines.join('  ')).toMatch(/^s start {2}x stop {2}Esc\/w back {2}g overview {2}R rollback {2}! emergency {2}S sign-off {2}\? help {2}q save\+quit$/);
+    const checklist = watchChecklist();
+    store = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: {}, operator: 'alice' });
+    ui = await renderUi(<App checklist={checklist} store={store} />);
+    await ui.press('?');
+    const f = await ui.waitFor('Keys');
+    expect(f).toMatch(/w +watch the rollback criteria/);
+    expect(f).toContain('Watch (w): s start, x stop; it goes on in other sections; resume continues it');
+  });
+});
