@@ -49,7 +49,7 @@ const measurements = () => {
 
 describe('the watch screen in a real terminal (80×24)', () => {
   it('opens with w, fills a sparkline row, keeps watching in another section, and resume continues the window', async () => {
-    launch('start');
+    launch('start --env production');
     await waitFor('Deployed');
     tmux('send-keys', '-t', 'wiz', 'w');
     await waitFor('Watch: rollback criteria — not started');
