@@ -41,10 +41,11 @@ describe('two terminals on one team session', () => {
     const wizard = createWizardStore({ checklist, session: adaSession, runProbes, vars: {}, operator: 'ada' });
     try {
       const itemId = checklist.items[1].id;
+      // Presence travels on its own channel: let grace's arrival be announced first, so it cannot land after her change.
+      expect(await until(() => wizard.getState().notice === 'grace joined the session')).toBe(true);
       await graceSession.apply({ type: 'item.state', itemId, state: 'done' });
       expect(await until(() => wizard.getState().session.items[itemId]?.state === 'done')).toBe(true);
-      // Presence ("grace joined") travels on its own channel and may land after the change under load.
-      expect(await until(() => wizard.getState().notice === `grace marked "${checklist.items[1].text}" done`)).toBe(true);
+      expect(wizard.getState().notice).toBe(`grace marked "${checklist.items[1].text}" done`);
       // A cursor move by grace logs no event and is not announced.
       await graceSession.apply({ type: 'item.note', itemId, note: 'checked twice' });
       expect(await until(() => wizard.getState().notice === `grace noted "${checklist.items[1].text}"`)).toBe(true);
