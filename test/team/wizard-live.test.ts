@@ -37,11 +37,12 @@ describe('two terminals on one team session', () => {
     const b = createPgStore(pgUrl(facts), { schema, journalDir });
     const init = { environment: 'production', operator: 'ada', checklist: { path: 'c.md', hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) } };
     const adaSession = await a.create(init);
-    const graceSession = await b.open(adaSession.id, 'grace');
     const wizard = createWizardStore({ checklist, session: adaSession, runProbes, vars: {}, operator: 'ada' });
+    // Grace arrives once ada's wizard listens, so her arrival is announced (presence has its own channel).
+    const graceSession = await b.open(adaSession.id, 'grace');
     try {
       const itemId = checklist.items[1].id;
-      // Presence travels on its own channel: let grace's arrival be announced first, so it cannot land after her change.
+      // Her arrival is announced first, so it cannot land after her change and hide it.
       expect(await until(() => wizard.getState().notice === 'grace joined the session')).toBe(true);
       await graceSession.apply({ type: 'item.state', itemId, state: 'done' });
       expect(await until(() => wizard.getState().session.items[itemId]?.state === 'done')).toBe(true);
