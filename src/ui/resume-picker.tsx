@@ -1,7 +1,6 @@
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
-import TextInput from 'ink-text-input';
 import { forTerminal } from '../report/escape.js';
 import type { SessionSummary } from '../session/store.js';
 import { formatRelative, progressText } from '../session/summary.js';
@@ -9,7 +8,7 @@ import { Footer } from './footer.js';
 import { IdentityPicker } from './identity-picker.js';
 import { isCtrlC } from './keymap.js';
 import { fit } from './scroll.js';
-import { cleanInput } from './use-form-keys.js';
+import { TextField } from './text-field.js';
 
 /** An existing session and who resumes it (asked unless --operator was given), or a new session. */
 export type PickerChoice = { id: string; who?: string } | { start: { environment: string; operator: string } };
@@ -125,9 +124,9 @@ export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onC
           {stage === 'env-name' ? (
             <Box marginLeft={2}>
               <Text color="cyan">› </Text>
-              <TextInput
+              <TextField
                 value={environment}
-                onChange={(v) => setEnvironment(cleanInput(v))}
+                onChange={(v) => setEnvironment(v)}
                 onSubmit={(v) => (v.trim() ? setStage('operator') : undefined)}
                 placeholder="[environment name]"
                 focus={isActive}
@@ -137,9 +136,9 @@ export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onC
           {stage === 'operator' ? (
             <Box>
               <Text color="cyan">{'operator'.padEnd(12)}</Text>
-              <TextInput
+              <TextField
                 value={operator}
-                onChange={(v) => setOperator(cleanInput(v))}
+                onChange={(v) => setOperator(v)}
                 onSubmit={() => (environment.trim() && operator.trim() ? onChoose({ start: { environment: environment.trim(), operator: operator.trim() } }) : undefined)}
                 placeholder="[your name]"
                 focus={isActive}
