@@ -10,7 +10,7 @@ import { HelpScreen } from './help-screen.js';
 import { NoteEditor, SkipReason } from './note-editor.js';
 import { Overview } from './overview.js';
 import { FinishedProbes } from './probe-lines.js';
-import { ResumePicker, type PickerChoice } from './resume-picker.js';
+import { ResumePicker, type PickerChoice, type ResumePickerProps } from './resume-picker.js';
 import { SectionView } from './section-view.js';
 import { useKeyByKey } from './stdin-keys.js';
 import { useScreenKeys } from './use-screen-keys.js';
@@ -18,7 +18,9 @@ import { useWizard } from './use-wizard.js';
 
 export interface PickerSetup {
   sessions: SessionSummary[];
-  defaults: { environment?: string; operator: string };
+  defaults: ResumePickerProps['defaults'];
+  /** Environments of all existing sessions (the new-session form offers them after staging and production). */
+  environments?: string[];
   /** Ask who resumes a chosen session (no --operator given). */
   askWho?: boolean;
   /** Opens or creates the chosen session and builds its store (I/O lives in the caller). */
@@ -52,6 +54,7 @@ export function App({ checklist, store: initial, picker, onInterrupt }: AppProps
       <ResumePicker
         sessions={picker.sessions}
         defaults={picker.defaults}
+        environments={picker.environments}
         askWho={picker.askWho}
         error={opening ? undefined : pickError}
         isActive={!opening}

@@ -1,7 +1,6 @@
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
-import TextInput from 'ink-text-input';
 import type { Checklist } from '../checklist/types.js';
 import { forTerminal } from '../report/escape.js';
 import type { WizardStore } from '../store/wizard-store.js';
@@ -9,9 +8,9 @@ import { commandChoices } from '../store/command-plan.js';
 import { Footer, footerHeight } from './footer.js';
 import { isCtrlC } from './keymap.js';
 import { fit } from './scroll.js';
-import { cleanInput } from './use-form-keys.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useWizard } from './use-wizard.js';
+import { TextField } from './text-field.js';
 
 export interface CommandConfirmProps {
   store: WizardStore;
@@ -149,9 +148,9 @@ export function CommandConfirm({ store, checklist }: CommandConfirmProps) {
           <Text>
             Type <Text bold>{choice.word}</Text> and Enter to {dryRun ? 'show what would run' : 'run'}:{' '}
           </Text>
-          <TextInput
+          <TextField
             value={value}
-            onChange={(v) => setValue(cleanInput(v))}
+            onChange={(v) => setValue(v)}
             onSubmit={(v) => {
               setValue('');
               void store.getState().runCommandBlock(v);

@@ -1,12 +1,12 @@
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
-import TextInput from 'ink-text-input';
 import type { WizardStore } from '../store/wizard-store.js';
 import { findIncidentTemplate, templateChoices, type IncidentFields } from '../store/incident.js';
 import { Footer } from './footer.js';
-import { cleanInput, useFormKeys } from './use-form-keys.js';
+import { useFormKeys } from './use-form-keys.js';
 import { useWizard } from './use-wizard.js';
+import { TextField } from './text-field.js';
 
 type Field = { name: keyof IncidentFields; label: string; hint: string; choices?: string[] };
 
@@ -61,10 +61,10 @@ export function Emergency({ store }: { store: WizardStore }) {
               />
             </Box>
           ) : i === field ? (
-            <TextInput
+            <TextField
               value={values[f.name]}
               onChange={(v) => {
-                setValues({ ...values, [f.name]: cleanInput(v) });
+                setValues({ ...values, [f.name]: v });
               }}
               onSubmit={() => submit(i, values)}
               placeholder={`[${f.hint}]`}

@@ -6,10 +6,10 @@
 import React, { useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
-import TextInput from 'ink-text-input';
 import { forTerminal } from '../report/escape.js';
 import { isCtrlC } from './keymap.js';
 import { useKeyByKey } from './stdin-keys.js';
+import { TextField } from './text-field.js';
 
 export interface IdentityPickerProps {
   /** The session being resumed (shown in the question). */
@@ -48,7 +48,7 @@ export function IdentityPicker({ sessionId, operators, onChoose, onCancel, isAct
         {typing ? (
           <Box>
             <Text>Your name: </Text>
-            <TextInput
+            <TextField
               value={name}
               focus={isActive}
               onChange={(v) => {

@@ -1,11 +1,11 @@
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import type { Checklist } from '../checklist/types.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { Footer } from './footer.js';
-import { cleanInput, useFormKeys } from './use-form-keys.js';
+import { useFormKeys } from './use-form-keys.js';
 import { useWizard } from './use-wizard.js';
+import { TextField } from './text-field.js';
 
 export interface ItemFormProps {
   store: WizardStore;
@@ -29,7 +29,7 @@ export function NoteEditor({ store, checklist }: ItemFormProps) {
       <Text bold wrap="truncate">Note for: {item?.text}</Text>
       <Box>
         <Text color="cyan">› </Text>
-        <TextInput value={value} onChange={(v) => setValue(cleanInput(v))} onSubmit={(v) => void store.getState().note(v)} focus={active} />
+        <TextField value={value} onChange={(v) => setValue(v)} onSubmit={(v) => void store.getState().note(v)} focus={active} />
       </Box>
       <Footer hints={['Enter save', 'Esc cancel', 'Ctrl-C quit']} />
     </Box>
@@ -52,12 +52,12 @@ export function SkipReason({ store, checklist }: ItemFormProps) {
       <Text>{reasonFor === 'skipped' ? 'Reason (required):' : 'Why is it fine now? (required; recorded in the log):'}</Text>
       <Box>
         <Text color="cyan">› </Text>
-        <TextInput
+        <TextField
           value={value}
           onChange={(v) => {
-            setValue(cleanInput(v));
+            setValue(v);
             // "a reason is required" is answered by typing one.
-            if (cleanInput(v).trim() && store.getState().error) store.getState().dismiss();
+            if (v.trim() && store.getState().error) store.getState().dismiss();
           }}
           onSubmit={(v) => void store.getState().skip(v)}
           focus={active}

@@ -1,7 +1,6 @@
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
-import TextInput from 'ink-text-input';
 import { forTerminal } from '../report/escape.js';
 import type { SessionSummary } from '../session/store.js';
 import { formatRelative, progressText } from '../session/summary.js';
@@ -9,7 +8,7 @@ import { Footer } from './footer.js';
 import { IdentityPicker } from './identity-picker.js';
 import { isCtrlC } from './keymap.js';
 import { fit } from './scroll.js';
-import { cleanInput } from './use-form-keys.js';
+import { TextField } from './text-field.js';
 
 /** An existing session and who resumes it (asked unless --operator was given), or a new session. */
 export type PickerChoice = { id: string; who?: string } | { start: { environment: string; operator: string } };
@@ -21,7 +20,14 @@ export interface ResumePickerProps {
    * Values for a new session: the operator is prefilled; the environment is
    * offered first when given (--env), never chosen silently.
    */
-  defaults: { environment?: string; operator: string };
+  defaults: {
+    environment?: string;
+    operator: string;
+    /** Where the operator's name came from, shown beside it (e.g. `git config user.name`). */
+    operatorFrom?: string;
+  };
+  /** Environments of the existing sessions, finished ones too (default: those of `sessions`). */
+  environments?: string[];
   /**
    * Ask who resumes an existing session (its operators, or someone else),
    * as `resume` does without --operator; never join one under a guessed name.
@@ -39,24 +45,54 @@ export interface ResumePickerProps {
   now?: Date;
 }
 
-/** Environments offered for a new session: the one given, those of existing sessions, then staging and production. */
-export function environmentChoices(sessions: SessionSummary[], given?: string): string[] {
-  return [...new Set([given, ...sessions.map((s) => s.environment), 'staging', 'production'].filter((e): e is string => Boolean(e && e.trim())))];
+/** The environments every new session starts from, in this order. */
+const USUAL_ENVIRONMENTS = ['staging', 'production'];
+
+/**
+ * Environments offered for a new session, the same on every route (first run,
+ * the picker's "+ Start a new session", `start`): --env first when given, then
+ * staging and production, then the others of existing sessions alphabetically
+ * (the form adds "other" last).
+ */
+export function environmentChoices(known: string[], given?: string): string[] {
+  const others = known.map((e) => e.trim()).filter((e) => e && !USUAL_ENVIRONMENTS.includes(e));
+  return [...new Set([given?.trim(), ...USUAL_ENVIRONMENTS, ...[...new Set(others)].sort()].filter((e): e is string => Boolean(e)))];
 }
 
 const OTHER = '\u0000other';
+
+type Stage = 'list' | 'env' | 'env-name' | 'operator' | 'who';
+
+/** The question each stage asks. */
+const HEADERS: Record<Stage, string> = {
+  list: 'Unfinished sessions — resume one, or start a new one',
+  env: 'A new session — which environment is this release for?',
+  'env-name': 'A new session — name the environment',
+  operator: 'A new session — who runs it? (Enter starts it)',
+  who: 'Unfinished sessions — resume one, or start a new one',
+};
+
+/** The keys of the focused field: a list is chosen with ↑↓, a text field edited. */
+function footerHints(stage: Stage, hasSessions: boolean): string[] {
+  const back = hasSessions || stage !== 'env' ? 'Esc back' : 'Esc/q quit';
+  if (stage === 'list') return ['↑↓/kj move', 'Enter choose', 'q quit'];
+  if (stage === 'env') return ['↑↓ choose', 'Enter next', back];
+  return [stage === 'operator' ? 'Enter start' : 'Enter next', '←→ Home End move', 'Ctrl-U clear', back];
+}
 
 /**
  * Offer each unfinished session (env, operator, progress, last update) or a
  * new one; a new one asks for its environment (ink-select-input, or a name
  * typed under "other") and its operator.
  */
-export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onCancel, onInterrupt, error, isActive = true, now = new Date() }: ResumePickerProps) {
+export function ResumePicker({ sessions, defaults, environments, askWho = false, onChoose, onCancel, onInterrupt, error, isActive = true, now = new Date() }: ResumePickerProps) {
   // No unfinished session: straight to the new session's form (there is nothing to list).
-  const [stage, setStage] = useState<'list' | 'env' | 'env-name' | 'operator' | 'who'>(sessions.length ? 'list' : 'env');
+  const [stage, setStage] = useState<Stage>(sessions.length ? 'list' : 'env');
   const [chosen, setChosen] = useState<SessionSummary>();
   const [environment, setEnvironment] = useState('');
   const [operator, setOperator] = useState(defaults.operator);
+  // A blank environment name or operator, refused with what to do.
+  const [blank, setBlank] = useState<string>();
   useInput(
     (input, key) => {
       if (isCtrlC(input, key)) return (onInterrupt ?? onCancel)();
@@ -66,14 +102,18 @@ export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onC
       }
       // The identity question handles its own Esc (back from typing a name, then back to the list).
       if (stage === 'who') return;
-      if (key.escape) setStage(stage === 'operator' || stage === 'env-name' ? 'env' : 'list');
+      if (key.escape) {
+        setBlank(undefined);
+        setStage(stage === 'operator' || stage === 'env-name' ? 'env' : 'list');
+      }
     },
     { isActive },
   );
-  const envs = environmentChoices(sessions, defaults.environment);
+  const envs = environmentChoices(environments ?? sessions.map((s) => s.environment), defaults.environment);
+  const operatorChanged = operator !== defaults.operator;
   return (
     <Box flexDirection="column">
-      <Text bold>{sessions.length ? 'Unfinished sessions — resume one, or start a new one' : 'A new session — which environment is this release for?'}</Text>
+      <Text bold>{HEADERS[stage]}</Text>
       {stage === 'list' ? (
         <SelectInput
           items={[
@@ -125,31 +165,48 @@ export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onC
           {stage === 'env-name' ? (
             <Box marginLeft={2}>
               <Text color="cyan">› </Text>
-              <TextInput
+              <TextField
                 value={environment}
-                onChange={(v) => setEnvironment(cleanInput(v))}
-                onSubmit={(v) => (v.trim() ? setStage('operator') : undefined)}
+                onChange={(v) => {
+                  setEnvironment(v);
+                  setBlank(undefined);
+                }}
+                onSubmit={(v) => (v.trim() ? setStage('operator') : setBlank('type a name for the environment (e.g. eu-prod), or Esc to choose one from the list'))}
                 placeholder="[environment name]"
                 focus={isActive}
               />
             </Box>
           ) : null}
           {stage === 'operator' ? (
-            <Box>
-              <Text color="cyan">{'operator'.padEnd(12)}</Text>
-              <TextInput
-                value={operator}
-                onChange={(v) => setOperator(cleanInput(v))}
-                onSubmit={() => (environment.trim() && operator.trim() ? onChoose({ start: { environment: environment.trim(), operator: operator.trim() } }) : undefined)}
-                placeholder="[your name]"
-                focus={isActive}
-              />
+            <Box flexDirection="column">
+              <Box>
+                <Text color="cyan">{'operator'.padEnd(12)}</Text>
+                <TextField
+                  value={operator}
+                  onChange={(v) => {
+                    setOperator(v);
+                    setBlank(undefined);
+                  }}
+                  onSubmit={(v) =>
+                    environment.trim() && v.trim()
+                      ? onChoose({ start: { environment: environment.trim(), operator: v.trim() } })
+                      : setBlank('type your name (as your team knows you): the record carries it')
+                  }
+                  placeholder="[your name]"
+                  focus={isActive}
+                />
+              </Box>
+              <Text dimColor>
+                {' '.repeat(12)}
+                {defaults.operatorFrom && !operatorChanged ? `(from ${defaults.operatorFrom} — type to change)` : '(the name the record carries — type to change)'}
+              </Text>
             </Box>
           ) : null}
         </Box>
       )}
+      {blank ? <Text color="red">✗ {blank}</Text> : null}
       {error ? <Text color="red">✗ {forTerminal(error)}</Text> : null}
-      {stage === 'who' ? null : <Footer hints={stage === 'list' ? ['↑↓/kj move', 'Enter choose', 'q quit'] : ['↑↓ choose', 'Enter next/start', sessions.length || stage !== 'env' ? 'Esc back' : 'Esc/q quit']} />}
+      {stage === 'who' ? null : <Footer hints={footerHints(stage, sessions.length > 0)} />}
     </Box>
   );
 }

@@ -24,8 +24,10 @@ const settle = async () => {
 };
 
 export interface Rendered {
-  /** The last frame, '' before the first. */
+  /** The last frame, '' before the first, without a text field's cursor (its inverse on/off codes). */
   frame(): string;
+  /** The last frame as drawn, the cursor's inverse codes included. */
+  rawFrame(): string;
   /** Type keys (strings or KEY values) one at a time. */
   press(...keys: string[]): Promise<void>;
   /** Write several reads back to back, before anything renders (a fast typist, a script), then settle. */
@@ -41,9 +43,12 @@ export interface Rendered {
 export async function renderUi(tree: ReactElement): Promise<Rendered> {
   const inst = render(tree);
   await settle();
-  const frame = () => inst.lastFrame() ?? '';
+  const rawFrame = () => inst.lastFrame() ?? '';
+  // A text field draws its cursor with its own SGR codes (src/ui/text-field.tsx): text is matched without them.
+  const frame = () => rawFrame().replace(/\u001B\[(?:7|27)m/g, '');
   return {
     frame,
+    rawFrame,
     frames: inst.frames,
     async press(...keys) {
       for (const k of keys) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bashRunner } from '../../src/cli/commands/wizard.js';
-import { ResumePicker, type PickerChoice } from '../../src/ui/resume-picker.js';
+import { ResumePicker, environmentChoices, type PickerChoice } from '../../src/ui/resume-picker.js';
 import { App } from '../../src/ui/app.js';
 import { KEY, renderUi, type Rendered } from '../helpers/render.js';
 import { alive } from '../helpers/processes.js';
@@ -92,12 +92,12 @@ describe('ResumePicker', () => {
     ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
     await ui.press(KEY.down, KEY.down, KEY.enter);
     const envs = await ui.waitFor('nothing is assumed');
-    // Environments of the existing sessions, then the usual ones, and a way to name another.
-    expect(envs).toMatch(/❯ production\s*\n\s*staging\s*\n\s*other \(type a name\)/);
+    // The usual ones in their fixed order (never most recent first), and a way to name another.
+    expect(envs).toMatch(/❯ staging\s*\n\s*production\s*\n\s*other \(type a name\)/);
     await ui.press(KEY.down, KEY.enter);
     await ui.waitFor(/operator\s+carol/);
     await ui.press(KEY.enter);
-    expect(chosen).toEqual([{ start: { environment: 'staging', operator: 'carol' } }]);
+    expect(chosen).toEqual([{ start: { environment: 'production', operator: 'carol' } }]);
   });
 
   it('--env is offered first; "other" takes a typed name; an empty name is not accepted', async () => {
@@ -110,11 +110,57 @@ describe('ResumePicker', () => {
     await ui.press(KEY.up, KEY.enter); // wraps to "other"
     await ui.waitFor('[environment name]');
     await ui.press(KEY.enter);
-    await ui.waitFor('[environment name]');
+    // Refused, with what to do, in one line.
+    const refused = await ui.waitFor('✗ type a name for the environment (e.g. eu-prod), or Esc to choose one from the list');
+    expect(refused).toContain('[environment name]');
+    await ui.press('e');
+    await ui.waitFor((f) => !f.includes('✗'));
+    await ui.press(KEY.backspace);
     await ui.press(...'eu-west', KEY.enter);
     await ui.waitFor(/operator\s+carol/);
     await ui.press(KEY.enter);
     expect(chosen).toEqual([{ start: { environment: 'eu-west', operator: 'carol' } }]);
+  });
+
+  it('one environment order on every route: --env, staging, production, the others of existing sessions alphabetically, other', async () => {
+    const existing = [{ ...sessions[0], id: 'eu-1', environment: 'eu/prod 1', updatedAt: new Date().toISOString() }, ...sessions, { ...sessions[1], id: 'c-1', environment: 'canary' }];
+    const order = /❯ staging\s*\n\s*production\s*\n\s*canary\s*\n\s*eu\/prod 1\s*\n\s*other \(type a name\)/;
+    // The picker's "+ Start a new session" (unfinished sessions listed, most recent first) …
+    ui = await renderUi(<ResumePicker sessions={existing} defaults={{ operator: 'c' }} onChoose={() => {}} onCancel={() => {}} />);
+    await ui.waitFor('Start a new session');
+    await ui.press(KEY.up, KEY.enter);
+    expect(await ui.waitFor('nothing is assumed')).toMatch(order);
+    ui.unmount();
+    // … and `start` / a first run (no unfinished session, the known environments passed along) offer the same list.
+    ui = await renderUi(<ResumePicker sessions={[]} environments={existing.map((s) => s.environment)} defaults={{ operator: 'c' }} onChoose={() => {}} onCancel={() => {}} />);
+    expect(await ui.waitFor('nothing is assumed')).toMatch(order);
+    // Down + Enter picks the same environment on either route.
+    expect(environmentChoices(existing.map((s) => s.environment))).toEqual(['staging', 'production', 'canary', 'eu/prod 1']);
+    expect(environmentChoices(['canary', 'staging'], 'eu/prod 1')).toEqual(['eu/prod 1', 'staging', 'production', 'canary']);
+    expect(environmentChoices([], 'production')).toEqual(['production', 'staging']);
+  });
+
+  it('the operator says where its name came from; header and footer fit the stage; a blank operator is refused with what to do', async () => {
+    const chosen: PickerChoice[] = [];
+    ui = await renderUi(<ResumePicker sessions={[]} defaults={{ operator: 'Seed 3cfddde4 maintainers', operatorFrom: 'git config user.name' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
+    const envs = await ui.waitFor('nothing is assumed');
+    expect(envs).toContain('↑↓ choose');
+    await ui.press(KEY.enter);
+    const op = await ui.waitFor(/operator\s+Seed 3cfddde4 maintainers/);
+    expect(op).toContain('(from git config user.name — type to change)');
+    expect(op).toContain('A new session — who runs it? (Enter starts it)');
+    expect(op).not.toContain('which environment');
+    // The footer names the text field's keys, not a list's.
+    expect(op).not.toContain('↑↓');
+    expect(op).toMatch(/Enter start.*Ctrl-U clear.*Esc back/);
+    await ui.press('\u0015');
+    const cleared = await ui.waitFor('[your name]');
+    expect(cleared).not.toContain('from git config');
+    await ui.press(KEY.enter);
+    await ui.waitFor('✗ type your name (as your team knows you): the record carries it');
+    expect(chosen).toEqual([]);
+    await ui.press(...'ada', KEY.enter);
+    expect(chosen).toEqual([{ start: { environment: 'staging', operator: 'ada' } }]);
   });
 
   it('with no session to resume, q or Esc on the environment question quits (nothing is started)', async () => {

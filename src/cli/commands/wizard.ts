@@ -33,17 +33,20 @@ export const runJoin = (o: Opts, g: GlobalOptions, a: string[]) => runWizard({ k
 export const runDefault = (o: Opts, g: GlobalOptions, _a: string[]) => runWizard({ kind: 'default' }, o, g);
 
 /** `git config user.name`, else $USER, else the OS account name. */
-export async function defaultOperator(): Promise<string> {
+/** The operator a new session is offered, and where the name came from (shown beside it, so it reads as a guess to check). */
+export async function defaultOperator(): Promise<{ name: string; from: string }> {
   const fromGit = await new Promise<string>((resolve) => {
     execFile('git', ['config', 'user.name'], { timeout: 2000 }, (err, stdout) => resolve(err ? '' : String(stdout).trim()));
   });
-  if (fromGit) return fromGit;
-  if (process.env.USER) return process.env.USER;
+  if (fromGit) return { name: fromGit, from: 'git config user.name' };
+  if (process.env.USER) return { name: process.env.USER, from: '$USER' };
   try {
-    return userInfo().username || 'operator';
+    const name = userInfo().username;
+    if (name) return { name, from: 'your login name' };
   } catch {
-    return 'operator';
+    /* no account name: the placeholder below */
   }
+  return { name: 'operator', from: 'no name found' };
 }
 
 /** After SIGTERM, how long a cancelled command block has to end before everything it started is killed. */
@@ -164,7 +167,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
 
   // Ask git for the operator now (a child process: ~10 ms, far more on a loaded
   // machine); it answers while the checklist is read.
-  const operatorName = typeof opts.operator === 'string' && opts.operator.trim() ? Promise.resolve(opts.operator.trim()) : defaultOperator();
+  const operatorName = typeof opts.operator === 'string' && opts.operator.trim() ? Promise.resolve({ name: opts.operator.trim(), from: '--operator' }) : defaultOperator();
   // Start loading the view while the checklist and session are read: the first frame waits for both.
   const ui = { ink: loadInk(), app: import('../../ui/app.js') };
   void ui.ink.catch(() => {});
@@ -204,7 +207,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   const given = typeof opts.operator === 'string' && opts.operator.trim() ? opts.operator.trim() : undefined;
   // A new session may start under the account's name (looked up while the checklist was read);
   // an existing one is never joined under a guessed one.
-  const operator = await operatorName;
+  const { name: operator, from: operatorFrom } = await operatorName;
   // The environment is the record's first fact: given with --env, or chosen on the new-session form, never assumed.
   const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined;
 
@@ -260,7 +263,11 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       }),
       { exitOnCtrlC: false },
     );
-    const done = () => asked.unmount();
+    // The question leaves no trace above the wizard: its last frame is drawn empty before it goes.
+    const done = () => {
+      asked.rerender(React.createElement(React.Fragment));
+      asked.unmount();
+    };
     stop.act = done;
     await asked.waitUntilExit();
     stop.act = undefined;
@@ -269,8 +276,13 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   };
 
   let pickerSessions: Awaited<ReturnType<SessionStore['list']>> | undefined;
+  // The new-session form offers the same environments on every route (environmentChoices).
+  let knownEnvironments: string[] = [];
   if (mode.kind === 'start' && environment) await begin({ start: { environment, operator } });
-  else if (mode.kind === 'start') pickerSessions = [];
+  else if (mode.kind === 'start') {
+    pickerSessions = [];
+    knownEnvironments = (await store.list()).map((s) => s.environment);
+  }
   else if (mode.kind === 'resume' || mode.kind === 'join') {
     const id = mode.id ?? (await summary.findLatestUnfinished(store))?.id;
     if (!id) throw new UserError(`no unfinished session to resume in ${storePlace(globals, shown(globals.sessionsDir))}; start one with deploy-wizard start${storeArg(globals.store)}`);
@@ -282,9 +294,13 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     await begin({ id, who });
   }
   else {
-    const rows = summary.unfinished(await store.list());
+    const all = await store.list();
+    const rows = summary.unfinished(all);
     if (rows.length === 0 && environment) await begin({ start: { environment, operator } });
-    else pickerSessions = rows;
+    else {
+      pickerSessions = rows;
+      knownEnvironments = all.map((s) => s.environment);
+    }
   }
 
   const [React, { render }, { App }] = await Promise.all([import('react').then((m) => m.default), ui.ink, ui.app]);
@@ -294,7 +310,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       checklist,
       store: wizard,
       // The picker offers --env first when given; it never assumes one.
-      picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment, operator }, askWho: !given, choose: (c) => begin(c) } : undefined,
+      picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment, operator, operatorFrom }, environments: knownEnvironments, askWho: !given, choose: (c) => begin(c) } : undefined,
       onInterrupt: () => {
         signalled = true;
       },
