@@ -117,7 +117,9 @@ export const signoffSlice =
         const doc = get().session;
         if (doc.status === 'completed') return;
         const next = { status: d.status || undefined, notes: d.notes.trim(), nextSteps: d.nextSteps.trim(), overrideReason: d.overrideReason?.trim() || undefined };
-        const now = doc.signoff.draft;
+        // Without a draft the screen opens on what was recorded (a reopened session): that needs no draft either.
+        const rec = doc.signoff;
+        const now = rec.draft ?? { status: rec.status, notes: rec.notes, nextSteps: rec.nextSteps, overrideReason: rec.override?.reason };
         const same = (now?.status ?? undefined) === next.status && (now?.notes ?? '') === next.notes && (now?.nextSteps ?? '') === next.nextSteps && (now?.overrideReason ?? undefined) === next.overrideReason;
         if (same) return;
         await get().apply({ type: 'signoff.draft', ...next });
