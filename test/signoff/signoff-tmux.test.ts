@@ -176,6 +176,9 @@ describe('sign-off in the built wizard (tmux, 80×24)', () => {
     launch(`resume ${id}`);
     let frame = await waitFor(`Who are you? Session ${id}`);
     for (const name of ['Ada', 'Bob', 'Carol', 'Dan', 'someone else (type a name)']) expect(frame).toContain(name);
+    // Completed: the question says the session is read-only and why a name is still asked.
+    expect(frame.replace(/\s+/g, ' ')).toContain(`session ${id} was completed by Dan`);
+    expect(frame.replace(/\s+/g, ' ')).toContain('is read-only; reopen it on the sign-off screen (o) to change anything; a reopening is recorded with your name.');
     keys('Up');
     await waitFor('❯ someone else');
     keys('Enter');
