@@ -9,7 +9,7 @@ import type { ProbeStatus } from '../probes/types.js';
 import type { Vars } from '../config/vars.js';
 import type { ItemState, Session } from '../session/schema.js';
 import { describeConflict } from '../session/item-conflict.js';
-import { completionGuard, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
+import { overrideReasons, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
 import { codeBlock, escapeBlock, escapeHtml, escapeInline, mermaidLabel } from './escape.js';
 import {
   evaluateRollback,
@@ -147,8 +147,8 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
   push('## Failures and overrides', '');
   if (s.signoff.override) {
     push(`- **Deployment Status override** by ${t(s.signoff.override.by)} at ${formatTime(s.signoff.override.at)}: ${t(s.signoff.override.reason)}`);
-    const guard = completionGuard(s, checklist, status ?? 'SUCCESS');
-    for (const r of guard.reasons) push(`  - overridden: ${t(r)}`);
+    // What the override went past, as the sign-off screen said it (from the stored session: fingerprints are over it).
+    for (const r of overrideReasons(session, checklist, status ?? 'SUCCESS')) push(`  - overridden: ${t(r)}`);
   }
   for (const a of attention) {
     push(`- ${STATE_ICON[a.state]} **${t(a.text)}** (${t(a.section)}), ${STATE_LABEL[a.state]}`);

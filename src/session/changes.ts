@@ -47,6 +47,8 @@ export type Change =
   /** Needs every role of `roles` validly signed, or an override reason (recorded with who gave it). */
   | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string; roles?: string[] }
   | { type: 'signoff.reopen'; reason: string }
+  /** The sign-off form as it stands (status, notes, next steps, override reason), kept until completion; all empty drops it. */
+  | { type: 'signoff.draft'; status?: string; notes: string; nextSteps: string; overrideReason?: string }
   /** A watch of the rollback criteria starts (src/store/watch-slice.ts): the plan, no measurement yet. */
   | { type: 'watch.start'; startedAt: string; criteria: Omit<WatchRecord['criteria'][number], 'measurements'>[] }
   /**
@@ -195,6 +197,7 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.signoff.nextSteps = change.nextSteps;
       s.signoff.override = reason ? { reason, by: who, at } : undefined;
       s.signoff.completedAt = at;
+      s.signoff.draft = undefined;
       s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'completed', status: change.status, overrideReason: reason }];
       s.status = 'completed';
       s.events.push({ at, who, what: 'signoff.complete', detail: reason ? `${change.status} (override: ${reason})` : change.status });
@@ -208,6 +211,13 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.signoff.completedAt = undefined;
       s.status = 'active';
       s.events.push({ at, who, what: 'signoff.reopen', detail: reason });
+      break;
+    }
+    case 'signoff.draft': {
+      const draft = { status: change.status || undefined, notes: change.notes, nextSteps: change.nextSteps, overrideReason: change.overrideReason || undefined };
+      const parts = [draft.status && `status ${draft.status}`, draft.overrideReason && 'override reason', draft.notes && 'notes', draft.nextSteps && 'next steps'].filter(Boolean);
+      s.signoff.draft = parts.length ? { ...draft, by: who, at } : undefined;
+      s.events.push({ at, who, what: 'signoff.draft', detail: parts.join(', ') || 'cleared' });
       break;
     }
     case 'watch.start':

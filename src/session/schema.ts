@@ -90,6 +90,21 @@ export const SignoffSchema = z.object({
   completedAt: z.string().optional(),
   /** Every completion and reopening, oldest first (older files have none: see withSignoffHistory). */
   history: z.array(SignoffHistorySchema).optional(),
+  /**
+   * What the sign-off screen holds before completion (status chosen, notes,
+   * next steps, override reason), so leaving or quitting loses nothing.
+   * Completion records it and drops it; signatures never cover it.
+   */
+  draft: z
+    .object({
+      status: z.string().optional(),
+      notes: z.string().default(''),
+      nextSteps: z.string().default(''),
+      overrideReason: z.string().optional(),
+      by: z.string(),
+      at: z.string(),
+    })
+    .optional(),
 });
 
 export const IncidentSchema = z.object({

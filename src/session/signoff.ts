@@ -201,6 +201,18 @@ export function unsignedRoles(session: Session, roles: string[]): string[] {
   return roles.filter((r) => !valid.has(r));
 }
 
+/**
+ * Why recording `status` now needs an override reason: the roles without a
+ * valid signature, then the Final Checklist's reasons. Empty when none is
+ * needed. The sign-off screen shows these and the report lists them under the
+ * override, so both say the same.
+ */
+export function overrideReasons(session: Session, checklist: Pick<Checklist, 'items' | 'signoff'> | undefined, status: string): string[] {
+  const roles = signoffRoles(checklist);
+  const unsigned = unsignedRoles(session, roles);
+  return [...(unsigned.length ? [`${unsigned.length} of ${roles.length} roles not signed (${unsigned.join(', ')})`] : []), ...completionGuard(session, checklist, status).reasons];
+}
+
 /** The last completion, when the session is completed now. */
 export function currentCompletion(session: Session): { at: string; by: string; status?: string } | undefined {
   if (session.status !== 'completed') return undefined;

@@ -42,8 +42,22 @@ export interface SignoffSlice {
   reopenSession(reason: string): Promise<boolean>;
   /** Write the Markdown report of the session as it is now. */
   writeSignoffReport(): Promise<void>;
-  /** Forget the sign-off screen's last message. */
-  clearSignoffFeedback(): void;
+  /**
+   * Keep the sign-off form (status, notes, next steps, override reason) in the
+   * session as a draft: one change, written at once; nothing when it is what
+   * the session holds already or the session is completed.
+   */
+  saveSignoffDraft(d: SignoffDraft): Promise<void>;
+  /** Forget the sign-off screen's last message (`only: 'error'` keeps a notice and the report path). */
+  clearSignoffFeedback(only?: 'error'): void;
+}
+
+/** The sign-off form as a draft (see Session['signoff']['draft']). */
+export interface SignoffDraft {
+  status?: string;
+  notes: string;
+  nextSteps: string;
+  overrideReason?: string;
 }
 
 export const signoffSlice =
@@ -99,8 +113,19 @@ export const signoffSlice =
           set({ signoff: { ...get().signoff, reportError: ctx.redact(err instanceof Error ? err.message.split('\n')[0] : String(err)) } });
         }
       },
-      clearSignoffFeedback() {
-        set({ signoff: {} });
+      async saveSignoffDraft(d) {
+        const doc = get().session;
+        if (doc.status === 'completed') return;
+        const next = { status: d.status || undefined, notes: d.notes.trim(), nextSteps: d.nextSteps.trim(), overrideReason: d.overrideReason?.trim() || undefined };
+        // Without a draft the screen opens on what was recorded (a reopened session): that needs no draft either.
+        const rec = doc.signoff;
+        const now = rec.draft ?? { status: rec.status, notes: rec.notes, nextSteps: rec.nextSteps, overrideReason: rec.override?.reason };
+        const same = (now?.status ?? undefined) === next.status && (now?.notes ?? '') === next.notes && (now?.nextSteps ?? '') === next.nextSteps && (now?.overrideReason ?? undefined) === next.overrideReason;
+        if (same) return;
+        await get().apply({ type: 'signoff.draft', ...next });
+      },
+      clearSignoffFeedback(only) {
+        set({ signoff: only === 'error' ? { ...get().signoff, error: undefined } : {} });
       },
     };
   };

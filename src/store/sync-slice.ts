@@ -71,6 +71,8 @@ export function describeRemote(by: string, event: Session['events'][number], che
       return `${by} completed the sign-off (${event.detail ?? ''}): the session is read-only now`;
     case 'signoff.reopen':
       return `${by} reopened the session: ${event.detail ?? ''}`;
+    case 'signoff.draft':
+      return `${by} edited the sign-off draft (${event.detail ?? ''})`;
     default:
       return `${by} updated the session`;
   }

@@ -16,6 +16,11 @@ export interface IdentityPickerProps {
   sessionId: string;
   /** Who has worked on it so far. */
   operators: string[];
+  /**
+   * Set when the session is completed: the read-only line. The name is still
+   * asked, because reopening it is recorded with who did it.
+   */
+  readOnly?: string;
   onChoose(name: string): void;
   /** Esc / Ctrl-C: resume nothing. */
   onCancel(): void;
@@ -25,7 +30,7 @@ export interface IdentityPickerProps {
 
 const SOMEONE_ELSE = '\u0000someone-else';
 
-export function IdentityPicker({ sessionId, operators, onChoose, onCancel, isActive = true }: IdentityPickerProps) {
+export function IdentityPicker({ sessionId, operators, readOnly, onChoose, onCancel, isActive = true }: IdentityPickerProps) {
   // Asked in its own render before the wizard: a fast ↓ Enter must choose what ↓ showed.
   useKeyByKey();
   const [typing, setTyping] = useState(operators.length === 0);
@@ -43,6 +48,7 @@ export function IdentityPicker({ sessionId, operators, onChoose, onCancel, isAct
   return (
     <Box flexDirection="column">
       <Text bold>Who are you? Session {forTerminal(sessionId)}</Text>
+      {readOnly ? <Text color="yellow">{forTerminal(readOnly)}; a reopening is recorded with your name.</Text> : null}
       <Text dimColor>Everything you record in it, signatures included, carries this name (--operator NAME skips this question).</Text>
       <Box marginTop={1} flexDirection="column">
         {typing ? (

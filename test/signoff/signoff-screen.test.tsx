@@ -21,9 +21,18 @@ function settled(): Session {
   return applyAll(emptySession(), smallChecklist().items.map((i) => ({ type: 'item.state' as const, itemId: i.id, state: 'done' as const })), 1, 'Ada');
 }
 
-async function setup(session: Session, operator = 'Ada') {
+interface SetupOptions {
+  /** Terminal rows × columns (default 24 × 80). */
+  size?: [number, number];
+  /** Where the report "goes" (default sessions/ID.md). */
+  reportPath?: (s: Session) => string;
+  /** An existing session to open again (resume), instead of a new one. */
+  mem?: ReturnType<typeof createMemorySession>;
+}
+
+async function setup(session: Session, operator = 'Ada', opts: SetupOptions = {}) {
   const checklist = smallChecklist();
-  const mem = createMemorySession(session, operator, () => NOW);
+  const mem = opts.mem ?? createMemorySession(session, operator, () => NOW);
   const reports: string[] = [];
   const store = createWizardStore({
     checklist,
@@ -33,7 +42,7 @@ async function setup(session: Session, operator = 'Ada') {
     operator,
     writeReport: async (s) => {
       reports.push(s.status);
-      return `sessions/${s.id}.md`;
+      return opts.reportPath?.(s) ?? `sessions/${s.id}.md`;
     },
   });
   store.getState().openScreen('signoff');
@@ -41,9 +50,12 @@ async function setup(session: Session, operator = 'Ada') {
   const like: SignoffStoreLike = store;
   const ui = await renderUi(<SignoffScreen store={like} checklist={checklist} />);
   // The terminal the issue was found on.
-  await ui.resize(24, 80);
+  await ui.resize(...(opts.size ?? [24, 80]));
   return { ui, store, mem, reports };
 }
+
+/** The frame as one line: wrapped text compared as the sentence it is. */
+const flat = (frame: string) => frame.replace(/\s+/g, ' ');
 
 /** Another terminal signs `role` as `who`. */
 function signElsewhere(mem: ReturnType<typeof createMemorySession>, role: string, who: string) {
@@ -71,20 +83,28 @@ describe('SignoffScreen', () => {
     await ui.waitFor('signed Tech Lead');
     await ui.press(KEY.down, 'x', KEY.enter);
     await ui.waitFor('✗ Ada already signed Tech Lead: each role needs a different person');
-    // Bob took Security Officer a moment ago; our screen had not heard yet when we typed.
+    // Moving on clears the old refusal: it was about the row left behind.
     await ui.press(KEY.down);
+    await ui.waitFor((f) => !f.includes('✗'));
+    // Bob takes Security Officer: his name is on the row, so typing there signs nothing.
     signElsewhere(mem, 'Security Officer', 'Bob');
+    await ui.waitFor(/Security Officer\s+Bob/);
     await ui.press('y', KEY.enter);
-    await ui.waitFor(/✗ (Security Officer is already signed by Bob|Ada already signed Tech Lead)/);
     expect(mem.current().signoff.signatures.map((s) => `${s.role}=${s.name}`)).toEqual(['Tech Lead=Ada', 'Security Officer=Bob']);
   });
 
-  it('revokes only your own signature (r on your row)', async () => {
+  it('revokes only your own signature (r on your row, then y)', async () => {
     const { ui, mem } = await setup(settled());
     signElsewhere(mem, 'DevOps Engineer', 'Bob');
     await ui.press('a', KEY.enter);
     await ui.waitFor('signed Tech Lead');
     await ui.press(KEY.up, 'r');
+    // One line asks first; anything but y keeps the signature.
+    await ui.waitFor('Revoke your Tech Lead signature? y/n');
+    await ui.press('n');
+    await ui.waitFor((f) => !f.includes('Revoke your'));
+    expect(mem.current().signoff.signatures.map((s) => s.name)).toEqual(['Bob', 'Ada']);
+    await ui.press('r', 'y');
     await ui.waitFor('revoked your signature of Tech Lead');
     await ui.press(KEY.down, 'r');
     expect(mem.current().signoff.signatures.map((s) => s.name)).toEqual(['Bob']);
@@ -102,11 +122,14 @@ describe('SignoffScreen', () => {
     await ui.waitFor(/❯ FAILED/);
     await ui.press(KEY.enter);
     await ui.waitFor('Deployment Status: FAILED');
-    expect(ui.frame()).toContain('Override reason (required)');
-    expect(ui.frame()).toContain('⚠ 3 of 4 roles not signed (DevOps Engineer, Security Officer, Product Owner)');
+    // The override reason is required now, so the focus is there.
+    expect(ui.frame()).toContain('› Override reason (required)');
+    expect(flat(ui.frame())).toContain('⚠ 3 of 4 roles not signed (DevOps Engineer, Security Officer, Product Owner)');
     await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.enter);
-    // One line, cut to the terminal's width; the whole sentence is the store's.
-    await ui.waitFor('✗ cannot complete: 3 roles are not signed (DevOps Engineer, Security Officer, P…');
+    // The whole sentence, wrapped within the screen.
+    const frame = await ui.waitFor('✗ cannot complete');
+    expect(flat(frame)).toContain('✗ cannot complete: 3 roles are not signed (DevOps Engineer, Security Officer, Product Owner); have them signed, or give an override reason');
+    expect(frame.split('\n').length).toBeLessThanOrEqual(24);
     expect(store.getState().signoff.error).toBe('cannot complete: 3 roles are not signed (DevOps Engineer, Security Officer, Product Owner); have them signed, or give an override reason');
     expect(mem.current().status).toBe('active');
   });
@@ -123,7 +146,8 @@ describe('SignoffScreen', () => {
     await ui.waitFor('Deployment Status: SUCCESS');
     expect(ui.frame()).toContain('Override reason (not needed)');
     await ui.press(KEY.tab, 'all green', KEY.tab, KEY.tab, KEY.enter);
-    await ui.waitFor('✓ completed: SUCCESS · report: sessions/prod-20261126-0900.md');
+    // The report path on a line of its own, whole.
+    await ui.waitFor(/✓ completed: SUCCESS\nreport: sessions\/prod-20261126-0900\.md/);
     expect(reports).toEqual(['completed']);
     expect(ui.frame()).toMatch(/✓ Completed: SUCCESS by Ada at 2026-11-26 12:00 UTC — the session is read-only/);
     // Every item change is refused now, in this terminal too.
@@ -202,5 +226,157 @@ describe('SignoffScreen names', () => {
     const header = frame.split('\n').find((l) => l.includes('Role') && l.includes('Signature'))!;
     // The cut name keeps the Signature column where the header says.
     expect(row.indexOf('mk')).toBe(header.indexOf('Signature'));
+  });
+});
+
+/** What a stranger saw at 60×20 must not happen: every line fits, labels are whole, the table is one header line. */
+function expectFits(frame: string, rows: number, columns: number) {
+  const lines = frame.split('\n');
+  expect(lines.length, frame).toBeLessThanOrEqual(rows);
+  for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(columns);
+  const header = lines.find((l) => l.includes('Role') && l.includes('Signature'))!;
+  expect(header, frame).toMatch(/Date\s+✓$/);
+  expect(frame).not.toMatch(/^\s+Val/m);
+  // No row ends in a stray ellipsis, no date is cut.
+  for (const l of lines.filter((x) => /Engineer|Officer|Owner|Tech Lead/.test(x))) expect(l, l).not.toMatch(/…$/);
+  expect(frame).not.toMatch(/\d{4}-\d\d…/);
+}
+
+describe('SignoffScreen below 80 columns (60×20)', () => {
+  async function walk60(ui: Awaited<ReturnType<typeof setup>>['ui']) {
+    await ui.press('a', KEY.enter);
+    let frame = await ui.waitFor('signed Tech Lead');
+    expectFits(frame, 20, 60);
+    expect(frame).toMatch(/Tech Lead\s+Ada \(you\)\s+a\s+11-26 ✓/);
+    expect(frame).toMatch(/^ {2}Notes \(Enter adds a line · Tab next\)$/m);
+    expect(frame).toMatch(/^ {2}Next Steps \(Enter adds a line · Tab next\)$/m);
+    // The status list open: every choice and the button below it are on screen.
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+    frame = await ui.waitFor('ROLLED BACK');
+    expectFits(frame, 20, 60);
+    expect(frame).toMatch(/❯ SUCCESS\n\s+FAILED\n\s+ROLLED BACK/);
+    expect(frame).toContain('[ Complete sign-off ]');
+    // SUCCESS with roles unsigned and items pending: the required reason is where the focus is.
+    await ui.press(KEY.enter);
+    frame = await ui.waitFor('Deployment Status: SUCCESS');
+    expectFits(frame, 20, 60);
+    expect(frame).toContain('› Override reason (required): ▌');
+    expect(flat(frame)).toContain('⚠ 3 of 4 roles not signed (DevOps Engineer, Security Officer, Product Owner)');
+  }
+
+  it('opened fresh at 60×20: labels whole, a one-line header with MM-DD dates and a ✓ column, the focus on screen', async () => {
+    const { ui } = await setup(emptySession(), 'Ada', { size: [20, 60] });
+    await walk60(ui);
+  });
+
+  it('the same after a resize from 80×24 to 60×20', async () => {
+    const { ui } = await setup(emptySession());
+    await ui.waitFor('Tech Lead');
+    await ui.resize(20, 60);
+    await walk60(ui);
+  });
+
+  it('a signature that no longer matches shows ⚠ with one line that says what it means', async () => {
+    const { ui, mem } = await setup(settled(), 'Ada', { size: [20, 60] });
+    signElsewhere(mem, 'DevOps Engineer', 'Bob');
+    mem.remote({ type: 'item.note', itemId: smallChecklist().items[1].id, note: 'changed after signing' }, 'Carol');
+    const frame = await ui.waitFor('re-sign needed');
+    expectFits(frame, 20, 60);
+    expect(frame).toMatch(/DevOps Engineer\s+Bob\s+bob\s+11-26 ⚠/);
+    expect(frame).toContain('⚠ changed since it was signed: re-sign needed');
+  });
+});
+
+describe('SignoffScreen focus and keys', () => {
+  it('Enter on SUCCESS (not moved first) puts the focus on the override reason it now needs, once', async () => {
+    const { ui } = await setup(emptySession());
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+    await ui.waitFor('❯ SUCCESS');
+    await ui.press(KEY.enter);
+    const frame = await ui.waitFor('Deployment Status: SUCCESS');
+    expect(frame).toContain('› Override reason (required)');
+    expect(frame).not.toContain('› Notes');
+    // The footer shows this field's keys, not the table's.
+    expect(frame).toContain('type the reason');
+    expect(frame).not.toContain('Enter sign');
+    expect(frame).not.toContain('r revoke');
+  });
+
+  it('with nothing to override, choosing moves on to Notes; the footer follows the focused field', async () => {
+    const { ui, mem } = await setup(settled());
+    await ui.press('a', KEY.enter);
+    await ui.waitFor('signed Tech Lead');
+    for (const [role, who] of [['DevOps Engineer', 'Bob'], ['Security Officer', 'Carol'], ['Product Owner', 'Dan']]) signElsewhere(mem, role, who);
+    await ui.waitFor('4/4 roles signed');
+    await ui.press(KEY.up);
+    expect(await ui.waitFor('› Tech Lead')).toContain('r revoke yours');
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.down, KEY.enter);
+    const frame = await ui.waitFor('Deployment Status: FAILED');
+    expect(frame).toContain('Override reason (not needed)');
+    expect(frame).toContain('› Notes');
+    expect(frame).toContain('Enter new line');
+    await ui.press(KEY.tab, KEY.tab);
+    expect(await ui.waitFor('› [ Complete sign-off ]')).toContain('Enter complete');
+  });
+});
+
+describe('SignoffScreen messages', () => {
+  it('a refusal wraps whole within the screen and is gone once the focus moves on', async () => {
+    const { ui, store } = await setup(emptySession());
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.enter, KEY.tab, KEY.tab, KEY.tab, KEY.enter);
+    let frame = await ui.waitFor('✗ SUCCESS is blocked');
+    expect(flat(frame)).toContain(`✗ ${store.getState().signoff.error}`);
+    expect(store.getState().signoff.error).toMatch(/^SUCCESS is blocked by the Final Checklist \(6 items are still pending \(.*\)\): give an override reason, or choose another status$/);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(24);
+    for (const line of frame.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    await ui.press(KEY.up);
+    frame = await ui.waitFor((f) => !f.includes('✗'));
+    expect(store.getState().signoff.error).toBeUndefined();
+  });
+
+  it('the report path is shown whole, on its own line when it is long', async () => {
+    const path = 'sessions/staging-20261201-0140-release-train-b/staging-20261201-0140-report.md';
+    const { ui, mem } = await setup(settled(), 'Ada', { reportPath: () => path });
+    await ui.press('a', KEY.enter);
+    await ui.waitFor('signed Tech Lead');
+    for (const [role, who] of [['DevOps Engineer', 'Bob'], ['Security Officer', 'Carol'], ['Product Owner', 'Dan']]) signElsewhere(mem, role, who);
+    await ui.waitFor('4/4 roles signed');
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.enter, KEY.tab, KEY.tab, KEY.enter);
+    const frame = await ui.waitFor('report:');
+    expect(frame.split('\n')).toContain(path);
+  });
+});
+
+describe('SignoffScreen draft', () => {
+  it('status and override reason survive Esc, quitting and resuming: kept in the session as a draft', async () => {
+    const first = await setup(emptySession());
+    await first.ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.down, KEY.enter);
+    await first.ui.waitFor('› Override reason (required)');
+    await first.ui.press('db migration 0042 failed');
+    await first.ui.press(KEY.esc);
+    // Nothing typed is lost, so Esc does not ask.
+    expect(first.store.getState().screen).not.toBe('signoff');
+    expect(first.mem.current().signoff.draft).toMatchObject({ status: 'FAILED', overrideReason: 'db migration 0042 failed', notes: '', nextSteps: '', by: 'Ada' });
+    expect(first.mem.current().events.filter((e) => e.what === 'signoff.draft').at(-1)).toMatchObject({ who: 'Ada', detail: 'status FAILED, override reason' });
+    await first.store.getState().quit();
+    first.ui.unmount();
+    // Resumed: a new wizard over the same session opens the sign-off as it was left.
+    const again = await setup(emptySession(), 'Ada', { mem: first.mem });
+    const frame = await again.ui.waitFor('Deployment Status: FAILED');
+    expect(frame).toContain('Override reason (required): db migration 0042 failed');
+  });
+
+  it('Ctrl-C keeps the notes too; completing drops the draft (the record has it)', async () => {
+    const { ui, mem, store } = await setup(settled());
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.down, KEY.down, KEY.enter);
+    await ui.waitFor('Deployment Status: ROLLED BACK');
+    await ui.press(KEY.tab, 'rolled back at 10:02', KEY.ctrlC);
+    await ui.waitFor(() => mem.current().signoff.draft?.notes === 'rolled back at 10:02');
+    expect(mem.current().signoff.draft?.status).toBe('ROLLED BACK');
+    await store.getState().flush();
+    await store.getState().completeSignoff({ status: 'ROLLED BACK', notes: 'rolled back at 10:02', nextSteps: '', overrideReason: 'roles sign tomorrow' });
+    expect(mem.current().status).toBe('completed');
+    expect(mem.current().signoff.draft).toBeUndefined();
+    expect(mem.current().signoff.notes).toBe('rolled back at 10:02');
   });
 });

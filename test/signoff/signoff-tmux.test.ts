@@ -62,15 +62,15 @@ afterAll(() => {
 });
 
 
-/** Run the wizard in the `wiz` pane (a fresh one each time). */
-function launch(args: string): void {
+/** Run the wizard in the `wiz` pane (a fresh one each time), 80×24 unless told. */
+function launch(args: string, { columns = 80, rows = 24, sessions = 'sessions' } = {}): void {
   try {
     tmux('kill-session', '-t', 'wiz');
   } catch {
     /* none yet */
   }
-  const cmd = `cd ${dir} && node dist/deploy-wizard.js ${args} --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+  const cmd = `cd ${dir} && node dist/deploy-wizard.js ${args} --checklist checklist.md --sessions-dir ${sessions}; echo "EXIT=$?"; sleep 600`;
+  tmux('new-session', '-d', '-s', 'wiz', '-x', String(columns), '-y', String(rows), cmd);
 }
 
 const sessionFile = () => join(dir, 'sessions', readdirSync(join(dir, 'sessions')).find((f) => f.endsWith('.json'))!);
@@ -176,6 +176,9 @@ describe('sign-off in the built wizard (tmux, 80×24)', () => {
     launch(`resume ${id}`);
     let frame = await waitFor(`Who are you? Session ${id}`);
     for (const name of ['Ada', 'Bob', 'Carol', 'Dan', 'someone else (type a name)']) expect(frame).toContain(name);
+    // Completed: the question says the session is read-only and why a name is still asked.
+    expect(frame.replace(/\s+/g, ' ')).toContain(`session ${id} was completed by Dan`);
+    expect(frame.replace(/\s+/g, ' ')).toContain('is read-only; reopen it on the sign-off screen (o) to change anything; a reopening is recorded with your name.');
     keys('Up');
     await waitFor('❯ someone else');
     keys('Enter');
@@ -213,4 +216,55 @@ describe('sign-off in the built wizard (tmux, 80×24)', () => {
     await waitFor('you are Carol');
     await quit();
   }, 60_000);
+});
+
+describe('sign-off in the built wizard at 60×20 (tmux), and nothing typed is lost', () => {
+  const sessions = 'sessions-60';
+  /** The pane as a stranger saw it: labels whole, one header line, nothing wrapped by the terminal. */
+  function expectWhole(frame: string) {
+    expect(frame).toMatch(/^ {2}Role\s+Name\s+Signature\s+Date\s+✓$/m);
+    expect(frame).not.toMatch(/^\s+Val/m);
+    expect(frame).toMatch(/^(› | {2})Override reason \((required|not needed)\):/m);
+  }
+
+  it('opened at 60×20 and after a resize: whole labels; the status, override reason and notes survive Esc, q and resume', async () => {
+    launch('start --env staging --operator Ada', { columns: 60, rows: 20, sessions });
+    await waitFor('you are at');
+    keys('Enter');
+    await waitFor('[ ] Backups verified');
+    keys('S');
+    let frame = await waitFor('you are Ada');
+    expectWhole(frame);
+    expect(frame).toMatch(/^ {2}Notes \(Enter adds a line · Tab next\)$/m);
+    keys('Tab', 'Tab', 'Tab', 'Tab');
+    frame = await waitFor('ROLLED BACK');
+    expect(frame).toContain('[ Complete sign-off ]');
+    // SUCCESS is blocked (items pending, roles unsigned): Enter lands on the reason it needs.
+    keys('Enter');
+    frame = await waitFor('› Override reason (required)');
+    expect(frame).toContain('type the reason');
+    keys('hotfix approved by CTO', 'Tab', 'smoke tests at 10:05');
+    await waitFor('smoke tests at 10:05');
+    keys('Escape');
+    await waitFor('[ ] Backups verified');
+    keys('q');
+    await waitFor('EXIT=0');
+    const id = readdirSync(join(dir, sessions)).find((f) => f.endsWith('.json'))!.replace(/\.json$/, '');
+
+    // Resumed in a bigger terminal, then shrunk to 60×20 while the sign-off is open.
+    launch(`resume ${id} --operator Ada`, { sessions });
+    await waitFor('[ ] Backups verified');
+    keys('S');
+    frame = await waitFor('Deployment Status: SUCCESS');
+    expect(frame).toContain('Override reason (required): hotfix approved by CTO');
+    expect(frame).toContain('smoke tests at 10:05');
+    tmux('resize-window', '-t', 'wiz', '-x', '60', '-y', '20');
+    frame = await waitFor(/Date\s+✓/);
+    expectWhole(frame);
+    expect(frame).toContain('Deployment Status: SUCCESS');
+    keys('Escape');
+    await waitFor('[ ] Backups verified');
+    keys('q');
+    await waitFor('EXIT=0');
+  }, 90_000);
 });

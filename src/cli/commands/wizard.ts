@@ -248,13 +248,19 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   /** Who resumes `id`: --operator, else asked (the session's operators, or someone else); undefined when cancelled. */
   const identify = async (id: string): Promise<string | undefined> => {
     if (given) return given;
-    const known = (await store.read(id)).operators;
-    const [React, { render }, { IdentityPicker }] = await Promise.all([import('react').then((m) => m.default), ui.ink, import('../../ui/identity-picker.js')]);
+    const doc = await store.read(id);
+    const [React, { render }, { IdentityPicker }, { readOnlyLine }] = await Promise.all([
+      import('react').then((m) => m.default),
+      ui.ink,
+      import('../../ui/identity-picker.js'),
+      import('../../session/signoff.js'),
+    ]);
     let answer: string | undefined;
     const asked = render(
       React.createElement(IdentityPicker, {
         sessionId: id,
-        operators: known,
+        operators: doc.operators,
+        readOnly: doc.status === 'completed' ? readOnlyLine(doc) : undefined,
         onChoose: (name: string) => {
           answer = name;
           done();

@@ -3,20 +3,23 @@
  * (who signed, live from the store), your own signature typed on your row,
  * the Deployment Status (ink-select-input), an override reason, Notes and Next
  * Steps, Complete. Selectors, the key map and the view only: signing,
- * revoking, completing, reopening and the report are store actions. Fits any
- * height: the focused field is always on screen.
+ * revoking, completing, reopening, the draft and the report are store
+ * actions. Fits any size: below 80 columns the table shortens its Date and
+ * Valid columns, long messages wrap, and the focused field is always on screen.
  */
 import React, { useCallback, useRef, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { Checklist } from '../../checklist/types.js';
 import type { Session } from '../../session/schema.js';
-import { completionGuard, currentCompletion, signatureStatus, signoffRoles, signoffStatuses, unsignedRoles } from '../../session/signoff.js';
-import type { Completion, SignoffFeedback } from '../../store/wizard-store.js';
-import { fit } from '../scroll.js';
+import { currentCompletion, overrideReasons, signatureStatus, signoffRoles, signoffStatuses, unsignedRoles } from '../../session/signoff.js';
+import type { Completion, SignoffDraft, SignoffFeedback } from '../../store/wizard-store.js';
+import { Footer, footerHeight } from '../footer.js';
+import { wrapLine } from '../item-detail.js';
+import { fit, fitEnd } from '../scroll.js';
 import { useTerminalSize } from '../use-terminal-size.js';
-import { COMPLETED_HINTS, LEAVE_HINTS, REOPEN_HINTS, SIGNOFF_HINTS, STATUS_HINTS, useSignoffKeys } from './use-signoff-keys.js';
-import { chosenStatus, completionOf, fieldsOf, focusedField, signoffReducer, unsavedText, useSignoffState, type SignoffAction, type SignoffFormState } from './use-signoff-state.js';
+import { signoffHints, useSignoffKeys } from './use-signoff-keys.js';
+import { chosenStatus, completionOf, draftOf, fieldsOf, focusedField, signoffReducer, unsavedText, useSignoffState, type SignoffAction, type SignoffFormState } from './use-signoff-state.js';
 
 /** What the sign-off screen needs of the wizard store (the wizard's zustand store satisfies it). */
 export interface SignoffStoreState {
@@ -30,7 +33,9 @@ export interface SignoffStoreState {
   revokeRole(role: string): Promise<boolean>;
   completeSignoff(c: Completion): Promise<boolean>;
   reopenSession(reason: string): Promise<boolean>;
-  clearSignoffFeedback(): void;
+  /** Keep the form in the session as a draft (nothing is written when it is unchanged). */
+  saveSignoffDraft(d: SignoffDraft): Promise<void>;
+  clearSignoffFeedback(only?: 'error'): void;
   /** Leave the wizard. */
   quit(): Promise<unknown> | void;
   /** Back to where the screen was opened from (Esc). */
@@ -61,28 +66,35 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
   const roles = signoffRoles(checklist);
   const statuses = signoffStatuses(checklist);
   const [form, dispatch] = useSignoffState({ roles, statuses, session });
+  const st = () => store.getState();
   // Keys can arrive faster than renders: the ref runs the same reducer ahead of React, so each key sees the last one's result.
   const formRef = useRef(form);
   formRef.current = form;
-  const act = useCallback((a: SignoffAction) => {
-    formRef.current = signoffReducer(formRef.current, a);
-    dispatch(a);
-  }, []);
+  const act = useCallback(
+    (a: SignoffAction) => {
+      const before = formRef.current;
+      formRef.current = signoffReducer(before, a);
+      dispatch(a);
+      if (formRef.current.focus === before.focus && a.type !== 'choose') return;
+      // The focus moved on: an old refusal no longer applies, and what the form holds is kept in the session.
+      if (store.getState().signoff.error) store.getState().clearSignoffFeedback('error');
+      void store.getState().saveSignoffDraft(draftOf(formRef.current));
+    },
+    [store],
+  );
   const { rows, columns } = useTerminalSize();
 
-  const st = () => store.getState();
   useSignoffKeys(
     () => {
       const f = formRef.current;
       const doc = st().session;
       const field = focusedField(f);
-      const holder = field.kind === 'role' ? doc.signoff.signatures.find((s) => s.role === roles[field.row])?.name : undefined;
       return {
         phase: f.phase,
         field,
         completed: doc.status === 'completed',
-        rowHolder: holder === undefined ? undefined : holder === operator ? 'me' : 'other',
-        dirty: unsavedText(f, doc).length > 0,
+        rowHolder: field.kind === 'role' ? holderOf(doc, roles[field.row], operator) : undefined,
+        dirty: unsavedText(f).length > 0,
       };
     },
     act,
@@ -99,6 +111,11 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
         const f = focusedField(formRef.current);
         if (f.kind === 'role') void st().revokeRole(roles[f.row]);
       },
+      choose: () => {
+        const index = formRef.current.highlight;
+        const overrideNeeded = overrideReasons(st().session, checklist, statuses[index]).length > 0;
+        act({ type: 'choose', index, overrideNeeded });
+      },
       complete: () => {
         if (!chosenStatus(formRef.current)) return act({ type: 'error', error: 'choose a Deployment Status first (Shift-Tab to it, ↑/↓ and Enter)' });
         void st().completeSignoff(completionOf(formRef.current));
@@ -109,11 +126,16 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
         void st().reopenSession(reason).then((ok) => ok && act({ type: 'reopened' }));
       },
       back: () => {
+        void st().saveSignoffDraft(draftOf(formRef.current));
         st().clearSignoffFeedback();
         st().closeScreen?.();
       },
       quit: () => void st().quit(),
-      interrupt: () => void (st().interrupt ?? st().quit)(),
+      interrupt: () => {
+        // The draft is handed to the session before the interrupt saves and exits.
+        void st().saveSignoffDraft(draftOf(formRef.current));
+        void (st().interrupt ?? st().quit)();
+      },
     },
     isActive,
   );
@@ -127,10 +149,16 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
       feedback={feedback}
       rows={rows}
       columns={columns}
-      onStatus={(index) => act({ type: 'choose', index })}
+      onHighlight={(index) => act({ type: 'highlight', index })}
       isActive={isActive}
     />
   );
+}
+
+/** Who holds `role`: this terminal's operator, someone else, or nobody yet. */
+function holderOf(session: Session, role: string | undefined, operator: string): 'me' | 'other' | undefined {
+  const holder = session.signoff.signatures.find((s) => s.role === role)?.name;
+  return holder === undefined ? undefined : holder === operator ? 'me' : 'other';
 }
 
 interface ViewProps {
@@ -142,7 +170,8 @@ interface ViewProps {
   /** Terminal size: the body scrolls to keep the focused field on screen. */
   rows: number;
   columns: number;
-  onStatus(index: number): void;
+  /** The select's highlight moved (Enter on the status chooses it: see use-signoff-keys.ts). */
+  onHighlight(index: number): void;
   isActive: boolean;
 }
 
@@ -154,8 +183,27 @@ interface Block {
   node: React.ReactNode;
 }
 
-/** Column widths of the signature table; the mark takes what is left. */
-const COL = { pointer: 2, role: 18, name: 18, signature: 14, date: 12 };
+/** Column widths of the signature table at a terminal width. */
+export interface TableColumns {
+  pointer: number;
+  role: number;
+  name: number;
+  signature: number;
+  date: number;
+  mark: number;
+  /** Below 80 columns: the date is MM-DD and the validity one mark (✓ or ⚠). */
+  narrow: boolean;
+}
+
+/** The table's columns: at 80 and wider as they always were; narrower, Date and Valid shrink first, then the rest share. */
+export function tableColumns(width: number): TableColumns {
+  if (width >= 80) return { pointer: 2, role: 18, name: 18, signature: 14, date: 12, mark: Math.max(4, width - 64), narrow: false };
+  // One column spare: a line exactly as wide as the terminal may wrap in some terminals.
+  const rest = Math.max(15, width - 2 - 6 - 1 - 1);
+  const role = Math.floor(rest * 0.36);
+  const name = Math.floor(rest * 0.36);
+  return { pointer: 2, role, name, signature: rest - role - name, date: 6, mark: 1, narrow: true };
+}
 
 function pad(text: string, width: number): string {
   return fit(text, width - 1).padEnd(width);
@@ -164,8 +212,8 @@ function pad(text: string, width: number): string {
 const YOU = ' (you)';
 
 /** A name for the Name column: a long name is cut, never the " (you)" that says whose row it is. */
-export function nameCell(name: string, you: boolean): string {
-  return you ? fit(name, COL.name - 1 - YOU.length) + YOU : name;
+export function nameCell(name: string, you: boolean, width = tableColumns(80).name): string {
+  return you ? fit(name, width - 1 - YOU.length) + YOU : name;
 }
 
 /** Which blocks fit in `height` lines with the focused one fully shown. */
@@ -181,29 +229,63 @@ export function visibleBlocks(blocks: Block[], height: number): { start: number;
   return { start, end };
 }
 
+/** `text` wrapped to `width` (continuation rows indented by `indent`), each row one line. */
+function wrapped(text: string, width: number, indent = 0): string[] {
+  return wrapLine({ text, tone: 'plain', indent }, width).map((r) => r.text);
+}
+
+/** A message under the body: its rows, already wrapped, and its colour. */
+interface MessageLines {
+  rows: string[];
+  color?: string;
+}
+
+/** What the line(s) under the body say: a question, a refusal, progress, or what happened and where the report went. */
+function messageLines(form: SignoffFormState, feedback: SignoffFeedback, width: number): MessageLines[] {
+  const focus = focusedField(form);
+  if (form.phase === 'leaving') return [{ rows: wrapped(`Leave without ${unsavedText(form).join(', ')}? It is not recorded yet.`, width), color: 'yellow' }];
+  if (form.phase === 'revoking' && focus.kind === 'role') return [{ rows: wrapped(`Revoke your ${form.roles[focus.row]} signature? y/n`, width), color: 'yellow' }];
+  const error = form.error ?? feedback.error;
+  if (error) return [{ rows: wrapped(`✗ ${error}`, width, 2), color: 'red' }];
+  if (feedback.busy) return [{ rows: ['Saving…'] }];
+  const out: MessageLines[] = [];
+  if (feedback.notice) out.push({ rows: wrapped(`✓ ${feedback.notice}`, width, 2), color: 'green' });
+  // The report path is shown whole (it is what one copies), on its own line.
+  if (feedback.reportPath) {
+    const line = `report: ${feedback.reportPath}`;
+    out.push({ rows: line.length <= width ? [line] : ['report:', ...wrapped(feedback.reportPath, width)], color: 'green' });
+  }
+  if (feedback.reportError) out.push({ rows: wrapped(`report not written: ${feedback.reportError}`, width, 2), color: 'yellow' });
+  return out.length ? out : [{ rows: [' '] }];
+}
+
 /** The screen's rendering, from the form, the session and the store's feedback alone. */
-export function SignoffView({ form, session, checklist, operator, feedback, rows, columns, onStatus, isActive }: ViewProps) {
+export function SignoffView({ form, session, checklist, operator, feedback, rows, columns, onHighlight, isActive }: ViewProps) {
   const focus = focusedField(form);
   const editing = form.phase === 'editing';
   const completed = session.status === 'completed';
-  const is = (kind: string, row?: number) => editing && !completed && focus.kind === kind && (row === undefined || ('row' in focus && focus.row === row));
+  const is = (kind: string, row?: number) => (editing || form.phase === 'revoking') && !completed && focus.kind === kind && (row === undefined || ('row' in focus && focus.row === row));
   const checks = new Map(signatureStatus(session).map((c) => [c.role, c]));
   const ids = checklist?.items.map((i) => i.id) ?? Object.keys(session.items);
   const settled = ids.filter((id) => (session.items[id]?.state ?? 'pending') !== 'pending').length;
   const failed = ids.filter((id) => session.items[id]?.state === 'failed').length;
   const unsigned = unsignedRoles(session, form.roles);
   const status = chosenStatus(form);
-  const guard = status ? completionGuard(session, checklist, status) : undefined;
-  const overrideWhy = [...(unsigned.length ? [`${unsigned.length} of ${form.roles.length} roles not signed (${unsigned.join(', ')})`] : []), ...(guard?.reasons ?? [])];
+  const overrideWhy = status ? overrideReasons(session, checklist, status) : [];
   const width = Math.max(40, columns);
-  const markWidth = Math.max(4, width - COL.pointer - COL.role - COL.name - COL.signature - COL.date);
+  const col = tableColumns(width);
 
   const blocks: Block[] = [];
   blocks.push({
     key: 'head',
     height: 1,
-    node: <Text underline>{pad('', COL.pointer) + pad('Role', COL.role) + pad('Name', COL.name) + pad('Signature', COL.signature) + pad('Date', COL.date) + fit('Valid', markWidth)}</Text>,
+    node: (
+      <Text underline wrap="truncate">
+        {pad('', col.pointer) + pad('Role', col.role) + pad('Name', col.name) + pad('Signature', col.signature) + pad('Date', col.date) + (col.narrow ? '✓' : fit('Valid', col.mark))}
+      </Text>
+    ),
   });
+  let changed = false;
   form.roles.forEach((role, i) => {
     const sig = session.signoff.signatures.find((s) => s.role === role);
     const focused = is('role', i);
@@ -213,16 +295,18 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
     let date = '';
     let mark = '';
     if (sig) {
-      name = nameCell(sig.name, sig.name === operator);
+      const valid = checks.get(role)?.status === 'valid';
+      changed ||= !valid;
+      name = nameCell(sig.name, sig.name === operator, col.name);
       signature = sig.signature;
-      date = sig.date.slice(0, 10);
-      mark = checks.get(role)?.status === 'valid' ? '✓' : '⚠ re-sign needed';
+      date = col.narrow ? sig.date.slice(5, 10) : sig.date.slice(0, 10);
+      mark = valid ? '✓' : col.narrow ? '⚠' : '⚠ re-sign needed';
     } else {
-      name = focused || draft ? nameCell(operator, true) : '—';
-      signature = focused ? `${draft}▌` : draft ? `${draft} (not signed)` : '';
+      name = focused || draft ? nameCell(operator, true, col.name) : '—';
+      signature = focused ? fitEnd(`${draft}▌`, col.signature - 1) : draft ? `${draft} (not signed)` : '';
     }
     // Padded text, not boxes: every row lines up at any width.
-    const line = pad(focused ? '›' : '', COL.pointer) + pad(role, COL.role) + pad(name, COL.name) + pad(signature, COL.signature) + pad(date, COL.date);
+    const line = pad(focused ? '›' : '', col.pointer) + pad(role, col.role) + pad(name, col.name) + pad(signature, col.signature) + pad(date, col.date);
     blocks.push({
       key: `role-${role}`,
       height: 1,
@@ -230,39 +314,59 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
       node: (
         <Text wrap="truncate">
           <Text color={focused ? 'cyan' : undefined} bold={focused}>
-            {line}
+            {mark ? line : line.trimEnd()}
           </Text>
-          <Text color={mark === '✓' ? 'green' : 'yellow'}>{fit(mark, markWidth)}</Text>
+          {mark ? <Text color={mark === '✓' ? 'green' : 'yellow'}>{fit(mark, col.mark)}</Text> : null}
         </Text>
       ),
     });
   });
+  if (col.narrow && changed) {
+    blocks.push({ key: 'legend', height: 1, node: <Text color="yellow" wrap="truncate">{'  ⚠ changed since it was signed: re-sign needed'}</Text> });
+  }
 
   if (completed) {
     const c = currentCompletion(session);
+    const done = wrapped(`✓ Completed${c?.status ? `: ${c.status}` : ''} by ${c?.by} at ${c?.at.replace('T', ' ').slice(0, 16)} UTC — the session is read-only`, width, 2);
     blocks.push({
       key: 'completed',
-      height: 2,
+      height: 1 + done.length,
       node: (
         <Box flexDirection="column" marginTop={1}>
-          <Text color="green" wrap="truncate">
-            ✓ Completed{c?.status ? `: ${c.status}` : ''} by {c?.by} at {c?.at.replace('T', ' ').slice(0, 16)} UTC — the session is read-only
-          </Text>
+          {done.map((l, i) => (
+            <Text key={i} color="green" wrap="truncate">
+              {l}
+            </Text>
+          ))}
         </Box>
       ),
     });
     if (session.signoff.override) {
-      blocks.push({ key: 'override-done', height: 1, node: <Text wrap="truncate">  Override by {session.signoff.override.by}: {session.signoff.override.reason}</Text> });
+      const lines = wrapped(`  Override by ${session.signoff.override.by}: ${session.signoff.override.reason}`, width, 4);
+      blocks.push({
+        key: 'override-done',
+        height: lines.length,
+        node: (
+          <Box flexDirection="column">
+            {lines.map((l, i) => (
+              <Text key={i} wrap="truncate">
+                {l}
+              </Text>
+            ))}
+          </Box>
+        ),
+      });
     }
     if (form.phase === 'reopening') {
+      const label = '› Reopen because: ';
       blocks.push({
         key: 'reopen',
         height: 1,
         focused: true,
         node: (
           <Text wrap="truncate">
-            <Text bold>› Reopen because: </Text>
-            <Text inverse>{fit(`${form.reopenReason}▌`, width - 20)}</Text>
+            <Text bold>{label}</Text>
+            <Text inverse>{fitEnd(`${form.reopenReason}▌`, width - label.length - 1)}</Text>
           </Text>
         ),
       });
@@ -281,10 +385,10 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
           {statusFocused ? (
             <Box marginLeft={4}>
               <SelectInput
-                items={form.statuses.map((s, i) => ({ label: s, value: i }))}
-                initialIndex={Math.max(0, form.statusIndex)}
+                items={form.statuses.map((s, i) => ({ key: s, label: s, value: i }))}
+                initialIndex={Math.max(0, form.highlight)}
                 isFocused={isActive && statusFocused}
-                onSelect={(item) => onStatus(item.value)}
+                onHighlight={(item) => onHighlight(item.value)}
               />
             </Box>
           ) : null}
@@ -292,22 +396,23 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
       ),
     });
     const overrideFocused = is('override');
-    const needed = Boolean(status) && overrideWhy.length > 0;
-    const shownWhy = needed ? overrideWhy : [];
+    const needed = overrideWhy.length > 0;
+    const label = `${overrideFocused ? '› ' : '  '}Override reason${needed ? ' (required)' : ' (not needed)'}: `;
+    const valueWidth = Math.max(4, width - label.length - 1);
+    const why = overrideWhy.flatMap((r) => wrapped(`⚠ ${r}`, width - 5, 2).map((l) => `    ${l}`));
     blocks.push({
       key: 'override',
-      height: 1 + shownWhy.length,
+      height: 1 + why.length,
       focused: overrideFocused,
       node: (
         <Box flexDirection="column">
           <Text bold={overrideFocused} wrap="truncate">
             {overrideFocused ? '› ' : '  '}Override reason{needed ? <Text color="yellow"> (required)</Text> : <Text dimColor> (not needed)</Text>}:{' '}
-            <Text inverse={overrideFocused}>{fit(overrideFocused ? `${form.override}▌` : form.override, width - 32)}</Text>
+            <Text inverse={overrideFocused}>{overrideFocused ? fitEnd(`${form.override}▌`, valueWidth) : fit(form.override, valueWidth)}</Text>
           </Text>
-          {shownWhy.map((r) => (
-            <Text key={r} color="yellow" wrap="truncate">
-              {'    ⚠ '}
-              {r}
+          {why.map((l, i) => (
+            <Text key={i} color="yellow" wrap="truncate">
+              {l}
             </Text>
           ))}
         </Box>
@@ -332,8 +437,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
             {lines.map((l, i) => (
               <Text key={i} wrap="truncate">
                 {'    '}
-                {l}
-                {focused && i === lines.length - 1 ? '▌' : ''}
+                {focused && i === lines.length - 1 ? fitEnd(`${l}▌`, width - 5) : fit(l, width - 5)}
               </Text>
             ))}
           </Box>
@@ -356,21 +460,20 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
     });
   }
 
-  // Title, counts and the two footer lines always show; the body scrolls.
-  const bodyHeight = Math.max(3, rows - 5);
+  // Title, counts, the message and the footer always show; the body scrolls in what is left.
+  const rowHolder = focus.kind === 'role' ? holderOf(session, form.roles[focus.row], operator) : undefined;
+  const fieldCount = fieldsOf(form).length;
+  const position = editing && !completed ? [`${Math.min(form.focus, fieldCount - 1) + 1}/${fieldCount}`] : [];
+  const baseHints = signoffHints({ phase: form.phase, field: focus, completed, rowHolder });
+  const footerRows = footerHeight([...baseHints, '↑↓ more', ...position], width);
+  const messages = messageLines(form, feedback, width);
+  // A long message wraps, but never takes the body's last three rows.
+  const messageRoom = Math.max(1, rows - 2 - footerRows - 3);
+  let messageRows = messages.flatMap((m) => m.rows.map((text) => ({ text, color: m.color })));
+  if (messageRows.length > messageRoom) messageRows = [...messageRows.slice(0, messageRoom - 1), { ...messageRows[messageRoom - 1], text: fit(`${messageRows[messageRoom - 1].text}…`, width) }];
+  const bodyHeight = Math.max(3, rows - 2 - messageRows.length - footerRows);
   const { start, end } = visibleBlocks(blocks, bodyHeight);
   const hidden = start > 0 || end < blocks.length;
-  const message = form.error ?? feedback.error;
-  const hints =
-    form.phase === 'leaving'
-      ? LEAVE_HINTS
-      : form.phase === 'reopening'
-        ? REOPEN_HINTS
-        : completed
-          ? COMPLETED_HINTS
-          : focus.kind === 'status'
-            ? STATUS_HINTS
-            : SIGNOFF_HINTS;
 
   return (
     <Box flexDirection="column" width={width}>
@@ -380,35 +483,20 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
       <Text dimColor wrap="truncate">
         {settled} of {ids.length} items settled{failed ? ` · ${failed} failed` : ''} · {form.roles.length - unsigned.length}/{form.roles.length} roles signed · you are {operator}
       </Text>
-      <Box flexDirection="column" height={bodyHeight}>
+      <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {blocks.slice(start, end).map((b) => (
-          <React.Fragment key={b.key}>{b.node}</React.Fragment>
+          // Each block keeps the height it was counted with: a crowded body must never squeeze a block's lines.
+          <Box key={b.key} flexDirection="column" flexShrink={0} height={b.height}>
+            {b.node}
+          </Box>
         ))}
       </Box>
-      {form.phase === 'leaving' ? (
-        <Text color="yellow" wrap="truncate">
-          Leave without {unsavedText(form, session).join(', ')}? It is not recorded yet.
+      {messageRows.map((m, i) => (
+        <Text key={i} color={m.color} wrap="truncate">
+          {m.text}
         </Text>
-      ) : message ? (
-        <Text color="red" wrap="truncate">
-          ✗ {message}
-        </Text>
-      ) : feedback.busy ? (
-        <Text wrap="truncate">Saving…</Text>
-      ) : feedback.notice || feedback.reportPath || feedback.reportError ? (
-        <Text color={feedback.reportError ? 'yellow' : 'green'} wrap="truncate">
-          {feedback.notice ? `✓ ${feedback.notice}` : ''}
-          {feedback.reportPath ? ` · report: ${feedback.reportPath}` : ''}
-          {feedback.reportError ? ` · report not written: ${feedback.reportError}` : ''}
-        </Text>
-      ) : (
-        <Text> </Text>
-      )}
-      <Text dimColor wrap="truncate">
-        {hints.join(' · ')}
-        {hidden ? ' · ↑↓ more' : ''}
-        {editing && !completed ? ` · ${Math.min(form.focus, fieldsOf(form).length - 1) + 1}/${fieldsOf(form).length}` : ''}
-      </Text>
+      ))}
+      <Footer hints={[...baseHints, ...(hidden ? ['↑↓ more'] : []), ...position]} width={width} />
     </Box>
   );
 }

@@ -1,9 +1,10 @@
 /**
  * Keys of the sign-off screen, mapped to form actions and store actions (and
  * nothing else). Typing fills the focused field; Enter on your row signs it,
- * r on your own signed row revokes it, Enter on Complete completes; Tab/↓ and
- * Shift-Tab/↑ move between fields; on the status the select takes ↑/↓/Enter;
- * Esc leaves (asking first when typed text would be lost); a completed session
+ * r on your own signed row asks, then y revokes it; Enter on Complete
+ * completes; Tab/↓ and Shift-Tab/↑ move between fields; on the status the
+ * select moves with ↑/↓ and Enter here chooses what it highlights; Esc leaves
+ * (asking first when a typed signature would be lost); a completed session
  * takes o (reopen, with a reason), Enter/q (quit) and Esc (back).
  */
 import { useInput } from 'ink';
@@ -24,7 +25,10 @@ export interface SignoffKeyContext {
 export interface SignoffKeyHandlers {
   /** Sign the focused row with its draft plus `typed` (text of the same chunk, not yet in the draft). */
   sign(typed?: string): void;
+  /** Revoke the focused row's signature (after y). */
   revoke(): void;
+  /** Choose the status the select highlights. */
+  choose(): void;
   complete(): void;
   reopen(): void;
   /** Back to the wizard. */
@@ -35,11 +39,33 @@ export interface SignoffKeyHandlers {
 }
 
 /** The key tables as shown in the footer (kept next to the mapping so they agree). */
-export const SIGNOFF_HINTS = ['Tab/↓ next', 'Shift-Tab/↑ back', 'Enter sign', 'r revoke yours', 'Esc back'];
+const MOVE = ['Tab/↓ next', 'Shift-Tab/↑ back', 'Esc back'];
 export const STATUS_HINTS = ['↑/↓ choose', 'Enter select', 'Tab next', 'Esc back'];
 export const COMPLETED_HINTS = ['o reopen (reason asked)', 'Enter/q quit', 'Esc back'];
 export const REOPEN_HINTS = ['type why', 'Enter reopens', 'Esc cancels'];
 export const LEAVE_HINTS = ['Esc/y leave without it', 'any other key stays'];
+export const REVOKE_HINTS = ['y revoke', 'any other key keeps it'];
+
+/** The keys of the focused field (what the footer shows). */
+export function signoffHints(c: Pick<SignoffKeyContext, 'phase' | 'field' | 'completed' | 'rowHolder'>): string[] {
+  if (c.phase === 'leaving') return LEAVE_HINTS;
+  if (c.phase === 'revoking') return REVOKE_HINTS;
+  if (c.phase === 'reopening') return REOPEN_HINTS;
+  if (c.completed) return COMPLETED_HINTS;
+  switch (c.field.kind) {
+    case 'role':
+      return c.rowHolder === 'me' ? ['r revoke yours', ...MOVE] : c.rowHolder === 'other' ? MOVE : ['type your signature', 'Enter sign', ...MOVE];
+    case 'status':
+      return STATUS_HINTS;
+    case 'override':
+      return ['type the reason', 'Enter/Tab next', 'Shift-Tab/↑ back', 'Esc back'];
+    case 'notes':
+    case 'nextSteps':
+      return ['Enter new line', 'Tab/Ctrl-D next', 'Shift-Tab/↑ back', 'Esc back'];
+    case 'complete':
+      return ['Enter complete', 'Shift-Tab/↑ back', 'Esc back'];
+  }
+}
 
 /**
  * `context` is asked on every key: keys typed faster than the screen renders
@@ -52,6 +78,10 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
       if (key.ctrl && input === 'c') return h.interrupt();
       if (phase === 'leaving') {
         if (key.escape || input === 'y') return h.back();
+        return dispatch({ type: 'stay' });
+      }
+      if (phase === 'revoking') {
+        if (input === 'y' || input === 'Y') h.revoke();
         return dispatch({ type: 'stay' });
       }
       if (phase === 'reopening') {
@@ -70,12 +100,13 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
       if (key.escape) return dirty ? dispatch({ type: 'leave' }) : h.back();
       if (key.tab) return dispatch({ type: key.shift ? 'prev' : 'next' });
       if (key.ctrl && input === 'd') return dispatch({ type: 'next' });
-      // The status is an ink-select-input: it takes ↑/↓, j/k, digits and Enter while focused.
-      if (field.kind === 'status') return;
+      // The status is an ink-select-input: it moves the highlight (↑/↓, j/k); Enter is taken here
+      // only, so the key that chooses never also reaches the field the focus moves to.
+      if (field.kind === 'status') return key.return ? h.choose() : undefined;
       if (key.upArrow) return dispatch({ type: 'prev' });
       if (key.downArrow) return dispatch({ type: 'next' });
       if (field.kind === 'role' && rowHolder === 'me') {
-        if (input === 'r') return h.revoke();
+        if (input === 'r') return dispatch({ type: 'askRevoke' });
         if (key.return) return dispatch({ type: 'next' });
         return;
       }

@@ -16,8 +16,8 @@ export type Field =
   | { kind: 'nextSteps' }
   | { kind: 'complete' };
 
-/** editing: the form; leaving: Esc asked whether to drop typed text; reopening: typing why. */
-export type Phase = 'editing' | 'leaving' | 'reopening';
+/** editing: the form; leaving: Esc asked whether to drop a typed signature; revoking: r asked y/n; reopening: typing why. */
+export type Phase = 'editing' | 'leaving' | 'revoking' | 'reopening';
 
 export interface SignoffFormState {
   roles: string[];
@@ -26,6 +26,8 @@ export interface SignoffFormState {
   drafts: Record<string, string>;
   /** Index into statuses; -1 until the operator chooses. */
   statusIndex: number;
+  /** The status the select highlights (↑/↓); Enter chooses it. */
+  highlight: number;
   override: string;
   notes: string[];
   nextSteps: string[];
@@ -42,7 +44,11 @@ export type SignoffAction =
   | { type: 'enter' }
   | { type: 'next' }
   | { type: 'prev' }
-  | { type: 'choose'; index: number }
+  | { type: 'highlight'; index: number }
+  /** `overrideNeeded`: recording this status needs an override reason now, so the focus goes there. */
+  | { type: 'choose'; index: number; overrideNeeded: boolean }
+  /** r on your signed row: ask before revoking it. */
+  | { type: 'askRevoke' }
   | { type: 'signed'; role: string }
   | { type: 'leave' }
   | { type: 'stay' }
@@ -56,17 +62,21 @@ export interface SignoffInit {
   session: Session;
 }
 
-/** The form opened on a session: status, override, notes and next steps as recorded. */
+/** The form opened on a session: the draft kept in it when there is one, else status, override, notes and next steps as recorded. */
 export function initialSignoffState({ roles, statuses, session }: SignoffInit): SignoffFormState {
   const lines = (text: string) => (text ? text.split('\n') : ['']);
+  const draft = session.status === 'completed' ? undefined : session.signoff.draft;
+  const status = draft ? draft.status : session.signoff.status;
+  const statusIndex = status ? statuses.indexOf(status) : -1;
   return {
     roles,
     statuses,
     drafts: {},
-    statusIndex: session.signoff.status ? statuses.indexOf(session.signoff.status) : -1,
-    override: session.signoff.override?.reason ?? '',
-    notes: lines(session.signoff.notes),
-    nextSteps: lines(session.signoff.nextSteps),
+    statusIndex,
+    highlight: Math.max(0, statusIndex),
+    override: draft ? (draft.overrideReason ?? '') : (session.signoff.override?.reason ?? ''),
+    notes: lines(draft ? draft.notes : session.signoff.notes),
+    nextSteps: lines(draft ? draft.nextSteps : session.signoff.nextSteps),
     focus: 0,
     phase: 'editing',
     reopenReason: '',
@@ -94,15 +104,21 @@ export function focusedField(s: SignoffFormState): Field {
   return f[Math.min(s.focus, f.length - 1)];
 }
 
-/** Text typed here that is not recorded anywhere yet (Esc asks before dropping it). */
-export function unsavedText(s: SignoffFormState, session: Session): string[] {
-  const out = Object.entries(s.drafts)
+/**
+ * Typed signatures not recorded yet (Esc asks before dropping them). The
+ * status, override reason, Notes and Next Steps are never dropped: leaving
+ * keeps them in the session as a draft (draftOf).
+ */
+export function unsavedText(s: SignoffFormState): string[] {
+  return Object.entries(s.drafts)
     .filter(([, v]) => v.trim())
     .map(([role]) => `your signature for ${role}`);
-  if (s.override.trim() && s.override.trim() !== (session.signoff.override?.reason ?? '')) out.push('the override reason');
-  if (s.notes.join('\n').trim() !== session.signoff.notes.trim()) out.push('Notes');
-  if (s.nextSteps.join('\n').trim() !== session.signoff.nextSteps.trim()) out.push('Next Steps');
-  return out;
+}
+
+/** The form as the session's draft (saved when the focus leaves a field, and on Esc, q and Ctrl-C). */
+export function draftOf(s: SignoffFormState): { status?: string; notes: string; nextSteps: string; overrideReason?: string } {
+  const { status, ...rest } = completionOf(s);
+  return { ...rest, status: status || undefined };
 }
 
 // Typed text: no control characters; single-line fields also lose line breaks.
@@ -138,14 +154,22 @@ export function signoffReducer(s: SignoffFormState, a: SignoffAction): SignoffFo
     }
     case 'leave':
       return { ...s, phase: 'leaving' };
+    case 'askRevoke':
+      return { ...s, phase: 'revoking', error: undefined };
+    case 'highlight':
+      return { ...s, highlight: a.index };
     case 'stay':
       return { ...s, phase: 'editing' };
     case 'reopen':
       return { ...s, phase: 'reopening', reopenReason: '', error: undefined };
     case 'reopened':
       return { ...s, phase: 'editing', reopenReason: '' };
-    case 'choose':
-      return { ...move({ ...s, statusIndex: a.index }, 1) };
+    case 'choose': {
+      // The focus goes to the next field that needs input: the override reason when this status needs one, else Notes.
+      const fields = fieldsOf(s);
+      const next = fields.findIndex((f) => f.kind === (a.overrideNeeded ? 'override' : 'notes'));
+      return { ...s, statusIndex: a.index, highlight: a.index, focus: next, error: undefined };
+    }
   }
   if (s.phase === 'reopening') {
     if (a.type === 'type') return { ...s, reopenReason: s.reopenReason + oneLine(a.text), error: undefined };

@@ -1,0 +1,44 @@
+/**
+ * A completion with an override: the report's "Failures and overrides"
+ * section names what was overridden (the unsigned roles and the Final
+ * Checklist's reasons), the reason and who gave it, as the sign-off screen
+ * said it when the status was chosen.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { sessionFingerprint } from '../../src/session/signoff.js';
+import { applyAll, emptySession, smallChecklist } from './fixtures.js';
+
+function section(md: string, title: string): string {
+  const start = md.indexOf(`## ${title}`);
+  return md.slice(start, md.indexOf('\n## ', start + 1));
+}
+
+describe('report of a completion with an override', () => {
+  it('lists the unsigned roles, the pending items, the reason and who overrode', () => {
+    const checklist = smallChecklist();
+    let s = emptySession(checklist);
+    s = applyAll(s, [{ type: 'signoff.sign', role: 'Tech Lead', signature: 'ada', fingerprint: sessionFingerprint(s) }], 1, 'Ada Lovelace');
+    s = applyAll(s, [{ type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'hotfix, the others sign tomorrow', roles: ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner'] }], 2, 'Bob Builder');
+    const part = section(renderMarkdown(s, checklist), 'Failures and overrides');
+    expect(part).toContain('- **Deployment Status override** by Bob Builder at 2026-11-26 09:02 UTC: hotfix, the others sign tomorrow');
+    expect(part).toContain('  - overridden: 3 of 4 roles not signed (DevOps Engineer, Security Officer, Product Owner)');
+    expect(part).toMatch(/ {2}- overridden: \d+ items are still pending/);
+    // The unsigned roles come first: they are what "SUCCESS with 3 unsigned (override)" on the screen was about.
+    expect(part.indexOf('roles not signed')).toBeLessThan(part.indexOf('still pending'));
+  });
+
+  it('says nothing about roles when every role is signed by the time of the override', () => {
+    const checklist = smallChecklist();
+    let s = emptySession(checklist);
+    const roles = ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner'];
+    roles.forEach((role, i) => {
+      s = applyAll(s, [{ type: 'signoff.sign', role, signature: `s${i}`, fingerprint: sessionFingerprint(s) }], 1 + i, `Person ${i}`);
+    });
+    s = applyAll(s, [{ type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'items verified by hand', roles }], 9, 'Person 0');
+    const part = section(renderMarkdown(s, checklist), 'Failures and overrides');
+    expect(part).toContain('override** by Person 0');
+    expect(part).not.toContain('roles not signed');
+    expect(part).toContain('still pending');
+  });
+});
