@@ -5,7 +5,7 @@
  * `key.return` or opens a form on the first key loses the rest. Ink reads with
  * `stdin.read()` in a loop until it returns null, so a stdin whose `read()`
  * returns one key at a time makes each key its own input, for every handler
- * (screens, forms, ink-text-input) alike. Escape sequences (arrows, function
+ * (screens, forms, text fields) alike. Escape sequences (arrows, function
  * keys, Alt+key) stay whole.
  */
 
@@ -86,7 +86,7 @@ export function readKeyByKey(stdin: KeySource): void {
       return null;
     }
     // After every key, the next one (of this read or of a read already buffered, e.g. a
-    // note's last letter and then its Enter) waits for React: otherwise ink-text-input
+    // note's last letter and then its Enter) waits for React: otherwise a text field
     // submits the value it rendered before the last letter.
     if (queue.length) {
       const key = queue.shift()!;
