@@ -1,5 +1,5 @@
 /**
- * Keys of the text forms around ink-text-input (which handles typing and
+ * Keys of the text forms around the shared TextField (which handles typing and
  * Enter): Esc closes, Tab/↑/↓ move between fields, Ctrl-C interrupts.
  */
 import { useInput } from 'ink';
