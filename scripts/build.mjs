@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/ as a production build of two files:
 // - dist/deploy-wizard.js, the bin: a few lines that load the CLI through V8's
 //   code cache (src/cli/code-cache.ts);
-// - dist/cli.js, the CLI as one classic script `(async function (require, url) {…})`
+// - dist/cli.js, the CLI as one classic script `(async function (require, url, build) {…})`
 //   so it can be compiled with vm.Script and cached data. Libraries that only
 //   probes use (pg, ioredis, undici, execa) sit in lazily initialised modules:
 //   V8 compiles a function when it first runs, so they cost nothing until a
@@ -72,13 +72,14 @@ const cli = await build({
   write: false,
   outfile: 'dist/cli.js',
   supported: { 'dynamic-import': false },
-  define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(version), 'import.meta.url': '__dw_url' },
+  // __BUILD_HASH__: the script's hash, passed in by the bin (it keys the caches of parse results).
+  define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(version), 'import.meta.url': '__dw_url', __BUILD_HASH__: '__dw_build' },
   alias: { 'react-devtools-core': stub },
   plugins: [absent, builtinsAsRequire],
   // esbuild's own require shim (for CJS code that requires dynamically) uses this.
   banner: { js: 'const require=__dw_require;' },
 });
-const script = `(async function (__dw_require, __dw_url) {"use strict";\n${cli.outputFiles[0].text}\n})`;
+const script = `(async function (__dw_require, __dw_url, __dw_build) {"use strict";\n${cli.outputFiles[0].text}\n})`;
 new Script(script, { filename: 'dist/cli.js' }); // a syntax error here, not at a user's start
 writeFileSync(`${root}dist/cli.js`, script);
 // The bin keys the code cache by this hash (computing it at each start would cost ~5 ms).
