@@ -75,9 +75,10 @@ export function scriptHash(source: string | Buffer): string {
  * exits. The script is `(async function (require, url, build) {...})`; `hash`
  * is scriptHash of its text, passed in as `build`.
  */
-export async function runCachedScript(url: URL, hash: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function runCachedScript(url: URL, hash: string, argv: string[], env: NodeJS.ProcessEnv = process.env, encoding: 'latin1' | 'utf8' = 'utf8'): Promise<void> {
   const file = fileURLToPath(url);
-  const source = readFileSync(file, 'utf8');
+  // latin1 only for an all-ASCII script (the build checks): read so, Node gives V8 the bytes undecoded.
+  const source = readFileSync(file, encoding);
   const dir = usableCacheDir(env);
   const name = cacheFileName(hash, argv);
   let cachedData: Buffer | undefined;
