@@ -15,6 +15,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import ts from 'typescript';
@@ -36,6 +37,35 @@ const absent = {
     b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'absent' }));
     b.onLoad({ filter: /.*/, namespace: 'absent' }, (args) => ({
       contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}' (optional, not bundled)`)}), { code: 'MODULE_NOT_FOUND' });`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Ink's string-width (8.x) is bundled behind the fast path of
+ * scripts/fast-string-width.mjs, which answers what it would for texts whose
+ * characters cannot join into clusters (wrap-ansi's older copy is left as is).
+ */
+const fastWidth = {
+  name: 'fast-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.namespace === 'fast-width') return undefined;
+      const real = await b.resolve('string-width', { resolveDir: args.resolveDir, kind: args.kind, namespace: 'fast-width' });
+      if (real.errors.length) return { errors: real.errors };
+      const pkg = JSON.parse(readFileSync(join(dirname(real.path), 'package.json'), 'utf8'));
+      return pkg.version.startsWith('8.') ? { path: real.path, namespace: 'fast-width' } : { path: real.path };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'fast-width' }, (args) => ({
+      contents: [
+        `import real from ${JSON.stringify(args.path)};`,
+        `import stripAnsi from 'strip-ansi';`,
+        `import { eastAsianWidth } from 'get-east-asian-width';`,
+        `import { fastStringWidth } from ${JSON.stringify(`${root}scripts/fast-string-width.mjs`)};`,
+        'export default fastStringWidth(real, stripAnsi, eastAsianWidth);',
+      ].join('\n'),
+      resolveDir: dirname(args.path),
       loader: 'js',
     }));
   },
@@ -99,7 +129,7 @@ const cli = await build({
   // __BUILD_HASH__: the script's hash, passed in by the bin (it keys the caches of parse results).
   define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(version), 'import.meta.url': '__dw_url', __BUILD_HASH__: '__dw_build' },
   alias: { 'react-devtools-core': stub },
-  plugins: [absent, builtinsAsRequire],
+  plugins: [absent, builtinsAsRequire, fastWidth],
   // esbuild's own require shim (for CJS code that requires dynamically) uses this.
   banner: { js: 'const require=__dw_require;' },
 });
