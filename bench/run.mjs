@@ -636,7 +636,8 @@ async function versusRows(app, servers) {
   }
   const json = await timeSpawn(process.execPath, [...app.node, app.cli, 'check', '--checklist', checklist, '--format', 'json'], { env, cwd: work }, [0, 1]);
   const { summary } = JSON.parse(json.out);
-  if (!summary.ok || summary.passed !== summary.total) throw new Error(`check did not pass everything: ${JSON.stringify(summary)}`);
+  // "Flower's port is not reachable" on this same host is inconclusive by design (cannot judge exposure from here).
+  if (!summary.ok || summary.passed + summary.inconclusive !== summary.total) throw new Error(`check did not pass everything: ${JSON.stringify(summary)}`);
   const asWritten = [];
   const direct = [];
   const wiz = [];
