@@ -10,6 +10,8 @@ const LICENSE_FILE = /^(licen[cs]e|copying|notice)([.-].*)?$/i;
 export function bundledPackageDirs(metafile) {
   const dirs = new Set();
   for (const input of Object.keys(metafile.inputs)) {
+    // `namespace:path`: a module the build's own plugins wrote (the package it wraps is an input too).
+    if (/^[a-z-]+:/.test(input)) continue;
     const i = input.lastIndexOf('node_modules/');
     if (i < 0) continue;
     const rest = input.slice(i + 'node_modules/'.length).split('/');

@@ -1,9 +1,13 @@
 /**
- * Read and parse a checklist file: the I/O edge in front of the pure parser.
+ * Read and parse a checklist file: the I/O edge in front of the pure parser,
+ * and the cache of parse results the wizard's first frame reads (issue 16).
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { UserError } from '../errors.js';
-import { parseChecklist } from './parse.js';
 import type { ParseResult, ProbeValidator } from './types.js';
 
 const HINT = 'pass a Markdown checklist with --checklist FILE';
@@ -13,9 +17,75 @@ const HINT = 'pass a Markdown checklist with --checklist FILE';
  * A readable text file always yields a ParseResult (its problems inside).
  */
 export async function loadChecklist(path: string, validateProbe: ProbeValidator): Promise<ParseResult> {
-  const bytes = await readBytes(path);
-  const text = decodeText(bytes, path);
+  const text = await readChecklistText(path);
+  // The parser (and markdown-it) load with the first parse, not with this module.
+  const { parseChecklist } = await import('./parse.js');
   return parseChecklist(text, path, validateProbe);
+}
+
+/** Where parse results are kept, and the build that made them (a new build never reads an older one's). */
+export interface ParseCache {
+  dir: string;
+  build: string;
+}
+
+/**
+ * loadChecklist through a cache of parse results: a file per build, Node
+ * version, path and content (sha256), holding the ParseResult as V8 serialized
+ * it (undefined and every other value round-trip exactly). A hit skips the
+ * parser, markdown-it and the probe kinds' schemas (`validator` is only asked
+ * on a miss); the file is read anyway, so an edit or a move is a miss, never
+ * a stale model. Only a checklist without problems is kept. A cache that
+ * cannot be read or written only means a parse.
+ */
+export async function loadChecklistCached(path: string, validator: () => Promise<ProbeValidator>, cache: ParseCache | undefined): Promise<ParseResult> {
+  const text = await readChecklistText(path);
+  const hash = createHash('sha256').update(text).digest('hex');
+  const file = cache && join(cache.dir, parseCacheFileName(cache.build, path, hash));
+  if (file) {
+    const hit = readParseCache(file, path, hash);
+    if (hit) return hit;
+  }
+  const [{ parseChecklist }, validateProbe] = await Promise.all([import('./parse.js'), validator()]);
+  const result = parseChecklist(text, path, validateProbe);
+  if (cache && file && result.problems.length === 0 && result.checklist.hash === hash) writeParseCache(cache, file, path, result);
+  return result;
+}
+
+/** `checklist-<build>-<node>-<sha256 of path and content>.v8`. */
+export function parseCacheFileName(build: string, path: string, contentHash: string, version = process.version): string {
+  const key = createHash('sha256').update(path).update('\0').update(contentHash).digest('hex').slice(0, 32);
+  return `checklist-${build}-${version}-${key}.v8`;
+}
+
+function readParseCache(file: string, path: string, hash: string): ParseResult | undefined {
+  try {
+    const stored = deserialize(readFileSync(file)) as { path?: unknown; result?: ParseResult };
+    const result = stored.result;
+    // The name is a hash: the document says again what it was made from.
+    if (stored.path !== path || result?.checklist?.hash !== hash || result.checklist.file !== path || !Array.isArray(result.problems)) return undefined;
+    return result;
+  } catch {
+    return undefined; // none yet, or unreadable: parse
+  }
+}
+
+/** Atomically (temp + rename), owner-only; files of other builds are dropped. */
+function writeParseCache(cache: ParseCache, file: string, path: string, result: ParseResult): void {
+  try {
+    mkdirSync(cache.dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, serialize({ path, result }), { mode: 0o600 });
+    renameSync(tmp, file);
+    for (const f of readdirSync(cache.dir)) if (f.startsWith('checklist-') && !f.startsWith(`checklist-${cache.build}-`)) rmSync(join(cache.dir, f), { force: true });
+  } catch {
+    /* an unwritable cache folder: the next start parses again */
+  }
+}
+
+/** The checklist file's text (readBytes + decodeText: every bad file is a UserError naming it). */
+export async function readChecklistText(path: string): Promise<string> {
+  return decodeText(await readBytes(path), path);
 }
 
 async function readBytes(path: string): Promise<Buffer> {

@@ -7,12 +7,14 @@ import { enableCompileCache, runCachedScript, scriptHash } from './code-cache.js
 
 /** scriptHash of dist/cli.js, put here by the build. */
 declare const __CLI_HASH__: string | undefined;
+/** How the build says to read dist/cli.js: latin1 when it is all ASCII. */
+declare const __CLI_ENCODING__: 'latin1' | 'utf8' | undefined;
 
 enableCompileCache();
 try {
   const cli = new URL('./cli.js', import.meta.url);
   const hash = typeof __CLI_HASH__ === 'string' ? __CLI_HASH__ : scriptHash(readFileSync(cli));
-  await runCachedScript(cli, hash, process.argv.slice(2));
+  await runCachedScript(cli, hash, process.argv.slice(2), process.env, typeof __CLI_ENCODING__ === 'string' ? __CLI_ENCODING__ : 'utf8');
 } catch (err) {
   // Only a broken install gets here (the CLI reports its own errors): one line.
   process.stderr.write(`deploy-wizard: cannot start: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);

@@ -37,6 +37,11 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 
 const disabled = (env: NodeJS.ProcessEnv) => Boolean(env.DEPLOY_WIZARD_NO_CODE_CACHE);
 
+/** The cache folder, unless DEPLOY_WIZARD_NO_CODE_CACHE turns every cache off (the CLI keeps parse results there too). */
+export function usableCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return disabled(env) ? undefined : codeCacheDir(env);
+}
+
 /** Node's module compile cache where this Node has it (22.1+); a no-op on Node 20. */
 export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): CacheStatus | undefined {
   const enable = (nodeModule as unknown as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
@@ -67,13 +72,14 @@ export function scriptHash(source: string | Buffer): string {
 /**
  * Compile the CLI script at `url` (with cached data when there is some), run it,
  * and, when there was none or V8 rejected it, write new data as the process
- * exits. The script is `(async function (require, url) {...})`; `hash` is
- * scriptHash of its text.
+ * exits. The script is `(async function (require, url, build) {...})`; `hash`
+ * is scriptHash of its text, passed in as `build`.
  */
-export async function runCachedScript(url: URL, hash: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function runCachedScript(url: URL, hash: string, argv: string[], env: NodeJS.ProcessEnv = process.env, encoding: 'latin1' | 'utf8' = 'utf8'): Promise<void> {
   const file = fileURLToPath(url);
-  const source = readFileSync(file, 'utf8');
-  const dir = disabled(env) ? undefined : codeCacheDir(env);
+  // latin1 only for an all-ASCII script (the build checks): read so, Node gives V8 the bytes undecoded.
+  const source = readFileSync(file, encoding);
+  const dir = usableCacheDir(env);
   const name = cacheFileName(hash, argv);
   let cachedData: Buffer | undefined;
   try {
@@ -83,8 +89,8 @@ export async function runCachedScript(url: URL, hash: string, argv: string[], en
   }
   const script = new Script(source, { filename: file, cachedData });
   if (dir && (!cachedData || script.cachedDataRejected)) process.once('exit', () => writeCache(script, dir, name));
-  const run = script.runInThisContext() as (require: NodeJS.Require, url: string) => Promise<void>;
-  await run(nodeModule.createRequire(url), url.href);
+  const run = script.runInThisContext() as (require: NodeJS.Require, url: string, build: string) => Promise<void>;
+  await run(nodeModule.createRequire(url), url.href, hash);
 }
 
 /** Write atomically (temp + rename); drop files of older builds of the script. */

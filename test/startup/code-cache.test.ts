@@ -59,6 +59,13 @@ describe('code cache of the built CLI', () => {
     expect(() => readdirSync(join(cwd, 'off'))).toThrow(/ENOENT/);
   });
 
+  it('the CLI script is all ASCII, so the bin reads it undecoded (latin1)', () => {
+    const dist = join(import.meta.dirname, '..', '..', 'dist');
+    const script = readFileSync(join(dist, 'cli.js'));
+    expect(script.findIndex((b) => b > 0x7f)).toBe(-1);
+    expect(readFileSync(join(dist, 'deploy-wizard.js'), 'utf8')).toContain('"latin1"');
+  });
+
   it('names a file per script, Node line and command; unknown words share one', () => {
     expect(cacheFileName('abc', ['check', '--format', 'json'], 'v22.1.0', 'x64')).toBe('cli-abc-v22.1.0-x64-check.v8');
     expect(cacheFileName('abc', [], 'v20.20.2', 'arm64')).toBe('cli-abc-v20.20.2-arm64-default.v8');

@@ -20,6 +20,18 @@ import type { Session } from '../../session/schema.js';
 import type { Vars } from '../../config/vars.js';
 import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
 import { openNotifier } from '../../notify/notify.js';
+import { usableCacheDir } from '../code-cache.js';
+import type { ParseCache } from '../../checklist/load.js';
+
+/** The CLI script's hash (scripts/build.mjs); undefined when run from source. */
+declare const __BUILD_HASH__: string | undefined;
+
+/** Parse results are kept beside the code cache; only a build (which knows its hash) keeps them. */
+function parseCache(): ParseCache | undefined {
+  const build = typeof __BUILD_HASH__ === 'string' ? __BUILD_HASH__ : undefined;
+  const dir = build ? usableCacheDir() : undefined;
+  return build && dir ? { dir, build } : undefined;
+}
 import { notifyingSession } from '../../notify/session-events.js';
 
 type Opts = Record<string, any>;
@@ -172,9 +184,10 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   const ui = { ink: loadInk(), app: import('../../ui/app.js') };
   void ui.ink.catch(() => {});
   void ui.app.catch(() => {});
-  const [{ loadChecklist }, { validateProbe }] = await Promise.all([import('../../checklist/load.js'), import('../../probes/registry.js')]);
-  const { forTerminalChecklist } = await import('../../report/escape.js');
-  const loaded = await loadChecklist(globals.checklist, validateProbe);
+  // A start with an unchanged checklist reads the parse result kept by the last one (no parser, no probe schemas).
+  const [{ loadChecklistCached }, { forTerminalChecklist }] = await Promise.all([import('../../checklist/load.js'), import('../../report/escape.js')]);
+  const validator = () => import('../../probes/registry.js').then((m) => m.validateProbe);
+  const loaded = await loadChecklistCached(globals.checklist, validator, parseCache());
   const problems = loaded.problems;
   // Everything the wizard shows comes from this copy: item text cannot drive the terminal.
   const checklist = forTerminalChecklist(loaded.checklist);
