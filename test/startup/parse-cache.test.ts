@@ -145,7 +145,7 @@ describe('the built wizard with a kept parse result', () => {
     } catch {
       /* none yet */
     }
-    const cmd = `cd ${dir} && env XDG_CACHE_HOME=${cacheHome} node dist/deploy-wizard.js start --operator e2e --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
+    const cmd = `cd ${dir} && env XDG_CACHE_HOME=${cacheHome} node dist/deploy-wizard.js start --env production --operator e2e --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
     tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
   };
   const firstFrame = async () => {
