@@ -20,6 +20,7 @@ import { displayPath, SessionFileAdapter } from './session-file.js';
 import { acquireLock, isAlive, type Lock, type LockInfo } from './lock.js';
 import { checkSessionId, newSessionId } from './ids.js';
 import { summarize } from './summary.js';
+import { emptyCounts, progressFromCounts } from '../verdict/items.js';
 
 export interface FileStoreOptions {
   /** Applied to every document before it is written (from createRedactor(vars)). */
@@ -192,7 +193,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
         if (d.ok) rows.push({ ...summarize(d.session), file });
         else {
           const mtime = await stat(file).then((s) => s.mtime.toISOString(), () => new Date(0).toISOString());
-          rows.push({ id: name.slice(0, -5), environment: '?', operators: [], done: 0, failed: 0, total: 0, status: 'corrupt', updatedAt: mtime, problem: d.problem, file });
+          rows.push({ id: name.slice(0, -5), environment: '?', operators: [], ...progressFromCounts(emptyCounts()), status: 'corrupt', updatedAt: mtime, problem: d.problem, file });
         }
       }
       return rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));

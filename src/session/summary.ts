@@ -6,7 +6,7 @@ import type { Session } from './schema.js';
 import type { SessionStore, SessionSummary } from './store.js';
 import { sessionProgress } from '../verdict/items.js';
 
-export { percentDone, progressText } from '../verdict/items.js';
+export { percentDone, progressFields, progressFigures, progressText } from '../verdict/items.js';
 /** The previous session for comparisons: one rule, in previous.ts (re-exported for older imports). */
 export { findPreviousSession } from './previous.js';
 

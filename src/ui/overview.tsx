@@ -2,7 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { Checklist } from '../checklist/types.js';
 import type { WizardStore } from '../store/wizard-store.js';
-import { progressOf, sectionProgress, walkSections } from '../store/progress.js';
+import { progressBreakdown, progressOf, sectionProgress, walkSections } from '../store/progress.js';
 import { OVERVIEW_KEYS, hints } from './keymap.js';
 import { Footer, footerHeight } from './footer.js';
 import { ProgressBar } from './progress-bar.js';
@@ -42,8 +42,8 @@ export function Overview({ store, checklist }: OverviewProps) {
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {fit(checklist.title, columns - 30)} — {session.environment} — {total.done}/{all} done
-        {total.failed ? <Text color="red"> ✗{total.failed}</Text> : null}
+        {fit(checklist.title, columns - 30)} — {session.environment} — {total.settled}/{all} settled
+        {total.failed ? <Text color="red"> ✗{total.failed}</Text> : null} ({progressBreakdown(total)})
       </Text>
       <Text wrap="truncate">
         <Text color="cyan">● you are at: </Text>

@@ -79,7 +79,7 @@ export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onC
           items={[
             ...sessions.map((s) => ({
               key: s.id,
-              label: `${fit(forTerminal(s.environment), 12).padEnd(12)} ${fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} ${progressText(s).padStart(11)} done  ${formatRelative(s.updatedAt, now).padEnd(11)} ${forTerminal(s.id)}`,
+              label: `${fit(forTerminal(s.environment), 12).padEnd(12)} ${fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} ${progressText(s).padStart(15)}  ${formatRelative(s.updatedAt, now).padEnd(11)} ${forTerminal(s.id)}`,
               value: s.id,
             })),
             { key: '+new', label: '+ Start a new session', value: '' },

@@ -131,13 +131,13 @@ describe('the built wizard in tmux at 80×24', () => {
     await waitFor('[x] Rollback tested');
     await keys('g');
     const overview = await waitFor('you are at');
-    expect(overview).toContain('4/4 done');
+    expect(overview).toContain('4/4 settled');
     await keys('q');
     await waitFor('EXIT=0');
     const done = sessionDoc();
     expect(Object.values(done.items).every((i: any) => i.state !== 'pending')).toBe(true);
     // The whole frame fits the 80×24 pane: title and footer both on screen.
-    expect(overview).toMatch(/Tiny Deploy — production — 4\/4 done/);
+    expect(overview).toMatch(/Tiny Deploy — production — 4\/4 settled/);
     expect(overview).toContain('q save+quit');
   }, 90_000);
 

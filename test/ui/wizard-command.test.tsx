@@ -54,16 +54,16 @@ describe('bashRunner (command blocks)', () => {
 
 describe('ResumePicker', () => {
   const sessions = [
-    { id: 'production-1', environment: 'production', operators: ['alice'], done: 3, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 5 * 60_000).toISOString() },
-    { id: 'staging-2', environment: 'staging', operators: ['bob'], done: 0, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 3 * 3600_000).toISOString() },
+    { id: 'production-1', environment: 'production', operators: ['alice'], settled: 3, done: 3, skipped: 0, na: 0, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 5 * 60_000).toISOString() },
+    { id: 'staging-2', environment: 'staging', operators: ['bob'], settled: 0, done: 0, skipped: 0, na: 0, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 3 * 3600_000).toISOString() },
   ];
 
   it('lists env, operator, progress and last update; Enter resumes the highlighted one', async () => {
     const chosen: PickerChoice[] = [];
     ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ environment: 'production', operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
     const f = await ui.waitFor('Start a new session');
-    expect(f).toMatch(/production\s+alice\s+3\/10 done\s+5 min ago/);
-    expect(f).toMatch(/staging\s+bob\s+0\/10 done\s+3 h ago/);
+    expect(f).toMatch(/production\s+alice\s+3\/10 settled\s+5 min ago/);
+    expect(f).toMatch(/staging\s+bob\s+0\/10 settled\s+3 h ago/);
     await ui.press('j', KEY.enter);
     expect(chosen).toEqual([{ id: 'staging-2' }]);
   });
@@ -149,7 +149,7 @@ describe('App routing', () => {
     ui = await renderUi(
       <App
         checklist={made.checklist}
-        picker={{ sessions: [{ id: 'mem-1', environment: 'production', operators: ['alice'], done: 0, failed: 0, total: 6, status: 'active', updatedAt: new Date().toISOString() }], defaults: { environment: 'production', operator: 'alice' }, choose: async () => made.store }}
+        picker={{ sessions: [{ id: 'mem-1', environment: 'production', operators: ['alice'], settled: 0, done: 0, skipped: 0, na: 0, failed: 0, total: 6, status: 'active', updatedAt: new Date().toISOString() }], defaults: { environment: 'production', operator: 'alice' }, choose: async () => made.store }}
       />,
     );
     await ui.waitFor('Unfinished sessions');
