@@ -21,6 +21,8 @@ export interface PickerSetup {
   defaults: { environment?: string; operator: string };
   /** Ask who resumes a chosen session (no --operator given). */
   askWho?: boolean;
+  /** Said once above the sessions, e.g. that a session file could not be read. */
+  notice?: string;
   /** Opens or creates the chosen session and builds its store (I/O lives in the caller). */
   choose: (choice: PickerChoice) => Promise<WizardStore>;
 }
@@ -53,6 +55,7 @@ export function App({ checklist, store: initial, picker, onInterrupt }: AppProps
         sessions={picker.sessions}
         defaults={picker.defaults}
         askWho={picker.askWho}
+        notice={picker.notice}
         error={opening ? undefined : pickError}
         isActive={!opening}
         onCancel={() => exit()}

@@ -31,6 +31,8 @@ export interface ResumePickerProps {
   onCancel: () => void;
   /** Ctrl-C (default: onCancel). */
   onInterrupt?: () => void;
+  /** Said once above the list, e.g. that a session file could not be read (default: nothing). */
+  notice?: string;
   /** An error from the last choice (e.g. the session is locked), shown under the list. */
   error?: string;
   /** Whether this picker listens to keys (default true). */
@@ -51,7 +53,7 @@ const OTHER = '\u0000other';
  * new one; a new one asks for its environment (ink-select-input, or a name
  * typed under "other") and its operator.
  */
-export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onCancel, onInterrupt, error, isActive = true, now = new Date() }: ResumePickerProps) {
+export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onCancel, onInterrupt, notice, error, isActive = true, now = new Date() }: ResumePickerProps) {
   // No unfinished session: straight to the new session's form (there is nothing to list).
   const [stage, setStage] = useState<'list' | 'env' | 'env-name' | 'operator' | 'who'>(sessions.length ? 'list' : 'env');
   const [chosen, setChosen] = useState<SessionSummary>();
@@ -73,6 +75,7 @@ export function ResumePicker({ sessions, defaults, askWho = false, onChoose, onC
   const envs = environmentChoices(sessions, defaults.environment);
   return (
     <Box flexDirection="column">
+      {notice ? <Text color="yellow">! {forTerminal(notice)}</Text> : null}
       <Text bold>{sessions.length ? 'Unfinished sessions — resume one, or start a new one' : 'A new session — which environment is this release for?'}</Text>
       {stage === 'list' ? (
         <SelectInput

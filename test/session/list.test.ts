@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { renderTable, run } from '../../src/cli/commands/list.js';
 import type { GlobalOptions } from '../../src/cli/globals.js';
 import { createFileStore } from '../../src/session/file-store.js';
-import { findLatestUnfinished, formatRelative, progressText } from '../../src/session/summary.js';
+import { findLatestUnfinished, formatRelative, progressText, unreadableNotice } from '../../src/session/summary.js';
 import { newSession, tempDir } from './helpers.js';
 
 const globalsFor = (sessionsDir: string): GlobalOptions => ({ checklist: 'x.md', sessionsDir, color: false });
@@ -113,6 +113,18 @@ describe('resume helpers', () => {
     const { dir, ids } = await fixture();
     expect((await findLatestUnfinished(createFileStore(dir)))?.id).toBe(ids[2]);
     expect(await findLatestUnfinished(createFileStore(tempDir()))).toBeUndefined();
+  });
+
+  test('the picker and a bare resume name an unreadable file once: which, why, and where to see it', async () => {
+    const { dir } = await fixture();
+    const rows = await createFileStore(dir).list();
+    expect(unreadableNotice(rows)).toBe(`1 session file could not be read: ${join(dir, 'production-20261125-0800-zzzz.json')} (is empty (0 bytes)); deploy-wizard list shows it`);
+    writeFileSync(join(dir, 'staging-20261125-0900-yyyy.json'), '{"id": ');
+    const two = unreadableNotice(await createFileStore(dir).list());
+    expect(two).toMatch(/^2 session files could not be read: .+; deploy-wizard list shows them$/);
+    expect(two).toContain('zzzz.json (is empty (0 bytes))');
+    expect(two).toContain('yyyy.json (is not valid JSON (truncated?))');
+    expect(unreadableNotice(rows.filter((r) => r.status !== 'corrupt'))).toBeUndefined();
   });
 
   test('progress text and relative times', () => {

@@ -58,6 +58,16 @@ describe('ResumePicker', () => {
     { id: 'staging-2', environment: 'staging', operators: ['bob'], settled: 0, done: 0, skipped: 0, na: 0, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 3 * 3600_000).toISOString() },
   ];
 
+  it('says once, above the list, that a session file could not be read', async () => {
+    const notice = '1 session file could not be read: sessions/x.json (is empty (0 bytes)); deploy-wizard list shows it';
+    ui = await renderUi(<ResumePicker sessions={sessions} notice={notice} defaults={{ environment: 'production', operator: 'carol' }} onChoose={() => {}} onCancel={() => {}} />);
+    const f = await ui.waitFor('Start a new session');
+    // Said once (wrapped to the frame's width), before the list.
+    expect(f.split('could not be read')).toHaveLength(2);
+    expect(f.replace(/\s+/g, ' ')).toContain(`! ${notice}`);
+    expect(f.indexOf('could not be read')).toBeLessThan(f.indexOf('Unfinished sessions'));
+  });
+
   it('lists env, operator, progress and last update; Enter resumes the highlighted one', async () => {
     const chosen: PickerChoice[] = [];
     ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ environment: 'production', operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
