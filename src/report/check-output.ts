@@ -4,7 +4,7 @@
  * Results arrive already redacted by the runner.
  */
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
-import { countResults, isUnjudged, REASON_ADVICE, type ResultCounts } from '../verdict/probe.js';
+import { adviceFor, countResults, isUnjudged, type ResultCounts } from '../verdict/probe.js';
 import { DEFAULT_ROLLBACK_LIMITS, judgeRollback, triggeredLines, type CriterionVerdict, type RollbackLimits } from '../verdict/rollback.js';
 import { forTerminal } from './escape.js';
 
@@ -66,7 +66,8 @@ export function unjudgedLines(entries: CheckEntry[]): string[] {
     `Not verified (${unjudged.length}):`,
     ...unjudged.map((e) => {
       const r = e.result;
-      return `  ${LABEL[r.status]} ${entryTitle(e)} — ${oneLine(r.summary)}${r.reason ? ` → ${REASON_ADVICE[r.reason]}` : ''}`;
+      const advice = adviceFor(r);
+      return `  ${LABEL[r.status]} ${entryTitle(e)} — ${oneLine(r.summary)}${advice ? ` → ${oneLine(advice)}` : ''}`;
     }),
   ];
 }

@@ -81,6 +81,17 @@ export const REASON_ADVICE: Record<ProbeReason, string> = {
   'cannot-judge-here': 'check by hand, or run the check from another host',
 };
 
+/**
+ * What an unjudged result asks of the operator, one phrase: the probe's own
+ * hint when it gave one, else its reason's advice. The one source for `check`'s
+ * "→ …" lines and the wizard's probe lines. Undefined for a judged result and
+ * for a cancelled one (running it again goes without saying).
+ */
+export function adviceFor(result: Pick<ProbeOutcome, 'status' | 'reason' | 'hint'>): string | undefined {
+  if (!isUnjudged(result.status) || result.reason === 'cancelled') return undefined;
+  return result.hint ?? (result.reason ? REASON_ADVICE[result.reason] : undefined);
+}
+
 /** A run's results counted by status (and the skipped by reason): what `check` and the wizard summarise. */
 export interface ResultCounts {
   total: number;

@@ -54,6 +54,19 @@ describe('deploy-wizard check (built CLI)', () => {
     expect(errored.stdout).toContain('ERROR command Workers › Celery workers answer — celery not found on PATH');
   });
 
+  it('no cluster from here: kubectl probes are inconclusive with what to set, not failures; the run stays green on what it verified', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST });
+    const r = await runCli(['check', '--checklist', 'cl.md'], { cwd, env: { FAKE_KUBECTL: 'no-cluster' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/^FAIL/m);
+    expect(r.stdout).toMatch(/^INCONCLUSIVE command Workers › Pods running — not configured: kubectl reaches no cluster from here \(The connection to the server localhost:8080 was refused - did you specify the right host or port\?\)/m);
+    expect(r.stdout).toContain('  INCONCLUSIVE Workers › Pods running — not configured: kubectl reaches no cluster from here (The connection to the server localhost:8080 was refused - did you specify the right host or port?) → point kubectl at the cluster: set KUBECONFIG');
+    expect(lines(r.stdout).at(-1)).toMatch(/^1 passed, 0 failed, 0 errors, 0 warnings, 1 skipped \(not configured\), 1 inconclusive in /);
+    const json = JSON.parse((await runCli(['check', '--checklist', 'cl.md', '--format', 'json'], { cwd, env: { FAKE_KUBECTL: 'no-cluster' } })).stdout);
+    expect(json.results.find((x: { item: string }) => x.item === 'Pods running')).toMatchObject({ status: 'inconclusive', reason: 'not-configured', hint: expect.stringMatching(/KUBECONFIG/) });
+    expect(json.summary.failed).toBe(0);
+  });
+
   it('--section filters by path (case-insensitive, repeatable); no match is exit 2', async () => {
     const cwd = workdir({ 'cl.md': CHECKLIST });
     const r = await runCli(['check', '--checklist', 'cl.md', '--section', 'DATA'], { cwd });
