@@ -89,7 +89,7 @@ function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: C
   }, [exiting]);
   return (
     <Box flexDirection="column">
-      <FinishedProbes store={store} />
+      <FinishedProbes store={store} checklist={checklist} />
       {screen === 'overview' || screen === 'resume-picker' ? <Overview store={store} checklist={checklist} /> : null}
       {screen === 'section' ? <SectionView store={store} checklist={checklist} /> : null}
       {screen === 'help' ? <HelpScreen /> : null}

@@ -124,3 +124,34 @@ export function countResults(results: ReadonlyArray<Pick<ProbeOutcome, 'status' 
   }
   return out;
 }
+
+/** How a result line labels each status, in `check` and in the wizard alike. */
+export const STATUS_LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP', inconclusive: 'INCONCLUSIVE' };
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * A run's counts in the words its lines use (`SKIP` lines are "skipped",
+ * `INCONCLUSIVE` ones "inconclusive"; never "other"), e.g. `12 passed, 1
+ * failed, 0 errors, 3 warnings, 27 skipped (not configured)`. `all`: every
+ * count even when 0 (`check`'s summary line); otherwise passed and failed
+ * always, the rest when there are some (the wizard's one line).
+ */
+export function countsText(c: ResultCounts, all = false): string {
+  let skipped = `${c.skipped} skipped`;
+  if (c.skipped && c.notConfigured === c.skipped) skipped += ' (not configured)';
+  else if (c.skipped) {
+    const rest = c.skipped - c.notConfigured - c.cancelled;
+    const parts = [c.notConfigured && `${c.notConfigured} not configured`, c.cancelled && `${c.cancelled} cancelled`, rest && `${rest} not run`].filter(Boolean);
+    skipped += ` (${parts.join(', ')})`;
+  }
+  const parts = [
+    `${c.passed} passed`,
+    `${c.failed} failed`,
+    (all || c.errors) && plural(c.errors, 'error', 'errors'),
+    (all || c.warnings) && plural(c.warnings, 'warning', 'warnings'),
+    (all || c.skipped) && skipped,
+    c.inconclusive && `${c.inconclusive} inconclusive`,
+  ];
+  return parts.filter(Boolean).join(', ');
+}

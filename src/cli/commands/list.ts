@@ -10,6 +10,7 @@ import { displayPath } from '../../session/session-file.js';
 import { formatRelative, percentDone, progressFields, progressFigures } from '../../session/summary.js';
 import type { SessionSummary } from '../../session/store.js';
 import { forTerminal } from '../../report/escape.js';
+import { fit } from '../../ui/scroll.js';
 
 /** JSON rows: relative and ISO time both, so scripts need not parse "5 min ago". */
 export function toJsonRows(rows: SessionSummary[], now: Date = new Date()) {
@@ -31,11 +32,6 @@ export function toJsonRows(rows: SessionSummary[], now: Date = new Date()) {
 /** `30m ago`, `5h ago`, `2d ago`: formatRelative's words in the fewest cells, for a narrow terminal. */
 function compactRelative(text: string): string {
   return text.replace(/^(\d+) (min|h|days?) ago$/, (_, n: string, unit: string) => `${n}${unit[0]} ago`);
-}
-
-/** Cut `text` to `width` cells with an ellipsis. */
-function cut(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
 /**
@@ -66,7 +62,7 @@ export function renderTable(rows: SessionSummary[], now: Date = new Date(), widt
       const over = total(widths) - width;
       if (over <= 0) break;
       widths[col] = Math.max(min, head[col].length, widths[col] - over);
-      body = body.map((row) => row.map((c, i) => (i === col ? cut(c, widths[col]) : c)));
+      body = body.map((row) => row.map((c, i) => (i === col ? fit(c, widths[col]) : c)));
     }
   }
   const line = (cells: string[]) =>
