@@ -6,19 +6,28 @@ import { UserError } from '../errors.js';
 import { parseChecklist } from './parse.js';
 import type { ParseResult, ProbeValidator } from './types.js';
 
-const HINT = 'pass a Markdown checklist with --checklist FILE';
+/** How the checklist's path was chosen: the default (nothing passed), --checklist, or a command's FILE argument. */
+export type ChecklistOrigin = 'default' | 'flag' | { argumentOf: string };
+
+/** What to do about an unusable checklist, for the way its path was chosen (never "pass --checklist" to someone who did). */
+export function checklistHint(origin: ChecklistOrigin = 'default'): string {
+  if (origin === 'default') return 'pass a Markdown checklist with --checklist FILE';
+  if (origin === 'flag') return 'give --checklist a Markdown checklist file';
+  return `give ${origin.argumentOf} a Markdown checklist file`;
+}
 
 /**
  * Unreadable, empty or non-Markdown files throw a UserError naming the file.
  * A readable text file always yields a ParseResult (its problems inside).
  */
-export async function loadChecklist(path: string, validateProbe: ProbeValidator): Promise<ParseResult> {
-  const bytes = await readBytes(path);
-  const text = decodeText(bytes, path);
+export async function loadChecklist(path: string, validateProbe: ProbeValidator, origin: ChecklistOrigin = 'default'): Promise<ParseResult> {
+  const hint = checklistHint(origin);
+  const bytes = await readBytes(path, hint);
+  const text = decodeText(bytes, path, hint);
   return parseChecklist(text, path, validateProbe);
 }
 
-async function readBytes(path: string): Promise<Buffer> {
+async function readBytes(path: string, HINT: string): Promise<Buffer> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new UserError(`checklist ${path} is a directory: ${HINT}`);
@@ -39,7 +48,7 @@ async function readBytes(path: string): Promise<Buffer> {
  * without a byte order mark (Windows editors save "Unicode" so); a UserError
  * for empty, binary and other files. Exported for tests.
  */
-export function decodeText(bytes: Uint8Array, path: string): string {
+export function decodeText(bytes: Uint8Array, path: string, HINT = checklistHint()): string {
   if (bytes.length === 0) throw new UserError(`checklist ${path} is empty: ${HINT}`);
   const utf16 = utf16Of(bytes);
   if (!utf16 && bytes.includes(0)) throw new UserError(`checklist ${path} is a binary file, not Markdown: ${HINT}`);

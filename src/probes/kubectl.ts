@@ -42,5 +42,7 @@ export function noClusterLine(stderr: string): string | undefined {
 
 /** The outcome of a kubectl run that reached no cluster (or of kubectl not installed). */
 export function kubectlNotConfigured(why: string, evidence: string[]): ProbeOutcome {
-  return { status: 'inconclusive', reason: 'not-configured', summary: `not configured: kubectl reaches no cluster from here (${why.slice(0, 160)})`, hint: KUBECTL_HINT, evidence };
+  // kubectl's own question after "was refused" is answered by the hint.
+  const short = why.replace(/\s+-\s+did you specify the right host or port\?$/, '').slice(0, 160);
+  return { status: 'inconclusive', reason: 'not-configured', summary: `not configured: kubectl reaches no cluster from here (${short})`, hint: KUBECTL_HINT, evidence };
 }

@@ -64,8 +64,20 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+/**
+ * Refuse a sessions "folder" that is something else (a file): one sentence
+ * for every command, instead of EEXIST from mkdir or ENOTDIR from a read.
+ */
+async function checkFolder(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    throw new UserError(`${displayPath(dir)} is a file, not a folder; pass a folder with --sessions-dir`);
+  }
+}
+
 /** Create the sessions folder (0700) if missing. */
 async function ensureDir(dir: string): Promise<void> {
+  await checkFolder(dir);
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
@@ -111,6 +123,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
   const clean = (s: Session): Session => SessionSchema.parse(redactDeep(s, redact));
 
   async function read(id: string): Promise<Session> {
+    await checkFolder(dir);
     const session = await new SessionFileAdapter(fileOf(id), ops).read();
     if (!session) throw missing(id);
     return session;
@@ -176,6 +189,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
 
   return {
     async list(): Promise<SessionSummary[]> {
+      await checkFolder(dir);
       let names: string[];
       try {
         names = await readdir(dir);
@@ -229,6 +243,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
 
     async open(id: string, operator: string): Promise<OpenSession> {
       const file = fileOf(id);
+      await checkFolder(dir);
       // Fail on a missing file before taking the lock, so nothing is left behind.
       if (!(await exists(file))) throw missing(id);
       const lock = await acquireLock(join(dir, `${id}.lock`), operator, `session ${id}`);

@@ -171,7 +171,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   void ui.app.catch(() => {});
   const [{ loadChecklist }, { validateProbe }] = await Promise.all([import('../../checklist/load.js'), import('../../probes/registry.js')]);
   const { forTerminalChecklist } = await import('../../report/escape.js');
-  const loaded = await loadChecklist(globals.checklist, validateProbe);
+  const loaded = await loadChecklist(globals.checklist, validateProbe, globals.checklistGiven ? 'flag' : 'default');
   const problems = loaded.problems;
   // Everything the wizard shows comes from this copy: item text cannot drive the terminal.
   const checklist = forTerminalChecklist(loaded.checklist);
