@@ -87,6 +87,17 @@ describe('list', () => {
     for (const id of [...ids, s.id]) expect(lines.some((l) => l.startsWith(`${id} `))).toBe(true);
     expect(lines.find((l) => l.startsWith(s.id))).toMatch(/\sAlexand…\s+0\/4 ✗1 0%\s+active\s+20m ago$/);
     expect(lines.find((l) => l.startsWith(ids[0]))).toMatch(/\s6d ago$/);
+    // The command fits its table to stdout when stdout is a terminal of 80 columns.
+    const saved = { isTTY: process.stdout.isTTY, columns: process.stdout.columns };
+    Object.assign(process.stdout, { isTTY: true, columns: 80 });
+    try {
+      const { out } = await capture(() => run({}, globalsFor(dir), []));
+      const rowsOut = out.split('\n').slice(0, rows.length + 1);
+      expect(rowsOut[0]).toMatch(/^ID\s+ENV/);
+      for (const l of rowsOut) expect(l.length).toBeLessThanOrEqual(80);
+    } finally {
+      Object.assign(process.stdout, saved);
+    }
   });
 
   test('--json gives relative and ISO times, progress, and corrupt rows with their problem', async () => {
