@@ -10,14 +10,22 @@ import { deserialize, serialize } from 'node:v8';
 import { UserError } from '../errors.js';
 import type { ParseResult, ProbeValidator } from './types.js';
 
-const HINT = 'pass a Markdown checklist with --checklist FILE';
+/** How the checklist's path was chosen: the default (nothing passed), --checklist, or a command's FILE argument. */
+export type ChecklistOrigin = 'default' | 'flag' | { argumentOf: string };
+
+/** What to do about an unusable checklist, for the way its path was chosen (never "pass --checklist" to someone who did). */
+export function checklistHint(origin: ChecklistOrigin = 'default'): string {
+  if (origin === 'default') return 'pass a Markdown checklist with --checklist FILE';
+  if (origin === 'flag') return 'give --checklist a Markdown checklist file';
+  return `give ${origin.argumentOf} a Markdown checklist file`;
+}
 
 /**
  * Unreadable, empty or non-Markdown files throw a UserError naming the file.
  * A readable text file always yields a ParseResult (its problems inside).
  */
-export async function loadChecklist(path: string, validateProbe: ProbeValidator): Promise<ParseResult> {
-  const text = await readChecklistText(path);
+export async function loadChecklist(path: string, validateProbe: ProbeValidator, origin: ChecklistOrigin = 'default'): Promise<ParseResult> {
+  const text = await readChecklistText(path, origin);
   // The parser (and markdown-it) load with the first parse, not with this module.
   const { parseChecklist } = await import('./parse.js');
   return parseChecklist(text, path, validateProbe);
@@ -38,8 +46,8 @@ export interface ParseCache {
  * a stale model. Only a checklist without problems is kept. A cache that
  * cannot be read or written only means a parse.
  */
-export async function loadChecklistCached(path: string, validator: () => Promise<ProbeValidator>, cache: ParseCache | undefined): Promise<ParseResult> {
-  const text = await readChecklistText(path);
+export async function loadChecklistCached(path: string, validator: () => Promise<ProbeValidator>, cache: ParseCache | undefined, origin: ChecklistOrigin = 'default'): Promise<ParseResult> {
+  const text = await readChecklistText(path, origin);
   const hash = createHash('sha256').update(text).digest('hex');
   const file = cache && join(cache.dir, parseCacheFileName(cache.build, path, hash));
   if (file) {
@@ -83,12 +91,13 @@ function writeParseCache(cache: ParseCache, file: string, path: string, result: 
   }
 }
 
-/** The checklist file's text (readBytes + decodeText: every bad file is a UserError naming it). */
-export async function readChecklistText(path: string): Promise<string> {
-  return decodeText(await readBytes(path), path);
+/** The checklist file's text (readBytes + decodeText: every bad file is a UserError naming it, with what to do for how it was named). */
+export async function readChecklistText(path: string, origin: ChecklistOrigin = 'default'): Promise<string> {
+  const hint = checklistHint(origin);
+  return decodeText(await readBytes(path, hint), path, hint);
 }
 
-async function readBytes(path: string): Promise<Buffer> {
+async function readBytes(path: string, HINT: string): Promise<Buffer> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new UserError(`checklist ${path} is a directory: ${HINT}`);
@@ -109,7 +118,7 @@ async function readBytes(path: string): Promise<Buffer> {
  * without a byte order mark (Windows editors save "Unicode" so); a UserError
  * for empty, binary and other files. Exported for tests.
  */
-export function decodeText(bytes: Uint8Array, path: string): string {
+export function decodeText(bytes: Uint8Array, path: string, HINT = checklistHint()): string {
   if (bytes.length === 0) throw new UserError(`checklist ${path} is empty: ${HINT}`);
   const utf16 = utf16Of(bytes);
   if (!utf16 && bytes.includes(0)) throw new UserError(`checklist ${path} is a binary file, not Markdown: ${HINT}`);

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export interface GlobalOptions {
   /** Absolute path of the checklist to use. */
   checklist: string;
+  /** Whether --checklist was passed (else the shipped checklist): decides what an error about it advises. */
+  checklistGiven?: boolean;
   /** Absolute path of the sessions directory (created on first write). */
   sessionsDir: string;
   envFile?: string;
@@ -31,6 +33,7 @@ export function resolveGlobals(raw: Record<string, unknown>): GlobalOptions {
   const noColor = 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
   return {
     checklist: resolve(typeof raw.checklist === 'string' ? raw.checklist : shippedChecklistPath()),
+    checklistGiven: typeof raw.checklist === 'string',
     sessionsDir: resolve(typeof raw.sessionsDir === 'string' ? raw.sessionsDir : 'sessions'),
     // DEPLOY_WIZARD_ENV_FILE as well: under `npx` on Node 20, npm's own Node reads
     // a --env-file it finds anywhere in argv and exits 9 before we run if it is missing.

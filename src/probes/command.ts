@@ -15,6 +15,7 @@ import { splitWords, wordText } from '../checklist/words.js';
 import type { Probe, ProbeOutcome, Vars } from './types.js';
 import { substitute } from '../config/vars.js';
 import { cancelled } from './verdict.js';
+import { isKubectl, kubectlNotConfigured, noClusterLine } from './kubectl.js';
 
 export interface CommandParams {
   cmd: string;
@@ -207,6 +208,7 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
 
   const name = file;
   if ((result as { code?: string }).code === 'ENOENT' || (result.failed && result.exitCode === undefined && /ENOENT/.test(String((result as { message?: string }).message ?? "")))) {
+    if (isKubectl(file)) return kubectlNotConfigured(`${file} not found on PATH`, []);
     return { status: 'error', summary: file.includes('/') ? `${file} not found` : `${file} not found on PATH`, evidence: [] };
   }
   if ((result as { code?: string }).code === 'EACCES') return { status: 'error', summary: `${file} is not executable`, evidence: [] };
@@ -222,6 +224,9 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
 
   const passed: string[] = [`${name} exited ${result.exitCode}`];
   if (result.exitCode !== params.exit) {
+    // kubectl that reached no cluster judged nothing about the deployment.
+    const noCluster = isKubectl(file) ? noClusterLine(stderr) : undefined;
+    if (noCluster) return kubectlNotConfigured(noCluster, evidence);
     // The last line of stderr is usually the verdict ("error: …", an exception); earlier ones are noise.
     const firstErr = stderr.split('\n').filter((l) => l.trim()).at(-1);
     return { status: 'fail', summary: `${name} exited ${result.exitCode}, expected ${params.exit}${firstErr ? `: ${firstErr.trim().slice(0, 160)}` : ''}`, evidence };

@@ -127,6 +127,7 @@ async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, re
       {
         status: outcome.status,
         ...(outcome.reason ? { reason: outcome.reason } : {}),
+        ...(outcome.hint ? { hint: String(outcome.hint).split('\n')[0].trim() } : {}),
         summary: String(outcome.summary ?? '').split('\n')[0].trim(),
         evidence: Array.isArray(outcome.evidence) ? outcome.evidence.map(String) : [],
         ...(outcome.metrics ? { metrics: outcome.metrics } : {}),

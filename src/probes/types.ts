@@ -26,6 +26,12 @@ export interface ProbeOutcome {
    * timeout): data for code to switch on. Absent on a judged result.
    */
   reason?: ProbeReason;
+  /**
+   * What to do about an unjudged result when the reason's general advice
+   * (REASON_ADVICE) does not say it, e.g. "set KUBECONFIG or pass a context".
+   * Read it through adviceFor.
+   */
+  hint?: string;
   /** One line a person understands: "role dtc_app is SUPERUSER". */
   summary: string;
   /** Supporting lines (trimmed): status codes, versions, headers, output tails. */

@@ -4,7 +4,7 @@
  * Results arrive already redacted by the runner.
  */
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
-import { countResults, isUnjudged, REASON_ADVICE, type ResultCounts } from '../verdict/probe.js';
+import { adviceFor, countResults, countsText, isUnjudged, STATUS_LABEL as LABEL, type ResultCounts } from '../verdict/probe.js';
 import { DEFAULT_ROLLBACK_LIMITS, judgeRollback, triggeredLines, type CriterionVerdict, type RollbackLimits } from '../verdict/rollback.js';
 import { forTerminal } from './escape.js';
 
@@ -33,7 +33,6 @@ export interface CheckSummary extends ResultCounts {
   interrupted?: boolean;
 }
 
-const LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP', inconclusive: 'INCONCLUSIVE' };
 const COLOR: Record<ProbeStatus, string> = { pass: '32', warn: '33', fail: '31', error: '1;31', skipped: '2', inconclusive: '35' };
 
 /** Count results by status (and the unjudged by reason). `strict`: skipped/inconclusive fail the run. */
@@ -66,7 +65,8 @@ export function unjudgedLines(entries: CheckEntry[]): string[] {
     `Not verified (${unjudged.length}):`,
     ...unjudged.map((e) => {
       const r = e.result;
-      return `  ${LABEL[r.status]} ${entryTitle(e)} — ${oneLine(r.summary)}${r.reason ? ` → ${REASON_ADVICE[r.reason]}` : ''}`;
+      const advice = adviceFor(r);
+      return `  ${LABEL[r.status]} ${entryTitle(e)} — ${oneLine(r.summary)}${advice ? ` → ${oneLine(advice)}` : ''}`;
     }),
   ];
 }
@@ -99,19 +99,9 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
-/** `12 passed, 1 failed, 0 errors, 3 warnings, 27 skipped (not configured) in 2.3 s`. */
+/** `12 passed, 1 failed, 0 errors, 3 warnings, 27 skipped (not configured) in 2.3 s`: the verdict core's words. */
 export function summaryLine(s: CheckSummary): string {
-  let skipped = `${s.skipped} skipped`;
-  if (s.skipped && s.notConfigured === s.skipped) skipped += ' (not configured)';
-  else if (s.skipped) {
-    const other = s.skipped - s.notConfigured - s.cancelled;
-    const parts = [s.notConfigured && `${s.notConfigured} not configured`, s.cancelled && `${s.cancelled} cancelled`, other && `${other} other`].filter(Boolean);
-    skipped += ` (${parts.join(', ')})`;
-  }
-  const inconclusive = s.inconclusive ? `, ${s.inconclusive} inconclusive` : '';
-  return `${s.passed} passed, ${s.failed} failed, ${plural(s.errors, 'error', 'errors')}, ${plural(s.warnings, 'warning', 'warnings')}, ${skipped}${inconclusive} in ${formatDuration(s.durationMs)}`;
+  return `${countsText(s, true)} in ${formatDuration(s.durationMs)}`;
 }
 
 const paint = (text: string, code: string, color: boolean) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);

@@ -20,6 +20,7 @@ import { displayPath, SessionFileAdapter } from './session-file.js';
 import { acquireLock, isAlive, type Lock, type LockInfo } from './lock.js';
 import { checkSessionId, newSessionId } from './ids.js';
 import { summarize } from './summary.js';
+import { emptyCounts, progressFromCounts } from '../verdict/items.js';
 
 export interface FileStoreOptions {
   /** Applied to every document before it is written (from createRedactor(vars)). */
@@ -63,8 +64,20 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+/**
+ * Refuse a sessions "folder" that is something else (a file): one sentence
+ * for every command, instead of EEXIST from mkdir or ENOTDIR from a read.
+ */
+async function checkFolder(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    throw new UserError(`${displayPath(dir)} is a file, not a folder; pass a folder with --sessions-dir`);
+  }
+}
+
 /** Create the sessions folder (0700) if missing. */
 async function ensureDir(dir: string): Promise<void> {
+  await checkFolder(dir);
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
@@ -110,6 +123,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
   const clean = (s: Session): Session => SessionSchema.parse(redactDeep(s, redact));
 
   async function read(id: string): Promise<Session> {
+    await checkFolder(dir);
     const session = await new SessionFileAdapter(fileOf(id), ops).read();
     if (!session) throw missing(id);
     return session;
@@ -175,6 +189,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
 
   return {
     async list(): Promise<SessionSummary[]> {
+      await checkFolder(dir);
       let names: string[];
       try {
         names = await readdir(dir);
@@ -192,7 +207,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
         if (d.ok) rows.push({ ...summarize(d.session), file });
         else {
           const mtime = await stat(file).then((s) => s.mtime.toISOString(), () => new Date(0).toISOString());
-          rows.push({ id: name.slice(0, -5), environment: '?', operators: [], done: 0, failed: 0, total: 0, status: 'corrupt', updatedAt: mtime, problem: d.problem, file });
+          rows.push({ id: name.slice(0, -5), environment: '?', operators: [], ...progressFromCounts(emptyCounts()), status: 'corrupt', updatedAt: mtime, problem: d.problem, file });
         }
       }
       return rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
@@ -228,6 +243,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
 
     async open(id: string, operator: string): Promise<OpenSession> {
       const file = fileOf(id);
+      await checkFolder(dir);
       // Fail on a missing file before taking the lock, so nothing is left behind.
       if (!(await exists(file))) throw missing(id);
       const lock = await acquireLock(join(dir, `${id}.lock`), operator, `session ${id}`);

@@ -21,6 +21,8 @@ export const ProbeResultSchema = z.object({
   status: z.enum(PROBE_STATUSES),
   /** Why the probe did not judge (added with `inconclusive`; older files have none). */
   reason: z.enum(PROBE_REASONS).optional(),
+  /** What to do when the reason's general advice does not say it (added with the kubectl check; older files have none). */
+  hint: z.string().optional(),
   summary: z.string(),
   evidence: z.array(z.string()),
   metrics: z.record(z.string(), z.number()).optional(),

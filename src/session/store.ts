@@ -4,15 +4,13 @@
  */
 import type { Change } from './changes.js';
 import type { Session } from './schema.js';
+import type { Progress } from '../verdict/items.js';
 
-export interface SessionSummary {
+/** Progress as the verdict core counts it (settled = done + skipped + n/a; failed apart; all items of the session). */
+export interface SessionSummary extends Progress {
   id: string;
   environment: string;
   operators: string[];
-  /** Progress as the verdict core counts it: settled without failing / failed / all items of the session. */
-  done: number;
-  failed: number;
-  total: number;
   /** `corrupt`: the file could not be read as a session (see `problem`); list shows it instead of failing. */
   status: Session['status'] | 'corrupt';
   updatedAt: string;

@@ -5,8 +5,9 @@
 import type { Session } from './schema.js';
 import type { SessionStore, SessionSummary } from './store.js';
 import { sessionProgress } from '../verdict/items.js';
+import { displayPath } from '../display-path.js';
 
-export { percentDone, progressText } from '../verdict/items.js';
+export { percentDone, progressFields, progressFigures, progressText } from '../verdict/items.js';
 /** The previous session for comparisons: one rule, in previous.ts (re-exported for older imports). */
 export { findPreviousSession } from './previous.js';
 
@@ -41,6 +42,19 @@ export function formatRelative(iso: string, now: Date = new Date()): string {
   const d = Math.floor(h / 24);
   if (d < 31) return `${d} day${d === 1 ? '' : 's'} ago`;
   return iso.slice(0, 10);
+}
+
+/**
+ * What the resume picker and a bare `resume` say, once, about session files
+ * they could not read (they offer only readable ones): which file, why, and
+ * where to see it. Undefined when every file was read.
+ */
+export function unreadableNotice(rows: SessionSummary[]): string | undefined {
+  const bad = rows.filter((r) => r.status === 'corrupt');
+  if (!bad.length) return undefined;
+  const one = bad.length === 1;
+  const files = bad.map((r) => `${r.file ? displayPath(r.file) : r.id} (${r.problem ?? 'unreadable'})`).join(', ');
+  return `${bad.length} session file${one ? '' : 's'} could not be read: ${files}; deploy-wizard list shows ${one ? 'it' : 'them'}`;
 }
 
 /** Sessions that can be resumed (active, readable), newest first. */

@@ -9,7 +9,7 @@ import { probeJobs, type ProbeJob } from '../probes/jobs.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { ItemState } from '../session/schema.js';
 import { readOnlyLine } from '../session/signoff.js';
-import { countResults } from '../verdict/probe.js';
+import { countResults, type ResultCounts } from '../verdict/probe.js';
 import type { WizardContext } from './wizard-context.js';
 import type { Wizard } from './wizard-store.js';
 import { itemState, probeVerdict } from './progress.js';
@@ -22,11 +22,11 @@ export interface RunningProbe {
   startedAt: number;
 }
 
+/** The last run: its results counted by the verdict core (the words its lines use), how long, whether cancelled. */
 export interface RunSummary {
-  passed: number;
-  failed: number;
-  other: number;
+  counts: ResultCounts;
   durationMs: number;
+  /** The run was cancelled (Esc). */
   cancelled: boolean;
 }
 
@@ -116,9 +116,7 @@ export const probeRunsSlice =
       set({
         running: {},
         lastRun: {
-          passed: counts.passed,
-          failed: counts.failed + counts.errors,
-          other: counts.total - counts.passed - counts.failed - counts.errors,
+          counts,
           durationMs,
           cancelled,
         },

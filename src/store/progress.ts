@@ -4,7 +4,7 @@ import type { ItemState, Session } from '../session/schema.js';
 import { progressOf, type Progress } from '../verdict/items.js';
 
 // Counts and item verdicts are the verdict core's; re-exported for the views.
-export { itemState, probeVerdict, progressOf, type Progress } from '../verdict/items.js';
+export { itemState, probeVerdict, progressBreakdown, progressOf, progressText, type Progress } from '../verdict/items.js';
 
 /** Sections the operator walks through: those with items or guidance to show. */
 export function walkSections(checklist: Checklist): Section[] {

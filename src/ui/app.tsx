@@ -23,6 +23,8 @@ export interface PickerSetup {
   environments?: string[];
   /** Ask who resumes a chosen session (no --operator given). */
   askWho?: boolean;
+  /** Said once above the sessions, e.g. that a session file could not be read. */
+  notice?: string;
   /** Opens or creates the chosen session and builds its store (I/O lives in the caller). */
   choose: (choice: PickerChoice) => Promise<WizardStore>;
 }
@@ -56,6 +58,7 @@ export function App({ checklist, store: initial, picker, onInterrupt }: AppProps
         defaults={picker.defaults}
         environments={picker.environments}
         askWho={picker.askWho}
+        notice={picker.notice}
         error={opening ? undefined : pickError}
         isActive={!opening}
         onCancel={() => exit()}
@@ -89,7 +92,7 @@ function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: C
   }, [exiting]);
   return (
     <Box flexDirection="column">
-      <FinishedProbes store={store} />
+      <FinishedProbes store={store} checklist={checklist} />
       {screen === 'overview' || screen === 'resume-picker' ? <Overview store={store} checklist={checklist} /> : null}
       {screen === 'section' ? <SectionView store={store} checklist={checklist} /> : null}
       {screen === 'help' ? <HelpScreen /> : null}

@@ -2,7 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { Checklist } from '../checklist/types.js';
 import type { WizardStore } from '../store/wizard-store.js';
-import { progressOf, sectionProgress, walkSections } from '../store/progress.js';
+import { progressBreakdown, progressOf, progressText, sectionProgress, walkSections } from '../store/progress.js';
 import { OVERVIEW_KEYS, hints } from './keymap.js';
 import { Footer, footerHeight } from './footer.js';
 import { ProgressBar } from './progress-bar.js';
@@ -31,6 +31,8 @@ export function Overview({ store, checklist }: OverviewProps) {
   const hereItem = checklist.items.find((i) => i.id === cursor.itemId);
   const all = checklist.items.length;
   const total = progressOf(session, checklist.items.map((i) => i.id));
+  // What follows the title; the title gives up cells first so the counts stay on screen.
+  const headerRest = ` — ${session.environment} — ${progressText({ ...total, total: all })} (${progressBreakdown(total)})`;
 
   const fixed = 2 + statusHeight(status, columns) + footerHeight(footer, columns);
   const listHeight = Math.max(3, rows - 1 - fixed);
@@ -42,8 +44,8 @@ export function Overview({ store, checklist }: OverviewProps) {
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {fit(checklist.title, columns - 30)} — {session.environment} — {total.done}/{all} done
-        {total.failed ? <Text color="red"> ✗{total.failed}</Text> : null}
+        {fit(checklist.title, Math.max(10, columns - 1 - headerRest.length))}{` — ${session.environment} — ${total.settled}/${all} settled`}
+        {total.failed ? <Text color="red"> ✗{total.failed}</Text> : null} ({progressBreakdown(total)})
       </Text>
       <Text wrap="truncate">
         <Text color="cyan">● you are at: </Text>

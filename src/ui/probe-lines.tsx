@@ -1,5 +1,9 @@
-import React from 'react';
+import React, { useMemo } from 'react';
 import { Box, Static, Text } from 'ink';
+import type { Checklist } from '../checklist/types.js';
+import { adviceFor, countsText, STATUS_LABEL } from '../verdict/probe.js';
+import { fit } from './scroll.js';
+import { useTerminalSize } from './use-terminal-size.js';
 import Spinner from 'ink-spinner';
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
 import type { RunningProbe, RunSummary, WizardStore } from '../store/wizard-store.js';
@@ -16,23 +20,52 @@ const MARK: Record<ProbeStatus, { glyph: string; color: string }> = {
   inconclusive: { glyph: '?', color: 'magenta' },
 };
 
-/** One finished probe: `✓ PASS http  HTTP 200 in 3 ms  (12 ms)`. */
-export function ProbeResultLine({ result }: { result: ProbeResult }) {
+/** Cells an item's name may take on a result line of `columns`: the summary after it keeps the rest. */
+export function itemNameWidth(columns: number): number {
+  return Math.max(12, Math.floor((columns - 16) * 0.4));
+}
+
+export interface ProbeResultLineProps {
+  result: ProbeResult;
+  /** The item the probe belongs to (its text, shortened to fit); left out when the result names none. */
+  item?: string;
+  /** Terminal columns (default 80). */
+  columns?: number;
+}
+
+/**
+ * One finished probe, labelled and advised as `check` labels and advises it:
+ * `✓ PASS  http  Health endpoint responding — HTTP 200 in 3 ms (12 ms)`, and
+ * for a result that did not judge, what to do on the line under it
+ * (`→ set the variables it names …`).
+ */
+export function ProbeResultLine({ result, item, columns = 80 }: ProbeResultLineProps) {
   const m = MARK[result.status];
+  const advice = adviceFor(result);
+  const name = item ? `${fit(oneLine(forTerminal(item)), itemNameWidth(columns))} — ` : '';
   return (
-    <Text wrap="truncate">
-      <Text color={m.color}>
-        {m.glyph} {result.status.toUpperCase().padEnd(5)}
-      </Text>{' '}
-      {result.kind.padEnd(8)} {forTerminal(result.summary)} <Text dimColor>({Math.round(result.durationMs)} ms)</Text>
-    </Text>
+    <Box flexDirection="column">
+      <Text wrap="truncate">
+        <Text color={m.color}>
+          {m.glyph} {STATUS_LABEL[result.status].padEnd(5)}
+        </Text>{' '}
+        {result.kind.padEnd(6)} {name}
+        {oneLine(forTerminal(result.summary))}
+        {result.status === 'skipped' ? null : <Text dimColor> ({Math.round(result.durationMs)} ms)</Text>}
+      </Text>
+      {advice ? <Text dimColor>{`    → ${oneLine(forTerminal(advice))}`}</Text> : null}
+    </Box>
   );
 }
 
-/** Finished results, printed once above the live frame (only live work re-renders). */
-export function FinishedProbes({ store }: { store: WizardStore }) {
+const oneLine = (text: string) => text.replace(/\s*\r?\n\s*/g, ' ').trim();
+
+/** Finished results, printed once above the live frame (only live work re-renders), each naming its item. */
+export function FinishedProbes({ store, checklist }: { store: WizardStore; checklist: Checklist }) {
   const results = useWizard(store, (s) => s.results);
-  return <Static items={results}>{(r, i) => <ProbeResultLine key={i} result={r} />}</Static>;
+  const { columns } = useTerminalSize();
+  const items = useMemo(() => new Map(checklist.items.map((i) => [i.id, i.text])), [checklist]);
+  return <Static items={results}>{(r, i) => <ProbeResultLine key={i} result={r} item={r.itemId ? items.get(r.itemId) : undefined} columns={columns} />}</Static>;
 }
 
 export interface ProbeLinesProps {
@@ -41,9 +74,10 @@ export interface ProbeLinesProps {
   maxLines?: number;
 }
 
+/** `1 passed, 0 failed, 6 skipped (not configured) in 0.3s`: the verdict core's words, the ones the lines use. */
 export function summaryText(run: RunSummary): string {
   const secs = (run.durationMs / 1000).toFixed(1);
-  return `${run.cancelled ? 'cancelled — ' : ''}${run.passed} passed, ${run.failed} failed${run.other ? `, ${run.other} other` : ''} in ${secs}s`;
+  return `${run.cancelled ? 'cancelled — ' : ''}${countsText(run.counts)} in ${secs}s`;
 }
 
 /** Running probes with spinners, then the last run's summary and duration. */
@@ -63,7 +97,7 @@ export function ProbeLines({ store, maxLines = 3 }: ProbeLinesProps) {
       ))}
       {list.length > maxLines ? <Text dimColor>…and {list.length - maxLines} more running (Esc cancels)</Text> : null}
       {list.length === 0 && last ? (
-        <Text color={last.failed ? 'red' : last.cancelled ? 'yellow' : 'green'} wrap="truncate">
+        <Text color={last.counts.failed + last.counts.errors ? 'red' : last.cancelled ? 'yellow' : 'green'} wrap="truncate">
           probes: {summaryText(last)}
         </Text>
       ) : null}

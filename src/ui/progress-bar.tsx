@@ -2,10 +2,10 @@ import React from 'react';
 import { Text } from 'ink';
 import type { Progress } from '../store/progress.js';
 
-/** The bar's characters: filled for done, ✗-coloured for failed, dots for the rest. */
+/** The bar's characters: filled for settled, ✗-coloured for failed, dots for the rest. */
 export function barText(p: Progress, width: number): { done: string; failed: string; rest: string } {
   if (p.total === 0) return { done: '', failed: '', rest: '·'.repeat(width) };
-  const d = Math.round((p.done / p.total) * width);
+  const d = Math.round((p.settled / p.total) * width);
   const f = Math.min(width - d, Math.round((p.failed / p.total) * width) || (p.failed > 0 ? 1 : 0));
   return { done: '█'.repeat(d), failed: '█'.repeat(f), rest: '·'.repeat(Math.max(0, width - d - f)) };
 }
@@ -24,7 +24,7 @@ export function ProgressBar({ progress, width = 10 }: ProgressBarProps) {
       <Text color="green">{b.done}</Text>
       <Text color="red">{b.failed}</Text>
       <Text dimColor>{b.rest}</Text>
-      <Text> {`${progress.done}/${progress.total}`.padStart(5)}</Text>
+      <Text> {`${progress.settled}/${progress.total}`.padStart(5)}</Text>
       {progress.failed > 0 ? <Text color="red"> ✗{progress.failed}</Text> : null}
     </Text>
   );

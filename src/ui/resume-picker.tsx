@@ -37,6 +37,8 @@ export interface ResumePickerProps {
   onCancel: () => void;
   /** Ctrl-C (default: onCancel). */
   onInterrupt?: () => void;
+  /** Said once above the list, e.g. that a session file could not be read (default: nothing). */
+  notice?: string;
   /** An error from the last choice (e.g. the session is locked), shown under the list. */
   error?: string;
   /** Whether this picker listens to keys (default true). */
@@ -85,7 +87,7 @@ function footerHints(stage: Stage, hasSessions: boolean): string[] {
  * new one; a new one asks for its environment (ink-select-input, or a name
  * typed under "other") and its operator.
  */
-export function ResumePicker({ sessions, defaults, environments, askWho = false, onChoose, onCancel, onInterrupt, error, isActive = true, now = new Date() }: ResumePickerProps) {
+export function ResumePicker({ sessions, defaults, environments, askWho = false, onChoose, onCancel, onInterrupt, notice, error, isActive = true, now = new Date() }: ResumePickerProps) {
   // No unfinished session: straight to the new session's form (there is nothing to list).
   const [stage, setStage] = useState<Stage>(sessions.length ? 'list' : 'env');
   const [chosen, setChosen] = useState<SessionSummary>();
@@ -113,13 +115,14 @@ export function ResumePicker({ sessions, defaults, environments, askWho = false,
   const operatorChanged = operator !== defaults.operator;
   return (
     <Box flexDirection="column">
+      {notice ? <Text color="yellow">! {forTerminal(notice)}</Text> : null}
       <Text bold>{HEADERS[stage]}</Text>
       {stage === 'list' ? (
         <SelectInput
           items={[
             ...sessions.map((s) => ({
               key: s.id,
-              label: `${fit(forTerminal(s.environment), 12).padEnd(12)} ${fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} ${progressText(s).padStart(11)} done  ${formatRelative(s.updatedAt, now).padEnd(11)} ${forTerminal(s.id)}`,
+              label: `${fit(forTerminal(s.environment), 12).padEnd(12)} ${fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} ${progressText(s).padStart(15)}  ${formatRelative(s.updatedAt, now).padEnd(11)} ${forTerminal(s.id)}`,
               value: s.id,
             })),
             { key: '+new', label: '+ Start a new session', value: '' },

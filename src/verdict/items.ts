@@ -18,12 +18,17 @@ export function itemState(session: Pick<Session, 'items'>, itemId: string): Item
 }
 
 /**
- * Progress as every screen and command shows it: `done` is an item settled
- * without failing (done, verified, skipped, n/a); a failed item is counted
- * apart (`✗`), never as progress.
+ * Progress as every screen and command shows it. `settled` is every item the
+ * operator is through with without it failing; it is split, as the report's
+ * summary row is, into `done` (done or verified: the work was done), `skipped`
+ * and `na` (set aside, not done). A failed item is counted apart (`✗`), never
+ * as progress.
  */
 export interface Progress {
+  settled: number;
   done: number;
+  skipped: number;
+  na: number;
   failed: number;
   total: number;
 }
@@ -46,7 +51,8 @@ export function countStates(session: Pick<Session, 'items'>, itemIds: readonly s
 
 /** The one rule that turns state counts into progress. */
 export function progressFromCounts(c: StateCounts): Progress {
-  return { done: c.total - c.pending - c.failed, failed: c.failed, total: c.total };
+  const done = c.done + c.verified;
+  return { settled: done + c.skipped + c.na, done, skipped: c.skipped, na: c.na, failed: c.failed, total: c.total };
 }
 
 export function progressOf(session: Pick<Session, 'items'>, itemIds: readonly string[]): Progress {
@@ -63,13 +69,29 @@ export function sessionProgress(session: Pick<Session, 'items'>): Progress {
 }
 
 /** Whole percent settled, 0 for an empty checklist. */
-export function percentDone(p: Pick<Progress, 'done' | 'total'>): number {
-  return p.total ? Math.floor((p.done / p.total) * 100) : 0;
+export function percentDone(p: Pick<Progress, 'settled' | 'total'>): number {
+  return p.total ? Math.floor((p.settled / p.total) * 100) : 0;
 }
 
-/** `26/175` or `26/175 ✗7`: the one way progress is written in plain text. */
-export function progressText(p: Progress): string {
-  return `${p.done}/${p.total}${p.failed ? ` ✗${p.failed}` : ''}`;
+/** `26/175` or `26/175 ✗7`: settled of all, failed apart; the numbers of progressText. */
+export function progressFigures(p: Pick<Progress, 'settled' | 'failed' | 'total'>): string {
+  return `${p.settled}/${p.total}${p.failed ? ` ✗${p.failed}` : ''}`;
+}
+
+/** `26/175 settled` or `26/175 settled ✗7`: the one way progress is written in plain text. */
+export function progressText(p: Pick<Progress, 'settled' | 'failed' | 'total'>): string {
+  return `${p.settled}/${p.total} settled${p.failed ? ` ✗${p.failed}` : ''}`;
+}
+
+/** `20 done · 4 skipped · 2 n/a` (zeros left out; `0 done` when nothing is settled): what `settled` is made of. */
+export function progressBreakdown(p: Pick<Progress, 'done' | 'skipped' | 'na'>): string {
+  const parts = [`${p.done} done`, ...(p.skipped ? [`${p.skipped} skipped`] : []), ...(p.na ? [`${p.na} n/a`] : [])];
+  return parts.join(' · ');
+}
+
+/** The progress fields of `list --json` and the team summary: the same names everywhere. */
+export function progressFields(p: Progress): Progress & { percent: number } {
+  return { settled: p.settled, done: p.done, skipped: p.skipped, na: p.na, failed: p.failed, total: p.total, percent: percentDone(p) };
 }
 
 /**

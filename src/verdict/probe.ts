@@ -81,6 +81,17 @@ export const REASON_ADVICE: Record<ProbeReason, string> = {
   'cannot-judge-here': 'check by hand, or run the check from another host',
 };
 
+/**
+ * What an unjudged result asks of the operator, one phrase: the probe's own
+ * hint when it gave one, else its reason's advice. The one source for `check`'s
+ * "→ …" lines and the wizard's probe lines. Undefined for a judged result and
+ * for a cancelled one (running it again goes without saying).
+ */
+export function adviceFor(result: Pick<ProbeOutcome, 'status' | 'reason' | 'hint'>): string | undefined {
+  if (!isUnjudged(result.status) || result.reason === 'cancelled') return undefined;
+  return result.hint ?? (result.reason ? REASON_ADVICE[result.reason] : undefined);
+}
+
 /** A run's results counted by status (and the skipped by reason): what `check` and the wizard summarise. */
 export interface ResultCounts {
   total: number;
@@ -112,4 +123,35 @@ export function countResults(results: ReadonlyArray<Pick<ProbeOutcome, 'status' 
     }
   }
   return out;
+}
+
+/** How a result line labels each status, in `check` and in the wizard alike. */
+export const STATUS_LABEL: Record<ProbeStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP', inconclusive: 'INCONCLUSIVE' };
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * A run's counts in the words its lines use (`SKIP` lines are "skipped",
+ * `INCONCLUSIVE` ones "inconclusive"; never "other"), e.g. `12 passed, 1
+ * failed, 0 errors, 3 warnings, 27 skipped (not configured)`. `all`: every
+ * count even when 0 (`check`'s summary line); otherwise passed and failed
+ * always, the rest when there are some (the wizard's one line).
+ */
+export function countsText(c: ResultCounts, all = false): string {
+  let skipped = `${c.skipped} skipped`;
+  if (c.skipped && c.notConfigured === c.skipped) skipped += ' (not configured)';
+  else if (c.skipped) {
+    const rest = c.skipped - c.notConfigured - c.cancelled;
+    const parts = [c.notConfigured && `${c.notConfigured} not configured`, c.cancelled && `${c.cancelled} cancelled`, rest && `${rest} not run`].filter(Boolean);
+    skipped += ` (${parts.join(', ')})`;
+  }
+  const parts = [
+    `${c.passed} passed`,
+    `${c.failed} failed`,
+    (all || c.errors) && plural(c.errors, 'error', 'errors'),
+    (all || c.warnings) && plural(c.warnings, 'warning', 'warnings'),
+    (all || c.skipped) && skipped,
+    c.inconclusive && `${c.inconclusive} inconclusive`,
+  ];
+  return parts.filter(Boolean).join(', ');
 }

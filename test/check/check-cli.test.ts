@@ -54,6 +54,19 @@ describe('deploy-wizard check (built CLI)', () => {
     expect(errored.stdout).toContain('ERROR command Workers › Celery workers answer — celery not found on PATH');
   });
 
+  it('no cluster from here: kubectl probes are inconclusive with what to set, not failures; the run stays green on what it verified', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST });
+    const r = await runCli(['check', '--checklist', 'cl.md'], { cwd, env: { FAKE_KUBECTL: 'no-cluster' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/^FAIL/m);
+    expect(r.stdout).toMatch(/^INCONCLUSIVE command Workers › Pods running — not configured: kubectl reaches no cluster from here \(The connection to the server localhost:8080 was refused\) in /m);
+    expect(r.stdout).toContain('  INCONCLUSIVE Workers › Pods running — not configured: kubectl reaches no cluster from here (The connection to the server localhost:8080 was refused) → point kubectl at the cluster: set KUBECONFIG');
+    expect(lines(r.stdout).at(-1)).toMatch(/^1 passed, 0 failed, 0 errors, 0 warnings, 1 skipped \(not configured\), 1 inconclusive in /);
+    const json = JSON.parse((await runCli(['check', '--checklist', 'cl.md', '--format', 'json'], { cwd, env: { FAKE_KUBECTL: 'no-cluster' } })).stdout);
+    expect(json.results.find((x: { item: string }) => x.item === 'Pods running')).toMatchObject({ status: 'inconclusive', reason: 'not-configured', hint: expect.stringMatching(/KUBECONFIG/) });
+    expect(json.summary.failed).toBe(0);
+  });
+
   it('--section filters by path (case-insensitive, repeatable); no match is exit 2', async () => {
     const cwd = workdir({ 'cl.md': CHECKLIST });
     const r = await runCli(['check', '--checklist', 'cl.md', '--section', 'DATA'], { cwd });
@@ -68,6 +81,30 @@ describe('deploy-wizard check (built CLI)', () => {
     expect(none.code).toBe(2);
     expect(none.stdout).toBe('');
     expect(lines(none.stderr)).toEqual(['no section matches "nowhere": use words from a heading of cl.md (see deploy-wizard validate)']);
+    // A typo gets the heading it was probably meant for.
+    const typo = await runCli(['check', '--checklist', 'cl.md', '--section', 'Databse'], { cwd });
+    expect(typo.code).toBe(2);
+    expect(lines(typo.stderr)).toEqual(['no section matches "Databse" (did you mean "Database"?): use words from a heading of cl.md (see deploy-wizard validate)']);
+  });
+
+  it('an unusable checklist: the hint fits how it was named (--checklist, validate FILE, or nothing passed)', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST });
+    const flag = await runCli(['check', '--checklist', 'nothere.md'], { cwd });
+    expect(flag.code).toBe(2);
+    expect(lines(flag.stderr)).toEqual([`checklist ${join(cwd, 'nothere.md')} not found: check the path or give --checklist a Markdown checklist file`]);
+    const arg = await runCli(['validate', 'nothere.md'], { cwd });
+    expect(arg.code).toBe(2);
+    expect(lines(arg.stderr)).toEqual(['checklist nothere.md not found: check the path or give validate a Markdown checklist file']);
+    for (const r of [flag, arg]) expect(r.stderr).not.toContain('pass a Markdown checklist with --checklist FILE');
+  });
+
+  it('--sessions-dir naming a file: one sentence saying so, for every command that reads or writes sessions', async () => {
+    const cwd = workdir({ 'cl.md': CHECKLIST, afile: 'not a folder\n' });
+    for (const args of [['list'], ['list', '--json'], ['report', 'production-20261126-1402-k3v9']]) {
+      const r = await runCli([...args, '--sessions-dir', 'afile'], { cwd });
+      expect(r.code).toBe(2);
+      expect(lines(r.stderr)).toEqual(['afile is a file, not a folder; pass a folder with --sessions-dir']);
+    }
   });
 
   it('exit 2 with FILE:LINE for a bad checklist, and one line for bad options and files', async () => {

@@ -85,7 +85,8 @@ describe('deploy-wizard validate with an unusable file: one line, exit 2, no sta
   it('a missing file and a directory', () => {
     let r = cli(['validate', 'nope.md'], dir);
     expect(r.code).toBe(2);
-    expectOneLine(r.stderr, 'nope.md', 'not found', '--checklist');
+    // Named as validate's argument: the hint says so (not "pass --checklist").
+    expectOneLine(r.stderr, 'nope.md', 'not found', 'give validate a Markdown checklist file');
     mkdirSync(join(dir, 'folder.md'), { recursive: true });
     r = cli(['validate', 'folder.md'], dir);
     expect(r.code).toBe(2);

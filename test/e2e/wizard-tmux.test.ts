@@ -114,14 +114,22 @@ describe('the built wizard in tmux at 80×24', () => {
     expect(hits).toBeGreaterThan(0);
     await keys('q');
     const quit = await waitFor('EXIT=0');
-    expect(quit).toMatch(/Resume with: deploy-wizard resume/);
+    expect(quit).toMatch(/Resume with:\n\s*deploy-wizard resume /);
     const saved = sessionDoc();
     expect(saved.cursor.itemId).toMatch(/health-endpoint-responding/);
     expect(Object.values(saved.items).map((i: any) => i.state).sort()).toEqual(['done', 'pending', 'pending', 'verified']);
 
+    // A damaged file next to it: resume without an id takes the latest readable session and names the other once.
+    const damaged = join(dir, 'sessions', 'production-20261125-0800-zzzz.json');
+    writeFileSync(damaged, '');
     launch(['resume', '--operator', 'e2e']);
     const resumed = await waitFor('Check the basics before you start.');
     expect(resumed).toMatch(/▶ \[✓\] Health endpoint responding/);
+    // The line wraps at 80 columns: compare without white space.
+    const notice = '1 session file could not be read: sessions/production-20261125-0800-zzzz.json (is empty (0 bytes)); deploy-wizard list shows it';
+    expect(resumed.replace(/\s+/g, '')).toContain(notice.replace(/\s+/g, ''));
+    expect(resumed.split('could not be read')).toHaveLength(2);
+    rmSync(damaged);
     await firstKey('j', '▶ [ ] Team notified');
     await keys('d');
     await waitFor('[x] Team notified');
@@ -131,13 +139,13 @@ describe('the built wizard in tmux at 80×24', () => {
     await waitFor('[x] Rollback tested');
     await keys('g');
     const overview = await waitFor('you are at');
-    expect(overview).toContain('4/4 done');
+    expect(overview).toContain('4/4 settled');
     await keys('q');
     await waitFor('EXIT=0');
     const done = sessionDoc();
     expect(Object.values(done.items).every((i: any) => i.state !== 'pending')).toBe(true);
     // The whole frame fits the 80×24 pane: title and footer both on screen.
-    expect(overview).toMatch(/Tiny Deploy — production — 4\/4 done/);
+    expect(overview).toMatch(/Tiny Deploy — production — 4\/4 settled/);
     expect(overview).toContain('q save+quit');
   }, 90_000);
 

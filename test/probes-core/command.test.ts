@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeSpec } from '../../src/checklist/types.js';
 import { checkJsonPath, splitCommand } from '../../src/probes/command.js';
+import { noClusterLine } from '../../src/probes/kubectl.js';
 import { runProbes } from '../../src/probes/runner.js';
 import type { Vars } from '../../src/probes/types.js';
 import { alive } from '../helpers/processes.js';
@@ -115,6 +116,33 @@ describe('command probe (fake kubectl and celery on PATH)', () => {
     expect((await run1({ cmd: rollout.cmd, not_stdout: 'Waiting' })).summary).toMatch(/^kubectl output matches \/Waiting\/: Waiting for deployment/);
     expect((await run1({ cmd: 'kubectl bogus', exit: '1', stderr: 'unknown command' })).status).toBe('pass');
     expect((await run1({ cmd: rollout.cmd, 'json.a': 'b' })).summary).toBe('kubectl output is not JSON');
+  });
+
+  it('kubectl that reaches no cluster (refused, no context, not installed) is inconclusive, not configured, with what to set; a cluster that answers unhealthy stays a fail', async () => {
+    const params = { cmd: 'kubectl get pods -n django-twilio-call -o json', 'json.items[*].status.phase': 'Running' };
+    for (const mode of ['no-cluster', 'down']) {
+      const r = await run1(params, { FAKE_KUBECTL: mode });
+      expect(r).toMatchObject({ status: 'inconclusive', reason: 'not-configured' });
+      expect(r.summary).toMatch(/^not configured: kubectl reaches no cluster from here \(The connection to the server (localhost:8080|127\.0\.0\.1:6443) was refused/);
+      expect(r.hint).toMatch(/KUBECONFIG.*context/);
+    }
+    const rollout = await run1({ cmd: 'kubectl rollout status deployment/django-web -n app --timeout=60s', stdout: 'rolled out' }, { FAKE_KUBECTL: 'no-cluster' });
+    expect(rollout.status).toBe('inconclusive');
+    const missing = await run1(params, { PATH: process.env.DW_TEST_SYSTEM_BIN! });
+    expect(missing).toMatchObject({ status: 'inconclusive', reason: 'not-configured', summary: 'not configured: kubectl reaches no cluster from here (kubectl not found on PATH)' });
+    expect(missing.hint).toMatch(/KUBECONFIG/);
+    // A cluster that answers: an unhealthy deployment is still a failure.
+    expect(await run1(params, { FAKE_KUBECTL: 'pending' })).toMatchObject({ status: 'fail', summary: 'kubectl: items[1].status.phase is Pending, expected Running' });
+    expect((await run1({ cmd: 'kubectl rollout status deployment/django-web', stdout: 'rolled out' }, { FAKE_KUBECTL: 'pending' })).status).toBe('fail');
+  });
+
+  it('kubectl\'s ways of saying it reached no cluster, and lines that do not say it', () => {
+    expect(noClusterLine('The connection to the server localhost:8080 was refused - did you specify the right host or port?\n')).toBe('The connection to the server localhost:8080 was refused - did you specify the right host or port?');
+    expect(noClusterLine('Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout')).toBeDefined();
+    expect(noClusterLine('error: context "prod" does not exist')).toBeDefined();
+    expect(noClusterLine('error: current-context is not set')).toBeDefined();
+    expect(noClusterLine('error: timed out waiting for the condition')).toBeUndefined();
+    expect(noClusterLine('Error from server (NotFound): deployments.apps "django-web" not found')).toBeUndefined();
   });
 
   it('a missing program is an error naming it; a bad regex is an error', async () => {

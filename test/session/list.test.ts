@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { renderTable, run } from '../../src/cli/commands/list.js';
 import type { GlobalOptions } from '../../src/cli/globals.js';
 import { createFileStore } from '../../src/session/file-store.js';
-import { findLatestUnfinished, formatRelative, progressText } from '../../src/session/summary.js';
+import { findLatestUnfinished, formatRelative, progressText, unreadableNotice } from '../../src/session/summary.js';
 import { newSession, tempDir } from './helpers.js';
 
 const globalsFor = (sessionsDir: string): GlobalOptions => ({ checklist: 'x.md', sessionsDir, color: false });
@@ -57,15 +57,47 @@ describe('list', () => {
     expect(rows.map((r) => r.id)).toEqual([ids[2], ids[1], 'production-20261125-0800-zzzz', ids[0]]);
     const table = renderTable(rows, new Date('2026-11-26T14:00:00Z'));
     const lines = table.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+ENV\s+OPERATOR\s+PROGRESS\s+STATUS\s+UPDATED$/);
+    expect(lines[0]).toMatch(/^ID\s+ENV\s+OPERATOR\s+SETTLED\s+STATUS\s+UPDATED$/);
     expect(lines[1]).toMatch(new RegExp(`^${ids[2]}\\s+production\\s+alice\\s+2/4 50%\\s+active\\s+30 min ago$`));
     expect(lines[2]).toMatch(new RegExp(`^${ids[1]}\\s+staging\\s+alice\\s+1/4 25%\\s+active\\s+5 h ago$`));
     expect(lines[4]).toMatch(new RegExp(`^${ids[0]}\\s+production\\s+alice\\s+3/4 75%\\s+completed\\s+6 days ago$`));
-    expect(lines[3]).toMatch(/^production-20261125-0800-zzzz\s+-\s+-\s+-\s+corrupt\s+1 day ago \(is empty \(0 bytes\)\)$/);
+    // The problem is not in the UPDATED column: the row says corrupt, a note under the table says why.
+    expect(lines[3]).toMatch(/^production-20261125-0800-zzzz\s+-\s+-\s+-\s+corrupt\s+1 day ago$/);
+    expect(lines.slice(5)).toEqual(['', 'Could not be read (1):', '  production-20261125-0800-zzzz.json: is empty (0 bytes); kept as it is']);
 
     const { code, out } = await capture(() => run({}, globalsFor(dir), []));
     expect(code).toBe(0);
-    expect(out.split('\n')).toHaveLength(6);
+    expect(out.split('\n')).toHaveLength(9);
+  });
+
+  test('at 80 columns every row fits, the id whole; the operator and the last update give up cells', async () => {
+    const { dir, ids } = await fixture();
+    const store = createFileStore(dir);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-26T13:40:00Z'));
+    const s = await store.create({ ...newSession(['a', 'b', 'c', 'd']), environment: 'production', operator: 'Alexandra Featherstonehaugh' });
+    await s.apply({ type: 'item.state', itemId: 'a', state: 'failed' });
+    await s.close();
+    vi.useRealTimers();
+    const rows = await store.list();
+    const wide = renderTable(rows, new Date('2026-11-26T14:00:00Z')).trimEnd().split('\n');
+    expect(Math.max(...wide.map((l) => l.length))).toBeGreaterThan(80);
+    const lines = renderTable(rows, new Date('2026-11-26T14:00:00Z'), 80).trimEnd().split('\n');
+    for (const l of lines.slice(0, lines.indexOf(''))) expect(l.length).toBeLessThanOrEqual(80);
+    for (const id of [...ids, s.id]) expect(lines.some((l) => l.startsWith(`${id} `))).toBe(true);
+    expect(lines.find((l) => l.startsWith(s.id))).toMatch(/\sAlexand…\s+0\/4 ✗1 0%\s+active\s+20m ago$/);
+    expect(lines.find((l) => l.startsWith(ids[0]))).toMatch(/\s6d ago$/);
+    // The command fits its table to stdout when stdout is a terminal of 80 columns.
+    const saved = { isTTY: process.stdout.isTTY, columns: process.stdout.columns };
+    Object.assign(process.stdout, { isTTY: true, columns: 80 });
+    try {
+      const { out } = await capture(() => run({}, globalsFor(dir), []));
+      const rowsOut = out.split('\n').slice(0, rows.length + 1);
+      expect(rowsOut[0]).toMatch(/^ID\s+ENV/);
+      for (const l of rowsOut) expect(l.length).toBeLessThanOrEqual(80);
+    } finally {
+      Object.assign(process.stdout, saved);
+    }
   });
 
   test('--json gives relative and ISO times, progress, and corrupt rows with their problem', async () => {
@@ -73,7 +105,7 @@ describe('list', () => {
     const { code, out } = await capture(() => run({ json: true }, globalsFor(dir), []));
     expect(code).toBe(0);
     const rows = JSON.parse(out);
-    expect(rows[0]).toMatchObject({ id: ids[2], environment: 'production', operators: ['alice'], done: 2, total: 4, percent: 50, status: 'active', updatedAt: '2026-11-26T13:30:00.000Z' });
+    expect(rows[0]).toMatchObject({ id: ids[2], environment: 'production', operators: ['alice'], settled: 2, done: 2, skipped: 0, na: 0, failed: 0, total: 4, percent: 50, status: 'active', updatedAt: '2026-11-26T13:30:00.000Z' });
     expect(typeof rows[0].updated).toBe('string');
     expect(rows.find((r: { id: string }) => r.id === 'production-20261125-0800-zzzz')).toMatchObject({ status: 'corrupt', problem: 'is empty (0 bytes)' });
   });
@@ -94,10 +126,22 @@ describe('resume helpers', () => {
     expect(await findLatestUnfinished(createFileStore(tempDir()))).toBeUndefined();
   });
 
+  test('the picker and a bare resume name an unreadable file once: which, why, and where to see it', async () => {
+    const { dir } = await fixture();
+    const rows = await createFileStore(dir).list();
+    expect(unreadableNotice(rows)).toBe(`1 session file could not be read: ${join(dir, 'production-20261125-0800-zzzz.json')} (is empty (0 bytes)); deploy-wizard list shows it`);
+    writeFileSync(join(dir, 'staging-20261125-0900-yyyy.json'), '{"id": ');
+    const two = unreadableNotice(await createFileStore(dir).list());
+    expect(two).toMatch(/^2 session files could not be read: .+; deploy-wizard list shows them$/);
+    expect(two).toContain('zzzz.json (is empty (0 bytes))');
+    expect(two).toContain('yyyy.json (is not valid JSON (truncated?))');
+    expect(unreadableNotice(rows.filter((r) => r.status !== 'corrupt'))).toBeUndefined();
+  });
+
   test('progress text and relative times', () => {
     const now = new Date('2026-11-26T14:00:00Z');
-    expect(progressText({ done: 26, failed: 7, total: 175 })).toBe('26/175 ✗7');
-    expect(progressText({ done: 12, failed: 0, total: 175 })).toBe('12/175');
+    expect(progressText({ settled: 26, failed: 7, total: 175 })).toBe('26/175 settled ✗7');
+    expect(progressText({ settled: 12, failed: 0, total: 175 })).toBe('12/175 settled');
     expect(formatRelative('2026-11-26T13:55:00Z', now)).toBe('5 min ago');
     expect(formatRelative('2026-11-26T13:59:30Z', now)).toBe('just now');
     expect(formatRelative('2026-11-25T13:00:00Z', now)).toBe('1 day ago');

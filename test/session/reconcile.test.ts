@@ -40,8 +40,8 @@ describe('reconcile', () => {
     expect(s.checklist.hash).toBe('hash-2');
     expect(s.reconciliation).toEqual({ at: '2026-11-26T15:00:00.000Z', added: ['pre.new', 'post.new2'], removed: ['pre.c'] });
     expect(s.events.at(-1)).toMatchObject({ who: 'bob', what: 'checklist.reconcile', detail: 'checklist changed; 2 added: pre.new, post.new2; 1 removed: pre.c' });
-    // Removed items are not counted: 3 of 6 items are not pending.
-    expect(summarize(s)).toMatchObject({ done: 3, total: 6 });
+    // Removed items are not counted: 3 of 6 items are settled (not pending).
+    expect(summarize(s)).toMatchObject({ settled: 3, total: 6 });
     // The cursor was on the removed item: it moves to the first pending one.
     expect(s.cursor).toEqual({ sectionId: 'pre', itemId: 'pre.new' });
     // Everything else is as it was.

@@ -98,7 +98,7 @@ describe('one probe result, one store update', () => {
       expect(onDisk.items[health]).toMatchObject({ state: 'failed', probes: [{ status: 'fail' }] });
       expect(onDisk.events.filter((e) => e.itemId === health).map((e) => e.what)).toEqual(['probe.result', 'item.state']);
       expect(store.getState().session).toEqual(onDisk);
-      expect(store.getState().lastRun).toMatchObject({ failed: 1, passed: 0 });
+      expect(store.getState().lastRun).toMatchObject({ counts: { failed: 1, passed: 0 } });
     } finally {
       await open.close();
     }

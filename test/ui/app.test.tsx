@@ -87,8 +87,34 @@ describe('App: section walk', () => {
     expect(held.store.getState().screen).toBe('section');
     release();
     const f = await ui.waitFor('[✓] Health endpoint responding');
-    expect(f).toMatch(/✓ PASS\s+http\s+HTTP 200 from \/health\//);
+    expect(f).toMatch(/✓ PASS\s+http\s+Health endpoint responding — HTTP 200 from \/health\//);
     expect(f).toMatch(/probes: 1 passed, 0 failed in \d+\.\ds/);
+  });
+
+  it('P: each result line names its item and says what an unjudged one needs, as check does; the summary uses the lines\' words', async () => {
+    const script = (job: { spec: { kind: string } }) =>
+      job.spec.kind === 'prometheus'
+        ? { status: 'skipped' as const, reason: 'not-configured' as const, summary: 'not configured: PROMETHEUS_URL unset' }
+        : { status: 'inconclusive' as const, reason: 'not-configured' as const, summary: 'not configured: kubectl reaches no cluster from here (refused)', hint: 'set KUBECONFIG or choose a context' };
+    const { ui } = await start({ script });
+    await ui.press(KEY.down, KEY.enter);
+    await ui.waitFor('Error rates monitored');
+    await ui.press('P');
+    const f = await ui.waitFor('probes: ');
+    expect(f).toMatch(/- SKIP\s+prometheus Error rates monitored — not configured: PROMETHEUS_URL unset\n\s+→ set the variables it names \(environment, --env-file or --config\)/);
+    expect(f).toMatch(/\? INCONCLUSIVE baseline Performance baseline — not configured: kubectl reaches no cluster from here/);
+    expect(f).toContain('→ set KUBECONFIG or choose a context');
+    expect(f).toMatch(/probes: 0 passed, 0 failed, 1 skipped \(not configured\), 1 inconclusive in \d+\.\ds/);
+    expect(f).not.toMatch(/other|SKIPPED/);
+  });
+
+  it('a result line shortens a long item name to fit, and keeps the summary', async () => {
+    const { ProbeResultLine, itemNameWidth } = await import('../../src/ui/probe-lines.js');
+    const item = 'Application health endpoints responding on every replica behind the load balancer';
+    ui = await renderUi(<ProbeResultLine item={item} columns={80} result={{ kind: 'http', spec: 'http url=x', status: 'fail', summary: 'GET /health/ 503', evidence: [], durationMs: 12, at: '' }} />);
+    const f = await ui.waitFor('503');
+    expect(itemNameWidth(80)).toBeLessThan(item.length);
+    expect(f).toContain(`${item.slice(0, itemNameWidth(80) - 1)}… — GET /health/ 503`);
   });
 
   it('a running probe shows a spinner and Esc cancels it', async () => {

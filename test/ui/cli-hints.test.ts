@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resumeCommand } from '../../src/cli/commands/wizard.js';
+import { resumeCommand, savedExitMessage } from '../../src/cli/commands/wizard.js';
 import { resolveGlobals, shippedChecklistPath } from '../../src/cli/globals.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -20,6 +20,15 @@ describe('the resume hint', () => {
     expect(hint).not.toContain('s3cret-pw');
     // A store that came from DEPLOY_WIZARD_STORE is found there again.
     expect(resumeCommand('s', { ...g, store: 'postgres://x@127.0.0.1/dw' }, { DEPLOY_WIZARD_STORE: 'postgres://x@127.0.0.1/dw' })).not.toContain('--store');
+  });
+});
+
+describe('the last words after a quit', () => {
+  it('put the resume command on a line of its own, whole, so it can be copied (at 80 columns it used to break mid-id)', () => {
+    const id = 'production-20261201-0140-k3v9';
+    const lines = savedExitMessage(id, resolveGlobals({}), {}).split('\n');
+    expect(lines).toEqual(['', `Saved session ${id}. Resume with:`, `deploy-wizard resume ${id}`, '']);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
   });
 });
 

@@ -54,16 +54,26 @@ describe('bashRunner (command blocks)', () => {
 
 describe('ResumePicker', () => {
   const sessions = [
-    { id: 'production-1', environment: 'production', operators: ['alice'], done: 3, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 5 * 60_000).toISOString() },
-    { id: 'staging-2', environment: 'staging', operators: ['bob'], done: 0, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 3 * 3600_000).toISOString() },
+    { id: 'production-1', environment: 'production', operators: ['alice'], settled: 3, done: 3, skipped: 0, na: 0, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 5 * 60_000).toISOString() },
+    { id: 'staging-2', environment: 'staging', operators: ['bob'], settled: 0, done: 0, skipped: 0, na: 0, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 3 * 3600_000).toISOString() },
   ];
+
+  it('says once, above the list, that a session file could not be read', async () => {
+    const notice = '1 session file could not be read: sessions/x.json (is empty (0 bytes)); deploy-wizard list shows it';
+    ui = await renderUi(<ResumePicker sessions={sessions} notice={notice} defaults={{ environment: 'production', operator: 'carol' }} onChoose={() => {}} onCancel={() => {}} />);
+    const f = await ui.waitFor('Start a new session');
+    // Said once (wrapped to the frame's width), before the list.
+    expect(f.split('could not be read')).toHaveLength(2);
+    expect(f.replace(/\s+/g, ' ')).toContain(`! ${notice}`);
+    expect(f.indexOf('could not be read')).toBeLessThan(f.indexOf('Unfinished sessions'));
+  });
 
   it('lists env, operator, progress and last update; Enter resumes the highlighted one', async () => {
     const chosen: PickerChoice[] = [];
     ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ environment: 'production', operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
     const f = await ui.waitFor('Start a new session');
-    expect(f).toMatch(/production\s+alice\s+3\/10 done\s+5 min ago/);
-    expect(f).toMatch(/staging\s+bob\s+0\/10 done\s+3 h ago/);
+    expect(f).toMatch(/production\s+alice\s+3\/10 settled\s+5 min ago/);
+    expect(f).toMatch(/staging\s+bob\s+0\/10 settled\s+3 h ago/);
     await ui.press('j', KEY.enter);
     expect(chosen).toEqual([{ id: 'staging-2' }]);
   });
@@ -195,7 +205,7 @@ describe('App routing', () => {
     ui = await renderUi(
       <App
         checklist={made.checklist}
-        picker={{ sessions: [{ id: 'mem-1', environment: 'production', operators: ['alice'], done: 0, failed: 0, total: 6, status: 'active', updatedAt: new Date().toISOString() }], defaults: { environment: 'production', operator: 'alice' }, choose: async () => made.store }}
+        picker={{ sessions: [{ id: 'mem-1', environment: 'production', operators: ['alice'], settled: 0, done: 0, skipped: 0, na: 0, failed: 0, total: 6, status: 'active', updatedAt: new Date().toISOString() }], defaults: { environment: 'production', operator: 'alice' }, choose: async () => made.store }}
       />,
     );
     await ui.waitFor('Unfinished sessions');

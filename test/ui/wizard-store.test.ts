@@ -77,7 +77,7 @@ describe('wizard store: probes', () => {
     expect(session.current().items[health].state).toBe('verified');
     expect(session.current().items[health].probes[0].status).toBe('pass');
     expect(store.getState().results).toHaveLength(1);
-    expect(store.getState().lastRun).toMatchObject({ passed: 1, failed: 0, cancelled: false });
+    expect(store.getState().lastRun).toMatchObject({ counts: { passed: 1, failed: 0 }, cancelled: false });
     expect(store.getState().running).toEqual({});
   });
 

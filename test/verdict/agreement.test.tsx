@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { jobsFor } from '../../src/cli/commands/check.js';
 import { parseChecklist } from '../../src/checklist/parse.js';
 import { validateProbe } from '../../src/probes/registry.js';
-import { toJsonRows } from '../../src/cli/commands/list.js';
+import { renderTable, toJsonRows } from '../../src/cli/commands/list.js';
 import type { CheckEntry } from '../../src/report/check-output.js';
 import type { ProbeResult } from '../../src/probes/types.js';
 import { formatJson, formatText, summarize } from '../../src/report/check-output.js';
@@ -245,22 +245,58 @@ describe('counts: wizard, picker, list --json and the report agree', () => {
     const doc = open.current();
     expect(Object.values(doc.items).map((r) => r.state).sort()).toEqual(['done', 'failed', 'failed', 'na', 'pending', 'pending', 'skipped']);
 
-    const want = { done: 3, failed: 2, total: 7 };
+    // Settled: 1 done + 1 skipped + 1 n/a; the failed two apart.
+    const want = { settled: 3, done: 1, skipped: 1, na: 1, failed: 2, total: 7 };
     // The wizard's overview header.
     const ui = await renderUi(<Overview store={store} checklist={checklist} />);
-    expect(ui.frame()).toMatch(/— production — 3\/7 done ✗2/);
+    expect(ui.frame()).toMatch(/— production — 3\/7 settled ✗2 \(1 done · 1 skipped · 1 n\/a\)/);
     ui.unmount();
     // The resume picker, from the store's list.
     const rows = await files.list();
     const picker = await renderUi(<ResumePicker sessions={rows} defaults={{ environment: 'production', operator: 'alice' }} onChoose={() => {}} onCancel={() => {}} now={new Date(doc.updatedAt)} />);
-    expect(picker.frame()).toMatch(/3\/7 ✗2 done\s+just now/);
+    expect(picker.frame()).toMatch(/3\/7 settled ✗2\s+just now/);
     picker.unmount();
-    // `list --json`, and the team store's summary of the same document.
+    // `list` and `list --json`, and the team store's summary of the same document.
+    expect(renderTable(rows, new Date(doc.updatedAt))).toMatch(/SETTLED[^\n]+\n\S+\s+production\s+alice\s+3\/7 ✗2 42%/);
     expect(toJsonRows(rows)[0]).toMatchObject({ ...want, percent: 42 });
     expect(teamSummarize(doc)).toMatchObject(want);
     // The report.
     expect(buildRecord(doc, checklist).summary.progress).toEqual(want);
     expect(buildRecord(doc, checklist).summary.total).toMatchObject({ done: 1, failed: 2, na: 1, skipped: 1, pending: 2, total: 7 });
+    await open.close();
+  });
+
+  it('1 done + 1 skipped is 2 settled of which 1 done, in the wizard, picker, list, list --json, team summary and report alike', async () => {
+    const checklist = buildChecklist([
+      { title: 'Deploy', depth: 1 },
+      { title: 'Database', items: ['Backups verified', 'Migrations reviewed', 'Indexes built'] },
+    ]);
+    const dir = tempDir('dw-agree-');
+    const files = createFileStore(dir);
+    const open = await files.create({ environment: 'production', operator: 'alice', checklist: { path: checklist.file, hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) } });
+    const store = createWizardStore({ checklist, session: open, runProbes: scriptedRunner(() => ({ status: 'pass' })).run, vars: {}, operator: 'alice' });
+    store.getState().openSection('deploy/database');
+    await store.getState().mark('done');
+    store.getState().moveItem(1);
+    await store.getState().skip('owned by the DBA');
+    await store.getState().flush();
+    const doc = open.current();
+    const want = { settled: 2, done: 1, skipped: 1, na: 0, failed: 0, total: 3 };
+    const ui = await renderUi(<Overview store={store} checklist={checklist} />);
+    expect(ui.frame()).toMatch(/— production — 2\/3 settled \(1 done · 1 skipped\)/);
+    expect(ui.frame()).not.toMatch(/2\/3 done/);
+    ui.unmount();
+    const rows = await files.list();
+    const picker = await renderUi(<ResumePicker sessions={rows} defaults={{ environment: 'production', operator: 'alice' }} onChoose={() => {}} onCancel={() => {}} now={new Date(doc.updatedAt)} />);
+    expect(picker.frame()).toMatch(/2\/3 settled\s+just now/);
+    picker.unmount();
+    expect(renderTable(rows, new Date(doc.updatedAt))).toMatch(/SETTLED[^\n]+\n\S+\s+production\s+alice\s+2\/3 66%/);
+    expect(toJsonRows(rows)[0]).toMatchObject({ ...want, percent: 66 });
+    expect(teamSummarize(doc)).toMatchObject(want);
+    const record = buildRecord(doc, checklist);
+    expect(record.summary.progress).toEqual(want);
+    expect(record.summary.total).toMatchObject({ done: 1, skipped: 1 });
+    expect(renderMarkdown(doc, checklist)).toMatch(/\| \*\*All\*\* \| \*\*1\*\* \| \*\*0\*\* \| \*\*0\*\* \| \*\*1\*\* \|/);
     await open.close();
   });
 });

@@ -9,6 +9,7 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadChecklist } from '../../checklist/load.js';
+import { closestName } from '../suggest.js';
 import { validateProbe } from '../../probes/registry.js';
 import type { Checklist, Section } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
@@ -45,7 +46,10 @@ export function selectSections(checklist: Checklist, filters: string[]): Section
     return wanted.some((w) => path.includes(w));
   });
   if (!matches.length) {
-    throw new UserError(`no section matches ${filters.map((f) => `"${f}"`).join(' or ')}: use words from a heading of ${relativeFile(checklist.file)} (see deploy-wizard validate)`);
+    const titles = [...new Set(checklist.sections.map((s) => s.title))];
+    const guesses = [...new Set(filters.map((f) => closestName(f, titles)).filter((g): g is string => Boolean(g)))];
+    const guess = guesses.length ? ` (did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?)` : '';
+    throw new UserError(`no section matches ${filters.map((f) => `"${f}"`).join(' or ')}${guess}: use words from a heading of ${relativeFile(checklist.file)} (see deploy-wizard validate)`);
   }
   return matches;
 }
@@ -144,7 +148,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const out = typeof opts.out === 'string' && opts.out ? opts.out : undefined;
   if (out) checkOutPath(out);
 
-  const { checklist, problems } = await loadChecklist(globals.checklist, validateProbe);
+  const { checklist, problems } = await loadChecklist(globals.checklist, validateProbe, globals.checklistGiven ? 'flag' : 'default');
   if (problems.length) {
     for (const p of problems) process.stderr.write(`${relativeFile(p.file)}:${p.line}: ${p.message}\n`);
     process.stderr.write(`${relativeFile(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and run check again\n`);

@@ -3,12 +3,14 @@
  * first: id, environment, operators, progress, status, last update. Damaged
  * files are shown as `corrupt` rows so one bad file does not hide the rest.
  */
+import { basename } from 'node:path';
 import type { GlobalOptions } from '../globals.js';
 import { openStore, storePlace } from '../../session/select-store.js';
 import { displayPath } from '../../session/session-file.js';
-import { formatRelative, percentDone, progressText } from '../../session/summary.js';
+import { formatRelative, percentDone, progressFields, progressFigures } from '../../session/summary.js';
 import type { SessionSummary } from '../../session/store.js';
 import { forTerminal } from '../../report/escape.js';
+import { fit } from '../../ui/scroll.js';
 
 /** JSON rows: relative and ISO time both, so scripts need not parse "5 min ago". */
 export function toJsonRows(rows: SessionSummary[], now: Date = new Date()) {
@@ -19,10 +21,7 @@ export function toJsonRows(rows: SessionSummary[], now: Date = new Date()) {
           id: r.id,
           environment: r.environment,
           operators: r.operators,
-          done: r.done,
-          failed: r.failed,
-          total: r.total,
-          percent: percentDone(r),
+          ...progressFields(r),
           status: r.status,
           updatedAt: r.updatedAt,
           updated: formatRelative(r.updatedAt, now),
@@ -30,22 +29,52 @@ export function toJsonRows(rows: SessionSummary[], now: Date = new Date()) {
   );
 }
 
-/** A plain text table (no colour needed: status words carry the meaning). */
-export function renderTable(rows: SessionSummary[], now: Date = new Date()): string {
-  const head = ['ID', 'ENV', 'OPERATOR', 'PROGRESS', 'STATUS', 'UPDATED'];
-  const body = rows.map((r) =>
+/** `30m ago`, `5h ago`, `2d ago`: formatRelative's words in the fewest cells, for a narrow terminal. */
+function compactRelative(text: string): string {
+  return text.replace(/^(\d+) (min|h|days?) ago$/, (_, n: string, unit: string) => `${n}${unit[0]} ago`);
+}
+
+/**
+ * A plain text table (no colour needed: status words carry the meaning).
+ * Given a width (stdout's columns on a terminal), rows are fitted to it: the
+ * id is never shortened (people copy it); the last update is written short,
+ * then the operator and environment are cut. A damaged file is a `corrupt`
+ * row; what is wrong with it is said under the table, not in a column.
+ */
+export function renderTable(rows: SessionSummary[], now: Date = new Date(), width?: number): string {
+  const head = ['ID', 'ENV', 'OPERATOR', 'SETTLED', 'STATUS', 'UPDATED'];
+  const clean = (cell: string) => forTerminal(cell).replace(/\s*\n\s*/g, ' '); // names come from session files: no escape sequences
+  let body = rows.map((r) =>
     (r.status === 'corrupt'
-      ? [r.id, '-', '-', '-', 'corrupt', `${formatRelative(r.updatedAt, now)} (${r.problem ?? 'unreadable'})`]
-      : [r.id, r.environment, r.operators.join(', ') || '-', `${progressText(r)} ${percentDone(r)}%`, r.status, formatRelative(r.updatedAt, now)]
-    ).map((cell) => forTerminal(cell).replace(/\s*\n\s*/g, ' ')), // names come from session files: no escape sequences
+      ? [r.id, '-', '-', '-', 'corrupt', formatRelative(r.updatedAt, now)]
+      : [r.id, r.environment, r.operators.join(', ') || '-', `${progressFigures(r)} ${percentDone(r)}%`, r.status, formatRelative(r.updatedAt, now)]
+    ).map(clean),
   );
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const widthsOf = () => head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const sep = 2;
+  const total = (w: number[]) => w.reduce((a, b) => a + b, 0) + sep * (w.length - 1);
+  let widths = widthsOf();
+  if (width && total(widths) > width) {
+    body = body.map((row) => row.map((c, i) => (i === 5 ? compactRelative(c) : c)));
+    widths = widthsOf();
+    // Operator, then environment, give up cells (down to 8 and 6) until the row fits.
+    for (const [col, min] of [[2, 8], [1, 6]] as const) {
+      const over = total(widths) - width;
+      if (over <= 0) break;
+      widths[col] = Math.max(min, head[col].length, widths[col] - over);
+      body = body.map((row) => row.map((c, i) => (i === col ? fit(c, widths[col]) : c)));
+    }
+  }
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
+      .join(' '.repeat(sep))
       .trimEnd();
-  return [line(head), ...body.map(line)].join('\n') + '\n';
+  const problems = rows
+    .filter((r) => r.status === 'corrupt')
+    .map((r) => clean(`${r.file ? basename(r.file) : r.id}: ${r.problem ?? 'unreadable'}; kept as it is`));
+  const notes = problems.length ? ['', `Could not be read (${problems.length}):`, ...problems.map((p) => `  ${p}`)] : [];
+  return [line(head), ...body.map(line), ...notes].join('\n') + '\n';
 }
 
 export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
@@ -60,6 +89,6 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     process.stdout.write(`No sessions in ${storePlace(globals, /^[./]/.test(shown) ? shown : `./${shown}`)}.\n`);
     return 0;
   }
-  process.stdout.write(renderTable(rows));
+  process.stdout.write(renderTable(rows, new Date(), process.stdout.isTTY ? process.stdout.columns : undefined));
   return 0;
 }

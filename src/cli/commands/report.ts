@@ -27,7 +27,7 @@ import type { GlobalOptions } from '../globals.js';
 export async function checklistFor(session: Session, globals: GlobalOptions, explicit: boolean): Promise<Checklist> {
   const named = resolve(session.checklist.path);
   const path = !explicit && existsSync(named) ? named : globals.checklist;
-  return (await loadChecklist(path, validateProbe)).checklist;
+  return (await loadChecklist(path, validateProbe, explicit ? 'flag' : 'default')).checklist;
 }
 
 export async function run(opts: Record<string, any>, globals: GlobalOptions, args: string[]): Promise<number> {

@@ -13,7 +13,7 @@ import type { GlobalOptions } from '../globals.js';
 /** `validate [FILE]`: exit 0 with a summary line, 1 with the problems; unusable files throw a UserError (exit 2). */
 export async function run(_opts: Record<string, any>, globals: GlobalOptions, args: string[]): Promise<number> {
   const file = args[0] ?? displayPath(globals.checklist);
-  const { checklist, problems } = await loadChecklist(file, validateProbe);
+  const { checklist, problems } = await loadChecklist(file, validateProbe, args[0] ? { argumentOf: 'validate' } : globals.checklistGiven ? 'flag' : 'default');
   if (problems.length) {
     for (const p of problems) process.stdout.write(problemLine(p) + '\n');
     process.stderr.write(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);

@@ -59,7 +59,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   if (!['text', 'json', 'junit', 'md'].includes(format)) throw new UserError(`--format must be text, json, junit or md, got "${format}"`);
   const override: WindowOverride = { forMs: parseSpanOption('--for', opts.for), intervalMs: parseSpanOption('--interval', opts.interval) };
 
-  const { checklist, problems } = await loadChecklist(globals.checklist, validateProbe);
+  const { checklist, problems } = await loadChecklist(globals.checklist, validateProbe, globals.checklistGiven ? 'flag' : 'default');
   if (problems.length) {
     for (const p of problems) process.stderr.write(`${relativeFile(p.file)}:${p.line}: ${p.message}\n`);
     process.stderr.write(`${relativeFile(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and run watch again\n`);

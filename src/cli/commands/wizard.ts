@@ -187,7 +187,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   // A start with an unchanged checklist reads the parse result kept by the last one (no parser, no probe schemas).
   const [{ loadChecklistCached }, { forTerminalChecklist }] = await Promise.all([import('../../checklist/load.js'), import('../../report/escape.js')]);
   const validator = () => import('../../probes/registry.js').then((m) => m.validateProbe);
-  const loaded = await loadChecklistCached(globals.checklist, validator, parseCache());
+  const loaded = await loadChecklistCached(globals.checklist, validator, parseCache(), globals.checklistGiven ? 'flag' : 'default');
   const problems = loaded.problems;
   // Everything the wizard shows comes from this copy: item text cannot drive the terminal.
   const checklist = forTerminalChecklist(loaded.checklist);
@@ -297,13 +297,21 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   let pickerSessions: Awaited<ReturnType<SessionStore['list']>> | undefined;
   // The new-session form offers the same environments on every route (environmentChoices).
   let knownEnvironments: string[] = [];
+  let pickerNotice: string | undefined;
   if (mode.kind === 'start' && environment) await begin({ start: { environment, operator } });
   else if (mode.kind === 'start') {
     pickerSessions = [];
     knownEnvironments = (await store.list()).map((s) => s.environment);
   }
   else if (mode.kind === 'resume' || mode.kind === 'join') {
-    const id = mode.id ?? (await summary.findLatestUnfinished(store))?.id;
+    let id = mode.id;
+    if (!id) {
+      // The latest readable one; files that could not be read are named once, not passed over in silence.
+      const rows = await store.list();
+      const notice = summary.unreadableNotice(rows);
+      if (notice) process.stderr.write(`${notice}\n`);
+      id = summary.unfinished(rows)[0]?.id;
+    }
     if (!id) throw new UserError(`no unfinished session to resume in ${storePlace(globals, shown(globals.sessionsDir))}; start one with deploy-wizard start${storeArg(globals.store)}`);
     const who = await identify(id);
     if (!who || stop.why) {
@@ -315,8 +323,11 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   else {
     const all = await store.list();
     const rows = summary.unfinished(all);
-    if (rows.length === 0 && environment) await begin({ start: { environment, operator } });
-    else {
+    pickerNotice = summary.unreadableNotice(all);
+    if (rows.length === 0 && environment) {
+      if (pickerNotice) process.stderr.write(`${pickerNotice}\n`);
+      await begin({ start: { environment, operator } });
+    } else {
       pickerSessions = rows;
       knownEnvironments = all.map((s) => s.environment);
     }
@@ -329,7 +340,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       checklist,
       store: wizard,
       // The picker offers --env first when given; it never assumes one.
-      picker: pickerSessions ? { sessions: pickerSessions, defaults: { environment, operator, operatorFrom }, environments: knownEnvironments, askWho: !given, choose: (c) => begin(c) } : undefined,
+      picker: pickerSessions ? { sessions: pickerSessions, notice: pickerNotice, defaults: { environment, operator, operatorFrom }, environments: knownEnvironments, askWho: !given, choose: (c) => begin(c) } : undefined,
       onInterrupt: () => {
         signalled = true;
       },
@@ -367,7 +378,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals.sessionsDir, storeArg(globals.store))}\n`);
   if (state?.exit === 'interrupt' || signalled || stop.why) return EXIT_INTERRUPTED;
   if (state?.unsaved) return 1;
-  if (state && open) process.stdout.write(`\nSaved session ${open.id}. Resume with: ${resumeCommand(open.id, globals)}\n`);
+  if (state && open) process.stdout.write(savedExitMessage(open.id, globals));
   return 0;
 }
 
@@ -384,6 +395,15 @@ export function resumeCommand(id: string, globals: GlobalOptions, env: NodeJS.Pr
   if (globals.sessionsDir !== resolve('sessions')) parts.push('--sessions-dir', q(shown(globals.sessionsDir)));
   if (globals.store && env.DEPLOY_WIZARD_STORE !== globals.store) parts.push('--store', q(maskedUrl(globals.store)));
   return parts.join(' ');
+}
+
+/**
+ * The last words after a clean quit. The command stands on a line of its own,
+ * so a terminal that wraps it at 80 columns never splits it mid-id among other
+ * words, and a triple-click copies it whole.
+ */
+export function savedExitMessage(id: string, globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
+  return `\nSaved session ${id}. Resume with:\n${resumeCommand(id, globals, env)}\n`;
 }
 
 /** A URL with its password replaced by *** (unparseable text is masked whole). */
