@@ -10,7 +10,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { Checklist, Criterion } from '../checklist/types.js';
 import type { Vars } from '../config/vars.js';
 import type { Session, WatchRecord } from '../session/schema.js';
-import { resolveLimits } from '../watch/criteria.js';
+import { resolveLimits, unsetVariablesProblem } from '../watch/criteria.js';
 import { missedSlots, savedVerdict, type Measurement, type WindowVerdict } from '../watch/judge.js';
 import { thresholdOf } from '../watch/format.js';
 import type { Wizard } from './wizard-store.js';
@@ -95,6 +95,12 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
           set({ error: NO_CRITERIA });
           return;
         }
+        // Unset variables: one line naming them, no window that could only end inconclusive.
+        const unset = unsetVariablesProblem(criteria, deps.vars);
+        if (unset) {
+          set({ error: unset });
+          return;
+        }
         const startedAt = new Date(deps.now()).toISOString();
         void get().apply({
           type: 'watch.start',
@@ -126,7 +132,8 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
           if (missed.length) void get().apply({ type: 'watch.measurement', startedAt: record.startedAt, criterionId: c.id, measurements: missed });
         }
         const now = get().session.watches!.at(-1)!;
-        if (now.criteria.every((c) => c.measurements.length >= c.limits.count || !byId.has(c.id))) {
+        // Every window ended (full, or over a limit with the missed slots): recorded as ended, nothing measured.
+        if (now.criteria.every((c) => savedVerdict(c).phase !== 'running' || !byId.has(c.id))) {
           void get().apply({ type: 'watch.stop', startedAt: record.startedAt, why: 'ended' });
           return;
         }

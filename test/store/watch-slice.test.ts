@@ -158,7 +158,7 @@ describe('a completed session', () => {
 
 describe('resume continues the window', () => {
   it('a second wizard on the same session file keeps the measurements, saves the slots missed while closed as inconclusive and measures the rest on the same grid', async () => {
-    const checklist = watchChecklist({ interval: '200ms', count: 10, failureLimit: 1, inconclusiveLimit: 0 });
+    const checklist = watchChecklist({ interval: '200ms', count: 10, failureLimit: 1, inconclusiveLimit: 9 });
     const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
     const { files, session, onDisk } = await fileSession(checklist);
     const first = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
@@ -195,12 +195,35 @@ describe('resume continues the window', () => {
       expect(Date.parse(m.startedAt)).toBeGreaterThanOrEqual(slot - 5);
       expect(Date.parse(m.startedAt)).toBeLessThan(slot + 200);
     });
-    // Missed slots verified nothing: against inconclusive_limit 0 the window is inconclusive, never a pass.
+    // Missed slots verified nothing: they are counted as inconclusive, never as passes.
     const [row] = watchRows(second.getState().session, checklist);
     expect(row.missed).toBe(missed.length);
-    expect(row.verdict.phase).toBe('inconclusive');
-    expect(row.verdict.message).toMatch(new RegExp(`^${missed.length} measurements without a verdict \\(inconclusive or error\\) > inconclusive_limit 0`));
+    expect(row.verdict.counts.inconclusive).toBe(missed.length);
+    expect(row.verdict.counts.successful).toBe(10 - missed.length);
     expect(onDisk().watches[0].criteria[0].measurements).toHaveLength(10);
+  });
+
+  it('missed slots over inconclusive_limit end the window inconclusive at resume: nothing more is measured', async () => {
+    const checklist = watchChecklist({ interval: '200ms', count: 10, failureLimit: 1, inconclusiveLimit: 0 });
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
+    const { files, session } = await fileSession(checklist);
+    const first = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
+    first.getState().startWatch();
+    await until(() => measured(first) >= 2, 10_000, 'two measurements');
+    await first.getState().quit();
+    await session.close();
+    const queries = prom.calls.length;
+    const reopened = await files.open(session.id, 'alice');
+    const second = wizard(checklist, reopened, { PROMETHEUS_URL: prom.url }, () => Date.now() + 1000);
+    await second.getState().flush();
+    const record = latest(second)!;
+    expect(second.getState().watching).toBe(false);
+    expect(record.stopped).toBe('ended');
+    const [row] = watchRows(second.getState().session, checklist);
+    expect(row.verdict.phase).toBe('inconclusive');
+    expect(row.verdict.message).toMatch(new RegExp(`^${row.missed} measurements? without a verdict \\(inconclusive or error\\) > inconclusive_limit 0`));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(prom.calls.length).toBe(queries);
   });
 
   it('a watch started by someone else is not measured twice: another operator resuming the session leaves it alone', async () => {

@@ -48,7 +48,7 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(r.stdout).toContain('rollback criterion met: Error rate exceeds 5% of requests');
   });
 
-  it('an empty result (no series) is inconclusive, never a pass: exit 3', async () => {
+  it('an empty result (no series) is inconclusive, never a pass: the window ends at the first one over inconclusive_limit 0, exit 3', async () => {
     const prom = await fakeProm({ error_ratio: [null], requests: [300] });
     const r = await watch(prom, ['--format', 'json']);
     expect(r.code).toBe(3);
@@ -56,7 +56,8 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(doc.verdict).toBe('inconclusive');
     expect(doc.exitCode).toBe(3);
     const c = doc.criteria[0];
-    expect(c.verdict.counts).toEqual({ successful: 0, failed: 0, inconclusive: 10, error: 0 });
+    expect(c.verdict.counts).toEqual({ successful: 0, failed: 0, inconclusive: 1, error: 0 });
+    expect(prom.calls.filter((x) => x.query === 'error_ratio')).toHaveLength(1);
     expect(c.measurements.every((m: { reason: string }) => m.reason === 'no-data')).toBe(true);
     expect(r.stderr).toMatch(/inconclusive: Error rate exceeds 5% of requests could not be judged .* this is not a pass/);
   });
@@ -82,7 +83,9 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(stopped).toBe(true);
     const c = JSON.parse(r.stdout).criteria[0];
     expect(c.verdict.counts.successful).toBe(3);
-    expect(c.verdict.counts.error).toBe(7);
+    // inconclusive_limit 2: the third error ends the window (Argo's rule), not the tenth slot.
+    expect(c.verdict.counts.error).toBe(3);
+    expect(c.measurements).toHaveLength(6);
     expect(c.measurements.slice(3).every((m: { phase: string }) => m.phase === 'error')).toBe(true);
     expect(c.verdict.phase).toBe('inconclusive');
     expect(r.code).toBe(3);
@@ -178,10 +181,18 @@ describe('deploy-wizard watch --env: the baseline of the last SUCCESS session', 
     expect(r.stdout).toContain('baseline p50 20 ms from session staging-1 (the last SUCCESS of staging)');
     expect(r.stdout).toMatch(/FAIL  Response time increases by more than 50% — p50 \d+ ms is \+\d+% over baseline 20 ms/);
     expect(r.code).toBe(1);
-    // Another environment has no SUCCESS session: the criterion is not configured, inconclusive (exit 3).
+    // Another environment has no SUCCESS session: the criterion cannot run, refused at start in one line (exit 2).
     const other = await runCli(['watch', '--checklist', 'c.md', '--env', 'production', '--interval', '300ms', '--for', '600ms'], { cwd: dir });
-    expect(other.stdout).toContain('not configured: BASELINE_P50_MS unset');
-    expect(other.code).toBe(3);
+    expect(other.code).toBe(2);
+    expect(other.stdout).toBe('');
+    expect(other.stderr.trim().split('\n')).toHaveLength(1);
+    expect(other.stderr).toContain('BASELINE_P50_MS unset for "Response time increases by more than 50%"');
+    expect(other.stderr).toContain('production has none');
+    // No --env: no lookup (no environment is assumed), said in the same one line.
+    const none = await runCli(['watch', '--checklist', 'c.md', '--interval', '300ms', '--for', '600ms'], { cwd: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim().split('\n')).toEqual([expect.stringContaining('or --env NAME for the baseline of that environment')]);
+    expect(none.stderr).not.toContain('production');
   });
 });
 
@@ -208,7 +219,9 @@ describe('deploy-wizard watch --notify', () => {
     expect(r.code).toBe(1);
     expect(h.bodies).toHaveLength(1);
     const { text } = JSON.parse(h.bodies[0]);
-    expect(text).toContain('rollback criterion met in production: Error rate exceeds 5% of requests (DB ***');
+    // No --env: the message names no environment (none is assumed).
+    expect(text).toContain('rollback criterion met: Error rate exceeds 5% of requests (DB ***');
+    expect(text).not.toContain('production');
     expect(text).toContain('2 failed measurements > failure_limit 1');
     expect(h.bodies[0]).not.toContain(SECRET);
     expect(r.stdout + r.stderr).not.toContain(SECRET);

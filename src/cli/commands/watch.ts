@@ -12,7 +12,7 @@ import { UserError } from '../../errors.js';
 import { loadVars } from '../../config/vars.js';
 import { validateProbe } from '../../probes/registry.js';
 import { createRedactor } from '../../secrets/redactor.js';
-import { parseSpan, resolveLimits, type WindowOverride } from '../../watch/criteria.js';
+import { parseSpan, resolveLimits, unsetVariablesProblem, windowProblem, type WindowOverride } from '../../watch/criteria.js';
 import { watchExitCode } from '../../watch/judge.js';
 import { formatDuration } from '../../report/check-output.js';
 import { formatJson, formatJunit, formatMarkdown, measurementLine, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
@@ -58,6 +58,10 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const format = (opts.format ?? 'text') as Format;
   if (!['text', 'json', 'junit', 'md'].includes(format)) throw new UserError(`--format must be text, json, junit or md, got "${format}"`);
   const override: WindowOverride = { forMs: parseSpanOption('--for', opts.for), intervalMs: parseSpanOption('--interval', opts.interval) };
+  if (override.intervalMs !== undefined) {
+    const problem = windowProblem('--interval', '--for', override.intervalMs, override.forMs);
+    if (problem) throw new UserError(problem);
+  }
 
   const { checklist, problems } = await loadChecklist(globals.checklist, validateProbe);
   if (problems.length) {
@@ -72,16 +76,26 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     throw new UserError(`no rollback criteria to watch in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}: annotate one with <!-- watch: KIND ... --> (docs/checklist-format.md)`);
   }
   const loaded = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
-  // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of --env.
-  const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : 'production';
-  const found = loaded[BASELINE_VAR] ? undefined : await storedBaselineOf(globals, environment, createRedactor(loaded));
+  // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of --env (no --env, no lookup).
+  const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined;
+  const found = loaded[BASELINE_VAR] || !environment ? undefined : await storedBaselineOf(globals, environment, createRedactor(loaded));
   const { vars, from } = withInheritedBaseline(loaded, found);
   const redact = createRedactor(vars);
+  // A criterion that cannot run is refused now, not watched for 30 minutes as "inconclusive".
+  const unset = unsetVariablesProblem(criteria, vars, ', or leave its section out with --section');
+  if (unset) {
+    const baselineHint = unset.includes(`${BASELINE_VAR} unset`) ? ` (${BASELINE_VAR}: or --env NAME for the baseline of that environment's last SUCCESS session${environment ? `; ${environment} has none` : ''})` : '';
+    throw new UserError(redact(unset + baselineHint));
+  }
   const notifier = await openNotifier(opts, globals, vars, (line, first) => {
     // Shown once; a lost message changes nothing else (not the verdict, not the exit code).
     if (first) process.stderr.write(`deploy-wizard: ${line}\n`);
   });
   const planned = criteria.map((criterion) => ({ criterion, limits: resolveLimits(criterion.window, override) }));
+  for (const { criterion, limits } of planned) {
+    const problem = windowProblem(`the interval of "${criterion.text}"`, '--for', limits.intervalMs, override.forMs);
+    if (problem) throw new UserError(problem);
+  }
   const totalMs = Math.max(...planned.map((p) => p.limits.count * p.limits.intervalMs));
 
   // The document owns stdout when it is JSON/JUnit; the lines then go to stderr.
@@ -103,7 +117,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   write(`watching ${planned.length} rollback criteri${planned.length === 1 ? 'on' : 'a'} of ${relativeFile(checklist.file)}:\n`);
   if (from) write(`  baseline p50 ${from.p50} ms from session ${from.sessionId} (the last SUCCESS of ${environment})\n`);
   for (const { criterion, limits } of planned) {
-    write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, every ${formatDuration(limits.intervalMs)} × ${limits.count}, failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}\n`);
+    write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, every ${formatDuration(limits.intervalMs)} × ${limits.count} (a ${formatDuration(limits.intervalMs * limits.count)} window), failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}\n`);
   }
 
   const controller = new AbortController();
