@@ -121,6 +121,16 @@ describe('the watch slice', () => {
     expect(none.getState().error).toMatch(/^no rollback criteria to watch in this checklist: annotate one with <!-- watch: KIND/);
   });
 
+  it('s with a variable unset says which, for which criterion, in one line, and starts nothing', async () => {
+    const checklist = watchChecklist({ count: 5 });
+    const { session } = await fileSession(checklist);
+    const store = wizard(checklist, session, {});
+    store.getState().startWatch();
+    expect(store.getState().error).toBe('cannot watch: PROMETHEUS_URL unset for "Error rate exceeds 5% of requests"; set it (environment, --env-file or --config)');
+    expect(store.getState().watching).toBe(false);
+    expect(store.getState().session.watches ?? []).toEqual([]);
+  });
+
   it('saves no secret: a summary that carried one is masked in the measurements on disk', async () => {
     const checklist = watchChecklist({ count: 50, query: `leak_${'${DB_PASSWORD}'}`, inconclusiveLimit: 5 });
     const prom = await fakeProm({ requests: [500] });

@@ -149,6 +149,47 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     }
   });
 
+  it('the app down (connection refused) meets an http criterion: the error is a failed measurement, exit 1, the error as its message', async () => {
+    const gone = createServer();
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+    const port = (gone.address() as { port: number }).port;
+    await new Promise<void>((r) => gone.close(() => r()));
+    const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Critical functionality not working\n  <!-- watch: http url=http://127.0.0.1:${port}/health/ status=200 failure_limit=1 inconclusive_limit=0 -->\n`;
+    const r = await runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '2s', '--format', 'json'], { cwd: workdir({ 'c.md': md }) });
+    expect(r.code).toBe(1);
+    const c = JSON.parse(r.stdout).criteria[0];
+    expect(c.verdict.phase).toBe('failed');
+    expect(c.measurements).toHaveLength(2);
+    expect(c.measurements.every((m: { phase: string; message: string }) => m.phase === 'failed' && /refused/i.test(m.message))).toBe(true);
+    expect(r.stderr).toMatch(/MET\s+Critical functionality not working/);
+    expect(r.stderr).not.toContain('INCONCLUSIVE');
+  });
+
+  it('an interval under 1 s, or a window shorter than the interval, is refused before anything is measured', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
+    const cwd = workdir({ 'c.md': checklist(0) });
+    const env = { PROMETHEUS_URL: prom.url, DEPLOY_WIZARD_MIN_INTERVAL_MS: '' };
+    const fast = await runCli(['watch', '--checklist', 'c.md', '--interval', '1ms', '--for', '1s'], { cwd, env });
+    expect(fast.code).toBe(2);
+    expect(fast.stderr.trim()).toBe('--interval must be at least 1000 ms (got 1 ms): a faster loop floods the app and Prometheus');
+    const short = await runCli(['watch', '--checklist', 'c.md', '--interval', '5s', '--for', '1s'], { cwd, env });
+    expect(short.code).toBe(2);
+    expect(short.stderr.trim()).toBe('--for (1000 ms) is shorter than the interval (5000 ms): make the window at least one interval long');
+    expect(prom.calls).toHaveLength(0);
+  });
+
+  it('a criterion whose variables are unset is refused at start in one line (exit 2), unless --section leaves it out', async () => {
+    const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Error rate exceeds 5% of requests\n  <!-- watch: prometheus url=\${PROMETHEUS_URL} query=error_ratio max=0.05 -->\n## Other\n- Health\n  <!-- watch: http url=http://127.0.0.1:9/ status=200 -->\n`;
+    const cwd = workdir({ 'c.md': md });
+    const r = await runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '400ms'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe('cannot watch: PROMETHEUS_URL unset for "Error rate exceeds 5% of requests"; set it (environment, --env-file or --config), or leave its section out with --section');
+    const other = await runCli(['watch', '--checklist', 'c.md', '--section', 'Other', '--interval', '200ms', '--for', '200ms'], { cwd });
+    expect(other.stderr).not.toContain('cannot watch');
+    expect(other.stdout).toContain('watching 1 rollback criterion');
+  });
+
   it('bad input is one line and exit 2', async () => {
     const prom = await fakeProm({});
     const bad = await watch(prom, ['--interval', 'soon']);
