@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Checklist } from '../checklist/types.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { watchRows, type WatchRow } from '../store/watch-slice.js';
+import { verdictWord, type WindowState } from '../watch/format.js';
 import { forTerminal } from '../report/escape.js';
 import { WATCH_KEYS, hints } from './keymap.js';
 import { Footer, footerHeight } from './footer.js';
@@ -37,12 +38,6 @@ function countText(r: WatchRow): string {
   return `${r.done}/${r.count}${r.missed ? ` · ${r.missed} missed` : ''}`;
 }
 
-function verdictText(r: WatchRow, watching: boolean): string {
-  const p = r.verdict.phase;
-  if (p === 'failed') return 'MET';
-  if (p === 'running') return watching ? 'running' : 'stopped';
-  return p;
-}
 
 export interface WatchScreenProps {
   store: WizardStore;
@@ -65,7 +60,9 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
   const room = rows - 1 - fixed;
   const fitRows = Math.max(1, Math.floor((list.length * ROW_HEIGHT > room ? room - 1 : room) / ROW_HEIGHT));
   const shown = list.slice(0, fitRows);
-  const state = !record ? 'not started' : watching ? 'running' : record.stopped === 'met' ? 'criterion met' : record.stopped === 'ended' ? 'window ended' : 'stopped';
+  // A window saved unfinished (q, a suspended wizard) is paused, not stopped: resume continues it.
+  const windowState: WindowState = watching ? 'live' : record && !record.stopped ? 'paused' : 'stopped';
+  const state = !record ? 'not started' : watching ? 'running' : record.stopped === 'met' ? 'criterion met' : record.stopped === 'ended' ? 'window ended' : record.stopped ? 'stopped' : 'paused — resume continues it';
   const since = record ? ` · since ${record.startedAt.slice(11, 19)} UTC` : '';
   const spark = Math.max(4, Math.min(40, columns - 44));
 
@@ -98,7 +95,7 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
           <Box key={r.id} flexDirection="column">
             <Text wrap="truncate">
               <Text color={VERDICT_COLOR[r.verdict.phase]} bold>
-                {verdictText(r, watching).padEnd(12)}
+                {verdictWord(r.verdict.phase, windowState).padEnd(12)}
               </Text>
               {head} <Text dimColor>{countText(r)}</Text>
             </Text>

@@ -10,7 +10,29 @@ import type { CriterionWatch, WatchOutcome } from './run.js';
 
 const MARK: Record<Measurement['phase'], string> = { successful: 'ok', failed: 'FAIL', inconclusive: 'INCONCLUSIVE', error: 'ERROR' };
 const COLOR: Record<Measurement['phase'] | WindowPhase, string> = { successful: '32', failed: '31', inconclusive: '35', error: '1;31', running: '2' };
-const VERDICT: Record<WindowPhase, string> = { successful: 'NOT MET', failed: 'MET', inconclusive: 'INCONCLUSIVE', running: 'STOPPED' };
+/**
+ * Where a window is: `live` (measuring now), `paused` (saved unfinished: the
+ * wizard quit, resume continues it), `stopped` (no more measurement: Ctrl-C, x).
+ */
+export type WindowState = 'live' | 'paused' | 'stopped';
+
+/**
+ * The one word for a criterion's verdict, everywhere (CLI lines, the wizard's
+ * watch screen): capitals for a verdict (MET / NOT MET / INCONCLUSIVE, and
+ * STOPPED for a window cut short), lower case while it may still change
+ * (running, paused).
+ */
+export function verdictWord(phase: WindowPhase, state: WindowState = 'stopped'): string {
+  if (phase === 'failed') return 'MET';
+  if (phase === 'successful') return 'NOT MET';
+  if (phase === 'inconclusive') return 'INCONCLUSIVE';
+  return state === 'live' ? 'running' : state === 'paused' ? 'paused' : 'STOPPED';
+}
+
+/** A window's phase in JSON: a window cut short says `stopped`, never `running`. */
+function jsonPhase(phase: WindowPhase): Exclude<WindowPhase, 'running'> | 'stopped' {
+  return phase === 'running' ? 'stopped' : phase;
+}
 
 const paint = (text: string, code: string, color: boolean) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 const flat = (text: string) => forTerminal(String(text ?? '')).replace(/\s*\r?\n\s*/g, ' ').trim();
@@ -25,7 +47,7 @@ export function measurementLine(w: CriterionWatch, m: Measurement, color = false
 
 /** `MET  Error rate exceeds 5% of requests: 2 failed measurements > failure_limit 1 (…)`. */
 export function verdictLine(w: CriterionWatch, color = false): string {
-  return `${paint(VERDICT[w.verdict.phase].padEnd(12), COLOR[w.verdict.phase], color)} ${flat(w.criterion.text)}: ${w.verdict.message}`;
+  return `${paint(verdictWord(w.verdict.phase).padEnd(12), COLOR[w.verdict.phase], color)} ${flat(w.criterion.text)}: ${w.verdict.message}`;
 }
 
 /** The line that says how the watch ended. */
@@ -50,12 +72,13 @@ export function statusLine(watches: readonly CriterionWatch[], elapsedMs: number
   return `watching ${formatDuration(elapsedMs)} of ${formatDuration(totalMs)} · ${parts.join(' · ')}`;
 }
 
-/** JSON: `{verdict, exitCode, interrupted, criteria: [{id, text, probe, limits, verdict, measurements}]}`. */
+/** JSON: `{verdict, exitCode, interrupted, criteria: [{id, text, probe: {kind, annotation}, effectiveLimits, verdict: {phase, word, counts, message}, measurements}]}`. */
 export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string, finishedAt: string): string {
   return (
     JSON.stringify(
       {
-        verdict: o.phase,
+        // Ctrl-C before a verdict: `interrupted`, as the text says; a met criterion stays `failed`.
+        verdict: o.interrupted && !o.met ? 'interrupted' : jsonPhase(o.phase),
         exitCode,
         interrupted: o.interrupted,
         ...(o.met ? { met: o.met.criterion.id } : {}),
@@ -64,9 +87,10 @@ export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string,
         criteria: o.watches.map((w) => ({
           id: w.criterion.id,
           text: w.criterion.text,
-          probe: { kind: w.criterion.probe.kind, spec: w.criterion.probe.raw },
-          limits: w.limits,
-          verdict: w.verdict,
+          probe: { kind: w.criterion.probe.kind, annotation: w.criterion.probe.raw },
+          // The limits judged with (after --interval/--for), not the annotation's.
+          effectiveLimits: w.limits,
+          verdict: { ...w.verdict, phase: jsonPhase(w.verdict.phase), word: verdictWord(w.verdict.phase) },
           measurements: w.measurements,
         })),
       },
@@ -109,19 +133,38 @@ export function thresholdOf(w: Pick<CriterionWatch, 'criterion'>): { value: numb
 }
 
 const PHASE_MARK: Record<Measurement['phase'], string> = { successful: '🟢 ok', failed: '🔴 failed', inconclusive: '⚪ inconclusive', error: '🟠 error' };
-const VERDICT_MARK: Record<WindowPhase, string> = { successful: '🟢 not met', failed: '🔴 **rollback criterion met**', inconclusive: '⚪ inconclusive (not a pass)', running: '⏸ stopped before the window ended' };
+const VERDICT_MARK: Record<Exclude<WindowPhase, 'running'>, string> = { successful: '🟢 not met', failed: '🔴 **rollback criterion met**', inconclusive: '⚪ inconclusive (not a pass)' };
+
+/** A window's verdict in Markdown; a window not ended is `running (N/M samples)` while live, else stopped. */
+function verdictMark(phase: WindowPhase, state: WindowState, progress?: { done: number; count: number }): string {
+  if (phase !== 'running') return VERDICT_MARK[phase];
+  if (state === 'stopped') return '⏸ stopped before the window ended';
+  return `⏳ running${progress ? ` (${progress.done}/${progress.count} samples)` : ''}`;
+}
+
+export interface MarkdownOptions {
+  /** Heading level of the section (1: a document of its own). */
+  level?: number;
+  /** The operator who started the window (a watch saved in a session). */
+  by?: string;
+  /** `live`: the window is still measured (a saved watch not stopped); default `stopped`. */
+  state?: WindowState;
+}
 
 /** Markdown: per criterion the limits, the verdict with its evidence, the series as a table and a Mermaid chart. */
-export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: number, level = 1): string {
+export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: number, opts: MarkdownOptions = {}): string {
+  const level = opts.level ?? 1;
+  const state = opts.state ?? 'stopped';
   const h = '#'.repeat(level);
-  const out: string[] = [`${h} Watch: rollback criteria`, ''];
-  out.push(`Started ${startedAt}, ${formatDuration(elapsedMs)}. **Verdict**: ${VERDICT_MARK[o.phase]}${o.interrupted ? ' (interrupted)' : ''}`, '');
+  // Each window its own heading: its start and who started it.
+  const out: string[] = [`${h} Watch: rollback criteria, started ${startedAt}${opts.by ? ` by ${escapeInline(opts.by)}` : ''}`, ''];
+  out.push(`Started ${startedAt}, ${formatDuration(elapsedMs)}. **Verdict**: ${verdictMark(o.phase, state)}${o.interrupted ? ' (interrupted)' : ''}`, '');
   for (const w of o.watches) {
     const l = w.limits;
     const t = thresholdOf(w);
     out.push(`${h}# ${escapeInline(w.criterion.text)}`, '');
-    out.push(`- **Verdict**: ${VERDICT_MARK[w.verdict.phase]} — ${escapeInline(w.verdict.message)}`);
-    out.push(`- **Window**: every ${formatDuration(l.intervalMs)} × ${l.count}, failure_limit ${l.failureLimit}, inconclusive_limit ${l.inconclusiveLimit}`);
+    out.push(`- **Verdict**: ${verdictMark(w.verdict.phase, state, { done: w.measurements.length, count: l.count })} — ${escapeInline(w.verdict.message)}`);
+    out.push(`- **Window**: ${escapeInline(`every ${formatDuration(l.intervalMs)} × ${l.count}, failure_limit ${l.failureLimit}, inconclusive_limit ${l.inconclusiveLimit}`)}`);
     if (t) out.push(`- **Threshold**: ${t.sense} ${t.value}`);
     out.push('', codeBlock(`watch: ${w.criterion.probe.raw}`), '');
     if (!w.measurements.length) {

@@ -38,7 +38,7 @@ function launch(args: string): void {
   } catch {
     /* none yet */
   }
-  const cmd = `cd ${dir} && env PROMETHEUS_URL=${prom.url} node dist/deploy-wizard.js ${args} --operator ada --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
+  const cmd = `cd ${dir} && env PROMETHEUS_URL=${prom.url} DEPLOY_WIZARD_MIN_INTERVAL_MS=100 node dist/deploy-wizard.js ${args} --operator ada --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
   tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
 }
 

@@ -71,7 +71,7 @@ describe('the watch screen', () => {
     expect(f.split('\n').length).toBeLessThan(24);
     await ui.press('x');
     f = await ui.waitFor('Watch: rollback criteria — stopped');
-    expect(f).toMatch(/^stopped\s+Error rate/m);
+    expect(f).toMatch(/^STOPPED\s+Error rate/m);
   });
 
   it('w is in the section and overview footers and the help screen; the watch keys fit 80 columns in two lines', async () => {

@@ -1,0 +1,47 @@
+/** The watch's words and documents (src/watch/format.ts), pure. */
+import { describe, expect, it } from 'vitest';
+import type { Criterion } from '../../src/checklist/types.js';
+import { formatJson, verdictLine, verdictWord } from '../../src/watch/format.js';
+import { judgeWindow, type Measurement } from '../../src/watch/judge.js';
+import type { CriterionWatch, WatchOutcome } from '../../src/watch/run.js';
+
+const T = '2026-11-26T10:00:00.000Z';
+const criterion: Criterion = {
+  id: 'error-rate',
+  text: 'Error rate exceeds 5% of requests',
+  sectionId: 'r',
+  line: 5,
+  window: { intervalMs: 30_000 },
+  probe: { kind: 'prometheus', raw: 'prometheus url=${PROMETHEUS_URL} query=q max=0.05 interval=30s', params: { url: '${PROMETHEUS_URL}', query: 'q', max: '0.05' }, line: 6 },
+};
+const ok: Measurement = { phase: 'successful', value: 0.01, message: 'error rate 0.01 ≤ max 0.05', startedAt: T, finishedAt: T };
+
+function interrupted(): WatchOutcome {
+  const limits = { intervalMs: 2000, count: 10, failureLimit: 0, inconclusiveLimit: 0 };
+  const w: CriterionWatch = { criterion, limits, measurements: [ok, ok], verdict: judgeWindow([ok, ok], limits, false) };
+  return { watches: [w], phase: 'running', interrupted: true };
+}
+
+describe('watch output', () => {
+  it('one word per verdict, the CLI\'s, for every view', () => {
+    expect([verdictWord('failed'), verdictWord('successful'), verdictWord('inconclusive')]).toEqual(['MET', 'NOT MET', 'INCONCLUSIVE']);
+    expect([verdictWord('running', 'live'), verdictWord('running', 'paused'), verdictWord('running')]).toEqual(['running', 'paused', 'STOPPED']);
+  });
+
+  it('JSON after Ctrl-C says interrupted, and each criterion cut short says stopped, as the text does', () => {
+    const o = interrupted();
+    const doc = JSON.parse(formatJson(o, 130, T, T));
+    expect(doc.verdict).toBe('interrupted');
+    expect(doc.interrupted).toBe(true);
+    expect(doc.criteria[0].verdict).toMatchObject({ phase: 'stopped', word: 'STOPPED' });
+    expect(verdictLine(o.watches[0])).toMatch(/^STOPPED\s+Error rate exceeds 5% of requests/);
+    expect(JSON.stringify(doc)).not.toContain('"running"');
+  });
+
+  it('JSON shows the effective limits (after --interval) apart from the annotation it was written with', () => {
+    const doc = JSON.parse(formatJson(interrupted(), 130, T, T));
+    expect(doc.criteria[0].effectiveLimits.intervalMs).toBe(2000);
+    expect(doc.criteria[0].probe.annotation).toContain('interval=30s');
+    expect(doc.criteria[0].limits).toBeUndefined();
+  });
+});
