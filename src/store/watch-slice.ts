@@ -18,8 +18,15 @@ import type { Wizard } from './wizard-store.js';
 export interface WatchSlice {
   /** This wizard is measuring the session's latest watch now. */
   watching: boolean;
-  /** Start a watch over the checklist's rollback criteria (`watch:` annotations). */
+  /**
+   * Set while `s` waits for y/n: a window of this session met a criterion, and
+   * a new window must not look like it wiped that decision.
+   */
+  watchQuestion?: string;
+  /** Start a watch over the checklist's rollback criteria (`watch:` annotations); after a met window, ask first. */
   startWatch(): void;
+  /** The answer to watchQuestion: y starts the new window, n leaves things as they are. */
+  answerWatch(yes: boolean): void;
   /** Stop the running watch for good (recorded; resume does not continue it). */
   stopWatch(): Promise<void>;
   /** Continue the session's unfinished watch (started by this operator) where its window is now. */
@@ -83,9 +90,14 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
       })();
     };
 
-    return {
-      watching: false,
-      startWatch() {
+    /** When a window of the session met a criterion: the latest such window's stop time. */
+    const metAt = (): string | undefined => {
+      const met = (get().session.watches ?? []).filter((w) => w.stopped === 'met');
+      const last = met.at(-1);
+      return last ? (last.stoppedAt ?? last.startedAt) : undefined;
+    };
+
+    const start = (confirmed: boolean) => {
         if (controller) {
           set({ error: 'a watch is running already (x stops it)' });
           return;
@@ -101,6 +113,13 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
           set({ error: unset });
           return;
         }
+        const met = metAt();
+        if (met && !confirmed) {
+          const t = new Date(met);
+          const hhmm = `${String(t.getUTCHours()).padStart(2, '0')}:${String(t.getUTCMinutes()).padStart(2, '0')}`;
+          set({ watchQuestion: `A criterion was met at ${hhmm} UTC. Start a new window? y/n` });
+          return;
+        }
         const startedAt = new Date(deps.now()).toISOString();
         void get().apply({
           type: 'watch.start',
@@ -113,6 +132,18 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
           set({ error: undefined });
           run(record);
         }
+    };
+
+    return {
+      watching: false,
+      watchQuestion: undefined,
+      startWatch() {
+        start(false);
+      },
+      answerWatch(yes) {
+        if (!get().watchQuestion) return;
+        set({ watchQuestion: undefined });
+        if (yes) start(true);
       },
       async stopWatch() {
         if (!controller) {

@@ -49,6 +49,7 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
   const { rows, columns } = useTerminalSize();
   const watches = useWizard(store, (s) => s.session.watches);
   const watching = useWizard(store, (s) => s.watching);
+  const question = useWizard(store, (s) => s.watchQuestion);
   const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice, unsaved: s.unsaved, incident: s.incident, team: s.team })));
   const record = watches?.at(-1);
   const list = watchRows({ watches }, checklist);
@@ -56,7 +57,7 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
   const criteria = checklist.criteria ?? [];
 
   const missed = list.reduce((n, r) => n + r.missed, 0);
-  const fixed = 2 + statusHeight(status, columns) + (missed ? 1 : 0) + footerHeight(footer, columns);
+  const fixed = 2 + statusHeight(status, columns) + (missed ? 1 : 0) + (question ? 1 : 0) + footerHeight(footer, columns);
   const room = rows - 1 - fixed;
   const fitRows = Math.max(1, Math.floor((list.length * ROW_HEIGHT > room ? room - 1 : room) / ROW_HEIGHT));
   const shown = list.slice(0, fitRows);
@@ -73,6 +74,11 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
         <Text dimColor>{since}</Text>
       </Text>
       <StatusLines store={store} watchLine={false} />
+      {question ? (
+        <Text color="yellow" bold wrap="truncate">
+          {question}
+        </Text>
+      ) : null}
       {!record ? (
         <Text dimColor wrap="wrap">
           {criteria.length

@@ -121,6 +121,36 @@ describe('the watch slice', () => {
     expect(none.getState().error).toMatch(/^no rollback criteria to watch in this checklist: annotate one with <!-- watch: KIND/);
   });
 
+  it('after a met window the banner stays, and s asks before a new window: n leaves things as they are, y starts it and the banner still stays', async () => {
+    const checklist = watchChecklist({ count: 12, failureLimit: 0 });
+    const prom = await fakeProm({ error_ratio: [0.2, 0.01], requests: [500] });
+    const { session } = await fileSession(checklist);
+    const store = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
+    store.getState().startWatch();
+    await until(() => !store.getState().watching, 10_000, 'the criterion met');
+    await store.getState().flush();
+    const met = latest(store)!;
+    expect(met.stopped).toBe('met');
+    expect(store.getState().banner?.criterion).toMatch(/Error rate exceeds 5% of requests/);
+    const hhmm = (met.stoppedAt ?? met.startedAt).slice(11, 16);
+
+    store.getState().startWatch();
+    expect(store.getState().watchQuestion).toBe(`A criterion was met at ${hhmm} UTC. Start a new window? y/n`);
+    expect(store.getState().session.watches).toHaveLength(1);
+    store.getState().answerWatch(false);
+    expect(store.getState().watchQuestion).toBeUndefined();
+    expect(store.getState().session.watches).toHaveLength(1);
+
+    store.getState().startWatch();
+    store.getState().answerWatch(true);
+    expect(store.getState().watching).toBe(true);
+    expect(store.getState().session.watches).toHaveLength(2);
+    await until(() => measured(store) >= 1, 10_000, 'a measurement of the new window');
+    // The rollback decision is a record: a new, healthy window does not clear the banner.
+    expect(store.getState().banner?.criterion).toMatch(/Error rate exceeds 5% of requests/);
+    await store.getState().stopWatch();
+  });
+
   it('s with a variable unset says which, for which criterion, in one line, and starts nothing', async () => {
     const checklist = watchChecklist({ count: 5 });
     const { session } = await fileSession(checklist);

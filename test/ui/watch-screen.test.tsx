@@ -74,6 +74,35 @@ describe('the watch screen', () => {
     expect(f).toMatch(/^STOPPED\s+Error rate/m);
   });
 
+  it('a transient error lasts until the next key, whichever it is; after a met window s asks y/n on the screen', async () => {
+    const checklist = watchChecklist({ interval: '150ms', count: 20, failureLimit: 0 });
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
+    store = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'alice' });
+    ui = await renderUi(<App checklist={checklist} store={store} />);
+    await ui.resize(24, 80);
+    await ui.press(KEY.enter);
+    await ui.waitFor('w watch');
+    await ui.press('w');
+    await ui.waitFor('Watch: rollback criteria — not started');
+    await ui.press('s');
+    await ui.waitFor(/Watch: rollback criteria — running/);
+    await ui.press('s');
+    await ui.waitFor('a watch is running already (x stops it)');
+    // z is bound to nothing: the error still goes.
+    await ui.press('z');
+    await ui.waitFor((f) => !f.includes('a watch is running already'));
+    await ui.press('x');
+    await ui.waitFor('Watch: rollback criteria — stopped');
+    // A met window recorded in the session: s asks first.
+    store.setState((st) => ({ session: { ...st.session, watches: st.session.watches!.map((w) => ({ ...w, stopped: 'met' as const, stoppedAt: '2026-11-26T09:41:00.000Z' })) } }));
+    await ui.press('s');
+    const f = await ui.waitFor('A criterion was met at 09:41 UTC. Start a new window? y/n');
+    expect(f.split('\n').length).toBeLessThan(24);
+    await ui.press('n');
+    await ui.waitFor((f) => !f.includes('Start a new window?'));
+    expect(store.getState().session.watches).toHaveLength(1);
+  });
+
   it('w is in the section and overview footers and the help screen; the watch keys fit 80 columns in two lines', async () => {
     expect(hints(SECTION_KEYS)).toContain('w watch');
     const lines = packHints(hints(WATCH_KEYS, { banner: { criterion: 'x' } }), 80);
