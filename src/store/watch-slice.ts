@@ -12,7 +12,7 @@ import type { Vars } from '../config/vars.js';
 import type { Session, WatchRecord } from '../session/schema.js';
 import { resolveLimits, unsetVariablesProblem } from '../watch/criteria.js';
 import { missedSlots, savedVerdict, type Measurement, type WindowVerdict } from '../watch/judge.js';
-import { thresholdOf } from '../watch/format.js';
+import { baselineOf, thresholdOf, thresholdText } from '../watch/format.js';
 import type { Wizard } from './wizard-store.js';
 
 export interface WatchSlice {
@@ -23,6 +23,8 @@ export interface WatchSlice {
    * a new window must not look like it wiped that decision.
    */
   watchQuestion?: string;
+  /** Per criterion id, what it is held against in words (`max +50 % of 20 ms`) and the baseline it compares with: the watch screen's figures. */
+  watchLimits: Record<string, { threshold: string; baselineMs?: number }>;
   /** Start a watch over the checklist's rollback criteria (`watch:` annotations); after a met window, ask first. */
   startWatch(): void;
   /** The answer to watchQuestion: y starts the new window, n leaves things as they are. */
@@ -137,6 +139,12 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
     return {
       watching: false,
       watchQuestion: undefined,
+      watchLimits: Object.fromEntries(
+        (deps.checklist.criteria ?? []).map((c) => {
+          const baselineMs = baselineOf(c, deps.vars);
+          return [c.id, { threshold: thresholdText(c, deps.vars), ...(baselineMs !== undefined ? { baselineMs } : {}) }];
+        }),
+      ),
       startWatch() {
         start(false);
       },
@@ -181,12 +189,25 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
   };
 }
 
+export type SampleGap = 'error' | 'missed' | 'no-data';
+
+/** Why a measurement has no value, for the sparkline's marks. */
+export function gapOf(m: Measurement): SampleGap | undefined {
+  if (m.value !== undefined) return undefined;
+  if (m.missed) return 'missed';
+  return m.phase === 'error' || m.phase === 'failed' ? 'error' : 'no-data';
+}
+
 /** One row of the watch screen: a criterion, its series over the window and its verdict. */
 export interface WatchRow {
   id: string;
   text: string;
   /** The charted value of each measurement (undefined: no value, e.g. no data or missed). */
   series: (number | undefined)[];
+  /** What each measurement without a value was: `error` (the probe failed to ask), `missed` (the wizard was closed), `no-data`. */
+  gaps: (SampleGap | undefined)[];
+  /** The criterion's probe kind (units of its figures). */
+  kind: string;
   threshold?: { value: number; sense: 'max' | 'min' };
   latest?: Measurement;
   done: number;
@@ -209,6 +230,8 @@ export function watchRows(session: Pick<Session, 'watches'>, checklist: Pick<Che
       id: c.id,
       text: c.text,
       series: ms.map((m) => m.value),
+      gaps: ms.map(gapOf),
+      kind: c.kind,
       ...(threshold ? { threshold } : {}),
       latest: ms.at(-1),
       done: ms.length,

@@ -4,8 +4,8 @@ import sparkly from 'sparkly';
 import { useShallow } from 'zustand/react/shallow';
 import type { Checklist } from '../checklist/types.js';
 import type { WizardStore } from '../store/wizard-store.js';
-import { watchRows, type WatchRow } from '../store/watch-slice.js';
-import { verdictWord, type WindowState } from '../watch/format.js';
+import { watchRows, type SampleGap, type WatchRow } from '../store/watch-slice.js';
+import { figureText, verdictWord, type WindowState } from '../watch/format.js';
 import { forTerminal } from '../report/escape.js';
 import { WATCH_KEYS, hints } from './keymap.js';
 import { Footer, footerHeight } from './footer.js';
@@ -14,23 +14,33 @@ import { fit } from './scroll.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useWizard } from './use-wizard.js';
 
-const VERDICT_COLOR: Record<WatchRow['verdict']['phase'], string | undefined> = { running: 'cyan', successful: 'green', failed: 'red', inconclusive: 'magenta' };
+const VERDICT_COLOR: Record<WatchRow['verdict']['phase'], string | undefined> = { running: 'cyan', successful: 'green', failed: 'red', inconclusive: 'yellow' };
 /** Rows one criterion takes: name and count, sparkline and figures, verdict message. */
 const ROW_HEIGHT = 3;
 
+/** Marks for a sample without a value (explained by GAP_LEGEND). */
+const GAP_MARK: Record<SampleGap, string> = { error: '×', missed: '·', 'no-data': '?' };
+export const GAP_LEGEND = '× error  · missed  ? no data  … older samples hidden';
+
 /**
- * The series as a sparkline of at most `width` cells (the latest ones), scaled
- * from 0 (or the lowest value below it) to the larger of the highest value and
- * the threshold, so a bar's height reads against the limit. A measurement
- * without a value (no data, an error, a slot missed) is a gap.
+ * The series as a sparkline of at most `width` cells (the latest ones, with
+ * `…` at the left when older ones are hidden), scaled from 0 (or the lowest
+ * value below it) to the larger of the highest value and the threshold, so a
+ * bar's height reads against the limit. A measurement without a value is a
+ * mark saying why: `×` an error, `·` a slot missed, `?` no data.
  */
-export function sparkline(series: readonly (number | undefined)[], width: number, threshold?: number): string {
-  const shown = series.slice(-Math.max(1, width));
+export function sparkline(series: readonly (number | undefined)[], width: number, threshold?: number, gaps: readonly (SampleGap | undefined)[] = []): string {
+  const cells = Math.max(1, width);
+  const hidden = series.length > cells;
+  const from = hidden ? series.length - (cells - 1) : 0;
+  const shown = series.slice(from);
+  const marks = shown.map((_, i) => GAP_MARK[gaps[from + i] ?? 'missed']);
   const values = shown.filter((v): v is number => v !== undefined && Number.isFinite(v));
-  if (!values.length) return '·'.repeat(Math.min(shown.length, width));
-  const minimum = Math.min(0, ...values);
-  const maximum = Math.max(...values, threshold ?? -Infinity);
-  return sparkly(shown.map((v) => (v === undefined ? Number.NaN : v)), { minimum, maximum }).replace(/ /g, '·');
+  const bars = values.length
+    ? sparkly(shown.map((v) => (v === undefined ? Number.NaN : v)), { minimum: Math.min(0, ...values), maximum: Math.max(...values, threshold ?? -Infinity) })
+    : ' '.repeat(shown.length);
+  const line = [...bars].map((ch, i) => (shown[i] === undefined || ch === ' ' ? marks[i] : ch)).join('');
+  return (hidden ? '…' : '') + line;
 }
 
 /** `7/20` plus the unjudged and missed counts, e.g. `7/20 · 2 missed`. */
@@ -38,6 +48,24 @@ function countText(r: WatchRow): string {
   return `${r.done}/${r.count}${r.missed ? ` · ${r.missed} missed` : ''}`;
 }
 
+
+/**
+ * The slots missed while the wizard was closed, said once: `2 slots missed
+ * (10:01–10:02 UTC) on each criterion, counted as inconclusive` when every
+ * criterion missed the same, else per criterion.
+ */
+export function missedLine(record: { criteria: { text: string; measurements: { missed?: boolean; startedAt: string }[] }[] } | undefined, rows: readonly Pick<WatchRow, 'missed'>[]): string {
+  const counts = rows.map((r) => r.missed);
+  const hhmm = (iso: string) => iso.slice(11, 16);
+  const slots = (n: number) => `${n} slot${n === 1 ? '' : 's'} missed`;
+  const first = record?.criteria[0]?.measurements.filter((m) => m.missed) ?? [];
+  if (counts.length && counts.every((n) => n === counts[0]) && first.length) {
+    const span = `${hhmm(first[0].startedAt)}–${hhmm(first.at(-1)!.startedAt)} UTC`;
+    return `${slots(counts[0])} (${span})${counts.length > 1 ? ' on each criterion' : ''} while the wizard was closed: counted as inconclusive`;
+  }
+  const per = (record?.criteria ?? []).map((c) => `${c.measurements.filter((m) => m.missed).length} on ${c.text}`);
+  return `slots missed while the wizard was closed (counted as inconclusive): ${per.join(', ')}`;
+}
 
 export interface WatchScreenProps {
   store: WizardStore;
@@ -50,14 +78,18 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
   const watches = useWizard(store, (s) => s.session.watches);
   const watching = useWizard(store, (s) => s.watching);
   const question = useWizard(store, (s) => s.watchQuestion);
+  const limits = useWizard(store, (s) => s.watchLimits);
   const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice, unsaved: s.unsaved, incident: s.incident, team: s.team })));
   const record = watches?.at(-1);
   const list = watchRows({ watches }, checklist);
   const footer = hints(WATCH_KEYS, status);
   const criteria = checklist.criteria ?? [];
 
+  const spark = Math.max(4, Math.min(40, columns - 44));
   const missed = list.reduce((n, r) => n + r.missed, 0);
-  const fixed = 2 + statusHeight(status, columns) + (missed ? 1 : 0) + (question ? 1 : 0) + footerHeight(footer, columns);
+  const missedText = missed ? missedLine(record, list) : undefined;
+  const legend = list.some((r) => r.gaps.some(Boolean) || r.series.length > spark);
+  const fixed = 2 + statusHeight(status, columns) + (missed ? 1 : 0) + (question ? 1 : 0) + (legend ? 1 : 0) + footerHeight(footer, columns);
   const room = rows - 1 - fixed;
   const fitRows = Math.max(1, Math.floor((list.length * ROW_HEIGHT > room ? room - 1 : room) / ROW_HEIGHT));
   const shown = list.slice(0, fitRows);
@@ -65,7 +97,6 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
   const windowState: WindowState = watching ? 'live' : record && !record.stopped ? 'paused' : 'stopped';
   const state = !record ? 'not started' : watching ? 'running' : record.stopped === 'met' ? 'criterion met' : record.stopped === 'ended' ? 'window ended' : record.stopped ? 'stopped' : 'paused — resume continues it';
   const since = record ? ` · since ${record.startedAt.slice(11, 19)} UTC` : '';
-  const spark = Math.max(4, Math.min(40, columns - 44));
 
   return (
     <Box flexDirection="column">
@@ -87,15 +118,18 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
         </Text>
       ) : null}
       {missed ? (
-        <Text color="magenta" wrap="truncate">
-          {missed} sample{missed === 1 ? '' : 's'} missed while the wizard was closed: counted as inconclusive
+        <Text color="yellow" wrap="truncate">
+          {missedText}
         </Text>
       ) : null}
       {shown.map((r) => {
         const latest = r.latest;
         // Without a figure (no data, an error, a missed slot) the latest sample says what happened instead.
-        const figure = latest?.value !== undefined ? String(latest.value) : latest ? `${latest.phase}: ${latest.message}` : '—';
-        const limit = r.threshold ? `${r.threshold.sense} ${r.threshold.value}` : 'no numeric limit';
+        const own = limits[r.id];
+        const figure = (latest && figureText(latest, r.kind, own?.baselineMs)) ?? (latest ? `${latest.phase}: ${latest.message}` : '—');
+        const limit = own?.threshold ?? (r.threshold ? `${r.threshold.sense} ${r.threshold.value}` : 'no numeric limit');
+        // The latest sample stands out when it failed (red) or verified nothing (yellow).
+        const latestColor = latest?.phase === 'failed' ? 'red' : latest && latest.phase !== 'successful' ? 'yellow' : undefined;
         const head = fit(forTerminal(r.text), Math.max(10, columns - 26));
         return (
           <Box key={r.id} flexDirection="column">
@@ -107,9 +141,9 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
             </Text>
             <Text wrap="truncate">
               {'  '}
-              <Text color={r.verdict.phase === 'failed' ? 'red' : 'cyan'}>{r.series.length ? sparkline(r.series, spark, r.threshold?.value) : '(no sample yet)'}</Text>
+              <Text color={r.verdict.phase === 'failed' ? 'red' : 'cyan'}>{r.series.length ? sparkline(r.series, spark, r.threshold?.value, r.gaps) : '(no sample yet)'}</Text>
               <Text dimColor> {limit} · latest </Text>
-              {forTerminal(figure)}
+              <Text color={latestColor}>{forTerminal(figure)}</Text>
             </Text>
             <Text dimColor wrap="truncate">
               {'  '}
@@ -118,6 +152,11 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
           </Box>
         );
       })}
+      {legend ? (
+        <Text dimColor wrap="truncate">
+          {GAP_LEGEND}
+        </Text>
+      ) : null}
       {list.length > shown.length ? <Text dimColor>… {list.length - shown.length} more (a taller terminal shows them)</Text> : null}
       <Footer hints={footer} width={columns} />
     </Box>

@@ -5,6 +5,8 @@
  */
 import { codeBlock, escapeInline, forTerminal, mermaidLabel } from '../report/escape.js';
 import { formatDuration, xmlEscape } from '../report/check-output.js';
+import type { Criterion } from '../checklist/types.js';
+import { substitute, type Vars } from '../config/vars.js';
 import type { Measurement, WindowPhase } from './judge.js';
 import type { CriterionWatch, WatchOutcome } from './run.js';
 
@@ -123,13 +125,53 @@ export function formatJunit(o: WatchOutcome, elapsedMs: number): string {
 }
 
 /** The threshold a criterion's charted value is held against, when the annotation states one as a number. */
-export function thresholdOf(w: Pick<CriterionWatch, 'criterion'>): { value: number; sense: 'max' | 'min' } | undefined {
+export function thresholdOf(w: { criterion: Pick<Criterion, 'probe'> }): { value: number; sense: 'max' | 'min' } | undefined {
   const p = w.criterion.probe.params;
   for (const sense of ['max', 'min'] as const) {
     const v = Number(p[sense]);
     if (p[sense] !== undefined && Number.isFinite(v)) return { value: v, sense };
   }
   return undefined;
+}
+
+/**
+ * What a criterion is held against, with units, in words: `max 0.05` (a
+ * numeric limit), `max +50 % of 20 ms` (baseline; the stored p50 once
+ * `vars` resolve it), `expects 200 healthy` (http: status and JSON values).
+ */
+export function thresholdText(criterion: Pick<Criterion, 'probe'>, vars: Vars = {}): string {
+  const p = criterion.probe.params;
+  if (criterion.probe.kind === 'baseline') {
+    const b = baselineOf(criterion, vars);
+    return `max +${p.max_increase_pct ?? 50} % of ${b !== undefined ? `${b} ms` : 'the baseline p50'}`;
+  }
+  if (criterion.probe.kind === 'http') {
+    const json = Object.entries(p).filter(([k]) => k.startsWith('json.')).map(([, v]) => String(v));
+    return ['expects', String(p.status ?? '200-299'), ...json].join(' ');
+  }
+  const t = thresholdOf({ criterion });
+  return t ? `${t.sense} ${t.value}` : 'no numeric limit';
+}
+
+/** A measurement's figure with its unit: `8 ms (−60 %)` against a baseline, `8 ms` (latency), `0.01`. */
+export function figureText(m: Pick<Measurement, 'value'>, kind: string, baselineMs?: number): string | undefined {
+  if (m.value === undefined) return undefined;
+  if (kind === 'baseline' || kind === 'http') {
+    if (kind === 'baseline' && baselineMs) {
+      const pct = Math.round(((m.value - baselineMs) / baselineMs) * 100);
+      return `${m.value} ms (${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct)} %)`;
+    }
+    return `${m.value} ms`;
+  }
+  return String(m.value);
+}
+
+/** The stored baseline a baseline criterion compares with, once `vars` resolve it. */
+export function baselineOf(criterion: Pick<Criterion, 'probe'>, vars: Vars = {}): number | undefined {
+  if (criterion.probe.kind !== 'baseline') return undefined;
+  const b = substitute(String(criterion.probe.params.baseline_ms ?? ''), vars);
+  const n = Number(b.value);
+  return !b.missing.length && b.value !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 const PHASE_MARK: Record<Measurement['phase'], string> = { successful: '🟢 ok', failed: '🔴 failed', inconclusive: '⚪ inconclusive', error: '🟠 error' };

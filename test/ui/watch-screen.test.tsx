@@ -11,7 +11,7 @@ import { runProbes } from '../../src/probes/runner.js';
 import { createWizardStore, type WizardStore } from '../../src/store/wizard-store.js';
 import { App } from '../../src/ui/app.js';
 import { hints, packHints, SECTION_KEYS, WATCH_KEYS } from '../../src/ui/keymap.js';
-import { sparkline } from '../../src/ui/watch-screen.js';
+import { missedLine, sparkline } from '../../src/ui/watch-screen.js';
 import { createMemorySession, newSessionDoc } from '../helpers/memory-session.js';
 import { closeFakeProms, fakeProm } from '../helpers/prometheus.js';
 import { KEY, renderUi, type Rendered } from '../helpers/render.js';
@@ -35,6 +35,20 @@ describe('sparkline (sparkly)', () => {
     expect(sparkline([1, undefined, 3], 10)).toBe('▃·█');
     expect(sparkline([1, 2, 3, 4, 5, 6], 3)).toHaveLength(3);
     expect(sparkline([undefined, undefined], 10)).toBe('··');
+  });
+
+  it('marks an error × and a missed slot · (no data ?), and shows … at the left when older samples are hidden', () => {
+    expect(sparkline([1, undefined, undefined, undefined, 3], 10, undefined, [undefined, 'error', 'missed', 'no-data', undefined])).toBe('▃×·?█');
+    const long = sparkline([1, 2, 3, 4, 5, 6, 7, 8], 4);
+    expect(long).toHaveLength(4);
+    expect(long.startsWith('…')).toBe(true);
+    expect(sparkline([1, 2, 3], 4).startsWith('…')).toBe(false);
+  });
+
+  it('says missed slots once: how many on each criterion, and when', () => {
+    const ms = (n: number) => Array.from({ length: n }, (_, i) => ({ missed: true, startedAt: `2026-11-26T10:0${i + 1}:00.000Z` }));
+    const record = { criteria: [{ text: 'A', measurements: ms(2) }, { text: 'B', measurements: ms(2) }, { text: 'C', measurements: ms(2) }] };
+    expect(missedLine(record, [{ missed: 2 }, { missed: 2 }, { missed: 2 }])).toBe('2 slots missed (10:01–10:02 UTC) on each criterion while the wizard was closed: counted as inconclusive');
   });
 });
 
