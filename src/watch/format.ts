@@ -75,7 +75,7 @@ export function statusLine(watches: readonly CriterionWatch[], elapsedMs: number
 }
 
 /** JSON: `{verdict, exitCode, interrupted, criteria: [{id, text, probe: {kind, annotation}, effectiveLimits, verdict: {phase, word, counts, message}, measurements}]}`. */
-export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string, finishedAt: string): string {
+export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string, finishedAt: string, vars: Vars = {}): string {
   return (
     JSON.stringify(
       {
@@ -92,6 +92,7 @@ export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string,
           probe: { kind: w.criterion.probe.kind, annotation: w.criterion.probe.raw },
           // The limits judged with (after --interval/--for), not the annotation's.
           effectiveLimits: w.limits,
+          threshold: thresholdText(w.criterion, vars),
           verdict: { ...w.verdict, phase: jsonPhase(w.verdict.phase), word: verdictWord(w.verdict.phase) },
           measurements: w.measurements,
         })),
@@ -191,6 +192,8 @@ export interface MarkdownOptions {
   by?: string;
   /** `live`: the window is still measured (a saved watch not stopped); default `stopped`. */
   state?: WindowState;
+  /** Resolve the thresholds' variables (the baseline p50). */
+  vars?: Vars;
 }
 
 /** Markdown: per criterion the limits, the verdict with its evidence, the series as a table and a Mermaid chart. */
@@ -207,7 +210,7 @@ export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: nu
     out.push(`${h}# ${escapeInline(w.criterion.text)}`, '');
     out.push(`- **Verdict**: ${verdictMark(w.verdict.phase, state, { done: w.measurements.length, count: l.count })} — ${escapeInline(w.verdict.message)}`);
     out.push(`- **Window**: ${escapeInline(`every ${formatDuration(l.intervalMs)} × ${l.count}, failure_limit ${l.failureLimit}, inconclusive_limit ${l.inconclusiveLimit}`)}`);
-    if (t) out.push(`- **Threshold**: ${t.sense} ${t.value}`);
+    out.push(`- **Threshold**: ${escapeInline(thresholdText(w.criterion, opts.vars))}`);
     out.push('', codeBlock(`watch: ${w.criterion.probe.raw}`), '');
     if (!w.measurements.length) {
       out.push('No measurement was taken.', '');

@@ -1,7 +1,7 @@
 /** The watch's words and documents (src/watch/format.ts), pure. */
 import { describe, expect, it } from 'vitest';
 import type { Criterion } from '../../src/checklist/types.js';
-import { formatJson, verdictLine, verdictWord } from '../../src/watch/format.js';
+import { figureText, formatJson, thresholdText, verdictLine, verdictWord } from '../../src/watch/format.js';
 import { judgeWindow, type Measurement } from '../../src/watch/judge.js';
 import type { CriterionWatch, WatchOutcome } from '../../src/watch/run.js';
 
@@ -43,5 +43,21 @@ describe('watch output', () => {
     expect(doc.criteria[0].effectiveLimits.intervalMs).toBe(2000);
     expect(doc.criteria[0].probe.annotation).toContain('interval=30s');
     expect(doc.criteria[0].limits).toBeUndefined();
+  });
+
+  it('thresholds and figures in words with units, by kind', () => {
+    const baseline = { probe: { kind: 'baseline', raw: '', line: 1, params: { url: 'http://127.0.0.1:9/', baseline_ms: '${BASELINE_P50_MS}', max_increase_pct: '50' } } };
+    expect(thresholdText(baseline, { BASELINE_P50_MS: '20' })).toBe('max +50 % of 20 ms');
+    expect(thresholdText(baseline)).toBe('max +50 % of the baseline p50');
+    expect(figureText({ value: 8 }, 'baseline', 20)).toBe('8 ms (−60 %)');
+    expect(figureText({ value: 30 }, 'baseline', 20)).toBe('30 ms (+50 %)');
+    const health = { probe: { kind: 'http', raw: '', line: 1, params: { url: 'http://127.0.0.1:9/health/', status: '200', 'json.status': 'healthy' } } };
+    expect(thresholdText(health)).toBe('expects 200 healthy');
+    expect(figureText({ value: 12 }, 'http')).toBe('12 ms');
+    expect(thresholdText(criterion)).toBe('max 0.05');
+    expect(figureText({ value: 0.01 }, 'prometheus')).toBe('0.01');
+    expect(figureText({}, 'prometheus')).toBeUndefined();
+    // In JSON too.
+    expect(JSON.parse(formatJson(interrupted(), 130, T, T)).criteria[0].threshold).toBe('max 0.05');
   });
 });

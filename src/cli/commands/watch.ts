@@ -158,9 +158,9 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const code = outcome.interrupted ? 130 : watchExitCode(outcome.phase);
   for (const w of outcome.watches) write(verdictLine(w, color) + '\n');
   write(summaryLine(outcome, elapsed) + '\n');
-  if (format === 'json') process.stdout.write(redact(formatJson(outcome, code, new Date(started).toISOString(), new Date().toISOString())));
+  if (format === 'json') process.stdout.write(redact(formatJson(outcome, code, new Date(started).toISOString(), new Date().toISOString(), vars)));
   if (format === 'junit') process.stdout.write(redact(formatJunit(outcome, elapsed)));
-  if (format === 'md') process.stdout.write(redact(formatMarkdown(outcome, new Date(started).toISOString(), elapsed)));
+  if (format === 'md') process.stdout.write(redact(formatMarkdown(outcome, new Date(started).toISOString(), elapsed, { vars })));
   // Messages in flight get a moment, never the exit: a hanging webhook cannot hold the watch.
   await notifier.close(1000);
   return code;
