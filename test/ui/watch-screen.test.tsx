@@ -117,6 +117,25 @@ describe('the watch screen', () => {
     expect(store.getState().session.watches).toHaveLength(1);
   });
 
+  it('the rollback banner fits 80 columns: the criterion on one line, its figure under it, nothing cut', async () => {
+    const checklist = watchChecklist({ interval: '150ms', count: 20, failureLimit: 1 });
+    const prom = await fakeProm({ error_ratio: [0.143], requests: [412] });
+    store = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'alice' });
+    ui = await renderUi(<App checklist={checklist} store={store} />);
+    await ui.resize(24, 80);
+    await ui.press(KEY.enter);
+    await ui.waitFor('w watch');
+    await ui.press('w');
+    await ui.press('s');
+    const f = await ui.waitFor(/ROLLBACK CRITERION MET: Error rate exceeds 5% of requests/);
+    const at = f.split('\n').findIndex((l) => l.includes('ROLLBACK CRITERION MET'));
+    const lines = f.split('\n');
+    expect(lines[at + 1]).toMatch(/^ {2}0\.143, 2 failed > failure_limit 1$/);
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+    expect(lines[at] + lines[at + 1]).not.toContain('…');
+    expect(lines.length).toBeLessThan(24);
+  });
+
   it('w is in the section and overview footers and the help screen; the watch keys fit 80 columns in two lines', async () => {
     expect(hints(SECTION_KEYS)).toContain('w watch');
     const lines = packHints(hints(WATCH_KEYS, { banner: { criterion: 'x' } }), 80);
