@@ -7,7 +7,7 @@ import { codeBlock, escapeInline, forTerminal, mermaidLabel } from '../report/es
 import { formatDuration, xmlEscape } from '../report/check-output.js';
 import type { Criterion } from '../checklist/types.js';
 import { substitute, type Vars } from '../config/vars.js';
-import type { Measurement, WindowPhase } from './judge.js';
+import { countPhases, type Measurement, type WindowPhase } from './judge.js';
 import type { CriterionWatch, WatchOutcome } from './run.js';
 
 const MARK: Record<Measurement['phase'], string> = { successful: 'ok', failed: 'FAIL', inconclusive: 'INCONCLUSIVE', error: 'ERROR' };
@@ -42,9 +42,36 @@ const flat = (text: string) => forTerminal(String(text ?? '')).replace(/\s*\r?\n
 /** `12:00:30  FAIL  Error rate exceeds 5% of requests — error rate 0.143 > max 0.05 [3/10, 2 failed]`. */
 export function measurementLine(w: CriterionWatch, m: Measurement, color = false): string {
   const time = m.finishedAt.slice(11, 19);
-  const c = w.verdict.counts;
-  const progress = `${w.measurements.length}/${w.limits.count}${c.failed ? `, ${c.failed} failed` : ''}${c.inconclusive + c.error ? `, ${c.inconclusive + c.error} unjudged` : ''}`;
+  // The counts as of this measurement (a line may be printed after later ones arrived: slotOrder).
+  const upTo = w.measurements.includes(m) ? w.measurements.slice(0, w.measurements.indexOf(m) + 1) : w.measurements;
+  const c = countPhases(upTo);
+  const progress = `${upTo.length}/${w.limits.count}${c.failed ? `, ${c.failed} failed` : ''}${c.inconclusive + c.error ? `, ${c.inconclusive + c.error} unjudged` : ''}`;
   return `${time}  ${paint(MARK[m.phase].padEnd(5), COLOR[m.phase], color)} ${flat(w.criterion.text)} — ${flat(m.message) || '(no summary)'} [${progress}]`;
+}
+
+/**
+ * Measurement lines in checklist order within each slot, whichever probe
+ * answered first: a slot's lines are released once every criterion still
+ * measuring has reported that slot (`flush` releases the rest at the end).
+ */
+export function slotOrder(watches: () => readonly CriterionWatch[], emit: (w: CriterionWatch, m: Measurement) => void) {
+  const held: { k: number; i: number; w: CriterionWatch; m: Measurement }[] = [];
+  const release = (all: boolean) => {
+    held.sort((a, b) => a.i - b.i || a.k - b.k);
+    while (held.length) {
+      const h = held[0];
+      if (!all && !watches().every((w) => w.measurements.length > h.i || w.verdict.phase !== 'running')) break;
+      held.shift();
+      emit(h.w, h.m);
+    }
+  };
+  return {
+    add(w: CriterionWatch, m: Measurement) {
+      held.push({ k: watches().indexOf(w), i: w.measurements.indexOf(m), w, m });
+      release(false);
+    },
+    flush: () => release(true),
+  };
 }
 
 /** `MET  Error rate exceeds 5% of requests: 2 failed measurements > failure_limit 1 (…)`. */

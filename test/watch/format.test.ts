@@ -1,7 +1,7 @@
 /** The watch's words and documents (src/watch/format.ts), pure. */
 import { describe, expect, it } from 'vitest';
 import type { Criterion } from '../../src/checklist/types.js';
-import { figureText, formatJson, thresholdText, verdictLine, verdictWord } from '../../src/watch/format.js';
+import { figureText, formatJson, slotOrder, thresholdText, verdictLine, verdictWord } from '../../src/watch/format.js';
 import { judgeWindow, type Measurement } from '../../src/watch/judge.js';
 import type { CriterionWatch, WatchOutcome } from '../../src/watch/run.js';
 
@@ -59,5 +59,35 @@ describe('watch output', () => {
     expect(figureText({}, 'prometheus')).toBeUndefined();
     // In JSON too.
     expect(JSON.parse(formatJson(interrupted(), 130, T, T)).criteria[0].threshold).toBe('max 0.05');
+  });
+});
+
+describe('slotOrder', () => {
+  it('prints a slot\'s lines in checklist order whichever answered first, once every running criterion reported it', () => {
+    const limits = { intervalMs: 1000, count: 3, failureLimit: 0, inconclusiveLimit: 0 };
+    const mk = (id: string): CriterionWatch => ({ criterion: { ...criterion, id, text: id }, limits, measurements: [], verdict: judgeWindow([], limits, false) });
+    const [a, b, c] = [mk('a'), mk('b'), mk('c')];
+    const watches = [a, b, c];
+    const out: string[] = [];
+    const order = slotOrder(() => watches, (w, m) => out.push(`${w.criterion.id}${w.measurements.indexOf(m)}`));
+    const measure = (w: CriterionWatch) => {
+      const m = { ...ok };
+      w.measurements.push(m);
+      w.verdict = judgeWindow(w.measurements, limits, false);
+      order.add(w, m);
+    };
+    measure(c);
+    measure(a);
+    expect(out).toEqual([]);
+    measure(b);
+    expect(out).toEqual(['a0', 'b0', 'c0']);
+    measure(b);
+    measure(a);
+    // c ended (not running any more): its slot is not awaited.
+    c.verdict = { ...c.verdict, phase: 'inconclusive' };
+    measure(a);
+    expect(out).toEqual(['a0', 'b0', 'c0', 'a1', 'b1']);
+    order.flush();
+    expect(out.at(-1)).toBe('a2');
   });
 });

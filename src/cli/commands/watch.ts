@@ -15,7 +15,7 @@ import { createRedactor } from '../../secrets/redactor.js';
 import { parseSpan, resolveLimits, unsetVariablesProblem, windowProblem, type WindowOverride } from '../../watch/criteria.js';
 import { watchExitCode } from '../../watch/judge.js';
 import { formatDuration } from '../../report/check-output.js';
-import { formatJson, formatJunit, formatMarkdown, measurementLine, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
+import { formatJson, formatJunit, formatMarkdown, measurementLine, slotOrder, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
 import { runWatch, type CriterionWatch } from '../../watch/run.js';
 import { findBaselineSession } from '../../session/previous.js';
 import { openStore } from '../../session/select-store.js';
@@ -131,6 +131,15 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   ticker?.unref();
   let outcome;
   let told = false;
+  // Within a slot, the lines in checklist order, whichever probe answered first.
+  const ordered = slotOrder(
+    () => watchesNow,
+    (w, m) => {
+      clearLive();
+      write(measurementLine(w, m, color) + '\n');
+      drawLive();
+    },
+  );
   try {
     outcome = await runWatch(planned, {
       vars,
@@ -140,9 +149,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
         drawLive();
       },
       onMeasurement: (w, m) => {
-        clearLive();
-        write(measurementLine(w, m, color) + '\n');
-        drawLive();
+        ordered.add(w, m);
         if (w.verdict.phase === 'failed' && !told) {
           told = true;
           notifier.notify({ kind: 'criterion.met', criterion: w.criterion.text, verdict: w.verdict.message, environment });
@@ -150,6 +157,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
       },
     });
   } finally {
+    ordered.flush();
     clearInterval(ticker);
     clearLive();
     process.removeListener('SIGINT', onSigint);
