@@ -11,8 +11,8 @@ import type { Checklist, Criterion } from '../checklist/types.js';
 import type { Vars } from '../config/vars.js';
 import type { Session, WatchRecord } from '../session/schema.js';
 import { resolveLimits, unsetVariablesProblem } from '../watch/criteria.js';
-import { missedSlots, savedVerdict, type Measurement, type WindowVerdict } from '../watch/judge.js';
-import { baselineOf, thresholdOf, thresholdText } from '../watch/format.js';
+import { missedSlots, savedVerdict, worstPhase, type Measurement, type WindowLimits, type WindowVerdict } from '../watch/judge.js';
+import { baselineOf, thresholdOf, thresholdText, verdictWord } from '../watch/format.js';
 import type { Wizard } from './wizard-store.js';
 
 export interface WatchSlice {
@@ -24,7 +24,7 @@ export interface WatchSlice {
    */
   watchQuestion?: string;
   /** Per criterion id, what it is held against in words (`max +50 % of 20 ms`) and the baseline it compares with: the watch screen's figures. */
-  watchLimits: Record<string, { threshold: string; baselineMs?: number }>;
+  watchLimits: Record<string, { threshold: string; baselineMs?: number; window: WindowLimits }>;
   /** Start a watch over the checklist's rollback criteria (`watch:` annotations); after a met window, ask first. */
   startWatch(): void;
   /** The answer to watchQuestion: y starts the new window, n leaves things as they are. */
@@ -82,6 +82,11 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
             },
           });
           why = outcome.met ? 'met' : outcome.interrupted ? 'operator' : 'ended';
+          // The "watching" line goes when the window ends: say how it ended, until the next key.
+          if (why !== 'operator') {
+            const how = outcome.met ? `${verdictWord('failed')}: ${outcome.met.criterion.text}` : `${verdictWord(worstPhase(outcome.watches.map((w) => w.verdict.phase)))}${outcome.phase === 'successful' ? ' (none met)' : ''}`;
+            set({ notice: `watch ended: ${how}` });
+          }
         } catch (err) {
           set({ error: `the watch stopped: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
         } finally {
@@ -142,7 +147,7 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
       watchLimits: Object.fromEntries(
         (deps.checklist.criteria ?? []).map((c) => {
           const baselineMs = baselineOf(c, deps.vars);
-          return [c.id, { threshold: thresholdText(c, deps.vars), ...(baselineMs !== undefined ? { baselineMs } : {}) }];
+          return [c.id, { threshold: thresholdText(c, deps.vars), window: resolveLimits(c.window), ...(baselineMs !== undefined ? { baselineMs } : {}) }];
         }),
       ),
       startWatch() {

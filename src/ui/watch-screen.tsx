@@ -5,7 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Checklist } from '../checklist/types.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { watchRows, type SampleGap, type WatchRow } from '../store/watch-slice.js';
-import { figureText, verdictWord, type WindowState } from '../watch/format.js';
+import { figureText, spanText, verdictWord, type WindowState } from '../watch/format.js';
 import { forTerminal } from '../report/escape.js';
 import { WATCH_KEYS, hints } from './keymap.js';
 import { Footer, footerHeight } from './footer.js';
@@ -79,6 +79,7 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
   const watching = useWizard(store, (s) => s.watching);
   const question = useWizard(store, (s) => s.watchQuestion);
   const limits = useWizard(store, (s) => s.watchLimits);
+  const clock = useWizard(store, (s) => s.clock);
   const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice, unsaved: s.unsaved, incident: s.incident, team: s.team })));
   const record = watches?.at(-1);
   const list = watchRows({ watches }, checklist);
@@ -89,14 +90,20 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
   const missed = list.reduce((n, r) => n + r.missed, 0);
   const missedText = missed ? missedLine(record, list) : undefined;
   const legend = list.some((r) => r.gaps.some(Boolean) || r.series.length > spark);
-  const fixed = 2 + statusHeight(status, columns) + (missed ? 1 : 0) + (question ? 1 : 0) + (legend ? 1 : 0) + footerHeight(footer, columns);
+  const fixed = 2 + (record ? 0 : criteria.length) + statusHeight(status, columns) + (missed ? 1 : 0) + (question ? 1 : 0) + (legend ? 1 : 0) + footerHeight(footer, columns);
   const room = rows - 1 - fixed;
   const fitRows = Math.max(1, Math.floor((list.length * ROW_HEIGHT > room ? room - 1 : room) / ROW_HEIGHT));
   const shown = list.slice(0, fitRows);
   // A window saved unfinished (q, a suspended wizard) is paused, not stopped: resume continues it.
   const windowState: WindowState = watching ? 'live' : record && !record.stopped ? 'paused' : 'stopped';
   const state = !record ? 'not started' : watching ? 'running' : record.stopped === 'met' ? 'criterion met' : record.stopped === 'ended' ? 'window ended' : record.stopped ? 'stopped' : 'paused — resume continues it';
-  const since = record ? ` · since ${record.startedAt.slice(11, 19)} UTC` : '';
+  // While measuring: when the window ends and how long is left, on the store's clock.
+  const endsAt = record ? Date.parse(record.startedAt) + Math.max(0, ...record.criteria.map((c) => c.limits.intervalMs * c.limits.count)) : 0;
+  const since = !record
+    ? ''
+    : watching
+      ? ` · ${record.startedAt.slice(11, 19)}–${new Date(endsAt).toISOString().slice(11, 19)} UTC (${spanText(Math.max(0, endsAt - clock()))} left)`
+      : ` · since ${record.startedAt.slice(11, 19)} UTC`;
 
   return (
     <Box flexDirection="column">
@@ -113,10 +120,23 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
       {!record ? (
         <Text dimColor wrap="wrap">
           {criteria.length
-            ? `${criteria.length} criteri${criteria.length === 1 ? 'on' : 'a'} to watch; s starts measuring each over its window (it goes on while you walk other sections).`
+            ? `${criteria.length} criteri${criteria.length === 1 ? 'on' : 'a'} to watch; s starts measuring each over its window (it goes on while you walk other sections):`
             : 'This checklist has no rollback criteria to watch: annotate one with <!-- watch: KIND ... --> (docs/checklist-format.md).'}
         </Text>
       ) : null}
+      {!record
+        ? criteria.map((c) => {
+            const w = limits[c.id]?.window;
+            const plan = w ? ` — ${limits[c.id].threshold}, every ${spanText(w.intervalMs)} × ${w.count} (${spanText(w.intervalMs * w.count)})` : '';
+            return (
+              <Text key={c.id} wrap="truncate">
+                {'  • '}
+                {forTerminal(c.text)}
+                <Text dimColor>{plan}</Text>
+              </Text>
+            );
+          })
+        : null}
       {missed ? (
         <Text color="yellow" wrap="truncate">
           {missedText}

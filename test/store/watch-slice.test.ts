@@ -132,6 +132,8 @@ describe('the watch slice', () => {
     const met = latest(store)!;
     expect(met.stopped).toBe('met');
     expect(store.getState().banner?.criterion).toMatch(/Error rate exceeds 5% of requests/);
+    // The "watching" line went: how the window ended is said instead, until the next key.
+    expect(store.getState().notice).toBe('watch ended: MET: Error rate exceeds 5% of requests');
     const hhmm = (met.stoppedAt ?? met.startedAt).slice(11, 16);
 
     store.getState().startWatch();

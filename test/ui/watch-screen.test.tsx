@@ -64,10 +64,11 @@ describe('the watch screen', () => {
     await ui.press('w');
     let f = await ui.waitFor('Watch: rollback criteria — not started');
     expect(f).toContain('1 criterion to watch; s starts measuring');
+    expect(f).toMatch(/^ {2}• Error rate exceeds 5% of requests — max 0\.05, every 150 ms × 20 \(3 s\)$/m);
     expect(f).toMatch(/s start {2}x stop {2}Esc\/w back/);
     await ui.press('s');
     f = await ui.waitFor(/Error rate exceeds 5% of requests\s+[3-9]\/20/);
-    expect(f).toMatch(/Watch: rollback criteria — running · since \d\d:\d\d:\d\d UTC/);
+    expect(f).toMatch(/Watch: rollback criteria — running · \d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC \([0-3] s left\)$/m);
     expect(f).toMatch(/^running\s+Error rate exceeds 5% of requests/m);
     expect(f).toMatch(/^ {2}[▁▂▃▄▅▆▇█]{3,} max 0\.05 · latest 0\.0[1-4]$/m);
     expect(f).toMatch(/ok, 0 failed, 0 inconclusive, 0 errors of/);
