@@ -150,7 +150,8 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
         const limit = own?.threshold ?? (r.threshold ? `${r.threshold.sense} ${r.threshold.value}` : 'no numeric limit');
         // The latest sample stands out when it failed (red) or verified nothing (yellow).
         const latestColor = latest?.phase === 'failed' ? 'red' : latest && latest.phase !== 'successful' ? 'yellow' : undefined;
-        const head = fit(forTerminal(r.text), Math.max(10, columns - 26));
+        // The count is never cut: the criterion's text gives way (verdict column 12, a space, the count).
+        const head = fit(forTerminal(r.text), Math.max(10, columns - 13 - countText(r).length - 1));
         return (
           <Box key={r.id} flexDirection="column">
             <Text wrap="truncate">
