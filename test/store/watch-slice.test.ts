@@ -53,6 +53,17 @@ function wizard(checklist: Checklist, session: OpenSession, vars: Record<string,
 const latest = (store: WizardStore) => store.getState().session.watches?.at(-1);
 const measured = (store: WizardStore) => latest(store)?.criteria[0].measurements.length ?? 0;
 
+/** alice's wizard watches until `n` measurements, then quits (the window saved unfinished) and the session file is closed. */
+async function watchedThenClosed(checklist: Checklist, promUrl: string, n: number) {
+  const { files, session } = await fileSession(checklist);
+  const first = wizard(checklist, session, { PROMETHEUS_URL: promUrl });
+  first.getState().startWatch();
+  await until(() => measured(first) >= n, 10_000, `${n} measurement(s)`);
+  await first.getState().quit();
+  await session.close();
+  return { files, session };
+}
+
 describe('the watch slice', () => {
   it('measures while the operator walks other sections; a criterion met raises the banner, stops the watch and tells the webhook once', async () => {
     const checklist = watchChecklist({ count: 12, failureLimit: 1 });
@@ -248,12 +259,7 @@ describe('resume continues the window', () => {
   it('missed slots over inconclusive_limit end the window inconclusive at resume: nothing more is measured', async () => {
     const checklist = watchChecklist({ interval: '200ms', count: 10, failureLimit: 1, inconclusiveLimit: 0 });
     const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
-    const { files, session } = await fileSession(checklist);
-    const first = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
-    first.getState().startWatch();
-    await until(() => measured(first) >= 2, 10_000, 'two measurements');
-    await first.getState().quit();
-    await session.close();
+    const { files, session } = await watchedThenClosed(checklist, prom.url, 2);
     const queries = prom.calls.length;
     const reopened = await files.open(session.id, 'alice');
     const second = wizard(checklist, reopened, { PROMETHEUS_URL: prom.url }, () => Date.now() + 1000);
@@ -271,12 +277,7 @@ describe('resume continues the window', () => {
   it('a watch started by someone else is not measured twice: another operator resuming the session leaves it alone', async () => {
     const checklist = watchChecklist({ count: 50 });
     const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
-    const { files, session } = await fileSession(checklist);
-    const first = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
-    first.getState().startWatch();
-    await until(() => measured(first) >= 1, 10_000, 'a measurement');
-    await first.getState().quit();
-    await session.close();
+    const { files, session } = await watchedThenClosed(checklist, prom.url, 1);
     const reopened = await files.open(session.id, 'bob');
     const bob = createWizardStore({ checklist, session: reopened, runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'bob' });
     cleanups.push(() => bob.getState().dispose());

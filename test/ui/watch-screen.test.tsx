@@ -27,6 +27,19 @@ afterEach(async () => {
   await closeFakeProms();
 });
 
+/** The wizard at 80×24 on the watch screen, over a scripted Prometheus series (every 150 ms × 20). */
+async function watchScreen(o: { failureLimit: number }, series: number[], requests = 500): Promise<{ store: WizardStore; ui: Rendered }> {
+  const checklist = watchChecklist({ interval: '150ms', count: 20, ...o });
+  const prom = await fakeProm({ error_ratio: series, requests: [requests] });
+  const s = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'alice' });
+  const r = await renderUi(<App checklist={checklist} store={s} />);
+  await r.resize(24, 80);
+  await r.press(KEY.enter);
+  await r.waitFor('w watch');
+  await r.press('w');
+  return { store: s, ui: r };
+}
+
 describe('sparkline (sparkly)', () => {
   it('scales against the threshold, keeps the latest cells and shows gaps for samples without a value', () => {
     expect(sparkline([0, 0.05, 0.1], 10, 0.1)).toBe('▁▄█');
@@ -92,14 +105,7 @@ describe('the watch screen', () => {
   });
 
   it('a transient error lasts until the next key, whichever it is; after a met window s asks y/n on the screen', async () => {
-    const checklist = watchChecklist({ interval: '150ms', count: 20, failureLimit: 0 });
-    const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
-    store = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'alice' });
-    ui = await renderUi(<App checklist={checklist} store={store} />);
-    await ui.resize(24, 80);
-    await ui.press(KEY.enter);
-    await ui.waitFor('w watch');
-    await ui.press('w');
+    ({ store, ui } = await watchScreen({ failureLimit: 0 }, [0.01]));
     await ui.waitFor('Watch: rollback criteria — not started');
     await ui.press('s');
     await ui.waitFor(/Watch: rollback criteria — running/);
@@ -121,14 +127,7 @@ describe('the watch screen', () => {
   });
 
   it('the rollback banner fits 80 columns: the criterion on one line, its figure under it, nothing cut', async () => {
-    const checklist = watchChecklist({ interval: '150ms', count: 20, failureLimit: 1 });
-    const prom = await fakeProm({ error_ratio: [0.143], requests: [412] });
-    store = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'alice' });
-    ui = await renderUi(<App checklist={checklist} store={store} />);
-    await ui.resize(24, 80);
-    await ui.press(KEY.enter);
-    await ui.waitFor('w watch');
-    await ui.press('w');
+    ({ store, ui } = await watchScreen({ failureLimit: 1 }, [0.143], 412));
     await ui.press('s');
     const f = await ui.waitFor(/ROLLBACK CRITERION MET: Error rate exceeds 5% of requests/);
     const at = f.split('\n').findIndex((l) => l.includes('ROLLBACK CRITERION MET'));
