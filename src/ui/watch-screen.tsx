@@ -56,12 +56,12 @@ function countText(r: WatchRow): string {
  */
 export function missedLine(record: { criteria: { text: string; measurements: { missed?: boolean; startedAt: string }[] }[] } | undefined, rows: readonly Pick<WatchRow, 'missed'>[]): string {
   const counts = rows.map((r) => r.missed);
-  const hhmm = (iso: string) => iso.slice(11, 16);
+  const hhmm = (iso: string) => iso.slice(11, 19);
   const slots = (n: number) => `${n} slot${n === 1 ? '' : 's'} missed`;
   const first = record?.criteria[0]?.measurements.filter((m) => m.missed) ?? [];
   if (counts.length && counts.every((n) => n === counts[0]) && first.length) {
     const span = `${hhmm(first[0].startedAt)}–${hhmm(first.at(-1)!.startedAt)} UTC`;
-    return `${slots(counts[0])} (${span})${counts.length > 1 ? ' on each criterion' : ''} while the wizard was closed: counted as inconclusive`;
+    return `${slots(counts[0])} (${span})${counts.length > 1 ? ' on each criterion' : ''}, the wizard closed: inconclusive`;
   }
   const per = (record?.criteria ?? []).map((c) => `${c.measurements.filter((m) => m.missed).length} on ${c.text}`);
   return `slots missed while the wizard was closed (counted as inconclusive): ${per.join(', ')}`;
@@ -90,7 +90,7 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
   const missed = list.reduce((n, r) => n + r.missed, 0);
   const missedText = missed ? missedLine(record, list) : undefined;
   const legend = list.some((r) => r.gaps.some(Boolean) || r.series.length > spark);
-  const fixed = 2 + (record ? 0 : criteria.length) + statusHeight(status, columns) + (missed ? 1 : 0) + (question ? 1 : 0) + (legend ? 1 : 0) + footerHeight(footer, columns);
+  const fixed = 2 + (record ? 0 : criteria.length) + statusHeight(status, columns) + (missedText ? Math.ceil(missedText.length / Math.max(1, columns)) : 0) + (question ? 1 : 0) + (legend ? 1 : 0) + footerHeight(footer, columns);
   const room = rows - 1 - fixed;
   const fitRows = Math.max(1, Math.floor((list.length * ROW_HEIGHT > room ? room - 1 : room) / ROW_HEIGHT));
   const shown = list.slice(0, fitRows);
@@ -138,7 +138,7 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
           })
         : null}
       {missed ? (
-        <Text color="yellow" wrap="truncate">
+        <Text color="yellow" wrap="wrap">
           {missedText}
         </Text>
       ) : null}

@@ -77,7 +77,7 @@ describe('the watch screen in a real terminal (80×24)', () => {
     launch('resume');
     await waitFor('Rolled back');
     tmux('send-keys', '-t', 'wiz', 'w');
-    const resumed = await waitFor(/\d+ slots? missed \(\d\d:\d\d–\d\d:\d\d UTC\) while the wizard was closed: counted as inconclusive/);
+    const resumed = await waitFor(/\d+ slots? missed \(\d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC\), the wizard closed: inconclusive$/m);
     expect(resumed).toMatch(/Watch: rollback criteria — running/);
     const count = Number(/Error rate exceeds 5% of requests\s+(\d+)\/200/.exec(resumed)![1]);
     expect(count).toBeGreaterThan(kept);

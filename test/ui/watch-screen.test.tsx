@@ -59,9 +59,9 @@ describe('sparkline (sparkly)', () => {
   });
 
   it('says missed slots once: how many on each criterion, and when', () => {
-    const ms = (n: number) => Array.from({ length: n }, (_, i) => ({ missed: true, startedAt: `2026-11-26T10:0${i + 1}:00.000Z` }));
+    const ms = (n: number) => Array.from({ length: n }, (_, i) => ({ missed: true, startedAt: `2026-11-26T10:00:0${i + 1}.000Z` }));
     const record = { criteria: [{ text: 'A', measurements: ms(2) }, { text: 'B', measurements: ms(2) }, { text: 'C', measurements: ms(2) }] };
-    expect(missedLine(record, [{ missed: 2 }, { missed: 2 }, { missed: 2 }])).toBe('2 slots missed (10:01–10:02 UTC) on each criterion while the wizard was closed: counted as inconclusive');
+    expect(missedLine(record, [{ missed: 2 }, { missed: 2 }, { missed: 2 }])).toBe('2 slots missed (10:00:01–10:00:02 UTC) on each criterion, the wizard closed: inconclusive');
   });
 });
 
