@@ -73,7 +73,7 @@ export function splitWindow(raw: Record<string, string>): { window: WindowSpec; 
   }
   if (window.count !== undefined && window.forMs !== undefined) problems.push('give "count" or "for", not both');
   if (window.intervalMs !== undefined) {
-    const p = windowProblem('interval=', 'for=', window.intervalMs, window.forMs);
+    const p = windowProblem('interval=', 'for=', window.intervalMs, window.forMs, minIntervalMs(), params.timeout !== undefined ? parseSpan(params.timeout) : undefined);
     if (p) problems.push(p);
   }
   return { window, params, problems };
@@ -85,9 +85,11 @@ export function splitWindow(raw: Record<string, string>): { window: WindowSpec; 
  * interval (it would silently take a single sample). `intervalName`/`forName`
  * are how the caller spells them (`--interval`, `interval=`).
  */
-export function windowProblem(intervalName: string, forName: string, intervalMs: number, forMs?: number, floorMs = minIntervalMs()): string | undefined {
+export function windowProblem(intervalName: string, forName: string, intervalMs: number, forMs?: number, floorMs = minIntervalMs(), timeoutMs?: number): string | undefined {
   if (intervalMs < floorMs) return `${intervalName} must be at least ${floorMs} ms (got ${intervalMs} ms): a faster loop floods the app and Prometheus`;
   if (forMs !== undefined && forMs < intervalMs) return `${forName} (${forMs} ms) is shorter than the interval (${intervalMs} ms): make the window at least one interval long`;
+  // A measurement still waiting when the next one is due would overlap it.
+  if (timeoutMs !== undefined && timeoutMs > intervalMs) return `${intervalName} (${intervalMs} ms) is shorter than the measurement's timeout (${timeoutMs} ms): make the interval at least the timeout`;
   return undefined;
 }
 

@@ -81,6 +81,8 @@ describe('watch: annotations (rollback criteria)', () => {
     const lines = parseChecklist(md, 'c.md').problems.map((p) => `${p.line}: ${p.message}`);
     expect(lines).toContain('6: interval= must be at least 1000 ms (got 500 ms): a faster loop floods the app and Prometheus');
     expect(lines).toContain('8: for= (5000 ms) is shorter than the interval (10000 ms): make the window at least one interval long');
+    const slow = parseChecklist(`# T\n- [ ] item\n\n## R\n- Error rate high\n  <!-- watch: prometheus url=x query=up interval=2s timeout=5s -->\n`, 'c.md').problems;
+    expect(slow.map((p) => `${p.line}: ${p.message}`)).toContain('6: interval= (2000 ms) is shorter than the measurement\'s timeout (5000 ms): make the interval at least the timeout');
   });
 
   it('names each unset variable with its criterion, in one line', () => {

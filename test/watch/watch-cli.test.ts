@@ -30,6 +30,8 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     const lines = r.stdout.split('\n').filter((l) => / ok {4}Error rate/.test(l));
     expect(lines).toHaveLength(10);
     expect(r.stdout).toContain('error rate 0.02 ≤ max 0.05, 500 requests [2/10]');
+    // The window's real length is said: count × interval.
+    expect(r.stdout).toContain('every 200 ms × 10 (a 2.0 s window)');
     expect(r.stdout).toMatch(/NOT MET\s+Error rate exceeds 5% of requests: no criterion met \(10 ok, 0 failed/);
     expect(r.stdout).toMatch(/no rollback criterion met \(1 criterion watched for/);
   });

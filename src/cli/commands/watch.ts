@@ -93,7 +93,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   });
   const planned = criteria.map((criterion) => ({ criterion, limits: resolveLimits(criterion.window, override) }));
   for (const { criterion, limits } of planned) {
-    const problem = windowProblem(`the interval of "${criterion.text}"`, '--for', limits.intervalMs, override.forMs);
+    const problem = windowProblem(`the interval of "${criterion.text}"`, '--for', limits.intervalMs, override.forMs, undefined, criterion.probe.timeoutMs);
     if (problem) throw new UserError(problem);
   }
   const totalMs = Math.max(...planned.map((p) => p.limits.count * p.limits.intervalMs));
