@@ -81,7 +81,7 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
     .description('judge the rollback criteria over a window; exit 0 none met, 1 one met, 3 inconclusive, 130 interrupted')
     .option('--for <duration>', 'length of the window, e.g. 30m, 2h (default: each criterion\'s own, else 30m)')
     .option('--interval <duration>', 'time between measurements, e.g. 30s (default: each criterion\'s own, else 30s)')
-    .option('--env <name>', 'environment whose last SUCCESS session gives the baseline when BASELINE_P50_MS is unset', 'production')
+    .option('--env <name>', 'environment whose last SUCCESS session gives the baseline when BASELINE_P50_MS is unset (no default: without it no environment is named)')
     .option('--section <text>', 'only criteria in sections whose title or path contains TEXT (repeatable)', collect, [])
     .addOption(new Option('--format <format>', 'output format (JSON/JUnit/Markdown report on stdout, the lines on stderr)').choices(['text', 'json', 'junit', 'md']).default('text'))
     .action((_o, cmd: Command) => onRun(() => import('./commands/watch.js').then((m) => m.run), all(cmd), []));

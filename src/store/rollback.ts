@@ -11,6 +11,9 @@ import { withWatchVerdicts } from '../watch/saved.js';
 export interface RollbackBanner {
   /** One line naming the criterion met and the measured figure. */
   criterion: string;
+  /** The criterion's name alone and the figure alone (the banner's two lines at 80 columns). */
+  name?: string;
+  figure?: string;
   /** The "Rollback Procedures" section to jump to, when the checklist has one. */
   sectionId?: string;
 }
@@ -23,9 +26,11 @@ export function findRollbackSection(checklist: Checklist): string | undefined {
 
 /**
  * The banner for the latest probe results held in a session (against the previous session when known)
- * and its latest watch's window verdicts, or undefined when no criterion is met.
+ * and its watches' window verdicts (a window met stays met), or undefined when no criterion is met.
  */
 export function evaluateRollback(session: Session, checklist: Checklist, previous?: Session): RollbackBanner | undefined {
-  const [criterion] = triggeredLines(withWatchVerdicts(sessionRollback(session, checklist, previous), session));
-  return criterion ? { criterion, sectionId: findRollbackSection(checklist) } : undefined;
+  const verdicts = withWatchVerdicts(sessionRollback(session, checklist, previous), session);
+  const [criterion] = triggeredLines(verdicts);
+  const first = verdicts.find((v) => v.verdict === 'triggered');
+  return criterion && first ? { criterion, name: first.criterion, figure: first.observed, sectionId: findRollbackSection(checklist) } : undefined;
 }

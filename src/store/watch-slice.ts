@@ -10,16 +10,25 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { Checklist, Criterion } from '../checklist/types.js';
 import type { Vars } from '../config/vars.js';
 import type { Session, WatchRecord } from '../session/schema.js';
-import { resolveLimits } from '../watch/criteria.js';
-import { missedSlots, savedVerdict, type Measurement, type WindowVerdict } from '../watch/judge.js';
-import { thresholdOf } from '../watch/format.js';
+import { resolveLimits, unsetVariablesProblem } from '../watch/criteria.js';
+import { missedSlots, savedVerdict, worstPhase, type Measurement, type WindowLimits, type WindowVerdict } from '../watch/judge.js';
+import { baselineOf, thresholdOf, thresholdText, verdictWord } from '../watch/format.js';
 import type { Wizard } from './wizard-store.js';
 
 export interface WatchSlice {
   /** This wizard is measuring the session's latest watch now. */
   watching: boolean;
-  /** Start a watch over the checklist's rollback criteria (`watch:` annotations). */
+  /**
+   * Set while `s` waits for y/n: a window of this session met a criterion, and
+   * a new window must not look like it wiped that decision.
+   */
+  watchQuestion?: string;
+  /** Per criterion id, what it is held against in words (`max +50 % of 20 ms`) and the baseline it compares with: the watch screen's figures. */
+  watchLimits: Record<string, { threshold: string; baselineMs?: number; window: WindowLimits }>;
+  /** Start a watch over the checklist's rollback criteria (`watch:` annotations); after a met window, ask first. */
   startWatch(): void;
+  /** The answer to watchQuestion: y starts the new window, n leaves things as they are. */
+  answerWatch(yes: boolean): void;
   /** Stop the running watch for good (recorded; resume does not continue it). */
   stopWatch(): Promise<void>;
   /** Continue the session's unfinished watch (started by this operator) where its window is now. */
@@ -73,6 +82,11 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
             },
           });
           why = outcome.met ? 'met' : outcome.interrupted ? 'operator' : 'ended';
+          // The "watching" line goes when the window ends: say how it ended, until the next key.
+          if (why !== 'operator') {
+            const how = outcome.met ? `${verdictWord('failed')}: ${outcome.met.criterion.text}` : `${verdictWord(worstPhase(outcome.watches.map((w) => w.verdict.phase)))}${outcome.phase === 'successful' ? ' (none met)' : ''}`;
+            set({ notice: `watch ended: ${how}` });
+          }
         } catch (err) {
           set({ error: `the watch stopped: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
         } finally {
@@ -83,9 +97,14 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
       })();
     };
 
-    return {
-      watching: false,
-      startWatch() {
+    /** When a window of the session met a criterion: the latest such window's stop time. */
+    const metAt = (): string | undefined => {
+      const met = (get().session.watches ?? []).filter((w) => w.stopped === 'met');
+      const last = met.at(-1);
+      return last ? (last.stoppedAt ?? last.startedAt) : undefined;
+    };
+
+    const start = (confirmed: boolean) => {
         if (controller) {
           set({ error: 'a watch is running already (x stops it)' });
           return;
@@ -93,6 +112,19 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
         const criteria = deps.checklist.criteria ?? [];
         if (!criteria.length) {
           set({ error: NO_CRITERIA });
+          return;
+        }
+        // Unset variables: one line naming them, no window that could only end inconclusive.
+        const unset = unsetVariablesProblem(criteria, deps.vars);
+        if (unset) {
+          set({ error: unset });
+          return;
+        }
+        const met = metAt();
+        if (met && !confirmed) {
+          const t = new Date(met);
+          const hhmm = `${String(t.getUTCHours()).padStart(2, '0')}:${String(t.getUTCMinutes()).padStart(2, '0')}`;
+          set({ watchQuestion: `A criterion was met at ${hhmm} UTC. Start a new window? y/n` });
           return;
         }
         const startedAt = new Date(deps.now()).toISOString();
@@ -107,6 +139,24 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
           set({ error: undefined });
           run(record);
         }
+    };
+
+    return {
+      watching: false,
+      watchQuestion: undefined,
+      watchLimits: Object.fromEntries(
+        (deps.checklist.criteria ?? []).map((c) => {
+          const baselineMs = baselineOf(c, deps.vars);
+          return [c.id, { threshold: thresholdText(c, deps.vars), window: resolveLimits(c.window), ...(baselineMs !== undefined ? { baselineMs } : {}) }];
+        }),
+      ),
+      startWatch() {
+        start(false);
+      },
+      answerWatch(yes) {
+        if (!get().watchQuestion) return;
+        set({ watchQuestion: undefined });
+        if (yes) start(true);
       },
       async stopWatch() {
         if (!controller) {
@@ -126,7 +176,8 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
           if (missed.length) void get().apply({ type: 'watch.measurement', startedAt: record.startedAt, criterionId: c.id, measurements: missed });
         }
         const now = get().session.watches!.at(-1)!;
-        if (now.criteria.every((c) => c.measurements.length >= c.limits.count || !byId.has(c.id))) {
+        // Every window ended (full, or over a limit with the missed slots): recorded as ended, nothing measured.
+        if (now.criteria.every((c) => savedVerdict(c).phase !== 'running' || !byId.has(c.id))) {
           void get().apply({ type: 'watch.stop', startedAt: record.startedAt, why: 'ended' });
           return;
         }
@@ -143,12 +194,25 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
   };
 }
 
+export type SampleGap = 'error' | 'missed' | 'no-data';
+
+/** Why a measurement has no value, for the sparkline's marks. */
+export function gapOf(m: Measurement): SampleGap | undefined {
+  if (m.value !== undefined) return undefined;
+  if (m.missed) return 'missed';
+  return m.phase === 'error' || m.phase === 'failed' ? 'error' : 'no-data';
+}
+
 /** One row of the watch screen: a criterion, its series over the window and its verdict. */
 export interface WatchRow {
   id: string;
   text: string;
   /** The charted value of each measurement (undefined: no value, e.g. no data or missed). */
   series: (number | undefined)[];
+  /** What each measurement without a value was: `error` (the probe failed to ask), `missed` (the wizard was closed), `no-data`. */
+  gaps: (SampleGap | undefined)[];
+  /** The criterion's probe kind (units of its figures). */
+  kind: string;
   threshold?: { value: number; sense: 'max' | 'min' };
   latest?: Measurement;
   done: number;
@@ -171,6 +235,8 @@ export function watchRows(session: Pick<Session, 'watches'>, checklist: Pick<Che
       id: c.id,
       text: c.text,
       series: ms.map((m) => m.value),
+      gaps: ms.map(gapOf),
+      kind: c.kind,
       ...(threshold ? { threshold } : {}),
       latest: ms.at(-1),
       done: ms.length,

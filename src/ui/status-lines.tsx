@@ -31,9 +31,18 @@ export function StatusLines({ store, watchLine = true }: { store: WizardStore; /
       ) : null}
       {incident ? <IncidentReminder store={store} incident={incident} /> : null}
       {banner ? (
-        <Text color="red" bold wrap="truncate">
-          ⚠ ROLLBACK CRITERION MET: {banner.criterion}{banner.sectionId ? ' — R: rollback procedures' : ''}
-        </Text>
+        <>
+          {/* Two lines so it fits 80 columns: the criterion (and where R goes), then the figure, wrapped. */}
+          <Text color="red" bold wrap="truncate">
+            ⚠ ROLLBACK CRITERION MET: {forTerminal(banner.name ?? banner.criterion)}{banner.sectionId ? ' · R: rollback' : ''}
+          </Text>
+          {banner.figure ? (
+            <Text color="red" wrap="wrap">
+              {'  '}
+              {forTerminal(banner.figure)}
+            </Text>
+          ) : null}
+        </>
       ) : null}
       {unsaved ? (
         <Text color="red" bold wrap="wrap">
@@ -92,5 +101,5 @@ function rowsOf(text: string, columns: number): number {
 
 /** Rows StatusLines takes at `columns` (for layout budgets). */
 export function statusHeight(s: Pick<WizardState, 'banner' | 'error' | 'notice' | 'unsaved' | 'incident'> & Partial<Pick<WizardState, 'team'>> & { watching?: boolean }, columns = 80): number {
-  return (s.watching ? 1 : 0) + (s.team ? 1 : 0) + (s.incident ? 1 : 0) + (s.banner ? 1 : 0) + (s.unsaved ? rowsOf(unsavedLine(s.unsaved), columns) : 0) + (s.error ? rowsOf(s.error, columns) : 0) + (s.notice ? 1 : 0);
+  return (s.watching ? 1 : 0) + (s.team ? 1 : 0) + (s.incident ? 1 : 0) + (s.banner ? 1 + (s.banner.figure ? rowsOf(s.banner.figure, columns) : 0) : 0) + (s.unsaved ? rowsOf(unsavedLine(s.unsaved), columns) : 0) + (s.error ? rowsOf(s.error, columns) : 0) + (s.notice ? 1 : 0);
 }

@@ -28,9 +28,10 @@ export function useScreenKeys(store: WizardStore): void {
       const s = store.getState();
       if (isCtrlC(input, key)) return void s.interrupt();
       // One key per input: keys that arrive together are split before Ink sees them (src/ui/stdin-keys.ts).
+      // A transient error or notice lasts until the next key, whichever it is.
+      if (s.notice || s.error) s.dismiss();
       const b = tableFor(s.screen)?.find((x) => matches(x, input, key));
       if (!b) return;
-      if (s.notice || s.error) s.dismiss();
       b.run(store.getState());
     },
     { isActive: Boolean(table) && !exiting },

@@ -9,8 +9,9 @@
  * - `failed` as soon as failed measurements exceed `failureLimit` (a rollback
  *   criterion is met: the watch stops there);
  * - a measurement that verified nothing (inconclusive: no series, no traffic;
- *   or error: Prometheus down, a timeout) is never a pass: together they may not
- *   exceed `inconclusiveLimit`, else the window ends `inconclusive`;
+ *   or error: Prometheus down) is never a pass: together they may not exceed
+ *   `inconclusiveLimit`; as soon as they do the window ends `inconclusive`
+ *   (that criterion stops measuring, the others go on);
  * - a window without one successful measurement ends `inconclusive` whatever
  *   the limits (the no-data rule);
  * - otherwise the window ends `successful`; before its end it is `running`.
@@ -90,20 +91,45 @@ export function judgeWindow(measurements: readonly Measurement[], limits: Window
     return { phase: 'failed', counts, message: `${plural(counts.failed, 'failed measurement')} > failure_limit ${limits.failureLimit} (${tally})` };
   }
   const unjudged = counts.inconclusive + counts.error;
-  const done = ended || measurements.length >= limits.count;
-  if (!done) return { phase: 'running', counts, message: tally };
+  // Argo's rule: more unjudged measurements than tolerated end the window at once, whatever is still to come.
   if (unjudged > limits.inconclusiveLimit) {
     return { phase: 'inconclusive', counts, message: `${plural(unjudged, 'measurement')} without a verdict (inconclusive or error) > inconclusive_limit ${limits.inconclusiveLimit} (${tally})` };
   }
+  const done = ended || measurements.length >= limits.count;
+  if (!done) return { phase: 'running', counts, message: tally };
   if (counts.successful === 0) return { phase: 'inconclusive', counts, message: `no measurement judged: nothing verified (${tally})` };
   return { phase: 'successful', counts, message: `no criterion met (${tally})` };
 }
 
-/** A probe outcome as a measurement: pass/warn → successful, fail → failed, error → error, skipped/inconclusive → inconclusive. */
-export function measurementOf(outcome: Pick<ProbeOutcome, 'status' | 'summary' | 'reason' | 'metrics'>, startedAt: string, finishedAt: string, valueKey?: string): Measurement {
+/**
+ * What a probe `error` (refused, reset, timeout, TLS failure) means, by kind.
+ * A criterion whose probe asks the app itself (http, baseline) guards against
+ * the app not answering: the error IS a failed measurement. One that asks an
+ * instrument (prometheus, anything else) cannot judge: monitoring down is not
+ * the app failing, so the error stays unjudged. Not-configured is never an
+ * error (it is skipped) and stays unjudged for every kind.
+ */
+export const ERROR_PHASE: Readonly<Record<string, MeasurementPhase>> = { http: 'failed', baseline: 'failed' };
+
+/** The figure each kind's measurement is charted by. */
+export const VALUE_KEY: Readonly<Record<string, string>> = { prometheus: 'value', baseline: 'p50_ms', http: 'latency_ms' };
+
+/**
+ * A probe outcome as a measurement of a criterion of `kind`: pass/warn →
+ * successful, fail → failed, error → ERROR_PHASE[kind] (else error),
+ * skipped/inconclusive → inconclusive. The value is the kind's VALUE_KEY figure.
+ */
+export function measurementOf(outcome: Pick<ProbeOutcome, 'status' | 'summary' | 'reason' | 'metrics'>, startedAt: string, finishedAt: string, kind?: string): Measurement {
   const phase: MeasurementPhase =
-    outcome.status === 'pass' || outcome.status === 'warn' ? 'successful' : outcome.status === 'fail' ? 'failed' : outcome.status === 'error' ? 'error' : 'inconclusive';
+    outcome.status === 'pass' || outcome.status === 'warn'
+      ? 'successful'
+      : outcome.status === 'fail'
+        ? 'failed'
+        : outcome.status === 'error'
+          ? (kind !== undefined && Object.hasOwn(ERROR_PHASE, kind) ? ERROR_PHASE[kind] : 'error')
+          : 'inconclusive';
   const metrics = outcome.metrics ?? {};
+  const valueKey = kind !== undefined && Object.hasOwn(VALUE_KEY, kind) ? VALUE_KEY[kind] : undefined;
   const value = valueKey !== undefined ? metrics[valueKey] : Object.values(metrics)[0];
   return {
     phase,

@@ -5,7 +5,10 @@
  * item. The window keys are split off here; the rest is an ordinary probe
  * annotation checked by the probe registry. Pure.
  */
-import type { WindowSpec } from '../checklist/types.js';
+import type { Criterion, WindowSpec } from '../checklist/types.js';
+import type { Vars } from '../config/vars.js';
+import { registry } from '../probes/registry.js';
+import { resolveParams } from '../probes/runner.js';
 import type { WindowLimits } from './judge.js';
 
 export type { WindowSpec } from '../checklist/types.js';
@@ -16,6 +19,18 @@ export const WINDOW_KEYS = ['interval', 'count', 'for', 'failure_limit', 'inconc
 /** Defaults: a measurement every 30 s for 30 min (DESIGN.md), no failure and no unjudged measurement tolerated (Argo's defaults). */
 export const DEFAULT_INTERVAL_MS = 30_000;
 export const DEFAULT_FOR_MS = 30 * 60_000;
+
+/** The shortest interval: a faster loop floods the app with requests and Prometheus with queries. */
+export const MIN_INTERVAL_MS = 1000;
+
+/**
+ * The floor in force: MIN_INTERVAL_MS, lowered only by DEPLOY_WIZARD_MIN_INTERVAL_MS
+ * (a lab/test setting so a scripted window can run in milliseconds; never below 10 ms).
+ */
+export function minIntervalMs(env: Record<string, string | undefined> = process.env): number {
+  const raw = Number(env.DEPLOY_WIZARD_MIN_INTERVAL_MS);
+  return env.DEPLOY_WIZARD_MIN_INTERVAL_MS && Number.isFinite(raw) ? Math.max(10, raw) : MIN_INTERVAL_MS;
+}
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -57,7 +72,25 @@ export function splitWindow(raw: Record<string, string>): { window: WindowSpec; 
     else window.inconclusiveLimit = n;
   }
   if (window.count !== undefined && window.forMs !== undefined) problems.push('give "count" or "for", not both');
+  if (window.intervalMs !== undefined) {
+    const p = windowProblem('interval=', 'for=', window.intervalMs, window.forMs, minIntervalMs(), params.timeout !== undefined ? parseSpan(params.timeout) : undefined);
+    if (p) problems.push(p);
+  }
   return { window, params, problems };
+}
+
+/**
+ * Why an interval (and a window length) cannot be watched, in one line, or
+ * undefined: an interval under the floor (MIN_INTERVAL_MS, 1 s), or a window shorter than one
+ * interval (it would silently take a single sample). `intervalName`/`forName`
+ * are how the caller spells them (`--interval`, `interval=`).
+ */
+export function windowProblem(intervalName: string, forName: string, intervalMs: number, forMs?: number, floorMs = minIntervalMs(), timeoutMs?: number): string | undefined {
+  if (intervalMs < floorMs) return `${intervalName} must be at least ${floorMs} ms (got ${intervalMs} ms): a faster loop floods the app and Prometheus`;
+  if (forMs !== undefined && forMs < intervalMs) return `${forName} (${forMs} ms) is shorter than the interval (${intervalMs} ms): make the window at least one interval long`;
+  // A measurement still waiting when the next one is due would overlap it.
+  if (timeoutMs !== undefined && timeoutMs > intervalMs) return `${intervalName} (${intervalMs} ms) is shorter than the measurement's timeout (${timeoutMs} ms): make the interval at least the timeout`;
+  return undefined;
 }
 
 /** What the command line may override: `--interval` and `--for`. */
@@ -68,12 +101,33 @@ export interface WindowOverride {
 
 /**
  * The limits a criterion is judged with. The interval is `--interval`, else the
- * annotation's, else 30 s. The count is `--for` ÷ interval when `--for` is given,
- * else the annotation's `count` (or its `for` ÷ interval), else 30 min ÷ interval.
+ * annotation's, else 30 s. The count is ⌈`--for` ÷ interval⌉ when `--for` is
+ * given, else the annotation's `count` (or ⌈its `for` ÷ interval⌉), else
+ * 30 min ÷ interval. The window's real length is count × interval.
  */
 export function resolveLimits(spec: WindowSpec, override: WindowOverride = {}): WindowLimits {
   const intervalMs = override.intervalMs ?? spec.intervalMs ?? DEFAULT_INTERVAL_MS;
   const span = override.forMs ?? (spec.count === undefined ? spec.forMs ?? DEFAULT_FOR_MS : undefined);
-  const count = span !== undefined ? Math.max(1, Math.floor(span / intervalMs)) : spec.count!;
+  // ceil: the window covers at least the span asked for (10 s every 3 s → 4 measurements, a 12 s window).
+  const count = span !== undefined ? Math.max(1, Math.ceil(span / intervalMs)) : spec.count!;
   return { intervalMs, count, failureLimit: spec.failureLimit ?? 0, inconclusiveLimit: spec.inconclusiveLimit ?? 0 };
+}
+
+/** The variables a criterion's probe needs that `vars` leaves unset (empty: it can run). */
+export function unsetVariables(criterion: Pick<Criterion, 'probe'>, vars: Vars): string[] {
+  return resolveParams(criterion.probe.params, vars, registry.kinds[criterion.probe.kind]?.ownVars).missing;
+}
+
+/**
+ * One line refusing a watch whose criteria cannot run for unset variables
+ * (naming each variable and its criterion), or undefined when all can.
+ * `hint`: how to leave a criterion out (the CLI's `--section`).
+ */
+export function unsetVariablesProblem(criteria: readonly Pick<Criterion, 'probe' | 'text'>[], vars: Vars, hint = ''): string | undefined {
+  const lacking = criteria.flatMap((c) => {
+    const missing = unsetVariables(c, vars);
+    return missing.length ? [`${missing.join(', ')} unset for "${c.text}"`] : [];
+  });
+  if (!lacking.length) return undefined;
+  return `cannot watch: ${lacking.join('; ')}; set ${lacking.length === 1 && !lacking[0].includes(',') ? 'it' : 'them'} (environment, --env-file or --config)${hint}`;
 }

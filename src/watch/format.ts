@@ -5,12 +5,45 @@
  */
 import { codeBlock, escapeInline, forTerminal, mermaidLabel } from '../report/escape.js';
 import { formatDuration, xmlEscape } from '../report/check-output.js';
-import type { Measurement, WindowPhase } from './judge.js';
+import type { Criterion } from '../checklist/types.js';
+import { substitute, type Vars } from '../config/vars.js';
+import { countPhases, type Measurement, type WindowPhase } from './judge.js';
 import type { CriterionWatch, WatchOutcome } from './run.js';
 
 const MARK: Record<Measurement['phase'], string> = { successful: 'ok', failed: 'FAIL', inconclusive: 'INCONCLUSIVE', error: 'ERROR' };
 const COLOR: Record<Measurement['phase'] | WindowPhase, string> = { successful: '32', failed: '31', inconclusive: '35', error: '1;31', running: '2' };
-const VERDICT: Record<WindowPhase, string> = { successful: 'NOT MET', failed: 'MET', inconclusive: 'INCONCLUSIVE', running: 'STOPPED' };
+/** A window's length for people: `45 s`, `30 min`, `1 h 5 min` (sub-second spans in ms). */
+export function spanText(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const min = Math.round(s / 60);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
+}
+
+/**
+ * Where a window is: `live` (measuring now), `paused` (saved unfinished: the
+ * wizard quit, resume continues it), `stopped` (no more measurement: Ctrl-C, x).
+ */
+export type WindowState = 'live' | 'paused' | 'stopped';
+
+/**
+ * The one word for a criterion's verdict, everywhere (CLI lines, the wizard's
+ * watch screen): capitals for a verdict (MET / NOT MET / INCONCLUSIVE, and
+ * STOPPED for a window cut short), lower case while it may still change
+ * (running, paused).
+ */
+export function verdictWord(phase: WindowPhase, state: WindowState = 'stopped'): string {
+  if (phase === 'failed') return 'MET';
+  if (phase === 'successful') return 'NOT MET';
+  if (phase === 'inconclusive') return 'INCONCLUSIVE';
+  return state === 'live' ? 'running' : state === 'paused' ? 'paused' : 'STOPPED';
+}
+
+/** A window's phase in JSON: a window cut short says `stopped`, never `running`. */
+function jsonPhase(phase: WindowPhase): Exclude<WindowPhase, 'running'> | 'stopped' {
+  return phase === 'running' ? 'stopped' : phase;
+}
 
 const paint = (text: string, code: string, color: boolean) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 const flat = (text: string) => forTerminal(String(text ?? '')).replace(/\s*\r?\n\s*/g, ' ').trim();
@@ -18,14 +51,41 @@ const flat = (text: string) => forTerminal(String(text ?? '')).replace(/\s*\r?\n
 /** `12:00:30  FAIL  Error rate exceeds 5% of requests — error rate 0.143 > max 0.05 [3/10, 2 failed]`. */
 export function measurementLine(w: CriterionWatch, m: Measurement, color = false): string {
   const time = m.finishedAt.slice(11, 19);
-  const c = w.verdict.counts;
-  const progress = `${w.measurements.length}/${w.limits.count}${c.failed ? `, ${c.failed} failed` : ''}${c.inconclusive + c.error ? `, ${c.inconclusive + c.error} unjudged` : ''}`;
+  // The counts as of this measurement (a line may be printed after later ones arrived: slotOrder).
+  const upTo = w.measurements.includes(m) ? w.measurements.slice(0, w.measurements.indexOf(m) + 1) : w.measurements;
+  const c = countPhases(upTo);
+  const progress = `${upTo.length}/${w.limits.count}${c.failed ? `, ${c.failed} failed` : ''}${c.inconclusive + c.error ? `, ${c.inconclusive + c.error} unjudged` : ''}`;
   return `${time}  ${paint(MARK[m.phase].padEnd(5), COLOR[m.phase], color)} ${flat(w.criterion.text)} — ${flat(m.message) || '(no summary)'} [${progress}]`;
+}
+
+/**
+ * Measurement lines in checklist order within each slot, whichever probe
+ * answered first: a slot's lines are released once every criterion still
+ * measuring has reported that slot (`flush` releases the rest at the end).
+ */
+export function slotOrder(watches: () => readonly CriterionWatch[], emit: (w: CriterionWatch, m: Measurement) => void) {
+  const held: { k: number; i: number; w: CriterionWatch; m: Measurement }[] = [];
+  const release = (all: boolean) => {
+    held.sort((a, b) => a.i - b.i || a.k - b.k);
+    while (held.length) {
+      const h = held[0];
+      if (!all && !watches().every((w) => w.measurements.length > h.i || w.verdict.phase !== 'running')) break;
+      held.shift();
+      emit(h.w, h.m);
+    }
+  };
+  return {
+    add(w: CriterionWatch, m: Measurement) {
+      held.push({ k: watches().indexOf(w), i: w.measurements.indexOf(m), w, m });
+      release(false);
+    },
+    flush: () => release(true),
+  };
 }
 
 /** `MET  Error rate exceeds 5% of requests: 2 failed measurements > failure_limit 1 (…)`. */
 export function verdictLine(w: CriterionWatch, color = false): string {
-  return `${paint(VERDICT[w.verdict.phase].padEnd(12), COLOR[w.verdict.phase], color)} ${flat(w.criterion.text)}: ${w.verdict.message}`;
+  return `${paint(verdictWord(w.verdict.phase).padEnd(12), COLOR[w.verdict.phase], color)} ${flat(w.criterion.text)}: ${w.verdict.message}`;
 }
 
 /** The line that says how the watch ended. */
@@ -50,12 +110,13 @@ export function statusLine(watches: readonly CriterionWatch[], elapsedMs: number
   return `watching ${formatDuration(elapsedMs)} of ${formatDuration(totalMs)} · ${parts.join(' · ')}`;
 }
 
-/** JSON: `{verdict, exitCode, interrupted, criteria: [{id, text, probe, limits, verdict, measurements}]}`. */
-export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string, finishedAt: string): string {
+/** JSON: `{verdict, exitCode, interrupted, criteria: [{id, text, probe: {kind, annotation}, effectiveLimits, verdict: {phase, word, counts, message}, measurements}]}`. */
+export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string, finishedAt: string, vars: Vars = {}): string {
   return (
     JSON.stringify(
       {
-        verdict: o.phase,
+        // Ctrl-C before a verdict: `interrupted`, as the text says; a met criterion stays `failed`.
+        verdict: o.interrupted && !o.met ? 'interrupted' : jsonPhase(o.phase),
         exitCode,
         interrupted: o.interrupted,
         ...(o.met ? { met: o.met.criterion.id } : {}),
@@ -64,9 +125,11 @@ export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string,
         criteria: o.watches.map((w) => ({
           id: w.criterion.id,
           text: w.criterion.text,
-          probe: { kind: w.criterion.probe.kind, spec: w.criterion.probe.raw },
-          limits: w.limits,
-          verdict: w.verdict,
+          probe: { kind: w.criterion.probe.kind, annotation: w.criterion.probe.raw },
+          // The limits judged with (after --interval/--for), not the annotation's.
+          effectiveLimits: w.limits,
+          threshold: thresholdText(w.criterion, vars),
+          verdict: { ...w.verdict, phase: jsonPhase(w.verdict.phase), word: verdictWord(w.verdict.phase) },
           measurements: w.measurements,
         })),
       },
@@ -99,7 +162,7 @@ export function formatJunit(o: WatchOutcome, elapsedMs: number): string {
 }
 
 /** The threshold a criterion's charted value is held against, when the annotation states one as a number. */
-export function thresholdOf(w: Pick<CriterionWatch, 'criterion'>): { value: number; sense: 'max' | 'min' } | undefined {
+export function thresholdOf(w: { criterion: Pick<Criterion, 'probe'> }): { value: number; sense: 'max' | 'min' } | undefined {
   const p = w.criterion.probe.params;
   for (const sense of ['max', 'min'] as const) {
     const v = Number(p[sense]);
@@ -108,21 +171,82 @@ export function thresholdOf(w: Pick<CriterionWatch, 'criterion'>): { value: numb
   return undefined;
 }
 
+/**
+ * What a criterion is held against, with units, in words: `max 0.05` (a
+ * numeric limit), `max +50 % of 20 ms` (baseline; the stored p50 once
+ * `vars` resolve it), `expects 200 healthy` (http: status and JSON values).
+ */
+export function thresholdText(criterion: Pick<Criterion, 'probe'>, vars: Vars = {}): string {
+  const p = criterion.probe.params;
+  if (criterion.probe.kind === 'baseline') {
+    const b = baselineOf(criterion, vars);
+    return `max +${p.max_increase_pct ?? 50} % of ${b !== undefined ? `${b} ms` : 'the baseline p50'}`;
+  }
+  if (criterion.probe.kind === 'http') {
+    const json = Object.entries(p).filter(([k]) => k.startsWith('json.')).map(([, v]) => String(v));
+    return ['expects', String(p.status ?? '200-299'), ...json].join(' ');
+  }
+  const t = thresholdOf({ criterion });
+  return t ? `${t.sense} ${t.value}` : 'no numeric limit';
+}
+
+/** A measurement's figure with its unit: `8 ms (−60 %)` against a baseline, `8 ms` (latency), `0.01`. */
+export function figureText(m: Pick<Measurement, 'value'>, kind: string, baselineMs?: number): string | undefined {
+  if (m.value === undefined) return undefined;
+  if (kind === 'baseline' || kind === 'http') {
+    if (kind === 'baseline' && baselineMs) {
+      const pct = Math.round(((m.value - baselineMs) / baselineMs) * 100);
+      return `${m.value} ms (${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct)} %)`;
+    }
+    return `${m.value} ms`;
+  }
+  return String(m.value);
+}
+
+/** The stored baseline a baseline criterion compares with, once `vars` resolve it. */
+export function baselineOf(criterion: Pick<Criterion, 'probe'>, vars: Vars = {}): number | undefined {
+  if (criterion.probe.kind !== 'baseline') return undefined;
+  const b = substitute(String(criterion.probe.params.baseline_ms ?? ''), vars);
+  const n = Number(b.value);
+  return !b.missing.length && b.value !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
 const PHASE_MARK: Record<Measurement['phase'], string> = { successful: '🟢 ok', failed: '🔴 failed', inconclusive: '⚪ inconclusive', error: '🟠 error' };
-const VERDICT_MARK: Record<WindowPhase, string> = { successful: '🟢 not met', failed: '🔴 **rollback criterion met**', inconclusive: '⚪ inconclusive (not a pass)', running: '⏸ stopped before the window ended' };
+const VERDICT_MARK: Record<Exclude<WindowPhase, 'running'>, string> = { successful: '🟢 not met', failed: '🔴 **rollback criterion met**', inconclusive: '⚪ inconclusive (not a pass)' };
+
+/** A window's verdict in Markdown; a window not ended is `running (N/M samples)` while live, else stopped. */
+function verdictMark(phase: WindowPhase, state: WindowState, progress?: { done: number; count: number }): string {
+  if (phase !== 'running') return VERDICT_MARK[phase];
+  if (state === 'stopped') return '⏸ stopped before the window ended';
+  return `⏳ running${progress ? ` (${progress.done}/${progress.count} samples)` : ''}`;
+}
+
+export interface MarkdownOptions {
+  /** Heading level of the section (1: a document of its own). */
+  level?: number;
+  /** The operator who started the window (a watch saved in a session). */
+  by?: string;
+  /** `live`: the window is still measured (a saved watch not stopped); default `stopped`. */
+  state?: WindowState;
+  /** Resolve the thresholds' variables (the baseline p50). */
+  vars?: Vars;
+}
 
 /** Markdown: per criterion the limits, the verdict with its evidence, the series as a table and a Mermaid chart. */
-export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: number, level = 1): string {
+export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: number, opts: MarkdownOptions = {}): string {
+  const level = opts.level ?? 1;
+  const state = opts.state ?? 'stopped';
   const h = '#'.repeat(level);
-  const out: string[] = [`${h} Watch: rollback criteria`, ''];
-  out.push(`Started ${startedAt}, ${formatDuration(elapsedMs)}. **Verdict**: ${VERDICT_MARK[o.phase]}${o.interrupted ? ' (interrupted)' : ''}`, '');
+  // Each window its own heading: its start and who started it.
+  const out: string[] = [`${h} Watch: rollback criteria, started ${startedAt}${opts.by ? ` by ${escapeInline(opts.by)}` : ''}`, ''];
+  out.push(`Started ${startedAt}, ${formatDuration(elapsedMs)}. **Verdict**: ${verdictMark(o.phase, state)}${o.interrupted ? ' (interrupted)' : ''}`, '');
   for (const w of o.watches) {
     const l = w.limits;
     const t = thresholdOf(w);
     out.push(`${h}# ${escapeInline(w.criterion.text)}`, '');
-    out.push(`- **Verdict**: ${VERDICT_MARK[w.verdict.phase]} — ${escapeInline(w.verdict.message)}`);
-    out.push(`- **Window**: every ${formatDuration(l.intervalMs)} × ${l.count}, failure_limit ${l.failureLimit}, inconclusive_limit ${l.inconclusiveLimit}`);
-    if (t) out.push(`- **Threshold**: ${t.sense} ${t.value}`);
+    out.push(`- **Verdict**: ${verdictMark(w.verdict.phase, state, { done: w.measurements.length, count: l.count })} — ${escapeInline(w.verdict.message)}`);
+    out.push(`- **Window**: ${escapeInline(`every ${formatDuration(l.intervalMs)} × ${l.count}, failure_limit ${l.failureLimit}, inconclusive_limit ${l.inconclusiveLimit}`)}`);
+    out.push(`- **Threshold**: ${escapeInline(thresholdText(w.criterion, opts.vars))}`);
     out.push('', codeBlock(`watch: ${w.criterion.probe.raw}`), '');
     if (!w.measurements.length) {
       out.push('No measurement was taken.', '');

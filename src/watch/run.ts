@@ -2,7 +2,8 @@
  * The watch loop: each criterion measured every `intervalMs`, `count` times,
  * through the probe runner (deadlines, cancellation, redaction are its), each
  * measurement judged by the window judge. Stops everything as soon as one
- * criterion is met (exit 1 without waiting for the window to end). A cancelled
+ * criterion is met (exit 1 without waiting for the window to end); a criterion
+ * whose window ended inconclusive stops alone, the others go on. A cancelled
  * measurement (Ctrl-C) is not recorded: what was measured before it is kept.
  */
 import type { Criterion } from '../checklist/types.js';
@@ -56,9 +57,6 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** The figure each kind's measurement is charted by. */
-const VALUE_KEY: Record<string, string> = { prometheus: 'value', baseline: 'p50_ms', http: 'latency_ms' };
-
 /** A criterion to watch; `measurements`: those of the window so far (a resumed watch), the loop goes on from there. */
 export async function runWatch(criteria: { criterion: Criterion; limits: WindowLimits; measurements?: Measurement[] }[], opts: WatchOptions): Promise<WatchOutcome> {
   const now = opts.now ?? Date.now;
@@ -73,7 +71,7 @@ export async function runWatch(criteria: { criterion: Criterion; limits: WindowL
   opts.onStart?.(watches);
 
   const loop = async (w: CriterionWatch) => {
-    for (let i = w.measurements.length; i < w.limits.count && !stop.signal.aborted && w.verdict.phase !== 'failed'; i++) {
+    for (let i = w.measurements.length; i < w.limits.count && !stop.signal.aborted && w.verdict.phase === 'running'; i++) {
       await pause(t0 + i * w.limits.intervalMs - now(), stop.signal);
       if (stop.signal.aborted) break;
       const startedAt = new Date(now()).toISOString();
@@ -85,7 +83,7 @@ export async function runWatch(criteria: { criterion: Criterion; limits: WindowL
         defaultTimeoutMs: timeout,
       });
       if (isCancelled(result)) break;
-      const m = measurementOf(result, startedAt, new Date(now()).toISOString(), VALUE_KEY[w.criterion.probe.kind]);
+      const m = measurementOf(result, startedAt, new Date(now()).toISOString(), w.criterion.probe.kind);
       w.measurements.push(m);
       w.verdict = judgeWindow(w.measurements, w.limits, false);
       opts.onMeasurement?.(w, m);

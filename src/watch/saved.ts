@@ -6,7 +6,7 @@
 import type { Checklist, Criterion } from '../checklist/types.js';
 import type { Session, WatchRecord } from '../session/schema.js';
 import type { CriterionVerdict } from '../verdict/rollback.js';
-import { savedVerdict, worstPhase } from './judge.js';
+import { savedVerdict, worstPhase, type WindowVerdict } from './judge.js';
 import type { CriterionWatch, WatchOutcome } from './run.js';
 
 /** The outcome of a saved watch; a criterion the checklist no longer has keeps its saved text and annotation. */
@@ -25,21 +25,46 @@ export function savedOutcome(record: WatchRecord, checklist: Pick<Checklist, 'cr
 }
 
 /**
+ * The window of the session that decides a criterion: the latest in which it
+ * was met (a rollback decision is a record: a later window does not erase it),
+ * else the latest that watched it.
+ */
+function decidingWindows(session: Pick<Session, 'watches'>): { record: WatchRecord; c: WatchRecord['criteria'][number]; verdict: WindowVerdict }[] {
+  const out = new Map<string, { record: WatchRecord; c: WatchRecord['criteria'][number]; verdict: WindowVerdict }>();
+  for (const record of session.watches ?? []) {
+    for (const c of record.criteria) {
+      const verdict = savedVerdict(c, record.stopped);
+      const before = out.get(c.text);
+      if (!before || verdict.phase === 'failed' || before.verdict.phase !== 'failed') out.set(c.text, { record, c, verdict });
+    }
+  }
+  return [...out.values()];
+}
+
+/**
  * The rollback criteria as the verdict core judged them from single samples,
- * with the session's latest watch folded in: a criterion whose window is met
- * is `triggered` (whatever one sample said), a window that ended without
- * meeting it is `ok` where no sample measured it (a sample that did keeps its
- * verdict, both figures shown); a criterion the core does not list gets its
- * own row. The banner and the report ask this, so they agree.
+ * with the session's watches folded in (one verdict per criterion, from
+ * decidingWindows): a criterion met in any window is `triggered` (whatever
+ * one sample said), a window that ended without meeting it is `ok` where no
+ * sample measured it (a sample that did keeps its verdict, both figures
+ * shown), a live window says `running (N/M samples)`; a criterion the core
+ * does not list gets its own row. The banner and the report ask this, so
+ * they agree.
  */
 export function withWatchVerdicts(verdicts: readonly CriterionVerdict[], session: Pick<Session, 'watches'>): CriterionVerdict[] {
   const out = [...verdicts];
-  const record = session.watches?.at(-1);
-  for (const c of record?.criteria ?? []) {
-    const v = savedVerdict(c, record!.stopped);
+  const several = (session.watches?.length ?? 0) > 1;
+  for (const { record, c, verdict: v } of decidingWindows(session)) {
     const latest = c.measurements.at(-1)?.value;
     const figure = latest !== undefined ? `${latest}, ` : '';
-    const observed = v.phase === 'failed' ? `${figure}${v.counts.failed} failed > failure_limit ${c.limits.failureLimit}` : `${figure}${v.phase} over ${c.measurements.length}/${c.limits.count} samples`;
+    const which = several ? ` (window started ${record.startedAt.slice(11, 16)} UTC by ${record.by})` : '';
+    const progress = `${c.measurements.length}/${c.limits.count} samples`;
+    const observed =
+      v.phase === 'failed'
+        ? `${figure}${v.counts.failed} failed > failure_limit ${c.limits.failureLimit}${which}`
+        : v.phase === 'running'
+          ? `${figure}${record.stopped ? `stopped at ${progress}` : `running (${progress})`}${which}`
+          : `${figure}${v.phase} over ${progress}${which}`;
     const verdict: CriterionVerdict['verdict'] = v.phase === 'failed' ? 'triggered' : v.phase === 'successful' ? 'ok' : 'unmeasured';
     const i = out.findIndex((x) => x.criterion === c.text);
     if (i < 0) out.push({ criterion: c.text, observed, threshold: `watched: failure_limit ${c.limits.failureLimit}`, verdict });

@@ -51,7 +51,7 @@ export function runCli(args: string[], opts: { cwd: string; env?: Record<string,
     // script) and exits 9 when that file is missing; `--` ends Node's options.
     const child = spawn(process.execPath, ['--', cli, ...args], {
       cwd: opts.cwd,
-      env: { PATH: process.env.PATH, HOME: opts.cwd, ...opts.env },
+      env: { PATH: process.env.PATH, HOME: opts.cwd, ...(process.env.DEPLOY_WIZARD_MIN_INTERVAL_MS ? { DEPLOY_WIZARD_MIN_INTERVAL_MS: process.env.DEPLOY_WIZARD_MIN_INTERVAL_MS } : {}), ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -38,7 +38,7 @@ function launch(args: string): void {
   } catch {
     /* none yet */
   }
-  const cmd = `cd ${dir} && env PROMETHEUS_URL=${prom.url} node dist/deploy-wizard.js ${args} --operator ada --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
+  const cmd = `cd ${dir} && env PROMETHEUS_URL=${prom.url} DEPLOY_WIZARD_MIN_INTERVAL_MS=100 node dist/deploy-wizard.js ${args} --operator ada --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
   tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
 }
 
@@ -77,7 +77,7 @@ describe('the watch screen in a real terminal (80×24)', () => {
     launch('resume');
     await waitFor('Rolled back');
     tmux('send-keys', '-t', 'wiz', 'w');
-    const resumed = await waitFor(/\d+ samples missed while the wizard was closed: counted as inconclusive/);
+    const resumed = await waitFor(/\d+ slots? missed \(\d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC\), the wizard closed: inconclusive$/m);
     expect(resumed).toMatch(/Watch: rollback criteria — running/);
     const count = Number(/Error rate exceeds 5% of requests\s+(\d+)\/200/.exec(resumed)![1]);
     expect(count).toBeGreaterThan(kept);

@@ -71,11 +71,32 @@ describe('the report of a session with a watch', () => {
     const section = md.slice(md.indexOf('## Watch: rollback criteria'));
     expect(section).toContain('### Error rate exceeds 5% of requests');
     expect(section).toContain('- **Verdict**: 🔴 **rollback criterion met** — 2 failed measurements &gt; failure\\_limit 1 (1 ok, 2 failed, 1 inconclusive, 0 errors of 4)');
-    expect(section).toContain('- **Window**: every 30.0 s × 6, failure_limit 1, inconclusive_limit 2');
+    expect(section).toContain('- **Window**: every 30.0 s × 6, failure\\_limit 1, inconclusive\\_limit 2');
     expect(section).toContain('- **Threshold**: max 0.05');
     expect(section).toContain('| 2 | 2026-11-26T09:30:31.000Z | ⚪ inconclusive | — | not measured: the wizard was closed |');
     expect(section).toMatch(/```mermaid\nxychart-beta\n  title "Error rate exceeds 5% of requests"\n  x-axis \["1", "3", "4"\]\n  line \[0\.012, 0\.081, 0\.143\]\n  line \[0\.05, 0\.05, 0\.05\]\n```/);
     expect(md).not.toContain(SECRET);
+  });
+
+  it('a met window followed by a live one: one verdict per criterion (the table says met, as the met window does), the live one running, each window its own heading', () => {
+    const { checklist: cl, session: met } = watchedSession();
+    const c = cl.criteria![0];
+    const later = at(600);
+    const more: Change[] = [
+      { type: 'watch.start', startedAt: later, criteria: [{ id: c.id, text: c.text, kind: 'prometheus', spec: c.probe.raw, limits: { intervalMs: 30_000, count: 60, failureLimit: 1, inconclusiveLimit: 2 } }] },
+      { type: 'watch.measurement', startedAt: later, criterionId: c.id, measurements: [{ ...m(20, 'successful', 0.01, 'error rate 0.01 ≤ max 0.05') }] },
+    ];
+    const two = renderMarkdown(applyAll(met, more, 30), cl);
+    const tableRow = two.split('\n').find((l) => l.startsWith('| Error rate exceeds 5% of requests |'))!;
+    expect(tableRow).toContain('🔴 **rollback criterion met**');
+    expect(tableRow).toContain('2 failed &gt; failure\\_limit 1 (window started 09:30 UTC by');
+    const headings = two.split('\n').filter((l) => l.startsWith('## Watch: rollback criteria'));
+    expect(headings).toHaveLength(2);
+    expect(headings[0]).toContain('started 2026-11-26T09:30:00.000Z by ');
+    expect(headings[1]).toContain('started 2026-11-26T09:40:00.000Z by ');
+    const live = two.slice(two.indexOf(headings[1]));
+    expect(live).toContain('- **Verdict**: ⏳ running (1/60 samples)');
+    expect(live).not.toContain('stopped before the window ended');
   });
 
   it('a session without a watch has no watch section', () => {

@@ -53,6 +53,17 @@ function wizard(checklist: Checklist, session: OpenSession, vars: Record<string,
 const latest = (store: WizardStore) => store.getState().session.watches?.at(-1);
 const measured = (store: WizardStore) => latest(store)?.criteria[0].measurements.length ?? 0;
 
+/** alice's wizard watches until `n` measurements, then quits (the window saved unfinished) and the session file is closed. */
+async function watchedThenClosed(checklist: Checklist, promUrl: string, n: number) {
+  const { files, session } = await fileSession(checklist);
+  const first = wizard(checklist, session, { PROMETHEUS_URL: promUrl });
+  first.getState().startWatch();
+  await until(() => measured(first) >= n, 10_000, `${n} measurement(s)`);
+  await first.getState().quit();
+  await session.close();
+  return { files, session };
+}
+
 describe('the watch slice', () => {
   it('measures while the operator walks other sections; a criterion met raises the banner, stops the watch and tells the webhook once', async () => {
     const checklist = watchChecklist({ count: 12, failureLimit: 1 });
@@ -121,6 +132,48 @@ describe('the watch slice', () => {
     expect(none.getState().error).toMatch(/^no rollback criteria to watch in this checklist: annotate one with <!-- watch: KIND/);
   });
 
+  it('after a met window the banner stays, and s asks before a new window: n leaves things as they are, y starts it and the banner still stays', async () => {
+    const checklist = watchChecklist({ count: 12, failureLimit: 0 });
+    const prom = await fakeProm({ error_ratio: [0.2, 0.01], requests: [500] });
+    const { session } = await fileSession(checklist);
+    const store = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
+    store.getState().startWatch();
+    await until(() => !store.getState().watching, 10_000, 'the criterion met');
+    await store.getState().flush();
+    const met = latest(store)!;
+    expect(met.stopped).toBe('met');
+    expect(store.getState().banner?.criterion).toMatch(/Error rate exceeds 5% of requests/);
+    // The "watching" line went: how the window ended is said instead, until the next key.
+    expect(store.getState().notice).toBe('watch ended: MET: Error rate exceeds 5% of requests');
+    const hhmm = (met.stoppedAt ?? met.startedAt).slice(11, 16);
+
+    store.getState().startWatch();
+    expect(store.getState().watchQuestion).toBe(`A criterion was met at ${hhmm} UTC. Start a new window? y/n`);
+    expect(store.getState().session.watches).toHaveLength(1);
+    store.getState().answerWatch(false);
+    expect(store.getState().watchQuestion).toBeUndefined();
+    expect(store.getState().session.watches).toHaveLength(1);
+
+    store.getState().startWatch();
+    store.getState().answerWatch(true);
+    expect(store.getState().watching).toBe(true);
+    expect(store.getState().session.watches).toHaveLength(2);
+    await until(() => measured(store) >= 1, 10_000, 'a measurement of the new window');
+    // The rollback decision is a record: a new, healthy window does not clear the banner.
+    expect(store.getState().banner?.criterion).toMatch(/Error rate exceeds 5% of requests/);
+    await store.getState().stopWatch();
+  });
+
+  it('s with a variable unset says which, for which criterion, in one line, and starts nothing', async () => {
+    const checklist = watchChecklist({ count: 5 });
+    const { session } = await fileSession(checklist);
+    const store = wizard(checklist, session, {});
+    store.getState().startWatch();
+    expect(store.getState().error).toBe('cannot watch: PROMETHEUS_URL unset for "Error rate exceeds 5% of requests"; set it (environment, --env-file or --config)');
+    expect(store.getState().watching).toBe(false);
+    expect(store.getState().session.watches ?? []).toEqual([]);
+  });
+
   it('saves no secret: a summary that carried one is masked in the measurements on disk', async () => {
     const checklist = watchChecklist({ count: 50, query: `leak_${'${DB_PASSWORD}'}`, inconclusiveLimit: 5 });
     const prom = await fakeProm({ requests: [500] });
@@ -158,7 +211,7 @@ describe('a completed session', () => {
 
 describe('resume continues the window', () => {
   it('a second wizard on the same session file keeps the measurements, saves the slots missed while closed as inconclusive and measures the rest on the same grid', async () => {
-    const checklist = watchChecklist({ interval: '200ms', count: 10, failureLimit: 1, inconclusiveLimit: 0 });
+    const checklist = watchChecklist({ interval: '200ms', count: 10, failureLimit: 1, inconclusiveLimit: 9 });
     const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
     const { files, session, onDisk } = await fileSession(checklist);
     const first = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
@@ -195,23 +248,36 @@ describe('resume continues the window', () => {
       expect(Date.parse(m.startedAt)).toBeGreaterThanOrEqual(slot - 5);
       expect(Date.parse(m.startedAt)).toBeLessThan(slot + 200);
     });
-    // Missed slots verified nothing: against inconclusive_limit 0 the window is inconclusive, never a pass.
+    // Missed slots verified nothing: they are counted as inconclusive, never as passes.
     const [row] = watchRows(second.getState().session, checklist);
     expect(row.missed).toBe(missed.length);
-    expect(row.verdict.phase).toBe('inconclusive');
-    expect(row.verdict.message).toMatch(new RegExp(`^${missed.length} measurements without a verdict \\(inconclusive or error\\) > inconclusive_limit 0`));
+    expect(row.verdict.counts.inconclusive).toBe(missed.length);
+    expect(row.verdict.counts.successful).toBe(10 - missed.length);
     expect(onDisk().watches[0].criteria[0].measurements).toHaveLength(10);
+  });
+
+  it('missed slots over inconclusive_limit end the window inconclusive at resume: nothing more is measured', async () => {
+    const checklist = watchChecklist({ interval: '200ms', count: 10, failureLimit: 1, inconclusiveLimit: 0 });
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
+    const { files, session } = await watchedThenClosed(checklist, prom.url, 2);
+    const queries = prom.calls.length;
+    const reopened = await files.open(session.id, 'alice');
+    const second = wizard(checklist, reopened, { PROMETHEUS_URL: prom.url }, () => Date.now() + 1000);
+    await second.getState().flush();
+    const record = latest(second)!;
+    expect(second.getState().watching).toBe(false);
+    expect(record.stopped).toBe('ended');
+    const [row] = watchRows(second.getState().session, checklist);
+    expect(row.verdict.phase).toBe('inconclusive');
+    expect(row.verdict.message).toMatch(new RegExp(`^${row.missed} measurements? without a verdict \\(inconclusive or error\\) > inconclusive_limit 0`));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(prom.calls.length).toBe(queries);
   });
 
   it('a watch started by someone else is not measured twice: another operator resuming the session leaves it alone', async () => {
     const checklist = watchChecklist({ count: 50 });
     const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
-    const { files, session } = await fileSession(checklist);
-    const first = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
-    first.getState().startWatch();
-    await until(() => measured(first) >= 1, 10_000, 'a measurement');
-    await first.getState().quit();
-    await session.close();
+    const { files, session } = await watchedThenClosed(checklist, prom.url, 1);
     const reopened = await files.open(session.id, 'bob');
     const bob = createWizardStore({ checklist, session: reopened, runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'bob' });
     cleanups.push(() => bob.getState().dispose());

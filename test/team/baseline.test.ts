@@ -110,14 +110,15 @@ describe('baselines in the team store', () => {
     }
   });
 
-  it('watch with an unreachable team store still watches: no baseline (said once, password masked), not configured, exit 3', async () => {
+  it('watch with an unreachable team store: no baseline (said once, password masked), and the criterion that needs it is refused at start, exit 2', async () => {
     const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Response time increases by more than 50%\n  <!-- watch: baseline url=http://127.0.0.1:9/health/ baseline_ms=\${BASELINE_P50_MS} requests=2 -->\n`;
-    const r = await runCli(['watch', '--checklist', 'c.md', '--store', 'postgres://u:s3cret-pw@127.0.0.1:9/db', '--interval', '200ms', '--for', '400ms'], { cwd: workdir({ 'c.md': md }) });
+    const r = await runCli(['watch', '--checklist', 'c.md', '--env', 'production', '--store', 'postgres://u:s3cret-pw@127.0.0.1:9/db', '--interval', '200ms', '--for', '400ms'], { cwd: workdir({ 'c.md': md }) });
     expect(r.stderr).toMatch(/^deploy-wizard: no stored baseline \(give BASELINE_P50_MS instead\): .*postgres:\/\/u:\*\*\*@127\.0\.0\.1:9\/db/m);
     expect(r.stderr.match(/no stored baseline/g)).toHaveLength(1);
-    expect(r.stdout).toContain('not configured: BASELINE_P50_MS unset');
+    expect(r.stderr).toMatch(/^cannot watch: BASELINE_P50_MS unset for "Response time increases by more than 50%"/m);
+    expect(r.stdout).toBe('');
     expect(r.stdout + r.stderr).not.toContain('s3cret-pw');
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(2);
   });
 
   it('the built wizard, started with --store, says where its baseline came from: the team store\'s last SUCCESS', async () => {

@@ -29,7 +29,7 @@ describe('rollback criteria', () => {
     const s = newSessionDoc(cl);
     const id = 'pre-deployment/monitoring/error-rates-monitored';
     s.items[id].probes = [result({ kind: 'prometheus', spec: 'prometheus query=q', itemId: id, metrics: { value: 0.2 } })];
-    expect(evaluateRollback(s, cl)).toEqual({ criterion: 'Error rate exceeds 5% of requests: 20% (Error rates monitored)', sectionId: 'rollback-procedures' });
+    expect(evaluateRollback(s, cl)).toEqual({ criterion: 'Error rate exceeds 5% of requests: 20% (Error rates monitored)', name: 'Error rate exceeds 5% of requests', figure: '20% (Error rates monitored)', sectionId: 'rollback-procedures' });
     expect(findRollbackSection(cl)).toBe('rollback-procedures');
   });
 });

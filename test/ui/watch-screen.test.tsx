@@ -11,7 +11,7 @@ import { runProbes } from '../../src/probes/runner.js';
 import { createWizardStore, type WizardStore } from '../../src/store/wizard-store.js';
 import { App } from '../../src/ui/app.js';
 import { hints, packHints, SECTION_KEYS, WATCH_KEYS } from '../../src/ui/keymap.js';
-import { sparkline } from '../../src/ui/watch-screen.js';
+import { missedLine, sparkline } from '../../src/ui/watch-screen.js';
 import { createMemorySession, newSessionDoc } from '../helpers/memory-session.js';
 import { closeFakeProms, fakeProm } from '../helpers/prometheus.js';
 import { KEY, renderUi, type Rendered } from '../helpers/render.js';
@@ -27,6 +27,19 @@ afterEach(async () => {
   await closeFakeProms();
 });
 
+/** The wizard at 80×24 on the watch screen, over a scripted Prometheus series (every 150 ms × 20). */
+async function watchScreen(o: { failureLimit: number }, series: number[], requests = 500): Promise<{ store: WizardStore; ui: Rendered }> {
+  const checklist = watchChecklist({ interval: '150ms', count: 20, ...o });
+  const prom = await fakeProm({ error_ratio: series, requests: [requests] });
+  const s = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'alice' });
+  const r = await renderUi(<App checklist={checklist} store={s} />);
+  await r.resize(24, 80);
+  await r.press(KEY.enter);
+  await r.waitFor('w watch');
+  await r.press('w');
+  return { store: s, ui: r };
+}
+
 describe('sparkline (sparkly)', () => {
   it('scales against the threshold, keeps the latest cells and shows gaps for samples without a value', () => {
     expect(sparkline([0, 0.05, 0.1], 10, 0.1)).toBe('▁▄█');
@@ -35,6 +48,20 @@ describe('sparkline (sparkly)', () => {
     expect(sparkline([1, undefined, 3], 10)).toBe('▃·█');
     expect(sparkline([1, 2, 3, 4, 5, 6], 3)).toHaveLength(3);
     expect(sparkline([undefined, undefined], 10)).toBe('··');
+  });
+
+  it('marks an error × and a missed slot · (no data ?), and shows … at the left when older samples are hidden', () => {
+    expect(sparkline([1, undefined, undefined, undefined, 3], 10, undefined, [undefined, 'error', 'missed', 'no-data', undefined])).toBe('▃×·?█');
+    const long = sparkline([1, 2, 3, 4, 5, 6, 7, 8], 4);
+    expect(long).toHaveLength(4);
+    expect(long.startsWith('…')).toBe(true);
+    expect(sparkline([1, 2, 3], 4).startsWith('…')).toBe(false);
+  });
+
+  it('says missed slots once: how many on each criterion, and when', () => {
+    const ms = (n: number) => Array.from({ length: n }, (_, i) => ({ missed: true, startedAt: `2026-11-26T10:00:0${i + 1}.000Z` }));
+    const record = { criteria: [{ text: 'A', measurements: ms(2) }, { text: 'B', measurements: ms(2) }, { text: 'C', measurements: ms(2) }] };
+    expect(missedLine(record, [{ missed: 2 }, { missed: 2 }, { missed: 2 }])).toBe('2 slots missed (10:00:01–10:00:02 UTC) on each criterion, the wizard closed: inconclusive');
   });
 });
 
@@ -50,10 +77,11 @@ describe('the watch screen', () => {
     await ui.press('w');
     let f = await ui.waitFor('Watch: rollback criteria — not started');
     expect(f).toContain('1 criterion to watch; s starts measuring');
+    expect(f).toMatch(/^ {2}• Error rate exceeds 5% of requests — max 0\.05, every 150 ms × 20 \(3 s\)$/m);
     expect(f).toMatch(/s start {2}x stop {2}Esc\/w back/);
     await ui.press('s');
     f = await ui.waitFor(/Error rate exceeds 5% of requests\s+[3-9]\/20/);
-    expect(f).toMatch(/Watch: rollback criteria — running · since \d\d:\d\d:\d\d UTC/);
+    expect(f).toMatch(/Watch: rollback criteria — running · \d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC \([0-3] s left\)$/m);
     expect(f).toMatch(/^running\s+Error rate exceeds 5% of requests/m);
     expect(f).toMatch(/^ {2}[▁▂▃▄▅▆▇█]{3,} max 0\.05 · latest 0\.0[1-4]$/m);
     expect(f).toMatch(/ok, 0 failed, 0 inconclusive, 0 errors of/);
@@ -68,10 +96,46 @@ describe('the watch screen', () => {
     await ui.resize(24, 60);
     f = await ui.waitFor(/^running/m);
     expect(f.split('\n').every((l) => l.length <= 60)).toBe(true);
+    // At 60 columns the text gives way, never the count.
+    expect(f).toMatch(/^running\s+Error rate exceeds 5% of requests \d+\/20$/m);
     expect(f.split('\n').length).toBeLessThan(24);
     await ui.press('x');
     f = await ui.waitFor('Watch: rollback criteria — stopped');
-    expect(f).toMatch(/^stopped\s+Error rate/m);
+    expect(f).toMatch(/^STOPPED\s+Error rate/m);
+  });
+
+  it('a transient error lasts until the next key, whichever it is; after a met window s asks y/n on the screen', async () => {
+    ({ store, ui } = await watchScreen({ failureLimit: 0 }, [0.01]));
+    await ui.waitFor('Watch: rollback criteria — not started');
+    await ui.press('s');
+    await ui.waitFor(/Watch: rollback criteria — running/);
+    await ui.press('s');
+    await ui.waitFor('a watch is running already (x stops it)');
+    // z is bound to nothing: the error still goes.
+    await ui.press('z');
+    await ui.waitFor((f) => !f.includes('a watch is running already'));
+    await ui.press('x');
+    await ui.waitFor('Watch: rollback criteria — stopped');
+    // A met window recorded in the session: s asks first.
+    store.setState((st) => ({ session: { ...st.session, watches: st.session.watches!.map((w) => ({ ...w, stopped: 'met' as const, stoppedAt: '2026-11-26T09:41:00.000Z' })) } }));
+    await ui.press('s');
+    const f = await ui.waitFor('A criterion was met at 09:41 UTC. Start a new window? y/n');
+    expect(f.split('\n').length).toBeLessThan(24);
+    await ui.press('n');
+    await ui.waitFor((f) => !f.includes('Start a new window?'));
+    expect(store.getState().session.watches).toHaveLength(1);
+  });
+
+  it('the rollback banner fits 80 columns: the criterion on one line, its figure under it, nothing cut', async () => {
+    ({ store, ui } = await watchScreen({ failureLimit: 1 }, [0.143], 412));
+    await ui.press('s');
+    const f = await ui.waitFor(/ROLLBACK CRITERION MET: Error rate exceeds 5% of requests/);
+    const at = f.split('\n').findIndex((l) => l.includes('ROLLBACK CRITERION MET'));
+    const lines = f.split('\n');
+    expect(lines[at + 1]).toMatch(/^ {2}0\.143, 2 failed > failure_limit 1$/);
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+    expect(lines[at] + lines[at + 1]).not.toContain('…');
+    expect(lines.length).toBeLessThan(24);
   });
 
   it('w is in the section and overview footers and the help screen; the watch keys fit 80 columns in two lines', async () => {

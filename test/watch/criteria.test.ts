@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseChecklist as parseWith } from '../../src/checklist/parse.js';
 import { validateProbe } from '../../src/probes/registry.js';
 
 const parseChecklist = (text: string, file: string) => parseWith(text, file, validateProbe);
-import { parseSpan, resolveLimits, splitWindow } from '../../src/watch/criteria.js';
+import { minIntervalMs, parseSpan, resolveLimits, splitWindow, unsetVariablesProblem, windowProblem } from '../../src/watch/criteria.js';
+
+afterEach(() => vi.unstubAllEnvs());
 
 describe('watch: annotations (rollback criteria)', () => {
   it('makes a criterion of a plain list item, with its window, and keeps the list as guidance without the comment', () => {
@@ -61,5 +63,32 @@ describe('watch: annotations (rollback criteria)', () => {
     expect(resolveLimits({ intervalMs: 10_000, forMs: 60_000 }).count).toBe(6);
     expect(resolveLimits({ count: 4 }, { intervalMs: 200, forMs: 2000 })).toMatchObject({ intervalMs: 200, count: 10 });
     expect(splitWindow({ url: 'u', interval: '1s', count: '0' }).problems).toEqual(['parameter "count": must be a whole number above 0']);
+  });
+
+  it('count = ⌈for ÷ interval⌉: the window covers at least the span asked for', () => {
+    expect(resolveLimits({}, { intervalMs: 3000, forMs: 10_000 })).toMatchObject({ intervalMs: 3000, count: 4 });
+    expect(resolveLimits({}, { intervalMs: 2000, forMs: 10_000 }).count).toBe(5);
+    expect(resolveLimits({ intervalMs: 7000, forMs: 60_000 }).count).toBe(9);
+  });
+
+  it('an interval under 1 s, or a window shorter than one interval, is refused in one line; the annotation at its FILE:LINE', () => {
+    vi.stubEnv('DEPLOY_WIZARD_MIN_INTERVAL_MS', '');
+    expect(minIntervalMs()).toBe(1000);
+    expect(windowProblem('--interval', '--for', 1, 1000)).toBe('--interval must be at least 1000 ms (got 1 ms): a faster loop floods the app and Prometheus');
+    expect(windowProblem('--interval', '--for', 5000, 1000)).toBe('--for (1000 ms) is shorter than the interval (5000 ms): make the window at least one interval long');
+    expect(windowProblem('--interval', '--for', 1000, 1000)).toBeUndefined();
+    const md = `# T\n- [ ] item\n\n## R\n- Error rate high\n  <!-- watch: prometheus url=x query=up interval=500ms -->\n- Slow\n  <!-- watch: prometheus url=x query=up interval=10s for=5s -->\n`;
+    const lines = parseChecklist(md, 'c.md').problems.map((p) => `${p.line}: ${p.message}`);
+    expect(lines).toContain('6: interval= must be at least 1000 ms (got 500 ms): a faster loop floods the app and Prometheus');
+    expect(lines).toContain('8: for= (5000 ms) is shorter than the interval (10000 ms): make the window at least one interval long');
+    const slow = parseChecklist(`# T\n- [ ] item\n\n## R\n- Error rate high\n  <!-- watch: prometheus url=x query=up interval=2s timeout=5s -->\n`, 'c.md').problems;
+    expect(slow.map((p) => `${p.line}: ${p.message}`)).toContain('6: interval= (2000 ms) is shorter than the measurement\'s timeout (5000 ms): make the interval at least the timeout');
+  });
+
+  it('names each unset variable with its criterion, in one line', () => {
+    const md = `# T\n- [ ] item\n\n## R\n- Error rate high\n  <!-- watch: prometheus url=\${PROMETHEUS_URL} query=up -->\n- Slow\n  <!-- watch: baseline url=http://127.0.0.1:9/ baseline_ms=\${BASELINE_P50_MS} -->\n`;
+    const criteria = parseChecklist(md, 'c.md').checklist.criteria!;
+    expect(unsetVariablesProblem(criteria, {})).toBe('cannot watch: PROMETHEUS_URL unset for "Error rate high"; BASELINE_P50_MS unset for "Slow"; set them (environment, --env-file or --config)');
+    expect(unsetVariablesProblem(criteria, { PROMETHEUS_URL: 'http://127.0.0.1:9', BASELINE_P50_MS: '20' })).toBeUndefined();
   });
 });

@@ -36,13 +36,33 @@ describe('window judge (pure)', () => {
   });
 
   it('maps probe outcomes to measurement phases and keeps the charted value', () => {
-    expect(measurementOf({ status: 'pass', summary: 's', metrics: { value: 0.01, traffic: 9 } }, T, T, 'value')).toMatchObject({ phase: 'successful', value: 0.01 });
+    expect(measurementOf({ status: 'pass', summary: 's', metrics: { value: 0.01, traffic: 9 } }, T, T, 'prometheus')).toMatchObject({ phase: 'successful', value: 0.01 });
     expect(measurementOf({ status: 'warn', summary: 's' }, T, T).phase).toBe('successful');
     expect(measurementOf({ status: 'fail', summary: 's' }, T, T).phase).toBe('failed');
     expect(measurementOf({ status: 'error', summary: 's', reason: 'timeout' }, T, T)).toMatchObject({ phase: 'error', reason: 'timeout' });
     expect(measurementOf({ status: 'inconclusive', summary: 's', reason: 'no-data' }, T, T).phase).toBe('inconclusive');
     expect(measurementOf({ status: 'skipped', summary: 's', reason: 'not-configured' }, T, T).phase).toBe('inconclusive');
-    expect(measurementOf({ status: 'pass', summary: 's', metrics: { value: NaN } }, T, T, 'value').value).toBeUndefined();
+    expect(measurementOf({ status: 'pass', summary: 's', metrics: { value: NaN } }, T, T, 'prometheus').value).toBeUndefined();
+  });
+
+  it('a probe error asks the kind: the app not answering fails an http/baseline criterion, monitoring down stays unjudged', () => {
+    const refused = { status: 'error' as const, summary: '127.0.0.1:9 refused the connection (ECONNREFUSED)' };
+    expect(measurementOf(refused, T, T, 'http')).toMatchObject({ phase: 'failed', message: refused.summary });
+    expect(measurementOf({ ...refused, reason: 'timeout' }, T, T, 'baseline')).toMatchObject({ phase: 'failed', reason: 'timeout' });
+    expect(measurementOf(refused, T, T, 'prometheus').phase).toBe('error');
+    expect(measurementOf(refused, T, T).phase).toBe('error');
+    // Not configured is no answer from anyone: unjudged whatever the kind.
+    expect(measurementOf({ status: 'skipped', summary: 'not configured: DOMAIN unset', reason: 'not-configured' }, T, T, 'http').phase).toBe('inconclusive');
+    expect(measurementOf({ status: 'pass', summary: 's', metrics: { p50_ms: 8, p95_ms: 12 } }, T, T, 'baseline').value).toBe(8);
+  });
+
+  it('ends inconclusive as soon as unjudged measurements exceed inconclusive_limit, before the window is full', () => {
+    const v = judgeWindow([m('successful'), m('error'), m('error')], limits({ count: 5, inconclusiveLimit: 1 }), false);
+    expect(v.phase).toBe('inconclusive');
+    expect(v.message).toMatch(/2 measurements without a verdict .* > inconclusive_limit 1/);
+    expect(judgeWindow([m('successful'), m('error')], limits({ count: 5, inconclusiveLimit: 1 }), false).phase).toBe('running');
+    // A met criterion still wins over unjudged ones.
+    expect(judgeWindow([m('error'), m('error'), m('failed'), m('failed')], limits({ inconclusiveLimit: 0 }), false).phase).toBe('failed');
   });
 
   it('folds criteria worst-first and maps to exit codes 0/1/3', () => {

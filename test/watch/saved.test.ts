@@ -20,7 +20,7 @@ describe('withWatchVerdicts', () => {
   it('a window that ended without meeting it is ok where no sample measured it; a running or inconclusive one leaves it unmeasured', () => {
     const ok = [m('successful', 0.01), m('successful', 0.02), m('successful', 0.01)];
     expect(withWatchVerdicts([row('unmeasured')], watch('Error rate exceeds 5% of requests', ok, 'ended'))[0]).toMatchObject({ verdict: 'ok', observed: '0.01, successful over 3/3 samples' });
-    expect(withWatchVerdicts([row('unmeasured')], watch('Error rate exceeds 5% of requests', ok.slice(0, 1)))[0]).toMatchObject({ verdict: 'unmeasured', observed: '0.01, running over 1/3 samples' });
+    expect(withWatchVerdicts([row('unmeasured')], watch('Error rate exceeds 5% of requests', ok.slice(0, 1)))[0]).toMatchObject({ verdict: 'unmeasured', observed: '0.01, running (1/3 samples)' });
     const none = [m('inconclusive'), m('inconclusive'), m('inconclusive')];
     expect(withWatchVerdicts([row('unmeasured')], watch('Error rate exceeds 5% of requests', none, 'ended'))[0]).toMatchObject({ verdict: 'unmeasured' });
   });
@@ -30,5 +30,15 @@ describe('withWatchVerdicts', () => {
     expect(out).toHaveLength(2);
     expect(out[1]).toEqual({ criterion: 'Health endpoint down', observed: '503, 1 failed > failure_limit 0', threshold: 'watched: failure_limit 0', verdict: 'triggered' });
     expect(withWatchVerdicts([row('ok', '1%')], {})).toEqual([row('ok', '1%')]);
+  });
+
+  it('one verdict per criterion over all windows: a met window stays the decision after a later healthy one, named by its start and operator', () => {
+    const met = watch('Error rate exceeds 5% of requests', [m('failed', 0.09)], 'met').watches![0];
+    const later = { ...watch('Error rate exceeds 5% of requests', [m('successful', 0.01)]).watches![0], startedAt: '2026-11-26T10:05:00.000Z', by: 'bob' };
+    const [v] = withWatchVerdicts([row('unmeasured')], { watches: [met, later] });
+    expect(v).toMatchObject({ verdict: 'triggered', observed: '0.09, 1 failed > failure_limit 0 (window started 10:00 UTC by ada)' });
+    // Without a met window the latest decides: a live one says running, with its progress.
+    const ended = watch('Error rate exceeds 5% of requests', [m('successful', 0.02), m('successful', 0.02), m('successful', 0.02)], 'ended').watches![0];
+    expect(withWatchVerdicts([row('unmeasured')], { watches: [ended, later] })[0]).toMatchObject({ verdict: 'unmeasured', observed: '0.01, running (1/3 samples) (window started 10:05 UTC by bob)' });
   });
 });

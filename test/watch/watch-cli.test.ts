@@ -30,6 +30,8 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     const lines = r.stdout.split('\n').filter((l) => / ok {4}Error rate/.test(l));
     expect(lines).toHaveLength(10);
     expect(r.stdout).toContain('error rate 0.02 ≤ max 0.05, 500 requests [2/10]');
+    // The window's real length is said: count × interval.
+    expect(r.stdout).toContain('every 200 ms × 10 (a 2.0 s window)');
     expect(r.stdout).toMatch(/NOT MET\s+Error rate exceeds 5% of requests: no criterion met \(10 ok, 0 failed/);
     expect(r.stdout).toMatch(/no rollback criterion met \(1 criterion watched for/);
   });
@@ -48,7 +50,7 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(r.stdout).toContain('rollback criterion met: Error rate exceeds 5% of requests');
   });
 
-  it('an empty result (no series) is inconclusive, never a pass: exit 3', async () => {
+  it('an empty result (no series) is inconclusive, never a pass: the window ends at the first one over inconclusive_limit 0, exit 3', async () => {
     const prom = await fakeProm({ error_ratio: [null], requests: [300] });
     const r = await watch(prom, ['--format', 'json']);
     expect(r.code).toBe(3);
@@ -56,7 +58,8 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(doc.verdict).toBe('inconclusive');
     expect(doc.exitCode).toBe(3);
     const c = doc.criteria[0];
-    expect(c.verdict.counts).toEqual({ successful: 0, failed: 0, inconclusive: 10, error: 0 });
+    expect(c.verdict.counts).toEqual({ successful: 0, failed: 0, inconclusive: 1, error: 0 });
+    expect(prom.calls.filter((x) => x.query === 'error_ratio')).toHaveLength(1);
     expect(c.measurements.every((m: { reason: string }) => m.reason === 'no-data')).toBe(true);
     expect(r.stderr).toMatch(/inconclusive: Error rate exceeds 5% of requests could not be judged .* this is not a pass/);
   });
@@ -82,7 +85,9 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(stopped).toBe(true);
     const c = JSON.parse(r.stdout).criteria[0];
     expect(c.verdict.counts.successful).toBe(3);
-    expect(c.verdict.counts.error).toBe(7);
+    // inconclusive_limit 2: the third error ends the window (Argo's rule), not the tenth slot.
+    expect(c.verdict.counts.error).toBe(3);
+    expect(c.measurements).toHaveLength(6);
     expect(c.measurements.slice(3).every((m: { phase: string }) => m.phase === 'error')).toBe(true);
     expect(c.verdict.phase).toBe('inconclusive');
     expect(r.code).toBe(3);
@@ -146,6 +151,47 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     }
   });
 
+  it('the app down (connection refused) meets an http criterion: the error is a failed measurement, exit 1, the error as its message', async () => {
+    const gone = createServer();
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+    const port = (gone.address() as { port: number }).port;
+    await new Promise<void>((r) => gone.close(() => r()));
+    const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Critical functionality not working\n  <!-- watch: http url=http://127.0.0.1:${port}/health/ status=200 failure_limit=1 inconclusive_limit=0 -->\n`;
+    const r = await runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '2s', '--format', 'json'], { cwd: workdir({ 'c.md': md }) });
+    expect(r.code).toBe(1);
+    const c = JSON.parse(r.stdout).criteria[0];
+    expect(c.verdict.phase).toBe('failed');
+    expect(c.measurements).toHaveLength(2);
+    expect(c.measurements.every((m: { phase: string; message: string }) => m.phase === 'failed' && /refused/i.test(m.message))).toBe(true);
+    expect(r.stderr).toMatch(/MET\s+Critical functionality not working/);
+    expect(r.stderr).not.toContain('INCONCLUSIVE');
+  });
+
+  it('an interval under 1 s, or a window shorter than the interval, is refused before anything is measured', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
+    const cwd = workdir({ 'c.md': checklist(0) });
+    const env = { PROMETHEUS_URL: prom.url, DEPLOY_WIZARD_MIN_INTERVAL_MS: '' };
+    const fast = await runCli(['watch', '--checklist', 'c.md', '--interval', '1ms', '--for', '1s'], { cwd, env });
+    expect(fast.code).toBe(2);
+    expect(fast.stderr.trim()).toBe('--interval must be at least 1000 ms (got 1 ms): a faster loop floods the app and Prometheus');
+    const short = await runCli(['watch', '--checklist', 'c.md', '--interval', '5s', '--for', '1s'], { cwd, env });
+    expect(short.code).toBe(2);
+    expect(short.stderr.trim()).toBe('--for (1000 ms) is shorter than the interval (5000 ms): make the window at least one interval long');
+    expect(prom.calls).toHaveLength(0);
+  });
+
+  it('a criterion whose variables are unset is refused at start in one line (exit 2), unless --section leaves it out', async () => {
+    const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Error rate exceeds 5% of requests\n  <!-- watch: prometheus url=\${PROMETHEUS_URL} query=error_ratio max=0.05 -->\n## Other\n- Health\n  <!-- watch: http url=http://127.0.0.1:9/ status=200 -->\n`;
+    const cwd = workdir({ 'c.md': md });
+    const r = await runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '400ms'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe('cannot watch: PROMETHEUS_URL unset for "Error rate exceeds 5% of requests"; set it (environment, --env-file or --config), or leave its section out with --section');
+    const other = await runCli(['watch', '--checklist', 'c.md', '--section', 'Other', '--interval', '200ms', '--for', '200ms'], { cwd });
+    expect(other.stderr).not.toContain('cannot watch');
+    expect(other.stdout).toContain('watching 1 rollback criterion');
+  });
+
   it('bad input is one line and exit 2', async () => {
     const prom = await fakeProm({});
     const bad = await watch(prom, ['--interval', 'soon']);
@@ -178,10 +224,18 @@ describe('deploy-wizard watch --env: the baseline of the last SUCCESS session', 
     expect(r.stdout).toContain('baseline p50 20 ms from session staging-1 (the last SUCCESS of staging)');
     expect(r.stdout).toMatch(/FAIL  Response time increases by more than 50% — p50 \d+ ms is \+\d+% over baseline 20 ms/);
     expect(r.code).toBe(1);
-    // Another environment has no SUCCESS session: the criterion is not configured, inconclusive (exit 3).
+    // Another environment has no SUCCESS session: the criterion cannot run, refused at start in one line (exit 2).
     const other = await runCli(['watch', '--checklist', 'c.md', '--env', 'production', '--interval', '300ms', '--for', '600ms'], { cwd: dir });
-    expect(other.stdout).toContain('not configured: BASELINE_P50_MS unset');
-    expect(other.code).toBe(3);
+    expect(other.code).toBe(2);
+    expect(other.stdout).toBe('');
+    expect(other.stderr.trim().split('\n')).toHaveLength(1);
+    expect(other.stderr).toContain('BASELINE_P50_MS unset for "Response time increases by more than 50%"');
+    expect(other.stderr).toContain('production has none');
+    // No --env: no lookup (no environment is assumed), said in the same one line.
+    const none = await runCli(['watch', '--checklist', 'c.md', '--interval', '300ms', '--for', '600ms'], { cwd: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim().split('\n')).toEqual([expect.stringContaining('or --env NAME for the baseline of that environment')]);
+    expect(none.stderr).not.toContain('production');
   });
 });
 
@@ -208,7 +262,9 @@ describe('deploy-wizard watch --notify', () => {
     expect(r.code).toBe(1);
     expect(h.bodies).toHaveLength(1);
     const { text } = JSON.parse(h.bodies[0]);
-    expect(text).toContain('rollback criterion met in production: Error rate exceeds 5% of requests (DB ***');
+    // No --env: the message names no environment (none is assumed).
+    expect(text).toContain('rollback criterion met: Error rate exceeds 5% of requests (DB ***');
+    expect(text).not.toContain('production');
     expect(text).toContain('2 failed measurements > failure_limit 1');
     expect(h.bodies[0]).not.toContain(SECRET);
     expect(r.stdout + r.stderr).not.toContain(SECRET);

@@ -12,10 +12,10 @@ import { UserError } from '../../errors.js';
 import { loadVars } from '../../config/vars.js';
 import { validateProbe } from '../../probes/registry.js';
 import { createRedactor } from '../../secrets/redactor.js';
-import { parseSpan, resolveLimits, type WindowOverride } from '../../watch/criteria.js';
+import { parseSpan, resolveLimits, unsetVariablesProblem, windowProblem, type WindowOverride } from '../../watch/criteria.js';
 import { watchExitCode } from '../../watch/judge.js';
 import { formatDuration } from '../../report/check-output.js';
-import { formatJson, formatJunit, formatMarkdown, measurementLine, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
+import { formatJson, formatJunit, formatMarkdown, measurementLine, slotOrder, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
 import { runWatch, type CriterionWatch } from '../../watch/run.js';
 import { findBaselineSession } from '../../session/previous.js';
 import { openStore } from '../../session/select-store.js';
@@ -58,6 +58,10 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const format = (opts.format ?? 'text') as Format;
   if (!['text', 'json', 'junit', 'md'].includes(format)) throw new UserError(`--format must be text, json, junit or md, got "${format}"`);
   const override: WindowOverride = { forMs: parseSpanOption('--for', opts.for), intervalMs: parseSpanOption('--interval', opts.interval) };
+  if (override.intervalMs !== undefined) {
+    const problem = windowProblem('--interval', '--for', override.intervalMs, override.forMs);
+    if (problem) throw new UserError(problem);
+  }
 
   const { checklist, problems } = await loadChecklist(globals.checklist, validateProbe, globals.checklistGiven ? 'flag' : 'default');
   if (problems.length) {
@@ -72,16 +76,26 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     throw new UserError(`no rollback criteria to watch in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}: annotate one with <!-- watch: KIND ... --> (docs/checklist-format.md)`);
   }
   const loaded = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
-  // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of --env.
-  const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : 'production';
-  const found = loaded[BASELINE_VAR] ? undefined : await storedBaselineOf(globals, environment, createRedactor(loaded));
+  // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of --env (no --env, no lookup).
+  const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined;
+  const found = loaded[BASELINE_VAR] || !environment ? undefined : await storedBaselineOf(globals, environment, createRedactor(loaded));
   const { vars, from } = withInheritedBaseline(loaded, found);
   const redact = createRedactor(vars);
+  // A criterion that cannot run is refused now, not watched for 30 minutes as "inconclusive".
+  const unset = unsetVariablesProblem(criteria, vars, ', or leave its section out with --section');
+  if (unset) {
+    const baselineHint = unset.includes(`${BASELINE_VAR} unset`) ? ` (${BASELINE_VAR}: or --env NAME for the baseline of that environment's last SUCCESS session${environment ? `; ${environment} has none` : ''})` : '';
+    throw new UserError(redact(unset + baselineHint));
+  }
   const notifier = await openNotifier(opts, globals, vars, (line, first) => {
     // Shown once; a lost message changes nothing else (not the verdict, not the exit code).
     if (first) process.stderr.write(`deploy-wizard: ${line}\n`);
   });
   const planned = criteria.map((criterion) => ({ criterion, limits: resolveLimits(criterion.window, override) }));
+  for (const { criterion, limits } of planned) {
+    const problem = windowProblem(`the interval of "${criterion.text}"`, '--for', limits.intervalMs, override.forMs, undefined, criterion.probe.timeoutMs);
+    if (problem) throw new UserError(problem);
+  }
   const totalMs = Math.max(...planned.map((p) => p.limits.count * p.limits.intervalMs));
 
   // The document owns stdout when it is JSON/JUnit; the lines then go to stderr.
@@ -103,7 +117,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   write(`watching ${planned.length} rollback criteri${planned.length === 1 ? 'on' : 'a'} of ${relativeFile(checklist.file)}:\n`);
   if (from) write(`  baseline p50 ${from.p50} ms from session ${from.sessionId} (the last SUCCESS of ${environment})\n`);
   for (const { criterion, limits } of planned) {
-    write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, every ${formatDuration(limits.intervalMs)} × ${limits.count}, failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}\n`);
+    write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, every ${formatDuration(limits.intervalMs)} × ${limits.count} (a ${formatDuration(limits.intervalMs * limits.count)} window), failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}\n`);
   }
 
   const controller = new AbortController();
@@ -117,6 +131,15 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   ticker?.unref();
   let outcome;
   let told = false;
+  // Within a slot, the lines in checklist order, whichever probe answered first.
+  const ordered = slotOrder(
+    () => watchesNow,
+    (w, m) => {
+      clearLive();
+      write(measurementLine(w, m, color) + '\n');
+      drawLive();
+    },
+  );
   try {
     outcome = await runWatch(planned, {
       vars,
@@ -126,9 +149,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
         drawLive();
       },
       onMeasurement: (w, m) => {
-        clearLive();
-        write(measurementLine(w, m, color) + '\n');
-        drawLive();
+        ordered.add(w, m);
         if (w.verdict.phase === 'failed' && !told) {
           told = true;
           notifier.notify({ kind: 'criterion.met', criterion: w.criterion.text, verdict: w.verdict.message, environment });
@@ -136,6 +157,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
       },
     });
   } finally {
+    ordered.flush();
     clearInterval(ticker);
     clearLive();
     process.removeListener('SIGINT', onSigint);
@@ -144,9 +166,9 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const code = outcome.interrupted ? 130 : watchExitCode(outcome.phase);
   for (const w of outcome.watches) write(verdictLine(w, color) + '\n');
   write(summaryLine(outcome, elapsed) + '\n');
-  if (format === 'json') process.stdout.write(redact(formatJson(outcome, code, new Date(started).toISOString(), new Date().toISOString())));
+  if (format === 'json') process.stdout.write(redact(formatJson(outcome, code, new Date(started).toISOString(), new Date().toISOString(), vars)));
   if (format === 'junit') process.stdout.write(redact(formatJunit(outcome, elapsed)));
-  if (format === 'md') process.stdout.write(redact(formatMarkdown(outcome, new Date(started).toISOString(), elapsed)));
+  if (format === 'md') process.stdout.write(redact(formatMarkdown(outcome, new Date(started).toISOString(), elapsed, { vars })));
   // Messages in flight get a moment, never the exit: a hanging webhook cannot hold the watch.
   await notifier.close(1000);
   return code;
