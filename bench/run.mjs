@@ -466,19 +466,28 @@ async function keyRows(app, env) {
  */
 async function watchRows(app, env) {
   let n = 0;
+  // One loopback server plays the app (its health endpoint, for the health and response-time criteria) and Prometheus.
   const prom = await httpServer((req, res) => {
-    const q = new URL(req.url, 'http://x').searchParams.get('query') ?? '';
+    const u = new URL(req.url, 'http://x');
+    if (u.pathname === '/health/') {
+      res.setHeader('content-type', 'application/json');
+      return res.end('{"status":"healthy"}');
+    }
+    const q = u.searchParams.get('query') ?? '';
     const v = q.includes('increase') ? 500 : 0.01 + 0.004 * (n++ % 5);
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, String(v)] }] } }));
   });
   cleanups.push(prom.close);
   const checklist = join(work, 'watch-checklist.md');
-  const text = readFileSync(app.checklist, 'utf8').replace(/(<!-- watch: .*?)interval=\d+\w+/g, '$1interval=1s');
+  const text = readFileSync(app.checklist, 'utf8')
+    .replace(/(<!-- watch: .*?)interval=\d+\w+/g, '$1interval=1s')
+    // Every criterion measures (a watch refuses to start with its variables unset): the app is this loopback server.
+    .replace(/(<!-- watch: .*?)https:\/\/\$\{DOMAIN\}:\$\{HTTPS_PORT:-443\}/g, `$1http://127.0.0.1:${prom.port}`);
   const criteria = (text.match(/<!-- watch: /g) ?? []).length;
   writeFileSync(checklist, text);
   const t = ptySpawn([process.execPath, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--checklist', checklist, '--sessions-dir', join(work, 'watch')], {
-    env: { ...env, PROMETHEUS_URL: `http://127.0.0.1:${prom.port}` },
+    env: { ...env, PROMETHEUS_URL: `http://127.0.0.1:${prom.port}`, BASELINE_P50_MS: '50' },
     cwd: work,
   });
   const onWatch = (f) => f.includes('Watch: rollback criteria') && f.includes('save+quit');
