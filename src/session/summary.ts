@@ -57,6 +57,11 @@ export function unreadableNotice(rows: SessionSummary[]): string | undefined {
   return `${bad.length} session file${one ? '' : 's'} could not be read: ${files}; deploy-wizard list shows ${one ? 'it' : 'them'}`;
 }
 
+/** The environments sessions were started for (a file that could not be read names none: its '?' is not an environment). */
+export function environmentsOf(rows: SessionSummary[]): string[] {
+  return rows.filter((r) => r.status !== 'corrupt').map((r) => r.environment);
+}
+
 /** Sessions that can be resumed (active, readable), newest first. */
 export function unfinished(rows: SessionSummary[]): SessionSummary[] {
   return rows.filter((r) => r.status === 'active').sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));

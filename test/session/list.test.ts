@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { renderTable, run } from '../../src/cli/commands/list.js';
 import type { GlobalOptions } from '../../src/cli/globals.js';
 import { createFileStore } from '../../src/session/file-store.js';
-import { findLatestUnfinished, formatRelative, progressText, unreadableNotice } from '../../src/session/summary.js';
+import { environmentsOf, findLatestUnfinished, formatRelative, progressText, unreadableNotice } from '../../src/session/summary.js';
 import { newSession, tempDir } from './helpers.js';
 
 const globalsFor = (sessionsDir: string): GlobalOptions => ({ checklist: 'x.md', sessionsDir, color: false });
@@ -124,6 +124,14 @@ describe('resume helpers', () => {
     const { dir, ids } = await fixture();
     expect((await findLatestUnfinished(createFileStore(dir)))?.id).toBe(ids[2]);
     expect(await findLatestUnfinished(createFileStore(tempDir()))).toBeUndefined();
+  });
+
+  test('an unreadable file offers no environment to the new-session form (its "?" is not one)', async () => {
+    const { dir } = await fixture();
+    const rows = await createFileStore(dir).list();
+    expect(rows.some((r) => r.status === 'corrupt' && r.environment === '?')).toBe(true);
+    expect(environmentsOf(rows)).not.toContain('?');
+    expect(environmentsOf(rows).length).toBe(rows.length - 1);
   });
 
   test('the picker and a bare resume name an unreadable file once: which, why, and where to see it', async () => {

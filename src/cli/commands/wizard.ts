@@ -301,7 +301,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   if (mode.kind === 'start' && environment) await begin({ start: { environment, operator } });
   else if (mode.kind === 'start') {
     pickerSessions = [];
-    knownEnvironments = (await store.list()).map((s) => s.environment);
+    knownEnvironments = summary.environmentsOf(await store.list());
   }
   else if (mode.kind === 'resume' || mode.kind === 'join') {
     let id = mode.id;
@@ -329,7 +329,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       await begin({ start: { environment, operator } });
     } else {
       pickerSessions = rows;
-      knownEnvironments = all.map((s) => s.environment);
+      knownEnvironments = summary.environmentsOf(all);
     }
   }
 
