@@ -23,6 +23,8 @@ export interface PickerSetup {
   environments?: string[];
   /** Ask who resumes a chosen session (no --operator given). */
   askWho?: boolean;
+  /** `start --env NAME` without --operator: ask only who runs it. */
+  confirmOperator?: boolean;
   /** Said once above the sessions, e.g. that a session file could not be read. */
   notice?: string;
   /** Opens or creates the chosen session and builds its store (I/O lives in the caller). */
@@ -58,6 +60,7 @@ export function App({ checklist, store: initial, picker, onInterrupt }: AppProps
         defaults={picker.defaults}
         environments={picker.environments}
         askWho={picker.askWho}
+        confirmOperator={picker.confirmOperator}
         notice={picker.notice}
         error={opening ? undefined : pickError}
         isActive={!opening}

@@ -33,6 +33,11 @@ export interface ResumePickerProps {
    * as `resume` does without --operator; never join one under a guessed name.
    */
   askWho?: boolean;
+  /**
+   * `start --env NAME` without --operator: open on "who runs it?" with the
+   * environment given, so a release is never recorded under a guessed name.
+   */
+  confirmOperator?: boolean;
   onChoose: (choice: PickerChoice) => void;
   onCancel: () => void;
   /** Ctrl-C (default: onCancel). */
@@ -87,11 +92,13 @@ function footerHints(stage: Stage, hasSessions: boolean): string[] {
  * new one; a new one asks for its environment (ink-select-input, or a name
  * typed under "other") and its operator.
  */
-export function ResumePicker({ sessions, defaults, environments, askWho = false, onChoose, onCancel, onInterrupt, notice, error, isActive = true, now = new Date() }: ResumePickerProps) {
+export function ResumePicker({ sessions, defaults, environments, confirmOperator = false, askWho = false, onChoose, onCancel, onInterrupt, notice, error, isActive = true, now = new Date() }: ResumePickerProps) {
   // No unfinished session: straight to the new session's form (there is nothing to list).
-  const [stage, setStage] = useState<Stage>(sessions.length ? 'list' : 'env');
+  // `start --env NAME` without --operator: the environment is given, only who runs it is asked.
+  const fromStart = confirmOperator && Boolean(defaults.environment) && sessions.length === 0;
+  const [stage, setStage] = useState<Stage>(fromStart ? 'operator' : sessions.length ? 'list' : 'env');
   const [chosen, setChosen] = useState<SessionSummary>();
-  const [environment, setEnvironment] = useState('');
+  const [environment, setEnvironment] = useState(fromStart ? defaults.environment! : '');
   const [operator, setOperator] = useState(defaults.operator);
   // A blank environment name or operator, refused with what to do.
   const [blank, setBlank] = useState<string>();

@@ -229,6 +229,20 @@ describe('the built wizard in tmux at 80×24', () => {
     expect(sessionDoc('sessions-env').environment).toBe('staging');
   }, 60_000);
 
+  it('start --env without --operator asks who runs it (the account name prefilled, editable) and records the name given', async () => {
+    launch(['start', '--env', 'staging'], {}, 'sessions-who');
+    await waitFor('who runs it?');
+    await keys('C-u');
+    type('Dana Scully');
+    await keys('Enter');
+    await waitFor('you are at: Tiny Deploy');
+    await keys('q');
+    await waitFor('EXIT=0');
+    const doc = sessionDoc('sessions-who');
+    expect(doc.environment).toBe('staging');
+    expect(doc.operators).toEqual(['Dana Scully']);
+  }, 60_000);
+
   it('without a terminal: one line pointing to check, exit 2', () => {
     const r = spawnSync('node', [join(dir, 'dist', 'deploy-wizard.js'), 'start', '--checklist', join(dir, 'checklist.md'), '--sessions-dir', join(dir, 'sessions')], {
       encoding: 'utf8',

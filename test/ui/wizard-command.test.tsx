@@ -182,6 +182,15 @@ describe('ResumePicker', () => {
     expect(calls).toEqual(['cancel', 'cancel']);
   });
 
+  it('start --env NAME without --operator opens on "who runs it?" with the environment given; Enter confirms the prefilled name', async () => {
+    const chosen: PickerChoice[] = [];
+    ui = await renderUi(<ResumePicker sessions={[]} confirmOperator defaults={{ environment: 'production', operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
+    const f = await ui.waitFor('who runs it?');
+    expect(f).not.toContain('nothing is assumed');
+    await ui.press(KEY.enter);
+    expect(chosen).toEqual([{ start: { environment: 'production', operator: 'carol' } }]);
+  });
+
   it('Ctrl-C interrupts, q cancels', async () => {
     const calls: string[] = [];
     ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ environment: 'p', operator: 'c' }} onChoose={() => {}} onCancel={() => calls.push('cancel')} onInterrupt={() => calls.push('interrupt')} />);

@@ -298,7 +298,8 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   // The new-session form offers the same environments on every route (environmentChoices).
   let knownEnvironments: string[] = [];
   let pickerNotice: string | undefined;
-  if (mode.kind === 'start' && environment) await begin({ start: { environment, operator } });
+  // `start` records who runs the release: given with --operator, or confirmed on the form (the account's name prefilled).
+  if (mode.kind === 'start' && environment && given) await begin({ start: { environment, operator } });
   else if (mode.kind === 'start') {
     pickerSessions = [];
     knownEnvironments = summary.environmentsOf(await store.list());
@@ -324,7 +325,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     const all = await store.list();
     const rows = summary.unfinished(all);
     pickerNotice = summary.unreadableNotice(all);
-    if (rows.length === 0 && environment) {
+    if (rows.length === 0 && environment && given) {
       if (pickerNotice) process.stderr.write(`${pickerNotice}\n`);
       await begin({ start: { environment, operator } });
     } else {
@@ -340,7 +341,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       checklist,
       store: wizard,
       // The picker offers --env first when given; it never assumes one.
-      picker: pickerSessions ? { sessions: pickerSessions, notice: pickerNotice, defaults: { environment, operator, operatorFrom }, environments: knownEnvironments, askWho: !given, choose: (c) => begin(c) } : undefined,
+      picker: pickerSessions ? { sessions: pickerSessions, notice: pickerNotice, defaults: { environment, operator, operatorFrom }, environments: knownEnvironments, askWho: !given, confirmOperator: true, choose: (c) => begin(c) } : undefined,
       onInterrupt: () => {
         signalled = true;
       },
