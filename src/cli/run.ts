@@ -1,6 +1,17 @@
 /** The CLI script's entry (dist/cli.js, loaded by ./bin.ts): run the command line and set the exit code. */
 import { main, oneLine } from './main.js';
 
+// A reader that stops early (`report ID --format json | head`) closes the pipe: what it wanted was printed.
+// The rest is dropped quietly and the command ends as it would have; never a stack trace. The wizard
+// (a terminal, not a pipe) has its own handling of a lost terminal (./terminal.ts).
+if (!process.stdout.isTTY) {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    process.stderr.write(`deploy-wizard: cannot write the output: ${err.message.split('\n')[0]}\n`);
+    process.exitCode = 2;
+  });
+}
+
 await main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
