@@ -131,7 +131,8 @@ export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHtt
     }
     if (params.redirect) {
       const twin = httpTwin(params.url, params.http_port);
-      await step('http://', twin, (a) => redirectFinding(twin, a));
+      // Named by its URL: "redirect check http://host/path: connection refused on host:80".
+      await step(`redirect check ${twin}`, twin, (a) => redirectFinding(twin, a));
     }
     if (params.debug) {
       const missing = new URL(`/deploy-wizard-missing-${randomBytes(6).toString('hex')}/`, base).toString();

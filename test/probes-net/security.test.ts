@@ -106,4 +106,19 @@ describe('security probe', () => {
     expect(none.status).toBe('fail');
     expect(none.summary).toContain('answered 200, not a redirect to https://');
   });
+
+  it('a refused http:// port names the redirect check and its URL, not a bare "http://:"', async () => {
+    // A port nothing listens on: bind one, note it, close it.
+    const { createServer } = await import('node:net');
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const r = await probe(p({ url: `${hardened.url}/health/`, ca: ca.caFile, headers: 'false', debug: 'false', redirect: 'true', http_port: String(closed) }), ctxFor(3000));
+    expect(r.status).toBe('error');
+    expect(r.summary).toContain(`redirect check http://127.0.0.1:${closed}/health/: connection refused on 127.0.0.1:${closed}`);
+    expect(r.summary).not.toContain('http://:');
+  });
 });
