@@ -243,6 +243,18 @@ describe('the built wizard in tmux at 80×24', () => {
     expect(doc.operators).toEqual(['Dana Scully']);
   }, 60_000);
 
+  it('join without a team store says what join needs and what opens a file session, exit 2', () => {
+    const r = spawnSync('node', [join(dir, 'dist', 'deploy-wizard.js'), 'join', 'abc', '--sessions-dir', join(dir, 'sessions')], {
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: dir },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `join opens a team session: give --store postgres://… (or DEPLOY_WIZARD_STORE); a session in ${join(dir, 'sessions')} is opened with deploy-wizard resume abc`,
+    ]);
+  });
+
   it('without a terminal: one line pointing to check, exit 2', () => {
     const r = spawnSync('node', [join(dir, 'dist', 'deploy-wizard.js'), 'start', '--checklist', join(dir, 'checklist.md'), '--sessions-dir', join(dir, 'sessions')], {
       encoding: 'utf8',

@@ -150,6 +150,10 @@ interface StopRequest {
 const STOP_SIGNALS: Record<string, 'hangup' | 'interrupt'> = { SIGHUP: 'hangup', SIGTERM: 'interrupt', SIGINT: 'interrupt' };
 
 async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promise<number> {
+  // `join` is team mode: without a team store there is nothing to join (a file session is resumed).
+  if (mode.kind === 'join' && !globals.store) {
+    throw new UserError(`join opens a team session: give --store postgres://… (or DEPLOY_WIZARD_STORE); a session in ${shown(globals.sessionsDir)} is opened with deploy-wizard resume ${mode.id}`);
+  }
   // Decided before Ink is imported: a pipe cannot drive the wizard.
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UserError(NO_TTY_MESSAGE);
   const stop: StopRequest = {
