@@ -13,6 +13,8 @@ export interface SessionSummary extends Progress {
   operators: string[];
   /** `corrupt`: the file could not be read as a session (see `problem`); list shows it instead of failing. */
   status: Session['status'] | 'corrupt';
+  /** A completed session's deployment status as signed off (SUCCESS, FAILED, ROLLED BACK). */
+  outcome?: string;
   updatedAt: string;
   /** When the session started (corrupt rows have none). */
   createdAt?: string;

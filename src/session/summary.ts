@@ -6,6 +6,7 @@ import type { Session } from './schema.js';
 import type { SessionStore, SessionSummary } from './store.js';
 import { sessionProgress } from '../verdict/items.js';
 import { displayPath } from '../display-path.js';
+import { currentCompletion } from './signoff.js';
 
 export { percentDone, progressFields, progressFigures, progressText } from '../verdict/items.js';
 /** The previous session for comparisons: one rule, in previous.ts (re-exported for older imports). */
@@ -23,9 +24,15 @@ export function summarize(session: Session): SessionSummary {
     operators: [...session.operators],
     ...sessionProgress(session),
     status: session.status,
+    ...(currentCompletion(session)?.status ? { outcome: currentCompletion(session)!.status } : {}),
     updatedAt: session.updatedAt,
     createdAt: session.createdAt,
   };
+}
+
+/** The status a person reads in `list`: a completed session's deployment status (SUCCESS, FAILED, ROLLED BACK), else the session's. */
+export function statusWord(r: Pick<SessionSummary, 'status' | 'outcome'>): string {
+  return r.status === 'completed' && r.outcome ? r.outcome : r.status;
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago" (or the date when older than a month). */

@@ -60,7 +60,8 @@ describe('list', () => {
     expect(lines[0]).toMatch(/^ID\s+ENV\s+OPERATOR\s+SETTLED\s+STATUS\s+UPDATED$/);
     expect(lines[1]).toMatch(new RegExp(`^${ids[2]}\\s+production\\s+alice\\s+2/4 50%\\s+active\\s+30 min ago$`));
     expect(lines[2]).toMatch(new RegExp(`^${ids[1]}\\s+staging\\s+alice\\s+1/4 25%\\s+active\\s+5 h ago$`));
-    expect(lines[4]).toMatch(new RegExp(`^${ids[0]}\\s+production\\s+alice\\s+3/4 75%\\s+completed\\s+6 days ago$`));
+    // A completed session shows its deployment status as signed off, not just "completed".
+    expect(lines[4]).toMatch(new RegExp(`^${ids[0]}\\s+production\\s+alice\\s+3/4 75%\\s+SUCCESS\\s+6 days ago$`));
     // The problem is not in the UPDATED column: the row says corrupt, a note under the table says why.
     expect(lines[3]).toMatch(/^production-20261125-0800-zzzz\s+-\s+-\s+-\s+corrupt\s+1 day ago$/);
     expect(lines.slice(5)).toEqual(['', 'Could not be read (1):', '  production-20261125-0800-zzzz.json: is empty (0 bytes); kept as it is']);
@@ -108,6 +109,9 @@ describe('list', () => {
     expect(rows[0]).toMatchObject({ id: ids[2], environment: 'production', operators: ['alice'], settled: 2, done: 2, skipped: 0, na: 0, failed: 0, total: 4, percent: 50, status: 'active', updatedAt: '2026-11-26T13:30:00.000Z' });
     expect(typeof rows[0].updated).toBe('string');
     expect(rows.find((r: { id: string }) => r.id === 'production-20261125-0800-zzzz')).toMatchObject({ status: 'corrupt', problem: 'is empty (0 bytes)' });
+    // The completed one carries its deployment status as signed off; an active one has none.
+    expect(rows.find((r: { id: string }) => r.id === ids[0])).toMatchObject({ status: 'completed', outcome: 'SUCCESS' });
+    expect(rows[0].outcome).toBeUndefined();
   });
 
   test('no sessions (or no folder at all): a sentence and exit 0; --json gives []', async () => {

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { GlobalOptions } from '../globals.js';
 import { openStore, storePlace } from '../../session/select-store.js';
 import { displayPath } from '../../session/session-file.js';
-import { formatRelative, percentDone, progressFields, progressFigures } from '../../session/summary.js';
+import { formatRelative, percentDone, progressFields, progressFigures, statusWord } from '../../session/summary.js';
 import type { SessionSummary } from '../../session/store.js';
 import { forTerminal } from '../../report/escape.js';
 import { fit } from '../../ui/scroll.js';
@@ -23,6 +23,7 @@ export function toJsonRows(rows: SessionSummary[], now: Date = new Date()) {
           operators: r.operators,
           ...progressFields(r),
           status: r.status,
+          ...(r.outcome ? { outcome: r.outcome } : {}),
           updatedAt: r.updatedAt,
           updated: formatRelative(r.updatedAt, now),
         },
@@ -47,7 +48,7 @@ export function renderTable(rows: SessionSummary[], now: Date = new Date(), widt
   let body = rows.map((r) =>
     (r.status === 'corrupt'
       ? [r.id, '-', '-', '-', 'corrupt', formatRelative(r.updatedAt, now)]
-      : [r.id, r.environment, r.operators.join(', ') || '-', `${progressFigures(r)} ${percentDone(r)}%`, r.status, formatRelative(r.updatedAt, now)]
+      : [r.id, r.environment, r.operators.join(', ') || '-', `${progressFigures(r)} ${percentDone(r)}%`, statusWord(r), formatRelative(r.updatedAt, now)]
     ).map(clean),
   );
   const widthsOf = () => head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
