@@ -126,6 +126,35 @@ describe('the watch screen', () => {
     expect(store.getState().session.watches).toHaveLength(1);
   });
 
+  it("s over an unfinished window (someone else's, paused) asks before replacing it, in full at 80 columns", async () => {
+    ({ store, ui } = await watchScreen({ failureLimit: 1 }, [0.01]));
+    await ui.press('s');
+    await until(() => (store!.getState().session.watches?.[0].criteria[0].measurements.length ?? 0) >= 1, 10_000, 'a measurement');
+    await ui.press('x');
+    await ui.waitFor('Watch: rollback criteria — stopped');
+    // The screen as a window ada left unfinished shows it.
+    store.setState((st) => ({ session: { ...st.session, watches: st.session.watches!.map((w) => ({ ...w, by: 'ada', startedAt: '2026-11-26T09:30:00.000Z', stopped: undefined, stoppedAt: undefined })) } }));
+    await ui.waitFor('Watch: rollback criteria — paused — resume continues it');
+    await ui.press('s');
+    const f = await ui.waitFor((fr) => fr.replace(/\s+/g, ' ').includes('stopped)? y/n'));
+    expect(f.replace(/\s+/g, ' ')).toContain('A window started by ada at 09:30 UTC is still open. Start a new one (the old one is stopped)? y/n');
+    expect(f.split('\n').every((l) => l.length <= 80)).toBe(true);
+    expect(f.split('\n').length).toBeLessThan(24);
+    await ui.press('n');
+    await ui.waitFor((fr) => !fr.includes('y/n'));
+    expect(store.getState().session.watches).toHaveLength(1);
+  });
+
+  it('sign-off closes the running window: the screen says stopped at sign-off with the verdict of its samples, never paused', async () => {
+    ({ store, ui } = await watchScreen({ failureLimit: 1 }, [0.01]));
+    await ui.press('s');
+    await until(() => (store!.getState().session.watches?.[0].criteria[0].measurements.length ?? 0) >= 2, 10_000, 'two measurements');
+    expect(await store.getState().completeSignoff({ status: 'FAILED', notes: '', nextSteps: '', overrideReason: 'rolled back by hand' })).toBe(true);
+    const f = await ui.waitFor('Watch: rollback criteria — stopped at sign-off');
+    expect(f).not.toContain('paused');
+    expect(f).toMatch(/^NOT MET\s+Error rate exceeds 5% of requests \d+\/20$/m);
+  });
+
   it('the rollback banner fits 80 columns: the criterion on one line, its figure under it, nothing cut', async () => {
     ({ store, ui } = await watchScreen({ failureLimit: 1 }, [0.143], 412));
     await ui.press('s');
