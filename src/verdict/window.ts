@@ -76,7 +76,7 @@ export function countPhases(measurements: readonly Measurement[]): WindowCounts 
   return counts;
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
