@@ -34,6 +34,9 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(r.stdout).toContain('every 200 ms × 10 (a 2.0 s window)');
     expect(r.stdout).toMatch(/NOT MET\s+Error rate exceeds 5% of requests: no criterion met \(10 ok, 0 failed/);
     expect(r.stdout).toMatch(/no rollback criterion met \(1 criterion watched for/);
+    // The window announced is the window watched: it ends after its last measurement's interval, not at that measurement.
+    const watched = Number(/watched for (\d+\.\d) s/.exec(r.stdout)![1]);
+    expect(watched).toBeGreaterThanOrEqual(2.0);
   });
 
   it('error rate above 5 % for failure_limit+1 samples → exit 1 within (failure_limit+1) × interval + 1 s', async () => {
