@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, inject } from 'vi
 import { runProbes } from '../../src/probes/runner.js';
 import { createPgStore } from '../../src/session/pg-store.js';
 import { createWizardStore, type WizardStore } from '../../src/store/wizard-store.js';
+import { starterElsewhere } from '../../src/store/watch-slice.js';
 import { closeFakeProms, fakeProm } from '../helpers/prometheus.js';
 import { dropSchema, pgUrl, uniqueSchema, until } from '../team/helpers.js';
 import { watchChecklist } from './watch-fixtures.js';
@@ -76,6 +77,8 @@ describe('a watch in team mode', () => {
     await new Promise((r) => setTimeout(r, 900));
     expect(grace.getState().watching).toBe(false);
     expect(ada.getState().watching).toBe(true);
+    // What grace's watch screen asks to say "measured in ada's wizard (here now)" rather than "paused".
+    expect(starterElsewhere(grace.getState(), latest(grace)!, 'grace')).toBe(true);
 
     // s asks before replacing ada's open window; n leaves it alone.
     grace.getState().startWatch();
@@ -93,6 +96,7 @@ describe('a watch in team mode', () => {
     expect(record.continuedBy).toEqual(['grace']);
     expect(record.stopped).toBeUndefined();
     expect(grace.getState().session.watches).toHaveLength(1);
+    expect(starterElsewhere(grace.getState(), record, 'grace')).toBe(false);
   });
 
   it('s and y while the starter measures: the old window is recorded as stopped, the new one is the asker\'s, and the starter\'s wizard stops measuring', async () => {
