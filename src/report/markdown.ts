@@ -202,7 +202,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
   // Watches of the rollback criteria started in the wizard: the series, thresholds and window verdicts, as `watch --format md` shows them.
   for (const record of s.watches ?? []) {
     const { outcome, elapsedMs } = savedOutcome(record, checklist);
-    push(redact(formatMarkdown(outcome, record.startedAt, elapsedMs, { level: 2, by: record.by, state: record.stopped ? 'stopped' : 'live' })));
+    push(redact(formatMarkdown(outcome, record.startedAt, elapsedMs, { level: 2, by: record.by, state: record.stopped ? 'stopped' : 'live', stopped: record.stopped })));
   }
 
   // Response times

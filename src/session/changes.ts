@@ -57,6 +57,8 @@ export type Change =
    */
   | { type: 'watch.measurement'; startedAt: string; criterionId: string; measurements: WatchRecord['criteria'][number]['measurements'] }
   | { type: 'watch.stop'; startedAt: string; why: NonNullable<WatchRecord['stopped']> }
+  /** Another operator's wizard takes over measuring an unfinished window (its starter is not here). */
+  | { type: 'watch.continue'; startedAt: string }
   /** The checklist changed since the session started: match items by id (see reconcile.ts). */
   | { type: 'checklist.reconcile'; hash: string; items: { id: string; sectionId?: string }[] };
 
@@ -201,6 +203,12 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'completed', status: change.status, overrideReason: reason }];
       s.status = 'completed';
       s.events.push({ at, who, what: 'signoff.complete', detail: reason ? `${change.status} (override: ${reason})` : change.status });
+      // A completed session is read-only: every window still open ends here, judged over what it measured.
+      if (s.watches) s.watches = s.watches.map((w) => {
+        if (w.stopped) return w;
+        s.events.push({ at, who, what: 'watch.stop', detail: `signoff (window started ${w.startedAt} by ${w.by})` });
+        return { ...w, stopped: 'signoff' as const, stoppedAt: at };
+      });
       break;
     }
     case 'signoff.reopen': {
@@ -240,6 +248,14 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       if (!w || w.stopped) break;
       s.watches = s.watches!.map((x, k) => (k === i ? { ...w, stopped: change.why, stoppedAt: at } : x));
       s.events.push({ at, who, what: 'watch.stop', detail: change.why });
+      break;
+    }
+    case 'watch.continue': {
+      const i = watchIndex(s, change.startedAt);
+      const w = s.watches?.[i];
+      if (!w || w.stopped) throw new ChangeRefused(`no unfinished watch started at ${change.startedAt} to continue`);
+      s.watches = s.watches!.map((x, k) => (k === i ? { ...w, continuedBy: [...(w.continuedBy ?? []), who] } : x));
+      s.events.push({ at, who, what: 'watch.continue', detail: `window started ${w.startedAt} by ${w.by}` });
       break;
     }
     case 'checklist.reconcile':

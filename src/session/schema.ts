@@ -141,9 +141,11 @@ export const WatchRecordSchema = z.object({
   startedAt: z.string(),
   /** The operator whose wizard measures (only that operator's wizard continues it on resume). */
   by: z.string(),
-  /** Set once the window ended, a criterion was met, or the operator stopped it. */
+  /** Who continued the window after its starter left (a resumed session opened by another operator), in order. */
+  continuedBy: z.array(z.string()).optional(),
+  /** Set once the window ended, a criterion was met, the operator stopped it, or the session was completed (`signoff`). */
   stoppedAt: z.string().optional(),
-  stopped: z.enum(['ended', 'met', 'operator']).optional(),
+  stopped: z.enum(['ended', 'met', 'operator', 'signoff']).optional(),
   criteria: z.array(
     z.object({
       id: z.string(),

@@ -10,6 +10,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { Checklist, Criterion } from '../checklist/types.js';
 import type { Vars } from '../config/vars.js';
 import type { Session, WatchRecord } from '../session/schema.js';
+import { findWatch } from '../session/changes.js';
 import { resolveLimits, unsetVariablesProblem } from '../watch/criteria.js';
 import { missedSlots, savedVerdict, worstPhase, type Measurement, type WindowLimits, type WindowVerdict } from '../watch/judge.js';
 import { baselineOf, thresholdOf, thresholdText, verdictWord } from '../watch/format.js';
@@ -31,7 +32,11 @@ export interface WatchSlice {
   answerWatch(yes: boolean): void;
   /** Stop the running watch for good (recorded; resume does not continue it). */
   stopWatch(): Promise<void>;
-  /** Continue the session's unfinished watch (started by this operator) where its window is now. */
+  /**
+   * Continue the session's unfinished watch where its window is now, whoever
+   * started it, unless its starter has the session open right now (team mode:
+   * the store's presence; file mode: the lock means one wizard, so always).
+   */
   resumeWatch(): void;
   /** Stop measuring without ending the window (quit, interrupt): resume continues it. */
   suspendWatch(): Promise<void>;
@@ -43,7 +48,12 @@ export interface WatchSliceDeps {
   operator: string;
   /** Epoch ms (the store's clock). */
   now: () => number;
+  /** Team mode: how long the others' presence takes to arrive before another operator's window is taken over (default PRESENCE_SETTLE_MS). */
+  presenceSettleMs?: number;
 }
+
+/** The others' "here" answers the hello at once; a heartbeat later their absence is real. */
+export const PRESENCE_SETTLE_MS = 1500;
 
 type Full = Wizard;
 
@@ -55,6 +65,9 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
     let controller: AbortController | undefined;
     let loop: Promise<void> | undefined;
     let suspending = false;
+    // Team mode: until the others have answered our hello, their absence from `team.here` means nothing.
+    let presenceSettled = false;
+    let settleTimer: ReturnType<typeof setTimeout> | undefined;
 
     /** Measure the latest watch record from where it is; record how it ended unless suspended. */
     const run = (record: WatchRecord) => {
@@ -78,6 +91,8 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
             onMeasurement: (w, m) => {
               // A completed session is read-only: the watch ends with it (its measurements so far stay).
               if (get().session.status === 'completed') return void ctl.abort(new Error('the session was completed'));
+              // Another wizard stopped this window (a new one replaced it): nothing more to measure here.
+              if (findWatch(get().session, record.startedAt)?.stopped) return void ctl.abort(new Error('the window was stopped elsewhere'));
               void get().apply({ type: 'watch.measurement', startedAt: record.startedAt, criterionId: w.criterion.id, measurements: [m] });
             },
           });
@@ -120,13 +135,18 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
           set({ error: unset });
           return;
         }
-        const met = metAt();
-        if (met && !confirmed) {
-          const t = new Date(met);
-          const hhmm = `${String(t.getUTCHours()).padStart(2, '0')}:${String(t.getUTCMinutes()).padStart(2, '0')}`;
-          set({ watchQuestion: `A criterion was met at ${hhmm} UTC. Start a new window? y/n` });
+        // An unfinished window (measured in another wizard, or paused): a new one replaces it only when asked.
+        const open = get().session.watches?.at(-1);
+        if (open && !open.stopped && !confirmed) {
+          set({ watchQuestion: `A window started by ${open.by} at ${hhmm(open.startedAt)} UTC is still open. Start a new one (the old one is stopped)? y/n` });
           return;
         }
+        const met = metAt();
+        if (met && !confirmed) {
+          set({ watchQuestion: `A criterion was met at ${hhmm(met)} UTC. Start a new window? y/n` });
+          return;
+        }
+        if (open && !open.stopped) void get().apply({ type: 'watch.stop', startedAt: open.startedAt, why: 'operator' });
         const startedAt = new Date(deps.now()).toISOString();
         void get().apply({
           type: 'watch.start',
@@ -168,7 +188,18 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
       },
       resumeWatch() {
         const record = get().session.watches?.at(-1);
-        if (controller || !record || record.stopped || record.by !== deps.operator || get().session.status === 'completed') return;
+        if (controller || !record || record.stopped || starterElsewhere(get(), record, deps.operator) || get().session.status === 'completed') return;
+        // Team mode: who is here is learned a moment after opening; someone else's window waits for that before taking it over.
+        if (record.by !== deps.operator && get().team && !presenceSettled) {
+          settleTimer ??= setTimeout(() => {
+            presenceSettled = true;
+            get().resumeWatch();
+          }, deps.presenceSettleMs ?? PRESENCE_SETTLE_MS);
+          settleTimer.unref?.();
+          return;
+        }
+        // Another operator's window: this wizard takes it over, and the session says who did.
+        if (record.by !== deps.operator && record.continuedBy?.at(-1) !== deps.operator) void get().apply({ type: 'watch.continue', startedAt: record.startedAt });
         const t0 = Date.parse(record.startedAt);
         // Slots that passed while the wizard was closed are saved as missed (inconclusive), never invented.
         for (const c of record.criteria) {
@@ -184,6 +215,7 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
         run(now);
       },
       async suspendWatch() {
+        if (settleTimer) clearTimeout(settleTimer);
         if (!controller) return;
         suspending = true;
         controller.abort(new Error('suspended'));
@@ -192,6 +224,20 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
       },
     };
   };
+}
+
+/** `10:04` (UTC) of an ISO time. */
+function hhmm(iso: string): string {
+  return iso.slice(11, 16);
+}
+
+/**
+ * The window's starter has this session open right now in another wizard
+ * (team mode, the store's presence), which measures it: this one must not.
+ * File mode has no presence: the session lock means one wizard, so never.
+ */
+export function starterElsewhere(s: Pick<Wizard, 'team'>, record: Pick<WatchRecord, 'by'>, operator: string): boolean {
+  return record.by !== operator && (s.team?.here ?? []).includes(record.by);
 }
 
 export type SampleGap = 'error' | 'missed' | 'no-data';

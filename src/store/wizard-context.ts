@@ -47,6 +47,8 @@ export interface WizardDeps {
   notice?: string;
   /** Clock for durations (tests pin it). */
   now?: () => number;
+  /** Team mode: how long the others' presence takes to arrive before this wizard takes over another operator's watch (src/store/watch-slice.ts). */
+  presenceSettleMs?: number;
 }
 
 export type SetWizard = StoreApi<Wizard>['setState'];

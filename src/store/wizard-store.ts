@@ -47,10 +47,14 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       ...incidentSlice(ctx)(...a),
       ...syncSlice(ctx)(...a),
       ...signoffSlice(ctx)(...a),
-      ...createWatchSlice({ checklist: deps.checklist, vars: deps.vars, operator: deps.operator, now: ctx.now })(...a),
+      ...createWatchSlice({ checklist: deps.checklist, vars: deps.vars, operator: deps.operator, now: ctx.now, presenceSettleMs: deps.presenceSettleMs })(...a),
     };
   });
-  // A watch this operator left running in the session continues where its window is now.
+  // A watch left unfinished in the session continues where its window is now (unless its starter is here, measuring it).
   store.getState().resumeWatch();
+  // Team mode: when the starter leaves, a wizard still open takes the window over.
+  store.subscribe((s, prev) => {
+    if (s.team?.here !== prev.team?.here) s.resumeWatch();
+  });
   return store;
 }

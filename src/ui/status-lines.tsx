@@ -2,6 +2,7 @@ import React, { useEffect, useState } from 'react';
 import { Text } from 'ink';
 import { teamLine, unsavedLine, type WizardState, type WizardStore } from '../store/wizard-store.js';
 import { forTerminal } from '../report/escape.js';
+import { figureText } from '../watch/format.js';
 import { useWizard } from './use-wizard.js';
 
 /**
@@ -10,7 +11,8 @@ import { useWizard } from './use-wizard.js';
  * a save error names a file, a reason and what to do, and all of it matters.
  */
 export function StatusLines({ store, watchLine = true }: { store: WizardStore; /** The "watching" line (the watch screen says it in its title). */ watchLine?: boolean }) {
-  const watching = useWizard(store, (s) => (watchLine && s.watching ? watchingText(s.session) : undefined));
+  const watching = useWizard(store, (s) => (watchLine && s.watching ? watchingText(s.session, s.watchLimits) : undefined));
+  const warned = useWizard(store, (s) => watchLine && s.watching && watchHasFailed(s.session));
   const banner = useWizard(store, (s) => s.banner);
   const unsaved = useWizard(store, (s) => s.unsaved);
   const error = useWizard(store, (s) => s.error);
@@ -25,8 +27,8 @@ export function StatusLines({ store, watchLine = true }: { store: WizardStore; /
         </Text>
       ) : null}
       {watching ? (
-        <Text color="cyan" wrap="truncate">
-          {watching}
+        <Text color={warned ? 'yellow' : 'cyan'} wrap="truncate">
+          {forTerminal(watching)}
         </Text>
       ) : null}
       {incident ? <IncidentReminder store={store} incident={incident} /> : null}
@@ -86,12 +88,34 @@ export function reminderText(incident: NonNullable<WizardState['incident']>, now
   return `⏱ incident ${incident.n}: ${when} (every ${incident.everyMin} min; ! posts one)`;
 }
 
-/** `◉ watching 3 rollback criteria: 14/60 samples (w: watch screen)`, while the watch runs. */
-export function watchingText(session: Pick<WizardState['session'], 'watches'>): string {
+/**
+ * `◉ watching 3 rollback criteria: 14/60 samples (w: watch screen)`, while the
+ * watch runs. A failed sample the window tolerates (failure_limit) is said on
+ * it too, the figure against its limit and the counts within 80 columns:
+ * `◉ watching: 6/180 samples · ⚠ 0.12 vs max 0.05 (1 failed, 1 tolerated) — Error rate exceeds 5% of requests`.
+ */
+export function watchingText(session: Pick<WizardState['session'], 'watches'>, limits: WizardState['watchLimits'] = {}): string {
   const criteria = session.watches?.at(-1)?.criteria ?? [];
   const done = criteria.reduce((n, c) => n + c.measurements.length, 0);
   const count = criteria.reduce((n, c) => n + c.limits.count, 0);
-  return `◉ watching ${criteria.length} rollback criteri${criteria.length === 1 ? 'on' : 'a'}: ${done}/${count} samples (w: watch screen)`;
+  const base = `◉ watching ${criteria.length} rollback criteri${criteria.length === 1 ? 'on' : 'a'}: ${done}/${count} samples`;
+  const failing = criteria.filter((c) => c.measurements.some((m) => m.phase === 'failed'));
+  if (!failing.length) return `${base} (w: watch screen)`;
+  const c = failing[0];
+  const failed = c.measurements.filter((m) => m.phase === 'failed');
+  const more = failing.length > 1 ? ` (+${failing.length - 1} more criteri${failing.length === 2 ? 'on' : 'a'} with failed samples)` : '';
+  // The figure against its limit first (`0.2 vs max 0.05`: 80 columns keep it), the criterion's text after; no figure: the probe's summary.
+  const m = failed.at(-1)!;
+  const figure = figureText(m, c.kind);
+  const threshold = limits[c.id]?.threshold;
+  const what = figure !== undefined ? `${figure}${threshold ? ` vs ${threshold}` : ''}` : m.message;
+  // The criteria count gives way, so the warning fits 80 columns.
+  return `◉ watching: ${done}/${count} samples · ⚠ ${what} (${failed.length} failed, ${c.limits.failureLimit} tolerated)${more} — ${c.text} (w: watch screen)`;
+}
+
+/** A sample of the running watch failed (tolerated so far): the watching line turns yellow. */
+export function watchHasFailed(session: Pick<WizardState['session'], 'watches'>): boolean {
+  return (session.watches?.at(-1)?.criteria ?? []).some((c) => c.measurements.some((m) => m.phase === 'failed'));
 }
 
 /** Rows a wrapped line of `text` takes at `columns` (2 for the mark and its space). */

@@ -4,7 +4,8 @@ import sparkly from 'sparkly';
 import { useShallow } from 'zustand/react/shallow';
 import type { Checklist } from '../checklist/types.js';
 import type { WizardStore } from '../store/wizard-store.js';
-import { watchRows, type SampleGap, type WatchRow } from '../store/watch-slice.js';
+import { starterElsewhere, watchRows, type SampleGap, type WatchRow } from '../store/watch-slice.js';
+import type { WatchRecord } from '../session/schema.js';
 import { figureText, spanText, verdictWord, type WindowState } from '../watch/format.js';
 import { forTerminal } from '../report/escape.js';
 import { WATCH_KEYS, hints } from './keymap.js';
@@ -15,6 +16,8 @@ import { useTerminalSize } from './use-terminal-size.js';
 import { useWizard } from './use-wizard.js';
 
 const VERDICT_COLOR: Record<WatchRow['verdict']['phase'], string | undefined> = { running: 'cyan', successful: 'green', failed: 'red', inconclusive: 'yellow' };
+/** The title's word for a window that will not be measured again, by why it stopped. */
+const STOPPED_STATE: Record<NonNullable<WatchRecord['stopped']>, string> = { met: 'criterion met', ended: 'window ended', operator: 'stopped', signoff: 'stopped at sign-off' };
 /** Rows one criterion takes: name and count, sparkline and figures, verdict message. */
 const ROW_HEIGHT = 3;
 
@@ -82,6 +85,7 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
   const clock = useWizard(store, (s) => s.clock);
   const status = useWizard(store, useShallow((s) => ({ banner: s.banner, error: s.error, notice: s.notice, unsaved: s.unsaved, incident: s.incident, team: s.team })));
   const record = watches?.at(-1);
+  const starterHere = useWizard(store, (s) => (record ? starterElsewhere(s, record, s.operator) : false));
   const list = watchRows({ watches }, checklist);
   const footer = hints(WATCH_KEYS, status);
   const criteria = checklist.criteria ?? [];
@@ -90,13 +94,21 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
   const missed = list.reduce((n, r) => n + r.missed, 0);
   const missedText = missed ? missedLine(record, list) : undefined;
   const legend = list.some((r) => r.gaps.some(Boolean) || r.series.length > spark);
-  const fixed = 2 + (record ? 0 : criteria.length) + statusHeight(status, columns) + (missedText ? Math.ceil(missedText.length / Math.max(1, columns)) : 0) + (question ? 1 : 0) + (legend ? 1 : 0) + footerHeight(footer, columns);
+  const fixed = 2 + (record ? 0 : criteria.length) + statusHeight(status, columns) + (missedText ? Math.ceil(missedText.length / Math.max(1, columns)) : 0) + (question ? Math.ceil(question.length / Math.max(1, columns)) : 0) + (legend ? 1 : 0) + footerHeight(footer, columns);
   const room = rows - 1 - fixed;
   const fitRows = Math.max(1, Math.floor((list.length * ROW_HEIGHT > room ? room - 1 : room) / ROW_HEIGHT));
   const shown = list.slice(0, fitRows);
   // A window saved unfinished (q, a suspended wizard) is paused, not stopped: resume continues it.
   const windowState: WindowState = watching ? 'live' : record && !record.stopped ? 'paused' : 'stopped';
-  const state = !record ? 'not started' : watching ? 'running' : record.stopped === 'met' ? 'criterion met' : record.stopped === 'ended' ? 'window ended' : record.stopped ? 'stopped' : 'paused — resume continues it';
+  const state = !record
+    ? 'not started'
+    : watching
+      ? 'running'
+      : record.stopped
+        ? STOPPED_STATE[record.stopped]
+        : starterHere
+          ? `measured in ${record.by}'s wizard (here now)`
+          : 'paused — resume continues it';
   // While measuring: when the window ends and how long is left, on the store's clock.
   const endsAt = record ? Date.parse(record.startedAt) + Math.max(0, ...record.criteria.map((c) => c.limits.intervalMs * c.limits.count)) : 0;
   const since = !record
@@ -113,7 +125,7 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
       </Text>
       <StatusLines store={store} watchLine={false} />
       {question ? (
-        <Text color="yellow" bold wrap="truncate">
+        <Text color="yellow" bold wrap="wrap">
           {question}
         </Text>
       ) : null}

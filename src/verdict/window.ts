@@ -76,7 +76,7 @@ export function countPhases(measurements: readonly Measurement[]): WindowCounts 
   return counts;
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -157,9 +157,13 @@ export function missedSlots(limits: WindowLimits, t0: number, now: number, measu
   });
 }
 
-/** The verdict of a saved window (a watch in the session): ended once all its slots are taken or the watch `stopped` because it ended. */
+/**
+ * The verdict of a saved window (a watch in the session): ended once all its
+ * slots are taken, or the watch `stopped` because it ended or the session was
+ * completed (`signoff`: judged over the samples so far, never left running).
+ */
 export function savedVerdict(c: { measurements: readonly Measurement[]; limits: WindowLimits }, stopped?: string): WindowVerdict {
-  return judgeWindow(c.measurements, c.limits, c.measurements.length >= c.limits.count || stopped === 'ended');
+  return judgeWindow(c.measurements, c.limits, c.measurements.length >= c.limits.count || stopped === 'ended' || stopped === 'signoff');
 }
 
 /** The verdict of a whole watch: the worst criterion decides (failed > inconclusive > running > successful). */

@@ -34,12 +34,21 @@ export function minIntervalMs(env: Record<string, string | undefined> = process.
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** `500`, `500ms`, `30s`, `30m`, `24h`, `1.5s` → milliseconds; anything else → undefined. */
+/**
+ * `500ms`, `30s`, `30m`, `24h`, `1.5s` → milliseconds; anything else → undefined.
+ * The unit is required: a bare `10` read as 10 ms turned "--for 10" into a window of nothing.
+ */
 export function parseSpan(value: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
   if (!m) return undefined;
-  const ms = Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']);
+  const ms = Math.round(Number(m[1]) * UNIT_MS[m[2]]);
   return ms > 0 && Number.isFinite(ms) ? ms : undefined;
+}
+
+/** What is wrong with a duration parseSpan refused, for one line: a bare number is told which units to add. */
+export function spanProblem(value: string): string {
+  const v = value.trim();
+  return /^\d+(?:\.\d+)?$/.test(v) ? `"${v}" has no unit: write ${v}s, ${v}m or ${v}ms` : `must be a duration like 500ms, 30s, 30m or 24h, got "${v}"`;
 }
 
 function wholeNumber(value: string, min: number): number | undefined {
@@ -60,7 +69,7 @@ export function splitWindow(raw: Record<string, string>): { window: WindowSpec; 
     }
     if (key === 'interval' || key === 'for') {
       const ms = parseSpan(value);
-      if (ms === undefined) problems.push(`parameter "${key}": must be a duration like 500ms, 30s, 30m or 24h`);
+      if (ms === undefined) problems.push(`parameter "${key}": ${spanProblem(value)}`);
       else if (key === 'interval') window.intervalMs = ms;
       else window.forMs = ms;
       continue;

@@ -230,6 +230,14 @@ export interface MarkdownOptions {
   state?: WindowState;
   /** Resolve the thresholds' variables (the baseline p50). */
   vars?: Vars;
+  /** Why a saved window stopped (`signoff`: the session was completed while it ran). */
+  stopped?: 'ended' | 'met' | 'operator' | 'signoff';
+}
+
+/** `stopped at sign-off after 4/60 samples: 3 ok, 1 failed, 0 inconclusive, 0 errors`: a window the completion closed early. */
+export function stoppedEarlyText(measurements: readonly Measurement[], count: number): string {
+  const c = countPhases(measurements);
+  return `stopped at sign-off after ${measurements.length}/${count} samples: ${c.successful} ok, ${c.failed} failed, ${c.inconclusive} inconclusive, ${c.error} errors`;
 }
 
 /** Markdown: per criterion the limits, the verdict with its evidence, the series as a table and a Mermaid chart. */
@@ -244,7 +252,9 @@ export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: nu
     const l = w.limits;
     const t = thresholdOf(w);
     out.push(`${h}# ${escapeInline(w.criterion.text)}`, '');
-    out.push(`- **Verdict**: ${verdictMark(w.verdict.phase, state, { done: w.measurements.length, count: l.count })} — ${escapeInline(w.verdict.message)}`);
+    // Closed by the sign-off before its end: the judge's verdict over the samples so far, and how far it got.
+    const early = opts.stopped === 'signoff' && w.measurements.length < l.count;
+    out.push(`- **Verdict**: ${verdictMark(w.verdict.phase, state, { done: w.measurements.length, count: l.count })} — ${escapeInline(early ? stoppedEarlyText(w.measurements, l.count) : w.verdict.message)}`);
     out.push(`- **Window**: ${escapeInline(`every ${formatDuration(l.intervalMs)} × ${l.count}, failure_limit ${l.failureLimit}, inconclusive_limit ${l.inconclusiveLimit}`)}`);
     out.push(`- **Threshold**: ${escapeInline(thresholdText(w.criterion, opts.vars))}`);
     out.push('', codeBlock(`watch: ${w.criterion.probe.raw}`), '');

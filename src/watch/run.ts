@@ -5,6 +5,13 @@
  * criterion is met (exit 1 without waiting for the window to end); a criterion
  * whose window ended inconclusive stops alone, the others go on. A cancelled
  * measurement (Ctrl-C) is not recorded: what was measured before it is kept.
+ *
+ * The window is `count × interval` long and each measurement stands for its
+ * interval, so a window that takes all its measurements ends at
+ * `t0 + count × interval`, not at its last measurement: the loop waits out the
+ * last interval (`--for 10s --interval 2s`: 5 samples, ended after 10 s, as
+ * announced). A window ended early (met, over its inconclusive limit, Ctrl-C)
+ * ends at once.
  */
 import type { Criterion } from '../checklist/types.js';
 import { runProbes } from '../probes/runner.js';
@@ -92,6 +99,8 @@ export async function runWatch(criteria: { criterion: Criterion; limits: WindowL
         stop.abort(new Error('rollback criterion met'));
       }
     }
+    // All its measurements taken: the window still covers the last one's interval.
+    if (w.measurements.length >= w.limits.count && !stop.signal.aborted) await pause(t0 + w.limits.count * w.limits.intervalMs - now(), stop.signal);
   };
   try {
     await Promise.all(watches.map(loop));

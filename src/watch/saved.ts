@@ -6,7 +6,8 @@
 import type { Checklist, Criterion } from '../checklist/types.js';
 import type { Session, WatchRecord } from '../session/schema.js';
 import type { CriterionVerdict } from '../verdict/rollback.js';
-import { savedVerdict, worstPhase, type WindowVerdict } from './judge.js';
+import { judgeWindow, plural, savedVerdict, worstPhase, type WindowVerdict } from './judge.js';
+import { figureText, verdictWord } from './format.js';
 import type { CriterionWatch, WatchOutcome } from './run.js';
 
 /** The outcome of a saved watch; a criterion the checklist no longer has keeps its saved text and annotation. */
@@ -54,17 +55,25 @@ function decidingWindows(session: Pick<Session, 'watches'>): { record: WatchReco
 export function withWatchVerdicts(verdicts: readonly CriterionVerdict[], session: Pick<Session, 'watches'>): CriterionVerdict[] {
   const out = [...verdicts];
   const several = (session.watches?.length ?? 0) > 1;
-  for (const { record, c, verdict: v } of decidingWindows(session)) {
-    const latest = c.measurements.at(-1)?.value;
-    const figure = latest !== undefined ? `${latest}, ` : '';
+  for (const { record, c, verdict: saved } of decidingWindows(session)) {
+    const latest = c.measurements.at(-1);
+    // The figure with its unit (`32 ms` for a latency), as the watch screen shows it.
+    const shown = latest && figureText(latest, c.kind);
+    const figure = shown !== undefined ? `${shown}, ` : '';
     const which = several ? ` (window started ${record.startedAt.slice(11, 16)} UTC by ${record.by})` : '';
     const progress = `${c.measurements.length}/${c.limits.count} samples`;
+    // A window stopped before its end (x, sign-off) is judged over what it measured, never "not measured".
+    const early = record.stopped !== undefined && record.stopped !== 'met' && c.measurements.length < c.limits.count;
+    const v = early ? judgeWindow(c.measurements, c.limits, true) : saved;
+    const stoppedEarly = ` (window stopped early${record.stopped === 'signoff' ? ' at sign-off' : ''})`;
     const observed =
       v.phase === 'failed'
         ? `${figure}${v.counts.failed} failed > failure_limit ${c.limits.failureLimit}${which}`
         : v.phase === 'running'
           ? `${figure}${record.stopped ? `stopped at ${progress}` : `running (${progress})`}${which}`
-          : `${figure}${v.phase} over ${progress}${which}`;
+          : early
+            ? `${figure}${verdictWord(v.phase)} over ${plural(c.measurements.length, 'sample')}${stoppedEarly}${which}`
+            : `${figure}${v.phase} over ${progress}${which}`;
     const verdict: CriterionVerdict['verdict'] = v.phase === 'failed' ? 'triggered' : v.phase === 'successful' ? 'ok' : 'unmeasured';
     const i = out.findIndex((x) => x.criterion === c.text);
     if (i < 0) out.push({ criterion: c.text, observed, threshold: `watched: failure_limit ${c.limits.failureLimit}`, verdict });

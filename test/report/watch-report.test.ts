@@ -99,6 +99,27 @@ describe('the report of a session with a watch', () => {
     expect(live).not.toContain('stopped before the window ended');
   });
 
+  it('sign-off closes an open window: the report gives the judge\'s verdict over the samples so far, how far it got, and the table says what was measured with its unit', () => {
+    const checklist = smallChecklist();
+    const t0 = at(0);
+    const latency = (slot: number, ms: number) => ({ phase: 'successful' as const, value: ms, message: `HTTP 200 in ${ms} ms`, startedAt: at(slot * 30), finishedAt: at(slot * 30 + 1) });
+    const changes: Change[] = [
+      { type: 'watch.start', startedAt: t0, criteria: [{ id: 'app-latency', text: 'Response time above 2 s', kind: 'http', spec: 'http url=${APP_URL}/health/ status=200', limits: { intervalMs: 30_000, count: 60, failureLimit: 0, inconclusiveLimit: 0 } }] },
+      ...[30, 41, 32].map((ms, i): Change => ({ type: 'watch.measurement', startedAt: t0, criterionId: 'app-latency', measurements: [latency(i, ms)] })),
+      { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'signed on paper' },
+    ];
+    const done = applyAll(walkedSession(), changes, 30);
+    expect(done.watches![0]).toMatchObject({ stopped: 'signoff' });
+    expect(done.events.filter((e) => e.what === 'watch.stop')).toHaveLength(1);
+    const out = renderMarkdown(done, checklist);
+    const section = out.slice(out.indexOf('## Watch: rollback criteria'));
+    expect(section).toContain('- **Verdict**: 🟢 not met — stopped at sign-off after 3/60 samples: 3 ok, 0 failed, 0 inconclusive, 0 errors');
+    expect(section).not.toContain('⏳ running');
+    const row = out.split('\n').find((l) => l.startsWith('| Response time above 2 s |'))!;
+    expect(row).toContain('32 ms, NOT MET over 3 samples (window stopped early at sign-off)');
+    expect(row).not.toContain('not measured');
+  });
+
   it('a session without a watch has no watch section', () => {
     expect(renderMarkdown(walkedSession(), checklist)).not.toContain('Watch: rollback criteria');
   });

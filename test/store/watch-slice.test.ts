@@ -40,8 +40,8 @@ async function fileSession(checklist: Checklist) {
   return { files, session, onDisk, raw: () => readFileSync(join(dir, `${session.id}.json`), 'utf8') };
 }
 
-function wizard(checklist: Checklist, session: OpenSession, vars: Record<string, string>, now?: () => number): WizardStore {
-  const store = createWizardStore({ checklist, session, runProbes, vars: { DB_PASSWORD: SECRET, ...vars }, operator: 'alice', now });
+function wizard(checklist: Checklist, session: OpenSession, vars: Record<string, string>, now?: () => number, operator = 'alice'): WizardStore {
+  const store = createWizardStore({ checklist, session, runProbes, vars: { DB_PASSWORD: SECRET, ...vars }, operator, now });
   cleanups.push(async () => {
     await store.getState().suspendWatch();
     await store.getState().flush();
@@ -206,6 +206,12 @@ describe('a completed session', () => {
     expect(measured(store)).toBeGreaterThanOrEqual(2);
     store.getState().resumeWatch();
     expect(store.getState().watching).toBe(false);
+    // The open window was closed by the completion, judged over what it measured.
+    const record = latest(store)!;
+    expect(record.stopped).toBe('signoff');
+    expect(store.getState().session.events.filter((e) => e.what === 'watch.stop').map((e) => e.detail)).toEqual([`signoff (window started ${record.startedAt} by alice)`]);
+    const [row] = watchRows(store.getState().session, checklist);
+    expect(row.verdict.phase).toBe('successful');
   });
 });
 
@@ -274,13 +280,25 @@ describe('resume continues the window', () => {
     expect(prom.calls.length).toBe(queries);
   });
 
-  it('a watch started by someone else is not measured twice: another operator resuming the session leaves it alone', async () => {
-    const checklist = watchChecklist({ count: 50 });
+  it('another operator resuming the session continues the window (file mode: the lock means one wizard), and the session says who continued it', async () => {
+    const checklist = watchChecklist({ count: 50, interval: '200ms', inconclusiveLimit: 49 });
     const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
     const { files, session } = await watchedThenClosed(checklist, prom.url, 1);
-    const reopened = await files.open(session.id, 'bob');
-    const bob = createWizardStore({ checklist, session: reopened, runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'bob' });
-    cleanups.push(() => bob.getState().dispose());
-    expect(bob.getState().watching).toBe(false);
+    const reopened = await files.open(session.id, 'grace');
+    const grace = wizard(checklist, reopened, { PROMETHEUS_URL: prom.url }, undefined, 'grace');
+    expect(grace.getState().watching).toBe(true);
+    const n = measured(grace);
+    await until(() => measured(grace) >= n + 2, 10_000, 'two measurements by grace');
+    const record = latest(grace)!;
+    expect(record.by).toBe('alice');
+    expect(record.continuedBy).toEqual(['grace']);
+    expect(record.stopped).toBeUndefined();
+    expect(grace.getState().session.events.filter((e) => e.what === 'watch.continue').map((e) => e.who)).toEqual(['grace']);
+    // What grace's wizard measured is real samples, never "the wizard was closed".
+    expect(record.criteria[0].measurements.slice(n).every((m) => !m.missed && m.phase === 'successful')).toBe(true);
+    // s while it runs here: one line, no second window.
+    grace.getState().startWatch();
+    expect(grace.getState().error).toBe('a watch is running already (x stops it)');
+    expect(grace.getState().session.watches).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ import { createWizardStore, type WizardStore } from '../../src/store/wizard-stor
 import { App } from '../../src/ui/app.js';
 import { hints, packHints, SECTION_KEYS, WATCH_KEYS } from '../../src/ui/keymap.js';
 import { missedLine, sparkline } from '../../src/ui/watch-screen.js';
+import { watchHasFailed, watchingText } from '../../src/ui/status-lines.js';
 import { createMemorySession, newSessionDoc } from '../helpers/memory-session.js';
 import { closeFakeProms, fakeProm } from '../helpers/prometheus.js';
 import { KEY, renderUi, type Rendered } from '../helpers/render.js';
@@ -28,7 +29,7 @@ afterEach(async () => {
 });
 
 /** The wizard at 80×24 on the watch screen, over a scripted Prometheus series (every 150 ms × 20). */
-async function watchScreen(o: { failureLimit: number }, series: number[], requests = 500): Promise<{ store: WizardStore; ui: Rendered }> {
+async function watchScreen(o: { failureLimit: number; count?: number }, series: number[], requests = 500): Promise<{ store: WizardStore; ui: Rendered }> {
   const checklist = watchChecklist({ interval: '150ms', count: 20, ...o });
   const prom = await fakeProm({ error_ratio: series, requests: [requests] });
   const s = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'alice' });
@@ -124,6 +125,49 @@ describe('the watch screen', () => {
     await ui.press('n');
     await ui.waitFor((f) => !f.includes('Start a new window?'));
     expect(store.getState().session.watches).toHaveLength(1);
+  });
+
+  it("s over an unfinished window (someone else's, paused) asks before replacing it, in full at 80 columns", async () => {
+    ({ store, ui } = await watchScreen({ failureLimit: 1 }, [0.01]));
+    await ui.press('s');
+    await until(() => (store!.getState().session.watches?.[0].criteria[0].measurements.length ?? 0) >= 1, 10_000, 'a measurement');
+    await ui.press('x');
+    await ui.waitFor('Watch: rollback criteria — stopped');
+    // The screen as a window ada left unfinished shows it.
+    store.setState((st) => ({ session: { ...st.session, watches: st.session.watches!.map((w) => ({ ...w, by: 'ada', startedAt: '2026-11-26T09:30:00.000Z', stopped: undefined, stoppedAt: undefined })) } }));
+    await ui.waitFor('Watch: rollback criteria — paused — resume continues it');
+    await ui.press('s');
+    const f = await ui.waitFor((fr) => fr.replace(/\s+/g, ' ').includes('stopped)? y/n'));
+    expect(f.replace(/\s+/g, ' ')).toContain('A window started by ada at 09:30 UTC is still open. Start a new one (the old one is stopped)? y/n');
+    expect(f.split('\n').every((l) => l.length <= 80)).toBe(true);
+    expect(f.split('\n').length).toBeLessThan(24);
+    await ui.press('n');
+    await ui.waitFor((fr) => !fr.includes('y/n'));
+    expect(store.getState().session.watches).toHaveLength(1);
+  });
+
+  it('sign-off closes the running window: the screen says stopped at sign-off with the verdict of its samples, never paused', async () => {
+    ({ store, ui } = await watchScreen({ failureLimit: 1 }, [0.01]));
+    await ui.press('s');
+    await until(() => (store!.getState().session.watches?.[0].criteria[0].measurements.length ?? 0) >= 2, 10_000, 'two measurements');
+    expect(await store.getState().completeSignoff({ status: 'FAILED', notes: '', nextSteps: '', overrideReason: 'rolled back by hand' })).toBe(true);
+    const f = await ui.waitFor('Watch: rollback criteria — stopped at sign-off');
+    expect(f).not.toContain('paused');
+    expect(f).toMatch(/^NOT MET\s+Error rate exceeds 5% of requests \d+\/20$/m);
+  });
+
+  it('a tolerated failed sample shows on the watching line of every screen (figure and counts first), not only on the watch screen', async () => {
+    ({ store, ui } = await watchScreen({ failureLimit: 1, count: 200 }, [0.01, 0.2, 0.01]));
+    await ui.press('s');
+    await until(() => (store!.getState().session.watches?.[0].criteria[0].measurements.length ?? 0) >= 3, 10_000, 'three measurements');
+    // Back to the section: the line there says it.
+    await ui.press('w');
+    const f = await ui.waitFor(/◉ watching: \d+\/200 samples · ⚠ 0\.2 vs max 0\.05 \(1 failed, 1 tolerated\)/);
+    expect(f.split('\n').every((l) => l.length <= 80)).toBe(true);
+    const line = watchingText(store.getState().session, store.getState().watchLimits);
+    expect(line).toMatch(/^◉ watching: \d+\/200 samples · ⚠ 0\.2 vs max 0\.05 \(1 failed, 1 tolerated\) — Error rate exceeds 5% of requests \(w: watch screen\)$/);
+    expect(watchHasFailed(store.getState().session)).toBe(true);
+    expect(store.getState().watching).toBe(true);
   });
 
   it('the rollback banner fits 80 columns: the criterion on one line, its figure under it, nothing cut', async () => {

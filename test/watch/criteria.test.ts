@@ -30,7 +30,11 @@ describe('watch: annotations (rollback criteria)', () => {
     expect(lines.some((l) => l.startsWith('6: expected key=value'))).toBe(true);
     const md2 = `# T\n- [ ] item\n\n## R\n- Error rate high\n  <!-- watch: prometheus url=x query=up interval=fast failure_limit=-1 -->\n- Slow\n  <!-- watch: baseline requests=3 count=2 for=1m -->\n`;
     const two = parseChecklist(md2, 'c.md').problems.map((p) => `${p.line}: ${p.message}`);
-    expect(two).toContain('6: parameter "interval": must be a duration like 500ms, 30s, 30m or 24h');
+    expect(two).toContain('6: parameter "interval": must be a duration like 500ms, 30s, 30m or 24h, got "fast"');
+    // A number without a unit is refused at its line (it once meant milliseconds: for=10 was a window of nothing).
+    const md3 = `# T\n- [ ] item\n\n## R\n- Error rate high\n  <!-- watch: prometheus url=http://127.0.0.1:9/ query=up interval=30 for=10 -->\n`;
+    const three = parseChecklist(md3, 'c.md').problems.map((p) => `${p.line}: ${p.message}`);
+    expect(three).toEqual(['6: parameter "interval": "30" has no unit: write 30s, 30m or 30ms', '6: parameter "for": "10" has no unit: write 10s, 10m or 10ms']);
     expect(two).toContain('6: parameter "failure_limit": must be a whole number (0 or more)');
     expect(two).toContain('8: give "count" or "for", not both');
     expect(two).toContain('8: missing parameter "url" for baseline probe');
@@ -56,8 +60,8 @@ describe('watch: annotations (rollback criteria)', () => {
   });
 
   it('spans and limits: --for/--interval override the annotation, defaults 30 s × 30 min', () => {
-    expect([parseSpan('500'), parseSpan('200ms'), parseSpan('30s'), parseSpan('30m'), parseSpan('24h'), parseSpan('1.5s')]).toEqual([500, 200, 30_000, 1_800_000, 86_400_000, 1500]);
-    expect([parseSpan('0'), parseSpan('5d'), parseSpan(''), parseSpan('-1s')]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([parseSpan('200ms'), parseSpan('30s'), parseSpan('30m'), parseSpan('24h'), parseSpan('1.5s')]).toEqual([200, 30_000, 1_800_000, 86_400_000, 1500]);
+    expect([parseSpan('500'), parseSpan('10'), parseSpan('0s'), parseSpan('5d'), parseSpan(''), parseSpan('-1s')]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
     expect(resolveLimits({})).toEqual({ intervalMs: 30_000, count: 60, failureLimit: 0, inconclusiveLimit: 0 });
     expect(resolveLimits({ intervalMs: 10_000, count: 4, failureLimit: 1 })).toMatchObject({ intervalMs: 10_000, count: 4, failureLimit: 1 });
     expect(resolveLimits({ intervalMs: 10_000, forMs: 60_000 }).count).toBe(6);

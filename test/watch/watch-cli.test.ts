@@ -34,6 +34,9 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(r.stdout).toContain('every 200 ms × 10 (a 2.0 s window)');
     expect(r.stdout).toMatch(/NOT MET\s+Error rate exceeds 5% of requests: no criterion met \(10 ok, 0 failed/);
     expect(r.stdout).toMatch(/no rollback criterion met \(1 criterion watched for/);
+    // The window announced is the window watched: it ends after its last measurement's interval, not at that measurement.
+    const watched = Number(/watched for (\d+\.\d) s/.exec(r.stdout)![1]);
+    expect(watched).toBeGreaterThanOrEqual(2.0);
   });
 
   it('error rate above 5 % for failure_limit+1 samples → exit 1 within (failure_limit+1) × interval + 1 s', async () => {
@@ -197,6 +200,14 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     const bad = await watch(prom, ['--interval', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('--interval must be a duration like 500ms, 30s, 30m or 24h, got "soon"');
+    // No unit: one line naming the units, exit 2 (it once meant 10 ms).
+    const bare = await watch(prom, ['--for', '10']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr.trim()).toBe('--for "10" has no unit: write 10s, 10m or 10ms');
+    // In an annotation: validate names FILE:LINE.
+    const unitless = await runCli(['validate', 'c.md'], { cwd: workdir({ 'c.md': checklist(1, 0).replace('failure_limit=1', 'interval=30 failure_limit=1') }) });
+    expect(unitless.code).toBe(1);
+    expect(`${unitless.stdout}${unitless.stderr}`).toMatch(/c\.md:\d+: parameter "interval": "30" has no unit: write 30s, 30m or 30ms/);
     const none = await runCli(['watch', '--checklist', 'c.md'], { cwd: workdir({ 'c.md': '# T\n- [ ] item\n' }) });
     expect(none.code).toBe(2);
     expect(none.stderr.trim().split('\n')).toHaveLength(1);

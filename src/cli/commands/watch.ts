@@ -12,7 +12,7 @@ import { UserError } from '../../errors.js';
 import { loadVars } from '../../config/vars.js';
 import { validateProbe } from '../../probes/registry.js';
 import { createRedactor } from '../../secrets/redactor.js';
-import { parseSpan, resolveLimits, unsetVariablesProblem, windowProblem, type WindowOverride } from '../../watch/criteria.js';
+import { parseSpan, resolveLimits, spanProblem, unsetVariablesProblem, windowProblem, type WindowOverride } from '../../watch/criteria.js';
 import { watchExitCode } from '../../watch/judge.js';
 import { formatDuration } from '../../report/check-output.js';
 import { formatJson, formatJunit, formatMarkdown, measurementLine, slotOrder, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
@@ -31,7 +31,7 @@ type Format = 'text' | 'json' | 'junit' | 'md';
 export function parseSpanOption(flag: string, raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
   const ms = parseSpan(String(raw));
-  if (ms === undefined) throw new UserError(`${flag} must be a duration like 500ms, 30s, 30m or 24h, got "${String(raw)}"`);
+  if (ms === undefined) throw new UserError(`${flag} ${spanProblem(String(raw))}`);
   return ms;
 }
 
