@@ -379,4 +379,21 @@ describe('SignoffScreen draft', () => {
     expect(mem.current().signoff.draft).toBeUndefined();
     expect(mem.current().signoff.notes).toBe('rolled back at 10:02');
   });
+
+  it('every way out keeps typed Notes: the store’s interrupt (SIGHUP/SIGTERM) and quit hand the form’s draft over before saving', async () => {
+    for (const out of ['interrupt', 'quit'] as const) {
+      const { ui, mem, store } = await setup(settled());
+      await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+      await ui.waitFor('› Notes');
+      await ui.press(`${out} text`);
+      await ui.waitFor(`${out} text▌`);
+      // Not a key on the screen: the wizard's signal handler calls the store directly.
+      await store.getState()[out]();
+      expect({ out, notes: mem.current().signoff.draft?.notes }).toEqual({ out, notes: `${out} text` });
+      ui.unmount();
+      // Unmounted, the form hands over nothing any more.
+      await store.getState().quit();
+      expect(mem.current().signoff.draft?.notes).toBe(`${out} text`);
+    }
+  });
 });

@@ -7,7 +7,7 @@
  * actions. Fits any size: below 80 columns the table shortens its Date and
  * Valid columns, long messages wrap, and the focused field is always on screen.
  */
-import React, { useCallback, useRef, useSyncExternalStore } from 'react';
+import React, { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { Checklist } from '../../checklist/types.js';
@@ -42,6 +42,8 @@ export interface SignoffStoreState {
   closeScreen?(): void;
   /** Ctrl-C: cancel, save, exit 130. */
   interrupt?(): Promise<unknown> | void;
+  /** Register what to hand over before any exit saves (q, Ctrl-C, SIGTERM, SIGHUP); returns the unregistration. */
+  onLeaving?(handOver: () => Promise<unknown> | void): () => void;
 }
 
 export interface SignoffStoreLike {
@@ -82,6 +84,8 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
     },
     [store],
   );
+  // Every way out (q, Ctrl-C, SIGTERM, SIGHUP) keeps what the form holds in the session as its draft first.
+  useEffect(() => store.getState().onLeaving?.(() => store.getState().saveSignoffDraft(draftOf(formRef.current))), [store]);
   const { rows, columns } = useTerminalSize();
 
   useSignoffKeys(
@@ -131,11 +135,8 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
         st().closeScreen?.();
       },
       quit: () => void st().quit(),
-      interrupt: () => {
-        // The draft is handed to the session before the interrupt saves and exits.
-        void st().saveSignoffDraft(draftOf(formRef.current));
-        void (st().interrupt ?? st().quit)();
-      },
+      // The draft is handed over by the store's way out (onLeaving above).
+      interrupt: () => void (st().interrupt ?? st().quit)(),
     },
     isActive,
   );
