@@ -79,6 +79,8 @@ export function describeRemote(by: string, event: Session['events'][number], che
       return `${by} reopened the session: ${event.detail ?? ''}`;
     case 'signoff.draft':
       return `${by} edited the sign-off draft (${event.detail ?? ''})`;
+    case 'incident.draft':
+      return `${by} ${event.detail === 'cleared' ? 'cleared' : 'kept'} an incident draft`;
     default:
       return `${by} updated the session`;
   }
