@@ -173,6 +173,22 @@ describe('SignoffScreen', () => {
     expect(store.getState().screen).not.toBe('signoff');
   });
 
+  it('q on the leave question quits the wizard (the prompt says which key does what); the notes are kept, the signature is not', async () => {
+    const { ui, store, mem } = await setup(settled());
+    await ui.press('half typed');
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+    await ui.waitFor('› Notes');
+    await ui.press('db ok');
+    await ui.waitFor('db ok▌');
+    await ui.press(KEY.esc);
+    const frame = flat(await ui.waitFor('Leave without'));
+    expect(frame).toContain('Esc/y: back to the checklist · q: quit the wizard · any other key: stay.');
+    await ui.press('q');
+    await ui.waitFor(() => store.getState().exit === 'quit');
+    expect(mem.current().signoff.draft?.notes).toBe('db ok');
+    expect(mem.current().signoff.signatures).toEqual([]);
+  });
+
   it('fits 80×24 with the focused field on screen, wherever the focus is', async () => {
     const { ui } = await setup(settled());
     await ui.press('a', KEY.enter);

@@ -244,7 +244,7 @@ interface MessageLines {
 /** What the line(s) under the body say: a question, a refusal, progress, or what happened and where the report went. */
 function messageLines(form: SignoffFormState, feedback: SignoffFeedback, width: number): MessageLines[] {
   const focus = focusedField(form);
-  if (form.phase === 'leaving') return [{ rows: wrapped(`Leave without ${unsavedText(form).join(', ')}? It is not recorded yet.`, width), color: 'yellow' }];
+  if (form.phase === 'leaving') return [{ rows: wrapped(`Leave without ${unsavedText(form).join(', ')}? It is not recorded yet. Esc/y: back to the checklist · q: quit the wizard · any other key: stay.`, width), color: 'yellow' }];
   if (form.phase === 'revoking' && focus.kind === 'role') return [{ rows: wrapped(`Revoke your ${form.roles[focus.row]} signature? y/n`, width), color: 'yellow' }];
   const error = form.error ?? feedback.error;
   if (error) return [{ rows: wrapped(`✗ ${error}`, width, 2), color: 'red' }];

@@ -43,7 +43,7 @@ const MOVE = ['Tab/↓ next', 'Shift-Tab/↑ back', 'Esc back'];
 export const STATUS_HINTS = ['↑/↓ choose', 'Enter select', 'Tab next', 'Esc back'];
 export const COMPLETED_HINTS = ['o reopen (reason asked)', 'Enter/q quit', 'Esc back'];
 export const REOPEN_HINTS = ['type why', 'Enter reopens', 'Esc cancels'];
-export const LEAVE_HINTS = ['Esc/y leave without it', 'any other key stays'];
+export const LEAVE_HINTS = ['Esc/y back to the checklist', 'q quit the wizard', 'any other key stays'];
 export const REVOKE_HINTS = ['y revoke', 'any other key keeps it'];
 
 /** The keys of the focused field (what the footer shows). */
@@ -78,6 +78,8 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
       if (key.ctrl && input === 'c') return h.interrupt();
       if (phase === 'leaving') {
         if (key.escape || input === 'y') return h.back();
+        // q leaves too, all the way out (the draft of status and notes is kept; the typed signature is not).
+        if (input === 'q') return h.quit();
         return dispatch({ type: 'stay' });
       }
       if (phase === 'revoking') {
