@@ -14,6 +14,7 @@ import type { Checklist } from '../../checklist/types.js';
 import type { Session } from '../../session/schema.js';
 import { currentCompletion, overrideReasons, signatureStatus, signoffRoles, signoffStatuses, unsignedRoles } from '../../session/signoff.js';
 import type { Completion, SignoffDraft, SignoffFeedback } from '../../store/wizard-store.js';
+import { progressBreakdown, progressOf, progressText } from '../../verdict/items.js';
 import { Footer, footerHeight } from '../footer.js';
 import { wrapLine } from '../item-detail.js';
 import { fit, fitEnd } from '../scroll.js';
@@ -268,8 +269,8 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
   const is = (kind: string, row?: number) => (editing || form.phase === 'revoking') && !completed && focus.kind === kind && (row === undefined || ('row' in focus && focus.row === row));
   const checks = new Map(signatureStatus(session).map((c) => [c.role, c]));
   const ids = checklist?.items.map((i) => i.id) ?? Object.keys(session.items);
-  const settled = ids.filter((id) => (session.items[id]?.state ?? 'pending') !== 'pending').length;
-  const failed = ids.filter((id) => session.items[id]?.state === 'failed').length;
+  // The counts everyone shows (overview, list, report): a failed item is apart, never settled.
+  const progress = progressOf(session, ids);
   const unsigned = unsignedRoles(session, form.roles);
   const status = chosenStatus(form);
   const overrideWhy = status ? overrideReasons(session, checklist, status) : [];
@@ -482,7 +483,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
         Sign-off · {session.environment} · {session.id}
       </Text>
       <Text dimColor wrap="truncate">
-        {settled} of {ids.length} items settled{failed ? ` · ${failed} failed` : ''} · {form.roles.length - unsigned.length}/{form.roles.length} roles signed · you are {operator}
+        {progressText(progress)} ({progressBreakdown(progress)}) · {form.roles.length - unsigned.length}/{form.roles.length} roles signed · you are {operator}
       </Text>
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {blocks.slice(start, end).map((b) => (
