@@ -83,14 +83,35 @@ describe('SignoffScreen', () => {
     await ui.waitFor('signed Tech Lead');
     await ui.press(KEY.down, 'x', KEY.enter);
     await ui.waitFor('✗ Ada already signed Tech Lead: each role needs a different person');
-    // Moving on clears the old refusal: it was about the row left behind.
+    // Moving on clears the old refusal: it was about the row left behind; the refused signature is gone from its row.
     await ui.press(KEY.down);
     await ui.waitFor((f) => !f.includes('✗'));
+    expect(ui.frame()).not.toContain('not signed');
+    expect(ui.frame()).toMatch(/DevOps Engineer\s+—/);
     // Bob takes Security Officer: his name is on the row, so typing there signs nothing.
     signElsewhere(mem, 'Security Officer', 'Bob');
     await ui.waitFor(/Security Officer\s+Bob/);
     await ui.press('y', KEY.enter);
     expect(mem.current().signoff.signatures.map((s) => `${s.role}=${s.name}`)).toEqual(['Tech Lead=Ada', 'Security Officer=Bob']);
+  });
+
+  it('Ctrl-U and Ctrl-W edit the signature and Notes as in every other field', async () => {
+    const { ui, store } = await setup(settled());
+    await ui.press('ada lovelace');
+    await ui.waitFor('ada lovelace▌');
+    await ui.press('\u0017'); // Ctrl-W: the last word
+    await ui.waitFor(/Tech Lead\s+Ada \(you\)\s+ada ▌/);
+    await ui.press('\u0015'); // Ctrl-U: the whole signature
+    await ui.waitFor(/Tech Lead\s+Ada \(you\)\s+▌/);
+    await ui.press('ada', KEY.enter);
+    await ui.waitFor('signed Tech Lead as Ada');
+    expect(store.getState().session.signoff.signatures[0].signature).toBe('ada');
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+    await ui.waitFor('› Notes');
+    await ui.press('first line', KEY.enter, 'wrong words');
+    await ui.waitFor('wrong words▌');
+    await ui.press('\u0015');
+    await ui.waitFor((f) => !f.includes('wrong words') && f.includes('first line'));
   });
 
   it('revokes only your own signature (r on your row, then y)', async () => {

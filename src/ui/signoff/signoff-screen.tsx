@@ -110,7 +110,8 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
         const role = roles[f.row];
         const text = (formRef.current.drafts[role] ?? '') + typed;
         if (!text.trim()) return act({ type: 'error', error: `type your signature for ${role} first; it is recorded with your name, ${operator}` });
-        void st().signRole(role, text).then((ok) => ok && act({ type: 'signed', role }));
+        // Refused (e.g. a second role not allowed): the typed signature goes with the refusal, never left as "(not signed)".
+        void st().signRole(role, text).then((ok) => act({ type: ok ? 'signed' : 'refused', role }));
       },
       revoke: () => {
         const f = focusedField(formRef.current);

@@ -86,7 +86,9 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
         if (input === 'y' || input === 'Y') h.revoke();
         return dispatch({ type: 'stay' });
       }
+      const edit = key.ctrl ? READLINE[input] : undefined;
       if (phase === 'reopening') {
+        if (edit) return dispatch({ type: 'edit', action: { type: edit } });
         if (key.escape) return dispatch({ type: 'reopened' });
         if (key.return) return h.reopen();
         if (key.backspace || key.delete) return dispatch({ type: 'backspace' });
@@ -123,6 +125,7 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
       }
       // Terminals send DEL (0x7f) for Backspace; Ink reports it as `delete`.
       if (key.backspace || key.delete) return dispatch({ type: 'backspace' });
+      if (edit) return dispatch({ type: 'edit', action: { type: edit } });
       if (key.ctrl || key.meta || !input) return;
       let typed = '';
       for (const a of textActions(input)) {
@@ -138,6 +141,9 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
     { isActive },
   );
 }
+
+/** Ctrl-letters of the shared text fields (text-field-state.ts) as Ink reports them (the bare letter with `ctrl`). */
+const READLINE: Record<string, 'kill-start' | 'kill-word' | 'kill-end'> = { u: 'kill-start', w: 'kill-word', k: 'kill-end' };
 
 /**
  * Text that arrives in one chunk (fast typing over a pty, or a paste) may hold

@@ -7,6 +7,7 @@
  */
 import { useReducer } from 'react';
 import type { Session } from '../../session/schema.js';
+import { editField, type FieldAction } from '../text-field-state.js';
 
 export type Field =
   | { kind: 'role'; row: number }
@@ -50,6 +51,10 @@ export type SignoffAction =
   /** r on your signed row: ask before revoking it. */
   | { type: 'askRevoke' }
   | { type: 'signed'; role: string }
+  /** The store refused `role`'s signature: what was typed on that row goes, so it does not look pending. */
+  | { type: 'refused'; role: string }
+  /** A readline edit of the shared text fields (Ctrl-U, Ctrl-W, Ctrl-K) on the focused field, at its end. */
+  | { type: 'edit'; action: FieldAction }
   | { type: 'leave' }
   | { type: 'stay' }
   | { type: 'reopen' }
@@ -138,6 +143,11 @@ function backspaceLines(lines: string[]): string[] {
   return lines.length > 1 ? lines.slice(0, -1) : lines;
 }
 
+/** The shared text-field rule (text-field-state.ts) applied with the cursor at the end, where the form types. */
+function edited(value: string, action: FieldAction): string {
+  return editField({ value, cursor: value.length }, action).value;
+}
+
 function move(s: SignoffFormState, delta: number): SignoffFormState {
   const n = fieldsOf(s).length;
   return { ...s, focus: Math.max(0, Math.min(n - 1, s.focus + delta)), error: undefined };
@@ -151,6 +161,11 @@ export function signoffReducer(s: SignoffFormState, a: SignoffAction): SignoffFo
       const drafts = { ...s.drafts };
       delete drafts[a.role];
       return { ...s, drafts, error: undefined };
+    }
+    case 'refused': {
+      const drafts = { ...s.drafts };
+      delete drafts[a.role];
+      return { ...s, drafts };
     }
     case 'leave':
       return { ...s, phase: 'leaving' };
@@ -172,6 +187,7 @@ export function signoffReducer(s: SignoffFormState, a: SignoffAction): SignoffFo
     }
   }
   if (s.phase === 'reopening') {
+    if (a.type === 'edit') return { ...s, reopenReason: edited(s.reopenReason, a.action) };
     if (a.type === 'type') return { ...s, reopenReason: s.reopenReason + oneLine(a.text), error: undefined };
     if (a.type === 'backspace') return { ...s, reopenReason: s.reopenReason.slice(0, -1) };
     return s;
@@ -197,6 +213,18 @@ export function signoffReducer(s: SignoffFormState, a: SignoffAction): SignoffFo
       if (f.kind === 'override') return { ...s, override: s.override.slice(0, -1) };
       if (f.kind === 'notes') return { ...s, notes: backspaceLines(s.notes) };
       if (f.kind === 'nextSteps') return { ...s, nextSteps: backspaceLines(s.nextSteps) };
+      return s;
+    }
+    case 'edit': {
+      if (f.kind === 'role') {
+        const role = s.roles[f.row];
+        return { ...s, drafts: { ...s.drafts, [role]: edited(s.drafts[role] ?? '', a.action) } };
+      }
+      if (f.kind === 'override') return { ...s, override: edited(s.override, a.action) };
+      // Multi-line fields: the line being typed (the last one).
+      const lastLine = (lines: string[]) => [...lines.slice(0, -1), edited(lines[lines.length - 1], a.action)];
+      if (f.kind === 'notes') return { ...s, notes: lastLine(s.notes) };
+      if (f.kind === 'nextSteps') return { ...s, nextSteps: lastLine(s.nextSteps) };
       return s;
     }
     case 'enter':
