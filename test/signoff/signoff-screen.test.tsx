@@ -114,6 +114,27 @@ describe('SignoffScreen', () => {
     await ui.waitFor((f) => !f.includes('wrong words') && f.includes('first line'));
   });
 
+  it('a signature and its Enter in one chunk (a fast pty, a paste) sign what was typed, once', async () => {
+    const { ui, mem } = await setup(settled());
+    await ui.press('ada\r');
+    await ui.waitFor('signed Tech Lead as Ada');
+    expect(mem.current().signoff.signatures[0].signature).toBe('ada');
+  });
+
+  it('Home, End, ←/→, Delete and Backspace edit where the cursor is, as in every other field', async () => {
+    const { ui, store } = await setup(settled());
+    await ui.press('dlx');
+    await ui.press('\u001B[H'); // Home
+    await ui.waitFor(/Tech Lead\s+Ada \(you\)\s+▌dlx/);
+    await ui.press('A', KEY.right, '\u001B[3~', 'a L'); // Delete: the l after the cursor
+    await ui.waitFor(/Ada \(you\)\s+Ada L▌x/);
+    await ui.press('\u001B[F', KEY.backspace, '!'); // End, then Backspace at the end
+    await ui.waitFor(/Ada \(you\)\s+Ada L!▌/);
+    await ui.press(KEY.left, '\u0001', '>', KEY.enter); // ←, Ctrl-A, then sign
+    await ui.waitFor('signed Tech Lead as Ada');
+    expect(store.getState().session.signoff.signatures[0].signature).toBe('>Ada L!');
+  });
+
   it('revokes only your own signature (r on your row, then y)', async () => {
     const { ui, mem } = await setup(settled());
     signElsewhere(mem, 'DevOps Engineer', 'Bob');

@@ -20,7 +20,7 @@ import { wrapLine } from '../item-detail.js';
 import { fit, fitEnd } from '../scroll.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import { signoffHints, useSignoffKeys } from './use-signoff-keys.js';
-import { chosenStatus, completionOf, draftOf, fieldsOf, focusedField, signoffReducer, unsavedText, useSignoffState, type SignoffAction, type SignoffFormState } from './use-signoff-state.js';
+import { chosenStatus, completionOf, cursorOf, draftOf, fieldsOf, focusedField, signoffReducer, unsavedText, useSignoffState, type SignoffAction, type SignoffFormState } from './use-signoff-state.js';
 
 /** What the sign-off screen needs of the wizard store (the wizard's zustand store satisfies it). */
 export interface SignoffStoreState {
@@ -104,11 +104,11 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
     },
     act,
     {
-      sign: (typed = '') => {
+      sign: () => {
         const f = focusedField(formRef.current);
         if (f.kind !== 'role') return;
         const role = roles[f.row];
-        const text = (formRef.current.drafts[role] ?? '') + typed;
+        const text = formRef.current.drafts[role] ?? '';
         if (!text.trim()) return act({ type: 'error', error: `type your signature for ${role} first; it is recorded with your name, ${operator}` });
         // Refused (e.g. a second role not allowed): the typed signature goes with the refusal, never left as "(not signed)".
         void st().signRole(role, text).then((ok) => act({ type: ok ? 'signed' : 'refused', role }));
@@ -214,6 +214,11 @@ function pad(text: string, width: number): string {
 
 const YOU = ' (you)';
 
+/** The focused text with the bar where typing goes. */
+function withBar(text: string, cursor: number): string {
+  return `${text.slice(0, cursor)}▌${text.slice(cursor)}`;
+}
+
 /** A name for the Name column: a long name is cut, never the " (you)" that says whose row it is. */
 export function nameCell(name: string, you: boolean, width = tableColumns(80).name): string {
   return you ? fit(name, width - 1 - YOU.length) + YOU : name;
@@ -265,6 +270,7 @@ function messageLines(form: SignoffFormState, feedback: SignoffFeedback, width: 
 /** The screen's rendering, from the form, the session and the store's feedback alone. */
 export function SignoffView({ form, session, checklist, operator, feedback, rows, columns, onHighlight, isActive }: ViewProps) {
   const focus = focusedField(form);
+  const cursor = cursorOf(form);
   const editing = form.phase === 'editing';
   const completed = session.status === 'completed';
   const is = (kind: string, row?: number) => (editing || form.phase === 'revoking') && !completed && focus.kind === kind && (row === undefined || ('row' in focus && focus.row === row));
@@ -306,7 +312,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
       mark = valid ? '✓' : col.narrow ? '⚠' : '⚠ re-sign needed';
     } else {
       name = focused || draft ? nameCell(operator, true, col.name) : '—';
-      signature = focused ? fitEnd(`${draft}▌`, col.signature - 1) : draft ? `${draft} (not signed)` : '';
+      signature = focused ? fitEnd(withBar(draft, cursor), col.signature - 1) : draft ? `${draft} (not signed)` : '';
     }
     // Padded text, not boxes: every row lines up at any width.
     const line = pad(focused ? '›' : '', col.pointer) + pad(role, col.role) + pad(name, col.name) + pad(signature, col.signature) + pad(date, col.date);
@@ -369,7 +375,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
         node: (
           <Text wrap="truncate">
             <Text bold>{label}</Text>
-            <Text inverse>{fitEnd(`${form.reopenReason}▌`, width - label.length - 1)}</Text>
+            <Text inverse>{fitEnd(withBar(form.reopenReason, cursor), width - label.length - 1)}</Text>
           </Text>
         ),
       });
@@ -411,7 +417,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
         <Box flexDirection="column">
           <Text bold={overrideFocused} wrap="truncate">
             {overrideFocused ? '› ' : '  '}Override reason{needed ? <Text color="yellow"> (required)</Text> : <Text dimColor> (not needed)</Text>}:{' '}
-            <Text inverse={overrideFocused}>{overrideFocused ? fitEnd(`${form.override}▌`, valueWidth) : fit(form.override, valueWidth)}</Text>
+            <Text inverse={overrideFocused}>{overrideFocused ? fitEnd(withBar(form.override, cursor), valueWidth) : fit(form.override, valueWidth)}</Text>
           </Text>
           {why.map((l, i) => (
             <Text key={i} color="yellow" wrap="truncate">
@@ -440,7 +446,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
             {lines.map((l, i) => (
               <Text key={i} wrap="truncate">
                 {'    '}
-                {focused && i === lines.length - 1 ? fitEnd(`${l}▌`, width - 5) : fit(l, width - 5)}
+                {focused && i === lines.length - 1 ? fitEnd(withBar(l, cursor), width - 5) : fit(l, width - 5)}
               </Text>
             ))}
           </Box>
