@@ -87,7 +87,7 @@ export function Emergency({ store }: { store: WizardStore }) {
         </Box>
       ))}
       {error ? <Text color="red">✗ {error}</Text> : null}
-      <Footer hints={['Enter next (on Actions: save)', 'Tab field', 'Esc cancel', 'Ctrl-C quit (keeps a draft)']} />
+      <Footer hints={['Enter next (on Actions: save)', 'Tab field', 'Esc cancel', 'Ctrl-C quit']} />
     </Box>
   );
 }
