@@ -348,15 +348,21 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
   } else if (last?.action === 'reopened') {
     push(`**Reopened** by ${t(last.by)} at ${formatTime(last.at)}: ${t(last.reason)}. The session is not completed.`, '');
   }
-  if (history.length) {
+  // Revoked signatures are part of the story too: a role signed, revoked and signed again, or left unsigned.
+  const revocations = session.events
+    .filter((e) => e.what === 'signoff.revoke')
+    .map((e) => {
+      const detail = e.detail ?? '';
+      const role = roles.find((r) => detail === r || detail.startsWith(`${r}: `)) ?? detail.split(': ')[0];
+      return { at: e.at, row: [formatTime(e.at), t(e.who), `revoked the ${t(role)} signature`, '', t(detail.slice(role.length + 2))] };
+    });
+  if (history.length || revocations.length) {
+    const rows = [
+      ...history.map((h) => ({ at: h.at, row: [formatTime(h.at), t(h.by), h.action, t(h.status ?? ''), h.overrideReason ? `override: ${t(h.overrideReason)}` : t(h.reason ?? '')] })),
+      ...revocations,
+    ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     push('### Status history', '');
-    push(
-      ...table(
-        ['When', 'Who', 'What', 'Status', 'Reason'],
-        history.map((h) => [formatTime(h.at), t(h.by), h.action, t(h.status ?? ''), h.overrideReason ? `override: ${t(h.overrideReason)}` : t(h.reason ?? '')]),
-      ),
-      '',
-    );
+    push(...table(['When', 'Who', 'What', 'Status', 'Reason'], rows.map((r) => r.row)), '');
   }
   push('### Notes', '', s.signoff.notes.trim() ? escapeBlock(redact(s.signoff.notes)) : '—', '');
   push('### Next Steps', '', s.signoff.nextSteps.trim() ? escapeBlock(redact(s.signoff.nextSteps)) : '—', '');

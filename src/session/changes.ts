@@ -37,6 +37,8 @@ export type Change =
   | { type: 'cursor'; sectionId?: string; itemId?: string }
   | { type: 'command.run'; itemId?: string; sectionId?: string; command: string; exitCode: number | null; output: string; failed?: string }
   | { type: 'incident'; status: string; severity: string; impact: string; eta: string; actions: string; file?: string }
+  /** The incident form as it stands, not logged yet; all empty drops it. */
+  | { type: 'incident.draft'; status: string; severity: string; impact: string; eta: string; actions: string }
   | { type: 'operator.join'; name: string }
   /** A notification (src/notify/) could not be delivered: logged, nothing else changes. */
   | { type: 'notify.failed'; detail: string }
@@ -158,6 +160,7 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
     case 'incident':
       s.incidents.push({ at, by: who, status: change.status, severity: change.severity, impact: change.impact, eta: change.eta, actions: change.actions, file: change.file });
       s.events.push({ at, who, what: 'incident', detail: `${change.status} / ${change.severity}: ${change.impact}` });
+      s.incidentDraft = undefined;
       break;
     case 'notify.failed':
       s.events.push({ at, who, what: 'notify.failed', detail: change.detail });
@@ -219,6 +222,13 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.signoff.completedAt = undefined;
       s.status = 'active';
       s.events.push({ at, who, what: 'signoff.reopen', detail: reason });
+      break;
+    }
+    case 'incident.draft': {
+      const { type: _type, ...fields } = change;
+      const typed = Object.values(fields).some((v) => v.trim());
+      s.incidentDraft = typed ? { ...fields, by: who, at } : undefined;
+      s.events.push({ at, who, what: 'incident.draft', detail: typed ? 'kept' : 'cleared' });
       break;
     }
     case 'signoff.draft': {

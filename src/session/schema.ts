@@ -173,6 +173,11 @@ const SessionObject = z.object({
   /** Results of section-level probes or probes run by `check`, newest last. */
   events: z.array(EventSchema),
   incidents: z.array(IncidentSchema).default([]),
+  /**
+   * The `!` incident form as typed and not yet logged (any way out keeps it;
+   * the form opens on it again). Logging an incident drops it; it is not an incident.
+   */
+  incidentDraft: IncidentSchema.omit({ file: true }).optional(),
   signoff: SignoffSchema,
   /**
    * Records of items the checklist no longer has (moved here by reconciliation,

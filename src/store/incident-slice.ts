@@ -11,6 +11,8 @@ export interface IncidentSlice {
   /** The store's clock (the reminder counts minutes with it; tests pin it). */
   clock: () => number;
   saveEmergency(fields: IncidentFields): Promise<void>;
+  /** Keep the form as typed in the session (session.incidentDraft); nothing is written when it is unchanged. */
+  saveIncidentDraft(fields: IncidentFields): Promise<void>;
 }
 
 export const incidentSlice =
@@ -42,6 +44,7 @@ export const incidentSlice =
             return;
           }
         }
+        // Logging it drops the draft (the incident change does), so a form left earlier is not offered again.
         const n = get().session.incidents.length + 1;
         const at = ctx.now();
         const header = incidentHeader({ n, at, environment: get().session.environment, operator: deps.operator, sessionId: get().session.id, updateEveryMin: allowed.updateEveryMin });
@@ -62,5 +65,15 @@ export const incidentSlice =
           incident: allowed.updateEveryMin && !/RESOLVED/i.test(clean.status) ? { n, dueAt: at + allowed.updateEveryMin * 60_000, everyMin: allowed.updateEveryMin } : undefined,
         });
       },
+      async saveIncidentDraft(fields) {
+        const doc = get().session;
+        if (doc.status === 'completed') return;
+        const clean = Object.fromEntries(INCIDENT_FIELDS.map((k) => [k, redact(String(fields[k] ?? ''))])) as unknown as IncidentFields;
+        const was = doc.incidentDraft;
+        if (INCIDENT_FIELDS.every((k) => (was?.[k] ?? '') === clean[k])) return;
+        await get().apply({ type: 'incident.draft', ...clean });
+      },
     };
   };
+
+const INCIDENT_FIELDS = ['status', 'severity', 'impact', 'eta', 'actions'] as const;

@@ -48,6 +48,12 @@ export interface SyncSlice {
   quit(): Promise<void>;
   /** Ctrl-C / SIGTERM / SIGHUP: cancel, save, exit 130. */
   interrupt(): Promise<void>;
+  /**
+   * An open form registers how to hand over what it holds (e.g. keep its
+   * draft in the session) while it is mounted; every way out (q, Ctrl-C,
+   * SIGTERM, SIGHUP) runs these before it saves. Returns the unregistration.
+   */
+  onLeaving(handOver: () => Promise<unknown> | void): () => void;
   /** Stop listening to the session (the caller closes it). */
   dispose(): void;
 }
@@ -73,6 +79,8 @@ export function describeRemote(by: string, event: Session['events'][number], che
       return `${by} reopened the session: ${event.detail ?? ''}`;
     case 'signoff.draft':
       return `${by} edited the sign-off draft (${event.detail ?? ''})`;
+    case 'incident.draft':
+      return `${by} ${event.detail === 'cleared' ? 'cleared' : 'kept'} an incident draft`;
     default:
       return `${by} updated the session`;
   }
@@ -209,8 +217,13 @@ export const syncSlice =
       }
     };
 
-    /** Cancel what runs, wait until its cancelled results are handed to the session, then for every save. */
+    // Open forms' hand-overs (onLeaving): what is typed and not yet in the session.
+    const handOvers = new Set<() => Promise<unknown> | void>();
+
+    /** Hand over open forms' drafts, cancel what runs, wait until its cancelled results are handed to the session, then for every save. */
     const stopAndSave = async () => {
+      // A form that cannot hand over must not stop the rest from being saved.
+      await Promise.allSettled([...handOvers].map(async (h) => h()));
       get().cancelProbes();
       // The watch stops measuring but its window stays open: resume continues it.
       await get().suspendWatch();
@@ -237,6 +250,10 @@ export const syncSlice =
       async interrupt() {
         await stopAndSave();
         set({ exit: 'interrupt' });
+      },
+      onLeaving(handOver) {
+        handOvers.add(handOver);
+        return () => void handOvers.delete(handOver);
       },
       dispose() {
         offDoc();

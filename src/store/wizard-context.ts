@@ -174,6 +174,8 @@ export function createWizardContext(deps: WizardDeps, set: SetWizard, get: GetWi
     },
     setCursor(sectionId, itemId) {
       set({ cursor: { sectionId, itemId }, overviewSectionId: sectionId });
+      // A completed session is read-only: looking around in it must not rewrite it (updatedAt, `list`'s "just now").
+      if (get().session.status === 'completed') return;
       void ctx.applyNow({ type: 'cursor', sectionId, itemId });
     },
     banner: (doc) => evaluateRollback(doc, checklist, ctx.previous),

@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { WizardStore } from '../store/wizard-store.js';
@@ -28,7 +28,15 @@ export function Emergency({ store }: { store: WizardStore }) {
     { name: 'eta', label: 'ETA', hint: 'estimated time to resolution' },
     { name: 'actions', label: 'Actions', hint: 'current actions being taken' },
   ];
-  const [values, setValues] = useState<IncidentFields>({ status: '', severity: '', impact: '', eta: '', actions: '' });
+  // Opens on what was typed and not logged last time (the draft any way out keeps).
+  const [values, setValues] = useState<IncidentFields>(() => {
+    const { status = '', severity = '', impact = '', eta = '', actions = '' } = store.getState().session.incidentDraft ?? {};
+    return { status, severity, impact, eta, actions };
+  });
+  const valuesRef = useRef(values);
+  valuesRef.current = values;
+  // q, Ctrl-C, SIGTERM, SIGHUP: the typed fields are kept as the incident draft before the session saves.
+  useEffect(() => store.getState().onLeaving(() => store.getState().saveIncidentDraft(valuesRef.current)), [store]);
   const [field, setField] = useState(0);
   const onSelect = Boolean(fields[field].choices);
   const move = (d: number) => setField((f) => (f + d + fields.length) % fields.length);
@@ -55,6 +63,7 @@ export function Emergency({ store }: { store: WizardStore }) {
                 isFocused={active}
                 onSelect={(item) => {
                   const next = { ...values, [f.name]: item.value };
+                  valuesRef.current = next;
                   setValues(next);
                   submit(i, next);
                 }}
@@ -64,7 +73,9 @@ export function Emergency({ store }: { store: WizardStore }) {
             <TextField
               value={values[f.name]}
               onChange={(v) => {
-                setValues({ ...values, [f.name]: v });
+                const next = { ...values, [f.name]: v };
+                valuesRef.current = next;
+                setValues(next);
               }}
               onSubmit={() => submit(i, values)}
               placeholder={`[${f.hint}]`}

@@ -5,6 +5,7 @@
  * process group killed), save the cancel without wiping earlier evidence, exit
  * 129, leave no temp file and nothing running, and never crash on the dead
  * terminal. It crashed 10/10 before, intermittently in its details: five rounds.
+ * On the sign-off screen, Notes typed and not yet left are in the saved draft.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,4 +101,30 @@ describe('the wizard when its terminal goes away', () => {
       expect(lockFiles).toEqual([]);
     }
   }, 150_000);
+
+  it('on the sign-off screen: Notes typed and not yet left are in the saved draft (exit 129)', async () => {
+    const sessions = join(dir, 'sessions-signoff');
+    tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', `sh ${join(dir, 'run.sh')} ${sessions}`);
+    await waitFor('you are at');
+    tmux('send-keys', '-t', 'wiz', 'Enter');
+    await waitFor('▶ [ ] Slow command');
+    tmux('send-keys', '-t', 'wiz', 'S');
+    await waitFor('Deployment Status');
+    // Four roles, the status and the override reason: Notes is the seventh field.
+    for (let i = 0; i < 6; i++) tmux('send-keys', '-t', 'wiz', 'Tab');
+    await waitFor('› Notes');
+    tmux('send-keys', '-t', 'wiz', '-l', ' HUP-TEXT');
+    await waitFor('HUP-TEXT▌');
+    tmux('kill-window', '-t', 'wiz');
+
+    const code = await until('the wizard to exit', () => {
+      const f = `${sessions}.exit`;
+      return existsSync(f) ? readFileSync(f, 'utf8').trim() || undefined : undefined;
+    });
+    expect(code).toBe('129');
+    const json = readdirSync(sessions).filter((f) => f.endsWith('.json'));
+    expect(json).toHaveLength(1);
+    const doc = JSON.parse(readFileSync(join(sessions, json[0]), 'utf8'));
+    expect(doc.signoff.draft?.notes).toBe('HUP-TEXT');
+  }, 60_000);
 });

@@ -42,3 +42,23 @@ describe('report of a completion with an override', () => {
     expect(part).toContain('still pending');
   });
 });
+
+describe('report status history', () => {
+  it('shows a revoked signature, with who, when and why, in order with the completion', () => {
+    const checklist = smallChecklist();
+    let s = emptySession(checklist);
+    s = applyAll(s, [{ type: 'signoff.sign', role: 'Tech Lead', signature: 'ada', fingerprint: sessionFingerprint(s) }], 1, 'Ada Lovelace');
+    s = applyAll(s, [{ type: 'signoff.revoke', role: 'Tech Lead', reason: 'wrong build' }], 3, 'Ada Lovelace');
+    s = applyAll(s, [{ type: 'signoff.sign', role: 'DevOps Engineer', signature: 'ada', fingerprint: sessionFingerprint(s) }], 4, 'Ada Lovelace');
+    s = applyAll(s, [{ type: 'signoff.revoke', role: 'DevOps Engineer' }], 5, 'Ada Lovelace');
+    s = applyAll(s, [{ type: 'signoff.complete', status: 'FAILED', notes: '', nextSteps: '', overrideReason: 'nobody signs a failure', roles: ['Tech Lead'] }], 6, 'Bob Builder');
+    const md = renderMarkdown(s, checklist);
+    const history = md.slice(md.indexOf('### Status history'), md.indexOf('### Notes'));
+    const rows = history.split('\n').filter((l) => l.startsWith('| 2026'));
+    expect(rows).toEqual([
+      '| 2026-11-26 09:03 UTC | Ada Lovelace | revoked the Tech Lead signature |  | wrong build |',
+      '| 2026-11-26 09:05 UTC | Ada Lovelace | revoked the DevOps Engineer signature |  |  |',
+      '| 2026-11-26 09:06 UTC | Bob Builder | completed | FAILED | override: nobody signs a failure |',
+    ]);
+  });
+});

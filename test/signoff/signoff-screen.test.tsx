@@ -83,14 +83,56 @@ describe('SignoffScreen', () => {
     await ui.waitFor('signed Tech Lead');
     await ui.press(KEY.down, 'x', KEY.enter);
     await ui.waitFor('✗ Ada already signed Tech Lead: each role needs a different person');
-    // Moving on clears the old refusal: it was about the row left behind.
+    // Moving on clears the old refusal: it was about the row left behind; the refused signature is gone from its row.
     await ui.press(KEY.down);
     await ui.waitFor((f) => !f.includes('✗'));
+    expect(ui.frame()).not.toContain('not signed');
+    expect(ui.frame()).toMatch(/DevOps Engineer\s+—/);
     // Bob takes Security Officer: his name is on the row, so typing there signs nothing.
     signElsewhere(mem, 'Security Officer', 'Bob');
     await ui.waitFor(/Security Officer\s+Bob/);
     await ui.press('y', KEY.enter);
     expect(mem.current().signoff.signatures.map((s) => `${s.role}=${s.name}`)).toEqual(['Tech Lead=Ada', 'Security Officer=Bob']);
+  });
+
+  it('Ctrl-U and Ctrl-W edit the signature and Notes as in every other field', async () => {
+    const { ui, store } = await setup(settled());
+    await ui.press('ada lovelace');
+    await ui.waitFor('ada lovelace▌');
+    await ui.press('\u0017'); // Ctrl-W: the last word
+    await ui.waitFor(/Tech Lead\s+Ada \(you\)\s+ada ▌/);
+    await ui.press('\u0015'); // Ctrl-U: the whole signature
+    await ui.waitFor(/Tech Lead\s+Ada \(you\)\s+▌/);
+    await ui.press('ada', KEY.enter);
+    await ui.waitFor('signed Tech Lead as Ada');
+    expect(store.getState().session.signoff.signatures[0].signature).toBe('ada');
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+    await ui.waitFor('› Notes');
+    await ui.press('first line', KEY.enter, 'wrong words');
+    await ui.waitFor('wrong words▌');
+    await ui.press('\u0015');
+    await ui.waitFor((f) => !f.includes('wrong words') && f.includes('first line'));
+  });
+
+  it('a signature and its Enter in one chunk (a fast pty, a paste) sign what was typed, once', async () => {
+    const { ui, mem } = await setup(settled());
+    await ui.press('ada\r');
+    await ui.waitFor('signed Tech Lead as Ada');
+    expect(mem.current().signoff.signatures[0].signature).toBe('ada');
+  });
+
+  it('Home, End, ←/→, Delete and Backspace edit where the cursor is, as in every other field', async () => {
+    const { ui, store } = await setup(settled());
+    await ui.press('dlx');
+    await ui.press('\u001B[H'); // Home
+    await ui.waitFor(/Tech Lead\s+Ada \(you\)\s+▌dlx/);
+    await ui.press('A', KEY.right, '\u001B[3~', 'a L'); // Delete: the l after the cursor
+    await ui.waitFor(/Ada \(you\)\s+Ada L▌x/);
+    await ui.press('\u001B[F', KEY.backspace, '!'); // End, then Backspace at the end
+    await ui.waitFor(/Ada \(you\)\s+Ada L!▌/);
+    await ui.press(KEY.left, '\u0001', '>', KEY.enter); // ←, Ctrl-A, then sign
+    await ui.waitFor('signed Tech Lead as Ada');
+    expect(store.getState().session.signoff.signatures[0].signature).toBe('>Ada L!');
   });
 
   it('revokes only your own signature (r on your row, then y)', async () => {
@@ -171,6 +213,22 @@ describe('SignoffScreen', () => {
     await ui.waitFor('half typed▌');
     await ui.press(KEY.esc, KEY.esc);
     expect(store.getState().screen).not.toBe('signoff');
+  });
+
+  it('q on the leave question quits the wizard (the prompt says which key does what); the notes are kept, the signature is not', async () => {
+    const { ui, store, mem } = await setup(settled());
+    await ui.press('half typed');
+    await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+    await ui.waitFor('› Notes');
+    await ui.press('db ok');
+    await ui.waitFor('db ok▌');
+    await ui.press(KEY.esc);
+    const frame = flat(await ui.waitFor('Leave without'));
+    expect(frame).toContain('Esc/y: back to the checklist · q: quit the wizard · any other key: stay.');
+    await ui.press('q');
+    await ui.waitFor(() => store.getState().exit === 'quit');
+    expect(mem.current().signoff.draft?.notes).toBe('db ok');
+    expect(mem.current().signoff.signatures).toEqual([]);
   });
 
   it('fits 80×24 with the focused field on screen, wherever the focus is', async () => {
@@ -378,5 +436,22 @@ describe('SignoffScreen draft', () => {
     expect(mem.current().status).toBe('completed');
     expect(mem.current().signoff.draft).toBeUndefined();
     expect(mem.current().signoff.notes).toBe('rolled back at 10:02');
+  });
+
+  it('every way out keeps typed Notes: the store’s interrupt (SIGHUP/SIGTERM) and quit hand the form’s draft over before saving', async () => {
+    for (const out of ['interrupt', 'quit'] as const) {
+      const { ui, mem, store } = await setup(settled());
+      await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+      await ui.waitFor('› Notes');
+      await ui.press(`${out} text`);
+      await ui.waitFor(`${out} text▌`);
+      // Not a key on the screen: the wizard's signal handler calls the store directly.
+      await store.getState()[out]();
+      expect({ out, notes: mem.current().signoff.draft?.notes }).toEqual({ out, notes: `${out} text` });
+      ui.unmount();
+      // Unmounted, the form hands over nothing any more.
+      await store.getState().quit();
+      expect(mem.current().signoff.draft?.notes).toBe(`${out} text`);
+    }
   });
 });

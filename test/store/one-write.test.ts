@@ -36,3 +36,17 @@ describe('probe result + verdict: one change', () => {
     expect(again.map((c) => (c.type === 'probe.result' ? c.state : 'x'))).toEqual([undefined, undefined]); // already verified
   });
 });
+
+describe('a completed (read-only) session', () => {
+  it('is not written by moving around in it: no change, the same updatedAt', async () => {
+    const { store, session } = makeStore({ session: { status: 'completed', updatedAt: '2026-11-30T10:00:00.000Z' } });
+    store.getState().openSection(db);
+    store.getState().moveItem(1);
+    store.getState().openSection(monitoring);
+    await store.getState().flush();
+    expect(session.changes).toEqual([]);
+    expect(session.current().updatedAt).toBe('2026-11-30T10:00:00.000Z');
+    // The screen still follows the cursor.
+    expect(store.getState().cursor.sectionId).toBe(monitoring);
+  });
+});

@@ -11,6 +11,7 @@ import { templateChoices, DEFAULT_INCIDENT_TEMPLATE } from '../../src/store/inci
 import { App } from '../../src/ui/app.js';
 import { KEY, renderUi, type Rendered } from '../helpers/render.js';
 import { makeStore } from './store-helpers.js';
+import { createWizardStore } from '../../src/store/wizard-store.js';
 
 let ui: Rendered | undefined;
 afterEach(() => ui?.unmount());
@@ -43,6 +44,38 @@ describe('emergency form', () => {
     expect(text).toContain('Status: IDENTIFIED');
     expect(text).toContain('Severity: MEDIUM');
     expect(made.session.current().incidents[0]).toMatchObject({ status: 'IDENTIFIED', severity: 'MEDIUM' });
+  });
+
+  it('Ctrl-C in the form keeps what was typed as the incident draft (no incident is logged); ! opens on it again; logging drops it', async () => {
+    const made = makeStore({ deps: { now: () => T0 } });
+    ui = await renderUi(<App checklist={made.checklist} store={made.store} />);
+    await ui.press('!');
+    await ui.waitFor('EMERGENCY');
+    await ui.press(KEY.down, KEY.enter); // IDENTIFIED
+    await ui.waitFor(/❯ HIGH/);
+    await ui.press(KEY.enter); // HIGH
+    await ui.waitFor('[description of user impact]');
+    await ui.press(...'calls drop hunter2secret');
+    await ui.waitFor('calls drop');
+    await ui.press(KEY.ctrlC);
+    await ui.waitFor('Interrupted — saved.');
+    const doc = made.session.current();
+    expect(doc.incidents).toEqual([]);
+    // A secret typed into the form is redacted in the draft like in an incident.
+    expect(doc.incidentDraft).toMatchObject({ status: 'IDENTIFIED', severity: 'HIGH', eta: '', actions: '', by: 'alice' });
+    expect(doc.incidentDraft?.impact).toMatch(/^calls drop /);
+    expect(JSON.stringify(doc)).not.toContain('hunter2secret');
+    ui.unmount();
+
+    // Resumed over the same session: the form opens on the draft.
+    const again = createWizardStore({ checklist: made.checklist, session: made.session, runProbes: async () => [], vars: {}, operator: 'alice', now: () => T0 });
+    ui = await renderUi(<App checklist={made.checklist} store={again} />);
+    await ui.press('!');
+    const form = await ui.waitFor('calls drop');
+    expect(form).toMatch(/Impact\s+calls drop/);
+    await again.getState().saveEmergency({ status: 'IDENTIFIED', severity: 'HIGH', impact: 'calls drop', eta: '', actions: '' });
+    expect(made.session.current().incidents).toHaveLength(1);
+    expect(made.session.current().incidentDraft).toBeUndefined();
   });
 
   it('the store refuses a value the template does not list', async () => {

@@ -21,6 +21,7 @@ import { summarize as teamSummarize } from '../../src/session/pg-doc.js';
 import { createWizardStore } from '../../src/store/wizard-store.js';
 import { Overview } from '../../src/ui/overview.js';
 import { ResumePicker } from '../../src/ui/resume-picker.js';
+import { SignoffScreen } from '../../src/ui/signoff/signoff-screen.js';
 import { rollbackLimits, triggeredLines, type CriterionVerdict } from '../../src/verdict/rollback.js';
 import { renderUi } from '../helpers/render.js';
 import { tempDir } from '../session/helpers.js';
@@ -251,6 +252,10 @@ describe('counts: wizard, picker, list --json and the report agree', () => {
     const ui = await renderUi(<Overview store={store} checklist={checklist} />);
     expect(ui.frame()).toMatch(/— production — 3\/7 settled ✗2 \(1 done · 1 skipped · 1 n\/a\)/);
     ui.unmount();
+    // The sign-off screen's header.
+    const signoff = await renderUi(<SignoffScreen store={store} checklist={checklist} />);
+    expect(signoff.frame()).toMatch(/^3\/7 settled ✗2 \(1 done · 1 skipped · 1 n\/a\) · 0\/1 roles signed/m);
+    signoff.unmount();
     // The resume picker, from the store's list.
     const rows = await files.list();
     const picker = await renderUi(<ResumePicker sessions={rows} defaults={{ environment: 'production', operator: 'alice' }} onChoose={() => {}} onCancel={() => {}} now={new Date(doc.updatedAt)} />);

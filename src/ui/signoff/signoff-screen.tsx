@@ -7,19 +7,20 @@
  * actions. Fits any size: below 80 columns the table shortens its Date and
  * Valid columns, long messages wrap, and the focused field is always on screen.
  */
-import React, { useCallback, useRef, useSyncExternalStore } from 'react';
+import React, { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { Checklist } from '../../checklist/types.js';
 import type { Session } from '../../session/schema.js';
 import { currentCompletion, overrideReasons, signatureStatus, signoffRoles, signoffStatuses, unsignedRoles } from '../../session/signoff.js';
 import type { Completion, SignoffDraft, SignoffFeedback } from '../../store/wizard-store.js';
+import { progressBreakdown, progressOf, progressText } from '../../verdict/items.js';
 import { Footer, footerHeight } from '../footer.js';
 import { wrapLine } from '../item-detail.js';
 import { fit, fitEnd } from '../scroll.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import { signoffHints, useSignoffKeys } from './use-signoff-keys.js';
-import { chosenStatus, completionOf, draftOf, fieldsOf, focusedField, signoffReducer, unsavedText, useSignoffState, type SignoffAction, type SignoffFormState } from './use-signoff-state.js';
+import { chosenStatus, completionOf, cursorOf, draftOf, fieldsOf, focusedField, signoffReducer, unsavedText, useSignoffState, type SignoffAction, type SignoffFormState } from './use-signoff-state.js';
 
 /** What the sign-off screen needs of the wizard store (the wizard's zustand store satisfies it). */
 export interface SignoffStoreState {
@@ -42,6 +43,8 @@ export interface SignoffStoreState {
   closeScreen?(): void;
   /** Ctrl-C: cancel, save, exit 130. */
   interrupt?(): Promise<unknown> | void;
+  /** Register what to hand over before any exit saves (q, Ctrl-C, SIGTERM, SIGHUP); returns the unregistration. */
+  onLeaving?(handOver: () => Promise<unknown> | void): () => void;
 }
 
 export interface SignoffStoreLike {
@@ -82,6 +85,8 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
     },
     [store],
   );
+  // Every way out (q, Ctrl-C, SIGTERM, SIGHUP) keeps what the form holds in the session as its draft first.
+  useEffect(() => store.getState().onLeaving?.(() => store.getState().saveSignoffDraft(draftOf(formRef.current))), [store]);
   const { rows, columns } = useTerminalSize();
 
   useSignoffKeys(
@@ -99,13 +104,14 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
     },
     act,
     {
-      sign: (typed = '') => {
+      sign: () => {
         const f = focusedField(formRef.current);
         if (f.kind !== 'role') return;
         const role = roles[f.row];
-        const text = (formRef.current.drafts[role] ?? '') + typed;
+        const text = formRef.current.drafts[role] ?? '';
         if (!text.trim()) return act({ type: 'error', error: `type your signature for ${role} first; it is recorded with your name, ${operator}` });
-        void st().signRole(role, text).then((ok) => ok && act({ type: 'signed', role }));
+        // Refused (e.g. a second role not allowed): the typed signature goes with the refusal, never left as "(not signed)".
+        void st().signRole(role, text).then((ok) => act({ type: ok ? 'signed' : 'refused', role }));
       },
       revoke: () => {
         const f = focusedField(formRef.current);
@@ -131,11 +137,8 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
         st().closeScreen?.();
       },
       quit: () => void st().quit(),
-      interrupt: () => {
-        // The draft is handed to the session before the interrupt saves and exits.
-        void st().saveSignoffDraft(draftOf(formRef.current));
-        void (st().interrupt ?? st().quit)();
-      },
+      // The draft is handed over by the store's way out (onLeaving above).
+      interrupt: () => void (st().interrupt ?? st().quit)(),
     },
     isActive,
   );
@@ -211,6 +214,11 @@ function pad(text: string, width: number): string {
 
 const YOU = ' (you)';
 
+/** The focused text with the bar where typing goes. */
+function withBar(text: string, cursor: number): string {
+  return `${text.slice(0, cursor)}▌${text.slice(cursor)}`;
+}
+
 /** A name for the Name column: a long name is cut, never the " (you)" that says whose row it is. */
 export function nameCell(name: string, you: boolean, width = tableColumns(80).name): string {
   return you ? fit(name, width - 1 - YOU.length) + YOU : name;
@@ -243,7 +251,7 @@ interface MessageLines {
 /** What the line(s) under the body say: a question, a refusal, progress, or what happened and where the report went. */
 function messageLines(form: SignoffFormState, feedback: SignoffFeedback, width: number): MessageLines[] {
   const focus = focusedField(form);
-  if (form.phase === 'leaving') return [{ rows: wrapped(`Leave without ${unsavedText(form).join(', ')}? It is not recorded yet.`, width), color: 'yellow' }];
+  if (form.phase === 'leaving') return [{ rows: wrapped(`Leave without ${unsavedText(form).join(', ')}? It is not recorded yet. Esc/y: back to the checklist · q: quit the wizard · any other key: stay.`, width), color: 'yellow' }];
   if (form.phase === 'revoking' && focus.kind === 'role') return [{ rows: wrapped(`Revoke your ${form.roles[focus.row]} signature? y/n`, width), color: 'yellow' }];
   const error = form.error ?? feedback.error;
   if (error) return [{ rows: wrapped(`✗ ${error}`, width, 2), color: 'red' }];
@@ -262,13 +270,14 @@ function messageLines(form: SignoffFormState, feedback: SignoffFeedback, width: 
 /** The screen's rendering, from the form, the session and the store's feedback alone. */
 export function SignoffView({ form, session, checklist, operator, feedback, rows, columns, onHighlight, isActive }: ViewProps) {
   const focus = focusedField(form);
+  const cursor = cursorOf(form);
   const editing = form.phase === 'editing';
   const completed = session.status === 'completed';
   const is = (kind: string, row?: number) => (editing || form.phase === 'revoking') && !completed && focus.kind === kind && (row === undefined || ('row' in focus && focus.row === row));
   const checks = new Map(signatureStatus(session).map((c) => [c.role, c]));
   const ids = checklist?.items.map((i) => i.id) ?? Object.keys(session.items);
-  const settled = ids.filter((id) => (session.items[id]?.state ?? 'pending') !== 'pending').length;
-  const failed = ids.filter((id) => session.items[id]?.state === 'failed').length;
+  // The counts everyone shows (overview, list, report): a failed item is apart, never settled.
+  const progress = progressOf(session, ids);
   const unsigned = unsignedRoles(session, form.roles);
   const status = chosenStatus(form);
   const overrideWhy = status ? overrideReasons(session, checklist, status) : [];
@@ -303,7 +312,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
       mark = valid ? '✓' : col.narrow ? '⚠' : '⚠ re-sign needed';
     } else {
       name = focused || draft ? nameCell(operator, true, col.name) : '—';
-      signature = focused ? fitEnd(`${draft}▌`, col.signature - 1) : draft ? `${draft} (not signed)` : '';
+      signature = focused ? fitEnd(withBar(draft, cursor), col.signature - 1) : draft ? `${draft} (not signed)` : '';
     }
     // Padded text, not boxes: every row lines up at any width.
     const line = pad(focused ? '›' : '', col.pointer) + pad(role, col.role) + pad(name, col.name) + pad(signature, col.signature) + pad(date, col.date);
@@ -366,7 +375,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
         node: (
           <Text wrap="truncate">
             <Text bold>{label}</Text>
-            <Text inverse>{fitEnd(`${form.reopenReason}▌`, width - label.length - 1)}</Text>
+            <Text inverse>{fitEnd(withBar(form.reopenReason, cursor), width - label.length - 1)}</Text>
           </Text>
         ),
       });
@@ -408,7 +417,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
         <Box flexDirection="column">
           <Text bold={overrideFocused} wrap="truncate">
             {overrideFocused ? '› ' : '  '}Override reason{needed ? <Text color="yellow"> (required)</Text> : <Text dimColor> (not needed)</Text>}:{' '}
-            <Text inverse={overrideFocused}>{overrideFocused ? fitEnd(`${form.override}▌`, valueWidth) : fit(form.override, valueWidth)}</Text>
+            <Text inverse={overrideFocused}>{overrideFocused ? fitEnd(withBar(form.override, cursor), valueWidth) : fit(form.override, valueWidth)}</Text>
           </Text>
           {why.map((l, i) => (
             <Text key={i} color="yellow" wrap="truncate">
@@ -437,7 +446,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
             {lines.map((l, i) => (
               <Text key={i} wrap="truncate">
                 {'    '}
-                {focused && i === lines.length - 1 ? fitEnd(`${l}▌`, width - 5) : fit(l, width - 5)}
+                {focused && i === lines.length - 1 ? fitEnd(withBar(l, cursor), width - 5) : fit(l, width - 5)}
               </Text>
             ))}
           </Box>
@@ -481,7 +490,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
         Sign-off · {session.environment} · {session.id}
       </Text>
       <Text dimColor wrap="truncate">
-        {settled} of {ids.length} items settled{failed ? ` · ${failed} failed` : ''} · {form.roles.length - unsigned.length}/{form.roles.length} roles signed · you are {operator}
+        {progressText(progress)} ({progressBreakdown(progress)}) · {form.roles.length - unsigned.length}/{form.roles.length} roles signed · you are {operator}
       </Text>
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {blocks.slice(start, end).map((b) => (

@@ -7,8 +7,10 @@
  * (asking first when a typed signature would be lost); a completed session
  * takes o (reopen, with a reason), Enter/q (quit) and Esc (back).
  */
-import { useInput } from 'ink';
-import type { Dispatch } from 'react';
+import { useInput, useStdin } from 'ink';
+import { useEffect, useRef, type Dispatch } from 'react';
+import type { Key } from 'ink';
+import type { FieldAction } from '../text-field-state.js';
 import type { Field, Phase, SignoffAction } from './use-signoff-state.js';
 
 export interface SignoffKeyContext {
@@ -23,8 +25,8 @@ export interface SignoffKeyContext {
 }
 
 export interface SignoffKeyHandlers {
-  /** Sign the focused row with its draft plus `typed` (text of the same chunk, not yet in the draft). */
-  sign(typed?: string): void;
+  /** Sign the focused row with its draft (the text of a chunk before its Enter is in it: `dispatch` runs the reducer at once). */
+  sign(): void;
   /** Revoke the focused row's signature (after y). */
   revoke(): void;
   /** Choose the status the select highlights. */
@@ -43,7 +45,7 @@ const MOVE = ['Tab/↓ next', 'Shift-Tab/↑ back', 'Esc back'];
 export const STATUS_HINTS = ['↑/↓ choose', 'Enter select', 'Tab next', 'Esc back'];
 export const COMPLETED_HINTS = ['o reopen (reason asked)', 'Enter/q quit', 'Esc back'];
 export const REOPEN_HINTS = ['type why', 'Enter reopens', 'Esc cancels'];
-export const LEAVE_HINTS = ['Esc/y leave without it', 'any other key stays'];
+export const LEAVE_HINTS = ['Esc/y back to the checklist', 'q quit the wizard', 'any other key stays'];
 export const REVOKE_HINTS = ['y revoke', 'any other key keeps it'];
 
 /** The keys of the focused field (what the footer shows). */
@@ -72,12 +74,24 @@ export function signoffHints(c: Pick<SignoffKeyContext, 'phase' | 'field' | 'com
  * (a paste, a pty burst) must each see the form as the keys before left it.
  */
 export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispatch<SignoffAction>, h: SignoffKeyHandlers, isActive: boolean): void {
+  // Ink reports Backspace (0x7f) and Delete (ESC[3~) alike; the raw bytes, seen before useInput's handler, tell them apart.
+  const { internal_eventEmitter: events } = useStdin();
+  const raw = useRef('');
+  useEffect(() => {
+    if (!isActive) return;
+    const onInput = (data: string) => void (raw.current = String(data));
+    events.on('input', onInput);
+    return () => void events.removeListener('input', onInput);
+  }, [isActive, events]);
   useInput(
     (input, key) => {
       const { phase, field, completed, rowHolder, dirty } = context();
       if (key.ctrl && input === 'c') return h.interrupt();
+      const edit = textEdit(input, key, raw.current);
       if (phase === 'leaving') {
         if (key.escape || input === 'y') return h.back();
+        // q leaves too, all the way out (the draft of status and notes is kept; the typed signature is not).
+        if (input === 'q') return h.quit();
         return dispatch({ type: 'stay' });
       }
       if (phase === 'revoking') {
@@ -85,9 +99,9 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
         return dispatch({ type: 'stay' });
       }
       if (phase === 'reopening') {
+        if (edit) return dispatch({ type: 'edit', action: { type: edit } });
         if (key.escape) return dispatch({ type: 'reopened' });
         if (key.return) return h.reopen();
-        if (key.backspace || key.delete) return dispatch({ type: 'backspace' });
         if (key.ctrl || key.meta || !input) return;
         return dispatch({ type: 'type', text: input });
       }
@@ -119,22 +133,39 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
         if (field.kind === 'complete') return h.complete();
         return dispatch({ type: 'enter' });
       }
-      // Terminals send DEL (0x7f) for Backspace; Ink reports it as `delete`.
-      if (key.backspace || key.delete) return dispatch({ type: 'backspace' });
+      // Backspace goes through 'backspace' (on an empty Notes line it goes back a line); the rest of the shared keys edit.
+      if (edit === 'backspace') return dispatch({ type: 'backspace' });
+      if (edit) return dispatch({ type: 'edit', action: { type: edit } });
       if (key.ctrl || key.meta || !input) return;
-      let typed = '';
       for (const a of textActions(input)) {
         // A line break typed with the text on a role row signs it, as Enter does.
-        if (a.type === 'enter' && field.kind === 'role') {
-          h.sign(typed);
-          return;
-        }
-        if (a.type === 'type') typed += a.text;
+        if (a.type === 'enter' && field.kind === 'role') return h.sign();
         dispatch(a);
       }
     },
     { isActive },
   );
+}
+
+type EditKey = Exclude<FieldAction['type'], 'insert' | 'submit'>;
+
+/**
+ * The keys of the shared text fields (text-field-state.ts) as Ink reports them
+ * (a Ctrl-letter is the bare letter with `ctrl`). Not Ctrl-D: here it moves to
+ * the next field, as the footer says.
+ */
+const READLINE: Record<string, EditKey> = { u: 'kill-start', w: 'kill-word', k: 'kill-end', a: 'home', e: 'end', b: 'left', f: 'right', h: 'backspace' };
+
+/** The text edit a key makes, if any: `raw` is the bytes it came as (Delete and Backspace differ only there). */
+export function textEdit(input: string, key: Key, raw: string): EditKey | undefined {
+  if (key.ctrl) return READLINE[input];
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.delete) return raw.startsWith('\u001B[3') ? 'delete' : 'backspace';
+  if (key.backspace) return 'backspace';
+  return undefined;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { useReducer } from 'react';
 import type { Session } from '../../session/schema.js';
+import { editField, type FieldAction } from '../text-field-state.js';
 
 export type Field =
   | { kind: 'role'; row: number }
@@ -34,6 +35,12 @@ export interface SignoffFormState {
   focus: number;
   phase: Phase;
   reopenReason: string;
+  /**
+   * Where typing goes in the focused text (a signature, the override or reopen
+   * reason, the last line of Notes / Next Steps); undefined: at its end. Moving
+   * to another field puts it back at the end.
+   */
+  cursor?: number;
   /** The form's own complaint (e.g. no status chosen); refusals of the store come from the store. */
   error?: string;
 }
@@ -50,6 +57,10 @@ export type SignoffAction =
   /** r on your signed row: ask before revoking it. */
   | { type: 'askRevoke' }
   | { type: 'signed'; role: string }
+  /** The store refused `role`'s signature: what was typed on that row goes, so it does not look pending. */
+  | { type: 'refused'; role: string }
+  /** A readline edit of the shared text fields (text-field-state.ts: Ctrl-U/W/K, Home/End, ←/→, Delete) on the focused text, at the cursor. */
+  | { type: 'edit'; action: FieldAction }
   | { type: 'leave' }
   | { type: 'stay' }
   | { type: 'reopen' }
@@ -138,9 +149,38 @@ function backspaceLines(lines: string[]): string[] {
   return lines.length > 1 ? lines.slice(0, -1) : lines;
 }
 
+/** The text the cursor is in, and how to put an edited one back: undefined when the focus is on no text. */
+function focusedText(s: SignoffFormState): { value: string; put: (value: string) => SignoffFormState } | undefined {
+  if (s.phase === 'reopening') return { value: s.reopenReason, put: (v) => ({ ...s, reopenReason: v }) };
+  if (s.phase !== 'editing') return undefined;
+  const f = focusedField(s);
+  const lastLine = (key: 'notes' | 'nextSteps') => ({ value: s[key][s[key].length - 1], put: (v: string) => ({ ...s, [key]: [...s[key].slice(0, -1), v] }) });
+  if (f.kind === 'role') {
+    const role = s.roles[f.row];
+    return { value: s.drafts[role] ?? '', put: (v) => ({ ...s, drafts: { ...s.drafts, [role]: v } }) };
+  }
+  if (f.kind === 'override') return { value: s.override, put: (v) => ({ ...s, override: v }) };
+  if (f.kind === 'notes' || f.kind === 'nextSteps') return lastLine(f.kind);
+  return undefined;
+}
+
+/** Where the cursor stands in the focused text (its end unless moved). */
+export function cursorOf(s: SignoffFormState): number {
+  const text = focusedText(s)?.value ?? '';
+  return Math.min(s.cursor ?? text.length, text.length);
+}
+
+/** The shared text-field rule (text-field-state.ts) on the focused text, at the cursor. */
+function edit(s: SignoffFormState, action: FieldAction): SignoffFormState {
+  const text = focusedText(s);
+  if (!text) return s;
+  const next = editField({ value: text.value, cursor: cursorOf(s) }, action);
+  return { ...text.put(next.value), cursor: next.cursor === next.value.length ? undefined : next.cursor };
+}
+
 function move(s: SignoffFormState, delta: number): SignoffFormState {
   const n = fieldsOf(s).length;
-  return { ...s, focus: Math.max(0, Math.min(n - 1, s.focus + delta)), error: undefined };
+  return { ...s, focus: Math.max(0, Math.min(n - 1, s.focus + delta)), cursor: undefined, error: undefined };
 }
 
 export function signoffReducer(s: SignoffFormState, a: SignoffAction): SignoffFormState {
@@ -152,6 +192,11 @@ export function signoffReducer(s: SignoffFormState, a: SignoffAction): SignoffFo
       delete drafts[a.role];
       return { ...s, drafts, error: undefined };
     }
+    case 'refused': {
+      const drafts = { ...s.drafts };
+      delete drafts[a.role];
+      return { ...s, drafts };
+    }
     case 'leave':
       return { ...s, phase: 'leaving' };
     case 'askRevoke':
@@ -161,48 +206,45 @@ export function signoffReducer(s: SignoffFormState, a: SignoffAction): SignoffFo
     case 'stay':
       return { ...s, phase: 'editing' };
     case 'reopen':
-      return { ...s, phase: 'reopening', reopenReason: '', error: undefined };
+      return { ...s, phase: 'reopening', reopenReason: '', cursor: undefined, error: undefined };
     case 'reopened':
-      return { ...s, phase: 'editing', reopenReason: '' };
+      return { ...s, phase: 'editing', reopenReason: '', cursor: undefined };
     case 'choose': {
       // The focus goes to the next field that needs input: the override reason when this status needs one, else Notes.
       const fields = fieldsOf(s);
       const next = fields.findIndex((f) => f.kind === (a.overrideNeeded ? 'override' : 'notes'));
-      return { ...s, statusIndex: a.index, highlight: a.index, focus: next, error: undefined };
+      return { ...s, statusIndex: a.index, highlight: a.index, focus: next, cursor: undefined, error: undefined };
     }
   }
   if (s.phase === 'reopening') {
-    if (a.type === 'type') return { ...s, reopenReason: s.reopenReason + oneLine(a.text), error: undefined };
-    if (a.type === 'backspace') return { ...s, reopenReason: s.reopenReason.slice(0, -1) };
+    if (a.type === 'edit') return edit(s, a.action);
+    if (a.type === 'type') return { ...edit(s, { type: 'insert', text: oneLine(a.text) }), error: undefined };
+    if (a.type === 'backspace') return edit(s, { type: 'backspace' });
     return s;
   }
   if (s.phase !== 'editing') return s;
   const f = focusedField(s);
   switch (a.type) {
     case 'type': {
-      if (f.kind === 'role') {
-        const role = s.roles[f.row];
-        return { ...s, drafts: { ...s.drafts, [role]: (s.drafts[role] ?? '') + oneLine(a.text) }, error: undefined };
+      if (f.kind === 'role' || f.kind === 'override') return { ...edit(s, { type: 'insert', text: oneLine(a.text) }), error: undefined };
+      if (f.kind === 'notes' || f.kind === 'nextSteps') {
+        // A line break in what arrives (a paste) starts new lines: it goes at the end, where the cursor then stands.
+        if (/[\r\n]/.test(a.text)) return { ...s, [f.kind]: editLines(s[f.kind], a.text), cursor: undefined, error: undefined };
+        return { ...edit(s, { type: 'insert', text: a.text.replace(CONTROL, '') }), error: undefined };
       }
-      if (f.kind === 'override') return { ...s, override: s.override + oneLine(a.text), error: undefined };
-      if (f.kind === 'notes') return { ...s, notes: editLines(s.notes, a.text), error: undefined };
-      if (f.kind === 'nextSteps') return { ...s, nextSteps: editLines(s.nextSteps, a.text), error: undefined };
       return s;
     }
     case 'backspace': {
-      if (f.kind === 'role') {
-        const role = s.roles[f.row];
-        return { ...s, drafts: { ...s.drafts, [role]: (s.drafts[role] ?? '').slice(0, -1) } };
-      }
-      if (f.kind === 'override') return { ...s, override: s.override.slice(0, -1) };
-      if (f.kind === 'notes') return { ...s, notes: backspaceLines(s.notes) };
-      if (f.kind === 'nextSteps') return { ...s, nextSteps: backspaceLines(s.nextSteps) };
-      return s;
+      // At the start of an empty last line, Backspace goes back to the line above.
+      if ((f.kind === 'notes' || f.kind === 'nextSteps') && s[f.kind][s[f.kind].length - 1] === '') return { ...s, [f.kind]: backspaceLines(s[f.kind]), cursor: undefined };
+      return edit(s, { type: 'backspace' });
     }
+    case 'edit':
+      return edit(s, a.action);
     case 'enter':
       // Enter adds a line in the multi-line fields (Tab / Ctrl-D move on); signing and completing are the key hook's.
-      if (f.kind === 'notes') return { ...s, notes: [...s.notes, ''] };
-      if (f.kind === 'nextSteps') return { ...s, nextSteps: [...s.nextSteps, ''] };
+      if (f.kind === 'notes') return { ...s, notes: [...s.notes, ''], cursor: undefined };
+      if (f.kind === 'nextSteps') return { ...s, nextSteps: [...s.nextSteps, ''], cursor: undefined };
       return move(s, 1);
     case 'next':
       return move(s, 1);
