@@ -35,6 +35,11 @@ export function statusWord(r: Pick<SessionSummary, 'status' | 'outcome'>): strin
   return r.status === 'completed' && r.outcome ? r.outcome : r.status;
 }
 
+/** `30m ago`, `5h ago`, `2d ago`: formatRelative's words in the fewest cells, for a narrow terminal. */
+export function compactRelative(text: string): string {
+  return text.replace(/^(\d+) (min|h|days?) ago$/, (_, n: string, unit: string) => `${n}${unit[0]} ago`);
+}
+
 /** "just now", "5 min ago", "3 h ago", "2 days ago" (or the date when older than a month). */
 export function formatRelative(iso: string, now: Date = new Date()): string {
   const t = new Date(iso).getTime();

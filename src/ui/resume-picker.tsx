@@ -3,7 +3,7 @@ import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
 import { forTerminal } from '../report/escape.js';
 import type { SessionSummary } from '../session/store.js';
-import { formatRelative, progressText } from '../session/summary.js';
+import { compactRelative, formatRelative, progressText } from '../session/summary.js';
 import { Footer } from './footer.js';
 import { IdentityPicker } from './identity-picker.js';
 import { isCtrlC } from './keymap.js';
@@ -64,6 +64,20 @@ const USUAL_ENVIRONMENTS = ['staging', 'production'];
 export function environmentChoices(known: string[], given?: string): string[] {
   const others = known.map((e) => e.trim()).filter((e) => e && !USUAL_ENVIRONMENTS.includes(e));
   return [...new Set([given?.trim(), ...USUAL_ENVIRONMENTS, ...[...new Set(others)].sort()].filter((e): e is string => Boolean(e)))];
+}
+
+/**
+ * One session's row, fitted to 80 columns with the list's pointer: the id
+ * (which people copy) and the progress stay whole; the operators take what is
+ * left (at least 6 cells), the environment at most 10.
+ */
+export function pickerRow(s: SessionSummary, now: Date, width = 80): string {
+  const id = forTerminal(s.id);
+  const progress = progressText(s).padStart(15);
+  const when = compactRelative(formatRelative(s.updatedAt, now)).padEnd(8);
+  const env = fit(forTerminal(s.environment), 10).padEnd(10);
+  const room = Math.max(6, width - 2 - id.length - env.length - progress.length - when.length - 6);
+  return `${env} ${fit(forTerminal(s.operators.join(', ')), room).padEnd(room)} ${progress}  ${when} ${id}`;
 }
 
 const OTHER = '\u0000other';
@@ -129,7 +143,7 @@ export function ResumePicker({ sessions, defaults, environments, confirmOperator
           items={[
             ...sessions.map((s) => ({
               key: s.id,
-              label: `${fit(forTerminal(s.environment), 12).padEnd(12)} ${fit(forTerminal(s.operators.join(', ')), 16).padEnd(16)} ${progressText(s).padStart(15)}  ${formatRelative(s.updatedAt, now).padEnd(11)} ${forTerminal(s.id)}`,
+              label: pickerRow(s, now),
               value: s.id,
             })),
             { key: '+new', label: '+ Start a new session', value: '' },

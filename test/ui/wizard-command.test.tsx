@@ -72,10 +72,19 @@ describe('ResumePicker', () => {
     const chosen: PickerChoice[] = [];
     ui = await renderUi(<ResumePicker sessions={sessions} defaults={{ environment: 'production', operator: 'carol' }} onChoose={(c) => chosen.push(c)} onCancel={() => {}} />);
     const f = await ui.waitFor('Start a new session');
-    expect(f).toMatch(/production\s+alice\s+3\/10 settled\s+5 min ago/);
-    expect(f).toMatch(/staging\s+bob\s+0\/10 settled\s+3 h ago/);
+    expect(f).toMatch(/production\s+alice\s+3\/10 settled\s+5m ago/);
+    expect(f).toMatch(/staging\s+bob\s+0\/10 settled\s+3h ago/);
     await ui.press('j', KEY.enter);
     expect(chosen).toEqual([{ id: 'staging-2' }]);
+  });
+
+  it('a row fits 80 columns with a real session id (kept whole) and long names (cut)', async () => {
+    const long = [{ ...sessions[0], id: 'production-20261201-0233-3cnu', operators: ['Seed 3cfddde4 maintainers', 'Grace Hopper'], done: 26, failed: 7, settled: 26, total: 175 }];
+    ui = await renderUi(<ResumePicker sessions={long} defaults={{ operator: 'carol' }} onChoose={() => {}} onCancel={() => {}} />);
+    const f = await ui.waitFor('Start a new session');
+    const row = f.split('\n').find((l) => l.includes('production-20261201-0233-3cnu'))!;
+    expect(row.length).toBeLessThanOrEqual(80);
+    expect(row).toMatch(/^❯ production Seed 3c…\s+26\/175 settled ✗7\s+5m ago\s+production-20261201-0233-3cnu$/);
   });
 
   it('without --operator, a chosen session asks who resumes it (its operators or someone else); Esc goes back to the list', async () => {

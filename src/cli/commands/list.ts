@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { GlobalOptions } from '../globals.js';
 import { openStore, storePlace } from '../../session/select-store.js';
 import { displayPath } from '../../session/session-file.js';
-import { formatRelative, percentDone, progressFields, progressFigures, statusWord } from '../../session/summary.js';
+import { compactRelative, formatRelative, percentDone, progressFields, progressFigures, statusWord } from '../../session/summary.js';
 import type { SessionSummary } from '../../session/store.js';
 import { forTerminal } from '../../report/escape.js';
 import { fit } from '../../ui/scroll.js';
@@ -28,11 +28,6 @@ export function toJsonRows(rows: SessionSummary[], now: Date = new Date()) {
           updated: formatRelative(r.updatedAt, now),
         },
   );
-}
-
-/** `30m ago`, `5h ago`, `2d ago`: formatRelative's words in the fewest cells, for a narrow terminal. */
-function compactRelative(text: string): string {
-  return text.replace(/^(\d+) (min|h|days?) ago$/, (_, n: string, unit: string) => `${n}${unit[0]} ago`);
 }
 
 /**
