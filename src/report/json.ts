@@ -9,7 +9,8 @@ import { completionGuard, sessionFingerprint, signatureStatus } from '../session
 import { memoRedactor, type ReportOptions } from './markdown.js';
 import { evaluateRollback, needsAttention, responseTimes, summarizeSections } from './model.js';
 
-export const REPORT_FORMAT_VERSION = 1;
+/** 2: `summary.progress.done` is done or verified only; what was done + skipped + n/a is `settled`. */
+export const REPORT_FORMAT_VERSION = 2;
 
 /** The report object (see renderJson for the text). */
 export function buildRecord(session: Session, checklist: Checklist, opts: ReportOptions = {}) {
