@@ -211,3 +211,59 @@ describe('two faults at once: an expired certificate and DEBUG on', () => {
     expect(others.map((r) => `${r.item}: ${r.status}: ${r.summary}`)).toEqual([]);
   }, 60_000);
 });
+
+/**
+ * The shipped checklist's three rollback criteria (`<!-- watch: … -->`), watched
+ * against the same staging: the health endpoint, the error rate from the app's
+ * django_prometheus metrics, and /health/'s p50 against a stored baseline.
+ */
+describe('watch: the rollback criteria against the staging of the real app', () => {
+  interface Watched {
+    verdict: string;
+    exitCode: number;
+    met?: string;
+    criteria: { text: string; probe: { kind: string }; verdict: { phase: string; counts: Record<string, number> }; measurements: { phase: string; message: string }[] }[];
+  }
+  async function watch(): Promise<{ code: number | null; out: Watched; stderr: string }> {
+    const cwd = mkdtempSync(join(tmpdir(), 'dw-staging-watch-'));
+    // A generous stored baseline (1 s): loopback answers far under it, so only a real slowdown could meet the criterion.
+    const r = await runCli(['watch', '--checklist', CHECKLIST, '--env-file', staging.envFile, '--for', '3s', '--interval', '1s', '--format', 'json'], {
+      cwd,
+      env: { NODE_EXTRA_CA_CERTS: staging.caFile, BASELINE_P50_MS: '1000' },
+    });
+    try {
+      return { code: r.code, out: JSON.parse(r.stdout) as Watched, stderr: r.stderr };
+    } catch {
+      throw new Error(`watch printed no JSON (exit ${r.code}): ${r.stderr.slice(0, 500)}`);
+    }
+  }
+
+  it('healthy: all three criteria measured every second over the window, none met, exit 0; no secret in any output', async () => {
+    await staging.heal();
+    const { code, out, stderr } = await watch();
+    expect(out.criteria.map((c) => c.probe.kind).sort()).toEqual(['baseline', 'http', 'prometheus']);
+    for (const c of out.criteria) {
+      expect(c.verdict.phase, `${c.text}: ${JSON.stringify(c.measurements.map((m) => m.message))}`).toBe('successful');
+      expect(c.measurements).toHaveLength(3);
+      expect(c.measurements.every((m) => m.phase === 'successful')).toBe(true);
+    }
+    expect(code).toBe(0);
+    for (const s of staging.secrets) expect(JSON.stringify(out) + stderr).not.toContain(s);
+  }, 60_000);
+
+  it('a 20 % error rate meets the error-rate criterion (failure_limit 1: on the second sample) and exits 1; health stays fine', async () => {
+    await staging.heal();
+    staging.faults.errorRate = 0.2;
+    try {
+      const { code, out } = await watch();
+      expect(code).toBe(1);
+      const rate = out.criteria.find((c) => c.probe.kind === 'prometheus')!;
+      expect(out.met).toBeDefined();
+      expect(rate.verdict.phase).toBe('failed');
+      expect(rate.verdict.counts.failed).toBe(2);
+      expect(out.criteria.find((c) => c.probe.kind === 'http')!.measurements.every((m) => m.phase === 'successful')).toBe(true);
+    } finally {
+      await staging.heal();
+    }
+  }, 60_000);
+});
