@@ -1,9 +1,9 @@
 /**
  * Summaries of sessions for `list`, `resume` without an id, and the UI's
- * resume picker. Pure except findLatestUnfinished, which asks the store.
+ * resume picker. Pure.
  */
 import type { Session } from './schema.js';
-import type { SessionStore, SessionSummary } from './store.js';
+import type { SessionSummary } from './store.js';
 import { sessionProgress } from '../verdict/items.js';
 import { displayPath } from '../display-path.js';
 import { currentCompletion } from './signoff.js';
@@ -79,7 +79,3 @@ export function unfinished(rows: SessionSummary[]): SessionSummary[] {
   return rows.filter((r) => r.status === 'active').sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 }
 
-/** The most recently updated unfinished session, for `resume` without an id. */
-export async function findLatestUnfinished(store: Pick<SessionStore, 'list'>): Promise<SessionSummary | undefined> {
-  return unfinished(await store.list())[0];
-}

@@ -1,11 +1,11 @@
-/** `deploy-wizard list [--json]`, findLatestUnfinished and the resume picker's summary line. */
+/** `deploy-wizard list [--json]`, the unfinished sessions `resume` picks from, and the resume picker's summary line. */
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { renderTable, run } from '../../src/cli/commands/list.js';
 import type { GlobalOptions } from '../../src/cli/globals.js';
 import { createFileStore } from '../../src/session/file-store.js';
-import { environmentsOf, findLatestUnfinished, formatRelative, progressText, unreadableNotice } from '../../src/session/summary.js';
+import { environmentsOf, formatRelative, progressText, unfinished, unreadableNotice } from '../../src/session/summary.js';
 import { newSession, tempDir } from './helpers.js';
 
 const globalsFor = (sessionsDir: string): GlobalOptions => ({ checklist: 'x.md', sessionsDir, color: false });
@@ -124,10 +124,10 @@ describe('list', () => {
 });
 
 describe('resume helpers', () => {
-  test('findLatestUnfinished picks the newest active session, skipping completed and corrupt ones', async () => {
+  test('a bare resume takes the newest active session, skipping completed and corrupt ones', async () => {
     const { dir, ids } = await fixture();
-    expect((await findLatestUnfinished(createFileStore(dir)))?.id).toBe(ids[2]);
-    expect(await findLatestUnfinished(createFileStore(tempDir()))).toBeUndefined();
+    expect(unfinished(await createFileStore(dir).list())[0]?.id).toBe(ids[2]);
+    expect(unfinished(await createFileStore(tempDir()).list())[0]).toBeUndefined();
   });
 
   test('an unreadable file offers no environment to the new-session form (its "?" is not one)', async () => {
