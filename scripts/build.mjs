@@ -171,8 +171,13 @@ writeNotices(root, cli.metafile, `${root}THIRD-PARTY-NOTICES.md`);
 // ~175 MB over the full walk before anything was collected; the walk's live
 // heap stays under 64 MB and a 10,000-item checklist starts with 28 MB used.
 // V8 reads both when it creates the heap; the bin then sets them back to their
-// defaults (src/cli/heap-flags.ts), or on Node 20 and 22 V8's changed flag hash
+// defaults (src/cli/launch.ts), or on Node 20 and 22 V8's changed flag hash
 // would reject the code cache of every built-in module (~30 ms of the first frame).
 const entry = `${root}dist/deploy-wizard.js`;
-writeFileSync(entry, '#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=256 --\n' + readFileSync(entry, 'utf8'));
+// MALLOC_ARENA_MAX=1: one glibc malloc arena for all of Node's threads (peak RSS);
+// DW_ARENA carries the person's own value, which the bin gives back to child processes.
+// The line stays under 128 bytes, the limit of kernels before 5.1.
+const shebang = '#!/usr/bin/env -S DW_ARENA=${MALLOC_ARENA_MAX} MALLOC_ARENA_MAX=1 node --max-semi-space-size=2 --max-old-space-size=256 --';
+if (shebang.length >= 128) throw new Error(`build: the shebang is ${shebang.length} bytes; kernels before 5.1 cut it at 128`);
+writeFileSync(entry, shebang + '\n' + readFileSync(entry, 'utf8'));
 chmodSync(entry, 0o755);

@@ -1,10 +1,10 @@
 /**
  * The bin (`deploy-wizard`, dist/deploy-wizard.js, CommonJS: Node's ES module
- * loader is never loaded): restores the heap flags' defaults (./heap-flags.ts,
+ * loader is never loaded): undoes what its shebang set for Node alone (./launch.ts,
  * first, before any other module), then loads the CLI script (dist/cli.js,
  * built from ./run.ts) through the code cache (./code-cache.ts).
  */
-import './heap-flags.js';
+import './launch.js';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { enableCompileCache, runCachedScript, scriptHash } from './code-cache.js';

@@ -57,11 +57,34 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): CacheS
 /** Each command compiles its own part of the CLI, so each has its own cache file (a typo shares 'default'). */
 const COMMANDS = new Set(['start', 'resume', 'join', 'list', 'check', 'watch', 'report', 'validate']);
 
+/** The global options that take a value (src/cli/main.ts): their value is not the command. */
+const GLOBAL_VALUES = new Set(['--checklist', '--sessions-dir', '--env-file', '--config', '--store', '--notify']);
+
+/** The command a cache file is for ('version', or 'default' for no command or a typo). */
+function commandOf(argv: string[]): string {
+  let word: string | undefined;
+  for (let i = 0; i < argv.length && word === undefined; i++) {
+    if (GLOBAL_VALUES.has(argv[i])) i++;
+    else if (!argv[i].startsWith('-')) word = argv[i];
+  }
+  return word && COMMANDS.has(word) ? word : argv.includes('--version') ? 'version' : 'default';
+}
+
+/**
+ * Commands that run without the code cache: their time goes to the probes, not
+ * to start-up, and V8 builds every function the cache holds up front: on Node 24
+ * that was 3–4 MB of `check`'s peak RSS (budget 100 MB; README, Performance).
+ */
+const UNCACHED = new Set(['check', 'watch']);
+
+/** Whether the command in `argv` runs with the code cache. */
+export function usesCodeCache(argv: string[]): boolean {
+  return !UNCACHED.has(commandOf(argv));
+}
+
 /** The cache file for this script, Node and command: `cli-<hash>-<node>-<arch>-<command>.v8`. */
 export function cacheFileName(scriptHash: string, argv: string[], version = process.version, arch = process.arch): string {
-  const word = argv.find((a) => !a.startsWith('-'));
-  const command = word && COMMANDS.has(word) ? word : argv.includes('--version') ? 'version' : 'default';
-  return `cli-${scriptHash}-${version}-${arch}-${command}.v8`;
+  return `cli-${scriptHash}-${version}-${arch}-${commandOf(argv)}.v8`;
 }
 
 /** The hash that keys a script's cache (the build embeds it in the bin; hashing 1.8 MB at each start costs ~5 ms). */
@@ -79,7 +102,7 @@ export async function runCachedScript(url: URL, hash: string, argv: string[], en
   const file = fileURLToPath(url);
   // latin1 only for an all-ASCII script (the build checks): read so, Node gives V8 the bytes undecoded.
   const source = readFileSync(file, encoding);
-  const dir = usableCacheDir(env);
+  const dir = usesCodeCache(argv) ? usableCacheDir(env) : undefined;
   const name = cacheFileName(hash, argv);
   let cachedData: Buffer | undefined;
   try {

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheFileName } from '../../src/cli/code-cache.js';
+import { cacheFileName, usesCodeCache } from '../../src/cli/code-cache.js';
 import { runCli, workdir } from '../check/helpers.js';
 
 const CHECKLIST = { 'c.md': '# T\n\n## S\n- [ ] One\n- [ ] Two\n' };
@@ -66,10 +66,36 @@ describe('code cache of the built CLI', () => {
     expect(readFileSync(join(dist, 'deploy-wizard.js'), 'utf8')).toContain('"latin1"');
   });
 
+  it('check and watch run without it; check keeps the parse result of an unchanged checklist instead', async () => {
+    const cwd = workdir(CHECKLIST);
+    const cache = join(cwd, 'cache');
+    const first = await runCli(['--checklist', 'c.md', 'check'], { cwd, env: { XDG_CACHE_HOME: cache } });
+    const files = () => readdirSync(join(cache, 'deploy-wizard')).sort();
+    expect(files().filter((f) => f.endsWith('.v8') && f.startsWith('cli-'))).toEqual([]);
+    const kept = files().filter((f) => f.startsWith('checklist-'));
+    expect(kept).toHaveLength(1);
+    const before = statSync(join(cache, 'deploy-wizard', kept[0]));
+    const second = await runCli(['--checklist', 'c.md', 'check'], { cwd, env: { XDG_CACHE_HOME: cache } });
+    const untimed = (out: string) => out.replace(/ in \d+ ms/, '');
+    expect([second.code, untimed(second.stdout)]).toEqual([first.code, untimed(first.stdout)]);
+    expect(statSync(join(cache, 'deploy-wizard', kept[0])).mtimeMs).toBe(before.mtimeMs); // read, not rewritten
+    // An edit is a parse: the new item shows.
+    writeFileSync(join(cwd, 'c.md'), CHECKLIST['c.md'] + '- [ ] Three\n');
+    const edited = await runCli(['--checklist', 'c.md', 'check'], { cwd, env: { XDG_CACHE_HOME: cache } });
+    expect(edited.code).toBe(first.code);
+    const now = files().filter((f) => f.startsWith('checklist-'));
+    expect(now).toHaveLength(2); // the edited text was parsed and kept under its own key
+    expect(now).toContain(kept[0]);
+    expect([usesCodeCache(['check']), usesCodeCache(['watch', '--for', '1m']), usesCodeCache(['start']), usesCodeCache([])]).toEqual([false, false, true, true]);
+  });
+
   it('names a file per script, Node line and command; unknown words share one', () => {
     expect(cacheFileName('abc', ['check', '--format', 'json'], 'v22.1.0', 'x64')).toBe('cli-abc-v22.1.0-x64-check.v8');
     expect(cacheFileName('abc', [], 'v20.20.2', 'arm64')).toBe('cli-abc-v20.20.2-arm64-default.v8');
     expect(cacheFileName('abc', ['chek'], 'v24.0.0', 'x64')).toBe('cli-abc-v24.0.0-x64-default.v8');
     expect(cacheFileName('abc', ['--version'], 'v24.0.0', 'x64')).toBe('cli-abc-v24.0.0-x64-version.v8');
+    // A global option's value is not the command.
+    expect(cacheFileName('abc', ['--checklist', 'start', 'list'], 'v24.0.0', 'x64')).toBe('cli-abc-v24.0.0-x64-list.v8');
+    expect(cacheFileName('abc', ['--sessions-dir', 's', 'resume', 'check'], 'v24.0.0', 'x64')).toBe('cli-abc-v24.0.0-x64-resume.v8');
   });
 });

@@ -20,18 +20,7 @@ import type { Session } from '../../session/schema.js';
 import type { Vars } from '../../config/vars.js';
 import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
 import { openNotifier } from '../../notify/notify.js';
-import { usableCacheDir } from '../code-cache.js';
-import type { ParseCache } from '../../checklist/load.js';
-
-/** The CLI script's hash (scripts/build.mjs); undefined when run from source. */
-declare const __BUILD_HASH__: string | undefined;
-
-/** Parse results are kept beside the code cache; only a build (which knows its hash) keeps them. */
-function parseCache(): ParseCache | undefined {
-  const build = typeof __BUILD_HASH__ === 'string' ? __BUILD_HASH__ : undefined;
-  const dir = build ? usableCacheDir() : undefined;
-  return build && dir ? { dir, build } : undefined;
-}
+import { parseCache } from '../parse-cache.js';
 import { notifyingSession } from '../../notify/session-events.js';
 
 type Opts = Record<string, any>;
