@@ -293,8 +293,24 @@ async function snapshotApp() {
  */
 function shebangFlags(cli) {
   const first = readFileSync(cli, 'utf8').split('\n', 1)[0];
-  const m = /^#!\/usr\/bin\/env -S node(.*?)(?: --)?$/.exec(first);
+  const m = /^#!\/usr\/bin\/env -S (?:\S+=\S* )*node(.*?)(?: --)?$/.exec(first);
   return m ? m[1].trim().split(/\s+/).filter((f) => f && f !== '--') : [];
+}
+
+/**
+ * `env` with the variables the bin's shebang sets (`env -S NAME=VALUE … node`,
+ * `${NAME}` read from `env` as env(1) does), so a row that runs `node CLI` runs
+ * what `npx deploy-wizard` runs.
+ */
+function appEnv(cli, env) {
+  const first = readFileSync(cli, 'utf8').split('\n', 1)[0];
+  const m = /^#!\/usr\/bin\/env -S ((?:\S+=\S* )*)node/.exec(first);
+  const set = { ...env };
+  for (const a of (m?.[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
+    const [name, value] = [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)];
+    set[name] = value.replace(/\$\{(\w+)\}/g, (_, v) => env[v] ?? '');
+  }
+  return set;
 }
 
 /** bench/lib.ts bundled like the product (production React, all deps inlined). */
@@ -336,7 +352,7 @@ async function startRows(app, env, node = process.execPath) {
   const inkBundle = await buildInkHello();
   for (let i = 0; i < WARMUP + N; i++) {
     const f = (await timeSpawn(node, ['-e', '0'], { env })).ms;
-    const v = await timeSpawn(node, [...app.node, app.cli, '--version'], { env });
+    const v = await timeSpawn(node, [...app.node, app.cli, '--version'], { env: appEnv(app.cli, env) });
     if (v.out.trim() !== JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) throw new Error(`--version printed ${v.out.trim()}`);
     const t0 = performance.now();
     const pf = ptySpawn([node, '-e', '0'], { env });
@@ -417,7 +433,7 @@ async function inkHelloFrame(bundle, env, node = process.execPath) {
 /** ms from spawn until the first screen (title through footer) is on the terminal. */
 async function firstFrame(app, env, sessionsDir, node = process.execPath) {
   const t0 = performance.now();
-  const t = ptySpawn([node, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--sessions-dir', sessionsDir], { env, cwd: work });
+  const t = ptySpawn([node, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--sessions-dir', sessionsDir], { env: appEnv(app.cli, env), cwd: work });
   try {
     await t.until(() => t.frames.some((f) => f.includes('Production Deployment Checklist') && f.includes('save+quit')), 20_000, 'first frame');
     return performance.now() - t0;
@@ -428,7 +444,7 @@ async function firstFrame(app, env, sessionsDir, node = process.execPath) {
 
 /** Key press → changed frame, in a session of the shipped checklist. */
 async function keyRows(app, env) {
-  const t = ptySpawn([process.execPath, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--sessions-dir', join(work, 'keys')], { env, cwd: work });
+  const t = ptySpawn([process.execPath, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--sessions-dir', join(work, 'keys')], { env: appEnv(app.cli, env), cwd: work });
   try {
     await t.until(() => t.frames.some((f) => f.includes('save+quit')), 20_000, 'first frame');
     await sleep(300);
@@ -487,7 +503,7 @@ async function watchRows(app, env) {
   const criteria = (text.match(/<!-- watch: /g) ?? []).length;
   writeFileSync(checklist, text);
   const t = ptySpawn([process.execPath, ...app.node, app.cli, 'start', '--env', 'bench', '--operator', 'bench', '--checklist', checklist, '--sessions-dir', join(work, 'watch')], {
-    env: { ...env, PROMETHEUS_URL: `http://127.0.0.1:${prom.port}`, BASELINE_P50_MS: '50' },
+    env: appEnv(app.cli, { ...env, PROMETHEUS_URL: `http://127.0.0.1:${prom.port}`, BASELINE_P50_MS: '50' }),
     cwd: work,
   });
   const onWatch = (f) => f.includes('Watch: rollback criteria') && f.includes('save+quit');
@@ -571,7 +587,7 @@ async function parseRows(lib, app) {
   writeFileSync(dupFile, '# Duplicates\n\n' + '- [ ] same\n'.repeat(50_000));
   const runs = [];
   for (let i = 0; i < (quick ? 3 : 5); i++) {
-    const r = await timeSpawn(process.execPath, [...app.node, app.cli, 'validate', dupFile]);
+    const r = await timeSpawn(process.execPath, [...app.node, app.cli, 'validate', dupFile], { env: appEnv(app.cli, process.env) });
     if (!r.out.includes('50000 items')) throw new Error(`validate of 50k duplicates printed: ${r.out.trim()}`);
     runs.push(r.ms);
   }
@@ -705,7 +721,7 @@ async function versusRows(app, servers) {
     const once = await timeSpawn('bash', [script], { env, cwd: work });
     if (/FAILED/.test(once.out) || !/pong/.test(once.out) || !/PONG/.test(once.out)) throw new Error(`${script} did not pass: ${once.out.replace(/\s+/g, ' ').slice(0, 300)}`);
   }
-  const json = await timeSpawn(process.execPath, [...app.node, app.cli, 'check', '--checklist', checklist, '--format', 'json'], { env, cwd: work }, [0, 1]);
+  const json = await timeSpawn(process.execPath, [...app.node, app.cli, 'check', '--checklist', checklist, '--format', 'json'], { env: appEnv(app.cli, env), cwd: work }, [0, 1]);
   const { summary } = JSON.parse(json.out);
   // "Flower's port is not reachable" on this same host is inconclusive by design (cannot judge exposure from here).
   if (!summary.ok || summary.passed + summary.inconclusive !== summary.total) throw new Error(`check did not pass everything: ${JSON.stringify(summary)}`);
@@ -715,11 +731,11 @@ async function versusRows(app, servers) {
   for (let i = 0; i < (quick ? 3 : 7); i++) {
     asWritten.push((await timeSpawn('bash', [scripts.asWritten], { env, cwd: work })).ms);
     direct.push((await timeSpawn('bash', [scripts.direct], { env, cwd: work })).ms);
-    wiz.push((await timeSpawn(process.execPath, [...app.node, app.cli, 'check', '--checklist', checklist], { env, cwd: work })).ms);
+    wiz.push((await timeSpawn(process.execPath, [...app.node, app.cli, 'check', '--checklist', checklist], { env: appEnv(app.cli, env), cwd: work })).ms);
   }
   if (process.env.BENCH_PROFILE_DIR) {
     // One extra run under the V8 profiler, to see where check's time goes (see README: Performance).
-    await timeSpawn(process.execPath, [...app.node, `--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, app.cli, 'check', '--checklist', checklist], { env, cwd: work });
+    await timeSpawn(process.execPath, [...app.node, `--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, app.cli, 'check', '--checklist', checklist], { env: appEnv(app.cli, env), cwd: work });
   }
   const a = stats(asWritten);
   const d = stats(direct);
@@ -754,7 +770,7 @@ async function memoryRows(app, lib, servers, node = process.execPath) {
   const env = { ...servers.env, DOMAIN: '127.0.0.1', APP_REPO_DIR: work, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) };
   const checklist = await loopbackChecklist(app, lib);
   const samples = [];
-  for (let i = 0; i < 3; i++) samples.push(await peakRss([...app.node, app.cli, 'check', '--checklist', checklist], env, node));
+  for (let i = 0; i < 3; i++) samples.push(await peakRss([...app.node, app.cli, 'check', '--checklist', checklist], appEnv(app.cli, env), node));
   const s = stats(samples);
   const load = () => `load ${loadavg()[0].toFixed(1)}`;
   row(`memory (${line}): check (shipped checklist) peak RSS`, s.median, 'MB', CHECK_RSS_MB, { spread: s, note: load() });
@@ -788,7 +804,7 @@ async function walkRss(app, lib, env, file, node = process.execPath) {
   const sections = lib.walkSections(checklist);
   const startAt = sections.findIndex((s) => s.id === checklist.items[0].sectionId);
   const sessions = mkdtempSync(join(work, 'walk-'));
-  const t = ptySpawn([node, ...app.node, app.cli, 'start', '--checklist', file, '--env', 'bench', '--operator', 'bench', '--sessions-dir', sessions], { env, cwd: work });
+  const t = ptySpawn([node, ...app.node, app.cli, 'start', '--checklist', file, '--env', 'bench', '--operator', 'bench', '--sessions-dir', sessions], { env: appEnv(app.cli, env), cwd: work });
   try {
     await t.until(() => t.frames.some((f) => f.includes('save+quit')), 20_000, 'first frame');
     const pid = Number(execFileSync('pgrep', ['-P', String(t.proc.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
