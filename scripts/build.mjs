@@ -73,6 +73,39 @@ const fastWidth = {
 };
 
 /**
+ * Ink's ANSI tokenizer (@alcalzone/ansi-tokenize 0.2) is bundled with its
+ * `tokenize` behind the fast path of scripts/fast-ansi-tokenize.mjs, which gives
+ * the same tokens for lines of simple characters and SGR or link codes; the
+ * package's other exports are its own.
+ */
+const fastTokenizer = {
+  name: 'fast-ansi-tokenize',
+  setup(b) {
+    b.onResolve({ filter: /^@alcalzone\/ansi-tokenize$/ }, async (args) => {
+      if (args.namespace === 'fast-tokenize') return undefined;
+      const options = { resolveDir: args.resolveDir, kind: args.kind, namespace: 'fast-tokenize' };
+      const real = await b.resolve(args.path, options);
+      if (real.errors.length) return { errors: real.errors };
+      const manifest = await b.resolve(`${args.path}/package.json`, options);
+      if (manifest.errors.length) return { errors: manifest.errors };
+      const pkg = JSON.parse(readFileSync(manifest.path, 'utf8'));
+      return pkg.version.startsWith('0.2.') ? { path: real.path, namespace: 'fast-tokenize' } : { path: real.path };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'fast-tokenize' }, (args) => ({
+      contents: [
+        `import { tokenize as real } from ${JSON.stringify(args.path)};`,
+        `import isFullwidthCodePoint from 'is-fullwidth-code-point';`,
+        `import { fastTokenize } from ${JSON.stringify(`${root}scripts/fast-ansi-tokenize.mjs`)};`,
+        `export * from ${JSON.stringify(args.path)};`,
+        'export const tokenize = fastTokenize(real, isFullwidthCodePoint);',
+      ].join('\n'),
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * esbuild writes strings and templates in ASCII but leaves regular expression
  * literals as written (two hold `…` and `—`). The same characters as \u escapes
  * mean the same in a regular expression, with or without the u flag; anything
@@ -130,7 +163,7 @@ const cli = await build({
   // __BUILD_HASH__: the script's hash, passed in by the bin (it keys the caches of parse results).
   define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(version), 'import.meta.url': '__dw_url', __BUILD_HASH__: '__dw_build' },
   alias: { 'react-devtools-core': stub },
-  plugins: [absent, builtinsAsRequire, fastWidth],
+  plugins: [absent, builtinsAsRequire, fastWidth, fastTokenizer],
   // esbuild's own require shim (for CJS code that requires dynamically) uses this.
   banner: { js: 'const require=__dw_require;' },
 });
