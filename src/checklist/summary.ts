@@ -2,12 +2,13 @@
  * One-line summaries of a parsed checklist, for `validate` and other commands.
  */
 import type { Checklist, Problem } from './types.js';
+import { byCodeUnit } from '../order.js';
 
 /** Probe counts per kind, most used first (ties by name). */
 export function probeCounts(checklist: Checklist): Array<[kind: string, count: number]> {
   const counts = new Map<string, number>();
   for (const item of checklist.items) for (const p of item.probes) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return [...counts].sort((a, b) => b[1] - a[1] || byCodeUnit(a[0], b[0]));
 }
 
 /** `FILE: ok — 175 items in 62 sections, 44 probes (http 6, …), 3 rollback criteria (watch), sign-off: 4 roles`. */

@@ -5,6 +5,7 @@
  * the matched value.
  */
 import { isPlaceholder, PRIVATE_KEY_BEGIN, SECRET_SHAPES } from './patterns.js';
+import { byCodeUnit } from '../order.js';
 
 export { isPlaceholder } from './patterns.js';
 
@@ -41,7 +42,7 @@ export function scanText(text: string, allowed: (value: string) => boolean = () 
     const body = text.slice(start + m[0].length, start + m[0].length + 400).replace(/\\[nr]/g, '\n');
     if (/(^|["'\s])[A-Za-z0-9+/]{40,}/.test(body) && !allowed(m[0])) add(lineOf(text, start), `${m[1]}private key block`.replace(/^./, (c) => c.toUpperCase()));
   }
-  return [...found.values()].sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
+  return [...found.values()].sort((a, b) => a.line - b.line || byCodeUnit(a.kind, b.kind));
 }
 
 function lineOf(text: string, index: number): number {

@@ -21,6 +21,7 @@ import { acquireLock, isAlive, type Lock, type LockInfo } from './lock.js';
 import { checkSessionId, newSessionId } from './ids.js';
 import { summarize } from './summary.js';
 import { emptyCounts, progressFromCounts } from '../verdict/items.js';
+import { byCodeUnit } from '../order.js';
 
 export interface FileStoreOptions {
   /** Applied to every document before it is written (from createRedactor(vars)). */
@@ -210,7 +211,7 @@ export function createFileStore(dir: string, opts: FileStoreOptions = {}): Sessi
           rows.push({ id: name.slice(0, -5), environment: '?', operators: [], ...progressFromCounts(emptyCounts()), status: 'corrupt', updatedAt: mtime, problem: d.problem, file });
         }
       }
-      return rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+      return rows.sort((a, b) => byCodeUnit(b.updatedAt, a.updatedAt));
     },
 
     read,

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Checklist } from '../checklist/types.js';
 import type { ItemRecord, Session } from './schema.js';
 import { isFailing } from '../verdict/probe.js';
+import { byCodeUnit } from '../order.js';
 
 /** Used when the checklist has no Sign-off table / "Deployment Status" line. */
 export const DEFAULT_ROLES = ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner'];
@@ -35,7 +36,7 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(([a], [b]) => byCodeUnit(a, b));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 

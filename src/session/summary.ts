@@ -7,6 +7,7 @@ import type { SessionSummary } from './store.js';
 import { sessionProgress } from '../verdict/items.js';
 import { displayPath } from '../display-path.js';
 import { currentCompletion } from './signoff.js';
+import { byCodeUnit } from '../order.js';
 
 export { percentDone, progressFields, progressFigures, progressText } from '../verdict/items.js';
 /** The previous session for comparisons: one rule, in previous.ts (re-exported for older imports). */
@@ -76,6 +77,6 @@ export function environmentsOf(rows: SessionSummary[]): string[] {
 
 /** Sessions that can be resumed (active, readable), newest first. */
 export function unfinished(rows: SessionSummary[]): SessionSummary[] {
-  return rows.filter((r) => r.status === 'active').sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  return rows.filter((r) => r.status === 'active').sort((a, b) => byCodeUnit(b.updatedAt, a.updatedAt));
 }
 
