@@ -129,6 +129,29 @@ function asciiRegexes(text) {
 }
 
 /**
+ * The probes' undici (bundled) checks cookie arguments against its own Headers
+ * and against `globalThis.Headers`, read when the module loads. That global is
+ * Node's lazy getter for its internal copy of undici: reading it loads the
+ * whole second HTTP client, +9 MB of peak RSS on Node 20, +17 MB on Node 24,
+ * ~35 ms, the first time a probe makes an HTTP request (README, Performance).
+ * Our cookie helpers are never handed Node's Headers, so the check keeps only
+ * undici's own class. test/startup/undici-internal.test.ts checks that a run
+ * with HTTP probes never loads Node's copy; an undici whose file no longer
+ * reads so stops the build here, to be looked at again.
+ */
+const ownHeaders = {
+  name: 'undici-own-headers',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const read = '[Headers, globalThis.Headers].filter(Boolean)';
+      if (!text.includes(read)) throw new Error(`build: ${args.path} no longer reads ${read}; see the undici-own-headers plugin in scripts/build.mjs`);
+      return { contents: text.replace(read, '[Headers]'), loader: 'js' };
+    });
+  },
+};
+
+/**
  * A script has no import statements: Node's built-ins become small modules that
  * call the `require` the bin passes in, and esbuild turns import() into require.
  */
@@ -163,7 +186,7 @@ const cli = await build({
   // __BUILD_HASH__: the script's hash, passed in by the bin (it keys the caches of parse results).
   define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(version), 'import.meta.url': '__dw_url', __BUILD_HASH__: '__dw_build' },
   alias: { 'react-devtools-core': stub },
-  plugins: [absent, builtinsAsRequire, fastWidth, fastTokenizer],
+  plugins: [absent, builtinsAsRequire, ownHeaders, fastWidth, fastTokenizer],
   // esbuild's own require shim (for CJS code that requires dynamically) uses this.
   banner: { js: 'const require=__dw_require;' },
 });
