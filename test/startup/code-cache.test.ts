@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheFileName, usesCodeCache } from '../../src/cli/code-cache.js';
+import { cacheFileName, GLOBAL_VALUES, usesCodeCache } from '../../src/cli/code-cache.js';
+import { buildProgram } from '../../src/cli/main.js';
 import { runCli, workdir } from '../check/helpers.js';
 
 const CHECKLIST = { 'c.md': '# T\n\n## S\n- [ ] One\n- [ ] Two\n' };
@@ -94,7 +95,9 @@ describe('code cache of the built CLI', () => {
     expect(cacheFileName('abc', [], 'v20.20.2', 'arm64')).toBe('cli-abc-v20.20.2-arm64-default.v8');
     expect(cacheFileName('abc', ['chek'], 'v24.0.0', 'x64')).toBe('cli-abc-v24.0.0-x64-default.v8');
     expect(cacheFileName('abc', ['--version'], 'v24.0.0', 'x64')).toBe('cli-abc-v24.0.0-x64-version.v8');
-    // A global option's value is not the command.
+    // A global option's value is not the command; the bin knows them without loading the CLI, so the lists must agree.
+    const withValue = buildProgram(() => {}).options.filter((o) => o.required).map((o) => o.long);
+    expect([...GLOBAL_VALUES].sort()).toEqual(withValue.sort());
     expect(cacheFileName('abc', ['--checklist', 'start', 'list'], 'v24.0.0', 'x64')).toBe('cli-abc-v24.0.0-x64-list.v8');
     expect(cacheFileName('abc', ['--sessions-dir', 's', 'resume', 'check'], 'v24.0.0', 'x64')).toBe('cli-abc-v24.0.0-x64-resume.v8');
   });
