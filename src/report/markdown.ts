@@ -322,6 +322,19 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
     );
   }
 
+  // Changes the store refused (team mode: made offline on a session completed meanwhile, …): only when there were any.
+  const refused = redactDeep(session.events.filter((e) => e.what === 'change.refused'), redact);
+  if (refused.length) {
+    push('## Refused changes', '', 'Changes that reached the store after it could take them; kept in their author\'s journal, not applied.', '');
+    push(
+      ...table(
+        ['Time', 'By', 'Item', 'What and why'],
+        refused.map((e) => [formatTime(e.at), t(e.who), t(checklist.items.find((i) => i.id === e.itemId)?.text ?? e.itemId ?? ''), t(e.detail ?? '')]),
+      ),
+      '',
+    );
+  }
+
   // Sign-off
   push('## Sign-off', '');
   const roles = [...signoffRoles(checklist)];

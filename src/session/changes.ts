@@ -10,6 +10,7 @@ import { isCancelled } from '../verdict/probe.js';
 import { reconcile } from './reconcile.js';
 import { describeConflict, mergeItemState } from './item-conflict.js';
 import { UserError } from '../errors.js';
+import { changeItemId, refusalDetail } from './refused.js';
 import { readOnlyLine, signRefusal, unsignedRoles, type SignoffPolicy } from './signoff.js';
 
 /**
@@ -62,7 +63,12 @@ export type Change =
   /** Another operator's wizard takes over measuring an unfinished window (its starter is not here). */
   | { type: 'watch.continue'; startedAt: string }
   /** The checklist changed since the session started: match items by id (see reconcile.ts). */
-  | { type: 'checklist.reconcile'; hash: string; items: { id: string; sectionId?: string }[] };
+  | { type: 'checklist.reconcile'; hash: string; items: { id: string; sectionId?: string }[] }
+  /**
+   * A change the store refused when it got there (e.g. made offline on a session completed meanwhile):
+   * recorded with who made it (ChangeMeta.who), when (`madeAt`), what and why, never dropped silently (refused.ts).
+   */
+  | { type: 'change.refused'; refused: Change; madeAt: string; why: string; changeId?: string };
 
 export interface ChangeMeta {
   who: string;
@@ -87,7 +93,9 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
   const at = meta.at ?? new Date().toISOString();
   const who = meta.who;
   // A completed session is read-only until reopened: only moving around and joining are not changes to it.
-  if (session.status === 'completed' && !['cursor', 'operator.join', 'signoff.reopen'].includes(change.type)) {
+  // `change.refused` is the one write it accepts: the record of a change refused because it was completed
+  // meanwhile must land in it, or the refusal would be dropped silently.
+  if (session.status === 'completed' && !['cursor', 'operator.join', 'signoff.reopen', 'change.refused'].includes(change.type)) {
     throw new ChangeRefused(readOnlyLine(session));
   }
   // Copy only the containers a change can touch, not the whole document: a
@@ -268,6 +276,9 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.events.push({ at, who, what: 'watch.continue', detail: `window started ${w.startedAt} by ${w.by}` });
       break;
     }
+    case 'change.refused':
+      s.events.push({ at, who, what: 'change.refused', itemId: changeItemId(change.refused), detail: refusalDetail(change) });
+      break;
     case 'checklist.reconcile':
       return reconcile(s, change, who, at).session;
   }

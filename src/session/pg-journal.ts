@@ -4,6 +4,9 @@
  * fsynced before the change is acknowledged, so a crash while offline loses
  * nothing. Entries carry a unique change id: replaying one the database already
  * holds is refused there, so a replay after a crash never duplicates a change.
+ * A change the store refused (e.g. the session was completed meanwhile) stays
+ * in the journal, marked `refused` with why: it is never replayed, and never
+ * deleted for its author without a word.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +17,8 @@ export interface PendingChange {
   who: string;
   at: string;
   change: Change;
+  /** Set when the store refused the change: why, and when that was decided. Never replayed. */
+  refused?: { why: string; at: string };
 }
 
 export function journalPath(dir: string, id: string): string {
@@ -32,8 +37,18 @@ export function appendPending(path: string, dir: string, entry: PendingChange): 
   }
 }
 
-/** Every complete entry in the journal (a line torn by a crash is skipped: its change was never acknowledged). */
+/** The entries still to be saved (not refused), oldest first. */
 export function readPending(path: string): PendingChange[] {
+  return readJournal(path).filter((e) => !e.refused);
+}
+
+/** The entries the store refused, kept for their author. */
+export function readRefused(path: string): PendingChange[] {
+  return readJournal(path).filter((e) => e.refused);
+}
+
+/** Every complete entry in the journal (a line torn by a crash is skipped: its change was never acknowledged). */
+export function readJournal(path: string): PendingChange[] {
   if (!existsSync(path)) return [];
   const out: PendingChange[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
@@ -48,9 +63,17 @@ export function readPending(path: string): PendingChange[] {
   return out;
 }
 
-/** Drop the entries now saved in the database; remove the file when none is left. */
+/** Drop the entries now saved in the database; remove the file when none is left (refused ones stay). */
 export function removePending(path: string, saved: Set<string>): void {
-  const rest = readPending(path).filter((e) => !saved.has(e.changeId));
+  rewrite(path, readJournal(path).filter((e) => !saved.has(e.changeId)));
+}
+
+/** Mark an entry refused by the store (kept, never replayed). */
+export function markRefused(path: string, changeId: string, why: string, at: string): void {
+  rewrite(path, readJournal(path).map((e) => (e.changeId === changeId ? { ...e, refused: { why, at } } : e)));
+}
+
+function rewrite(path: string, rest: PendingChange[]): void {
   if (rest.length === 0) {
     try {
       unlinkSync(path);

@@ -25,7 +25,8 @@ import { latestVersion, migrate, quoteSchema, schemaVersion } from './pg-migrati
 import { newSessionId, redactStoreUrl, storeRedactor, summarize } from './pg-doc.js';
 import { newSessionDocument } from './new-document.js';
 import { isConnectionError, storeError } from './pg-errors.js';
-import { appendPending, journalPath, readPending, removePending, type PendingChange } from './pg-journal.js';
+import { appendPending, journalPath, markRefused, readPending, readRefused, removePending, type PendingChange } from './pg-journal.js';
+import { refusalRecord, type Refusal } from './refused.js';
 
 export type ConnectionState = 'online' | 'offline';
 
@@ -43,8 +44,14 @@ export interface TeamSession extends OpenSession {
   presence(): string[];
   /** Called when someone joins or leaves (`who`, `joined`); returns an unsubscribe function. */
   onPresenceChange(cb: (here: string[], who: string, joined: boolean) => void): () => void;
-  /** Called when a change made offline is refused once the others' changes are known (e.g. the role was signed meanwhile). */
-  onRefused(cb: (message: string) => void): () => void;
+  /**
+   * Called when a change made offline is refused once the others' changes are known (the session was
+   * completed, the role was signed meanwhile): the core's line, and the refusal (what, who, when, where it is kept).
+   * The refusal is recorded in the session as a `change.refused` event too.
+   */
+  onRefused(cb: (message: string, refusal: Refusal) => void): () => void;
+  /** Changes of this terminal the store refused, still kept in its journal for their author (earlier runs' included). */
+  refusedChanges(): Refusal[];
 }
 
 export interface PgSessionStore extends SessionStore {
@@ -317,9 +324,11 @@ class PgOpenSession implements TeamSession {
   private readonly journal: string;
   private readonly listeners = new Set<(session: Session, by: string) => void>();
   private readonly connListeners = new Set<(state: ConnectionState) => void>();
-  private readonly refusedListeners = new Set<(message: string) => void>();
+  private readonly refusedListeners = new Set<(message: string, refusal: Refusal) => void>();
   /** Refusals met before anyone listened (e.g. flushing a journal on open): the first listener hears them. */
-  private readonly undelivered: string[] = [];
+  private readonly undelivered: Refusal[] = [];
+  /** Refused changes kept in the journal (this run's and earlier runs'). */
+  private refusals: Refusal[] = [];
   /**
    * Changes applied here but not yet in the database, oldest first. The screen
    * shows `base` with these on top at once; the pump saves them in batches.
@@ -361,6 +370,11 @@ class PgOpenSession implements TeamSession {
     this.base = doc;
     this.doc = doc;
     this.rev = rev;
+    this.refusals = readRefused(this.journal).map((e) => ({ changeId: e.changeId, who: e.who, at: e.at, change: e.change, why: e.refused!.why, keptIn: this.journal, completed: doc.status === 'completed' }));
+  }
+
+  refusedChanges(): Refusal[] {
+    return [...this.refusals];
   }
 
   current(): Session {
@@ -614,44 +628,69 @@ class PgOpenSession implements TeamSession {
    */
   private rebuild(): void {
     let d = this.base;
-    for (const o of [...this.queue]) {
+    // By index: a refusal leaves the queue and appends its record, which is applied in turn.
+    for (let i = 0; i < this.queue.length; ) {
+      const o = this.queue[i];
       try {
         d = this.applyLocal(d, o.entry);
+        i++;
       } catch (err) {
         if (!(err instanceof ChangeRefused)) throw err;
-        this.refuse(o, err);
+        this.refuse(o, err, d);
       }
     }
     this.doc = d;
   }
 
-  /** A change refused on the fresh document: off the queue and the journal; its caller, or (made offline) the listeners, hear why. */
-  private refuse(o: Outgoing, err: ChangeRefused): void {
+  /**
+   * A change refused on the fresh document leaves the queue, and is never
+   * dropped silently: a journalled one stays in the journal marked refused (its
+   * author sees it there and on screen), the refusal is recorded in the session
+   * (a `change.refused` change, queued like any other), and its caller or (made
+   * offline) the listeners hear what and why.
+   */
+  private refuse(o: Outgoing, err: ChangeRefused, on: Session): void {
     this.queue = this.queue.filter((x) => x !== o);
+    const refusal: Refusal = { changeId: o.entry.changeId, who: o.entry.who, at: o.entry.at, change: o.entry.change, why: this.ctx.redact(err.message), completed: on.status === 'completed' };
     if (o.journalled) {
       try {
-        removePending(this.journal, new Set([o.entry.changeId]));
+        markRefused(this.journal, o.entry.changeId, refusal.why, new Date().toISOString());
+        refusal.keptIn = this.journal;
       } catch {
-        /* the next flush refuses it again */
+        /* still in the journal, unmarked: the next open tries it again and refuses it again */
       }
       o.journalled = false;
     }
-    if (o.answered) this.emitRefused(err.message);
-    else o.fail(err);
+    if (o.entry.change.type !== 'change.refused') this.queue.push(this.recordOf(refusal));
+    if (o.answered) {
+      if (refusal.keptIn) this.refusals.push(refusal);
+      this.emitRefused(refusal);
+    } else o.fail(err);
   }
 
-  onRefused(cb: (message: string) => void): () => void {
+  /** The change that records a refusal in the session, made by the refused change's author. */
+  private recordOf(refusal: Refusal): Outgoing {
+    return {
+      entry: { changeId: randomUUID(), who: refusal.who, at: new Date().toISOString(), change: refusalRecord(refusal) },
+      journalled: false,
+      answered: true,
+      settle: () => {},
+      fail: () => {},
+    };
+  }
+
+  onRefused(cb: (message: string, refusal: Refusal) => void): () => void {
     this.refusedListeners.add(cb);
     // Refusals met while opening (a journal left by an earlier run) reach the first listener.
-    for (const m of this.undelivered.splice(0)) cb(m);
+    for (const r of this.undelivered.splice(0)) cb(r.why, r);
     return () => this.refusedListeners.delete(cb);
   }
 
-  private emitRefused(message: string): void {
-    if (this.refusedListeners.size === 0) this.undelivered.push(message);
+  private emitRefused(refusal: Refusal): void {
+    if (this.refusedListeners.size === 0) this.undelivered.push(refusal);
     for (const l of [...this.refusedListeners]) {
       try {
-        l(message);
+        l(refusal.why, refusal);
       } catch {
         /* a listener's failure is its own */
       }
@@ -700,7 +739,7 @@ class PgOpenSession implements TeamSession {
         } catch (err) {
           if (!(err instanceof ChangeRefused)) throw err;
           if (!final) return undefined;
-          this.refuse(o, err);
+          this.refuse(o, err, d);
         }
       }
       if (kept.length < todo.length) {

@@ -6,10 +6,12 @@
  * twice (the answer shows it: src/store/wizard-context.ts).
  */
 import type { StateCreator } from 'zustand/vanilla';
+import { displayPath } from '../display-path.js';
 import type { Checklist } from '../checklist/types.js';
 import type { Change } from '../session/changes.js';
 import type { Session } from '../session/schema.js';
 import { describeConflict } from '../session/item-conflict.js';
+import { describeChange, type Refusal } from '../session/refused.js';
 import type { RollbackBanner } from './rollback.js';
 import type { WizardContext } from './wizard-context.js';
 import type { Wizard } from './wizard-store.js';
@@ -21,6 +23,8 @@ export interface TeamStatus {
   offline: boolean;
   /** Changes made here and not yet in the database. */
   queued: number;
+  /** Changes of this terminal the store refused, kept in its journal (see refusedLine). */
+  refused?: number;
 }
 
 export interface SyncSlice {
@@ -120,7 +124,8 @@ export function unsavedLine(u: NonNullable<SyncSlice['unsaved']>): string {
 
 /** The team line: `team session production-…  here: ada, grace` (plus the offline state). */
 export function teamLine(t: TeamStatus): string {
-  const base = `session ${t.sessionId} · here: ${t.here.join(', ') || '—'}`;
+  const refused = t.refused ? ` · ${t.refused} change${t.refused === 1 ? '' : 's'} refused (kept in the journal)` : '';
+  const base = `session ${t.sessionId} · here: ${t.here.join(', ') || '—'}${refused}`;
   if (!t.offline) return base;
   const n = `${t.queued} change${t.queued === 1 ? '' : 's'}`;
   return `OFFLINE — ${n} queued here, saved when the team store is back · ${base}`;
@@ -136,11 +141,35 @@ interface ConnectionAware {
 }
 
 interface RefusalAware {
-  onRefused(cb: (message: string) => void): () => void;
+  onRefused(cb: (message: string, refusal?: Refusal) => void): () => void;
+  refusedChanges?(): Refusal[];
+}
+
+/**
+ * What this terminal's author is told about changes the store refused: what,
+ * why, and how to apply them, e.g. `2 changes refused: "Backups verified"
+ * marked failed; note on "Backups verified": "disk full" — session … was
+ * completed by alice …; to apply: reopen the session (o on the sign-off
+ * screen) and make them again (kept in sessions/….pending.jsonl)`.
+ */
+export function refusedLine(refusals: Refusal[], checklist: Checklist, shownPath: (file: string) => string = (f) => f): string {
+  const text = (id: string) => checklist.items.find((i) => i.id === id)?.text;
+  const n = refusals.length;
+  const byWhy = new Map<string, string[]>();
+  // The read-only line's own advice ("reopen it …") is said once, as how to apply.
+  for (const r of refusals) {
+    const why = r.completed ? r.why.replace(/; reopen it\b.*$/, '') : r.why;
+    byWhy.set(why, [...(byWhy.get(why) ?? []), describeChange(r.change, text)]);
+  }
+  const what = [...byWhy].map(([why, changes]) => `${changes.join('; ')} — ${why}`).join('; ');
+  const them = n === 1 ? 'it' : 'them';
+  const how = refusals.some((r) => r.completed) ? `reopen the session (o on the sign-off screen) and make ${them} again` : `make ${them} again if ${n === 1 ? 'it still holds' : 'they still hold'}`;
+  const kept = [...new Set(refusals.map((r) => r.keptIn).filter((f): f is string => Boolean(f)))];
+  return `${n} change${n === 1 ? '' : 's'} refused: ${what}; to apply: ${how}${kept.length ? ` (kept in ${kept.map(shownPath).join(', ')})` : ''}`;
 }
 
 const sameTeam = (a: TeamStatus | undefined, b: TeamStatus): boolean =>
-  a !== undefined && a.sessionId === b.sessionId && a.offline === b.offline && a.queued === b.queued && a.here.join('\n') === b.here.join('\n');
+  a !== undefined && a.sessionId === b.sessionId && a.offline === b.offline && a.queued === b.queued && a.refused === b.refused && a.here.join('\n') === b.here.join('\n');
 
 export const syncSlice =
   (ctx: WizardContext): StateCreator<Wizard, [], [], SyncSlice> =>
@@ -152,12 +181,19 @@ export const syncSlice =
     const team = session as Partial<ConnectionAware>;
     const teamMode = typeof team.onConnectionChange === 'function';
     let offline = team.connectionState?.() === 'offline';
-    const teamStatus = (): TeamStatus => ({
-      sessionId: session.id,
-      here: team.presence?.() ?? [operator],
-      offline,
-      queued: team.pendingCount?.() ?? 0,
-    });
+    const refusalAware = session as Partial<RefusalAware>;
+    const teamStatus = (): TeamStatus => {
+      const refused = refusalAware.refusedChanges?.().length ?? 0;
+      return {
+        sessionId: session.id,
+        here: team.presence?.() ?? [operator],
+        offline,
+        queued: team.pendingCount?.() ?? 0,
+        ...(refused ? { refused } : {}),
+      };
+    };
+    // Refusals since the store was last reached: said together, and instead of "changes synchronised".
+    let refusedNow: Refusal[] = [];
 
     // Conflicts on one item (team mode) already known: only new ones are announced, to both people involved.
     const conflictsSeen = new Set(session.current().events.filter((e) => e.conflict).map(conflictKey));
@@ -187,11 +223,29 @@ export const syncSlice =
     });
     const offConnection = team.onConnectionChange?.((state) => {
       offline = state === 'offline';
-      set({ team: teamStatus(), ...(offline ? {} : { notice: 'team store back online: changes synchronised' }) });
+      if (offline) {
+        refusedNow = [];
+        set({ team: teamStatus() });
+        return;
+      }
+      const n = refusedNow.length;
+      const notice = n
+        ? `team store back online: ${n} change${n === 1 ? '' : 's'} refused (see the line above), the rest synchronised`
+        : 'team store back online: changes synchronised';
+      set({ team: teamStatus(), notice });
     });
     const offPresence = team.onPresenceChange?.((_here, who, joined) => set({ team: teamStatus(), notice: `${who} ${joined ? 'joined' : 'left'} the session` }));
     // Team mode: a change made offline that the others' changes refuse (e.g. the role was signed meanwhile).
-    const offRefused = (session as Partial<RefusalAware>).onRefused?.((message) => set({ error: message, signoff: { error: message } }));
+    // Never dropped silently: its author is told what, why and how to apply it; the team line keeps the count.
+    const offRefused = refusalAware.onRefused?.((message, refusal) => {
+      if (!refusal) {
+        set({ error: message, signoff: { error: message } });
+        return;
+      }
+      refusedNow = [...refusedNow, refusal];
+      const line = refusedLine(refusedNow, checklist, displayPath);
+      set({ error: line, signoff: { error: line }, team: teamMode ? teamStatus() : undefined });
+    });
 
     void deps.previousSession?.().then(
       (doc) => {

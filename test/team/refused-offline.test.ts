@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
 import { createWizardStore, teamLine } from '../../src/store/wizard-store.js';
 import { sampleChecklist } from '../ui/fixtures.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { dropSchema, pgUrl, storedDoc, uniqueSchema, until } from './helpers.js';
 
@@ -63,7 +64,7 @@ describe('a change made offline on a session completed meanwhile', () => {
         proxy.restore();
       }
       await until(() => b.connectionState() === 'online' && b.pendingCount() === 0, 30_000, 'B to reconnect and flush');
-      await until(() => /refused/.test(wizard.getState().error ?? ''), 10_000, "B's refusal line");
+      await until(() => /^2 changes refused/.test(wizard.getState().error ?? ""), 10_000, "B's refusal line");
 
       // B is told what, why and how.
       const line = wizard.getState().error!;
@@ -93,6 +94,11 @@ describe('a change made offline on a session completed meanwhile', () => {
       }
       expect(refused.map((e: any) => e.detail).join('\n')).toMatch(/marked failed/);
       expect(refused.map((e: any) => e.detail).join('\n')).toMatch(/disk full on db-2/);
+
+      // The report, the release record, shows them.
+      const report = renderMarkdown(doc, checklist);
+      expect(report).toContain('## Refused changes');
+      expect(report).toMatch(/\| bob \| Backups verified \|.*marked failed/);
 
       // The journal still holds them (marked refused), and a new open neither re-sends nor re-records them.
       const journal = join(journalB, `${a.id}.pending.jsonl`);

@@ -183,7 +183,7 @@ describe('team sign-off across processes', () => {
     }
   });
 
-  it('a sign made offline that the others refused meanwhile is dropped with the reason told, not saved or kept', async () => {
+  it('a sign made offline that the others refused meanwhile is not saved: the reason is told, the refusal recorded, the journal keeps it', async () => {
     const id = await newSession();
     const dirA = mkdtempSync(join(tmpdir(), 'dw-signoff-offline-'));
     try {
@@ -203,10 +203,15 @@ describe('team sign-off across processes', () => {
       a.onRefused((m) => told.push(m));
       expect(told).toEqual([expect.stringMatching(/^Tech Lead is already signed by Bob /)]);
       expect(a.current().signoff.signatures.map((s) => s.name)).toEqual(['Bob']);
-      expect(a.pendingCount()).toBe(0);
-      expect(existsSync(journal)).toBe(false);
+      await until(() => a.pendingCount() === 0, 10_000, 'the refusal to be recorded');
+      // Kept for Alice, marked refused (never replayed), and recorded in the session.
+      expect(existsSync(journal)).toBe(true);
+      expect(a.refusedChanges().map((r) => r.why)).toEqual([expect.stringMatching(/^Tech Lead is already signed by Bob /)]);
       const { doc } = await storedDoc(facts, schema, id);
       expect(doc.signoff.signatures.map((s: any) => s.name)).toEqual(['Bob']);
+      expect(doc.events.filter((e: any) => e.what === 'change.refused')).toEqual([
+        expect.objectContaining({ who: 'Alice', detail: expect.stringMatching(/^signature for Tech Lead, made .* — refused: Tech Lead is already signed by Bob /) }),
+      ]);
       await a.close();
       await alice.end();
       await bob.close();
