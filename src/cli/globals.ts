@@ -12,8 +12,10 @@ export interface GlobalOptions {
   sessionsDir: string;
   envFile?: string;
   config?: string;
-  /** Team-mode store URL (postgres://...), from --store or DEPLOY_WIZARD_STORE. */
+  /** Team-mode store URL (postgres://...), from --store, DEPLOY_WIZARD_STORE or the --config file's "store". */
   store?: string;
+  /** Where `store` came from (the quit hint names the same place, never the password). */
+  storeFrom?: 'flag' | 'env' | 'config';
   /** Whether to colour output: false under NO_COLOR or a non-TTY stdout. */
   color: boolean;
 }
@@ -40,6 +42,7 @@ export function resolveGlobals(raw: Record<string, unknown>): GlobalOptions {
     envFile: typeof raw.envFile === 'string' ? resolve(raw.envFile) : process.env.DEPLOY_WIZARD_ENV_FILE ? resolve(process.env.DEPLOY_WIZARD_ENV_FILE) : undefined,
     config: typeof raw.config === 'string' ? resolve(raw.config) : undefined,
     store: typeof raw.store === 'string' ? raw.store : process.env.DEPLOY_WIZARD_STORE || undefined,
+    storeFrom: typeof raw.store === 'string' ? 'flag' : process.env.DEPLOY_WIZARD_STORE ? 'env' : undefined,
     color: !noColor && Boolean(process.stdout.isTTY),
   };
 }

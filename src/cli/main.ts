@@ -26,7 +26,7 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
     .option('--sessions-dir <dir>', 'where sessions are kept', './sessions')
     .option('--env-file <file>', 'dotenv file with variables for probes, e.g. .env.production (or DEPLOY_WIZARD_ENV_FILE)')
     .option('--config <file>', 'JSON config file with variables and defaults')
-    .option('--store <url>', 'team mode: a postgres:// URL to keep sessions in (or DEPLOY_WIZARD_STORE)')
+    .option('--store <url>', 'team mode: a postgres:// URL to keep sessions in (better: DEPLOY_WIZARD_STORE, or "store" in --config, so the password is not on the command line)')
     .option('--notify <url>', 'post {"text": …} to this webhook (Slack incoming-webhook shape) on session start, rollback criterion met, incident, sign-off (or "notify" in --config)')
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
@@ -139,7 +139,12 @@ export async function main(rawArgv: string[]): Promise<number> {
   const argv = withoutLeadingDashes(rawArgv);
   let pending: Promise<number> | undefined;
   const program = buildProgram((load, opts, args) => {
-    pending = (async () => (await load())(opts, resolveGlobals(opts), args))();
+    pending = (async () => {
+      let globals = resolveGlobals(opts);
+      // The team store URL may live in the --config file (never needed on the command line).
+      if (globals.config && !globals.store) globals = await (await import('../session/select-store.js')).withConfigStore(globals);
+      return (await load())(opts, globals, args);
+    })();
   });
   try {
     await program.parseAsync(argv, { from: 'user' });

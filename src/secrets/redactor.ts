@@ -121,3 +121,36 @@ export function redactDeep<T>(value: T, redact: Redactor): T {
   }
   return value;
 }
+
+/**
+ * A connection URL (the team store's `postgres://…`) as it may be shown: the
+ * password and every secret-named query parameter (`?password=`,
+ * `sslpassword=`…) masked; text that is not a URL is masked by the shapes
+ * above and any `user:pw@` left. The one store-URL masker: hints, errors,
+ * `migrate` and the process title all ask it.
+ */
+export function maskUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    // The URL as a variable's value: its user:pw@ password is found (URL_PASSWORD) and masked wherever it occurs.
+    return createRedactor({ STORE_URL: url })(url).replace(/:[^:@/]*@/, `:${MASK}@`);
+  }
+  // Rebuilt by hand: URL's own serialisation percent-encodes the mask in the query.
+  const auth = u.username ? `${u.username}${u.password ? `:${MASK}` : ''}@` : u.password ? `:${MASK}@` : '';
+  const query = [...u.searchParams.entries()].map(([k, v]) => `${encodeURIComponent(k)}=${isSecretName(k) ? MASK : encodeURIComponent(v)}`).join('&');
+  const host = u.host;
+  const path = u.pathname === '/' && !url.replace(/[?#].*$/, '').endsWith('/') ? '' : u.pathname;
+  return `${u.protocol}//${auth}${host}${path}${query ? `?${query}` : ''}${u.hash ? '#…' : ''}`;
+}
+
+/** The secret strings a connection URL carries (its password, raw and decoded; secret-named query values), for createRedactor's `extra`. */
+export function urlSecrets(url: string): string[] {
+  try {
+    const u = new URL(url);
+    return [u.password, safeDecode(u.password), ...[...u.searchParams.entries()].filter(([k]) => isSecretName(k)).map(([, v]) => v)].filter(Boolean);
+  } catch {
+    return [];
+  }
+}

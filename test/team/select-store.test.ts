@@ -12,8 +12,7 @@ import { UserError } from '../../src/errors.js';
 import { freePort } from '../helpers/servers.js';
 import { openStore } from '../../src/session/select-store.js';
 import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
-import { redactStoreUrl } from '../../src/session/pg-doc.js';
-import { createRedactor } from '../../src/secrets/redactor.js';
+import { createRedactor, maskUrl } from '../../src/secrets/redactor.js';
 import { dropSchema, newSessionInit, pgUrl, until, withClient } from './helpers.js';
 
 const facts = inject('servers').pg;
@@ -95,10 +94,10 @@ describe('openStore', () => {
     expect(e2.message).not.toContain(password);
   });
 
-  it('redactStoreUrl masks the password in every spelling', () => {
-    expect(redactStoreUrl('postgres://alice:s3cr%40t@db.local:5433/app')).toBe('postgres://alice:***@db.local:5433/app');
-    expect(redactStoreUrl('postgres://db.local/app?password=hunter22')).not.toContain('hunter22');
-    expect(redactStoreUrl('postgres://alice:hunter22@[bad')).not.toContain('hunter22');
+  it('maskUrl (the one store-URL masker) masks the password in every spelling', () => {
+    expect(maskUrl('postgres://alice:s3cr%40t@db.local:5433/app')).toBe('postgres://alice:***@db.local:5433/app');
+    expect(maskUrl('postgres://db.local/app?password=hunter22')).not.toContain('hunter22');
+    expect(maskUrl('postgres://alice:hunter22@[bad')).not.toContain('hunter22');
   });
 });
 

@@ -18,8 +18,8 @@ describe('the resume hint', () => {
     const hint = resumeCommand('staging-2', g, {});
     expect(hint).toBe("deploy-wizard resume staging-2 --checklist release.md --sessions-dir 'tmp/my sessions' --store 'postgres://dw:***@127.0.0.1:5433/dw'");
     expect(hint).not.toContain('s3cret-pw');
-    // A store that came from DEPLOY_WIZARD_STORE is found there again.
-    expect(resumeCommand('s', { ...g, store: 'postgres://x@127.0.0.1/dw' }, { DEPLOY_WIZARD_STORE: 'postgres://x@127.0.0.1/dw' })).not.toContain('--store');
+    // A store that came from DEPLOY_WIZARD_STORE is found there again, and the hint says so (issue 23: it used to leave --store out).
+    expect(resumeCommand('s', { ...g, store: 'postgres://x@127.0.0.1/dw' }, { DEPLOY_WIZARD_STORE: 'postgres://x@127.0.0.1/dw' })).toMatch(/ --store "\$DEPLOY_WIZARD_STORE"$/);
   });
 });
 

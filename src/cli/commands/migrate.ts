@@ -5,7 +5,7 @@
  */
 import { UserError } from '../../errors.js';
 import { checkStoreUrl } from '../../session/select-store.js';
-import { redactStoreUrl } from '../../session/pg-doc.js';
+import { maskUrl } from '../../secrets/redactor.js';
 import type { GlobalOptions } from '../globals.js';
 
 export async function run(_opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
@@ -16,7 +16,7 @@ export async function run(_opts: Record<string, any>, globals: GlobalOptions, _a
   const store = createPgStore(url, { journalDir: globals.sessionsDir });
   try {
     const { from, to, applied } = await store.migrate();
-    const where = redactStoreUrl(url);
+    const where = maskUrl(url);
     process.stdout.write(
       applied.length
         ? `Migrated the team store ${where} from version ${from} to ${to} (applied ${applied.join(', ')}).\n`

@@ -22,6 +22,7 @@ import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard
 import { openNotifier } from '../../notify/notify.js';
 import { parseCache } from '../parse-cache.js';
 import { notifyingSession } from '../../notify/session-events.js';
+import { storeArg, storeSecretMasked } from '../../session/select-store.js';
 
 type Opts = Record<string, any>;
 type Mode = { kind: 'default' } | { kind: 'start' } | { kind: 'resume'; id?: string } | { kind: 'join'; id: string };
@@ -189,7 +190,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     process.stderr.write(`${shown(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and start again\n`);
     return 2;
   }
-  const [{ loadVars }, { createRedactor }, { openStore, storeArg, storePlace }, summary, { reconcileOpenSession }] = await Promise.all([
+  const [{ loadVars }, { createRedactor }, { openStore, storePlace }, summary, { reconcileOpenSession }] = await Promise.all([
     import('../../config/vars.js'),
     import('../../secrets/redactor.js'),
     import('../../session/select-store.js'),
@@ -306,7 +307,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       if (notice) process.stderr.write(`${notice}\n`);
       id = summary.unfinished(rows)[0]?.id;
     }
-    if (!id) throw new UserError(`no unfinished session to resume in ${storePlace(globals, shown(globals.sessionsDir))}; start one with deploy-wizard start${storeArg(globals.store)}`);
+    if (!id) throw new UserError(`no unfinished session to resume in ${storePlace(globals, shown(globals.sessionsDir))}; start one with deploy-wizard start${storeArg(globals.store, process.env, { from: globals.storeFrom, config: globals.config, shown })}`);
     const who = await identify(id);
     if (!who || stop.why) {
       await (store as { end?: () => Promise<void> }).end?.();
@@ -369,7 +370,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   }
   const state = wizard?.getState();
   // Unsaved work is never reported as saved: say what, why, and how to get it back; exit 1 ("not everything saved").
-  if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals.sessionsDir, storeArg(globals.store))}\n`);
+  if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals.sessionsDir, storeArg(globals.store, process.env, { from: globals.storeFrom, config: globals.config, shown }))}\n`);
   if (state?.exit === 'interrupt' || signalled || stop.why) return EXIT_INTERRUPTED;
   if (state?.unsaved) return 1;
   if (state && open) process.stdout.write(savedExitMessage(open.id, globals));
@@ -387,8 +388,7 @@ export function resumeCommand(id: string, globals: GlobalOptions, env: NodeJS.Pr
   const parts = ['deploy-wizard', 'resume', q(id)];
   if (globals.checklist !== resolve(shippedChecklistPath())) parts.push('--checklist', q(shown(globals.checklist)));
   if (globals.sessionsDir !== resolve('sessions')) parts.push('--sessions-dir', q(shown(globals.sessionsDir)));
-  if (globals.store && env.DEPLOY_WIZARD_STORE !== globals.store) parts.push('--store', q(maskedUrl(globals.store)));
-  return parts.join(' ');
+  return parts.join(' ') + storeArg(globals.store, env, { from: globals.storeFrom, config: globals.config, shown });
 }
 
 /**
@@ -397,18 +397,10 @@ export function resumeCommand(id: string, globals: GlobalOptions, env: NodeJS.Pr
  * words, and a triple-click copies it whole.
  */
 export function savedExitMessage(id: string, globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
-  return `\nSaved session ${id}. Resume with:\n${resumeCommand(id, globals, env)}\n`;
-}
-
-/** A URL with its password replaced by *** (unparseable text is masked whole). */
-function maskedUrl(text: string): string {
-  try {
-    const u = new URL(text);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '***';
-  }
+  const masked = storeSecretMasked(globals.store, env, globals.storeFrom)
+    ? `(the store password is masked: set DEPLOY_WIZARD_STORE to the URL and use --store "$DEPLOY_WIZARD_STORE", or put it in a --config file's "store")\n`
+    : '';
+  return `\nSaved session ${id}. Resume with:\n${resumeCommand(id, globals, env)}\n${masked}`;
 }
 
 /** The last words when changes could not be saved: what, why, and the commands that restore them. */
