@@ -12,6 +12,15 @@ if (!process.stdout.isTTY) {
   });
 }
 
+// A store URL typed with --store is in every `ps` listing: show the process with its password masked
+// (on Linux, Node writes the title over the argv memory that /proc/<pid>/cmdline reads).
+// DEPLOY_WIZARD_STORE or the --config file's "store" keep it off the command line altogether.
+if (process.argv.some((a) => a === '--store' || a.startsWith('--store='))) {
+  const { maskedArgv } = await import('../secrets/redactor.js');
+  const shown = maskedArgv(process.argv.slice(2));
+  if (shown) process.title = ['deploy-wizard', ...shown].join(' ');
+}
+
 await main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -154,3 +154,19 @@ export function urlSecrets(url: string): string[] {
     return [];
   }
 }
+
+/**
+ * The command line as `ps` may show it: the URL of every `--store URL` /
+ * `--store=URL` masked (maskUrl); undefined when nothing needed masking.
+ */
+export function maskedArgv(argv: readonly string[]): string[] | undefined {
+  let changed = false;
+  const out = argv.map((a, i) => {
+    let shown = a;
+    if (argv[i - 1] === '--store') shown = maskUrl(a);
+    else if (a.startsWith('--store=')) shown = `--store=${maskUrl(a.slice('--store='.length))}`;
+    if (shown !== a) changed = true;
+    return shown;
+  });
+  return changed ? out : undefined;
+}
