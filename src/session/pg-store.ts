@@ -93,11 +93,14 @@ const RECONNECT_MIN_MS = 200;
 /**
  * Presence rides on the session's NOTIFY channel (no table, no extra right):
  * "hello" on LISTEN (the others answer "here"), "here" every heartbeat, "bye"
- * on close. A terminal not heard from for three heartbeats (killed, cut off)
- * has left.
+ * on close. A terminal not heard from for three heartbeats and a second
+ * (killed with SIGKILL, cut off) has left: gone from "here:" 5–9 s after it
+ * died (it was 29–40 s with a 10 s heartbeat). One tiny NOTIFY per terminal
+ * every 2 s is the price; a live terminal on a loaded machine still beats
+ * well within the time-to-live.
  */
-const HEARTBEAT_MS = 10_000;
-const PRESENCE_TTL_MS = 3 * HEARTBEAT_MS + 5_000;
+const HEARTBEAT_MS = 2_000;
+const PRESENCE_TTL_MS = 3 * HEARTBEAT_MS + 1_000;
 const RECONNECT_MAX_MS = 5000;
 
 type PgModule = typeof import('pg');
