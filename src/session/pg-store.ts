@@ -1,58 +1,27 @@
 /**
  * Team mode: the session store on PostgreSQL, shared by several terminals.
- *
- * - No exclusive lock: every writer applies changes with optimistic
- *   concurrency (`UPDATE … WHERE revision = $base`); on conflict it reloads the
- *   fresh document and re-applies the change (a change is an operation, so
- *   re-applying it on fresher state is the merge). After a few conflicts it
- *   falls back to `SELECT … FOR UPDATE`, so a change is never starved or dropped.
- * - Every change appends one event (append-only, unique per revision and per
- *   change id) and NOTIFYs `deploy_wizard_<hash>` on commit; each open session
- *   LISTENs on its own connection and fetches the fresh document.
- * - Connection loss: changes apply locally at once, are journalled to
- *   `<id>.pending.jsonl` and queued; on reconnect (backoff) the session
- *   re-LISTENs, re-syncs and flushes the queue in order.
+ * Split the lowdb way: this module is the store (connect, migrate, list, read,
+ * create, open); each open session is the session core (./pg-session.ts: the
+ * write pump and sync, the offline journal) over small parts — the document
+ * adapter (./pg-adapter.ts: read/write a document with its revision), the
+ * channel connection and reconnect backoff (./pg-connection.ts), presence
+ * (./pg-presence.ts) and the journal file (./pg-journal.ts).
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { Client, Notification, Pool } from 'pg';
+import type { Pool } from 'pg';
 import { UserError } from '../errors.js';
 import { maskUrl, redactDeep, type Redactor } from '../secrets/redactor.js';
-import { applyChange, ChangeRefused, type Change } from './changes.js';
 import { SessionSchema, type Session } from './schema.js';
-import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';
+import type { NewSession, SessionStore, SessionSummary } from './store.js';
 import { latestVersion, migrate, quoteSchema, schemaVersion } from './pg-migrations.js';
 import { newSessionId, storeRedactor, summarize } from './pg-doc.js';
 import { newSessionDocument } from './new-document.js';
-import { isConnectionError, storeError } from './pg-errors.js';
-import { appendPending, journalPath, markRefused, readPending, readRefused, removePending, type PendingChange } from './pg-journal.js';
-import { refusalRecord, type Refusal } from './refused.js';
+import { storeError } from './pg-errors.js';
+import { pgDocAdapter } from './pg-adapter.js';
+import { CONNECT_TIMEOUT_MS } from './pg-connection.js';
+import { OPTIMISTIC_ATTEMPTS, PgOpenSession, type SessionContext, type TeamSession } from './pg-session.js';
 
-export type ConnectionState = 'online' | 'offline';
-
-/** An open team-mode session: the OpenSession contract plus connection state. */
-export interface TeamSession extends OpenSession {
-  /** 'offline' while the database is unreachable (changes are kept locally meanwhile). */
-  connectionState(): ConnectionState;
-  /** Called on every switch between online and offline; returns an unsubscribe function. */
-  onConnectionChange(cb: (state: ConnectionState) => void): () => void;
-  /** The database revision the local document is based on. */
-  revision(): number;
-  /** Changes made here and not yet saved in the database (queued while offline, or in the batch being written). */
-  pendingCount(): number;
-  /** Who has the session open now (this terminal included), sorted, each name once. */
-  presence(): string[];
-  /** Called when someone joins or leaves (`who`, `joined`); returns an unsubscribe function. */
-  onPresenceChange(cb: (here: string[], who: string, joined: boolean) => void): () => void;
-  /**
-   * Called when a change made offline is refused once the others' changes are known (the session was
-   * completed, the role was signed meanwhile): the core's line, and the refusal (what, who, when, where it is kept).
-   * The refusal is recorded in the session as a `change.refused` event too.
-   */
-  onRefused(cb: (message: string, refusal: Refusal) => void): () => void;
-  /** Changes of this terminal the store refused, still kept in its journal for their author (earlier runs' included). */
-  refusedChanges(): Refusal[];
-}
+export { channelFor, type ConnectionState, type TeamSession } from './pg-session.js';
 
 export interface PgSessionStore extends SessionStore {
   create(init: NewSession): Promise<TeamSession>;
@@ -77,31 +46,7 @@ export interface PgStoreOptions {
 }
 
 const DEFAULT_SCHEMA = 'deploy_wizard';
-/**
- * Optimistic attempts before taking the row lock. One: uncontended changes cost
- * a single round trip; contended ones then queue on the lock (fair, no
- * starvation) instead of re-colliding, which measured ~10x slower with 3 writers.
- */
-const OPTIMISTIC_ATTEMPTS = 1;
-/** Transient refusals worth another try: serialization failure, deadlock, lock not available, query canceled (timeout). */
-const RETRYABLE = new Set(['40001', '40P01', '55P03', '57014']);
-/** Changes saved in one transaction at most (group commit; one document write and one NOTIFY per batch). */
-const MAX_BATCH = 200;
-const CONNECT_TIMEOUT_MS = 3000;
 const QUERY_TIMEOUT_MS = 15_000;
-const RECONNECT_MIN_MS = 200;
-/**
- * Presence rides on the session's NOTIFY channel (no table, no extra right):
- * "hello" on LISTEN (the others answer "here"), "here" every heartbeat, "bye"
- * on close. A terminal not heard from for three heartbeats and a second
- * (killed with SIGKILL, cut off) has left: gone from "here:" 5–9 s after it
- * died (it was 29–40 s with a 10 s heartbeat). One tiny NOTIFY per terminal
- * every 2 s is the price; a live terminal on a loaded machine still beats
- * well within the time-to-live.
- */
-const HEARTBEAT_MS = 2_000;
-const PRESENCE_TTL_MS = 3 * HEARTBEAT_MS + 1_000;
-const RECONNECT_MAX_MS = 5000;
 
 type PgModule = typeof import('pg');
 
@@ -109,19 +54,6 @@ type PgModule = typeof import('pg');
 async function loadPg(): Promise<PgModule> {
   const mod = (await import('pg')) as unknown as { default?: PgModule } & PgModule;
   return mod.default ?? mod;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Notification channel of one session (identifiers are short; ids are not). */
-export function channelFor(schema: string, id: string): string {
-  return `deploy_wizard_${createHash('sha256').update(`${schema}/${id}`).digest('hex').slice(0, 16)}`;
-}
-
-interface Fresh {
-  doc: Session;
-  revision: number;
-  who: string;
 }
 
 /** Create the PostgreSQL session store for `url` (nothing connects until first use). */
@@ -151,6 +83,7 @@ export function createPgStore(url: string, opts: PgStoreOptions = {}): PgSession
     pool.on('error', () => {});
     return pool;
   };
+  const docs = pgDocAdapter(q, getPool, where);
 
   const ready = (): Promise<void> =>
     (readyP ??= (async () => {
@@ -166,18 +99,6 @@ export function createPgStore(url: string, opts: PgStoreOptions = {}): PgSession
       throw storeError('cannot open the team store', where, err, redact);
     }));
 
-  const fetchFresh = async (id: string): Promise<Fresh | undefined> => {
-    const p = await getPool();
-    const r = await p.query<{ doc: Session; revision: string; who: string | null }>(
-      `SELECT s.doc, s.revision,
-              (SELECT e.who FROM ${q}.events e WHERE e.session_id = s.id ORDER BY e.revision DESC LIMIT 1) AS who
-         FROM ${q}.sessions s WHERE s.id = $1`,
-      [id],
-    );
-    const row = r.rows[0];
-    return row ? { doc: row.doc, revision: Number(row.revision), who: row.who ?? '' } : undefined;
-  };
-
   const validated = (id: string, doc: unknown): Session => {
     const parsed = SessionSchema.safeParse(doc);
     if (!parsed.success) {
@@ -187,9 +108,10 @@ export function createPgStore(url: string, opts: PgStoreOptions = {}): PgSession
     return parsed.data;
   };
 
-  const ctx: StoreContext = { q, schema, url, redact, where, journalDir, maxAttempts, getPool, fetchFresh, loadPg, forget: (s) => open.delete(s) };
+  const ctx: SessionContext = { schema, url, redact, where, journalDir, maxAttempts, docs, loadPg, forget: (s) => open.delete(s) };
+  const noSuch = (id: string) => new UserError(`no session ${id} in ${where}; run \`deploy-wizard list --store …\` to see the sessions there`);
 
-  const store: PgSessionStore = {
+  return {
     ready,
 
     async migrate() {
@@ -211,41 +133,33 @@ export function createPgStore(url: string, opts: PgStoreOptions = {}): PgSession
     async list(): Promise<SessionSummary[]> {
       try {
         await ready();
-        const p = await getPool();
-        const r = await p.query<{ doc: Session }>(`SELECT doc FROM ${q}.sessions ORDER BY updated_at DESC, id`);
-        return r.rows.map((row) => summarize(row.doc));
+        return (await docs.list()).map(summarize);
       } catch (err) {
         throw storeError('cannot list sessions', where, err, redact);
       }
     },
 
     async read(id: string): Promise<Session> {
-      let fresh: Fresh | undefined;
+      let fresh;
       try {
         await ready();
-        fresh = await fetchFresh(id);
+        fresh = await docs.read(id);
       } catch (err) {
         throw storeError(`cannot read session ${id}`, where, err, redact);
       }
-      if (!fresh) throw new UserError(`no session ${id} in ${where}; run \`deploy-wizard list --store …\` to see the sessions there`);
+      if (!fresh) throw noSuch(id);
       return validated(id, fresh.doc);
     },
 
     async create(init: NewSession): Promise<TeamSession> {
       try {
         await ready();
-        const p = await getPool();
         for (let attempt = 0; ; attempt++) {
           const at = new Date().toISOString();
           const id = newSessionId(init.environment);
           const doc = redactDeep(newSessionDocument(id, init, at), redact);
           try {
-            await p.query(
-              `WITH s AS (INSERT INTO ${q}.sessions (id, doc, revision) VALUES ($1, $2, 0) RETURNING id)
-               INSERT INTO ${q}.events (session_id, revision, who, at, change, change_id)
-               SELECT s.id, 0, $3, $4, $5, 'create' FROM s`,
-              [id, JSON.stringify(doc), doc.operators[0], at, JSON.stringify({ type: 'session.create', doc })],
-            );
+            await docs.insert(id, doc, doc.operators[0], at);
           } catch (err) {
             // A readable id can collide (same env, same minute, same 4 chars): draw another.
             if ((err as { code?: string }).code === '23505' && attempt < 5) continue;
@@ -262,14 +176,14 @@ export function createPgStore(url: string, opts: PgStoreOptions = {}): PgSession
     },
 
     async open(id: string, operator: string): Promise<TeamSession> {
-      let fresh: Fresh | undefined;
+      let fresh;
       try {
         await ready();
-        fresh = await fetchFresh(id);
+        fresh = await docs.read(id);
       } catch (err) {
         throw storeError(`cannot open session ${id}`, where, err, redact);
       }
-      if (!fresh) throw new UserError(`no session ${id} in ${where}; run \`deploy-wizard list --store …\` to see the sessions there`);
+      if (!fresh) throw noSuch(id);
       validated(id, fresh.doc);
       const s = new PgOpenSession(ctx, id, operator, fresh.doc, fresh.revision);
       open.add(s);
@@ -292,744 +206,4 @@ export function createPgStore(url: string, opts: PgStoreOptions = {}): PgSession
       if (p) await p.end().catch(() => {});
     },
   };
-  return store;
-}
-
-interface StoreContext {
-  q: string;
-  schema: string;
-  url: string;
-  redact: Redactor;
-  where: string;
-  journalDir: string;
-  maxAttempts: number;
-  getPool(): Promise<Pool>;
-  fetchFresh(id: string): Promise<Fresh | undefined>;
-  loadPg(): Promise<PgModule>;
-  forget(s: PgOpenSession): void;
-}
-
-/** A change made here and not yet in the database, with whoever waits for it to be kept. */
-interface Outgoing {
-  entry: PendingChange;
-  /** In `<id>.pending.jsonl` already (made or left offline). */
-  journalled: boolean;
-  /** Its caller has heard already (kept offline, or left by an earlier run): a later refusal goes to the onRefused listeners. */
-  answered: boolean;
-  settle(doc: Session): void;
-  fail(err: unknown): void;
-}
-
-class PgOpenSession implements TeamSession {
-  /** Tells our own notifications from everyone else's. */
-  private readonly origin = randomUUID();
-  private readonly channel: string;
-  private readonly journal: string;
-  private readonly listeners = new Set<(session: Session, by: string) => void>();
-  private readonly connListeners = new Set<(state: ConnectionState) => void>();
-  private readonly refusedListeners = new Set<(message: string, refusal: Refusal) => void>();
-  /** Refusals met before anyone listened (e.g. flushing a journal on open): the first listener hears them. */
-  private readonly undelivered: Refusal[] = [];
-  /** Refused changes kept in the journal (this run's and earlier runs'). */
-  private refusals: Refusal[] = [];
-  /**
-   * Changes applied here but not yet in the database, oldest first. The screen
-   * shows `base` with these on top at once; the pump saves them in batches.
-   */
-  private queue: Outgoing[] = [];
-  /** The database's document as last read or written, and its revision. */
-  private base: Session;
-  private rev: number;
-  /** What the terminal shows: `base` plus the queue. */
-  private doc: Session;
-  /** One database operation at a time per open session: batches, fetches, re-syncs keep their order. */
-  private chain: Promise<unknown> = Promise.resolve();
-  private pumping = false;
-  /** Someone else committed (a notification): read the document once the current batch is done. */
-  private wantFetch = false;
-  /** The newest revision a notification announced. */
-  private heardRev = 0;
-  private state: ConnectionState = 'online';
-  private listener: Client | undefined;
-  /** Presence notes on the listener's connection, one at a time (pg warns about, and will refuse, overlapping queries on a client). */
-  private talking: Promise<unknown> = Promise.resolve();
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private reconnectAttempt = 0;
-  private closed = false;
-  /** Other terminals on this session: origin → who, and when last heard. */
-  private readonly peers = new Map<string, { who: string; at: number }>();
-  private readonly presenceListeners = new Set<(here: string[], who: string, joined: boolean) => void>();
-  private heartbeat: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly ctx: StoreContext,
-    readonly id: string,
-    private readonly who: string,
-    doc: Session,
-    rev: number,
-  ) {
-    this.channel = channelFor(ctx.schema, id);
-    this.journal = journalPath(ctx.journalDir, id);
-    this.base = doc;
-    this.doc = doc;
-    this.rev = rev;
-    this.refusals = readRefused(this.journal).map((e) => ({ changeId: e.changeId, who: e.who, at: e.at, change: e.change, why: e.refused!.why, keptIn: this.journal, completed: doc.status === 'completed' }));
-  }
-
-  refusedChanges(): Refusal[] {
-    return [...this.refusals];
-  }
-
-  current(): Session {
-    return this.doc;
-  }
-
-  revision(): number {
-    return this.rev;
-  }
-
-  pendingCount(): number {
-    return this.queue.length;
-  }
-
-  connectionState(): ConnectionState {
-    return this.state;
-  }
-
-  onConnectionChange(cb: (state: ConnectionState) => void): () => void {
-    this.connListeners.add(cb);
-    return () => this.connListeners.delete(cb);
-  }
-
-  subscribe(listener: (session: Session, by: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  presence(): string[] {
-    return [...new Set([this.who, ...[...this.peers.values()].map((p) => p.who)])].sort();
-  }
-
-  onPresenceChange(cb: (here: string[], who: string, joined: boolean) => void): () => void {
-    this.presenceListeners.add(cb);
-    return () => this.presenceListeners.delete(cb);
-  }
-
-  private announce(kind: 'hello' | 'here' | 'bye'): void {
-    const c = this.listener;
-    if (!c) return;
-    const payload = JSON.stringify({ presence: kind, who: this.ctx.redact(this.who), origin: this.origin });
-    this.talking = this.talking.then(() => c.query('SELECT pg_notify($1, $2)', [this.channel, payload])).catch(() => {});
-  }
-
-  private peerSeen(origin: string, who: string, kind: string): void {
-    if (kind === 'bye') {
-      const p = this.peers.get(origin);
-      if (p && this.peers.delete(origin)) this.presenceChanged(p.who, false);
-      return;
-    }
-    const known = this.peers.has(origin);
-    this.peers.set(origin, { who, at: Date.now() });
-    if (kind === 'hello') this.announce('here');
-    if (!known) this.presenceChanged(who, true);
-  }
-
-  /** Drop terminals not heard from for a while, and say we are still here. */
-  private beat(): void {
-    const now = Date.now();
-    for (const [origin, p] of this.peers) {
-      if (now - p.at > PRESENCE_TTL_MS) {
-        this.peers.delete(origin);
-        this.presenceChanged(p.who, false);
-      }
-    }
-    if (this.state === 'online') this.announce('here');
-  }
-
-  private presenceChanged(who: string, joined: boolean): void {
-    const here = this.presence();
-    for (const cb of [...this.presenceListeners]) {
-      try {
-        cb(here, who, joined);
-      } catch {
-        /* a listener's failure is its own */
-      }
-    }
-  }
-
-  /** LISTEN, then save whatever a crashed earlier run left in the journal. */
-  async start(): Promise<void> {
-    await this.listen();
-    const left = readPending(this.journal);
-    if (left.length) {
-      for (const entry of left) this.queue.push({ entry, journalled: true, answered: true, settle: () => {}, fail: () => {} });
-      await this.enqueue(() => this.flush());
-    }
-  }
-
-  /**
-   * Apply a change: it shows at once (the subscribers hear of it before this
-   * returns), and the promise resolves once it is kept: committed with the
-   * next batch (group commit), or journalled when the database is away.
-   */
-  apply(change: Change): Promise<Session> {
-    if (this.closed) return Promise.reject(new UserError(`session ${this.id} is closed; open it again to make changes`));
-    // What this screen showed for the item: re-applied on fresher state, it tells a conflict from a sequel.
-    if (change.type === 'item.state' && change.seen === undefined) change = { ...change, seen: this.doc.items[change.itemId]?.state ?? 'pending' };
-    const entry: PendingChange = {
-      changeId: randomUUID(),
-      who: this.ctx.redact(this.who),
-      at: new Date().toISOString(),
-      change: redactDeep(change, this.ctx.redact),
-    };
-    return new Promise<Session>((settle, fail) => {
-      const out: Outgoing = {
-        entry,
-        journalled: false,
-        answered: false,
-        settle: (doc) => {
-          out.answered = true;
-          settle(doc);
-        },
-        fail: (err) => {
-          out.answered = true;
-          fail(err);
-        },
-      };
-      const accept = (next: Session): void => {
-        if (this.state === 'offline') {
-          try {
-            this.keep(out);
-          } catch (err) {
-            fail(err);
-            return;
-          }
-        }
-        this.queue.push(out);
-        this.doc = next;
-        this.emit(this.who);
-        if (this.state === 'offline') out.settle(this.doc);
-        else this.kick();
-      };
-      try {
-        accept(this.applyLocal(this.doc, entry));
-      } catch (err) {
-        // Refused on what this terminal shows (e.g. the role is signed already): never queued nor journalled.
-        if (!(err instanceof ChangeRefused) || this.state !== 'online') {
-          fail(err);
-          return;
-        }
-        // Online, what this terminal shows may be behind (someone revoked or reopened a moment ago):
-        // catch up with the database first, then decide on that.
-        void this.enqueue(() => this.catchUp()).then(() => {
-          if (this.closed) return fail(new UserError(`session ${this.id} is closed; open it again to make changes`));
-          let next: Session;
-          try {
-            next = this.applyLocal(this.doc, entry);
-          } catch (e) {
-            fail(e);
-            return;
-          }
-          accept(next);
-        });
-      }
-    });
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    // Let the pump save what is queued (or journal it when the database is away); stop when it makes no progress.
-    while (this.state === 'online' && this.queue.some((o) => !o.journalled)) {
-      const before = this.queue.length;
-      this.kick();
-      await this.chain.catch(() => {});
-      if (this.queue.length >= before && !this.pumping) break;
-    }
-    await this.chain.catch(() => {});
-    this.closed = true;
-    this.ctx.forget(this);
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = undefined;
-    if (this.listener) {
-      this.announce('bye');
-      await this.talking;
-    }
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    await this.dropListener();
-    // Changes still queued stay in the journal: the next open flushes them.
-  }
-
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(task, task);
-    this.chain = run.catch(() => {});
-    return run;
-  }
-
-  /** Start the pump unless it runs: it saves the queue in batches and reads others' changes between them. */
-  private kick(): void {
-    if (this.pumping || this.closed) return;
-    this.pumping = true;
-    void this.enqueue(() => this.pump()).finally(() => {
-      this.pumping = false;
-      // Something arrived after the pump's last look.
-      if (this.state === 'online' && (this.queue.some((o) => !o.journalled) || this.wantFetch)) this.kick();
-    });
-  }
-
-  private async pump(): Promise<void> {
-    while (!this.closed && this.state === 'online') {
-      if (this.queue.length) {
-        const batch = this.queue.slice(0, MAX_BATCH);
-        try {
-          await this.write(batch);
-        } catch (err) {
-          if (isConnectionError(err)) {
-            // Whether that commit landed is unknown: the change ids make the later flush exactly-once.
-            this.goOffline();
-            break;
-          }
-          // The database refused these changes: take them off the screen and tell whoever made them.
-          this.queue = this.queue.filter((o) => !batch.includes(o));
-          this.rebuild();
-          this.emit(this.who);
-          const e = storeError(`cannot save a change to session ${this.id}`, this.ctx.where, err, this.ctx.redact);
-          for (const o of batch) o.fail(e);
-        }
-        continue;
-      }
-      if (this.wantFetch) {
-        this.wantFetch = false;
-        // Our own batch under the row lock may have brought what was announced.
-        if (this.heardRev && this.heardRev <= this.rev) continue;
-        try {
-          await this.fetchLatest();
-        } catch (err) {
-          if (isConnectionError(err)) this.goOffline();
-          break;
-        }
-        continue;
-      }
-      break;
-    }
-  }
-
-  /**
-   * The stored document was redacted when it was written and the entry (change
-   * and who) is redacted when it is made; applyChange only copies strings from
-   * those two, so the result is redacted without re-walking the whole document
-   * (which costs ~20 ms on a 600-event session, inside the row lock).
-   */
-  private applyLocal(doc: Session, e: PendingChange): Session {
-    return applyChange(doc, e.change, { who: e.who, at: e.at });
-  }
-
-  /**
-   * The screen's document: the database's with our unsaved changes on top. A
-   * change the fresh document refuses (e.g. someone else signed that role
-   * first) leaves the queue and its caller (or the listeners) hears why.
-   */
-  private rebuild(): void {
-    let d = this.base;
-    // By index: a refusal leaves the queue and appends its record, which is applied in turn.
-    for (let i = 0; i < this.queue.length; ) {
-      const o = this.queue[i];
-      try {
-        d = this.applyLocal(d, o.entry);
-        i++;
-      } catch (err) {
-        if (!(err instanceof ChangeRefused)) throw err;
-        this.refuse(o, err, d);
-      }
-    }
-    this.doc = d;
-  }
-
-  /**
-   * A change refused on the fresh document leaves the queue, and is never
-   * dropped silently: a journalled one stays in the journal marked refused (its
-   * author sees it there and on screen), the refusal is recorded in the session
-   * (a `change.refused` change, queued like any other), and its caller or (made
-   * offline) the listeners hear what and why.
-   */
-  private refuse(o: Outgoing, err: ChangeRefused, on: Session): void {
-    this.queue = this.queue.filter((x) => x !== o);
-    const refusal: Refusal = { changeId: o.entry.changeId, who: o.entry.who, at: o.entry.at, change: o.entry.change, why: this.ctx.redact(err.message), completed: on.status === 'completed' };
-    if (o.journalled) {
-      try {
-        markRefused(this.journal, o.entry.changeId, refusal.why, new Date().toISOString());
-        refusal.keptIn = this.journal;
-      } catch {
-        /* still in the journal, unmarked: the next open tries it again and refuses it again */
-      }
-      o.journalled = false;
-    }
-    if (o.entry.change.type !== 'change.refused') this.queue.push(this.recordOf(refusal));
-    if (o.answered) {
-      if (refusal.keptIn) this.refusals.push(refusal);
-      this.emitRefused(refusal);
-    } else o.fail(err);
-  }
-
-  /** The change that records a refusal in the session, made by the refused change's author. */
-  private recordOf(refusal: Refusal): Outgoing {
-    return {
-      entry: { changeId: randomUUID(), who: refusal.who, at: new Date().toISOString(), change: refusalRecord(refusal) },
-      journalled: false,
-      answered: true,
-      settle: () => {},
-      fail: () => {},
-    };
-  }
-
-  onRefused(cb: (message: string, refusal: Refusal) => void): () => void {
-    this.refusedListeners.add(cb);
-    // Refusals met while opening (a journal left by an earlier run) reach the first listener.
-    for (const r of this.undelivered.splice(0)) cb(r.why, r);
-    return () => this.refusedListeners.delete(cb);
-  }
-
-  private emitRefused(refusal: Refusal): void {
-    if (this.refusedListeners.size === 0) this.undelivered.push(refusal);
-    for (const l of [...this.refusedListeners]) {
-      try {
-        l(refusal.why, refusal);
-      } catch {
-        /* a listener's failure is its own */
-      }
-    }
-  }
-
-  /**
-   * Save a batch of changes in one transaction (group commit): optimistic
-   * first, then under the row lock. Re-applying on the fresh document is the
-   * merge (different items both land; the same item: see applyChange's
-   * conflict rule, both events kept). Throws connection errors as they are.
-   */
-  private async write(batch: Outgoing[]): Promise<void> {
-    const { q } = this.ctx;
-    const pool = await this.ctx.getPool();
-    const sql = `
-      WITH u AS (
-        UPDATE ${q}.sessions SET doc = $3, revision = revision + $4, updated_at = now()
-         WHERE id = $1 AND revision = $2 RETURNING revision
-      ), e AS (
-        INSERT INTO ${q}.events (session_id, revision, who, at, change, change_id)
-        SELECT $1, $2 + x.ord, x.v->>'who', (x.v->>'at')::timestamptz, x.v->'change', x.v->>'changeId'
-          FROM u, jsonb_array_elements($5::jsonb) WITH ORDINALITY AS x(v, ord)
-        RETURNING revision
-      ), m AS (SELECT max(revision) AS revision FROM e)
-      SELECT m.revision, pg_notify($6, json_build_object('id', $1::text, 'revision', m.revision, 'who', $7::text, 'origin', $8::text)::text)
-        FROM m WHERE m.revision IS NOT NULL`;
-    let todo = batch;
-    const params = (base: number, next: Session) => [
-      this.id, base, JSON.stringify(next), todo.length, JSON.stringify(todo.map((o) => o.entry)), this.channel, todo[todo.length - 1].entry.who, this.origin,
-    ];
-    /**
-     * The batch on top of `doc`. `final` (the document under the row lock): a
-     * change it refuses leaves the batch and the queue, and its caller hears
-     * why; otherwise (maybe stale) undefined, and the locked path decides.
-     */
-    const onTop = (doc: Session, final: boolean): Session | undefined => {
-      // Refused meanwhile (e.g. by a rebuild on what the others did).
-      todo = todo.filter((o) => this.queue.includes(o));
-      let d = doc;
-      const kept: Outgoing[] = [];
-      for (const o of todo) {
-        try {
-          d = this.applyLocal(d, o.entry);
-          kept.push(o);
-        } catch (err) {
-          if (!(err instanceof ChangeRefused)) throw err;
-          if (!final) return undefined;
-          this.refuse(o, err, d);
-        }
-      }
-      if (kept.length < todo.length) {
-        todo = kept;
-        this.rebuild();
-        this.emit(this.who);
-      }
-      return d;
-    };
-    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
-      try {
-        if (attempt <= OPTIMISTIC_ATTEMPTS) {
-          const base = this.rev;
-          const next = onTop(this.base, false);
-          // Refused on what this terminal last heard (maybe stale): the locked path decides on the fresh document.
-          if (!next) continue;
-          if (!todo.length) return;
-          const r = await pool.query<{ revision: string }>(sql, params(base, next));
-          if (r.rows[0]) return this.saved(todo, next, Number(r.rows[0].revision));
-          // Someone else wrote first: re-apply on the fresh document, under the row lock this time
-          // so busy sessions queue in the database instead of colliding again.
-          continue;
-        }
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          const r = await client.query<{ doc: Session; revision: string; who: string | null }>(
-            `SELECT s.doc, s.revision,
-                    (SELECT e.who FROM ${q}.events e WHERE e.session_id = s.id ORDER BY e.revision DESC LIMIT 1) AS who
-               FROM ${q}.sessions s WHERE s.id = $1 FOR UPDATE`,
-            [this.id],
-          );
-          if (!r.rows[0]) throw new UserError(`session ${this.id} no longer exists in ${this.ctx.where}`);
-          const base = Number(r.rows[0].revision);
-          // Show what the others did first, with who did it; our unsaved changes stay on top.
-          if (base > this.rev) {
-            this.base = r.rows[0].doc;
-            this.rev = base;
-            this.rebuild();
-            this.emit(r.rows[0].who ?? '');
-          }
-          const next = onTop(r.rows[0].doc, true)!;
-          if (!todo.length) {
-            // All refused: nothing to save.
-            await client.query('ROLLBACK');
-            return;
-          }
-          const w = await client.query<{ revision: string }>(sql, params(base, next));
-          await client.query('COMMIT');
-          if (w.rows[0]) return this.saved(todo, next, Number(w.rows[0].revision));
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw err;
-        } finally {
-          client.release();
-        }
-      } catch (err) {
-        const e = err as { code?: string; constraint?: string };
-        // Some are saved already (a retry after a commit we did not hear back from, or a replayed journal).
-        if (e.code === '23505' && e.constraint === 'events_session_change') {
-          const have = await pool.query<{ change_id: string }>(
-            `SELECT change_id FROM ${q}.events WHERE session_id = $1 AND change_id = ANY($2::text[])`,
-            [this.id, todo.map((o) => o.entry.changeId)],
-          );
-          const done = new Set(have.rows.map((row) => row.change_id));
-          await this.reload();
-          this.forgetSaved(todo.filter((o) => done.has(o.entry.changeId)));
-          todo = todo.filter((o) => !done.has(o.entry.changeId));
-          if (!todo.length) return;
-          continue;
-        }
-        if (!RETRYABLE.has(e.code ?? '')) throw err;
-      }
-      // Jitter so two writers that failed together do not retry in lockstep.
-      await sleep(Math.random() * Math.min(250, 10 * 2 ** attempt));
-    }
-    throw new UserError(
-      `could not save a change to session ${this.id} after ${this.ctx.maxAttempts} attempts (the database kept refusing it); try again`,
-    );
-  }
-
-  /** A batch is committed: it becomes the base, leaves the queue and its journal lines, and its callers hear. */
-  private saved(batch: Outgoing[], next: Session, revision: number): void {
-    if (revision > this.rev) {
-      this.base = next;
-      this.rev = revision;
-    }
-    this.forgetSaved(batch);
-  }
-
-  private forgetSaved(batch: Outgoing[]): void {
-    if (!batch.length) return;
-    const gone = new Set(batch);
-    this.queue = this.queue.filter((o) => !gone.has(o));
-    this.rebuild();
-    const journalled = batch.filter((o) => o.journalled).map((o) => o.entry.changeId);
-    if (journalled.length) removePending(this.journal, new Set(journalled));
-    this.emit(batch[batch.length - 1].entry.who);
-    for (const o of batch) o.settle(this.doc);
-  }
-
-  /** Take the database's document (after a replay found changes saved already). */
-  private async reload(): Promise<void> {
-    const fresh = await this.ctx.fetchFresh(this.id);
-    if (!fresh) throw new UserError(`session ${this.id} no longer exists in ${this.ctx.where}`);
-    if (fresh.revision >= this.rev) {
-      this.base = fresh.doc;
-      this.rev = fresh.revision;
-      this.rebuild();
-    }
-  }
-
-  /** Journal one change (offline); a UserError when the disk refuses it too. */
-  private keep(o: Outgoing): void {
-    if (o.journalled) return;
-    try {
-      appendPending(this.journal, this.ctx.journalDir, o.entry);
-    } catch (err) {
-      // Neither the database nor the disk took it: say so rather than keep it only in memory.
-      throw new UserError(
-        `the session store is unreachable and the change could not be kept in ${this.journal} (${(err as NodeJS.ErrnoException).code ?? 'write failed'}); free space or fix permissions, then retry`,
-      );
-    }
-    o.journalled = true;
-  }
-
-  private emit(by: string): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(this.doc, by);
-      } catch {
-        /* a listener's failure is its own */
-      }
-    }
-  }
-
-  private setState(state: ConnectionState): void {
-    if (this.state === state) return;
-    this.state = state;
-    for (const cb of [...this.connListeners]) {
-      try {
-        cb(state);
-      } catch {
-        /* a listener's failure is its own */
-      }
-    }
-  }
-
-  private async listen(): Promise<void> {
-    const pg = await this.ctx.loadPg();
-    const client = new pg.Client({ connectionString: this.ctx.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
-    client.on('error', () => this.lost(client));
-    client.on('end', () => this.lost(client));
-    client.on('notification', (msg: Notification) => this.onNotify(msg));
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${this.channel}`);
-      this.announce('hello');
-      if (!this.heartbeat) {
-        this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
-        this.heartbeat.unref();
-      }
-    } catch (err) {
-      if (this.listener === client) this.listener = undefined;
-      client.end().catch(() => {});
-      throw err;
-    }
-  }
-
-  private async dropListener(): Promise<void> {
-    const c = this.listener;
-    this.listener = undefined;
-    if (c) await c.end().catch(() => {});
-  }
-
-  private lost(client: Client): void {
-    if (this.closed || client !== this.listener) return;
-    this.listener = undefined;
-    client.end().catch(() => {});
-    this.goOffline();
-  }
-
-  private onNotify(msg: Notification): void {
-    let p: { revision?: number; origin?: string; presence?: string; who?: string };
-    try {
-      p = JSON.parse(msg.payload ?? '{}');
-    } catch {
-      return;
-    }
-    if (p.presence) {
-      if (p.origin && p.origin !== this.origin && typeof p.who === 'string') this.peerSeen(p.origin, p.who, p.presence);
-      return;
-    }
-    if (p.origin && p.origin !== this.origin && typeof p.who === 'string' && this.peers.has(p.origin)) this.peers.get(p.origin)!.at = Date.now();
-    if (p.origin === this.origin || (typeof p.revision === 'number' && p.revision <= this.rev)) return;
-    // A burst of notifications is one read, after the batch in flight (which may bring it anyway).
-    if (typeof p.revision === 'number') this.heardRev = Math.max(this.heardRev, p.revision);
-    this.wantFetch = true;
-    if (this.state === 'online') this.kick();
-  }
-
-  /** fetchLatest for apply(): a lost connection takes the session offline instead of failing. */
-  private async catchUp(): Promise<void> {
-    if (this.closed || this.state !== 'online') return;
-    try {
-      await this.fetchLatest();
-    } catch (err) {
-      if (isConnectionError(err)) this.goOffline();
-    }
-  }
-
-  /** Read the database's document; our unsaved changes stay on top of it. */
-  private async fetchLatest(): Promise<void> {
-    const fresh = await this.ctx.fetchFresh(this.id);
-    if (!fresh || this.closed || this.state !== 'online') return;
-    if (fresh.revision > this.rev) {
-      this.base = fresh.doc;
-      this.rev = fresh.revision;
-      this.rebuild();
-      this.emit(fresh.who);
-    }
-  }
-
-  private goOffline(): void {
-    if (this.closed) return;
-    const wasOnline = this.state === 'online';
-    this.setState('offline');
-    // What was on its way to the database is journalled now and counts as kept.
-    for (const o of [...this.queue]) {
-      if (o.journalled) continue;
-      try {
-        this.keep(o);
-        o.settle(this.doc);
-      } catch (err) {
-        this.queue = this.queue.filter((x) => x !== o);
-        o.fail(err);
-      }
-    }
-    this.rebuild();
-    void this.dropListener();
-    if (wasOnline || !this.reconnectTimer) this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.closed || this.reconnectTimer) return;
-    const base = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.reconnectAttempt++);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.enqueue(() => this.reconnect());
-    }, base * (0.5 + Math.random() / 2));
-  }
-
-  /** Re-LISTEN, fetch the fresh document, flush the queue in order; back to online only when all is saved. */
-  private async reconnect(): Promise<void> {
-    if (this.closed || this.state === 'online') return;
-    try {
-      await this.dropListener();
-      await this.listen();
-      const by = await this.flush();
-      this.reconnectAttempt = 0;
-      this.setState('online');
-      this.emit(by);
-      if (this.queue.length) this.kick();
-    } catch (err) {
-      await this.dropListener();
-      if (!isConnectionError(err) && !(err instanceof UserError)) {
-        // Not a connection problem (e.g. a bad document): keep the queue and keep trying, slowly.
-        this.reconnectAttempt = Math.max(this.reconnectAttempt, 5);
-      }
-      this.scheduleReconnect();
-    }
-  }
-
-  /** Save queued changes on the fresh document, oldest first, in batches; the local view keeps the rest on top. */
-  private async flush(): Promise<string> {
-    const fresh = await this.ctx.fetchFresh(this.id);
-    if (!fresh) throw new UserError(`session ${this.id} no longer exists in ${this.ctx.where}`);
-    this.base = fresh.doc;
-    this.rev = fresh.revision;
-    this.rebuild();
-    let by = fresh.who;
-    while (this.queue.length) {
-      const batch = this.queue.slice(0, MAX_BATCH);
-      await this.write(batch);
-      by = batch[batch.length - 1].entry.who;
-    }
-    return by;
-  }
 }

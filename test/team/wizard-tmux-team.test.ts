@@ -76,7 +76,7 @@ describe('team mode in the built wizard', () => {
 
   it('the hint uses "$DEPLOY_WIZARD_STORE" when the URL came from there, and nothing for the JSON files', () => {
     expect(storeArg(url, { DEPLOY_WIZARD_STORE: url })).toBe(' --store "$DEPLOY_WIZARD_STORE"');
-    expect(storeArg(url, {})).toBe(` --store ${masked}`);
+    expect(storeArg(url, {})).toBe(` --store '${masked}'`);
     expect(storeArg(undefined, {})).toBe('');
   });
 });
