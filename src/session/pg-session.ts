@@ -26,9 +26,12 @@ import type { OpenSession } from './store.js';
 import { isConnectionError, storeError } from './pg-errors.js';
 import { appendPending, journalPath, markRefused, readPending, readRefused, removePending, type PendingChange } from './pg-journal.js';
 import { refusalRecord, type Refusal } from './refused.js';
-import type { DocAdapter, WriteRequest } from './pg-adapter.js';
+import type { DocAdapter } from './pg-adapter.js';
+import { saveBatch, type Outgoing, type SyncHost } from './pg-sync.js';
 import { Backoff, ChannelListener } from './pg-connection.js';
 import { Presence } from './pg-presence.js';
+
+export { OPTIMISTIC_ATTEMPTS } from './pg-sync.js';
 
 export type ConnectionState = 'online' | 'offline';
 
@@ -69,33 +72,12 @@ export interface SessionContext {
   forget(s: PgOpenSession): void;
 }
 
-/**
- * Optimistic attempts before taking the row lock. One: uncontended changes cost
- * a single round trip; contended ones then queue on the lock (fair, no
- * starvation) instead of re-colliding, which measured ~10x slower with 3 writers.
- */
-export const OPTIMISTIC_ATTEMPTS = 1;
-/** Transient refusals worth another try: serialization failure, deadlock, lock not available, query canceled (timeout). */
-const RETRYABLE = new Set(['40001', '40P01', '55P03', '57014']);
 /** Changes saved in one transaction at most (group commit; one document write and one NOTIFY per batch). */
 const MAX_BATCH = 200;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Notification channel of one session (identifiers are short; ids are not). */
 export function channelFor(schema: string, id: string): string {
   return `deploy_wizard_${createHash('sha256').update(`${schema}/${id}`).digest('hex').slice(0, 16)}`;
-}
-
-/** A change made here and not yet in the database, with whoever waits for it to be kept. */
-interface Outgoing {
-  entry: PendingChange;
-  /** In `<id>.pending.jsonl` already (made or left offline). */
-  journalled: boolean;
-  /** Its caller has heard already (kept offline, or left by an earlier run): a later refusal goes to the onRefused listeners. */
-  answered: boolean;
-  settle(doc: Session): void;
-  fail(err: unknown): void;
 }
 
 export class PgOpenSession implements TeamSession {
@@ -131,6 +113,7 @@ export class PgOpenSession implements TeamSession {
   private readonly listener: ChannelListener;
   private readonly presenceOf: Presence;
   private readonly backoff = new Backoff();
+  private readonly syncHost: SyncHost;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -141,6 +124,7 @@ export class PgOpenSession implements TeamSession {
     doc: Session,
     rev: number,
   ) {
+    this.syncHost = this.syncHostOf();
     this.channel = channelFor(ctx.schema, id);
     this.journal = journalPath(ctx.journalDir, id);
     this.listener = new ChannelListener({
@@ -440,97 +424,41 @@ export class PgOpenSession implements TeamSession {
     }
   }
 
-  /**
-   * Save a batch of changes in one transaction (group commit): optimistic
-   * first, then under the row lock. Re-applying on the fresh document is the
-   * merge (different items both land; the same item: see applyChange's
-   * conflict rule, both events kept). Throws connection errors as they are.
-   */
-  private async write(batch: Outgoing[]): Promise<void> {
-    const { docs } = this.ctx;
-    let todo = batch;
-    const request = (base: number, next: Session): WriteRequest => ({
+  /** Save a batch (group commit, optimistic then under the row lock: ./pg-sync.ts). */
+  private write(batch: Outgoing[]): Promise<void> {
+    return saveBatch(this.syncHost, this.ctx.docs, batch, this.ctx.maxAttempts);
+  }
+
+  /** What the sync algorithm sees of this session. */
+  private syncHostOf(): SyncHost {
+    return {
       id: this.id,
-      base,
-      next,
-      entries: todo.map((o) => o.entry),
-      notify: { channel: this.channel, who: todo[todo.length - 1].entry.who, origin: this.origin },
-    });
-    /**
-     * The batch on top of `doc`. `final` (the document under the row lock): a
-     * change it refuses leaves the batch and the queue, and its caller hears
-     * why; otherwise (maybe stale) undefined, and the locked path decides.
-     */
-    const onTop = (doc: Session, final: boolean): Session | undefined => {
-      // Refused meanwhile (e.g. by a rebuild on what the others did).
-      todo = todo.filter((o) => this.queue.includes(o));
-      let d = doc;
-      const kept: Outgoing[] = [];
-      for (const o of todo) {
-        try {
-          d = this.applyLocal(d, o.entry);
-          kept.push(o);
-        } catch (err) {
-          if (!(err instanceof ChangeRefused)) throw err;
-          if (!final) return undefined;
-          this.refuse(o, err, d);
-        }
-      }
-      if (kept.length < todo.length) {
-        todo = kept;
+      queued: (o) => this.queue.includes(o),
+      base: () => ({ doc: this.base, revision: this.rev }),
+      adopt: (fresh) => {
+        if (fresh.revision <= this.rev) return;
+        this.base = fresh.doc;
+        this.rev = fresh.revision;
+        this.rebuild();
+        this.emit(fresh.who);
+      },
+      applyLocal: (doc, o) => this.applyLocal(doc, o.entry),
+      refuse: (o, err, on) => this.refuse(o, err, on),
+      refusedSome: () => {
         this.rebuild();
         this.emit(this.who);
-      }
-      return d;
+      },
+      request: (base, next, todo) => ({
+        id: this.id,
+        base,
+        next,
+        entries: todo.map((o) => o.entry),
+        notify: { channel: this.channel, who: todo[todo.length - 1].entry.who, origin: this.origin },
+      }),
+      saved: (batch, next, revision) => this.saved(batch, next, revision),
+      forgetSaved: (batch) => this.forgetSaved(batch),
+      reload: () => this.reload(),
     };
-    for (let attempt = 1; attempt <= this.ctx.maxAttempts; attempt++) {
-      try {
-        if (attempt <= OPTIMISTIC_ATTEMPTS) {
-          const base = this.rev;
-          const next = onTop(this.base, false);
-          // Refused on what this terminal last heard (maybe stale): the locked path decides on the fresh document.
-          if (!next) continue;
-          if (!todo.length) return;
-          const revision = await docs.write(request(base, next));
-          if (revision !== undefined) return this.saved(todo, next, revision);
-          // Someone else wrote first: re-apply on the fresh document, under the row lock this time
-          // so busy sessions queue in the database instead of colliding again.
-          continue;
-        }
-        const done = await docs.locked(this.id, async (fresh, writeLocked) => {
-          // Show what the others did first, with who did it; our unsaved changes stay on top.
-          if (fresh.revision > this.rev) {
-            this.base = fresh.doc;
-            this.rev = fresh.revision;
-            this.rebuild();
-            this.emit(fresh.who);
-          }
-          const next = onTop(fresh.doc, true)!;
-          // All refused: nothing to save.
-          if (!todo.length) return { next, revision: undefined, nothing: true };
-          return { next, revision: await writeLocked(request(fresh.revision, next)), nothing: false };
-        });
-        if (done.nothing) return;
-        if (done.revision !== undefined) return this.saved(todo, done.next, done.revision);
-      } catch (err) {
-        const e = err as { code?: string; constraint?: string };
-        // Some are saved already (a retry after a commit we did not hear back from, or a replayed journal).
-        if (e.code === '23505' && e.constraint === 'events_session_change') {
-          const saved = await docs.savedChangeIds(this.id, todo.map((o) => o.entry.changeId));
-          await this.reload();
-          this.forgetSaved(todo.filter((o) => saved.has(o.entry.changeId)));
-          todo = todo.filter((o) => !saved.has(o.entry.changeId));
-          if (!todo.length) return;
-          continue;
-        }
-        if (!RETRYABLE.has(e.code ?? '')) throw err;
-      }
-      // Jitter so two writers that failed together do not retry in lockstep.
-      await sleep(Math.random() * Math.min(250, 10 * 2 ** attempt));
-    }
-    throw new UserError(
-      `could not save a change to session ${this.id} after ${this.ctx.maxAttempts} attempts (the database kept refusing it); try again`,
-    );
   }
 
   /** A batch is committed: it becomes the base, leaves the queue and its journal lines, and its callers hear. */
