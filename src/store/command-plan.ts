@@ -8,6 +8,7 @@
  */
 import type { Section } from '../checklist/types.js';
 import type { Vars } from '../probes/types.js';
+import type { CommandRun, Session } from '../session/schema.js';
 import { commandBlocks, firstWord } from './progress.js';
 
 export interface CommandChoice {
@@ -99,4 +100,68 @@ export function judgeRun(exitCode: number | null, output: string): { failed: boo
   const bad = failureLines(output);
   if (bad.length) return { failed: true, why: `exit 0 but the output says: ${bad[0].trim()}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}` };
   return { failed: false, why: 'exit 0' };
+}
+
+/** One command as the verdict reads it (a recorded step, or one running). */
+export interface StepVerdictInput {
+  command: string;
+  exitCode: number | null;
+  output: string;
+}
+
+/** The first line of a command, cut to a readable length (`curl -f https://… …`). */
+export function commandHead(command: string, max = 80): string {
+  const lines = command.split('\n');
+  const first = lines[0].trim();
+  const more = lines.length > 1 ? ' …' : '';
+  return first.length > max ? `${first.slice(0, max - 1)}…` : `${first}${more}`;
+}
+
+/**
+ * A block's verdict is its first failure: the first command that exited
+ * non-zero (`exit 60: curl …`) or was stopped, else a `… FAILED` line the
+ * exit codes hide; `exit 0` only when every command that ran succeeded.
+ */
+export function blockVerdict(exitCode: number | null, steps: StepVerdictInput[]): { failed: boolean; why: string } {
+  const bad = steps.find((s) => s.exitCode !== 0);
+  if (bad) return { failed: true, why: bad.exitCode === null ? `stopped before it finished: ${commandHead(bad.command)}` : `exit ${bad.exitCode}: ${commandHead(bad.command)}` };
+  if (exitCode === null) return { failed: true, why: 'stopped before it finished' };
+  if (exitCode !== 0) return { failed: true, why: `exit ${exitCode}` };
+  const lines = steps.flatMap((s) => failureLines(s.output));
+  if (lines.length) return { failed: true, why: `exit 0 but the output says: ${lines[0].trim()}${lines.length > 1 ? ` (+${lines.length - 1} more)` : ''}` };
+  return { failed: false, why: `exit 0 (${steps.length} command${steps.length === 1 ? '' : 's'})` };
+}
+
+/** Whether a script calls kubectl (a word of its own, outside comments). */
+export function callsKubectl(script: string): boolean {
+  return script.split('\n').some((l) => /(^|[\s;&|(`$])kubectl(\s|$)/.test(l.replace(/(^|\s)#.*$/, '')));
+}
+
+/** A kube context looks like the session's environment when its name contains the environment's name (case aside). */
+export function contextMatches(context: string | undefined, environment: string): boolean {
+  return Boolean(context && environment.trim() && context.toLowerCase().includes(environment.trim().toLowerCase()));
+}
+
+/** A recorded run as the section and the command screen show it. */
+export interface RecordedRun {
+  at: string;
+  who: string;
+  block?: string;
+  failed: boolean;
+  /** `✗ exit 60: curl …`'s text after the mark: the verdict, one line. */
+  verdict: string;
+  run: CommandRun;
+}
+
+/** The latest recorded run of a block of section `sectionId` (of block `label` when given); older events without steps are not matched. */
+export function lastRunOf(session: Session, sectionId: string | undefined, label?: string): RecordedRun | undefined {
+  if (!sectionId) return undefined;
+  for (let i = session.events.length - 1; i >= 0; i--) {
+    const e = session.events[i];
+    const run = e.what === 'command.run' ? e.run : undefined;
+    if (!run || run.sectionId !== sectionId || (label !== undefined && run.block !== label)) continue;
+    const v = blockVerdict(run.exitCode, run.steps);
+    return { at: e.at, who: e.who, block: run.block, failed: Boolean(run.failed) || v.failed, verdict: run.failed ?? v.why, run };
+  }
+  return undefined;
 }
