@@ -106,7 +106,7 @@ describe('command screen', () => {
     await ui.press('r');
     await ui.waitFor('yourdomain.com → ${DOMAIN} = calls.example.org');
     await ui.press(...'echo', KEY.enter);
-    const failed = await ui.waitFor('FAILED — exit 0 but the output says: HEALTH CHECK FAILED');
+    const failed = await ui.waitFor('✗ exit 0 but the output says: HEALTH CHECK FAILED');
     expect(failed).not.toContain('✓ exit 0');
     expect(ran[0]).toContain('curl -f https://${DOMAIN}/health/');
     const report = renderMarkdown(withDomain.session.current(), withDomain.checklist);
