@@ -37,6 +37,8 @@ export const BLOCK_OUTPUT_LIMIT = 16_000;
 export interface StepSource {
   text: string;
   line: number;
+  /** A tail bash never accepted (a syntax error). */
+  broken?: true;
 }
 
 const isNoCommand = (text: string) => text.split('\n').every((l) => !l.trim() || l.trim().startsWith('#'));
@@ -61,7 +63,7 @@ export async function splitSteps(script: string, complete: (text: string) => Pro
   }
   if (start < lines.length) {
     const text = lines.slice(start).join('\n');
-    if (!isNoCommand(text)) out.push({ text, line: start });
+    if (!isNoCommand(text)) out.push({ text, line: start, broken: true });
   }
   return out;
 }
@@ -178,8 +180,10 @@ export function stepScript(script: string, steps: StepSource[], nonce: string): 
   return lines
     .map((l, i) => {
       const k = at.get(i);
-      const call = k === undefined ? '' : `__dw_step ${k}${referencedNames(steps[k].text).map((n) => ` ${n}`).join('')}; `;
-      return (i === 0 ? preamble : '') + call + l;
+      const call = k === undefined ? '' : `__dw_step ${k}${referencedNames(steps[k].text).map((n) => ` ${n}`).join('')}`;
+      // bash parses a whole command before running any of its line, so a tail it cannot parse gets its marker on a line of its own.
+      if (call && steps[k!].broken) return `${i === 0 ? preamble : ''}${call}\n${l}`;
+      return (i === 0 ? preamble : '') + (call ? `${call}; ` : '') + l;
     })
     .join('\n');
 }
@@ -328,8 +332,16 @@ export async function runBlock(script: string, opts: BlockOptions): Promise<Bloc
       update();
     },
   );
+  // The command under way when a stop came was stopped, whatever status the dying shell reports for it.
+  let stoppedAt: Live | undefined;
+  const onStop = () => {
+    stoppedAt = current;
+  };
+  opts.signal.addEventListener('abort', onStop, { once: true });
   const r = await runTree('bash', ['-c', stepScript(script, sources, nonce)], { env: opts.env, signal: opts.signal, graceMs: opts.graceMs ?? 500, buffer: false, onOutput: (c) => reader.push(c) });
   reader.end();
+  opts.signal.removeEventListener('abort', onStop);
+  if (stoppedAt) stoppedAt.exitCode = null;
   const stopped = r.canceled || (r.exitCode === undefined && endStatus === undefined);
   const last = live.at(-1);
   if (last && last.endedAt === undefined) {
