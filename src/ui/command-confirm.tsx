@@ -6,7 +6,7 @@ import { forTerminal } from '../report/escape.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { commandChoices } from '../store/command-plan.js';
 import type { ShownStep } from '../store/commands-slice.js';
-import { shortTime } from './item-detail.js';
+import { shortTime } from './time-text.js';
 import { Footer, footerHeight } from './footer.js';
 import { isCtrlC } from './keymap.js';
 import { fit } from './scroll.js';

@@ -5,7 +5,7 @@ import { forTerminal } from '../report/escape.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { GLYPH, itemState, sectionProgress } from '../store/progress.js';
 import { commandChoices, lastRunOf } from '../store/command-plan.js';
-import { shortTime } from './item-detail.js';
+import { shortTime } from './time-text.js';
 import type { ItemState } from '../session/schema.js';
 import { SECTION_KEYS, hints } from './keymap.js';
 import { Footer, footerHeight } from './footer.js';

@@ -124,7 +124,7 @@ describe('command blocks run as steps (screen)', () => {
       { title: 'Rollback', depth: 1 },
       { title: 'Stop Traffic to New Version', guidance: [{ kind: 'command', lang: 'bash', text: KUBE }] },
     ]);
-  const ok = async (script: string) => ({ exitCode: 0, steps: [{ command: script.split('\n').at(-1)!, exitCode: 0, durationMs: 40, output: 'deployment.apps/django-web rolled back\n', truncated: false }], notRun: [] });
+  const ok = async (script: string) => ({ exitCode: 0, steps: [{ source: script.split('\n').at(-1)!, command: script.split('\n').at(-1)!, exitCode: 0, durationMs: 40, output: 'deployment.apps/django-web rolled back\n', truncated: false }], notRun: [] });
 
   it('before a kubectl block the screen shows context and namespace; a context unlike the environment is confirmed by name, and the run records both', async () => {
     const ran: string[] = [];
@@ -178,7 +178,7 @@ describe('command blocks run as steps (screen)', () => {
         kubeContext: async () => ({ context: 'production', namespace: 'django-twilio-call' }),
         runCommand: async () => {
           n++;
-          return { exitCode: 1, steps: [{ command: 'kubectl rollout undo deployment/django-web -n django-twilio-call', exitCode: 1, durationMs: 30, output: `error: no rollout history found (run ${n})\n`, truncated: false }], notRun: [] };
+          return { exitCode: 1, steps: [{ source: 'kubectl rollout undo deployment/django-web -n django-twilio-call', command: 'kubectl rollout undo deployment/django-web -n django-twilio-call', exitCode: 1, durationMs: 30, output: `error: no rollout history found (run ${n})\n`, truncated: false }], notRun: [] };
         },
       },
     });
