@@ -10,7 +10,7 @@
  * (env, --env-file, --config) in its environment.
  */
 import { existsSync, statSync } from 'node:fs';
-import { newRunMarker, RUN_MARKER, trackProcessTree } from './process-tree.js';
+import { runTree } from './process-tree.js';
 import { splitWords, wordText } from '../checklist/words.js';
 import type { Probe, ProbeOutcome, Vars } from './types.js';
 import { substitute } from '../config/vars.js';
@@ -133,13 +133,6 @@ function tail(text: string): string[] {
   return lines.length > TAIL_LINES ? [`… ${lines.length - TAIL_LINES} earlier lines`, ...kept] : kept;
 }
 
-/**
- * After the command ended (or was killed), how long its output may take to
- * drain before our ends of the pipes are closed: a process we could not find
- * must not keep the probe, or `check`, alive.
- */
-const DRAIN_MS = 250;
-
 /** Run `cmd` and check exit code, stdout/stderr regexes and json.<path>=value. */
 export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOutcome> => {
   let argv: string[];
@@ -157,66 +150,21 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
   }
   const [file, ...args] = argv;
   const remaining = Math.max(1, ctx.deadline - Date.now());
-  const { execa } = await import('execa');
   if (ctx.signal.aborted) return cancelled();
-
-  const marker = newRunMarker();
-  const child = execa(file, args, {
-    cancelSignal: ctx.signal,
-    timeout: remaining,
-    detached: true,
-    reject: false,
-    stdin: 'ignore',
-    all: true,
-    cwd: params.cwd,
-    env: { ...ctx.vars, [RUN_MARKER]: marker },
-    extendEnv: true,
-    maxBuffer: 10_000_000,
-    forceKillAfterDelay: false,
-    killSignal: 'SIGKILL',
-  });
-  // When the command exits, times out or is cancelled, everything it started
-  // goes: its group, descendants that escaped into a session of their own, and
-  // every process carrying its marker; then the pipes get a moment to drain.
-  const tree = trackProcessTree(child.pid, marker);
-  let ended = false;
-  let drain: NodeJS.Timeout | undefined;
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    tree.stop();
-    tree.killAll();
-    drain = setTimeout(() => {
-      tree.killAll();
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    }, DRAIN_MS);
-    drain.unref();
-  };
-  child.once('exit', end);
-  ctx.signal.addEventListener('abort', end, { once: true });
-  const deadlineTimer = setTimeout(end, remaining);
-  let result: Awaited<typeof child>;
-  try {
-    result = await child;
-  } finally {
-    clearTimeout(deadlineTimer);
-    ctx.signal.removeEventListener('abort', end);
-    end();
-    clearTimeout(drain);
-  }
+  // The one process runner (src/probes/process-tree.ts): own group, the whole tree killed at the end.
+  const result = await runTree(file, args, { signal: ctx.signal, timeoutMs: remaining, cwd: params.cwd, env: { ...ctx.vars } });
 
   const name = file;
-  if ((result as { code?: string }).code === 'ENOENT' || (result.failed && result.exitCode === undefined && /ENOENT/.test(String((result as { message?: string }).message ?? "")))) {
+  if (result.errorCode === 'ENOENT') {
     if (isKubectl(file)) return kubectlNotConfigured(`${file} not found on PATH`, []);
     return { status: 'error', summary: file.includes('/') ? `${file} not found` : `${file} not found on PATH`, evidence: [] };
   }
-  if ((result as { code?: string }).code === 'EACCES') return { status: 'error', summary: `${file} is not executable`, evidence: [] };
+  if (result.errorCode === 'EACCES') return { status: 'error', summary: `${file} is not executable`, evidence: [] };
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');
-  const evidence = [`$ ${shown(argv)}`, ...tail(String(result.all ?? stdout + '\n' + stderr)).filter((l) => l !== '')];
+  const evidence = [`$ ${shown(argv)}`, ...tail(result.all || stdout + '\n' + stderr).filter((l) => l !== '')];
   if (result.timedOut) return { status: 'error', summary: `${name}: no answer within ${remaining} ms (process group killed)`, evidence };
-  if (result.isCanceled || ctx.signal.aborted) return cancelled(evidence);
+  if (result.canceled || ctx.signal.aborted) return cancelled(evidence);
   if (result.exitCode === undefined) {
     return { status: 'error', summary: `${name} ended by signal ${result.signal ?? 'unknown'}`, evidence };
   }

@@ -13,7 +13,8 @@
  * exist" or "current-context is not set".
  */
 import { basename } from 'node:path';
-import type { ProbeOutcome } from './types.js';
+import type { KubeContext, ProbeOutcome } from './types.js';
+import { runTree } from './process-tree.js';
 
 /** Lines by which kubectl says it reached no cluster at all. */
 const NO_CLUSTER = [
@@ -45,4 +46,22 @@ export function kubectlNotConfigured(why: string, evidence: string[]): ProbeOutc
   // kubectl's own question after "was refused" is answered by the hint.
   const short = why.replace(/\s+-\s+did you specify the right host or port\?$/, '').slice(0, 160);
   return { status: 'inconclusive', reason: 'not-configured', summary: `not configured: kubectl reaches no cluster from here (${short})`, hint: KUBECTL_HINT, evidence };
+}
+
+/**
+ * The context and namespace kubectl would use now (`kubectl config
+ * current-context`, and the namespace of that context from `kubectl config
+ * view --minify`, "default" when it sets none), read before a command block
+ * that calls kubectl runs; it reads local configuration only.
+ */
+export async function currentKubeContext(env: Record<string, string | undefined>, signal?: AbortSignal): Promise<KubeContext> {
+  const lastLine = (t: string) => t.split('\n').map((l) => l.trim()).filter(Boolean).at(-1);
+  const ctx = await runTree('kubectl', ['config', 'current-context'], { env, signal, timeoutMs: 10_000 });
+  if (ctx.errorCode === 'ENOENT') return { problem: 'kubectl not found on PATH' };
+  if (ctx.exitCode !== 0) return { problem: lastLine(ctx.stderr) ?? `kubectl config current-context exited ${ctx.exitCode ?? ctx.signal}` };
+  const context = ctx.stdout.trim();
+  if (!context) return { problem: 'kubectl names no current context' };
+  const ns = await runTree('kubectl', ['config', 'view', '--minify', '-o', 'jsonpath={..namespace}'], { env, signal, timeoutMs: 10_000 });
+  if (ns.exitCode !== 0) return { context, problem: `namespace unknown: ${lastLine(ns.stderr) ?? `kubectl config view exited ${ns.exitCode ?? ns.signal}`}` };
+  return { context, namespace: ns.stdout.trim().split(/\s+/)[0] || 'default' };
 }

@@ -148,3 +148,143 @@ export function trackProcessTree(pid: number | undefined, marker: string, interv
     stop: () => clearInterval(timer),
   };
 }
+
+/** How a process ended, as `runTree` reports it. */
+export interface TreeResult {
+  /** The exit status; undefined when it ended by a signal or never started. */
+  exitCode?: number;
+  /** The signal that ended it, when one did. */
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as they arrived. */
+  all: string;
+  timedOut: boolean;
+  /** Ended by `signal` (cancel, lost terminal). */
+  canceled: boolean;
+  /** ENOENT (not found), EACCES (not executable), … when it could not start. */
+  errorCode?: string;
+  /** Why it could not start, one line. */
+  message?: string;
+}
+
+export interface TreeOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  signal?: AbortSignal;
+  /** Ends the tree after this long (timedOut). */
+  timeoutMs?: number;
+  /**
+   * After a cancel, how long the group has after SIGTERM before everything is
+   * SIGKILLed (a command block may clean up); 0 (probes): SIGKILL at once.
+   */
+  graceMs?: number;
+  /** Output as it arrives (stdout and stderr, UTF-8 decoded). */
+  onOutput?: (chunk: string) => void;
+  /** Keep the output (default true); a streamed command block keeps its own. */
+  buffer?: boolean;
+}
+
+/**
+ * After the command ended (or was killed), how long its output may take to
+ * drain before our ends of the pipes are closed: a process we could not find
+ * must not keep the run, or `check`, alive.
+ */
+const DRAIN_MS = 250;
+
+/**
+ * The one process runner (execa) of probes and command blocks. The child runs
+ * in its own process group (`detached`) with a run marker in its environment;
+ * when it exits, times out or is cancelled, everything it started goes (its
+ * group, descendants that escaped with `setsid`, every process carrying the
+ * marker), then the pipes get a moment to drain. Never rejects: a program
+ * that cannot start is reported in `errorCode`/`message`.
+ */
+export async function runTree(file: string, args: string[], opts: TreeOptions = {}): Promise<TreeResult> {
+  const { execa } = await import('execa');
+  const signal = opts.signal ?? new AbortController().signal;
+  const grace = opts.graceMs ?? 0;
+  if (signal.aborted) return { stdout: '', stderr: '', all: '', timedOut: false, canceled: true };
+  const marker = newRunMarker();
+  const child = execa(file, args, {
+    timeout: opts.timeoutMs,
+    detached: true,
+    reject: false,
+    stdin: 'ignore',
+    all: true,
+    buffer: opts.buffer ?? true,
+    cwd: opts.cwd,
+    env: { ...opts.env, [RUN_MARKER]: marker },
+    extendEnv: true,
+    maxBuffer: 10_000_000,
+    forceKillAfterDelay: false,
+    killSignal: 'SIGKILL',
+    encoding: 'utf8',
+  });
+  if (opts.onOutput) {
+    const onOutput = opts.onOutput;
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.setEncoding('utf8');
+    child.stdout?.on('data', (c: string) => onOutput(c));
+    child.stderr?.on('data', (c: string) => onOutput(c));
+  }
+  const tree = trackProcessTree(child.pid, marker);
+  let ended = false;
+  let canceled = false;
+  const timers: NodeJS.Timeout[] = [];
+  const later = (ms: number, f: () => void) => {
+    const t = setTimeout(f, ms);
+    t.unref();
+    timers.push(t);
+  };
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    tree.stop();
+    tree.killAll();
+    later(DRAIN_MS, () => {
+      tree.killAll();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    });
+  };
+  const cancel = () => {
+    canceled = true;
+    if (grace <= 0 || !child.pid) return end();
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    later(grace, end);
+  };
+  child.once('exit', end);
+  signal.addEventListener('abort', cancel, { once: true });
+  let expired = false;
+  if (opts.timeoutMs) {
+    later(opts.timeoutMs, () => {
+      expired = !ended;
+      end();
+    });
+  }
+  let r: Awaited<typeof child>;
+  try {
+    r = await child;
+  } finally {
+    signal.removeEventListener('abort', cancel);
+    end();
+    for (const t of timers) clearTimeout(t);
+  }
+  const code = (r as { code?: string }).code ?? (r.exitCode === undefined && !r.signal ? /\b(ENOENT|EACCES)\b/.exec(String(r.message ?? ''))?.[1] : undefined);
+  return {
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    all: String(r.all ?? ''),
+    timedOut: Boolean(r.timedOut) || expired,
+    canceled: canceled || signal.aborted,
+    errorCode: code,
+    message: code ? String(r.shortMessage ?? r.message ?? '').split('\n')[0] : undefined,
+  };
+}

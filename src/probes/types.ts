@@ -52,3 +52,35 @@ export interface ProbeResult extends ProbeOutcome {
 
 /** A probe is a plain async function over validated, variable-resolved params. */
 export type Probe<P = Record<string, unknown>> = (params: P, ctx: ProbeContext) => Promise<ProbeOutcome>;
+
+/* A command block run as steps (src/probes/shell-steps.ts). */
+
+/** One command of a block as it ran. */
+export interface BlockStep {
+  /** The command as written in the block. */
+  source: string;
+  /** As it ran: variable references replaced by their values then (secret-named ones masked), unset ones left as written. */
+  command: string;
+  /** null: stopped before it ended (cancelled, killed). */
+  exitCode: number | null;
+  durationMs: number;
+  /** What it printed (stdout and stderr as they came), bounded: see `truncated`. */
+  output: string;
+  /** Part of the output was left out (the kept part says how much). */
+  truncated: boolean;
+}
+
+export interface BlockRun {
+  /** The status of the first failing command, else the block's; null when stopped. */
+  exitCode: number | null;
+  steps: BlockStep[];
+  /** Commands of the block that never ran (after the one that failed, or after a stop). */
+  notRun: string[];
+}
+
+/** kubectl's current context and namespace, asked before a block that calls kubectl; `problem` when it could not tell. */
+export interface KubeContext {
+  context?: string;
+  namespace?: string;
+  problem?: string;
+}

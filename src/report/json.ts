@@ -7,6 +7,7 @@ import { createRedactor, redactDeep } from '../secrets/redactor.js';
 import type { Session } from '../session/schema.js';
 import { completionGuard, sessionFingerprint, signatureStatus } from '../session/signoff.js';
 import { memoRedactor, type ReportOptions } from './markdown.js';
+import { blockVerdict } from '../verdict/command-run.js';
 import { evaluateRollback, needsAttention, responseTimes, summarizeSections } from './model.js';
 
 /** 2: `summary.progress.done` is done or verified only; what was done + skipped + n/a is `settled`. */
@@ -36,9 +37,33 @@ export function buildRecord(session: Session, checklist: Checklist, opts: Report
     responseTimes: responseTimes(s, checklist, prev),
     previousSessionId: prev?.id,
     guard,
+    commands: commandRuns(s),
     signatures: redactDeep(signatures, redact),
     session: s,
   };
+}
+
+/**
+ * Each command block run, under its step (section): who, when, kube context,
+ * the verdict (its first failure) and each command with its exit status.
+ * Runs recorded before steps were kept give their event's first line only.
+ */
+function commandRuns(s: Session) {
+  return s.events
+    .filter((e) => e.what === 'command.run')
+    .map((e) => {
+      if (!e.run) return { at: e.at, by: e.who, result: (e.detail ?? '').split('\n')[0] };
+      const v = blockVerdict(e.run.exitCode, e.run.steps);
+      const { steps, ...run } = e.run;
+      return {
+        at: e.at,
+        by: e.who,
+        ...run,
+        failed: e.run.failed ?? (v.failed ? v.why : undefined),
+        result: e.run.failed ?? v.why,
+        steps: steps.map((st) => ({ command: st.command, exitCode: st.exitCode, durationMs: st.durationMs, truncated: st.truncated })),
+      };
+    });
 }
 
 /** Pretty JSON of the whole record, newline-terminated. */

@@ -7,7 +7,9 @@ import type { Checklist } from '../checklist/types.js';
 import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
 import type { ProbeStatus } from '../probes/types.js';
 import type { Vars } from '../config/vars.js';
-import type { ItemState, Session } from '../session/schema.js';
+import type { CommandRun, ItemState, Session } from '../session/schema.js';
+import { blockVerdict } from '../verdict/command-run.js';
+import { formatDuration as formatMs } from './check-output.js';
 import { describeConflict } from '../session/item-conflict.js';
 import { overrideReasons, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
 import { codeBlock, escapeBlock, escapeHtml, escapeInline, mermaidLabel } from './escape.js';
@@ -281,12 +283,17 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
     push(...table(['State', 'Item id', 'Note'], orphans.map((id) => [`${STATE_ICON[stateOf(s, id)]} ${STATE_LABEL[stateOf(s, id)]}`, t(id), t(s.items[id].note)])), '');
   }
 
-  // Command blocks run from the wizard: the command, how it ended, its output (redacted).
+  // Command blocks run from the wizard, each under its step (section): every command as it ran
+  // (variables resolved, secrets masked), its exit status and time, then the output (redacted).
   const runs = session.events.filter((e) => e.what === 'command.run');
   if (runs.length) {
     push('## Commands run', '');
     for (const e of runs) {
-      // The event's first line is how the run ended (exit N, or exit N — FAILED: why), then `$ script` and the output.
+      if (e.run) {
+        push(...commandRunLines(e.at, e.who, e.run, redact, t), '');
+        continue;
+      }
+      // Older records: the event's first line is how the run ended (exit N, or exit N — FAILED: why), then `$ script` and the output.
       const [head, ...body] = redact(e.detail ?? '').split('\n');
       push(`- ${formatTime(e.at)} by ${t(e.who)}: ${/ — FAILED: /.test(head) ? '❌' : '✅'} ${t(head)}`, '', codeBlock(body.join('\n').trimEnd(), 'console'), '');
     }
@@ -382,4 +389,32 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
 
   push('---', '', `Session fingerprint (SHA-256): \`${fingerprint}\``, '');
   return out.join('\n');
+}
+
+/** One recorded command block run: its step, who/when, kube context, its verdict, each command with its exit status, the output. */
+function commandRunLines(at: string, who: string, run: CommandRun, redact: Redactor, t: (text: string | undefined) => string): string[] {
+  const verdict = blockVerdict(run.exitCode, run.steps);
+  const failed = Boolean(run.failed) || verdict.failed;
+  const title = [run.section, run.block].filter(Boolean).map((x) => t(x)).join(' · ') || 'Command block';
+  const kube = run.context ? ` · kube context ${t(run.context)}, namespace ${t(run.namespace ?? 'unknown')}` : '';
+  const rows = run.steps.map((st, i) => [
+    String(i + 1),
+    t(st.command),
+    st.exitCode === 0 ? '✅ 0' : st.exitCode === null ? '❌ stopped' : `❌ ${st.exitCode}`,
+    formatMs(st.durationMs),
+    st.truncated ? 'cut (middle left out)' : 'whole',
+  ]);
+  for (const n of run.notRun ?? []) rows.push(['—', t(n), 'not run', '—', '—']);
+  const text = run.steps
+    .map((st) => `$ ${st.command}\n${st.output}${st.output && !st.output.endsWith('\n') ? '\n' : ''}${st.exitCode === 0 ? '' : `[exit ${st.exitCode ?? 'stopped'}]\n`}`)
+    .join('');
+  return [
+    `### ${title}`,
+    '',
+    `${formatTime(at)} by ${t(who)}${kube}: ${failed ? '❌' : '✅'} **${t(run.failed ?? verdict.why)}**`,
+    '',
+    ...table(['#', 'Command', 'Exit status', 'Took', 'Output'], rows),
+    '',
+    codeBlock(redact(text).trimEnd(), 'console'),
+  ];
 }

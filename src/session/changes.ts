@@ -4,7 +4,7 @@
  * state) and the tests all agree on what a change does. Each change also
  * appends one event to the log.
  */
-import type { ItemState, Session, WatchRecord } from './schema.js';
+import type { CommandRun, ItemState, Session, WatchRecord } from './schema.js';
 import type { ProbeResult } from '../probes/types.js';
 import { isCancelled } from '../verdict/probe.js';
 import { reconcile } from './reconcile.js';
@@ -36,7 +36,11 @@ export type Change =
    */
   | { type: 'probe.result'; result: ProbeResult; state?: ItemState }
   | { type: 'cursor'; sectionId?: string; itemId?: string }
-  | { type: 'command.run'; itemId?: string; sectionId?: string; command: string; exitCode: number | null; output: string; failed?: string }
+  /**
+   * A command block ran. `command`/`output`: the block and its output as one text (the event's detail);
+   * `run`: the same run command by command (expanded text, secrets masked), when the runner recorded steps.
+   */
+  | { type: 'command.run'; itemId?: string; sectionId?: string; command: string; exitCode: number | null; output: string; failed?: string; run?: CommandRun }
   | { type: 'incident'; status: string; severity: string; impact: string; eta: string; actions: string; file?: string }
   /** The incident form as it stands, not logged yet; all empty drops it. */
   | { type: 'incident.draft'; status: string; severity: string; impact: string; eta: string; actions: string }
@@ -163,7 +167,14 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.cursor = { sectionId: change.sectionId, itemId: change.itemId };
       break;
     case 'command.run':
-      s.events.push({ at, who, what: 'command.run', itemId: change.itemId, detail: `exit ${change.exitCode ?? 'killed'}${change.failed ? ` — FAILED: ${change.failed}` : ''}\n$ ${change.command}\n${change.output}` });
+      s.events.push({
+        at,
+        who,
+        what: 'command.run',
+        itemId: change.itemId,
+        detail: `exit ${change.exitCode ?? 'killed'}${change.failed ? ` — FAILED: ${change.failed}` : ''}\n$ ${change.command}\n${change.output}`,
+        ...(change.run ? { run: change.run } : {}),
+      });
       break;
     case 'incident':
       s.incidents.push({ at, by: who, status: change.status, severity: change.severity, impact: change.impact, eta: change.eta, actions: change.actions, file: change.file });

@@ -43,6 +43,37 @@ export const ItemRecordSchema = z.object({
 });
 export type ItemRecord = z.infer<typeof ItemRecordSchema>;
 
+/**
+ * A command block run from the wizard, command by command (on `command.run`
+ * events; older files have only the event's detail text). Command text is as
+ * it ran, variables resolved, secrets masked.
+ */
+export const CommandRunSchema = z.object({
+  /** The section (the step of the procedure) the block belongs to: its id and title, and the block's label. */
+  sectionId: z.string().optional(),
+  section: z.string().optional(),
+  block: z.string().optional(),
+  /** kubectl's current context and namespace, for a block that calls kubectl. */
+  context: z.string().optional(),
+  namespace: z.string().optional(),
+  /** The first failing command's status (the block's verdict), null when stopped. */
+  exitCode: z.number().nullable(),
+  /** Why the run counts as failed, one line ("exit 60: curl …"). */
+  failed: z.string().optional(),
+  steps: z.array(
+    z.object({
+      command: z.string(),
+      exitCode: z.number().nullable(),
+      durationMs: z.number(),
+      output: z.string(),
+      truncated: z.boolean(),
+    }),
+  ),
+  /** Commands of the block that did not run (after the first failure, or a stop). */
+  notRun: z.array(z.string()).optional(),
+});
+export type CommandRun = z.infer<typeof CommandRunSchema>;
+
 export const EventSchema = z.object({
   at: z.string(),
   who: z.string(),
@@ -54,6 +85,8 @@ export const EventSchema = z.object({
   conflict: z
     .object({ other: z.string(), otherState: ItemStateSchema, otherAt: z.string(), state: ItemStateSchema, kept: ItemStateSchema })
     .optional(),
+  /** On `command.run` events: the run, command by command. */
+  run: CommandRunSchema.optional(),
 });
 export type SessionEvent = z.infer<typeof EventSchema>;
 

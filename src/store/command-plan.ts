@@ -8,7 +8,12 @@
  */
 import type { Section } from '../checklist/types.js';
 import type { Vars } from '../probes/types.js';
+import type { CommandRun, Session } from '../session/schema.js';
 import { commandBlocks, firstWord } from './progress.js';
+import { blockVerdict } from '../verdict/command-run.js';
+
+// The verdict of a run is the verdict core's; re-exported for the store and the views.
+export { blockVerdict, commandHead, failureLines, judgeRun, type StepVerdictInput } from '../verdict/command-run.js';
 
 export interface CommandChoice {
   /** What the operator picks from: the alternative's header, or the block's first line. */
@@ -87,16 +92,36 @@ export function missingVariables(choice: CommandChoice, vars: Vars): string[] {
   return choice.variables.map((v) => v.variable).filter((name) => !vars[name]);
 }
 
-/** Lines of output that report a failure the exit code hides (`|| echo "HEALTH CHECK FAILED"`). */
-export function failureLines(output: string): string[] {
-  return output.split('\n').filter((l) => /\bFAILED\b|\bFAILURE\b/.test(l));
+/** Whether a script calls kubectl (a word of its own, outside comments). */
+export function callsKubectl(script: string): boolean {
+  return script.split('\n').some((l) => /(^|[\s;&|(`$])kubectl(\s|$)/.test(l.replace(/(^|\s)#.*$/, '')));
 }
 
-/** A run failed when it exited non-zero, was killed, or printed a failure line. */
-export function judgeRun(exitCode: number | null, output: string): { failed: boolean; why: string } {
-  if (exitCode === null) return { failed: true, why: 'stopped before it finished' };
-  if (exitCode !== 0) return { failed: true, why: `exit ${exitCode}` };
-  const bad = failureLines(output);
-  if (bad.length) return { failed: true, why: `exit 0 but the output says: ${bad[0].trim()}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}` };
-  return { failed: false, why: 'exit 0' };
+/** A kube context looks like the session's environment when its name contains the environment's name (case aside). */
+export function contextMatches(context: string | undefined, environment: string): boolean {
+  return Boolean(context && environment.trim() && context.toLowerCase().includes(environment.trim().toLowerCase()));
+}
+
+/** A recorded run as the section and the command screen show it. */
+export interface RecordedRun {
+  at: string;
+  who: string;
+  block?: string;
+  failed: boolean;
+  /** `✗ exit 60: curl …`'s text after the mark: the verdict, one line. */
+  verdict: string;
+  run: CommandRun;
+}
+
+/** The latest recorded run of a block of section `sectionId` (of block `label` when given); older events without steps are not matched. */
+export function lastRunOf(session: Session, sectionId: string | undefined, label?: string): RecordedRun | undefined {
+  if (!sectionId) return undefined;
+  for (let i = session.events.length - 1; i >= 0; i--) {
+    const e = session.events[i];
+    const run = e.what === 'command.run' ? e.run : undefined;
+    if (!run || run.sectionId !== sectionId || (label !== undefined && run.block !== label)) continue;
+    const v = blockVerdict(run.exitCode, run.steps);
+    return { at: e.at, who: e.who, block: run.block, failed: Boolean(run.failed) || v.failed, verdict: run.failed ?? v.why, run };
+  }
+  return undefined;
 }

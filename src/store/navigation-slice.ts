@@ -125,7 +125,9 @@ export const navigationSlice =
             set({ error: 'this section has no command blocks to run' });
             return;
           }
-          set({ command: commandAt(ctx, 0) });
+          set({ command: commandAt(ctx, 0, get().session) });
+          // Before a block that calls kubectl, its context shows while the operator reads the block.
+          void get().lookUpKubeContext();
         }
         if ((screen === 'note-editor' || screen === 'skip-reason' || screen === 'detail') && !ctx.currentItem()) {
           set({ error: 'no item selected' });

@@ -8,7 +8,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { Checklist, Item, Section } from '../checklist/types.js';
 import type { ProbeJob } from '../probes/jobs.js';
 import type { RunOptions } from '../probes/runner.js';
-import type { ProbeResult } from '../probes/types.js';
+import type { BlockStep, KubeContext, ProbeResult } from '../probes/types.js';
 import type { Vars } from '../config/vars.js';
 import { createRedactor, type Redactor } from '../secrets/redactor.js';
 import { applyChange, ChangeRefused, type Change } from '../session/changes.js';
@@ -19,11 +19,15 @@ import { evaluateRollback, type RollbackBanner } from './rollback.js';
 import { walkSections } from './progress.js';
 import type { Wizard } from './wizard-store.js';
 
-/** Runs a command block (the whole fenced script); output arrives in chunks. */
+/**
+ * Runs a command block (the whole fenced script). Output arrives in chunks;
+ * a runner that records the block command by command (src/probes/shell-steps.ts)
+ * also reports the steps as they go and returns them.
+ */
 export type CommandRunner = (
   script: string,
-  opts: { signal: AbortSignal; onOutput: (chunk: string) => void },
-) => Promise<{ exitCode: number | null }>;
+  opts: { signal: AbortSignal; onOutput: (chunk: string) => void; onSteps?: (steps: BlockStep[]) => void },
+) => Promise<{ exitCode: number | null; steps?: BlockStep[]; notRun?: string[] }>;
 
 export interface WizardDeps {
   checklist: Checklist;
@@ -34,6 +38,8 @@ export interface WizardDeps {
   /** Show what a command block would run instead of running it. */
   dryRun?: boolean;
   runCommand?: CommandRunner;
+  /** kubectl's current context and namespace (asked before a block that calls kubectl). */
+  kubeContext?: () => Promise<KubeContext>;
   /** Writes the filled incident template as incident number `n`; returns the file path. */
   writeIncident?: (n: number, text: string) => Promise<string>;
   /** Writes the Markdown report for the sign-off screen; returns its path. */

@@ -9,6 +9,7 @@ import type { Session } from '../session/schema.js';
 import { itemState } from '../store/progress.js';
 import { forTerminal } from '../report/escape.js';
 import { guidanceLines } from './section-view.js';
+import { shortTime } from './time-text.js';
 
 export type DetailTone = 'title' | 'heading' | 'pass' | 'bad' | 'other' | 'dim' | 'plain' | 'command';
 
@@ -21,10 +22,7 @@ export interface DetailLine {
 
 const TONE: Record<string, DetailTone> = { pass: 'pass', fail: 'bad', error: 'bad', warn: 'other', skipped: 'dim', inconclusive: 'other' };
 
-/** `2026-11-30T23:50:12.345Z` → `2026-11-30 23:50:12Z` (UTC, as stored). */
-export function shortTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-}
+export { shortTime } from './time-text.js';
 
 /** Every line of the detail view for `item` in `session`, unwrapped. */
 export function detailLines(checklist: Checklist, session: Session, item: Item): DetailLine[] {

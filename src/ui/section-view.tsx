@@ -4,6 +4,8 @@ import type { Checklist, Guidance, Section } from '../checklist/types.js';
 import { forTerminal } from '../report/escape.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { GLYPH, itemState, sectionProgress } from '../store/progress.js';
+import { commandChoices, lastRunOf } from '../store/command-plan.js';
+import { shortTime } from './time-text.js';
 import type { ItemState } from '../session/schema.js';
 import { SECTION_KEYS, hints } from './keymap.js';
 import { Footer, footerHeight } from './footer.js';
@@ -73,8 +75,11 @@ export function SectionView({ store, checklist }: SectionViewProps) {
   const lastProbe = rec?.probes.at(-1);
   const detail = rec?.reason ? `skipped: ${rec.reason}` : rec?.note ? `note: ${rec.note}` : lastProbe ? `probe: ${lastProbe.status} — ${lastProbe.summary}` : '';
 
+  // A section with a command block shows that it ran: when, by whom, its verdict (not a 0/0 bar when it has no items).
+  const hasBlock = commandChoices(section).length > 0;
+  const ran = hasBlock ? lastRunOf(session, section.id) : undefined;
   // Budget the frame to rows-1 so Ink never falls back to clearing the whole screen.
-  const fixed = 1 + statusHeight(status, columns) + (detail ? 1 : 0) + probeLinesHeight(runningCount, hasSummary) + footerHeight(footer, columns);
+  const fixed = 1 + (ran ? 1 : 0) + statusHeight(status, columns) + (detail ? 1 : 0) + probeLinesHeight(runningCount, hasSummary) + footerHeight(footer, columns);
   const room = Math.max(2, rows - 1 - fixed);
   const guide = guidanceLines(section.guidance);
   const { itemRoom, guideShown, hidden } = layoutSection(items.length, guide.length, room);
@@ -84,8 +89,15 @@ export function SectionView({ store, checklist }: SectionViewProps) {
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {fitEnd((section.path.length > 1 ? section.path.slice(1) : section.path).join(' › '), columns - 24)} <ProgressBar progress={p} width={6} />
+        {fitEnd((section.path.length > 1 ? section.path.slice(1) : section.path).join(' › '), columns - 24)}{' '}
+        {p.total > 0 || !hasBlock ? <ProgressBar progress={p} width={6} /> : <Text dimColor>{ran ? 'block ran' : 'block not run (r)'}</Text>}
       </Text>
+      {ran ? (
+        <Text wrap="truncate" color={ran.failed ? 'red' : 'green'}>
+          {ran.failed ? '✗' : '✓'} ran {shortTime(ran.at)} by {forTerminal(ran.who)}: {forTerminal(ran.verdict)}
+          {ran.run.context ? <Text dimColor> · kube {forTerminal(ran.run.context)}/{forTerminal(ran.run.namespace ?? '?')}</Text> : null}
+        </Text>
+      ) : null}
       <StatusLines store={store} />
       {guide.slice(0, guideShown).map((g, i) => (
         <Text key={`g${i}`} color={g.command ? 'cyan' : undefined} dimColor={!g.command} wrap="truncate">

@@ -196,7 +196,7 @@ describe('the detail view and cancelled runs, at 80×24', () => {
     expect(confirm).not.toContain('ran-kubernetes');
     tmux('send-keys', '-t', 'wiz', '-l', 'touch');
     keys('Enter');
-    const ran = await waitFor('output saved as evidence');
+    const ran = await waitFor('— recorded');
     expect(ran).toContain('compose rolled back');
     expect(ran).toContain('✓ exit 0');
     expect(existsSync(join(dir, 'ran-compose'))).toBe(true);

@@ -7,6 +7,26 @@ export function goldenSession(): Session {
   let s = applyAll(walkedSession(), [
     { type: 'incident', status: 'MONITORING', severity: 'MEDIUM', impact: 'Elevated 5xx on /api/calls', eta: '30 min', actions: 'Scaled web to 6 replicas' },
     { type: 'operator.join', name: 'Grace Hopper' },
+    // A command block run step by step: the first command failed, the second never ran.
+    {
+      type: 'command.run',
+      sectionId: 'verify-service-health',
+      command: 'curl -f https://calls.example.org/health/\n(not run) kubectl get pods -n django-twilio-call',
+      exitCode: 60,
+      output: 'curl: (60) SSL certificate problem: unable to get local issuer certificate\n',
+      failed: 'exit 60: curl -f https://calls.example.org/health/',
+      run: {
+        sectionId: 'verify-service-health',
+        section: '2. Verify Service Health',
+        block: 'Check application health',
+        context: 'prod-cluster',
+        namespace: 'django-twilio-call',
+        exitCode: 60,
+        failed: 'exit 60: curl -f https://calls.example.org/health/',
+        steps: [{ command: 'curl -f https://calls.example.org/health/', exitCode: 60, durationMs: 212, output: 'curl: (60) SSL certificate problem: unable to get local issuer certificate\n', truncated: false }],
+        notRun: ['kubectl get pods -n django-twilio-call'],
+      },
+    },
   ], 20);
   const fp = sessionFingerprint(s);
   // Each role signed by its own person (the signer is the operator who applies the change).

@@ -106,7 +106,7 @@ describe('command screen', () => {
     await ui.press('r');
     await ui.waitFor('yourdomain.com → ${DOMAIN} = calls.example.org');
     await ui.press(...'echo', KEY.enter);
-    const failed = await ui.waitFor('FAILED — exit 0 but the output says: HEALTH CHECK FAILED');
+    const failed = await ui.waitFor('✗ exit 0 but the output says: HEALTH CHECK FAILED');
     expect(failed).not.toContain('✓ exit 0');
     expect(ran[0]).toContain('curl -f https://${DOMAIN}/health/');
     const report = renderMarkdown(withDomain.session.current(), withDomain.checklist);
@@ -114,5 +114,94 @@ describe('command screen', () => {
     expect(report).toMatch(/❌ exit 0 — FAILED: exit 0 but the output says: HEALTH CHECK FAILED/);
     expect(report).toContain('HEALTH CHECK FAILED');
     expect(report).toContain('curl: (6) Could not resolve host');
+  });
+});
+
+describe('command blocks run as steps (screen)', () => {
+  const KUBE = '# Stop traffic\nkubectl rollout undo deployment/django-web -n django-twilio-call';
+  const kubeChecklist = () =>
+    buildChecklist([
+      { title: 'Rollback', depth: 1 },
+      { title: 'Stop Traffic to New Version', guidance: [{ kind: 'command', lang: 'bash', text: KUBE }] },
+    ]);
+  const ok = async (script: string) => ({ exitCode: 0, steps: [{ source: script.split('\n').at(-1)!, command: script.split('\n').at(-1)!, exitCode: 0, durationMs: 40, output: 'deployment.apps/django-web rolled back\n', truncated: false }], notRun: [] });
+
+  it('before a kubectl block the screen shows context and namespace; a context unlike the environment is confirmed by name, and the run records both', async () => {
+    const ran: string[] = [];
+    const made = makeStore({
+      checklist: kubeChecklist(),
+      deps: {
+        kubeContext: async () => ({ context: 'staging-cluster', namespace: 'django-twilio-call' }),
+        runCommand: async (script) => (ran.push(script), ok(script)),
+      },
+    });
+    made.store.getState().openSection('rollback/stop-traffic-to-new-version');
+    ui = await renderUi(<App checklist={made.checklist} store={made.store} />);
+    await ui.press('r');
+    const f = await ui.waitFor('kube context: staging-cluster · namespace: django-twilio-call');
+    expect(f).toContain('⚠ context staging-cluster does not look like environment production');
+    await ui.press(...'kubectl', KEY.enter);
+    await ui.waitFor('Type staging-cluster and Enter to run in this context anyway');
+    expect(ran).toEqual([]);
+    // The block's word again is not the confirmation.
+    await ui.press(...'kubectl', KEY.enter);
+    await ui.waitFor('type "staging-cluster" to run this block in kube context staging-cluster');
+    expect(ran).toEqual([]);
+    await ui.press(...'staging-cluster', KEY.enter);
+    await ui.waitFor('✓ exit 0 (1 command)');
+    expect(ran).toHaveLength(1);
+    const ev = made.session.current().events.find((e) => e.what === 'command.run')!;
+    expect(ev.run).toMatchObject({ section: 'Stop Traffic to New Version', context: 'staging-cluster', namespace: 'django-twilio-call', exitCode: 0 });
+  });
+
+  it('a context that names the environment runs after the word alone', async () => {
+    const ran: string[] = [];
+    const made = makeStore({
+      checklist: kubeChecklist(),
+      deps: { kubeContext: async () => ({ context: 'eks-production-eu', namespace: 'default' }), runCommand: async (script) => (ran.push(script), ok(script)) },
+    });
+    made.store.getState().openSection('rollback/stop-traffic-to-new-version');
+    ui = await renderUi(<App checklist={made.checklist} store={made.store} />);
+    await ui.press('r');
+    const f = await ui.waitFor('kube context: eks-production-eu · namespace: default');
+    expect(f).not.toContain('does not look like');
+    await ui.press(...'kubectl', KEY.enter);
+    await ui.waitFor('✓ exit 0 (1 command)');
+    expect(ran).toHaveLength(1);
+  });
+
+  it('the section shows that its block ran (when, by whom, result, not 0/0); reopened, it shows the recorded run and Enter runs it again after the word', async () => {
+    let n = 0;
+    const made = makeStore({
+      checklist: kubeChecklist(),
+      deps: {
+        kubeContext: async () => ({ context: 'production', namespace: 'django-twilio-call' }),
+        runCommand: async () => {
+          n++;
+          return { exitCode: 1, steps: [{ source: 'kubectl rollout undo deployment/django-web -n django-twilio-call', command: 'kubectl rollout undo deployment/django-web -n django-twilio-call', exitCode: 1, durationMs: 30, output: `error: no rollout history found (run ${n})\n`, truncated: false }], notRun: [] };
+        },
+      },
+    });
+    made.store.getState().openSection('rollback/stop-traffic-to-new-version');
+    ui = await renderUi(<App checklist={made.checklist} store={made.store} />);
+    const before = await ui.waitFor('Stop Traffic to New Version');
+    expect(before).toContain('block not run (r)');
+    expect(before).not.toContain('0/0');
+    await ui.press('r');
+    await ui.waitFor('kube context: production');
+    await ui.press(...'kubectl', KEY.enter);
+    const failed = await ui.waitFor('✗ exit 1: kubectl rollout undo');
+    expect(failed).not.toContain('✓');
+    await ui.press(KEY.esc);
+    const section = await ui.waitFor(/✗ ran \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ by alice: exit 1: kubectl rollout undo/);
+    expect(section).not.toContain('0/0');
+    await ui.press('r');
+    const reopened = await ui.waitFor('Type kubectl and Enter to run again');
+    expect(reopened).toMatch(/last run .* by alice: ✗ exit 1: kubectl rollout undo/);
+    expect(reopened).toContain('error: no rollout history found (run 1)');
+    await ui.press(...'kubectl', KEY.enter);
+    await ui.waitFor('error: no rollout history found (run 2)');
+    expect(n).toBe(2);
+    expect(made.session.current().events.filter((e) => e.what === 'command.run')).toHaveLength(2);
   });
 });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bashRunner } from '../../src/cli/commands/wizard.js';
+import { blockRunner } from '../../src/cli/commands/wizard.js';
+import type { BlockStep } from '../../src/probes/types.js';
 import { ResumePicker, environmentChoices, type PickerChoice } from '../../src/ui/resume-picker.js';
 import { App } from '../../src/ui/app.js';
 import { KEY, renderUi, type Rendered } from '../helpers/render.js';
@@ -13,19 +14,21 @@ import { makeStore } from './store-helpers.js';
 let ui: Rendered | undefined;
 afterEach(() => ui?.unmount());
 
-describe('bashRunner (command blocks)', () => {
-  it('streams stdout and stderr, returns the exit code, and sees the variables', async () => {
-    const chunks: string[] = [];
-    const r = await bashRunner({ GREETING: 'hello' })('echo "$GREETING"; echo oops >&2; exit 3', { signal: new AbortController().signal, onOutput: (c) => chunks.push(c) });
+describe('blockRunner (command blocks, through the probes\' process runner)', () => {
+  it('streams stdout and stderr by command, returns the exit code, and sees the variables', async () => {
+    const updates: BlockStep[][] = [];
+    const r = await blockRunner({ GREETING: 'hello' })('echo "$GREETING"; echo oops >&2; exit 3', { signal: new AbortController().signal, onOutput: () => {}, onSteps: (s) => updates.push(s) });
     expect(r.exitCode).toBe(3);
-    expect(chunks.join('')).toContain('hello');
-    expect(chunks.join('')).toContain('oops');
+    expect(r.steps).toHaveLength(1);
+    expect(r.steps![0]).toMatchObject({ command: 'echo "hello"; echo oops >&2; exit 3', exitCode: 3, output: 'hello\noops\n', truncated: false });
+    // Live: the screen saw the output before the run ended.
+    expect(updates.some((u) => u[0]?.output.includes('hello') && u[0].exitCode === null)).toBe(true);
   });
 
   it('abort kills the whole process group (a background child too) and reports null', async () => {
     const ctl = new AbortController();
     const out: string[] = [];
-    const run = bashRunner({})('sleep 30 & echo started; wait', { signal: ctl.signal, onOutput: (c) => out.push(c) });
+    const run = blockRunner({})('sleep 30 & echo started; wait', { signal: ctl.signal, onOutput: () => {}, onSteps: (s) => out.push(s.map((x) => x.output).join('')) });
     const until = Date.now() + 5000;
     while (!out.join('').includes('started') && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     ctl.abort();
@@ -37,7 +40,7 @@ describe('bashRunner (command blocks)', () => {
     const ctl = new AbortController();
     const out: string[] = [];
     const script = `setsid sh -c 'echo $$ > ${dir}/escaped.pid; exec sleep 30' & trap '' TERM; echo started; wait`;
-    const run = bashRunner({})(script, { signal: ctl.signal, onOutput: (c) => out.push(c) });
+    const run = blockRunner({})(script, { signal: ctl.signal, onOutput: () => {}, onSteps: (s) => out.push(s.map((x) => x.output).join('')) });
     const until = Date.now() + 5000;
     while (!(out.join('').includes('started') && existsSync(join(dir, 'escaped.pid'))) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     const pid = Number(readFileSync(join(dir, 'escaped.pid'), 'utf8'));

@@ -6,13 +6,12 @@
  * Ink and React are imported only after the terminal check, probe libraries
  * only when a probe runs.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { displayPath } from '../../display-path.js';
 import { watchTerminal } from '../terminal.js';
-import { newRunMarker, RUN_MARKER, trackProcessTree } from '../../probes/process-tree.js';
 import { shippedChecklistPath, type GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
@@ -55,44 +54,19 @@ export async function defaultOperator(): Promise<{ name: string; from: string }>
 const BLOCK_GRACE_MS = 500;
 
 /**
- * Run a command block with bash in its own process group, output piped (never
- * inherited while Ink owns the terminal). Abort sends the group SIGTERM, then
- * kills whatever is left of its tree (setsid-escaped descendants included,
- * src/probes/process-tree.ts) and stops reading its pipes, so a cancel or a
- * lost terminal never waits on it.
+ * Run a command block command by command (src/probes/shell-steps.ts: one bash,
+ * errexit + pipefail, each command's text, status, duration and output) through
+ * the one process runner of the probes (src/probes/process-tree.ts): its own
+ * process group, output piped (never inherited while Ink owns the terminal).
+ * Abort sends the group SIGTERM, then kills whatever is left of its tree
+ * (setsid-escaped descendants included) and stops reading its pipes, so a
+ * cancel or a lost terminal never waits on it.
  */
-export function bashRunner(vars: Vars): CommandRunner {
-  return (script, { signal, onOutput }) =>
-    new Promise((resolve) => {
-      const marker = newRunMarker();
-      const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...vars, [RUN_MARKER]: marker } });
-      const tree = trackProcessTree(child.pid, marker);
-      const kill = () => {
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGTERM');
-        } catch {
-          /* already gone */
-        }
-        setTimeout(() => {
-          tree.killAll();
-          child.stdout.destroy();
-          child.stderr.destroy();
-        }, BLOCK_GRACE_MS).unref();
-      };
-      signal.addEventListener('abort', kill, { once: true });
-      child.stdout.on('data', (b: Buffer) => onOutput(b.toString('utf8')));
-      child.stderr.on('data', (b: Buffer) => onOutput(b.toString('utf8')));
-      child.on('error', (err) => {
-        tree.stop();
-        onOutput(`${err.message}\n`);
-        resolve({ exitCode: 127 });
-      });
-      child.on('close', (code) => {
-        tree.stop();
-        signal.removeEventListener('abort', kill);
-        resolve({ exitCode: signal.aborted ? null : code });
-      });
-    });
+export function blockRunner(vars: Vars): CommandRunner {
+  return async (script, { signal, onSteps }) => {
+    const { runBlock } = await import('../../probes/shell-steps.js');
+    return runBlock(script, { env: { ...vars }, signal, graceMs: BLOCK_GRACE_MS, onUpdate: onSteps });
+  };
 }
 
 /**
@@ -434,7 +408,8 @@ async function buildStore(
     previousSession,
     // The runner (and the probe libraries behind it) loads on the first probe, not for the first frame.
     runProbes: async (jobs, options) => (await import('../../probes/runner.js')).runProbes(jobs, options),
-    runCommand: bashRunner(vars),
+    runCommand: blockRunner(vars),
+    kubeContext: async () => (await import('../../probes/kubectl.js')).currentKubeContext({ ...vars }),
     writeIncident: async (n, text) => {
       const { writeTextAtomic } = await import('../../report/files.js');
       const file = join(sessionsDir, `${open.id}-incident-${n}.md`);
