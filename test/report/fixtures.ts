@@ -55,7 +55,8 @@ export function emptySession(checklist = smallChecklist(), id = 'prod-20261126-0
     createdAt: T0,
     updatedAt: T0,
     cursor: {},
-    items: {},
+    // Every item of the checklist, pending, as a new session document has them (the session core reads its item ids here).
+    items: Object.fromEntries(checklist.items.map((i) => [i.id, { state: 'pending' as const, probes: [], updatedAt: T0, updatedBy: 'Ada Lovelace' }])),
     events: [{ at: T0, who: 'Ada Lovelace', what: 'session.start' }],
     incidents: [],
     signoff: { notes: '', nextSteps: '', signatures: [] },

@@ -35,6 +35,6 @@ export function previousSession(): Session {
   return applyAll(emptySession(undefined, 'prod-20261119-0900'), [
     probe('health', 'baseline', 'pass', 'p50 90 ms', { metrics: { p50_ms: 90, p95_ms: 110 } }),
     { type: 'item.state', itemId: 'health', state: 'verified' },
-    { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '' },
+    { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'recorded without the sign-off (test fixture)' },
   ], -7 * 24 * 60);
 }
