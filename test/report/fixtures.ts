@@ -73,7 +73,7 @@ export function applyAll(session: Session, changes: Change[], startMin = 1, who 
   return s;
 }
 
-export function probe(itemId: string, kind: string, status: 'pass' | 'warn' | 'fail' | 'error' | 'skipped', summary: string, extra: { evidence?: string[]; metrics?: Record<string, number>; spec?: string } = {}): Change {
+export function probe(itemId: string, kind: string, status: 'pass' | 'warn' | 'fail' | 'error' | 'skipped', summary: string, extra: { evidence?: string[]; metrics?: Record<string, number>; spec?: string; partial?: boolean } = {}): Change {
   return {
     type: 'probe.result',
     result: {
@@ -86,6 +86,7 @@ export function probe(itemId: string, kind: string, status: 'pass' | 'warn' | 'f
       metrics: extra.metrics,
       durationMs: 42,
       at: '2026-11-26T09:05:00.000Z',
+      ...(extra.partial ? { partial: true } : {}),
     },
   };
 }

@@ -8,6 +8,13 @@ export function goldenSession(): Session {
     { type: 'incident', status: 'MONITORING', severity: 'MEDIUM', impact: 'Elevated 5xx on /api/calls', eta: '30 min', actions: 'Scaled web to 6 replicas' },
     { type: 'operator.join', name: 'Grace Hopper' },
   ], 20);
+  // Grace ticks DEBUG done over its failing probe with the reason typed at the prompt (an item override),
+  // and the Redis probe proves only part of its item (partial evidence).
+  s = applyAll(s, [
+    probe('debug-off', 'security', 'fail', 'DEBUG page shown on /missing', { spec: 'security url="${APP_URL}/missing"' }),
+    { type: 'item.state', itemId: 'debug-off', state: 'done', override: true, reason: 'DEBUG=False checked in the pod env; the 404 page is the CDN\'s' },
+  ], 22, 'Grace Hopper');
+  s = applyAll(s, [probe('redis-ping', 'redis', 'pass', 'PONG from Redis 7.2.4', { evidence: ['PING → PONG'], spec: 'redis url="${REDIS_URL}"', partial: true })], 24);
   const fp = sessionFingerprint(s);
   // Each role signed by its own person (the signer is the operator who applies the change).
   const signers: [string, string, string][] = [
@@ -19,6 +26,11 @@ export function goldenSession(): Session {
   signers.forEach(([role, who, signature], i) => {
     s = applyAll(s, [{ type: 'signoff.sign', role, signature, fingerprint: fp }], 40 + i, who);
   });
+  // First recorded SUCCESS over its blockers (the override covers each), then reopened and rolled back.
+  s = applyAll(s, [
+    { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'error spike is the canary pod; approved by the CTO' },
+    { type: 'signoff.reopen', reason: 'error rate kept rising after the canary was removed' },
+  ], 44, 'Grace Hopper');
   s = applyAll(s, [
     {
       type: 'signoff.complete',
@@ -26,7 +38,7 @@ export function goldenSession(): Session {
       notes: 'Error rate above 5% after deploy.\nRolled back with kubectl rollout undo.',
       nextSteps: '1. Root cause analysis\n- Fix and retry on Thursday',
     },
-  ], 44);
+  ], 46);
   return s;
 }
 
