@@ -98,6 +98,8 @@ export const signoffSlice =
           { type: 'signoff.complete', status: c.status, notes: c.notes.trim(), nextSteps: c.nextSteps.trim(), overrideReason: reason, acknowledged },
           `completed: ${c.status}${blockers.length ? ` over ${blockers.length} blocker${blockers.length === 1 ? '' : 's'} (override)` : ''}`,
         );
+        // A completed session is read-only: no incident update is due any more (the incident stays in the record).
+        if (ok) set({ incident: undefined });
         if (ok) await get().writeSignoffReport();
         return ok;
       },

@@ -34,8 +34,10 @@ export interface WizardDeps {
   /** Show what a command block would run instead of running it. */
   dryRun?: boolean;
   runCommand?: CommandRunner;
-  /** Writes the filled incident template as incident number `n`; returns the file path. */
+  /** Writes the incident file of incident number `n` (rendered from the session); returns the file path. */
   writeIncident?: (n: number, text: string) => Promise<string>;
+  /** Where writeIncident puts incident `n` (recorded with the incident before the file is written). */
+  incidentPath?: (n: number) => string;
   /** Writes the Markdown report for the sign-off screen; returns its path. */
   writeReport?: (session: Session) => Promise<string>;
   /**

@@ -452,6 +452,7 @@ async function buildStore(
       await writeTextAtomic(file, text.endsWith('\n') ? text : text + '\n');
       return shown(file);
     },
+    incidentPath: (n) => shown(join(sessionsDir, `${open.id}-incident-${n}.md`)),
     writeReport: async (session) => {
       const { writeReport } = await import('../../report/files.js');
       return shown(await writeReport(sessionsDir, session, checklist, { vars, previous: await previousSession() }));
