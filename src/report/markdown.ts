@@ -11,11 +11,14 @@ import type { CommandRun, ItemState, Session } from '../session/schema.js';
 import { blockVerdict } from '../verdict/command-run.js';
 import { formatDuration as formatMs } from './check-output.js';
 import { describeConflict } from '../session/item-conflict.js';
+import { incidentNumber, openIncidents } from '../session/incidents.js';
 import { overrideReasons, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
 import { codeBlock, escapeBlock, escapeHtml, escapeInline, mermaidLabel } from './escape.js';
 import {
   evaluateRollback,
+  howText,
   needsAttention,
+  settledBy,
   responseTimes,
   sectionLabel,
   STATES,
@@ -23,7 +26,7 @@ import {
   summarizeSections,
   type CriterionVerdict,
 } from './model.js';
-import { percentDone, progressFromCounts } from '../verdict/items.js';
+import { percentDone, progressBreakdown, progressFromCounts } from '../verdict/items.js';
 import { formatMarkdown } from '../watch/format.js';
 import { savedOutcome } from '../watch/saved.js';
 
@@ -145,12 +148,22 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
   }
 
   // Failures and overrides first
-  const attention = needsAttention(s, checklist);
+  const attention = needsAttention(s, checklist, formatTime);
+  // The session core names items by id in the blockers it records; the report names them by the checklist's text.
+  const textOf = new Map(checklist.items.map((i) => [i.id, i.text]));
+  const named = (sentence: string) => sentence.replace(/"([^"]+?)((?:: [^"]*)?)"/g, (all, id: string, rest: string) => (textOf.has(id) ? `"${textOf.get(id)}${rest}"` : all));
   push('## Failures and overrides', '');
   if (s.signoff.override) {
     push(`- **Deployment Status override** by ${t(s.signoff.override.by)} at ${formatTime(s.signoff.override.at)}: ${t(s.signoff.override.reason)}`);
-    // What the override went past, as the sign-off screen said it (from the stored session: fingerprints are over it).
-    for (const r of overrideReasons(session, checklist, status ?? 'SUCCESS')) push(`  - overridden: ${t(r)}`);
+    // What the override went past: the blockers the session core recorded with the reason at completion
+    // (older files: recomputed from the stored session, as the sign-off screen said it).
+    for (const r of s.signoff.override.covers ?? overrideReasons(session, checklist, status ?? 'SUCCESS')) push(`  - overridden: ${t(named(r))}`);
+  }
+  // Earlier completions' overrides (the session was reopened since): each reason stays on the record.
+  for (const h of (s.signoff.history ?? []).slice(0, -1)) {
+    if (h.action !== 'completed' || !h.overrideReason) continue;
+    push(`- Earlier completion (${t(h.status ?? '')}) override by ${t(h.by)} at ${formatTime(h.at)}: ${t(h.overrideReason)}`);
+    for (const r of h.overrideCovers ?? []) push(`  - overridden: ${t(named(r))}`);
   }
   for (const a of attention) {
     push(`- ${STATE_ICON[a.state]} **${t(a.text)}** (${t(a.section)}), ${STATE_LABEL[a.state]}`);
@@ -161,8 +174,9 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
   push('');
 
   // Summary per section
-  const { sections, total } = summarizeSections(s, checklist);
+  const { sections, total, progress } = summarizeSections(s, checklist);
   push('## Summary', '');
+  push(`Settled ${progress.settled} of ${progress.total}${progress.failed ? `, ${progress.failed} failed` : ''}: ${progressBreakdown(progress)} (proved: verified by its probes; partly: by probes that prove only part of the item; by hand: ticked by a person).`, '');
   push(
     ...table(
       ['Section', ...STATES.map((st) => STATE_LABEL[st]), 'total'],
@@ -250,14 +264,15 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
     const items = itemsBySection.get(sec.id);
     if (!items?.length) continue;
     push(`### ${t(sectionLabel(checklist, sec))}`, '');
+    // Who set each state, when, and how: verified by its probes, partly, by hand, over the probes (override), set aside with a reason.
     push(
       ...table(
-        ['State', 'Item', 'Note'],
+        ['State', 'How', 'By', 'When', 'Item', 'Note'],
         items.map((it) => {
           const rec = s.items[it.id];
           const st = stateOf(s, it.id);
-          const extra = [rec?.reason ? `reason: ${t(rec.reason)}` : '', rec?.override ? 'override' : ''].filter(Boolean).join('; ');
-          return [`${STATE_ICON[st]} ${STATE_LABEL[st]}${extra ? ` (${extra})` : ''}`, t(it.text), rec?.note ? t(rec.note) : ''];
+          const who = rec && st !== 'pending' ? settledBy(rec) : undefined;
+          return [`${STATE_ICON[st]} ${STATE_LABEL[st]}`, t(howText(rec)), who ? t(who.by) : '', who ? formatTime(who.at) : '', t(it.text), rec?.note ? t(rec.note) : ''];
         }),
       ),
       '',
@@ -304,11 +319,14 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
   if (s.incidents.length) {
     push(
       ...table(
-        ['Time', 'By', 'Status', 'Severity', 'Impact', 'ETA', 'Actions'],
-        s.incidents.map((i) => [formatTime(i.at), t(i.by), t(i.status), t(i.severity), t(i.impact), t(i.eta), t(i.actions)]),
+        ['Incident', 'Time', 'By', 'Status', 'Severity', 'Impact', 'ETA', 'Actions'],
+        // One row per entry: an incident's updates share its number, so its rows are its status history.
+        s.incidents.map((i, k) => [String(incidentNumber(i, k)), formatTime(i.at), t(i.by), t(i.status), t(i.severity), t(i.impact), t(i.eta), t(i.actions)]),
       ),
       '',
     );
+    const open = openIncidents(s);
+    if (open.length) push(`Open at the end of the record: ${open.map((i) => `incident ${i.n} (${t(i.latest.status)})`).join(', ')}.`, '');
   } else push('None recorded.', '');
 
   // Same-item conflicts (team mode): only when there were any.

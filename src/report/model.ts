@@ -6,7 +6,8 @@
 import type { Checklist, Section } from '../checklist/types.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { ProbeResult } from '../probes/types.js';
-import { countStates, itemState, progressFromCounts, type Progress, type StateCounts } from '../verdict/items.js';
+import { countStates, itemState, progressFromCounts, settlementOf, type Progress, type Settlement, type StateCounts } from '../verdict/items.js';
+import type { ItemRecord } from '../session/schema.js';
 import { isFailing } from '../verdict/probe.js';
 import { responseMs, sessionRollback, type CriterionVerdict } from '../verdict/rollback.js';
 import { withWatchVerdicts } from '../watch/saved.js';
@@ -66,17 +67,46 @@ export interface AttentionEntry {
   note?: string;
 }
 
-/** Failed items, failing probes and operator overrides: what a reviewer reads first. */
-export function needsAttention(session: Session, checklist: Checklist): AttentionEntry[] {
+/** Who set an item's state and when (older files: who touched it last, and when). */
+export function settledBy(rec: ItemRecord): { by: string; at: string } {
+  return rec.stateSet ? { by: rec.stateSet.by, at: rec.stateSet.at } : { by: rec.updatedBy, at: rec.updatedAt };
+}
+
+/** How an item got its state, in the words of the report's Items table. */
+export const HOW_LABEL: Record<Settlement, string> = {
+  pending: '',
+  proved: 'probe-verified',
+  partly: 'partly proved (partial probes)',
+  hand: 'by hand',
+  override: 'override',
+  skipped: 'skipped',
+  na: 'by hand',
+  'failed-probe': 'by probe',
+  'failed-hand': 'by hand',
+};
+
+/** The Items table's "how": the settlement, with the reason typed for it (a skip, an override, a failed item marked otherwise). */
+export function howText(rec: ItemRecord | undefined): string {
+  const how = settlementOf(rec);
+  const label = HOW_LABEL[how];
+  return rec?.reason && how !== 'pending' ? `${label}: ${rec.reason}` : label;
+}
+
+/** Failed items, failing probes and operator overrides, each with who, when and the reason typed: what a reviewer reads first. */
+export function needsAttention(session: Session, checklist: Checklist, time: (iso: string) => string = (iso) => iso): AttentionEntry[] {
   const secs = new Map(checklist.sections.map((s) => [s.id, s]));
   const out: AttentionEntry[] = [];
   for (const item of checklist.items) {
     const rec = session.items[item.id];
     if (!rec) continue;
     const why: string[] = [];
-    if (rec.state === 'failed') why.push('item failed');
+    const { by, at } = settledBy(rec);
+    const because = rec.reason ? `: ${rec.reason}` : '';
+    if (rec.state === 'failed') why.push(settlementOf(rec) === 'failed-probe' ? `item failed by its probes (${by}, ${time(at)})` : `item failed by hand by ${by} at ${time(at)}${because}`);
     for (const p of rec.probes) if (isFailing(p.status)) why.push(`${p.kind} probe ${p.status}: ${p.summary}`);
-    if (rec.override) why.push(`operator override: marked ${rec.state} over the probes`);
+    if (rec.override) why.push(`operator override by ${by} at ${time(at)}: marked ${rec.state} over the probes${because || ' (no reason recorded)'}`);
+    // A failed item marked done or n/a (asked for a reason) is a judgement over the record too.
+    else if (rec.reason && rec.state !== 'skipped' && rec.state !== 'failed') why.push(`marked ${rec.state} by ${by} at ${time(at)}${because}`);
     if (!why.length) continue;
     const sec = secs.get(item.sectionId);
     out.push({ itemId: item.id, text: item.text, section: sec ? sectionLabel(checklist, sec) : item.sectionId, state: rec.state, why, note: rec.note });

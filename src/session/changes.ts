@@ -11,7 +11,8 @@ import { reconcile } from './reconcile.js';
 import { describeConflict, mergeItemState } from './item-conflict.js';
 import { UserError } from '../errors.js';
 import { changeItemId, refusalDetail } from './refused.js';
-import { readOnlyLine, signRefusal, unsignedRoles, type SignoffPolicy } from './signoff.js';
+import { completionBlockers, completionRefusal, readOnlyLine, sessionPolicy, signRefusal, type BlockerKind, type SignoffPolicy } from './signoff.js';
+import { incidentsOf, nextIncidentNumber } from './incidents.js';
 
 /**
  * A change the session's rules do not allow on its current state (a role
@@ -41,20 +42,29 @@ export type Change =
    * `run`: the same run command by command (expanded text, secrets masked), when the runner recorded steps.
    */
   | { type: 'command.run'; itemId?: string; sectionId?: string; command: string; exitCode: number | null; output: string; failed?: string; run?: CommandRun }
-  | { type: 'incident'; status: string; severity: string; impact: string; eta: string; actions: string; file?: string }
-  /** The incident form as it stands, not logged yet; all empty drops it. */
-  | { type: 'incident.draft'; status: string; severity: string; impact: string; eta: string; actions: string }
+  /** A new incident, or (`incident`: its number) an update of one: appended to its status history. */
+  | { type: 'incident'; status: string; severity: string; impact: string; eta: string; actions: string; file?: string; incident?: number }
+  /** The writer's own incident form as it stands, not logged yet (`incident`: the one it updates); all empty drops it. */
+  | { type: 'incident.draft'; status: string; severity: string; impact: string; eta: string; actions: string; incident?: number }
   | { type: 'operator.join'; name: string }
   /** A notification (src/notify/) could not be delivered: logged, nothing else changes. */
   | { type: 'notify.failed'; detail: string }
-  /** The signer is the operator of the terminal that applies it (ChangeMeta.who); `name` is ignored (older logs carry it). */
-  | { type: 'signoff.sign'; role: string; signature: string; fingerprint: string; policy?: SignoffPolicy; name?: string }
+  /**
+   * The signer is the operator of the terminal that applies it (ChangeMeta.who); `name` is ignored (older logs carry it).
+   * The roles and their rules are the session's (signoff.policy), never the change's.
+   */
+  | { type: 'signoff.sign'; role: string; signature: string; fingerprint: string; name?: string }
   /** Only the signer can revoke. */
   | { type: 'signoff.revoke'; role: string; reason?: string }
-  /** Needs every role of `roles` validly signed, or an override reason (recorded with who gave it). */
-  | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string; roles?: string[] }
+  /**
+   * Refused while completionBlockers (src/session/signoff.ts) lists anything,
+   * unless an override reason covers every blocker; the reason is recorded with
+   * who gave it, when, and the blockers it covered. `acknowledged`: the blocker
+   * kinds the writer's screen showed with the reason (a new kind is refused).
+   */
+  | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string; acknowledged?: BlockerKind[] }
   | { type: 'signoff.reopen'; reason: string }
-  /** The sign-off form as it stands (status, notes, next steps, override reason), kept until completion; all empty drops it. */
+  /** The writer's own sign-off form as it stands (status, notes, next steps, override reason), kept until completion; all empty drops it. */
   | { type: 'signoff.draft'; status?: string; notes: string; nextSteps: string; overrideReason?: string }
   /** A watch of the rollback criteria starts (src/store/watch-slice.ts): the plan, no measurement yet. */
   | { type: 'watch.start'; startedAt: string; criteria: Omit<WatchRecord['criteria'][number], 'measurements'>[] }
@@ -67,7 +77,7 @@ export type Change =
   /** Another operator's wizard takes over measuring an unfinished window (its starter is not here). */
   | { type: 'watch.continue'; startedAt: string }
   /** The checklist changed since the session started: match items by id (see reconcile.ts). */
-  | { type: 'checklist.reconcile'; hash: string; items: { id: string; sectionId?: string }[] }
+  | { type: 'checklist.reconcile'; hash: string; items: { id: string; sectionId?: string }[]; policy?: SignoffPolicy }
   /**
    * A change the store refused when it got there (e.g. made offline on a session completed meanwhile):
    * recorded with who made it (ChangeMeta.who), when (`madeAt`), what and why, never dropped silently (refused.ts).
@@ -90,6 +100,13 @@ function watchIndex(s: Pick<Session, 'watches'>, startedAt: string): number {
 /** The session's watch started at `startedAt` (what a `watch.measurement` or `watch.stop` change names). */
 export function findWatch(s: Pick<Session, 'watches'>, startedAt: string): WatchRecord | undefined {
   return s.watches?.[watchIndex(s, startedAt)];
+}
+
+/** `record` without `key` (undefined when nothing is left). */
+function dropKey<T>(record: Record<string, T> | undefined, key: string): Record<string, T> | undefined {
+  if (!record || !(key in record)) return record;
+  const { [key]: _gone, ...rest } = record;
+  return Object.keys(rest).length ? rest : undefined;
 }
 
 /** Apply one change, returning a new session (the input is not mutated). */
@@ -126,10 +143,12 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       const it = item(change.itemId);
       if (apply) {
         it.state = change.state;
-        it.reason = change.state === 'skipped' ? change.reason : undefined;
+        // A skip's reason, or the reason typed for setting a state over the probes or over a failed item: kept with the state.
+        it.reason = change.reason?.trim() || undefined;
         it.override = change.override || undefined;
         it.updatedAt = at;
         it.updatedBy = who;
+        it.stateSet = { by: who, at, via: 'hand' };
       }
       s.events.push({ at, who, what: 'item.state', itemId: change.itemId, detail: change.reason ? `${change.state}: ${change.reason}` : change.state });
       if (conflict) s.events.push({ at, who, what: 'item.conflict', itemId: change.itemId, detail: describeConflict(conflict, who, at, undefined), conflict });
@@ -159,6 +178,7 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
         it.reason = undefined;
         it.override = undefined;
         it.updatedBy = who;
+        it.stateSet = { by: who, at, via: 'probe' };
         s.events.push({ at, who, what: 'item.state', itemId: r.itemId, detail: change.state });
       }
       break;
@@ -176,11 +196,18 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
         ...(change.run ? { run: change.run } : {}),
       });
       break;
-    case 'incident':
-      s.incidents.push({ at, by: who, status: change.status, severity: change.severity, impact: change.impact, eta: change.eta, actions: change.actions, file: change.file });
-      s.events.push({ at, who, what: 'incident', detail: `${change.status} / ${change.severity}: ${change.impact}` });
-      s.incidentDraft = undefined;
+    case 'incident': {
+      // An update names its incident; a new one gets the next number.
+      const known = change.incident !== undefined ? incidentsOf(session).find((i) => i.n === change.incident) : undefined;
+      if (change.incident !== undefined && !known) throw new ChangeRefused(`there is no incident ${change.incident} to update in session ${session.id}`);
+      const n = known?.n ?? nextIncidentNumber(session);
+      s.incidents.push({ at, by: who, status: change.status, severity: change.severity, impact: change.impact, eta: change.eta, actions: change.actions, file: change.file ?? known?.latest.file, incident: n });
+      s.events.push({ at, who, what: 'incident', detail: `${known ? `incident ${n} updated` : `incident ${n} opened`}: ${change.status} / ${change.severity}: ${change.impact}` });
+      s.incidentDrafts = dropKey(s.incidentDrafts, who);
+      // An older file's one shared draft goes only with its own author's incident.
+      if (s.incidentDraft?.by === who) s.incidentDraft = undefined;
       break;
+    }
     case 'notify.failed':
       s.events.push({ at, who, what: 'notify.failed', detail: change.detail });
       break;
@@ -189,7 +216,7 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.events.push({ at, who, what: 'operator.join', detail: change.name });
       break;
     case 'signoff.sign': {
-      const policy = change.policy ?? { roles: [...new Set([...s.signoff.signatures.map((x) => x.role), change.role])] };
+      const policy = sessionPolicy(session);
       const { refused, combinedWith } = signRefusal(session, change.role, who, policy);
       if (refused) throw new ChangeRefused(refused);
       if (!change.signature.trim()) throw new ChangeRefused(`${change.role}: type a signature to sign`);
@@ -210,21 +237,21 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
     }
     case 'signoff.complete': {
       const reason = change.overrideReason?.trim() || undefined;
-      const missing = unsignedRoles(session, change.roles ?? []);
-      if (missing.length && !reason) {
-        throw new ChangeRefused(
-          `cannot complete: ${missing.length} role${missing.length === 1 ? ' is' : 's are'} not signed (${missing.join(', ')}); have ${missing.length === 1 ? 'it' : 'them'} signed, or give an override reason`,
-        );
-      }
+      // The completion guard, for every writer: the session's own policy, items, probes, watches and incidents.
+      const blockers = completionBlockers(session, change.status);
+      const refused = completionRefusal(blockers, change.status, reason, change.acknowledged);
+      if (refused) throw new ChangeRefused(refused);
+      const covers = reason && blockers.length ? blockers.map((b) => b.text) : undefined;
       s.signoff.status = change.status;
       s.signoff.notes = change.notes;
       s.signoff.nextSteps = change.nextSteps;
-      s.signoff.override = reason ? { reason, by: who, at } : undefined;
+      s.signoff.override = reason ? { reason, by: who, at, covers } : undefined;
       s.signoff.completedAt = at;
       s.signoff.draft = undefined;
-      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'completed', status: change.status, overrideReason: reason }];
+      s.signoff.drafts = undefined;
+      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'completed', status: change.status, overrideReason: reason, overrideCovers: covers }];
       s.status = 'completed';
-      s.events.push({ at, who, what: 'signoff.complete', detail: reason ? `${change.status} (override: ${reason})` : change.status });
+      s.events.push({ at, who, what: 'signoff.complete', detail: reason ? `${change.status} (override: ${reason}${covers ? `; covers: ${covers.join('; ')}` : ''})` : change.status });
       // A completed session is read-only: every window still open ends here, judged over what it measured.
       if (s.watches) s.watches = s.watches.map((w) => {
         if (w.stopped) return w;
@@ -244,16 +271,20 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       break;
     }
     case 'incident.draft': {
-      const { type: _type, ...fields } = change;
+      const { type: _type, incident, ...fields } = change;
       const typed = Object.values(fields).some((v) => v.trim());
-      s.incidentDraft = typed ? { ...fields, by: who, at } : undefined;
+      // Each person's form is their own: kept under its author, never under whoever saves next.
+      s.incidentDrafts = typed ? { ...s.incidentDrafts, [who]: { ...fields, incident, by: who, at } } : dropKey(s.incidentDrafts, who);
+      if (s.incidentDraft?.by === who) s.incidentDraft = undefined;
       s.events.push({ at, who, what: 'incident.draft', detail: typed ? 'kept' : 'cleared' });
       break;
     }
     case 'signoff.draft': {
       const draft = { status: change.status || undefined, notes: change.notes, nextSteps: change.nextSteps, overrideReason: change.overrideReason || undefined };
       const parts = [draft.status && `status ${draft.status}`, draft.overrideReason && 'override reason', draft.notes && 'notes', draft.nextSteps && 'next steps'].filter(Boolean);
-      s.signoff.draft = parts.length ? { ...draft, by: who, at } : undefined;
+      // Each person's draft is their own: an override reason typed by one is never recorded as another's.
+      s.signoff.drafts = parts.length ? { ...s.signoff.drafts, [who]: { ...draft, by: who, at } } : dropKey(s.signoff.drafts, who);
+      if (s.signoff.draft?.by === who) s.signoff.draft = undefined;
       s.events.push({ at, who, what: 'signoff.draft', detail: parts.join(', ') || 'cleared' });
       break;
     }

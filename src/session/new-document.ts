@@ -20,6 +20,6 @@ export function newSessionDocument(id: string, init: NewSession, at = new Date()
     items,
     events: [{ at, who, what: 'session.start', detail: `${init.environment}: ${init.checklist.title}` }],
     incidents: [],
-    signoff: { notes: '', nextSteps: '', signatures: [] },
+    signoff: { notes: '', nextSteps: '', signatures: [], ...(init.checklist.policy ? { policy: init.checklist.policy } : {}) },
   };
 }

@@ -5,11 +5,13 @@
  * record, not counted in progress, restored if the item comes back).
  */
 import type { Session } from './schema.js';
+import { canonicalJson, type SignoffPolicy } from './signoff.js';
 
-/** What reconciliation needs of a checklist (a `Checklist` fits). */
+/** What reconciliation needs of a checklist: its items, and its sign-off policy (signoffPolicy(checklist)) when the caller has it. */
 export interface ChecklistShape {
   hash: string;
   items: ReadonlyArray<{ id: string; sectionId?: string }>;
+  policy?: SignoffPolicy;
 }
 
 export interface Reconciled {
@@ -25,7 +27,9 @@ export function reconcile(session: Session, checklist: ChecklistShape, who: stri
   const wanted = new Set(checklist.items.map((i) => i.id));
   const added = checklist.items.map((i) => i.id).filter((id) => !(id in session.items));
   const removed = Object.keys(session.items).filter((id) => !wanted.has(id));
-  if (!added.length && !removed.length && checklist.hash === session.checklist.hash) return { session, added, removed };
+  // The sign-off policy is the checklist's: stored when the session has none or an older one.
+  const policyChanged = checklist.policy !== undefined && canonicalJson(checklist.policy) !== canonicalJson(session.signoff.policy ?? null);
+  if (!added.length && !removed.length && checklist.hash === session.checklist.hash && !policyChanged) return { session, added, removed };
 
   const s: Session = structuredClone(session);
   const parked = { ...(s.removedItems ?? {}) };
@@ -46,9 +50,15 @@ export function reconcile(session: Session, checklist: ChecklistShape, who: stri
   }
 
   s.checklist = { ...s.checklist, hash: checklist.hash };
-  s.reconciliation = { at, added, removed };
+  if (policyChanged) s.signoff = { ...s.signoff, policy: checklist.policy };
   s.updatedAt = at;
   const list = (ids: string[]) => (ids.length ? `: ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}` : '');
-  s.events.push({ at, who, what: 'checklist.reconcile', detail: `checklist changed; ${added.length} added${list(added)}; ${removed.length} removed${list(removed)}` });
+  const itemsChanged = added.length || removed.length || checklist.hash !== session.checklist.hash;
+  if (itemsChanged) s.reconciliation = { at, added, removed };
+  const what = [
+    ...(itemsChanged ? [`checklist changed; ${added.length} added${list(added)}; ${removed.length} removed${list(removed)}`] : []),
+    ...(policyChanged ? [`sign-off policy stored: roles ${checklist.policy!.roles.join(', ')}`] : []),
+  ];
+  s.events.push({ at, who, what: 'checklist.reconcile', detail: what.join('; ') });
   return { session: s, added, removed };
 }

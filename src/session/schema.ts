@@ -28,11 +28,16 @@ export const ProbeResultSchema = z.object({
   metrics: z.record(z.string(), z.number()).optional(),
   durationMs: z.number(),
   at: z.string(),
+  /** The probe proves only part of its item (the checklist says so): an item settled by partial probes alone is "partly proved". */
+  partial: z.boolean().optional(),
 });
 
 export const ItemRecordSchema = z.object({
   state: ItemStateSchema,
-  /** Required when state is skipped. */
+  /**
+   * Required when state is skipped; otherwise the reason typed when the state
+   * was set over the probes or over a failed item (older files keep it only in the event).
+   */
   reason: z.string().optional(),
   note: z.string().optional(),
   /** True when the operator set the state over what the probes said. */
@@ -40,6 +45,8 @@ export const ItemRecordSchema = z.object({
   probes: z.array(ProbeResultSchema).default([]),
   updatedAt: z.string(),
   updatedBy: z.string(),
+  /** Who set the current state, when, and how: by a probe run or by hand (older files have none: updatedBy/updatedAt stand in). */
+  stateSet: z.object({ by: z.string(), at: z.string(), via: z.enum(['probe', 'hand']) }).optional(),
 });
 export type ItemRecord = z.infer<typeof ItemRecordSchema>;
 
@@ -111,16 +118,42 @@ export const SignoffHistorySchema = z.object({
   status: z.string().optional(),
   /** Why a completion went ahead with unsigned roles or a blocked status. */
   overrideReason: z.string().optional(),
+  /** The blockers that override reason was given against, as they read at completion. */
+  overrideCovers: z.array(z.string()).optional(),
   /** Why the session was reopened. */
   reason: z.string().optional(),
 });
 export type SignoffHistoryEntry = z.infer<typeof SignoffHistorySchema>;
 
+export const SignoffDraftSchema = z.object({
+  status: z.string().optional(),
+  notes: z.string().default(''),
+  nextSteps: z.string().default(''),
+  overrideReason: z.string().optional(),
+  by: z.string(),
+  at: z.string(),
+});
+
 export const SignoffSchema = z.object({
   status: z.string().optional(),
   notes: z.string().default(''),
   nextSteps: z.string().default(''),
-  override: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
+  /** `covers`: the blockers the reason was given against, each as it read at completion (older files have none). */
+  override: z.object({ reason: z.string(), by: z.string(), at: z.string(), covers: z.array(z.string()).optional() }).optional(),
+  /**
+   * The checklist's sign-off policy (roles, combinable and independent roles,
+   * statuses), written at session start and on reconciliation, so the session
+   * core applies the checklist's rules to every writer. Older files have none:
+   * see sessionPolicy (src/session/signoff.ts).
+   */
+  policy: z
+    .object({
+      roles: z.array(z.string()),
+      combinable: z.array(z.array(z.string())).optional(),
+      independent: z.array(z.string()).optional(),
+      statuses: z.array(z.string()).optional(),
+    })
+    .optional(),
   signatures: z.array(SignatureSchema).default([]),
   completedAt: z.string().optional(),
   /** Every completion and reopening, oldest first (older files have none: see withSignoffHistory). */
@@ -140,6 +173,8 @@ export const SignoffSchema = z.object({
       at: z.string(),
     })
     .optional(),
+  /** Each person's own sign-off draft, by author (`draft` above is what older files kept: one shared draft). */
+  drafts: z.record(z.string(), SignoffDraftSchema).optional(),
 });
 
 export const IncidentSchema = z.object({
@@ -151,6 +186,12 @@ export const IncidentSchema = z.object({
   eta: z.string(),
   actions: z.string(),
   file: z.string().optional(),
+  /**
+   * The incident's number: entries with the same number are one incident's
+   * updates, oldest first (its status history). Older files have none: each
+   * entry is its own incident, numbered by position (see incidentNumber).
+   */
+  incident: z.number().int().positive().optional(),
 });
 
 /** One measurement of a watched criterion (src/watch/judge.ts `Measurement`). */
@@ -210,7 +251,9 @@ const SessionObject = z.object({
    * The `!` incident form as typed and not yet logged (any way out keeps it;
    * the form opens on it again). Logging an incident drops it; it is not an incident.
    */
-  incidentDraft: IncidentSchema.omit({ file: true }).optional(),
+  incidentDraft: IncidentSchema.omit({ file: true, incident: true }).optional(),
+  /** Each person's own incident form as typed and not logged yet, by author (`incidentDraft` is what older files kept). */
+  incidentDrafts: z.record(z.string(), IncidentSchema.omit({ file: true })).optional(),
   signoff: SignoffSchema,
   /**
    * Records of items the checklist no longer has (moved here by reconciliation,

@@ -5,8 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Checklist } from '../checklist/types.js';
-import type { ItemRecord, Session } from './schema.js';
+import type { ItemRecord, Session, WatchRecord } from './schema.js';
 import { isFailing } from '../verdict/probe.js';
+import { savedVerdict } from '../verdict/window.js';
+import { openIncidents } from './incidents.js';
 import { byCodeUnit } from '../order.js';
 
 /** Used when the checklist has no Sign-off table / "Deployment Status" line. */
@@ -101,7 +103,7 @@ export function signatureStatus(session: Session): SignatureCheck[] {
 export interface GuardResult {
   /** Whether the status may be recorded now (with the override reason, when one was given). */
   allowed: boolean;
-  /** Why SUCCESS is not clean: each a sentence naming counts and examples. */
+  /** Why the status is not clean: each blocker as a sentence naming counts and examples. */
   reasons: string[];
   /** True when the status is only allowed with an explicit override reason. */
   needsOverride: boolean;
@@ -118,45 +120,7 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/**
- * The reference document's Final Checklist as a rule ("All checklist items
- * completed", "Success criteria met"): SUCCESS while items are pending, items
- * failed or probes failed needs an explicit override with a reason. FAILED,
- * ROLLED BACK (any non-success status) are always allowed: recording a bad
- * outcome must never be blocked.
- */
-export function completionGuard(
-  session: Session,
-  checklist: Pick<Checklist, 'items'> | undefined,
-  status: string,
-  overrideReason?: string,
-): GuardResult {
-  if (!isSuccessStatus(status)) return { allowed: true, reasons: [], needsOverride: false };
-  const ids = checklist?.items.length ? checklist.items.map((i) => i.id) : Object.keys(session.items);
-  const textOf = new Map(checklist?.items.map((i) => [i.id, i.text]) ?? []);
-  const label = (id: string) => textOf.get(id) ?? id;
-  const pending: string[] = [];
-  const failed: string[] = [];
-  const failedProbes: string[] = [];
-  for (const id of ids) {
-    const rec = session.items[id];
-    const state = rec?.state ?? 'pending';
-    if (state === 'pending') pending.push(label(id));
-    if (state === 'failed') failed.push(label(id));
-    for (const p of rec?.probes ?? []) {
-      if (isFailing(p.status)) failedProbes.push(`${label(id)}: ${p.kind} ${p.status}`);
-    }
-  }
-  const reasons: string[] = [];
-  if (pending.length) reasons.push(`${plural(pending.length, 'item is', 'items are')} still pending (${examples(pending)})`);
-  if (failed.length) reasons.push(`${plural(failed.length, 'item', 'items')} failed (${examples(failed)})`);
-  if (failedProbes.length) reasons.push(`${plural(failedProbes.length, 'probe', 'probes')} failed (${examples(failedProbes)})`);
-  const needsOverride = reasons.length > 0;
-  const allowed = !needsOverride || Boolean(overrideReason?.trim());
-  return { allowed, reasons, needsOverride };
-}
-
-/** What the sign-off rules need of the checklist; carried by the changes so every store applies the same rules. */
+/** What the sign-off rules need of the checklist; stored in the session (signoff.policy) so every writer applies the same rules. */
 export interface SignoffPolicy {
   /** Every role of the Sign-off table. */
   roles: string[];
@@ -164,13 +128,136 @@ export interface SignoffPolicy {
   combinable?: string[][];
   /** Roles whose signer must not have operated the deployment (changed an item). */
   independent?: string[];
+  /** The Deployment Status choices. */
+  statuses?: string[];
 }
 
+/** The checklist's sign-off policy: what a session stores at its start and on reconciliation. */
 export function signoffPolicy(checklist?: Pick<Checklist, 'signoff'>): SignoffPolicy {
   const policy: SignoffPolicy = { roles: signoffRoles(checklist) };
   if (checklist?.signoff?.combinable?.length) policy.combinable = checklist.signoff.combinable;
   if (checklist?.signoff?.independent?.length) policy.independent = checklist.signoff.independent;
+  policy.statuses = signoffStatuses(checklist);
   return policy;
+}
+
+/**
+ * The policy the session core applies: the one the session stored from its
+ * checklist. A session written before the policy was stored falls back to
+ * the shipped Sign-off table (all four roles, nothing combinable, the three
+ * statuses): never fewer roles than a session of the shipped checklist needs,
+ * so the fallback can only ask for more signatures or an override, never let
+ * a completion through that the checklist would refuse. Resuming such a
+ * session in the wizard stores its checklist's policy (reconciliation).
+ */
+export function sessionPolicy(session: Pick<Session, 'signoff'>): SignoffPolicy {
+  return session.signoff.policy ?? { roles: DEFAULT_ROLES, statuses: DEFAULT_STATUSES };
+}
+
+/** One reason a status cannot be recorded without an override. */
+export type BlockerKind = 'roles' | 'pending' | 'failed-items' | 'failing-probes' | 'criterion-met' | 'incident-open' | 'watch-running' | 'watch-incomplete';
+
+export interface Blocker {
+  kind: BlockerKind;
+  /** The sentence the sign-off screen, the refusal and the report show. */
+  text: string;
+}
+
+/** How an item is named in a blocker: the checklist's text when the caller has it, else its id. */
+export type ItemLabel = (itemId: string) => string;
+
+/** Item labels from a checklist (its text), falling back to the id. */
+export function itemLabels(checklist?: Pick<Checklist, 'items'>): ItemLabel {
+  const textOf = new Map(checklist?.items.map((i) => [i.id, i.text]) ?? []);
+  return (id) => textOf.get(id) ?? id;
+}
+
+const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;
+
+/** Blockers from the session's watches of the rollback criteria, judged by the verdict core's window judge. */
+function watchBlockers(session: Pick<Session, 'watches'>): Blocker[] {
+  const out: Blocker[] = [];
+  for (const w of session.watches ?? []) {
+    const name = `watch started ${hhmm(w.startedAt)} by ${w.by}`;
+    const verdicts = w.criteria.map((c) => ({ c, v: savedVerdict(c, w.stopped) }));
+    for (const { c, v } of verdicts) {
+      if (v.phase === 'failed') out.push({ kind: 'criterion-met', text: `rollback criterion met: "${c.text}" (${v.counts.failed} failed > failure_limit ${c.limits.failureLimit}; ${name})` });
+    }
+    const samples = (c: WatchRecord['criteria'][number]) => `${c.measurements.length}/${c.limits.count} samples`;
+    const unfinished = verdicts.filter(({ c, v }) => v.phase !== 'failed' && c.measurements.length < c.limits.count && !(v.phase === 'inconclusive' && !w.stopped));
+    if (!unfinished.length) continue;
+    const figures = unfinished.map(({ c }) => `"${c.text}" ${samples(c)}`).join(', ');
+    if (!w.stopped) out.push({ kind: 'watch-running', text: `${name} is still running (${figures})` });
+    else if (w.stopped !== 'ended' && w.stopped !== 'met') out.push({ kind: 'watch-incomplete', text: `${name} is incomplete: stopped early ${w.stopped === 'signoff' ? 'at sign-off' : 'by the operator'} (${figures})` });
+  }
+  return out;
+}
+
+/**
+ * Everything that stands between the session and recording `status`, each
+ * a blocker an override reason must cover:
+ * - any status: roles of the session's policy without a valid signature;
+ * - SUCCESS (the reference document's Final Checklist, "All checklist items
+ *   completed", "Success criteria met"): items pending or failed, probes
+ *   failing, a rollback criterion met in a watch, an incident open, a watch
+ *   window running or stopped early (incomplete).
+ * FAILED and ROLLED BACK (any non-success status) are never blocked by the
+ * Final Checklist: recording a bad outcome must never be blocked.
+ * The item ids are the session's (reconciliation keeps them equal to the checklist's).
+ */
+export function completionBlockers(session: Session, status: string, label: ItemLabel = (id) => id): Blocker[] {
+  const out: Blocker[] = [];
+  const roles = sessionPolicy(session).roles;
+  const unsigned = unsignedRoles(session, roles);
+  if (unsigned.length) out.push({ kind: 'roles', text: `${unsigned.length} of ${roles.length} roles not signed (${unsigned.join(', ')})` });
+  if (!isSuccessStatus(status)) return out;
+  const pending: string[] = [];
+  const failed: string[] = [];
+  const failedProbes: string[] = [];
+  for (const [id, rec] of Object.entries(session.items)) {
+    if (rec.state === 'pending') pending.push(label(id));
+    if (rec.state === 'failed') failed.push(label(id));
+    for (const p of rec.probes) if (isFailing(p.status)) failedProbes.push(`${label(id)}: ${p.kind} ${p.status}`);
+  }
+  if (pending.length) out.push({ kind: 'pending', text: `${plural(pending.length, 'item is', 'items are')} still pending (${examples(pending)})` });
+  if (failed.length) out.push({ kind: 'failed-items', text: `${plural(failed.length, 'item', 'items')} failed (${examples(failed)})` });
+  if (failedProbes.length) out.push({ kind: 'failing-probes', text: `${plural(failedProbes.length, 'probe', 'probes')} failed (${examples(failedProbes)})` });
+  const watch = watchBlockers(session);
+  out.push(...watch.filter((b) => b.kind === 'criterion-met'));
+  for (const i of openIncidents(session)) {
+    out.push({ kind: 'incident-open', text: `incident ${i.n} is open (${i.latest.status}, ${i.latest.severity}, last update ${hhmm(i.latest.at)} by ${i.latest.by})` });
+  }
+  out.push(...watch.filter((b) => b.kind !== 'criterion-met'));
+  return out;
+}
+
+/**
+ * The Final Checklist part of the guard (completionBlockers without the
+ * unsigned roles) as a yes/no: may `status` be recorded with `overrideReason`?
+ */
+export function completionGuard(session: Session, checklist: Pick<Checklist, 'items'> | undefined, status: string, overrideReason?: string): GuardResult {
+  const reasons = completionBlockers(session, status, itemLabels(checklist)).filter((b) => b.kind !== 'roles').map((b) => b.text);
+  const needsOverride = reasons.length > 0;
+  return { allowed: !needsOverride || Boolean(overrideReason?.trim()), reasons, needsOverride };
+}
+
+/**
+ * Why a completion must be refused, or undefined when it may be recorded:
+ * every blocker needs the override reason, and when the writer says which
+ * blockers it saw (`acknowledged`, the kinds its screen showed next to the
+ * reason), a blocker of another kind that appeared since is refused, so a
+ * reason is never recorded against something its author did not see.
+ */
+export function completionRefusal(blockers: readonly Blocker[], status: string, overrideReason: string | undefined, acknowledged?: readonly BlockerKind[]): string | undefined {
+  if (!blockers.length) return undefined;
+  if (!overrideReason?.trim()) {
+    return `cannot complete ${status}: ${blockers.map((b) => b.text).join('; ')}; give an override reason that covers ${blockers.length === 1 ? 'it' : `each of these ${blockers.length}`}, or choose another status`;
+  }
+  const unseen = acknowledged ? blockers.filter((b) => !acknowledged.includes(b.kind)) : [];
+  if (unseen.length) {
+    return `cannot complete ${status}: ${unseen.map((b) => b.text).join('; ')} ${unseen.length === 1 ? 'came' : 'came'} up after the override reason was written; read it and confirm the reason again`;
+  }
+  return undefined;
 }
 
 const day = (iso: string) => iso.replace('T', ' ').slice(0, 16);
@@ -203,15 +290,17 @@ export function unsignedRoles(session: Session, roles: string[]): string[] {
 }
 
 /**
- * Why recording `status` now needs an override reason: the roles without a
- * valid signature, then the Final Checklist's reasons. Empty when none is
- * needed. The sign-off screen shows these and the report lists them under the
- * override, so both say the same.
+ * Why recording `status` now needs an override reason (completionBlockers,
+ * items named by the checklist's text). Empty when none is needed. The
+ * sign-off screen shows these; the completion records them with the reason.
  */
-export function overrideReasons(session: Session, checklist: Pick<Checklist, 'items' | 'signoff'> | undefined, status: string): string[] {
-  const roles = signoffRoles(checklist);
-  const unsigned = unsignedRoles(session, roles);
-  return [...(unsigned.length ? [`${unsigned.length} of ${roles.length} roles not signed (${unsigned.join(', ')})`] : []), ...completionGuard(session, checklist, status).reasons];
+export function overrideReasons(session: Session, checklist: Pick<Checklist, 'items'> | undefined, status: string): string[] {
+  return completionBlockers(session, status, itemLabels(checklist)).map((b) => b.text);
+}
+
+/** `who`'s own sign-off draft: theirs by author, or an older file's one shared draft when they typed it. */
+export function ownSignoffDraft(session: Pick<Session, 'signoff'>, who: string): NonNullable<Session['signoff']['draft']> | undefined {
+  return session.signoff.drafts?.[who] ?? (session.signoff.draft?.by === who ? session.signoff.draft : undefined);
 }
 
 /** The last completion, when the session is completed now. */

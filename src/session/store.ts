@@ -5,6 +5,7 @@
 import type { Change } from './changes.js';
 import type { Session } from './schema.js';
 import type { Progress } from '../verdict/items.js';
+import type { SignoffPolicy } from './signoff.js';
 
 /** Progress as the verdict core counts it (settled = done + skipped + n/a; failed apart; all items of the session). */
 export interface SessionSummary extends Progress {
@@ -27,7 +28,8 @@ export interface SessionSummary extends Progress {
 export interface NewSession {
   environment: string;
   operator: string;
-  checklist: { path: string; hash: string; title: string; itemIds: string[] };
+  /** `policy`: the checklist's sign-off policy (signoffPolicy), stored in the session for the session core. */
+  checklist: { path: string; hash: string; title: string; itemIds: string[]; policy?: SignoffPolicy };
 }
 
 /** A session held open by one process (and locked against other writers). */

@@ -50,21 +50,6 @@ export function templateChoices(template: string): TemplateChoices {
   };
 }
 
-/** The lines an incident file starts with: when (UTC), where, who, which session, when the next update is due. */
-export function incidentHeader(h: { n: number; at: number; environment: string; operator: string; sessionId: string; updateEveryMin?: number }): string {
-  const utc = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
-  return [
-    `Incident ${h.n}`,
-    `Opened: ${utc(h.at)}`,
-    `Environment: ${h.environment}`,
-    `Operator: ${h.operator}`,
-    `Session: ${h.sessionId}`,
-    ...(h.updateEveryMin ? [`Next update due: ${utc(h.at + h.updateEveryMin * 60_000)} (every ${h.updateEveryMin} minutes)`] : []),
-    '',
-    '',
-  ].join('\n');
-}
-
 /** The first fenced block that looks like the incident alert template. */
 export function findIncidentTemplate(checklist: Checklist): string {
   for (const s of checklist.sections) {

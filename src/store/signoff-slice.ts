@@ -3,7 +3,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { Checklist } from '../checklist/types.js';
 import type { Change } from '../session/changes.js';
 import type { Session } from '../session/schema.js';
-import { completionGuard, sessionFingerprint, signoffPolicy, unsignedRoles } from '../session/signoff.js';
+import { completionBlockers, itemLabels, ownSignoffDraft, sessionFingerprint } from '../session/signoff.js';
 import type { WizardContext } from './wizard-context.js';
 import { unsavedLine } from './sync-slice.js';
 import type { Wizard } from './wizard-store.js';
@@ -80,21 +80,26 @@ export const signoffSlice =
       writeReport: deps.writeReport,
       signoff: {},
       async signRole(role, signature) {
-        return signoffStep({ type: 'signoff.sign', role, signature: signature.trim(), fingerprint: sessionFingerprint(get().session), policy: signoffPolicy(checklist) }, `signed ${role} as ${deps.operator}`);
+        return signoffStep({ type: 'signoff.sign', role, signature: signature.trim(), fingerprint: sessionFingerprint(get().session) }, `signed ${role} as ${deps.operator}`);
       },
       async revokeRole(role) {
         return signoffStep({ type: 'signoff.revoke', role }, `revoked your signature of ${role}`);
       },
       async completeSignoff(c) {
-        const roles = signoffPolicy(checklist).roles;
         const reason = c.overrideReason?.trim() || undefined;
-        const guard = completionGuard(get().session, checklist, c.status, reason);
-        if (!guard.allowed) {
-          set({ signoff: { error: `${c.status} is blocked by the Final Checklist (${guard.reasons.join('; ')}): give an override reason, or choose another status` } });
+        // The session core's guard, previewed with the checklist's item texts; the core applies it again when the change lands.
+        const blockers = completionBlockers(get().session, c.status, itemLabels(checklist));
+        if (blockers.length && !reason) {
+          set({ signoff: { error: `${c.status} is blocked (${blockers.map((b) => b.text).join('; ')}): give an override reason that covers each, or choose another status` } });
           return false;
         }
-        const missing = unsignedRoles(get().session, roles);
-        const ok = await signoffStep({ type: 'signoff.complete', status: c.status, notes: c.notes.trim(), nextSteps: c.nextSteps.trim(), overrideReason: reason, roles }, `completed: ${c.status}${missing.length ? ` with ${missing.length} unsigned (override)` : ''}`);
+        const acknowledged = [...new Set(blockers.map((b) => b.kind))];
+        const ok = await signoffStep(
+          { type: 'signoff.complete', status: c.status, notes: c.notes.trim(), nextSteps: c.nextSteps.trim(), overrideReason: reason, acknowledged },
+          `completed: ${c.status}${blockers.length ? ` over ${blockers.length} blocker${blockers.length === 1 ? '' : 's'} (override)` : ''}`,
+        );
+        // A completed session is read-only: no incident update is due any more (the incident stays in the record).
+        if (ok) set({ incident: undefined });
         if (ok) await get().writeSignoffReport();
         return ok;
       },
@@ -119,7 +124,7 @@ export const signoffSlice =
         const next = { status: d.status || undefined, notes: d.notes.trim(), nextSteps: d.nextSteps.trim(), overrideReason: d.overrideReason?.trim() || undefined };
         // Without a draft the screen opens on what was recorded (a reopened session): that needs no draft either.
         const rec = doc.signoff;
-        const now = rec.draft ?? { status: rec.status, notes: rec.notes, nextSteps: rec.nextSteps, overrideReason: rec.override?.reason };
+        const now = ownSignoffDraft(doc, deps.operator) ?? { status: rec.status, notes: rec.notes, nextSteps: rec.nextSteps, overrideReason: rec.override?.reason };
         const same = (now?.status ?? undefined) === next.status && (now?.notes ?? '') === next.notes && (now?.nextSteps ?? '') === next.nextSteps && (now?.overrideReason ?? undefined) === next.overrideReason;
         if (same) return;
         await get().apply({ type: 'signoff.draft', ...next });

@@ -40,8 +40,10 @@ export interface WizardDeps {
   runCommand?: CommandRunner;
   /** kubectl's current context and namespace (asked before a block that calls kubectl). */
   kubeContext?: () => Promise<KubeContext>;
-  /** Writes the filled incident template as incident number `n`; returns the file path. */
+  /** Writes the incident file of incident number `n` (rendered from the session); returns the file path. */
   writeIncident?: (n: number, text: string) => Promise<string>;
+  /** Where writeIncident puts incident `n` (recorded with the incident before the file is written). */
+  incidentPath?: (n: number) => string;
   /** Writes the Markdown report for the sign-off screen; returns its path. */
   writeReport?: (session: Session) => Promise<string>;
   /**

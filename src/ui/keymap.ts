@@ -51,7 +51,7 @@ export function isCtrlC(input: string, key: Key): boolean {
 }
 
 const common: KeyBinding[] = [
-  { chars: ['!'], label: '!', hint: 'emergency', help: 'emergency (incident) form', run: (s) => s.openScreen('emergency') },
+  { chars: ['!'], label: '!', hint: 'emergency', help: 'emergency (incident) form', run: (s) => s.openEmergency() },
   { chars: ['S'], label: 'S', hint: 'sign-off', help: 'open the sign-off screen', run: (s) => s.openScreen('signoff') },
   { chars: ['?'], label: '?', hint: 'help', help: 'show this help', run: (s) => s.openScreen('help') },
   { chars: ['q'], label: 'q', hint: 'save+quit', help: 'save and quit (resume later)', run: (s) => void s.quit() },

@@ -6,7 +6,7 @@
  */
 import type { Item } from '../checklist/types.js';
 import type { ProbeResult } from '../probes/types.js';
-import type { ItemState, Session } from '../session/schema.js';
+import type { ItemRecord, ItemState, Session } from '../session/schema.js';
 import { isFailing } from './probe.js';
 
 /** Every item state, in the order a report lists them. */
@@ -21,29 +21,65 @@ export function itemState(session: Pick<Session, 'items'>, itemId: string): Item
  * Progress as every screen and command shows it. `settled` is every item the
  * operator is through with without it failing; it is split, as the report's
  * summary row is, into `done` (done or verified: the work was done), `skipped`
- * and `na` (set aside, not done). A failed item is counted apart (`✗`), never
- * as progress.
+ * and `na` (set aside, not done). `done` is split again by its evidence:
+ * `proved` (verified by its probes), `partly` (verified by probes that each
+ * prove only part of the item) and `byHand` (ticked by a person, with or
+ * without an override). A failed item is counted apart (`✗`), never as progress.
  */
 export interface Progress {
   settled: number;
   done: number;
+  proved: number;
+  partly: number;
+  byHand: number;
   skipped: number;
   na: number;
   failed: number;
   total: number;
 }
 
-export type StateCounts = Record<ItemState, number> & { total: number };
+/** Items per state; `partly`: the verified ones whose passing probes are all partial (counted in `verified` too). */
+export type StateCounts = Record<ItemState, number> & { total: number; partly: number };
 
 export function emptyCounts(): StateCounts {
-  return { done: 0, verified: 0, failed: 0, skipped: 0, na: 0, pending: 0, total: 0 };
+  return { done: 0, verified: 0, failed: 0, skipped: 0, na: 0, pending: 0, total: 0, partly: 0 };
+}
+
+/**
+ * How an item got where it is, the one answer the report's Items table, the
+ * overview and `list` share: verified by its probes (`proved`, or `partly`
+ * when every passing probe proves only part of it), ticked `hand`, ticked
+ * over its probes (`override`), failed by a probe run or by hand, set aside.
+ */
+export type Settlement = 'pending' | 'proved' | 'partly' | 'hand' | 'override' | 'skipped' | 'na' | 'failed-probe' | 'failed-hand';
+
+export function settlementOf(rec: Pick<ItemRecord, 'state' | 'probes' | 'override' | 'stateSet'> | undefined): Settlement {
+  switch (rec?.state ?? 'pending') {
+    case 'pending':
+      return 'pending';
+    case 'verified': {
+      const passing = rec!.probes.filter((p) => p.status === 'pass');
+      return passing.length > 0 && passing.every((p) => p.partial) ? 'partly' : 'proved';
+    }
+    case 'done':
+      return rec!.override ? 'override' : 'hand';
+    case 'failed':
+      // Older files do not say who failed it: a failing probe on the item stands for the probe run.
+      return rec!.stateSet ? (rec!.stateSet.via === 'probe' ? 'failed-probe' : 'failed-hand') : rec!.probes.some((p) => isFailing(p.status)) ? 'failed-probe' : 'failed-hand';
+    case 'skipped':
+      return 'skipped';
+    case 'na':
+      return 'na';
+  }
 }
 
 /** Items per state. */
 export function countStates(session: Pick<Session, 'items'>, itemIds: readonly string[]): StateCounts {
   const out = emptyCounts();
   for (const id of itemIds) {
-    out[itemState(session, id)]++;
+    const rec = session.items[id];
+    out[rec?.state ?? 'pending']++;
+    if (rec?.state === 'verified' && settlementOf(rec) === 'partly') out.partly++;
     out.total++;
   }
   return out;
@@ -52,7 +88,8 @@ export function countStates(session: Pick<Session, 'items'>, itemIds: readonly s
 /** The one rule that turns state counts into progress. */
 export function progressFromCounts(c: StateCounts): Progress {
   const done = c.done + c.verified;
-  return { settled: done + c.skipped + c.na, done, skipped: c.skipped, na: c.na, failed: c.failed, total: c.total };
+  const partly = c.partly ?? 0;
+  return { settled: done + c.skipped + c.na, done, proved: c.verified - partly, partly, byHand: c.done, skipped: c.skipped, na: c.na, failed: c.failed, total: c.total };
 }
 
 export function progressOf(session: Pick<Session, 'items'>, itemIds: readonly string[]): Progress {
@@ -83,15 +120,29 @@ export function progressText(p: Pick<Progress, 'settled' | 'failed' | 'total'>):
   return `${p.settled}/${p.total} settled${p.failed ? ` ✗${p.failed}` : ''}`;
 }
 
-/** `20 done · 4 skipped · 2 n/a` (zeros left out; `0 done` when nothing is settled): what `settled` is made of. */
-export function progressBreakdown(p: Pick<Progress, 'done' | 'skipped' | 'na'>): string {
-  const parts = [`${p.done} done`, ...(p.skipped ? [`${p.skipped} skipped`] : []), ...(p.na ? [`${p.na} n/a`] : [])];
-  return parts.join(' · ');
+/**
+ * `12 proved · 3 partly · 5 by hand · 4 skipped · 2 n/a` (zeros left out; `0 done` when nothing is
+ * settled): what `settled` is made of, probe-verified apart from hand-ticked.
+ */
+export function progressBreakdown(p: Pick<Progress, 'done' | 'proved' | 'partly' | 'byHand' | 'skipped' | 'na'>): string {
+  const parts = [
+    ...(p.proved ? [`${p.proved} proved`] : []),
+    ...(p.partly ? [`${p.partly} partly`] : []),
+    ...(p.byHand ? [`${p.byHand} by hand`] : []),
+    ...(p.skipped ? [`${p.skipped} skipped`] : []),
+    ...(p.na ? [`${p.na} n/a`] : []),
+  ];
+  return parts.join(' · ') || '0 done';
+}
+
+/** `✓12 ~3`: probe-proved and partly proved of the settled, for a narrow column (`list`); empty when none. */
+export function provedFigures(p: Pick<Progress, 'proved' | 'partly'>): string {
+  return [...(p.proved ? [`✓${p.proved}`] : []), ...(p.partly ? [`~${p.partly}`] : [])].join(' ');
 }
 
 /** The progress fields of `list --json` and the team summary: the same names everywhere. */
 export function progressFields(p: Progress): Progress & { percent: number } {
-  return { settled: p.settled, done: p.done, skipped: p.skipped, na: p.na, failed: p.failed, total: p.total, percent: percentDone(p) };
+  return { settled: p.settled, done: p.done, proved: p.proved, partly: p.partly, byHand: p.byHand, skipped: p.skipped, na: p.na, failed: p.failed, total: p.total, percent: percentDone(p) };
 }
 
 /**

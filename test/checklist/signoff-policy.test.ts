@@ -24,6 +24,8 @@ ${comment}
 **Deployment Status**: [ ] SUCCESS [ ] FAILED
 `;
 
+const STATUSES = ['SUCCESS', 'FAILED'];
+
 describe('signoff annotation', () => {
   it('reads combinable groups and independent roles into the policy', () => {
     const { checklist, problems } = parseChecklist(DOC('<!-- signoff: combine="DevOps Engineer + Security Officer" independent="Product Owner" -->'), 'r.md');
@@ -32,6 +34,7 @@ describe('signoff annotation', () => {
       roles: ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner'],
       combinable: [['DevOps Engineer', 'Security Officer']],
       independent: ['Product Owner'],
+      statuses: STATUSES,
     });
   });
 
@@ -45,6 +48,6 @@ describe('signoff annotation', () => {
 
   it('leaves the shipped policy alone when there is no annotation: every role a different person', () => {
     const { checklist } = parseChecklist(DOC(''), 'r.md');
-    expect(signoffPolicy(checklist)).toEqual({ roles: ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner'] });
+    expect(signoffPolicy(checklist)).toEqual({ roles: ['Tech Lead', 'DevOps Engineer', 'Security Officer', 'Product Owner'], statuses: STATUSES });
   });
 });

@@ -32,7 +32,7 @@ describe('notifications from session changes', () => {
     const { store } = makeStore({ checklist, deps: { session } });
     await store.getState().saveEmergency(fields('INVESTIGATING'));
     await store.getState().saveEmergency(fields('MONITORING'));
-    await store.getState().apply({ type: 'signoff.complete', status: 'ROLLED BACK', notes: '', nextSteps: '' });
+    await store.getState().apply({ type: 'signoff.complete', status: 'ROLLED BACK', notes: '', nextSteps: '', overrideReason: 'recorded without the sign-off (test fixture)' });
     await notifier.close(3000);
     const texts = bodies.map((b) => JSON.parse(b).text as string);
     expect(texts).toHaveLength(3);

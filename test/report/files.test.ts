@@ -10,7 +10,7 @@ import { applyAll, emptySession, probe, smallChecklist } from './fixtures.js';
 import type { Session } from '../../src/session/schema.js';
 import type { Change } from '../../src/session/changes.js';
 
-const success: Change = { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '' };
+const success: Change = { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'recorded without the sign-off (test fixture)' };
 const tmp = () => mkdtempSync(join(tmpdir(), 'dw-files-'));
 
 function at(id: string, createdAt: string, over: Partial<Session> = {}): Session {
@@ -39,7 +39,7 @@ describe('writeTextAtomic', () => {
 describe('writeReport', () => {
   it('writes <dir>/<id>.md (owner-only) and returns the path', async () => {
     const dir = tmp();
-    const s = applyAll(emptySession(), [{ type: 'signoff.complete', status: 'FAILED', notes: 'db down', nextSteps: '' }]);
+    const s = applyAll(emptySession(), [{ type: 'signoff.complete', status: 'FAILED', notes: 'db down', nextSteps: '', overrideReason: 'recorded without the sign-off (test fixture)' }]);
     const path = await writeReport(dir, s, smallChecklist());
     expect(path).toBe(reportPath(dir, s.id));
     expect(path).toBe(join(dir, 'prod-20261126-0900.md'));

@@ -55,7 +55,8 @@ export function emptySession(checklist = smallChecklist(), id = 'prod-20261126-0
     createdAt: T0,
     updatedAt: T0,
     cursor: {},
-    items: {},
+    // Every item of the checklist, pending, as a new session document has them (the session core reads its item ids here).
+    items: Object.fromEntries(checklist.items.map((i) => [i.id, { state: 'pending' as const, probes: [], updatedAt: T0, updatedBy: 'Ada Lovelace' }])),
     events: [{ at: T0, who: 'Ada Lovelace', what: 'session.start' }],
     incidents: [],
     signoff: { notes: '', nextSteps: '', signatures: [] },
@@ -72,7 +73,7 @@ export function applyAll(session: Session, changes: Change[], startMin = 1, who 
   return s;
 }
 
-export function probe(itemId: string, kind: string, status: 'pass' | 'warn' | 'fail' | 'error' | 'skipped', summary: string, extra: { evidence?: string[]; metrics?: Record<string, number>; spec?: string } = {}): Change {
+export function probe(itemId: string, kind: string, status: 'pass' | 'warn' | 'fail' | 'error' | 'skipped', summary: string, extra: { evidence?: string[]; metrics?: Record<string, number>; spec?: string; partial?: boolean } = {}): Change {
   return {
     type: 'probe.result',
     result: {
@@ -85,6 +86,7 @@ export function probe(itemId: string, kind: string, status: 'pass' | 'warn' | 'f
       metrics: extra.metrics,
       durationMs: 42,
       at: '2026-11-26T09:05:00.000Z',
+      ...(extra.partial ? { partial: true } : {}),
     },
   };
 }

@@ -28,6 +28,13 @@ export function goldenSession(): Session {
       },
     },
   ], 20);
+  // Grace ticks DEBUG done over its failing probe with the reason typed at the prompt (an item override),
+  // and the Redis probe proves only part of its item (partial evidence).
+  s = applyAll(s, [
+    probe('debug-off', 'security', 'fail', 'DEBUG page shown on /missing', { spec: 'security url="${APP_URL}/missing"' }),
+    { type: 'item.state', itemId: 'debug-off', state: 'done', override: true, reason: 'DEBUG=False checked in the pod env; the 404 page is the CDN\'s' },
+  ], 22, 'Grace Hopper');
+  s = applyAll(s, [probe('redis-ping', 'redis', 'pass', 'PONG from Redis 7.2.4', { evidence: ['PING → PONG'], spec: 'redis url="${REDIS_URL}"', partial: true })], 24);
   const fp = sessionFingerprint(s);
   // Each role signed by its own person (the signer is the operator who applies the change).
   const signers: [string, string, string][] = [
@@ -39,6 +46,11 @@ export function goldenSession(): Session {
   signers.forEach(([role, who, signature], i) => {
     s = applyAll(s, [{ type: 'signoff.sign', role, signature, fingerprint: fp }], 40 + i, who);
   });
+  // First recorded SUCCESS over its blockers (the override covers each), then reopened and rolled back.
+  s = applyAll(s, [
+    { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'error spike is the canary pod; approved by the CTO' },
+    { type: 'signoff.reopen', reason: 'error rate kept rising after the canary was removed' },
+  ], 44, 'Grace Hopper');
   s = applyAll(s, [
     {
       type: 'signoff.complete',
@@ -46,7 +58,7 @@ export function goldenSession(): Session {
       notes: 'Error rate above 5% after deploy.\nRolled back with kubectl rollout undo.',
       nextSteps: '1. Root cause analysis\n- Fix and retry on Thursday',
     },
-  ], 44);
+  ], 46);
   return s;
 }
 
@@ -55,6 +67,6 @@ export function previousSession(): Session {
   return applyAll(emptySession(undefined, 'prod-20261119-0900'), [
     probe('health', 'baseline', 'pass', 'p50 90 ms', { metrics: { p50_ms: 90, p95_ms: 110 } }),
     { type: 'item.state', itemId: 'health', state: 'verified' },
-    { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '' },
+    { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'recorded without the sign-off (test fixture)' },
   ], -7 * 24 * 60);
 }

@@ -33,6 +33,8 @@ function hostileSession() {
     { type: 'incident', status: EVIL, severity: 'HIGH|LOW', impact: EVIL, eta: '`5m`', actions: EVIL },
   ]);
   const fp = sessionFingerprint(s);
+  // The checklist's Sign-off table as the session stored it, with a hostile role in it.
+  s = { ...s, signoff: { ...s.signoff, policy: { roles: ['Tech Lead', 'Evil | Role'] } } };
   s = applyAll(s, [{ type: 'signoff.sign', role: 'Tech Lead', signature: '| sig |', fingerprint: fp }], 30, EVIL);
   s = applyAll(s, [{ type: 'signoff.sign', role: 'Evil | Role', signature: 's', fingerprint: fp }], 31, 'n');
   s = applyAll(s, [{ type: 'signoff.complete', status: 'SUCCESS', notes: `${EVIL}\n${SECRET}`, nextSteps: EVIL, overrideReason: EVIL }], 32);

@@ -125,7 +125,7 @@ describe('deploy-wizard report', () => {
     const r = await capture(['report', id, '--checklist', edited, '--sessions-dir', join(dir, 'sessions')]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('The checklist has changed since this session started');
-    expect(r.out).toContain('| ⏳ pending | Logs clean |  |');
+    expect(r.out).toContain('| ⏳ pending |  |  |  | Logs clean |  |');
   });
 
   it('answers an unknown id with one line pointing at deploy-wizard list, exit 2', async () => {

@@ -42,7 +42,7 @@ const changes: Change[] = [
   { type: 'incident', status: 'INVESTIGATING', severity: 'HIGH', impact: 'calls drop', eta: '15 min', actions: 'rollback' },
   { type: 'operator.join', name: 'grace' },
   { type: 'signoff.sign', role: 'Tech Lead', name: 'Ada', signature: 'ada', fingerprint: 'f' },
-  { type: 'signoff.complete', status: 'FAILED', notes: 'n', nextSteps: 'x' },
+  { type: 'signoff.complete', status: 'FAILED', notes: 'n', nextSteps: 'x', overrideReason: 'recorded without the sign-off (test fixture)' },
 ];
 
 describe('applyChange', () => {

@@ -35,7 +35,7 @@ async function fixture(): Promise<{ dir: string; ids: string[] }> {
     vi.setSystemTime(new Date(when));
     const s = await store.create({ ...newSession(['a', 'b', 'c', 'd']), environment: env });
     for (const id of ['a', 'b', 'c'].slice(0, done)) await s.apply({ type: 'item.state', itemId: id, state: 'done' });
-    if (finish) await s.apply({ type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '' });
+    if (finish) await s.apply({ type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'recorded without the sign-off (test fixture)' });
     await s.close();
     ids.push(s.id);
   };

@@ -7,8 +7,10 @@ import { renderMarkdown } from '../../src/report/markdown.js';
 import { applyAll, smallChecklist, walkedSession } from '../report/fixtures.js';
 
 const policy: SignoffPolicy = { roles: DEFAULT_ROLES };
+/** The policy is the session's (stored from its checklist), never the change's. */
+const withPolicy = (s: Session, p: SignoffPolicy): Session => ({ ...s, signoff: { ...s.signoff, policy: p } });
 const sign = (s: Session, role: string, who: string, p = policy): Session =>
-  applyAll(s, [{ type: 'signoff.sign', role, signature: who.toLowerCase(), fingerprint: sessionFingerprint(s), policy: p }], 60, who);
+  applyAll(withPolicy(s, p), [{ type: 'signoff.sign', role, signature: who.toLowerCase(), fingerprint: sessionFingerprint(s) }], 60, who);
 const refusal = (fn: () => unknown): string => {
   try {
     fn();
@@ -21,7 +23,7 @@ const refusal = (fn: () => unknown): string => {
 
 describe('sign-off rules', () => {
   it('records the signer as the operator who applies the change, not a typed name', () => {
-    const s = applyAll(walkedSession(), [{ type: 'signoff.sign', role: 'Tech Lead', name: 'Somebody Else', signature: 'x', fingerprint: 'f', policy }], 60, 'Grace');
+    const s = applyAll(walkedSession(), [{ type: 'signoff.sign', role: 'Tech Lead', name: 'Somebody Else', signature: 'x', fingerprint: 'f' }], 60, 'Grace');
     expect(s.signoff.signatures).toEqual([expect.objectContaining({ role: 'Tech Lead', name: 'Grace', signature: 'x' })]);
   });
 
@@ -56,7 +58,7 @@ describe('sign-off rules', () => {
   it('reads the policy from the checklist', () => {
     const c = smallChecklist();
     c.signoff = { ...c.signoff, roles: ['A', 'B'], combinable: [['A', 'B']], independent: ['B'] };
-    expect(signoffPolicy(c)).toEqual({ roles: ['A', 'B'], combinable: [['A', 'B']], independent: ['B'] });
+    expect(signoffPolicy(c)).toEqual({ roles: ['A', 'B'], combinable: [['A', 'B']], independent: ['B'], statuses: ['SUCCESS', 'FAILED', 'ROLLED BACK'] });
   });
 
   it('only the signer revokes, as an event', () => {
@@ -68,25 +70,25 @@ describe('sign-off rules', () => {
   });
 
   it('completes only with every role validly signed or an override; then refuses changes until reopened', () => {
-    const complete: Change = { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', roles: DEFAULT_ROLES };
+    const complete: Change = { type: 'signoff.complete', status: 'FAILED', notes: '', nextSteps: '' };
     let s = walkedSession();
     s = ['Ada', 'Grace', 'Alan', 'Barbara'].reduce((acc, who, i) => sign(acc, DEFAULT_ROLES[i], who), s);
     // A signature voided by a later change counts as unsigned.
     s = applyAll(s, [{ type: 'item.note', itemId: 'docs', note: 'changed' }], 70);
-    expect(refusal(() => applyAll(s, [complete], 80))).toBe('cannot complete: 4 roles are not signed (Tech Lead, DevOps Engineer, Security Officer, Product Owner); have them signed, or give an override reason');
+    expect(refusal(() => applyAll(s, [complete], 80))).toBe('cannot complete FAILED: 4 of 4 roles not signed (Tech Lead, DevOps Engineer, Security Officer, Product Owner); give an override reason that covers it, or choose another status');
     s = ['Ada', 'Grace', 'Alan', 'Barbara'].reduce((acc, who, i) => sign(acc, DEFAULT_ROLES[i], who), s);
     s = applyAll(s, [complete], 80, 'Barbara');
     expect(s.status).toBe('completed');
     expect(refusal(() => applyAll(s, [{ type: 'item.state', itemId: 'docs', state: 'failed' }], 81))).toBe(
-      'session prod-20261126-0900 was completed by Barbara at 2026-11-26 10:20 (SUCCESS) and is read-only; reopen it on the sign-off screen (o) to change anything',
+      'session prod-20261126-0900 was completed by Barbara at 2026-11-26 10:20 (FAILED) and is read-only; reopen it on the sign-off screen (o) to change anything',
     );
     // Moving around is not a change.
     expect(applyAll(s, [{ type: 'cursor', sectionId: 'pre' }], 81).cursor.sectionId).toBe('pre');
     expect(refusal(() => applyAll(s, [{ type: 'signoff.reopen', reason: ' ' }], 82))).toBe('reopening needs a reason: say why the completed session must change');
     s = applyAll(s, [{ type: 'signoff.reopen', reason: 'error rate rose' }], 82, 'Grace');
-    s = applyAll(s, [{ type: 'signoff.complete', status: 'ROLLED BACK', notes: '', nextSteps: '', roles: DEFAULT_ROLES, overrideReason: 'rolled back before re-signing' }], 83, 'Grace');
+    s = applyAll(s, [{ type: 'signoff.complete', status: 'ROLLED BACK', notes: '', nextSteps: '', overrideReason: 'rolled back before re-signing' }], 83, 'Grace');
     expect(s.signoff.history?.map((h) => `${h.action} ${h.by} ${h.status ?? h.reason} ${h.overrideReason ?? ''}`.trim())).toEqual([
-      'completed Barbara SUCCESS',
+      'completed Barbara FAILED',
       'reopened Grace error rate rose',
       'completed Grace ROLLED BACK rolled back before re-signing',
     ]);

@@ -59,7 +59,7 @@ const flat = (frame: string) => frame.replace(/\s+/g, ' ');
 
 /** Another terminal signs `role` as `who`. */
 function signElsewhere(mem: ReturnType<typeof createMemorySession>, role: string, who: string) {
-  mem.remote({ type: 'signoff.sign', role, signature: who.toLowerCase(), fingerprint: sessionFingerprint(mem.current()), policy: { roles: DEFAULT_ROLES } }, who);
+  mem.remote({ type: 'signoff.sign', role, signature: who.toLowerCase(), fingerprint: sessionFingerprint(mem.current()) }, who);
 }
 
 describe('SignoffScreen', () => {

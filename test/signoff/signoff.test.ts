@@ -44,7 +44,7 @@ describe('sessionFingerprint', () => {
       { type: 'operator.join', name: 'Grace Hopper' },
       { type: 'command.run', command: 'kubectl get pods', exitCode: 0, output: 'ok' },
       { type: 'signoff.sign', role: 'Tech Lead', signature: 'a', fingerprint: before },
-      { type: 'signoff.complete', status: 'FAILED', notes: 'n', nextSteps: 'x' },
+      { type: 'signoff.complete', status: 'FAILED', notes: 'n', nextSteps: 'x', overrideReason: 'recorded without the sign-off (test fixture)' },
     ], 50);
     expect(moved.updatedAt).not.toBe(s.updatedAt);
     expect(moved.events.length).toBeGreaterThan(s.events.length);
@@ -151,7 +151,13 @@ describe('completionGuard', () => {
 
   it('records the override with its reason in the session and in the report', () => {
     const s = applyAll(walkedSession(), [{ type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'canary | error spike <known>' }], 300, 'Ada Lovelace');
-    expect(s.signoff.override).toEqual({ reason: 'canary | error spike <known>', by: 'Ada Lovelace', at: '2026-11-26T14:00:00.000Z' });
+    expect(s.signoff.override).toEqual({
+      reason: 'canary | error spike <known>',
+      by: 'Ada Lovelace',
+      at: '2026-11-26T14:00:00.000Z',
+      // The blockers the reason was given against, as they read at completion (the session core names items by id).
+      covers: ['4 of 4 roles not signed (Tech Lead, DevOps Engineer, Security Officer, Product Owner)', '1 item is still pending ("debug-off")', '1 item failed ("error-rate")', '1 probe failed ("error-rate: prometheus fail")'],
+    });
     const md = renderMarkdown(s, checklist);
     expect(md).toContain('- **Deployment Status override** by Ada Lovelace at 2026-11-26 14:00 UTC: canary \\| error spike &lt;known&gt;');
     expect(md).toContain('  - overridden: 1 item is still pending ("DEBUG = False in production")');

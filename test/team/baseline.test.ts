@@ -44,7 +44,7 @@ const baseline = (p50: number): ProbeResult => ({
 async function session(environment: string, results: ProbeResult[], status?: string): Promise<string> {
   const open = await store.create({ environment, operator: 'ada', checklist: { path: 'c.md', hash: 'h', title: 'Team baselines', itemIds: [] } });
   for (const result of results) await open.apply({ type: 'probe.result', result });
-  if (status) await open.apply({ type: 'signoff.complete', status, notes: '', nextSteps: '' });
+  if (status) await open.apply({ type: 'signoff.complete', status, notes: '', nextSteps: '', overrideReason: 'recorded without the sign-off (test fixture)' });
   await open.close();
   // createdAt orders the sessions: keep them apart.
   await new Promise((r) => setTimeout(r, 5));

@@ -193,7 +193,7 @@ describe('team sign-off across processes', () => {
         changeId: 'alice-offline-1',
         who: 'Alice',
         at: new Date().toISOString(),
-        change: { type: 'signoff.sign', role: 'Tech Lead', signature: 'a', fingerprint: 'f', policy: { roles: ['Tech Lead'] } },
+        change: { type: 'signoff.sign', role: 'Tech Lead', signature: 'a', fingerprint: 'f' },
       });
       const bob = await terminal(id, 'Bob');
       expect(await bob.send('sign Tech Lead|b')).toEqual({ ok: true });

@@ -37,12 +37,12 @@ describe('emergency form', () => {
     await ui.press(KEY.down, KEY.enter); // MEDIUM
     await ui.waitFor('[description of user impact]');
     await ui.press(...'calls drop', KEY.enter, ...'30 min', KEY.enter, ...'rolling back', KEY.enter);
-    const after = await ui.waitFor('incident written to /tmp/s/mem-1-incident-1.md');
+    const after = await ui.waitFor('incident 1 opened; written to /tmp/s/mem-1-incident-1.md');
     expect(after).toContain('⏱ incident 1: next update due in 15 min (every 15 min; ! posts one)');
     const text = written[0].text;
-    expect(text).toMatch(/^Incident 1\nOpened: 2026-11-30 23:40 UTC\nEnvironment: production\nOperator: alice\nSession: mem-1\nNext update due: 2026-11-30 23:55 UTC \(every 15 minutes\)\n/);
-    expect(text).toContain('Status: IDENTIFIED');
-    expect(text).toContain('Severity: MEDIUM');
+    expect(text).toMatch(/^# Incident 1: production\n\n- \*\*Status\*\*: IDENTIFIED\n- \*\*Severity\*\*: MEDIUM\n- \*\*Opened\*\*: \d{4}-\d\d-\d\d \d\d:\d\d UTC by alice\n/);
+    expect(text).toContain('- **Session**: mem-1');
+    expect(text).toContain('Status: IDENTIFIED\nSeverity: MEDIUM\nImpact: calls drop');
     expect(made.session.current().incidents[0]).toMatchObject({ status: 'IDENTIFIED', severity: 'MEDIUM' });
   });
 
@@ -56,14 +56,17 @@ describe('emergency form', () => {
     await ui.press(KEY.enter); // HIGH
     await ui.waitFor('[description of user impact]');
     await ui.press(...'calls drop hunter2secret');
-    await ui.waitFor('calls drop');
+    // The message shows as it will read, filled with what the form holds.
+    const typed = await ui.waitFor('Impact: calls drop');
+    expect(typed).toContain('Message as it will read:');
+    expect(typed).toContain('Status: IDENTIFIED');
     await ui.press(KEY.ctrlC);
     await ui.waitFor('Interrupted — saved.');
     const doc = made.session.current();
     expect(doc.incidents).toEqual([]);
     // A secret typed into the form is redacted in the draft like in an incident.
-    expect(doc.incidentDraft).toMatchObject({ status: 'IDENTIFIED', severity: 'HIGH', eta: '', actions: '', by: 'alice' });
-    expect(doc.incidentDraft?.impact).toMatch(/^calls drop /);
+    expect(doc.incidentDrafts?.alice).toMatchObject({ status: 'IDENTIFIED', severity: 'HIGH', eta: '', actions: '', by: 'alice' });
+    expect(doc.incidentDrafts?.alice?.impact).toMatch(/^calls drop /);
     expect(JSON.stringify(doc)).not.toContain('hunter2secret');
     ui.unmount();
 
@@ -75,7 +78,7 @@ describe('emergency form', () => {
     expect(form).toMatch(/Impact\s+calls drop/);
     await again.getState().saveEmergency({ status: 'IDENTIFIED', severity: 'HIGH', impact: 'calls drop', eta: '', actions: '' });
     expect(made.session.current().incidents).toHaveLength(1);
-    expect(made.session.current().incidentDraft).toBeUndefined();
+    expect(made.session.current().incidentDrafts).toBeUndefined();
   });
 
   it('the store refuses a value the template does not list', async () => {
@@ -93,7 +96,7 @@ describe('emergency form', () => {
     expect(open).toEqual({ n: 1, dueAt: T0 + 15 * 60_000, everyMin: 15 });
     expect(reminderText(open, T0 + 60_000)).toBe('⏱ incident 1: next update due in 14 min (every 15 min; ! posts one)');
     expect(reminderText(open, T0 + 17 * 60_000)).toBe('⏱ incident 1: next update OVERDUE by 2 min (every 15 min; ! posts one)');
-    await store.getState().saveEmergency({ status: 'RESOLVED', severity: 'HIGH', impact: 'back', eta: '', actions: '' });
+    await store.getState().saveEmergency({ status: 'RESOLVED', severity: 'HIGH', impact: 'back', eta: '', actions: '' }, 1);
     expect(store.getState().incident).toBeUndefined();
   });
 

@@ -57,8 +57,8 @@ describe('blockRunner (command blocks, through the probes\' process runner)', ()
 
 describe('ResumePicker', () => {
   const sessions = [
-    { id: 'production-1', environment: 'production', operators: ['alice'], settled: 3, done: 3, skipped: 0, na: 0, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 5 * 60_000).toISOString() },
-    { id: 'staging-2', environment: 'staging', operators: ['bob'], settled: 0, done: 0, skipped: 0, na: 0, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 3 * 3600_000).toISOString() },
+    { id: 'production-1', environment: 'production', operators: ['alice'], settled: 3, done: 3, proved: 1, partly: 0, byHand: 2, skipped: 0, na: 0, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 5 * 60_000).toISOString() },
+    { id: 'staging-2', environment: 'staging', operators: ['bob'], settled: 0, done: 0, proved: 0, partly: 0, byHand: 0, skipped: 0, na: 0, failed: 0, total: 10, status: 'active' as const, updatedAt: new Date(Date.now() - 3 * 3600_000).toISOString() },
   ];
 
   it('says once, above the list, that a session file could not be read', async () => {
@@ -82,7 +82,7 @@ describe('ResumePicker', () => {
   });
 
   it('a row fits 80 columns with a real session id (kept whole) and long names (cut)', async () => {
-    const long = [{ ...sessions[0], id: 'production-20261201-0233-3cnu', operators: ['Seed 3cfddde4 maintainers', 'Grace Hopper'], done: 26, failed: 7, settled: 26, total: 175 }];
+    const long = [{ ...sessions[0], id: 'production-20261201-0233-3cnu', operators: ['Seed 3cfddde4 maintainers', 'Grace Hopper'], done: 26, proved: 20, byHand: 6, failed: 7, settled: 26, total: 175 }];
     ui = await renderUi(<ResumePicker sessions={long} defaults={{ operator: 'carol' }} onChoose={() => {}} onCancel={() => {}} />);
     const f = await ui.waitFor('Start a new session');
     const row = f.split('\n').find((l) => l.includes('production-20261201-0233-3cnu'))!;
@@ -226,7 +226,7 @@ describe('App routing', () => {
     ui = await renderUi(
       <App
         checklist={made.checklist}
-        picker={{ sessions: [{ id: 'mem-1', environment: 'production', operators: ['alice'], settled: 0, done: 0, skipped: 0, na: 0, failed: 0, total: 6, status: 'active', updatedAt: new Date().toISOString() }], defaults: { environment: 'production', operator: 'alice' }, choose: async () => made.store }}
+        picker={{ sessions: [{ id: 'mem-1', environment: 'production', operators: ['alice'], settled: 0, done: 0, proved: 0, partly: 0, byHand: 0, skipped: 0, na: 0, failed: 0, total: 6, status: 'active', updatedAt: new Date().toISOString() }], defaults: { environment: 'production', operator: 'alice' }, choose: async () => made.store }}
       />,
     );
     await ui.waitFor('Unfinished sessions');

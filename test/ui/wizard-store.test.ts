@@ -169,6 +169,7 @@ describe('wizard store: commands and incidents', () => {
           sessionsOut.push({ n, text });
           return `/tmp/s/mem-1-incident-${n}.md`;
         },
+        incidentPath: (n) => `/tmp/s/mem-1-incident-${n}.md`,
       },
     });
     store.getState().openScreen('emergency');

@@ -247,14 +247,14 @@ describe('counts: wizard, picker, list --json and the report agree', () => {
     expect(Object.values(doc.items).map((r) => r.state).sort()).toEqual(['done', 'failed', 'failed', 'na', 'pending', 'pending', 'skipped']);
 
     // Settled: 1 done + 1 skipped + 1 n/a; the failed two apart.
-    const want = { settled: 3, done: 1, skipped: 1, na: 1, failed: 2, total: 7 };
+    const want = { settled: 3, done: 1, proved: 0, partly: 0, byHand: 1, skipped: 1, na: 1, failed: 2, total: 7 };
     // The wizard's overview header.
     const ui = await renderUi(<Overview store={store} checklist={checklist} />);
-    expect(ui.frame()).toMatch(/— production — 3\/7 settled ✗2 \(1 done · 1 skipped · 1 n\/a\)/);
+    expect(ui.frame()).toMatch(/— production — 3\/7 settled ✗2 \(1 by hand · 1 skipped · 1 n\/a\)/);
     ui.unmount();
     // The sign-off screen's header.
     const signoff = await renderUi(<SignoffScreen store={store} checklist={checklist} />);
-    expect(signoff.frame()).toMatch(/^3\/7 settled ✗2 \(1 done · 1 skipped · 1 n\/a\) · 0\/1 roles signed/m);
+    expect(signoff.frame()).toMatch(/^3\/7 settled ✗2 \(1 by hand · 1 skipped · 1 n\/a\) · 0\/1 roles signed/m);
     signoff.unmount();
     // The resume picker, from the store's list.
     const rows = await files.list();
@@ -286,9 +286,9 @@ describe('counts: wizard, picker, list --json and the report agree', () => {
     await store.getState().skip('owned by the DBA');
     await store.getState().flush();
     const doc = open.current();
-    const want = { settled: 2, done: 1, skipped: 1, na: 0, failed: 0, total: 3 };
+    const want = { settled: 2, done: 1, proved: 0, partly: 0, byHand: 1, skipped: 1, na: 0, failed: 0, total: 3 };
     const ui = await renderUi(<Overview store={store} checklist={checklist} />);
-    expect(ui.frame()).toMatch(/— production — 2\/3 settled \(1 done · 1 skipped\)/);
+    expect(ui.frame()).toMatch(/— production — 2\/3 settled \(1 by hand · 1 skipped\)/);
     expect(ui.frame()).not.toMatch(/2\/3 done/);
     ui.unmount();
     const rows = await files.list();

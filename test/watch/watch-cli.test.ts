@@ -224,7 +224,7 @@ describe('deploy-wizard watch --env: the baseline of the last SUCCESS session', 
     const result = { kind: 'baseline', itemId: 'x', spec: 'baseline', status: 'pass' as const, summary: 'p50 20 ms', evidence: [], metrics: { p50_ms: 20, p95_ms: 30 }, durationMs: 1, at: '2026-11-20T09:05:00.000Z' };
     const done = applyAll({ ...emptySession(undefined, 'staging-1'), environment: 'staging', createdAt: '2026-11-20T09:00:00.000Z' }, [
       { type: 'probe.result', result },
-      { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '' },
+      { type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'recorded without the sign-off (test fixture)' },
     ]);
     const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Response time increases by more than 50%\n  <!-- watch: baseline url=${url}/health/ baseline_ms=\${BASELINE_P50_MS} requests=2 failure_limit=0 -->\n`;
     const dir = workdir({ 'c.md': md });

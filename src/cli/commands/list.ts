@@ -8,6 +8,7 @@ import type { GlobalOptions } from '../globals.js';
 import { openStore, storePlace } from '../../session/select-store.js';
 import { displayPath } from '../../session/session-file.js';
 import { compactRelative, formatRelative, percentDone, progressFields, progressFigures, statusWord } from '../../session/summary.js';
+import { provedFigures } from '../../verdict/items.js';
 import type { SessionSummary } from '../../session/store.js';
 import { forTerminal } from '../../report/escape.js';
 import { fit } from '../../ui/scroll.js';
@@ -43,7 +44,8 @@ export function renderTable(rows: SessionSummary[], now: Date = new Date(), widt
   let body = rows.map((r) =>
     (r.status === 'corrupt'
       ? [r.id, '-', '-', '-', 'corrupt', formatRelative(r.updatedAt, now)]
-      : [r.id, r.environment, r.operators.join(', ') || '-', `${progressFigures(r)} ${percentDone(r)}%`, statusWord(r), formatRelative(r.updatedAt, now)]
+      : // Settled, then of those how many their probes verified (`✓N`) or partly (`~N`); the rest was ticked by hand.
+        [r.id, r.environment, r.operators.join(', ') || '-', [`${progressFigures(r)} ${percentDone(r)}%`, provedFigures(r)].filter(Boolean).join(' '), statusWord(r), formatRelative(r.updatedAt, now)]
     ).map(clean),
   );
   const widthsOf = () => head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));

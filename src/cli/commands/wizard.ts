@@ -164,13 +164,16 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     process.stderr.write(`${shown(globals.checklist)}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them (deploy-wizard validate lists them) and start again\n`);
     return 2;
   }
-  const [{ loadVars }, { createRedactor }, { openStore, storePlace }, summary, { reconcileOpenSession }] = await Promise.all([
+  const [{ loadVars }, { createRedactor }, { openStore, storePlace }, summary, { reconcileOpenSession }, { signoffPolicy }] = await Promise.all([
     import('../../config/vars.js'),
     import('../../secrets/redactor.js'),
     import('../../session/select-store.js'),
     import('../../session/summary.js'),
     import('../../session/resume.js'),
+    import('../../session/signoff.js'),
   ]);
+  // The checklist's sign-off rules, stored in the session so its core applies them to every writer.
+  const policy = signoffPolicy(checklist);
   const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
   const redact = createRedactor(vars);
   const logging = new Set<Promise<unknown>>();
@@ -203,12 +206,12 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
       open = notifyingSession(await store.create({
         environment: choice.start.environment,
         operator: who,
-        checklist: { path: checklist.file, hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) },
+        checklist: { path: checklist.file, hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id), policy },
       }), notifier.notify, checklist);
       notifier.notify({ kind: 'session.start', sessionId: open.id, environment: choice.start.environment, operator: who });
     } else {
       open = notifyingSession(await store.open(choice.id, who), notifier.notify, checklist);
-      const { added, removed } = await reconcileOpenSession(open, checklist);
+      const { added, removed } = await reconcileOpenSession(open, { hash: checklist.hash, items: checklist.items, policy });
       if (added.length || removed.length) {
         notice = `the checklist changed since this session started: ${added.length} item${added.length === 1 ? '' : 's'} added, ${removed.length} removed`;
       }
@@ -416,6 +419,7 @@ async function buildStore(
       await writeTextAtomic(file, text.endsWith('\n') ? text : text + '\n');
       return shown(file);
     },
+    incidentPath: (n) => shown(join(sessionsDir, `${open.id}-incident-${n}.md`)),
     writeReport: async (session) => {
       const { writeReport } = await import('../../report/files.js');
       return shown(await writeReport(sessionsDir, session, checklist, { vars, previous: await previousSession() }));

@@ -68,7 +68,7 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
   const checklist = store.getState().checklist ?? checklistProp;
   const roles = signoffRoles(checklist);
   const statuses = signoffStatuses(checklist);
-  const [form, dispatch] = useSignoffState({ roles, statuses, session });
+  const [form, dispatch] = useSignoffState({ roles, statuses, session, operator });
   const st = () => store.getState();
   // Keys can arrive faster than renders: the ref runs the same reducer ahead of React, so each key sees the last one's result.
   const formRef = useRef(form);

@@ -7,6 +7,7 @@
  */
 import { useReducer } from 'react';
 import type { Session } from '../../session/schema.js';
+import { ownSignoffDraft } from '../../session/signoff.js';
 import { editField, type FieldAction } from '../text-field-state.js';
 
 export type Field =
@@ -71,12 +72,14 @@ export interface SignoffInit {
   roles: string[];
   statuses: string[];
   session: Session;
+  /** This terminal's operator: the form opens on their own draft, never another person's. */
+  operator: string;
 }
 
 /** The form opened on a session: the draft kept in it when there is one, else status, override, notes and next steps as recorded. */
-export function initialSignoffState({ roles, statuses, session }: SignoffInit): SignoffFormState {
+export function initialSignoffState({ roles, statuses, session, operator }: SignoffInit): SignoffFormState {
   const lines = (text: string) => (text ? text.split('\n') : ['']);
-  const draft = session.status === 'completed' ? undefined : session.signoff.draft;
+  const draft = session.status === 'completed' ? undefined : ownSignoffDraft(session, operator);
   const status = draft ? draft.status : session.signoff.status;
   const statusIndex = status ? statuses.indexOf(status) : -1;
   return {
