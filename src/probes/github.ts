@@ -40,8 +40,14 @@ interface Review {
 function refused(a: ApiAnswer, what: string): Check | undefined {
   if (a.status !== 401 && a.status !== 403 && a.status !== 404) return undefined;
   const message = oneLine(String((a.json as { message?: string } | undefined)?.message ?? ''), 120);
-  const why = a.status === 401 ? 'GitHub refused the token' : a.status === 403 ? 'the token may not read' : 'GitHub shows no';
-  return { status: 'inconclusive', reason: 'not-configured', message: `${why} ${what} (${a.status}${message ? `: ${message}` : ''})` };
+  const detail = `${a.status}${message ? `: ${message}` : ''}`;
+  const text =
+    a.status === 401
+      ? `GitHub refused the token (${detail}): ${what} not judged`
+      : a.status === 403
+        ? `the token may not read ${what} (${detail})`
+        : `GitHub shows no ${what} (${detail}): the repository or ref is unknown, or the token cannot see it`;
+  return { status: 'inconclusive', reason: 'not-configured', message: text };
 }
 
 /** Does a check run or status named `actual` belong to the wanted name (exactly, or a matrix run of it)? */
@@ -54,7 +60,7 @@ export function nameMatches(wanted: string, actual: string | undefined): boolean
 
 async function checkRuns(api: Api, repo: string, ref: string, names: string[] | undefined): Promise<Check[]> {
   const runsAnswer = await api.request(`/repos/${repo}/commits/${encodeURIComponent(ref)}/check-runs?per_page=100`);
-  const no = refused(runsAnswer, `the check runs of ${ref}`);
+  const no = refused(runsAnswer, `the check runs of ${ref.slice(0, 12)}`);
   if (no) return [no];
   const runs = (runsAnswer.json as { check_runs?: CheckRun[] } | undefined)?.check_runs;
   if (runsAnswer.status !== 200 || !Array.isArray(runs)) return [{ status: 'fail', message: unexpected('GitHub', 'the check runs query', runsAnswer, []).summary }];
@@ -87,7 +93,7 @@ async function reviews(api: Api, repo: string, ref: string, pr: number | undefin
   let number = pr;
   if (number === undefined) {
     const a = await api.request(`/repos/${repo}/commits/${encodeURIComponent(ref)}/pulls`);
-    const no = refused(a, `the pull requests of ${ref}`);
+    const no = refused(a, `the pull requests of ${ref.slice(0, 12)}`);
     if (no) return no;
     if (a.status !== 200 || !Array.isArray(a.json)) return { status: 'fail', message: unexpected('GitHub', 'the pull requests query', a, []).summary };
     const pulls = a.json as { number?: number; merged_at?: string | null }[];

@@ -65,7 +65,7 @@ export const probe = apiProbe<Params>('Registry', (p) => p.url, async (api, para
     auth = answer;
     a = await head(auth);
     if (a.status === 401 || a.status === 403) {
-      return { status: 'inconclusive', reason: 'not-configured', summary: `cannot see ${ref}: the registry refused the credentials (${a.status})`, hint: 'set REGISTRY_USERNAME and REGISTRY_PASSWORD to credentials that may pull the image', evidence };
+      return { status: 'inconclusive', reason: 'not-configured', summary: `cannot see ${ref}: the registry refused ${params.username !== undefined ? 'the credentials' : 'an anonymous pull'} (${a.status})`, hint: 'set REGISTRY_USERNAME and REGISTRY_PASSWORD to credentials that may pull the image', evidence };
     }
   }
   if (a.status === 404) return { status: 'fail', summary: `${ref} not found in ${api.base} (no manifest for the tag)`, evidence };
