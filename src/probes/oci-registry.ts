@@ -6,8 +6,9 @@
  * is not there (fail). A 401 with a Bearer challenge is answered the
  * distribution way (a token from the challenge's realm for the
  * `repository:{image}:pull` scope, with the credentials when given); a Basic
- * challenge with the credentials. Still refused: not configured (never a fail),
- * naming the variables. Credentials and tokens are never shown.
+ * challenge with the credentials (the parameters, else the REGISTRY_USERNAME
+ * and REGISTRY_PASSWORD variables). Still refused: not configured (never a
+ * fail), naming the variables. Credentials and tokens are never shown.
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
@@ -50,8 +51,9 @@ async function answerChallenge(api: Api, params: Params, challenge: string | und
   return `Bearer ${token}`;
 }
 
-export const probe = apiProbe<Params>('Registry', (p) => p.url, async (api, params): Promise<ProbeOutcome> => {
+export const probe = apiProbe<Params>('Registry', (p) => p.url, async (api, given, ctx): Promise<ProbeOutcome> => {
   const { evidence } = api;
+  const params = { ...given, username: given.username ?? ctx.vars.REGISTRY_USERNAME, password: given.password ?? ctx.vars.REGISTRY_PASSWORD };
   const path = `/v2/${params.image}/manifests/${params.tag}`;
   const ref = `${params.image}:${params.tag}`;
   const head = (auth?: string) => api.request(path, { method: 'HEAD', headers: { accept: MANIFEST_TYPES, ...(auth ? { authorization: auth } : {}) } });

@@ -142,7 +142,7 @@ describe('deploy-wizard validate with hostile input (issue 12)', () => {
       expect([name, r.code, r.stdout]).toEqual([name, 1, expect.stringMatching(new RegExp(`^${dir}/${name.replace('.', '\\.')}:3: unknown probe kind "nope"`))]);
     }
     const ok = cli(['validate', file('ok16.md', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# T\n- [ ] a\n', 'utf16le')]))], dir);
-    expect([ok.code, ok.stdout]).toEqual([0, `${dir}/ok16.md: ok — 1 item in 1 section, 0 probes, sign-off: no roles table\n`]);
+    expect([ok.code, ok.stdout]).toEqual([0, `${dir}/ok16.md: ok — 1 item in 1 section, 0 with a probe, 0 probes, sign-off: no roles table\n`]);
   });
 
   it('a UTF-16 byte order mark before bytes that are not UTF-16 is one line, exit 2', () => {

@@ -72,7 +72,8 @@ describe('registry probe: token auth (Bearer challenge)', () => {
   afterAll(() => auth.close());
 
   const viaRunner = async (vars: Record<string, string>) => {
-    const p = { url: '${REGISTRY_URL}', image: IMAGE, tag: 'v1.0.0', username: '${REGISTRY_USERNAME}', password: '${REGISTRY_PASSWORD}' };
+    // The credentials from REGISTRY_USERNAME / REGISTRY_PASSWORD, as the shipped checklist leaves them out.
+    const p = { url: '${REGISTRY_URL}', image: IMAGE, tag: 'v1.0.0' };
     const [r] = await runProbes([{ spec: { kind: 'registry', params: p, raw: 'registry', line: 1 } }], { vars: { REGISTRY_URL: auth.url, ...vars }, defaultTimeoutMs: 5000 });
     for (const s of [PASSWORD, TOKEN]) expect(JSON.stringify(r)).not.toContain(s);
     return r;

@@ -12,9 +12,9 @@ export const params = z.object({
   tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a tag like v1.2.3'),
   /** The digest the tag must point to (sha256:…). */
   digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256: and 64 hex digits').optional(),
-  /** User for the registry's token or basic auth. */
+  /** User for the registry's token or basic auth; default the REGISTRY_USERNAME variable. */
   username: str.optional(),
-  /** Password or token for it; masked. */
+  /** Password or token for it (default the REGISTRY_PASSWORD variable); masked. */
   password: str.optional(),
 });
 
