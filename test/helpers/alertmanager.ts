@@ -4,12 +4,15 @@
  * status `disabled`).
  */
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { freePort } from './servers.js';
 import { startDaemon, systemBinary, tempDir } from './daemon.js';
 
 export interface RealAlertmanager {
   url: string;
+  /** Rewrite the config and reload it (POST /-/reload). */
+  reconfigure: (config: string) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -35,6 +38,18 @@ export async function startAlertmanager(config: string): Promise<RealAlertmanage
   const daemon = d;
   return {
     url,
+    reconfigure: async (next) => {
+      writeFileSync(file, next);
+      const status = await new Promise<number>((resolve) => {
+        const req = request(`${url}/-/reload`, { method: 'POST', timeout: 10_000 }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', () => resolve(0));
+        req.end();
+      });
+      if (status !== 200) throw new Error(`Alertmanager reload answered ${status}: ${daemon.output().slice(-400)}`);
+    },
     stop: async () => {
       await daemon.stop();
       cleanup();

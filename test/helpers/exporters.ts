@@ -17,18 +17,19 @@ function exporter(d: Daemon, target: string): Exporter {
   return { target, stop: () => d.stop() };
 }
 
-export async function startRedisExporter(redis: { host: string; port: number; password: string }): Promise<Exporter> {
+/** `port`: listen there (to start one again where Prometheus scrapes it); default a free port. */
+export async function startRedisExporter(redis: { host: string; port: number; password: string }, port?: number): Promise<Exporter> {
   const bin = systemBinary('prometheus-redis-exporter');
-  const port = await freePort();
+  port ??= await freePort();
   const host = redis.host.includes(':') ? `[${redis.host}]` : redis.host;
   // The password through the environment, never on a command line (process titles are visible).
   const d = await startDaemon(bin, [`--redis.addr=redis://${host}:${redis.port}`, `--web.listen-address=127.0.0.1:${port}`], `http://127.0.0.1:${port}/metrics`, { REDIS_PASSWORD: redis.password });
   return exporter(d, `127.0.0.1:${port}`);
 }
 
-export async function startPostgresExporter(pg: { host: string; port: number; user: string; password: string; database: string }): Promise<Exporter> {
+export async function startPostgresExporter(pg: { host: string; port: number; user: string; password: string; database: string }, port?: number): Promise<Exporter> {
   const bin = systemBinary('prometheus-postgres-exporter');
-  const port = await freePort();
+  port ??= await freePort();
   const host = pg.host.includes(':') ? `[${pg.host}]` : pg.host;
   const dsn = `postgresql://${encodeURIComponent(pg.user)}:${encodeURIComponent(pg.password)}@${host}:${pg.port}/${pg.database}?sslmode=disable`;
   const d = await startDaemon(bin, [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], `http://127.0.0.1:${port}/metrics`, { DATA_SOURCE_NAME: dsn });

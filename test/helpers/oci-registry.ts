@@ -15,6 +15,8 @@ export interface RealRegistry {
   url: string;
   /** Push a tiny image as `name:tag`; the manifest's digest. */
   push: (name: string, tag: string) => Promise<string>;
+  /** Delete a manifest by digest (its tags go with it): "the image was never pushed". */
+  remove: (name: string, digest: string) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -73,6 +75,10 @@ export async function startRegistry(): Promise<RealRegistry> {
       const put = await call(`${url}/v2/${name}/manifests/${tag}`, 'PUT', manifest, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
       if (put.status !== 201) throw new Error(`manifest upload answered ${put.status}`);
       return sha(manifest);
+    },
+    remove: async (name, digest) => {
+      const del = await call(`${url}/v2/${name}/manifests/${digest}`, 'DELETE');
+      if (del.status !== 202) throw new Error(`manifest delete answered ${del.status}`);
     },
     stop: async () => {
       await daemon.stop();
