@@ -18,5 +18,12 @@ import { kind as rateLimit } from './kinds/rate-limit.js';
 import { kind as baseline } from './kinds/baseline.js';
 import { kind as prometheus } from './kinds/prometheus.js';
 import { kind as secretsScan } from './kinds/secrets-scan.js';
+import { kind as prometheusTargets } from './kinds/prometheus-targets.js';
+import { kind as prometheusRules } from './kinds/prometheus-rules.js';
+import { kind as alertmanager } from './kinds/alertmanager.js';
+import { kind as grafana } from './kinds/grafana.js';
+import { kind as github } from './kinds/github.js';
+import { kind as registry } from './kinds/registry.js';
 
-export const BUILTIN_KINDS: readonly ProbeKind[] = [http, tls, dns, tcp, postgres, redis, celery, command, twilio, webhookSignature, security, rateLimit, baseline, prometheus, secretsScan];
+export const BUILTIN_KINDS: readonly ProbeKind[] = [http, tls, dns, tcp, postgres, redis, celery, command, twilio, webhookSignature, security, rateLimit, baseline, prometheus, secretsScan,
+  prometheusTargets, prometheusRules, alertmanager, grafana, github, registry];

@@ -18,6 +18,11 @@ export const statusList = z
   .string()
   .regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, 'must be a status like 200, 200,204 or 200-299');
 export const url = z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/i, 'must be a URL like https://host/path');
+/** `a, b ,c` → ['a', 'b', 'c']: a comma-separated list of names (jobs, alerts, dashboard titles, check names). */
+export const nameList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string()).min(1, 'must name at least one, comma-separated'));
 /** Milliseconds: `500`, `500ms`, `5s`. */
 export const duration = z
   .union([z.number(), z.string().regex(/^\d+(\.\d+)?(ms|s)?$/, 'must be a duration like 500, 500ms or 5s')])

@@ -44,6 +44,10 @@ describe('docs/checklist-format.md documents every probe kind and parameter', ()
     expect(table).toEqual(Object.values(KINDS).map((k) => `| \`${k.name}\` | ${k.doc.library} | ${k.doc.checks} |`));
   });
 
+  it.each(Object.values(KINDS).filter((k) => k.proves).map((k) => [k.name, k.proves!]))('%s: its section says what it proves, as the kind declares', (kind, proves) => {
+    expect(kindSection(kind)).toContain(`Proves: ${proves}.`);
+  });
+
   it('documents the keys every annotation accepts and the variables of the shipped checklist', () => {
     for (const key of COMMON_KEYS) expect(doc).toContain(`| \`${key}\` |`);
     for (const v of ['PROMETHEUS_URL', 'K8S_NAMESPACE', 'BASELINE_P50_MS', 'APP_REPO_DIR', '${NAME:-default}', '--env-file', '--config']) expect(doc).toContain(v);

@@ -57,13 +57,13 @@ describe('the shipped checklist', async () => {
 
   it('names the app file beside every annotation that encodes an app fact (path, policy, metric, deployment)', () => {
     const lines = shippedText.split('\n');
-    const appFact = /\/health\/|_PATH|\/api\/v1\/|allkeys-lru|persistence=|django_http_responses|PROMETHEUS_JOB|kind: celery|probe: celery|deployment[/ ]|namespace|table=|min_version=|\/static\//;
+    const appFact = /\/health\/|_PATH|\/api\/v1\/|allkeys-lru|persistence=|django_http_responses|PROMETHEUS_JOB|kind: celery|probe: celery|deployment[/ ]|namespace|table=|min_version=|\/static\/|jobs=|rules|dashboards=|checks=|dependabot=|code_scanning=|probe: registry|probe: alertmanager/;
     const unsourced: string[] = [];
     lines.forEach((line, i) => {
       if (!/^\s+<!-- (probe|watch): /.test(line) || !appFact.test(line)) return;
       let j = i + 1;
       while (/^\s+<!-- (probe|watch): /.test(lines[j] ?? '')) j++;
-      if (!/^\s+<!-- from: [\w./-]+\.(py|md|yaml|yml|conf|txt|example|sh)\b.* -->$/.test(lines[j] ?? '')) unsourced.push(`${i + 1}: ${line.trim()}`);
+      if (!/^\s+<!-- from: [\w./-]+\.(py|md|yaml|yml|conf|txt|example|sh|json)\b.* -->$/.test(lines[j] ?? '')) unsourced.push(`${i + 1}: ${line.trim()}`);
     });
     expect(unsourced).toEqual([]);
   });
@@ -84,7 +84,7 @@ describe('the shipped checklist', async () => {
 
   it('lists the new variables in its header comment', () => {
     const header = shippedText.slice(0, shippedText.indexOf('-->'));
-    for (const v of ['PROMETHEUS_URL', 'K8S_NAMESPACE', 'BASELINE_P50_MS', 'APP_REPO_DIR']) expect(header).toContain(v);
+    for (const v of ['PROMETHEUS_URL', 'K8S_NAMESPACE', 'BASELINE_P50_MS', 'APP_REPO_DIR', 'ALERTMANAGER_URL', 'GRAFANA_URL', 'GRAFANA_TOKEN', 'GITHUB_REPOSITORY', 'RELEASE_SHA', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'REGISTRY_URL', 'IMAGE_NAME', 'IMAGE_TAG', 'REGISTRY_USERNAME', 'REGISTRY_PASSWORD']) expect(header).toContain(v);
   });
 
   it('reads the sign-off roles, statuses and fields', () => {
@@ -141,6 +141,6 @@ describe('the shipped checklist', async () => {
     const r = cli(['validate']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^checklists\/django-twilio-call\.md: ok — 175 items in 62 sections, \d+ probes \((?:[a-z-]+ \d+, )*[a-z-]+ \d+\), 3 rollback criteria \(watch\), sign-off: 4 roles\n$/);
+    expect(r.stdout).toMatch(/^checklists\/django-twilio-call\.md: ok — 175 items in 62 sections, \d+ with a probe, \d+ probes \((?:[a-z-]+ \d+, )*[a-z-]+ \d+\), 3 rollback criteria \(watch\), sign-off: 4 roles\n$/);
   });
 });

@@ -93,7 +93,21 @@ describe('check against a healthy staging of the real app', () => {
     expect(status('Webhook URLs configured')).toEqual(['pass']);
     // Nothing is left out: every probe of the checklist ran against this staging.
     expect(healthy.results.filter((r) => r.status === 'skipped').map((r) => `${r.item}: ${r.summary}`)).toEqual([]);
-    expect(healthy.results).toHaveLength(63);
+    // The monitoring, the pipeline and the image, asked of the systems that know (issue 26).
+    expect(status('Database monitoring configured')).toEqual(['pass']);
+    expect(status('Redis monitoring configured')).toEqual(['pass']);
+    expect(status('All monitoring systems active')).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(status('Monitoring actively reporting')).toEqual(['pass', 'pass']);
+    expect(status('Alerts configured and tested')).toEqual(['pass']);
+    expect(status('Alert notifications working')).toEqual(['pass']);
+    expect(status('Dashboards accessible')).toEqual(['pass']);
+    expect(status('Monitoring infrastructure deployed (Prometheus, Grafana)')).toEqual(['pass', 'pass']);
+    for (const item of ['All tests passing', 'Code review completed', 'Security scan completed', 'Dependencies updated and scanned', 'Images scanned for vulnerabilities']) {
+      expect(status(item, 'github'), item).toEqual(['pass']);
+    }
+    expect(status('Docker images built and tagged')).toEqual(['pass']);
+    expect(status('Images pushed to registry')).toEqual(['pass']);
+    expect(healthy.results).toHaveLength(80);
   });
 });
 
@@ -140,6 +154,67 @@ describe('each fault alone turns exactly its own items red', () => {
       apply: () => void (staging.faults.staleVoiceUrl = true),
       items: ['Webhook URLs configured'],
       reason: /^voice_url of \+15005550006 points to https:\/\/abc123\.ngrok\.io\/webhooks\/voice\/, not https:\/\/127\.0\.0\.1:\d+…$/,
+    },
+    {
+      name: 'the Redis exporter down',
+      apply: () => staging.stopRedisExporter(),
+      // Its own item, and the two that ask whether all of monitoring reports (the targets probe and min(up)).
+      items: ['Redis monitoring configured', 'All monitoring systems active', 'All monitoring systems active', 'Monitoring actively reporting', 'Monitoring actively reporting'],
+      reason: /^targets down: redis \(1 of 1 down: .*connection refused\)$|^value 0 < min 1$/,
+    },
+    {
+      name: 'no alert rules loaded in Prometheus',
+      apply: () => staging.removeAlertRules(),
+      items: ['Alerts configured and tested'],
+      reason: /^no alerting rules loaded$/,
+    },
+    {
+      name: 'every alert routed to a receiver with no integration',
+      apply: () => staging.nullReceiver(),
+      items: ['All monitoring systems active', 'Alert notifications working'],
+      reason: /^no receiver has an integration \(blackhole drop every alert\)$/,
+    },
+    {
+      name: 'a dashboard of the app missing from Grafana',
+      apply: () => void (staging.grafana.dashboards = staging.grafana.dashboards.filter((d) => d.title !== 'Celery Task Monitoring')),
+      items: ['Dashboards accessible'],
+      reason: /^dashboard "Celery Task Monitoring" not found in Grafana$/,
+    },
+    {
+      name: 'a CI job failed on the release commit',
+      apply: () => void (staging.github.checkRuns.find((r) => r.name === 'Test Suite (5.0)')!.conclusion = 'failure'),
+      items: ['All tests passing'],
+      reason: /^"Test Suite" Test Suite \(5\.0\): failure$/,
+    },
+    {
+      name: 'the security job failed on the release commit',
+      apply: () => void (staging.github.checkRuns.find((r) => r.name === 'Code Quality & Security')!.conclusion = 'failure'),
+      items: ['Security scan completed'],
+      reason: /^"Code Quality & Security" Code Quality & Security: failure$/,
+    },
+    {
+      name: 'changes requested on the release pull request',
+      apply: () => void staging.github.reviews[42].push({ login: 'devops-team', state: 'CHANGES_REQUESTED' }),
+      items: ['Code review completed'],
+      reason: /^pull request #42: changes requested by devops-team$/,
+    },
+    {
+      name: 'a critical Dependabot alert open',
+      apply: () => void (staging.github.dependabot as { package: string; severity: string; ghsa: string }[]).push({ package: 'django', severity: 'critical', ghsa: 'GHSA-2m34-jcjv-45xf' }),
+      items: ['Dependencies updated and scanned'],
+      reason: /^1 open Dependabot alert at high or above \(critical: django GHSA-2m34-jcjv-45xf\)$/,
+    },
+    {
+      name: 'a high vulnerability in the image (Trivy, code scanning)',
+      apply: () => void staging.github.codeScanning.push({ rule: 'CVE-2024-6345', severity: 'error', security: 'high', path: 'usr/local/lib/python3.11/site-packages/setuptools', tool: 'Trivy' }),
+      items: ['Images scanned for vulnerabilities'],
+      reason: /^1 open code-scanning alert at high or above \(high: CVE-2024-6345 in usr\/local\/lib\/python3\.11\/site-packages\/setuptools\)$/,
+    },
+    {
+      name: 'the release image missing from the registry',
+      apply: () => staging.deleteImage(),
+      items: ['Docker images built and tagged', 'Images pushed to registry'],
+      reason: /^hmesfin\/django-twilio-call:v1\.0\.0 not found in http:\/\/127\.0\.0\.1:\d+ \(no manifest for the tag\)$/,
     },
     {
       name: 'error rate above 5 %',

@@ -13,7 +13,19 @@
  * - the headers SecurityMiddleware + SecurityHeadersMiddleware set with the
  *   production settings, Django's plain 404 and its 400 for a Host outside
  *   ALLOWED_HOSTS;
- * - a Prometheus answering the app's metric names (django_prometheus);
+ * - Prometheus: the error-rate queries answered from the script of `faults`
+ *   (django_prometheus metric names); everything else from a real Prometheus
+ *   2.42 scraping what docker/prometheus.yml scrapes: the app's
+ *   /observability/metrics/ (job django-twilio-call), itself, a node exporter
+ *   stand-in, the real Redis and PostgreSQL exporters (jobs redis, postgres),
+ *   with the app's rule file (rule_files: alert_rules.yml) loaded;
+ * - a real Alertmanager 0.25 with a receiver that has an integration;
+ * - Grafana's API played on loopback with the app's dashboards
+ *   (observability/dashboards/grafana_dashboards.json);
+ * - GitHub's REST API played on loopback (GITHUB_API_URL) for the release
+ *   commit: the CI jobs of .github/workflows/ci.yml, the pull request's
+ *   reviews, Dependabot and code-scanning alerts;
+ * - a real OCI registry (docker-registry 2.8) holding the release image;
  * - a private PostgreSQL and Redis on ::1 (internal services: not on the
  *   public address), Redis configured as docker/redis.conf (maxmemory 256mb,
  *   allkeys-lru, appendonly yes, save points), the app's least-privilege role;
@@ -39,6 +51,14 @@ import { Redis } from 'ioredis';
 import { makeTestCa, type TestCa } from '../helpers/certs.js';
 import { freePort, startPostgres, startRedis } from '../helpers/servers.js';
 import { startFakeWorker, type FakeWorker } from '../helpers/celery-worker.js';
+import { startPrometheus, getJson, type PrometheusSetup, type RealPrometheus } from '../helpers/prometheus-server.js';
+import { startPostgresExporter, startRedisExporter, type Exporter } from '../helpers/exporters.js';
+import { NULL_CONFIG, ROUTED_CONFIG, startAlertmanager } from '../helpers/alertmanager.js';
+import { startGrafana, type GrafanaState } from '../helpers/grafana-api.js';
+import { healthyGithub, startGithub, type GithubState } from '../helpers/github-api.js';
+import { startRegistry } from '../helpers/oci-registry.js';
+import { until } from '../helpers/daemon.js';
+import { request as httpRequest } from 'node:http';
 
 export interface Faults {
   /** TWILIO_WEBHOOK_VALIDATE off: forged signatures accepted. */
@@ -73,8 +93,41 @@ export interface Staging {
   stopWorker: () => Promise<void>;
   /** Serve the expired certificate (or the good one again). */
   setCertExpired: (on: boolean) => void;
+  /** Stop the Redis exporter; resolves once Prometheus has seen its target down. */
+  stopRedisExporter: () => Promise<void>;
+  /** Reload Prometheus without its rule file; resolves once no rule is loaded. */
+  removeAlertRules: () => Promise<void>;
+  /** Route every alert to a receiver with no integration (Alertmanager reloaded). */
+  nullReceiver: () => Promise<void>;
+  /** Delete the release image from the registry (its tag with it). */
+  deleteImage: () => Promise<void>;
+  /** GitHub's record of the release commit, edited in place by a test (heal restores it). */
+  github: GithubState;
+  /** Grafana's state, edited in place by a test (heal restores it). */
+  grafana: GrafanaState;
   stop: () => Promise<void>;
 }
+
+/** The app's dashboard titles: django_twilio_call/observability/dashboards/grafana_dashboards.json. */
+export const APP_DASHBOARDS = ['Call Center Operations Dashboard', 'Application Performance Dashboard', 'Celery Task Monitoring', 'Twilio Integration Monitoring'];
+const REPO = 'hmesfin/django-twilio-call';
+const RELEASE_SHA = '9c1f4b2e8d7a6c5b4a3f2e1d0c9b8a7f6e5d4c3b';
+const IMAGE_TAG = 'v1.0.0';
+const GITHUB_TOKEN = 'ghp_' + 'StagingToken0123456789abcdefghijklmno'.slice(0, 36);
+const GRAFANA_TOKEN = 'glsa_stagingGrafanaServiceAccount0123_4f5e6d7c';
+/** The app's alert rules as a team would write its rule_files: alert_rules.yml (the file is not in the app's repository). */
+const ALERT_RULES = [
+  'groups:',
+  '- name: django-twilio-call',
+  '  rules:',
+  '  - alert: HighErrorRate',
+  '    expr: sum(rate(django_http_responses_total_by_status_total{status=~"5.."}[5m])) / sum(rate(django_http_responses_total_by_status_total[5m])) > 0.05',
+  '    for: 5m',
+  '  - alert: ExporterDown',
+  '    expr: up{job=~"redis|postgres|node"} == 0',
+  '    for: 2m',
+  '',
+].join('\n');
 
 const APP_ROLE = 'callcenter_user';
 const APP_DB = 'callcenter_prod';
@@ -226,6 +279,10 @@ export async function startStaging(): Promise<Staging> {
         }
         return send(200, '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Thank you for calling. Goodbye!</Say></Response>', 'text/xml');
       }
+      // The app's metrics (docker/prometheus.yml: metrics_path /observability/metrics/), in Prometheus text format.
+      if (req.method === 'GET' && path === '/observability/metrics/') {
+        return send(200, '# TYPE django_http_responses_total_by_status_total counter\ndjango_http_responses_total_by_status_total{status="200"} 412\n', 'text/plain; version=0.0.4; charset=utf-8');
+      }
       if (req.method === 'GET' && path === '/static/admin/css/base.css') return send(200, 'html { line-height: 1.15; }\n', 'text/css');
       if (req.method === 'GET' && path === '/admin/login/') {
         return send(200, '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="x"></form>', 'text/html; charset=utf-8');
@@ -243,23 +300,67 @@ export async function startStaging(): Promise<Staging> {
     const httpPort = await listen(http);
     cleanups.push(() => new Promise((r) => http.close(r)));
 
-    // Prometheus: the app's metric names.
+    // The monitoring the app's docker/prometheus.yml and docker-compose.monitoring.yml describe.
+    const pgFacts = { ...pgServer.facts, host: '::1', database: 'postgres' };
+    const redisFacts = { ...redis.facts, host: '::1' };
+    let redisExporter: Exporter | undefined = await startRedisExporter(redisFacts);
+    const redisExporterPort = Number(redisExporter.target.split(':')[1]);
+    cleanups.push(() => redisExporter?.stop());
+    const pgExporter = await startPostgresExporter(pgFacts);
+    cleanups.push(() => pgExporter.stop());
+    const nodeExporter = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end('# TYPE node_load1 gauge\nnode_load1 0.31\n'));
+    const nodePort = await listen(nodeExporter);
+    cleanups.push(() => new Promise((r) => nodeExporter.close(r)));
+    // Prometheus scrapes the app inside the deployment (docker/prometheus.yml: app:8000, plain HTTP), not through the public TLS.
+    const internalApp = createHttpServer((req, res) => void app(req, res));
+    const internalPort = await listen(internalApp);
+    cleanups.push(() => new Promise((r) => internalApp.close(r)));
+    const promSetup: PrometheusSetup = {
+      jobs: [
+        { name: 'django-twilio-call', targets: [`127.0.0.1:${internalPort}`], metricsPath: '/observability/metrics/' },
+        { name: 'node', targets: [`127.0.0.1:${nodePort}`] },
+        { name: 'redis', targets: [redisExporter.target] },
+        { name: 'postgres', targets: [pgExporter.target] },
+      ],
+      rules: ALERT_RULES,
+    };
+    const realProm: RealPrometheus = await startPrometheus(promSetup);
+    cleanups.push(() => realProm.stop());
+    const targetHealth = async (job: string) => ((await getJson(`${realProm.url}/api/v1/targets?state=active`))?.data?.activeTargets ?? []).filter((t: any) => t.labels?.job === job).map((t: any) => t.health).join(',');
+    await until('Prometheus scraped every job up', async () => {
+      for (const j of ['prometheus', 'django-twilio-call', 'node', 'redis', 'postgres']) if ((await targetHealth(j)) !== 'up') return false;
+      return true;
+    });
+    const alertmanager = await startAlertmanager(ROUTED_CONFIG);
+    cleanups.push(() => alertmanager.stop());
+    const grafana = await startGrafana({ token: GRAFANA_TOKEN, database: 'ok', dashboards: [] });
+    cleanups.push(() => grafana.stop());
+    const github = await startGithub(healthyGithub(REPO, RELEASE_SHA, GITHUB_TOKEN));
+    cleanups.push(() => github.stop());
+    const registry = await startRegistry();
+    cleanups.push(() => registry.stop());
+    let imageDigest: string | undefined = await registry.push(REPO, IMAGE_TAG);
+    const healthyGrafana = () => Object.assign(grafana.state, { database: 'ok', dashboards: APP_DASHBOARDS.map((title) => ({ title, folder: 'Django Twilio Call' })) });
+    healthyGrafana();
+
+    // Prometheus as the probes see it: the error-rate queries scripted by `faults`, the rest the real one's answers.
     const prometheus = createHttpServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://prometheus');
-      res.setHeader('content-type', 'application/json');
-      if (url.pathname === '/-/ready') return res.end('Prometheus Server is Ready.\n');
-      if (url.pathname !== '/api/v1/query') {
-        res.statusCode = 404;
-        return res.end('404 page not found\n');
-      }
       const q = url.searchParams.get('query') ?? '';
+      const errorRate = /django_http_responses_total_by_status_total\{status=~"5\.\."\}/.test(q);
+      const traffic = q === 'sum(increase(django_http_responses_total_by_status_total[5m]))';
+      if (url.pathname !== '/api/v1/query' || (!errorRate && !traffic)) {
+        const upstream = httpRequest(`${realProm.url}${req.url}`, { method: req.method, headers: { accept: String(req.headers.accept ?? '*/*') } }, (up) => {
+          res.writeHead(up.statusCode ?? 502, { 'content-type': String(up.headers['content-type'] ?? 'application/json') });
+          up.pipe(res);
+        });
+        upstream.on('error', () => res.writeHead(502).end());
+        return req.pipe(upstream);
+      }
+      res.setHeader('content-type', 'application/json');
       const t = Date.now() / 1000;
       const vector = (value: number, metric: Record<string, string> = {}) => [{ metric, value: [t, String(value)] }];
-      let result: unknown[] = [];
-      if (/django_http_responses_total_by_status_total\{status=~"5\.\."\}/.test(q)) result = faults.requests ? vector(faults.errorRate) : vector(NaN);
-      else if (q === 'sum(increase(django_http_responses_total_by_status_total[5m]))') result = vector(faults.requests);
-      else if (q === 'min(up)') result = vector(1);
-      else if (q === 'count(up{job="django-twilio-call"} == 1)') result = vector(3);
+      const result = errorRate ? (faults.requests ? vector(faults.errorRate) : vector(NaN)) : vector(faults.requests);
       res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
     });
     const promPort = await listen(prometheus);
@@ -354,15 +455,30 @@ export async function startStaging(): Promise<Staging> {
         `APP_REPO_DIR=${repo}`,
         // The Twilio API is an outside address: the probes ask the loopback one above instead.
         `TWILIO_API_BASE=http://127.0.0.1:${twilioPort}`,
+        `ALERTMANAGER_URL=${alertmanager.url}`,
+        `GRAFANA_URL=${grafana.url}`,
+        `GRAFANA_TOKEN=${GRAFANA_TOKEN}`,
+        // GitHub is an outside address too: its API played on loopback.
+        `GITHUB_API_URL=${github.url}`,
+        `GITHUB_REPOSITORY=${REPO}`,
+        `GITHUB_TOKEN=${GITHUB_TOKEN}`,
+        `RELEASE_SHA=${RELEASE_SHA}`,
+        `REGISTRY_URL=${registry.url}`,
+        `IMAGE_NAME=${REPO}`,
+        `IMAGE_TAG=${IMAGE_TAG}`,
         '',
       ].join('\n'),
     );
 
+    let rulesRemoved = false;
+    let receiverNulled = false;
     const staging: Staging = {
       envFile,
       caFile: ca.caFile,
       faults,
-      secrets: [appPassword, redis.facts.password, encodeURIComponent(redis.facts.password), AUTH_TOKEN, 's3cr3t-'.repeat(8)],
+      secrets: [appPassword, redis.facts.password, encodeURIComponent(redis.facts.password), AUTH_TOKEN, 's3cr3t-'.repeat(8), GITHUB_TOKEN, GRAFANA_TOKEN],
+      github: github.state,
+      grafana: grafana.state,
       heal: async () => {
         Object.assign(faults, HEALTHY);
         useCert();
@@ -370,6 +486,40 @@ export async function startStaging(): Promise<Staging> {
         await staging.setRedisPolicy('allkeys-lru');
         await staging.setRoleSuperuser(false);
         await startWorker();
+        Object.assign(github.state, healthyGithub(REPO, RELEASE_SHA, GITHUB_TOKEN));
+        healthyGrafana();
+        if (!imageDigest) imageDigest = await registry.push(REPO, IMAGE_TAG);
+        if (rulesRemoved) {
+          await realProm.configure(promSetup);
+          await until('the alert rules loaded again', async () => ((await getJson(`${realProm.url}/api/v1/rules`))?.data?.groups ?? []).length > 0);
+          rulesRemoved = false;
+        }
+        if (receiverNulled) {
+          await alertmanager.reconfigure(ROUTED_CONFIG);
+          receiverNulled = false;
+        }
+        if (!redisExporter) {
+          redisExporter = await startRedisExporter(redisFacts, redisExporterPort);
+          await until('Prometheus sees the Redis exporter up', async () => (await targetHealth('redis')) === 'up');
+        }
+      },
+      stopRedisExporter: async () => {
+        await redisExporter?.stop();
+        redisExporter = undefined;
+        await until('Prometheus sees the Redis exporter down', async () => (await targetHealth('redis')) === 'down');
+      },
+      removeAlertRules: async () => {
+        rulesRemoved = true;
+        await realProm.configure({ ...promSetup, rules: null });
+        await until('no alert rules loaded', async () => ((await getJson(`${realProm.url}/api/v1/rules`))?.data?.groups ?? [1]).length === 0);
+      },
+      nullReceiver: async () => {
+        receiverNulled = true;
+        await alertmanager.reconfigure(NULL_CONFIG);
+      },
+      deleteImage: async () => {
+        if (imageDigest) await registry.remove(REPO, imageDigest);
+        imageDigest = undefined;
       },
       setRedisPolicy: async (policy) => {
         await redisAdmin.config('SET', 'maxmemory-policy', policy);
