@@ -11,15 +11,33 @@ export function probeCounts(checklist: Checklist): Array<[kind: string, count: n
   return [...counts].sort((a, b) => b[1] - a[1] || byCodeUnit(a[0], b[0]));
 }
 
-/** `FILE: ok — 175 items in 62 sections, 44 probes (http 6, …), 3 rollback criteria (watch), sign-off: 4 roles`. */
-export function summaryLine(file: string, checklist: Checklist): string {
+/** How many items a machine settles (the counts come from verdict/items.ts evidenceStrength, which the caller asks). */
+export interface EvidenceCounts {
+  proved: number;
+  partly: number;
+  byHand: number;
+  /** Items left by hand or partly whose checklist says why (`<!-- manual: … -->`). */
+  withReason: number;
+}
+
+/** `100 proved by a probe, 5 partly, 70 by hand (20 with a reason)`. */
+export function evidenceText(c: EvidenceCounts): string {
+  return `${c.proved} proved by a probe, ${c.partly} partly, ${c.byHand} by hand${c.withReason ? ` (${c.withReason} with a reason)` : ''}`;
+}
+
+/**
+ * `FILE: ok — 175 items in 62 sections, 100 proved by a probe, 5 partly, 70 by hand, 44 probes (http 6, …), 3 rollback criteria (watch), sign-off: 4 roles`:
+ * how many items a machine settles says how much of the checklist is more than paper.
+ */
+export function summaryLine(file: string, checklist: Checklist, evidence?: EvidenceCounts): string {
   const counts = probeCounts(checklist);
   const total = counts.reduce((n, [, c]) => n + c, 0);
   const kinds = counts.length ? ` (${counts.map(([k, c]) => `${k} ${c}`).join(', ')})` : '';
   const roles = checklist.signoff.roles.length;
   const signoff = roles ? `sign-off: ${roles} role${roles === 1 ? '' : 's'}` : 'sign-off: no roles table';
   const criteria = checklist.criteria?.length ? `, ${checklist.criteria.length} rollback criteri${checklist.criteria.length === 1 ? 'on' : 'a'} (watch)` : '';
-  return `${file}: ok — ${plural(checklist.items.length, 'item')} in ${plural(checklist.sections.length, 'section')}, ${plural(total, 'probe')}${kinds}${criteria}, ${signoff}`;
+  const strength = evidence ? `, ${evidenceText(evidence)}` : '';
+  return `${file}: ok — ${plural(checklist.items.length, 'item')} in ${plural(checklist.sections.length, 'section')}${strength}, ${plural(total, 'probe')}${kinds}${criteria}, ${signoff}`;
 }
 
 /** The `FILE:LINE: message` form every problem is printed in. */

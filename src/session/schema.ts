@@ -28,6 +28,8 @@ export const ProbeResultSchema = z.object({
   metrics: z.record(z.string(), z.number()).optional(),
   durationMs: z.number(),
   at: z.string(),
+  /** The probe proves only part of its item (`evidence=partial`): the item still asks a person. */
+  partial: z.boolean().optional(),
 });
 
 export const ItemRecordSchema = z.object({

@@ -25,6 +25,7 @@ export const kind = defineKind({
   params,
   dynamicKeys: /^(json|header)\.[^\s=]+$/,
   doc: { library: 'undici', checks: 'HTTP(S) request: status, JSON field, body text, header, latency' },
+  proves: 'the endpoint answered this request as asked (status, JSON fields, headers, body, cookie flags, compression, latency) at that moment',
   load: () => import('../http.js').then((m) => m.probe),
   library: () => import('undici'),
 });

@@ -28,6 +28,7 @@ export const kind = defineKind({
   name: 'postgres',
   params,
   doc: { library: 'pg', checks: 'PostgreSQL: connect, version, connections, role privileges, statement_timeout' },
+  proves: 'the database answers as this role, with the version, connection headroom, privileges, archiving, cache ratio and transactions asked',
   load: () => import('../postgres.js').then((m) => m.probe),
   library: () => import('pg'),
 });

@@ -19,6 +19,7 @@ export const kind = defineKind({
   name: 'redis',
   params,
   doc: { library: 'ioredis', checks: 'Redis: PING, persistence, maxmemory and policy, version' },
+  proves: 'Redis answers PING with the persistence, last save, memory limit, policy and hit ratio asked',
   load: () => import('../redis.js').then((m) => m.probe),
   library: () => import('ioredis'),
 });
