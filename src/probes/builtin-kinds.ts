@@ -18,5 +18,6 @@ import { kind as rateLimit } from './kinds/rate-limit.js';
 import { kind as baseline } from './kinds/baseline.js';
 import { kind as prometheus } from './kinds/prometheus.js';
 import { kind as secretsScan } from './kinds/secrets-scan.js';
+import { kind as k8s } from './kinds/k8s.js';
 
-export const BUILTIN_KINDS: readonly ProbeKind[] = [http, tls, dns, tcp, postgres, redis, celery, command, twilio, webhookSignature, security, rateLimit, baseline, prometheus, secretsScan];
+export const BUILTIN_KINDS: readonly ProbeKind[] = [http, tls, dns, tcp, postgres, redis, celery, command, twilio, webhookSignature, security, rateLimit, baseline, prometheus, secretsScan, k8s];

@@ -12,7 +12,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { newRunMarker, RUN_MARKER, trackProcessTree } from './process-tree.js';
 import { splitWords, wordText } from '../checklist/words.js';
-import type { Probe, ProbeOutcome, Vars } from './types.js';
+import type { Probe, ProbeContext, ProbeOutcome, Vars } from './types.js';
 import { substitute } from '../config/vars.js';
 import { cancelled } from './verdict.js';
 import { isKubectl, kubectlNotConfigured, noClusterLine } from './kubectl.js';
@@ -140,25 +140,27 @@ function tail(text: string): string[] {
  */
 const DRAIN_MS = 250;
 
-/** Run `cmd` and check exit code, stdout/stderr regexes and json.<path>=value. */
-export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOutcome> => {
-  let argv: string[];
-  let patterns: { stdout?: RegExp; not_stdout?: RegExp; stderr?: RegExp };
-  const jsonChecks = Object.entries(params).filter(([k]) => k.startsWith('json.')).map(([k, v]) => [k.slice(5), String(v)] as const);
-  try {
-    argv = splitCommand(params.cmd, ctx.vars);
-    patterns = { stdout: compile('stdout', params.stdout), not_stdout: compile('not_stdout', params.not_stdout), stderr: compile('stderr', params.stderr) };
-    for (const [path] of jsonChecks) parseJsonPath(path);
-  } catch (err) {
-    return { status: 'error', summary: (err as Error).message, evidence: [] };
-  }
-  if (params.cwd && !(existsSync(params.cwd) && statSync(params.cwd).isDirectory())) {
-    return { status: 'error', summary: `cwd ${params.cwd} is not a directory`, evidence: [] };
-  }
+/** What one run of a program gave: execa's result (never rejected) and the budget it had. */
+export interface ProgramRun {
+  /** Set when the run was cancelled before it started. */
+  outcome?: ProbeOutcome;
+  result: Awaited<ReturnType<typeof import('execa').execa>>;
+  /** Milliseconds the program was given. */
+  remaining: number;
+}
+
+/**
+ * The one process runner of the probes: run argv (no shell) within the probe's
+ * deadline, in its own process group, with the resolved variables in its
+ * environment; on exit, timeout or cancel the whole tree goes (see the top of
+ * this file). The `command` kind judges the result with its parameters, the
+ * `k8s` kind parses kubectl's JSON from it.
+ */
+export async function runProgram(argv: string[], ctx: Pick<ProbeContext, 'signal' | 'deadline' | 'vars'>, options: { cwd?: string } = {}): Promise<ProgramRun> {
   const [file, ...args] = argv;
   const remaining = Math.max(1, ctx.deadline - Date.now());
   const { execa } = await import('execa');
-  if (ctx.signal.aborted) return cancelled();
+  if (ctx.signal.aborted) return { outcome: cancelled(), result: undefined as never, remaining };
 
   const marker = newRunMarker();
   const child = execa(file, args, {
@@ -168,7 +170,7 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
     reject: false,
     stdin: 'ignore',
     all: true,
-    cwd: params.cwd,
+    cwd: options.cwd,
     env: { ...ctx.vars, [RUN_MARKER]: marker },
     extendEnv: true,
     maxBuffer: 10_000_000,
@@ -205,6 +207,28 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
     end();
     clearTimeout(drain);
   }
+  return { result: result as ProgramRun['result'], remaining };
+}
+
+/** Run `cmd` and check exit code, stdout/stderr regexes and json.<path>=value. */
+export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOutcome> => {
+  let argv: string[];
+  let patterns: { stdout?: RegExp; not_stdout?: RegExp; stderr?: RegExp };
+  const jsonChecks = Object.entries(params).filter(([k]) => k.startsWith('json.')).map(([k, v]) => [k.slice(5), String(v)] as const);
+  try {
+    argv = splitCommand(params.cmd, ctx.vars);
+    patterns = { stdout: compile('stdout', params.stdout), not_stdout: compile('not_stdout', params.not_stdout), stderr: compile('stderr', params.stderr) };
+    for (const [path] of jsonChecks) parseJsonPath(path);
+  } catch (err) {
+    return { status: 'error', summary: (err as Error).message, evidence: [] };
+  }
+  if (params.cwd && !(existsSync(params.cwd) && statSync(params.cwd).isDirectory())) {
+    return { status: 'error', summary: `cwd ${params.cwd} is not a directory`, evidence: [] };
+  }
+  const [file] = argv;
+  const run = await runProgram(argv, ctx, { cwd: params.cwd });
+  if (run.outcome) return run.outcome;
+  const { result, remaining } = run;
 
   const name = file;
   if ((result as { code?: string }).code === 'ENOENT' || (result.failed && result.exitCode === undefined && /ENOENT/.test(String((result as { message?: string }).message ?? "")))) {
