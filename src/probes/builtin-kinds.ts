@@ -19,5 +19,6 @@ import { kind as baseline } from './kinds/baseline.js';
 import { kind as prometheus } from './kinds/prometheus.js';
 import { kind as secretsScan } from './kinds/secrets-scan.js';
 import { kind as k8s } from './kinds/k8s.js';
+import { kind as session } from './kinds/session.js';
 
-export const BUILTIN_KINDS: readonly ProbeKind[] = [http, tls, dns, tcp, postgres, redis, celery, command, twilio, webhookSignature, security, rateLimit, baseline, prometheus, secretsScan, k8s];
+export const BUILTIN_KINDS: readonly ProbeKind[] = [http, tls, dns, tcp, postgres, redis, celery, command, twilio, webhookSignature, security, rateLimit, baseline, prometheus, secretsScan, k8s, session];
