@@ -188,13 +188,28 @@ export async function runProgram(argv: string[], ctx: Pick<ProbeContext, 'signal
     ended = true;
     tree.stop();
     tree.killAll();
-    drain = setTimeout(() => {
+    drain = setTimeout(drained, DRAIN_MS);
+    drain.unref();
+  };
+  // Close our ends once no byte has arrived for a whole DRAIN_MS (and never past the
+  // deadline). Checked after the poll phase (setImmediate): on a loaded machine the
+  // timer can fire before output already in the pipe was read, which cut a command's
+  // output short (kubectl's JSON read as empty).
+  let lastBytes = -1;
+  const drained = () =>
+    setImmediate(() => {
+      const bytes = ((child.stdout as { bytesRead?: number } | null)?.bytesRead ?? 0) + ((child.stderr as { bytesRead?: number } | null)?.bytesRead ?? 0);
+      const finished = (child.stdout?.readableEnded ?? true) && (child.stderr?.readableEnded ?? true);
+      if (!finished && bytes !== lastBytes && Date.now() < ctx.deadline) {
+        lastBytes = bytes;
+        drain = setTimeout(drained, DRAIN_MS);
+        drain.unref();
+        return;
+      }
       tree.killAll();
       child.stdout?.destroy();
       child.stderr?.destroy();
-    }, DRAIN_MS);
-    drain.unref();
-  };
+    });
   child.once('exit', end);
   ctx.signal.addEventListener('abort', end, { once: true });
   const deadlineTimer = setTimeout(end, remaining);

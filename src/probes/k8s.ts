@@ -268,7 +268,7 @@ async function kubectlJson(args: string[], p: K8sParams, ctx: ProbeContext, evid
   try {
     return JSON.parse(out);
   } catch {
-    throw new Stop({ status: 'error', summary: `kubectl ${args.slice(0, 2).join(' ')} printed no JSON`, evidence });
+    throw new Stop({ status: 'error', summary: `kubectl ${args.slice(0, 2).join(' ')} printed no JSON (${out.length} characters)`, evidence });
   }
 }
 
