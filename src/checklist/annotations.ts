@@ -12,13 +12,22 @@ export type Annotation =
   | { type: 'probe'; kind: string; params: Record<string, string>; raw: string }
   /** A rollback criterion watched over a window: a probe plus window keys (src/watch/criteria.ts). */
   | { type: 'watch'; kind: string; params: Record<string, string>; raw: string }
-  | { type: 'id'; id: string };
+  | { type: 'id'; id: string }
+  /** Why an item stays with a person (`<!-- manual: needs a person: … -->`), shown in the wizard and the report. */
+  | { type: 'manual'; reason: string };
 
 /** A comment body that is not an annotation yields `null`; a malformed one an error message. */
 export type AnnotationParse = { ok: true; annotation: Annotation } | { ok: false; message: string } | null;
 
-/** `probe:`, `watch:` or `id:` right after `<!--` marks an annotation; other comments are left alone. */
-const MARKER = /^\s*(probe|watch|id)\s*:/i;
+/** `probe:`, `watch:`, `id:` or `manual:` right after `<!--` marks an annotation; other comments are left alone. */
+const MARKER = /^\s*(probe|watch|id|manual)\s*:/i;
+
+/**
+ * How much of its item a probe proves: the runner-level key `evidence=partial`
+ * marks a probe that judges only part of what the item says (the item still
+ * asks a person); `evidence=full` (the default) is a probe that proves it.
+ */
+export const EVIDENCE_VALUES = ['full', 'partial'] as const;
 
 /** Ids users may set: readable, path-like, no spaces. */
 const ID_SHAPE = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
@@ -45,6 +54,12 @@ export function parseAnnotation(body: string): AnnotationParse {
   const m = MARKER.exec(body);
   if (!m) return null;
   const rest = body.slice(m[0].length).trim();
+  if (m[1].toLowerCase() === 'manual') {
+    // Free text, not key=value: the reason as written, one line.
+    const reason = rest.replace(/\s+/g, ' ').trim();
+    if (!reason) return { ok: false, message: 'manual annotation without a reason, e.g. <!-- manual: needs a person: who was told -->' };
+    return { ok: true, annotation: { type: 'manual', reason } };
+  }
   const split = splitWords(rest);
   if (!split.ok) return split;
   const words = split.words;

@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
-import { findComments, isAnnotationBody, parseAnnotation, parseDuration, checkId, splitWords } from './annotations.js';
+import { findComments, isAnnotationBody, parseAnnotation, parseDuration, checkId, splitWords, EVIDENCE_VALUES } from './annotations.js';
 import { itemBaseId, itemIdPrefix, sectionBaseId, slugify, uniqueIds } from './ids.js';
 import type { Checklist, Criterion, Guidance, Item, ParseResult, Problem, ProbeSpec, ProbeValidator, Section, SignoffSpec, WindowSpec } from './types.js';
 import { splitWindow } from '../watch/criteria.js';
@@ -48,6 +48,7 @@ interface ItemDraft {
   probes: ProbeSpec[];
   guidance: Guidance[];
   explicitId?: { id: string; line: number };
+  manual?: string;
 }
 
 interface CriterionDraft {
@@ -403,6 +404,12 @@ class ChecklistParser {
         this.problem(line, 'parameter "label": must not be empty');
       } else spec.label = reserved.label;
     }
+    if (reserved.evidence !== undefined) {
+      if (!(EVIDENCE_VALUES as readonly string[]).includes(reserved.evidence)) {
+        ok = false;
+        this.problem(line, `parameter "evidence": must be ${EVIDENCE_VALUES.join(' or ')} (partial: the probe proves part of the item, a person settles it)`);
+      } else if (reserved.evidence === 'partial') spec.partial = true;
+    }
     if (reserved.id !== undefined) {
       const idCheck = checkId(reserved.id);
       if (!idCheck?.ok) {
@@ -490,6 +497,11 @@ class ChecklistParser {
     if (!parsed.ok) return this.problem(a.line, parsed.message);
     const ann = parsed.annotation;
     if (ann.type === 'id') return this.setId(item, ann.id, a.line);
+    if (ann.type === 'manual') {
+      if (item.manual !== undefined) return this.problem(a.line, 'item already has a manual reason; give it one');
+      item.manual = ann.reason;
+      return;
+    }
     if (ann.type === 'watch') return this.criterion(item.text, item.line, a, item);
     const spec = this.specOf(ann.kind, ann.params, ann.raw, a.line);
     if (!spec) return;
@@ -551,6 +563,7 @@ class ChecklistParser {
     const items: Item[] = this.items.map((d) => {
       const item: Item = { id: itemId.get(d)!, text: d.text, sectionId: sectionId.get(d.section)!, line: d.line, checked: d.checked, probes: d.probes };
       if (d.guidance.length) item.guidance = d.guidance;
+      if (d.manual !== undefined) item.manual = d.manual;
       return item;
     });
     const sections: Section[] = this.sections.map((s) => {

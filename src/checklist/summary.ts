@@ -11,11 +11,25 @@ export function probeCounts(checklist: Checklist): Array<[kind: string, count: n
   return [...counts].sort((a, b) => b[1] - a[1] || byCodeUnit(a[0], b[0]));
 }
 
+/** How many items a machine settles (the counts come from verdict/items.ts evidenceStrength, which the caller asks). */
+export interface EvidenceCounts {
+  proved: number;
+  partly: number;
+  byHand: number;
+  /** Items left by hand or partly whose checklist says why (`<!-- manual: … -->`). */
+  withReason: number;
+}
+
+/** `100 proved by a probe, 5 partly, 70 by hand (20 with a reason)`. */
+export function evidenceText(c: EvidenceCounts): string {
+  return `${c.proved} proved by a probe, ${c.partly} partly, ${c.byHand} by hand${c.withReason ? ` (${c.withReason} with a reason)` : ''}`;
+}
+
 /**
- * `FILE: ok — 175 items in 62 sections, 59 with a probe, 63 probes (http 11, …), 3 rollback criteria (watch), sign-off: 4 roles`:
- * how many items carry a probe says how much of the checklist a machine can judge.
+ * `FILE: ok — 175 items in 62 sections, 105 with a probe (100 proved by a probe, 5 partly, 70 by hand), 120 probes (http 11, …), 3 rollback criteria (watch), sign-off: 4 roles`:
+ * how many items carry a probe, and how many a machine settles, says how much of the checklist is more than paper.
  */
-export function summaryLine(file: string, checklist: Checklist): string {
+export function summaryLine(file: string, checklist: Checklist, evidence?: EvidenceCounts): string {
   const counts = probeCounts(checklist);
   const total = counts.reduce((n, [, c]) => n + c, 0);
   const kinds = counts.length ? ` (${counts.map(([k, c]) => `${k} ${c}`).join(', ')})` : '';
@@ -23,7 +37,8 @@ export function summaryLine(file: string, checklist: Checklist): string {
   const roles = checklist.signoff.roles.length;
   const signoff = roles ? `sign-off: ${roles} role${roles === 1 ? '' : 's'}` : 'sign-off: no roles table';
   const criteria = checklist.criteria?.length ? `, ${checklist.criteria.length} rollback criteri${checklist.criteria.length === 1 ? 'on' : 'a'} (watch)` : '';
-  return `${file}: ok — ${plural(checklist.items.length, 'item')} in ${plural(checklist.sections.length, 'section')}, ${probed} with a probe, ${plural(total, 'probe')}${kinds}${criteria}, ${signoff}`;
+  const strength = evidence ? ` (${evidenceText(evidence)})` : '';
+  return `${file}: ok — ${plural(checklist.items.length, 'item')} in ${plural(checklist.sections.length, 'section')}, ${probed} with a probe${strength}, ${plural(total, 'probe')}${kinds}${criteria}, ${signoff}`;
 }
 
 /** The `FILE:LINE: message` form every problem is printed in. */

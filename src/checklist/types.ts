@@ -29,6 +29,8 @@ export interface ProbeSpec {
   timeoutMs?: number;
   /** A short name for the probe (the `label=` parameter), when given. */
   label?: string;
+  /** `evidence=partial`: the probe proves only part of its item, which still asks a person. */
+  partial?: boolean;
 }
 
 export interface Item {
@@ -42,6 +44,8 @@ export interface Item {
   probes: ProbeSpec[];
   /** Content nested under the item (plain bullets, paragraphs, code), when any. */
   guidance?: Guidance[];
+  /** Why no machine settles this item (`<!-- manual: … -->`), when the checklist says. */
+  manual?: string;
 }
 
 /** A criterion's window as written in its annotation (each key optional; src/watch/criteria.ts resolves defaults). */

@@ -24,6 +24,8 @@ import { kind as alertmanager } from './kinds/alertmanager.js';
 import { kind as grafana } from './kinds/grafana.js';
 import { kind as github } from './kinds/github.js';
 import { kind as registry } from './kinds/registry.js';
+import { kind as k8s } from './kinds/k8s.js';
+import { kind as session } from './kinds/session.js';
 
 export const BUILTIN_KINDS: readonly ProbeKind[] = [http, tls, dns, tcp, postgres, redis, celery, command, twilio, webhookSignature, security, rateLimit, baseline, prometheus, secretsScan,
-  prometheusTargets, prometheusRules, alertmanager, grafana, github, registry];
+  prometheusTargets, prometheusRules, alertmanager, grafana, github, registry, k8s, session];

@@ -10,9 +10,9 @@
  * (env, --env-file, --config) in its environment.
  */
 import { existsSync, statSync } from 'node:fs';
-import { runTree } from './process-tree.js';
+import { runTree, type TreeResult } from './process-tree.js';
 import { splitWords, wordText } from '../checklist/words.js';
-import type { Probe, ProbeOutcome, Vars } from './types.js';
+import type { Probe, ProbeContext, ProbeOutcome, Vars } from './types.js';
 import { substitute } from '../config/vars.js';
 import { cancelled } from './verdict.js';
 import { isKubectl, kubectlNotConfigured, noClusterLine } from './kubectl.js';
@@ -133,6 +133,29 @@ function tail(text: string): string[] {
   return lines.length > TAIL_LINES ? [`… ${lines.length - TAIL_LINES} earlier lines`, ...kept] : kept;
 }
 
+/** What one run of a program gave (the one runner's result) and the budget it had. */
+export interface ProgramRun {
+  /** Set when the run was cancelled before it started. */
+  outcome?: ProbeOutcome;
+  result: TreeResult;
+  /** Milliseconds the program was given. */
+  remaining: number;
+}
+
+/**
+ * Run argv (no shell) within the probe's deadline through the one process
+ * runner (process-tree.ts: own group, the whole tree killed at the end), with
+ * the resolved variables in its environment. The `command` kind judges the
+ * result with its parameters, the `k8s` kind parses kubectl's JSON from it.
+ */
+export async function runProgram(argv: string[], ctx: Pick<ProbeContext, 'signal' | 'deadline' | 'vars'>, options: { cwd?: string } = {}): Promise<ProgramRun> {
+  const [file, ...args] = argv;
+  const remaining = Math.max(1, ctx.deadline - Date.now());
+  if (ctx.signal.aborted) return { outcome: cancelled(), result: { stdout: '', stderr: '', all: '', timedOut: false, canceled: true }, remaining };
+  const result = await runTree(file, args, { signal: ctx.signal, timeoutMs: remaining, cwd: options.cwd, env: { ...ctx.vars } });
+  return { result, remaining };
+}
+
 /** Run `cmd` and check exit code, stdout/stderr regexes and json.<path>=value. */
 export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOutcome> => {
   let argv: string[];
@@ -148,11 +171,10 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
   if (params.cwd && !(existsSync(params.cwd) && statSync(params.cwd).isDirectory())) {
     return { status: 'error', summary: `cwd ${params.cwd} is not a directory`, evidence: [] };
   }
-  const [file, ...args] = argv;
-  const remaining = Math.max(1, ctx.deadline - Date.now());
-  if (ctx.signal.aborted) return cancelled();
-  // The one process runner (src/probes/process-tree.ts): own group, the whole tree killed at the end.
-  const result = await runTree(file, args, { signal: ctx.signal, timeoutMs: remaining, cwd: params.cwd, env: { ...ctx.vars } });
+  const [file] = argv;
+  const run = await runProgram(argv, ctx, { cwd: params.cwd });
+  if (run.outcome) return run.outcome;
+  const { result, remaining } = run;
 
   const name = file;
   if (result.errorCode === 'ENOENT') {

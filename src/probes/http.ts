@@ -43,6 +43,41 @@ export function headerMatches(actual: string, expected: string): boolean {
   return one(actual) || (actual.includes(',') && actual.split(',').every(one));
 }
 
+/** What the probe asks for with `compressed=true`, and the encodings that count. */
+export const ACCEPT_ENCODING = 'gzip, br';
+const COMPRESSIONS = ['gzip', 'br', 'zstd', 'deflate'];
+
+/** One cookie's attributes from its Set-Cookie line (names lower-case; flags without a value are ''). Never its value. */
+export function cookieAttributes(line: string): { name: string; attrs: Record<string, string> } {
+  const [pair, ...rest] = line.split(';');
+  const name = pair.slice(0, Math.max(0, pair.indexOf('='))).trim();
+  const attrs: Record<string, string> = {};
+  for (const part of rest) {
+    const eq = part.indexOf('=');
+    const k = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
+    if (k) attrs[k] = eq < 0 ? '' : part.slice(eq + 1).trim();
+  }
+  return { name, attrs };
+}
+
+/**
+ * `cookie.<name>=secure,httponly,samesite=strict`: the cookie is set, with every
+ * flag asked (SameSite compared case-insensitively). The value is never shown.
+ */
+export function judgeCookie(setCookies: string[], name: string, expected: string): { ok: boolean; text: string } {
+  const found = setCookies.map(cookieAttributes).filter((c) => c.name === name).at(-1);
+  if (!found) return { ok: false, text: `no Set-Cookie for ${name}` };
+  const missing: string[] = [];
+  for (const want of expected.split(/[,;]/).map((w) => w.trim().toLowerCase()).filter(Boolean)) {
+    const [k, v] = want.split('=');
+    const have = found.attrs[k];
+    if (have === undefined) missing.push(`no ${k === 'httponly' ? 'HttpOnly' : k === 'samesite' ? 'SameSite' : k === 'secure' ? 'Secure' : k}`);
+    else if (v !== undefined && have.toLowerCase() !== v) missing.push(`${k === 'samesite' ? 'SameSite' : k}=${have || '(empty)'}, expected ${v}`);
+  }
+  const flags = Object.entries(found.attrs).filter(([k]) => ['secure', 'httponly', 'samesite'].includes(k)).map(([k, v]) => (v ? `${k}=${v}` : k)).join('; ');
+  return missing.length ? { ok: false, text: `cookie ${name}: ${missing.join(', ')} (has ${flags || 'no flags'})` } : { ok: true, text: `cookie ${name}: ${flags}` };
+}
+
 /** Every check of the params against one answer: passing notes and failure sentences. */
 export function judgeAnswer(params: Params, a: HttpAnswer): { ok: string[]; problems: string[] } {
   const ok: string[] = [];
@@ -78,6 +113,16 @@ export function judgeAnswer(params: Params, a: HttpAnswer): { ok: string[]; prob
       else ok.push(expected.toLowerCase() === 'present' ? `${name} present` : `${name}: ${expected}`);
     }
   }
+  for (const [key, raw] of Object.entries(params as Record<string, unknown>).filter(([k]) => k.startsWith('cookie.'))) {
+    const name = key.slice(7);
+    const r = judgeCookie(a.setCookies ?? [], name, String(raw));
+    (r.ok ? ok : problems).push(r.text);
+  }
+  if (params.compressed) {
+    const enc = (a.headers['content-encoding'] ?? '').toLowerCase().trim();
+    if (COMPRESSIONS.includes(enc)) ok.push(`compressed (${enc})`);
+    else problems.push(`not compressed: no Content-Encoding for Accept-Encoding: ${ACCEPT_ENCODING}`);
+  }
   if (params.contains !== undefined) {
     if (a.body.includes(params.contains)) ok.push(`body contains "${params.contains}"`);
     else problems.push(`body lacks "${params.contains}"`);
@@ -105,10 +150,16 @@ export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHtt
     throw err;
   }
   try {
-    const a = await client.call(params.url, { method: params.method }, deadline.signal);
+    const a = await client.call(params.url, { method: params.method, ...(params.compressed ? { headers: { 'accept-encoding': ACCEPT_ENCODING } } : {}) }, deadline.signal);
     const { ok, problems } = judgeAnswer(params, a);
-    const checkedHeaders = Object.keys(params).filter((k) => k.startsWith('header.')).map((k) => k.slice(7));
-    const evidence = answerEvidence(a, checkedHeaders);
+    const checkedHeaders = [...Object.keys(params).filter((k) => k.startsWith('header.')).map((k) => k.slice(7)), ...(params.compressed ? ['content-encoding'] : [])];
+    // A compressed body is bytes, not text: evidence names it instead of quoting it.
+    const evidence = answerEvidence(a.headers['content-encoding'] ? { ...a, body: `(${a.headers['content-encoding']} body)` } : a, checkedHeaders);
+    // Cookies by name and flags only: their values are session ids.
+    for (const c of a.setCookies ?? []) {
+      const { name, attrs } = cookieAttributes(c);
+      evidence.push(`set-cookie: ${name}=…; ${Object.entries(attrs).map(([k, v]) => (v ? `${k}=${v}` : k)).join('; ')}`);
+    }
     const head = `${target} → ${a.status} in ${a.ms} ms`;
     if (problems.length) return { status: 'fail', summary: `${head}: ${problems.join('; ')}`, evidence, metrics: { latency_ms: a.ms, status: a.status } };
     return { status: 'pass', summary: ok.length ? `${head}, ${ok.join(', ')}` : head, evidence, metrics: { latency_ms: a.ms, status: a.status } };

@@ -21,13 +21,8 @@ export interface ProbeKind {
   ownVars?: readonly string[];
   /** The row of the kinds table: the library it speaks through, and what it checks (also `validate`'s line). */
   doc: { library: string; checks: string };
-  /**
-   * What a pass of this kind proves about the deployment, in one sentence (the
-   * kind's section in docs/checklist-format.md says the same: a test checks).
-   * An item gets a probe only if this proves what the item says.
-   * Optional until every kind declares it.
-   */
-  proves?: string;
+  /** What a pass of this kind proves, in one sentence: an item gets such a probe only if this is what it says (else evidence=partial). */
+  proves: string;
   /** The implementation, imported when a probe of this kind first runs. */
   load: () => Promise<Probe<any>>;
   /**

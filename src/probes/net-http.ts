@@ -37,6 +37,8 @@ export interface HttpAnswer {
   body: string;
   /** Time from sending to the end of the (capped) body. */
   ms: number;
+  /** Each Set-Cookie header as sent (they cannot be joined: Expires holds a comma). */
+  setCookies?: string[];
 }
 
 export interface HttpClient {
@@ -142,7 +144,9 @@ export async function createHttpClient(options: HttpClientOptions = {}): Promise
     for (const [k, v] of Object.entries(res.headers)) {
       if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
     }
-    return { status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8'), ms: Math.round(performance.now() - started) };
+    const raw = res.headers['set-cookie'];
+    const setCookies = raw === undefined ? [] : Array.isArray(raw) ? raw.map(String) : [String(raw)];
+    return { status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8'), ms: Math.round(performance.now() - started), ...(setCookies.length ? { setCookies } : {}) };
   };
 
   /**

@@ -81,6 +81,30 @@ export interface PgFacts {
   /** Rows in the `table` parameter's table (capped), undefined when the table is missing. */
   tableRows?: number;
   tableRowsCapped?: boolean;
+  /** pg_stat_archiver and archive_mode, when archiving was asked. */
+  archiver?: { mode: string; archived: number; failed: number; lastArchivedAgeS?: number; lastArchivedWal?: string; lastFailedAgeS?: number; lastFailedWal?: string };
+  /** Buffer cache of the current database (pg_stat_database), when asked. */
+  cache?: { hit: number; read: number };
+  /** The oldest open transaction this role can see, and how many sessions it cannot see, when asked. */
+  xact?: { oldestS?: number; oldestPid?: number; oldestState?: string; hidden: number };
+}
+
+/** Blocks read below which a cache hit ratio says nothing yet (a fresh or idle database). */
+export const CACHE_MIN_BLOCKS = 1000;
+
+/** `90s`, `5m`, `1h`, `2d` → seconds. */
+export function durationSeconds(v: string): number {
+  const n = Number(/^\d+/.exec(v)?.[0] ?? NaN);
+  const unit = v.replace(/^\d+/, '');
+  return n * ({ s: 1, m: 60, h: 3600, d: 86_400 } as Record<string, number>)[unit];
+}
+
+/** 3725 → "1 h 2 min", 95 → "95 s". */
+export function ageText(s: number): string {
+  if (s < 120) return `${Math.round(s)} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+  return `${Math.round(s / 86_400)} days`;
 }
 
 /** Rows counted at most, so a huge table cannot make the probe slow. */
@@ -114,6 +138,31 @@ export function pgChecks(f: PgFacts, p: PostgresParams): Check[] {
           }
         : { status: 'pass', message: `statement_timeout ${f.statementTimeout}` },
     );
+  }
+  if (p.archiving && f.archiver) {
+    const a = f.archiver;
+    if (a.mode !== 'on' && a.mode !== 'always') checks.push({ status: 'fail', message: `WAL archiving is off (archive_mode = ${a.mode})` });
+    else if (a.lastFailedAgeS !== undefined && (a.lastArchivedAgeS === undefined || a.lastFailedAgeS < a.lastArchivedAgeS)) {
+      checks.push({ status: 'fail', message: `WAL archiving failing: ${a.lastFailedWal ?? 'a segment'} failed ${ageText(a.lastFailedAgeS)} ago (${a.failed} failures), ${a.lastArchivedAgeS === undefined ? 'nothing archived yet' : `last success ${ageText(a.lastArchivedAgeS)} ago`}` });
+    } else if (a.lastArchivedAgeS === undefined) {
+      checks.push({ status: 'inconclusive', reason: 'no-data', message: 'WAL archiving is on but no segment has been archived yet' });
+    } else if (p.max_archive_age && a.lastArchivedAgeS > durationSeconds(p.max_archive_age)) {
+      checks.push({ status: 'fail', message: `last WAL segment archived ${ageText(a.lastArchivedAgeS)} ago (max ${p.max_archive_age})` });
+    } else checks.push({ status: 'pass', message: `WAL archiving on, last segment archived ${ageText(a.lastArchivedAgeS)} ago${p.max_archive_age ? ` (max ${p.max_archive_age})` : ''}` });
+  }
+  if (p.cache_hit_min !== undefined && f.cache) {
+    const total = f.cache.hit + f.cache.read;
+    const pct = total ? (f.cache.hit / total) * 100 : 0;
+    if (total < CACHE_MIN_BLOCKS) checks.push({ status: 'inconclusive', reason: 'no-data', message: `cache hit ratio not judged: ${total} blocks requested since the statistics reset (fewer than ${CACHE_MIN_BLOCKS})` });
+    else if (pct < p.cache_hit_min) checks.push({ status: 'fail', message: `cache hit ratio ${pct.toFixed(1)}% < min ${p.cache_hit_min}% (${f.cache.read} blocks read from disk)` });
+    else checks.push({ status: 'pass', message: `cache hit ratio ${pct.toFixed(1)}% ≥ ${p.cache_hit_min}%` });
+  }
+  if (p.max_xact_age && f.xact) {
+    const max = durationSeconds(p.max_xact_age);
+    const x = f.xact;
+    const hidden = x.hidden ? ` (${x.hidden} sessions of other roles not visible to ${f.role})` : '';
+    if (x.oldestS !== undefined && x.oldestS > max) checks.push({ status: 'fail', message: `transaction open for ${ageText(x.oldestS)} (pid ${x.oldestPid}, ${x.oldestState}), max ${p.max_xact_age}` });
+    else checks.push({ status: 'pass', message: `no transaction open longer than ${p.max_xact_age}${x.oldestS !== undefined ? ` (oldest ${ageText(x.oldestS)})` : ''}${hidden}` });
   }
   if (p.table) {
     if (f.tableRows === undefined) checks.push({ status: 'fail', message: `table ${p.table} does not exist` });
@@ -246,6 +295,43 @@ async function readFacts(client: PgClient, p: PostgresParams, deadline: number):
     createdb: row.cd === true,
     statementTimeout: String(row.st ?? '0'),
   };
+  if (p.archiving) {
+    const a = (
+      await client.query(
+        `SELECT current_setting('archive_mode') AS mode, archived_count::int AS archived, failed_count::int AS failed,
+                extract(epoch FROM now() - last_archived_time)::float AS archived_age, last_archived_wal AS archived_wal,
+                extract(epoch FROM now() - last_failed_time)::float AS failed_age, last_failed_wal AS failed_wal
+           FROM pg_stat_archiver`,
+      )
+    ).rows[0] ?? {};
+    const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+    facts.archiver = {
+      mode: String(a.mode ?? 'off'),
+      archived: Number(a.archived ?? 0),
+      failed: Number(a.failed ?? 0),
+      lastArchivedAgeS: num(a.archived_age),
+      lastArchivedWal: a.archived_wal ? String(a.archived_wal) : undefined,
+      lastFailedAgeS: num(a.failed_age),
+      lastFailedWal: a.failed_wal ? String(a.failed_wal) : undefined,
+    };
+  }
+  if (p.cache_hit_min !== undefined) {
+    const c = (await client.query('SELECT blks_hit::float AS hit, blks_read::float AS read FROM pg_stat_database WHERE datname = current_database()')).rows[0] ?? {};
+    facts.cache = { hit: Number(c.hit ?? 0), read: Number(c.read ?? 0) };
+  }
+  if (p.max_xact_age) {
+    // Other roles' sessions show NULL columns without pg_read_all_stats: counted as not visible, never judged.
+    const x = (
+      await client.query(
+        `SELECT (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type IS NULL) AS hidden, o.pid, o.state, o.age
+           FROM (SELECT 1) one LEFT JOIN (
+             SELECT pid, state, extract(epoch FROM now() - xact_start)::float AS age FROM pg_stat_activity
+              WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+              ORDER BY xact_start LIMIT 1) o ON true`,
+      )
+    ).rows[0] ?? {};
+    facts.xact = { hidden: Number(x.hidden ?? 0), ...(x.age !== null && x.age !== undefined ? { oldestS: Number(x.age), oldestPid: Number(x.pid), oldestState: String(x.state ?? '?') } : {}) };
+  }
   if (p.table) {
     // to_regclass parses and resolves the name safely; its text form is a properly quoted identifier.
     const reg = await client.query('SELECT to_regclass($1)::text AS t', [p.table]);
@@ -266,6 +352,9 @@ function factsEvidence(f: PgFacts, p: PostgresParams, where: string, t: PgTarget
     `role ${f.role}: SUPERUSER ${yn(f.superuser)}, CREATEROLE ${yn(f.createrole)}, CREATEDB ${yn(f.createdb)}`,
     `statement_timeout: ${f.statementTimeout}`,
   ];
+  if (f.archiver) ev.push(`archiving: archive_mode ${f.archiver.mode}, ${f.archiver.archived} archived (last ${f.archiver.lastArchivedWal ?? '-'}${f.archiver.lastArchivedAgeS !== undefined ? `, ${ageText(f.archiver.lastArchivedAgeS)} ago` : ''}), ${f.archiver.failed} failed${f.archiver.lastFailedAgeS !== undefined ? ` (last ${f.archiver.lastFailedWal ?? '?'}, ${ageText(f.archiver.lastFailedAgeS)} ago)` : ''}`);
+  if (f.cache) ev.push(`cache: ${f.cache.hit} blocks hit, ${f.cache.read} read`);
+  if (f.xact) ev.push(`transactions: oldest open ${f.xact.oldestS !== undefined ? `${ageText(f.xact.oldestS)} (pid ${f.xact.oldestPid})` : 'none'}; ${f.xact.hidden} sessions not visible`);
   if (p.table) ev.push(f.tableRows === undefined ? `table ${p.table}: missing` : `table ${p.table}: ${f.tableRowsCapped ? `${TABLE_ROW_CAP}+` : f.tableRows} rows`);
   return ev;
 }

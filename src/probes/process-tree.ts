@@ -242,12 +242,27 @@ export async function runTree(file: string, args: string[], opts: TreeOptions = 
     ended = true;
     tree.stop();
     tree.killAll();
-    later(DRAIN_MS, () => {
+    later(DRAIN_MS, drained);
+  };
+  // Our ends of the pipes close once no byte has arrived for a whole DRAIN_MS (never past the
+  // deadline). Checked after the poll phase (setImmediate): on a loaded machine the timer can
+  // fire before output already in the pipe was read, which cut a command's output short
+  // (kubectl's JSON read as empty).
+  const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
+  let lastBytes = -1;
+  const drained = () =>
+    setImmediate(() => {
+      const bytes = ((child.stdout as { bytesRead?: number } | null)?.bytesRead ?? 0) + ((child.stderr as { bytesRead?: number } | null)?.bytesRead ?? 0);
+      const finished = (child.stdout?.readableEnded ?? true) && (child.stderr?.readableEnded ?? true);
+      if (!finished && bytes !== lastBytes && Date.now() < deadline) {
+        lastBytes = bytes;
+        later(DRAIN_MS, drained);
+        return;
+      }
       tree.killAll();
       child.stdout?.destroy();
       child.stderr?.destroy();
     });
-  };
   const cancel = () => {
     canceled = true;
     if (grace <= 0 || !child.pid) return end();

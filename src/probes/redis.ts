@@ -27,6 +27,25 @@ export interface RedisFacts {
   policy: string;
   /** Where the memory facts came from: CONFIG GET, or INFO memory when CONFIG is unavailable. */
   memorySource: 'config' | 'info';
+  /** Seconds since the last successful save (INFO persistence rdb_last_save_time), and writes since. */
+  lastSaveAgeS?: number;
+  changesSinceSave?: number;
+  /** INFO stats keyspace_hits / keyspace_misses. */
+  hits?: number;
+  misses?: number;
+}
+
+/** Key lookups below which a hit ratio says nothing yet. */
+export const MIN_LOOKUPS = 100;
+
+/** `90s`, `5m`, `1h`, `2d` → seconds. */
+function seconds(v: string): number {
+  const n = Number(/^\d+/.exec(v)?.[0] ?? NaN);
+  return n * ({ s: 1, m: 60, h: 3600, d: 86_400 } as Record<string, number>)[v.replace(/^\d+/, '')];
+}
+
+function ago(s: number): string {
+  return s < 120 ? `${Math.round(s)} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 }
 
 /** RDB snapshots are on when save points are configured (or, CONFIG unknown, snapshots have been taken). */
@@ -52,6 +71,20 @@ export function redisChecks(f: RedisFacts, p: RedisParams): Check[] {
     } else {
       checks.push({ status: 'pass', message: `persistence on (${[rdb ? 'RDB' : '', f.aof ? 'AOF' : ''].filter(Boolean).join(' + ')})` });
     }
+  }
+  if (p.max_save_age !== undefined) {
+    if (f.rdbLastStatus === 'err') checks.push({ status: 'fail', message: `the last background save failed (rdb_last_bgsave_status err); last success ${ago(f.lastSaveAgeS ?? 0)} ago` });
+    else if (f.lastSaveAgeS === undefined) checks.push({ status: 'inconclusive', reason: 'no-data', message: 'Redis reports no last save time' });
+    else if (f.lastSaveAgeS > seconds(p.max_save_age) && (f.changesSinceSave ?? 0) > 0) {
+      checks.push({ status: 'fail', message: `last successful save ${ago(f.lastSaveAgeS)} ago with ${f.changesSinceSave} changes since (max ${p.max_save_age})` });
+    } else checks.push({ status: 'pass', message: `last save ok ${ago(f.lastSaveAgeS)} ago${(f.changesSinceSave ?? 0) === 0 ? ', nothing changed since' : ''}` });
+  }
+  if (p.hit_ratio_min !== undefined) {
+    const lookups = (f.hits ?? 0) + (f.misses ?? 0);
+    const pct = lookups ? ((f.hits ?? 0) / lookups) * 100 : 0;
+    if (lookups < MIN_LOOKUPS) checks.push({ status: 'inconclusive', reason: 'no-data', message: `keyspace hit ratio not judged: ${lookups} lookups since the statistics reset (fewer than ${MIN_LOOKUPS})` });
+    else if (pct < p.hit_ratio_min) checks.push({ status: 'fail', message: `keyspace hit ratio ${pct.toFixed(1)}% < min ${p.hit_ratio_min}% (${f.misses} misses of ${lookups} lookups)` });
+    else checks.push({ status: 'pass', message: `keyspace hit ratio ${pct.toFixed(1)}% ≥ ${p.hit_ratio_min}% (${lookups} lookups)` });
   }
   if (p.maxmemory) {
     checks.push(f.maxmemory > 0 ? { status: 'pass', message: `maxmemory ${formatBytes(f.maxmemory)}` } : { status: 'fail', message: 'maxmemory is not set (0 = unlimited)' });
@@ -262,10 +295,17 @@ async function readFacts(client: RedisClient): Promise<RedisFacts> {
     aofLastWrite: persistence.aof_last_write_status,
     rdbLastStatus: persistence.rdb_last_bgsave_status,
     rdbSaves: persistence.rdb_saves !== undefined ? Number(persistence.rdb_saves) : undefined,
+    ...(persistence.rdb_last_save_time !== undefined ? { lastSaveAgeS: Math.max(0, (server.server_time_usec !== undefined ? Number(server.server_time_usec) / 1e6 : Date.now() / 1000) - Number(persistence.rdb_last_save_time)) } : {}),
+    ...(persistence.rdb_changes_since_last_save !== undefined ? { changesSinceSave: Number(persistence.rdb_changes_since_last_save) } : {}),
     maxmemory: 0,
     policy: '?',
     memorySource: 'config',
   };
+  const stats = parseInfo(await client.info('stats'));
+  if (stats.keyspace_hits !== undefined) {
+    facts.hits = Number(stats.keyspace_hits);
+    facts.misses = Number(stats.keyspace_misses ?? 0);
+  }
   try {
     facts.save = configValue(await client.config('GET', 'save'));
     facts.maxmemory = Number(configValue(await client.config('GET', 'maxmemory')) ?? 0);
@@ -292,6 +332,7 @@ function factsEvidence(f: RedisFacts, where: string, pong: string): string[] {
   return [
     `server: Redis ${f.version} at ${where}, PING → ${pong}`,
     `persistence: RDB ${rdbOn(f) ? 'on' : 'off'} (${rdb}, last bgsave ${f.rdbLastStatus ?? '?'}), AOF ${f.aof ? `on (last write ${f.aofLastWrite ?? '?'})` : 'off'}`,
+    `saves: last ${f.rdbLastStatus ?? '?'}${f.lastSaveAgeS !== undefined ? `, ${ago(f.lastSaveAgeS)} ago` : ''}, ${f.changesSinceSave ?? '?'} changes since; keyspace ${f.hits ?? '?'} hits, ${f.misses ?? '?'} misses`,
     `memory: maxmemory ${f.maxmemory > 0 ? formatBytes(f.maxmemory) : '0 (unlimited)'}, maxmemory-policy ${f.policy} (from ${f.memorySource === 'config' ? 'CONFIG GET' : 'INFO memory'})`,
   ];
 }

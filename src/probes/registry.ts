@@ -12,7 +12,7 @@ import type { ProbeKind } from './kind.js';
 export type { ProbeKind } from './kind.js';
 
 /** Keys every annotation may carry, handled by the runner rather than the probe. */
-export const COMMON_KEYS = ['timeout', 'id', 'label'] as const;
+export const COMMON_KEYS = ['timeout', 'id', 'label', 'evidence'] as const;
 
 export interface ParamIssue {
   key?: string;

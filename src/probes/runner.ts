@@ -13,7 +13,8 @@ import type { ProbeJob } from './jobs.js';
 import { registry as builtin, type Registry } from './registry.js';
 import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
 import type { ProbeKind } from './kind.js';
-import type { ProbeOutcome, ProbeResult, Vars } from './types.js';
+import type { ProbeOutcome, ProbeResult, SessionView, Vars } from './types.js';
+import type { Session } from '../session/schema.js';
 import { substitute } from '../config/vars.js';
 import { firstLine } from './toolkit.js';
 import { cancelled, notConfigured, PROBE_REASONS, PROBE_STATUSES, timedOut } from './verdict.js';
@@ -32,6 +33,8 @@ export interface RunOptions {
   defaultTimeoutMs?: number;
   onStart?: (job: ProbeJob) => void;
   onResult?: (result: ProbeResult, job: ProbeJob) => void;
+  /** The session the run belongs to: each probe gets a frozen copy to read (the `session` kind). */
+  session?: Readonly<Session>;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -51,7 +54,7 @@ export async function runProbes(jobs: ProbeJob[], options: RunOptions): Promise<
   const onAbort = () => run.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
-  const inner: RunOptions = { ...options, registry, signal: run.signal };
+  const inner: RunOptions = { ...options, registry, signal: run.signal, ...(options.session ? { session: frozenCopy(options.session) } : {}) };
   const results: Promise<ProbeResult>[] = new Array(jobs.length);
   const submit = (pick: (p: Prepared) => boolean) =>
     jobs.forEach((job, i) => {
@@ -136,6 +139,7 @@ async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, re
         spec: job.spec.raw,
         durationMs: Date.now() - started,
         at: new Date().toISOString(),
+        ...(job.spec.partial ? { partial: true } : {}),
       },
       redact,
     );
@@ -181,7 +185,8 @@ async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, re
   const running = (async (): Promise<ProbeOutcome> => {
     const probe = await options.registry!.kinds[job.spec.kind].load();
     if (stop) return { status: 'error', summary: 'aborted before start', evidence: [] };
-    return probe(prepared.params, { signal: controller.signal, deadline, timeoutMs, vars: options.vars });
+    const session: SessionView | undefined = options.session ? { session: options.session, ...(job.itemId !== undefined ? { itemId: job.itemId } : {}) } : undefined;
+    return probe(prepared.params, { signal: controller.signal, deadline, timeoutMs, vars: options.vars, ...(session ? { session } : {}) });
   })().then(
     (outcome) => validOutcome(outcome),
     (err: unknown): ProbeOutcome => ({ status: 'error', summary: firstLine(err), evidence: [] }),
@@ -195,6 +200,19 @@ async function runJob(job: ProbeJob, prepared: Prepared, options: RunOptions, re
     // Let the probe release its sockets and children even when it answered in time.
     if (!controller.signal.aborted) controller.abort(new Error('probe finished'));
   }
+}
+
+/** A deep copy no probe can change: the session is read, never written, by probes. */
+function frozenCopy<T>(value: T): T {
+  const copy = structuredClone(value);
+  const freeze = (v: unknown) => {
+    if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+      Object.freeze(v);
+      for (const x of Object.values(v)) freeze(x);
+    }
+  };
+  freeze(copy);
+  return copy;
 }
 
 const STATUSES = new Set<string>(PROBE_STATUSES);

@@ -7,6 +7,17 @@ export type { ProbeReason, ProbeStatus } from './verdict.js';
 /** Resolved variables: name → value. Secret-looking names are masked everywhere. */
 export type { Vars } from '../config/vars.js';
 import type { Vars } from '../config/vars.js';
+import type { Session } from '../session/schema.js';
+
+/**
+ * What a probe may read of the session it runs in: a frozen copy, taken when
+ * the run starts (the `session` kind judges the tool's own record from it).
+ */
+export interface SessionView {
+  session: Readonly<Session>;
+  /** The item the probe is attached to, when it is attached to one. */
+  itemId?: string;
+}
 
 export interface ProbeContext {
   /** Aborted on cancel (Esc/Ctrl-C) or when the deadline passes. */
@@ -16,6 +27,8 @@ export interface ProbeContext {
   /** The deadline as given (ms), for "no answer within N ms": a probe that started late under load still names its real budget. */
   timeoutMs?: number;
   vars: Vars;
+  /** The session the run belongs to (wizard), absent when there is none (`check`, `watch`). */
+  session?: SessionView;
 }
 
 /** What a probe function returns; the runner adds kind, timing and redaction. */
@@ -48,6 +61,8 @@ export interface ProbeResult extends ProbeOutcome {
   durationMs: number;
   /** ISO time the probe finished. */
   at: string;
+  /** The annotation said `evidence=partial`: this result alone does not settle its item. */
+  partial?: boolean;
 }
 
 /** A probe is a plain async function over validated, variable-resolved params. */

@@ -272,7 +272,9 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
           const rec = s.items[it.id];
           const st = stateOf(s, it.id);
           const who = rec && st !== 'pending' ? settledBy(rec) : undefined;
-          return [`${STATE_ICON[st]} ${STATE_LABEL[st]}`, t(howText(rec)), who ? t(who.by) : '', who ? formatTime(who.at) : '', t(it.text), rec?.note ? t(rec.note) : ''];
+          // Why no machine settles it, when the checklist says (`<!-- manual: … -->`).
+          const manual = it.manual ? ` — ${t(it.manual)}` : '';
+          return [`${STATE_ICON[st]} ${STATE_LABEL[st]}`, t(howText(rec)), who ? t(who.by) : '', who ? formatTime(who.at) : '', t(it.text) + manual, rec?.note ? t(rec.note) : ''];
         }),
       ),
       '',
@@ -281,7 +283,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
       for (const p of s.items[it.id]?.probes ?? []) {
         push(
           '<details>',
-          `<summary>${PROBE_ICON[p.status] ?? ''} ${escapeHtml(redact(p.kind))} ${escapeHtml(p.status)}${p.reason ? ` (${escapeHtml(p.reason)})` : ''}: ${escapeHtml(redact(it.text))}: ${escapeHtml(redact(p.summary))} (${Math.round(p.durationMs)} ms, ${escapeHtml(formatTime(p.at))})</summary>`,
+          `<summary>${PROBE_ICON[p.status] ?? ''} ${escapeHtml(redact(p.kind))} ${escapeHtml(p.status)}${p.reason ? ` (${escapeHtml(p.reason)})` : ''}${p.partial ? ' (partial evidence: a person settles the item)' : ''}: ${escapeHtml(redact(it.text))}: ${escapeHtml(redact(p.summary))} (${Math.round(p.durationMs)} ms, ${escapeHtml(formatTime(p.at))})</summary>`,
           '',
           codeBlock([`probe: ${redact(p.spec)}`, ...p.evidence.map(redact)].join('\n')),
           '',

@@ -28,7 +28,7 @@ export const ProbeResultSchema = z.object({
   metrics: z.record(z.string(), z.number()).optional(),
   durationMs: z.number(),
   at: z.string(),
-  /** The probe proves only part of its item (the checklist says so): an item settled by partial probes alone is "partly proved". */
+  /** The probe proves only part of its item (`evidence=partial`): the item still asks a person. */
   partial: z.boolean().optional(),
 });
 

@@ -77,6 +77,7 @@ export const probeRunsSlice =
         await deps.runProbes(jobs, {
           vars: deps.vars,
           signal: ctl.signal,
+          session: get().session,
           onStart: (job) => {
             const key = keyOf.get(job) ?? `${job.spec.line}`;
             set({ running: { ...get().running, [key]: { key, itemId: job.itemId, kind: job.spec.kind, spec: job.spec.raw, startedAt: now() } } });

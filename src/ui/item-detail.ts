@@ -49,14 +49,15 @@ export function detailLines(checklist: Checklist, session: Session, item: Item):
   }
 
   push(`Probes (${item.probes.length} defined, ${rec?.probes.length ?? 0} with a result)`, 'heading');
-  if (item.probes.length === 0) push('no probes: this item is checked by hand', 'dim');
+  if (item.probes.length === 0) push(`no probes: this item is checked by hand${item.manual ? ` (${item.manual})` : ''}`, 'dim');
+  else if (!item.probes.some((p) => !p.partial)) push(`partial evidence only: the probes cannot settle this item, a person does${item.manual ? ` (${item.manual})` : ''}`, 'other');
   for (const spec of item.probes) {
     const r = rec?.probes.find((p) => p.spec === spec.raw);
     if (!r) {
       push(`· not run   ${spec.kind}  ${spec.raw}`, 'dim', 4);
       continue;
     }
-    push(`${r.status.toUpperCase()} ${r.kind}: ${r.summary}`, TONE[r.status] ?? 'plain', 4);
+    push(`${r.status.toUpperCase()} ${r.kind}${r.partial ? ' (partial evidence)' : ''}: ${r.summary}`, TONE[r.status] ?? 'plain', 4);
     push(`  probe: ${r.spec}`, 'dim', 4);
     push(`  at ${shortTime(r.at)}, ${Math.round(r.durationMs)} ms${r.reason ? `, reason: ${r.reason}` : ''}`, 'dim', 4);
     if (r.evidence.length === 0) push('  (no evidence lines)', 'dim', 4);

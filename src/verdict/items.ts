@@ -147,15 +147,31 @@ export function progressFields(p: Progress): Progress & { percent: number } {
 
 /**
  * Probe verdict for an item from the results of one run: verified when every
- * one of its probes passed, failed when any failed or errored, else undefined
- * (warn, skipped and inconclusive leave the state to the operator: an
- * inconclusive probe never verifies an item and never fails it).
+ * one of its probes passed and at least one of them proves the whole item,
+ * failed when any failed or errored, else undefined (warn, skipped and
+ * inconclusive leave the state to the operator: an inconclusive probe never
+ * verifies an item and never fails it; probes marked `evidence=partial` alone
+ * never verify it either: a person settles it, seeing them as partial evidence).
  */
 export function probeVerdict(item: Item, results: readonly ProbeResult[]): 'verified' | 'failed' | undefined {
   if (item.probes.length === 0 || results.length === 0) return undefined;
   if (results.some((r) => isFailing(r.status))) return 'failed';
+  if (!provesItem(item)) return undefined;
   if (results.length >= item.probes.length && results.every((r) => r.status === 'pass')) return 'verified';
   return undefined;
+}
+
+/** Whether the item's probes can settle it: at least one is not marked partial. */
+export function provesItem(item: Pick<Item, 'probes'>): boolean {
+  return item.probes.some((p) => !p.partial);
+}
+
+/** How a machine stands to an item: proved by its probes, partly (partial evidence only), or by hand (none). */
+export type EvidenceStrength = 'proved' | 'partly' | 'by-hand';
+
+/** The one rule for an item's evidence strength (validate, the report, the overview ask here). */
+export function evidenceStrength(item: Pick<Item, 'probes'>): EvidenceStrength {
+  return item.probes.length === 0 ? 'by-hand' : provesItem(item) ? 'proved' : 'partly';
 }
 
 /**

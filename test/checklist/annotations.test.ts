@@ -206,3 +206,36 @@ describe('a plain HTML comment left open', () => {
     expect(problems('# T\n- [ ] a\n\n<!-- a note\n- [ ] b\n- [ ] c\n')).toEqual(['4: unterminated HTML comment: "<!--" without "-->" hides lines 5-6']);
   });
 });
+
+describe('evidence strength: evidence=partial and <!-- manual: … -->', () => {
+  const doc = [
+    '# T',
+    '## S',
+    '- [ ] Zero-downtime deployment verified',
+    '  <!-- probe: http url="https://x/health/" evidence=partial -->',
+    '- [ ] Health endpoint',
+    '  <!-- probe: http url="https://x/health/" evidence=full -->',
+    '- [ ] Support team briefed',
+    '  <!-- manual: needs a person: who was briefed, and when -->',
+    '',
+  ].join('\n');
+
+  it('marks a probe partial as a runner-level key (not a kind parameter) and keeps a manual reason on its item', () => {
+    const { checklist, problems: found } = parseChecklist(doc, 'c.md', validateProbe);
+    expect(found).toEqual([]);
+    const [zero, health, support] = checklist.items;
+    expect(zero.probes[0].partial).toBe(true);
+    expect(zero.probes[0].params).not.toHaveProperty('evidence');
+    expect(health.probes[0].partial).toBeUndefined();
+    expect(support.manual).toBe('needs a person: who was briefed, and when');
+    expect(zero.manual).toBeUndefined();
+  });
+
+  it('refuses an unknown evidence value and a manual annotation without a reason, with their lines', () => {
+    expect(problems('# T\n- [ ] a\n  <!-- probe: dns name=x evidence=some -->\n')).toEqual([
+      '3: parameter "evidence": must be full or partial (partial: the probe proves part of the item, a person settles it)',
+    ]);
+    expect(problems('# T\n- [ ] a\n  <!-- manual:   -->\n')).toEqual(['3: manual annotation without a reason, e.g. <!-- manual: needs a person: who was told -->']);
+    expect(problems('# T\n- [ ] a\n  <!-- manual: one -->\n  <!-- manual: two -->\n')).toEqual(['4: item already has a manual reason; give it one']);
+  });
+});

@@ -59,7 +59,7 @@ describe('deploy-wizard validate with a bad checklist', () => {
     file('good.md', '# G\n## S\n- [ ] a <!-- probe: dns name=${DOMAIN} -->\n- [ ] b\n  <!-- probe: tcp host=h port=1 -->\n  <!-- probe: dns name=y -->\n');
     const r = cli(['validate', 'good.md'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('good.md: ok — 2 items in 2 sections, 2 with a probe, 3 probes (dns 2, tcp 1), sign-off: no roles table\n');
+    expect(r.stdout).toBe('good.md: ok — 2 items in 2 sections, 2 with a probe (2 proved by a probe, 0 partly, 0 by hand), 3 probes (dns 2, tcp 1), sign-off: no roles table\n');
   });
 });
 
@@ -118,7 +118,7 @@ describe('deploy-wizard validate with hostile input (issue 12)', () => {
   it('a list nested 60 levels deep is read whole', () => {
     file('deep.md', '# D\n' + Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i)}- [ ] level ${i + 1}\n`).join(''));
     const r = cli(['validate', 'deep.md'], dir);
-    expect([r.code, r.stdout]).toEqual([0, 'deep.md: ok — 60 items in 1 section, 0 with a probe, 0 probes, sign-off: no roles table\n']);
+    expect([r.code, r.stdout]).toEqual([0, 'deep.md: ok — 60 items in 1 section, 0 with a probe (0 proved by a probe, 0 partly, 60 by hand), 0 probes, sign-off: no roles table\n']);
   });
 
   it('a list nested deeper than the parser reads is a FILE:LINE problem, not a silent cut', () => {
@@ -142,7 +142,7 @@ describe('deploy-wizard validate with hostile input (issue 12)', () => {
       expect([name, r.code, r.stdout]).toEqual([name, 1, expect.stringMatching(new RegExp(`^${dir}/${name.replace('.', '\\.')}:3: unknown probe kind "nope"`))]);
     }
     const ok = cli(['validate', file('ok16.md', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# T\n- [ ] a\n', 'utf16le')]))], dir);
-    expect([ok.code, ok.stdout]).toEqual([0, `${dir}/ok16.md: ok — 1 item in 1 section, 0 with a probe, 0 probes, sign-off: no roles table\n`]);
+    expect([ok.code, ok.stdout]).toEqual([0, `${dir}/ok16.md: ok — 1 item in 1 section, 0 with a probe (0 proved by a probe, 0 partly, 1 by hand), 0 probes, sign-off: no roles table\n`]);
   });
 
   it('a UTF-16 byte order mark before bytes that are not UTF-16 is one line, exit 2', () => {

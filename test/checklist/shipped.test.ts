@@ -52,7 +52,7 @@ describe('the shipped checklist', async () => {
       else added.push(line);
     }
     expect(r).toBe(ref.length);
-    expect(added.filter((l) => !/^\s+<!-- (probe|watch|from): .* -->$/.test(l) && l !== '')).toEqual([]);
+    expect(added.filter((l) => !/^\s+<!-- (probe|watch|from|manual): .* -->$/.test(l) && l !== '')).toEqual([]);
   });
 
   it('names the app file beside every annotation that encodes an app fact (path, policy, metric, deployment)', () => {
@@ -141,6 +141,6 @@ describe('the shipped checklist', async () => {
     const r = cli(['validate']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^checklists\/django-twilio-call\.md: ok — 175 items in 62 sections, \d+ with a probe, \d+ probes \((?:[a-z-]+ \d+, )*[a-z-]+ \d+\), 3 rollback criteria \(watch\), sign-off: 4 roles\n$/);
+    expect(r.stdout).toMatch(/^checklists\/django-twilio-call\.md: ok — 175 items in 62 sections, \d+ with a probe \(\d+ proved by a probe, \d+ partly, \d+ by hand(?: \(\d+ with a reason\))?\), \d+ probes \((?:[a-z0-9-]+ \d+, )*[a-z0-9-]+ \d+\), 3 rollback criteria \(watch\), sign-off: 4 roles\n$/);
   });
 });

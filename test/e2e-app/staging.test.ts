@@ -107,7 +107,39 @@ describe('check against a healthy staging of the real app', () => {
     }
     expect(status('Docker images built and tagged')).toEqual(['pass']);
     expect(status('Images pushed to registry')).toEqual(['pass']);
-    expect(healthy.results).toHaveLength(80);
+    // 63 before issue 26; 17 probes of monitoring, pipeline and images; 24 of cluster, data, edge and the session's record.
+    expect(healthy.results).toHaveLength(104);
+  });
+
+  it('the new evidence: cluster, data, edge checks pass; the session\'s own record cannot be judged by check', () => {
+    const status = (item: string) => healthy.results.filter((r) => r.item === item).map((r) => r.status);
+    for (const item of [
+      'Container resource limits set',
+      'Database resource limits configured',
+      'All secrets moved to secure storage (Vault, Secret Manager, etc.)',
+      'Service account permissions minimized',
+      'Health checks configured',
+      'Rolling deployment executed',
+      'Database migrations executed',
+      'Database backup strategy implemented',
+      'Redis backup strategy implemented',
+      'Database performance normal',
+      'Cache hit rates acceptable',
+      'Static file compression enabled',
+      'Resource utilization normal',
+      'Zero-downtime deployment verified',
+      'VPC/Network security groups configured',
+      'Authentication and authorization verified',
+    ]) {
+      expect(status(item).length, item).toBeGreaterThan(0);
+      for (const st of status(item)) expect(st, item).toBe('pass');
+    }
+    expect(status('CSRF protection enabled')).toEqual(['pass', 'pass']);
+    expect(status('Backup systems configured and tested')).toEqual(['pass', 'pass']);
+    for (const item of ['All checklist items completed', 'Success criteria met', 'Known issues documented', '24-hour monitoring period initiated', 'Update incident timeline']) {
+      const r = healthy.results.find((x) => x.item === item)!;
+      expect([r.status, r.summary], item).toEqual(['inconclusive', expect.stringMatching(/^no session here: /)]);
+    }
   });
 });
 
@@ -134,7 +166,8 @@ describe('each fault alone turns exactly its own items red', () => {
     {
       name: 'Redis eviction policy not the app\'s',
       apply: () => staging.setRedisPolicy('volatile-lru'),
-      items: ['Redis memory limits set appropriately'],
+      // "Cache settings configured" asks for the app's cache policy too (docker/redis.conf).
+      items: ['Redis memory limits set appropriately', 'Cache settings configured'],
       reason: /^maxmemory-policy is volatile-lru, expected allkeys-lru$/,
     },
     {
@@ -217,6 +250,60 @@ describe('each fault alone turns exactly its own items red', () => {
       reason: /^hmesfin\/django-twilio-call:v1\.0\.0 not found in http:\/\/127\.0\.0\.1:\d+ \(no manifest for the tag\)$/,
     },
     {
+      name: 'a container without limits',
+      apply: () => staging.setKubeFaults(['no-limits']),
+      items: ['Container resource limits set'],
+      reason: /^celery-worker\/celery-worker has no limits\.cpu, limits\.memory$/,
+    },
+    {
+      name: 'the rollout is stuck',
+      apply: () => staging.setKubeFaults(['rollout-stuck']),
+      items: ['Rolling deployment executed'],
+      reason: /^rollout of django-web is stuck: progress deadline exceeded \(1 of 5 replicas updated, 4 available\)$/,
+    },
+    {
+      name: 'a secret as a literal env value',
+      apply: () => staging.setKubeFaults(['literal-secret']),
+      items: ['All secrets moved to secure storage (Vault, Secret Manager, etc.)'],
+      reason: /^django-web\/django-web: env DB_PASSWORD is a literal value under a secret-looking name/,
+    },
+    {
+      name: 'the service account may read Secrets',
+      apply: () => staging.setKubeFaults(['sa-admin']),
+      items: ['Service account permissions minimized'],
+      reason: /^service account django-twilio-call:default may \* every resource/,
+    },
+    {
+      name: 'a migration of the plan unapplied',
+      apply: () => staging.setKubeFaults(['unapplied-migration']),
+      items: ['Database migrations executed'],
+      reason: /^kubectl exited 1, expected 0/,
+    },
+    {
+      name: 'WAL archiving failing',
+      apply: () => staging.setArchivingFails(true),
+      items: ['Backup systems configured and tested', 'Database backup strategy implemented', 'Database backup created'],
+      reason: /^WAL archiving failing: [0-9A-F]{24} failed \d+ s ago/,
+    },
+    {
+      name: 'the session cookie without Secure',
+      apply: () => void (staging.faults.insecureCookie = true),
+      items: ['CSRF protection enabled'],
+      reason: /cookie sessionid: no Secure \(has httponly; samesite=Strict\)/,
+    },
+    {
+      name: 'static files served uncompressed',
+      apply: () => void (staging.faults.uncompressedStatic = true),
+      items: ['Static file compression enabled'],
+      reason: /not compressed: no Content-Encoding for Accept-Encoding: gzip, br/,
+    },
+    {
+      name: '5xx answers during the rollout',
+      apply: () => void (staging.faults.rollout5xx = 3),
+      items: ['Zero-downtime deployment verified'],
+      reason: /^5xx answers during the rollout 3 > max 0/,
+    },
+    {
       name: 'error rate above 5 %',
       apply: () => void (staging.faults.errorRate = 0.143),
       items: ['Error rates within limits', 'Error rates monitored'],
@@ -224,12 +311,13 @@ describe('each fault alone turns exactly its own items red', () => {
     },
   ];
 
-  it('no traffic behind the error rate: both error-rate items are inconclusive (no data), never a pass', async () => {
+  it('no traffic behind the error rate: the error-rate items and the rollout-window count are inconclusive (no data), never a pass', async () => {
     try {
       staging.faults.requests = 0;
       const run = await check();
       const diff = changed(run.results);
-      expect(diff.map((r) => `${r.item}: ${r.status}`).sort()).toEqual(['Error rates monitored: inconclusive', 'Error rates within limits: inconclusive']);
+      // The 5xx count over the rollout window has no traffic behind it either.
+      expect(diff.map((r) => `${r.item}: ${r.status}`).sort()).toEqual(['Error rates monitored: inconclusive', 'Error rates within limits: inconclusive', 'Zero-downtime deployment verified: inconclusive']);
       for (const r of diff) expect(r.summary).toMatch(/^no traffic to judge: 0 requests/);
       expect(run.code).toBe(0);
     } finally {

@@ -33,14 +33,22 @@
  *   the way the checklist asks (the broker's control channel);
  * - the Twilio REST API played on loopback (TWILIO_API_BASE): the account and
  *   the number with its voice and status webhooks at the app;
- * - the fake kubectl of test/fixtures/bin, an SMTP listener, an env file in the
- *   layout of the app's .env.production.example.
+ * - PostgreSQL archiving WAL (archive_mode on: the app's postgresql.conf sets none,
+ *   a production database must), its cache warm; Redis hit ratio from real lookups;
+ * - the admin login setting the session cookie the way the settings say (CSRF in
+ *   the session: CSRF_USE_SESSIONS, SESSION_COOKIE_SECURE/HTTPONLY/SAMESITE Strict)
+ *   and refusing a POST without a CSRF token, WhiteNoise's compressed static files,
+ *   the API refusing an unauthenticated request (DRF IsAuthenticated: 401);
+ * - the fake kubectl of test/fixtures/bin with its fake cluster (the app's
+ *   manifests, test/fixtures/kubectl-cluster.mjs), an SMTP listener, an env file
+ *   in the layout of the app's .env.production.example.
  *
  * `faults` switches one thing at a time, as a broken release would.
  */
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
@@ -75,9 +83,15 @@ export interface Faults {
   expiredCert: boolean;
   /** The Twilio number's voice URL still points at an old host. */
   staleVoiceUrl: boolean;
+  /** The session cookie without Secure (SESSION_COOKIE_SECURE off). */
+  insecureCookie: boolean;
+  /** Static files served uncompressed (WhiteNoise without its compressed storage). */
+  uncompressedStatic: boolean;
+  /** 5xx answers counted over the rollout window. */
+  rollout5xx: number;
 }
 
-const HEALTHY: Faults = { webhookValidationOff: false, debug: false, noHsts: false, errorRate: 0.004, requests: 412, expiredCert: false, staleVoiceUrl: false };
+const HEALTHY: Faults = { webhookValidationOff: false, debug: false, noHsts: false, errorRate: 0.004, requests: 412, expiredCert: false, staleVoiceUrl: false, insecureCookie: false, uncompressedStatic: false, rollout5xx: 0 };
 
 export interface Staging {
   envFile: string;
@@ -105,6 +119,10 @@ export interface Staging {
   github: GithubState;
   /** Grafana's state, edited in place by a test (heal restores it). */
   grafana: GrafanaState;
+  /** Faults of the fake cluster behind kubectl (test/fixtures/kubectl-cluster.mjs): no-limits, rollout-stuck, literal-secret, sa-admin, unapplied-migration… */
+  setKubeFaults: (faults: string[]) => void;
+  /** WAL archiving failing (archive_command fails) or back to succeeding; resolves once the archiver has tried. */
+  setArchivingFails: (on: boolean) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -129,6 +147,13 @@ const ALERT_RULES = [
   '',
 ].join('\n');
 
+/** Prometheus queries the stand-in answers itself (the app's traffic over the rollout window, the nodes' CPU and memory): nothing real produces them here. */
+const SCRIPTED_QUERIES = new Set([
+  'sum(increase(django_http_responses_total_by_status_total{status=~"5.."}[15m]))',
+  'sum(increase(django_http_responses_total_by_status_total[15m]))',
+  '1 - avg(rate(node_cpu_seconds_total{mode="idle"}[5m]))',
+  '1 - sum(node_memory_MemAvailable_bytes) / sum(node_memory_MemTotal_bytes)',
+]);
 const APP_ROLE = 'callcenter_user';
 const APP_DB = 'callcenter_prod';
 const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
@@ -206,12 +231,15 @@ export async function startStaging(): Promise<Staging> {
     // Internal services on ::1 only: the public address 127.0.0.1 does not expose them.
     const pgDir = join(dir, 'pg');
     mkdirSync(pgDir);
-    const pgServer = await startPostgres(pgDir, '-c listen_addresses=::1');
+    // WAL archiving on; its command through ALTER SYSTEM (the command line would outrank it), so a fault can change it.
+    const pgServer = await startPostgres(pgDir, '-c listen_addresses=::1 -c archive_mode=on');
     cleanups.push(() => pgServer.stop());
     const admin = new pg.Client({ host: '::1', port: pgServer.facts.port, user: pgServer.facts.user, password: pgServer.facts.password, database: 'postgres' });
     await admin.connect();
     cleanups.push(() => admin.end());
     const appPassword = 'app-' + Math.random().toString(36).slice(2, 14);
+    await admin.query("ALTER SYSTEM SET archive_command = 'true'");
+    await admin.query('SELECT pg_reload_conf()');
     await admin.query(`CREATE ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${appPassword}'`);
     await admin.query(`CREATE DATABASE ${APP_DB}`);
     const appDbAdmin = new pg.Client({ host: '::1', port: pgServer.facts.port, user: pgServer.facts.user, password: pgServer.facts.password, database: APP_DB });
@@ -221,7 +249,30 @@ export async function startStaging(): Promise<Staging> {
       "INSERT INTO django_migrations (app, name, applied) VALUES ('contenttypes','0001_initial',now()), ('auth','0001_initial',now()), ('django_twilio_call','0002_optimize_database_indexes',now())",
     );
     await appDbAdmin.query(`GRANT SELECT ON django_migrations TO ${APP_ROLE}`);
+    // A database in use: its buffer cache warm (the cache hit ratio needs blocks to judge).
+    for (let i = 0; i < 40; i++) await appDbAdmin.query('SELECT count(*) FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid');
     await appDbAdmin.end();
+    const archiver = async () => (await admin.query('SELECT archived_count::int AS ok, failed_count::int AS failed, (last_failed_time IS NULL OR last_archived_time > last_failed_time) AS fine FROM pg_stat_archiver')).rows[0] as { ok: number; failed: number; fine: boolean };
+    /** Write and switch WAL segments until the archiver has answered as `done` says (it takes a new command on its reload signal). */
+    const archiveUntil = async (done: (a: { ok: number; failed: number; fine: boolean }) => boolean) => {
+      await admin.query('CREATE TABLE IF NOT EXISTS dw_wal (x int)');
+      for (let i = 0; i < 200; i++) {
+        await admin.query('INSERT INTO dw_wal SELECT generate_series(1, 10)');
+        await admin.query('SELECT pg_switch_wal()');
+        await new Promise((r) => setTimeout(r, 100));
+        if (done(await archiver())) return;
+      }
+      throw new Error('the archiver did not answer within 20 s');
+    };
+    const archived = (await archiver()).ok;
+    await archiveUntil((a) => a.ok > archived);
+    const setArchivingFails = async (on: boolean) => {
+      await admin.query(`ALTER SYSTEM SET archive_command = '${on ? 'false' : 'true'}'`);
+      await admin.query('SELECT pg_reload_conf()');
+      const before = await archiver();
+      await archiveUntil((a) => (on ? a.failed > before.failed : a.fine && a.ok > before.ok));
+    };
+    let archivingFails = false;
 
     const redisDir = join(dir, 'redis');
     mkdirSync(redisDir);
@@ -231,6 +282,9 @@ export async function startStaging(): Promise<Staging> {
     const redisAdmin = new Redis({ host: '::1', port: redis.facts.port, password: redis.facts.password, lazyConnect: true, maxRetriesPerRequest: 1 });
     await redisAdmin.connect();
     cleanups.push(() => redisAdmin.disconnect());
+    // A cache in use: the app's lookups hit (the keyspace hit ratio needs lookups to judge).
+    await redisAdmin.set(':1:django.contrib.sessions.cache_warm', '1');
+    for (let i = 0; i < 300; i++) await redisAdmin.get(':1:django.contrib.sessions.cache_warm');
     let worker: FakeWorker | undefined;
     const startWorker = async () => {
       worker ??= await startFakeWorker({ host: '::1', port: redis.facts.port, password: redis.facts.password, db: 1, hostname: WORKER });
@@ -283,9 +337,27 @@ export async function startStaging(): Promise<Staging> {
       if (req.method === 'GET' && path === '/observability/metrics/') {
         return send(200, '# TYPE django_http_responses_total_by_status_total counter\ndjango_http_responses_total_by_status_total{status="200"} 412\n', 'text/plain; version=0.0.4; charset=utf-8');
       }
-      if (req.method === 'GET' && path === '/static/admin/css/base.css') return send(200, 'html { line-height: 1.15; }\n', 'text/css');
-      if (req.method === 'GET' && path === '/admin/login/') {
-        return send(200, '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="x"></form>', 'text/html; charset=utf-8');
+      if (req.method === 'GET' && path === '/static/admin/css/base.css') {
+        // WhiteNoise with CompressedManifestStaticFilesStorage serves the .gz it stored for a client that accepts gzip.
+        const css = 'html { line-height: 1.15; }\n';
+        if (!faults.uncompressedStatic && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+          res.writeHead(200, { 'content-type': 'text/css', 'content-encoding': 'gzip', vary: 'Accept-Encoding', ...securityHeaders(faults) });
+          return res.end(gzipSync(css));
+        }
+        return send(200, css, 'text/css');
+      }
+      if (path === '/admin/login/') {
+        // CSRF_USE_SESSIONS: the token lives in the session, so the login form sets the session cookie (no csrftoken cookie).
+        const cookie = `sessionid=${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}; expires=Tue, 08 Dec 2026 01:00:00 GMT; HttpOnly; Max-Age=3600; Path=/; SameSite=Strict${faults.insecureCookie ? '' : '; Secure'}`;
+        if (req.method === 'POST') {
+          await readBody(req);
+          return send(403, '<h1>Forbidden <span>(403)</span></h1><p>CSRF verification failed. Request aborted.</p>', 'text/html; charset=utf-8');
+        }
+        return send(200, '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="x"></form>', 'text/html; charset=utf-8', { 'set-cookie': cookie });
+      }
+      if (req.method === 'GET' && path === '/api/v1/calls/') {
+        // DRF, IsAuthenticated with the JWT authentication first: 401 and its challenge.
+        return send(401, JSON.stringify({ detail: 'Authentication credentials were not provided.' }), 'application/json', { 'www-authenticate': 'Bearer realm="api"' });
       }
       return faults.debug ? send(404, DEBUG_404(path), 'text/html; charset=utf-8') : send(404, DJANGO_404, 'text/html; charset=utf-8');
     };
@@ -349,7 +421,9 @@ export async function startStaging(): Promise<Staging> {
       const q = url.searchParams.get('query') ?? '';
       const errorRate = /django_http_responses_total_by_status_total\{status=~"5\.\."\}/.test(q);
       const traffic = q === 'sum(increase(django_http_responses_total_by_status_total[5m]))';
-      if (url.pathname !== '/api/v1/query' || (!errorRate && !traffic)) {
+      // The app's traffic over the rollout window and the nodes' CPU and memory: scripted too (no real traffic or node here).
+      const scripted = SCRIPTED_QUERIES.has(q);
+      if (url.pathname !== '/api/v1/query' || (!errorRate && !traffic && !scripted)) {
         const upstream = httpRequest(`${realProm.url}${req.url}`, { method: req.method, headers: { accept: String(req.headers.accept ?? '*/*') } }, (up) => {
           res.writeHead(up.statusCode ?? 502, { 'content-type': String(up.headers['content-type'] ?? 'application/json') });
           up.pipe(res);
@@ -360,7 +434,12 @@ export async function startStaging(): Promise<Staging> {
       res.setHeader('content-type', 'application/json');
       const t = Date.now() / 1000;
       const vector = (value: number, metric: Record<string, string> = {}) => [{ metric, value: [t, String(value)] }];
-      const result = errorRate ? (faults.requests ? vector(faults.errorRate) : vector(NaN)) : vector(faults.requests);
+      let result: unknown[];
+      if (q === 'sum(increase(django_http_responses_total_by_status_total{status=~"5.."}[15m]))') result = vector(faults.rollout5xx);
+      else if (q === 'sum(increase(django_http_responses_total_by_status_total[15m]))') result = vector(faults.requests * 3);
+      else if (q === '1 - avg(rate(node_cpu_seconds_total{mode="idle"}[5m]))') result = vector(0.34);
+      else if (q === '1 - sum(node_memory_MemAvailable_bytes) / sum(node_memory_MemTotal_bytes)') result = vector(0.61);
+      else result = errorRate ? (faults.requests ? vector(faults.errorRate) : vector(NaN)) : vector(faults.requests);
       res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
     });
     const promPort = await listen(prometheus);
@@ -413,6 +492,8 @@ export async function startStaging(): Promise<Staging> {
     const flowerPort = await freePort();
     const broker = (db: number) => `redis://:${encodeURIComponent(redis.facts.password)}@[::1]:${redis.facts.port}/${db}`;
     // The layout of the app's .env.production.example, values for this staging.
+    const kubeState = join(dir, 'kube-faults');
+    writeFileSync(kubeState, '');
     const envFile = join(dir, '.env.production');
     writeFileSync(
       envFile,
@@ -466,6 +547,8 @@ export async function startStaging(): Promise<Staging> {
         `REGISTRY_URL=${registry.url}`,
         `IMAGE_NAME=${REPO}`,
         `IMAGE_TAG=${IMAGE_TAG}`,
+        // The fake kubectl's cluster reads its faults here (test/fixtures/kubectl-cluster.mjs).
+        `FAKE_KUBECTL_STATE=${kubeState}`,
         '',
       ].join('\n'),
     );
@@ -502,6 +585,8 @@ export async function startStaging(): Promise<Staging> {
           redisExporter = await startRedisExporter(redisFacts, redisExporterPort);
           await until('Prometheus sees the Redis exporter up', async () => (await targetHealth('redis')) === 'up');
         }
+        staging.setKubeFaults([]);
+        if (archivingFails) await staging.setArchivingFails(false);
       },
       stopRedisExporter: async () => {
         await redisExporter?.stop();
@@ -531,6 +616,11 @@ export async function startStaging(): Promise<Staging> {
       setCertExpired: (on) => {
         faults.expiredCert = on;
         useCert();
+      },
+      setKubeFaults: (list) => writeFileSync(kubeState, list.join(',')),
+      setArchivingFails: async (on) => {
+        await setArchivingFails(on);
+        archivingFails = on;
       },
       stop,
     };

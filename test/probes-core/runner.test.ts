@@ -33,10 +33,10 @@ const testKinds: ProbeKind[] = [
   {
     name: 'test-sleep',
     params: z.object({ ms: z.coerce.number(), ignore: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'), say: z.string().optional() }),
-    doc: { library: '-', checks: 'test' },
+    doc: { library: '-', checks: 'test' }, proves: 'test',
     load: async () => sleepProbe as Probe<any>,
   },
-  { name: 'test-throw', params: z.object({}), doc: { library: '-', checks: 'test' }, load: async () => throwProbe },
+  { name: 'test-throw', params: z.object({}), doc: { library: '-', checks: 'test' }, proves: 'test', load: async () => throwProbe },
 ];
 /** The built-in kinds plus the test kinds, handed to the runner (no global is touched). */
 const registry = createRegistry([...BUILTIN_KINDS, ...testKinds]);
@@ -120,7 +120,7 @@ describe('runProbes', () => {
 
   it('does not load a kind (or its library) when none of its probes can run', async () => {
     let loads = 0;
-    const counted: ProbeKind = { name: 'test-counted', params: z.object({ x: z.string() }), doc: { library: '-', checks: 'test' }, load: async () => (loads++, sleepProbe as Probe<any>) };
+    const counted: ProbeKind = { name: 'test-counted', params: z.object({ x: z.string() }), doc: { library: '-', checks: 'test' }, proves: 'test', load: async () => (loads++, sleepProbe as Probe<any>) };
     const results = await runProbes([{ spec: spec('test-counted', { x: '${UNSET_ONE}' }) }, { spec: spec('test-counted', { x: '${UNSET_TWO}' }) }], { vars: {}, registry: createRegistry([counted]) });
     expect(results.map((r) => r.status)).toEqual(['skipped', 'skipped']);
     expect(loads).toBe(0);

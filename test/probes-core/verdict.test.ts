@@ -34,6 +34,23 @@ describe('the verdict vocabulary', () => {
     expect(probeVerdict(item(2), [res('pass'), res('pass')])).toBe('verified');
   });
 
+  it('probes marked evidence=partial alone never verify their item (a person settles it), but their failure still fails it', () => {
+    const partialItem = (flags: boolean[]) => ({ id: 'i', probes: flags.map((partial) => ({ kind: 'http', params: {}, raw: '', line: 1, ...(partial ? { partial } : {}) })) }) as unknown as Item;
+    expect(probeVerdict(partialItem([true]), [res('pass', { partial: true })])).toBeUndefined();
+    expect(probeVerdict(partialItem([true, true]), [res('pass', { partial: true }), res('pass', { partial: true })])).toBeUndefined();
+    expect(probeVerdict(partialItem([true]), [res('fail', { partial: true })])).toBe('failed');
+    // One probe that proves the item, one that adds partial evidence: both passing verify it.
+    expect(probeVerdict(partialItem([false, true]), [res('pass'), res('pass', { partial: true })])).toBe('verified');
+    expect(ProbeResultSchema.parse(res('pass', { partial: true })).partial).toBe(true);
+  });
+
+  it('the runner copies evidence=partial to the result', async () => {
+    const [r] = await runProbes([{ spec: { kind: 'http', params: { url: '${UNSET_URL}' }, raw: 'http url=${UNSET_URL} evidence=partial', line: 1, partial: true } }], { vars: {} });
+    expect(r.partial).toBe(true);
+    const [plain] = await runProbes([{ spec: { kind: 'http', params: { url: '${UNSET_URL}' }, raw: 'http url=${UNSET_URL}', line: 1 } }], { vars: {} });
+    expect(plain).not.toHaveProperty('partial');
+  });
+
   it('sessions accept inconclusive and every reason; files written before them still load', () => {
     for (const reason of PROBE_REASONS) expect(ProbeResultSchema.safeParse(res('inconclusive', { reason })).success, reason).toBe(true);
     const old = { kind: 'http', spec: 'http …', status: 'skipped', summary: 'cancelled', evidence: [], durationMs: 0, at: '2026-11-26T14:00:00.000Z' };

@@ -8,6 +8,7 @@ import { loadChecklist } from '../../checklist/load.js';
 import { displayPath } from '../../display-path.js';
 import { validateProbe } from '../../probes/registry.js';
 import { problemLine, summaryLine } from '../../checklist/summary.js';
+import { evidenceStrength } from '../../verdict/items.js';
 import type { GlobalOptions } from '../globals.js';
 
 /** `validate [FILE]`: exit 0 with a summary line, 1 with the problems; unusable files throw a UserError (exit 2). */
@@ -19,7 +20,14 @@ export async function run(_opts: Record<string, any>, globals: GlobalOptions, ar
     process.stderr.write(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
     return 1;
   }
-  process.stdout.write(summaryLine(file, checklist) + '\n');
+  const strength = checklist.items.map((item) => evidenceStrength(item));
+  const evidence = {
+    proved: strength.filter((s) => s === 'proved').length,
+    partly: strength.filter((s) => s === 'partly').length,
+    byHand: strength.filter((s) => s === 'by-hand').length,
+    withReason: checklist.items.filter((item, i) => strength[i] !== 'proved' && item.manual !== undefined).length,
+  };
+  process.stdout.write(summaryLine(file, checklist, evidence) + '\n');
   return 0;
 }
 

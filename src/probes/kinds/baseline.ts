@@ -17,6 +17,7 @@ export const kind = defineKind({
   name: 'baseline',
   params,
   doc: { library: 'undici', checks: 'N timed requests, p50/p95 against a stored baseline' },
+  proves: 'the p50 latency of N requests is within the allowed increase over the stored baseline',
   load: () => import('../baseline.js').then((m) => m.probe),
   library: () => import('undici'),
 });

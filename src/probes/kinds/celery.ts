@@ -17,6 +17,7 @@ export const kind = defineKind({
   name: 'celery',
   params,
   doc: { library: 'ioredis', checks: 'Celery workers answer ping over the broker (kombu Redis control channel)' },
+  proves: 'at least the asked number of Celery workers answered ping on the broker',
   load: () => import('../celery.js').then((m) => m.probe),
   library: () => import('ioredis'),
 });

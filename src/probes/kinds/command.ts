@@ -21,6 +21,7 @@ export const kind = defineKind({
   dynamicKeys: /^json\.[^\s=]+$/,
   ownVars: ['cmd'],
   doc: { library: 'execa', checks: 'Run a command (no shell): exit code, output match, JSON output' },
+  proves: 'the command exited as expected and its output matched; what that proves is what the command checks',
   load: () => import('../command.js').then((m) => m.probe),
   library: () => import('execa'),
   outOfProcess: true,

@@ -16,5 +16,6 @@ export const kind = defineKind({
   name: 'dns',
   params,
   doc: { library: 'node:dns', checks: 'DNS name resolves (to an expected address or CNAME)' },
+  proves: 'the name resolves (to the expected address or CNAME) from where the probe runs',
   load: () => import('../dns.js').then((m) => m.probe),
 });

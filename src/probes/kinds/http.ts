@@ -3,7 +3,10 @@ import * as z from 'zod';
 import { bool, duration, statusList, str, url } from '../params.js';
 import { defineKind } from '../kind.js';
 
-/** http: one request. Dynamic keys: `json.<path>=value`, `header.<name>=value|present`. */
+/**
+ * http: one request. Dynamic keys: `json.<path>=value`, `header.<name>=value|present`,
+ * `cookie.<name>=secure,httponly,samesite=strict` (the Set-Cookie flags the cookie must carry).
+ */
 export const params = z.object({
   url,
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS']).default('GET'),
@@ -18,13 +21,16 @@ export const params = z.object({
   follow: bool.default(false),
   /** Extra CA certificate file (PEM) to trust, e.g. a staging CA. */
   ca: str.optional(),
+  /** Ask with `Accept-Encoding: gzip, br` and fail unless the answer is compressed (Content-Encoding). */
+  compressed: bool.default(false),
 });
 
 export const kind = defineKind({
   name: 'http',
   params,
-  dynamicKeys: /^(json|header)\.[^\s=]+$/,
-  doc: { library: 'undici', checks: 'HTTP(S) request: status, JSON field, body text, header, latency' },
+  dynamicKeys: /^(json|header|cookie)\.[^\s=]+$/,
+  doc: { library: 'undici', checks: 'HTTP(S) request: status, JSON field, body text, header, cookie flags, compression, latency' },
+  proves: 'the endpoint answered this request as asked (status, JSON fields, headers, body, cookie flags, compression, latency) at that moment',
   load: () => import('../http.js').then((m) => m.probe),
   library: () => import('undici'),
 });

@@ -22,12 +22,21 @@ export const params = z.object({
   /** A table that must exist and have rows (e.g. django_migrations). */
   table: str.optional(),
   ssl: bool.default(false),
+  /** WAL archiving: archive_mode on, the last archive not failed (pg_stat_archiver). */
+  archiving: bool.default(false),
+  /** With archiving: fail when the last archived WAL segment is older than this (e.g. 1h, 24h). */
+  max_archive_age: z.string().regex(/^\d+(s|m|h|d)$/, 'must be a duration like 30m, 1h or 1d').optional(),
+  /** Fail when the database's buffer cache hit ratio (pg_stat_database) is below this %. */
+  cache_hit_min: z.coerce.number().min(0).max(100).optional(),
+  /** Fail when a transaction this role can see has been open longer than this (e.g. 5m). */
+  max_xact_age: z.string().regex(/^\d+(s|m|h)$/, 'must be a duration like 30s, 5m or 1h').optional(),
 });
 
 export const kind = defineKind({
   name: 'postgres',
   params,
-  doc: { library: 'pg', checks: 'PostgreSQL: connect, version, connections, role privileges, statement_timeout' },
+  doc: { library: 'pg', checks: 'PostgreSQL: connect, version, connections, role privileges, statement_timeout, WAL archiving and its age, cache hit ratio, long transactions' },
+  proves: 'the database answers as this role, with the version, connection headroom, privileges, archiving, cache ratio and transactions asked',
   load: () => import('../postgres.js').then((m) => m.probe),
   library: () => import('pg'),
 });

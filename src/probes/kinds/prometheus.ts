@@ -26,6 +26,7 @@ export const kind = defineKind({
   name: 'prometheus',
   params,
   doc: { library: 'undici', checks: 'PromQL instant query against a threshold' },
+  proves: 'the PromQL query result is within its threshold (with enough traffic behind it)',
   load: () => import('../prometheus.js').then((m) => m.probe),
   library: () => import('undici'),
 });

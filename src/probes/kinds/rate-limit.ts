@@ -15,6 +15,7 @@ export const kind = defineKind({
   name: 'rate-limit',
   params,
   doc: { library: 'undici', checks: 'A bounded burst is answered with 429 (or 503)' },
+  proves: 'a bounded burst of requests is answered with 429 (or 503): a limit is enforced',
   load: () => import('../rate-limit.js').then((m) => m.probe),
   library: () => import('undici'),
 });

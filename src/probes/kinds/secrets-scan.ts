@@ -21,6 +21,7 @@ export const kind = defineKind({
   name: 'secrets-scan',
   params,
   doc: { library: 'execa (git)', checks: 'Tracked files free of Twilio SIDs/tokens, private keys, passwords in URLs' },
+  proves: 'no tracked file of the repository holds a known credential shape',
   load: () => import('../secrets-scan.js').then((m) => m.probe),
   library: () => import('execa'),
   outOfProcess: true,

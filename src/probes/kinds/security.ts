@@ -22,6 +22,7 @@ export const kind = defineKind({
   name: 'security',
   params,
   doc: { library: 'undici', checks: 'Security headers, HTTP→HTTPS redirect, DEBUG page absent, bogus Host rejected' },
+  proves: 'the production headers are served, HTTP redirects to HTTPS, no DEBUG page and bogus Host headers are refused',
   load: () => import('../security.js').then((m) => m.probe),
   library: () => import('undici'),
 });

@@ -14,5 +14,6 @@ export const kind = defineKind({
   name: 'tcp',
   params,
   doc: { library: 'node:net', checks: 'TCP port open, or must not be reachable' },
+  proves: 'the port accepts a connection, or (expect=closed) does not, from where the probe runs',
   load: () => import('../tcp.js').then((m) => m.probe),
 });

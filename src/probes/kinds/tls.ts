@@ -18,5 +18,6 @@ export const kind = defineKind({
   name: 'tls',
   params,
   doc: { library: 'node:tls', checks: 'TLS certificate: trusted chain, hostname, days to expiry, protocol' },
+  proves: 'the certificate served for the host chains to a trusted root, matches the name and is valid for the days asked',
   load: () => import('../tls.js').then((m) => m.probe),
 });

@@ -18,6 +18,7 @@ export const kind = defineKind({
   name: 'twilio',
   params,
   doc: { library: 'undici', checks: 'Twilio account active, number provisioned with voice, webhook URLs' },
+  proves: 'the Twilio account is active and the number is provisioned with voice and webhooks pointing at the app',
   load: () => import('../twilio.js').then((m) => m.probe),
   library: () => import('undici'),
 });

@@ -17,6 +17,7 @@ export const kind = defineKind({
   name: 'webhook-signature',
   params,
   doc: { library: 'undici + node:crypto', checks: 'Forged X-Twilio-Signature rejected, signed request accepted' },
+  proves: 'the webhook rejects a forged X-Twilio-Signature (403) and accepts a correctly signed request',
   load: () => import('../webhook-signature.js').then((m) => m.probe),
   library: () => import('undici'),
 });

@@ -1,0 +1,27 @@
+/** The `session` probe kind: its parameters, its doc row and what it loads (./session.ts: the tool's own record, no library). */
+import * as z from 'zod';
+import { defineKind } from '../kind.js';
+
+/** What the session probe judges from the session's record. */
+export const SESSION_CHECKS = ['items-settled', 'watch-started', 'success-criteria', 'known-issues', 'incident-timeline'] as const;
+
+/** `15m`, `30s`, `2h` → milliseconds. */
+const minutes = z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a duration like 15m, 30s or 2h').transform((v) => {
+  const n = Number(/^\d+/.exec(v)![0]);
+  return v.endsWith('ms') ? n : v.endsWith('s') ? n * 1000 : v.endsWith('m') ? n * 60_000 : n * 3_600_000;
+});
+
+export const params = z.object({
+  check: z.enum(SESSION_CHECKS),
+  /** incident-timeline: how often an open incident must be updated (the checklist's template says every 15 minutes). */
+  every: minutes.optional(),
+});
+
+export const kind = defineKind({
+  name: 'session',
+  params,
+  doc: { library: '-', checks: "The session's own record: items settled, a watch started, rollback criteria not met over a complete window, issues documented, incident updates on time" },
+  proves:
+    'what this session recorded: every other item settled with none failed, a watch of the rollback criteria started, none met over a complete window, each failure or skip carries its note, each open incident updated within its period',
+  load: () => import('../session.js').then((m) => m.probe),
+});
