@@ -20,13 +20,13 @@ export interface EvidenceCounts {
   withReason: number;
 }
 
-/** `100 proved by a probe, 5 partly, 70 by hand (20 with a reason)`. */
+/** `100 proved by a probe, 5 partly, 70 by hand, 20 of them with a reason`. */
 export function evidenceText(c: EvidenceCounts): string {
-  return `${c.proved} proved by a probe, ${c.partly} partly, ${c.byHand} by hand${c.withReason ? ` (${c.withReason} with a reason)` : ''}`;
+  return `${c.proved} proved by a probe, ${c.partly} partly, ${c.byHand} by hand${c.withReason ? `, ${c.withReason} of them with a reason` : ''}`;
 }
 
 /**
- * `FILE: ok — 175 items in 62 sections, 105 with a probe (100 proved by a probe, 5 partly, 70 by hand), 120 probes (http 11, …), 3 rollback criteria (watch), sign-off: 4 roles`:
+ * `FILE: ok — 175 items in 62 sections, 105 with a probe (100 proved by a probe, 5 partly, 70 by hand, 20 of them with a reason), 120 probes (http 11, …), 3 rollback criteria (watch), sign-off: 4 roles`:
  * how many items carry a probe, and how many a machine settles, says how much of the checklist is more than paper.
  */
 export function summaryLine(file: string, checklist: Checklist, evidence?: EvidenceCounts): string {
