@@ -251,11 +251,13 @@ export function completionGuard(session: Session, checklist: Pick<Checklist, 'it
 export function completionRefusal(blockers: readonly Blocker[], status: string, overrideReason: string | undefined, acknowledged?: readonly BlockerKind[]): string | undefined {
   if (!blockers.length) return undefined;
   if (!overrideReason?.trim()) {
-    return `cannot complete ${status}: ${blockers.map((b) => b.text).join('; ')}; give an override reason that covers ${blockers.length === 1 ? 'it' : `each of these ${blockers.length}`}, or choose another status`;
+    // Another status helps only past the Final Checklist's blockers; unsigned roles need signatures or the reason whatever the status.
+    const other = blockers.some((b) => b.kind !== 'roles') ? ', or choose another status' : '';
+    return `cannot complete ${status}: ${blockers.map((b) => b.text).join('; ')}; give an override reason that covers ${blockers.length === 1 ? 'it' : `each of these ${blockers.length}`}${other}`;
   }
   const unseen = acknowledged ? blockers.filter((b) => !acknowledged.includes(b.kind)) : [];
   if (unseen.length) {
-    return `cannot complete ${status}: ${unseen.map((b) => b.text).join('; ')} ${unseen.length === 1 ? 'came' : 'came'} up after the override reason was written; read it and confirm the reason again`;
+    return `cannot complete ${status}: ${unseen.map((b) => b.text).join('; ')} came up after the override reason was written; read it and confirm the reason again`;
   }
   return undefined;
 }

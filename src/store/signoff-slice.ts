@@ -3,7 +3,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { Checklist } from '../checklist/types.js';
 import type { Change } from '../session/changes.js';
 import type { Session } from '../session/schema.js';
-import { completionBlockers, itemLabels, ownSignoffDraft, sessionFingerprint } from '../session/signoff.js';
+import { completionBlockers, completionRefusal, itemLabels, ownSignoffDraft, sessionFingerprint } from '../session/signoff.js';
 import type { WizardContext } from './wizard-context.js';
 import { unsavedLine } from './sync-slice.js';
 import type { Wizard } from './wizard-store.js';
@@ -89,8 +89,9 @@ export const signoffSlice =
         const reason = c.overrideReason?.trim() || undefined;
         // The session core's guard, previewed with the checklist's item texts; the core applies it again when the change lands.
         const blockers = completionBlockers(get().session, c.status, itemLabels(checklist));
-        if (blockers.length && !reason) {
-          set({ signoff: { error: `${c.status} is blocked (${blockers.map((b) => b.text).join('; ')}): give an override reason that covers each, or choose another status` } });
+        const refused = completionRefusal(blockers, c.status, reason);
+        if (refused) {
+          set({ signoff: { error: refused } });
           return false;
         }
         const acknowledged = [...new Set(blockers.map((b) => b.kind))];

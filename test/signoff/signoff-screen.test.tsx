@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { SignoffScreen, type SignoffStoreLike } from '../../src/ui/signoff/signoff-screen.js';
 import { createWizardStore } from '../../src/store/wizard-store.js';
 import { createMemorySession } from '../helpers/memory-session.js';
-import { DEFAULT_ROLES, sessionFingerprint } from '../../src/session/signoff.js';
+import { DEFAULT_ROLES, ownSignoffDraft, sessionFingerprint } from '../../src/session/signoff.js';
 import { applyAll, emptySession, smallChecklist } from '../report/fixtures.js';
 import type { Session } from '../../src/session/schema.js';
 
@@ -170,9 +170,9 @@ describe('SignoffScreen', () => {
     await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.enter);
     // The whole sentence, wrapped within the screen.
     const frame = await ui.waitFor('✗ cannot complete');
-    expect(flat(frame)).toContain('✗ cannot complete: 3 roles are not signed (DevOps Engineer, Security Officer, Product Owner); have them signed, or give an override reason');
+    expect(flat(frame)).toContain('✗ cannot complete FAILED: 3 of 4 roles not signed (DevOps Engineer, Security Officer, Product Owner); give an override reason that covers it');
     expect(frame.split('\n').length).toBeLessThanOrEqual(24);
-    expect(store.getState().signoff.error).toBe('cannot complete: 3 roles are not signed (DevOps Engineer, Security Officer, Product Owner); have them signed, or give an override reason');
+    expect(store.getState().signoff.error).toBe('cannot complete FAILED: 3 of 4 roles not signed (DevOps Engineer, Security Officer, Product Owner); give an override reason that covers it');
     expect(mem.current().status).toBe('active');
   });
 
@@ -227,7 +227,7 @@ describe('SignoffScreen', () => {
     expect(frame).toContain('Esc/y: back to the checklist · q: quit the wizard · any other key: stay.');
     await ui.press('q');
     await ui.waitFor(() => store.getState().exit === 'quit');
-    expect(mem.current().signoff.draft?.notes).toBe('db ok');
+    expect(ownSignoffDraft(mem.current(), 'Ada')?.notes).toBe('db ok');
     expect(mem.current().signoff.signatures).toEqual([]);
   });
 
@@ -382,9 +382,9 @@ describe('SignoffScreen messages', () => {
   it('a refusal wraps whole within the screen and is gone once the focus moves on', async () => {
     const { ui, store } = await setup(emptySession());
     await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.enter, KEY.tab, KEY.tab, KEY.tab, KEY.enter);
-    let frame = await ui.waitFor('✗ SUCCESS is blocked');
+    let frame = await ui.waitFor('✗ cannot complete SUCCESS');
     expect(flat(frame)).toContain(`✗ ${store.getState().signoff.error}`);
-    expect(store.getState().signoff.error).toMatch(/^SUCCESS is blocked by the Final Checklist \(6 items are still pending \(.*\)\): give an override reason, or choose another status$/);
+    expect(store.getState().signoff.error).toMatch(/^cannot complete SUCCESS: 4 of 4 roles not signed \(.*\); 6 items are still pending \(.*\); give an override reason that covers each of these 2, or choose another status$/);
     expect(frame.split('\n').length).toBeLessThanOrEqual(24);
     for (const line of frame.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
     await ui.press(KEY.up);
@@ -414,7 +414,7 @@ describe('SignoffScreen draft', () => {
     await first.ui.press(KEY.esc);
     // Nothing typed is lost, so Esc does not ask.
     expect(first.store.getState().screen).not.toBe('signoff');
-    expect(first.mem.current().signoff.draft).toMatchObject({ status: 'FAILED', overrideReason: 'db migration 0042 failed', notes: '', nextSteps: '', by: 'Ada' });
+    expect(ownSignoffDraft(first.mem.current(), 'Ada')).toMatchObject({ status: 'FAILED', overrideReason: 'db migration 0042 failed', notes: '', nextSteps: '', by: 'Ada' });
     expect(first.mem.current().events.filter((e) => e.what === 'signoff.draft').at(-1)).toMatchObject({ who: 'Ada', detail: 'status FAILED, override reason' });
     await first.store.getState().quit();
     first.ui.unmount();
@@ -429,12 +429,12 @@ describe('SignoffScreen draft', () => {
     await ui.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.down, KEY.down, KEY.enter);
     await ui.waitFor('Deployment Status: ROLLED BACK');
     await ui.press(KEY.tab, 'rolled back at 10:02', KEY.ctrlC);
-    await ui.waitFor(() => mem.current().signoff.draft?.notes === 'rolled back at 10:02');
-    expect(mem.current().signoff.draft?.status).toBe('ROLLED BACK');
+    await ui.waitFor(() => ownSignoffDraft(mem.current(), 'Ada')?.notes === 'rolled back at 10:02');
+    expect(ownSignoffDraft(mem.current(), 'Ada')?.status).toBe('ROLLED BACK');
     await store.getState().flush();
     await store.getState().completeSignoff({ status: 'ROLLED BACK', notes: 'rolled back at 10:02', nextSteps: '', overrideReason: 'roles sign tomorrow' });
     expect(mem.current().status).toBe('completed');
-    expect(mem.current().signoff.draft).toBeUndefined();
+    expect(mem.current().signoff.drafts).toBeUndefined();
     expect(mem.current().signoff.notes).toBe('rolled back at 10:02');
   });
 
@@ -447,11 +447,11 @@ describe('SignoffScreen draft', () => {
       await ui.waitFor(`${out} text▌`);
       // Not a key on the screen: the wizard's signal handler calls the store directly.
       await store.getState()[out]();
-      expect({ out, notes: mem.current().signoff.draft?.notes }).toEqual({ out, notes: `${out} text` });
+      expect({ out, notes: ownSignoffDraft(mem.current(), 'Ada')?.notes }).toEqual({ out, notes: `${out} text` });
       ui.unmount();
       // Unmounted, the form hands over nothing any more.
       await store.getState().quit();
-      expect(mem.current().signoff.draft?.notes).toBe(`${out} text`);
+      expect(ownSignoffDraft(mem.current(), 'Ada')?.notes).toBe(`${out} text`);
     }
   });
 });
