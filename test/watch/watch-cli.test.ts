@@ -176,10 +176,10 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     const env = { PROMETHEUS_URL: prom.url, DEPLOY_WIZARD_MIN_INTERVAL_MS: '' };
     const fast = await runCli(['watch', '--checklist', 'c.md', '--interval', '1ms', '--for', '1s'], { cwd, env });
     expect(fast.code).toBe(2);
-    expect(fast.stderr.trim()).toBe('--interval must be at least 1000 ms (got 1 ms): a faster loop floods the app and Prometheus');
+    expect(fast.stderr.trim()).toBe('--interval must be at least 1 s (got 1 ms): a faster loop floods the app and Prometheus');
     const short = await runCli(['watch', '--checklist', 'c.md', '--interval', '5s', '--for', '1s'], { cwd, env });
     expect(short.code).toBe(2);
-    expect(short.stderr.trim()).toBe('--for (1000 ms) is shorter than the interval (5000 ms): make the window at least one interval long');
+    expect(short.stderr.trim()).toBe('--for (1 s) is shorter than the interval (5 s): make the window at least one interval long');
     expect(prom.calls).toHaveLength(0);
   });
 
@@ -199,7 +199,7 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     const prom = await fakeProm({});
     const bad = await watch(prom, ['--interval', 'soon']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe('--interval must be a duration like 500ms, 30s, 30m or 24h, got "soon"');
+    expect(bad.stderr.trim()).toBe('--interval must be a duration like 250ms, 30s, 1m or 1h30m, got "soon"');
     // No unit: one line naming the units, exit 2 (it once meant 10 ms).
     const bare = await watch(prom, ['--for', '10']);
     expect(bare.code).toBe(2);

@@ -12,7 +12,8 @@ import { UserError } from '../../errors.js';
 import { loadVars } from '../../config/vars.js';
 import { validateProbe } from '../../probes/registry.js';
 import { createRedactor } from '../../secrets/redactor.js';
-import { parseSpan, resolveLimits, spanProblem, unsetVariablesProblem, windowProblem, type WindowOverride } from '../../watch/criteria.js';
+import { resolveLimits, unsetVariablesProblem, windowProblem, type WindowOverride } from '../../watch/criteria.js';
+import { parseDuration } from '../../grammar/duration.js';
 import { watchExitCode } from '../../watch/judge.js';
 import { formatDuration } from '../../report/check-output.js';
 import { formatJson, formatJunit, formatMarkdown, measurementLine, slotOrder, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
@@ -27,12 +28,12 @@ import { displayPath as relativeFile } from '../../display-path.js';
 
 type Format = 'text' | 'json' | 'junit' | 'md';
 
-/** `--for 30m`, `--interval 30s`: a duration with ms/s/m/h, or one clear line. */
+/** `--for 30m`, `--interval 30s`: a duration of the one grammar (a unit required), or one clear line. */
 export function parseSpanOption(flag: string, raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
-  const ms = parseSpan(String(raw));
-  if (ms === undefined) throw new UserError(`${flag} ${spanProblem(String(raw))}`);
-  return ms;
+  const d = parseDuration(String(raw));
+  if (!d.ok) throw new UserError(`${flag} ${d.problem}`);
+  return d.ms;
 }
 
 /**
