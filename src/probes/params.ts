@@ -33,6 +33,17 @@ export const duration = z.union([z.number().transform(String), z.string()]).tran
   return r.ms;
 });
 
+/** Milliseconds that may be 0 (a floor: `min_increase_ms=0` turns it off); otherwise as `duration`. */
+export const msAtLeastZero = z.union([z.number().transform(String), z.string()]).transform((v, ctx) => {
+  if (/^\s*0+(\.0+)?(ms|s|m|h)?\s*$/.test(v)) return 0;
+  const r = parseDuration(v, { bare: 'ms' });
+  if (!r.ok) {
+    ctx.addIssue({ code: 'custom', message: r.problem });
+    return z.NEVER;
+  }
+  return r.ms;
+});
+
 /** Does `code` match a statusList value like `200-299,404`? */
 export function statusMatches(list: string, code: number): boolean {
   return list.split(',').some((part) => {

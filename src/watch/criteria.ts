@@ -9,7 +9,7 @@ import type { Criterion, WindowSpec } from '../checklist/types.js';
 import type { Vars } from '../config/vars.js';
 import { registry } from '../probes/registry.js';
 import { resolveParams } from '../probes/runner.js';
-import type { WindowLimits } from './judge.js';
+import type { Unmeasurable, WindowLimits } from './judge.js';
 import { durationMs, parseDuration } from '../grammar/duration.js';
 import { durationText } from '../grammar/time-format.js';
 
@@ -117,6 +117,22 @@ export function resolveLimits(spec: WindowSpec, override: WindowOverride = {}): 
 /** The variables a criterion's probe needs that `vars` leaves unset (empty: it can run). */
 export function unsetVariables(criterion: Pick<Criterion, 'probe'>, vars: Vars): string[] {
   return resolveParams(criterion.probe.params, vars, registry.kinds[criterion.probe.kind]?.ownVars).missing;
+}
+
+/**
+ * Why a criterion cannot be measured with `vars` (a variable it needs is
+ * unset), as data and words, or undefined when it can. `explain` says why a
+ * variable has no value where the caller knows better than "unset" (the
+ * baseline: no measurement in this session, no SUCCESS session before it).
+ * Such a criterion is reported at the start and never stops the others.
+ */
+export function unmeasurable(criterion: Pick<Criterion, 'probe'>, vars: Vars, explain: Record<string, string> = {}): Unmeasurable | undefined {
+  const missing = unsetVariables(criterion, vars);
+  if (!missing.length) return undefined;
+  const known = missing.filter((v) => Object.hasOwn(explain, v));
+  const rest = missing.filter((v) => !Object.hasOwn(explain, v));
+  const why = [...known.map((v) => explain[v]), ...(rest.length ? [`${rest.join(', ')} unset (environment, --env-file or --config)`] : [])].join('; ');
+  return { reason: 'not-configured', why };
 }
 
 /**

@@ -12,16 +12,17 @@ import { UserError } from '../../errors.js';
 import { loadVars } from '../../config/vars.js';
 import { validateProbe } from '../../probes/registry.js';
 import { createRedactor } from '../../secrets/redactor.js';
-import { resolveLimits, unsetVariablesProblem, windowProblem, type WindowOverride } from '../../watch/criteria.js';
+import { MAX_SAMPLES, resolveLimits, unmeasurable, windowProblem, type WindowOverride } from '../../watch/criteria.js';
 import { parseDuration } from '../../grammar/duration.js';
 import { watchExitCode } from '../../watch/judge.js';
-import { formatDuration } from '../../report/check-output.js';
 import { formatJson, formatJunit, formatMarkdown, measurementLine, slotOrder, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
 import { runWatch, type CriterionWatch } from '../../watch/run.js';
-import { findBaselineSession } from '../../session/previous.js';
+import { findBaselineSession, findOpenBaselineSession } from '../../session/previous.js';
 import { openStore } from '../../session/select-store.js';
-import { BASELINE_VAR, withInheritedBaseline } from '../../session/baseline.js';
-import { openNotifier } from '../../notify/notify.js';
+import { BASELINE_VAR, chooseBaseline, withBaseline } from '../../session/baseline.js';
+import { windowPlanText } from '../../grammar/time-format.js';
+
+import { criterionMetEvent, openNotifier } from '../../notify/notify.js';
 import type { GlobalOptions } from '../globals.js';
 import { selectSections } from './check.js';
 import { displayPath as relativeFile } from '../../display-path.js';
@@ -37,23 +38,28 @@ export function parseSpanOption(flag: string, raw: unknown): number | undefined 
 }
 
 /**
- * The baseline of the last SUCCESS session of `environment`, from the session
- * store (--store: the team's; else the sessions folder). A store that cannot
- * be reached costs the baseline (said once), never the watch.
+ * The baselines of `environment` in the session store (--store: the team's;
+ * else the sessions folder): the release under way's own measurement and the
+ * last SUCCESS session's. A store that cannot be reached costs the baseline
+ * (said once), never the watch.
  */
-async function storedBaselineOf(globals: GlobalOptions, environment: string, redact: ReturnType<typeof createRedactor>) {
+async function storedBaselinesOf(globals: GlobalOptions, environment: string, redact: ReturnType<typeof createRedactor>) {
   let store: Awaited<ReturnType<typeof openStore>> | undefined;
   try {
     store = await openStore(globals, redact);
-    return await findBaselineSession(store, { id: '', environment, createdAt: new Date().toISOString() });
+    const current = await findOpenBaselineSession(store, environment);
+    const previous = await findBaselineSession(store, { id: current?.id ?? '', environment, createdAt: current?.createdAt ?? new Date().toISOString() });
+    return { current, previous };
   } catch (err) {
     const why = err instanceof UserError ? err.message : String((err as Error)?.message ?? err).split('\n')[0];
     process.stderr.write(`deploy-wizard: no stored baseline (give ${BASELINE_VAR} instead): ${redact(why)}\n`);
-    return undefined;
+    return { current: undefined, previous: undefined };
   } finally {
     await store?.end?.().catch(() => {});
   }
 }
+
+const FROM_TEXT = { 'this session': 'the release under way', 'last success': 'the last SUCCESS session', variable: BASELINE_VAR } as const;
 
 export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
   const format = (opts.format ?? 'text') as Format;
@@ -77,27 +83,34 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     throw new UserError(`no rollback criteria to watch in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}: annotate one with <!-- watch: KIND ... --> (docs/checklist-format.md)`);
   }
   const loaded = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
-  // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of --env (no --env, no lookup).
+  // The baseline, one precedence (chooseBaseline): the release under way's own measurement, the last SUCCESS session's, BASELINE_P50_MS.
   const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined;
-  const found = loaded[BASELINE_VAR] || !environment ? undefined : await storedBaselineOf(globals, environment, createRedactor(loaded));
-  const { vars, from } = withInheritedBaseline(loaded, found);
+  const stored = environment ? await storedBaselinesOf(globals, environment, createRedactor(loaded)) : { current: undefined, previous: undefined };
+  const baseline = chooseBaseline(stored.current, stored.previous, loaded[BASELINE_VAR], environment);
+  const vars = withBaseline(loaded, baseline);
   const redact = createRedactor(vars);
-  // A criterion that cannot run is refused now, not watched for 30 minutes as "inconclusive".
-  const unset = unsetVariablesProblem(criteria, vars, ', or leave its section out with --section');
-  if (unset) {
-    const baselineHint = unset.includes(`${BASELINE_VAR} unset`) ? ` (${BASELINE_VAR}: or --env NAME for the baseline of that environment's last SUCCESS session${environment ? `; ${environment} has none` : ''})` : '';
-    throw new UserError(redact(unset + baselineHint));
-  }
   const notifier = await openNotifier(opts, globals, vars, (line, first) => {
     // Shown once; a lost message changes nothing else (not the verdict, not the exit code).
     if (first) process.stderr.write(`deploy-wizard: ${line}\n`);
   });
-  const planned = criteria.map((criterion) => ({ criterion, limits: resolveLimits(criterion.window, override) }));
+  // A criterion that cannot be measured (a variable unset, no baseline anywhere) is said now and never stops the others.
+  const explain: Record<string, string> = baseline.ok ? {} : { [BASELINE_VAR]: `${baseline.why}${environment ? '' : ' (--env NAME looks for the baseline of that environment\'s sessions)'}` };
+  const planned = criteria.map((criterion) => {
+    const cannot = unmeasurable(criterion, vars, explain);
+    const usesBaseline = baseline.ok && !cannot && criterion.probe.kind === 'baseline' && String(criterion.probe.params.baseline_ms ?? '').includes(BASELINE_VAR);
+    return {
+      criterion,
+      limits: resolveLimits(criterion.window, override),
+      ...(cannot ? { cannot } : {}),
+      ...(usesBaseline ? { reference: { ms: Number(vars[BASELINE_VAR]), from: baseline.sessionId ? `${FROM_TEXT[baseline.from]} (${baseline.sessionId})` : FROM_TEXT[baseline.from] } } : {}),
+    };
+  });
   for (const { criterion, limits } of planned) {
     const problem = windowProblem(`the interval of "${criterion.text}"`, '--for', limits.intervalMs, override.forMs, undefined, criterion.probe.timeoutMs);
     if (problem) throw new UserError(problem);
+    if (limits.count > MAX_SAMPLES) throw new UserError(`the window of "${criterion.text}" is ${limits.count} samples: at most ${MAX_SAMPLES}; give a shorter --for or a longer --interval`);
   }
-  const totalMs = Math.max(...planned.map((p) => p.limits.count * p.limits.intervalMs));
+  const totalMs = Math.max(0, ...planned.filter((p) => !p.cannot).map((p) => p.limits.count * p.limits.intervalMs));
 
   // The document owns stdout when it is JSON/JUnit; the lines then go to stderr.
   const docOnStdout = format !== 'text';
@@ -116,9 +129,13 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   let watchesNow: readonly CriterionWatch[] = [];
 
   write(`watching ${planned.length} rollback criteri${planned.length === 1 ? 'on' : 'a'} of ${relativeFile(checklist.file)}:\n`);
-  if (from) write(`  baseline p50 ${from.p50} ms from session ${from.sessionId} (the last SUCCESS of ${environment})\n`);
-  for (const { criterion, limits } of planned) {
-    write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, every ${formatDuration(limits.intervalMs)} × ${limits.count} (a ${formatDuration(limits.intervalMs * limits.count)} window), failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}\n`);
+  for (const { criterion, limits, cannot, reference } of planned) {
+    if (cannot) {
+      write(`  ${criterion.text} — cannot be measured: ${cannot.why}\n`);
+      continue;
+    }
+    const against = reference ? `, baseline ${reference.ms} ms from ${reference.from}` : '';
+    write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, ${windowPlanText(limits.intervalMs, limits.count)}, failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}${against}\n`);
   }
 
   const controller = new AbortController();
@@ -131,7 +148,6 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const ticker = live ? setInterval(drawLive, 1000) : undefined;
   ticker?.unref();
   let outcome;
-  let told = false;
   // Within a slot, the lines in checklist order, whichever probe answered first.
   const ordered = slotOrder(
     () => watchesNow,
@@ -149,13 +165,8 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
         watchesNow = watches;
         drawLive();
       },
-      onMeasurement: (w, m) => {
-        ordered.add(w, m);
-        if (w.verdict.phase === 'failed' && !told) {
-          told = true;
-          notifier.notify({ kind: 'criterion.met', criterion: w.criterion.text, verdict: w.verdict.message, environment });
-        }
-      },
+      onMeasurement: (w, m) => ordered.add(w, m),
+      onMet: (w) => notifier.notify(criterionMetEvent(w.criterion.text, w.verdict, { environment })),
     });
   } finally {
     ordered.flush();
