@@ -24,7 +24,7 @@
 import type { Checklist, Criterion } from '../checklist/types.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { Session } from '../session/schema.js';
-import { judgeWindow, SINGLE_SAMPLE, type Measurement as Sample, type WindowPhase } from './window.js';
+import { judgeWindow, SINGLE_SAMPLE, type CriterionState, type Measurement as Sample, type WindowPhase } from './window.js';
 import { DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, isRegression, latencyChange } from '../probes/latency-rule.js';
 
 /** Default error rate (fraction of requests) above which rollback is advised, for a checklist that declares none. */
@@ -95,6 +95,8 @@ export interface CriterionVerdict {
   threshold: string;
   /** triggered: the criterion is met; ok: measured and within; unmeasured: needs a person. */
   verdict: 'triggered' | 'ok' | 'unmeasured';
+  /** A watched criterion's state in the one vocabulary (incomplete, cannot-measure…), when a window decided the row. */
+  state?: CriterionState;
 }
 
 const JUDGEMENT = ['Critical functionality not working', 'Database corruption detected', 'Security vulnerability discovered', 'Data loss detected'];

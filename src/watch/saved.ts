@@ -76,8 +76,8 @@ export function withWatchVerdicts(verdicts: readonly CriterionVerdict[], session
             : `${figure}${STATE_JSON[state]} over ${progress}${which}`;
     const verdict: CriterionVerdict['verdict'] = STATE_ROLLBACK[state];
     const i = out.findIndex((x) => x.criterion === c.text);
-    if (i < 0) out.push({ criterion: c.text, observed, threshold: `watched: failure_limit ${c.limits.failureLimit}`, verdict });
-    else if (out[i].verdict === 'unmeasured') out[i] = { ...out[i], observed, verdict };
+    if (i < 0) out.push({ criterion: c.text, observed, threshold: `watched: failure_limit ${c.limits.failureLimit}`, verdict, state });
+    else if (out[i].verdict === 'unmeasured') out[i] = { ...out[i], observed, verdict, state };
     // Both judged: each figure shown, the criterion met when either says so.
     else out[i] = { ...out[i], observed: `${out[i].observed}; watched: ${observed}`, verdict: verdict === 'triggered' ? verdict : out[i].verdict };
   }
