@@ -3,7 +3,7 @@
  * and the `percentile` judged (p50 by default), compared with a stored
  * baseline (`baseline_ms`, or `baseline_file` holding {"p50","p95"}). Rising
  * more than `max_increase_pct` AND more than `min_increase_ms` over the
- * baseline is the rollback criterion (src/probes/latency-rule.ts): fail. No
+ * baseline is the rollback criterion (src/verdict/latency-rule.ts): fail. No
  * baseline: pass with the figures, so they can be stored.
  */
 import type { z } from 'zod';
@@ -11,7 +11,7 @@ import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/baseline.js';
 import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './toolkit.js';
 import { lookingPastTls } from './net-http.js';
-import { isRegression, latencyChange, ruleText, type LatencyRule } from './latency-rule.js';
+import { isRegression, latencyChange, ruleText, type LatencyRule } from '../verdict/latency-rule.js';
 
 type Params = z.infer<typeof schema>;
 

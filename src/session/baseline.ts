@@ -79,7 +79,7 @@ export function chooseBaseline(
     return { ok: false, reason: 'not-configured', why: `${BASELINE_VAR} is "${text.slice(0, 20)}", not a number of ms` };
   }
   const where = environment ? `no earlier SUCCESS session of ${environment} measured one` : 'no earlier SUCCESS session measured one';
-  return { ok: false, reason: 'not-configured', why: `no baseline: ${own ? 'this session has not measured its baseline item yet' : 'no session measured a baseline'}, ${where}, and ${BASELINE_VAR} is unset` };
+  return { ok: false, reason: 'not-configured', why: `no baseline: ${own ? 'this session has not measured its baseline item yet, ' : ''}${where}, and ${BASELINE_VAR} is unset` };
 }
 
 /** The variables with the chosen baseline in BASELINE_P50_MS (whole ms), or as they are when there is none. */

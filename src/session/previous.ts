@@ -53,17 +53,3 @@ export async function findBaselineSession(store: Pick<SessionStore, 'list' | 're
   return found && { session: found.session, baseline: found.figure };
 }
 
-/**
- * The release under way of an environment, for `deploy-wizard watch --env`
- * (which runs beside the wizard, not in a session): the newest unfinished
- * session of the environment, when it measured its baseline item.
- */
-export async function findOpenBaselineSession(store: Pick<SessionStore, 'list' | 'read'>, environment: string): Promise<Session | undefined> {
-  const rows = await store.list().catch(() => []);
-  const open = rows.filter((r) => r.status !== 'completed' && r.environment === environment).sort((a, b) => ((a.createdAt ?? '') < (b.createdAt ?? '') ? 1 : -1));
-  for (const row of open) {
-    const session = await store.read(row.id).catch(() => undefined);
-    if (session && storedBaseline(session)) return session;
-  }
-  return undefined;
-}

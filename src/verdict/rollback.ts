@@ -17,7 +17,7 @@
  *   text or annotation says "error rate"); the worst such value counts.
  * - Response time: responseChange (below), the one rule for the reference
  *   and the increase; a regression is over both the percentage and the
- *   absolute floor (src/probes/latency-rule.ts); the worst counts.
+ *   absolute floor (src/verdict/latency-rule.ts); the worst counts.
  * No figure is "not measured" (the window judge's no-data rule: never ok).
  * The others need a person and are listed as such.
  */
@@ -25,7 +25,7 @@ import type { Checklist, Criterion } from '../checklist/types.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { Session } from '../session/schema.js';
 import { judgeWindow, SINGLE_SAMPLE, type CriterionState, type Measurement as Sample, type WindowPhase } from './window.js';
-import { DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, isRegression, latencyChange } from '../probes/latency-rule.js';
+import { DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, isRegression, latencyChange } from './latency-rule.js';
 
 /** Default error rate (fraction of requests) above which rollback is advised, for a checklist that declares none. */
 export const ERROR_RATE_LIMIT = 0.05;

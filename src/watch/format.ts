@@ -5,7 +5,7 @@
  */
 import { codeBlock, escapeInline, forTerminal, mermaidLabel } from '../report/escape.js';
 import { xmlEscape } from '../report/check-output.js';
-import { changeText, DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, latencyChange, ruleText } from '../probes/latency-rule.js';
+import { changeText, DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, latencyChange, ruleText } from '../verdict/latency-rule.js';
 import { clockText, durationText, windowPlanText } from '../grammar/time-format.js';
 import type { Criterion } from '../checklist/types.js';
 import { substitute, type Vars } from '../config/vars.js';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeRollback, responseChange, sessionRollback } from '../../src/verdict/rollback.js';
 import { responseTimes } from '../../src/report/model.js';
-import { isRegression, latencyChange } from '../../src/probes/latency-rule.js';
+import { isRegression, latencyChange } from '../../src/verdict/latency-rule.js';
 import type { ProbeResult } from '../../src/probes/types.js';
 import { applyAll, emptySession, smallChecklist, T0 } from '../report/fixtures.js';
 

@@ -31,7 +31,7 @@ describe('withWatchVerdicts', () => {
   it('a criterion the core does not list gets its own row; no watch changes nothing', () => {
     const out = withWatchVerdicts([row('ok', '1%')], watch('Health endpoint down', [m('failed', 503)], 'met'));
     expect(out).toHaveLength(2);
-    expect(out[1]).toEqual({ criterion: 'Health endpoint down', observed: '503, 1 failed > failure_limit 0', threshold: 'watched: failure_limit 0', verdict: 'triggered' });
+    expect(out[1]).toEqual({ criterion: 'Health endpoint down', observed: '503, 1 failed > failure_limit 0', threshold: 'watched: failure_limit 0', verdict: 'triggered', state: 'met' });
     expect(withWatchVerdicts([row('ok', '1%')], {})).toEqual([row('ok', '1%')]);
   });
 

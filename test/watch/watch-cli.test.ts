@@ -252,25 +252,20 @@ describe('deploy-wizard watch --env: the baseline of the last SUCCESS session', 
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(join(dir, 'sessions'));
     writeFileSync(join(dir, 'sessions', 'staging-1.json'), JSON.stringify(done));
-    const r = await runCli(['watch', '--checklist', 'c.md', '--env', 'staging', '--interval', '300ms', '--for', '900ms'], { cwd: dir });
+    // 2 requests of 80 ms: a 1 s interval (the measurement's deadline) keeps a loaded machine's timeout out of the verdict.
+    const r = await runCli(['watch', '--checklist', 'c.md', '--env', 'staging', '--interval', '1s', '--for', '3s'], { cwd: dir });
     expect(r.stdout).toContain('baseline 20 ms from the last SUCCESS session (staging-1)');
     expect(r.stdout).toMatch(/FAIL  Response time increases by more than 50% — p50 \d+ ms is \+[\d.]+% \(\+[\d.]+ ms\) over baseline 20 ms/);
     expect(r.code).toBe(1);
     // Another environment has no baseline anywhere: the criterion cannot be measured, said at the start; nothing else to watch: exit 3, not a pass.
     const other = await runCli(['watch', '--checklist', 'c.md', '--env', 'production', '--interval', '300ms', '--for', '600ms'], { cwd: dir });
     expect(other.code).toBe(3);
-    expect(other.stdout).toContain('Response time increases by more than 50% — cannot be measured: no baseline: no session measured a baseline, no earlier SUCCESS session of production measured one, and BASELINE_P50_MS is unset');
+    expect(other.stdout).toContain('Response time increases by more than 50% — cannot be measured: no baseline: no earlier SUCCESS session of production measured one, and BASELINE_P50_MS is unset');
     // No --env: no lookup (no environment is assumed), and the line says how to get one.
     const none = await runCli(['watch', '--checklist', 'c.md', '--interval', '300ms', '--for', '600ms'], { cwd: dir });
     expect(none.code).toBe(3);
     expect(none.stdout).toContain('(--env NAME looks for the baseline of that environment\'s sessions)');
     expect(none.stdout).not.toContain('production');
-    // The release under way measured its own baseline item: it comes before the last SUCCESS session's.
-    const own = { ...result, spec: 'baseline url=x', metrics: { p50_ms: 400, p95_ms: 500 }, at: '2026-11-26T09:05:00.000Z' };
-    writeFileSync(join(dir, 'sessions', 'staging-2.json'), JSON.stringify(applyAll({ ...emptySession(undefined, 'staging-2'), environment: 'staging', createdAt: '2026-11-26T09:00:00.000Z' }, [{ type: 'probe.result', result: own }])));
-    const mine = await runCli(['watch', '--checklist', 'c.md', '--env', 'staging', '--interval', '300ms', '--for', '900ms'], { cwd: dir });
-    expect(mine.stdout).toContain('baseline 400 ms from the release under way (staging-2)');
-    expect(mine.code).toBe(0);
   });
 });
 

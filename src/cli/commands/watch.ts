@@ -17,7 +17,7 @@ import { parseDuration } from '../../grammar/duration.js';
 import { watchExitCode } from '../../watch/judge.js';
 import { formatJson, formatJunit, formatMarkdown, measurementLine, slotOrder, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
 import { runWatch, type CriterionWatch } from '../../watch/run.js';
-import { findBaselineSession, findOpenBaselineSession } from '../../session/previous.js';
+import { findBaselineSession } from '../../session/previous.js';
 import { openStore } from '../../session/select-store.js';
 import { BASELINE_VAR, chooseBaseline, withBaseline } from '../../session/baseline.js';
 import { windowPlanText } from '../../grammar/time-format.js';
@@ -38,28 +38,27 @@ export function parseSpanOption(flag: string, raw: unknown): number | undefined 
 }
 
 /**
- * The baselines of `environment` in the session store (--store: the team's;
- * else the sessions folder): the release under way's own measurement and the
- * last SUCCESS session's. A store that cannot be reached costs the baseline
- * (said once), never the watch.
+ * The baseline of the last SUCCESS session of `environment`, from the session
+ * store (--store: the team's; else the sessions folder). `watch` runs beside
+ * the wizard, in no session, so it has no "this session" measurement: the
+ * precedence is the last SUCCESS session's, then BASELINE_P50_MS. A store that
+ * cannot be reached costs the baseline (said once), never the watch.
  */
 async function storedBaselinesOf(globals: GlobalOptions, environment: string, redact: ReturnType<typeof createRedactor>) {
   let store: Awaited<ReturnType<typeof openStore>> | undefined;
   try {
     store = await openStore(globals, redact);
-    const current = await findOpenBaselineSession(store, environment);
-    const previous = await findBaselineSession(store, { id: current?.id ?? '', environment, createdAt: current?.createdAt ?? new Date().toISOString() });
-    return { current, previous };
+    return { previous: await findBaselineSession(store, { id: '', environment, createdAt: new Date().toISOString() }) };
   } catch (err) {
     const why = err instanceof UserError ? err.message : String((err as Error)?.message ?? err).split('\n')[0];
     process.stderr.write(`deploy-wizard: no stored baseline (give ${BASELINE_VAR} instead): ${redact(why)}\n`);
-    return { current: undefined, previous: undefined };
+    return { previous: undefined };
   } finally {
     await store?.end?.().catch(() => {});
   }
 }
 
-const FROM_TEXT = { 'this session': 'the release under way', 'last success': 'the last SUCCESS session', variable: BASELINE_VAR } as const;
+const FROM_TEXT = { 'this session': 'this session', 'last success': 'the last SUCCESS session', variable: BASELINE_VAR } as const;
 
 export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
   const format = (opts.format ?? 'text') as Format;
@@ -83,10 +82,10 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     throw new UserError(`no rollback criteria to watch in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}: annotate one with <!-- watch: KIND ... --> (docs/checklist-format.md)`);
   }
   const loaded = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
-  // The baseline, one precedence (chooseBaseline): the release under way's own measurement, the last SUCCESS session's, BASELINE_P50_MS.
+  // The baseline, one precedence (chooseBaseline): the last SUCCESS session's, then BASELINE_P50_MS (no session: none of its own).
   const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined;
-  const stored = environment ? await storedBaselinesOf(globals, environment, createRedactor(loaded)) : { current: undefined, previous: undefined };
-  const baseline = chooseBaseline(stored.current, stored.previous, loaded[BASELINE_VAR], environment);
+  const stored = environment ? await storedBaselinesOf(globals, environment, createRedactor(loaded)) : { previous: undefined };
+  const baseline = chooseBaseline(undefined, stored.previous, loaded[BASELINE_VAR], environment);
   const vars = withBaseline(loaded, baseline);
   const redact = createRedactor(vars);
   const notifier = await openNotifier(opts, globals, vars, (line, first) => {

@@ -1,7 +1,7 @@
 /** The `baseline` probe kind: its parameters, its doc row and what it loads lazily (./baseline.ts, undici). */
 import * as z from 'zod';
 import { duration, int, msAtLeastZero, posInt, str, url } from '../params.js';
-import { DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, DEFAULT_PERCENTILE, DEFAULT_REQUESTS } from '../latency-rule.js';
+import { DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, DEFAULT_PERCENTILE, DEFAULT_REQUESTS } from '../../verdict/latency-rule.js';
 import { defineKind } from '../kind.js';
 
 export const params = z.object({
