@@ -8,8 +8,7 @@ import type { ItemState, Session } from '../session/schema.js';
 import type { ProbeResult } from '../probes/types.js';
 import { countStates, itemState, progressFromCounts, type Progress, type StateCounts } from '../verdict/items.js';
 import { isFailing } from '../verdict/probe.js';
-import { responseChange, responseMs, sessionRollback, type CriterionVerdict } from '../verdict/rollback.js';
-import { withWatchVerdicts } from '../watch/saved.js';
+import { responseChange, responseMs, type CriterionVerdict } from '../verdict/rollback.js';
 
 export { STATES, type StateCounts } from '../verdict/items.js';
 export type { CriterionVerdict } from '../verdict/rollback.js';
@@ -138,10 +137,5 @@ export function responseTimes(session: Session, checklist: Checklist, previous?:
   });
 }
 
-/**
- * The reference document's Rollback Decision Criteria, as the verdict core
- * judges them (the wizard's banner and `check` ask the same core).
- */
-export function evaluateRollback(session: Session, checklist: Checklist, previous?: Session): CriterionVerdict[] {
-  return withWatchVerdicts(sessionRollback(session, checklist, previous), session);
-}
+/** The reference document's Rollback Decision Criteria, as the one evaluateRollback decides them (the wizard's banner and `check` ask the same core). */
+export { evaluateRollback } from '../watch/saved.js';

@@ -5,7 +5,7 @@
  */
 import type { Checklist, Criterion } from '../checklist/types.js';
 import type { Session, WatchRecord } from '../session/schema.js';
-import type { CriterionVerdict } from '../verdict/rollback.js';
+import { sessionRollback, type CriterionVerdict } from '../verdict/rollback.js';
 import { criterionState, savedVerdict, STATE_JSON, STATE_ROLLBACK, worstPhase, type WindowVerdict } from './judge.js';
 import { figureText } from './format.js';
 import type { CriterionWatch, WatchOutcome } from './run.js';
@@ -82,4 +82,13 @@ export function withWatchVerdicts(verdicts: readonly CriterionVerdict[], session
     else out[i] = { ...out[i], observed: `${out[i].observed}; watched: ${observed}`, verdict: verdict === 'triggered' ? verdict : out[i].verdict };
   }
   return out;
+}
+
+/**
+ * The rollback criteria of a session, decided once: the verdict core's
+ * single-sample judgement with the session's watches folded in. The report
+ * lists them; the wizard's banner shows the first one met (store/rollback.ts).
+ */
+export function evaluateRollback(session: Pick<Session, 'items' | 'watches'>, checklist: Pick<Checklist, 'items' | 'criteria'>, previous?: Pick<Session, 'items'>): CriterionVerdict[] {
+  return withWatchVerdicts(sessionRollback(session, checklist, previous), session);
 }
