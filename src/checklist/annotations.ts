@@ -88,15 +88,6 @@ export function checkId(id: string): AnnotationParse {
   return { ok: true, annotation: { type: 'id', id } };
 }
 
-/** `500`, `500ms`, `5s`, `1.5s` → milliseconds; anything else → undefined. */
-export function parseDuration(value: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const ms = m[2] === 's' ? n * 1000 : n;
-  return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : undefined;
-}
-
 /**
  * Keep messages one line, short and printable whatever a fuzzed annotation
  * holds (a kind or key may be a megabyte long or carry terminal escapes): the

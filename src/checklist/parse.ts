@@ -19,7 +19,8 @@
  */
 import { createHash } from 'node:crypto';
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
-import { findComments, isAnnotationBody, parseAnnotation, parseDuration, checkId, splitWords, EVIDENCE_VALUES } from './annotations.js';
+import { findComments, isAnnotationBody, parseAnnotation, checkId, splitWords, EVIDENCE_VALUES } from './annotations.js';
+import { parseDuration } from '../grammar/duration.js';
 import { itemBaseId, itemIdPrefix, sectionBaseId, slugify, uniqueIds } from './ids.js';
 import type { Checklist, Criterion, Guidance, Item, ParseResult, Problem, ProbeSpec, ProbeValidator, Section, SignoffSpec, WindowSpec } from './types.js';
 import { splitWindow } from '../watch/criteria.js';
@@ -392,11 +393,12 @@ class ChecklistParser {
     }
     const spec: ProbeSpec = { kind, params: checked.ok ? checked.params : {}, raw, line };
     if (reserved.timeout !== undefined) {
-      const ms = parseDuration(reserved.timeout);
-      if (ms === undefined) {
+      // The one duration grammar: a unit is required (`timeout=10` is refused, not 10 ms).
+      const t = parseDuration(reserved.timeout);
+      if (!t.ok) {
         ok = false;
-        this.problem(line, 'parameter "timeout": must be a duration like 500, 500ms or 5s');
-      } else spec.timeoutMs = ms;
+        this.problem(line, `parameter "timeout": ${t.problem}`);
+      } else spec.timeoutMs = t.ms;
     }
     if (reserved.label !== undefined) {
       if (!reserved.label.trim()) {

@@ -18,6 +18,15 @@ export type NotifyEvent =
   | { kind: 'incident'; action: 'opened' | 'updated'; sessionId: string; text: string }
   | { kind: 'signoff.complete'; sessionId: string; status: string; environment: string };
 
+/**
+ * The one criterion-met event, whoever saw it: `deploy-wizard watch` (its
+ * loop's `onMet`) and the wizard (the session change that turned a window to
+ * met, session-events.ts) both build it here, so the message is one.
+ */
+export function criterionMetEvent(criterion: string, verdict: { message: string }, where: { environment?: string; sessionId?: string } = {}): NotifyEvent {
+  return { kind: 'criterion.met', criterion, verdict: verdict.message, ...(where.environment !== undefined ? { environment: where.environment } : {}), ...(where.sessionId !== undefined ? { sessionId: where.sessionId } : {}) };
+}
+
 /** The message text of an event (pure). */
 export function messageOf(e: NotifyEvent): string {
   switch (e.kind) {

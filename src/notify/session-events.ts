@@ -10,7 +10,7 @@ import type { Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
 import { fillIncidentTemplate, findIncidentTemplate } from '../store/incident.js';
 import { savedVerdict } from '../watch/judge.js';
-import type { NotifyEvent } from './notify.js';
+import { criterionMetEvent, type NotifyEvent } from './notify.js';
 
 /** The events a change applied to a session stands for (pure). */
 export function eventsOfChange(change: Change, after: Session, checklist: Checklist): NotifyEvent[] {
@@ -26,7 +26,7 @@ export function eventsOfChange(change: Change, after: Session, checklist: Checkl
     const before = { ...c, measurements: c.measurements.slice(0, c.measurements.length - change.measurements.length) };
     const now = savedVerdict(c);
     if (now.phase === 'failed' && savedVerdict(before).phase !== 'failed') {
-      return [{ kind: 'criterion.met', criterion: c.text, verdict: now.message, environment: after.environment, sessionId: after.id }];
+      return [criterionMetEvent(c.text, now, { environment: after.environment, sessionId: after.id })];
     }
     return [];
   }

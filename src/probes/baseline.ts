@@ -1,14 +1,17 @@
 /**
- * baseline probe: `requests` sequential timed GETs, p50/p95, compared with a
- * stored baseline (`baseline_ms`, or `baseline_file` holding {"p50","p95"}).
- * p50 rising more than `max_increase_pct` over the baseline is the rollback
- * criterion: fail. No baseline: pass with the figures, so they can be stored.
+ * baseline probe: `requests` sequential timed GETs (20 by default), p50/p95
+ * and the `percentile` judged (p50 by default), compared with a stored
+ * baseline (`baseline_ms`, or `baseline_file` holding {"p50","p95"}). Rising
+ * more than `max_increase_pct` AND more than `min_increase_ms` over the
+ * baseline is the rollback criterion (src/verdict/latency-rule.ts): fail. No
+ * baseline: pass with the figures, so they can be stored.
  */
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/baseline.js';
 import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './toolkit.js';
 import { lookingPastTls } from './net-http.js';
+import { isRegression, latencyChange, ruleText, type LatencyRule } from '../verdict/latency-rule.js';
 
 type Params = z.infer<typeof schema>;
 
@@ -40,10 +43,10 @@ export async function readBaselineFile(path: string): Promise<{ p50: number; p95
   return { p50: data.p50, p95: typeof data.p95 === 'number' ? data.p95 : undefined };
 }
 
-/** Verdict of a p50 against a baseline p50. */
-export function compare(p50: number, baseline: number, maxIncreasePct: number): { increasePct: number; ok: boolean } {
-  const increasePct = Math.round(((p50 - baseline) / baseline) * 100);
-  return { increasePct, ok: increasePct <= maxIncreasePct };
+/** Verdict of a figure against its baseline: the one latency rule (over the percentage and the floor is a regression). */
+export function compare(ms: number, baseline: number, rule: LatencyRule): { increasePct: number; increaseMs: number; ok: boolean } {
+  const c = latencyChange(ms, baseline)!;
+  return { increasePct: c.increasePct, increaseMs: c.increaseMs, ok: !isRegression(c, rule) };
 }
 
 export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHttpClient): Promise<ProbeOutcome> => {
@@ -80,16 +83,23 @@ export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHtt
   }
   const p50 = percentile(samples, 50);
   const p95 = percentile(samples, 95);
+  // The figure judged: the percentile asked for (p50 by default), over all the requests of this measurement.
+  const pct = params.percentile;
+  const judged = pct === 50 ? p50 : pct === 95 ? p95 : percentile(samples, pct);
+  const name = `p${pct}`;
   const evidence = [`${params.requests} × GET ${params.url}`, `samples (ms): ${samples.join(', ')}`, `answers: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}`];
-  const figures = `p50 ${p50} ms, p95 ${p95} ms over ${params.requests} requests`;
+  const figures = `${pct === 50 || pct === 95 ? '' : `${name} ${judged} ms, `}p50 ${p50} ms, p95 ${p95} ms over ${params.requests} requests`;
+  const base = { p50_ms: p50, p95_ms: p95, ...(pct === 50 || pct === 95 ? {} : { [`${name}_ms`]: judged }), judged_ms: judged };
   const errors = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
-  if (errors) return { status: 'fail', summary: `${errors} of ${params.requests} requests answered 5xx (${figures})`, evidence, metrics: { p50_ms: p50, p95_ms: p95 } };
-  if (!stored) return { status: 'pass', summary: `${figures}; no baseline stored`, evidence, metrics: { p50_ms: p50, p95_ms: p95 } };
-  const { increasePct, ok } = compare(p50, stored.p50, params.max_increase_pct);
-  const metrics = { p50_ms: p50, p95_ms: p95, baseline_ms: stored.p50, increase_pct: increasePct };
+  if (errors) return { status: 'fail', summary: `${errors} of ${params.requests} requests answered 5xx (${figures})`, evidence, metrics: base };
+  if (!stored) return { status: 'pass', summary: `${figures}; no baseline stored`, evidence, metrics: base };
+  const rule: LatencyRule = { maxIncreasePct: params.max_increase_pct, minIncreaseMs: params.min_increase_ms };
+  const { increasePct, increaseMs, ok } = compare(judged, stored.p50, rule);
+  const metrics = { ...base, baseline_ms: stored.p50, increase_pct: increasePct, increase_ms: increaseMs };
   evidence.push(`baseline (${stored.from}): p50 ${stored.p50} ms${stored.p95 !== undefined ? `, p95 ${stored.p95} ms` : ''}`);
-  const sign = increasePct >= 0 ? '+' : '';
-  const criterion = `rollback criterion: +${params.max_increase_pct}%`;
-  if (!ok) return { status: 'fail', summary: `p50 ${p50} ms is ${sign}${increasePct}% over baseline ${stored.p50} ms (${criterion})`, evidence, metrics };
-  return { status: 'pass', summary: `${figures}: ${sign}${increasePct}% vs baseline ${stored.p50} ms (${criterion})`, evidence, metrics };
+  const sign = (n: number) => (n >= 0 ? '+' : '');
+  const change = `${sign(increasePct)}${increasePct}% (${sign(increaseMs)}${increaseMs} ms)`;
+  const criterion = `rollback criterion: over ${ruleText(rule)}`;
+  if (!ok) return { status: 'fail', summary: `${name} ${judged} ms is ${change} over baseline ${stored.p50} ms (${criterion})`, evidence, metrics };
+  return { status: 'pass', summary: `${figures}: ${change} vs baseline ${stored.p50} ms (${criterion})`, evidence, metrics };
 });

@@ -3,6 +3,7 @@
  * strings (`status=200`), so numbers and booleans are coerced here.
  */
 import * as z from 'zod';
+import { parseDuration } from '../grammar/duration.js';
 
 // One-shot validations in a CLI do not repay zod's JIT-compiled parsers.
 z.config({ jitless: true });
@@ -23,10 +24,30 @@ export const nameList = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.string()).min(1, 'must name at least one, comma-separated'));
-/** Milliseconds: `500`, `500ms`, `5s`. */
-export const duration = z
-  .union([z.number(), z.string().regex(/^\d+(\.\d+)?(ms|s)?$/, 'must be a duration like 500, 500ms or 5s')])
-  .transform((v) => (typeof v === 'number' ? v : v.endsWith('ms') ? Number(v.slice(0, -2)) : v.endsWith('s') ? Number(v.slice(0, -1)) * 1000 : Number(v)));
+/**
+ * Milliseconds, for parameters whose name ends in `_ms` (`max_ms`, `baseline_ms`):
+ * the name says the unit, so a bare `500` is 500 ms; `500ms`, `2s`, `1m` too.
+ * The grammar and its range (above 0, within Node's timer) are src/grammar/duration.ts.
+ */
+export const duration = z.union([z.number().transform(String), z.string()]).transform((v, ctx) => {
+  const r = parseDuration(v, { bare: 'ms' });
+  if (!r.ok) {
+    ctx.addIssue({ code: 'custom', message: r.problem });
+    return z.NEVER;
+  }
+  return r.ms;
+});
+
+/** Milliseconds that may be 0 (a floor: `min_increase_ms=0` turns it off); otherwise as `duration`. */
+export const msAtLeastZero = z.union([z.number().transform(String), z.string()]).transform((v, ctx) => {
+  if (/^\s*0+(\.0+)?(ms|s|m|h)?\s*$/.test(v)) return 0;
+  const r = parseDuration(v, { bare: 'ms' });
+  if (!r.ok) {
+    ctx.addIssue({ code: 'custom', message: r.problem });
+    return z.NEVER;
+  }
+  return r.ms;
+});
 
 /** Does `code` match a statusList value like `200-299,404`? */
 export function statusMatches(list: string, code: number): boolean {

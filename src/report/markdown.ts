@@ -29,6 +29,7 @@ import {
 import { percentDone, progressBreakdown, progressFromCounts } from '../verdict/items.js';
 import { formatMarkdown } from '../watch/format.js';
 import { savedOutcome } from '../watch/saved.js';
+import { STATE_MARKDOWN } from '../verdict/window.js';
 
 export interface ReportOptions {
   /** The previous session of the same environment, for the response-time comparison. */
@@ -213,7 +214,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
   // Rollback criteria
   push('## Rollback criteria', '');
   const verdicts = evaluateRollback(s, checklist, prev);
-  push(...table(['Criterion', 'Observed', 'Threshold', 'Verdict'], verdicts.map((v) => [t(v.criterion), t(v.observed), t(v.threshold), VERDICT[v.verdict]])), '');
+  push(...table(['Criterion', 'Observed', 'Threshold', 'Verdict'], verdicts.map((v) => [t(v.criterion), t(v.observed), t(v.threshold), v.state && v.state !== 'met' && v.state !== 'not-met' ? STATE_MARKDOWN[v.state] : VERDICT[v.verdict]])), '');
 
   // Watches of the rollback criteria started in the wizard: the series, thresholds and window verdicts, as `watch --format md` shows them.
   for (const record of s.watches ?? []) {

@@ -9,8 +9,7 @@ import type { ProbeResult } from '../probes/types.js';
 import { countStates, itemState, progressFromCounts, settlementOf, type Progress, type Settlement, type StateCounts } from '../verdict/items.js';
 import type { ItemRecord } from '../session/schema.js';
 import { isFailing } from '../verdict/probe.js';
-import { responseMs, sessionRollback, type CriterionVerdict } from '../verdict/rollback.js';
-import { withWatchVerdicts } from '../watch/saved.js';
+import { responseChange, responseMs, type CriterionVerdict } from '../verdict/rollback.js';
 
 export { STATES, type StateCounts } from '../verdict/items.js';
 export type { CriterionVerdict } from '../verdict/rollback.js';
@@ -130,48 +129,43 @@ export interface ResponseTime {
   previousMs?: number;
   /** The probe's own stored baseline, when it had one. */
   baselineMs?: number;
-  /** % change against the previous session, else against the stored baseline. */
+  /** % change against the stored baseline the probe judged with, else against the previous session (the verdict core's responseChange). */
   increasePct?: number;
 }
 
 
-function latestTimes(session: Session): Map<string, { ms: number; baselineMs?: number; increasePct?: number }> {
-  const out = new Map<string, { ms: number; baselineMs?: number; increasePct?: number }>();
+function latestTimes(session: Session): Map<string, { ms: number; result: ProbeResult }> {
+  const out = new Map<string, { ms: number; result: ProbeResult }>();
   for (const [itemId, rec] of Object.entries(session.items)) {
     // Prefer a baseline probe (p50) over a single http latency.
     const probes = [...rec.probes].sort((a, b) => Number(a.kind === 'baseline') - Number(b.kind === 'baseline'));
     for (const p of probes) {
       const ms = responseMs(p as ProbeResult);
       if (ms === undefined) continue;
-      out.set(itemId, { ms, baselineMs: p.metrics?.baseline_ms, increasePct: p.metrics?.increase_pct });
+      out.set(itemId, { ms, result: p as ProbeResult });
     }
   }
   return out;
 }
 
-/** Response times per item, this session against the previous one (and the stored baseline). */
+/**
+ * Response times per item, this session against the previous one (and the
+ * stored baseline). The increase is the verdict core's responseChange: the
+ * same reference and the same figure as the rollback criterion's row.
+ */
 export function responseTimes(session: Session, checklist: Checklist, previous?: Session): ResponseTime[] {
   const now = latestTimes(session);
-  const before = previous ? latestTimes(previous) : new Map();
+  const before = previous ? latestTimes(previous) : new Map<string, { ms: number; result: ProbeResult }>();
   const text = new Map(checklist.items.map((i) => [i.id, i.text]));
   const ids = [...new Set([...checklist.items.map((i) => i.id), ...now.keys(), ...before.keys()])].filter((id) => now.has(id) || before.has(id));
   return ids.map((itemId) => {
     const cur = now.get(itemId);
     const prev = before.get(itemId);
-    const increasePct =
-      cur && prev && prev.ms > 0 ? round1(((cur.ms - prev.ms) / prev.ms) * 100) : cur?.increasePct ?? (cur?.baselineMs ? round1(((cur.ms - cur.baselineMs) / cur.baselineMs) * 100) : undefined);
-    return { itemId, label: text.get(itemId) ?? itemId, currentMs: cur?.ms, previousMs: prev?.ms, baselineMs: cur?.baselineMs, increasePct };
+    const change = cur ? responseChange(cur.result, prev?.ms) : undefined;
+    const baselineMs = cur?.result.metrics?.baseline_ms;
+    return { itemId, label: text.get(itemId) ?? itemId, currentMs: cur?.ms, previousMs: prev?.ms, baselineMs, increasePct: change?.increasePct };
   });
 }
 
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
-}
-
-/**
- * The reference document's Rollback Decision Criteria, as the verdict core
- * judges them (the wizard's banner and `check` ask the same core).
- */
-export function evaluateRollback(session: Session, checklist: Checklist, previous?: Session): CriterionVerdict[] {
-  return withWatchVerdicts(sessionRollback(session, checklist, previous), session);
-}
+/** The reference document's Rollback Decision Criteria, as the one evaluateRollback decides them (the wizard's banner and `check` ask the same core). */
+export { evaluateRollback } from '../watch/saved.js';

@@ -14,6 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import { displayPath } from './session-file.js';
+import { clockText } from '../grammar/time-format.js';
 
 export interface LockInfo {
   operator: string;
@@ -113,11 +114,6 @@ function isStale(info: LockInfo | undefined): boolean {
   return started !== undefined && Number.isFinite(since) && started > since + 2000;
 }
 
-function hhmm(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
 
 /** Create `path` with `content` only if it does not exist (true) or report EEXIST (false). */
 async function createExclusive(path: string, content: string): Promise<boolean> {
@@ -196,7 +192,7 @@ export async function acquireLock(path: string, operator: string, what: string):
       const h = holder ?? { operator: 'someone', pid: 0, host: 'unknown host', since: '' };
       // From here we cannot tell whether a process on another machine is alive: say how to clear it by hand.
       const remote = h.host !== hostname() ? ` (if that process is gone, delete ${displayPath(path)})` : '';
-      throw new UserError(`${what} is open by ${h.operator} (pid ${h.pid} on ${h.host}, since ${hhmm(h.since)}); close it there or wait${remote}`);
+      throw new UserError(`${what} is open by ${h.operator} (pid ${h.pid} on ${h.host}, since ${clockText(h.since, { seconds: false })}); close it there or wait${remote}`);
     }
     await removeIfUnchanged(path, existing);
     tookOverFrom = holder ?? { operator: 'unknown (unreadable lock)', pid: 0, host: hostname(), since: '' };

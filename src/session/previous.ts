@@ -52,3 +52,4 @@ export async function findBaselineSession(store: Pick<SessionStore, 'list' | 're
   const found = await previousSession(store, of, storedBaseline);
   return found && { session: found.session, baseline: found.figure };
 }
+

@@ -228,6 +228,10 @@ export const WatchRecordSchema = z.object({
       spec: z.string(),
       limits: z.object({ intervalMs: z.number(), count: z.number(), failureLimit: z.number(), inconclusiveLimit: z.number() }),
       measurements: z.array(WatchMeasurementSchema),
+      /** Set when the criterion could not be measured at the start (no baseline anywhere, a variable unset): why, as data and words; the others are watched. */
+      cannot: z.object({ reason: z.enum(PROBE_REASONS), why: z.string() }).optional(),
+      /** The baseline a baseline criterion compared with, and where it came from (this session, the last SUCCESS session, BASELINE_P50_MS). */
+      reference: z.object({ ms: z.number(), from: z.string() }).optional(),
     }),
   ),
 });

@@ -5,8 +5,8 @@
  */
 import type { Checklist } from '../checklist/types.js';
 import type { Session } from '../session/schema.js';
-import { sessionRollback, triggeredLines } from '../verdict/rollback.js';
-import { withWatchVerdicts } from '../watch/saved.js';
+import { triggeredLines } from '../verdict/rollback.js';
+import { evaluateRollback } from '../watch/saved.js';
 
 export interface RollbackBanner {
   /** One line naming the criterion met and the measured figure. */
@@ -28,8 +28,8 @@ export function findRollbackSection(checklist: Checklist): string | undefined {
  * The banner for the latest probe results held in a session (against the previous session when known)
  * and its watches' window verdicts (a window met stays met), or undefined when no criterion is met.
  */
-export function evaluateRollback(session: Session, checklist: Checklist, previous?: Session): RollbackBanner | undefined {
-  const verdicts = withWatchVerdicts(sessionRollback(session, checklist, previous), session);
+export function rollbackBanner(session: Session, checklist: Checklist, previous?: Session): RollbackBanner | undefined {
+  const verdicts = evaluateRollback(session, checklist, previous);
   const [criterion] = triggeredLines(verdicts);
   const first = verdicts.find((v) => v.verdict === 'triggered');
   return criterion && first ? { criterion, name: first.criterion, figure: first.observed, sectionId: findRollbackSection(checklist) } : undefined;

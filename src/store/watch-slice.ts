@@ -11,7 +11,9 @@ import type { Checklist, Criterion } from '../checklist/types.js';
 import type { Vars } from '../config/vars.js';
 import type { Session, WatchRecord } from '../session/schema.js';
 import { findWatch } from '../session/changes.js';
-import { resolveLimits, unsetVariablesProblem } from '../watch/criteria.js';
+import { resolveLimits, unmeasurable } from '../watch/criteria.js';
+import { BASELINE_VAR, chooseBaseline, withBaseline, type BaselineChoice } from '../session/baseline.js';
+import { clockText } from '../grammar/time-format.js';
 import { missedSlots, savedVerdict, worstPhase, type Measurement, type WindowLimits, type WindowVerdict } from '../watch/judge.js';
 import { baselineOf, thresholdOf, thresholdText, verdictWord } from '../watch/format.js';
 import type { Wizard } from './wizard-store.js';
@@ -28,8 +30,12 @@ export interface WatchSlice {
   watchLimits: Record<string, { threshold: string; baselineMs?: number; window: WindowLimits }>;
   /** Start a watch over the checklist's rollback criteria (`watch:` annotations); after a met window, ask first. */
   startWatch(): void;
-  /** The answer to watchQuestion: y starts the new window, n leaves things as they are. */
+  /** What watchQuestion asks: to start a new window, or to stop the running one (x). */
+  watchAsking?: 'start' | 'stop';
+  /** The answer to watchQuestion: y starts the new window (or stops the running one), n leaves things as they are. */
   answerWatch(yes: boolean): void;
+  /** x: ask before stopping the running window (it would end incomplete, and resume would not continue it). */
+  askStopWatch(): void;
   /** Stop the running watch for good (recorded; resume does not continue it). */
   stopWatch(): Promise<void>;
   /**
@@ -73,8 +79,9 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
     const run = (record: WatchRecord) => {
       const planned = record.criteria.flatMap((c) => {
         const criterion = byId.get(c.id);
-        return criterion ? [{ criterion, limits: c.limits, measurements: c.measurements }] : [];
+        return criterion ? [{ criterion, limits: c.limits, measurements: c.measurements, ...(c.cannot ? { cannot: c.cannot } : {}), ...(c.reference ? { reference: c.reference } : {}) }] : [];
       });
+      const reference = record.criteria.find((c) => c.reference)?.reference;
       const ctl = new AbortController();
       controller = ctl;
       set({ watching: true });
@@ -84,7 +91,8 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
           // The probe libraries load with the first watch, not for the first frame.
           const { runWatch } = await import('../watch/run.js');
           const outcome = await runWatch(planned, {
-            vars: deps.vars,
+            // The window keeps the baseline it started with (a resumed window too).
+            vars: reference ? { ...deps.vars, [BASELINE_VAR]: String(reference.ms) } : withBaseline(deps.vars, baselineNow()),
             signal: ctl.signal,
             now: deps.now,
             startedAt: Date.parse(record.startedAt),
@@ -112,6 +120,30 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
       })();
     };
 
+    /** The baseline now, by the one precedence: this session's own measurement, the last SUCCESS session's (in deps.vars since start), BASELINE_P50_MS. */
+    const baselineNow = (): BaselineChoice => chooseBaseline(get().session, undefined, deps.vars[BASELINE_VAR], get().session.environment);
+
+    /** Each criterion as a window to record: its limits, and why it cannot be measured or which baseline it compares with. */
+    const planCriteria = (criteria: readonly Criterion[]) => {
+      const baseline = baselineNow();
+      const vars = withBaseline(deps.vars, baseline);
+      const explain: Record<string, string> = baseline.ok ? {} : { [BASELINE_VAR]: baseline.why };
+      return criteria.map((c) => {
+        const cannot = unmeasurable(c, vars, explain);
+        const usesBaseline = baseline.ok && !cannot && c.probe.kind === 'baseline' && String(c.probe.params.baseline_ms ?? '').includes(BASELINE_VAR);
+        const from = baseline.ok ? (baseline.from === 'this session' ? 'this session' : baseline.from === 'last success' ? `session ${baseline.sessionId} (the last SUCCESS)` : BASELINE_VAR) : '';
+        return {
+          id: c.id,
+          text: c.text,
+          kind: c.probe.kind,
+          spec: c.probe.raw,
+          limits: resolveLimits(c.window),
+          ...(cannot ? { cannot } : {}),
+          ...(usesBaseline ? { reference: { ms: Number(vars[BASELINE_VAR]), from } } : {}),
+        };
+      });
+    };
+
     /** When a window of the session met a criterion: the latest such window's stop time. */
     const metAt = (): string | undefined => {
       const met = (get().session.watches ?? []).filter((w) => w.stopped === 'met');
@@ -129,21 +161,22 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
           set({ error: NO_CRITERIA });
           return;
         }
-        // Unset variables: one line naming them, no window that could only end inconclusive.
-        const unset = unsetVariablesProblem(criteria, deps.vars);
-        if (unset) {
-          set({ error: unset });
+        // A criterion that cannot be measured (no baseline anywhere, a variable unset) is recorded as such and
+        // never stops the others; only a watch where nothing at all can be measured is refused, saying why for each.
+        const plan = planCriteria(criteria);
+        if (plan.every((p) => p.cannot)) {
+          set({ error: `nothing to watch: ${plan.map((p) => `"${p.text}" cannot be measured: ${p.cannot!.why}`).join('; ')}` });
           return;
         }
         // An unfinished window (measured in another wizard, or paused): a new one replaces it only when asked.
         const open = get().session.watches?.at(-1);
         if (open && !open.stopped && !confirmed) {
-          set({ watchQuestion: `A window started by ${open.by} at ${hhmm(open.startedAt)} UTC is still open. Start a new one (the old one is stopped)? y/n` });
+          set({ watchAsking: 'start', watchQuestion: `A window started by ${open.by} at ${clockText(open.startedAt, { seconds: false })} is still open. Start a new one (the old one is stopped)? y/n` });
           return;
         }
         const met = metAt();
         if (met && !confirmed) {
-          set({ watchQuestion: `A criterion was met at ${hhmm(met)} UTC. Start a new window? y/n` });
+          set({ watchAsking: 'start', watchQuestion: `A criterion was met at ${clockText(met, { seconds: false })}. Start a new window? y/n` });
           return;
         }
         if (open && !open.stopped) void get().apply({ type: 'watch.stop', startedAt: open.startedAt, why: 'operator' });
@@ -151,7 +184,7 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
         void get().apply({
           type: 'watch.start',
           startedAt,
-          criteria: criteria.map((c) => ({ id: c.id, text: c.text, kind: c.probe.kind, spec: c.probe.raw, limits: resolveLimits(c.window) })),
+          criteria: plan,
         });
         // Applied at once (or refused: a completed session; the error line says so).
         const record = get().session.watches?.at(-1);
@@ -164,6 +197,7 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
     return {
       watching: false,
       watchQuestion: undefined,
+      watchAsking: undefined,
       watchLimits: Object.fromEntries(
         (deps.checklist.criteria ?? []).map((c) => {
           const baselineMs = baselineOf(c, deps.vars);
@@ -175,8 +209,20 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
       },
       answerWatch(yes) {
         if (!get().watchQuestion) return;
-        set({ watchQuestion: undefined });
-        if (yes) start(true);
+        const asking = get().watchAsking;
+        set({ watchQuestion: undefined, watchAsking: undefined });
+        if (!yes) return;
+        if (asking === 'stop') void get().stopWatch();
+        else start(true);
+      },
+      askStopWatch() {
+        if (!controller) {
+          set({ error: 'no watch is running (s starts one)' });
+          return;
+        }
+        const record = get().session.watches?.at(-1);
+        const progress = (record?.criteria ?? []).filter((c) => !c.cannot).map((c) => `${c.measurements.length}/${c.limits.count}`).join(', ');
+        set({ watchAsking: 'stop', watchQuestion: `Stop the watch? The window ends incomplete (${progress} samples) and resume will not continue it. y/n` });
       },
       async stopWatch() {
         if (!controller) {
@@ -226,11 +272,6 @@ export function createWatchSlice(deps: WatchSliceDeps): StateCreator<Full, [], [
   };
 }
 
-/** `10:04` (UTC) of an ISO time. */
-function hhmm(iso: string): string {
-  return iso.slice(11, 16);
-}
-
 /**
  * The window's starter has this session open right now in another wizard
  * (team mode, the store's presence), which measures it: this one must not.
@@ -266,6 +307,10 @@ export interface WatchRow {
   /** Slots missed while the wizard was closed. */
   missed: number;
   verdict: WindowVerdict;
+  /** Could not be measured at the start: why. */
+  cannot?: { reason: string; why: string };
+  /** The baseline this window compares with, and where it came from. */
+  reference?: { ms: number; from: string };
 }
 
 /** The rows of the session's latest watch (pure: the screen and tests ask this). */
@@ -289,6 +334,8 @@ export function watchRows(session: Pick<Session, 'watches'>, checklist: Pick<Che
       count: c.limits.count,
       missed: ms.filter((m) => m.missed).length,
       verdict: savedVerdict(c, record.stopped),
+      ...(c.cannot ? { cannot: c.cannot } : {}),
+      ...(c.reference ? { reference: c.reference } : {}),
     };
   });
 }

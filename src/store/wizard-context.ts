@@ -15,7 +15,7 @@ import { applyChange, ChangeRefused, type Change } from '../session/changes.js';
 import type { ItemState, Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
 import { overridesProbes } from '../verdict/items.js';
-import { evaluateRollback, type RollbackBanner } from './rollback.js';
+import { rollbackBanner, type RollbackBanner } from './rollback.js';
 import { walkSections } from './progress.js';
 import type { Wizard } from './wizard-store.js';
 
@@ -186,7 +186,7 @@ export function createWizardContext(deps: WizardDeps, set: SetWizard, get: GetWi
       if (get().session.status === 'completed') return;
       void ctx.applyNow({ type: 'cursor', sectionId, itemId });
     },
-    banner: (doc) => evaluateRollback(doc, checklist, ctx.previous),
+    banner: (doc) => rollbackBanner(doc, checklist, ctx.previous),
     isOverride: (itemId, state) => overridesProbes(get().session.items[itemId]?.probes ?? [], state),
     noteSaved() {
       const u = get().unsaved;

@@ -108,8 +108,8 @@ export const OVERVIEW_KEYS: KeyBinding[] = [
 /** The watch screen: start and stop the watch of the rollback criteria; it goes on while you walk elsewhere. */
 export const WATCH_KEYS: KeyBinding[] = [
   { chars: ['s'], label: 's', hint: 'start', help: 'start watching the criteria (after a criterion met: asks y/n first)', run: (s) => s.startWatch() },
-  { chars: ['x'], label: 'x', hint: 'stop', help: 'stop the watch (for good)', run: (s) => void s.stopWatch() },
-  { chars: ['y'], label: '', hint: '', help: 'yes: start the new window (when asked)', run: (s) => s.answerWatch(true) },
+  { chars: ['x'], label: 'x', hint: 'stop', help: 'stop the watch for good (asks y/n first: the window ends incomplete)', run: (s) => s.askStopWatch() },
+  { chars: ['y'], label: '', hint: '', help: 'yes: start the new window, or stop the running one (when asked)', run: (s) => s.answerWatch(true) },
   { chars: ['n'], label: '', hint: '', help: 'no: keep things as they are (when asked)', run: (s) => s.answerWatch(false) },
   { chars: ['w', 'h'], keys: ['escape', 'left'], label: 'Esc/w', hint: 'back', help: 'back (the watch goes on)', run: (s) => (s.back === 'overview' ? s.showOverview() : s.openSection(s.cursor.sectionId)) },
   { chars: ['g'], label: 'g', hint: 'overview', help: 'overview (the watch goes on)', run: (s) => s.showOverview() },

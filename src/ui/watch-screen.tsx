@@ -6,7 +6,8 @@ import type { Checklist } from '../checklist/types.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { starterElsewhere, watchRows, type SampleGap, type WatchRow } from '../store/watch-slice.js';
 import type { WatchRecord } from '../session/schema.js';
-import { figureText, spanText, verdictWord, type WindowState } from '../watch/format.js';
+import { figureText, verdictWord, type WindowState } from '../watch/format.js';
+import { clockRangeText, clockText, durationText, windowPlanText } from '../grammar/time-format.js';
 import { forTerminal } from '../report/escape.js';
 import { WATCH_KEYS, hints } from './keymap.js';
 import { Footer, footerHeight } from './footer.js';
@@ -59,11 +60,10 @@ function countText(r: WatchRow): string {
  */
 export function missedLine(record: { criteria: { text: string; measurements: { missed?: boolean; startedAt: string }[] }[] } | undefined, rows: readonly Pick<WatchRow, 'missed'>[]): string {
   const counts = rows.map((r) => r.missed);
-  const hhmm = (iso: string) => iso.slice(11, 19);
   const slots = (n: number) => `${n} slot${n === 1 ? '' : 's'} missed`;
   const first = record?.criteria[0]?.measurements.filter((m) => m.missed) ?? [];
   if (counts.length && counts.every((n) => n === counts[0]) && first.length) {
-    const span = `${hhmm(first[0].startedAt)}–${hhmm(first.at(-1)!.startedAt)} UTC`;
+    const span = clockRangeText(first[0].startedAt, first.at(-1)!.startedAt);
     return `${slots(counts[0])} (${span})${counts.length > 1 ? ' on each criterion' : ''}, the wizard closed: inconclusive`;
   }
   const per = (record?.criteria ?? []).map((c) => `${c.measurements.filter((m) => m.missed).length} on ${c.text}`);
@@ -114,8 +114,8 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
   const since = !record
     ? ''
     : watching
-      ? ` · ${record.startedAt.slice(11, 19)}–${new Date(endsAt).toISOString().slice(11, 19)} UTC (${spanText(Math.max(0, endsAt - clock()))} left)`
-      : ` · since ${record.startedAt.slice(11, 19)} UTC`;
+      ? ` · ${clockRangeText(record.startedAt, endsAt)} (${durationText(Math.max(0, endsAt - clock()))} left)`
+      : ` · since ${clockText(record.startedAt)}`;
 
   return (
     <Box flexDirection="column">
@@ -139,7 +139,7 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
       {!record
         ? criteria.map((c) => {
             const w = limits[c.id]?.window;
-            const plan = w ? ` — ${limits[c.id].threshold}, every ${spanText(w.intervalMs)} × ${w.count} (${spanText(w.intervalMs * w.count)})` : '';
+            const plan = w ? ` — ${limits[c.id].threshold}, ${windowPlanText(w.intervalMs, w.count)}` : '';
             return (
               <Text key={c.id} wrap="truncate">
                 {'  • '}
@@ -158,25 +158,33 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
         const latest = r.latest;
         // Without a figure (no data, an error, a missed slot) the latest sample says what happened instead.
         const own = limits[r.id];
-        const figure = (latest && figureText(latest, r.kind, own?.baselineMs)) ?? (latest ? `${latest.phase}: ${latest.message}` : '—');
-        const limit = own?.threshold ?? (r.threshold ? `${r.threshold.sense} ${r.threshold.value}` : 'no numeric limit');
+        // The baseline this window compares with is the one it recorded at its start.
+        const baselineMs = r.reference?.ms ?? own?.baselineMs;
+        const figure = (latest && figureText(latest, r.kind, baselineMs)) ?? (latest ? `${latest.phase}: ${latest.message}` : '—');
+        const limit = r.reference ? `${(own?.threshold ?? '').replace(/ of (the baseline p50|\d+(\.\d+)? ms)$/, '')} of ${r.reference.ms} ms (${r.reference.from})` : (own?.threshold ?? (r.threshold ? `${r.threshold.sense} ${r.threshold.value}` : 'no numeric limit'));
         // The latest sample stands out when it failed (red) or verified nothing (yellow).
         const latestColor = latest?.phase === 'failed' ? 'red' : latest && latest.phase !== 'successful' ? 'yellow' : undefined;
         // The count is never cut: the criterion's text gives way (verdict column 12, a space, the count).
-        const head = fit(forTerminal(r.text), Math.max(10, columns - 13 - countText(r).length - 1));
+        const head = fit(forTerminal(r.text), Math.max(10, columns - 16 - countText(r).length - 1));
         return (
           <Box key={r.id} flexDirection="column">
             <Text wrap="truncate">
               <Text color={VERDICT_COLOR[r.verdict.phase]} bold>
-                {verdictWord(r.verdict.phase, windowState).padEnd(12)}
+                {verdictWord(r.verdict.phase, windowState, r.cannot).padEnd(15)}
               </Text>
               {head} <Text dimColor>{countText(r)}</Text>
             </Text>
             <Text wrap="truncate">
               {'  '}
-              <Text color={r.verdict.phase === 'failed' ? 'red' : 'cyan'}>{r.series.length ? sparkline(r.series, spark, r.threshold?.value, r.gaps) : '(no sample yet)'}</Text>
-              <Text dimColor> {limit} · latest </Text>
-              <Text color={latestColor}>{forTerminal(figure)}</Text>
+              {r.cannot ? (
+                <Text color="yellow">cannot be measured: {forTerminal(r.cannot.why)}</Text>
+              ) : (
+                <>
+                  <Text color={r.verdict.phase === 'failed' ? 'red' : 'cyan'}>{r.series.length ? sparkline(r.series, spark, r.threshold?.value, r.gaps) : '(no sample yet)'}</Text>
+                  <Text dimColor> {limit} · latest </Text>
+                  <Text color={latestColor}>{forTerminal(figure)}</Text>
+                </>
+              )}
             </Text>
             <Text dimColor wrap="truncate">
               {'  '}

@@ -15,22 +15,22 @@
  *
  * - Error rate: a prometheus probe's `value` on an error-rate check (item
  *   text or annotation says "error rate"); the worst such value counts.
- * - Response time: a baseline probe's `increase_pct` against its stored
- *   baseline; without one, the item's response time (p50, or an http latency)
- *   against the previous session of the environment when the caller has it;
- *   the worst counts.
+ * - Response time: responseChange (below), the one rule for the reference
+ *   and the increase; a regression is over both the percentage and the
+ *   absolute floor (src/verdict/latency-rule.ts); the worst counts.
  * No figure is "not measured" (the window judge's no-data rule: never ok).
  * The others need a person and are listed as such.
  */
 import type { Checklist, Criterion } from '../checklist/types.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { Session } from '../session/schema.js';
-import { judgeWindow, SINGLE_SAMPLE, type Measurement as Sample, type WindowPhase } from './window.js';
+import { judgeWindow, SINGLE_SAMPLE, type CriterionState, type Measurement as Sample, type WindowPhase } from './window.js';
+import { DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, isRegression, latencyChange } from './latency-rule.js';
 
 /** Default error rate (fraction of requests) above which rollback is advised, for a checklist that declares none. */
 export const ERROR_RATE_LIMIT = 0.05;
 /** Default response-time increase (percent against the baseline) above which rollback is advised, for a checklist that declares none. */
-export const LATENCY_INCREASE_LIMIT = 50;
+export const LATENCY_INCREASE_LIMIT = DEFAULT_MAX_INCREASE_PCT;
 
 export const ERROR_RATE_CRITERION = 'Error rate exceeds 5% of requests';
 export const LATENCY_CRITERION = 'Response time increases by more than 50%';
@@ -38,13 +38,14 @@ export const LATENCY_CRITERION = 'Response time increases by more than 50%';
 /** The two measurable criteria: their names and thresholds. */
 export interface RollbackLimits {
   errorRate: { criterion: string; max: number };
-  latency: { criterion: string; maxIncreasePct: number };
+  /** `minIncreaseMs`: the absolute floor beside the percentage (default DEFAULT_MIN_INCREASE_MS). */
+  latency: { criterion: string; maxIncreasePct: number; minIncreaseMs?: number };
 }
 
 /** The documented defaults (the reference document's wording). */
 export const DEFAULT_ROLLBACK_LIMITS: RollbackLimits = {
   errorRate: { criterion: ERROR_RATE_CRITERION, max: ERROR_RATE_LIMIT },
-  latency: { criterion: LATENCY_CRITERION, maxIncreasePct: LATENCY_INCREASE_LIMIT },
+  latency: { criterion: LATENCY_CRITERION, maxIncreasePct: LATENCY_INCREASE_LIMIT, minIncreaseMs: DEFAULT_MIN_INCREASE_MS },
 };
 
 /** A literal number parameter (annotations keep their text: `max=0.10`); a `${VAR}` one is not a declared limit here. */
@@ -72,7 +73,9 @@ export function rollbackLimits(checklist: Pick<Checklist, 'criteria'>): Rollback
   const time = criteria.find((c) => c.probe.kind === 'baseline');
   return {
     errorRate: rate ? { criterion: rate.text, max: finite(rate.probe.params.max) ?? ERROR_RATE_LIMIT } : DEFAULT_ROLLBACK_LIMITS.errorRate,
-    latency: time ? { criterion: time.text, maxIncreasePct: finite(time.probe.params.max_increase_pct) ?? LATENCY_INCREASE_LIMIT } : DEFAULT_ROLLBACK_LIMITS.latency,
+    latency: time
+      ? { criterion: time.text, maxIncreasePct: finite(time.probe.params.max_increase_pct) ?? LATENCY_INCREASE_LIMIT, minIncreaseMs: finite(time.probe.params.min_increase_ms) ?? DEFAULT_MIN_INCREASE_MS }
+      : DEFAULT_ROLLBACK_LIMITS.latency,
   };
 }
 
@@ -92,6 +95,8 @@ export interface CriterionVerdict {
   threshold: string;
   /** triggered: the criterion is met; ok: measured and within; unmeasured: needs a person. */
   verdict: 'triggered' | 'ok' | 'unmeasured';
+  /** A watched criterion's state in the one vocabulary (incomplete, cannot-measure…), when a window decided the row. */
+  state?: CriterionState;
 }
 
 const JUDGEMENT = ['Critical functionality not working', 'Database corruption detected', 'Security vulnerability discovered', 'Data loss detected'];
@@ -108,20 +113,45 @@ function worst<T>(rows: T[], by: (t: T) => number): T | undefined {
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const named = (label?: string) => (label ? ` (${label})` : '');
 
-/** Response time of a result in ms: a baseline probe's p50 or an http probe's latency (not a TCP connect or a Celery ping). */
+/** Response time of a result in ms: a baseline probe's judged percentile (p50 by default) or an http probe's latency (not a TCP connect or a Celery ping). */
 export function responseMs(result: Measurement['result']): number | undefined {
-  if (result.kind === 'baseline') return result.metrics?.p50_ms;
+  if (result.kind === 'baseline') return result.metrics?.judged_ms ?? result.metrics?.p50_ms;
   if (result.kind === 'http') return result.metrics?.latency_ms;
   return undefined;
 }
 
-/** Increase in percent: against the probe's stored baseline, else against the previous session's time of the item. */
-function increaseOf(m: Measurement, before: Map<string, number>): number | undefined {
-  const own = m.result.metrics?.increase_pct;
-  if (m.result.kind === 'baseline' && typeof own === 'number') return own;
-  const now = responseMs(m.result);
-  const prev = m.itemId === undefined ? undefined : before.get(m.itemId);
-  return now !== undefined && prev ? round1(((now - prev) / prev) * 100) : undefined;
+/** A response time against its reference: the one answer the rollback verdict and the report's response-time table share. */
+export interface ResponseChange {
+  currentMs?: number;
+  /** The figure compared with, and where it came from. */
+  referenceMs?: number;
+  reference: 'stored baseline' | 'previous session';
+  increasePct: number;
+  /** Unknown only for a result that carries a percentage without its figures (older sessions). */
+  increaseMs?: number;
+}
+
+/**
+ * How a measured response time compares with its reference, decided once:
+ * the baseline the probe itself judged against (a baseline probe's
+ * `baseline_ms`: this session's baseline measurement, else the last SUCCESS
+ * session's, else BASELINE_P50_MS) comes first, because it is what the probe's
+ * pass/fail was decided on; without one, the same item's time in the previous
+ * SUCCESS session (`previousMs`). Undefined when there is nothing to compare.
+ */
+export function responseChange(result: Measurement['result'], previousMs?: number): ResponseChange | undefined {
+  const now = responseMs(result);
+  const m = result.metrics ?? {};
+  if (result.kind === 'baseline' && typeof m.baseline_ms === 'number' && now !== undefined) {
+    const c = latencyChange(now, m.baseline_ms);
+    if (c) return { ...c, reference: 'stored baseline' };
+  }
+  // A result that says its increase without its figures (an older session): the percentage alone.
+  if (result.kind === 'baseline' && typeof m.increase_pct === 'number') {
+    return { reference: 'stored baseline', increasePct: m.increase_pct, ...(typeof m.increase_ms === 'number' ? { increaseMs: m.increase_ms } : {}), ...(now !== undefined ? { currentMs: now } : {}) };
+  }
+  const c = now !== undefined && previousMs !== undefined ? latencyChange(now, previousMs) : undefined;
+  return c && { ...c, reference: 'previous session' };
 }
 
 const VERDICT: Record<WindowPhase, CriterionVerdict['verdict']> = { failed: 'triggered', successful: 'ok', inconclusive: 'unmeasured', running: 'unmeasured' };
@@ -149,10 +179,13 @@ export function judgeRollback(measurements: Iterable<Measurement>, previous: Ite
     if (m.itemId !== undefined && ms !== undefined && (m.result.kind === 'baseline' || !before.has(m.itemId))) before.set(m.itemId, ms);
   }
   const times = all.flatMap((m) => {
-    const inc = increaseOf(m, before);
-    return inc === undefined ? [] : [{ m, inc }];
+    const change = responseChange(m.result, m.itemId === undefined ? undefined : before.get(m.itemId));
+    return change === undefined ? [] : [{ m, change, inc: change.increasePct }];
   });
-  const time = worst(times, (t) => t.inc);
+  // The worst that is a regression by the whole rule (percentage and floor), else the largest increase.
+  const rule = { maxIncreasePct: limits.latency.maxIncreasePct, minIncreaseMs: limits.latency.minIncreaseMs ?? DEFAULT_MIN_INCREASE_MS };
+  const regress = (c: ResponseChange) => (c.increaseMs === undefined ? c.increasePct > rule.maxIncreasePct : isRegression({ increasePct: c.increasePct, increaseMs: c.increaseMs }, rule));
+  const time = worst(times.filter((t) => regress(t.change)), (t) => t.inc) ?? worst(times, (t) => t.inc);
   const value = rate?.result.metrics!.value;
   const inc = time?.inc;
   return [
@@ -164,9 +197,10 @@ export function judgeRollback(measurements: Iterable<Measurement>, previous: Ite
     },
     {
       criterion: limits.latency.criterion,
-      observed: inc === undefined ? 'not measured' : `${inc > 0 ? '+' : ''}${percent(inc)}${named(time!.m.label)}`,
-      threshold: `> +${percent(limits.latency.maxIncreasePct)}`,
-      verdict: judgeOne(inc, limits.latency.maxIncreasePct),
+      observed: inc === undefined ? 'not measured' : `${inc > 0 ? '+' : ''}${percent(inc)}${time!.change.increaseMs !== undefined ? ` (${time!.change.increaseMs > 0 ? '+' : ''}${time!.change.increaseMs} ms)` : ''}${named(time!.m.label)}`,
+      threshold: `> +${percent(limits.latency.maxIncreasePct)} and > +${rule.minIncreaseMs} ms`,
+      // The whole rule decides (a regression is over both); the window judge gives the verdict its shape.
+      verdict: judgeOne(time && (regress(time.change) ? 1 : 0), 0),
     },
     ...JUDGEMENT.map((criterion): CriterionVerdict => ({ criterion, observed: 'operator judgement', threshold: '-', verdict: 'unmeasured' })),
   ];

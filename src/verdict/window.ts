@@ -112,7 +112,7 @@ export function judgeWindow(measurements: readonly Measurement[], limits: Window
 export const ERROR_PHASE: Readonly<Record<string, MeasurementPhase>> = { http: 'failed', baseline: 'failed' };
 
 /** The figure each kind's measurement is charted by. */
-export const VALUE_KEY: Readonly<Record<string, string>> = { prometheus: 'value', baseline: 'p50_ms', http: 'latency_ms' };
+export const VALUE_KEY: Readonly<Record<string, string>> = { prometheus: 'value', baseline: 'judged_ms', http: 'latency_ms' };
 
 /**
  * A probe outcome as a measurement of a criterion of `kind`: pass/warn →
@@ -130,7 +130,8 @@ export function measurementOf(outcome: Pick<ProbeOutcome, 'status' | 'summary' |
           : 'inconclusive';
   const metrics = outcome.metrics ?? {};
   const valueKey = kind !== undefined && Object.hasOwn(VALUE_KEY, kind) ? VALUE_KEY[kind] : undefined;
-  const value = valueKey !== undefined ? metrics[valueKey] : Object.values(metrics)[0];
+  // A baseline result from before the percentile was a parameter has only its p50.
+  const value = valueKey !== undefined ? (metrics[valueKey] ?? (kind === 'baseline' ? metrics.p50_ms : undefined)) : Object.values(metrics)[0];
   return {
     phase,
     message: outcome.summary,
@@ -157,13 +158,35 @@ export function missedSlots(limits: WindowLimits, t0: number, now: number, measu
   });
 }
 
+/** Why a criterion could not be measured at all (no baseline anywhere, a variable unset): data, and words for people. */
+export interface Unmeasurable {
+  reason: ProbeReason;
+  why: string;
+}
+
+/** The verdict of a criterion that could not be measured: inconclusive from the start (never a pass), saying why. */
+export function unmeasurableVerdict(cannot: Unmeasurable): WindowVerdict {
+  return { phase: 'inconclusive', counts: { successful: 0, failed: 0, inconclusive: 0, error: 0 }, message: `cannot be measured: ${cannot.why}` };
+}
+
 /**
- * The verdict of a saved window (a watch in the session): ended once all its
- * slots are taken, or the watch `stopped` because it ended or the session was
- * completed (`signoff`: judged over the samples so far, never left running).
+ * The verdict of a saved window (a watch in the session): judged as ended
+ * once windowOver says so; a criterion that could not be measured says why.
  */
-export function savedVerdict(c: { measurements: readonly Measurement[]; limits: WindowLimits }, stopped?: string): WindowVerdict {
-  return judgeWindow(c.measurements, c.limits, c.measurements.length >= c.limits.count || stopped === 'ended' || stopped === 'signoff');
+export function savedVerdict(c: { measurements: readonly Measurement[]; limits: WindowLimits; cannot?: Unmeasurable }, stopped?: string): WindowVerdict {
+  if (c.cannot) return unmeasurableVerdict(c.cannot);
+  return judgeWindow(c.measurements, c.limits, windowOver(c, stopped));
+}
+
+/**
+ * Is a saved window over, decided once: all its slots taken, or the loop
+ * ended it (`ended`: every criterion over a limit or done). A window stopped
+ * before its end (`operator`: x or Ctrl-C; `signoff`: the session completed)
+ * is NOT over: its verdict stays running, shown as incomplete (N/M samples),
+ * never a pass.
+ */
+export function windowOver(c: { measurements: readonly unknown[]; limits: Pick<WindowLimits, 'count'> }, stopped?: string): boolean {
+  return c.measurements.length >= c.limits.count || stopped === 'ended';
 }
 
 /** The verdict of a whole watch: the worst criterion decides (failed > inconclusive > running > successful). */
@@ -178,4 +201,74 @@ export function worstPhase(phases: Iterable<WindowPhase>): WindowPhase {
 /** Exit code of `watch` (DESIGN.md): 0 none met, 1 one met, 3 inconclusive. */
 export function watchExitCode(phase: WindowPhase): 0 | 1 | 3 {
   return phase === 'failed' ? 1 : phase === 'successful' ? 0 : 3;
+}
+
+/**
+ * The verdict of one criterion, one vocabulary for every output: the window
+ * judge's phase plus what the window's record says (could not be measured;
+ * stopped before its end; still measured; paused). Each output renders it
+ * through its own map below, so a window stopped early is "incomplete"
+ * everywhere and never "not met".
+ */
+export const CRITERION_STATES = ['met', 'not-met', 'inconclusive', 'cannot-measure', 'incomplete', 'running', 'paused'] as const;
+export type CriterionState = (typeof CRITERION_STATES)[number];
+
+/** Where a window is: `live` (measured now), `paused` (saved unfinished: resume continues it), `stopped` (no more measurement). */
+export type WindowState = 'live' | 'paused' | 'stopped';
+
+/** The criterion's state from its window verdict, whether it could be measured, and where its window is. */
+export function criterionState(verdict: Pick<WindowVerdict, 'phase'>, opts: { cannot?: unknown; window?: WindowState } = {}): CriterionState {
+  if (opts.cannot) return 'cannot-measure';
+  if (verdict.phase === 'failed') return 'met';
+  if (verdict.phase === 'successful') return 'not-met';
+  if (verdict.phase === 'inconclusive') return 'inconclusive';
+  return opts.window === 'live' ? 'running' : opts.window === 'paused' ? 'paused' : 'incomplete';
+}
+
+/** Plain text (CLI lines, the watch screen): capitals for a verdict, lower case while it may still change. */
+export const STATE_TEXT: Record<CriterionState, string> = {
+  met: 'MET',
+  'not-met': 'NOT MET',
+  inconclusive: 'INCONCLUSIVE',
+  'cannot-measure': 'CANNOT MEASURE',
+  incomplete: 'INCOMPLETE',
+  running: 'running',
+  paused: 'paused',
+};
+/** JSON words. */
+export const STATE_JSON: Record<CriterionState, string> = { met: 'met', 'not-met': 'not-met', inconclusive: 'inconclusive', 'cannot-measure': 'cannot-measure', incomplete: 'incomplete', running: 'running', paused: 'paused' };
+/** Markdown (the report, `watch --format md`). */
+export const STATE_MARKDOWN: Record<CriterionState, string> = {
+  met: '🔴 **rollback criterion met**',
+  'not-met': '🟢 not met',
+  inconclusive: '⚪ inconclusive (not a pass)',
+  'cannot-measure': '⚪ cannot be measured (not a pass)',
+  incomplete: '⏸ incomplete (not a pass)',
+  running: '⏳ running',
+  paused: '⏸ paused',
+};
+/** JUnit: met → <failure>, not met → passed, anything else → <skipped> (not a pass). */
+export const STATE_JUNIT: Record<CriterionState, 'failure' | 'passed' | 'skipped'> = {
+  met: 'failure',
+  'not-met': 'passed',
+  inconclusive: 'skipped',
+  'cannot-measure': 'skipped',
+  incomplete: 'skipped',
+  running: 'skipped',
+  paused: 'skipped',
+};
+/** The rollback table's verdict (the banner, the report's Rollback criteria). */
+export const STATE_ROLLBACK: Record<CriterionState, 'triggered' | 'ok' | 'unmeasured'> = {
+  met: 'triggered',
+  'not-met': 'ok',
+  inconclusive: 'unmeasured',
+  'cannot-measure': 'unmeasured',
+  incomplete: 'unmeasured',
+  running: 'unmeasured',
+  paused: 'unmeasured',
+};
+
+/** `incomplete (5/60 samples)`: a window that stopped before its end, how far it got. */
+export function progressText(state: CriterionState, done: number, count: number): string {
+  return state === 'incomplete' || state === 'running' || state === 'paused' ? `${state} (${done}/${count} samples)` : STATE_JSON[state];
 }

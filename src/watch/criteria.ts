@@ -9,14 +9,16 @@ import type { Criterion, WindowSpec } from '../checklist/types.js';
 import type { Vars } from '../config/vars.js';
 import { registry } from '../probes/registry.js';
 import { resolveParams } from '../probes/runner.js';
-import type { WindowLimits } from './judge.js';
+import type { Unmeasurable, WindowLimits } from './judge.js';
+import { durationMs, parseDuration } from '../grammar/duration.js';
+import { durationText } from '../grammar/time-format.js';
 
 export type { WindowSpec } from '../checklist/types.js';
 
 /** Keys of a `watch:` annotation that shape the window rather than the probe. */
 export const WINDOW_KEYS = ['interval', 'count', 'for', 'failure_limit', 'inconclusive_limit'] as const;
 
-/** Defaults: a measurement every 30 s for 30 min (DESIGN.md), no failure and no unjudged measurement tolerated (Argo's defaults). */
+/** Defaults: a measurement every 30 s for 30 min, no failure and no unjudged measurement tolerated (Argo's defaults). */
 export const DEFAULT_INTERVAL_MS = 30_000;
 export const DEFAULT_FOR_MS = 30 * 60_000;
 
@@ -32,29 +34,17 @@ export function minIntervalMs(env: Record<string, string | undefined> = process.
   return env.DEPLOY_WIZARD_MIN_INTERVAL_MS && Number.isFinite(raw) ? Math.max(10, raw) : MIN_INTERVAL_MS;
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /**
- * `500ms`, `30s`, `30m`, `24h`, `1.5s` → milliseconds; anything else → undefined.
- * The unit is required: a bare `10` read as 10 ms turned "--for 10" into a window of nothing.
+ * The most measurements one window takes: every 30 s for 3.5 days. A window
+ * of more (`--for 24d --interval 100ms`) is a typo, and its series would
+ * outgrow the session file.
  */
-export function parseSpan(value: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());
-  if (!m) return undefined;
-  const ms = Math.round(Number(m[1]) * UNIT_MS[m[2]]);
-  return ms > 0 && Number.isFinite(ms) ? ms : undefined;
-}
+export const MAX_SAMPLES = 10_000;
 
-/** What is wrong with a duration parseSpan refused, for one line: a bare number is told which units to add. */
-export function spanProblem(value: string): string {
-  const v = value.trim();
-  return /^\d+(?:\.\d+)?$/.test(v) ? `"${v}" has no unit: write ${v}s, ${v}m or ${v}ms` : `must be a duration like 500ms, 30s, 30m or 24h, got "${v}"`;
-}
-
-function wholeNumber(value: string, min: number): number | undefined {
+function wholeNumber(value: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (!/^\d+$/.test(value.trim())) return undefined;
   const n = Number(value);
-  return Number.isSafeInteger(n) && n >= min ? n : undefined;
+  return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
 }
 
 /** Split the window keys off raw annotation params: the window, the probe's own params, and problems (one line each). */
@@ -68,21 +58,22 @@ export function splitWindow(raw: Record<string, string>): { window: WindowSpec; 
       continue;
     }
     if (key === 'interval' || key === 'for') {
-      const ms = parseSpan(value);
-      if (ms === undefined) problems.push(`parameter "${key}": ${spanProblem(value)}`);
-      else if (key === 'interval') window.intervalMs = ms;
-      else window.forMs = ms;
+      const d = parseDuration(value);
+      if (!d.ok) problems.push(`parameter "${key}": ${d.problem}`);
+      else if (key === 'interval') window.intervalMs = d.ms;
+      else window.forMs = d.ms;
       continue;
     }
-    const n = wholeNumber(value, key === 'count' ? 1 : 0);
-    if (n === undefined) problems.push(`parameter "${key}": must be a whole number${key === 'count' ? ' above 0' : ' (0 or more)'}`);
+    const n = wholeNumber(value, key === 'count' ? 1 : 0, key === 'count' ? MAX_SAMPLES : Number.MAX_SAFE_INTEGER);
+    if (n === undefined) problems.push(`parameter "${key}": must be a whole number${key === 'count' ? ` from 1 to ${MAX_SAMPLES}` : ' (0 or more)'}`);
     else if (key === 'count') window.count = n;
     else if (key === 'failure_limit') window.failureLimit = n;
     else window.inconclusiveLimit = n;
   }
   if (window.count !== undefined && window.forMs !== undefined) problems.push('give "count" or "for", not both');
   if (window.intervalMs !== undefined) {
-    const p = windowProblem('interval=', 'for=', window.intervalMs, window.forMs, minIntervalMs(), params.timeout !== undefined ? parseSpan(params.timeout) : undefined);
+    // An unreadable timeout is the probe spec's problem (said once, by the parser), not a second one here.
+    const p = windowProblem('interval=', 'for=', window.intervalMs, window.forMs, minIntervalMs(), params.timeout !== undefined ? durationMs(params.timeout) : undefined);
     if (p) problems.push(p);
   }
   return { window, params, problems };
@@ -95,10 +86,11 @@ export function splitWindow(raw: Record<string, string>): { window: WindowSpec; 
  * are how the caller spells them (`--interval`, `interval=`).
  */
 export function windowProblem(intervalName: string, forName: string, intervalMs: number, forMs?: number, floorMs = minIntervalMs(), timeoutMs?: number): string | undefined {
-  if (intervalMs < floorMs) return `${intervalName} must be at least ${floorMs} ms (got ${intervalMs} ms): a faster loop floods the app and Prometheus`;
-  if (forMs !== undefined && forMs < intervalMs) return `${forName} (${forMs} ms) is shorter than the interval (${intervalMs} ms): make the window at least one interval long`;
+  if (intervalMs < floorMs) return `${intervalName} must be at least ${durationText(floorMs)} (got ${durationText(intervalMs)}): a faster loop floods the app and Prometheus`;
+  if (forMs !== undefined && forMs < intervalMs) return `${forName} (${durationText(forMs)}) is shorter than the interval (${durationText(intervalMs)}): make the window at least one interval long`;
+  if (forMs !== undefined && Math.ceil(forMs / intervalMs) > MAX_SAMPLES) return `${forName} ${durationText(forMs)} every ${durationText(intervalMs)} is ${Math.ceil(forMs / intervalMs)} samples: at most ${MAX_SAMPLES}; make the window shorter or the interval longer`;
   // A measurement still waiting when the next one is due would overlap it.
-  if (timeoutMs !== undefined && timeoutMs > intervalMs) return `${intervalName} (${intervalMs} ms) is shorter than the measurement's timeout (${timeoutMs} ms): make the interval at least the timeout`;
+  if (timeoutMs !== undefined && timeoutMs > intervalMs) return `${intervalName} (${durationText(intervalMs)}) is shorter than the measurement's timeout (${durationText(timeoutMs)}): make the interval at least the timeout`;
   return undefined;
 }
 
@@ -125,6 +117,22 @@ export function resolveLimits(spec: WindowSpec, override: WindowOverride = {}): 
 /** The variables a criterion's probe needs that `vars` leaves unset (empty: it can run). */
 export function unsetVariables(criterion: Pick<Criterion, 'probe'>, vars: Vars): string[] {
   return resolveParams(criterion.probe.params, vars, registry.kinds[criterion.probe.kind]?.ownVars).missing;
+}
+
+/**
+ * Why a criterion cannot be measured with `vars` (a variable it needs is
+ * unset), as data and words, or undefined when it can. `explain` says why a
+ * variable has no value where the caller knows better than "unset" (the
+ * baseline: no measurement in this session, no SUCCESS session before it).
+ * Such a criterion is reported at the start and never stops the others.
+ */
+export function unmeasurable(criterion: Pick<Criterion, 'probe'>, vars: Vars, explain: Record<string, string> = {}): Unmeasurable | undefined {
+  const missing = unsetVariables(criterion, vars);
+  if (!missing.length) return undefined;
+  const known = missing.filter((v) => Object.hasOwn(explain, v));
+  const rest = missing.filter((v) => !Object.hasOwn(explain, v));
+  const why = [...known.map((v) => explain[v]), ...(rest.length ? [`${rest.join(', ')} unset (environment, --env-file or --config)`] : [])].join('; ');
+  return { reason: 'not-configured', why };
 }
 
 /**

@@ -4,45 +4,27 @@
  * Measurements arrive already redacted by the probe runner.
  */
 import { codeBlock, escapeInline, forTerminal, mermaidLabel } from '../report/escape.js';
-import { formatDuration, xmlEscape } from '../report/check-output.js';
+import { xmlEscape } from '../report/check-output.js';
+import { changeText, DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, latencyChange, ruleText } from '../verdict/latency-rule.js';
+import { clockText, durationText, windowPlanText } from '../grammar/time-format.js';
 import type { Criterion } from '../checklist/types.js';
 import { substitute, type Vars } from '../config/vars.js';
-import { countPhases, type Measurement, type WindowPhase } from './judge.js';
+import { countPhases, criterionState, progressText, STATE_JSON, STATE_JUNIT, STATE_MARKDOWN, STATE_TEXT, type Measurement, type WindowPhase, type WindowState } from './judge.js';
 import type { CriterionWatch, WatchOutcome } from './run.js';
 
 const MARK: Record<Measurement['phase'], string> = { successful: 'ok', failed: 'FAIL', inconclusive: 'INCONCLUSIVE', error: 'ERROR' };
 const COLOR: Record<Measurement['phase'] | WindowPhase, string> = { successful: '32', failed: '31', inconclusive: '35', error: '1;31', running: '2' };
-/** A window's length for people: `45 s`, `30 min`, `1 h 5 min` (sub-second spans in ms). */
-export function spanText(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s} s`;
-  const min = Math.round(s / 60);
-  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
-}
+/** A window's length for people: the one duration display (src/grammar/time-format.ts). */
+export const spanText = durationText;
+
+export type { WindowState } from './judge.js';
 
 /**
- * Where a window is: `live` (measuring now), `paused` (saved unfinished: the
- * wizard quit, resume continues it), `stopped` (no more measurement: Ctrl-C, x).
+ * The one word for a criterion's verdict in text (CLI lines, the wizard's
+ * watch screen): the verdict core's state through its text map.
  */
-export type WindowState = 'live' | 'paused' | 'stopped';
-
-/**
- * The one word for a criterion's verdict, everywhere (CLI lines, the wizard's
- * watch screen): capitals for a verdict (MET / NOT MET / INCONCLUSIVE, and
- * STOPPED for a window cut short), lower case while it may still change
- * (running, paused).
- */
-export function verdictWord(phase: WindowPhase, state: WindowState = 'stopped'): string {
-  if (phase === 'failed') return 'MET';
-  if (phase === 'successful') return 'NOT MET';
-  if (phase === 'inconclusive') return 'INCONCLUSIVE';
-  return state === 'live' ? 'running' : state === 'paused' ? 'paused' : 'STOPPED';
-}
-
-/** A window's phase in JSON: a window cut short says `stopped`, never `running`. */
-function jsonPhase(phase: WindowPhase): Exclude<WindowPhase, 'running'> | 'stopped' {
-  return phase === 'running' ? 'stopped' : phase;
+export function verdictWord(phase: WindowPhase, state: WindowState = 'stopped', cannot?: unknown): string {
+  return STATE_TEXT[criterionState({ phase }, { cannot, window: state })];
 }
 
 const paint = (text: string, code: string, color: boolean) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -50,7 +32,7 @@ const flat = (text: string) => forTerminal(String(text ?? '')).replace(/\s*\r?\n
 
 /** `12:00:30  FAIL  Error rate exceeds 5% of requests — error rate 0.143 > max 0.05 [3/10, 2 failed]`. */
 export function measurementLine(w: CriterionWatch, m: Measurement, color = false): string {
-  const time = m.finishedAt.slice(11, 19);
+  const time = clockText(m.finishedAt);
   // The counts as of this measurement (a line may be printed after later ones arrived: slotOrder).
   const upTo = w.measurements.includes(m) ? w.measurements.slice(0, w.measurements.indexOf(m) + 1) : w.measurements;
   const c = countPhases(upTo);
@@ -85,18 +67,24 @@ export function slotOrder(watches: () => readonly CriterionWatch[], emit: (w: Cr
 
 /** `MET  Error rate exceeds 5% of requests: 2 failed measurements > failure_limit 1 (…)`. */
 export function verdictLine(w: CriterionWatch, color = false): string {
-  return `${paint(verdictWord(w.verdict.phase).padEnd(12), COLOR[w.verdict.phase], color)} ${flat(w.criterion.text)}: ${w.verdict.message}`;
+  const state = criterionState(w.verdict, { cannot: w.cannot });
+  const message = state === 'incomplete' ? `${progressText(state, w.measurements.length, w.limits.count)}: ${w.verdict.message}` : w.verdict.message;
+  return `${paint(STATE_TEXT[state].padEnd(14), COLOR[w.verdict.phase], color)} ${flat(w.criterion.text)}: ${message}`;
 }
 
 /** The line that says how the watch ended. */
 export function summaryLine(o: WatchOutcome, elapsedMs: number): string {
   const n = o.watches.length;
-  const over = `${n} criteri${n === 1 ? 'on' : 'a'} watched for ${formatDuration(elapsedMs)}`;
+  const over = `${n} criteri${n === 1 ? 'on' : 'a'} watched for ${durationText(elapsedMs)}`;
   if (o.met) return `rollback criterion met: ${flat(o.met.criterion.text)} (${over}) — see Rollback Procedures`;
-  if (o.interrupted) return `interrupted: no criterion met so far (${over}); what was measured is above`;
+  const cannot = o.watches.filter((w) => w.cannot).map((w) => flat(w.criterion.text));
+  const cannotText = cannot.length ? `; cannot be measured: ${cannot.join('; ')}` : '';
+  const short = o.watches.filter((w) => !w.cannot && w.verdict.phase === 'running');
+  if (o.interrupted) return `interrupted: no criterion met so far, the window is incomplete (${short.map((w) => `${w.measurements.length}/${w.limits.count}`).join(', ') || 'nothing'} samples; ${over})${cannotText}; what was measured is above`;
+  if (short.length) return `incomplete: ${short.map((w) => `${flat(w.criterion.text)} (${w.measurements.length}/${w.limits.count} samples)`).join('; ')} stopped before the window ended (${over})${cannotText} — nothing failed, and this is not a pass`;
   if (o.phase === 'inconclusive') {
-    const which = o.watches.filter((w) => w.verdict.phase === 'inconclusive').map((w) => flat(w.criterion.text));
-    return `inconclusive: ${which.join('; ')} could not be judged (${over}) — nothing failed, and this is not a pass`;
+    const which = o.watches.filter((w) => !w.cannot && w.verdict.phase === 'inconclusive').map((w) => flat(w.criterion.text));
+    return `inconclusive: ${which.length ? `${which.join('; ')} could not be judged` : 'nothing could be judged'} (${over})${cannotText} — nothing failed, and this is not a pass`;
   }
   return `no rollback criterion met (${over})`;
 }
@@ -107,7 +95,7 @@ export function statusLine(watches: readonly CriterionWatch[], elapsedMs: number
     const c = w.verdict.counts;
     return `${w.measurements.length}/${w.limits.count}${c.failed ? ` ${c.failed}✗` : ''}${c.inconclusive + c.error ? ` ${c.inconclusive + c.error}?` : ''}`;
   });
-  return `watching ${formatDuration(elapsedMs)} of ${formatDuration(totalMs)} · ${parts.join(' · ')}`;
+  return `watching ${durationText(elapsedMs)} of ${durationText(totalMs)} · ${parts.join(' · ')}`;
 }
 
 /** JSON: `{verdict, exitCode, interrupted, criteria: [{id, text, probe: {kind, annotation}, effectiveLimits, verdict: {phase, word, counts, message}, measurements}]}`. */
@@ -116,7 +104,7 @@ export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string,
     JSON.stringify(
       {
         // Ctrl-C before a verdict: `interrupted`, as the text says; a met criterion stays `failed`.
-        verdict: o.interrupted && !o.met ? 'interrupted' : jsonPhase(o.phase),
+        verdict: o.interrupted && !o.met ? 'interrupted' : o.phase === 'running' ? 'incomplete' : o.phase,
         exitCode,
         interrupted: o.interrupted,
         ...(o.met ? { met: o.met.criterion.id } : {}),
@@ -129,7 +117,9 @@ export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string,
           // The limits judged with (after --interval/--for), not the annotation's.
           effectiveLimits: w.limits,
           threshold: thresholdText(w.criterion, vars),
-          verdict: { ...w.verdict, phase: jsonPhase(w.verdict.phase), word: verdictWord(w.verdict.phase) },
+          ...(w.cannot ? { cannot: w.cannot } : {}),
+          ...(w.reference ? { reference: w.reference } : {}),
+          verdict: { ...w.verdict, phase: w.verdict.phase === 'running' ? 'incomplete' : w.verdict.phase, state: STATE_JSON[criterionState(w.verdict, { cannot: w.cannot })], word: verdictWord(w.verdict.phase, 'stopped', w.cannot) },
           measurements: w.measurements,
         })),
       },
@@ -145,16 +135,16 @@ export function formatJunit(o: WatchOutcome, elapsedMs: number): string {
     Object.entries(a)
       .map(([k, v]) => ` ${k}="${xmlEscape(String(v)).replace(/\n/g, '&#10;')}"`)
       .join('');
-  const count = (p: WindowPhase) => o.watches.filter((w) => w.verdict.phase === p).length;
-  const skipped = count('inconclusive') + count('running');
+  const skipped = o.watches.filter((w) => STATE_JUNIT[criterionState(w.verdict, { cannot: w.cannot })] === 'skipped').length;
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const suite = { name: 'deploy-wizard watch', tests: o.watches.length, failures: count('failed'), errors: 0, skipped, time: (elapsedMs / 1000).toFixed(3) };
+  const suite = { name: 'deploy-wizard watch', tests: o.watches.length, failures: o.watches.filter((w) => STATE_JUNIT[criterionState(w.verdict, { cannot: w.cannot })] === 'failure').length, errors: 0, skipped, time: (elapsedMs / 1000).toFixed(3) };
   out.push(`<testsuites${attrs(suite)}>`, `  <testsuite${attrs(suite)}>`);
   for (const w of o.watches) {
     out.push(`    <testcase${attrs({ name: `${w.criterion.text} [${w.criterion.probe.kind}]`, classname: 'rollback-criteria' })}>`);
     const series = w.measurements.map((m) => `${m.finishedAt} ${m.phase}${m.value !== undefined ? ` ${m.value}` : ''}: ${m.message}`).join('\n');
-    if (w.verdict.phase === 'failed') out.push(`      <failure${attrs({ message: w.verdict.message, type: 'rollback-criterion-met' })}>${xmlEscape(series)}</failure>`);
-    else if (w.verdict.phase !== 'successful') out.push(`      <skipped${attrs({ message: `${w.verdict.phase === 'running' ? 'stopped' : 'inconclusive'}: ${w.verdict.message}` })}/>`);
+    const state = criterionState(w.verdict, { cannot: w.cannot });
+    if (STATE_JUNIT[state] === 'failure') out.push(`      <failure${attrs({ message: w.verdict.message, type: 'rollback-criterion-met' })}>${xmlEscape(series)}</failure>`);
+    else if (STATE_JUNIT[state] === 'skipped') out.push(`      <skipped${attrs({ message: `${progressText(state, w.measurements.length, w.limits.count)}: ${w.verdict.message}` })}/>`);
     out.push(`      <system-out>${xmlEscape(`probe: ${w.criterion.probe.raw}\n${series}`)}</system-out>`, '    </testcase>');
   }
   out.push('  </testsuite>', '</testsuites>');
@@ -173,14 +163,15 @@ export function thresholdOf(w: { criterion: Pick<Criterion, 'probe'> }): { value
 
 /**
  * What a criterion is held against, with units, in words: `max 0.05` (a
- * numeric limit), `max +50 % of 20 ms` (baseline; the stored p50 once
+ * numeric limit), `over +50 % and +25 ms of 20 ms` (baseline; the stored p50 once
  * `vars` resolve it), `expects 200 healthy` (http: status and JSON values).
  */
 export function thresholdText(criterion: Pick<Criterion, 'probe'>, vars: Vars = {}): string {
   const p = criterion.probe.params;
   if (criterion.probe.kind === 'baseline') {
     const b = baselineOf(criterion, vars);
-    return `max +${p.max_increase_pct ?? 50} % of ${b !== undefined ? `${b} ms` : 'the baseline p50'}`;
+    const rule = { maxIncreasePct: Number(p.max_increase_pct ?? DEFAULT_MAX_INCREASE_PCT), minIncreaseMs: Number(p.min_increase_ms ?? DEFAULT_MIN_INCREASE_MS) };
+    return `over ${ruleText(rule)} of ${b !== undefined ? `${b} ms` : 'the baseline p50'}`;
   }
   if (criterion.probe.kind === 'http') {
     const json = Object.entries(p).filter(([k]) => k.startsWith('json.')).map(([, v]) => String(v));
@@ -194,10 +185,8 @@ export function thresholdText(criterion: Pick<Criterion, 'probe'>, vars: Vars = 
 export function figureText(m: Pick<Measurement, 'value'>, kind: string, baselineMs?: number): string | undefined {
   if (m.value === undefined) return undefined;
   if (kind === 'baseline' || kind === 'http') {
-    if (kind === 'baseline' && baselineMs) {
-      const pct = Math.round(((m.value - baselineMs) / baselineMs) * 100);
-      return `${m.value} ms (${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct)} %)`;
-    }
+    const change = kind === 'baseline' && baselineMs ? latencyChange(m.value, baselineMs) : undefined;
+    if (change) return `${m.value} ms (${changeText(change)})`;
     return `${m.value} ms`;
   }
   return String(m.value);
@@ -212,13 +201,12 @@ export function baselineOf(criterion: Pick<Criterion, 'probe'>, vars: Vars = {})
 }
 
 const PHASE_MARK: Record<Measurement['phase'], string> = { successful: '🟢 ok', failed: '🔴 failed', inconclusive: '⚪ inconclusive', error: '🟠 error' };
-const VERDICT_MARK: Record<Exclude<WindowPhase, 'running'>, string> = { successful: '🟢 not met', failed: '🔴 **rollback criterion met**', inconclusive: '⚪ inconclusive (not a pass)' };
 
-/** A window's verdict in Markdown; a window not ended is `running (N/M samples)` while live, else stopped. */
-function verdictMark(phase: WindowPhase, state: WindowState, progress?: { done: number; count: number }): string {
-  if (phase !== 'running') return VERDICT_MARK[phase];
-  if (state === 'stopped') return '⏸ stopped before the window ended';
-  return `⏳ running${progress ? ` (${progress.done}/${progress.count} samples)` : ''}`;
+/** A window's verdict in Markdown: the verdict core's state through its Markdown map, with how far an unfinished window got. */
+function verdictMark(phase: WindowPhase, state: WindowState, progress?: { done: number; count: number }, cannot?: unknown): string {
+  const s = criterionState({ phase }, { cannot, window: state });
+  const mark = STATE_MARKDOWN[s];
+  return progress && (s === 'incomplete' || s === 'running' || s === 'paused') ? `${mark} (${progress.done}/${progress.count} samples)` : mark;
 }
 
 export interface MarkdownOptions {
@@ -234,12 +222,6 @@ export interface MarkdownOptions {
   stopped?: 'ended' | 'met' | 'operator' | 'signoff';
 }
 
-/** `stopped at sign-off after 4/60 samples: 3 ok, 1 failed, 0 inconclusive, 0 errors`: a window the completion closed early. */
-export function stoppedEarlyText(measurements: readonly Measurement[], count: number): string {
-  const c = countPhases(measurements);
-  return `stopped at sign-off after ${measurements.length}/${count} samples: ${c.successful} ok, ${c.failed} failed, ${c.inconclusive} inconclusive, ${c.error} errors`;
-}
-
 /** Markdown: per criterion the limits, the verdict with its evidence, the series as a table and a Mermaid chart. */
 export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: number, opts: MarkdownOptions = {}): string {
   const level = opts.level ?? 1;
@@ -247,15 +229,16 @@ export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: nu
   const h = '#'.repeat(level);
   // Each window its own heading: its start and who started it.
   const out: string[] = [`${h} Watch: rollback criteria, started ${startedAt}${opts.by ? ` by ${escapeInline(opts.by)}` : ''}`, ''];
-  out.push(`Started ${startedAt}, ${formatDuration(elapsedMs)}. **Verdict**: ${verdictMark(o.phase, state)}${o.interrupted ? ' (interrupted)' : ''}`, '');
+  out.push(`Started ${startedAt}, ${durationText(elapsedMs)}. **Verdict**: ${verdictMark(o.phase, state)}${o.interrupted ? ' (interrupted)' : ''}`, '');
   for (const w of o.watches) {
     const l = w.limits;
     const t = thresholdOf(w);
     out.push(`${h}# ${escapeInline(w.criterion.text)}`, '');
-    // Closed by the sign-off before its end: the judge's verdict over the samples so far, and how far it got.
-    const early = opts.stopped === 'signoff' && w.measurements.length < l.count;
-    out.push(`- **Verdict**: ${verdictMark(w.verdict.phase, state, { done: w.measurements.length, count: l.count })} — ${escapeInline(early ? stoppedEarlyText(w.measurements, l.count) : w.verdict.message)}`);
-    out.push(`- **Window**: ${escapeInline(`every ${formatDuration(l.intervalMs)} × ${l.count}, failure_limit ${l.failureLimit}, inconclusive_limit ${l.inconclusiveLimit}`)}`);
+    // Stopped before its end (x, Ctrl-C, the sign-off): incomplete with how far it got, and why it stopped.
+    const why = opts.stopped === 'signoff' ? ' (stopped at sign-off)' : opts.stopped === 'operator' ? ' (stopped by the operator)' : '';
+    const unfinished = w.verdict.phase === 'running' && state === 'stopped' && !w.cannot ? why : '';
+    out.push(`- **Verdict**: ${verdictMark(w.verdict.phase, state, { done: w.measurements.length, count: l.count }, w.cannot)}${unfinished} — ${escapeInline(w.verdict.message)}`);
+    out.push(`- **Window**: ${escapeInline(`${windowPlanText(l.intervalMs, l.count)}, failure_limit ${l.failureLimit}, inconclusive_limit ${l.inconclusiveLimit}`)}`);
     out.push(`- **Threshold**: ${escapeInline(thresholdText(w.criterion, opts.vars))}`);
     out.push('', codeBlock(`watch: ${w.criterion.probe.raw}`), '');
     if (!w.measurements.length) {

@@ -17,18 +17,22 @@ import type { Criterion } from '../checklist/types.js';
 import { runProbes } from '../probes/runner.js';
 import type { Vars } from '../probes/types.js';
 import { isCancelled } from '../probes/verdict.js';
-import { judgeWindow, measurementOf, worstPhase, type Measurement, type WindowLimits, type WindowPhase, type WindowVerdict } from './judge.js';
+import { judgeWindow, measurementOf, unmeasurableVerdict, worstPhase, type Measurement, type Unmeasurable, type WindowLimits, type WindowPhase, type WindowVerdict } from './judge.js';
 
 export interface CriterionWatch {
   criterion: Criterion;
   limits: WindowLimits;
   measurements: Measurement[];
   verdict: WindowVerdict;
+  /** Could not be measured at all (no baseline anywhere, a variable unset): said from the start, never measured; the others go on. */
+  cannot?: Unmeasurable;
+  /** The baseline a baseline criterion compares with, and where it came from. */
+  reference?: { ms: number; from: string };
 }
 
 export interface WatchOutcome {
   watches: CriterionWatch[];
-  /** The worst criterion's phase (`running` when interrupted before a verdict). */
+  /** The worst criterion's phase (`running` when a window was cut short before its end: incomplete). */
   phase: WindowPhase;
   /** The criterion met first, when one was. */
   met?: CriterionWatch;
@@ -48,6 +52,8 @@ export interface WatchOptions {
   /** The watches as they start (live views read them as they fill). */
   onStart?: (watches: readonly CriterionWatch[]) => void;
   onMeasurement?: (watch: CriterionWatch, measurement: Measurement) => void;
+  /** The first criterion met, once. */
+  onMet?: (watch: CriterionWatch) => void;
 }
 
 /** Resolve after `ms`, or at once when `signal` aborts. */
@@ -65,19 +71,30 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** A criterion to watch; `measurements`: those of the window so far (a resumed watch), the loop goes on from there. */
-export async function runWatch(criteria: { criterion: Criterion; limits: WindowLimits; measurements?: Measurement[] }[], opts: WatchOptions): Promise<WatchOutcome> {
+export async function runWatch(
+  criteria: { criterion: Criterion; limits: WindowLimits; measurements?: Measurement[]; cannot?: Unmeasurable; reference?: { ms: number; from: string } }[],
+  opts: WatchOptions,
+): Promise<WatchOutcome> {
   const now = opts.now ?? Date.now;
   // One controller for the whole watch: Ctrl-C, or a criterion met, stops every loop.
   const stop = new AbortController();
   const onAbort = () => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted) onAbort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const watches: CriterionWatch[] = criteria.map(({ criterion, limits, measurements = [] }) => ({ criterion, limits, measurements: [...measurements], verdict: judgeWindow(measurements, limits, false) }));
+  const watches: CriterionWatch[] = criteria.map(({ criterion, limits, measurements = [], cannot, reference }) => ({
+    criterion,
+    limits,
+    measurements: [...measurements],
+    verdict: cannot ? unmeasurableVerdict(cannot) : judgeWindow(measurements, limits, false),
+    ...(cannot ? { cannot } : {}),
+    ...(reference ? { reference } : {}),
+  }));
   let met: CriterionWatch | undefined;
   const t0 = opts.startedAt ?? now();
   opts.onStart?.(watches);
 
   const loop = async (w: CriterionWatch) => {
+    if (w.cannot) return;
     for (let i = w.measurements.length; i < w.limits.count && !stop.signal.aborted && w.verdict.phase === 'running'; i++) {
       await pause(t0 + i * w.limits.intervalMs - now(), stop.signal);
       if (stop.signal.aborted) break;
@@ -95,7 +112,11 @@ export async function runWatch(criteria: { criterion: Criterion; limits: WindowL
       w.verdict = judgeWindow(w.measurements, w.limits, false);
       opts.onMeasurement?.(w, m);
       if (w.verdict.phase === 'failed') {
-        met ??= w;
+        if (!met) {
+          met = w;
+          // Said once, by the loop that decided it (the CLI's notification; the wizard's goes with the session change).
+          opts.onMet?.(w);
+        }
         stop.abort(new Error('rollback criterion met'));
       }
     }
@@ -108,7 +129,7 @@ export async function runWatch(criteria: { criterion: Criterion; limits: WindowL
     opts.signal?.removeEventListener('abort', onAbort);
   }
   const interrupted = opts.signal?.aborted === true;
-  // A window ends when all its measurements were taken; a stopped one keeps its running verdict.
-  for (const w of watches) w.verdict = judgeWindow(w.measurements, w.limits, w.measurements.length >= w.limits.count);
+  // A window ends when all its measurements were taken; a stopped one keeps its running verdict (incomplete, never a pass).
+  for (const w of watches) w.verdict = w.cannot ? unmeasurableVerdict(w.cannot) : judgeWindow(w.measurements, w.limits, w.measurements.length >= w.limits.count);
   return { watches, phase: met ? 'failed' : worstPhase(watches.map((w) => w.verdict.phase)), met, interrupted };
 }

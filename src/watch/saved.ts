@@ -5,17 +5,18 @@
  */
 import type { Checklist, Criterion } from '../checklist/types.js';
 import type { Session, WatchRecord } from '../session/schema.js';
-import type { CriterionVerdict } from '../verdict/rollback.js';
-import { judgeWindow, plural, savedVerdict, worstPhase, type WindowVerdict } from './judge.js';
-import { figureText, verdictWord } from './format.js';
+import { sessionRollback, type CriterionVerdict } from '../verdict/rollback.js';
+import { criterionState, savedVerdict, STATE_JSON, STATE_ROLLBACK, worstPhase, type WindowVerdict } from './judge.js';
+import { figureText } from './format.js';
 import type { CriterionWatch, WatchOutcome } from './run.js';
+import { clockText } from '../grammar/time-format.js';
 
 /** The outcome of a saved watch; a criterion the checklist no longer has keeps its saved text and annotation. */
 export function savedOutcome(record: WatchRecord, checklist: Pick<Checklist, 'criteria'>): { outcome: WatchOutcome; elapsedMs: number } {
   const known = new Map((checklist.criteria ?? []).map((c) => [c.id, c]));
   const watches: CriterionWatch[] = record.criteria.map((c) => {
     const criterion: Criterion = known.get(c.id) ?? { id: c.id, text: c.text, sectionId: '', line: 0, window: {}, probe: { kind: c.kind, raw: c.spec, params: {}, line: 0 } };
-    return { criterion, limits: c.limits, measurements: c.measurements, verdict: savedVerdict(c, record.stopped) };
+    return { criterion, limits: c.limits, measurements: c.measurements, verdict: savedVerdict(c, record.stopped), ...(c.cannot ? { cannot: c.cannot } : {}), ...(c.reference ? { reference: c.reference } : {}) };
   });
   const met = watches.find((w) => w.verdict.phase === 'failed');
   const last = record.stoppedAt ?? record.criteria.flatMap((c) => c.measurements.map((m) => m.finishedAt)).sort().at(-1) ?? record.startedAt;
@@ -60,26 +61,34 @@ export function withWatchVerdicts(verdicts: readonly CriterionVerdict[], session
     // The figure with its unit (`32 ms` for a latency), as the watch screen shows it.
     const shown = latest && figureText(latest, c.kind);
     const figure = shown !== undefined ? `${shown}, ` : '';
-    const which = several ? ` (window started ${record.startedAt.slice(11, 16)} UTC by ${record.by})` : '';
+    const which = several ? ` (window started ${clockText(record.startedAt, { seconds: false })} by ${record.by})` : '';
     const progress = `${c.measurements.length}/${c.limits.count} samples`;
-    // A window stopped before its end (x, sign-off) is judged over what it measured, never "not measured".
-    const early = record.stopped !== undefined && record.stopped !== 'met' && c.measurements.length < c.limits.count;
-    const v = early ? judgeWindow(c.measurements, c.limits, true) : saved;
-    const stoppedEarly = ` (window stopped early${record.stopped === 'signoff' ? ' at sign-off' : ''})`;
+    // One vocabulary: a window stopped before its end (x, sign-off) is incomplete, never "within limits".
+    const state = criterionState(saved, { cannot: c.cannot, window: record.stopped ? 'stopped' : 'live' });
+    const stoppedEarly = record.stopped === 'signoff' ? ', stopped at sign-off' : record.stopped === 'operator' ? ', stopped by the operator' : '';
     const observed =
-      v.phase === 'failed'
-        ? `${figure}${v.counts.failed} failed > failure_limit ${c.limits.failureLimit}${which}`
-        : v.phase === 'running'
-          ? `${figure}${record.stopped ? `stopped at ${progress}` : `running (${progress})`}${which}`
-          : early
-            ? `${figure}${verdictWord(v.phase)} over ${plural(c.measurements.length, 'sample')}${stoppedEarly}${which}`
-            : `${figure}${v.phase} over ${progress}${which}`;
-    const verdict: CriterionVerdict['verdict'] = v.phase === 'failed' ? 'triggered' : v.phase === 'successful' ? 'ok' : 'unmeasured';
+      state === 'met'
+        ? `${figure}${saved.counts.failed} failed > failure_limit ${c.limits.failureLimit}${which}`
+        : state === 'cannot-measure'
+          ? `${saved.message}${which}`
+          : state === 'incomplete' || state === 'running'
+            ? `${figure}${state} (${progress}${stoppedEarly})${which}`
+            : `${figure}${STATE_JSON[state]} over ${progress}${which}`;
+    const verdict: CriterionVerdict['verdict'] = STATE_ROLLBACK[state];
     const i = out.findIndex((x) => x.criterion === c.text);
-    if (i < 0) out.push({ criterion: c.text, observed, threshold: `watched: failure_limit ${c.limits.failureLimit}`, verdict });
-    else if (out[i].verdict === 'unmeasured') out[i] = { ...out[i], observed, verdict };
+    if (i < 0) out.push({ criterion: c.text, observed, threshold: `watched: failure_limit ${c.limits.failureLimit}`, verdict, state });
+    else if (out[i].verdict === 'unmeasured') out[i] = { ...out[i], observed, verdict, state };
     // Both judged: each figure shown, the criterion met when either says so.
     else out[i] = { ...out[i], observed: `${out[i].observed}; watched: ${observed}`, verdict: verdict === 'triggered' ? verdict : out[i].verdict };
   }
   return out;
+}
+
+/**
+ * The rollback criteria of a session, decided once: the verdict core's
+ * single-sample judgement with the session's watches folded in. The report
+ * lists them; the wizard's banner shows the first one met (store/rollback.ts).
+ */
+export function evaluateRollback(session: Pick<Session, 'items' | 'watches'>, checklist: Pick<Checklist, 'items' | 'criteria'>, previous?: Pick<Session, 'items'>): CriterionVerdict[] {
+  return withWatchVerdicts(sessionRollback(session, checklist, previous), session);
 }

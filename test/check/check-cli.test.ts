@@ -116,7 +116,7 @@ describe('deploy-wizard check (built CLI)', () => {
     expect(r.stdout).toBe('');
     for (const [args, message] of [
       [['--concurrency', '0'], '--concurrency must be a whole number above 0, got "0"'],
-      [['--timeout', 'soon'], '--timeout must be a whole number above 0 (ms, or with s/ms: 5s, 500ms), got "soon"'],
+      [['--timeout', 'soon'], '--timeout must be a duration like 250ms, 30s, 1m or 1h30m, got "soon"'],
       [['--out', 'no/such/dir/x.json'], '--out no/such/dir/x.json: folder no/such/dir does not exist (create it first)'],
       [['--env-file', 'missing.env'], `--env-file ${join(cwd, 'missing.env')}: file not found (check the path)`],
       [['--config', 'bad.json'], `--config ${join(cwd, 'bad.json')}: not valid JSON`],

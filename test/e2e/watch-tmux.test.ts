@@ -81,8 +81,12 @@ describe('the watch screen in a real terminal (80×24)', () => {
     expect(resumed).toMatch(/Watch: rollback criteria — running/);
     const count = Number(/Error rate exceeds 5% of requests\s+(\d+)\/200/.exec(resumed)![1]);
     expect(count).toBeGreaterThan(kept);
+    // x asks first (the window would end incomplete); y stops it.
     tmux('send-keys', '-t', 'wiz', 'x');
-    await waitFor('Watch: rollback criteria — stopped');
+    await waitFor(/Stop the watch\? The window ends incomplete/);
+    tmux('send-keys', '-t', 'wiz', 'y');
+    const stopped = await waitFor('Watch: rollback criteria — stopped');
+    expect(stopped).toMatch(/^INCOMPLETE\s+Error rate exceeds 5% of requests/m);
     tmux('send-keys', '-t', 'wiz', 'q');
     await waitFor('EXIT=0');
   });

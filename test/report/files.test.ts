@@ -56,7 +56,7 @@ describe('writeReport', () => {
     const previous = await findPreviousSession(createFileStore(dir), now);
     const md = readFileSync(await writeReport(dir, now, smallChecklist(), { previous }), 'utf8');
     expect(md).toContain('| Application health endpoints responding | 90 | 50 | — | +80% |');
-    expect(md).toContain('| Response time increases by more than 50% | +80% (Application health endpoints responding) | &gt; +50% | 🔴 **rollback criterion met** |');
+    expect(md).toContain('| Response time increases by more than 50% | +80% (+40 ms) (Application health endpoints responding) | &gt; +50% and &gt; +25 ms | 🔴 **rollback criterion met** |');
     expect(md).toContain('bar [50]');
   });
 });

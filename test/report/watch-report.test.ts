@@ -71,7 +71,7 @@ describe('the report of a session with a watch', () => {
     const section = md.slice(md.indexOf('## Watch: rollback criteria'));
     expect(section).toContain('### Error rate exceeds 5% of requests');
     expect(section).toContain('- **Verdict**: 🔴 **rollback criterion met** — 2 failed measurements &gt; failure\\_limit 1 (1 ok, 2 failed, 1 inconclusive, 0 errors of 4)');
-    expect(section).toContain('- **Window**: every 30.0 s × 6, failure\\_limit 1, inconclusive\\_limit 2');
+    expect(section).toContain('- **Window**: every 30 s × 6 (3 min), failure\\_limit 1, inconclusive\\_limit 2');
     expect(section).toContain('- **Threshold**: max 0.05');
     expect(section).toContain('| 2 | 2026-11-26T09:30:31.000Z | ⚪ inconclusive | — | not measured: the wizard was closed |');
     expect(section).toMatch(/```mermaid\nxychart-beta\n  title "Error rate exceeds 5% of requests"\n  x-axis \["1", "3", "4"\]\n  line \[0\.012, 0\.081, 0\.143\]\n  line \[0\.05, 0\.05, 0\.05\]\n```/);
@@ -99,7 +99,7 @@ describe('the report of a session with a watch', () => {
     expect(live).not.toContain('stopped before the window ended');
   });
 
-  it('sign-off closes an open window: the report gives the judge\'s verdict over the samples so far, how far it got, and the table says what was measured with its unit', () => {
+  it('sign-off closes an open window: the report says incomplete with how far it got (never "not met" or "within limits"), and the table says what was measured with its unit', () => {
     const checklist = smallChecklist();
     const t0 = at(0);
     const latency = (slot: number, ms: number) => ({ phase: 'successful' as const, value: ms, message: `HTTP 200 in ${ms} ms`, startedAt: at(slot * 30), finishedAt: at(slot * 30 + 1) });
@@ -113,10 +113,13 @@ describe('the report of a session with a watch', () => {
     expect(done.events.filter((e) => e.what === 'watch.stop')).toHaveLength(1);
     const out = renderMarkdown(done, checklist);
     const section = out.slice(out.indexOf('## Watch: rollback criteria'));
-    expect(section).toContain('- **Verdict**: 🟢 not met — stopped at sign-off after 3/60 samples: 3 ok, 0 failed, 0 inconclusive, 0 errors');
+    expect(section).toContain('- **Verdict**: ⏸ incomplete (not a pass) (3/60 samples) (stopped at sign-off) — 3 ok, 0 failed, 0 inconclusive, 0 errors of 3');
     expect(section).not.toContain('⏳ running');
+    expect(section).not.toContain('not met');
     const row = out.split('\n').find((l) => l.startsWith('| Response time above 2 s |'))!;
-    expect(row).toContain('32 ms, NOT MET over 3 samples (window stopped early at sign-off)');
+    expect(row).toContain('32 ms, incomplete (3/60 samples, stopped at sign-off)');
+    expect(row).toContain('⏸ incomplete (not a pass)');
+    expect(row).not.toContain('within limits');
     expect(row).not.toContain('not measured');
   });
 

@@ -18,6 +18,7 @@ import { createFileStore } from '../../src/session/file-store.js';
 import type { OpenSession } from '../../src/session/store.js';
 import { createWizardStore, type WizardStore } from '../../src/store/wizard-store.js';
 import { watchRows } from '../../src/store/watch-slice.js';
+import { verdictWord } from '../../src/watch/format.js';
 import { closeFakeProms, fakeProm } from '../helpers/prometheus.js';
 import { startWebhook } from '../helpers/webhook.js';
 import { tempDir } from '../session/helpers.js';
@@ -164,12 +165,12 @@ describe('the watch slice', () => {
     await store.getState().stopWatch();
   });
 
-  it('s with a variable unset says which, for which criterion, in one line, and starts nothing', async () => {
+  it('s when no criterion can be measured (a variable unset) says why for each, in one line, and starts nothing', async () => {
     const checklist = watchChecklist({ count: 5 });
     const { session } = await fileSession(checklist);
     const store = wizard(checklist, session, {});
     store.getState().startWatch();
-    expect(store.getState().error).toBe('cannot watch: PROMETHEUS_URL unset for "Error rate exceeds 5% of requests"; set it (environment, --env-file or --config)');
+    expect(store.getState().error).toBe('nothing to watch: "Error rate exceeds 5% of requests" cannot be measured: PROMETHEUS_URL unset (environment, --env-file or --config)');
     expect(store.getState().watching).toBe(false);
     expect(store.getState().session.watches ?? []).toEqual([]);
   });
@@ -206,12 +207,38 @@ describe('a completed session', () => {
     expect(measured(store)).toBeGreaterThanOrEqual(2);
     store.getState().resumeWatch();
     expect(store.getState().watching).toBe(false);
-    // The open window was closed by the completion, judged over what it measured.
+    // The open window was closed by the completion: incomplete over what it measured, never a pass.
     const record = latest(store)!;
     expect(record.stopped).toBe('signoff');
     expect(store.getState().session.events.filter((e) => e.what === 'watch.stop').map((e) => e.detail)).toEqual([`signoff (window started ${record.startedAt} by alice)`]);
     const [row] = watchRows(store.getState().session, checklist);
-    expect(row.verdict.phase).toBe('successful');
+    expect(row.verdict.phase).toBe('running');
+    expect(verdictWord(row.verdict.phase, 'stopped')).toBe('INCOMPLETE');
+  });
+});
+
+describe('x asks before stopping', () => {
+  it('x sets a y/n question naming how far the window got; n keeps measuring, y stops it (incomplete, recorded)', async () => {
+    const checklist = watchChecklist({ count: 50, interval: '100ms' });
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
+    const { session } = await fileSession(checklist);
+    const store = wizard(checklist, session, { PROMETHEUS_URL: prom.url });
+    store.getState().startWatch();
+    await until(() => measured(store) >= 1, 10_000, 'a measurement');
+    store.getState().askStopWatch();
+    expect(store.getState().watchQuestion).toMatch(/^Stop the watch\? The window ends incomplete \(\d+\/50 samples\) and resume will not continue it\. y\/n$/);
+    expect(store.getState().watching).toBe(true);
+    store.getState().answerWatch(false);
+    expect(store.getState().watchQuestion).toBeUndefined();
+    const before = measured(store);
+    await until(() => measured(store) > before, 10_000, 'measuring on after n');
+    store.getState().askStopWatch();
+    store.getState().answerWatch(true);
+    await until(() => !store.getState().watching, 10_000, 'the watch to stop');
+    await store.getState().flush();
+    expect(latest(store)!.stopped).toBe('operator');
+    const [row] = watchRows(store.getState().session, checklist);
+    expect(verdictWord(row.verdict.phase, 'stopped')).toBe('INCOMPLETE');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRollback, findRollbackSection } from '../../src/store/rollback.js';
+import { rollbackBanner, findRollbackSection } from '../../src/store/rollback.js';
 import { judgeRollback, triggeredLines, type Measurement } from '../../src/verdict/rollback.js';
 import { fillIncidentTemplate, findIncidentTemplate, DEFAULT_INCIDENT_TEMPLATE } from '../../src/store/incident.js';
 import { result, sampleChecklist } from './fixtures.js';
@@ -24,12 +24,12 @@ describe('rollback criteria', () => {
     expect(met([{ result: result({ kind: 'baseline', metrics: { increase_pct: 63 } }) }])).toEqual(['Response time increases by more than 50%: +63%']);
     expect(met([{ result: result({ kind: 'baseline', metrics: { increase_pct: 50 } }) }])).toEqual([]);
   });
-  it('evaluateRollback reads the session and names the rollback section', () => {
+  it('rollbackBanner reads the session and names the rollback section', () => {
     const cl = sampleChecklist();
     const s = newSessionDoc(cl);
     const id = 'pre-deployment/monitoring/error-rates-monitored';
     s.items[id].probes = [result({ kind: 'prometheus', spec: 'prometheus query=q', itemId: id, metrics: { value: 0.2 } })];
-    expect(evaluateRollback(s, cl)).toEqual({ criterion: 'Error rate exceeds 5% of requests: 20% (Error rates monitored)', name: 'Error rate exceeds 5% of requests', figure: '20% (Error rates monitored)', sectionId: 'rollback-procedures' });
+    expect(rollbackBanner(s, cl)).toEqual({ criterion: 'Error rate exceeds 5% of requests: 20% (Error rates monitored)', name: 'Error rate exceeds 5% of requests', figure: '20% (Error rates monitored)', sectionId: 'rollback-procedures' });
     expect(findRollbackSection(cl)).toBe('rollback-procedures');
   });
 });

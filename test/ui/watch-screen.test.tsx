@@ -30,7 +30,8 @@ afterEach(async () => {
 
 /** The wizard at 80×24 on the watch screen, over a scripted Prometheus series (every 150 ms × 20). */
 async function watchScreen(o: { failureLimit: number; count?: number }, series: number[], requests = 500): Promise<{ store: WizardStore; ui: Rendered }> {
-  const checklist = watchChecklist({ interval: '150ms', count: 20, ...o });
+  // Unjudged samples tolerated: on a loaded machine a 150 ms deadline is missed now and then, which must not end the window under the test.
+  const checklist = watchChecklist({ interval: '150ms', count: 20, inconclusiveLimit: 20, ...o });
   const prom = await fakeProm({ error_ratio: series, requests: [requests] });
   const s = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'alice' });
   const r = await renderUi(<App checklist={checklist} store={s} />);
@@ -68,7 +69,7 @@ describe('sparkline (sparkly)', () => {
 
 describe('the watch screen', () => {
   it('w opens it, s starts the watch, a sparkline row fills; it goes on in other sections; it fits 80×24 and 60 columns', async () => {
-    const checklist = watchChecklist({ interval: '150ms', count: 20 });
+    const checklist = watchChecklist({ interval: '300ms', count: 40, inconclusiveLimit: 40 });
     const prom = await fakeProm({ error_ratio: [0.01, 0.02, 0.03, 0.04], requests: [500] });
     store = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'alice' });
     ui = await renderUi(<App checklist={checklist} store={store} />);
@@ -78,11 +79,11 @@ describe('the watch screen', () => {
     await ui.press('w');
     let f = await ui.waitFor('Watch: rollback criteria — not started');
     expect(f).toContain('1 criterion to watch; s starts measuring');
-    expect(f).toMatch(/^ {2}• Error rate exceeds 5% of requests — max 0\.05, every 150 ms × 20 \(3 s\)$/m);
+    expect(f).toMatch(/^ {2}• Error rate exceeds 5% of requests — max 0\.05, every 300 ms × 40 \(12 s\)$/m);
     expect(f).toMatch(/s start {2}x stop {2}Esc\/w back/);
     await ui.press('s');
-    f = await ui.waitFor(/Error rate exceeds 5% of requests\s+[3-9]\/20/);
-    expect(f).toMatch(/Watch: rollback criteria — running · \d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC \([0-3] s left\)$/m);
+    f = await ui.waitFor(/Error rate exceeds 5% of requests\s+[3-9]\/40/);
+    expect(f).toMatch(/Watch: rollback criteria — running · \d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC \(\d+(\.\d)? s left\)$/m);
     expect(f).toMatch(/^running\s+Error rate exceeds 5% of requests/m);
     expect(f).toMatch(/^ {2}[▁▂▃▄▅▆▇█]{3,} max 0\.05 · latest 0\.0[1-4]$/m);
     expect(f).toMatch(/ok, 0 failed, 0 inconclusive, 0 errors of/);
@@ -90,7 +91,7 @@ describe('the watch screen', () => {
     // Walk elsewhere: the watch goes on and says so on every screen.
     await ui.press('w');
     const n = store.getState().session.watches![0].criteria[0].measurements.length;
-    f = await ui.waitFor(/◉ watching 1 rollback criterion: \d+\/20 samples \(w: watch screen\)/);
+    f = await ui.waitFor(/◉ watching 1 rollback criterion: \d+\/40 samples \(w: watch screen\)/);
     await ui.press('l');
     await until(() => store!.getState().session.watches![0].criteria[0].measurements.length > n + 1, 10_000, 'more measurements while in another section');
     await ui.press('w');
@@ -98,11 +99,16 @@ describe('the watch screen', () => {
     f = await ui.waitFor(/^running/m);
     expect(f.split('\n').every((l) => l.length <= 60)).toBe(true);
     // At 60 columns the text gives way, never the count.
-    expect(f).toMatch(/^running\s+Error rate exceeds 5% of requests \d+\/20$/m);
+    expect(f).toMatch(/^running\s+Error rate exceeds 5% of requests \d+\/40$/m);
     expect(f.split('\n').length).toBeLessThan(24);
+    // x asks first: the window would end incomplete.
     await ui.press('x');
+    f = await ui.waitFor((fr) => fr.replace(/\s+/g, ' ').includes('Stop the watch? The window ends incomplete'));
+    expect(f.replace(/\s+/g, ' ')).toMatch(/Stop the watch\? The window ends incomplete \(\d+\/40 samples\) and resume will not continue it\. y\/n/);
+    expect(store.getState().watching).toBe(true);
+    await ui.press('y');
     f = await ui.waitFor('Watch: rollback criteria — stopped');
-    expect(f).toMatch(/^STOPPED\s+Error rate/m);
+    expect(f).toMatch(/^INCOMPLETE\s+Error rate/m);
   });
 
   it('a transient error lasts until the next key, whichever it is; after a met window s asks y/n on the screen', async () => {
@@ -116,6 +122,7 @@ describe('the watch screen', () => {
     await ui.press('z');
     await ui.waitFor((f) => !f.includes('a watch is running already'));
     await ui.press('x');
+    await ui.press('y');
     await ui.waitFor('Watch: rollback criteria — stopped');
     // A met window recorded in the session: s asks first.
     store.setState((st) => ({ session: { ...st.session, watches: st.session.watches!.map((w) => ({ ...w, stopped: 'met' as const, stoppedAt: '2026-11-26T09:41:00.000Z' })) } }));
@@ -132,6 +139,7 @@ describe('the watch screen', () => {
     await ui.press('s');
     await until(() => (store!.getState().session.watches?.[0].criteria[0].measurements.length ?? 0) >= 1, 10_000, 'a measurement');
     await ui.press('x');
+    await ui.press('y');
     await ui.waitFor('Watch: rollback criteria — stopped');
     // The screen as a window ada left unfinished shows it.
     store.setState((st) => ({ session: { ...st.session, watches: st.session.watches!.map((w) => ({ ...w, by: 'ada', startedAt: '2026-11-26T09:30:00.000Z', stopped: undefined, stoppedAt: undefined })) } }));
@@ -146,14 +154,14 @@ describe('the watch screen', () => {
     expect(store.getState().session.watches).toHaveLength(1);
   });
 
-  it('sign-off closes the running window: the screen says stopped at sign-off with the verdict of its samples, never paused', async () => {
+  it('sign-off closes the running window: the screen says stopped at sign-off, the window incomplete (never paused, never not met)', async () => {
     ({ store, ui } = await watchScreen({ failureLimit: 1 }, [0.01]));
     await ui.press('s');
     await until(() => (store!.getState().session.watches?.[0].criteria[0].measurements.length ?? 0) >= 2, 10_000, 'two measurements');
     expect(await store.getState().completeSignoff({ status: 'FAILED', notes: '', nextSteps: '', overrideReason: 'rolled back by hand' })).toBe(true);
     const f = await ui.waitFor('Watch: rollback criteria — stopped at sign-off');
     expect(f).not.toContain('paused');
-    expect(f).toMatch(/^NOT MET\s+Error rate exceeds 5% of requests \d+\/20$/m);
+    expect(f).toMatch(/^INCOMPLETE\s+Error rate exceeds 5% of requests \d+\/20$/m);
   });
 
   it('a tolerated failed sample shows on the watching line of every screen (figure and counts first), not only on the watch screen', async () => {

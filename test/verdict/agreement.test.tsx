@@ -81,7 +81,7 @@ describe('rollback verdict: banner, report and check agree', () => {
     const checkDoc = JSON.parse(formatJson(entries, summarize(results, 5)));
     const checkText = formatText(entries, summarize(results, 5));
 
-    const expected = ['Error rate exceeds 5% of requests: 9.3% (Error rates monitored)', 'Response time increases by more than 50%: +63% (Response times within acceptable limits)'];
+    const expected = ['Error rate exceeds 5% of requests: 9.3% (Error rates monitored)', 'Response time increases by more than 50%: +63% (+63 ms) (Response times within acceptable limits)'];
     expect(met(record.rollback)).toEqual(expected);
     expect(met(checkDoc.rollback)).toEqual(expected);
     expect(checkDoc.rollback).toEqual(record.rollback);
@@ -121,7 +121,7 @@ describe('rollback verdict: banner, report and check agree', () => {
     store.getState().openSection(monitoring);
     await store.getState().runItemProbes();
     await store.getState().flush();
-    const expected = 'Response time increases by more than 50%: +75% (Health endpoint fast)';
+    const expected = 'Response time increases by more than 50%: +75% (+30 ms) (Health endpoint fast)';
     expect(store.getState().banner?.criterion).toBe(expected);
     expect(met(buildRecord(session.current(), checklist, { previous }).rollback)).toEqual([expected]);
     expect(session.current().items[id].probes[0].metrics).toEqual({ latency_ms: 70 });
@@ -181,13 +181,13 @@ describe('rollback thresholds come from the checklist\'s watch criteria, for all
     const checklist = strictChecklist();
     expect(rollbackLimits(checklist)).toEqual({
       errorRate: { criterion: 'Error rate exceeds 10% of requests', max: 0.1 },
-      latency: { criterion: 'Response time increases by more than 80%', maxIncreasePct: 80 },
+      latency: { criterion: 'Response time increases by more than 80%', maxIncreasePct: 80, minIncreaseMs: 25 },
     });
     const r = await threeReaders(checklist, figures(0.093, 63));
     expect(r.banner).toBeUndefined();
     expect(r.record.slice(0, 2)).toEqual([
       { criterion: 'Error rate exceeds 10% of requests', observed: '9.3% (Error rates monitored)', threshold: '> 10%', verdict: 'ok' },
-      { criterion: 'Response time increases by more than 80%', observed: '+63% (Response times within acceptable limits)', threshold: '> +80%', verdict: 'ok' },
+      { criterion: 'Response time increases by more than 80%', observed: '+63% (+63 ms) (Response times within acceptable limits)', threshold: '> +80% and > +25 ms', verdict: 'ok' },
     ]);
     expect(r.check).toEqual(r.record);
     expect(r.checkText).not.toContain('ROLLBACK CRITERION MET');
@@ -197,7 +197,7 @@ describe('rollback thresholds come from the checklist\'s watch criteria, for all
 
   it('12 % errors and +85 %: the checklist\'s criteria are met, named and bounded as the checklist says', async () => {
     const r = await threeReaders(strictChecklist(), figures(0.12, 85));
-    const expected = ['Error rate exceeds 10% of requests: 12% (Error rates monitored)', 'Response time increases by more than 80%: +85% (Response times within acceptable limits)'];
+    const expected = ['Error rate exceeds 10% of requests: 12% (Error rates monitored)', 'Response time increases by more than 80%: +85% (+85 ms) (Response times within acceptable limits)'];
     expect(r.banner).toBe(expected[0]);
     expect(met(r.record)).toEqual(expected);
     expect(r.check).toEqual(r.record);
@@ -213,7 +213,7 @@ describe('rollback thresholds come from the checklist\'s watch criteria, for all
     expect(none.banner).toBeUndefined();
     expect(none.record.slice(0, 2)).toEqual([
       { criterion: 'Error rate exceeds 10% of requests', observed: 'not measured', threshold: '> 10%', verdict: 'unmeasured' },
-      { criterion: 'Response time increases by more than 80%', observed: 'not measured', threshold: '> +80%', verdict: 'unmeasured' },
+      { criterion: 'Response time increases by more than 80%', observed: 'not measured', threshold: '> +80% and > +25 ms', verdict: 'unmeasured' },
     ]);
     expect(none.check).toEqual(none.record);
   });

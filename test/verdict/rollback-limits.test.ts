@@ -25,7 +25,7 @@ describe('rollbackLimits', () => {
     expect(rollbackLimits(parse('# A\n- [ ] x\n'))).toEqual(DEFAULT_ROLLBACK_LIMITS);
     const varLimit = parse('# R\n- Error rate too high\n  <!-- watch: prometheus url=http://127.0.0.1:1 query="q" max=${ERR_MAX} -->\n- Slower\n  <!-- watch: baseline url=http://127.0.0.1:1/ -->\n');
     expect(varLimit.criteria).toHaveLength(2);
-    expect(rollbackLimits(varLimit)).toEqual({ errorRate: { criterion: 'Error rate too high', max: 0.05 }, latency: { criterion: 'Slower', maxIncreasePct: 50 } });
+    expect(rollbackLimits(varLimit)).toEqual({ errorRate: { criterion: 'Error rate too high', max: 0.05 }, latency: { criterion: 'Slower', maxIncreasePct: 50, minIncreaseMs: 25 } });
   });
 
   it('an error-rate criterion is a prometheus one that says "error rate" (a 5xx count is not a rate)', () => {

@@ -84,10 +84,10 @@ describe('baselines across sessions of one environment', () => {
     expect(second.metrics!.baseline_ms).toBe(Math.round(stored.p50));
     expect(second.evidence).toContain(`baseline (baseline_ms): p50 ${Math.round(stored.p50)} ms`);
     expect(second.status).toBe('fail');
-    expect(second.summary).toMatch(new RegExp(`over baseline ${Math.round(stored.p50)} ms \\(rollback criterion: \\+50%\\)`));
+    expect(second.summary).toMatch(new RegExp(`over baseline ${Math.round(stored.p50)} ms \\(rollback criterion: over \\+50 % and \\+25 ms\\)`));
   });
 
-  it('a given BASELINE_P50_MS wins over the stored one; no SUCCESS session, no baseline', async () => {
+  it('one precedence: this session\'s own baseline, then the last SUCCESS session\'s, then BASELINE_P50_MS; no SUCCESS session, no baseline', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dw-baseline-'));
     const s2 = { ...emptySession(undefined, 'production-9'), createdAt: '2026-11-26T09:00:00.000Z' };
     expect(await findBaselineSession(dir, s2)).toBeUndefined();
@@ -95,9 +95,21 @@ describe('baselines across sessions of one environment', () => {
     const s1 = session('production-1', '2026-11-20T09:00:00.000Z', [await measure(establish, {})], 'SUCCESS');
     writeFileSync(join(dir, 'production-1.json'), JSON.stringify(s1));
     const found = await findBaselineSession(dir, s2);
-    expect(withInheritedBaseline({ BASELINE_P50_MS: '250' }, found)).toEqual({ vars: { BASELINE_P50_MS: '250' } });
+    const p50 = Math.max(1, Math.round(found!.baseline.p50));
+    expect(withInheritedBaseline({ BASELINE_P50_MS: '250' }, found)).toEqual({ vars: { BASELINE_P50_MS: String(p50) }, from: { sessionId: 'production-1', p50: found!.baseline.p50 } });
+    expect(withInheritedBaseline({ BASELINE_P50_MS: '250' }, undefined)).toEqual({ vars: { BASELINE_P50_MS: '250' } });
+    // This session measured its baseline item: that comes first.
+    const own = session('production-9', '2026-11-26T09:00:00.000Z', [{ ...(await measure(establish, {})), metrics: { p50_ms: 42, p95_ms: 50 } }]);
+    expect(withInheritedBaseline({ BASELINE_P50_MS: '250' }, found, own)).toEqual({ vars: { BASELINE_P50_MS: '42' }, from: { sessionId: 'production-9', p50: 42, own: true } });
     // Still active (not signed SUCCESS): not a baseline.
     writeFileSync(join(dir, 'production-1.json'), JSON.stringify(session('production-1', '2026-11-20T09:00:00.000Z', [await measure(establish, {})])));
     expect(await findBaselineSession(dir, s2)).toBeUndefined();
+  });
+
+  it('the baseline a session stored is its baseline item\'s measurement, never a later comparison (a Final Checklist item with baseline_ms)', async () => {
+    const established = { ...(await measure(establish, {})), metrics: { p50_ms: 21, p95_ms: 30 }, at: '2026-11-20T09:05:00.000Z' };
+    const compared = { ...(await measure(compare, { BASELINE_P50_MS: '21' })), status: 'pass' as const, metrics: { p50_ms: 11, p95_ms: 12, baseline_ms: 21, increase_pct: -47.6 }, at: '2026-11-20T09:30:00.000Z' };
+    const s1 = session('production-1', '2026-11-20T09:00:00.000Z', [established, compared], 'SUCCESS');
+    expect(storedBaseline(s1)).toMatchObject({ p50: 21, itemId: establish.id });
   });
 });

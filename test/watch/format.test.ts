@@ -1,7 +1,7 @@
 /** The watch's words and documents (src/watch/format.ts), pure. */
 import { describe, expect, it } from 'vitest';
 import type { Criterion } from '../../src/checklist/types.js';
-import { figureText, formatJson, slotOrder, thresholdText, verdictLine, verdictWord } from '../../src/watch/format.js';
+import { figureText, formatJson, slotOrder, summaryLine, thresholdText, verdictLine, verdictWord } from '../../src/watch/format.js';
 import { judgeWindow, type Measurement } from '../../src/watch/judge.js';
 import type { CriterionWatch, WatchOutcome } from '../../src/watch/run.js';
 
@@ -25,16 +25,19 @@ function interrupted(): WatchOutcome {
 describe('watch output', () => {
   it('one word per verdict, the CLI\'s, for every view', () => {
     expect([verdictWord('failed'), verdictWord('successful'), verdictWord('inconclusive')]).toEqual(['MET', 'NOT MET', 'INCONCLUSIVE']);
-    expect([verdictWord('running', 'live'), verdictWord('running', 'paused'), verdictWord('running')]).toEqual(['running', 'paused', 'STOPPED']);
+    expect([verdictWord('running', 'live'), verdictWord('running', 'paused'), verdictWord('running')]).toEqual(['running', 'paused', 'INCOMPLETE']);
+    // A criterion that could not be measured says so, whatever its window.
+    expect(verdictWord('inconclusive', 'stopped', { reason: 'not-configured', why: 'x' })).toBe('CANNOT MEASURE');
   });
 
-  it('JSON after Ctrl-C says interrupted, and each criterion cut short says stopped, as the text does', () => {
+  it('JSON after Ctrl-C says interrupted, and each criterion cut short says incomplete (N/M samples), as the text does', () => {
     const o = interrupted();
     const doc = JSON.parse(formatJson(o, 130, T, T));
     expect(doc.verdict).toBe('interrupted');
     expect(doc.interrupted).toBe(true);
-    expect(doc.criteria[0].verdict).toMatchObject({ phase: 'stopped', word: 'STOPPED' });
-    expect(verdictLine(o.watches[0])).toMatch(/^STOPPED\s+Error rate exceeds 5% of requests/);
+    expect(doc.criteria[0].verdict).toMatchObject({ phase: 'incomplete', state: 'incomplete', word: 'INCOMPLETE' });
+    expect(verdictLine(o.watches[0])).toMatch(/^INCOMPLETE\s+Error rate exceeds 5% of requests: incomplete \(2\/10 samples\)/);
+    expect(summaryLine(o, 4000)).toBe('interrupted: no criterion met so far, the window is incomplete (2/10 samples; 1 criterion watched for 4 s); what was measured is above');
     expect(JSON.stringify(doc)).not.toContain('"running"');
   });
 
@@ -47,10 +50,10 @@ describe('watch output', () => {
 
   it('thresholds and figures in words with units, by kind', () => {
     const baseline = { probe: { kind: 'baseline', raw: '', line: 1, params: { url: 'http://127.0.0.1:9/', baseline_ms: '${BASELINE_P50_MS}', max_increase_pct: '50' } } };
-    expect(thresholdText(baseline, { BASELINE_P50_MS: '20' })).toBe('max +50 % of 20 ms');
-    expect(thresholdText(baseline)).toBe('max +50 % of the baseline p50');
-    expect(figureText({ value: 8 }, 'baseline', 20)).toBe('8 ms (−60 %)');
-    expect(figureText({ value: 30 }, 'baseline', 20)).toBe('30 ms (+50 %)');
+    expect(thresholdText(baseline, { BASELINE_P50_MS: '20' })).toBe('over +50 % and +25 ms of 20 ms');
+    expect(thresholdText(baseline)).toBe('over +50 % and +25 ms of the baseline p50');
+    expect(figureText({ value: 8 }, 'baseline', 20)).toBe('8 ms (−60 %, −12 ms)');
+    expect(figureText({ value: 30 }, 'baseline', 20)).toBe('30 ms (+50 %, +10 ms)');
     const health = { probe: { kind: 'http', raw: '', line: 1, params: { url: 'http://127.0.0.1:9/health/', status: '200', 'json.status': 'healthy' } } };
     expect(thresholdText(health)).toBe('expects 200 healthy');
     expect(figureText({ value: 12 }, 'http')).toBe('12 ms');

@@ -19,7 +19,10 @@ describe('withWatchVerdicts', () => {
 
   it('a window that ended without meeting it is ok where no sample measured it; a running or inconclusive one leaves it unmeasured', () => {
     const ok = [m('successful', 0.01), m('successful', 0.02), m('successful', 0.01)];
-    expect(withWatchVerdicts([row('unmeasured')], watch('Error rate exceeds 5% of requests', ok, 'ended'))[0]).toMatchObject({ verdict: 'ok', observed: '0.01, successful over 3/3 samples' });
+    expect(withWatchVerdicts([row('unmeasured')], watch('Error rate exceeds 5% of requests', ok, 'ended'))[0]).toMatchObject({ verdict: 'ok', observed: '0.01, not-met over 3/3 samples' });
+    // Stopped before its end (x, sign-off): incomplete with how far it got, never ok.
+    expect(withWatchVerdicts([row('unmeasured')], watch('Error rate exceeds 5% of requests', ok.slice(0, 1), 'signoff'))[0]).toMatchObject({ verdict: 'unmeasured', observed: '0.01, incomplete (1/3 samples, stopped at sign-off)' });
+    expect(withWatchVerdicts([row('unmeasured')], watch('Error rate exceeds 5% of requests', ok.slice(0, 2), 'operator'))[0]).toMatchObject({ verdict: 'unmeasured', observed: '0.02, incomplete (2/3 samples, stopped by the operator)' });
     expect(withWatchVerdicts([row('unmeasured')], watch('Error rate exceeds 5% of requests', ok.slice(0, 1)))[0]).toMatchObject({ verdict: 'unmeasured', observed: '0.01, running (1/3 samples)' });
     const none = [m('inconclusive'), m('inconclusive'), m('inconclusive')];
     expect(withWatchVerdicts([row('unmeasured')], watch('Error rate exceeds 5% of requests', none, 'ended'))[0]).toMatchObject({ verdict: 'unmeasured' });
@@ -28,7 +31,7 @@ describe('withWatchVerdicts', () => {
   it('a criterion the core does not list gets its own row; no watch changes nothing', () => {
     const out = withWatchVerdicts([row('ok', '1%')], watch('Health endpoint down', [m('failed', 503)], 'met'));
     expect(out).toHaveLength(2);
-    expect(out[1]).toEqual({ criterion: 'Health endpoint down', observed: '503, 1 failed > failure_limit 0', threshold: 'watched: failure_limit 0', verdict: 'triggered' });
+    expect(out[1]).toEqual({ criterion: 'Health endpoint down', observed: '503, 1 failed > failure_limit 0', threshold: 'watched: failure_limit 0', verdict: 'triggered', state: 'met' });
     expect(withWatchVerdicts([row('ok', '1%')], {})).toEqual([row('ok', '1%')]);
   });
 

@@ -31,11 +31,11 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(lines).toHaveLength(10);
     expect(r.stdout).toContain('error rate 0.02 ≤ max 0.05, 500 requests [2/10]');
     // The window's real length is said: count × interval.
-    expect(r.stdout).toContain('every 200 ms × 10 (a 2.0 s window)');
+    expect(r.stdout).toContain('every 200 ms × 10 (2 s)');
     expect(r.stdout).toMatch(/NOT MET\s+Error rate exceeds 5% of requests: no criterion met \(10 ok, 0 failed/);
     expect(r.stdout).toMatch(/no rollback criterion met \(1 criterion watched for/);
     // The window announced is the window watched: it ends after its last measurement's interval, not at that measurement.
-    const watched = Number(/watched for (\d+\.\d) s/.exec(r.stdout)![1]);
+    const watched = Number(/watched for (\d+(?:\.\d)?) s/.exec(r.stdout)![1]);
     expect(watched).toBeGreaterThanOrEqual(2.0);
   });
 
@@ -137,7 +137,7 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
       },
     });
     expect(r.code).toBe(130);
-    expect(r.stdout).toMatch(/STOPPED\s+Error rate exceeds 5% of requests: \d+ ok, 0 failed/);
+    expect(r.stdout).toMatch(/INCOMPLETE\s+Error rate exceeds 5% of requests: incomplete \(\d+\/150 samples\): \d+ ok, 0 failed/);
     expect(r.stdout).toContain('interrupted: no criterion met so far');
   });
 
@@ -176,30 +176,51 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     const env = { PROMETHEUS_URL: prom.url, DEPLOY_WIZARD_MIN_INTERVAL_MS: '' };
     const fast = await runCli(['watch', '--checklist', 'c.md', '--interval', '1ms', '--for', '1s'], { cwd, env });
     expect(fast.code).toBe(2);
-    expect(fast.stderr.trim()).toBe('--interval must be at least 1000 ms (got 1 ms): a faster loop floods the app and Prometheus');
+    expect(fast.stderr.trim()).toBe('--interval must be at least 1 s (got 1 ms): a faster loop floods the app and Prometheus');
     const short = await runCli(['watch', '--checklist', 'c.md', '--interval', '5s', '--for', '1s'], { cwd, env });
     expect(short.code).toBe(2);
-    expect(short.stderr.trim()).toBe('--for (1000 ms) is shorter than the interval (5000 ms): make the window at least one interval long');
+    expect(short.stderr.trim()).toBe('--for (1 s) is shorter than the interval (5 s): make the window at least one interval long');
     expect(prom.calls).toHaveLength(0);
   });
 
-  it('a criterion whose variables are unset is refused at start in one line (exit 2), unless --section leaves it out', async () => {
-    const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Error rate exceeds 5% of requests\n  <!-- watch: prometheus url=\${PROMETHEUS_URL} query=error_ratio max=0.05 -->\n## Other\n- Health\n  <!-- watch: http url=http://127.0.0.1:9/ status=200 -->\n`;
+  it('a criterion whose variables are unset cannot be measured, says why at the start, and never stops the others: exit 3, not a pass', async () => {
+    const md = `# R\n- [ ] x\n## Rollback Decision Criteria\n- Error rate exceeds 5% of requests\n  <!-- watch: prometheus url=\${PROMETHEUS_URL} query=error_ratio max=0.05 -->\n## Other\n- Health\n  <!-- watch: http url=\${APP_URL}/ status=200 -->\n`;
+    const app = closedWithProms(createServer((_req, res) => res.end('ok')));
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
     const cwd = workdir({ 'c.md': md });
-    const r = await runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '400ms'], { cwd });
+    const env = { APP_URL: `http://127.0.0.1:${(app.address() as { port: number }).port}` };
+    const r = await runCli(['watch', '--checklist', 'c.md', '--interval', '200ms', '--for', '600ms', '--format', 'json'], { cwd, env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('  Error rate exceeds 5% of requests — cannot be measured: PROMETHEUS_URL unset (environment, --env-file or --config)');
+    expect(r.stderr).toMatch(/ ok {4}Health/);
+    expect(r.stderr).toMatch(/CANNOT MEASURE\s+Error rate exceeds 5% of requests: cannot be measured: PROMETHEUS_URL unset/);
+    expect(r.stderr).toMatch(/NOT MET\s+Health: no criterion met \(3 ok/);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.criteria.map((c: { verdict: { state: string } }) => c.verdict.state)).toEqual(['cannot-measure', 'not-met']);
+    expect(doc.criteria[0].cannot).toEqual({ reason: 'not-configured', why: 'PROMETHEUS_URL unset (environment, --env-file or --config)' });
+    // --section leaves it out: then the watch is whole, exit 0.
+    const other = await runCli(['watch', '--checklist', 'c.md', '--section', 'Other', '--interval', '200ms', '--for', '200ms'], { cwd, env });
+    expect(other.stdout).not.toContain('cannot be measured');
+    expect(other.code).toBe(0);
+  });
+
+  it('--for 4294968s --interval 2147484s: one line, exit 2, nothing announced (it once said "no rollback criterion met" after 67 ms)', async () => {
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
+    const r = await runCli(['watch', '--checklist', 'c.md', '--for', '4294968s', '--interval', '2147484s'], { cwd: workdir({ 'c.md': checklist(0) }), env: { PROMETHEUS_URL: prom.url } });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe('cannot watch: PROMETHEUS_URL unset for "Error rate exceeds 5% of requests"; set it (environment, --env-file or --config), or leave its section out with --section');
-    const other = await runCli(['watch', '--checklist', 'c.md', '--section', 'Other', '--interval', '200ms', '--for', '200ms'], { cwd });
-    expect(other.stderr).not.toContain('cannot watch');
-    expect(other.stdout).toContain('watching 1 rollback criterion');
+    expect(r.stderr.trim().split('\n')).toEqual(['--for "4294968s" is too long: at most 2147483647 ms (24 days, the longest timer Node holds)']);
+    const absurd = await runCli(['watch', '--checklist', 'c.md', '--for', '20h', '--interval', '1s'], { cwd: workdir({ 'c.md': checklist(0) }), env: { PROMETHEUS_URL: prom.url } });
+    expect(absurd.code).toBe(2);
+    expect(absurd.stderr.trim()).toBe('--for 20 h every 1 s is 72000 samples: at most 10000; make the window shorter or the interval longer');
+    expect(prom.calls).toHaveLength(0);
   });
 
   it('bad input is one line and exit 2', async () => {
     const prom = await fakeProm({});
     const bad = await watch(prom, ['--interval', 'soon']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe('--interval must be a duration like 500ms, 30s, 30m or 24h, got "soon"');
+    expect(bad.stderr.trim()).toBe('--interval must be a duration like 250ms, 30s, 1m or 1h30m, got "soon"');
     // No unit: one line naming the units, exit 2 (it once meant 10 ms).
     const bare = await watch(prom, ['--for', '10']);
     expect(bare.code).toBe(2);
@@ -231,22 +252,20 @@ describe('deploy-wizard watch --env: the baseline of the last SUCCESS session', 
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(join(dir, 'sessions'));
     writeFileSync(join(dir, 'sessions', 'staging-1.json'), JSON.stringify(done));
-    const r = await runCli(['watch', '--checklist', 'c.md', '--env', 'staging', '--interval', '300ms', '--for', '900ms'], { cwd: dir });
-    expect(r.stdout).toContain('baseline p50 20 ms from session staging-1 (the last SUCCESS of staging)');
-    expect(r.stdout).toMatch(/FAIL  Response time increases by more than 50% — p50 \d+ ms is \+\d+% over baseline 20 ms/);
+    // 2 requests of 80 ms: a 1 s interval (the measurement's deadline) keeps a loaded machine's timeout out of the verdict.
+    const r = await runCli(['watch', '--checklist', 'c.md', '--env', 'staging', '--interval', '1s', '--for', '3s'], { cwd: dir });
+    expect(r.stdout).toContain('baseline 20 ms from the last SUCCESS session (staging-1)');
+    expect(r.stdout).toMatch(/FAIL  Response time increases by more than 50% — p50 \d+ ms is \+[\d.]+% \(\+[\d.]+ ms\) over baseline 20 ms/);
     expect(r.code).toBe(1);
-    // Another environment has no SUCCESS session: the criterion cannot run, refused at start in one line (exit 2).
+    // Another environment has no baseline anywhere: the criterion cannot be measured, said at the start; nothing else to watch: exit 3, not a pass.
     const other = await runCli(['watch', '--checklist', 'c.md', '--env', 'production', '--interval', '300ms', '--for', '600ms'], { cwd: dir });
-    expect(other.code).toBe(2);
-    expect(other.stdout).toBe('');
-    expect(other.stderr.trim().split('\n')).toHaveLength(1);
-    expect(other.stderr).toContain('BASELINE_P50_MS unset for "Response time increases by more than 50%"');
-    expect(other.stderr).toContain('production has none');
-    // No --env: no lookup (no environment is assumed), said in the same one line.
+    expect(other.code).toBe(3);
+    expect(other.stdout).toContain('Response time increases by more than 50% — cannot be measured: no baseline: no earlier SUCCESS session of production measured one, and BASELINE_P50_MS is unset');
+    // No --env: no lookup (no environment is assumed), and the line says how to get one.
     const none = await runCli(['watch', '--checklist', 'c.md', '--interval', '300ms', '--for', '600ms'], { cwd: dir });
-    expect(none.code).toBe(2);
-    expect(none.stderr.trim().split('\n')).toEqual([expect.stringContaining('or --env NAME for the baseline of that environment')]);
-    expect(none.stderr).not.toContain('production');
+    expect(none.code).toBe(3);
+    expect(none.stdout).toContain('(--env NAME looks for the baseline of that environment\'s sessions)');
+    expect(none.stdout).not.toContain('production');
   });
 });
 

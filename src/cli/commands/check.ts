@@ -24,18 +24,23 @@ import { writeFileAtomic } from '../../session/atomic-write.js';
 import { SPINNER, spinnerFrame } from '../../ui/spinner.js';
 import { rollbackLimits } from '../../verdict/rollback.js';
 import type { GlobalOptions } from '../globals.js';
+import { parseDuration } from '../../grammar/duration.js';
 
 type Format = 'text' | 'json' | 'junit';
 
-/** Parse a positive whole number option (`--concurrency 4`, `--timeout 5000`, `--timeout 5s`). */
-export function parsePositive(flag: string, raw: unknown, allowUnits = false): number {
+/** Parse a positive whole number option (`--concurrency 4`). */
+export function parsePositive(flag: string, raw: unknown): number {
   const text = String(raw ?? '').trim();
-  const m = (allowUnits ? /^(\d+(?:\.\d+)?)(ms|s)?$/ : /^(\d+)$/).exec(text);
-  const n = m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : NaN;
-  if (!m || !Number.isFinite(n) || n <= 0 || !Number.isInteger(n)) {
-    throw new UserError(`${flag} must be a whole number above 0${allowUnits ? ' (ms, or with s/ms: 5s, 500ms)' : ''}, got "${text}"`);
-  }
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UserError(`${flag} must be a whole number above 0, got "${text}"`);
   return n;
+}
+
+/** `--timeout 5000` (the flag says ms), `5s`, `500ms`: the one duration grammar, range-checked. */
+export function parseTimeout(flag: string, raw: unknown): number {
+  const d = parseDuration(String(raw ?? ''), { bare: 'ms' });
+  if (!d.ok) throw new UserError(`${flag} ${d.problem}`);
+  return d.ms;
 }
 
 /** Sections whose path contains any of `filters` (case-insensitive); all when none given. */
@@ -145,7 +150,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const format = (opts.format ?? 'text') as Format;
   if (!['text', 'json', 'junit'].includes(format)) throw new UserError(`--format must be text, json or junit, got "${format}"`);
   const concurrency = parsePositive('--concurrency', opts.concurrency ?? '8');
-  const timeoutMs = parsePositive('--timeout', opts.timeout ?? '10000', true);
+  const timeoutMs = parseTimeout('--timeout', opts.timeout ?? '10000');
   const out = typeof opts.out === 'string' && opts.out ? opts.out : undefined;
   if (out) checkOutPath(out);
 

@@ -12,47 +12,53 @@ import { UserError } from '../../errors.js';
 import { loadVars } from '../../config/vars.js';
 import { validateProbe } from '../../probes/registry.js';
 import { createRedactor } from '../../secrets/redactor.js';
-import { parseSpan, resolveLimits, spanProblem, unsetVariablesProblem, windowProblem, type WindowOverride } from '../../watch/criteria.js';
+import { MAX_SAMPLES, resolveLimits, unmeasurable, windowProblem, type WindowOverride } from '../../watch/criteria.js';
+import { parseDuration } from '../../grammar/duration.js';
 import { watchExitCode } from '../../watch/judge.js';
-import { formatDuration } from '../../report/check-output.js';
 import { formatJson, formatJunit, formatMarkdown, measurementLine, slotOrder, statusLine, summaryLine, verdictLine } from '../../watch/format.js';
 import { runWatch, type CriterionWatch } from '../../watch/run.js';
 import { findBaselineSession } from '../../session/previous.js';
 import { openStore } from '../../session/select-store.js';
-import { BASELINE_VAR, withInheritedBaseline } from '../../session/baseline.js';
-import { openNotifier } from '../../notify/notify.js';
+import { BASELINE_VAR, chooseBaseline, withBaseline } from '../../session/baseline.js';
+import { windowPlanText } from '../../grammar/time-format.js';
+
+import { criterionMetEvent, openNotifier } from '../../notify/notify.js';
 import type { GlobalOptions } from '../globals.js';
 import { selectSections } from './check.js';
 import { displayPath as relativeFile } from '../../display-path.js';
 
 type Format = 'text' | 'json' | 'junit' | 'md';
 
-/** `--for 30m`, `--interval 30s`: a duration with ms/s/m/h, or one clear line. */
+/** `--for 30m`, `--interval 30s`: a duration of the one grammar (a unit required), or one clear line. */
 export function parseSpanOption(flag: string, raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
-  const ms = parseSpan(String(raw));
-  if (ms === undefined) throw new UserError(`${flag} ${spanProblem(String(raw))}`);
-  return ms;
+  const d = parseDuration(String(raw));
+  if (!d.ok) throw new UserError(`${flag} ${d.problem}`);
+  return d.ms;
 }
 
 /**
  * The baseline of the last SUCCESS session of `environment`, from the session
- * store (--store: the team's; else the sessions folder). A store that cannot
- * be reached costs the baseline (said once), never the watch.
+ * store (--store: the team's; else the sessions folder). `watch` runs beside
+ * the wizard, in no session, so it has no "this session" measurement: the
+ * precedence is the last SUCCESS session's, then BASELINE_P50_MS. A store that
+ * cannot be reached costs the baseline (said once), never the watch.
  */
-async function storedBaselineOf(globals: GlobalOptions, environment: string, redact: ReturnType<typeof createRedactor>) {
+async function storedBaselinesOf(globals: GlobalOptions, environment: string, redact: ReturnType<typeof createRedactor>) {
   let store: Awaited<ReturnType<typeof openStore>> | undefined;
   try {
     store = await openStore(globals, redact);
-    return await findBaselineSession(store, { id: '', environment, createdAt: new Date().toISOString() });
+    return { previous: await findBaselineSession(store, { id: '', environment, createdAt: new Date().toISOString() }) };
   } catch (err) {
     const why = err instanceof UserError ? err.message : String((err as Error)?.message ?? err).split('\n')[0];
     process.stderr.write(`deploy-wizard: no stored baseline (give ${BASELINE_VAR} instead): ${redact(why)}\n`);
-    return undefined;
+    return { previous: undefined };
   } finally {
     await store?.end?.().catch(() => {});
   }
 }
+
+const FROM_TEXT = { 'this session': 'this session', 'last success': 'the last SUCCESS session', variable: BASELINE_VAR } as const;
 
 export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
   const format = (opts.format ?? 'text') as Format;
@@ -76,27 +82,34 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     throw new UserError(`no rollback criteria to watch in ${sections === checklist.sections ? relativeFile(checklist.file) : 'the selected sections'}: annotate one with <!-- watch: KIND ... --> (docs/checklist-format.md)`);
   }
   const loaded = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
-  // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of --env (no --env, no lookup).
+  // The baseline, one precedence (chooseBaseline): the last SUCCESS session's, then BASELINE_P50_MS (no session: none of its own).
   const environment = typeof opts.env === 'string' && opts.env.trim() ? opts.env.trim() : undefined;
-  const found = loaded[BASELINE_VAR] || !environment ? undefined : await storedBaselineOf(globals, environment, createRedactor(loaded));
-  const { vars, from } = withInheritedBaseline(loaded, found);
+  const stored = environment ? await storedBaselinesOf(globals, environment, createRedactor(loaded)) : { previous: undefined };
+  const baseline = chooseBaseline(undefined, stored.previous, loaded[BASELINE_VAR], environment);
+  const vars = withBaseline(loaded, baseline);
   const redact = createRedactor(vars);
-  // A criterion that cannot run is refused now, not watched for 30 minutes as "inconclusive".
-  const unset = unsetVariablesProblem(criteria, vars, ', or leave its section out with --section');
-  if (unset) {
-    const baselineHint = unset.includes(`${BASELINE_VAR} unset`) ? ` (${BASELINE_VAR}: or --env NAME for the baseline of that environment's last SUCCESS session${environment ? `; ${environment} has none` : ''})` : '';
-    throw new UserError(redact(unset + baselineHint));
-  }
   const notifier = await openNotifier(opts, globals, vars, (line, first) => {
     // Shown once; a lost message changes nothing else (not the verdict, not the exit code).
     if (first) process.stderr.write(`deploy-wizard: ${line}\n`);
   });
-  const planned = criteria.map((criterion) => ({ criterion, limits: resolveLimits(criterion.window, override) }));
+  // A criterion that cannot be measured (a variable unset, no baseline anywhere) is said now and never stops the others.
+  const explain: Record<string, string> = baseline.ok ? {} : { [BASELINE_VAR]: `${baseline.why}${environment ? '' : ' (--env NAME looks for the baseline of that environment\'s sessions)'}` };
+  const planned = criteria.map((criterion) => {
+    const cannot = unmeasurable(criterion, vars, explain);
+    const usesBaseline = baseline.ok && !cannot && criterion.probe.kind === 'baseline' && String(criterion.probe.params.baseline_ms ?? '').includes(BASELINE_VAR);
+    return {
+      criterion,
+      limits: resolveLimits(criterion.window, override),
+      ...(cannot ? { cannot } : {}),
+      ...(usesBaseline ? { reference: { ms: Number(vars[BASELINE_VAR]), from: baseline.sessionId ? `${FROM_TEXT[baseline.from]} (${baseline.sessionId})` : FROM_TEXT[baseline.from] } } : {}),
+    };
+  });
   for (const { criterion, limits } of planned) {
     const problem = windowProblem(`the interval of "${criterion.text}"`, '--for', limits.intervalMs, override.forMs, undefined, criterion.probe.timeoutMs);
     if (problem) throw new UserError(problem);
+    if (limits.count > MAX_SAMPLES) throw new UserError(`the window of "${criterion.text}" is ${limits.count} samples: at most ${MAX_SAMPLES}; give a shorter --for or a longer --interval`);
   }
-  const totalMs = Math.max(...planned.map((p) => p.limits.count * p.limits.intervalMs));
+  const totalMs = Math.max(0, ...planned.filter((p) => !p.cannot).map((p) => p.limits.count * p.limits.intervalMs));
 
   // The document owns stdout when it is JSON/JUnit; the lines then go to stderr.
   const docOnStdout = format !== 'text';
@@ -115,9 +128,13 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   let watchesNow: readonly CriterionWatch[] = [];
 
   write(`watching ${planned.length} rollback criteri${planned.length === 1 ? 'on' : 'a'} of ${relativeFile(checklist.file)}:\n`);
-  if (from) write(`  baseline p50 ${from.p50} ms from session ${from.sessionId} (the last SUCCESS of ${environment})\n`);
-  for (const { criterion, limits } of planned) {
-    write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, every ${formatDuration(limits.intervalMs)} × ${limits.count} (a ${formatDuration(limits.intervalMs * limits.count)} window), failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}\n`);
+  for (const { criterion, limits, cannot, reference } of planned) {
+    if (cannot) {
+      write(`  ${criterion.text} — cannot be measured: ${cannot.why}\n`);
+      continue;
+    }
+    const against = reference ? `, baseline ${reference.ms} ms from ${reference.from}` : '';
+    write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, ${windowPlanText(limits.intervalMs, limits.count)}, failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}${against}\n`);
   }
 
   const controller = new AbortController();
@@ -130,7 +147,6 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const ticker = live ? setInterval(drawLive, 1000) : undefined;
   ticker?.unref();
   let outcome;
-  let told = false;
   // Within a slot, the lines in checklist order, whichever probe answered first.
   const ordered = slotOrder(
     () => watchesNow,
@@ -148,13 +164,8 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
         watchesNow = watches;
         drawLive();
       },
-      onMeasurement: (w, m) => {
-        ordered.add(w, m);
-        if (w.verdict.phase === 'failed' && !told) {
-          told = true;
-          notifier.notify({ kind: 'criterion.met', criterion: w.criterion.text, verdict: w.verdict.message, environment });
-        }
-      },
+      onMeasurement: (w, m) => ordered.add(w, m),
+      onMet: (w) => notifier.notify(criterionMetEvent(w.criterion.text, w.verdict, { environment })),
     });
   } finally {
     ordered.flush();

@@ -220,8 +220,9 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     // No BASELINE_P50_MS given: the baseline stored by the last SUCCESS session of this environment.
     // Through the session store: the sessions folder, or the team's PostgreSQL in team mode.
     const [{ findBaselineSession, findPreviousSession }, { withInheritedBaseline }] = await Promise.all([import('../../session/previous.js'), import('../../session/baseline.js')]);
-    const inherited = withInheritedBaseline(vars, vars.BASELINE_P50_MS ? undefined : await findBaselineSession(store, open.current()));
-    if (inherited.from && !notice) notice = `baseline p50 ${inherited.from.p50} ms from session ${inherited.from.sessionId} (the last SUCCESS of ${open.current().environment})`;
+    // One precedence (chooseBaseline): this session's own baseline measurement, the last SUCCESS session's, BASELINE_P50_MS.
+    const inherited = withInheritedBaseline(vars, await findBaselineSession(store, open.current()), open.current());
+    if (inherited.from && !notice) notice = `baseline p50 ${inherited.from.p50} ms from ${inherited.from.own ? 'this session' : `session ${inherited.from.sessionId} (the last SUCCESS of ${open.current().environment})`}`;
     const held = open;
     const previousSession = () => findPreviousSession(store, held.current());
     wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, previousSession, notice);
