@@ -358,5 +358,7 @@ export async function runBlock(script: string, opts: BlockOptions): Promise<Bloc
   const steps = snapshot();
   const failed = steps.find((s) => s.exitCode !== 0);
   const exitCode = stopped ? null : failed ? failed.exitCode : (endStatus ?? r.exitCode ?? null);
-  return { exitCode, steps, notRun: sources.slice(live.length).map((s) => s.text) };
+  // Commands that never ran are shown with the block's variables resolved (as they would have run), never as `${DOMAIN}`.
+  const given = Object.fromEntries(Object.entries(opts.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+  return { exitCode, steps, notRun: sources.slice(live.length).map((s) => expandRefs(s.text, given)) };
 }

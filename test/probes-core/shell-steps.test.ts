@@ -79,6 +79,12 @@ describe('running a block as steps', () => {
     expect(r.steps[0]).toMatchObject({ command: 'echo "checking calls.example.org"', exitCode: 0, output: 'checking calls.example.org\n' });
     expect(r.steps[1]).toMatchObject({ exitCode: 60, output: 'curl: (60) SSL certificate problem\n', truncated: false });
     expect(r.steps.every((s) => s.durationMs >= 0)).toBe(true);
+    expect(r.notRun).toEqual([`touch ${dir}/after`]);
+  });
+
+  it('a command that did not run is recorded with the block\'s variables resolved, never as ${NAME}', async () => {
+    const r = await run('false\ncurl -f "https://${DOMAIN}/health/" -H "X-Token: $API_TOKEN"', { DOMAIN: 'calls.example.org', API_TOKEN: 'tok-4f9a8b7c6d5e' });
+    expect(r.notRun).toEqual(['curl -f "https://calls.example.org/health/" -H "X-Token: ***"']);
   });
 
   it('a command guarded with || does not stop the block (bash semantics), and a heredoc runs as one command', async () => {
