@@ -14,6 +14,8 @@ export interface GlobalOptions {
   config?: string;
   /** Team-mode store URL (postgres://...), from --store or DEPLOY_WIZARD_STORE. */
   store?: string;
+  /** --allowed-signers FILE (absolute), when given. */
+  allowedSigners?: string;
   /** Whether to colour output: false under NO_COLOR or a non-TTY stdout. */
   color: boolean;
 }
@@ -40,6 +42,7 @@ export function resolveGlobals(raw: Record<string, unknown>): GlobalOptions {
     envFile: typeof raw.envFile === 'string' ? resolve(raw.envFile) : process.env.DEPLOY_WIZARD_ENV_FILE ? resolve(process.env.DEPLOY_WIZARD_ENV_FILE) : undefined,
     config: typeof raw.config === 'string' ? resolve(raw.config) : undefined,
     store: typeof raw.store === 'string' ? raw.store : process.env.DEPLOY_WIZARD_STORE || undefined,
+    allowedSigners: typeof raw.allowedSigners === 'string' ? resolve(raw.allowedSigners) : undefined,
     color: !noColor && Boolean(process.stdout.isTTY),
   };
 }

@@ -28,6 +28,7 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
     .option('--config <file>', 'JSON config file with variables and defaults')
     .option('--store <url>', 'team mode: a postgres:// URL to keep sessions in (or DEPLOY_WIZARD_STORE)')
     .option('--notify <url>', 'post {"text": …} to this webhook (Slack incoming-webhook shape) on session start, rollback criterion met, incident, sign-off (or "notify" in --config)')
+    .option('--allowed-signers <file>', 'who may sign (git\'s allowed_signers format; default: allowed_signers next to the checklist, or "allowedSigners" in --config)')
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .exitOverride();

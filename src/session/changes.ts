@@ -10,7 +10,8 @@ import { isCancelled } from '../verdict/probe.js';
 import { reconcile } from './reconcile.js';
 import { describeConflict, mergeItemState } from './item-conflict.js';
 import { UserError } from '../errors.js';
-import { readOnlyLine, signRefusal, unsignedRoles, type SignoffPolicy } from './signoff.js';
+import { currentCompletion, readOnlyLine, sessionFingerprint, signRefusal, unsignedRoles, type SignoffPolicy } from './signoff.js';
+import { checkProof, completerRefusal, roleSignedBySameKey, type ActionProof } from '../signing/guard.js';
 
 /**
  * A change the session's rules do not allow on its current state (a role
@@ -43,12 +44,15 @@ export type Change =
   /** A notification (src/notify/) could not be delivered: logged, nothing else changes. */
   | { type: 'notify.failed'; detail: string }
   /** The signer is the operator of the terminal that applies it (ChangeMeta.who); `name` is ignored (older logs carry it). */
-  | { type: 'signoff.sign'; role: string; signature: string; fingerprint: string; policy?: SignoffPolicy; name?: string }
-  /** Only the signer can revoke. */
-  | { type: 'signoff.revoke'; role: string; reason?: string }
+  /** `proof`: the signer's SSH key signature of the statement (src/signing/guard.ts); without it, a name only. */
+  | { type: 'signoff.sign'; role: string; signature: string; fingerprint: string; policy?: SignoffPolicy; name?: string; proof?: ActionProof }
+  /** Only the signer can revoke (a key-signed role: only the same key). */
+  | { type: 'signoff.revoke'; role: string; reason?: string; proof?: ActionProof }
   /** Needs every role of `roles` validly signed, or an override reason (recorded with who gave it). */
-  | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string; roles?: string[] }
-  | { type: 'signoff.reopen'; reason: string }
+  | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string; roles?: string[]; proof?: ActionProof }
+  | { type: 'signoff.reopen'; reason: string; proof?: ActionProof }
+  /** Who may sign this session: the allowed_signers text and where it came from; `required`: every sign-off action needs a key. */
+  | { type: 'signing.setup'; allowedSigners: string; source: string; required?: boolean }
   /** The sign-off form as it stands (status, notes, next steps, override reason), kept until completion; all empty drops it. */
   | { type: 'signoff.draft'; status?: string; notes: string; nextSteps: string; overrideReason?: string }
   /** A watch of the rollback criteria starts (src/store/watch-slice.ts): the plan, no measurement yet. */
@@ -173,20 +177,39 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       const policy = change.policy ?? { roles: [...new Set([...s.signoff.signatures.map((x) => x.role), change.role])] };
       const { refused, combinedWith } = signRefusal(session, change.role, who, policy);
       if (refused) throw new ChangeRefused(refused);
-      if (!change.signature.trim()) throw new ChangeRefused(`${change.role}: type a signature to sign`);
+      // The key, when there is one (or must be): who signs is the key's principal, whatever the operator name says.
+      const key = checkProof(session, { action: 'sign', session: session.id, fingerprint: change.fingerprint, role: change.role }, change.proof, { role: change.role });
+      if (key.refused) throw new ChangeRefused(key.refused);
+      if (key.signed) {
+        const held = session.signoff.signatures.find((x) => x.role === change.role);
+        if (held?.signed && held.signed.principal !== key.signed.principal) throw new ChangeRefused(`${change.role} is already signed with ${held.signed.principal}'s key (${held.signed.key}); only that key can revoke it`);
+        const other = roleSignedBySameKey(session, change.role, change.proof!);
+        if (other && !(policy.combinable ?? []).some((g) => g.includes(other) && g.includes(change.role))) {
+          throw new ChangeRefused(`${key.signed.principal} (key ${key.signed.key}) already signed ${other}: one key signs one role (the checklist does not let ${change.role} and ${other} be combined)`);
+        }
+      }
+      const typed = change.signature.trim() || key.signed?.principal || '';
+      if (!typed) throw new ChangeRefused(`${change.role}: type a signature to sign`);
       s.signoff.signatures = [
         ...s.signoff.signatures.filter((x) => x.role !== change.role),
-        { role: change.role, name: who, signature: change.signature.trim(), date: at, fingerprint: change.fingerprint, combinedWith },
+        { role: change.role, name: who, signature: typed, date: at, fingerprint: change.fingerprint, combinedWith, signed: key.signed },
       ];
-      s.events.push({ at, who, what: 'signoff.sign', detail: `${change.role}${combinedWith ? ` (combined with ${combinedWith})` : ''}` });
+      s.events.push({ at, who, what: 'signoff.sign', detail: `${change.role}${combinedWith ? ` (combined with ${combinedWith})` : ''}${key.signed ? ` — key ${key.signed.principal} ${key.signed.key}` : ''}`, signed: key.signed });
       break;
     }
     case 'signoff.revoke': {
       const held = s.signoff.signatures.find((x) => x.role === change.role);
       if (!held) throw new ChangeRefused(`${change.role} is not signed; there is nothing to revoke`);
-      if (held.name !== who) throw new ChangeRefused(`${change.role} was signed by ${held.name}; only ${held.name} can revoke it`);
+      const key = checkProof(session, { action: 'revoke', session: session.id, fingerprint: held.fingerprint, role: change.role, ref: held.signed?.signedAt ?? held.date }, change.proof);
+      if (key.refused) throw new ChangeRefused(key.refused);
+      if (held.signed) {
+        // A key-signed role is revoked by that key only: the operator name proves nothing.
+        if (key.signed?.principal !== held.signed.principal) {
+          throw new ChangeRefused(`${change.role} was signed with ${held.signed.principal}'s key (${held.signed.key}); only that key can revoke it${key.signed ? `, not ${key.signed.principal}'s` : ''}`);
+        }
+      } else if (held.name !== who) throw new ChangeRefused(`${change.role} was signed by ${held.name}; only ${held.name} can revoke it`);
       s.signoff.signatures = s.signoff.signatures.filter((x) => x.role !== change.role);
-      s.events.push({ at, who, what: 'signoff.revoke', detail: change.reason ? `${change.role}: ${change.reason}` : change.role });
+      s.events.push({ at, who, what: 'signoff.revoke', detail: change.reason ? `${change.role}: ${change.reason}` : change.role, signed: key.signed });
       break;
     }
     case 'signoff.complete': {
@@ -197,15 +220,20 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
           `cannot complete: ${missing.length} role${missing.length === 1 ? ' is' : 's are'} not signed (${missing.join(', ')}); have ${missing.length === 1 ? 'it' : 'them'} signed, or give an override reason`,
         );
       }
+      const completions = (session.signoff.history ?? []).filter((h) => h.action === 'completed').length;
+      const key = checkProof(session, { action: reason ? 'override' : 'complete', session: session.id, fingerprint: sessionFingerprint(session), status: change.status, reason, ref: String(completions) }, change.proof);
+      if (key.refused) throw new ChangeRefused(key.refused);
+      const notAllowed = key.signed && completerRefusal(session, key.signed.principal);
+      if (notAllowed) throw new ChangeRefused(`cannot complete: ${notAllowed}`);
       s.signoff.status = change.status;
       s.signoff.notes = change.notes;
       s.signoff.nextSteps = change.nextSteps;
       s.signoff.override = reason ? { reason, by: who, at } : undefined;
       s.signoff.completedAt = at;
       s.signoff.draft = undefined;
-      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'completed', status: change.status, overrideReason: reason }];
+      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'completed', status: change.status, overrideReason: reason, signed: key.signed }];
       s.status = 'completed';
-      s.events.push({ at, who, what: 'signoff.complete', detail: reason ? `${change.status} (override: ${reason})` : change.status });
+      s.events.push({ at, who, what: 'signoff.complete', detail: reason ? `${change.status} (override: ${reason})` : change.status, signed: key.signed });
       // A completed session is read-only: every window still open ends here, judged over what it measured.
       if (s.watches) s.watches = s.watches.map((w) => {
         if (w.stopped) return w;
@@ -218,10 +246,14 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       if (session.status !== 'completed') throw new ChangeRefused(`session ${session.id} is not completed; there is nothing to reopen`);
       const reason = change.reason.trim();
       if (!reason) throw new ChangeRefused('reopening needs a reason: say why the completed session must change');
-      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'reopened', reason }];
+      const key = checkProof(session, { action: 'reopen', session: session.id, fingerprint: sessionFingerprint(session), reason, ref: currentCompletion(session)?.at }, change.proof);
+      if (key.refused) throw new ChangeRefused(key.refused);
+      const notAllowed = key.signed && completerRefusal(session, key.signed.principal);
+      if (notAllowed) throw new ChangeRefused(`cannot reopen: ${notAllowed}`);
+      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'reopened', reason, signed: key.signed }];
       s.signoff.completedAt = undefined;
       s.status = 'active';
-      s.events.push({ at, who, what: 'signoff.reopen', detail: reason });
+      s.events.push({ at, who, what: 'signoff.reopen', detail: reason, signed: key.signed });
       break;
     }
     case 'incident.draft': {
@@ -266,6 +298,17 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       if (!w || w.stopped) throw new ChangeRefused(`no unfinished watch started at ${change.startedAt} to continue`);
       s.watches = s.watches!.map((x, k) => (k === i ? { ...w, continuedBy: [...(w.continuedBy ?? []), who] } : x));
       s.events.push({ at, who, what: 'watch.continue', detail: `window started ${w.startedAt} by ${w.by}` });
+      break;
+    }
+    case 'signing.setup': {
+      const same = session.signing?.allowedSigners === change.allowedSigners && Boolean(session.signing?.required) === Boolean(change.required);
+      if (same && session.signing?.source === change.source) break;
+      // Once a key signed, the roster it was checked against stays: a terminal cannot swap in its own file.
+      if (session.signing && !same && (session.signoff.signatures.some((x) => x.signed) || (session.signoff.history ?? []).some((h) => h.signed))) {
+        throw new ChangeRefused(`this session's sign-off was signed against ${session.signing.source}; its allowed signers cannot change now (revoke the key signatures first)`);
+      }
+      s.signing = { allowedSigners: change.allowedSigners, source: change.source, required: change.required || undefined };
+      s.events.push({ at, who, what: 'signing.setup', detail: `${change.source}${change.required ? ' (signatures required)' : ''}` });
       break;
     }
     case 'checklist.reconcile':

@@ -3,7 +3,9 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { Checklist } from '../checklist/types.js';
 import type { Change } from '../session/changes.js';
 import type { Session } from '../session/schema.js';
-import { completionGuard, sessionFingerprint, signoffPolicy, unsignedRoles } from '../session/signoff.js';
+import { completionGuard, currentCompletion, sessionFingerprint, signoffPolicy, unsignedRoles } from '../session/signoff.js';
+import { statementFor, type ActionProof } from '../signing/guard.js';
+import type { SignedStatement } from '../signing/message.js';
 import type { WizardContext } from './wizard-context.js';
 import { unsavedLine } from './sync-slice.js';
 import type { Wizard } from './wizard-store.js';
@@ -65,6 +67,24 @@ export const signoffSlice =
   (set, get) => {
     const { deps, checklist } = ctx;
 
+    /**
+     * The actor's key signature of a sign-off action, when this terminal has a
+     * key (the core decides whether one is needed); a key that cannot sign is
+     * the refusal line.
+     */
+    const prove = async (st: Omit<SignedStatement, 'principal' | 'at'>): Promise<{ proof?: ActionProof; error?: string }> => {
+      const signer = deps.signer;
+      if (!signer) return {};
+      const principal = signer.principals[0];
+      const at = new Date(ctx.now()).toISOString();
+      try {
+        const sshsig = await signer.sign(statementFor(st, { principal, at }));
+        return { proof: { principal, key: signer.publicKey.fingerprint, at, sshsig } };
+      } catch (err) {
+        return { error: `could not sign with ${principal}'s key ${signer.publicKey.fingerprint}: ${ctx.redact(err instanceof Error ? err.message.split('\n')[0] : String(err))}` };
+      }
+    };
+
     /** One sign-off change, saved before it answers: true when it holds, else the refusal is the screen's error. */
     const signoffStep = async (change: Change, done: string): Promise<boolean> => {
       set({ signoff: { busy: true } });
@@ -75,15 +95,29 @@ export const signoffSlice =
       return !failed;
     };
 
+    const refuse = (error: string): false => {
+      set({ signoff: { error }, error: undefined });
+      return false;
+    };
+
     return {
       checklist,
       writeReport: deps.writeReport,
       signoff: {},
       async signRole(role, signature) {
-        return signoffStep({ type: 'signoff.sign', role, signature: signature.trim(), fingerprint: sessionFingerprint(get().session), policy: signoffPolicy(checklist) }, `signed ${role} as ${deps.operator}`);
+        const doc = get().session;
+        const fingerprint = sessionFingerprint(doc);
+        const { proof, error } = await prove({ action: 'sign', session: doc.id, fingerprint, role });
+        if (error) return refuse(error);
+        const by = proof ? `${deps.operator} with ${proof.principal}'s key ${proof.key}` : deps.operator;
+        return signoffStep({ type: 'signoff.sign', role, signature: signature.trim(), fingerprint, policy: signoffPolicy(checklist), proof }, `signed ${role} as ${by}`);
       },
       async revokeRole(role) {
-        return signoffStep({ type: 'signoff.revoke', role }, `revoked your signature of ${role}`);
+        const doc = get().session;
+        const held = doc.signoff.signatures.find((x) => x.role === role);
+        const { proof, error } = held ? await prove({ action: 'revoke', session: doc.id, fingerprint: held.fingerprint, role, ref: held.signed?.signedAt ?? held.date }) : {};
+        if (error) return refuse(error);
+        return signoffStep({ type: 'signoff.revoke', role, proof }, `revoked your signature of ${role}`);
       },
       async completeSignoff(c) {
         const roles = signoffPolicy(checklist).roles;
@@ -93,13 +127,20 @@ export const signoffSlice =
           set({ signoff: { error: `${c.status} is blocked by the Final Checklist (${guard.reasons.join('; ')}): give an override reason, or choose another status` } });
           return false;
         }
-        const missing = unsignedRoles(get().session, roles);
-        const ok = await signoffStep({ type: 'signoff.complete', status: c.status, notes: c.notes.trim(), nextSteps: c.nextSteps.trim(), overrideReason: reason, roles }, `completed: ${c.status}${missing.length ? ` with ${missing.length} unsigned (override)` : ''}`);
+        const doc = get().session;
+        const missing = unsignedRoles(doc, roles);
+        const completions = (doc.signoff.history ?? []).filter((h) => h.action === 'completed').length;
+        const { proof, error } = await prove({ action: reason ? 'override' : 'complete', session: doc.id, fingerprint: sessionFingerprint(doc), status: c.status, reason, ref: String(completions) });
+        if (error) return refuse(error);
+        const ok = await signoffStep({ type: 'signoff.complete', status: c.status, notes: c.notes.trim(), nextSteps: c.nextSteps.trim(), overrideReason: reason, roles, proof }, `completed: ${c.status}${missing.length ? ` with ${missing.length} unsigned (override)` : ''}`);
         if (ok) await get().writeSignoffReport();
         return ok;
       },
       async reopenSession(reason) {
-        return signoffStep({ type: 'signoff.reopen', reason: reason.trim() }, 'reopened: the session takes changes again');
+        const doc = get().session;
+        const { proof, error } = reason.trim() ? await prove({ action: 'reopen', session: doc.id, fingerprint: sessionFingerprint(doc), reason: reason.trim(), ref: currentCompletion(doc)?.at }) : {};
+        if (error) return refuse(error);
+        return signoffStep({ type: 'signoff.reopen', reason: reason.trim(), proof }, 'reopened: the session takes changes again');
       },
       async writeSignoffReport() {
         await get().flush();
