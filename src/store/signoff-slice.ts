@@ -27,7 +27,18 @@ export interface Completion {
   overrideReason?: string;
 }
 
+/** This terminal's signing key as the sign-off screen shows it before it signs, or why there is none. */
+export interface SigningKeyState {
+  principal?: string;
+  fingerprint?: string;
+  /** "ssh-agent" or the key file. */
+  source?: string;
+  problem?: string;
+}
+
 export interface SignoffSlice {
+  /** The key that signs here (undefined: no allowed_signers anywhere, names only). */
+  signingKey?: SigningKeyState;
   /** The checklist walked (the sign-off screen reads roles and statuses from it). */
   checklist: Checklist;
   /** Report writer for the sign-off screen (see WizardDeps). */
@@ -100,8 +111,16 @@ export const signoffSlice =
       return false;
     };
 
+    const signer = deps.signer;
+    const signingKey: SigningKeyState | undefined = signer
+      ? { principal: signer.principals[0], fingerprint: signer.publicKey.fingerprint, source: signer.source }
+      : deps.signerProblem
+        ? { problem: deps.signerProblem }
+        : undefined;
+
     return {
       checklist,
+      signingKey,
       writeReport: deps.writeReport,
       signoff: {},
       async signRole(role, signature) {
