@@ -96,6 +96,12 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
     .action((id: string, _o, cmd: Command) => onRun(() => import('./commands/report.js').then((m) => m.run), all(cmd), [id]));
 
   program
+    .command('verify')
+    .description('check a session\'s or a report\'s SSH signatures against allowed_signers, offline; exit 0 every role validly signed, 1 not, 2 bad input')
+    .argument('<id|file>', 'session id, session JSON, or a Markdown/JSON report')
+    .action((id: string, _o, cmd: Command) => onRun(() => import('./commands/verify.js').then((m) => m.run), all(cmd), [id]));
+
+  program
     .command('migrate')
     .description('team mode: create or upgrade the store schema (a DBA runs it once; then a role with DML rights is enough)')
     .action((_o, cmd: Command) => onRun(() => import('./commands/migrate.js').then((m) => m.run), all(cmd), []));

@@ -175,11 +175,19 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       break;
     case 'signoff.sign': {
       const policy = change.policy ?? { roles: [...new Set([...s.signoff.signatures.map((x) => x.role), change.role])] };
-      const { refused, combinedWith } = signRefusal(session, change.role, who, policy);
-      if (refused) throw new ChangeRefused(refused);
-      // The key, when there is one (or must be): who signs is the key's principal, whatever the operator name says.
+      // The key first, when there is one (or must be): who signs is the key's principal, whatever the operator name says.
       const key = checkProof(session, { action: 'sign', session: session.id, fingerprint: change.fingerprint, role: change.role }, change.proof, { role: change.role });
       if (key.refused) throw new ChangeRefused(key.refused);
+      // With a key, a person is the key's principal (key-signed roles are held by principals), not the name the terminal claims.
+      const identity = change.proof?.principal ?? who;
+      const view = change.proof
+        ? { ...session, signoff: { ...session.signoff, signatures: session.signoff.signatures.map((x) => (x.signed ? { ...x, name: x.signed.principal } : x)) } }
+        : session;
+      const { refused, combinedWith } = signRefusal(view, change.role, identity, policy);
+      if (refused) throw new ChangeRefused(refused);
+      if (change.proof && policy.independent?.includes(change.role) && session.events.some((e) => e.who === who && e.what === 'item.state')) {
+        throw new ChangeRefused(`${change.role} must be signed by someone who did not operate the deployment, and ${who} changed items in this session`);
+      }
       if (key.signed) {
         const held = session.signoff.signatures.find((x) => x.role === change.role);
         if (held?.signed && held.signed.principal !== key.signed.principal) throw new ChangeRefused(`${change.role} is already signed with ${held.signed.principal}'s key (${held.signed.key}); only that key can revoke it`);

@@ -83,3 +83,14 @@ export function keygenVerify(allowedFile: string, principal: string, sigFile: st
 export function keygenSign(keyFile: string, message: string, namespace: string): string {
   return execFileSync('ssh-keygen', ['-Y', 'sign', '-f', keyFile, '-n', namespace], { input: message, stdio: 'pipe' }).toString();
 }
+
+/** The proof a terminal with `signer` attaches to a sign-off change (what the store's sign-off slice does). */
+export async function proofFor(
+  signer: import('../../src/signing/signer.js').Signer,
+  st: Omit<import('../../src/signing/message.js').SignedStatement, 'principal' | 'at'>,
+  at = new Date().toISOString(),
+): Promise<import('../../src/signing/guard.js').ActionProof> {
+  const { statementFor } = await import('../../src/signing/guard.js');
+  const principal = signer.principals[0];
+  return { principal, key: signer.publicKey.fingerprint, at, sshsig: await signer.sign(statementFor(st, { principal, at })) };
+}
