@@ -265,7 +265,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
         notice = err.message;
       }
     }
-    const signing = await signingSetup.signerFor(open.current(), signingConfig);
+    const signing = await signingSetup.signerFor(open.current(), signingConfig, who);
     wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, previousSession, notice, signing);
     if (stop.why) void wizard.getState().interrupt();
     return wizard;
