@@ -90,6 +90,8 @@ function parseOptions(opts: string, e: Partial<AllowedSigner>): void {
       if (!t) throw new AllowedSignersError(`invalid "${name}" time "${value}" (YYYYMMDD[HHMM[SS]][Z])`);
       if (name === 'valid-after') e.validAfter = t;
       else e.validBefore = t;
+    } else if (eq < 0) {
+      throw new AllowedSignersError(`"${opt}" is neither a key type (ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, …) nor an option (namespaces=, valid-after=, valid-before=)`);
     } else {
       throw new AllowedSignersError(`unknown option "${opt}" (ssh-keygen knows namespaces=, valid-after=, valid-before=, cert-authority; declare roles in a "# deploy-wizard roles:" comment)`);
     }

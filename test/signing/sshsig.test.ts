@@ -156,3 +156,11 @@ describe('signer: bad input, one line each', () => {
     await expect(findSigner({ allowed: lockedAllowed, keyFile: locked.file })).rejects.toThrow(`${locked.file} is protected by a passphrase: add it to your ssh-agent (ssh-add ${locked.file}) and sign through the agent`);
   });
 });
+
+describe('allowed_signers: a line without a key type', () => {
+  it('says what it expected', () => {
+    expect(() => parseAllowedSigners('bad line here\n', 'allowed_signers')).toThrow(
+      'allowed_signers:1: "line" is neither a key type (ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, …) nor an option (namespaces=, valid-after=, valid-before=)',
+    );
+  });
+});

@@ -50,7 +50,8 @@ export function compareLines(visible: string, expected: string): string[] {
 }
 
 interface Input {
-  session: Session;
+  /** Absent: a report with names only (nothing to verify; `problems` says so). */
+  session?: Session;
   roles: string[];
   /** Problems found in the report itself (edited lines, fields that disagree with the record). */
   problems: string[];
@@ -97,7 +98,7 @@ async function readInput(arg: string, globals: GlobalOptions): Promise<Input> {
     if (!split.record) {
       if (/^# Deployment report/m.test(text)) {
         const names = /names, not signatures/.test(text);
-        return { session: undefined as never, roles: [], problems: [names ? `names, not signatures: ${shown} records typed names; no SSH key signed its sign-off, so there is nothing to verify` : `✗ ${shown} embeds no signed record: it was written without SSH-key signatures, or the record was removed`], what: `Markdown report ${shown}` };
+        return { roles: [], problems: [names ? `names, not signatures: ${shown} records typed names; no SSH key signed its sign-off, so there is nothing to verify` : `✗ ${shown} embeds no signed record: it was written without SSH-key signatures, or the record was removed`], what: `Markdown report ${shown}` };
       }
       throw new UserError(`deploy-wizard verify: ${shown} is neither a session nor a deploy-wizard report; give a session id, a session JSON, or a report`);
     }
@@ -127,7 +128,8 @@ export async function run(_opts: Record<string, unknown>, globals: GlobalOptions
   if (!arg) throw new UserError('deploy-wizard verify: give a session id, a session JSON file, or a report (.md or .json)');
   const input = await readInput(arg, globals);
   const out = (l: string) => process.stdout.write(`${l}\n`);
-  if (!input.session) {
+  const session = input.session;
+  if (!session) {
     input.problems.forEach(out);
     return 1;
   }
@@ -136,14 +138,14 @@ export async function run(_opts: Record<string, unknown>, globals: GlobalOptions
   let allowed: AllowedSigners | undefined = cfg.file?.allowed;
   let source = cfg.file ? `allowed signers ${cfg.file.path}` : '';
   if (!allowed) {
-    const recorded = sessionSigners(input.session);
+    const recorded = sessionSigners(session);
     if (typeof recorded === 'string') throw new UserError(`deploy-wizard verify: the allowed_signers the session carries cannot be read (${recorded}); give --allowed-signers FILE`);
     allowed = recorded;
     source = recorded ? `the allowed signers the record carries (from ${recorded.path}); give --allowed-signers FILE to check against your own copy` : 'no allowed_signers';
   }
   out(`verifying ${input.what} against ${source}`);
   input.problems.forEach(out);
-  const res = verifySession(input.session, input.roles, allowed);
+  const res = verifySession(session, input.roles, allowed);
   res.lines.forEach(out);
   return res.ok && input.problems.length === 0 ? 0 : 1;
 }

@@ -163,7 +163,7 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
 
 /** The line under the counts: the key that will sign, why there is none, or that signatures here are names. */
 export function keyLine(session: Session, k: SigningKeyState | undefined): { text: string; warn?: boolean } | undefined {
-  if (k?.principal) return { text: `🔑 your key signs: ${k.principal} ${k.fingerprint} (${k.source})` };
+  if (k?.principal) return { text: `🔑 ${k.principal} ${k.fingerprint} signs (${k.source})` };
   const required = session.signing?.required;
   if (k?.problem) return { text: `${required ? '⚠ signatures required, ' : ''}no key: ${k.problem}`, warn: true };
   if (session.signing) return { text: required ? '⚠ signatures required and this terminal has no key' : 'no key here: names, not signatures', warn: Boolean(required) };
