@@ -173,6 +173,18 @@ describe('deploy-wizard verify', () => {
     expect(r.code).toBe(1);
   });
 
+  it('a session JSON with a truncated signature: that role is invalid, saying so', async () => {
+    const doc = JSON.parse(readFileSync(join(dir, 'sessions', `${id}.json`), 'utf8'));
+    const sig = doc.signoff.signatures.find((x: { role: string }) => x.role === 'Product Owner');
+    sig.signed.sshsig = sig.signed.sshsig.split('\n').slice(0, -1).join('\n');
+    const file = join(dir, 'truncated-session.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const r = await capture(['verify', file, '--allowed-signers', allowedFile, '--checklist', join(dir, 'tiny.md')]);
+    expect(r.out).toContain(`✗ Product Owner  pat@example.com  ${signers.pat.publicKey.fingerprint}  invalid: the SSH signature is truncated (no "-----END SSH SIGNATURE-----")`);
+    expect(r.out).toContain('3 of 4 required roles have a valid key signature');
+    expect(r.code).toBe(1);
+  });
+
   it('bad input is one line, exit 2: a truncated record, a missing file, not a report; a names-only report says so, exit 1', async () => {
     const file = await exportReport();
     const text = readFileSync(file, 'utf8');

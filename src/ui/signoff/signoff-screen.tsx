@@ -163,7 +163,8 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
 
 /** The line under the counts: the key that will sign, why there is none, or that signatures here are names. */
 export function keyLine(session: Session, k: SigningKeyState | undefined): { text: string; warn?: boolean } | undefined {
-  if (k?.principal) return { text: `🔑 ${k.principal} ${k.fingerprint} signs (${k.source})` };
+  // The fingerprint whole at 80 columns for a short principal: the source comes last, shortened.
+  if (k?.principal) return { text: `🔑 ${k.principal} ${k.fingerprint} · ${k.source === 'ssh-agent' ? 'agent' : (k.source ?? '').split('/').pop()}` };
   const required = session.signing?.required;
   if (k?.problem) return { text: `${required ? '⚠ signatures required, ' : ''}no key: ${k.problem}`, warn: true };
   if (session.signing) return { text: required ? '⚠ signatures required and this terminal has no key' : 'no key here: names, not signatures', warn: Boolean(required) };
