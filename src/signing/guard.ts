@@ -77,7 +77,11 @@ export function checkProof(session: Session, st: Omit<SignedStatement, 'principa
   if (allowed === undefined) return { refused: `${what[st.action]} was signed with a key, but this session has no allowed_signers to check it against (--allowed-signers FILE)` };
   if (typeof allowed === 'string') return { refused: `the session's allowed_signers cannot be read: ${allowed}` };
   const res = verifySshsig(proof.sshsig, statementFor(st, proof));
-  if (!res.ok) return { refused: `the key signature for ${what[st.action]}${st.role ? ` ${st.role}` : ''} does not verify: ${res.reason}` };
+  if (!res.ok) {
+    // Completing or reopening signs the content as it is: a change that reached the store first means signing again.
+    const again = st.action !== 'sign' && st.action !== 'revoke' && res.publicKey ? ' (the record changed since you signed, or this is another action: try again on the record as it is now)' : '';
+    return { refused: `the key signature for ${what[st.action]}${st.role ? ` ${st.role}` : ''} does not verify: ${res.reason}${again}` };
+  }
   if (res.publicKey!.fingerprint !== proof.key) return { refused: `the key signature was made by ${res.publicKey!.fingerprint}, not ${proof.key}` };
   const at = new Date(proof.at);
   if (Number.isNaN(at.getTime())) return { refused: `the key signature's time "${proof.at}" is not a time` };
