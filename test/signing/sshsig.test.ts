@@ -164,3 +164,16 @@ describe('allowed_signers: a line without a key type', () => {
     );
   });
 });
+
+describe('the checklist can require signatures', () => {
+  it('reads <!-- signoff: signatures=required --> and refuses other values', async () => {
+    const { parseChecklist } = await import('../../src/checklist/parse.js');
+    const { validateProbe } = await import('../../src/probes/registry.js');
+    const doc = (policy: string) => `# T\n\n- [ ] one\n\n## Sign-off\n\n| Role | Name |\n|---|---|\n| Tech Lead | |\n\n<!-- signoff: ${policy} -->\n`;
+    const ok = parseChecklist(doc('signatures=required'), 't.md', validateProbe);
+    expect(ok.problems).toEqual([]);
+    expect(ok.checklist.signoff.signatures).toBe('required');
+    const bad = parseChecklist(doc('signatures=maybe'), 't.md', validateProbe);
+    expect(bad.problems.map((p) => p.message)).toEqual(['signoff annotation: "signatures=maybe" is not understood; use combine="Role A + Role B", independent="Role" or signatures=required']);
+  });
+});
