@@ -78,7 +78,8 @@ export function parsePublicKeyBlob(blob: Buffer): SshPublicKey {
 /** Parse "TYPE BASE64 [comment]" (an .pub file or the key part of an allowed_signers line). */
 export function parsePublicKeyText(text: string): SshPublicKey & { comment: string } {
   const [type, b64, ...rest] = text.trim().split(/\s+/);
-  if (!type || !b64) throw new KeyError('expected "TYPE BASE64-KEY"');
+  if (!type) throw new KeyError('expected "TYPE BASE64-KEY"');
+  if (!b64) throw new KeyError(`the ${type} key has no base64 part (expected "${type} AAAA…")`);
   if (!/^[A-Za-z0-9+/]+=*$/.test(b64)) throw new KeyError(`the ${type} key is not base64`);
   const key = parsePublicKeyBlob(Buffer.from(b64, 'base64'));
   if (key.type !== type) throw new KeyError(`the key says ${key.type}, the line says ${type}`);

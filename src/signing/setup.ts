@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { AllowedSignersError, parseAllowedSigners, type AllowedSigners } from './allowed-signers.js';
 import { sessionSigners } from './guard.js';
-import { findSigner, SignerError, type Signer } from './signer.js';
+import { findSigner, type Signer } from './signer.js';
 import type { Session } from '../session/schema.js';
 
 export interface SigningConfig {
@@ -66,10 +66,15 @@ export function loadSigningConfig(o: { flag?: string; configFile?: string; check
   const show = o.shown ?? ((p: string) => p);
   const next = join(dirname(o.checklist), 'allowed_signers');
   const path = o.flag ?? cfg.allowedSigners ?? (existsSync(next) ? next : undefined);
+  const required = Boolean(cfg.requireSignatures || o.checklistRequires);
+  if (required && !path) {
+    const why = o.checklistRequires ? 'the checklist requires signatures (signatures=required)' : `--config ${o.configFile} requires signatures`;
+    throw new UserError(`${why}, but there is no allowed_signers: put one next to the checklist (${show(next)}), or give --allowed-signers FILE`);
+  }
   return {
     file: path ? readAllowedSigners(path, show(path)) : undefined,
     keyFile: cfg.signingKey,
-    required: Boolean(cfg.requireSignatures || o.checklistRequires),
+    required,
   };
 }
 
@@ -92,7 +97,7 @@ export async function signerFor(session: Session, cfg: SigningConfig, principal?
   try {
     return { signer: await findSigner({ allowed, agentSocket: process.env.SSH_AUTH_SOCK || undefined, keyFile: cfg.keyFile, principal }) };
   } catch (err) {
-    if (err instanceof SignerError || (err instanceof Error && err.name === 'Error' && /ssh-agent/.test(err.message))) return { problem: err.message };
+    // No agent, an agent without keys, a locked key file: the sign-off screen says it in one line (SignerError, AgentError).
     return { problem: err instanceof Error ? err.message.split('\n')[0] : String(err) };
   }
 }

@@ -8,11 +8,10 @@
 import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { agentSign, listIdentities, SSH_AGENT_RSA_SHA2_512 } from './agent.js';
-import { checkSigner, principalsOfKey, type AllowedSigners } from './allowed-signers.js';
+import { principalsOfKey, type AllowedSigners } from './allowed-signers.js';
 import { curveName, curveSize, hashFor, KeyError, parsePublicKeyBlob, parsePublicKeyText, sshSignatureBlob, type SshPublicKey } from './keys.js';
 import { armor, signedData } from './sshsig.js';
-import * as wireFns from './wire.js';
-import { WireReader, b64url, fixed } from './wire.js';
+import { WireReader, b64url, fixed, mpint, str } from './wire.js';
 
 export class SignerError extends Error {}
 
@@ -106,7 +105,6 @@ export function readPrivateKey(file: string, text: string): { key: KeyObject; pu
 }
 
 function publicFromJwk(jwk: Record<string, string>): SshPublicKey {
-  const { str, mpint } = wireFns;
   const from = (s: string) => Buffer.from(s, 'base64url');
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return parsePublicKeyBlob(Buffer.concat([str('ssh-ed25519'), str(from(jwk.x))]));
   if (jwk.kty === 'RSA') return parsePublicKeyBlob(Buffer.concat([str('ssh-rsa'), mpint(from(jwk.e)), mpint(from(jwk.n))]));
@@ -174,4 +172,3 @@ export async function findSigner(o: SignerOptions): Promise<Signer> {
   return agentSigner(o.agentSocket, preferred, principalsOfKey(o.allowed, preferred.fingerprint));
 }
 
-export { checkSigner };
