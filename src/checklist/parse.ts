@@ -448,7 +448,8 @@ class ChecklistParser {
   /**
    * `<!-- signoff: combine="DevOps Engineer + Security Officer" independent="Product Owner" -->`
    * in the Sign-off section: roles one person may hold together, and roles
-   * whose signer must not have operated the deployment. Names must be roles of the table above.
+   * whose signer must not have operated the deployment; `signatures=required`:
+   * every sign-off action needs the signer's SSH key (src/signing/). Names must be roles of the table above.
    */
   private signoffPolicy(t: Token): void {
     if (!this.current?.signoff) return;
@@ -475,8 +476,10 @@ class ChecklistParser {
           if (names.every(known)) (this.signoff.combinable ??= []).push(names);
         } else if (key === 'independent' && names.length) {
           if (names.every(known)) (this.signoff.independent ??= []).push(...names);
+        } else if (key === 'signatures' && names.join(',') === 'required') {
+          this.signoff.signatures = 'required';
         } else {
-          this.problem(line, `signoff annotation: "${word}" is not understood; use combine="Role A + Role B" or independent="Role"`);
+          this.problem(line, `signoff annotation: "${word}" is not understood; use combine="Role A + Role B", independent="Role" or signatures=required`);
         }
       }
     }

@@ -102,6 +102,8 @@ export interface SignoffSpec {
   combinable?: string[][];
   /** Roles that must be signed by someone who did not operate the deployment (`<!-- signoff: independent="A" -->`). */
   independent?: string[];
+  /** `<!-- signoff: signatures=required -->`: signing, revoking, completing and reopening need the actor's SSH key. */
+  signatures?: 'required';
 }
 
 export interface Checklist {

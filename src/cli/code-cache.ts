@@ -58,7 +58,7 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): CacheS
 const COMMANDS = new Set(['start', 'resume', 'join', 'list', 'check', 'watch', 'report', 'validate']);
 
 /** The global options that take a value (src/cli/main.ts; test/startup/code-cache.test.ts keeps the two lists equal): their value is not the command. */
-export const GLOBAL_VALUES = new Set(['--checklist', '--sessions-dir', '--env-file', '--config', '--store', '--notify']);
+export const GLOBAL_VALUES = new Set(['--checklist', '--sessions-dir', '--env-file', '--config', '--store', '--notify', '--allowed-signers']);
 
 /** The command a cache file is for ('version', or 'default' for no command or a typo). */
 function commandOf(argv: string[]): string {

@@ -16,6 +16,8 @@ export interface GlobalOptions {
   store?: string;
   /** Where `store` came from (the quit hint names the same place, never the password). */
   storeFrom?: 'flag' | 'env' | 'config';
+  /** --allowed-signers FILE (absolute), when given. */
+  allowedSigners?: string;
   /** Whether to colour output: false under NO_COLOR or a non-TTY stdout. */
   color: boolean;
 }
@@ -43,6 +45,7 @@ export function resolveGlobals(raw: Record<string, unknown>): GlobalOptions {
     config: typeof raw.config === 'string' ? resolve(raw.config) : undefined,
     store: typeof raw.store === 'string' ? raw.store : process.env.DEPLOY_WIZARD_STORE || undefined,
     storeFrom: typeof raw.store === 'string' ? 'flag' : process.env.DEPLOY_WIZARD_STORE ? 'env' : undefined,
+    allowedSigners: typeof raw.allowedSigners === 'string' ? resolve(raw.allowedSigners) : undefined,
     color: !noColor && Boolean(process.stdout.isTTY),
   };
 }

@@ -28,6 +28,7 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
     .option('--config <file>', 'JSON config file with variables and defaults')
     .option('--store <url>', 'team mode: a postgres:// URL to keep sessions in (better: DEPLOY_WIZARD_STORE, or "store" in --config, so the password is not on the command line)')
     .option('--notify <url>', 'post {"text": …} to this webhook (Slack incoming-webhook shape) on session start, rollback criterion met, incident, sign-off (or "notify" in --config)')
+    .option('--allowed-signers <file>', 'who may sign (git\'s allowed_signers format; default: allowed_signers next to the checklist, or "allowedSigners" in --config)')
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .exitOverride();
@@ -93,6 +94,12 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
     .option('--out <file>', 'write the report to FILE instead of stdout')
     .action((id: string, _o, cmd: Command) => onRun(() => import('./commands/report.js').then((m) => m.run), all(cmd), [id]));
+
+  program
+    .command('verify')
+    .description('check a session\'s or a report\'s SSH signatures against allowed_signers, offline; exit 0 every role validly signed, 1 not, 2 bad input')
+    .argument('<id|file>', 'session id, session JSON, or a Markdown/JSON report')
+    .action((id: string, _o, cmd: Command) => onRun(() => import('./commands/verify.js').then((m) => m.run), all(cmd), [id]));
 
   program
     .command('migrate')

@@ -5,7 +5,8 @@
 import type { Checklist } from '../checklist/types.js';
 import { createRedactor, redactDeep } from '../secrets/redactor.js';
 import type { Session } from '../session/schema.js';
-import { completionGuard, sessionFingerprint, signatureStatus } from '../session/signoff.js';
+import { completionGuard, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
+import { embedsRecord } from './signed-record.js';
 import { memoRedactor, type ReportOptions } from './markdown.js';
 import { blockVerdict } from '../verdict/command-run.js';
 import { evaluateRollback, needsAttention, responseTimes, summarizeSections } from './model.js';
@@ -39,6 +40,8 @@ export function buildRecord(session: Session, checklist: Checklist, opts: Report
     guard,
     commands: commandRuns(s),
     signatures: redactDeep(signatures, redact),
+    /** Roles the sign-off needs (what `deploy-wizard verify` requires a valid key signature for) and whether keys signed at all. */
+    signing: { roles: signoffRoles(checklist), keys: embedsRecord(session), allowedSigners: s.signing?.source },
     session: s,
   };
 }

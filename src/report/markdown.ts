@@ -30,6 +30,7 @@ import { percentDone, progressBreakdown, progressFromCounts } from '../verdict/i
 import { formatMarkdown } from '../watch/format.js';
 import { savedOutcome } from '../watch/saved.js';
 import { STATE_MARKDOWN } from '../verdict/window.js';
+import { embedsRecord, recordBlock } from './signed-record.js';
 
 export interface ReportOptions {
   /** The previous session of the same environment, for the response-time comparison. */
@@ -59,6 +60,28 @@ const STATE_ICON: Record<ItemState, string> = {
 };
 
 const PROBE_ICON: Record<ProbeStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '💥', skipped: '⏭️', inconclusive: '❔' };
+
+/**
+ * The sign-off's SSH-key signatures: who (principal, key fingerprint) signed
+ * what and when, and each armored SSHSIG whole (public; never masked), or the
+ * plain statement that the sign-off holds names, not signatures.
+ */
+function keySignatures(s: Session, fingerprint: string): string[] {
+  const keyed = [
+    ...s.signoff.signatures.filter((x) => x.signed).map((x) => ({ what: x.role, k: x.signed!, covers: x.fingerprint === fingerprint ? 'this content' : '⚠️ earlier content' })),
+    ...(s.signoff.history ?? []).filter((h) => h.signed).map((h) => ({ what: h.action === 'completed' ? `${h.overrideReason ? 'Override completion' : 'Completion'} (${h.status ?? ''})` : 'Reopening', k: h.signed!, covers: '—' })),
+  ];
+  if (!keyed.length) return ['**Signatures**: names, not signatures: no SSH key signed this sign-off.'];
+  const out = [
+    '### SSH signatures',
+    '',
+    `Each made with the signer's SSH key over the session fingerprint, the role or action and the time, checked against \`${escapeInline(s.signing?.source ?? 'allowed_signers')}\`; \`deploy-wizard verify\` checks them again, offline, from this file alone.`,
+    '',
+    ...table(['Signed', 'Principal', 'Key', 'At', 'Covers'], keyed.map((x) => [escapeInline(x.what), escapeInline(x.k.principal), `\`${escapeInline(x.k.key)}\``, formatTime(x.k.signedAt), x.covers])),
+  ];
+  for (const x of keyed) out.push('', `#### ${escapeInline(x.what)}: ${escapeInline(x.k.principal)}`, '', codeBlock(x.k.sshsig));
+  return out;
+}
 
 /** "2026-11-26 14:32 UTC" from an ISO time; the input escaped when it is not a date. */
 export function formatTime(iso?: string): string {
@@ -109,8 +132,23 @@ export function memoRedactor(redact: Redactor): Redactor {
   };
 }
 
-/** Render the whole report. `checklist` is the one the session names (or the global one). */
+/**
+ * Render the whole report. `checklist` is the one the session names (or the
+ * global one). With SSH-key signatures the report ends with the record it was
+ * rendered from (./signed-record.ts), so `deploy-wizard verify` checks it alone.
+ */
 export function renderMarkdown(session: Session, checklist: Checklist, opts: ReportOptions = {}): string {
+  const body = renderReportBody(session, checklist, opts);
+  if (!embedsRecord(session)) return body;
+  const redact = memoRedactor(opts.redact ?? createRedactor(opts.vars ?? {}));
+  const rec = { session: redactDeep(session, redact), checklist, previous: opts.previous ? redactDeep(opts.previous, redact) : undefined };
+  return `${body}
+${recordBlock(rec)}
+`;
+}
+
+/** The visible report (what `verify` renders again from an embedded record and compares line by line). */
+export function renderReportBody(session: Session, checklist: Checklist, opts: ReportOptions = {}): string {
   // Fingerprints are over the stored content, so compute them before redacting.
   const fingerprint = sessionFingerprint(session);
   const signatures = new Map(signatureStatus(session).map((s) => [s.role, s]));
@@ -405,6 +443,7 @@ export function renderMarkdown(session: Session, checklist: Checklist, opts: Rep
     push('### Status history', '');
     push(...table(['When', 'Who', 'What', 'Status', 'Reason'], rows.map((r) => r.row)), '');
   }
+  push(...keySignatures(s, fingerprint), '');
   push('### Notes', '', s.signoff.notes.trim() ? escapeBlock(redact(s.signoff.notes)) : '—', '');
   push('### Next Steps', '', s.signoff.nextSteps.trim() ? escapeBlock(redact(s.signoff.nextSteps)) : '—', '');
 

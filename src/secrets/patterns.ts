@@ -116,6 +116,14 @@ export const PRIVATE_KEY_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----/g
 /** A whole private key block (to its END line, or to the end of the text), for masking. */
 export const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 
+/**
+ * Armored blocks that are public by design and must never be masked, however
+ * PEM masking is widened: SSH signatures (a sign-off's proof, checked by
+ * `deploy-wizard verify`) and public keys. Masking one would destroy the proof
+ * and hide nothing.
+ */
+export const PUBLIC_BLOCK = /-----BEGIN (SSH SIGNATURE|(?:OPENSSH |SSH2 |RSA |EC )?PUBLIC KEY)-----[\s\S]*?-----END \1-----/g;
+
 /** Values that are clearly stand-ins, as found in docs and example env files. */
 const PLACEHOLDER =
   /\$\{|^\$[A-Za-z_]\w*$|^%\(.+\)s$|^<.*>$|^\{.*\}$|^\[.*\]$|^(your|my|the|some)[-_]|changeme|change[-_]me|example|placeholder|dummy|sample|redacted|^(password|passwd|pass|pwd|secret|token|user|username|xxx+|\*+|\.+)$/i;

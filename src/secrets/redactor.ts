@@ -7,7 +7,7 @@
  * shapes the secrets-scan probe looks for.
  */
 import type { Vars } from '../config/vars.js';
-import { isSecretName, MASK, PRIVATE_KEY_BLOCK, SECRET_SHAPES, URL_PASSWORD, type SecretShape } from './patterns.js';
+import { isSecretName, MASK, PRIVATE_KEY_BLOCK, PUBLIC_BLOCK, SECRET_SHAPES, URL_PASSWORD, type SecretShape } from './patterns.js';
 
 export { isSecretName, MASK } from './patterns.js';
 
@@ -85,12 +85,23 @@ export function createRedactor(vars: Vars = {}, extra: string[] = []): Redactor 
   // Longest first so a value is masked whole before any of its parts.
   const unique = [...new Set(all)].sort((a, b) => b.length - a.length);
   const known = unique.length ? new RegExp(unique.map(escapeRegExp).join('|'), 'g') : undefined;
-  return (text: string) => {
-    if (!text) return text;
+  const mask = (text: string) => {
     let out = known ? text.replace(known, MASK) : text;
     out = out.replace(PRIVATE_KEY_BLOCK, `[private key ${MASK}]`);
     for (const shape of SECRET_SHAPES) out = maskShape(out, shape);
     return out;
+  };
+  return (text: string) => {
+    if (!text) return text;
+    // Public blocks (SSH signatures, public keys) pass whole; only the text around them is masked.
+    if (!text.includes('-----BEGIN ')) return mask(text);
+    let out = '';
+    let last = 0;
+    for (const m of text.matchAll(PUBLIC_BLOCK)) {
+      out += mask(text.slice(last, m.index)) + m[0];
+      last = m.index! + m[0].length;
+    }
+    return out + mask(text.slice(last));
   };
 }
 

@@ -11,8 +11,9 @@ import { reconcile } from './reconcile.js';
 import { describeConflict, mergeItemState } from './item-conflict.js';
 import { UserError } from '../errors.js';
 import { changeItemId, refusalDetail } from './refused.js';
-import { completionBlockers, completionRefusal, readOnlyLine, sessionPolicy, signRefusal, type BlockerKind, type SignoffPolicy } from './signoff.js';
+import { completionBlockers, completionRefusal, currentCompletion, readOnlyLine, sessionFingerprint, sessionPolicy, signRefusal, type BlockerKind, type SignoffPolicy } from './signoff.js';
 import { incidentsOf, nextIncidentNumber } from './incidents.js';
+import { checkProof, completerRefusal, roleSignedBySameKey, type ActionProof } from '../signing/guard.js';
 
 /**
  * A change the session's rules do not allow on its current state (a role
@@ -52,18 +53,22 @@ export type Change =
   /**
    * The signer is the operator of the terminal that applies it (ChangeMeta.who); `name` is ignored (older logs carry it).
    * The roles and their rules are the session's (signoff.policy), never the change's.
+   * `proof`: the signer's SSH key signature of the statement (src/signing/guard.ts); without it, a name only.
    */
-  | { type: 'signoff.sign'; role: string; signature: string; fingerprint: string; name?: string }
-  /** Only the signer can revoke. */
-  | { type: 'signoff.revoke'; role: string; reason?: string }
+  | { type: 'signoff.sign'; role: string; signature: string; fingerprint: string; name?: string; proof?: ActionProof }
+  /** Only the signer can revoke (a key-signed role: only the same key). */
+  | { type: 'signoff.revoke'; role: string; reason?: string; proof?: ActionProof }
   /**
    * Refused while completionBlockers (src/session/signoff.ts) lists anything,
    * unless an override reason covers every blocker; the reason is recorded with
    * who gave it, when, and the blockers it covered. `acknowledged`: the blocker
    * kinds the writer's screen showed with the reason (a new kind is refused).
+   * With keys, signed by the completer's key (`override` when a reason is given).
    */
-  | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string; acknowledged?: BlockerKind[] }
-  | { type: 'signoff.reopen'; reason: string }
+  | { type: 'signoff.complete'; status: string; notes: string; nextSteps: string; overrideReason?: string; acknowledged?: BlockerKind[]; proof?: ActionProof }
+  | { type: 'signoff.reopen'; reason: string; proof?: ActionProof }
+  /** Who may sign this session: the allowed_signers text and where it came from; `required`: every sign-off action needs a key. */
+  | { type: 'signing.setup'; allowedSigners: string; source: string; required?: boolean }
   /** The writer's own sign-off form as it stands (status, notes, next steps, override reason), kept until completion; all empty drops it. */
   | { type: 'signoff.draft'; status?: string; notes: string; nextSteps: string; overrideReason?: string }
   /** A watch of the rollback criteria starts (src/store/watch-slice.ts): the plan, no measurement yet. */
@@ -217,22 +222,49 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       break;
     case 'signoff.sign': {
       const policy = sessionPolicy(session);
-      const { refused, combinedWith } = signRefusal(session, change.role, who, policy);
+      // The key first, when there is one (or must be): who signs is the key's principal, whatever the operator name says.
+      const key = checkProof(session, { action: 'sign', session: session.id, fingerprint: change.fingerprint, role: change.role }, change.proof, { role: change.role });
+      if (key.refused) throw new ChangeRefused(key.refused);
+      // With a key, a person is the key's principal (key-signed roles are held by principals), not the name the terminal claims.
+      const identity = change.proof?.principal ?? who;
+      const view = change.proof
+        ? { ...session, signoff: { ...session.signoff, signatures: session.signoff.signatures.map((x) => (x.signed ? { ...x, name: x.signed.principal } : x)) } }
+        : session;
+      const { refused, combinedWith } = signRefusal(view, change.role, identity, policy);
       if (refused) throw new ChangeRefused(refused);
-      if (!change.signature.trim()) throw new ChangeRefused(`${change.role}: type a signature to sign`);
+      if (change.proof && policy.independent?.includes(change.role) && session.events.some((e) => e.who === who && e.what === 'item.state')) {
+        throw new ChangeRefused(`${change.role} must be signed by someone who did not operate the deployment, and ${who} changed items in this session`);
+      }
+      if (key.signed) {
+        const held = session.signoff.signatures.find((x) => x.role === change.role);
+        if (held?.signed && held.signed.principal !== key.signed.principal) throw new ChangeRefused(`${change.role} is already signed with ${held.signed.principal}'s key (${held.signed.key}); only that key can revoke it`);
+        const other = roleSignedBySameKey(session, change.role, change.proof!);
+        if (other && !(policy.combinable ?? []).some((g) => g.includes(other) && g.includes(change.role))) {
+          throw new ChangeRefused(`${key.signed.principal} (key ${key.signed.key}) already signed ${other}: one key signs one role (the checklist does not let ${change.role} and ${other} be combined)`);
+        }
+      }
+      const typed = change.signature.trim() || key.signed?.principal || '';
+      if (!typed) throw new ChangeRefused(`${change.role}: type a signature to sign`);
       s.signoff.signatures = [
         ...s.signoff.signatures.filter((x) => x.role !== change.role),
-        { role: change.role, name: who, signature: change.signature.trim(), date: at, fingerprint: change.fingerprint, combinedWith },
+        { role: change.role, name: who, signature: typed, date: at, fingerprint: change.fingerprint, combinedWith, signed: key.signed },
       ];
-      s.events.push({ at, who, what: 'signoff.sign', detail: `${change.role}${combinedWith ? ` (combined with ${combinedWith})` : ''}` });
+      s.events.push({ at, who, what: 'signoff.sign', detail: `${change.role}${combinedWith ? ` (combined with ${combinedWith})` : ''}${key.signed ? ` — key ${key.signed.principal} ${key.signed.key}` : ''}`, signed: key.signed });
       break;
     }
     case 'signoff.revoke': {
       const held = s.signoff.signatures.find((x) => x.role === change.role);
       if (!held) throw new ChangeRefused(`${change.role} is not signed; there is nothing to revoke`);
-      if (held.name !== who) throw new ChangeRefused(`${change.role} was signed by ${held.name}; only ${held.name} can revoke it`);
+      const key = checkProof(session, { action: 'revoke', session: session.id, fingerprint: held.fingerprint, role: change.role, ref: held.signed?.signedAt ?? held.date }, change.proof);
+      if (key.refused) throw new ChangeRefused(key.refused);
+      if (held.signed) {
+        // A key-signed role is revoked by that key only: the operator name proves nothing.
+        if (key.signed?.principal !== held.signed.principal) {
+          throw new ChangeRefused(`${change.role} was signed with ${held.signed.principal}'s key (${held.signed.key}); only that key can revoke it${key.signed ? `, not ${key.signed.principal}'s` : ''}`);
+        }
+      } else if (held.name !== who) throw new ChangeRefused(`${change.role} was signed by ${held.name}; only ${held.name} can revoke it`);
       s.signoff.signatures = s.signoff.signatures.filter((x) => x.role !== change.role);
-      s.events.push({ at, who, what: 'signoff.revoke', detail: change.reason ? `${change.role}: ${change.reason}` : change.role });
+      s.events.push({ at, who, what: 'signoff.revoke', detail: change.reason ? `${change.role}: ${change.reason}` : change.role, signed: key.signed });
       break;
     }
     case 'signoff.complete': {
@@ -242,6 +274,12 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       const refused = completionRefusal(blockers, change.status, reason, change.acknowledged);
       if (refused) throw new ChangeRefused(refused);
       const covers = reason && blockers.length ? blockers.map((b) => b.text) : undefined;
+      // With keys: signed by the completer's key (an override is its own action), bound to this completion.
+      const completions = (session.signoff.history ?? []).filter((h) => h.action === 'completed').length;
+      const key = checkProof(session, { action: reason ? 'override' : 'complete', session: session.id, fingerprint: sessionFingerprint(session), status: change.status, reason, ref: String(completions) }, change.proof);
+      if (key.refused) throw new ChangeRefused(key.refused);
+      const notAllowed = key.signed && completerRefusal(session, key.signed.principal);
+      if (notAllowed) throw new ChangeRefused(`cannot complete: ${notAllowed}`);
       s.signoff.status = change.status;
       s.signoff.notes = change.notes;
       s.signoff.nextSteps = change.nextSteps;
@@ -249,9 +287,9 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.signoff.completedAt = at;
       s.signoff.draft = undefined;
       s.signoff.drafts = undefined;
-      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'completed', status: change.status, overrideReason: reason, overrideCovers: covers }];
+      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'completed', status: change.status, overrideReason: reason, overrideCovers: covers, signed: key.signed }];
       s.status = 'completed';
-      s.events.push({ at, who, what: 'signoff.complete', detail: reason ? `${change.status} (override: ${reason}${covers ? `; covers: ${covers.join('; ')}` : ''})` : change.status });
+      s.events.push({ at, who, what: 'signoff.complete', detail: reason ? `${change.status} (override: ${reason}${covers ? `; covers: ${covers.join('; ')}` : ''})` : change.status, signed: key.signed });
       // A completed session is read-only: every window still open ends here, judged over what it measured.
       if (s.watches) s.watches = s.watches.map((w) => {
         if (w.stopped) return w;
@@ -264,10 +302,14 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       if (session.status !== 'completed') throw new ChangeRefused(`session ${session.id} is not completed; there is nothing to reopen`);
       const reason = change.reason.trim();
       if (!reason) throw new ChangeRefused('reopening needs a reason: say why the completed session must change');
-      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'reopened', reason }];
+      const key = checkProof(session, { action: 'reopen', session: session.id, fingerprint: sessionFingerprint(session), reason, ref: currentCompletion(session)?.at }, change.proof);
+      if (key.refused) throw new ChangeRefused(key.refused);
+      const notAllowed = key.signed && completerRefusal(session, key.signed.principal);
+      if (notAllowed) throw new ChangeRefused(`cannot reopen: ${notAllowed}`);
+      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'reopened', reason, signed: key.signed }];
       s.signoff.completedAt = undefined;
       s.status = 'active';
-      s.events.push({ at, who, what: 'signoff.reopen', detail: reason });
+      s.events.push({ at, who, what: 'signoff.reopen', detail: reason, signed: key.signed });
       break;
     }
     case 'incident.draft': {
@@ -321,6 +363,17 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
     case 'change.refused':
       s.events.push({ at, who, what: 'change.refused', itemId: changeItemId(change.refused), detail: refusalDetail(change) });
       break;
+    case 'signing.setup': {
+      const same = session.signing?.allowedSigners === change.allowedSigners && Boolean(session.signing?.required) === Boolean(change.required);
+      if (same && session.signing?.source === change.source) break;
+      // Once a key signed, the roster it was checked against stays: a terminal cannot swap in its own file.
+      if (session.signing && !same && (session.signoff.signatures.some((x) => x.signed) || (session.signoff.history ?? []).some((h) => h.signed))) {
+        throw new ChangeRefused(`this session's sign-off was signed against ${session.signing.source}; its allowed signers cannot change now (revoke the key signatures first)`);
+      }
+      s.signing = { allowedSigners: change.allowedSigners, source: change.source, required: change.required || undefined };
+      s.events.push({ at, who, what: 'signing.setup', detail: `${change.source}${change.required ? ' (signatures required)' : ''}` });
+      break;
+    }
     case 'checklist.reconcile':
       return reconcile(s, change, who, at).session;
   }

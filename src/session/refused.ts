@@ -77,6 +77,8 @@ export function describeChange(change: Change, itemText: (id: string) => string 
       return `${change.type.replace('.', ' ')} (window started ${change.startedAt})`;
     case 'checklist.reconcile':
       return 'checklist reconciliation';
+    case 'signing.setup':
+      return `allowed signers from ${change.source}`;
     case 'cursor':
       return 'cursor move';
     case 'operator.join':

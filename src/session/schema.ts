@@ -81,6 +81,20 @@ export const CommandRunSchema = z.object({
 });
 export type CommandRun = z.infer<typeof CommandRunSchema>;
 
+/**
+ * What an actor's SSH key signed for a sign-off action (src/signing/): the
+ * principal allowed_signers gives the key, the key's SHA256 fingerprint, the
+ * time in the signed statement and the armored SSHSIG (public, never masked).
+ * Absent: the action was taken by name only.
+ */
+export const KeySignatureSchema = z.object({
+  principal: z.string(),
+  key: z.string(),
+  signedAt: z.string(),
+  sshsig: z.string(),
+});
+export type KeySignature = z.infer<typeof KeySignatureSchema>;
+
 export const EventSchema = z.object({
   at: z.string(),
   who: z.string(),
@@ -94,6 +108,8 @@ export const EventSchema = z.object({
     .optional(),
   /** On `command.run` events: the run, command by command. */
   run: CommandRunSchema.optional(),
+  /** On signoff.sign / revoke / complete / reopen events taken with a key: what the key signed. */
+  signed: KeySignatureSchema.optional(),
 });
 export type SessionEvent = z.infer<typeof EventSchema>;
 
@@ -106,6 +122,8 @@ export const SignatureSchema = z.object({
   fingerprint: z.string(),
   /** Set when the signer also holds another role the checklist allows to be combined with this one. */
   combinedWith: z.string().optional(),
+  /** Made with the signer's SSH key (older files and name-only signatures have none). */
+  signed: KeySignatureSchema.optional(),
 });
 export type Signature = z.infer<typeof SignatureSchema>;
 
@@ -122,6 +140,8 @@ export const SignoffHistorySchema = z.object({
   overrideCovers: z.array(z.string()).optional(),
   /** Why the session was reopened. */
   reason: z.string().optional(),
+  /** Taken with the actor's SSH key. */
+  signed: KeySignatureSchema.optional(),
 });
 export type SignoffHistoryEntry = z.infer<typeof SignoffHistorySchema>;
 
@@ -266,6 +286,12 @@ const SessionObject = z.object({
   removedItems: z.record(z.string(), ItemRecordSchema).optional(),
   /** Watches of the rollback criteria started in the wizard, oldest first (older files have none). */
   watches: z.array(WatchRecordSchema).optional(),
+  /**
+   * Who may sign: the allowed_signers file the session was set up with (its
+   * text, where it came from), and whether every sign-off action needs a key.
+   * Absent: names, not signatures.
+   */
+  signing: z.object({ allowedSigners: z.string(), source: z.string(), required: z.boolean().optional() }).optional(),
   /** Items added/removed by the last reconciliation, shown on resume. */
   reconciliation: z
     .object({ at: z.string(), added: z.array(z.string()), removed: z.array(z.string()) })

@@ -3,7 +3,9 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { Checklist } from '../checklist/types.js';
 import type { Change } from '../session/changes.js';
 import type { Session } from '../session/schema.js';
-import { completionBlockers, completionRefusal, itemLabels, ownSignoffDraft, sessionFingerprint } from '../session/signoff.js';
+import { completionBlockers, completionRefusal, currentCompletion, itemLabels, ownSignoffDraft, sessionFingerprint } from '../session/signoff.js';
+import { statementFor, type ActionProof } from '../signing/guard.js';
+import type { SignedStatement } from '../signing/message.js';
 import type { WizardContext } from './wizard-context.js';
 import { unsavedLine } from './sync-slice.js';
 import type { Wizard } from './wizard-store.js';
@@ -25,7 +27,18 @@ export interface Completion {
   overrideReason?: string;
 }
 
+/** This terminal's signing key as the sign-off screen shows it before it signs, or why there is none. */
+export interface SigningKeyState {
+  principal?: string;
+  fingerprint?: string;
+  /** "ssh-agent" or the key file. */
+  source?: string;
+  problem?: string;
+}
+
 export interface SignoffSlice {
+  /** The key that signs here (undefined: no allowed_signers anywhere, names only). */
+  signingKey?: SigningKeyState;
   /** The checklist walked (the sign-off screen reads roles and statuses from it). */
   checklist: Checklist;
   /** Report writer for the sign-off screen (see WizardDeps). */
@@ -65,6 +78,24 @@ export const signoffSlice =
   (set, get) => {
     const { deps, checklist } = ctx;
 
+    /**
+     * The actor's key signature of a sign-off action, when this terminal has a
+     * key (the core decides whether one is needed); a key that cannot sign is
+     * the refusal line.
+     */
+    const prove = async (st: Omit<SignedStatement, 'principal' | 'at'>): Promise<{ proof?: ActionProof; error?: string }> => {
+      const signer = deps.signer;
+      if (!signer) return {};
+      const principal = signer.principals[0];
+      const at = new Date(ctx.now()).toISOString();
+      try {
+        const sshsig = await signer.sign(statementFor(st, { principal, at }));
+        return { proof: { principal, key: signer.publicKey.fingerprint, at, sshsig } };
+      } catch (err) {
+        return { error: `could not sign with ${principal}'s key ${signer.publicKey.fingerprint}: ${ctx.redact(err instanceof Error ? err.message.split('\n')[0] : String(err))}` };
+      }
+    };
+
     /** One sign-off change, saved before it answers: true when it holds, else the refusal is the screen's error. */
     const signoffStep = async (change: Change, done: string): Promise<boolean> => {
       set({ signoff: { busy: true } });
@@ -75,15 +106,37 @@ export const signoffSlice =
       return !failed;
     };
 
+    const refuse = (error: string): false => {
+      set({ signoff: { error }, error: undefined });
+      return false;
+    };
+
+    const signer = deps.signer;
+    const signingKey: SigningKeyState | undefined = signer
+      ? { principal: signer.principals[0], fingerprint: signer.publicKey.fingerprint, source: signer.source }
+      : deps.signerProblem
+        ? { problem: deps.signerProblem }
+        : undefined;
+
     return {
       checklist,
+      signingKey,
       writeReport: deps.writeReport,
       signoff: {},
       async signRole(role, signature) {
-        return signoffStep({ type: 'signoff.sign', role, signature: signature.trim(), fingerprint: sessionFingerprint(get().session) }, `signed ${role} as ${deps.operator}`);
+        const doc = get().session;
+        const fingerprint = sessionFingerprint(doc);
+        const { proof, error } = await prove({ action: 'sign', session: doc.id, fingerprint, role });
+        if (error) return refuse(error);
+        const by = proof ? `${deps.operator} with ${proof.principal}'s key ${proof.key}` : deps.operator;
+        return signoffStep({ type: 'signoff.sign', role, signature: signature.trim(), fingerprint, proof }, `signed ${role} as ${by}`);
       },
       async revokeRole(role) {
-        return signoffStep({ type: 'signoff.revoke', role }, `revoked your signature of ${role}`);
+        const doc = get().session;
+        const held = doc.signoff.signatures.find((x) => x.role === role);
+        const { proof, error } = held ? await prove({ action: 'revoke', session: doc.id, fingerprint: held.fingerprint, role, ref: held.signed?.signedAt ?? held.date }) : {};
+        if (error) return refuse(error);
+        return signoffStep({ type: 'signoff.revoke', role, proof }, `revoked your signature of ${role}`);
       },
       async completeSignoff(c) {
         const reason = c.overrideReason?.trim() || undefined;
@@ -95,8 +148,12 @@ export const signoffSlice =
           return false;
         }
         const acknowledged = [...new Set(blockers.map((b) => b.kind))];
+        const doc = get().session;
+        const completions = (doc.signoff.history ?? []).filter((h) => h.action === 'completed').length;
+        const { proof, error } = await prove({ action: reason ? 'override' : 'complete', session: doc.id, fingerprint: sessionFingerprint(doc), status: c.status, reason, ref: String(completions) });
+        if (error) return refuse(error);
         const ok = await signoffStep(
-          { type: 'signoff.complete', status: c.status, notes: c.notes.trim(), nextSteps: c.nextSteps.trim(), overrideReason: reason, acknowledged },
+          { type: 'signoff.complete', status: c.status, notes: c.notes.trim(), nextSteps: c.nextSteps.trim(), overrideReason: reason, acknowledged, proof },
           `completed: ${c.status}${blockers.length ? ` over ${blockers.length} blocker${blockers.length === 1 ? '' : 's'} (override)` : ''}`,
         );
         // A completed session is read-only: no incident update is due any more (the incident stays in the record).
@@ -105,7 +162,10 @@ export const signoffSlice =
         return ok;
       },
       async reopenSession(reason) {
-        return signoffStep({ type: 'signoff.reopen', reason: reason.trim() }, 'reopened: the session takes changes again');
+        const doc = get().session;
+        const { proof, error } = reason.trim() ? await prove({ action: 'reopen', session: doc.id, fingerprint: sessionFingerprint(doc), reason: reason.trim(), ref: currentCompletion(doc)?.at }) : {};
+        if (error) return refuse(error);
+        return signoffStep({ type: 'signoff.reopen', reason: reason.trim(), proof }, 'reopened: the session takes changes again');
       },
       async writeSignoffReport() {
         await get().flush();

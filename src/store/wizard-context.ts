@@ -18,6 +18,7 @@ import { overridesProbes } from '../verdict/items.js';
 import { rollbackBanner, type RollbackBanner } from './rollback.js';
 import { walkSections } from './progress.js';
 import type { Wizard } from './wizard-store.js';
+import type { Signer } from '../signing/signer.js';
 
 /**
  * Runs a command block (the whole fenced script). Output arrives in chunks;
@@ -55,6 +56,12 @@ export interface WizardDeps {
   notice?: string;
   /** Clock for durations (tests pin it). */
   now?: () => number;
+  /**
+   * The key this terminal signs sign-off actions with (src/signing/signer.ts), or
+   * why there is none (`signerProblem`, shown on the sign-off screen).
+   */
+  signer?: Signer;
+  signerProblem?: string;
   /** Team mode: how long the others' presence takes to arrive before this wizard takes over another operator's watch (src/store/watch-slice.ts). */
   presenceSettleMs?: number;
 }

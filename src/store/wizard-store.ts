@@ -22,7 +22,7 @@ export type { CommandRunner, WizardDeps } from './wizard-context.js';
 export type { Screen } from './navigation-slice.js';
 export type { RunningProbe, RunSummary } from './probe-runs-slice.js';
 export type { CommandState } from './commands-slice.js';
-export type { Completion, SignoffDraft, SignoffFeedback } from './signoff-slice.js';
+export type { Completion, SignoffDraft, SignoffFeedback, SigningKeyState } from './signoff-slice.js';
 export { describeRemote, newConflictLine, teamLine, unsavedLine, type TeamStatus } from './sync-slice.js';
 
 /** The whole store: the slices' state and actions. */

@@ -99,6 +99,9 @@ describe('layering (import graph of src/)', () => {
       'cli/commands/report.ts', // the checklist a session names
       'cli/bin.ts', // the bundled CLI script it compiles
       'cli/code-cache.ts', // V8's code cache folder
+      'cli/commands/verify.ts', // the report or session file to verify
+      'signing/setup.ts', // the allowed_signers file
+      'signing/signer.ts', // a signing key file named in config
     ]);
     const readers = new Set(['probes/baseline.ts', 'probes/command.ts', 'probes/net-http.ts', 'probes/process-tree.ts', 'probes/secrets-scan.ts', 'probes/tls.ts']);
     const fsUsers = files.filter((f) => importsOf(join(SRC, f)).some((i) => /^(node:)?fs(\/promises)?$/.test(i.spec)));

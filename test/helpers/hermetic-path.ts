@@ -15,6 +15,7 @@ export const SYSTEM_TOOLS = [
   'id', 'runuser', 'git', 'npm', 'openssl', 'mkfifo', 'tmux', 'pgrep', 'pkill', 'ps', 'kill', 'setsid', 'true', 'false',
   'ls', 'mkdir', 'rm', 'cp', 'mv', 'chmod', 'date', 'stty', 'tput', 'uname', 'hostname', 'timeout', 'xargs',
   'dirname', 'basename', 'readlink', 'tee', 'touch', 'mount', 'umount', 'seq', 'script', 'awk', 'cut', 'stat', 'df',
+  'ssh-keygen', 'ssh-agent', 'ssh-add',
 ];
 
 /** The first `dirs/name` that exists. */

@@ -16,6 +16,7 @@ import { shippedChecklistPath, type GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
 import type { Session } from '../../session/schema.js';
+import type { Signer } from '../../signing/signer.js';
 import type { Vars } from '../../config/vars.js';
 import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
 import { openNotifier } from '../../notify/notify.js';
@@ -188,6 +189,15 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     logging.add(entry);
   });
   const store = await openStore(globals, redact);
+  // Who may sign and with which key (src/signing/): a malformed allowed_signers is one FILE:LINE line before anything opens.
+  const signingSetup = await import('../../signing/setup.js');
+  const signingConfig = signingSetup.loadSigningConfig({
+    flag: globals.allowedSigners,
+    configFile: globals.config,
+    checklist: globals.checklist,
+    checklistRequires: checklist.signoff.signatures === 'required',
+    shown,
+  });
   const given = typeof opts.operator === 'string' && opts.operator.trim() ? opts.operator.trim() : undefined;
   // A new session may start under the account's name (looked up while the checklist was read);
   // an existing one is never joined under a guessed one.
@@ -225,7 +235,17 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     if (inherited.from && !notice) notice = `baseline p50 ${inherited.from.p50} ms from ${inherited.from.own ? 'this session' : `session ${inherited.from.sessionId} (the last SUCCESS of ${open.current().environment})`}`;
     const held = open;
     const previousSession = () => findPreviousSession(store, held.current());
-    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, previousSession, notice);
+    const setup = signingSetup.setupChange(open.current(), signingConfig);
+    if (setup) {
+      try {
+        await open.apply(setup);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        notice = err.message;
+      }
+    }
+    const signing = await signingSetup.signerFor(open.current(), signingConfig, who);
+    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, previousSession, notice, signing);
     if (stop.why) void wizard.getState().interrupt();
     return wizard;
   };
@@ -400,6 +420,7 @@ async function buildStore(
   sessionsDir: string,
   previousSession: () => Promise<Session | undefined>,
   notice?: string,
+  signing: { signer?: Signer; problem?: string } = {},
 ): Promise<WizardStore> {
   const { createWizardStore } = await import('../../store/wizard-store.js');
   return createWizardStore({
@@ -410,6 +431,8 @@ async function buildStore(
     dryRun,
     notice,
     previousSession,
+    signer: signing.signer,
+    signerProblem: signing.problem,
     // The runner (and the probe libraries behind it) loads on the first probe, not for the first frame.
     runProbes: async (jobs, options) => (await import('../../probes/runner.js')).runProbes(jobs, options),
     runCommand: blockRunner(vars),

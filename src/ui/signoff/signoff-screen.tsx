@@ -13,7 +13,7 @@ import SelectInput from 'ink-select-input';
 import type { Checklist } from '../../checklist/types.js';
 import type { Session } from '../../session/schema.js';
 import { currentCompletion, overrideReasons, signatureStatus, signoffRoles, signoffStatuses, unsignedRoles } from '../../session/signoff.js';
-import type { Completion, SignoffDraft, SignoffFeedback } from '../../store/wizard-store.js';
+import type { Completion, SignoffDraft, SignoffFeedback, SigningKeyState } from '../../store/wizard-store.js';
 import { progressBreakdown, progressOf, progressText } from '../../verdict/items.js';
 import { Footer, footerHeight } from '../footer.js';
 import { wrapLine } from '../item-detail.js';
@@ -30,6 +30,8 @@ export interface SignoffStoreState {
   /** Who this terminal is: signatures are recorded with this name. */
   operator: string;
   signoff: SignoffFeedback;
+  /** This terminal's signing key (src/store/signoff-slice.ts). */
+  signingKey?: SigningKeyState;
   signRole(role: string, signature: string): Promise<boolean>;
   revokeRole(role: string): Promise<boolean>;
   completeSignoff(c: Completion): Promise<boolean>;
@@ -149,6 +151,7 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
       session={session}
       checklist={checklist}
       operator={operator}
+      keyLine={keyLine(session, store.getState().signingKey)}
       feedback={feedback}
       rows={rows}
       columns={columns}
@@ -156,6 +159,16 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
       isActive={isActive}
     />
   );
+}
+
+/** The line under the counts: the key that will sign, why there is none, or that signatures here are names. */
+export function keyLine(session: Session, k: SigningKeyState | undefined): { text: string; warn?: boolean } | undefined {
+  // The fingerprint whole at 80 columns for a short principal: the source comes last, shortened.
+  if (k?.principal) return { text: `🔑 ${k.principal} ${k.fingerprint} · ${k.source === 'ssh-agent' ? 'agent' : (k.source ?? '').split('/').pop()}` };
+  const required = session.signing?.required;
+  if (k?.problem) return { text: `${required ? '⚠ signatures required, ' : ''}no key: ${k.problem}`, warn: true };
+  if (session.signing) return { text: required ? '⚠ signatures required and this terminal has no key' : 'no key here: names, not signatures', warn: Boolean(required) };
+  return undefined;
 }
 
 /** Who holds `role`: this terminal's operator, someone else, or nobody yet. */
@@ -169,6 +182,8 @@ interface ViewProps {
   session: Session;
   checklist?: Checklist;
   operator: string;
+  /** Whose key signs here (principal, fingerprint), or "names, not signatures" (src/signing/). */
+  keyLine?: { text: string; warn?: boolean };
   feedback: SignoffFeedback;
   /** Terminal size: the body scrolls to keep the focused field on screen. */
   rows: number;
@@ -268,7 +283,7 @@ function messageLines(form: SignoffFormState, feedback: SignoffFeedback, width: 
 }
 
 /** The screen's rendering, from the form, the session and the store's feedback alone. */
-export function SignoffView({ form, session, checklist, operator, feedback, rows, columns, onHighlight, isActive }: ViewProps) {
+export function SignoffView({ form, session, checklist, operator, keyLine: key, feedback, rows, columns, onHighlight, isActive }: ViewProps) {
   const focus = focusedField(form);
   const cursor = cursorOf(form);
   const editing = form.phase === 'editing';
@@ -480,7 +495,7 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
   const messageRoom = Math.max(1, rows - 2 - footerRows - 3);
   let messageRows = messages.flatMap((m) => m.rows.map((text) => ({ text, color: m.color })));
   if (messageRows.length > messageRoom) messageRows = [...messageRows.slice(0, messageRoom - 1), { ...messageRows[messageRoom - 1], text: fit(`${messageRows[messageRoom - 1].text}…`, width) }];
-  const bodyHeight = Math.max(3, rows - 2 - messageRows.length - footerRows);
+  const bodyHeight = Math.max(3, rows - 2 - (key ? 1 : 0) - messageRows.length - footerRows);
   const { start, end } = visibleBlocks(blocks, bodyHeight);
   const hidden = start > 0 || end < blocks.length;
 
@@ -491,7 +506,13 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
       </Text>
       <Text dimColor wrap="truncate">
         {progressText(progress)} ({progressBreakdown(progress)}) · {form.roles.length - unsigned.length}/{form.roles.length} roles signed · you are {operator}
+        {key ? '' : ' · names, not signatures'}
       </Text>
+      {key ? (
+        <Text color={key.warn ? 'yellow' : undefined} dimColor={!key.warn} wrap="truncate">
+          {key.text}
+        </Text>
+      ) : null}
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {blocks.slice(start, end).map((b) => (
           // Each block keeps the height it was counted with: a crowded body must never squeeze a block's lines.
