@@ -7,11 +7,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { resolveGlobals, type GlobalOptions } from './globals.js';
+import { createLifecycle, type Lifecycle } from './lifecycle.js';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
-type Runner = (opts: Record<string, any>, globals: GlobalOptions, args: string[]) => Promise<number>;
+/** A command: it returns its exit code; `life` owns abort, signals and the exit code (./lifecycle.ts). */
+export type Runner = (opts: Record<string, any>, globals: GlobalOptions, args: string[], life: Lifecycle) => Promise<number>;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -135,11 +137,25 @@ export function withoutLeadingDashes(argv: string[]): string[] {
   return argv[0] === '--' ? argv.slice(1) : argv;
 }
 
-export async function main(rawArgv: string[]): Promise<number> {
+/** A lifecycle that installs no signal handlers: for `main` called inside another program (tests). */
+export const detachedLifecycle = (): Lifecycle => createLifecycle({ on: () => {}, exit: () => {} });
+
+/**
+ * Run one command line. The bin passes the process's lifecycle (signal
+ * handlers installed for the life of the process); a stop from outside turns
+ * the command's code into 129/130.
+ */
+export async function main(rawArgv: string[], life: Lifecycle = detachedLifecycle()): Promise<number> {
+  const code = await runCommandLine(rawArgv, life);
+  life.finish(code);
+  return life.exitCode(code);
+}
+
+async function runCommandLine(rawArgv: string[], life: Lifecycle): Promise<number> {
   const argv = withoutLeadingDashes(rawArgv);
   let pending: Promise<number> | undefined;
   const program = buildProgram((load, opts, args) => {
-    pending = (async () => (await load())(opts, resolveGlobals(opts), args))();
+    pending = (async () => (await load())(opts, resolveGlobals(opts), args, life))();
   });
   try {
     await program.parseAsync(argv, { from: 'user' });

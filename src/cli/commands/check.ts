@@ -24,6 +24,7 @@ import { writeFileAtomic } from '../../session/atomic-write.js';
 import { SPINNER, spinnerFrame } from '../../ui/spinner.js';
 import { rollbackLimits } from '../../verdict/rollback.js';
 import type { GlobalOptions } from '../globals.js';
+import type { Lifecycle } from '../lifecycle.js';
 
 type Format = 'text' | 'json' | 'junit';
 
@@ -141,7 +142,17 @@ class Progress {
   }
 }
 
-export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
+export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[], life: Lifecycle): Promise<number> {
+  // SIGINT, SIGTERM, SIGHUP: the probes are cancelled (process trees killed), what finished is printed.
+  const release = life.handle({ exitOnRepeat: true });
+  try {
+    return await check(opts, globals, life.signal);
+  } finally {
+    release();
+  }
+}
+
+async function check(opts: Record<string, any>, globals: GlobalOptions, stopped: AbortSignal): Promise<number> {
   const format = (opts.format ?? 'text') as Format;
   if (!['text', 'json', 'junit'].includes(format)) throw new UserError(`--format must be text, json or junit, got "${format}"`);
   const concurrency = parsePositive('--concurrency', opts.concurrency ?? '8');
@@ -169,15 +180,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const progress = lines?.isTTY ? new Progress(lines, jobs.length) : undefined;
   const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text));
 
-  const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-    // A second Ctrl-C gets Node's default (immediate exit), so nothing can hold the terminal.
-    process.removeListener('SIGINT', onSigint);
-    controller.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSigint);
+  const isInterrupted = () => stopped.aborted;
 
   const started = Date.now();
   const entries = new Map<ProbeJob, CheckEntry>();
@@ -186,7 +189,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   try {
     results = await runProbes(jobs, {
       vars,
-      signal: controller.signal,
+      signal: stopped,
       concurrency,
       defaultTimeoutMs: timeoutMs,
       onStart: (job) => progress?.begin(entryTitle(context.get(job)!)),
@@ -194,7 +197,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
         const entry: CheckEntry = { result, ...context.get(job)! };
         entries.set(job, entry);
         // After Ctrl-C the rest arrive as "cancelled": counted in the summary, not listed.
-        if (interrupted && result.reason === 'cancelled') return progress?.end(entryTitle(entry), '');
+        if (isInterrupted() && result.reason === 'cancelled') return progress?.end(entryTitle(entry), '');
         const line = redact(resultLine(entry, color));
         if (progress) progress.end(entryTitle(entry), line);
         else if (lines) write(lines, line + '\n');
@@ -202,8 +205,8 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     });
   } finally {
     progress?.stop();
-    process.removeListener('SIGINT', onSigint);
   }
+  const interrupted = isInterrupted();
 
   const all: CheckEntry[] = jobs.map((job, i) => entries.get(job) ?? { result: results[i], ...context.get(job)! });
   // On Ctrl-C, report what finished; the cancelled rest is counted, not listed.
@@ -225,6 +228,6 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const why = notGreenLine(summary);
   if (why) write(info, why + '\n');
   write(info, summaryLine(summary) + (interrupted ? ' (interrupted)' : '') + (out ? ` — ${format} written to ${out}` : '') + '\n');
-  if (interrupted) return 130;
+  // Stopped from outside: the lifecycle turns this into 130 (SIGINT, SIGTERM) or 129 (SIGHUP).
   return exitCodeFor(summary);
 }

@@ -22,6 +22,7 @@ import { openStore } from '../../session/select-store.js';
 import { BASELINE_VAR, withInheritedBaseline } from '../../session/baseline.js';
 import { openNotifier } from '../../notify/notify.js';
 import type { GlobalOptions } from '../globals.js';
+import type { Lifecycle } from '../lifecycle.js';
 import { selectSections } from './check.js';
 import { displayPath as relativeFile } from '../../display-path.js';
 
@@ -54,7 +55,17 @@ async function storedBaselineOf(globals: GlobalOptions, environment: string, red
   }
 }
 
-export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
+export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[], life: Lifecycle): Promise<number> {
+  // SIGINT, SIGTERM, SIGHUP: the measurements are cancelled, what was measured is printed.
+  const release = life.handle({ exitOnRepeat: true });
+  try {
+    return await watch(opts, globals, life.signal);
+  } finally {
+    release();
+  }
+}
+
+async function watch(opts: Record<string, any>, globals: GlobalOptions, stopped: AbortSignal): Promise<number> {
   const format = (opts.format ?? 'text') as Format;
   if (!['text', 'json', 'junit', 'md'].includes(format)) throw new UserError(`--format must be text, json, junit or md, got "${format}"`);
   const override: WindowOverride = { forMs: parseSpanOption('--for', opts.for), intervalMs: parseSpanOption('--interval', opts.interval) };
@@ -120,13 +131,6 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, every ${formatDuration(limits.intervalMs)} × ${limits.count} (a ${formatDuration(limits.intervalMs * limits.count)} window), failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}\n`);
   }
 
-  const controller = new AbortController();
-  const onSigint = () => {
-    // A second Ctrl-C gets Node's default (immediate exit), so nothing can hold the terminal.
-    process.removeListener('SIGINT', onSigint);
-    controller.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSigint);
   const ticker = live ? setInterval(drawLive, 1000) : undefined;
   ticker?.unref();
   let outcome;
@@ -143,7 +147,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   try {
     outcome = await runWatch(planned, {
       vars,
-      signal: controller.signal,
+      signal: stopped,
       onStart: (watches) => {
         watchesNow = watches;
         drawLive();
@@ -160,7 +164,6 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     ordered.flush();
     clearInterval(ticker);
     clearLive();
-    process.removeListener('SIGINT', onSigint);
   }
   const elapsed = Date.now() - started;
   const code = outcome.interrupted ? 130 : watchExitCode(outcome.phase);
