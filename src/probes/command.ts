@@ -212,6 +212,11 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
     return { status: 'error', summary: file.includes('/') ? `${file} not found` : `${file} not found on PATH`, evidence: [] };
   }
   if ((result as { code?: string }).code === 'EACCES') return { status: 'error', summary: `${file} is not executable`, evidence: [] };
+  if ((result as { code?: string }).code === 'E2BIG') {
+    // The kernel refused to start it: arguments plus environment over its limit (one variable of 128 KB is enough).
+    const bytes = Object.entries({ ...process.env, ...ctx.vars }).reduce((n, [k, v]) => n + k.length + String(v ?? '').length + 2, 0) + argv.reduce((n, a) => n + a.length + 1, 0);
+    return { status: 'error', summary: `${file} could not be started: its arguments and environment are too large (E2BIG, ${Math.round(bytes / 1024)} KB): shorten the largest variable`, evidence: [] };
+  }
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');
   const evidence = [`$ ${shown(argv)}`, ...tail(String(result.all ?? stdout + '\n' + stderr)).filter((l) => l !== '')];

@@ -20,7 +20,7 @@ import { probeJobs, runProbes, type ProbeJob } from '../../probes/runner.js';
 import type { ProbeResult } from '../../probes/types.js';
 import { loadVars } from '../../config/vars.js';
 import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, rollbackLines, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
-import { writeFileAtomic } from '../../session/atomic-write.js';
+import { writeOutputFile } from '../../report/files.js';
 import { SPINNER, spinnerFrame } from '../../ui/spinner.js';
 import { rollbackLimits } from '../../verdict/rollback.js';
 import type { GlobalOptions } from '../globals.js';
@@ -89,12 +89,14 @@ function checkOutPath(out: string): void {
   }
 }
 
-/** The --out document through the one atomic writer (temp, fsync, rename, mode 0600). */
+/** The --out document (report/files.ts: atomic for a file, in place and checked for a device or FIFO). */
 async function writeOut(path: string, data: string): Promise<void> {
   try {
-    await writeFileAtomic(path, data);
+    await writeOutputFile(path, data);
   } catch (err) {
-    throw new UserError(`cannot write --out ${path}: ${(err as Error).message.split('\n')[0]}`);
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENXIO' ? 'a FIFO nobody reads' : e.code === 'ENOSPC' ? 'no space left on the device' : (e.message ?? String(err)).split('\n')[0];
+    throw new UserError(`cannot write --out ${path} (${why}); nothing was written: choose another --out FILE`);
   }
 }
 
