@@ -28,6 +28,9 @@ import type { Lifecycle } from '../lifecycle.js';
 
 type Format = 'text' | 'json' | 'junit';
 
+/** The longest delay a Node timer keeps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Parse a positive whole number option (`--concurrency 4`, `--timeout 5000`, `--timeout 5s`). */
 export function parsePositive(flag: string, raw: unknown, allowUnits = false): number {
   const text = String(raw ?? '').trim();
@@ -36,6 +39,8 @@ export function parsePositive(flag: string, raw: unknown, allowUnits = false): n
   if (!m || !Number.isFinite(n) || n <= 0 || !Number.isInteger(n)) {
     throw new UserError(`${flag} must be a whole number above 0${allowUnits ? ' (ms, or with s/ms: 5s, 500ms)' : ''}, got "${text}"`);
   }
+  // Node's timers hold at most 2^31-1 ms (24.8 days); a longer one fires after 1 ms.
+  if (n > MAX_TIMER_MS) throw new UserError(`${flag} ${text} is too large: at most ${MAX_TIMER_MS}${allowUnits ? ' ms (24.8 days)' : ''}`);
   return n;
 }
 

@@ -1,6 +1,6 @@
 /** The `baseline` probe kind: its parameters, its doc row and what it loads lazily (./baseline.ts, undici). */
 import * as z from 'zod';
-import { duration, int, posInt, str, url } from '../params.js';
+import { count, duration, posInt, str, url } from '../params.js';
 import { defineKind } from '../kind.js';
 
 export const params = z.object({
@@ -10,7 +10,7 @@ export const params = z.object({
   baseline_ms: duration.optional(),
   baseline_file: str.optional(),
   /** Rollback criterion: fail when p50 rose more than this % over the baseline. */
-  max_increase_pct: int.default(50),
+  max_increase_pct: count.default(50),
 });
 
 export const kind = defineKind({
