@@ -8,6 +8,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { resolveGlobals, type GlobalOptions } from './globals.js';
 import { createLifecycle, type Lifecycle } from './lifecycle.js';
+import { forTerminal } from '../report/escape.js';
+import { createRedactor } from '../secrets/redactor.js';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -119,8 +121,19 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
   return program;
 }
 
-/** One line for an error that reached the top (a stack trace only under DEBUG=deploy-wizard). */
+/**
+ * One line for an error that reached the top (a stack trace only under
+ * DEBUG=deploy-wizard), as it may be printed: secrets masked by shape (a
+ * message can quote a value: a key, a URL) and made safe for a terminal (no
+ * escape sequences, no bidi or other format controls).
+ */
 export function oneLine(err: unknown): string {
+  return forTerminal(shapesOnly(rawLine(err)));
+}
+
+const shapesOnly = createRedactor();
+
+function rawLine(err: unknown): string {
   if (err instanceof UserError) return err.message;
   if (process.env.DEBUG?.includes('deploy-wizard') && err instanceof Error && err.stack) return err.stack;
   const msg = err instanceof Error ? err.message : String(err);
@@ -177,7 +190,7 @@ async function runCommandLine(rawArgv: string[], life: Lifecycle): Promise<numbe
           }
         }
       }
-      process.stderr.write(`deploy-wizard: ${msg.split('\n')[0]} (see deploy-wizard --help)\n`);
+      process.stderr.write(forTerminal(shapesOnly(`deploy-wizard: ${msg.split('\n')[0]} (see deploy-wizard --help)`)) + '\n');
       return 2;
     }
     process.stderr.write(oneLine(err) + '\n');

@@ -361,11 +361,16 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   }
   const state = wizard?.getState();
   // Unsaved work is never reported as saved: say what, why, and how to get it back; exit 1 ("not everything saved").
-  if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals.sessionsDir, storeArg(globals.store))}\n`);
+  if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals)}\n`);
   if (state?.exit === 'interrupt' || signalled || stop.why) return EXIT_INTERRUPTED;
   if (state?.unsaved) return 1;
   if (state && open) process.stdout.write(savedExitMessage(open.id, globals));
   return 0;
+}
+
+/** A word a POSIX shell reads back as is (quoted when it must be). */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -375,7 +380,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
  * the operator: Node itself reads that flag from a script's argv.)
  */
 export function resumeCommand(id: string, globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
-  const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const q = shellWord;
   const parts = ['deploy-wizard', 'resume', q(id)];
   if (globals.checklist !== resolve(shippedChecklistPath())) parts.push('--checklist', q(shown(globals.checklist)));
   if (globals.sessionsDir !== resolve('sessions')) parts.push('--sessions-dir', q(shown(globals.sessionsDir)));
@@ -403,13 +408,18 @@ function maskedUrl(text: string): string {
   }
 }
 
-/** The last words when changes could not be saved: what, why, and the commands that restore them. */
-export function unsavedExitMessage(id: string, u: NonNullable<WizardState['unsaved']>, sessionsDir: string, store = ''): string {
+/**
+ * The last words when changes could not be saved: what, why, and the commands
+ * that restore them: the resume command as it was opened (a non-default
+ * --checklist, --sessions-dir and store named, like after a clean quit).
+ */
+export function unsavedExitMessage(id: string, u: NonNullable<WizardState['unsaved']>, globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
   const n = `${u.count} change${u.count === 1 ? '' : 's'}`;
-  const target = shown(join(sessionsDir, `${id}.json`));
+  const target = shellWord(shown(join(globals.sessionsDir, `${id}.json`)));
+  const resume = resumeCommand(id, globals, env);
   const restore = u.copy
-    ? `The session with every change is in ${u.copy}: once saving works, restore it with: cp ${u.copy} ${target} && deploy-wizard resume ${id}`
-    : `Resume with: deploy-wizard resume ${id}${store} and make ${u.count === 1 ? 'it' : 'them'} again.`;
+    ? `The session with every change is in ${u.copy}: once saving works, restore it with: cp ${u.copy} ${target} && ${resume}`
+    : `Resume with: ${resume} and make ${u.count === 1 ? 'it' : 'them'} again.`;
   return `NOT SAVED: ${n} to session ${id} could not be written — ${u.reason}.\n${restore}`;
 }
 
