@@ -106,6 +106,11 @@ describe('every output path', () => {
       expect(r.code).toBe(1);
       expectNone(`check --format ${format}`, r.stdout + r.stderr);
     }
+    // An error line quoting what was typed: no bidi control (U+061C) printed raw (issue 23.10).
+    const bidi = await runCli(['check', '--checklist', 'cl.md', '--section', 'ab\u061Ccd\u202Eef'], { cwd });
+    expect(bidi.code).toBe(2);
+    expect(bidi.stderr).toContain('no section matches "abcdef"');
+    expect(bidi.stderr).not.toMatch(/[\u061C\u202E]/);
     const json = await runCli(['check', '--checklist', 'cl.md', '--format', 'json'], { cwd });
     // The key's lines are there, masked, so the evidence still reads as the program's output.
     expect(json.stdout).toContain('"[private key ***]"');
