@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { describeRefusal, INPUT_CAPS, InputFileError, readInputFile } from '../input-file.js';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { UserError } from '../errors.js';
@@ -99,17 +99,21 @@ export async function readChecklistText(path: string, origin: ChecklistOrigin = 
 
 async function readBytes(path: string, HINT: string): Promise<Buffer> {
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new UserError(`checklist ${path} is a directory: ${HINT}`);
-    if (!info.isFile()) throw new UserError(`checklist ${path} is not a regular file: ${HINT}`);
-    return await readFile(path);
+    return await readInputFile(path, INPUT_CAPS.checklist);
   } catch (err) {
-    if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UserError(`checklist ${path} not found: check the path or ${HINT}`);
-    if (code === 'EACCES' || code === 'EPERM') throw new UserError(`checklist ${path} cannot be read (permission denied): fix its permissions or ${HINT}`);
-    if (code === 'EISDIR') throw new UserError(`checklist ${path} is a directory: ${HINT}`);
-    throw new UserError(`checklist ${path} cannot be read (${code ?? 'I/O error'}): ${HINT}`);
+    if (!(err instanceof InputFileError)) throw err;
+    switch (err.refusal) {
+      case 'not-found':
+        throw new UserError(`checklist ${path} not found: check the path or ${HINT}`);
+      case 'denied':
+        throw new UserError(`checklist ${path} cannot be read (permission denied): fix its permissions or ${HINT}`);
+      case 'directory':
+        throw new UserError(`checklist ${path} is a directory: ${HINT}`);
+      case 'not-regular':
+        throw new UserError(`checklist ${path} is not a regular file: ${HINT}`);
+      default:
+        throw new UserError(`checklist ${path} ${describeRefusal(err)}: ${HINT}`);
+    }
   }
 }
 

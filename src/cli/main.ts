@@ -7,11 +7,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { resolveGlobals, type GlobalOptions } from './globals.js';
+import { createLifecycle, type Lifecycle } from './lifecycle.js';
+import { forTerminal } from '../report/escape.js';
+import { createRedactor } from '../secrets/redactor.js';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
-type Runner = (opts: Record<string, any>, globals: GlobalOptions, args: string[]) => Promise<number>;
+/** A command: it returns its exit code; `life` owns abort, signals and the exit code (./lifecycle.ts). */
+export type Runner = (opts: Record<string, any>, globals: GlobalOptions, args: string[], life: Lifecycle) => Promise<number>;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -124,8 +128,19 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
   return program;
 }
 
-/** One line for an error that reached the top (a stack trace only under DEBUG=deploy-wizard). */
+/**
+ * One line for an error that reached the top (a stack trace only under
+ * DEBUG=deploy-wizard), as it may be printed: secrets masked by shape (a
+ * message can quote a value: a key, a URL) and made safe for a terminal (no
+ * escape sequences, no bidi or other format controls).
+ */
 export function oneLine(err: unknown): string {
+  return forTerminal(shapesOnly(rawLine(err)));
+}
+
+const shapesOnly = createRedactor();
+
+function rawLine(err: unknown): string {
   if (err instanceof UserError) return err.message;
   if (process.env.DEBUG?.includes('deploy-wizard') && err instanceof Error && err.stack) return err.stack;
   const msg = err instanceof Error ? err.message : String(err);
@@ -142,7 +157,21 @@ export function withoutLeadingDashes(argv: string[]): string[] {
   return argv[0] === '--' ? argv.slice(1) : argv;
 }
 
-export async function main(rawArgv: string[]): Promise<number> {
+/** A lifecycle that installs no signal handlers: for `main` called inside another program (tests). */
+export const detachedLifecycle = (): Lifecycle => createLifecycle({ on: () => {}, exit: () => {} });
+
+/**
+ * Run one command line. The bin passes the process's lifecycle (signal
+ * handlers installed for the life of the process); a stop from outside turns
+ * the command's code into 129/130.
+ */
+export async function main(rawArgv: string[], life: Lifecycle = detachedLifecycle()): Promise<number> {
+  const code = await runCommandLine(rawArgv, life);
+  life.finish(code);
+  return life.exitCode(code);
+}
+
+async function runCommandLine(rawArgv: string[], life: Lifecycle): Promise<number> {
   const argv = withoutLeadingDashes(rawArgv);
   let pending: Promise<number> | undefined;
   const program = buildProgram((load, opts, args) => {
@@ -150,7 +179,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       let globals = resolveGlobals(opts);
       // The team store URL may live in the --config file (never needed on the command line).
       if (globals.config && !globals.store) globals = await (await import('../session/select-store.js')).withConfigStore(globals);
-      return (await load())(opts, globals, args);
+      return (await load())(opts, globals, args, life);
     })();
   });
   try {
@@ -173,7 +202,7 @@ export async function main(rawArgv: string[]): Promise<number> {
           }
         }
       }
-      process.stderr.write(`deploy-wizard: ${msg.split('\n')[0]} (see deploy-wizard --help)\n`);
+      process.stderr.write(forTerminal(shapesOnly(`deploy-wizard: ${msg.split('\n')[0]} (see deploy-wizard --help)`)) + '\n');
       return 2;
     }
     process.stderr.write(oneLine(err) + '\n');

@@ -1,5 +1,6 @@
 /** The CLI script's entry (dist/cli.js, loaded by ./bin.ts): run the command line and set the exit code. */
 import { main, oneLine } from './main.js';
+import { createLifecycle } from './lifecycle.js';
 
 // A reader that stops early (`report ID --format json | head`) closes the pipe: what it wanted was printed.
 // The rest is dropped quietly and the command ends as it would have; never a stack trace. The wizard
@@ -21,7 +22,8 @@ if (process.argv.some((a) => a === '--store' || a.startsWith('--store='))) {
   if (shown) process.title = ['deploy-wizard', ...shown].join(' ');
 }
 
-await main(process.argv.slice(2)).then(
+// The lifecycle root: signal handlers from the first moment to the last (./lifecycle.ts).
+await main(process.argv.slice(2), createLifecycle()).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,10 +1,47 @@
-/** `--config`: a JSON file `{"vars": {"NAME": "value"}}` (other top-level keys are left for other features). */
+/**
+ * `--config`: a JSON file `{"vars": {"NAME": "value"}, "notify": "https://…"}`.
+ * Every top-level key is one the tool reads (or a comment: a key starting with
+ * `//`, `_` or `$`); any other is refused with its name, never ignored.
+ */
 import { clip } from '../checklist/annotations.js';
 import { jsonErrorWhere, UserError } from '../errors.js';
 import { readText } from './source-file.js';
 
 /** A top-level key shaped like a variable name: meant for "vars", never read where it is. */
 const VAR_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/** What a --config file holds. */
+export interface ConfigFile {
+  vars: Record<string, string>;
+  /** The webhook for notifications (http/https only). */
+  notify?: string;
+  /** The team store URL (postgres://…), read by team mode. */
+  store?: string;
+}
+
+/** The top-level keys a --config file may have. */
+export const CONFIG_KEYS = ['vars', 'notify', 'store'] as const;
+
+/** A key a person writes to annotate the file: `"//": "…"`, `"_comment"`, `"$schema"`. */
+const COMMENT_KEY = /^(\/\/|_|\$)/;
+
+/** The webhook URL of `--notify` or the config's `"notify"`, checked: http(s) only, one clear line otherwise. */
+export function checkNotifyUrl(raw: string, where: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new UserError(`${where}: not a URL: give the webhook's http(s):// address, e.g. https://hooks.slack.com/services/…`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UserError(`${where}: ${url.protocol} is not supported: give an http(s):// webhook address`);
+  return url.toString();
+}
+
+/** The known key a mistyped one most likely meant (same first letters, any case). */
+function meant(key: string): string | undefined {
+  const k = key.toLowerCase();
+  return CONFIG_KEYS.find((known) => k === known || (k.length >= 3 && (known.startsWith(k.slice(0, 3)) || k.startsWith(known.slice(0, 3)))));
+}
 
 /**
  * Read `{"vars": {...}}`; numbers and booleans become their string form
@@ -13,6 +50,11 @@ const VAR_NAME = /^[A-Z][A-Z0-9_]*$/;
  * the key, never dropped without a word.
  */
 export function parseConfigText(text: string, file: string): Record<string, string> {
+  return parseConfigDocument(text, file).vars;
+}
+
+/** Every key of a --config file, each checked (see parseConfigText for "vars"). */
+export function parseConfigDocument(text: string, file: string): ConfigFile {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -22,7 +64,25 @@ export function parseConfigText(text: string, file: string): Record<string, stri
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`--config ${file}: expected a JSON object like {"vars": {"DOMAIN": "example.com"}}`);
   const stray = Object.keys(doc).find((k) => VAR_NAME.test(k));
   if (stray) throw new UserError(`--config ${file}: "${stray}" is at the top level, where it is not read: put variables under "vars", e.g. {"vars": {"${stray}": ...}}`);
-  const vars = (doc as Record<string, unknown>).vars;
+  const unknown = Object.keys(doc).find((k) => !(CONFIG_KEYS as readonly string[]).includes(k) && !COMMENT_KEY.test(k));
+  if (unknown !== undefined) {
+    const guess = meant(unknown);
+    throw new UserError(`--config ${file}: unknown key "${clip(unknown)}"${guess ? ` (did you mean "${guess}"?)` : ''}: the keys read are ${CONFIG_KEYS.map((k) => `"${k}"`).join(', ')}; remove it or rename it`);
+  }
+  const record = doc as Record<string, unknown>;
+  const out: ConfigFile = { vars: parseVars(record.vars, file) };
+  if (record.notify !== undefined) {
+    if (typeof record.notify !== 'string') throw new UserError(`--config ${file}: "notify" must be the webhook URL as a string, e.g. "https://hooks.slack.com/services/…"`);
+    out.notify = checkNotifyUrl(record.notify, `--config ${file}: "notify"`);
+  }
+  if (record.store !== undefined) {
+    if (typeof record.store !== 'string') throw new UserError(`--config ${file}: "store" must be the team store URL as a string, e.g. "postgres://…"`);
+    out.store = record.store;
+  }
+  return out;
+}
+
+function parseVars(vars: unknown, file: string): Record<string, string> {
   if (vars === undefined) return {};
   if (!vars || typeof vars !== 'object' || Array.isArray(vars)) throw new UserError(`--config ${file}: "vars" must be an object of NAME: value`);
   // No prototype: a variable named __proto__ is kept as one, not taken for the object's prototype.
@@ -36,5 +96,10 @@ export function parseConfigText(text: string, file: string): Record<string, stri
 }
 
 export async function readConfigFile(path: string): Promise<Record<string, string>> {
-  return parseConfigText(await readText(path, '--config', 'JSON'), path);
+  return (await readConfig(path)).vars;
+}
+
+/** The whole --config file, every key checked. */
+export async function readConfig(path: string): Promise<ConfigFile> {
+  return parseConfigDocument(await readText(path, '--config', 'JSON'), path);
 }

@@ -41,38 +41,20 @@ export function messageOf(e: NotifyEvent): string {
   }
 }
 
-/** The webhook URL from `--notify` or the config's `"notify"`, checked: http(s) only, one clear line otherwise. */
-export function checkNotifyUrl(raw: string, where: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new UserError(`${where}: not a URL: give the webhook's http(s):// address, e.g. https://hooks.slack.com/services/…`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UserError(`${where}: ${url.protocol} is not supported: give an http(s):// webhook address`);
-  return url.toString();
-}
+/** The webhook URL check lives with the config keys (the config's "notify" and --notify are checked alike). */
+export { checkNotifyUrl } from '../config/config-file.js';
 
 /** `"notify"` of a --config file (JSON), when it has one. */
 export async function notifyFromConfig(file: string | undefined): Promise<string | undefined> {
   if (!file) return undefined;
-  // Read through the config module's file edge (the one place --config is read from disk).
-  const { readText } = await import('../config/source-file.js');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(await readText(file, '--config', 'JSON'));
-  } catch {
-    return undefined; // loadVars reports an unreadable or malformed config, once.
-  }
-  const v = (doc as { notify?: unknown } | null)?.notify;
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new UserError(`--config ${file}: "notify" must be the webhook URL as a string`);
-  return checkNotifyUrl(v, `--config ${file}: "notify"`);
+  // Read through the config module (the one place --config is read and checked).
+  const { readConfig } = await import('../config/config-file.js');
+  return (await readConfig(file)).notify;
 }
 
 /** The webhook: `--notify URL` wins over the config's `"notify"`; undefined when neither is given. */
 export async function resolveNotifyUrl(flag: unknown, configFile: string | undefined): Promise<string | undefined> {
-  if (typeof flag === 'string') return checkNotifyUrl(flag, '--notify');
+  if (typeof flag === 'string') return (await import('../config/config-file.js')).checkNotifyUrl(flag, '--notify');
   return notifyFromConfig(configFile);
 }
 

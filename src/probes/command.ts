@@ -182,6 +182,11 @@ export const probe: Probe<CommandParams> = async (params, ctx): Promise<ProbeOut
     return { status: 'error', summary: file.includes('/') ? `${file} not found` : `${file} not found on PATH`, evidence: [] };
   }
   if (result.errorCode === 'EACCES') return { status: 'error', summary: `${file} is not executable`, evidence: [] };
+  if (result.errorCode === 'E2BIG') {
+    // The kernel refused to start it: arguments plus environment over its limit (one variable of 128 KB is enough).
+    const bytes = Object.entries({ ...process.env, ...ctx.vars }).reduce((n, [k, v]) => n + k.length + String(v ?? '').length + 2, 0) + argv.reduce((n, a) => n + a.length + 1, 0);
+    return { status: 'error', summary: `${file} could not be started: its arguments and environment are too large (E2BIG, ${Math.round(bytes / 1024)} KB): shorten the largest variable`, evidence: [] };
+  }
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');
   const evidence = [`$ ${shown(argv)}`, ...tail(result.all || stdout + '\n' + stderr).filter((l) => l !== '')];

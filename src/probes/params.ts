@@ -11,6 +11,14 @@ z.config({ jitless: true });
 export const str = z.string().min(1, 'must not be empty');
 export const int = z.coerce.number().int('must be a whole number');
 export const posInt = z.coerce.number().int('must be a whole number').positive('must be above 0');
+/** A TCP/UDP port: 1–65535 (`port=-1` or `port=65536` is refused on its line). */
+export const port = z.coerce.number().int('must be a whole number').min(1, 'must be a port from 1 to 65535').max(65535, 'must be a port from 1 to 65535');
+/** A count of things (days, workers, versions): 0 or more, and a safe integer. */
+export const count = z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').max(Number.MAX_SAFE_INTEGER, 'is too large');
+/** A percentage of a whole (connections in use): 0–100. */
+export const percent = z.coerce.number().min(0, 'must be a percentage from 0 to 100').max(100, 'must be a percentage from 0 to 100');
+/** A process exit status: 0–255. */
+export const exitStatus = z.coerce.number().int('must be a whole number').min(0, 'must be an exit status from 0 to 255').max(255, 'must be an exit status from 0 to 255');
 export const bool = z
   .union([z.boolean(), z.enum(['true', 'false', 'yes', 'no', '1', '0'])])
   .transform((v) => v === true || v === 'true' || v === 'yes' || v === '1');

@@ -71,6 +71,8 @@ export interface PgFacts {
   version: string;
   versionNum: number;
   used: number;
+  /** Of `used`: other roles' sessions this role may not inspect (counted, their type unseen). */
+  hiddenSessions?: number;
   max: number;
   role: string;
   superuser: boolean;
@@ -281,13 +283,24 @@ async function readFacts(client: PgClient, p: PostgresParams, deadline: number):
   await client.query(`SET statement_timeout = ${remainingMs(deadline)}`);
   const row = base.rows[0] ?? {};
   const num = Number(row.num);
-  // Client backends only: background workers do not count against max_connections.
-  const usedSql = num >= 100_000 ? `SELECT count(*)::int AS used FROM pg_stat_activity WHERE backend_type = 'client backend'` : `SELECT count(*)::int AS used FROM pg_stat_activity`;
-  const used = Number((await client.query(usedSql)).rows[0]?.used ?? 0);
+  // Client backends only: background workers do not count against max_connections. A role
+  // without pg_read_all_stats (the least-privilege role the checklist asks for) sees other roles'
+  // sessions with backend_type NULL; a session connected to a database (datid set) is a
+  // client backend or a worker serving one, so those are counted too, and said apart.
+  const usedSql =
+    num >= 100_000
+      ? `SELECT count(*) FILTER (WHERE backend_type = 'client backend')::int AS seen,
+                count(*) FILTER (WHERE backend_type IS NULL AND datid IS NOT NULL)::int AS hidden
+           FROM pg_stat_activity`
+      : `SELECT count(*)::int AS seen, 0 AS hidden FROM pg_stat_activity`;
+  const usage = (await client.query(usedSql)).rows[0] ?? {};
+  const seen = Number(usage.seen ?? 0);
+  const hidden = Number(usage.hidden ?? 0);
   const facts: PgFacts = {
     version: String(row.version ?? '?').split(' ')[0],
     versionNum: num,
-    used,
+    used: seen + hidden,
+    hiddenSessions: hidden,
     max: Number(row.max),
     role: String(row.role ?? '?'),
     superuser: row.su === true,
@@ -348,7 +361,11 @@ async function readFacts(client: PgClient, p: PostgresParams, deadline: number):
 function factsEvidence(f: PgFacts, p: PostgresParams, where: string, t: PgTarget): string[] {
   const ev = [
     `server: PostgreSQL ${f.version} (server_version_num ${f.versionNum}) at ${where}${t.database ? `/${t.database}` : ''}${t.ssl ? ' over TLS' : ''}`,
-    `connections: ${f.used}/${f.max} in use (${f.max ? Math.round((f.used / f.max) * 100) : 0}%)`,
+    `connections: ${f.used}/${f.max} in use (${f.max ? Math.round((f.used / f.max) * 100) : 0}%)${
+      f.hiddenSessions
+        ? `: ${f.used - f.hiddenSessions} client sessions seen whole, ${f.hiddenSessions} of other roles counted without their details (role ${f.role} lacks pg_read_all_stats: their state and queries are hidden from it)`
+        : ''
+    }`,
     `role ${f.role}: SUPERUSER ${yn(f.superuser)}, CREATEROLE ${yn(f.createrole)}, CREATEDB ${yn(f.createdb)}`,
     `statement_timeout: ${f.statementTimeout}`,
   ];

@@ -290,7 +290,7 @@ export async function runTree(file: string, args: string[], opts: TreeOptions = 
     end();
     for (const t of timers) clearTimeout(t);
   }
-  const code = (r as { code?: string }).code ?? (r.exitCode === undefined && !r.signal ? /\b(ENOENT|EACCES)\b/.exec(String(r.message ?? ''))?.[1] : undefined);
+  const code = (r as { code?: string }).code ?? (r.exitCode === undefined && !r.signal ? /\b(ENOENT|EACCES|E2BIG)\b/.exec(String(r.message ?? ''))?.[1] : undefined);
   return {
     exitCode: r.exitCode,
     signal: r.signal,

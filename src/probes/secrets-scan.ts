@@ -104,7 +104,20 @@ async function trackedFiles(dir: string, shown: string, signal: AbortSignal, dea
   const err = (r as { code?: string }).code;
   if (err === 'ENOENT' && !r.exitCode) return { outcome: { status: 'error', summary: 'git not found: install git to scan tracked files', evidence: [] } };
   if (r.timedOut || r.isCanceled) return { outcome: { status: 'error', summary: `timeout: git ls-files in ${shown} did not finish`, evidence: [] } };
-  return { outcome: { status: 'error', summary: gitFailure(String(r.stderr ?? ''), shown, r.exitCode), evidence: [] } };
+  const stderr = String(r.stderr ?? '');
+  // Run from a folder that is not the app's checkout: nothing was judged about the app's repository.
+  if (/not a git repository/i.test(stderr)) {
+    return {
+      outcome: {
+        status: 'inconclusive',
+        reason: 'not-configured',
+        summary: `not configured: ${shown} is not a git repository, so no tracked files to scan`,
+        hint: 'point path= at the app\'s git checkout (the shipped checklist reads it from APP_REPO_DIR: set APP_REPO_DIR=/path/to/django-twilio-call)',
+        evidence: [],
+      },
+    };
+  }
+  return { outcome: { status: 'error', summary: gitFailure(stderr, shown, r.exitCode), evidence: [] } };
 }
 
 /** git's complaint as one line saying what to do. */

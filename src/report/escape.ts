@@ -7,8 +7,13 @@
 
 import type { Checklist } from '../checklist/types.js';
 
-/** C0/C1 controls (except tab/newline) and bidi overrides that can disguise text. */
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+/**
+ * C0/C1 controls (except tab/newline) and every format control (Unicode Cf:
+ * bidi marks, embeddings, overrides and isolates such as U+061C, U+200E,
+ * U+202E, U+2066; zero-width spaces; tag characters) that can disguise text.
+ * The zero-width joiner is kept: emoji sequences need it and it reorders nothing.
+ */
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|(?!\u200d)\p{Cf}/gu;
 const NEWLINES = /\r\n|\r|\n|\u2028|\u2029/g;
 
 /** Remove invisible and bidi-control characters; tabs become spaces. */

@@ -75,6 +75,34 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
     mask: (_m, s) => `${s}${MASK}@`,
   },
   {
+    // GitHub tokens: classic (ghp_), OAuth (gho_), user-to-server (ghu_), server (ghs_), refresh (ghr_), fine-grained (github_pat_).
+    rule: (m) => `GitHub token (${m[1]})`,
+    pattern: /\b(gh[pousr]_|github_pat_)([A-Za-z0-9_]{30,255})\b/g,
+    valueGroup: 2,
+    mask: (_m, prefix) => `${prefix}${MASK}`,
+  },
+  {
+    // Slack tokens (bot, user, app, refresh, config): xoxb-…, xoxp-…, xapp-….
+    rule: () => 'Slack token',
+    pattern: /\b(xox[abeoprs]-|xapp-)([A-Za-z0-9-]{10,255})/g,
+    valueGroup: 2,
+    mask: (_m, prefix) => `${prefix}${MASK}`,
+  },
+  {
+    // A JSON Web Token: header.payload.signature, each base64url, header and payload JSON objects ("eyJ" = '{"').
+    rule: () => 'JSON Web Token',
+    pattern: /\b(eyJ[A-Za-z0-9_-]{6,2048})\.(eyJ[A-Za-z0-9_-]{2,8192})\.([A-Za-z0-9_-]{8,2048})/g,
+    valueGroup: 3,
+    mask: () => `eyJ${MASK}`,
+  },
+  {
+    // Incoming-webhook URLs whose path is the credential: Slack (hooks.slack.com/services/…, /workflows/…), Discord.
+    rule: (m) => `webhook URL (${m[1]})`,
+    pattern: /\b(hooks\.slack\.com\/(?:services|workflows|triggers)\/|(?:discord|discordapp)\.com\/api\/webhooks\/)([A-Za-z0-9_\/-]{8,512})/g,
+    valueGroup: 2,
+    mask: (_m, where) => `${where}${MASK}`,
+  },
+  {
     // `Authorization: Basic …` / `Bearer …`, as printed by curl -v and friends.
     rule: () => 'credentials in an Authorization header',
     pattern: /\b(authorization|proxy-authorization)(["']?\s{0,8}[:=]\s{0,8}["']?)(basic|bearer|token)\s{1,8}([A-Za-z0-9+/=._~-]{8,2048})/gi,
@@ -115,6 +143,21 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
 export const PRIVATE_KEY_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----/g;
 /** A whole private key block (to its END line, or to the end of the text), for masking. */
 export const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
+/** The line that opens a private key block, and the one that closes it (for text kept as a list of lines). */
+export const PRIVATE_KEY_OPENS = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+export const PRIVATE_KEY_CLOSES = /-----END [A-Z0-9 ]*PRIVATE KEY-----/;
+/**
+ * A PEM body line on its own (64 base64 characters, the width PEM writes),
+ * with upper and lower case letters and digits: what is left of a key whose
+ * BEGIN line went by in another chunk of output. Masking only (a public
+ * certificate in a repository is no leak).
+ */
+export const PEM_BODY_LINE = /(^|\n)([A-Za-z0-9+/]{64})(?=\r?\n|$)/g;
+
+/** Does a 64-character base64 line look like key material (mixed case and digits, not a hex digest)? */
+export function isPemBodyLine(line: string): boolean {
+  return /[a-z]/.test(line) && /[A-Z]/.test(line) && /[0-9]/.test(line) && /[g-zG-Z+/]/.test(line);
+}
 
 /**
  * Armored blocks that are public by design and must never be masked, however

@@ -7,7 +7,7 @@
  * shapes the secrets-scan probe looks for.
  */
 import type { Vars } from '../config/vars.js';
-import { isSecretName, MASK, PRIVATE_KEY_BLOCK, PUBLIC_BLOCK, SECRET_SHAPES, URL_PASSWORD, type SecretShape } from './patterns.js';
+import { isPemBodyLine, isSecretName, MASK, PEM_BODY_LINE, PRIVATE_KEY_BLOCK, PRIVATE_KEY_CLOSES, PRIVATE_KEY_OPENS, PUBLIC_BLOCK, SECRET_SHAPES, URL_PASSWORD, type SecretShape } from './patterns.js';
 
 export { isSecretName, MASK } from './patterns.js';
 
@@ -88,6 +88,7 @@ export function createRedactor(vars: Vars = {}, extra: string[] = []): Redactor 
   const mask = (text: string) => {
     let out = known ? text.replace(known, MASK) : text;
     out = out.replace(PRIVATE_KEY_BLOCK, `[private key ${MASK}]`);
+    out = out.replace(PEM_BODY_LINE, (m, nl: string, line: string) => (isPemBodyLine(line) ? `${nl}${MASK}` : m));
     for (const shape of SECRET_SHAPES) out = maskShape(out, shape);
     return out;
   };
@@ -103,6 +104,27 @@ export function createRedactor(vars: Vars = {}, extra: string[] = []): Redactor 
     }
     return out + mask(text.slice(last));
   };
+}
+
+/**
+ * Redact text kept as a list of lines (a probe's evidence, output tails): a
+ * private key block spread over several lines is masked whole, every line from
+ * its BEGIN to its END (or to the last line), the line count kept.
+ */
+export function redactLines(lines: readonly string[], redact: Redactor): string[] {
+  let inKey = false;
+  return lines.map((line) => {
+    if (!inKey && PRIVATE_KEY_OPENS.test(line)) {
+      const opens = line.search(PRIVATE_KEY_OPENS);
+      inKey = !PRIVATE_KEY_CLOSES.test(line.slice(opens));
+      return redact(line.slice(0, opens)) + `[private key ${MASK}]`;
+    }
+    if (inKey) {
+      if (PRIVATE_KEY_CLOSES.test(line)) inKey = false;
+      return MASK;
+    }
+    return redact(line);
+  });
 }
 
 /** Mask every match of one shape (asking its `accept`, when it has one, with the text before the match). */
@@ -124,7 +146,11 @@ function maskShape(text: string, shape: SecretShape): string {
 /** Redact every string inside a JSON-like value (for results, sessions and reports). */
 export function redactDeep<T>(value: T, redact: Redactor): T {
   if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact)) as T;
+  if (Array.isArray(value)) {
+    // A list of lines: a key block across them is masked whole.
+    if (value.length > 1 && value.every((v) => typeof v === 'string')) return redactLines(value as string[], redact) as T;
+    return value.map((v) => redactDeep(v, redact)) as T;
+  }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, redact);

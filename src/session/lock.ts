@@ -8,7 +8,8 @@
  * under a guard file named after the exact stale content, so two processes
  * racing for the same stale lock cannot both win.
  */
-import { link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, unlink, writeFile } from 'node:fs/promises';
+import { describeRefusal, INPUT_CAPS, InputFileError, readInputFile } from '../input-file.js';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -130,11 +131,13 @@ async function createExclusive(path: string, content: string): Promise<boolean> 
   }
 }
 
+/** The lock's text; undefined when it is gone. A lock that is not a small regular file is refused with what to do. */
 async function readText(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return (await readInputFile(path, INPUT_CAPS.lock)).toString('utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (err instanceof InputFileError && err.refusal === 'not-found') return undefined;
+    if (err instanceof InputFileError) throw new UserError(`lock ${displayPath(path)} ${describeRefusal(err)}: a lock is a small file; if no wizard has this session open, remove it (rm -r ${displayPath(path)})`);
     throw err;
   }
 }

@@ -29,7 +29,8 @@ export const itemsSlice =
         set({ reasonFor: state });
         return;
       }
-      await ctx.applyNow({ type: 'item.state', itemId: it.id, state, override: ctx.isOverride(it.id, state) });
+      // Shown once saved: what the screen shows is on disk (a kill right after it cannot take it back).
+      await ctx.applyNow({ type: 'item.state', itemId: it.id, state, override: ctx.isOverride(it.id, state) }, { shown: 'saved' });
     },
     async skip(reason) {
       const it = ctx.currentItem();
@@ -41,12 +42,12 @@ export const itemsSlice =
         return;
       }
       set({ screen: get().back, error: undefined, reasonFor: undefined });
-      await ctx.applyNow({ type: 'item.state', itemId: it.id, state, reason: why, override: ctx.isOverride(it.id, state) });
+      await ctx.applyNow({ type: 'item.state', itemId: it.id, state, reason: why, override: ctx.isOverride(it.id, state) }, { shown: 'saved' });
     },
     async note(text) {
       const it = ctx.currentItem();
       if (!it) return;
       set({ screen: get().back });
-      await ctx.applyNow({ type: 'item.note', itemId: it.id, note: text.trim() });
+      await ctx.applyNow({ type: 'item.note', itemId: it.id, note: text.trim() }, { shown: 'saved' });
     },
   });

@@ -126,6 +126,7 @@ export function createWizardContext(deps: WizardDeps, set: SetWizard, get: GetWi
   const runs = new Set<Promise<unknown>>();
   const pending = new Set<Promise<unknown>>();
   let inFlight = 0;
+  let shownEarly = 0;
 
   const ctx: WizardContext = {
     deps,
@@ -163,17 +164,22 @@ export function createWizardContext(deps: WizardDeps, set: SetWizard, get: GetWi
         return Promise.resolve(err.message);
       }
       inFlight++;
+      // Changes shown before they were saved: a saved document that lacks one of them must not replace the screen.
+      const early = opts.shown !== 'saved';
+      if (early) shownEarly++;
       const p = session.apply(change).then(
         (doc): string | undefined => {
           inFlight--;
-          // Only the last change in flight shows the saved document: an earlier one lacks the later changes shown already.
-          const update = { ...(inFlight === 0 ? ctx.showDoc(doc, deps.operator) : {}), ...extra() };
+          if (early) shownEarly--;
+          // A saved document is shown unless a change already on screen is still on its way (it lacks it).
+          const update = { ...(shownEarly === 0 ? ctx.showDoc(doc, deps.operator) : {}), ...extra() };
           if (Object.keys(update).length > 0) set(update);
           ctx.noteSaved();
           return undefined;
         },
         (err): string | undefined => {
           inFlight--;
+          if (early) shownEarly--;
           // Refused on the stored document (another terminal got there first): show what the store holds.
           if (err instanceof ChangeRefused) {
             set({ error: err.message, session: session.current(), ...extra() });

@@ -99,7 +99,10 @@ export async function runWatch(
       await pause(t0 + i * w.limits.intervalMs - now(), stop.signal);
       if (stop.signal.aborted) break;
       const startedAt = new Date(now()).toISOString();
-      const timeout = w.criterion.probe.timeoutMs ?? Math.min(opts.defaultTimeoutMs ?? 10_000, w.limits.intervalMs);
+      // The probe's own deadline (declared, else the default), never the interval: a deadline equal to
+      // the interval made a verdict depend on the scheduler (a loaded machine turned a slow answer into
+      // "no answer"). The loop is sequential: a late measurement only delays the next one.
+      const timeout = w.criterion.probe.timeoutMs ?? opts.defaultTimeoutMs ?? 10_000;
       const [result] = await runProbes([{ itemId: w.criterion.itemId, spec: w.criterion.probe }], {
         vars: opts.vars,
         signal: stop.signal,

@@ -86,7 +86,7 @@ describe('layering (import graph of src/)', () => {
     // The edge: where paths from argv and the sessions folder are read and written.
     const edge = new Set([
       'checklist/load.ts', // the checklist file
-      'config/source-file.ts', // --env-file, --config
+      'input-file.ts', // every file named as input: regular, capped (--config, --env-file, --checklist, locks)
       'session/atomic-write.ts', // the one atomic writer
       'session/session-file.ts', // the session adapter (reads, damaged files kept aside)
       'session/file-store.ts', // the sessions folder

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { loadVars, parseEnvText, substitute } from '../../src/config/vars.js';
 import { parseConfigText } from '../../src/config/vars.js';
+import { parseConfigDocument } from '../../src/config/config-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-vars-'));
 const file = (name: string, text: string) => {
@@ -88,8 +89,19 @@ describe('--config values that are not strings', () => {
     expect(() => parseConfigText('{"DOMAIN": "example.test", "vars": {}}', 'c.json')).toThrow(
       new UserError('--config c.json: "DOMAIN" is at the top level, where it is not read: put variables under "vars", e.g. {"vars": {"DOMAIN": ...}}'),
     );
-    // Lower-case top-level keys are left for other settings.
-    expect({ ...parseConfigText('{"note": "x", "vars": {"A": "1"}}', 'c.json') }).toEqual({ A: '1' });
+    // Comment keys are allowed; any other key the tool does not read is refused by name (issue 23.9).
+    expect({ ...parseConfigText('{"//": "staging", "_note": "x", "$schema": "s", "vars": {"A": "1"}}', 'c.json') }).toEqual({ A: '1' });
+  });
+
+  it('an unknown key is refused with its name and a suggestion; "notify" must be an http(s) URL string', () => {
+    expect(() => parseConfigText('{"colour": "blue", "vars": {}}', 'c.json')).toThrow(
+      new UserError('--config c.json: unknown key "colour": the keys read are "vars", "notify", "store"; remove it or rename it'),
+    );
+    expect(() => parseConfigText('{"variables": {"A": "1"}}', 'c.json')).toThrow('unknown key "variables" (did you mean "vars"?)');
+    expect(() => parseConfigText('{"notfy": "https://x.test/"}', 'c.json')).toThrow('unknown key "notfy" (did you mean "notify"?)');
+    expect(() => parseConfigText('{"notify": 5}', 'c.json')).toThrow('--config c.json: "notify" must be the webhook URL as a string');
+    expect(() => parseConfigText('{"notify": "file:///etc/passwd"}', 'c.json')).toThrow('--config c.json: "notify": file: is not supported: give an http(s):// webhook address');
+    expect(parseConfigDocument('{"notify": "https://hooks.example.test/x"}', 'c.json').notify).toBe('https://hooks.example.test/x');
   });
 
   it('a variable named __proto__ or constructor is a variable like any other', async () => {

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive } from '../helpers/processes.js';
 import { copyBuild, privateTmux } from '../helpers/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -57,6 +58,18 @@ beforeAll(() => {
   );
 });
 
+/** The wizard's pid, read from its session lock once it holds one. */
+function lockPid(sessions: string): number | undefined {
+  if (!existsSync(sessions)) return undefined;
+  const lock = readdirSync(sessions).find((f) => f.endsWith('.lock'));
+  if (!lock) return undefined;
+  try {
+    return JSON.parse(readFileSync(join(sessions, lock), 'utf8')).pid;
+  } catch {
+    return undefined;
+  }
+}
+
 afterAll(() => {
   stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -99,6 +112,24 @@ describe('the wizard when its terminal goes away', () => {
       expect(cancels).toHaveLength(1);
       const lockFiles = files.filter((f) => f.endsWith('.lock'));
       expect(lockFiles).toEqual([]);
+    }
+  }, 150_000);
+
+  it('idle, not the session leader (the hang-up arrives more than once): session saved, lock removed, nothing left (5 rounds)', async () => {
+    // Issue 23.2: the shell above the wizard dies by the hang-up and the kernel hangs up the wizard's
+    // group once more; that repeat, after the first had the wizard saving, killed it and left its .lock (10/10).
+    for (let round = 1; round <= 5; round++) {
+      const sessions = join(dir, `sessions-idle-${round}`);
+      writeFileSync(join(dir, 'idle.sh'), `cd ${dir}\nnode dist/deploy-wizard.js start --env production --operator e2e --checklist checklist.md --sessions-dir "$1" 2>"$1.err"\n`);
+      tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', `sh ${join(dir, 'idle.sh')} ${sessions}`);
+      await waitFor('you are at');
+      const pid = await until('the session lock', () => lockPid(sessions));
+      if (round % 2) tmux('kill-window', '-t', 'wiz');
+      else tmux('kill-server');
+      await until('the wizard to end', () => (alive(pid) ? undefined : true));
+      const files = readdirSync(sessions);
+      expect({ round, locks: files.filter((f) => f.endsWith('.lock')), temps: files.filter((f) => f.includes('.tmp')), sessions: files.filter((f) => f.endsWith('.json')).length }).toEqual({ round, locks: [], temps: [], sessions: 1 });
+      expect(readFileSync(`${sessions}.err`, 'utf8')).not.toMatch(/Assertion|Segmentation|Unhandled|Error:/);
     }
   }, 150_000);
 

@@ -89,6 +89,27 @@ describe('postgres probe against a real server', () => {
     }
   });
 
+  it('a least-privilege role counts the connections other roles hold (issue 23.8), and says what it could not see', async () => {
+    // Another role (the superuser here) holds 12 connections; the probe runs as the app's least-privilege role.
+    const extra = await Promise.all(Array.from({ length: 12 }, async () => {
+      const c = new pg.Client(facts);
+      await c.connect();
+      return c;
+    }));
+    try {
+      const r = await probe({ ...as(appRole), max_connections_pct: 15, least_privilege: true }, ctxWith(5000));
+      // 13 of 60 at least (12 held + the probe's own) is above 15 %: before, the role saw only itself (1/60) and passed.
+      expect(r.metrics!.connections_used).toBeGreaterThanOrEqual(13);
+      expect(r.status).toBe('warn');
+      expect(r.summary).toMatch(/^\d+\/60 connections in use \(\d+%, above 15%\)/);
+      const line = r.evidence.find((e) => e.startsWith('connections:'))!;
+      expect(line).toMatch(/: \d+ client sessions seen whole, \d+ of other roles counted without their details \(role \S+ lacks pg_read_all_stats/);
+      expect(Number(/, (\d+) of other roles/.exec(line)![1])).toBeGreaterThanOrEqual(12);
+    } finally {
+      await Promise.all(extra.map((c) => c.end()));
+    }
+  });
+
   it('fails a wrong password with the server reason and no password anywhere in the result', async () => {
     const wrong = 'Wr0ng-pw-' + Math.random().toString(36).slice(2, 10);
     const r = await probe({ ...admin(), password: wrong }, ctxWith(5000, { DB_PASSWORD: wrong }));

@@ -130,10 +130,10 @@ describe('secrets-scan probe over a real git repository', () => {
     expect(r.summary).toBe('no secrets found in 1 tracked files');
   });
 
-  it('reports a folder that is not a git repository as error', async () => {
+  it('a folder that is not a git repository is not configured (inconclusive), with a hint naming APP_REPO_DIR (issue 23.11)', async () => {
     const r = await probe(params({ path: plain }), ctxWith(10_000));
-    expect(r.status).toBe('error');
-    expect(r.summary).toBe(`not a git repository: ${plain}`);
+    expect(r).toMatchObject({ status: 'inconclusive', reason: 'not-configured', summary: `not configured: ${plain} is not a git repository, so no tracked files to scan` });
+    expect(r.hint).toContain('APP_REPO_DIR');
     expect(JSON.stringify(r)).not.toContain(planted.sid);
     const missing = await probe(params({ path: join(root, 'nope') }), ctxWith(10_000));
     expect(missing).toMatchObject({ status: 'error', summary: `folder not found: ${join(root, 'nope')}` });

@@ -145,3 +145,14 @@ describe('two processes on one session', () => {
     await expect(store.open(s.id, 'bob')).rejects.toThrow(new RegExp(`is open by dana \\(pid \\d+ on elsewhere, since \\d\\d:05\\); close it there or wait \\(if that process is gone, delete ${join(dir, `${s.id}.lock`)}\\)$`));
   });
 });
+
+describe('a lock path that is not a lock file (issue 23.3)', () => {
+  test('a folder or FIFO named <id>.lock: one line saying what it is and what to do, never EISDIR or a hang', async () => {
+    const dir = tempDir();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 's1.lock'));
+    await expect(acquireLock(join(dir, 's1.lock'), 'ada', 'session s1')).rejects.toThrow(/^lock .*s1\.lock is a directory, not a file: a lock is a small file; if no wizard has this session open, remove it \(rm -r .*s1\.lock\)$/);
+    spawnSync('mkfifo', [join(dir, 's2.lock')]);
+    await expect(acquireLock(join(dir, 's2.lock'), 'ada', 'session s2')).rejects.toThrow(/^lock .*s2\.lock is not a regular file \(a device, FIFO or socket\)/);
+  });
+});

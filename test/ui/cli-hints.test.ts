@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resumeCommand, savedExitMessage } from '../../src/cli/commands/wizard.js';
+import { resumeCommand, savedExitMessage, unsavedExitMessage } from '../../src/cli/commands/wizard.js';
 import { resolveGlobals, shippedChecklistPath } from '../../src/cli/globals.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -29,6 +29,16 @@ describe('the last words after a quit', () => {
     const lines = savedExitMessage(id, resolveGlobals({}), {}).split('\n');
     expect(lines).toEqual(['', `Saved session ${id}. Resume with:`, `deploy-wizard resume ${id}`, '']);
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('the rescue line after a failed save (issue 23.10)', () => {
+  it('names a non-default --checklist and --sessions-dir, with and without a rescue copy', () => {
+    const g = resolveGlobals({ sessionsDir: 'tmp/team sessions', checklist: 'release.md' });
+    const copy = unsavedExitMessage('staging-2', { count: 2, reason: 'ENOSPC: no space left on device', kept: true, copy: '/tmp/staging-2.rescue.json' }, g, {});
+    expect(copy.split('\n')[1]).toBe("The session with every change is in /tmp/staging-2.rescue.json: once saving works, restore it with: cp /tmp/staging-2.rescue.json 'tmp/team sessions/staging-2.json' && deploy-wizard resume staging-2 --checklist release.md --sessions-dir 'tmp/team sessions'");
+    const none = unsavedExitMessage('staging-2', { count: 1, reason: 'EACCES', kept: false }, g, {});
+    expect(none).toContain("Resume with: deploy-wizard resume staging-2 --checklist release.md --sessions-dir 'tmp/team sessions' and make it again.");
   });
 });
 

@@ -20,11 +20,12 @@ import { probeJobs, runProbes, type ProbeJob } from '../../probes/runner.js';
 import type { ProbeResult } from '../../probes/types.js';
 import { loadVars } from '../../config/vars.js';
 import { entryTitle, exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, rollbackLines, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../report/check-output.js';
-import { writeFileAtomic } from '../../session/atomic-write.js';
+import { writeOutputFile } from '../../report/files.js';
 import { SPINNER, spinnerFrame } from '../../ui/spinner.js';
 import { rollbackLimits } from '../../verdict/rollback.js';
 import type { GlobalOptions } from '../globals.js';
 import { parseDuration } from '../../grammar/duration.js';
+import type { Lifecycle } from '../lifecycle.js';
 
 type Format = 'text' | 'json' | 'junit';
 
@@ -93,12 +94,14 @@ function checkOutPath(out: string): void {
   }
 }
 
-/** The --out document through the one atomic writer (temp, fsync, rename, mode 0600). */
+/** The --out document (report/files.ts: atomic for a file, in place and checked for a device or FIFO). */
 async function writeOut(path: string, data: string): Promise<void> {
   try {
-    await writeFileAtomic(path, data);
+    await writeOutputFile(path, data);
   } catch (err) {
-    throw new UserError(`cannot write --out ${path}: ${(err as Error).message.split('\n')[0]}`);
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENXIO' ? 'a FIFO nobody reads' : e.code === 'ENOSPC' ? 'no space left on the device' : (e.message ?? String(err)).split('\n')[0];
+    throw new UserError(`cannot write --out ${path} (${why}); nothing was written: choose another --out FILE`);
   }
 }
 
@@ -146,7 +149,17 @@ class Progress {
   }
 }
 
-export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
+export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[], life: Lifecycle): Promise<number> {
+  // SIGINT, SIGTERM, SIGHUP: the probes are cancelled (process trees killed), what finished is printed.
+  const release = life.handle({ exitOnRepeat: true });
+  try {
+    return await check(opts, globals, life.signal);
+  } finally {
+    release();
+  }
+}
+
+async function check(opts: Record<string, any>, globals: GlobalOptions, stopped: AbortSignal): Promise<number> {
   const format = (opts.format ?? 'text') as Format;
   if (!['text', 'json', 'junit'].includes(format)) throw new UserError(`--format must be text, json or junit, got "${format}"`);
   const concurrency = parsePositive('--concurrency', opts.concurrency ?? '8');
@@ -174,15 +187,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const progress = lines?.isTTY ? new Progress(lines, jobs.length) : undefined;
   const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text));
 
-  const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-    // A second Ctrl-C gets Node's default (immediate exit), so nothing can hold the terminal.
-    process.removeListener('SIGINT', onSigint);
-    controller.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSigint);
+  const isInterrupted = () => stopped.aborted;
 
   const started = Date.now();
   const entries = new Map<ProbeJob, CheckEntry>();
@@ -191,7 +196,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   try {
     results = await runProbes(jobs, {
       vars,
-      signal: controller.signal,
+      signal: stopped,
       concurrency,
       defaultTimeoutMs: timeoutMs,
       onStart: (job) => progress?.begin(entryTitle(context.get(job)!)),
@@ -199,7 +204,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
         const entry: CheckEntry = { result, ...context.get(job)! };
         entries.set(job, entry);
         // After Ctrl-C the rest arrive as "cancelled": counted in the summary, not listed.
-        if (interrupted && result.reason === 'cancelled') return progress?.end(entryTitle(entry), '');
+        if (isInterrupted() && result.reason === 'cancelled') return progress?.end(entryTitle(entry), '');
         const line = redact(resultLine(entry, color));
         if (progress) progress.end(entryTitle(entry), line);
         else if (lines) write(lines, line + '\n');
@@ -207,8 +212,8 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     });
   } finally {
     progress?.stop();
-    process.removeListener('SIGINT', onSigint);
   }
+  const interrupted = isInterrupted();
 
   const all: CheckEntry[] = jobs.map((job, i) => entries.get(job) ?? { result: results[i], ...context.get(job)! });
   // On Ctrl-C, report what finished; the cancelled rest is counted, not listed.
@@ -230,6 +235,6 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   const why = notGreenLine(summary);
   if (why) write(info, why + '\n');
   write(info, summaryLine(summary) + (interrupted ? ' (interrupted)' : '') + (out ? ` — ${format} written to ${out}` : '') + '\n');
-  if (interrupted) return 130;
+  // Stopped from outside: the lifecycle turns this into 130 (SIGINT, SIGTERM) or 129 (SIGHUP).
   return exitCodeFor(summary);
 }

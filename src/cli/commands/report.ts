@@ -11,7 +11,7 @@ import type { Checklist } from '../../checklist/types.js';
 import { UserError } from '../../errors.js';
 import { createRedactor } from '../../secrets/redactor.js';
 import { loadVars } from '../../config/vars.js';
-import { writeTextAtomic } from '../../report/files.js';
+import { writeOutputFile } from '../../report/files.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import type { Session } from '../../session/schema.js';
@@ -47,7 +47,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, arg
   if (typeof opts.out === 'string') {
     const out = resolve(opts.out);
     try {
-      await writeTextAtomic(out, text);
+      await writeOutputFile(out, text);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'I/O error';
       throw new UserError(`deploy-wizard report: cannot write ${opts.out} (${code}); choose another --out FILE`);

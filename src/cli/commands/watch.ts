@@ -24,6 +24,7 @@ import { windowPlanText } from '../../grammar/time-format.js';
 
 import { criterionMetEvent, openNotifier } from '../../notify/notify.js';
 import type { GlobalOptions } from '../globals.js';
+import type { Lifecycle } from '../lifecycle.js';
 import { selectSections } from './check.js';
 import { displayPath as relativeFile } from '../../display-path.js';
 
@@ -60,7 +61,17 @@ async function storedBaselinesOf(globals: GlobalOptions, environment: string, re
 
 const FROM_TEXT = { 'this session': 'this session', 'last success': 'the last SUCCESS session', variable: BASELINE_VAR } as const;
 
-export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
+export async function run(opts: Record<string, any>, globals: GlobalOptions, _args: string[], life: Lifecycle): Promise<number> {
+  // SIGINT, SIGTERM, SIGHUP: the measurements are cancelled, what was measured is printed.
+  const release = life.handle({ exitOnRepeat: true });
+  try {
+    return await watch(opts, globals, life.signal);
+  } finally {
+    release();
+  }
+}
+
+async function watch(opts: Record<string, any>, globals: GlobalOptions, stopped: AbortSignal): Promise<number> {
   const format = (opts.format ?? 'text') as Format;
   if (!['text', 'json', 'junit', 'md'].includes(format)) throw new UserError(`--format must be text, json, junit or md, got "${format}"`);
   const override: WindowOverride = { forMs: parseSpanOption('--for', opts.for), intervalMs: parseSpanOption('--interval', opts.interval) };
@@ -137,13 +148,6 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     write(`  ${criterion.text} — ${criterion.probe.label ?? criterion.probe.kind}, ${windowPlanText(limits.intervalMs, limits.count)}, failure_limit ${limits.failureLimit}, inconclusive_limit ${limits.inconclusiveLimit}${against}\n`);
   }
 
-  const controller = new AbortController();
-  const onSigint = () => {
-    // A second Ctrl-C gets Node's default (immediate exit), so nothing can hold the terminal.
-    process.removeListener('SIGINT', onSigint);
-    controller.abort(new Error('interrupted'));
-  };
-  process.on('SIGINT', onSigint);
   const ticker = live ? setInterval(drawLive, 1000) : undefined;
   ticker?.unref();
   let outcome;
@@ -159,7 +163,7 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
   try {
     outcome = await runWatch(planned, {
       vars,
-      signal: controller.signal,
+      signal: stopped,
       onStart: (watches) => {
         watchesNow = watches;
         drawLive();
@@ -171,7 +175,6 @@ export async function run(opts: Record<string, any>, globals: GlobalOptions, _ar
     ordered.flush();
     clearInterval(ticker);
     clearLive();
-    process.removeListener('SIGINT', onSigint);
   }
   const elapsed = Date.now() - started;
   const code = outcome.interrupted ? 130 : watchExitCode(outcome.phase);

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { displayPath } from '../../display-path.js';
 import { watchTerminal } from '../terminal.js';
+import { EXIT_HANGUP, EXIT_INTERRUPTED, type Lifecycle } from '../lifecycle.js';
 import { shippedChecklistPath, type GlobalOptions } from '../globals.js';
 import type { Checklist } from '../../checklist/types.js';
 import type { OpenSession, SessionStore } from '../../session/store.js';
@@ -29,10 +30,10 @@ type Mode = { kind: 'default' } | { kind: 'start' } | { kind: 'resume'; id?: str
 
 export const NO_TTY_MESSAGE = 'deploy-wizard needs a terminal for the interactive wizard; use `deploy-wizard check` for automated checks';
 
-export const runStart = (o: Opts, g: GlobalOptions, _a: string[]) => runWizard({ kind: 'start' }, o, g);
-export const runResume = (o: Opts, g: GlobalOptions, a: string[]) => runWizard({ kind: 'resume', id: a[0] }, o, g);
-export const runJoin = (o: Opts, g: GlobalOptions, a: string[]) => runWizard({ kind: 'join', id: a[0] }, o, g);
-export const runDefault = (o: Opts, g: GlobalOptions, _a: string[]) => runWizard({ kind: 'default' }, o, g);
+export const runStart = (o: Opts, g: GlobalOptions, _a: string[], life: Lifecycle) => runWizard({ kind: 'start' }, o, g, life);
+export const runResume = (o: Opts, g: GlobalOptions, a: string[], life: Lifecycle) => runWizard({ kind: 'resume', id: a[0] }, o, g, life);
+export const runJoin = (o: Opts, g: GlobalOptions, a: string[], life: Lifecycle) => runWizard({ kind: 'join', id: a[0] }, o, g, life);
+export const runDefault = (o: Opts, g: GlobalOptions, _a: string[], life: Lifecycle) => runWizard({ kind: 'default' }, o, g, life);
 
 /** `git config user.name`, else $USER, else the OS account name. */
 /** The operator a new session is offered, and where the name came from (shown beside it, so it reads as a guess to check). */
@@ -96,25 +97,18 @@ async function loadInk(): Promise<typeof import('ink')> {
 
 const shown = displayPath;
 
-/** Exit codes of a wizard stopped from outside (DESIGN.md): terminal loss, interrupt. */
-export const EXIT_HANGUP = 129;
-export const EXIT_INTERRUPTED = 130;
-
 /**
- * Why the wizard was told to stop from outside, and who acts on it: the
- * terminal hung up (SIGHUP, or a read/write on it failed) or an interrupt
- * signal arrived. Both cancel probes, save and exit; they differ in the code.
+ * Why the wizard was told to stop from outside (the lifecycle's reason: the
+ * terminal hung up, or an interrupt signal arrived), and who acts on it. Both
+ * cancel probes, save and exit; the lifecycle gives the code.
  */
 interface StopRequest {
-  why?: 'hangup' | 'interrupt';
+  readonly why?: 'hangup' | 'interrupt';
   /** Set once the wizard can act on it; called for every request. */
   act?: () => void;
-  request(why: 'hangup' | 'interrupt'): void;
 }
 
-const STOP_SIGNALS: Record<string, 'hangup' | 'interrupt'> = { SIGHUP: 'hangup', SIGTERM: 'interrupt', SIGINT: 'interrupt' };
-
-async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promise<number> {
+async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions, life: Lifecycle): Promise<number> {
   // `join` is team mode: without a team store there is nothing to join (a file session is resumed).
   if (mode.kind === 'join' && !globals.store) {
     throw new UserError(`join opens a team session: give --store postgres://… (or DEPLOY_WIZARD_STORE); a session in ${shown(globals.sessionsDir)} is opened with deploy-wizard resume ${mode.id}`);
@@ -122,13 +116,13 @@ async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promis
   // Decided before Ink is imported: a pipe cannot drive the wizard.
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UserError(NO_TTY_MESSAGE);
   const stop: StopRequest = {
-    request(why) {
-      // A hang-up wins: whatever else was under way, the terminal is gone.
-      if (stop.why !== 'hangup') stop.why = why;
-      stop.act?.();
+    get why() {
+      return life.reason;
     },
   };
-  const terminal = watchTerminal(() => stop.request('hangup'));
+  // Every signal (and a lost terminal) from here on: cancel, save, exit with the lifecycle's code.
+  const release = life.handle({ onStop: () => stop.act?.() });
+  const terminal = watchTerminal(() => life.stop('hangup'));
   // Raw mode at once, not when Ink mounts: a key typed while the first frame is
   // being prepared would otherwise be echoed, line-buffered and (Enter arrives
   // as \n, not \r) misread; in raw mode it waits unread for Ink's input hook.
@@ -139,6 +133,7 @@ async function runWizard(mode: Mode, opts: Opts, globals: GlobalOptions): Promis
   } finally {
     if (process.stdin.isRaw) process.stdin.setRawMode(false);
     terminal.release();
+    release();
   }
 }
 
@@ -346,14 +341,11 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     if (wizard) void wizard.getState().interrupt();
     else instance.unmount();
   };
-  // From the first frame on; during start-up a signal ends the process at once (nothing has run yet).
-  const handlers = Object.entries(STOP_SIGNALS).map(([signal, why]) => [signal, () => stop.request(why)] as const);
-  for (const [signal, handler] of handlers) process.on(signal, handler);
+  // A stop that came during start-up acts now, on the first frame.
   if (stop.why) stop.act();
   try {
     await instance.waitUntilExit();
   } finally {
-    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
     stop.act = undefined;
     instance.cleanup();
     if (wizard) {
@@ -368,11 +360,16 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   }
   const state = wizard?.getState();
   // Unsaved work is never reported as saved: say what, why, and how to get it back; exit 1 ("not everything saved").
-  if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals.sessionsDir, storeArg(globals.store, process.env, { from: globals.storeFrom, config: globals.config, shown }))}\n`);
+  if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals)}\n`);
   if (state?.exit === 'interrupt' || signalled || stop.why) return EXIT_INTERRUPTED;
   if (state?.unsaved) return 1;
   if (state && open) process.stdout.write(savedExitMessage(open.id, globals));
   return 0;
+}
+
+/** A word a POSIX shell reads back as is (quoted when it must be). */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -382,7 +379,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
  * the operator: Node itself reads that flag from a script's argv.)
  */
 export function resumeCommand(id: string, globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
-  const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const q = shellWord;
   const parts = ['deploy-wizard', 'resume', q(id)];
   if (globals.checklist !== resolve(shippedChecklistPath())) parts.push('--checklist', q(shown(globals.checklist)));
   if (globals.sessionsDir !== resolve('sessions')) parts.push('--sessions-dir', q(shown(globals.sessionsDir)));
@@ -401,13 +398,18 @@ export function savedExitMessage(id: string, globals: GlobalOptions, env: NodeJS
   return `\nSaved session ${id}. Resume with:\n${resumeCommand(id, globals, env)}\n${masked}`;
 }
 
-/** The last words when changes could not be saved: what, why, and the commands that restore them. */
-export function unsavedExitMessage(id: string, u: NonNullable<WizardState['unsaved']>, sessionsDir: string, store = ''): string {
+/**
+ * The last words when changes could not be saved: what, why, and the commands
+ * that restore them: the resume command as it was opened (a non-default
+ * --checklist, --sessions-dir and store named, like after a clean quit).
+ */
+export function unsavedExitMessage(id: string, u: NonNullable<WizardState['unsaved']>, globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
   const n = `${u.count} change${u.count === 1 ? '' : 's'}`;
-  const target = shown(join(sessionsDir, `${id}.json`));
+  const target = shellWord(shown(join(globals.sessionsDir, `${id}.json`)));
+  const resume = resumeCommand(id, globals, env);
   const restore = u.copy
-    ? `The session with every change is in ${u.copy}: once saving works, restore it with: cp ${u.copy} ${target} && deploy-wizard resume ${id}`
-    : `Resume with: deploy-wizard resume ${id}${store} and make ${u.count === 1 ? 'it' : 'them'} again.`;
+    ? `The session with every change is in ${u.copy}: once saving works, restore it with: cp ${u.copy} ${target} && ${resume}`
+    : `Resume with: ${resume} and make ${u.count === 1 ? 'it' : 'them'} again.`;
   return `NOT SAVED: ${n} to session ${id} could not be written — ${u.reason}.\n${restore}`;
 }
 

@@ -1,12 +1,12 @@
 /** The `command` probe kind: its parameters, its doc row and what it loads lazily (./command.ts, execa). */
 import * as z from 'zod';
-import { int, str } from '../params.js';
+import { exitStatus, str } from '../params.js';
 import { defineKind } from '../kind.js';
 
 /** command: argv split like a shell would (quotes), but run without a shell. Dynamic keys: `json.<path>=value`. */
 export const params = z.object({
   cmd: str,
-  exit: int.default(0),
+  exit: exitStatus.default(0),
   /** Regular expression stdout must match. */
   stdout: str.optional(),
   /** Regular expression stdout must not match. */

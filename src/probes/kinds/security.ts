@@ -1,6 +1,6 @@
 /** The `security` probe kind: its parameters, its doc row and what it loads lazily (./security.ts, undici). */
 import * as z from 'zod';
-import { bool, int, str, url } from '../params.js';
+import { bool, port, str, url } from '../params.js';
 import { defineKind } from '../kind.js';
 
 export const params = z.object({
@@ -10,7 +10,7 @@ export const params = z.object({
   /** Check that http:// redirects to https://. */
   redirect: bool.default(false),
   /** Port of the http:// twin for the redirect check (the app's HTTP_PORT). */
-  http_port: int.default(80),
+  http_port: port.default(80),
   /** Check a 404 does not show the Django DEBUG page. */
   debug: bool.default(true),
   /** Check a request with a bogus Host header is rejected (ALLOWED_HOSTS). */

@@ -1,11 +1,11 @@
 /** The `tcp` probe kind: its parameters, its doc row and what it loads lazily (./tcp.ts). */
 import * as z from 'zod';
-import { int, str } from '../params.js';
+import { port, str } from '../params.js';
 import { defineKind } from '../kind.js';
 
 export const params = z.object({
   host: str,
-  port: int,
+  port,
   /** `open` (default) or `closed`: an internal service must not be reachable. */
   expect: z.enum(['open', 'closed']).default('open'),
 });

@@ -1,15 +1,15 @@
 /** The `tls` probe kind: its parameters, its doc row and what it loads lazily (./tls.ts). */
 import * as z from 'zod';
-import { int, str } from '../params.js';
+import { count, port, str } from '../params.js';
 import { defineKind } from '../kind.js';
 
 export const params = z.object({
   host: str,
-  port: int.default(443),
+  port: port.default(443),
   /** SNI / hostname to verify; defaults to host. */
   servername: str.optional(),
   /** Warn when the certificate expires within this many days; fail when expired. */
-  min_days: int.default(14),
+  min_days: count.default(14),
   min_version: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
   ca: str.optional(),
 });
