@@ -2,6 +2,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { WizardStore } from '../store/wizard-store.js';
+import { TeamLine } from './status-lines.js';
 import { findIncidentTemplate, templateChoices, type IncidentFields } from '../store/incident.js';
 import { Footer } from './footer.js';
 import { useFormKeys } from './use-form-keys.js';
@@ -45,6 +46,7 @@ export function Emergency({ store }: { store: WizardStore }) {
   const submit = (i: number, v: IncidentFields) => (i < fields.length - 1 ? move(1) : void store.getState().saveEmergency(v));
   return (
     <Box flexDirection="column">
+      <TeamLine store={store} />
       <Text bold color="red">
         EMERGENCY — incident communication
       </Text>

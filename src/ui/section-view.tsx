@@ -71,7 +71,7 @@ export function SectionView({ store, checklist }: SectionViewProps) {
   const footer = hints(SECTION_KEYS, status);
   const rec = current ? session.items[current.id] : undefined;
   const lastProbe = rec?.probes.at(-1);
-  const detail = rec?.reason ? `skipped: ${rec.reason}` : rec?.note ? `note: ${rec.note}` : lastProbe ? `probe: ${lastProbe.status} — ${lastProbe.summary}` : '';
+  const detail = rec?.reason ? `${rec.state === 'na' ? 'n/a' : rec.state}: ${rec.reason}` : rec?.note ? `note: ${rec.note}` : lastProbe ? `probe: ${lastProbe.status} — ${lastProbe.summary}` : '';
 
   // Budget the frame to rows-1 so Ink never falls back to clearing the whole screen.
   const fixed = 1 + statusHeight(status, columns) + (detail ? 1 : 0) + probeLinesHeight(runningCount, hasSummary) + footerHeight(footer, columns);

@@ -18,6 +18,8 @@ import { progressBreakdown, progressOf, progressText } from '../../verdict/items
 import { Footer, footerHeight } from '../footer.js';
 import { wrapLine } from '../item-detail.js';
 import { fit, fitEnd } from '../scroll.js';
+import { clipAfter, clipEnd } from '../../text/clip.js';
+import { teamLine, type TeamStatus } from '../../store/wizard-store.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import { signoffHints, useSignoffKeys } from './use-signoff-keys.js';
 import { chosenStatus, completionOf, cursorOf, draftOf, fieldsOf, focusedField, signoffReducer, unsavedText, useSignoffState, type SignoffAction, type SignoffFormState } from './use-signoff-state.js';
@@ -32,11 +34,15 @@ export interface SignoffStoreState {
   signoff: SignoffFeedback;
   signRole(role: string, signature: string): Promise<boolean>;
   revokeRole(role: string): Promise<boolean>;
+  /** Sign `role` again (this operator's own, outgrown signature) over the session as it is now. */
+  resignRole(role: string): Promise<boolean>;
   completeSignoff(c: Completion): Promise<boolean>;
   reopenSession(reason: string): Promise<boolean>;
   /** Keep the form in the session as a draft (nothing is written when it is unchanged). */
   saveSignoffDraft(d: SignoffDraft): Promise<void>;
   clearSignoffFeedback(only?: 'error'): void;
+  /** Team mode: the session's presence and connection (the wizard store's `team`). */
+  team?: TeamStatus;
   /** Leave the wizard. */
   quit(): Promise<unknown> | void;
   /** Back to where the screen was opened from (Esc). */
@@ -64,6 +70,8 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
   const subscribe = useCallback((listener: () => void) => store.subscribe(listener), [store]);
   const session = useSyncExternalStore(subscribe, () => store.getState().session);
   const feedback = useSyncExternalStore(subscribe, () => store.getState().signoff);
+  // Team mode: who is here and whether this terminal is offline, as on every other screen.
+  const team = useSyncExternalStore(subscribe, () => store.getState().team);
   const { operator } = store.getState();
   const checklist = store.getState().checklist ?? checklistProp;
   const roles = signoffRoles(checklist);
@@ -99,6 +107,7 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
         field,
         completed: doc.status === 'completed',
         rowHolder: field.kind === 'role' ? holderOf(doc, roles[field.row], operator) : undefined,
+        rowStale: field.kind === 'role' && isStale(doc, roles[field.row], operator),
         dirty: unsavedText(f).length > 0,
       };
     },
@@ -116,6 +125,10 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
       revoke: () => {
         const f = focusedField(formRef.current);
         if (f.kind === 'role') void st().revokeRole(roles[f.row]);
+      },
+      resign: () => {
+        const f = focusedField(formRef.current);
+        if (f.kind === 'role') void st().resignRole(roles[f.row]);
       },
       choose: () => {
         const index = formRef.current.highlight;
@@ -150,12 +163,19 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
       checklist={checklist}
       operator={operator}
       feedback={feedback}
+      team={team}
       rows={rows}
       columns={columns}
       onHighlight={(index) => act({ type: 'highlight', index })}
       isActive={isActive}
     />
   );
+}
+
+/** `role` is signed by this operator and the session changed since (its signature needs signing again). */
+function isStale(session: Session, role: string | undefined, operator: string): boolean {
+  const check = signatureStatus(session).find((c) => c.role === role);
+  return check !== undefined && check.name === operator && check.status === 'changed';
 }
 
 /** Who holds `role`: this terminal's operator, someone else, or nobody yet. */
@@ -170,6 +190,8 @@ interface ViewProps {
   checklist?: Checklist;
   operator: string;
   feedback: SignoffFeedback;
+  /** Team mode: presence and the OFFLINE line. */
+  team?: TeamStatus;
   /** Terminal size: the body scrolls to keep the focused field on screen. */
   rows: number;
   columns: number;
@@ -253,6 +275,7 @@ function messageLines(form: SignoffFormState, feedback: SignoffFeedback, width: 
   const focus = focusedField(form);
   if (form.phase === 'leaving') return [{ rows: wrapped(`Leave without ${unsavedText(form).join(', ')}? It is not recorded yet. Esc/y: back to the checklist · q: quit the wizard · any other key: stay.`, width), color: 'yellow' }];
   if (form.phase === 'revoking' && focus.kind === 'role') return [{ rows: wrapped(`Revoke your ${form.roles[focus.row]} signature? y/n`, width), color: 'yellow' }];
+  if (form.phase === 'resigning' && focus.kind === 'role') return [{ rows: wrapped(`Sign ${form.roles[focus.row]} again over the session as it is now (the same signature)? y/n`, width), color: 'yellow' }];
   const error = form.error ?? feedback.error;
   if (error) return [{ rows: wrapped(`✗ ${error}`, width, 2), color: 'red' }];
   if (feedback.busy) return [{ rows: ['Saving…'] }];
@@ -268,12 +291,12 @@ function messageLines(form: SignoffFormState, feedback: SignoffFeedback, width: 
 }
 
 /** The screen's rendering, from the form, the session and the store's feedback alone. */
-export function SignoffView({ form, session, checklist, operator, feedback, rows, columns, onHighlight, isActive }: ViewProps) {
+export function SignoffView({ form, session, checklist, operator, feedback, team, rows, columns, onHighlight, isActive }: ViewProps) {
   const focus = focusedField(form);
   const cursor = cursorOf(form);
   const editing = form.phase === 'editing';
   const completed = session.status === 'completed';
-  const is = (kind: string, row?: number) => (editing || form.phase === 'revoking') && !completed && focus.kind === kind && (row === undefined || ('row' in focus && focus.row === row));
+  const is = (kind: string, row?: number) => (editing || form.phase === 'revoking' || form.phase === 'resigning') && !completed && focus.kind === kind && (row === undefined || ('row' in focus && focus.row === row));
   const checks = new Map(signatureStatus(session).map((c) => [c.role, c]));
   const ids = checklist?.items.map((i) => i.id) ?? Object.keys(session.items);
   // The counts everyone shows (overview, list, report): a failed item is apart, never settled.
@@ -473,14 +496,15 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
   const rowHolder = focus.kind === 'role' ? holderOf(session, form.roles[focus.row], operator) : undefined;
   const fieldCount = fieldsOf(form).length;
   const position = editing && !completed ? [`${Math.min(form.focus, fieldCount - 1) + 1}/${fieldCount}`] : [];
-  const baseHints = signoffHints({ phase: form.phase, field: focus, completed, rowHolder });
+  const rowStale = focus.kind === 'role' && isStale(session, form.roles[focus.row], operator);
+  const baseHints = signoffHints({ phase: form.phase, field: focus, completed, rowHolder, rowStale });
   const footerRows = footerHeight([...baseHints, '↑↓ more', ...position], width);
   const messages = messageLines(form, feedback, width);
   // A long message wraps, but never takes the body's last three rows.
   const messageRoom = Math.max(1, rows - 2 - footerRows - 3);
   let messageRows = messages.flatMap((m) => m.rows.map((text) => ({ text, color: m.color })));
   if (messageRows.length > messageRoom) messageRows = [...messageRows.slice(0, messageRoom - 1), { ...messageRows[messageRoom - 1], text: fit(`${messageRows[messageRoom - 1].text}…`, width) }];
-  const bodyHeight = Math.max(3, rows - 2 - messageRows.length - footerRows);
+  const bodyHeight = Math.max(3, rows - 2 - (team ? 1 : 0) - messageRows.length - footerRows);
   const { start, end } = visibleBlocks(blocks, bodyHeight);
   const hidden = start > 0 || end < blocks.length;
 
@@ -489,9 +513,15 @@ export function SignoffView({ form, session, checklist, operator, feedback, rows
       <Text bold wrap="truncate">
         Sign-off · {session.environment} · {session.id}
       </Text>
-      <Text dimColor wrap="truncate">
-        {progressText(progress)} ({progressBreakdown(progress)}) · {form.roles.length - unsigned.length}/{form.roles.length} roles signed · you are {operator}
+      {/* Who signs comes first: at 80 columns the counts give way, never the name. */}
+      <Text dimColor>
+        {clipAfter(`you are ${operator} · `, `${form.roles.length - unsigned.length}/${form.roles.length} roles signed · ${progressText(progress)} (${progressBreakdown(progress)})`, width)}
       </Text>
+      {team ? (
+        <Text color={team.offline ? 'red' : undefined} bold={team.offline} dimColor={!team.offline}>
+          {clipEnd(`${team.offline ? '⚠' : '⇄'} ${teamLine(team)}`, width)}
+        </Text>
+      ) : null}
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {blocks.slice(start, end).map((b) => (
           // Each block keeps the height it was counted with: a crowded body must never squeeze a block's lines.
