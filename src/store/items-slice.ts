@@ -18,9 +18,13 @@ export interface ItemsSlice {
 export const itemsSlice =
   (ctx: WizardContext): StateCreator<Wizard, [], [], ItemsSlice> =>
   (set, get) => {
-    /** After an item is settled, the cursor goes to the next item of its section (if the cursor is still on it). */
+    /**
+     * After an item is settled, the cursor goes to the next item of its
+     * section (if the cursor is still on it). Not when the change could not be
+     * saved: the cursor stays on what the NOT SAVED line is about.
+     */
     const moveOn = (itemId: string) => {
-      if (get().cursor.itemId === itemId && get().screen === 'section') get().moveItem(1);
+      if (get().cursor.itemId === itemId && get().screen === 'section' && !get().unsaved) get().moveItem(1);
     };
     return {
       async mark(state) {

@@ -113,10 +113,11 @@ describe('a save that fails', () => {
     const store = createWizardStore({ checklist, session, runProbes: scriptedRunner(() => ({ status: 'pass' })).run, vars: {}, operator: 'alice' });
     store.getState().openSection(checklist.items[0].sectionId);
     await store.getState().mark('done');
-    // Three: the cursor's move into the section, the mark, and the move on to the next item.
-    expect(unsavedLine(store.getState().unsaved!)).toMatch(/^NOT SAVED: 3 changes lost — could not save a change .*; try again\. Make them again once saving works\.$/);
+    // Two: the cursor's move into the section and the mark (a mark that was not saved does not move on).
+    expect(unsavedLine(store.getState().unsaved!)).toMatch(/^NOT SAVED: 2 changes lost — could not save a change .*; try again\. Make them again once saving works\.$/);
+    expect(store.getState().cursor.itemId).toBe(checklist.items[0].id);
     await store.getState().quit();
-    expect(store.getState().unsaved?.count).toBe(3);
+    expect(store.getState().unsaved?.count).toBe(2);
   });
 
   it('the line wraps instead of being cut: its height grows with its length', () => {
