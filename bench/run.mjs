@@ -810,6 +810,8 @@ async function walkRss(app, lib, env, file, node = process.execPath) {
     const pid = Number(execFileSync('pgrep', ['-P', String(t.proc.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
     const atFirst = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
     await t.key('\r');
+    const walkStart = performance.now();
+    let keys = 1;
     let probes = 0;
     for (let si = startAt; si < sections.length; si++) {
       const s = sections[si];
@@ -818,6 +820,7 @@ async function walkRss(app, lib, env, file, node = process.execPath) {
       if (items.some((i) => i.probes.length) && !process.env.BENCH_WALK_NO_PROBES) {
         probes += items.reduce((n, i) => n + i.probes.length, 0);
         await t.key('P');
+        keys += 1;
         // Marks go in once the section's probes ended, so each `d` meets a settled item.
         const settled = () => {
           const f = t.frames[t.frames.length - 1];
@@ -831,10 +834,15 @@ async function walkRss(app, lib, env, file, node = process.execPath) {
         if (t.frames[t.frames.length - 1].includes('Why is it fine now?')) {
           await t.key('bench walk', 10_000);
           await t.key('\r', 10_000);
+          keys += 2;
         }
-        if (k < items.length - 1) await t.key('j', 10_000);
+        keys += 1;
+        // A mark moves the cursor on by itself (no j): one key per item.
       }
-      if (si < sections.length - 1) await t.key('l', 10_000);
+      if (si < sections.length - 1) {
+        await t.key('l', 10_000);
+        keys += 1;
+      }
     }
     const total = checklist.items.length;
     // The walk counts only if the session on disk has no item left pending (bounded wait for the
@@ -857,7 +865,8 @@ async function walkRss(app, lib, env, file, node = process.execPath) {
     }
     await sleep(500); // let probes still running settle before reading the peak
     const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-    return { mb: hwm, atFirst, note: `${total} items marked, ${probes} probes run, ${t.frames.length} frames; peak at first frame ${atFirst.toFixed(0)} MB` };
+    const seconds = (performance.now() - walkStart) / 1000;
+    return { mb: hwm, atFirst, keys, seconds, note: `${total} items marked with ${keys} keys in ${seconds.toFixed(1)} s, ${probes} probes run, ${t.frames.length} frames; peak at first frame ${atFirst.toFixed(0)} MB` };
   } catch (err) {
     if (process.env.DEBUG?.includes('bench')) console.error(t.frames[t.frames.length - 1]);
     throw err;

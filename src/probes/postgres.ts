@@ -244,7 +244,9 @@ export const probe: Probe<PostgresParams> = async (params, ctx) => {
     const facts = await untilAborted(readFacts(client, params, ctx.deadline), signal);
     const checks = pgChecks(facts, params);
     const evidence = factsEvidence(facts, params, where, target);
-    const pass = [`PostgreSQL ${facts.version} at ${where} answers`, `${facts.used}/${facts.max} connections in use`, ...checks.filter((c) => c.status === 'pass').map((c) => c.message)].join('; ');
+    // What this probe judged first, the server it asked last: lines of several postgres probes differ at their start, where a narrow screen keeps them.
+    const judged = checks.filter((c) => c.status === 'pass').map((c) => c.message);
+    const pass = [...judged, `${facts.used}/${facts.max} connections in use`, `PostgreSQL ${facts.version} at ${where} answers`].join('; ');
     const outcome = foldChecks(checks, pass, evidence, { connections_used: facts.used, max_connections: facts.max, server_version_num: facts.versionNum });
     if (outcome.status !== 'pass' && !outcome.summary.includes('connections in use')) outcome.summary += `; ${facts.used}/${facts.max} connections in use`;
     return redactDeep(outcome, redact);

@@ -14,6 +14,8 @@ import { changeItemId, refusalDetail } from './refused.js';
 import { completionBlockers, completionRefusal, currentCompletion, readOnlyLine, sessionFingerprint, sessionPolicy, signRefusal, type BlockerKind, type SignoffPolicy } from './signoff.js';
 import { incidentsOf, nextIncidentNumber } from './incidents.js';
 import { checkProof, completerRefusal, roleSignedBySameKey, type ActionProof } from '../signing/guard.js';
+import { VARIABLE_NAME } from '../config/session-vars.js';
+import { createRedactor, isSecretName } from '../secrets/redactor.js';
 
 /**
  * A change the session's rules do not allow on its current state (a role
@@ -32,6 +34,17 @@ export type Change =
   /** `seen`: the item's state on the writer's screen when they changed it (team mode fills it; see item-conflict.ts). */
   | { type: 'item.state'; itemId: string; state: ItemState; reason?: string; override?: boolean; seen?: ItemState }
   | { type: 'item.note'; itemId: string; note: string }
+  /**
+   * A variable the checklist needs, given in the wizard for this session. The
+   * core keeps its value only when it is no secret (by name or by shape): a
+   * secret is recorded as given, never its value.
+   */
+  | { type: 'vars.set'; name: string; value: string }
+  /**
+   * One action over a section: every item of `itemIds` still pending takes
+   * `state` with the one `reason` (an item already settled keeps its state).
+   */
+  | { type: 'section.settle'; sectionId: string; state: 'na' | 'skipped'; reason: string; itemIds: string[] }
   /**
    * `state`: the item's verdict from this run, when this result completes it:
    * saved with the result (one change, one write), logged as its own event.
@@ -157,6 +170,35 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       }
       s.events.push({ at, who, what: 'item.state', itemId: change.itemId, detail: change.reason ? `${change.state}: ${change.reason}` : change.state });
       if (conflict) s.events.push({ at, who, what: 'item.conflict', itemId: change.itemId, detail: describeConflict(conflict, who, at, undefined), conflict });
+      break;
+    }
+    case 'section.settle': {
+      const reason = change.reason.trim();
+      if (!reason) throw new ChangeRefused('settling a section needs a reason: say why its remaining items do not apply');
+      const settled = change.itemIds.filter((id) => (session.items[id]?.state ?? 'pending') === 'pending');
+      for (const id of settled) {
+        const it = item(id);
+        it.state = change.state;
+        it.reason = reason;
+        it.override = undefined;
+        it.updatedAt = at;
+        it.updatedBy = who;
+        it.stateSet = { by: who, at, via: 'hand' };
+        s.events.push({ at, who, what: 'item.state', itemId: id, detail: `${change.state}: ${reason}` });
+      }
+      s.events.push({ at, who, what: 'section.settle', detail: `${settled.length} item${settled.length === 1 ? '' : 's'} ${change.state === 'na' ? 'n/a' : change.state} in ${change.sectionId}: ${reason}` });
+      break;
+    }
+    case 'vars.set': {
+      if (!VARIABLE_NAME.test(change.name)) throw new ChangeRefused(`"${change.name}" is not a variable name (letters, digits and _, as in \${NAME})`);
+      const secret = isSecretName(change.name) || createRedactor()(change.value) !== change.value;
+      s.events.push({
+        at,
+        who,
+        what: 'vars.set',
+        detail: secret ? `${change.name} given for this session (a secret: its value is not recorded)` : `${change.name} = ${change.value}`,
+        variable: secret ? { name: change.name } : { name: change.name, value: change.value },
+      });
       break;
     }
     case 'item.note': {

@@ -50,6 +50,10 @@ export function describeChange(change: Change, itemText: (id: string) => string 
   switch (change.type) {
     case 'item.state':
       return `${on(change.itemId)} marked ${change.state}${change.reason ? ` (${change.reason})` : ''}`;
+    case 'section.settle':
+      return `the rest of section ${change.sectionId} marked ${change.state === 'na' ? 'n/a' : change.state} (${change.reason})`;
+    case 'vars.set':
+      return `${change.name} given for this session`;
     case 'item.note':
       return change.note ? `note on ${on(change.itemId)}: "${change.note}"` : `note on ${on(change.itemId)} cleared`;
     case 'probe.result':

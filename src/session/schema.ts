@@ -102,6 +102,8 @@ export const EventSchema = z.object({
   what: z.string(),
   itemId: z.string().optional(),
   detail: z.string().optional(),
+  /** On `vars.set` events: the variable given in the wizard; `value` only when it is not a secret (by name or shape). */
+  variable: z.object({ name: z.string(), value: z.string().optional() }).optional(),
   /** On `item.conflict` events: the change already in the store and the state that stayed (session/item-conflict.ts). */
   conflict: z
     .object({ other: z.string(), otherState: ItemStateSchema, otherAt: z.string(), state: ItemStateSchema, kept: ItemStateSchema })

@@ -13,6 +13,7 @@ export type Screen =
   | 'detail'
   | 'note-editor'
   | 'skip-reason'
+  | 'set-variable'
   | 'command-confirm'
   | 'emergency'
   | 'signoff'
@@ -46,7 +47,7 @@ export interface NavigationSlice {
   dismiss(): void;
 }
 
-const SCREENS_WITH_BACK: Screen[] = ['help', 'detail', 'note-editor', 'skip-reason', 'command-confirm', 'emergency', 'signoff'];
+const SCREENS_WITH_BACK: Screen[] = ['help', 'detail', 'note-editor', 'skip-reason', 'set-variable', 'command-confirm', 'emergency', 'signoff'];
 
 export const navigationSlice =
   (ctx: WizardContext): StateCreator<Wizard, [], [], NavigationSlice> =>

@@ -49,6 +49,12 @@ export interface SignoffSlice {
   signRole(role: string, signature: string): Promise<boolean>;
   /** Withdraw this operator's own signature of `role`. */
   revokeRole(role: string): Promise<boolean>;
+  /**
+   * Sign `role` again over the session as it is now, with the signature this
+   * operator gave it (after the session changed: ⚠ re-sign needed). Recorded
+   * as what it is: a revoke and a sign, by the same person.
+   */
+  resignRole(role: string): Promise<boolean>;
   /** Record the status (every role signed, or an override reason), then write the report. */
   completeSignoff(c: Completion): Promise<boolean>;
   /** Make a completed session editable again (recorded with who and why). */
@@ -137,6 +143,15 @@ export const signoffSlice =
         const { proof, error } = held ? await prove({ action: 'revoke', session: doc.id, fingerprint: held.fingerprint, role, ref: held.signed?.signedAt ?? held.date }) : {};
         if (error) return refuse(error);
         return signoffStep({ type: 'signoff.revoke', role, proof }, `revoked your signature of ${role}`);
+      },
+      async resignRole(role) {
+        const held = get().session.signoff.signatures.find((x) => x.role === role);
+        if (!held || held.name !== deps.operator) {
+          set({ signoff: { error: `${role} is not signed by you: there is nothing of yours to sign again` } });
+          return false;
+        }
+        if (!(await signoffStep({ type: 'signoff.revoke', role, reason: 're-sign: the session changed since it was signed' }, `revoked your signature of ${role}`))) return false;
+        return get().signRole(role, held.signature);
       },
       async completeSignoff(c) {
         const reason = c.overrideReason?.trim() || undefined;

@@ -118,6 +118,8 @@ export interface WizardContext {
   /** The operator overrides the probes when they set a state their last run contradicts (the verdict core's rule). */
   isOverride(itemId: string, state: ItemState): boolean;
   noteSaved(): void;
+  /** A variable was given in the wizard: the redactor learns its value. */
+  varsChanged(): void;
   noteSaveFailure(err: unknown, extra?: Partial<Wizard>): void;
 }
 
@@ -127,13 +129,18 @@ export function createWizardContext(deps: WizardDeps, set: SetWizard, get: GetWi
   const pending = new Set<Promise<unknown>>();
   let inFlight = 0;
   let shownEarly = 0;
+  // Rebuilt when a variable is given in the wizard (a secret given then is masked from then on).
+  let redactor = createRedactor(deps.vars);
 
   const ctx: WizardContext = {
     deps,
     checklist,
     session,
     now: deps.now ?? Date.now,
-    redact: createRedactor(deps.vars),
+    redact: (text) => redactor(text),
+    varsChanged() {
+      redactor = createRedactor(deps.vars);
+    },
     sections: walkSections(checklist),
     sectionById: new Map(checklist.sections.map((s) => [s.id, s])),
     itemById: new Map(checklist.items.map((i) => [i.id, i])),

@@ -17,6 +17,8 @@ import { incidentSlice, type IncidentSlice } from './incident-slice.js';
 import { syncSlice, type SyncSlice } from './sync-slice.js';
 import { signoffSlice, type SignoffSlice } from './signoff-slice.js';
 import { createWatchSlice, type WatchSlice } from './watch-slice.js';
+import { recordedVariables, varsSlice, type VarsSlice } from './vars-slice.js';
+import { layeredVars } from '../config/session-vars.js';
 
 export type { CommandRunner, WizardDeps } from './wizard-context.js';
 export type { Screen } from './navigation-slice.js';
@@ -26,7 +28,7 @@ export type { Completion, SignoffDraft, SignoffFeedback, SigningKeyState } from 
 export { describeRemote, newConflictLine, teamLine, unsavedLine, type TeamStatus } from './sync-slice.js';
 
 /** The whole store: the slices' state and actions. */
-export type Wizard = NavigationSlice & ItemsSlice & ProbeRunsSlice & CommandsSlice & IncidentSlice & SyncSlice & SignoffSlice & WatchSlice;
+export type Wizard = NavigationSlice & ItemsSlice & ProbeRunsSlice & CommandsSlice & IncidentSlice & SyncSlice & SignoffSlice & WatchSlice & VarsSlice;
 
 type ActionKey = { [K in keyof Wizard]-?: Wizard[K] extends (...args: never[]) => unknown ? K : never }[keyof Wizard];
 /** The store's actions (its functions). */
@@ -36,7 +38,17 @@ export type WizardState = Omit<Wizard, ActionKey>;
 export type WizardStore = StoreApi<Wizard>;
 
 /** Create the wizard store over an open session. */
-export function createWizardStore(deps: WizardDeps): WizardStore {
+export function createWizardStore(input: WizardDeps): WizardStore {
+  // Variables given in the wizard sit over the configured ones; recorded ones of earlier runs come back.
+  const layered = layeredVars(input.vars);
+  const recorded = recordedVariables(input.session.current());
+  for (const [name, value] of Object.entries(recorded.given)) layered.give(name, value);
+  const deps: WizardDeps = { ...input, vars: layered.vars };
+  if (recorded.secret.some((n) => !layered.vars[n])) {
+    const names = recorded.secret.filter((n) => !layered.vars[n]);
+    const again = `${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} given in an earlier run and ${names.length === 1 ? 'is a secret' : 'are secrets'} (never written down): v gives ${names.length === 1 ? 'it' : 'them'} again`;
+    deps.notice = deps.notice ? `${deps.notice} · ${again}` : again;
+  }
   const store = createStore<Wizard>()((...a) => {
     const ctx = createWizardContext(deps, a[0], a[1]);
     return {
@@ -47,6 +59,7 @@ export function createWizardStore(deps: WizardDeps): WizardStore {
       ...incidentSlice(ctx)(...a),
       ...syncSlice(ctx)(...a),
       ...signoffSlice(ctx)(...a),
+      ...varsSlice(ctx, layered)(...a),
       ...createWatchSlice({ checklist: deps.checklist, vars: deps.vars, operator: deps.operator, now: ctx.now, presenceSettleMs: deps.presenceSettleMs })(...a),
     };
   });

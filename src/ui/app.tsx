@@ -7,12 +7,13 @@ import { CommandConfirm } from './command-confirm.js';
 import { DetailView } from './detail-view.js';
 import { Emergency } from './emergency.js';
 import { HelpScreen } from './help-screen.js';
-import { NoteEditor, SkipReason } from './note-editor.js';
+import { NoteEditor, SetVariable, SkipReason } from './note-editor.js';
 import { Overview } from './overview.js';
 import { FinishedProbes } from './probe-lines.js';
 import { ResumePicker, type PickerChoice, type ResumePickerProps } from './resume-picker.js';
 import { SectionView } from './section-view.js';
 import { useKeyByKey } from './stdin-keys.js';
+import { useCleanResize } from './use-clean-resize.js';
 import { useScreenKeys } from './use-screen-keys.js';
 import { useWizard } from './use-wizard.js';
 
@@ -48,6 +49,7 @@ export function App({ checklist, store: initial, picker, onInterrupt }: AppProps
   const { exit } = useApp();
   // Before Ink's first read: every handler below gets one key per input (src/ui/stdin-keys.ts).
   useKeyByKey();
+  useCleanResize();
   const [store, setStore] = useState<WizardStore | undefined>(initial);
   const [pickError, setPickError] = useState<string>();
   const [opening, setOpening] = useState(false);
@@ -102,6 +104,7 @@ function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: C
       {screen === 'detail' ? <DetailView store={store} checklist={checklist} /> : null}
       {screen === 'note-editor' ? <NoteEditor store={store} checklist={checklist} /> : null}
       {screen === 'skip-reason' ? <SkipReason store={store} checklist={checklist} /> : null}
+      {screen === 'set-variable' ? <SetVariable store={store} /> : null}
       {screen === 'command-confirm' ? <CommandConfirm store={store} checklist={checklist} /> : null}
       {screen === 'emergency' ? <Emergency store={store} /> : null}
       {screen === 'watch' ? (

@@ -3,6 +3,7 @@ import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { Checklist } from '../checklist/types.js';
 import { forTerminal } from '../report/escape.js';
+import { clipMiddle } from '../text/clip.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { commandChoices } from '../store/command-plan.js';
 import type { ShownStep } from '../store/commands-slice.js';
@@ -205,8 +206,9 @@ export function CommandConfirm({ store, checklist }: CommandConfirmProps) {
             : `│ (${script.length} lines, all shown)`}
       </Text>
       {command.wouldRun ? (
-        <Text color="yellow" wrap="truncate">
-          would run: {command.wouldRun}
+        <Text color="yellow">
+          {/* The middle gives way: the program and the last arguments (the URL, the file) stay readable. */}
+          {clipMiddle(`would run: ${command.wouldRun}`, columns)}
         </Text>
       ) : null}
       {(outRoom ? legacyOut.slice(-outRoom) : []).map((l, i) => (

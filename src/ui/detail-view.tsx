@@ -7,6 +7,7 @@ import { isCtrlC } from './keymap.js';
 import { detailLines, detailRows, type DetailTone } from './item-detail.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useWizard } from './use-wizard.js';
+import { TeamLine, teamHeight } from './status-lines.js';
 
 const COLOR: Record<DetailTone, { color?: string; bold?: boolean; dim?: boolean }> = {
   title: { bold: true },
@@ -36,11 +37,12 @@ export function DetailView({ store, checklist }: DetailViewProps) {
   const itemId = useWizard(store, (s) => s.cursor.itemId);
   const session = useWizard(store, (s) => s.session);
   const active = useWizard(store, (s) => s.screen === 'detail' && !s.exit);
+  const teamRows = useWizard(store, (s) => teamHeight(s));
   const [top, setTop] = useState(0);
   const item = checklist.items.find((i) => i.id === itemId);
   const all = item ? detailRows(detailLines(checklist, session, item), columns) : [];
   // Budget rows-1 (as the section view does) so Ink never clears the whole screen.
-  const room = Math.max(3, rows - 1 - 1 - footerHeight(DETAIL_HINTS, columns));
+  const room = Math.max(3, rows - 1 - 1 - teamRows - footerHeight(DETAIL_HINTS, columns));
   const max = Math.max(0, all.length - room);
   const start = Math.min(top, max);
   const scroll = (d: number) => setTop(Math.max(0, Math.min(max, start + d)));
@@ -62,6 +64,7 @@ export function DetailView({ store, checklist }: DetailViewProps) {
   const below = all.length - start - shown.length;
   return (
     <Box flexDirection="column">
+      <TeamLine store={store} />
       {shown.map((l, i) => {
         const c = COLOR[l.tone];
         return (

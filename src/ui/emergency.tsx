@@ -4,6 +4,7 @@ import SelectInput from 'ink-select-input';
 import type { WizardStore } from '../store/wizard-store.js';
 import { fillIncidentTemplate, findIncidentTemplate, templateChoices, type IncidentFields } from '../store/incident.js';
 import { emergencyTarget, ownIncidentDraft } from '../store/incident-slice.js';
+import { TeamLine } from './status-lines.js';
 import { Footer } from './footer.js';
 import { useFormKeys } from './use-form-keys.js';
 import { useWizard } from './use-wizard.js';
@@ -58,6 +59,7 @@ export function Emergency({ store }: { store: WizardStore }) {
     .filter((l) => l.trim());
   return (
     <Box flexDirection="column">
+      <TeamLine store={store} />
       <Text bold color="red" wrap="truncate">
         EMERGENCY — {target ? `update of incident ${target.n} (opened ${target.openedAt.slice(11, 16)} UTC by ${target.openedBy})` : 'new incident'} — {operator}
       </Text>

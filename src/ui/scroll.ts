@@ -1,3 +1,5 @@
+import { clipEnd, clipStart } from '../text/clip.js';
+
 /** Which rows of a long list to show so the cursor stays visible (centred when possible). */
 export function windowAround(count: number, cursor: number, height: number): { start: number; end: number } {
   const h = Math.max(1, height);
@@ -8,14 +10,8 @@ export function windowAround(count: number, cursor: number, height: number): { s
   return { start, end: start + h };
 }
 
-/** Cut a string to a width, with an ellipsis when cut. */
-export function fit(text: string, width: number): string {
-  if (width <= 0) return '';
-  return text.length <= width ? text : text.slice(0, Math.max(0, width - 1)) + '…';
-}
+/** Cut a string to a width in terminal cells, with an ellipsis when cut. */
+export const fit = clipEnd;
 
 /** Cut from the left, keeping the end (the most specific part of a path). */
-export function fitEnd(text: string, width: number): string {
-  if (width <= 0) return '';
-  return text.length <= width ? text : '…' + text.slice(text.length - width + 1);
-}
+export const fitEnd = clipStart;

@@ -73,7 +73,7 @@ export function SectionView({ store, checklist }: SectionViewProps) {
   const footer = hints(SECTION_KEYS, status);
   const rec = current ? session.items[current.id] : undefined;
   const lastProbe = rec?.probes.at(-1);
-  const detail = rec?.reason ? `skipped: ${rec.reason}` : rec?.note ? `note: ${rec.note}` : lastProbe ? `probe: ${lastProbe.status} — ${lastProbe.summary}` : '';
+  const detail = rec?.reason ? `${rec.state === 'na' ? 'n/a' : rec.state}: ${rec.reason}` : rec?.note ? `note: ${rec.note}` : lastProbe ? `probe: ${lastProbe.status} — ${lastProbe.summary}` : '';
 
   // A section with a command block shows that it ran: when, by whom, its verdict (not a 0/0 bar when it has no items).
   const hasBlock = commandChoices(section).length > 0;

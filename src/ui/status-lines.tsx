@@ -17,15 +17,10 @@ export function StatusLines({ store, watchLine = true }: { store: WizardStore; /
   const unsaved = useWizard(store, (s) => s.unsaved);
   const error = useWizard(store, (s) => s.error);
   const notice = useWizard(store, (s) => s.notice);
-  const team = useWizard(store, (s) => s.team);
   const incident = useWizard(store, (s) => s.incident);
   return (
     <>
-      {team ? (
-        <Text color={team.offline ? 'red' : undefined} bold={team.offline} dimColor={!team.offline} wrap="truncate">
-          {team.offline ? '⚠' : '⇄'} {forTerminal(teamLine(team))}
-        </Text>
-      ) : null}
+      <TeamLine store={store} />
       {watching ? (
         <Text color={warned ? 'yellow' : 'cyan'} wrap="truncate">
           {forTerminal(watching)}
@@ -56,13 +51,34 @@ export function StatusLines({ store, watchLine = true }: { store: WizardStore; /
           ✗ {forTerminal(error)}
         </Text>
       ) : null}
+      {/* Wrapped, never cut: a team conflict notice names who, what and which state stayed, and all of it matters. */}
       {notice ? (
-        <Text color="yellow" wrap="truncate">
+        <Text color="yellow" wrap="wrap">
           ℹ {forTerminal(notice)}
         </Text>
       ) : null}
     </>
   );
+}
+
+/**
+ * Team mode's line (session, who is here; OFFLINE with the queued count),
+ * on every screen: a person must always see that their terminal is cut off.
+ * Nothing in file mode.
+ */
+export function TeamLine({ store }: { store: WizardStore }) {
+  const team = useWizard(store, (s) => s.team);
+  if (!team) return null;
+  return (
+    <Text color={team.offline ? 'red' : undefined} bold={team.offline} dimColor={!team.offline} wrap="truncate">
+      {team.offline ? '⚠' : '⇄'} {forTerminal(teamLine(team))}
+    </Text>
+  );
+}
+
+/** Rows TeamLine takes (for layout budgets). */
+export function teamHeight(s: Partial<Pick<WizardState, 'team'>>): number {
+  return s.team ? 1 : 0;
 }
 
 /** "next update due in N min" for the open incident; re-counted every 15 s on the store's clock. */
@@ -125,5 +141,5 @@ function rowsOf(text: string, columns: number): number {
 
 /** Rows StatusLines takes at `columns` (for layout budgets). */
 export function statusHeight(s: Pick<WizardState, 'banner' | 'error' | 'notice' | 'unsaved' | 'incident'> & Partial<Pick<WizardState, 'team'>> & { watching?: boolean }, columns = 80): number {
-  return (s.watching ? 1 : 0) + (s.team ? 1 : 0) + (s.incident ? 1 : 0) + (s.banner ? 1 + (s.banner.figure ? rowsOf(s.banner.figure, columns) : 0) : 0) + (s.unsaved ? rowsOf(unsavedLine(s.unsaved), columns) : 0) + (s.error ? rowsOf(s.error, columns) : 0) + (s.notice ? 1 : 0);
+  return (s.watching ? 1 : 0) + (s.team ? 1 : 0) + (s.incident ? 1 : 0) + (s.banner ? 1 + (s.banner.figure ? rowsOf(s.banner.figure, columns) : 0) : 0) + (s.unsaved ? rowsOf(unsavedLine(s.unsaved), columns) : 0) + (s.error ? rowsOf(s.error, columns) : 0) + (s.notice ? rowsOf(s.notice, columns) : 0);
 }

@@ -21,6 +21,8 @@ export interface TextFieldProps {
   placeholder?: string;
   /** Whether the field takes keys and shows its cursor (default true). */
   focus?: boolean;
+  /** Show every character as • (a secret being typed; default false). */
+  mask?: boolean;
 }
 
 const INVERSE = '\u001B[7m';
@@ -33,8 +35,10 @@ export function withCursor(text: string, cursor: number): string {
   return text.slice(0, cursor) + INVERSE + char + INVERSE_OFF + text.slice(cursor + (at === undefined ? 0 : char.length));
 }
 
-export function TextField({ value, onChange, onSubmit, placeholder = '', focus = true }: TextFieldProps) {
+export function TextField({ value, onChange, onSubmit, placeholder = '', focus = true, mask = false }: TextFieldProps) {
   const { cursor } = useTextField({ value, onChange, onSubmit, isActive: focus });
+  // Masked: one • per character, so the cursor still stands where it is.
+  const shown = mask ? '•'.repeat([...value].length) : value;
   if (!value && placeholder) {
     return focus ? (
       <Text>
@@ -45,5 +49,6 @@ export function TextField({ value, onChange, onSubmit, placeholder = '', focus =
       <Text dimColor>{placeholder}</Text>
     );
   }
-  return <Text>{focus ? withCursor(value, Math.min(cursor, value.length)) : value}</Text>;
+  const at = mask ? [...value.slice(0, cursor)].length : Math.min(cursor, value.length);
+  return <Text>{focus ? withCursor(shown, at) : shown}</Text>;
 }

@@ -105,7 +105,9 @@ describe('the built wizard in tmux at 80×24', () => {
     await firstKey('Enter', 'Check the basics before you start.');
     await keys('d');
     await waitFor('[x] Backups verified');
-    await keys('j', 'p');
+    // The mark moved the cursor on to the next item.
+    await waitFor('▶ [ ] Health endpoint responding');
+    await keys('p');
     // The verdict is saved with the result; the run's summary line follows when the run ends.
     const probed = await waitFor('probes: 1 passed, 0 failed');
     expect(probed).toContain('[✓] Health endpoint responding');
@@ -156,6 +158,9 @@ describe('the built wizard in tmux at 80×24', () => {
     await waitFor('▶ [ ] Health endpoint responding');
     tmux('send-keys', '-t', 'wiz', 'e', 'all good', 'Enter', 'd');
     await waitFor('[x] Health endpoint responding');
+    // d moved on to Team notified: back up to read the note.
+    await waitFor('▶ [ ] Team notified');
+    await keys('k');
     await waitFor('note: all good');
     await keys('q');
     await waitFor('EXIT=0');

@@ -455,3 +455,29 @@ describe('SignoffScreen draft', () => {
     }
   });
 });
+
+describe('SignoffScreen in team mode', () => {
+  it('shows who is here and, cut off from the store, the OFFLINE line with the queued count; the frame still fits 80×24', async () => {
+    const { ui, store } = await setup(settled(), 'Ada');
+    expect(ui.frame()).not.toContain('here:');
+    store.setState({ team: { sessionId: 'production-1', here: ['Ada', 'Grace'], offline: false, queued: 0 } });
+    let f = await ui.waitFor('⇄ session production-1 · here: Ada, Grace');
+    expect(f.split('\n').length).toBeLessThanOrEqual(24);
+    expect(f).toContain('you are Ada ·');
+    store.setState({ team: { sessionId: 'production-1', here: ['Ada'], offline: true, queued: 2 } });
+    f = await ui.waitFor('⚠ OFFLINE — 2 changes queued here');
+    expect(f.split('\n').length).toBeLessThanOrEqual(24);
+    // The focused field and the footer stay on screen with the extra line.
+    expect(f).toContain('Complete sign-off');
+  });
+
+  it('a long name is shown whole before the counts give way, at 80 and at 60 columns', async () => {
+    const name = 'Alexandra Konstantinopoulou-Smythe';
+    for (const size of [[24, 80] as [number, number], [20, 60] as [number, number]]) {
+      const { ui } = await setup(settled(), name, { size });
+      const f = await ui.waitFor(`you are ${name}`);
+      const header = f.split('\n').find((l) => l.startsWith('you are '))!;
+      expect(header.length).toBeLessThanOrEqual(size[1]);
+    }
+  });
+});

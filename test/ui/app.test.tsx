@@ -39,14 +39,18 @@ describe('App: section walk', () => {
     const { ui, session } = await start();
     await ui.press(KEY.enter);
     let f = await ui.waitFor('Check the database before anything else.');
-    for (const k of ['d done', 'f fail', 's skip', 'n n/a', 'u undo', 'e note', 'p probe', 'P all probes', 'r run cmd', '! emergency', 'S sign-off', '? help', 'q save+quit', 'Esc/g']) {
+    for (const k of ['d done', 'f fail', 's skip', 'n n/a', 'N rest n/a', 'u undo', 'v set var', 'e note', 'p probe', 'P all probes', 'r run cmd', '! emergency', 'S sign-off', '? help', 'q save+quit', 'Esc/g']) {
       expect(f).toContain(k);
     }
     await ui.press('d');
     f = await ui.waitFor('[x] Backups verified');
-    await ui.press(KEY.down, 'f');
+    // Settled: the cursor is on the next item already.
+    f = await ui.waitFor('▶ [ ] Health endpoint responding');
+    await ui.press('f');
     f = await ui.waitFor('[✗] Health endpoint responding');
-    expect(f).toMatch(/▶ \[✗\] Health/);
+    expect(f).toMatch(/▶ \[ \] Migrations reviewed/);
+    await ui.press('k');
+    f = await ui.waitFor(/▶ \[✗\] Health/);
     await ui.press('u');
     await ui.waitFor('[ ] Health endpoint responding');
     expect(session.current().items['pre-deployment/database/health-endpoint-responding'].state).toBe('pending');
@@ -151,11 +155,12 @@ describe('App: section walk', () => {
     await ui.resize(24, 80);
     await ui.press(KEY.enter, '?');
     const f = await ui.waitFor('Keys');
-    const keyLines = f.split('\n').slice(1, 12);
-    expect(keyLines.some((l) => l.includes('mark the item done') && l.includes('jump to Rollback Procedures'))).toBe(true);
+    const keyLines = f.split('\n').slice(1, 13);
+    expect(keyLines.some((l) => l.includes('mark the item done') && l.includes('watch the rollback criteria'))).toBe(true);
+    expect(keyLines.some((l) => l.includes('rest of section n/a (reason)'))).toBe(true);
     for (const l of keyLines) expect(l).not.toContain('…');
     // Each help text leaves a gap before the second column.
-    expect(f).toMatch(/skip the item, with a reason +S /);
+    expect(f).toMatch(/skip the item, with a reason +! /);
     expect(f).toContain('save and quit (resume later)');
   });
 
@@ -234,6 +239,9 @@ describe('App: input arriving in one chunk', () => {
     await ui.waitFor('Check the database');
     await ui.press('eall good\rd');
     await ui.waitFor('[x] Backups verified');
+    // d moved on: back up to read the note line of the item.
+    await ui.waitFor('▶ [ ] Health endpoint responding');
+    await ui.press('k');
     await ui.waitFor('note: all good');
     expect(session.current().items['pre-deployment/database/backups-verified']).toMatchObject({ note: 'all good', state: 'done' });
   });

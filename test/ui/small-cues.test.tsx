@@ -43,6 +43,9 @@ describe('small cues', () => {
     await ui.waitFor('[✗] Health endpoint responding');
     await ui.press('s', ...'known flake', KEY.enter);
     await ui.waitFor(/\[-\] Health endpoint responding.*\(override\)/);
+    // The skip moved the cursor on: back to the item, then undo.
+    await ui.press('k');
+    await ui.waitFor(/▶ \[-\] Health endpoint responding/);
     await ui.press('u');
     const f = await ui.waitFor('[ ] Health endpoint responding');
     expect(f).not.toContain('(override)');

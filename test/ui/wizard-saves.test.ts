@@ -113,7 +113,9 @@ describe('a save that fails', () => {
     const store = createWizardStore({ checklist, session, runProbes: scriptedRunner(() => ({ status: 'pass' })).run, vars: {}, operator: 'alice' });
     store.getState().openSection(checklist.items[0].sectionId);
     await store.getState().mark('done');
+    // Two: the cursor's move into the section and the mark (a mark that was not saved does not move on).
     expect(unsavedLine(store.getState().unsaved!)).toMatch(/^NOT SAVED: 2 changes lost — could not save a change .*; try again\. Make them again once saving works\.$/);
+    expect(store.getState().cursor.itemId).toBe(checklist.items[0].id);
     await store.getState().quit();
     expect(store.getState().unsaved?.count).toBe(2);
   });

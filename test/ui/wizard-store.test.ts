@@ -52,6 +52,9 @@ describe('wizard store: marking', () => {
     store.getState().openSection(db);
     await store.getState().mark('done');
     expect(session.current().items[`${db}/backups-verified`].state).toBe('done');
+    // A mark moves the cursor to the next item, as one reads a paper checklist; back to the first one.
+    expect(store.getState().cursor.itemId).toBe(health);
+    store.getState().moveItem(-1);
     store.getState().openScreen('skip-reason');
     await store.getState().skip('   ');
     expect(store.getState().error).toMatch(/reason is required/);
@@ -59,6 +62,7 @@ describe('wizard store: marking', () => {
     await store.getState().skip('owned by the DBA team');
     expect(session.current().items[`${db}/backups-verified`]).toMatchObject({ state: 'skipped', reason: 'owned by the DBA team' });
     expect(store.getState().screen).toBe('section');
+    store.getState().moveItem(-1);
     await store.getState().note('checked with Bob');
     expect(session.current().items[`${db}/backups-verified`].note).toBe('checked with Bob');
     await store.getState().mark('pending');

@@ -361,9 +361,10 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   const state = wizard?.getState();
   // Unsaved work is never reported as saved: say what, why, and how to get it back; exit 1 ("not everything saved").
   if (state?.unsaved && open) process.stderr.write(`\n${unsavedExitMessage(open.id, state.unsaved, globals)}\n`);
+  // Every way out of an open session that saved says how to come back (q, Ctrl-C, SIGTERM alike).
+  if (state && open && !state.unsaved) process.stdout.write(savedExitMessage(open.id, globals));
   if (state?.exit === 'interrupt' || signalled || stop.why) return EXIT_INTERRUPTED;
   if (state?.unsaved) return 1;
-  if (state && open) process.stdout.write(savedExitMessage(open.id, globals));
   return 0;
 }
 

@@ -18,6 +18,8 @@ import { progressBreakdown, progressOf, progressText } from '../../verdict/items
 import { Footer, footerHeight } from '../footer.js';
 import { wrapLine } from '../item-detail.js';
 import { fit, fitEnd } from '../scroll.js';
+import { clipAfter, clipEnd } from '../../text/clip.js';
+import { teamLine, type TeamStatus } from '../../store/wizard-store.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import { signoffHints, useSignoffKeys } from './use-signoff-keys.js';
 import { chosenStatus, completionOf, cursorOf, draftOf, fieldsOf, focusedField, signoffReducer, unsavedText, useSignoffState, type SignoffAction, type SignoffFormState } from './use-signoff-state.js';
@@ -34,11 +36,15 @@ export interface SignoffStoreState {
   signingKey?: SigningKeyState;
   signRole(role: string, signature: string): Promise<boolean>;
   revokeRole(role: string): Promise<boolean>;
+  /** Sign `role` again (this operator's own, outgrown signature) over the session as it is now. */
+  resignRole(role: string): Promise<boolean>;
   completeSignoff(c: Completion): Promise<boolean>;
   reopenSession(reason: string): Promise<boolean>;
   /** Keep the form in the session as a draft (nothing is written when it is unchanged). */
   saveSignoffDraft(d: SignoffDraft): Promise<void>;
   clearSignoffFeedback(only?: 'error'): void;
+  /** Team mode: the session's presence and connection (the wizard store's `team`). */
+  team?: TeamStatus;
   /** Leave the wizard. */
   quit(): Promise<unknown> | void;
   /** Back to where the screen was opened from (Esc). */
@@ -66,6 +72,8 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
   const subscribe = useCallback((listener: () => void) => store.subscribe(listener), [store]);
   const session = useSyncExternalStore(subscribe, () => store.getState().session);
   const feedback = useSyncExternalStore(subscribe, () => store.getState().signoff);
+  // Team mode: who is here and whether this terminal is offline, as on every other screen.
+  const team = useSyncExternalStore(subscribe, () => store.getState().team);
   const { operator } = store.getState();
   const checklist = store.getState().checklist ?? checklistProp;
   const roles = signoffRoles(checklist);
@@ -101,6 +109,7 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
         field,
         completed: doc.status === 'completed',
         rowHolder: field.kind === 'role' ? holderOf(doc, roles[field.row], operator) : undefined,
+        rowStale: field.kind === 'role' && isStale(doc, roles[field.row], operator),
         dirty: unsavedText(f).length > 0,
       };
     },
@@ -118,6 +127,10 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
       revoke: () => {
         const f = focusedField(formRef.current);
         if (f.kind === 'role') void st().revokeRole(roles[f.row]);
+      },
+      resign: () => {
+        const f = focusedField(formRef.current);
+        if (f.kind === 'role') void st().resignRole(roles[f.row]);
       },
       choose: () => {
         const index = formRef.current.highlight;
@@ -153,6 +166,7 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
       operator={operator}
       keyLine={keyLine(session, store.getState().signingKey)}
       feedback={feedback}
+      team={team}
       rows={rows}
       columns={columns}
       onHighlight={(index) => act({ type: 'highlight', index })}
@@ -171,6 +185,12 @@ export function keyLine(session: Session, k: SigningKeyState | undefined): { tex
   return undefined;
 }
 
+/** `role` is signed by this operator and the session changed since (its signature needs signing again). */
+function isStale(session: Session, role: string | undefined, operator: string): boolean {
+  const check = signatureStatus(session).find((c) => c.role === role);
+  return check !== undefined && check.name === operator && check.status === 'changed';
+}
+
 /** Who holds `role`: this terminal's operator, someone else, or nobody yet. */
 function holderOf(session: Session, role: string | undefined, operator: string): 'me' | 'other' | undefined {
   const holder = session.signoff.signatures.find((s) => s.role === role)?.name;
@@ -185,6 +205,8 @@ interface ViewProps {
   /** Whose key signs here (principal, fingerprint), or "names, not signatures" (src/signing/). */
   keyLine?: { text: string; warn?: boolean };
   feedback: SignoffFeedback;
+  /** Team mode: presence and the OFFLINE line. */
+  team?: TeamStatus;
   /** Terminal size: the body scrolls to keep the focused field on screen. */
   rows: number;
   columns: number;
@@ -268,6 +290,7 @@ function messageLines(form: SignoffFormState, feedback: SignoffFeedback, width: 
   const focus = focusedField(form);
   if (form.phase === 'leaving') return [{ rows: wrapped(`Leave without ${unsavedText(form).join(', ')}? It is not recorded yet. Esc/y: back to the checklist · q: quit the wizard · any other key: stay.`, width), color: 'yellow' }];
   if (form.phase === 'revoking' && focus.kind === 'role') return [{ rows: wrapped(`Revoke your ${form.roles[focus.row]} signature? y/n`, width), color: 'yellow' }];
+  if (form.phase === 'resigning' && focus.kind === 'role') return [{ rows: wrapped(`Sign ${form.roles[focus.row]} again over the session as it is now (the same signature)? y/n`, width), color: 'yellow' }];
   const error = form.error ?? feedback.error;
   if (error) return [{ rows: wrapped(`✗ ${error}`, width, 2), color: 'red' }];
   if (feedback.busy) return [{ rows: ['Saving…'] }];
@@ -283,12 +306,12 @@ function messageLines(form: SignoffFormState, feedback: SignoffFeedback, width: 
 }
 
 /** The screen's rendering, from the form, the session and the store's feedback alone. */
-export function SignoffView({ form, session, checklist, operator, keyLine: key, feedback, rows, columns, onHighlight, isActive }: ViewProps) {
+export function SignoffView({ form, session, checklist, operator, keyLine: key, feedback, team, rows, columns, onHighlight, isActive }: ViewProps) {
   const focus = focusedField(form);
   const cursor = cursorOf(form);
   const editing = form.phase === 'editing';
   const completed = session.status === 'completed';
-  const is = (kind: string, row?: number) => (editing || form.phase === 'revoking') && !completed && focus.kind === kind && (row === undefined || ('row' in focus && focus.row === row));
+  const is = (kind: string, row?: number) => (editing || form.phase === 'revoking' || form.phase === 'resigning') && !completed && focus.kind === kind && (row === undefined || ('row' in focus && focus.row === row));
   const checks = new Map(signatureStatus(session).map((c) => [c.role, c]));
   const ids = checklist?.items.map((i) => i.id) ?? Object.keys(session.items);
   // The counts everyone shows (overview, list, report): a failed item is apart, never settled.
@@ -488,14 +511,15 @@ export function SignoffView({ form, session, checklist, operator, keyLine: key, 
   const rowHolder = focus.kind === 'role' ? holderOf(session, form.roles[focus.row], operator) : undefined;
   const fieldCount = fieldsOf(form).length;
   const position = editing && !completed ? [`${Math.min(form.focus, fieldCount - 1) + 1}/${fieldCount}`] : [];
-  const baseHints = signoffHints({ phase: form.phase, field: focus, completed, rowHolder });
+  const rowStale = focus.kind === 'role' && isStale(session, form.roles[focus.row], operator);
+  const baseHints = signoffHints({ phase: form.phase, field: focus, completed, rowHolder, rowStale });
   const footerRows = footerHeight([...baseHints, '↑↓ more', ...position], width);
   const messages = messageLines(form, feedback, width);
   // A long message wraps, but never takes the body's last three rows.
   const messageRoom = Math.max(1, rows - 2 - footerRows - 3);
   let messageRows = messages.flatMap((m) => m.rows.map((text) => ({ text, color: m.color })));
   if (messageRows.length > messageRoom) messageRows = [...messageRows.slice(0, messageRoom - 1), { ...messageRows[messageRoom - 1], text: fit(`${messageRows[messageRoom - 1].text}…`, width) }];
-  const bodyHeight = Math.max(3, rows - 2 - (key ? 1 : 0) - messageRows.length - footerRows);
+  const bodyHeight = Math.max(3, rows - 2 - (key ? 1 : 0) - (team ? 1 : 0) - messageRows.length - footerRows);
   const { start, end } = visibleBlocks(blocks, bodyHeight);
   const hidden = start > 0 || end < blocks.length;
 
@@ -504,13 +528,18 @@ export function SignoffView({ form, session, checklist, operator, keyLine: key, 
       <Text bold wrap="truncate">
         Sign-off · {session.environment} · {session.id}
       </Text>
-      <Text dimColor wrap="truncate">
-        {progressText(progress)} ({progressBreakdown(progress)}) · {form.roles.length - unsigned.length}/{form.roles.length} roles signed · you are {operator}
-        {key ? '' : ' · names, not signatures'}
+      {/* Who signs comes first: at 80 columns the counts give way, never the name. */}
+      <Text dimColor>
+        {clipAfter(`you are ${operator} · `, `${form.roles.length - unsigned.length}/${form.roles.length} roles signed · ${progressText(progress)} (${progressBreakdown(progress)})${key ? '' : ' · names, not signatures'}`, width)}
       </Text>
       {key ? (
         <Text color={key.warn ? 'yellow' : undefined} dimColor={!key.warn} wrap="truncate">
           {key.text}
+        </Text>
+      ) : null}
+      {team ? (
+        <Text color={team.offline ? 'red' : undefined} bold={team.offline} dimColor={!team.offline}>
+          {clipEnd(`${team.offline ? '⚠' : '⇄'} ${teamLine(team)}`, width)}
         </Text>
       ) : null}
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">

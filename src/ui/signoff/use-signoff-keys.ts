@@ -1,7 +1,8 @@
 /**
  * Keys of the sign-off screen, mapped to form actions and store actions (and
  * nothing else). Typing fills the focused field; Enter on your row signs it,
- * r on your own signed row asks, then y revokes it; Enter on Complete
+ * r on your own signed row asks, then y revokes it; s (or Enter) on your
+ * signed row that needs re-signing asks, then y signs it again; Enter on Complete
  * completes; Tab/↓ and Shift-Tab/↑ move between fields; on the status the
  * select moves with ↑/↓ and Enter here chooses what it highlights; Esc leaves
  * (asking first when a typed signature would be lost); a completed session
@@ -20,6 +21,8 @@ export interface SignoffKeyContext {
   completed: boolean;
   /** Who holds the focused row's role: 'me', someone else's name, or undefined when unsigned. */
   rowHolder?: 'me' | 'other';
+  /** The focused row is mine and the session changed since I signed it (⚠ re-sign needed). */
+  rowStale?: boolean;
   /** Typed text Esc would drop. */
   dirty: boolean;
 }
@@ -29,6 +32,8 @@ export interface SignoffKeyHandlers {
   sign(): void;
   /** Revoke the focused row's signature (after y). */
   revoke(): void;
+  /** Sign the focused row again over the session as it is now, with the same signature (after y). */
+  resign(): void;
   /** Choose the status the select highlights. */
   choose(): void;
   complete(): void;
@@ -47,16 +52,18 @@ export const COMPLETED_HINTS = ['o reopen (reason asked)', 'Enter/q quit', 'Esc 
 export const REOPEN_HINTS = ['type why', 'Enter reopens', 'Esc cancels'];
 export const LEAVE_HINTS = ['Esc/y back to the checklist', 'q quit the wizard', 'any other key stays'];
 export const REVOKE_HINTS = ['y revoke', 'any other key keeps it'];
+export const RESIGN_HINTS = ['y sign again', 'any other key keeps it'];
 
 /** The keys of the focused field (what the footer shows). */
-export function signoffHints(c: Pick<SignoffKeyContext, 'phase' | 'field' | 'completed' | 'rowHolder'>): string[] {
+export function signoffHints(c: Pick<SignoffKeyContext, 'phase' | 'field' | 'completed' | 'rowHolder' | 'rowStale'>): string[] {
   if (c.phase === 'leaving') return LEAVE_HINTS;
   if (c.phase === 'revoking') return REVOKE_HINTS;
+  if (c.phase === 'resigning') return RESIGN_HINTS;
   if (c.phase === 'reopening') return REOPEN_HINTS;
   if (c.completed) return COMPLETED_HINTS;
   switch (c.field.kind) {
     case 'role':
-      return c.rowHolder === 'me' ? ['r revoke yours', ...MOVE] : c.rowHolder === 'other' ? MOVE : ['type your signature', 'Enter sign', ...MOVE];
+      return c.rowHolder === 'me' ? [...(c.rowStale ? ['s/Enter re-sign'] : []), 'r revoke yours', ...MOVE] : c.rowHolder === 'other' ? MOVE : ['type your signature', 'Enter sign', ...MOVE];
     case 'status':
       return STATUS_HINTS;
     case 'override':
@@ -85,7 +92,7 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
   }, [isActive, events]);
   useInput(
     (input, key) => {
-      const { phase, field, completed, rowHolder, dirty } = context();
+      const { phase, field, completed, rowHolder, rowStale, dirty } = context();
       if (key.ctrl && input === 'c') return h.interrupt();
       const edit = textEdit(input, key, raw.current);
       if (phase === 'leaving') {
@@ -96,6 +103,10 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
       }
       if (phase === 'revoking') {
         if (input === 'y' || input === 'Y') h.revoke();
+        return dispatch({ type: 'stay' });
+      }
+      if (phase === 'resigning') {
+        if (input === 'y' || input === 'Y') h.resign();
         return dispatch({ type: 'stay' });
       }
       if (phase === 'reopening') {
@@ -121,6 +132,8 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
       if (key.downArrow) return dispatch({ type: 'next' });
       if (field.kind === 'role' && rowHolder === 'me') {
         if (input === 'r') return dispatch({ type: 'askRevoke' });
+        // A signature the session outgrew: one key (s, or Enter on it) signs it again, after y.
+        if (rowStale && (input === 's' || key.return)) return dispatch({ type: 'askResign' });
         if (key.return) return dispatch({ type: 'next' });
         return;
       }

@@ -18,8 +18,8 @@ export type Field =
   | { kind: 'nextSteps' }
   | { kind: 'complete' };
 
-/** editing: the form; leaving: Esc asked whether to drop a typed signature; revoking: r asked y/n; reopening: typing why. */
-export type Phase = 'editing' | 'leaving' | 'revoking' | 'reopening';
+/** editing: the form; leaving: Esc asked whether to drop a typed signature; revoking: r asked y/n; resigning: s asked y/n; reopening: typing why. */
+export type Phase = 'editing' | 'leaving' | 'revoking' | 'resigning' | 'reopening';
 
 export interface SignoffFormState {
   roles: string[];
@@ -57,6 +57,8 @@ export type SignoffAction =
   | { type: 'choose'; index: number; overrideNeeded: boolean }
   /** r on your signed row: ask before revoking it. */
   | { type: 'askRevoke' }
+  /** s (or Enter) on your signed row whose content changed since: ask before signing it again. */
+  | { type: 'askResign' }
   | { type: 'signed'; role: string }
   /** The store refused `role`'s signature: what was typed on that row goes, so it does not look pending. */
   | { type: 'refused'; role: string }
@@ -204,6 +206,8 @@ export function signoffReducer(s: SignoffFormState, a: SignoffAction): SignoffFo
       return { ...s, phase: 'leaving' };
     case 'askRevoke':
       return { ...s, phase: 'revoking', error: undefined };
+    case 'askResign':
+      return { ...s, phase: 'resigning', error: undefined };
     case 'highlight':
       return { ...s, highlight: a.index };
     case 'stay':
