@@ -5,7 +5,7 @@
 //   so it can be compiled with vm.Script and cached data. Libraries that only
 //   probes use (pg, ioredis, undici, execa) sit in lazily initialised modules:
 //   V8 compiles a function when it first runs, so they cost nothing until a
-//   probe runs. See DESIGN.md and the README's performance section for why.
+//   probe runs. See the README's performance section for why.
 //
 // The bundle carries every library it runs: the published package has no runtime
 // dependencies (package.json), so the build fails if the CLI would still load a

@@ -7,7 +7,7 @@
  * one line. The file is opened non-blocking, so even a FIFO swapped in after a
  * look at the path cannot hang the open; then the open file itself is checked.
  */
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** Why a path is not a readable input file. */
@@ -93,6 +93,36 @@ export async function readInputFile(path: string, maxBytes: number): Promise<Buf
   }
 }
 
+/** readInputFile for callers that read synchronously (the signing setup): the same rules, the same refusals. */
+export function readInputFileSync(path: string, maxBytes: number): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw new InputFileError(path, refusalOf(err), { code: (err as NodeJS.ErrnoException)?.code });
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new InputFileError(path, 'directory');
+    if (!st.isFile()) throw new InputFileError(path, 'not-regular');
+    if (st.size > maxBytes) throw new InputFileError(path, 'too-large', { size: st.size, maxBytes });
+    const buf = Buffer.alloc(maxBytes + 1);
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, buf, total, Math.min(64 * 1024, maxBytes + 1 - total), total);
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw new InputFileError(path, 'too-large', { maxBytes });
+    }
+    return buf.subarray(0, total);
+  } catch (err) {
+    if (err instanceof InputFileError) throw err;
+    throw new InputFileError(path, refusalOf(err), { code: (err as NodeJS.ErrnoException)?.code });
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Caps for the files the tool reads as input. */
 export const INPUT_CAPS = {
   /** --config, --env-file: a few hundred variables fit in a few KB. */
@@ -101,4 +131,6 @@ export const INPUT_CAPS = {
   checklist: 8 * 1024 * 1024,
   /** A session lock: one line of JSON. */
   lock: 64 * 1024,
+  /** allowed_signers, an SSH key file: a team's keys fit in a few KB. */
+  keys: 1024 * 1024,
 } as const;

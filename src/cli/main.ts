@@ -1,5 +1,5 @@
 /**
- * The command line (DESIGN.md is the contract). This is the only module that
+ * The command line (the README's Commands section is the contract). This is the only module that
  * exits: commands return an exit code or throw a UserError, printed as one line.
  * Commands are imported lazily so `--version` and `--help` stay fast. The bin
  * script (./run.ts) runs `main`.

@@ -20,7 +20,11 @@ export interface ConfigFile {
 }
 
 /** The top-level keys a --config file may have. */
-export const CONFIG_KEYS = ['vars', 'notify', 'store'] as const;
+/**
+ * Every top-level key the tool reads: variables, the webhook, the team store,
+ * and the signing setup (src/signing/setup.ts reads the last three).
+ */
+export const CONFIG_KEYS = ['vars', 'notify', 'store', 'allowedSigners', 'signingKey', 'requireSignatures'] as const;
 
 /** A key a person writes to annotate the file: `"//": "…"`, `"_comment"`, `"$schema"`. */
 const COMMENT_KEY = /^(\/\/|_|\$)/;

@@ -6,7 +6,8 @@
  * checklist's `<!-- signoff: signatures=required -->`) makes every sign-off
  * action need a key. A malformed file is FILE:LINE: message, exit 2.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { describeRefusal, INPUT_CAPS, InputFileError, readInputFileSync } from '../input-file.js';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { AllowedSignersError, parseAllowedSigners, type AllowedSigners } from './allowed-signers.js';
@@ -25,7 +26,7 @@ function configKeys(configFile: string | undefined): { allowedSigners?: string; 
   if (!configFile || !existsSync(configFile)) return {};
   let doc: Record<string, unknown>;
   try {
-    doc = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    doc = JSON.parse(readInputFileSync(configFile, INPUT_CAPS.variables).toString('utf8')) as Record<string, unknown>;
   } catch {
     return {}; // the config's own reader reports a malformed file, once
   }
@@ -48,10 +49,11 @@ function configKeys(configFile: string | undefined): { allowedSigners?: string; 
 export function readAllowedSigners(path: string, shownAs = path): { path: string; text: string; allowed: AllowedSigners } {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // A regular file of a sane size: a FIFO or /dev/zero named here is refused, never read.
+    text = readInputFileSync(path, INPUT_CAPS.keys).toString('utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'I/O error';
-    throw new UserError(`allowed signers ${shownAs}: cannot read it (${code}); give an existing file with --allowed-signers FILE`);
+    if (!(err instanceof InputFileError)) throw err;
+    throw new UserError(`allowed signers ${shownAs}: ${describeRefusal(err)}; give an allowed_signers file with --allowed-signers FILE`);
   }
   try {
     return { path: shownAs, text, allowed: parseAllowedSigners(text, shownAs) };

@@ -6,7 +6,8 @@
  * owns the terminal, it cannot prompt: add the key to the agent).
  */
 import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { describeRefusal, INPUT_CAPS, InputFileError, readInputFileSync } from '../input-file.js';
 import { agentSign, listIdentities, SSH_AGENT_RSA_SHA2_512 } from './agent.js';
 import { principalsOfKey, type AllowedSigners } from './allowed-signers.js';
 import { curveName, curveSize, hashFor, KeyError, parsePublicKeyBlob, parsePublicKeyText, sshSignatureBlob, type SshPublicKey } from './keys.js';
@@ -140,8 +141,17 @@ function listedOrRefuse(allowed: AllowedSigners, pub: SshPublicKey, source: stri
 export async function findSigner(o: SignerOptions): Promise<Signer> {
   if (o.keyFile) {
     if (!existsSync(o.keyFile)) throw new SignerError(`signing key ${o.keyFile} does not exist: name an existing key file (signingKey in --config)`);
-    const text = readFileSync(o.keyFile, 'utf8');
-    const pubText = o.keyFile.endsWith('.pub') ? text : existsSync(`${o.keyFile}.pub`) ? readFileSync(`${o.keyFile}.pub`, 'utf8') : undefined;
+    // Regular files of a sane size only: a FIFO or a device named as the key is refused in one line, never read.
+    const read = (file: string) => {
+      try {
+        return readInputFileSync(file, INPUT_CAPS.keys).toString('utf8');
+      } catch (err) {
+        if (err instanceof InputFileError) throw new SignerError(`signing key ${file}: ${describeRefusal(err)}; name a key file (signingKey in --config)`);
+        throw err;
+      }
+    };
+    const text = read(o.keyFile);
+    const pubText = o.keyFile.endsWith('.pub') ? text : existsSync(`${o.keyFile}.pub`) ? read(`${o.keyFile}.pub`) : undefined;
     let pub: SshPublicKey | undefined;
     try {
       pub = pubText ? parsePublicKeyText(pubText) : undefined;

@@ -198,7 +198,7 @@ export function worstPhase(phases: Iterable<WindowPhase>): WindowPhase {
   return out;
 }
 
-/** Exit code of `watch` (DESIGN.md): 0 none met, 1 one met, 3 inconclusive. */
+/** Exit code of `watch` (README, Commands): 0 none met, 1 one met, 3 inconclusive. */
 export function watchExitCode(phase: WindowPhase): 0 | 1 | 3 {
   return phase === 'failed' ? 1 : phase === 'successful' ? 0 : 3;
 }
