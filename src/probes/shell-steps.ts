@@ -68,6 +68,43 @@ export async function splitSteps(script: string, complete: (text: string) => Pro
   return out;
 }
 
+/**
+ * The same split with every `bash -n` asked from one helper bash (a fork per
+ * question inside it, one process started from here): the lines arrive as
+ * its arguments, it answers `start end` per command and `tail start` for a
+ * piece it never accepted.
+ */
+const SPLITTER = `lines=("$@"); n=$#; start=0; i=0
+while (( i < n )); do
+  l=\${lines[i]}; t=\${l#"\${l%%[![:space:]]*}"}
+  if (( i == start )) && [[ -z $t || $t == '#'* ]]; then echo "$start $i"; start=$((i + 1))
+  else
+    s=$l; k=0; while [[ $s == *'\\' ]]; do s=\${s%?}; k=$((k + 1)); done
+    if (( k % 2 == 0 )); then
+      piece=$(printf '%s\\n' "\${lines[@]:start:i-start+1}")
+      if err=$(bash -n -c "$piece" 2>&1) && [[ -z $err ]]; then echo "$start $i"; start=$((i + 1)); fi
+    fi
+  fi
+  i=$((i + 1))
+done
+if (( start < n )); then echo "tail $start"; fi`;
+
+/** Split a script into its top-level commands by bash's own parser, asked in one helper process. */
+export async function splitStepsByBash(script: string, signal?: AbortSignal): Promise<StepSource[]> {
+  const lines = script.replace(/\n+$/, '').split('\n');
+  const r = await runTree('bash', ['-c', SPLITTER, 'split', ...lines], { signal, timeoutMs: 60_000 });
+  if (r.exitCode !== 0) return splitSteps(script, bashComplete);
+  const out: StepSource[] = [];
+  for (const row of r.stdout.split('\n').filter(Boolean)) {
+    const [a, b] = row.split(' ');
+    const tail = a === 'tail';
+    const from = Number(tail ? b : a);
+    const text = lines.slice(from, tail ? undefined : Number(b) + 1).join('\n');
+    if (!isNoCommand(text)) out.push(tail ? { text, line: from, broken: true } : { text, line: from });
+  }
+  return out;
+}
+
 /** Whether bash parses `text` as complete commands, without a word on stderr (an open heredoc is only a warning). */
 export async function bashComplete(text: string): Promise<boolean> {
   const r = await runTree('bash', ['-n', '-c', text], { timeoutMs: 10_000 });
@@ -294,7 +331,7 @@ export interface BlockOptions {
 /** Run a block as steps (see the top of this file). */
 export async function runBlock(script: string, opts: BlockOptions): Promise<BlockRun> {
   const now = opts.now ?? Date.now;
-  const sources = await splitSteps(script, opts.complete ?? bashComplete);
+  const sources = opts.complete ? await splitSteps(script, opts.complete) : await splitStepsByBash(script, opts.signal);
   const limit = opts.limit ?? BLOCK_OUTPUT_LIMIT;
   const perStep = Math.max(400, Math.floor(limit / Math.max(1, sources.length)));
   type Live = { source: string; command: string; exitCode: number | null; startedAt: number; endedAt?: number; out: BoundedText };

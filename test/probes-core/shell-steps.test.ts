@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bashComplete, expandRefs, markerReader, runBlock, splitSteps } from '../../src/probes/shell-steps.js';
+import { bashComplete, expandRefs, markerReader, runBlock, splitSteps, splitStepsByBash } from '../../src/probes/shell-steps.js';
 import { makeStore } from '../ui/store-helpers.js';
 import { buildChecklist } from '../ui/fixtures.js';
 
@@ -46,6 +46,9 @@ describe('splitting a block into commands (bash -n on growing pieces)', () => {
       "echo 'it''s' # a comment after a command",
     ]);
     expect(steps.map((s) => s.line)).toEqual([2, 6, 9, 12, 15, 18]);
+    // The same answer from one helper bash (what a run uses).
+    expect(await splitStepsByBash(script)).toEqual(steps);
+    expect(await splitStepsByBash('echo a\nif true; then\n  echo b')).toEqual([{ text: 'echo a', line: 0 }, { text: 'if true; then\n  echo b', line: 1, broken: true }]);
   });
 
   it('a tail bash never accepts is one last command, and running it makes bash say what is wrong', async () => {
