@@ -102,11 +102,12 @@ export const incidentSlice =
             error = `incident ${n} is recorded in the session; its file could not be written: ${redact(err instanceof Error ? err.message : String(err))}`;
           }
         }
-        const what = target ? `incident ${n} updated (${clean.status})` : `incident ${n} opened`;
+        // Short: the path must fit the status line whole at 80 columns.
+        const what = target ? `incident ${n} updated (${clean.status})` : `incident ${n}`;
         set({
           screen: get().back,
           error,
-          notice: file ? `${what}; written to ${file}` : `${what}; recorded in the session`,
+          notice: file ? (target ? `${what}: ${file}` : `incident written to ${file}`) : `${what} recorded in the session`,
           // Counted from the store's clock (the time of this update), not the save.
           incident: reminderOf(get().session, at),
         });

@@ -206,7 +206,7 @@ describe('the built wizard in tmux at 80×24', () => {
     type('rolling back');
     await waitFor('rolling back');
     await keys('Enter');
-    const saved = await waitFor(/incident 1 opened; written to .*-incident-1\.md/);
+    const saved = await waitFor(/incident written to .*-incident-1\.md/);
     const file = /written to (\S+)/.exec(saved)![1];
     const text = readFileSync(join(dir, file.replace(/^.*sessions-more/, 'sessions-more')), 'utf8');
     expect(text).toContain('Status: INVESTIGATING');

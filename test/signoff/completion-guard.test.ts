@@ -134,7 +134,7 @@ describe('completion guard through the wizard store', () => {
     const { store, session } = makeStore({ checklist, session: doc, deps: { now: () => Date.parse(at(10)) + 40_000 } });
     expect(await store.getState().signRole('Tech Lead', 'alice')).toBe(true);
     expect(await store.getState().completeSignoff({ status: 'SUCCESS', notes: '', nextSteps: '' })).toBe(false);
-    expect(store.getState().signoff.error).toMatch(/^SUCCESS is blocked \(/);
+    expect(store.getState().signoff.error).toMatch(/^cannot complete SUCCESS: /);
     expect(session.current().status).toBe('active');
     expect(await store.getState().completeSignoff({ status: 'SUCCESS', notes: '', nextSteps: '', overrideReason: 'velero backup verified by hand' })).toBe(true);
     const rec = session.current();

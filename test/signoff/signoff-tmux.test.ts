@@ -121,7 +121,7 @@ describe('sign-off in the built wizard (tmux, 80×24)', () => {
     keys('Enter');
     await waitFor('Deployment Status: SUCCESS');
     keys('Tab', 'Tab', 'Tab', 'Enter');
-    frame = await waitFor('✗ cannot complete: 3 roles are not signed');
+    frame = await waitFor('✗ cannot complete SUCCESS: 3 of 4 roles not signed');
     // All of it on one 80×24 screen: title, the four rows, the status, the button, the message.
     const lines = frame.split('\n');
     expect(lines.length).toBeLessThanOrEqual(25);

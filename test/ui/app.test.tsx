@@ -194,7 +194,7 @@ describe('App: section walk', () => {
     await ui.waitFor('EMERGENCY');
     await ui.press(KEY.enter, KEY.enter); // keep status and severity
     await ui.press('d', 'o', 'w', 'n', KEY.enter, '1', 'h', KEY.enter, 'f', 'i', 'x', KEY.enter);
-    await ui.waitFor('incident 1 opened; written to /tmp/x-incident-1.md');
+    await ui.waitFor('incident written to /tmp/x-incident-1.md');
     expect(written[0]).toContain('Impact: down');
     expect(session.current().incidents).toHaveLength(1);
   });

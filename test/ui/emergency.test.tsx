@@ -37,7 +37,7 @@ describe('emergency form', () => {
     await ui.press(KEY.down, KEY.enter); // MEDIUM
     await ui.waitFor('[description of user impact]');
     await ui.press(...'calls drop', KEY.enter, ...'30 min', KEY.enter, ...'rolling back', KEY.enter);
-    const after = await ui.waitFor('incident 1 opened; written to /tmp/s/mem-1-incident-1.md');
+    const after = await ui.waitFor('incident written to /tmp/s/mem-1-incident-1.md');
     expect(after).toContain('⏱ incident 1: next update due in 15 min (every 15 min; ! posts one)');
     const text = written[0].text;
     expect(text).toMatch(/^# Incident 1: production\n\n- \*\*Status\*\*: IDENTIFIED\n- \*\*Severity\*\*: MEDIUM\n- \*\*Opened\*\*: \d{4}-\d\d-\d\d \d\d:\d\d UTC by alice\n/);

@@ -52,7 +52,7 @@ describe('incident update', () => {
     await ui.press(KEY.enter, KEY.enter, KEY.enter); // severity kept, impact kept, ETA kept
     await ui.waitFor('▶ Actions');
     await ui.press('\u0015', ...'scaled web to 6 replicas', KEY.enter); // Ctrl-U clears the prefilled text
-    const after = await ui.waitFor('incident 1 updated (MONITORING); written to /tmp/s/mem-1-incident-1.md');
+    const after = await ui.waitFor('incident 1 updated (MONITORING): /tmp/s/mem-1-incident-1.md');
     expect(after).not.toContain('Incident 2');
 
     const doc = session.current();

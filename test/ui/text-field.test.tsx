@@ -147,7 +147,7 @@ describe('the wizard forms use the same field', () => {
     await ui.waitFor('[description of user impact]');
     expect(ui.rawFrame()).toContain('\u001B[7m[\u001B[27m');
     await ui.press(...'calls drop often', K.ctrlW, K.ctrlW, ...'drop', KEY.enter, ...'30m', KEY.enter, ...'x', K.ctrlU, ...'rollback', KEY.enter);
-    await ui.waitFor('incident 1 opened; written to');
+    await ui.waitFor('incident written to');
     expect(written[0]).not.toContain('often');
     expect(made.session.current().incidents[0]).toMatchObject({ impact: 'calls drop', actions: 'rollback' });
   });
