@@ -134,17 +134,3 @@ export function unmeasurable(criterion: Pick<Criterion, 'probe'>, vars: Vars, ex
   const why = [...known.map((v) => explain[v]), ...(rest.length ? [`${rest.join(', ')} unset (environment, --env-file or --config)`] : [])].join('; ');
   return { reason: 'not-configured', why };
 }
-
-/**
- * One line refusing a watch whose criteria cannot run for unset variables
- * (naming each variable and its criterion), or undefined when all can.
- * `hint`: how to leave a criterion out (the CLI's `--section`).
- */
-export function unsetVariablesProblem(criteria: readonly Pick<Criterion, 'probe' | 'text'>[], vars: Vars, hint = ''): string | undefined {
-  const lacking = criteria.flatMap((c) => {
-    const missing = unsetVariables(c, vars);
-    return missing.length ? [`${missing.join(', ')} unset for "${c.text}"`] : [];
-  });
-  if (!lacking.length) return undefined;
-  return `cannot watch: ${lacking.join('; ')}; set ${lacking.length === 1 && !lacking[0].includes(',') ? 'it' : 'them'} (environment, --env-file or --config)${hint}`;
-}

@@ -14,9 +14,6 @@ import type { CriterionWatch, WatchOutcome } from './run.js';
 
 const MARK: Record<Measurement['phase'], string> = { successful: 'ok', failed: 'FAIL', inconclusive: 'INCONCLUSIVE', error: 'ERROR' };
 const COLOR: Record<Measurement['phase'] | WindowPhase, string> = { successful: '32', failed: '31', inconclusive: '35', error: '1;31', running: '2' };
-/** A window's length for people: the one duration display (src/grammar/time-format.ts). */
-export const spanText = durationText;
-
 export type { WindowState } from './judge.js';
 
 /**

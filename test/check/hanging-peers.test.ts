@@ -55,7 +55,7 @@ describe('hanging peers', () => {
   it('end to end through check: timeout summaries, exit 1, and the process exits (nothing left open)', async () => {
     const p = peer.port;
     const cwd = workdir({
-      'cl.md': `# Hung\n\n## Peers\n- [ ] App answers\n  <!-- probe: http url=http://127.0.0.1:${p}/health/ timeout=${DEADLINE}ms -->\n- [ ] Database answers\n  <!-- probe: postgres host=127.0.0.1 port=${p} user=app password=\${DB_PASSWORD} database=app timeout=${DEADLINE} -->\n- [ ] Cache answers\n  <!-- probe: redis url=redis://:\${REDIS_PASSWORD}@127.0.0.1:${p}/0 timeout=${DEADLINE}ms -->\n`,
+      'cl.md': `# Hung\n\n## Peers\n- [ ] App answers\n  <!-- probe: http url=http://127.0.0.1:${p}/health/ timeout=${DEADLINE}ms -->\n- [ ] Database answers\n  <!-- probe: postgres host=127.0.0.1 port=${p} user=app password=\${DB_PASSWORD} database=app timeout=${DEADLINE}ms -->\n- [ ] Cache answers\n  <!-- probe: redis url=redis://:\${REDIS_PASSWORD}@127.0.0.1:${p}/0 timeout=${DEADLINE}ms -->\n`,
     });
     const r = await runCli(['check', '--checklist', 'cl.md', '--format', 'json'], { cwd, env: { DB_PASSWORD: 'pw-hang-3', REDIS_PASSWORD: 'pw-hang-4' } });
     expect(r.code, r.stderr).toBe(1);

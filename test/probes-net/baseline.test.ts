@@ -48,7 +48,8 @@ describe('baseline probe', () => {
   it('fails when p50 rose more than max_increase_pct over baseline_ms', async () => {
     const r = await probe(p({ url: `${app.url}/`, requests: '3', baseline_ms: '20' }), ctxFor(5000));
     expect(r.status).toBe('fail');
-    expect(r.summary).toMatch(/^p50 \d+ ms is \+\d+% over baseline 20 ms \(rollback criterion: \+50%\)$/);
+    expect(r.summary).toMatch(/^p50 \d+ ms is \+[\d.]+% \(\+[\d.]+ ms\) over baseline 20 ms \(rollback criterion: over \+50 % and \+25 ms\)$/);
+    expect(r.metrics!.increase_ms).toBeGreaterThan(25);
     expect(r.metrics!.baseline_ms).toBe(20);
     expect(r.metrics!.increase_pct).toBeGreaterThan(50);
   });
@@ -58,7 +59,7 @@ describe('baseline probe', () => {
     writeFileSync(file, JSON.stringify({ p50: 200, p95: 300 }));
     const r = await probe(p({ url: `${app.url}/`, requests: '3', baseline_file: file }), ctxFor(5000));
     expect(r.status).toBe('pass');
-    expect(r.summary).toMatch(/: -\d+% vs baseline 200 ms \(rollback criterion: \+50%\)$/);
+    expect(r.summary).toMatch(/: -[\d.]+% \(-[\d.]+ ms\) vs baseline 200 ms \(rollback criterion: over \+50 % and \+25 ms\)$/);
     expect(r.metrics!.increase_pct).toBeLessThan(0);
   });
 

@@ -31,7 +31,8 @@ describe('two processes on one session', () => {
     expect(await holder.waitFor('ready')).toBe(true);
     const pid = holder.proc.pid!;
     const since = JSON.parse(readFileSync(join(dir, `${s.id}.lock`), 'utf8')).since as string;
-    const hhmm = `${String(new Date(since).getHours()).padStart(2, '0')}:${String(new Date(since).getMinutes()).padStart(2, '0')}`;
+    // One time display: UTC, said (it was local time, unlabelled).
+    const hhmm = `${new Date(since).toISOString().slice(11, 16)} UTC`;
 
     await expect(store.open(s.id, 'bob')).rejects.toThrow(
       `session ${s.id} is open by alice (pid ${pid} on ${hostname()}, since ${hhmm}); close it there or wait`,
@@ -142,7 +143,7 @@ describe('two processes on one session', () => {
     const s = await store.create(newSession());
     await s.close();
     writeFileSync(join(dir, `${s.id}.lock`), JSON.stringify({ operator: 'dana', pid: deadPid(), host: 'elsewhere', since: '2026-11-26T09:05:00.000Z' }));
-    await expect(store.open(s.id, 'bob')).rejects.toThrow(new RegExp(`is open by dana \\(pid \\d+ on elsewhere, since \\d\\d:05\\); close it there or wait \\(if that process is gone, delete ${join(dir, `${s.id}.lock`)}\\)$`));
+    await expect(store.open(s.id, 'bob')).rejects.toThrow(new RegExp(`is open by dana \\(pid \\d+ on elsewhere, since 09:05 UTC\\); close it there or wait \\(if that process is gone, delete ${join(dir, `${s.id}.lock`)}\\)$`));
   });
 });
 

@@ -4,7 +4,7 @@ import { parseChecklist as parseWith } from '../../src/checklist/parse.js';
 import { validateProbe } from '../../src/probes/registry.js';
 
 const parseChecklist = (text: string, file: string) => parseWith(text, file, validateProbe);
-import { minIntervalMs, resolveLimits, splitWindow, unsetVariablesProblem, windowProblem } from '../../src/watch/criteria.js';
+import { minIntervalMs, resolveLimits, splitWindow, unmeasurable, windowProblem } from '../../src/watch/criteria.js';
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -87,10 +87,14 @@ describe('watch: annotations (rollback criteria)', () => {
     expect(slow.map((p) => `${p.line}: ${p.message}`)).toContain('6: interval= (2 s) is shorter than the measurement\'s timeout (5 s): make the interval at least the timeout');
   });
 
-  it('names each unset variable with its criterion, in one line', () => {
+  it('a criterion with an unset variable cannot be measured: why, per criterion, as data', () => {
     const md = `# T\n- [ ] item\n\n## R\n- Error rate high\n  <!-- watch: prometheus url=\${PROMETHEUS_URL} query=up -->\n- Slow\n  <!-- watch: baseline url=http://127.0.0.1:9/ baseline_ms=\${BASELINE_P50_MS} -->\n`;
     const criteria = parseChecklist(md, 'c.md').checklist.criteria!;
-    expect(unsetVariablesProblem(criteria, {})).toBe('cannot watch: PROMETHEUS_URL unset for "Error rate high"; BASELINE_P50_MS unset for "Slow"; set them (environment, --env-file or --config)');
-    expect(unsetVariablesProblem(criteria, { PROMETHEUS_URL: 'http://127.0.0.1:9', BASELINE_P50_MS: '20' })).toBeUndefined();
+    // Each criterion says why it cannot be measured, as data and words; a variable the caller can explain better is explained.
+    expect(criteria.map((c) => unmeasurable(c, {}, { BASELINE_P50_MS: 'no baseline: none measured' }))).toEqual([
+      { reason: 'not-configured', why: 'PROMETHEUS_URL unset (environment, --env-file or --config)' },
+      { reason: 'not-configured', why: 'no baseline: none measured' },
+    ]);
+    expect(criteria.map((c) => unmeasurable(c, { PROMETHEUS_URL: 'http://127.0.0.1:9', BASELINE_P50_MS: '20' }))).toEqual([undefined, undefined]);
   });
 });
