@@ -111,7 +111,7 @@ describe('annotations attached to items', () => {
 describe('validation problems, each on the annotation line', () => {
   it('unknown probe kind', () => {
     expect(problems('# T\n\n- [ ] a\n- [ ] b\n  <!-- probe: htttp url=https://x -->\n')).toEqual([
-      '5: unknown probe kind "htttp" (known: http, tls, dns, tcp, postgres, redis, celery, command, twilio, webhook-signature, security, rate-limit, baseline, prometheus, secrets-scan)',
+      '5: unknown probe kind "htttp" (known: http, tls, dns, tcp, postgres, redis, celery, command, twilio, webhook-signature, security, rate-limit, baseline, prometheus, secrets-scan, k8s, session)',
     ]);
   });
 
