@@ -117,10 +117,11 @@ describe('check against a healthy staging of the real app', () => {
       'Monitoring service credentials configured',
       'Application deployed to staging',
       'Deployment configuration updated',
+      'Media files configuration verified',
     ]) expect(status(item), item).toEqual(['pass']);
     // 63 before issue 26; 17 probes of monitoring, pipeline and images; 24 of cluster, data, edge and the session's record;
-    // 8 of settings, tuning, images and staging.
-    expect(healthy.results).toHaveLength(112);
+    // 9 of settings, tuning, media, images and staging.
+    expect(healthy.results).toHaveLength(113);
   });
 
   it('the new evidence: cluster, data, edge checks pass; the session\'s own record cannot be judged by check', () => {
@@ -313,6 +314,12 @@ describe('each fault alone turns exactly its own items red', () => {
       name: 'no Sentry DSN in the app',
       apply: () => staging.setKubeFaults(['setting-off:sentry_sdk']),
       items: ['Monitoring service credentials configured'],
+      reason: /^kubectl output does not match \//,
+    },
+    {
+      name: 'MEDIA_ROOT not the persistent volume',
+      apply: () => staging.setKubeFaults(['setting-off:MEDIA_ROOT']),
+      items: ['Media files configuration verified'],
       reason: /^kubectl output does not match \//,
     },
     {
