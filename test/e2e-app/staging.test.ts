@@ -107,8 +107,21 @@ describe('check against a healthy staging of the real app', () => {
     }
     expect(status('Docker images built and tagged')).toEqual(['pass']);
     expect(status('Images pushed to registry')).toEqual(['pass']);
-    // 63 before issue 26; 17 probes of monitoring, pipeline and images; 24 of cluster, data, edge and the session's record.
-    expect(healthy.results).toHaveLength(104);
+    // Settings, tuning, images and staging asked of the systems that hold them (issue 26, the second round).
+    for (const item of [
+      'Connection pooling configured',
+      'Database performance tuning applied',
+      'Celery monitoring configured',
+      'File storage backend configured (S3, GCS, etc.)',
+      'Call recording settings configured',
+      'Monitoring service credentials configured',
+      'Application deployed to staging',
+      'Deployment configuration updated',
+      'Media files configuration verified',
+    ]) expect(status(item), item).toEqual(['pass']);
+    // 63 before issue 26; 17 probes of monitoring, pipeline and images; 24 of cluster, data, edge and the session's record;
+    // 9 of settings, tuning, media, images and staging.
+    expect(healthy.results).toHaveLength(113);
   });
 
   it('the new evidence: cluster, data, edge checks pass; the session\'s own record cannot be judged by check', () => {
@@ -278,6 +291,42 @@ describe('each fault alone turns exactly its own items red', () => {
       apply: () => staging.setKubeFaults(['unapplied-migration']),
       items: ['Database migrations executed'],
       reason: /^kubectl exited 1, expected 0/,
+    },
+    {
+      name: 'the celery worker still runs the last release\'s image',
+      apply: () => staging.setKubeFaults(['old-image']),
+      items: ['Deployment configuration updated'],
+      reason: /^kubectl output does not match \//,
+    },
+    {
+      name: 'PostgreSQL without the production tuning (server defaults)',
+      apply: () => staging.setKubeFaults(['untuned-postgres']),
+      items: ['Database performance tuning applied'],
+      reason: /^kubectl output does not match \//,
+    },
+    {
+      name: 'Django without its connection pool',
+      apply: () => staging.setKubeFaults(['setting-off:POOL_OPTIONS']),
+      items: ['Connection pooling configured'],
+      reason: /^kubectl output does not match \//,
+    },
+    {
+      name: 'no Sentry DSN in the app',
+      apply: () => staging.setKubeFaults(['setting-off:sentry_sdk']),
+      items: ['Monitoring service credentials configured'],
+      reason: /^kubectl output does not match \//,
+    },
+    {
+      name: 'MEDIA_ROOT not the persistent volume',
+      apply: () => staging.setKubeFaults(['setting-off:MEDIA_ROOT']),
+      items: ['Media files configuration verified'],
+      reason: /^kubectl output does not match \//,
+    },
+    {
+      name: 'the release commit never deployed to staging',
+      apply: () => void (staging.github.checkRuns = staging.github.checkRuns.filter((r) => r.name !== 'Deploy to Staging')),
+      items: ['Application deployed to staging'],
+      reason: /Deploy to Staging/,
     },
     {
       name: 'WAL archiving failing',

@@ -335,7 +335,9 @@ export async function startStaging(): Promise<Staging> {
       }
       // The app's metrics (docker/prometheus.yml: metrics_path /observability/metrics/), in Prometheus text format.
       if (req.method === 'GET' && path === '/observability/metrics/') {
-        return send(200, '# TYPE django_http_responses_total_by_status_total counter\ndjango_http_responses_total_by_status_total{status="200"} 412\n', 'text/plain; version=0.0.4; charset=utf-8');
+        // celery_workers_online: observability/monitoring/celery_monitoring.py's gauge, one series per worker.
+        const celery = '# TYPE celery_workers_online gauge\ncelery_workers_online{worker_name="celery@celery-worker-5c4b3a291-fghij"} 1\n';
+        return send(200, `# TYPE django_http_responses_total_by_status_total counter\ndjango_http_responses_total_by_status_total{status="200"} 412\n${celery}`, 'text/plain; version=0.0.4; charset=utf-8');
       }
       if (req.method === 'GET' && path === '/static/admin/css/base.css') {
         // WhiteNoise with CompressedManifestStaticFilesStorage serves the .gz it stored for a client that accepts gzip.
@@ -407,7 +409,13 @@ export async function startStaging(): Promise<Staging> {
     cleanups.push(() => alertmanager.stop());
     const grafana = await startGrafana({ token: GRAFANA_TOKEN, database: 'ok', dashboards: [] });
     cleanups.push(() => grafana.stop());
-    const github = await startGithub(healthyGithub(REPO, RELEASE_SHA, GITHUB_TOKEN));
+    // The release commit was also pushed on develop: ci.yml's deploy-staging job ("Deploy to Staging") ran on it.
+    const stagingGithub = () => {
+      const state = healthyGithub(REPO, RELEASE_SHA, GITHUB_TOKEN);
+      state.checkRuns.push({ name: 'Deploy to Staging', status: 'completed', conclusion: 'success' });
+      return state;
+    };
+    const github = await startGithub(stagingGithub());
     cleanups.push(() => github.stop());
     const registry = await startRegistry();
     cleanups.push(() => registry.stop());
@@ -569,7 +577,7 @@ export async function startStaging(): Promise<Staging> {
         await staging.setRedisPolicy('allkeys-lru');
         await staging.setRoleSuperuser(false);
         await startWorker();
-        Object.assign(github.state, healthyGithub(REPO, RELEASE_SHA, GITHUB_TOKEN));
+        Object.assign(github.state, stagingGithub());
         healthyGrafana();
         if (!imageDigest) imageDigest = await registry.push(REPO, IMAGE_TAG);
         if (rulesRemoved) {
