@@ -36,7 +36,7 @@ function setup() {
 }
 
 const notFound = (cwd: string) => `--env-file ${join(cwd, 'missing.env')}: file not found (check the path)`;
-const isDir = (cwd: string) => `--env-file ${join(cwd, 'adir')}: is a directory, expected a dotenv (NAME=value) file`;
+const isDir = (cwd: string) => `--env-file ${join(cwd, 'adir')}: is a directory, not a file, expected a dotenv (NAME=value) file`;
 
 function expectOurLine(r: CliRun, line: string): void {
   expect(r.stderr.trim().split('\n')).toEqual([line]);

@@ -40,6 +40,6 @@ describe('ranges of ports, counts and percentages', () => {
   it('--timeout beyond what a Node timer holds is one line, exit 2', async () => {
     const r = await runCli(['check', '--checklist', 'cl.md', '--timeout', '99999999999'], { cwd: workdir({ 'cl.md': '# C\n\n- [ ] A\n' }) });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('--timeout 99999999999 is too large: at most 2147483647 ms (24.8 days)');
+    expect(r.stderr.trim()).toBe('--timeout "99999999999" is too long: at most 2147483647 ms (24 days, the longest timer Node holds)');
   });
 });

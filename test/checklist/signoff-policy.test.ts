@@ -42,7 +42,7 @@ describe('signoff annotation', () => {
     const { problems } = parseChecklist(DOC('<!-- signoff: combine="Tech Lead + CTO" quorum=2 -->'), 'r.md');
     expect(problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
       '14: signoff annotation names "CTO", which is not a role of the Sign-off table above (Tech Lead, DevOps Engineer, Security Officer, Product Owner)',
-      '14: signoff annotation: "quorum=2" is not understood; use combine="Role A + Role B" or independent="Role"',
+      '14: signoff annotation: "quorum=2" is not understood; use combine="Role A + Role B", independent="Role" or signatures=required',
     ]);
   });
 

@@ -156,6 +156,7 @@ describe('the wizard when its terminal goes away', () => {
     const json = readdirSync(sessions).filter((f) => f.endsWith('.json'));
     expect(json).toHaveLength(1);
     const doc = JSON.parse(readFileSync(join(sessions, json[0]), 'utf8'));
-    expect(doc.signoff.draft?.notes).toBe('HUP-TEXT');
+    // Each person's sign-off form is their own draft.
+    expect(doc.signoff.drafts?.e2e?.notes).toBe('HUP-TEXT');
   }, 60_000);
 });

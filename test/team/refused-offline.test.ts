@@ -54,6 +54,8 @@ describe('a change made offline on a session completed meanwhile', () => {
       try {
       await until(() => b.connectionState() === 'offline', 20_000, 'B to notice the store is gone');
       await wizard.getState().mark('failed');
+      // The mark moved the cursor on: back to the item for its note.
+      wizard.getState().moveItem(-1);
       await wizard.getState().note('disk full on db-2');
       expect(wizard.getState().session.items[item.id].state).toBe('failed');
       // The two changes (and any cursor move) wait in B's journal.

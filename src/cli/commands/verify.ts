@@ -44,7 +44,10 @@ export function compareLines(visible: string, expected: string): string[] {
     }
   }
   const under = heading ? ` (under "${heading}")` : '';
-  const what = a[first] === undefined ? `is missing: the record gives ${clip(b[first])}` : b[first] === undefined ? `reads ${clip(a[first])}, which the record does not have` : `reads ${clip(a[first])}, the signed record gives ${clip(b[first])}`;
+  // Both lines shown around their first differing character: a long table row is cut where it is the same.
+  const from = a[first] !== undefined && b[first] !== undefined ? Math.max(0, firstDifference(a[first], b[first]) - 24) : 0;
+  const around = (line: string) => (from > 0 ? `…${line.slice(from)}` : line);
+  const what = a[first] === undefined ? `is missing: the record gives ${clip(b[first])}` : b[first] === undefined ? `reads ${clip(a[first])}, which the record does not have` : `reads ${clip(around(a[first]))}, the signed record gives ${clip(around(b[first]))}`;
   out.push(`✗ report line ${first + 1}${under} ${what}${count > 1 ? ` (${count} lines differ in all)` : ''}`);
   return out;
 }
@@ -148,4 +151,11 @@ export async function run(_opts: Record<string, unknown>, globals: GlobalOptions
   const res = verifySession(session, input.roles, allowed);
   res.lines.forEach(out);
   return res.ok && input.problems.length === 0 ? 0 : 1;
+}
+
+/** Index of the first character where `a` and `b` differ (the shorter length when one starts the other). */
+function firstDifference(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
