@@ -17,12 +17,12 @@ export function checkStoreUrl(store: string): URL {
   try {
     u = new URL(store);
   } catch {
-    throw new UserError(`--store ${shown} is not a valid URL; use postgres://user:password@host:port/database`);
+    throw new UserError(`--store ${shown} is not a valid URL; use postgres://user:…@host:port/database`);
   }
   if (!PG_URL.test(store)) {
-    throw new UserError(`--store ${shown} is not supported; team mode needs postgres://user:password@host:port/database (leave --store out for the JSON files)`);
+    throw new UserError(`--store ${shown} is not supported; team mode needs postgres://user:…@host:port/database (leave --store out for the JSON files)`);
   }
-  if (!u.hostname) throw new UserError(`--store ${shown} has no host; use postgres://user:password@host:port/database`);
+  if (!u.hostname) throw new UserError(`--store ${shown} has no host; use postgres://user:…@host:port/database`);
   return u;
 }
 
@@ -95,7 +95,7 @@ export async function withConfigStore<G extends { store?: string; storeFrom?: St
   }
   const v = (doc as { store?: unknown } | null)?.store;
   if (v === undefined) return globals;
-  if (typeof v !== 'string' || !v.trim()) throw new UserError(`--config ${globals.config}: "store" must be the team store URL as a string, e.g. "postgres://user:password@host:5432/db"`);
+  if (typeof v !== 'string' || !v.trim()) throw new UserError(`--config ${globals.config}: "store" must be the team store URL as a string, e.g. "postgres://user:…@host:5432/db"`);
   return { ...globals, store: v.trim(), storeFrom: 'config' };
 }
 

@@ -95,7 +95,7 @@ describe('--config values that are not strings', () => {
 
   it('an unknown key is refused with its name and a suggestion; "notify" must be an http(s) URL string', () => {
     expect(() => parseConfigText('{"colour": "blue", "vars": {}}', 'c.json')).toThrow(
-      new UserError('--config c.json: unknown key "colour": the keys read are "vars", "notify", "store"; remove it or rename it'),
+      new UserError('--config c.json: unknown key "colour": the keys read are "vars", "notify", "store", "allowedSigners", "signingKey", "requireSignatures"; remove it or rename it'),
     );
     expect(() => parseConfigText('{"variables": {"A": "1"}}', 'c.json')).toThrow('unknown key "variables" (did you mean "vars"?)');
     expect(() => parseConfigText('{"notfy": "https://x.test/"}', 'c.json')).toThrow('unknown key "notfy" (did you mean "notify"?)');

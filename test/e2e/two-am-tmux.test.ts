@@ -245,7 +245,7 @@ describe('the wizard at 2 a.m. (tmux, 80×24)', () => {
     const name = 'Alexandra Konstantinopoulou-Smythe';
     const id = await startAt('Health', name);
     keys('S');
-    let f = await waitFor(`you are ${name} · 0/2 roles signed`);
+    let f = await waitFor(`you are ${name} · names, not signatures · 0/2 roles`);
     keys('alexandra', 'Enter');
     await waitFor(`signed Tech Lead as ${name}`);
     // Something changes after signing: the signature no longer matches.

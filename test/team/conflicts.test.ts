@@ -66,11 +66,11 @@ describe('one item changed in two terminals at the same moment', () => {
       await lock.query(`SELECT 1 FROM "${fx.schema}".sessions WHERE id = $1 FOR UPDATE`, [id]);
       alice.child.stdin!.write('mark done\n');
       bob.child.stdin!.write('mark failed\n');
-      // Each screen shows its own change at once, before it is saved.
-      await until(() => alice.lines.includes('echo done') && bob.lines.includes('echo failed'), 10_000, 'each own change on its own screen');
+      // A mark shows once it is saved (what a screen shows is in the record): nothing is saved while the row is held.
       expect(alice.lines).not.toContain('saved');
       await lock.query('COMMIT');
       await until(() => alice.lines.includes('saved') && bob.lines.includes('saved'), 15_000, 'both changes to be saved');
+      await until(() => alice.lines.includes('echo done') && bob.lines.includes('echo failed'), 10_000, 'each own change on its own screen');
 
       const told = (t: Terminal) => t.lines.find((l) => l.startsWith('notice ') && l.includes('stays'));
       await until(() => Boolean(told(alice) && told(bob)), 10_000, `both to be told (alice: ${alice.lines.join(' | ')}; bob: ${bob.lines.join(' | ')})`);

@@ -114,6 +114,6 @@ describe('team store on a least-privilege role', () => {
   it('migrate without a store is one line, exit 2', async () => {
     const r = await runCli(['migrate'], { cwd: workdir(), env: { DEPLOY_WIZARD_STORE: '' } });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('migrate needs a team store: pass --store postgres://user:password@host:port/database (or set DEPLOY_WIZARD_STORE)');
+    expect(r.stderr.trim()).toBe('migrate needs a team store: pass --store postgres://user:***@host:port/database (or set DEPLOY_WIZARD_STORE)');
   });
 });

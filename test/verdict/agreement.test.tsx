@@ -252,7 +252,7 @@ describe('counts: wizard, picker, list --json and the report agree', () => {
     ui.unmount();
     // The sign-off screen's header.
     const signoff = await renderUi(<SignoffScreen store={store} checklist={checklist} />);
-    expect(signoff.frame()).toMatch(/^you are alice · 0\/1 roles signed · 3\/7 settled ✗2 \(1 by hand · 1 skipped · 1 n\/a\)/m);
+    expect(signoff.frame()).toMatch(/^you are alice · names, not signatures · 0\/1 roles signed · 3\/7 settled ✗2 \(1 by hand · 1 skipped · /m);
     signoff.unmount();
     // The resume picker, from the store's list.
     const rows = await files.list();

@@ -10,7 +10,7 @@ import type { GlobalOptions } from '../globals.js';
 
 export async function run(_opts: Record<string, any>, globals: GlobalOptions, _args: string[]): Promise<number> {
   const url = globals.store?.trim();
-  if (!url) throw new UserError('migrate needs a team store: pass --store postgres://user:password@host:port/database (or set DEPLOY_WIZARD_STORE)');
+  if (!url) throw new UserError('migrate needs a team store: pass --store postgres://user:…@host:port/database (or set DEPLOY_WIZARD_STORE)');
   checkStoreUrl(url);
   const { createPgStore } = await import('../../session/pg-store.js');
   const store = createPgStore(url, { journalDir: globals.sessionsDir });

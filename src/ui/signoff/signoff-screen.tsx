@@ -530,7 +530,7 @@ export function SignoffView({ form, session, checklist, operator, keyLine: key, 
       </Text>
       {/* Who signs comes first: at 80 columns the counts give way, never the name. */}
       <Text dimColor>
-        {clipAfter(`you are ${operator} · `, `${form.roles.length - unsigned.length}/${form.roles.length} roles signed · ${progressText(progress)} (${progressBreakdown(progress)})${key ? '' : ' · names, not signatures'}`, width)}
+        {clipAfter(`you are ${operator} · ${key ? '' : 'names, not signatures · '}`, `${form.roles.length - unsigned.length}/${form.roles.length} roles signed · ${progressText(progress)} (${progressBreakdown(progress)})`, width)}
       </Text>
       {key ? (
         <Text color={key.warn ? 'yellow' : undefined} dimColor={!key.warn} wrap="truncate">
