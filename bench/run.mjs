@@ -811,6 +811,16 @@ async function walkRss(app, lib, env, file, node = process.execPath) {
     const atFirst = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
     await t.key('\r');
     const walkStart = performance.now();
+    /** State changes in the session file's log now (-1 while it is being renamed). */
+    const settledNow = () => {
+      try {
+        const file = readdirSync(sessions).find((f) => f.endsWith('.json'));
+        const doc = JSON.parse(readFileSync(join(sessions, file), 'utf8'));
+        return doc.events.filter((e) => e.what === 'item.state').length;
+      } catch {
+        return -1;
+      }
+    };
     let keys = 1;
     let probes = 0;
     for (let si = startAt; si < sections.length; si++) {
@@ -829,14 +839,19 @@ async function walkRss(app, lib, env, file, node = process.execPath) {
         await t.until(settled, 30_000, 'the section\'s probes to end');
       }
       for (let k = 0; k < items.length; k++) {
+        // A mark shows once it is saved and then moves on: wait for the session file to have it (or for the reason form).
+        const before = settledNow();
         await t.key('d', 10_000);
+        keys += 1;
+        const asked = () => t.frames[t.frames.length - 1].includes('Why is it fine now?');
+        await t.until(() => asked() || settledNow() > before, 10_000, 'the mark to be saved');
         // An item whose probe failed is marked done only with a reason (the operator-override rule).
-        if (t.frames[t.frames.length - 1].includes('Why is it fine now?')) {
+        if (asked()) {
           await t.key('bench walk', 10_000);
           await t.key('\r', 10_000);
           keys += 2;
+          await t.until(() => settledNow() > before, 10_000, 'the mark with its reason to be saved');
         }
-        keys += 1;
         // A mark moves the cursor on by itself (no j): one key per item.
       }
       if (si < sections.length - 1) {

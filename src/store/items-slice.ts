@@ -26,24 +26,67 @@ export const itemsSlice =
     const moveOn = (itemId: string) => {
       if (get().cursor.itemId === itemId && get().screen === 'section' && !get().unsaved) get().moveItem(1);
     };
+    /**
+     * Marks run one after another: a mark shows once saved and then moves on,
+     * so a second key typed while the first is being saved must wait for the
+     * move, or it would act on the item already marked (`d d d` marks three items).
+     */
+    let inFlight: Promise<unknown> | undefined;
+    const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+      // Nothing in flight: at once (the same turn of the event loop, as before); else after the one before.
+      const next = inFlight ? inFlight.then(work, work) : work();
+      const settled = next.catch(() => undefined);
+      inFlight = settled;
+      void settled.then(() => {
+        if (inFlight === settled) inFlight = undefined;
+      });
+      return next;
+    };
+    const markNow = async (state: Exclude<ItemState, 'skipped'>): Promise<void> => {
+      const it = ctx.currentItem();
+      if (!it) {
+        set({ error: 'no item selected' });
+        return;
+      }
+      set({ error: undefined });
+      // A failed item marked done or n/a needs a reason (asked in the reason form, recorded in the event).
+      if ((state === 'done' || state === 'na') && itemState(get().session, it.id) === 'failed') {
+        get().openScreen('skip-reason');
+        set({ reasonFor: state });
+        return;
+      }
+      // Shown once saved: what the screen shows is on disk (a kill right after it cannot take it back).
+      const refused = await ctx.applyNow({ type: 'item.state', itemId: it.id, state, override: ctx.isOverride(it.id, state) }, { shown: 'saved' });
+      // Settled: on to the next item, as a paper checklist is read (undo stays put).
+      if (!refused && state !== 'pending') moveOn(it.id);
+    };
+    const skipNow = async (reason: string): Promise<void> => {
+      const it = ctx.currentItem();
+      const why = reason.trim();
+      const state = get().reasonFor ?? 'skipped';
+      if (state === 'section') {
+        const section = ctx.section();
+        if (!section) return;
+        if (!why) return void set({ error: 'a reason is required to mark the rest of a section n/a' });
+        set({ screen: get().back, error: undefined, reasonFor: undefined });
+        await ctx.applyNow({ type: 'section.settle', sectionId: section.id, state: 'na', reason: why, itemIds: section.itemIds }, { shown: 'saved' });
+        return;
+      }
+      if (!it) return;
+      if (!why) {
+        set({ error: state === 'skipped' ? 'a reason is required to skip an item' : `a reason is required to mark a failed item ${state === 'na' ? 'n/a' : state}` });
+        return;
+      }
+      set({ screen: get().back, error: undefined, reasonFor: undefined });
+      const refused = await ctx.applyNow({ type: 'item.state', itemId: it.id, state, reason: why, override: ctx.isOverride(it.id, state) }, { shown: 'saved' });
+      if (!refused) moveOn(it.id);
+    };
     return {
-      async mark(state) {
-        const it = ctx.currentItem();
-        if (!it) {
-          set({ error: 'no item selected' });
-          return;
-        }
-        set({ error: undefined });
-        // A failed item marked done or n/a needs a reason (asked in the reason form, recorded in the event).
-        if ((state === 'done' || state === 'na') && itemState(get().session, it.id) === 'failed') {
-          get().openScreen('skip-reason');
-          set({ reasonFor: state });
-          return;
-        }
-        // Shown once saved: what the screen shows is on disk (a kill right after it cannot take it back).
-        const refused = await ctx.applyNow({ type: 'item.state', itemId: it.id, state, override: ctx.isOverride(it.id, state) }, { shown: 'saved' });
-        // Settled: on to the next item, as a paper checklist is read (undo stays put).
-        if (!refused && state !== 'pending') moveOn(it.id);
+      mark(state) {
+        return inTurn(() => markNow(state));
+      },
+      skip(reason) {
+        return inTurn(() => skipNow(reason));
       },
       settleSection() {
         const section = ctx.section();
@@ -55,27 +98,6 @@ export const itemsSlice =
         set({ error: undefined });
         get().openScreen('skip-reason');
         set({ reasonFor: 'section' });
-      },
-      async skip(reason) {
-        const it = ctx.currentItem();
-        const why = reason.trim();
-        const state = get().reasonFor ?? 'skipped';
-        if (state === 'section') {
-          const section = ctx.section();
-          if (!section) return;
-          if (!why) return void set({ error: 'a reason is required to mark the rest of a section n/a' });
-          set({ screen: get().back, error: undefined, reasonFor: undefined });
-          await ctx.applyNow({ type: 'section.settle', sectionId: section.id, state: 'na', reason: why, itemIds: section.itemIds }, { shown: 'saved' });
-          return;
-        }
-        if (!it) return;
-        if (!why) {
-          set({ error: state === 'skipped' ? 'a reason is required to skip an item' : `a reason is required to mark a failed item ${state === 'na' ? 'n/a' : state}` });
-          return;
-        }
-        set({ screen: get().back, error: undefined, reasonFor: undefined });
-        const refused = await ctx.applyNow({ type: 'item.state', itemId: it.id, state, reason: why, override: ctx.isOverride(it.id, state) }, { shown: 'saved' });
-        if (!refused) moveOn(it.id);
       },
       async note(text) {
         const it = ctx.currentItem();

@@ -99,3 +99,15 @@ describe('settling a section', () => {
     expect(() => applyChange(s, { type: 'section.settle', sectionId: first.sectionId, state: 'na', reason: '  ', itemIds: ids }, { who: 'Grace' })).toThrow(/needs a reason/);
   });
 });
+
+describe('marks typed faster than they are saved', () => {
+  it('d d d marks three items in order: each mark waits for the one before it to be saved and to move on', async () => {
+    const made = makeStore();
+    const section = made.checklist.sections.find((s) => s.itemIds.length >= 3)!;
+    made.store.getState().openSection(section.id);
+    const s = made.store.getState();
+    await Promise.all([s.mark('done'), s.mark('done'), s.mark('done')]);
+    const states = section.itemIds.slice(0, 3).map((id) => made.session.current().items[id]?.state);
+    expect(states).toEqual(['done', 'done', 'done']);
+  });
+});
