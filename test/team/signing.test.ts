@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { createPgStore, type PgSessionStore } from '../../src/session/pg-store.js';
 import { parseAllowedSigners } from '../../src/signing/allowed-signers.js';
 import { cleanup, makeKey, signerLine, startAgent, tempDir, type TestAgent, type TestKey } from '../helpers/ssh-keys.js';
-import { bundleWorker, dropSchema, newSessionInit, pgUrl, storedDoc } from './helpers.js';
+import { bundleWorker, dropSchema, newSessionInit, pgUrl, storedDoc, until } from './helpers.js';
 
 const facts = inject('servers').pg;
 const url = pgUrl(facts);
@@ -124,8 +124,12 @@ describe('team sign-off with SSH keys over PostgreSQL', () => {
     expect((await noKey.send('revoke Tech Lead')).refused).toMatch(/^revoking Tech Lead needs your SSH key: this session requires signatures/);
     expect((await noKey.send('complete FAILED')).refused).toMatch(/^completing needs your SSH key/);
 
-    // A signer completes; then neither impostor can reopen.
+    // A signer completes (on the record with all four signatures); then neither impostor can reopen.
+    await until(async () => (await pat.send('show')).signatures.length === 4, 60_000, 'the four signatures in pat\'s terminal');
     expect(await pat.send('complete FAILED')).toEqual({ ok: true });
+    // Each terminal acts on the record as it sees it: wait until the completion reached them.
+    const sees = (t: Terminal, status: string) => until(async () => (await t.send('show')).status === status, 60_000, `the ${status} status in another terminal`);
+    await Promise.all([sees(fakeAda, 'completed'), sees(noKey, 'completed'), sees(ada, 'completed')]);
     expect((await fakeAda.send('reopen I am ada')).refused).toMatch(/^cannot reopen: linus@example\.com signed no role of this session/);
     expect((await noKey.send('reopen I am ada')).refused).toMatch(/^reopening needs your SSH key/);
     let { doc } = await storedDoc(facts, schema, id);
@@ -137,6 +141,7 @@ describe('team sign-off with SSH keys over PostgreSQL', () => {
 
     // The real ada reopens and revokes her own role.
     expect(await ada.send('reopen status was wrong')).toEqual({ ok: true });
+    await sees(ada, 'active');
     expect(await ada.send('revoke Tech Lead')).toEqual({ ok: true });
     ({ doc } = await storedDoc(facts, schema, id));
     expect(doc.signoff.signatures.map((x: any) => x.role)).not.toContain('Tech Lead');
