@@ -236,5 +236,11 @@ describe('command blocks run as steps (screen)', () => {
     finish({ exitCode: 0 });
     await ui.waitFor('✓ exit 0');
   });
-});
 
+  it('p in a section without items says so, not "this item has no probes"', async () => {
+    const made = makeStore({ checklist: buildChecklist([{ title: 'Rollback', depth: 1 }, { title: 'Stop Traffic', guidance: [{ kind: 'command', lang: 'bash', text: ROLLBACK }] }, { title: 'After', items: ['Checked'] }]) });
+    made.store.getState().openSection('rollback/stop-traffic');
+    await made.store.getState().runItemProbes();
+    expect(made.store.getState().error).toMatch(/^this section has no items, so no probes to run/);
+  });
+});
