@@ -221,6 +221,11 @@ describe('deploy-wizard verify', () => {
     let r = await capture(['verify', file]);
     expect(r.err).toMatch(/^deploy-wizard verify: .*release\.md: the report's signed record is (truncated|damaged or truncated)[^\n]*\n$/);
     expect(r.code).toBe(2);
+    // A folder is named as one (it used to be looked up as a session id: "no session … in sessions").
+    mkdirSync(join(dir, 'reports'), { recursive: true });
+    r = await capture(['verify', join(dir, 'reports'), ...sessions()]);
+    expect(r.err).toMatch(/^deploy-wizard verify: \S*reports is a directory, not a file; give a session id, a session JSON file, or a report \(\.md or \.json\)\n$/);
+    expect(r.code).toBe(2);
     r = await capture(['verify', join(dir, 'nope.md')]);
     expect(r.err).toMatch(/nope\.md does not exist/);
     expect(r.code).toBe(2);
