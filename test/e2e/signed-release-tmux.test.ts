@@ -94,6 +94,15 @@ describe('a signed release, start to verify', () => {
     f = await waitFor('✓ Completed: SUCCESS by ada@example.com', 15_000);
     key('q');
     await waitFor('EXIT=0', 15_000);
+    tmux('kill-session', '-t', 'wiz');
+
+    // Resumed, the completed session says at once that it is read-only (it used to look editable until a key was refused).
+    const id0 = readdirSync(join(dir, 'sessions')).find((n) => n.endsWith('.json'))!.replace(/\.json$/, '');
+    tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', `cd ${dir} && SSH_AUTH_SOCK=${agent.socket} node dist/deploy-wizard.js resume ${id0} --operator ada@example.com --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`);
+    f = await waitFor('is read-only', 20_000);
+    expect(f.replace(/\s+/g, ' ')).toContain(`session ${id0} was completed by ada@example.com at `);
+    key('q');
+    await waitFor('EXIT=0', 15_000);
 
     const id = readdirSync(join(dir, 'sessions')).find((n) => n.endsWith('.json'))!.replace(/\.json$/, '');
     const out = join(dir, 'release.md');

@@ -24,6 +24,7 @@ import { openNotifier } from '../../notify/notify.js';
 import { parseCache } from '../parse-cache.js';
 import { notifyingSession } from '../../notify/session-events.js';
 import { storeArg, storeSecretMasked } from '../../session/select-store.js';
+import { readOnlyLine } from '../../session/signoff.js';
 
 type Opts = Record<string, any>;
 type Mode = { kind: 'default' } | { kind: 'start' } | { kind: 'resume'; id?: string } | { kind: 'join'; id: string };
@@ -239,6 +240,8 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
         notice = err.message;
       }
     }
+    // A completed session opens read-only: said at once (its refusal's own words), not only when a key is refused.
+    if (open.current().status === 'completed') notice = readOnlyLine(open.current());
     const signing = await signingSetup.signerFor(open.current(), signingConfig, who);
     wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, previousSession, notice, signing);
     if (stop.why) void wizard.getState().interrupt();
