@@ -12,6 +12,13 @@ export function clockText(t: string | number | Date, opts: { seconds?: boolean }
   return `${d.toISOString().slice(11, opts.seconds === false ? 16 : 19)} UTC`;
 }
 
+/** `2026-11-26 14:02:30 UTC`: a time with its day, for a record read days later; text that is no time is shown as given. */
+export function dateClockText(t: string | number | Date, opts: { seconds?: boolean } = {}): string {
+  const d = t instanceof Date ? t : new Date(t);
+  if (Number.isNaN(d.getTime())) return String(t);
+  return `${d.toISOString().slice(0, 10)} ${clockText(d, opts)}`;
+}
+
 /** `14:02:30–14:32:30 UTC`: two times of one span, the zone said once. */
 export function clockRangeText(from: string | number | Date, to: string | number | Date, opts: { seconds?: boolean } = {}): string {
   return `${clockText(from, opts).replace(/ UTC$/, '')}–${clockText(to, opts)}`;

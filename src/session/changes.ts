@@ -306,7 +306,8 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
         }
       } else if (held.name !== who) throw new ChangeRefused(`${change.role} was signed by ${held.name}; only ${held.name} can revoke it`);
       s.signoff.signatures = s.signoff.signatures.filter((x) => x.role !== change.role);
-      s.events.push({ at, who, what: 'signoff.revoke', detail: change.reason ? `${change.role}: ${change.reason}` : change.role, signed: key.signed });
+      const signedFor = key.signed ? { fingerprint: held.fingerprint, role: change.role, ref: held.signed?.signedAt ?? held.date } : undefined;
+      s.events.push({ at, who, what: 'signoff.revoke', detail: change.reason ? `${change.role}: ${change.reason}` : change.role, signed: key.signed, signedFor });
       break;
     }
     case 'signoff.complete': {
@@ -329,7 +330,7 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       s.signoff.completedAt = at;
       s.signoff.draft = undefined;
       s.signoff.drafts = undefined;
-      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'completed', status: change.status, overrideReason: reason, overrideCovers: covers, signed: key.signed }];
+      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'completed', status: change.status, overrideReason: reason, overrideCovers: covers, signed: key.signed, fingerprint: key.signed ? sessionFingerprint(session) : undefined }];
       s.status = 'completed';
       s.events.push({ at, who, what: 'signoff.complete', detail: reason ? `${change.status} (override: ${reason}${covers ? `; covers: ${covers.join('; ')}` : ''})` : change.status, signed: key.signed });
       // A completed session is read-only: every window still open ends here, judged over what it measured.
@@ -348,7 +349,7 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       if (key.refused) throw new ChangeRefused(key.refused);
       const notAllowed = key.signed && completerRefusal(session, key.signed.principal);
       if (notAllowed) throw new ChangeRefused(`cannot reopen: ${notAllowed}`);
-      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'reopened', reason, signed: key.signed }];
+      s.signoff.history = [...(s.signoff.history ?? []), { at, by: who, action: 'reopened', reason, signed: key.signed, fingerprint: key.signed ? sessionFingerprint(session) : undefined }];
       s.signoff.completedAt = undefined;
       s.status = 'active';
       s.events.push({ at, who, what: 'signoff.reopen', detail: reason, signed: key.signed });

@@ -95,6 +95,17 @@ export const KeySignatureSchema = z.object({
 });
 export type KeySignature = z.infer<typeof KeySignatureSchema>;
 
+/**
+ * What a key signed besides the action, session, principal and time, kept so
+ * `verify` rebuilds the statement later: the content fingerprint it vouched
+ * for, and on a revoke the role and the signature it revoked (its date).
+ */
+export const SignedForSchema = z.object({
+  fingerprint: z.string(),
+  role: z.string().optional(),
+  ref: z.string().optional(),
+});
+
 export const EventSchema = z.object({
   at: z.string(),
   who: z.string(),
@@ -112,6 +123,8 @@ export const EventSchema = z.object({
   run: CommandRunSchema.optional(),
   /** On signoff.sign / revoke / complete / reopen events taken with a key: what the key signed. */
   signed: KeySignatureSchema.optional(),
+  /** On a signoff.revoke taken with a key: the rest of the statement it signed (older files have none). */
+  signedFor: SignedForSchema.optional(),
 });
 export type SessionEvent = z.infer<typeof EventSchema>;
 
@@ -144,6 +157,8 @@ export const SignoffHistorySchema = z.object({
   reason: z.string().optional(),
   /** Taken with the actor's SSH key. */
   signed: KeySignatureSchema.optional(),
+  /** With a key: the content fingerprint it signed (older files have none; `verify` then says it cannot re-check). */
+  fingerprint: z.string().optional(),
 });
 export type SignoffHistoryEntry = z.infer<typeof SignoffHistorySchema>;
 

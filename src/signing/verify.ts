@@ -6,6 +6,7 @@ import type { Session } from '../session/schema.js';
 import { sessionFingerprint } from '../session/signoff.js';
 import { checkSigner, type AllowedSigners } from './allowed-signers.js';
 import { statementFor } from './guard.js';
+import type { SignedStatement } from './message.js';
 import { verifySshsig } from './sshsig.js';
 
 export interface VerifyOutcome {
@@ -55,21 +56,12 @@ export function verifySession(session: Session, roles: string[], allowed: Allowe
       if (required) valid++;
     }
   }
-  // The completion in force, when it was taken with a key: re-checked over the same content.
-  const history = session.signoff.history ?? [];
-  const lastIndex = history.length - 1;
-  const last = history[lastIndex];
-  if (session.status === 'completed' && last?.action === 'completed' && last.signed) {
-    const k = last.signed;
-    const completions = history.slice(0, lastIndex).filter((h) => h.action === 'completed').length;
-    const st = { action: last.overrideReason ? ('override' as const) : ('complete' as const), session: session.id, fingerprint, status: last.status, reason: last.overrideReason, ref: String(completions) };
-    const res = verifySshsig(k.sshsig, statementFor(st, { principal: k.principal, at: k.signedAt }));
-    const who = allowed && res.ok ? checkSigner(allowed, k.key, { principal: k.principal, at: new Date(k.signedAt) }) : undefined;
-    const why = !allowed ? 'no allowed_signers to check it against' : !res.ok ? res.reason : res.publicKey!.fingerprint !== k.key ? `made by key ${res.publicKey!.fingerprint}` : who?.refused;
-    lines.push(`${why ? '✗' : '✓'} completion ${last.status ?? ''}${last.overrideReason ? ' (override)' : ''}  ${k.principal}  ${k.key}  ${why ? `invalid: ${why}` : `valid (signed ${when(k.signedAt)})`}`);
-    if (why) ok = false;
-  } else if (session.status === 'completed' && last?.action === 'completed') {
-    lines.push(`· completion ${last.status ?? ''} by ${last.by}: name only`);
+  // Every completion, reopening and revocation taken with a key, oldest first; the completion in force over today's content.
+  const history = signedHistory(session, fingerprint, allowed);
+  lines.push(...history.lines);
+  if (history.firstInvalid) {
+    ok = false;
+    lines.push(`✗ the first sign-off action that does not verify: ${history.firstInvalid}`);
   }
   const keyed = session.signoff.signatures.some((s) => s.signed);
   lines.push(
@@ -78,4 +70,64 @@ export function verifySession(session: Session, roles: string[], allowed: Allowe
       : `names, not signatures: no SSH key signed this sign-off (${valid} of ${roles.length} roles verified)`,
   );
   return { lines, ok: ok && valid === roles.length };
+}
+
+type Entry = NonNullable<Session['signoff']['history']>[number];
+
+/**
+ * The history's key-signed actions re-checked one by one, in the order they
+ * happened: each completion (round N signs ref N, the content it completed),
+ * each reopening (the completion it reopened), each revocation (the role and
+ * the signature it revoked). The completion in force is checked over the
+ * content as it is now; an earlier one over the fingerprint it recorded.
+ */
+function signedHistory(session: Session, current: string, allowed: AllowedSigners | undefined): { lines: string[]; firstInvalid?: string } {
+  const history = session.signoff.history ?? [];
+  const lines: string[] = [];
+  let firstInvalid: string | undefined;
+  const inForce = session.status === 'completed' && history[history.length - 1]?.action === 'completed' ? history.length - 1 : -1;
+  type Step = { at: string; label: string; sig?: Entry['signed']; st?: Omit<SignedStatement, 'principal' | 'at'>; unknown?: string; by: string };
+  const steps: Step[] = [];
+  let completions = 0;
+  let lastCompletionAt: string | undefined;
+  history.forEach((h, i) => {
+    if (h.action === 'completed') {
+      const round = completions++;
+      lastCompletionAt = h.at;
+      const label = `completion ${h.status ?? ''}${h.overrideReason ? ' (override)' : ''}${i === inForce ? '' : ` (round ${round + 1}, reopened later)`}`;
+      const fp = i === inForce ? current : h.fingerprint;
+      const st = fp ? { action: h.overrideReason ? ('override' as const) : ('complete' as const), session: session.id, fingerprint: fp, status: h.status, reason: h.overrideReason, ref: String(round) } : undefined;
+      steps.push({ at: h.at, label, sig: h.signed, st, by: h.by, unknown: fp ? undefined : 'the record does not keep the content it completed (written before deploy-wizard kept it)' });
+    } else {
+      const fp = h.fingerprint;
+      const st = fp && h.reason ? { action: 'reopen' as const, session: session.id, fingerprint: fp, reason: h.reason, ref: lastCompletionAt } : undefined;
+      steps.push({ at: h.at, label: 'reopen', sig: h.signed, st, by: h.by, unknown: fp ? undefined : 'the record does not keep the content it reopened (written before deploy-wizard kept it)' });
+    }
+  });
+  for (const e of session.events) {
+    if (e.what !== 'signoff.revoke' || !e.signed) continue;
+    const f = e.signedFor;
+    const st = f ? { action: 'revoke' as const, session: session.id, fingerprint: f.fingerprint, role: f.role, ref: f.ref } : undefined;
+    steps.push({ at: e.at, label: `revoke ${f?.role ?? e.detail ?? ''}`.trim(), sig: e.signed, st, by: e.who, unknown: f ? undefined : 'the record does not keep which signature it revoked (written before deploy-wizard kept it)' });
+  }
+  steps.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  for (const step of steps) {
+    const k = step.sig;
+    if (!k) {
+      // Name-only actions: shown for the completion in force (as before), the rest are the history the report lists.
+      if (step.label.startsWith('completion') && !step.label.includes('round')) lines.push(`· ${step.label} by ${step.by}: name only`);
+      continue;
+    }
+    const head = `${step.label}  ${k.principal}  ${k.key}`;
+    if (!step.st) {
+      lines.push(`· ${head}  not re-checked: ${step.unknown}`);
+      continue;
+    }
+    const res = verifySshsig(k.sshsig, statementFor(step.st, { principal: k.principal, at: k.signedAt }));
+    const who = allowed && res.ok ? checkSigner(allowed, k.key, { principal: k.principal, at: new Date(k.signedAt) }) : undefined;
+    const why = !allowed ? 'no allowed_signers to check it against' : !res.ok ? res.reason : res.publicKey!.fingerprint !== k.key ? `made by key ${res.publicKey!.fingerprint}` : who?.refused;
+    lines.push(`${why ? '✗' : '✓'} ${head}  ${why ? `invalid: ${why}` : `valid (signed ${when(k.signedAt)})`}`);
+    if (why && !firstInvalid) firstInvalid = `${step.label} by ${k.principal} at ${when(k.signedAt)} (${why})`;
+  }
+  return { lines, firstInvalid };
 }

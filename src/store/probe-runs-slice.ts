@@ -130,7 +130,7 @@ export const probeRunsSlice =
       async runItemProbes() {
         const it = ctx.currentItem();
         if (!it || it.probes.length === 0) {
-          set({ error: 'this item has no probes' });
+          set({ error: it ? 'this item has no probes' : 'this section has no items, so no probes to run (→/l goes to the next section)' });
           return;
         }
         await runJobs(jobsFor([it]));

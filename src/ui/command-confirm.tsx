@@ -14,6 +14,7 @@ import { fit } from './scroll.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { useWizard } from './use-wizard.js';
 import { TextField } from './text-field.js';
+import { TeamLine, teamHeight } from './status-lines.js';
 
 export interface CommandConfirmProps {
   store: WizardStore;
@@ -60,6 +61,8 @@ export function CommandConfirm({ store, checklist }: CommandConfirmProps) {
   const dryRun = useWizard(store, (s) => s.dryRun);
   const error = useWizard(store, (s) => s.error);
   const active = useWizard(store, (s) => s.screen === 'command-confirm' && !s.exit);
+  // Team mode's line, as on every screen: a person about to run a command must see who is here, and that they are offline.
+  const team = useWizard(store, (s) => teamHeight(s));
   const choices = commandChoices(checklist.sections.find((s) => s.id === sectionId));
   const [stage, setStage] = useState<'choose' | 'confirm'>(choices.length > 1 ? 'choose' : 'confirm');
   const [value, setValue] = useState('');
@@ -76,7 +79,7 @@ export function CommandConfirm({ store, checklist }: CommandConfirmProps) {
   const kubeRows = kube ? (kube.looking || kube.matches ? 1 : 2) : 0;
   const hints = command?.running ? RUNNING_HINTS : CONFIRM_HINTS;
   // Rows: title, variables, kube, script window or pane (+ its position line), status, prompt, error, footer; never past rows-1.
-  const fixed = 1 + (command?.variables.length ?? 0) + kubeRows + (command?.wouldRun ? 1 : 0) + 1 + 1 + 1 + (error ? 1 : 0) + footerHeight(hints, columns);
+  const fixed = team + 1 + (command?.variables.length ?? 0) + kubeRows + (command?.wouldRun ? 1 : 0) + 1 + 1 + 1 + (error ? 1 : 0) + footerHeight(hints, columns);
   const room = Math.max(3, rows - 1 - fixed);
   const hasLegacyOut = !pane && Boolean(command && (command.running || command.output));
   const outRoom = hasLegacyOut ? Math.min(legacyOut.length, Math.max(2, Math.floor(room / 2))) : 0;
@@ -121,9 +124,10 @@ export function CommandConfirm({ store, checklist }: CommandConfirmProps) {
   if (!choice || !command) return <Text color="red">No command block here.</Text>;
 
   if (stage === 'choose') {
-    const preview = Math.max(1, rows - 1 - 2 - choices.length - 1 - footerHeight(CHOOSE_HINTS, columns));
+    const preview = Math.max(1, rows - 1 - team - 2 - choices.length - 1 - footerHeight(CHOOSE_HINTS, columns));
     return (
       <Box flexDirection="column">
+        <TeamLine store={store} />
         <Text bold wrap="truncate">
           {choices.length} commands here — choose one; only the chosen one runs
           {dryRun ? <Text color="yellow"> (DRY RUN)</Text> : null}
@@ -158,6 +162,7 @@ export function CommandConfirm({ store, checklist }: CommandConfirmProps) {
   const asking = Boolean(kube?.asking);
   return (
     <Box flexDirection="column">
+      <TeamLine store={store} />
       <Text bold wrap="truncate">
         {choices.length > 1 ? `${command.index + 1}/${choices.length} ` : ''}
         {forTerminal(choice.label)}

@@ -53,7 +53,15 @@ export function ProbeResultLine({ result, item, columns = 80 }: ProbeResultLineP
         {oneLine(forTerminal(result.summary))}
         {result.status === 'skipped' ? null : <Text dimColor> ({Math.round(result.durationMs)} ms)</Text>}
       </Text>
-      {advice ? <Text dimColor>{`    → ${oneLine(forTerminal(advice))}`}</Text> : null}
+      {/* Advice longer than a line wraps under its first word, not at column 0 among the result lines. */}
+      {advice ? (
+        <Box paddingLeft={4}>
+          <Text dimColor>→ </Text>
+          <Box flexShrink={1}>
+            <Text dimColor>{oneLine(forTerminal(advice))}</Text>
+          </Box>
+        </Box>
+      ) : null}
     </Box>
   );
 }

@@ -186,10 +186,13 @@ export function WatchScreen({ store, checklist }: WatchScreenProps) {
                 </>
               )}
             </Text>
-            <Text dimColor wrap="truncate">
-              {'  '}
-              {forTerminal(r.verdict.message)}
-            </Text>
+            {/* A criterion that cannot be measured said why on the line above: its verdict's message repeats it. */}
+            {r.cannot && r.verdict.message.includes(r.cannot.why) ? null : (
+              <Text dimColor wrap="truncate">
+                {'  '}
+                {forTerminal(r.verdict.message)}
+              </Text>
+            )}
           </Box>
         );
       })}

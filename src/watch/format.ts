@@ -6,7 +6,7 @@
 import { codeBlock, escapeInline, forTerminal, mermaidLabel } from '../report/escape.js';
 import { xmlEscape } from '../report/check-output.js';
 import { changeText, DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, latencyChange, ruleText } from '../verdict/latency-rule.js';
-import { clockText, durationText, windowPlanText } from '../grammar/time-format.js';
+import { clockText, dateClockText, durationText, windowPlanText } from '../grammar/time-format.js';
 import type { Criterion } from '../checklist/types.js';
 import { substitute, type Vars } from '../config/vars.js';
 import { countPhases, criterionState, progressText, STATE_JSON, STATE_JUNIT, STATE_MARKDOWN, STATE_TEXT, type Measurement, type WindowPhase, type WindowState } from './judge.js';
@@ -219,14 +219,18 @@ export interface MarkdownOptions {
   stopped?: 'ended' | 'met' | 'operator' | 'signoff';
 }
 
+/** Whether two ISO times fall on the same UTC day (a sample past midnight shows its date). */
+const sameDay = (a: string, b: string) => a.slice(0, 10) === b.slice(0, 10);
+
 /** Markdown: per criterion the limits, the verdict with its evidence, the series as a table and a Mermaid chart. */
 export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: number, opts: MarkdownOptions = {}): string {
   const level = opts.level ?? 1;
   const state = opts.state ?? 'stopped';
   const h = '#'.repeat(level);
   // Each window its own heading: its start and who started it.
-  const out: string[] = [`${h} Watch: rollback criteria, started ${startedAt}${opts.by ? ` by ${escapeInline(opts.by)}` : ''}`, ''];
-  out.push(`Started ${startedAt}, ${durationText(elapsedMs)}. **Verdict**: ${verdictMark(o.phase, state)}${o.interrupted ? ' (interrupted)' : ''}`, '');
+  // Times as everywhere in the record (`2026-11-26 09:30:00 UTC`), not raw ISO.
+  const out: string[] = [`${h} Watch: rollback criteria, started ${escapeInline(dateClockText(startedAt))}${opts.by ? ` by ${escapeInline(opts.by)}` : ''}`, ''];
+  out.push(`Started ${escapeInline(dateClockText(startedAt))}, ${durationText(elapsedMs)}. **Verdict**: ${verdictMark(o.phase, state)}${o.interrupted ? ' (interrupted)' : ''}`, '');
   for (const w of o.watches) {
     const l = w.limits;
     const t = thresholdOf(w);
@@ -243,7 +247,7 @@ export function formatMarkdown(o: WatchOutcome, startedAt: string, elapsedMs: nu
       continue;
     }
     out.push('| # | Finished | Measurement | Value | Observed |', '|---|---|---|---|---|');
-    w.measurements.forEach((m, i) => out.push(`| ${i + 1} | ${m.finishedAt} | ${PHASE_MARK[m.phase]} | ${m.value ?? '—'} | ${escapeInline(m.message)} |`));
+    w.measurements.forEach((m, i) => out.push(`| ${i + 1} | ${escapeInline(sameDay(m.finishedAt, startedAt) ? clockText(m.finishedAt) : dateClockText(m.finishedAt))} | ${PHASE_MARK[m.phase]} | ${m.value ?? '—'} | ${escapeInline(m.message)} |`));
     out.push('');
     const charted = w.measurements.map((m, i) => ({ n: i + 1, v: m.value })).filter((x): x is { n: number; v: number } => x.v !== undefined);
     if (charted.length) {

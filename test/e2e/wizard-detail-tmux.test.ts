@@ -110,7 +110,8 @@ describe('the detail view and cancelled runs, at 80×24', () => {
     keys('Enter');
     await waitFor('Health endpoint responding');
     keys('P');
-    const probed = await waitFor(/\[✗\] Diagnostics report healthy/);
+    // Both results, whichever lands first (the two probes run at once: waiting for one only raced the other).
+    const probed = await waitFor(/^(?=[\s\S]*\[✗\] Diagnostics report healthy)(?=[\s\S]*\[✓\] Health endpoint responding)/);
     expect(probed).toContain('[✓] Health endpoint responding');
     // The section screen cuts the failing summary: its end is not on screen.
     keys('j');

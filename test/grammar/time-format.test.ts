@@ -1,10 +1,12 @@
 /** The one display of times (UTC, said) and durations, and the same window reading the same from the CLI and the watch screen. */
 import { describe, expect, it } from 'vitest';
-import { clockRangeText, clockText, durationText, windowPlanText } from '../../src/grammar/time-format.js';
+import { clockRangeText, clockText, dateClockText, durationText, windowPlanText } from '../../src/grammar/time-format.js';
 
 describe('time display', () => {
   it('times are UTC and say so, whatever the machine\'s zone', () => {
     expect(clockText('2026-11-26T14:02:30.000Z')).toBe('14:02:30 UTC');
+    expect(dateClockText('2026-11-26T14:02:30.000Z')).toBe('2026-11-26 14:02:30 UTC');
+    expect(dateClockText('not a time')).toBe('not a time');
     expect(clockText(Date.parse('2026-11-26T14:02:30.000Z'), { seconds: false })).toBe('14:02 UTC');
     expect(clockRangeText('2026-11-26T14:02:30.000Z', '2026-11-26T14:32:30.000Z')).toBe('14:02:30–14:32:30 UTC');
     expect(clockText('not a time')).toBe('not a time');

@@ -73,7 +73,7 @@ describe('the report of a session with a watch', () => {
     expect(section).toContain('- **Verdict**: 🔴 **rollback criterion met** — 2 failed measurements &gt; failure\\_limit 1 (1 ok, 2 failed, 1 inconclusive, 0 errors of 4)');
     expect(section).toContain('- **Window**: every 30 s × 6 (3 min), failure\\_limit 1, inconclusive\\_limit 2');
     expect(section).toContain('- **Threshold**: max 0.05');
-    expect(section).toContain('| 2 | 2026-11-26T09:30:31.000Z | ⚪ inconclusive | — | not measured: the wizard was closed |');
+    expect(section).toContain('| 2 | 09:30:31 UTC | ⚪ inconclusive | — | not measured: the wizard was closed |');
     expect(section).toMatch(/```mermaid\nxychart-beta\n  title "Error rate exceeds 5% of requests"\n  x-axis \["1", "3", "4"\]\n  line \[0\.012, 0\.081, 0\.143\]\n  line \[0\.05, 0\.05, 0\.05\]\n```/);
     expect(md).not.toContain(SECRET);
   });
@@ -92,8 +92,8 @@ describe('the report of a session with a watch', () => {
     expect(tableRow).toContain('2 failed &gt; failure\\_limit 1 (window started 09:30 UTC by');
     const headings = two.split('\n').filter((l) => l.startsWith('## Watch: rollback criteria'));
     expect(headings).toHaveLength(2);
-    expect(headings[0]).toContain('started 2026-11-26T09:30:00.000Z by ');
-    expect(headings[1]).toContain('started 2026-11-26T09:40:00.000Z by ');
+    expect(headings[0]).toContain('started 2026-11-26 09:30:00 UTC by ');
+    expect(headings[1]).toContain('started 2026-11-26 09:40:00 UTC by ');
     const live = two.slice(two.indexOf(headings[1]));
     expect(live).toContain('- **Verdict**: ⏳ running (1/60 samples)');
     expect(live).not.toContain('stopped before the window ended');

@@ -45,6 +45,7 @@ let agent: TestAgent;
 let id: string;
 let allowedFile: string;
 let unsignedId: string;
+let roundsId: string;
 const signers: Record<string, Signer> = {};
 
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -87,6 +88,32 @@ beforeAll(async () => {
   const proof = await proofFor(signers.pat, { action: 'complete', session: id, fingerprint: sessionFingerprint(open.current()), status: 'SUCCESS', ref: '0' });
   await open.apply({ type: 'signoff.complete', status: 'SUCCESS', notes: 'smooth', nextSteps: '', proof });
   await open.close();
+
+  // A release completed, reopened for a hotfix (a note changes the content), every role revoked and signed again, completed again.
+  const rounds = await store.create({ environment: 'production', operator: 'ada', checklist: { path: checklistFile, hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) } });
+  roundsId = rounds.id;
+  await rounds.apply({ type: 'signing.setup', allowedSigners: text, source: 'allowed_signers', required: true });
+  for (const item of checklist.items) await rounds.apply({ type: 'item.state', itemId: item.id, state: 'done' });
+  const signAll = async () => {
+    for (const [p, role] of Object.entries(ROLES)) {
+      const fingerprint = sessionFingerprint(rounds.current());
+      await rounds.apply({ type: 'signoff.sign', role, signature: '', fingerprint, proof: await proofFor(signers[p], { action: 'sign', session: roundsId, fingerprint, role }) });
+    }
+  };
+  await signAll();
+  let fp = sessionFingerprint(rounds.current());
+  await rounds.apply({ type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', proof: await proofFor(signers.pat, { action: 'complete', session: roundsId, fingerprint: fp, status: 'SUCCESS', ref: '0' }) });
+  const completedAt = rounds.current().signoff.history!.at(-1)!.at;
+  await rounds.apply({ type: 'signoff.reopen', reason: 'hotfix 1.4.1', proof: await proofFor(signers.pat, { action: 'reopen', session: roundsId, fingerprint: fp, reason: 'hotfix 1.4.1', ref: completedAt }) });
+  await rounds.apply({ type: 'item.note', itemId: checklist.items[0].id, note: 'backup retaken for 1.4.1' });
+  for (const [p, role] of Object.entries(ROLES)) {
+    const held = rounds.current().signoff.signatures.find((x) => x.role === role)!;
+    await rounds.apply({ type: 'signoff.revoke', role, proof: await proofFor(signers[p], { action: 'revoke', session: roundsId, fingerprint: held.fingerprint, role, ref: held.signed!.signedAt }) });
+  }
+  await signAll();
+  fp = sessionFingerprint(rounds.current());
+  await rounds.apply({ type: 'signoff.complete', status: 'SUCCESS', notes: '', nextSteps: '', proof: await proofFor(signers.pat, { action: 'complete', session: roundsId, fingerprint: fp, status: 'SUCCESS', ref: '1' }) });
+  await rounds.close();
 
   const plain = await store.create({ environment: 'staging', operator: 'bob', checklist: { path: checklistFile, hash: checklist.hash, title: checklist.title, itemIds: checklist.items.map((i) => i.id) } });
   unsignedId = plain.id;
@@ -147,6 +174,8 @@ describe('deploy-wizard verify', () => {
     const r = await capture(['verify', file]);
     expect(r.out).toContain(`✗ report line ${i + 1} `);
     expect(r.out).toContain('Backup takem');
+    // The last line is the verdict, not "4 of 4 required roles have a valid key signature".
+    expect(r.out.trimEnd().split('\n').at(-1)).toBe('✗ not verified: the report has the problem shown above, whatever its signatures say');
     expect(r.code).toBe(1);
   });
 
@@ -192,6 +221,11 @@ describe('deploy-wizard verify', () => {
     let r = await capture(['verify', file]);
     expect(r.err).toMatch(/^deploy-wizard verify: .*release\.md: the report's signed record is (truncated|damaged or truncated)[^\n]*\n$/);
     expect(r.code).toBe(2);
+    // A folder is named as one (it used to be looked up as a session id: "no session … in sessions").
+    mkdirSync(join(dir, 'reports'), { recursive: true });
+    r = await capture(['verify', join(dir, 'reports'), ...sessions()]);
+    expect(r.err).toMatch(/^deploy-wizard verify: \S*reports is a directory, not a file; give a session id, a session JSON file, or a report \(\.md or \.json\)\n$/);
+    expect(r.code).toBe(2);
     r = await capture(['verify', join(dir, 'nope.md')]);
     expect(r.err).toMatch(/nope\.md does not exist/);
     expect(r.code).toBe(2);
@@ -207,6 +241,52 @@ describe('deploy-wizard verify', () => {
     expect(r.code).toBe(1);
     r = await capture(['verify', unsignedId, ...sessions()]);
     expect(r.out).toContain('✗ Tech Lead: bob (name only): names, not signatures');
+    expect(r.code).toBe(1);
+  });
+
+  it('re-checks every completion before a reopen, the reopen and the revocations, oldest first', async () => {
+    const r = await capture(['verify', roundsId, '--allowed-signers', allowedFile, ...sessions()]);
+    const pat = `pat@example.com  ${signers.pat.publicKey.fingerprint}`;
+    const at = (needle: string) => r.out.indexOf(needle);
+    expect(r.out).toContain(`✓ completion SUCCESS (round 1, reopened later)  ${pat}  valid`);
+    expect(r.out).toContain(`✓ reopen  ${pat}  valid`);
+    for (const [p, role] of Object.entries(ROLES)) expect(r.out).toContain(`✓ revoke ${role}  ${p}@example.com  ${signers[p].publicKey.fingerprint}  valid`);
+    expect(r.out).toContain(`✓ completion SUCCESS  ${pat}  valid`);
+    expect(at('(round 1, reopened later)')).toBeLessThan(at('✓ reopen'));
+    expect(at('✓ reopen')).toBeLessThan(at('✓ revoke Tech Lead'));
+    expect(r.out).not.toContain('✗');
+    expect(r.code).toBe(0);
+  });
+
+  it('names the first earlier completion, reopen or revoke whose signature does not verify', async () => {
+    const original = readFileSync(join(dir, 'sessions', `${roundsId}.json`), 'utf8');
+    const edit = async (change: (doc: any) => void) => {
+      const doc = JSON.parse(original);
+      change(doc);
+      const file = join(dir, `rounds-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify(doc));
+      return capture(['verify', file, '--allowed-signers', allowedFile, '--checklist', join(dir, 'tiny.md')]);
+    };
+    const pat = `pat@example.com  ${signers.pat.publicKey.fingerprint}`;
+    // The first completion said FAILED, not SUCCESS: its signature no longer covers what the history says.
+    let r = await edit((doc) => (doc.signoff.history[0].status = 'FAILED'));
+    expect(r.out).toContain(`✗ completion FAILED (round 1, reopened later)  ${pat}  invalid: `);
+    expect(r.out).toMatch(/✗ the first sign-off action that does not verify: completion FAILED \(round 1, reopened later\) by pat@example\.com at /);
+    expect(r.code).toBe(1);
+    // Another reason for the reopening.
+    r = await edit((doc) => (doc.signoff.history[1].reason = 'routine'));
+    expect(r.out).toContain(`✗ reopen  ${pat}  invalid: `);
+    expect(r.out).toMatch(/the first sign-off action that does not verify: reopen by pat@example\.com/);
+    expect(r.code).toBe(1);
+    // A revocation moved to another role; and two bad ones: the earlier is named.
+    r = await edit((doc) => {
+      const revokes = doc.events.filter((e: any) => e.what === 'signoff.revoke');
+      revokes[1].signedFor.role = 'Tech Lead';
+      revokes[2].signedFor.ref = '2026-01-01T00:00:00.000Z';
+    });
+    expect(r.out).toMatch(/✗ revoke Tech Lead  grace@example\.com  \S+  invalid: /);
+    expect(r.out).toMatch(/✗ revoke Security Officer  ivan@example\.com  \S+  invalid: /);
+    expect(r.out).toMatch(/the first sign-off action that does not verify: revoke Tech Lead by grace@example\.com/);
     expect(r.code).toBe(1);
   });
 });

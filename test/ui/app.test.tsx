@@ -121,6 +121,19 @@ describe('App: section walk', () => {
     expect(f).toContain(`${item.slice(0, itemNameWidth(80) - 1)}… — GET /health/ 503`);
   });
 
+  it('advice too long for a line wraps under its arrow, indented (its second line used to start at column 0)', async () => {
+    const { ProbeResultLine } = await import('../../src/ui/probe-lines.js');
+    const { KUBECTL_HINT } = await import('../../src/probes/kubectl.js');
+    ui = await renderUi(<ProbeResultLine item="Celery worker configuration optimized" columns={80} result={{ kind: 'command', spec: 'command cmd=kubectl', status: 'inconclusive', summary: 'not configured: kubectl reaches no cluster from here', hint: KUBECTL_HINT, evidence: [], durationMs: 12, at: '' }} />);
+    await ui.resize(24, 80);
+    const f = await ui.waitFor('→');
+    const lines = f.split('\n').filter((l) => l.trim());
+    const arrow = lines.findIndex((l) => l.includes('→'));
+    expect(lines.length).toBeGreaterThan(arrow + 1);
+    for (const l of lines.slice(arrow + 1)) expect(l).toMatch(/^ {6}\S/);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+  });
+
   it('a running probe shows a spinner and Esc cancels it', async () => {
     const { ui, store } = await start({ script: () => 'hang' });
     await ui.press(KEY.enter, KEY.down, 'p');

@@ -23,6 +23,20 @@ describe('the resume hint', () => {
   });
 });
 
+describe('the resume hint keeps the variables', () => {
+  it('names the --env-file, --config and --allowed-signers the session was opened with (following it used to resume with every variable unset)', () => {
+    const g = resolveGlobals({ checklist: 'release.md', envFile: '.env.staging', config: 'team config.json', allowedSigners: 'keys/allowed_signers' });
+    expect(resumeCommand('staging-3', g, {})).toBe("deploy-wizard resume staging-3 --checklist release.md --env-file .env.staging --config 'team config.json' --allowed-signers keys/allowed_signers");
+  });
+
+  it('leaves out an env file that DEPLOY_WIZARD_ENV_FILE gave (it is found there again), and names a --config holding the store once', () => {
+    const env = { DEPLOY_WIZARD_ENV_FILE: '.env.staging' };
+    expect(resumeCommand('s', { ...resolveGlobals({}), envFile: resolveGlobals({ envFile: '.env.staging' }).envFile }, env)).toBe('deploy-wizard resume s');
+    const g = { ...resolveGlobals({ config: 'team.json' }), store: 'postgres://x@127.0.0.1/dw', storeFrom: 'config' as const };
+    expect(resumeCommand('s', g, {})).toBe('deploy-wizard resume s --config team.json');
+  });
+});
+
 describe('the last words after a quit', () => {
   it('put the resume command on a line of its own, whole, so it can be copied (at 80 columns it used to break mid-id)', () => {
     const id = 'production-20261201-0140-k3v9';

@@ -204,4 +204,43 @@ describe('command blocks run as steps (screen)', () => {
     expect(n).toBe(2);
     expect(made.session.current().events.filter((e) => e.what === 'command.run')).toHaveLength(2);
   });
+
+  it('in team mode shows the team line (who is here, OFFLINE) while choosing, confirming and running, and still fits 80×24', async () => {
+    let finish: (r: { exitCode: number }) => void = () => {};
+    const made = makeStore({
+      checklist: checklist(),
+      deps: {
+        runCommand: (_script, { onOutput }) => {
+          onOutput('stopping web\n');
+          return new Promise((r) => (finish = r));
+        },
+      },
+    });
+    made.store.setState({ team: { sessionId: 'production-1', here: ['Ada', 'Grace'], offline: false, queued: 0 } });
+    made.store.getState().openSection('rollback/stop-traffic');
+    ui = await renderUi(<App checklist={made.checklist} store={made.store} />);
+    await ui.resize(24, 80);
+    await ui.press('r');
+    let f = await ui.waitFor('only the chosen one runs');
+    expect(f).toContain('⇄ session production-1 · here: Ada, Grace');
+    await ui.press(KEY.enter);
+    f = await ui.waitFor('Type kubectl and Enter');
+    expect(f).toContain('⇄ session production-1 · here: Ada, Grace');
+    made.store.setState({ team: { sessionId: 'production-1', here: ['Ada'], offline: true, queued: 2 } });
+    f = await ui.waitFor('OFFLINE');
+    expect(f.split('\n').length).toBeLessThanOrEqual(24);
+    expect(f).toContain('Type kubectl and Enter');
+    await ui.press(...'kubectl', KEY.enter);
+    f = await ui.waitFor('running…');
+    expect(f).toContain('OFFLINE');
+    finish({ exitCode: 0 });
+    await ui.waitFor('✓ exit 0');
+  });
+
+  it('p in a section without items says so, not "this item has no probes"', async () => {
+    const made = makeStore({ checklist: buildChecklist([{ title: 'Rollback', depth: 1 }, { title: 'Stop Traffic', guidance: [{ kind: 'command', lang: 'bash', text: ROLLBACK }] }, { title: 'After', items: ['Checked'] }]) });
+    made.store.getState().openSection('rollback/stop-traffic');
+    await made.store.getState().runItemProbes();
+    expect(made.store.getState().error).toMatch(/^this section has no items, so no probes to run/);
+  });
 });

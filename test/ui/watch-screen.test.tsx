@@ -17,7 +17,9 @@ import { createMemorySession, newSessionDoc } from '../helpers/memory-session.js
 import { closeFakeProms, fakeProm } from '../helpers/prometheus.js';
 import { KEY, renderUi, type Rendered } from '../helpers/render.js';
 import { until } from '../team/helpers.js';
-import { watchChecklist } from '../store/watch-fixtures.js';
+import { watchChecklist, watchChecklistText } from '../store/watch-fixtures.js';
+import { parseChecklist } from '../../src/checklist/parse.js';
+import { validateProbe } from '../../src/probes/registry.js';
 
 let ui: Rendered | undefined;
 let store: WizardStore | undefined;
@@ -188,6 +190,26 @@ describe('the watch screen', () => {
     expect(lines.every((l) => l.length <= 80)).toBe(true);
     expect(lines[at] + lines[at + 1]).not.toContain('…');
     expect(lines.length).toBeLessThan(24);
+  });
+
+  it('a criterion that cannot be measured says why once (its reason used to be repeated on the verdict line under it)', async () => {
+    const text = `${watchChecklistText({ interval: '300ms', count: 40, inconclusiveLimit: 40 })}- Response time increases by more than 50%
+  <!-- watch: baseline url="\${PROMETHEUS_URL}/health" baseline_ms=\${BASELINE_P50_MS} max_increase_pct=50 interval=300ms count=40 -->
+`;
+    const { checklist, problems } = parseChecklist(text, 'watch.md', validateProbe);
+    expect(problems).toEqual([]);
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [500] });
+    store = createWizardStore({ checklist, session: createMemorySession(newSessionDoc(checklist)), runProbes, vars: { PROMETHEUS_URL: prom.url }, operator: 'alice' });
+    ui = await renderUi(<App checklist={checklist} store={store} />);
+    await ui.resize(24, 80);
+    await ui.press(KEY.enter);
+    await ui.waitFor('w watch');
+    await ui.press('w');
+    await ui.waitFor('not started');
+    await ui.press('s');
+    const f = await ui.waitFor('CANNOT MEASURE');
+    expect(f).toMatch(/CANNOT MEASURE +Response time increases by more than 50%/);
+    expect(f.split('\n').filter((l) => l.includes('cannot be measured')).length).toBe(1);
   });
 
   it('w is in the section and overview footers and the help screen; the watch keys fit 80 columns in two lines', async () => {

@@ -116,9 +116,9 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
     expect(md).toContain('## Error rate exceeds 5% of requests');
     expect(md).toContain('- **Threshold**: max 0.05');
     expect(md).toMatch(/- \*\*Verdict\*\*: 🔴 \*\*rollback criterion met\*\* — 1 failed measurement &gt; failure\\_limit 0/);
-    expect(md).toMatch(/\| 1 \| \S+ \| 🟢 ok \| 0\.01 \| error rate 0\.01 ≤ max 0\.05, 100 requests \|/);
-    expect(md).toMatch(/\| 2 \| \S+ \| ⚪ inconclusive \| — \| query returned no series/);
-    expect(md).toMatch(/\| 3 \| \S+ \| 🔴 failed \| 0\.2 \|/);
+    expect(md).toMatch(/\| 1 \| (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d UTC \| 🟢 ok \| 0\.01 \| error rate 0\.01 ≤ max 0\.05, 100 requests \|/);
+    expect(md).toMatch(/\| 2 \| (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d UTC \| ⚪ inconclusive \| — \| query returned no series/);
+    expect(md).toMatch(/\| 3 \| (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d UTC \| 🔴 failed \| 0\.2 \|/);
     // The chart leaves out the measurement without a value; the threshold is the second line.
     expect(md).toContain('  x-axis ["1", "3"]\n  line [0.01, 0.2]\n  line [0.05, 0.05]');
   });

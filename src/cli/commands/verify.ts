@@ -110,6 +110,7 @@ async function readInput(arg: string, globals: GlobalOptions): Promise<Input> {
     const problems = compareLines(split.visible, renderReportBody(session, rec.checklist, { previous: rec.previous ? parseSession(rec.previous, `${shown} (its previous session)`) : undefined }));
     return { session, roles: signoffRoles(rec.checklist), problems, what: `Markdown report ${shown}` };
   }
+  if (existsSync(path)) throw new UserError(`deploy-wizard verify: ${displayPath(path)} is a directory, not a file; give a session id, a session JSON file, or a report (.md or .json)`);
   if (/[/\\]|\.(md|json)$/i.test(arg)) throw new UserError(`deploy-wizard verify: ${arg} does not exist; give a session id (deploy-wizard list) or an existing report or session file`);
   const { openStore } = await import('../../session/select-store.js');
   const store = await openStore(globals);
@@ -150,6 +151,8 @@ export async function run(_opts: Record<string, unknown>, globals: GlobalOptions
   input.problems.forEach(out);
   const res = verifySession(session, input.roles, allowed);
   res.lines.forEach(out);
+  // The last line is the verdict: valid signatures under an edited report are not a verified report.
+  if (input.problems.length) out(`✗ not verified: the report ${input.problems.length === 1 ? 'has the problem' : `has the ${input.problems.length} problems`} shown above, whatever its signatures say`);
   return res.ok && input.problems.length === 0 ? 0 : 1;
 }
 

@@ -24,6 +24,7 @@ import { openNotifier } from '../../notify/notify.js';
 import { parseCache } from '../parse-cache.js';
 import { notifyingSession } from '../../notify/session-events.js';
 import { storeArg, storeSecretMasked } from '../../session/select-store.js';
+import { readOnlyLine } from '../../session/signoff.js';
 
 type Opts = Record<string, any>;
 type Mode = { kind: 'default' } | { kind: 'start' } | { kind: 'resume'; id?: string } | { kind: 'join'; id: string };
@@ -239,6 +240,8 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
         notice = err.message;
       }
     }
+    // A completed session opens read-only: said at once (its refusal's own words), not only when a key is refused.
+    if (open.current().status === 'completed') notice = readOnlyLine(open.current());
     const signing = await signingSetup.signerFor(open.current(), signingConfig, who);
     wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, previousSession, notice, signing);
     if (stop.why) void wizard.getState().interrupt();
@@ -375,16 +378,23 @@ function shellWord(s: string): string {
 
 /**
  * The command that resumes a session where it was opened: a non-default
- * checklist, sessions directory or team store (typed as a flag) is part of
- * it. A store URL is shown with its password masked. (--env-file is left to
- * the operator: Node itself reads that flag from a script's argv.)
+ * checklist, sessions directory, variables (--env-file, --config), allowed
+ * signers or team store (typed as a flag) is part of it, so the probes see the
+ * same variables again. A store URL is shown with its password masked. The
+ * command is the installed bin's, whose shebang ends Node's own options, so
+ * Node does not take its --env-file.
  */
 export function resumeCommand(id: string, globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
   const q = shellWord;
   const parts = ['deploy-wizard', 'resume', q(id)];
   if (globals.checklist !== resolve(shippedChecklistPath())) parts.push('--checklist', q(shown(globals.checklist)));
   if (globals.sessionsDir !== resolve('sessions')) parts.push('--sessions-dir', q(shown(globals.sessionsDir)));
-  return parts.join(' ') + storeArg(globals.store, env, { from: globals.storeFrom, config: globals.config, shown });
+  const fromEnv = env.DEPLOY_WIZARD_ENV_FILE?.trim() && resolve(env.DEPLOY_WIZARD_ENV_FILE.trim()) === globals.envFile;
+  if (globals.envFile && !fromEnv) parts.push('--env-file', q(shown(globals.envFile)));
+  const store = storeArg(globals.store, env, { from: globals.storeFrom, config: globals.config, shown });
+  if (globals.config && !store.startsWith(' --config ')) parts.push('--config', q(shown(globals.config)));
+  if (globals.allowedSigners) parts.push('--allowed-signers', q(shown(globals.allowedSigners)));
+  return parts.join(' ') + store;
 }
 
 /**
