@@ -3,6 +3,7 @@
  * signature still matches the session, and the Final Checklist guard rail
  * that decides whether a Deployment Status may be recorded.
  */
+import { dateClockText } from '../grammar/time-format.js';
 import { createHash } from 'node:crypto';
 import type { Checklist } from '../checklist/types.js';
 import type { ItemRecord, Session, WatchRecord } from './schema.js';
@@ -262,7 +263,7 @@ export function completionRefusal(blockers: readonly Blocker[], status: string, 
   return undefined;
 }
 
-const day = (iso: string) => iso.replace('T', ' ').slice(0, 16);
+const day = (iso: string) => dateClockText(iso, { seconds: false });
 
 /** Why `who` may not sign `role` now, or undefined when they may (and which held role it is combined with). */
 export function signRefusal(session: Session, role: string, who: string, policy: SignoffPolicy): { refused?: string; combinedWith?: string } {
@@ -306,10 +307,11 @@ export function ownSignoffDraft(session: Pick<Session, 'signoff'>, who: string):
 }
 
 /** The last completion, when the session is completed now. */
-export function currentCompletion(session: Session): { at: string; by: string; status?: string } | undefined {
+export function currentCompletion(session: Session): { at: string; by: string; status?: string; overrideReason?: string } | undefined {
   if (session.status !== 'completed') return undefined;
   const last = [...(session.signoff.history ?? [])].reverse().find((h) => h.action === 'completed');
-  return { at: last?.at ?? session.signoff.completedAt ?? session.updatedAt, by: last?.by ?? 'unknown', status: last?.status ?? session.signoff.status };
+  const overrideReason = last ? last.overrideReason : session.signoff.override?.reason;
+  return { at: last?.at ?? session.signoff.completedAt ?? session.updatedAt, by: last?.by ?? 'unknown', status: last?.status ?? session.signoff.status, ...(overrideReason ? { overrideReason } : {}) };
 }
 
 /** The one line every refused change in a completed session gets. */

@@ -16,6 +16,8 @@ export interface SessionSummary extends Progress {
   status: Session['status'] | 'corrupt';
   /** A completed session's deployment status as signed off (SUCCESS, FAILED, ROLLED BACK). */
   outcome?: string;
+  /** The completion in force went ahead with an override reason (`list` says so beside the outcome). */
+  overridden?: boolean;
   updatedAt: string;
   /** When the session started (corrupt rows have none). */
   createdAt?: string;

@@ -26,14 +26,16 @@ export function summarize(session: Session): SessionSummary {
     ...sessionProgress(session),
     status: session.status,
     ...(currentCompletion(session)?.status ? { outcome: currentCompletion(session)!.status } : {}),
+    ...(currentCompletion(session)?.overrideReason ? { overridden: true } : {}),
     updatedAt: session.updatedAt,
     createdAt: session.createdAt,
   };
 }
 
 /** The status a person reads in `list`: a completed session's deployment status (SUCCESS, FAILED, ROLLED BACK), else the session's. */
-export function statusWord(r: Pick<SessionSummary, 'status' | 'outcome'>): string {
-  return r.status === 'completed' && r.outcome ? r.outcome : r.status;
+export function statusWord(r: Pick<SessionSummary, 'status' | 'outcome' | 'overridden'>): string {
+  if (r.status !== 'completed' || !r.outcome) return r.status;
+  return r.overridden ? `${r.outcome} (override)` : r.outcome;
 }
 
 /** `30m ago`, `5h ago`, `2d ago`: formatRelative's words in the fewest cells, for a narrow terminal. */

@@ -61,7 +61,8 @@ describe('list', () => {
     expect(lines[1]).toMatch(new RegExp(`^${ids[2]}\\s+production\\s+alice\\s+2/4 50%\\s+active\\s+30 min ago$`));
     expect(lines[2]).toMatch(new RegExp(`^${ids[1]}\\s+staging\\s+alice\\s+1/4 25%\\s+active\\s+5 h ago$`));
     // A completed session shows its deployment status as signed off, not just "completed".
-    expect(lines[4]).toMatch(new RegExp(`^${ids[0]}\\s+production\\s+alice\\s+3/4 75%\\s+SUCCESS\\s+6 days ago$`));
+    expect(lines[4]).toMatch(new RegExp(`^${ids[0]}\\s+production\\s+alice\\s+3/4 75%\\s+SUCCESS \\(override\\)\\s+6 days ago$`));
+    // …and that it went ahead with an override, as the report does.
     // The problem is not in the UPDATED column: the row says corrupt, a note under the table says why.
     expect(lines[3]).toMatch(/^production-20261125-0800-zzzz\s+-\s+-\s+-\s+corrupt\s+1 day ago$/);
     expect(lines.slice(5)).toEqual(['', 'Could not be read (1):', '  production-20261125-0800-zzzz.json: is empty (0 bytes); kept as it is']);
@@ -87,7 +88,8 @@ describe('list', () => {
     for (const l of lines.slice(0, lines.indexOf(''))) expect(l.length).toBeLessThanOrEqual(80);
     for (const id of [...ids, s.id]) expect(lines.some((l) => l.startsWith(`${id} `))).toBe(true);
     expect(lines.find((l) => l.startsWith(s.id))).toMatch(/\sAlexand…\s+0\/4 ✗1 0%\s+active\s+20m ago$/);
-    expect(lines.find((l) => l.startsWith(ids[0]))).toMatch(/\s6d ago$/);
+    expect(lines.find((l) => l.startsWith(ids[0]))).toMatch(/\sSUCCESS\*\s+6d ago$/);
+    expect(lines.slice(-2)).toEqual(['', '* completed with an override reason (see the report)']);
     // The command fits its table to stdout when stdout is a terminal of 80 columns.
     const saved = { isTTY: process.stdout.isTTY, columns: process.stdout.columns };
     Object.assign(process.stdout, { isTTY: true, columns: 80 });
@@ -110,7 +112,7 @@ describe('list', () => {
     expect(typeof rows[0].updated).toBe('string');
     expect(rows.find((r: { id: string }) => r.id === 'production-20261125-0800-zzzz')).toMatchObject({ status: 'corrupt', problem: 'is empty (0 bytes)' });
     // The completed one carries its deployment status as signed off; an active one has none.
-    expect(rows.find((r: { id: string }) => r.id === ids[0])).toMatchObject({ status: 'completed', outcome: 'SUCCESS' });
+    expect(rows.find((r: { id: string }) => r.id === ids[0])).toMatchObject({ status: 'completed', outcome: 'SUCCESS', overridden: true });
     expect(rows[0].outcome).toBeUndefined();
   });
 

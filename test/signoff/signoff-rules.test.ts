@@ -31,7 +31,7 @@ describe('sign-off rules', () => {
     let s = sign(walkedSession(), 'Tech Lead', 'Ada');
     s = sign(s, 'Tech Lead', 'Ada');
     expect(s.signoff.signatures).toHaveLength(1);
-    expect(refusal(() => sign(s, 'Tech Lead', 'Grace'))).toBe('Tech Lead is already signed by Ada (2026-11-26 10:00); only Ada can revoke that signature');
+    expect(refusal(() => sign(s, 'Tech Lead', 'Grace'))).toBe('Tech Lead is already signed by Ada (2026-11-26 10:00 UTC); only Ada can revoke that signature');
     expect(refusal(() => sign(s, 'Product Owner', 'Ada'))).toMatch(/^Ada already signed Tech Lead: each role needs a different person/);
     expect(refusal(() => sign(s, 'Release Manager', 'Grace'))).toBe(
       '"Release Manager" is not a role of the checklist\'s Sign-off table (Tech Lead, DevOps Engineer, Security Officer, Product Owner)',
@@ -80,7 +80,7 @@ describe('sign-off rules', () => {
     s = applyAll(s, [complete], 80, 'Barbara');
     expect(s.status).toBe('completed');
     expect(refusal(() => applyAll(s, [{ type: 'item.state', itemId: 'docs', state: 'failed' }], 81))).toBe(
-      'session prod-20261126-0900 was completed by Barbara at 2026-11-26 10:20 (FAILED) and is read-only; reopen it on the sign-off screen (o) to change anything',
+      'session prod-20261126-0900 was completed by Barbara at 2026-11-26 10:20 UTC (FAILED) and is read-only; reopen it on the sign-off screen (o) to change anything',
     );
     // Moving around is not a change.
     expect(applyAll(s, [{ type: 'cursor', sectionId: 'pre' }], 81).cursor.sectionId).toBe('pre');

@@ -194,7 +194,7 @@ describe('SignoffScreen', () => {
     expect(ui.frame()).toMatch(/✓ Completed: SUCCESS by Ada at 2026-11-26 12:00 UTC — the session is read-only/);
     // Every item change is refused now, in this terminal too.
     await store.getState().apply({ type: 'item.note', itemId: smallChecklist().items[0].id, note: 'late' });
-    expect(store.getState().error).toMatch(/^session prod-20261126-0900 was completed by Ada at 2026-11-26 12:00 \(SUCCESS\) and is read-only; reopen it/);
+    expect(store.getState().error).toMatch(/^session prod-20261126-0900 was completed by Ada at 2026-11-26 12:00 UTC \(SUCCESS\) and is read-only; reopen it/);
     await ui.press('o', KEY.enter);
     await ui.waitFor('✗ type why the session must change before reopening it');
     await ui.press('rollback needed', KEY.enter);

@@ -97,7 +97,7 @@ describe('team sign-off across processes', () => {
     expect(await carol.send('sign Security Officer|carol')).toEqual({ ok: true });
     expect(await bob.send('sign DevOps Engineer|bob')).toEqual({ ok: true });
     // Alice cannot take a role someone else signed, nor revoke it.
-    expect((await alice.send('sign Product Owner|alice')).refused).toMatch(/^Product Owner is already signed by Dan \(\d{4}-\d\d-\d\d \d\d:\d\d\); only Dan can revoke that signature$/);
+    expect((await alice.send('sign Product Owner|alice')).refused).toMatch(/^Product Owner is already signed by Dan \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\); only Dan can revoke that signature$/);
     expect((await alice.send('revoke Security Officer')).refused).toBe('Security Officer was signed by Carol; only Carol can revoke it');
     expect(await alice.send('sign Tech Lead|alice')).toEqual({ ok: true });
     // Bob's terminal follows the store; then he cannot take Alice's role either.
@@ -147,7 +147,7 @@ describe('team sign-off across processes', () => {
     expect(await alice.send('mark shared-0')).toEqual({ ok: true });
     expect(await alice.send('complete FAILED|only two of us on call tonight')).toEqual({ ok: true });
     const refused = await bob.send('mark shared-1');
-    expect(refused.refused).toMatch(new RegExp(`^session ${id} was completed by Alice at \\S+ \\S+ \\(FAILED\\) and is read-only; reopen it on the sign-off screen \\(o\\) to change anything$`));
+    expect(refused.refused).toMatch(new RegExp(`^session ${id} was completed by Alice at \\S+ \\S+ UTC \\(FAILED\\) and is read-only; reopen it on the sign-off screen \\(o\\) to change anything$`));
     expect((await bob.send('sign Tech Lead|b')).refused).toMatch(/read-only/);
     await until(async () => (await bob.send('show')).status === 'completed', 2000, 'bob to see the completion');
     expect(await bob.send('reopen the rollback is still running')).toEqual({ ok: true });

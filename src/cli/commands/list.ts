@@ -25,6 +25,7 @@ export function toJsonRows(rows: SessionSummary[], now: Date = new Date()) {
           ...progressFields(r),
           status: r.status,
           ...(r.outcome ? { outcome: r.outcome } : {}),
+          ...(r.overridden ? { overridden: true } : {}),
           updatedAt: r.updatedAt,
           updated: formatRelative(r.updatedAt, now),
         },
@@ -53,7 +54,7 @@ export function renderTable(rows: SessionSummary[], now: Date = new Date(), widt
   const total = (w: number[]) => w.reduce((a, b) => a + b, 0) + sep * (w.length - 1);
   let widths = widthsOf();
   if (width && total(widths) > width) {
-    body = body.map((row) => row.map((c, i) => (i === 5 ? compactRelative(c) : c)));
+    body = body.map((row) => row.map((c, i) => (i === 5 ? compactRelative(c) : i === 4 ? c.replace(/ \(override\)$/, '*') : c)));
     widths = widthsOf();
     // Operator, then environment, give up cells (down to 8 and 6) until the row fits.
     for (const [col, min] of [[2, 8], [1, 6]] as const) {
@@ -72,6 +73,7 @@ export function renderTable(rows: SessionSummary[], now: Date = new Date(), widt
     .filter((r) => r.status === 'corrupt')
     .map((r) => clean(`${r.file ? basename(r.file) : r.id}: ${r.problem ?? 'unreadable'}; kept as it is`));
   const notes = problems.length ? ['', `Could not be read (${problems.length}):`, ...problems.map((p) => `  ${p}`)] : [];
+  if (body.some((row) => row[4].endsWith('*'))) notes.push('', '* completed with an override reason (see the report)');
   return [line(head), ...body.map(line), ...notes].join('\n') + '\n';
 }
 
