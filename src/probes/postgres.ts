@@ -169,7 +169,7 @@ export function pgChecks(f: PgFacts, p: PostgresParams): Check[] {
     else checks.push({ status: 'pass', message: `no transaction open longer than ${p.max_xact_age}${x.oldestS !== undefined ? ` (oldest ${ageText(x.oldestS)})` : ''}${hidden}` });
   }
   if (p.migrations && f.migrations) {
-    const asked = migrationList(p.migrations);
+    const asked = p.migrations;
     const m = f.migrations;
     if (!m.table) checks.push({ status: 'fail', message: `django_migrations does not exist in this database: no migration applied (${asked.length} expected)` });
     else if (m.missing.length) checks.push({ status: 'fail', message: `${m.missing.length} of ${asked.length} migrations not applied: ${m.missing.join(', ')}` });
@@ -181,11 +181,6 @@ export function pgChecks(f: PgFacts, p: PostgresParams): Check[] {
     else checks.push({ status: 'pass', message: rowsText(p.table, f) });
   }
   return checks;
-}
-
-/** `a.0001_x, b.0002_y` → ["a.0001_x", "b.0002_y"]. */
-export function migrationList(v: string): string[] {
-  return v.split(',').map((m) => m.trim()).filter(Boolean);
 }
 
 function rowsText(table: string, f: PgFacts): string {
@@ -372,7 +367,7 @@ async function readFacts(client: PgClient, p: PostgresParams, deadline: number):
     }
   }
   if (p.migrations) {
-    const asked = migrationList(p.migrations);
+    const asked = p.migrations;
     const reg = await client.query("SELECT to_regclass('django_migrations')::text AS t");
     if (!reg.rows[0]?.t) facts.migrations = { missing: asked, table: false };
     else {
@@ -398,7 +393,7 @@ function factsEvidence(f: PgFacts, p: PostgresParams, where: string, t: PgTarget
   if (f.archiver) ev.push(`archiving: archive_mode ${f.archiver.mode}, ${f.archiver.archived} archived (last ${f.archiver.lastArchivedWal ?? '-'}${f.archiver.lastArchivedAgeS !== undefined ? `, ${ageText(f.archiver.lastArchivedAgeS)} ago` : ''}), ${f.archiver.failed} failed${f.archiver.lastFailedAgeS !== undefined ? ` (last ${f.archiver.lastFailedWal ?? '?'}, ${ageText(f.archiver.lastFailedAgeS)} ago)` : ''}`);
   if (f.cache) ev.push(`cache: ${f.cache.hit} blocks hit, ${f.cache.read} read`);
   if (f.xact) ev.push(`transactions: oldest open ${f.xact.oldestS !== undefined ? `${ageText(f.xact.oldestS)} (pid ${f.xact.oldestPid})` : 'none'}; ${f.xact.hidden} sessions not visible`);
-  if (f.migrations) ev.push(f.migrations.table ? `django_migrations: ${migrationList(p.migrations ?? '').length - f.migrations.missing.length} of the ${migrationList(p.migrations ?? '').length} asked recorded${f.migrations.missing.length ? `; missing ${f.migrations.missing.join(', ')}` : ''}` : 'django_migrations: missing');
+  if (f.migrations) ev.push(f.migrations.table ? `django_migrations: ${(p.migrations ?? []).length - f.migrations.missing.length} of the ${(p.migrations ?? []).length} asked recorded${f.migrations.missing.length ? `; missing ${f.migrations.missing.join(', ')}` : ''}` : 'django_migrations: missing');
   if (p.table) ev.push(f.tableRows === undefined ? `table ${p.table}: missing` : `table ${p.table}: ${f.tableRowsCapped ? `${TABLE_ROW_CAP}+` : f.tableRows} rows`);
   return ev;
 }

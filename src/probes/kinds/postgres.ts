@@ -1,6 +1,6 @@
 /** The `postgres` probe kind: its parameters, its doc row and what it loads lazily (./postgres.ts, pg). */
 import * as z from 'zod';
-import { bool, count, percent, port, str, url } from '../params.js';
+import { bool, count, nameList, percent, port, str, url } from '../params.js';
 import { defineKind } from '../kind.js';
 
 export const params = z.object({
@@ -22,7 +22,7 @@ export const params = z.object({
   /** A table that must exist and have rows (e.g. django_migrations). */
   table: str.optional(),
   /** Django migrations (app.name, comma-separated) that must be recorded as applied in django_migrations. */
-  migrations: z.string().regex(/^\s*[\w-]+\.[\w-]+(\s*,\s*[\w-]+\.[\w-]+)*\s*$/, 'must be app.name migrations, comma-separated (django_twilio_call.0002_optimize_database_indexes)').optional(),
+  migrations: nameList.pipe(z.array(z.string().regex(/^[\w-]+\.[\w-]+$/, 'must be app.name migrations, comma-separated (django_twilio_call.0002_optimize_database_indexes)'))).optional(),
   ssl: bool.default(false),
   /** WAL archiving: archive_mode on, the last archive not failed (pg_stat_archiver). */
   archiving: bool.default(false),
