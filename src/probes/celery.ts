@@ -213,7 +213,11 @@ export const probe: Probe<CeleryParams> = async (params, ctx): Promise<ProbeOutc
       }, (cfg) => cfg.queues !== undefined);
     }
     for (const [n, cfg] of configs) {
-      evidence.push(`${n}: ${cfg.concurrency !== undefined ? `concurrency ${cfg.concurrency}${cfg.pool ? ` (${cfg.pool})` : ''}` : params.concurrency !== undefined ? 'no stats reply' : ''}${cfg.queues ? `${params.concurrency !== undefined ? ', ' : ''}queues ${cfg.queues.join(', ')}` : params.queues ? '; no active_queues reply' : ''}`);
+      const seen = [
+        params.concurrency === undefined ? '' : cfg.concurrency === undefined ? 'no stats reply' : `concurrency ${cfg.concurrency}${cfg.pool ? ` (${cfg.pool})` : ''}`,
+        !params.queues ? '' : cfg.queues ? `queues ${cfg.queues.join(', ')}` : 'no active_queues reply',
+      ];
+      evidence.push(`${n}: ${seen.filter(Boolean).join(', ')}`);
     }
     const { fail, unanswered } = configProblems(configs, params);
     if (fail.length) return redactDeep({ status: 'fail', summary: fail.join('; '), evidence, metrics }, redact);

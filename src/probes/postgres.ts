@@ -172,7 +172,7 @@ export function pgChecks(f: PgFacts, p: PostgresParams): Check[] {
     const asked = p.migrations;
     const m = f.migrations;
     if (!m.table) checks.push({ status: 'fail', message: `django_migrations does not exist in this database: no migration applied (${asked.length} expected)` });
-    else if (m.missing.length) checks.push({ status: 'fail', message: `${m.missing.length} of ${asked.length} migrations not applied: ${m.missing.join(', ')}` });
+    else if (m.missing.length) checks.push({ status: 'fail', message: `${m.missing.length} of ${asked.length} migration${asked.length === 1 ? '' : 's'} not applied: ${m.missing.join(', ')}` });
     else checks.push({ status: 'pass', message: `${asked.length} migration${asked.length === 1 ? '' : 's'} applied (${asked.join(', ')})` });
   }
   if (p.table) {

@@ -400,7 +400,7 @@ describe('each fault alone turns exactly its own items red', () => {
       name: 'the index migration not applied in production',
       apply: () => staging.unapplyMigration('production', 'django_twilio_call', '0002_optimize_database_indexes'),
       items: ['Query optimization applied'],
-      reason: /^1 of 1 migrations not applied: django_twilio_call\.0002_optimize_database_indexes/,
+      reason: /^1 of 1 migration not applied: django_twilio_call\.0002_optimize_database_indexes/,
     },
     {
       name: 'WAL archiving failing',
