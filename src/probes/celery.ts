@@ -81,10 +81,44 @@ export function readKombuMessage(raw: string): { body: unknown; headers: Record<
   }
 }
 
-/** The ping request a Celery client broadcasts (kombu Mailbox._publish). */
-export function pingRequest(names: ReturnType<typeof pidboxNames>, exchange: string, oid: string, ticket: string, expiresAt: number): string {
-  const body = { method: 'ping', arguments: {}, destination: null, pattern: null, matcher: null, ticket, reply_to: { exchange: names.replyExchange, routing_key: oid } };
+/** A remote-control request a Celery client broadcasts (kombu Mailbox._publish): `ping`, `stats`, `active_queues`. */
+export function controlRequest(method: string, names: ReturnType<typeof pidboxNames>, exchange: string, oid: string, ticket: string, expiresAt: number): string {
+  const body = { method, arguments: {}, destination: null, pattern: null, matcher: null, ticket, reply_to: { exchange: names.replyExchange, routing_key: oid } };
   return kombuMessage(body, `${exchange}.pidbox`, '', { clock: 1, expires: expiresAt / 1000 }, 2);
+}
+
+/** The ping request a Celery client broadcasts. */
+export function pingRequest(names: ReturnType<typeof pidboxNames>, exchange: string, oid: string, ticket: string, expiresAt: number): string {
+  return controlRequest('ping', names, exchange, oid, ticket, expiresAt);
+}
+
+/** One worker's configuration as its `stats` and `active_queues` replies show it; undefined: it did not answer that one. */
+export interface WorkerConfig {
+  concurrency?: number;
+  pool?: string;
+  queues?: string[];
+}
+
+/** Judge each worker's configuration against the asked concurrency and queues: the problems, one line per worker. */
+export function configProblems(workers: Map<string, WorkerConfig>, p: Pick<CeleryParams, 'concurrency' | 'queues'>): { fail: string[]; unanswered: string[] } {
+  const fail: string[] = [];
+  const unanswered: string[] = [];
+  for (const [node, c] of workers) {
+    if (p.concurrency !== undefined) {
+      if (c.concurrency === undefined) unanswered.push(`${node}: no stats`);
+      else if (c.concurrency !== p.concurrency) fail.push(`${node} runs concurrency ${c.concurrency}, expected ${p.concurrency}`);
+    }
+    if (p.queues) {
+      if (!c.queues) unanswered.push(`${node}: no active_queues`);
+      else {
+        const missing = p.queues.filter((q) => !c.queues!.includes(q));
+        const extra = c.queues.filter((q) => !p.queues!.includes(q));
+        if (missing.length) fail.push(`${node} does not consume ${missing.join(', ')}`);
+        if (extra.length) fail.push(`${node} also consumes ${extra.join(', ')} (not asked)`);
+      }
+    }
+  }
+  return { fail, unanswered };
 }
 
 /** `work`, or null when it has not settled within `ms`. */
@@ -124,29 +158,74 @@ export const probe: Probe<CeleryParams> = async (params, ctx): Promise<ProbeOutc
       const summary = listeners === 0 ? `no worker replied: nothing listens on the control channel ${names.topic}` : `only ${listeners} of ${params.min_workers} workers listen on the control channel ${names.topic}`;
       return redactDeep({ status: 'fail', summary, evidence }, redact);
     }
-    while (replied.size < params.min_workers) {
-      const left = waitEnd - Date.now();
-      if (left <= 0) break;
-      // BRPOP's timeout is in seconds (decimals since Redis 6); 0 would block forever. Our own
-      // timer ends the wait too, so a late answer from a loaded server cannot push us past the deadline.
-      const popped = await untilAborted(orNullAfter(c.brpop(...names.replyKeys, Math.max(0.01, left / 1000).toFixed(3)), left), signal);
-      if (!popped) break;
-      const reply = readKombuMessage(popped[1]);
-      if (!reply || (reply.headers.ticket !== undefined && reply.headers.ticket !== ticket)) continue;
-      for (const [node, answer] of Object.entries((reply.body ?? {}) as Record<string, unknown>)) {
-        const ok = (answer as { ok?: unknown } | null)?.ok;
-        replied.set(node, ok === 'pong' ? 'pong' : JSON.stringify(answer).slice(0, 100));
+    const configAsked = params.concurrency !== undefined || params.queues !== undefined;
+    /** Collect the replies to one request (its ticket) until `want` workers answered or the wait ends. */
+    const collect = async (want: number, ticketOf: string, take: (node: string, answer: unknown) => void, seen: () => number) => {
+      while (seen() < want) {
+        const left = waitEnd - Date.now();
+        if (left <= 0) break;
+        // BRPOP's timeout is in seconds (decimals since Redis 6); 0 would block forever. Our own
+        // timer ends the wait too, so a late answer from a loaded server cannot push us past the deadline.
+        const popped = await untilAborted(orNullAfter(c.brpop(...names.replyKeys, Math.max(0.01, left / 1000).toFixed(3)), left), signal);
+        if (!popped) break;
+        const reply = readKombuMessage(popped[1]);
+        if (!reply || (reply.headers.ticket !== undefined && reply.headers.ticket !== ticketOf)) continue;
+        for (const [node, answer] of Object.entries((reply.body ?? {}) as Record<string, unknown>)) take(node, answer);
       }
-    }
+    };
+    // Judging the configuration asks every subscriber (each worker listens once), not only min_workers of them.
+    await collect(configAsked ? listeners : params.min_workers, ticket, (node, answer) => {
+      const ok = (answer as { ok?: unknown } | null)?.ok;
+      replied.set(node, ok === 'pong' ? 'pong' : JSON.stringify(answer).slice(0, 100));
+    }, () => replied.size);
     const ms = Math.round(performance.now() - started);
     const pongs = [...replied].filter(([, a]) => a === 'pong').map(([n]) => n);
     evidence.push(...[...replied].map(([n, a]) => `${n}: ${a}`));
     const metrics = { workers: pongs.length, latency_ms: ms };
-    if (pongs.length >= params.min_workers) {
-      return redactDeep({ status: 'pass', summary: `${pongs.length} worker${pongs.length === 1 ? '' : 's'} replied to ping in ${ms} ms (min ${params.min_workers}): ${pongs.join(', ')}`, evidence, metrics }, redact);
+    if (pongs.length < params.min_workers) {
+      const summary = pongs.length === 0 ? `no worker replied to ping within ${ms} ms (${listeners} subscriber(s) on ${names.topic})` : `${pongs.length} of ${params.min_workers} workers replied to ping within ${ms} ms: ${pongs.join(', ')}`;
+      return redactDeep({ status: 'fail', summary, evidence, metrics }, redact);
     }
-    const summary = pongs.length === 0 ? `no worker replied to ping within ${ms} ms (${listeners} subscriber(s) on ${names.topic})` : `${pongs.length} of ${params.min_workers} workers replied to ping within ${ms} ms: ${pongs.join(', ')}`;
-    return redactDeep({ status: 'fail', summary, evidence, metrics }, redact);
+    const pinged = `${pongs.length} worker${pongs.length === 1 ? '' : 's'} replied to ping in ${ms} ms (min ${params.min_workers}): ${pongs.join(', ')}`;
+    if (!configAsked) return redactDeep({ status: 'pass', summary: pinged, evidence, metrics }, redact);
+
+    // The workers' configuration, as `celery inspect stats` and `celery inspect active_queues` read it.
+    const configs = new Map<string, WorkerConfig>(pongs.map((n) => [n, {}]));
+    const ask = async (method: 'stats' | 'active_queues', take: (cfg: WorkerConfig, answer: unknown) => void, has: (cfg: WorkerConfig) => boolean) => {
+      const t = randomUUID();
+      await untilAborted(c.publish(names.topic, controlRequest(method, names, params.exchange, oid, t, waitEnd)), signal);
+      await collect(pongs.length, t, (node, answer) => {
+        const cfg = configs.get(node);
+        if (cfg && answer && typeof answer === 'object') take(cfg, answer);
+      }, () => [...configs.values()].filter(has).length);
+    };
+    if (params.concurrency !== undefined) {
+      await ask('stats', (cfg, a) => {
+        const pool = (a as { pool?: Record<string, unknown> }).pool ?? {};
+        const n = Number(pool['max-concurrency']);
+        if (Number.isInteger(n)) cfg.concurrency = n;
+        if (typeof pool.implementation === 'string') cfg.pool = pool.implementation;
+      }, (cfg) => cfg.concurrency !== undefined);
+    }
+    if (params.queues) {
+      await ask('active_queues', (cfg, a) => {
+        if (Array.isArray(a)) cfg.queues = a.map((q) => String((q as { name?: unknown }).name ?? '')).filter(Boolean);
+      }, (cfg) => cfg.queues !== undefined);
+    }
+    for (const [n, cfg] of configs) {
+      const seen = [
+        params.concurrency === undefined ? '' : cfg.concurrency === undefined ? 'no stats reply' : `concurrency ${cfg.concurrency}${cfg.pool ? ` (${cfg.pool})` : ''}`,
+        !params.queues ? '' : cfg.queues ? `queues ${cfg.queues.join(', ')}` : 'no active_queues reply',
+      ];
+      evidence.push(`${n}: ${seen.filter(Boolean).join(', ')}`);
+    }
+    const { fail, unanswered } = configProblems(configs, params);
+    if (fail.length) return redactDeep({ status: 'fail', summary: fail.join('; '), evidence, metrics }, redact);
+    if (unanswered.length) {
+      return redactDeep({ status: 'inconclusive', reason: 'no-data', summary: `configuration not seen for every worker by the deadline (${unanswered.join('; ')})`, evidence, metrics }, redact);
+    }
+    const asked = [params.concurrency !== undefined ? `concurrency ${params.concurrency}` : '', params.queues ? `queues ${params.queues.join(', ')}` : ''].filter(Boolean).join(', ');
+    return redactDeep({ status: 'pass', summary: `${pongs.length} worker${pongs.length === 1 ? '' : 's'} with ${asked}: ${pongs.join(', ')}`, evidence, metrics }, redact);
   } catch (err) {
     return redactDeep(failure(conn.firstError() ?? err, err, where, timedOut(), budgetMs, 'the Celery broker'), redact);
   } finally {

@@ -15,7 +15,13 @@
  * - network-policy: a NetworkPolicy of the namespace selects the deployment's pods;
  * - rbac: the pods' service account may not read Secrets, exec into pods,
  *   change RBAC or use wildcards (`kubectl auth can-i --list --as=…`);
- * - health-probes: every container has a readiness and a liveness probe.
+ * - health-probes: every container has a readiness and a liveness probe;
+ * - ingress: the Ingress routes every rule to the asked Service and port (which
+ *   exists), every host is in a TLS entry with a Secret, and the controller has
+ *   published an address (status.loadBalancer): the load balancer took it;
+ * - autoscaling: a HorizontalPodAutoscaler scales the deployment and says it
+ *   can (AbleToScale) and does (ScalingActive: its metrics are read); pinned at
+ *   its maximum is a warning.
  *
  * kubectl that reaches no cluster is `not configured` (src/probes/kubectl.ts),
  * one that is refused (Forbidden) cannot judge: neither is a guessed `fail`.
@@ -237,6 +243,64 @@ export function healthProbeChecks(deps: Obj[]): Check[] {
   return checks;
 }
 
+/** ingress: every rule's backend is the asked service:port, every host served over TLS (with the asked Secret), an address published. */
+export function ingressChecks(ing: Obj, p: Pick<K8sParams, 'backend' | 'tls_secret'>): Check[] {
+  const checks: Check[] = [];
+  const n = nameOf(ing);
+  const rules: Obj[] = ing.spec?.rules ?? [];
+  const tls: Obj[] = ing.spec?.tls ?? [];
+  const backends = new Set<string>();
+  for (const r of rules) {
+    for (const path of (r.http?.paths ?? []) as Obj[]) {
+      const svc = path.backend?.service;
+      const b = svc ? `${svc.name}:${svc.port?.number ?? svc.port?.name ?? '?'}` : 'a resource backend';
+      backends.add(b);
+      if (p.backend && b !== p.backend) checks.push({ status: 'fail', message: `${n}: ${r.host ?? '*'}${path.path ?? '/'} goes to ${b}, not ${p.backend}` });
+    }
+  }
+  if (!rules.length) checks.push({ status: 'fail', message: `${n} has no rules: it routes nothing` });
+  const hosts = rules.map((r) => r.host).filter((h): h is string => typeof h === 'string');
+  for (const h of hosts) {
+    const entry = tls.find((t) => (t.hosts ?? []).includes(h));
+    if (!entry) checks.push({ status: 'fail', message: `${n}: host ${h} has no TLS entry: served over plain HTTP` });
+    else if (!entry.secretName) checks.push({ status: 'fail', message: `${n}: host ${h} has a TLS entry without secretName` });
+    else if (p.tls_secret && entry.secretName !== p.tls_secret) checks.push({ status: 'fail', message: `${n}: host ${h} is served with Secret ${entry.secretName}, not ${p.tls_secret}` });
+  }
+  const addrs = ((ing.status?.loadBalancer?.ingress ?? []) as Obj[]).map((a) => a.hostname ?? a.ip).filter(Boolean);
+  if (!addrs.length) checks.push({ status: 'fail', message: `${n} has no address: the ingress controller has not taken it (status.loadBalancer is empty)` });
+  if (!checks.length) {
+    const secrets = [...new Set(tls.map((t) => t.secretName))].join(', ');
+    checks.push({ status: 'pass', message: `${n} routes ${hosts.join(', ') || 'every host'} to ${[...backends].join(', ')} over TLS (${secrets}), address ${addrs.join(', ')}` });
+  }
+  return checks;
+}
+
+/** autoscaling: the HPA that scales the deployment can and does scale it. */
+export function autoscalingChecks(deployment: string, hpas: Obj[]): Check[] {
+  const hpa = hpas.find((h) => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec?.scaleTargetRef?.name === deployment);
+  if (!hpa) {
+    const others = hpas.length ? ` (${hpas.map((h) => `${nameOf(h)} scales ${h.spec?.scaleTargetRef?.name ?? '?'}`).join(', ')})` : '';
+    return [{ status: 'fail', message: `no HorizontalPodAutoscaler scales ${deployment}${others}: its replica count is fixed` }];
+  }
+  const n = nameOf(hpa);
+  const cond = (type: string) => ((hpa.status?.conditions ?? []) as Obj[]).find((c) => c.type === type);
+  const min = Number(hpa.spec?.minReplicas ?? 1);
+  const max = Number(hpa.spec?.maxReplicas ?? 0);
+  const cur = Number(hpa.status?.currentReplicas ?? 0);
+  const targets = ((hpa.spec?.metrics ?? []) as Obj[])
+    .map((m) => (m.type === 'Resource' ? `${m.resource?.name} ${m.resource?.target?.averageUtilization ?? m.resource?.target?.averageValue ?? '?'}${m.resource?.target?.averageUtilization !== undefined ? '%' : ''}` : String(m.type ?? '?')))
+    .join(', ');
+  const able = cond('AbleToScale');
+  const active = cond('ScalingActive');
+  if (!able || !active) return [{ status: 'inconclusive', reason: 'no-data', message: `${n} reports no ${!able ? 'AbleToScale' : 'ScalingActive'} condition yet: the controller has not judged it` }];
+  if (able.status !== 'True') return [{ status: 'fail', message: `${n} cannot scale ${deployment}: ${able.reason ?? ''}${able.message ? ` (${oneLine(String(able.message), 160)})` : ''}` }];
+  if (active.status !== 'True') return [{ status: 'fail', message: `${n} is not scaling ${deployment}: ${active.reason ?? ''}${active.message ? ` (${oneLine(String(active.message), 160)})` : ''}` }];
+  const limited = cond('ScalingLimited');
+  const range = `${min}–${max} replicas on ${targets || 'its metrics'}, ${cur} now`;
+  if (limited?.status === 'True' && cur >= max) return [{ status: 'warn', message: `${n} holds ${deployment} at its maximum (${range}): ${limited.reason ?? 'TooManyReplicas'}` }];
+  return [{ status: 'pass', message: `${n} scales ${deployment} ${range}` }];
+}
+
 /** Run kubectl with the probe's namespace and context; its stdout, or Stop with the outcome. */
 async function kubectl(args: string[], p: K8sParams, ctx: ProbeContext, evidence: string[]): Promise<string> {
   const argv = ['kubectl', ...args, ...(p.namespace ? ['-n', p.namespace] : []), ...(p.context ? ['--context', p.context] : [])];
@@ -304,6 +368,23 @@ export const probe: Probe<K8sParams> = async (p, ctx) => {
       case 'network-policy': {
         const deps = await deployments(p, ctx, evidence, false);
         checks = networkPolicyChecks(deps, itemsOf(await kubectlJson(['get', 'networkpolicies'], p, ctx, evidence)));
+        break;
+      }
+      case 'ingress': {
+        if (!p.ingress) return { status: 'error', summary: 'check=ingress needs ingress=NAME', evidence };
+        const [ing] = itemsOf(await kubectlJson(['get', 'ingress', p.ingress], p, ctx, evidence));
+        if (!ing) return { status: 'fail', summary: `not found: ingress ${p.ingress}`, evidence };
+        checks = ingressChecks(ing, p);
+        // The backend must exist: an Ingress to a missing Service answers 503 for every request.
+        const svc = p.backend?.split(':')[0];
+        if (svc && !checks.some((c) => c.status === 'fail')) itemsOf(await kubectlJson(['get', 'service', svc], p, ctx, evidence));
+        break;
+      }
+      case 'autoscaling': {
+        const wanted = names(p.deployment);
+        if (!wanted.length) return { status: 'error', summary: 'check=autoscaling needs deployment=NAME', evidence };
+        const hpas = itemsOf(await kubectlJson(['get', 'horizontalpodautoscalers'], p, ctx, evidence));
+        checks = wanted.flatMap((d) => autoscalingChecks(d, hpas));
         break;
       }
       case 'rbac': {

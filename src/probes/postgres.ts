@@ -83,6 +83,8 @@ export interface PgFacts {
   /** Rows in the `table` parameter's table (capped), undefined when the table is missing. */
   tableRows?: number;
   tableRowsCapped?: boolean;
+  /** The asked migrations not recorded in django_migrations (all of them when the table is missing), when asked. */
+  migrations?: { missing: string[]; table: boolean };
   /** pg_stat_archiver and archive_mode, when archiving was asked. */
   archiver?: { mode: string; archived: number; failed: number; lastArchivedAgeS?: number; lastArchivedWal?: string; lastFailedAgeS?: number; lastFailedWal?: string };
   /** Buffer cache of the current database (pg_stat_database), when asked. */
@@ -165,6 +167,13 @@ export function pgChecks(f: PgFacts, p: PostgresParams): Check[] {
     const hidden = x.hidden ? ` (${x.hidden} sessions of other roles not visible to ${f.role})` : '';
     if (x.oldestS !== undefined && x.oldestS > max) checks.push({ status: 'fail', message: `transaction open for ${ageText(x.oldestS)} (pid ${x.oldestPid}, ${x.oldestState}), max ${p.max_xact_age}` });
     else checks.push({ status: 'pass', message: `no transaction open longer than ${p.max_xact_age}${x.oldestS !== undefined ? ` (oldest ${ageText(x.oldestS)})` : ''}${hidden}` });
+  }
+  if (p.migrations && f.migrations) {
+    const asked = p.migrations;
+    const m = f.migrations;
+    if (!m.table) checks.push({ status: 'fail', message: `django_migrations does not exist in this database: no migration applied (${asked.length} expected)` });
+    else if (m.missing.length) checks.push({ status: 'fail', message: `${m.missing.length} of ${asked.length} migration${asked.length === 1 ? '' : 's'} not applied: ${m.missing.join(', ')}` });
+    else checks.push({ status: 'pass', message: `${asked.length} migration${asked.length === 1 ? '' : 's'} applied (${asked.join(', ')})` });
   }
   if (p.table) {
     if (f.tableRows === undefined) checks.push({ status: 'fail', message: `table ${p.table} does not exist` });
@@ -357,6 +366,16 @@ async function readFacts(client: PgClient, p: PostgresParams, deadline: number):
       facts.tableRowsCapped = n > TABLE_ROW_CAP;
     }
   }
+  if (p.migrations) {
+    const asked = p.migrations;
+    const reg = await client.query("SELECT to_regclass('django_migrations')::text AS t");
+    if (!reg.rows[0]?.t) facts.migrations = { missing: asked, table: false };
+    else {
+      const rows = (await client.query("SELECT app || '.' || name AS m FROM django_migrations WHERE app || '.' || name = ANY($1::text[])", [asked])).rows;
+      const applied = new Set(rows.map((r) => String(r.m)));
+      facts.migrations = { missing: asked.filter((m) => !applied.has(m)), table: true };
+    }
+  }
   return facts;
 }
 
@@ -374,6 +393,7 @@ function factsEvidence(f: PgFacts, p: PostgresParams, where: string, t: PgTarget
   if (f.archiver) ev.push(`archiving: archive_mode ${f.archiver.mode}, ${f.archiver.archived} archived (last ${f.archiver.lastArchivedWal ?? '-'}${f.archiver.lastArchivedAgeS !== undefined ? `, ${ageText(f.archiver.lastArchivedAgeS)} ago` : ''}), ${f.archiver.failed} failed${f.archiver.lastFailedAgeS !== undefined ? ` (last ${f.archiver.lastFailedWal ?? '?'}, ${ageText(f.archiver.lastFailedAgeS)} ago)` : ''}`);
   if (f.cache) ev.push(`cache: ${f.cache.hit} blocks hit, ${f.cache.read} read`);
   if (f.xact) ev.push(`transactions: oldest open ${f.xact.oldestS !== undefined ? `${ageText(f.xact.oldestS)} (pid ${f.xact.oldestPid})` : 'none'}; ${f.xact.hidden} sessions not visible`);
+  if (f.migrations) ev.push(f.migrations.table ? `django_migrations: ${(p.migrations ?? []).length - f.migrations.missing.length} of the ${(p.migrations ?? []).length} asked recorded${f.migrations.missing.length ? `; missing ${f.migrations.missing.join(', ')}` : ''}` : 'django_migrations: missing');
   if (p.table) ev.push(f.tableRows === undefined ? `table ${p.table}: missing` : `table ${p.table}: ${f.tableRowsCapped ? `${TABLE_ROW_CAP}+` : f.tableRows} rows`);
   return ev;
 }

@@ -30,7 +30,11 @@
  *   public address), Redis configured as docker/redis.conf (maxmemory 256mb,
  *   allkeys-lru, appendonly yes, save points), the app's least-privilege role;
  * - a Celery worker on the broker (db 1, as .env.production.example), reachable
- *   the way the checklist asks (the broker's control channel);
+ *   the way the checklist asks (the broker's control channel), with the production
+ *   overlay's concurrency (8, thread pool: docker/entrypoint.sh --pool=threads) and
+ *   k8s/base/celery.yaml's queues;
+ * - a staging database next to the production one, migrated by the release
+ *   (django_migrations holds django_twilio_call 0001_initial and 0002);
  * - the Twilio REST API played on loopback (TWILIO_API_BASE): the account and
  *   the number with its voice and status webhooks at the app;
  * - PostgreSQL archiving WAL (archive_mode on: the app's postgresql.conf sets none,
@@ -121,6 +125,10 @@ export interface Staging {
   grafana: GrafanaState;
   /** Faults of the fake cluster behind kubectl (test/fixtures/kubectl-cluster.mjs): no-limits, rollout-stuck, literal-secret, sa-admin, unapplied-migration… */
   setKubeFaults: (faults: string[]) => void;
+  /** Restart the Celery worker with another concurrency or queues (heal brings the production ones back). */
+  reconfigureWorker: (o: { concurrency?: number; queues?: string[] }) => Promise<void>;
+  /** Remove a migration's row from django_migrations of the staging or the production database (heal puts it back). */
+  unapplyMigration: (db: 'staging' | 'production', app: string, name: string) => Promise<void>;
   /** WAL archiving failing (archive_command fails) or back to succeeding; resolves once the archiver has tried. */
   setArchivingFails: (on: boolean) => Promise<void>;
   stop: () => Promise<void>;
@@ -156,6 +164,12 @@ const SCRIPTED_QUERIES = new Set([
 ]);
 const APP_ROLE = 'callcenter_user';
 const APP_DB = 'callcenter_prod';
+const STAGING_DB = 'callcenter_staging';
+/** The release's migrations as `migrate` records them (django_twilio_call/migrations/: 0002 and the 0001_initial it depends on). */
+const MIGRATED =
+  "INSERT INTO django_migrations (app, name, applied) VALUES ('contenttypes','0001_initial',now()), ('auth','0001_initial',now()), ('django_twilio_call','0001_initial',now()), ('django_twilio_call','0002_optimize_database_indexes',now())";
+/** The workers' configuration: k8s/overlays/production/kustomization.yaml (CELERY_WORKER_CONCURRENCY=8), k8s/base/celery.yaml (CELERY_WORKER_QUEUES). */
+const WORKER_CONFIG = { concurrency: 8, pool: 'threads' as const, queues: ['celery', 'twilio', 'high_priority'] };
 const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
 const ACCOUNT_SID = 'AC' + 'a1'.repeat(16);
 const PHONE = '+15005550006';
@@ -245,13 +259,30 @@ export async function startStaging(): Promise<Staging> {
     const appDbAdmin = new pg.Client({ host: '::1', port: pgServer.facts.port, user: pgServer.facts.user, password: pgServer.facts.password, database: APP_DB });
     await appDbAdmin.connect();
     await appDbAdmin.query('CREATE TABLE django_migrations (id serial PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied timestamptz NOT NULL)');
-    await appDbAdmin.query(
-      "INSERT INTO django_migrations (app, name, applied) VALUES ('contenttypes','0001_initial',now()), ('auth','0001_initial',now()), ('django_twilio_call','0002_optimize_database_indexes',now())",
-    );
+    await appDbAdmin.query(MIGRATED);
     await appDbAdmin.query(`GRANT SELECT ON django_migrations TO ${APP_ROLE}`);
+    // The staging database, migrated by the release before production (the same role reads it here).
+    await admin.query(`CREATE DATABASE ${STAGING_DB}`);
+    const stagingDbAdmin = new pg.Client({ host: '::1', port: pgServer.facts.port, user: pgServer.facts.user, password: pgServer.facts.password, database: STAGING_DB });
+    await stagingDbAdmin.connect();
+    cleanups.push(() => stagingDbAdmin.end());
+    await stagingDbAdmin.query('CREATE TABLE django_migrations (id serial PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied timestamptz NOT NULL)');
+    await stagingDbAdmin.query(MIGRATED);
+    await stagingDbAdmin.query(`GRANT SELECT ON django_migrations TO ${APP_ROLE}`);
+    const prodDbAdmin = new pg.Client({ host: '::1', port: pgServer.facts.port, user: pgServer.facts.user, password: pgServer.facts.password, database: APP_DB });
     // A database in use: its buffer cache warm (the cache hit ratio needs blocks to judge).
     for (let i = 0; i < 40; i++) await appDbAdmin.query('SELECT count(*) FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid');
     await appDbAdmin.end();
+    await prodDbAdmin.connect();
+    cleanups.push(() => prodDbAdmin.end());
+    const migrationsDb = { staging: stagingDbAdmin, production: prodDbAdmin };
+    /** Put back every migration row a fault removed. */
+    const remigrate = async () => {
+      for (const c of Object.values(migrationsDb)) {
+        await c.query('DELETE FROM django_migrations');
+        await c.query(MIGRATED);
+      }
+    };
     const archiver = async () => (await admin.query('SELECT archived_count::int AS ok, failed_count::int AS failed, (last_failed_time IS NULL OR last_archived_time > last_failed_time) AS fine FROM pg_stat_archiver')).rows[0] as { ok: number; failed: number; fine: boolean };
     /** Write and switch WAL segments until the archiver has answered as `done` says (it takes a new command on its reload signal). */
     const archiveUntil = async (done: (a: { ok: number; failed: number; fine: boolean }) => boolean) => {
@@ -286,8 +317,9 @@ export async function startStaging(): Promise<Staging> {
     await redisAdmin.set(':1:django.contrib.sessions.cache_warm', '1');
     for (let i = 0; i < 300; i++) await redisAdmin.get(':1:django.contrib.sessions.cache_warm');
     let worker: FakeWorker | undefined;
-    const startWorker = async () => {
-      worker ??= await startFakeWorker({ host: '::1', port: redis.facts.port, password: redis.facts.password, db: 1, hostname: WORKER });
+    let workerReconfigured = false;
+    const startWorker = async (o: { concurrency?: number; queues?: string[] } = {}) => {
+      worker ??= await startFakeWorker({ host: '::1', port: redis.facts.port, password: redis.facts.password, db: 1, hostname: WORKER, ...WORKER_CONFIG, ...o });
     };
     const stopWorker = async () => {
       await worker?.stop();
@@ -539,6 +571,7 @@ export async function startStaging(): Promise<Staging> {
         `REDIS_PORT=${redis.facts.port}`,
         'VERSION=1.0.0',
         '# Not in the app: deploy-wizard variables (docs/checklist-format.md)',
+        `STAGING_DATABASE_URL=postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@[::1]:${pgServer.facts.port}/${STAGING_DB}`,
         `PROMETHEUS_URL=http://127.0.0.1:${promPort}`,
         'BASELINE_P50_MS=250',
         `APP_REPO_DIR=${repo}`,
@@ -576,7 +609,12 @@ export async function startStaging(): Promise<Staging> {
         apiHits = [];
         await staging.setRedisPolicy('allkeys-lru');
         await staging.setRoleSuperuser(false);
+        if (workerReconfigured) {
+          await stopWorker();
+          workerReconfigured = false;
+        }
         await startWorker();
+        await remigrate();
         Object.assign(github.state, stagingGithub());
         healthyGrafana();
         if (!imageDigest) imageDigest = await registry.push(REPO, IMAGE_TAG);
@@ -621,6 +659,14 @@ export async function startStaging(): Promise<Staging> {
         await admin.query(`ALTER ROLE ${APP_ROLE} ${on ? 'SUPERUSER' : 'NOSUPERUSER'}`);
       },
       stopWorker,
+      reconfigureWorker: async (o) => {
+        await stopWorker();
+        workerReconfigured = true;
+        await startWorker(o);
+      },
+      unapplyMigration: async (db, app, name) => {
+        await migrationsDb[db].query('DELETE FROM django_migrations WHERE app = $1 AND name = $2', [app, name]);
+      },
       setCertExpired: (on) => {
         faults.expiredCert = on;
         useCert();

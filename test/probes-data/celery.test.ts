@@ -12,7 +12,7 @@ const params = (raw: Record<string, unknown>) => schemas.celery.parse(raw);
 const brokerUrl = (db: number, password = redis.password) => `redis://:${encodeURIComponent(password)}@${redis.host}:${redis.port}/${db}`;
 
 const workers: FakeWorker[] = [];
-async function worker(hostname: string, db: number, extra: { silent?: boolean; delayMs?: number } = {}) {
+async function worker(hostname: string, db: number, extra: Partial<Parameters<typeof startFakeWorker>[0]> = {}) {
   const w = await startFakeWorker({ host: redis.host, port: redis.port, password: redis.password, db, hostname, ...extra });
   workers.push(w);
   return w;
@@ -122,5 +122,31 @@ describe('celery probe: ping over the broker (kombu Redis transport)', () => {
     expect(wrong.status).toBe('fail');
     expect(wrong.summary).toMatch(/^authentication failed: WRONGPASS/);
     expect(JSON.stringify(wrong)).not.toContain('not-the-password');
+  });
+});
+
+describe('celery probe: the workers\' configuration (inspect stats, active_queues)', () => {
+  const asked = { concurrency: '8', queues: 'celery,twilio,high_priority' };
+  it('every worker with the asked concurrency and exactly the asked queues passes, each worker judged', async () => {
+    await worker('celery@worker-1', 11, { concurrency: 8, pool: 'threads', queues: ['celery', 'twilio', 'high_priority'] });
+    const b = await worker('celery@worker-2', 11, { concurrency: 8, pool: 'threads', queues: ['high_priority', 'twilio', 'celery'], delayMs: 20 });
+    const r = await probe(params({ url: brokerUrl(11), ...asked }), ctxWith(8000));
+    expect([r.status, r.summary]).toEqual(['pass', expect.stringMatching(/^2 workers with concurrency 8, queues celery, twilio, high_priority: celery@worker-(1|2), celery@worker-(1|2)$/)]);
+    expect(r.evidence).toContain('celery@worker-2: concurrency 8 (celery.concurrency.thread:TaskPool), queues high_priority, twilio, celery');
+    expect(b.seen.map((m) => m.method)).toEqual(['ping', 'stats', 'active_queues']);
+  });
+
+  it('a worker with another pool size, or missing or extra queues, fails naming the worker and what differs', async () => {
+    await worker('celery@worker-1', 12, { concurrency: 8, queues: ['celery', 'twilio', 'high_priority'] });
+    await worker('celery@worker-2', 12, { concurrency: 4, queues: ['celery', 'low_priority'] });
+    const r = await probe(params({ url: brokerUrl(12), ...asked }), ctxWith(8000));
+    expect(r.status).toBe('fail');
+    expect(r.summary).toBe('celery@worker-2 runs concurrency 4, expected 8; celery@worker-2 does not consume twilio, high_priority; celery@worker-2 also consumes low_priority (not asked)');
+  });
+
+  it('a worker that answers ping but not stats is inconclusive at the deadline, never a pass', async () => {
+    await worker('celery@old', 13, { pingOnly: true });
+    const r = await probe(params({ url: brokerUrl(13), concurrency: '4' }), ctxWith(1500));
+    expect([r.status, r.summary]).toEqual(['inconclusive', 'configuration not seen for every worker by the deadline (celery@old: no stats)']);
   });
 });

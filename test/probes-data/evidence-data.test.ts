@@ -136,6 +136,28 @@ describe('postgres: WAL archiving, its age, the cache hit ratio, long transactio
   });
 });
 
+describe('postgres: Django migrations recorded as applied (django_migrations)', () => {
+  it('no django_migrations table fails; a missing migration is named; all applied passes; a bad list is refused', async () => {
+    const asked = 'django_twilio_call.0001_initial, django_twilio_call.0002_optimize_database_indexes';
+    await admin.query('DROP TABLE IF EXISTS django_migrations');
+    const none = await pgProbe(pgParams({ migrations: asked }), ctxWith(10_000));
+    expect([none.status, none.summary]).toEqual(['fail', expect.stringMatching(/^django_migrations does not exist in this database: no migration applied \(2 expected\)/)]);
+    await admin.query('CREATE TABLE django_migrations (id serial PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied timestamptz NOT NULL)');
+    try {
+      await admin.query("INSERT INTO django_migrations (app, name, applied) VALUES ('django_twilio_call', '0001_initial', now()), ('auth', '0002_optimize_database_indexes', now())");
+      const one = await pgProbe(pgParams({ migrations: asked }), ctxWith(10_000));
+      expect([one.status, one.summary]).toEqual(['fail', expect.stringMatching(/^1 of 2 migrations not applied: django_twilio_call\.0002_optimize_database_indexes/)]);
+      expect(one.evidence.join('\n')).toContain('django_migrations: 1 of the 2 asked recorded; missing django_twilio_call.0002_optimize_database_indexes');
+      await admin.query("INSERT INTO django_migrations (app, name, applied) VALUES ('django_twilio_call', '0002_optimize_database_indexes', now())");
+      const all = await pgProbe(pgParams({ migrations: asked }), ctxWith(10_000));
+      expect([all.status, all.summary]).toEqual(['pass', expect.stringMatching(/^2 migrations applied \(django_twilio_call\.0001_initial, django_twilio_call\.0002_optimize_database_indexes\)/)]);
+    } finally {
+      await admin.query('DROP TABLE django_migrations');
+    }
+    expect(schemas.postgres.safeParse({ host: 'h', migrations: '0002_optimize_database_indexes' }).success).toBe(false);
+  });
+});
+
 describe('redis: the last background save and its age, the keyspace hit ratio', () => {
   it('a successful BGSAVE passes; a save that cannot be written fails; writes after an old save fail the age limit', async () => {
     await redisAdmin.set('k', 'v');

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeSpec } from '../../src/checklist/types.js';
-import { parseCanIList, rbacChecks, rolloutChecks, selects } from '../../src/probes/k8s.js';
+import { autoscalingChecks, parseCanIList, rbacChecks, rolloutChecks, selects } from '../../src/probes/k8s.js';
 import { runProbes } from '../../src/probes/runner.js';
 import type { Vars } from '../../src/probes/types.js';
 
@@ -69,6 +69,41 @@ describe('k8s probe against the app as its manifests deploy it', () => {
     expect(await run1({ check: 'health-probes', deployment: 'django-web' }, 'no-probes')).toMatchObject({ status: 'fail', summary: 'django-web/django-web has no readinessProbe and livenessProbe' });
     // One fault does not touch another check.
     expect((await run1({ check: 'resources' }, 'literal-secret')).status).toBe('pass');
+  });
+
+  it('ingress: routes to the asked backend over TLS with an address; each fault fails for its own reason', async () => {
+    const ing = { check: 'ingress', ingress: 'django-twilio-call-ingress', backend: 'django-web-service:8000', tls_secret: 'django-twilio-call-tls' };
+    const ok = await run1(ing);
+    expect([ok.status, ok.summary]).toEqual([
+      'pass',
+      'django-twilio-call-ingress routes api.yourdomain.com, webhooks.yourdomain.com to django-web-service:8000 over TLS (django-twilio-call-tls), address a1b2c3d4e5f6-1234567890.us-east-1.elb.amazonaws.com',
+    ]);
+    expect(ok.evidence).toContain(`$ kubectl get service django-web-service -o json -n ${NS}`);
+    expect(await run1(ing, 'ingress-no-tls')).toMatchObject({
+      status: 'fail',
+      summary: 'django-twilio-call-ingress: host api.yourdomain.com has no TLS entry: served over plain HTTP; django-twilio-call-ingress: host webhooks.yourdomain.com has no TLS entry: served over plain HTTP',
+    });
+    expect(await run1(ing, 'ingress-no-address')).toMatchObject({ status: 'fail', summary: 'django-twilio-call-ingress has no address: the ingress controller has not taken it (status.loadBalancer is empty)' });
+    expect(await run1({ ...ing, backend: 'flower-service:5555' })).toMatchObject({ status: 'fail', summary: expect.stringMatching(/^django-twilio-call-ingress: api\.yourdomain\.com\/ goes to django-web-service:8000, not flower-service:5555; /) });
+    expect(await run1({ ...ing, tls_secret: 'other-tls' })).toMatchObject({ status: 'fail', summary: expect.stringMatching(/host api\.yourdomain\.com is served with Secret django-twilio-call-tls, not other-tls/) });
+    expect(await run1({ ...ing, ingress: 'nope' })).toMatchObject({ status: 'fail', summary: 'not found: ingresses.networking.k8s.io "nope" not found' });
+    expect(await run1({ check: 'ingress' })).toMatchObject({ status: 'error', summary: 'check=ingress needs ingress=NAME' });
+  });
+
+  it('autoscaling: an active HPA passes; none, or one without metrics, fails; pinned at its maximum warns', async () => {
+    const ok = await run1({ check: 'autoscaling', deployment: 'celery-worker' });
+    expect([ok.status, ok.summary]).toEqual(['pass', 'celery-worker-hpa scales celery-worker 2–15 replicas on cpu 60%, memory 80%, 4 now']);
+    expect(await run1({ check: 'autoscaling', deployment: 'celery-worker' }, 'no-hpa')).toMatchObject({ status: 'fail', summary: 'no HorizontalPodAutoscaler scales celery-worker: its replica count is fixed' });
+    expect(await run1({ check: 'autoscaling', deployment: 'celery-worker' }, 'hpa-no-metrics')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(/^celery-worker-hpa is not scaling celery-worker: FailedGetResourceMetric \(the HPA was unable to compute the replica count/),
+    });
+    const hpa = (conditions: object[], current = 4) => ({ metadata: { name: 'h' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'w' }, minReplicas: 2, maxReplicas: 4, metrics: [] }, status: { currentReplicas: current, conditions } });
+    const able = { type: 'AbleToScale', status: 'True' };
+    const active = { type: 'ScalingActive', status: 'True' };
+    expect(autoscalingChecks('w', [hpa([able, active, { type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas' }])])[0]).toMatchObject({ status: 'warn', message: 'h holds w at its maximum (2–4 replicas on its metrics, 4 now): TooManyReplicas' });
+    expect(autoscalingChecks('w', [hpa([able])])[0]).toMatchObject({ status: 'inconclusive' });
+    expect(autoscalingChecks('w', [hpa([{ ...able, status: 'False', reason: 'FailedGetScale' }, active])])[0]).toMatchObject({ status: 'fail', message: 'h cannot scale w: FailedGetScale' });
   });
 
   it('a cluster out of reach is not configured, a missing deployment fails, an empty namespace cannot be judged', async () => {

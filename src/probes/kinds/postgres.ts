@@ -1,6 +1,6 @@
 /** The `postgres` probe kind: its parameters, its doc row and what it loads lazily (./postgres.ts, pg). */
 import * as z from 'zod';
-import { bool, count, percent, port, str, url } from '../params.js';
+import { bool, count, nameList, percent, port, str, url } from '../params.js';
 import { defineKind } from '../kind.js';
 
 export const params = z.object({
@@ -21,6 +21,8 @@ export const params = z.object({
   min_version: count.optional(),
   /** A table that must exist and have rows (e.g. django_migrations). */
   table: str.optional(),
+  /** Django migrations (app.name, comma-separated) that must be recorded as applied in django_migrations. */
+  migrations: nameList.pipe(z.array(z.string().regex(/^[\w-]+\.[\w-]+$/, 'must be app.name migrations, comma-separated (django_twilio_call.0002_optimize_database_indexes)'))).optional(),
   ssl: bool.default(false),
   /** WAL archiving: archive_mode on, the last archive not failed (pg_stat_archiver). */
   archiving: bool.default(false),
@@ -35,8 +37,8 @@ export const params = z.object({
 export const kind = defineKind({
   name: 'postgres',
   params,
-  doc: { library: 'pg', checks: 'PostgreSQL: connect, version, connections, role privileges, statement_timeout, WAL archiving and its age, cache hit ratio, long transactions' },
-  proves: 'the database answers as this role, with the version, connection headroom, privileges, archiving, cache ratio and transactions asked',
+  doc: { library: 'pg', checks: 'PostgreSQL: connect, version, connections, role privileges, statement_timeout, WAL archiving and its age, cache hit ratio, long transactions, Django migrations applied' },
+  proves: 'the database answers as this role, with the version, connection headroom, privileges, archiving, cache ratio, transactions and applied migrations asked',
   load: () => import('../postgres.js').then((m) => m.probe),
   library: () => import('pg'),
 });
