@@ -46,7 +46,7 @@ function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  * Fill DB_* from DATABASE_URL when DB_HOST is unset, and DATABASE_URL from DB_*
  * when it is unset and host, name and user are known.
  */
-export function withDatabaseParts(vars: Record<string, string>): Record<string, string> {
+function withDatabaseParts(vars: Record<string, string>): Record<string, string> {
   const out = { ...vars };
   if (out.DATABASE_URL && !out.DB_HOST) {
     const parts = parseDatabaseUrl(out.DATABASE_URL);
