@@ -13,9 +13,6 @@
 import { readConfigFile } from './config-file.js';
 import { readEnvFile } from './env-file.js';
 
-export { parseEnvText } from './env-file.js';
-export { parseConfigText } from './config-file.js';
-
 /** Resolved variables: read-only, names to values. */
 export type Vars = Readonly<Record<string, string>>;
 

@@ -40,9 +40,6 @@ export function messageOf(e: NotifyEvent): string {
   }
 }
 
-/** The webhook URL check lives with the config keys (the config's "notify" and --notify are checked alike). */
-export { checkNotifyUrl } from '../config/config-file.js';
-
 /** `"notify"` of a --config file (JSON), when it has one. */
 async function notifyFromConfig(file: string | undefined): Promise<string | undefined> {
   if (!file) return undefined;

@@ -9,8 +9,6 @@ import type { ProbeValidator } from '../checklist/types.js';
 import { BUILTIN_KINDS } from './builtin-kinds.js';
 import type { ProbeKind } from './kind.js';
 
-export type { ProbeKind } from './kind.js';
-
 /** Keys every annotation may carry, handled by the runner rather than the probe. */
 export const COMMON_KEYS = ['timeout', 'id', 'label', 'evidence'] as const;
 
