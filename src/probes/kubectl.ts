@@ -26,7 +26,7 @@ const NO_CLUSTER = [
 ];
 
 /** What to do about it, as `check` and the wizard show it after `→`. */
-export const KUBECTL_HINT = 'point kubectl at the cluster: set KUBECONFIG (environment or --env-file) or choose a context (kubectl config use-context, or --context in the cmd)';
+const KUBECTL_HINT = 'point kubectl at the cluster: set KUBECONFIG (environment or --env-file) or choose a context (kubectl config use-context, or --context in the cmd)';
 
 /** Whether argv[0] is kubectl (by name or path). */
 export function isKubectl(file: string): boolean {

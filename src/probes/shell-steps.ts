@@ -28,8 +28,6 @@ import { isSecretName, MASK } from '../secrets/redactor.js';
 import { runTree } from './process-tree.js';
 import type { BlockRun, BlockStep } from './types.js';
 
-export type { BlockRun } from './types.js';
-
 /** Characters of output kept per block (shared by its commands); the rest is cut in the middle, marked. */
 const BLOCK_OUTPUT_LIMIT = 16_000;
 

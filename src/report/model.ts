@@ -11,7 +11,7 @@ import type { ItemRecord } from '../session/schema.js';
 import { isFailing } from '../verdict/probe.js';
 import { responseChange, responseMs } from '../verdict/rollback.js';
 
-export { STATES, type StateCounts } from '../verdict/items.js';
+export { STATES } from '../verdict/items.js';
 export type { CriterionVerdict } from '../verdict/rollback.js';
 
 export interface SectionSummary {

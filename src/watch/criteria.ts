@@ -13,8 +13,6 @@ import type { Unmeasurable, WindowLimits } from './judge.js';
 import { durationMs, parseDuration } from '../grammar/duration.js';
 import { durationText } from '../grammar/time-format.js';
 
-export type { WindowSpec } from '../checklist/types.js';
-
 /** Keys of a `watch:` annotation that shape the window rather than the probe. */
 const WINDOW_KEYS = ['interval', 'count', 'for', 'failure_limit', 'inconclusive_limit'] as const;
 
