@@ -44,10 +44,16 @@ function fromLazyImport(pattern: ts.BindingPattern): boolean {
   return init !== undefined && hasImport(init);
 }
 
-export function exportGraph(root: string, tsconfig = 'tsconfig.json'): ExportGraph {
+/**
+ * The exports of src/ and those no other module uses. `onlySrc`: count users
+ * in src/ alone (an export then left unused is used by tests or bench only).
+ */
+export function exportGraph(root: string, { onlySrc = false } = {}): ExportGraph {
+  const tsconfig = 'tsconfig.json';
   const parsed = ts.getParsedCommandLineOfConfigFile(join(root, tsconfig), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
   if (!parsed) throw new Error(`cannot read ${tsconfig}`);
-  const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
+  const rootNames = onlySrc ? parsed.fileNames.filter((f) => /^(src|types)\//.test(relative(root, f).split('\\').join('/'))) : parsed.fileNames;
+  const program = ts.createProgram({ rootNames, options: parsed.options });
   const checker = program.getTypeChecker();
   const rel = (f: string) => relative(root, f).split('\\').join('/');
   const files = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !/^(\.\.|node_modules)\//.test(rel(sf.fileName)));
