@@ -8,7 +8,7 @@ import { markControls } from '../report/escape.js';
 import { splitWords as splitInto, wordText } from './words.js';
 
 /** What an annotation comment said, before schema validation. */
-export type Annotation =
+type Annotation =
   | { type: 'probe'; kind: string; params: Record<string, string>; raw: string }
   /** A rollback criterion watched over a window: a probe plus window keys (src/watch/criteria.ts). */
   | { type: 'watch'; kind: string; params: Record<string, string>; raw: string }

@@ -92,7 +92,7 @@ function writeParseCache(cache: ParseCache, file: string, path: string, result: 
 }
 
 /** The checklist file's text (readBytes + decodeText: every bad file is a UserError naming it, with what to do for how it was named). */
-export async function readChecklistText(path: string, origin: ChecklistOrigin = 'default'): Promise<string> {
+async function readChecklistText(path: string, origin: ChecklistOrigin = 'default'): Promise<string> {
   const hint = checklistHint(origin);
   return decodeText(await readBytes(path, hint), path, hint);
 }

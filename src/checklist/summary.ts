@@ -5,7 +5,7 @@ import type { Checklist, Problem } from './types.js';
 import { byCodeUnit } from '../order.js';
 
 /** Probe counts per kind, most used first (ties by name). */
-export function probeCounts(checklist: Checklist): Array<[kind: string, count: number]> {
+function probeCounts(checklist: Checklist): Array<[kind: string, count: number]> {
   const counts = new Map<string, number>();
   for (const item of checklist.items) for (const p of item.probes) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1] || byCodeUnit(a[0], b[0]));
@@ -21,7 +21,7 @@ export interface EvidenceCounts {
 }
 
 /** `100 proved by a probe, 5 partly, 70 by hand, 20 of them with a reason`. */
-export function evidenceText(c: EvidenceCounts): string {
+function evidenceText(c: EvidenceCounts): string {
   return `${c.proved} proved by a probe, ${c.partly} partly, ${c.byHand} by hand${c.withReason ? `, ${c.withReason} of them with a reason` : ''}`;
 }
 

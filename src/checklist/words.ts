@@ -7,9 +7,9 @@
  */
 
 /** How a part was written: bare, in '…', in "…", or escaped with a backslash. */
-export type Quoting = 'bare' | 'single' | 'double' | 'escaped';
+type Quoting = 'bare' | 'single' | 'double' | 'escaped';
 
-export interface WordPart {
+interface WordPart {
   text: string;
   quoting: Quoting;
   /** A `${NAME}` or `${NAME:-default}` reference (only with `refs`), `text` as written. */

@@ -25,7 +25,7 @@ type CacheStatus = { status: number; message?: string; directory?: string };
 type EnableCompileCache = (dir?: string) => CacheStatus;
 
 /** Where the caches live: $XDG_CACHE_HOME/deploy-wizard, else ~/.cache/deploy-wizard. */
-export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'deploy-wizard');
   try {
     const home = homedir();

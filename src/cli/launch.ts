@@ -23,17 +23,17 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** The heap-size flags the shebang passes, each with V8's default (0: sized from the machine). */
-export const HEAP_FLAGS = ['--max-semi-space-size', '--max-old-space-size'] as const;
+const HEAP_FLAGS = ['--max-semi-space-size', '--max-old-space-size'] as const;
 
 /** Set each heap-size flag given on Node's command line back to its default; which ones were. */
-export function restoreHeapFlagDefaults(execArgv: readonly string[] = process.execArgv): string[] {
+function restoreHeapFlagDefaults(execArgv: readonly string[] = process.execArgv): string[] {
   const given = HEAP_FLAGS.filter((flag) => execArgv.some((a) => a.replace(/_/g, '-').split('=')[0] === flag));
   for (const flag of given) setFlagsFromString(`${flag}=0`);
   return given;
 }
 
 /** The person's MALLOC_ARENA_MAX back in `env` (what children inherit), as the shebang found it. */
-export function restoreChildEnvironment(env: NodeJS.ProcessEnv = process.env): void {
+function restoreChildEnvironment(env: NodeJS.ProcessEnv = process.env): void {
   if (!('DW_ARENA' in env)) return; // not started by the shebang: nothing was set
   const theirs = env.DW_ARENA;
   delete env.DW_ARENA;

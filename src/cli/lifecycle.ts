@@ -19,11 +19,11 @@
 export const EXIT_HANGUP = 129;
 export const EXIT_INTERRUPTED = 130;
 
-export type StopReason = 'interrupt' | 'hangup';
+type StopReason = 'interrupt' | 'hangup';
 
 const SIGNALS: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', StopReason>> = { SIGINT: 'interrupt', SIGTERM: 'interrupt', SIGHUP: 'hangup' };
 
-export interface StopHandling {
+interface StopHandling {
   /** Called on every stop request (the first aborts `signal` before it is called). */
   onStop?: (why: StopReason, nth: number) => void;
   /** A repeated SIGINT/SIGTERM exits at once (probes were already cancelled by the first). */
@@ -50,7 +50,7 @@ export interface LifecycleHost {
   exit(code: number): never | void;
 }
 
-export function codeFor(reason: StopReason): number {
+function codeFor(reason: StopReason): number {
   return reason === 'hangup' ? EXIT_HANGUP : EXIT_INTERRUPTED;
 }
 

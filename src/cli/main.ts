@@ -153,12 +153,12 @@ function rawLine(err: unknown): string {
  * and 24) reads an `--env-file` anywhere before the first `--` as its own,
  * after the script name too, and exits 9 on a missing file before we run.
  */
-export function withoutLeadingDashes(argv: string[]): string[] {
+function withoutLeadingDashes(argv: string[]): string[] {
   return argv[0] === '--' ? argv.slice(1) : argv;
 }
 
 /** A lifecycle that installs no signal handlers: for `main` called inside another program (tests). */
-export const detachedLifecycle = (): Lifecycle => createLifecycle({ on: () => {}, exit: () => {} });
+const detachedLifecycle = (): Lifecycle => createLifecycle({ on: () => {}, exit: () => {} });
 
 /**
  * Run one command line. The bin passes the process's lifecycle (signal

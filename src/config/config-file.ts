@@ -24,7 +24,7 @@ export interface ConfigFile {
  * Every top-level key the tool reads: variables, the webhook, the team store,
  * and the signing setup (src/signing/setup.ts reads the last three).
  */
-export const CONFIG_KEYS = ['vars', 'notify', 'store', 'allowedSigners', 'signingKey', 'requireSignatures'] as const;
+const CONFIG_KEYS = ['vars', 'notify', 'store', 'allowedSigners', 'signingKey', 'requireSignatures'] as const;
 
 /** A key a person writes to annotate the file: `"//": "…"`, `"_comment"`, `"$schema"`. */
 const COMMENT_KEY = /^(\/\/|_|\$)/;

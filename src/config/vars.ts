@@ -13,9 +13,6 @@
 import { readConfigFile } from './config-file.js';
 import { readEnvFile } from './env-file.js';
 
-export { parseEnvText } from './env-file.js';
-export { parseConfigText } from './config-file.js';
-
 /** Resolved variables: read-only, names to values. */
 export type Vars = Readonly<Record<string, string>>;
 
@@ -46,7 +43,7 @@ function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  * Fill DB_* from DATABASE_URL when DB_HOST is unset, and DATABASE_URL from DB_*
  * when it is unset and host, name and user are known.
  */
-export function withDatabaseParts(vars: Record<string, string>): Record<string, string> {
+function withDatabaseParts(vars: Record<string, string>): Record<string, string> {
   const out = { ...vars };
   if (out.DATABASE_URL && !out.DB_HOST) {
     const parts = parseDatabaseUrl(out.DATABASE_URL);

@@ -8,7 +8,6 @@
  * kept (`failures`) for the session's log. The webhook URL is itself a secret
  * (Slack's carries a token): only its host is ever shown.
  */
-import { UserError } from '../errors.js';
 import type { Redactor } from '../secrets/redactor.js';
 
 /** What happened, as data; `messageOf` makes the sentence. */
@@ -41,11 +40,8 @@ export function messageOf(e: NotifyEvent): string {
   }
 }
 
-/** The webhook URL check lives with the config keys (the config's "notify" and --notify are checked alike). */
-export { checkNotifyUrl } from '../config/config-file.js';
-
 /** `"notify"` of a --config file (JSON), when it has one. */
-export async function notifyFromConfig(file: string | undefined): Promise<string | undefined> {
+async function notifyFromConfig(file: string | undefined): Promise<string | undefined> {
   if (!file) return undefined;
   // Read through the config module (the one place --config is read and checked).
   const { readConfig } = await import('../config/config-file.js');
@@ -78,7 +74,7 @@ export interface Notifier {
 }
 
 /** A notifier that does nothing (no URL given). */
-export const SILENT: Notifier = { notify: () => {}, failures: [], close: async () => {} };
+const SILENT: Notifier = { notify: () => {}, failures: [], close: async () => {} };
 
 export function createNotifier(opts: NotifierOptions): Notifier {
   const host = new URL(opts.url).host;

@@ -24,7 +24,7 @@ export function percentile(samples: number[], pct: number): number {
 }
 
 /** Stored baseline from a file: {"p50": ms, "p95": ms}. Missing file → undefined; bad file → Error. */
-export async function readBaselineFile(path: string): Promise<{ p50: number; p95?: number } | undefined> {
+async function readBaselineFile(path: string): Promise<{ p50: number; p95?: number } | undefined> {
   const { readFile } = await import('node:fs/promises');
   let text: string;
   try {
@@ -44,7 +44,7 @@ export async function readBaselineFile(path: string): Promise<{ p50: number; p95
 }
 
 /** Verdict of a figure against its baseline: the one latency rule (over the percentage and the floor is a regression). */
-export function compare(ms: number, baseline: number, rule: LatencyRule): { increasePct: number; increaseMs: number; ok: boolean } {
+function compare(ms: number, baseline: number, rule: LatencyRule): { increasePct: number; increaseMs: number; ok: boolean } {
   const c = latencyChange(ms, baseline)!;
   return { increasePct: c.increasePct, increaseMs: c.increaseMs, ok: !isRegression(c, rule) };
 }

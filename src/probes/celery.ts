@@ -54,7 +54,7 @@ export function pidboxNames(exchange: string, db: number, oid: string) {
 }
 
 /** A kombu message envelope as the Redis transport stores it (JSON body, base64-encoded). */
-export function kombuMessage(body: unknown, exchange: string, routingKey: string, headers: Record<string, unknown>, deliveryMode: 1 | 2): string {
+function kombuMessage(body: unknown, exchange: string, routingKey: string, headers: Record<string, unknown>, deliveryMode: 1 | 2): string {
   return JSON.stringify({
     body: Buffer.from(JSON.stringify(body), 'utf8').toString('base64'),
     'content-encoding': 'utf-8',
@@ -71,7 +71,7 @@ export function kombuMessage(body: unknown, exchange: string, routingKey: string
 }
 
 /** The body and headers of a kombu envelope, or undefined when it is not one. */
-export function readKombuMessage(raw: string): { body: unknown; headers: Record<string, unknown> } | undefined {
+function readKombuMessage(raw: string): { body: unknown; headers: Record<string, unknown> } | undefined {
   try {
     const env = JSON.parse(raw) as { body?: string; headers?: Record<string, unknown>; properties?: { body_encoding?: string } };
     const text = env.properties?.body_encoding === 'base64' ? Buffer.from(String(env.body ?? ''), 'base64').toString('utf8') : String(env.body ?? '');

@@ -68,7 +68,7 @@ function shown(argv: string[]): string {
 type PathStep = { key: string } | { index: number } | { all: true };
 
 /** `items[*].status.phase` → steps; `a.b[0]` works too. */
-export function parseJsonPath(path: string): PathStep[] {
+function parseJsonPath(path: string): PathStep[] {
   const steps: PathStep[] = [];
   for (const part of path.split('.')) {
     const m = /^([^[\]]*)((?:\[(?:\d+|\*)\])*)$/.exec(part);

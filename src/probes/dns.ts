@@ -21,7 +21,7 @@ function norm(s: string): string {
 }
 
 /** Does any answer equal any expected value? */
-export function matchesExpectation(answers: string[], expect: string): boolean {
+function matchesExpectation(answers: string[], expect: string): boolean {
   const wanted = expect.split(',').map(norm).filter(Boolean);
   return answers.some((a) => wanted.includes(norm(a)));
 }

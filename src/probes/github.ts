@@ -51,7 +51,7 @@ function refused(a: ApiAnswer, what: string): Check | undefined {
 }
 
 /** Does a check run or status named `actual` belong to the wanted name (exactly, or a matrix run of it)? */
-export function nameMatches(wanted: string, actual: string | undefined): boolean {
+function nameMatches(wanted: string, actual: string | undefined): boolean {
   if (!actual) return false;
   const w = wanted.toLowerCase();
   const a = actual.toLowerCase();

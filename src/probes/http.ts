@@ -13,7 +13,7 @@ import { answerEvidence, CaFileError, type HttpAnswer, lookingPastTls } from './
 type Params = z.infer<typeof schema>;
 
 /** Value at a dot path (`checks.db.status`, `items.0.id`, `items[0].id`); undefined when absent. */
-export function jsonPath(value: unknown, path: string): unknown {
+function jsonPath(value: unknown, path: string): unknown {
   const parts = path.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean);
   let cur: unknown = value;
   for (const p of parts) {
@@ -44,11 +44,11 @@ export function headerMatches(actual: string, expected: string): boolean {
 }
 
 /** What the probe asks for with `compressed=true`, and the encodings that count. */
-export const ACCEPT_ENCODING = 'gzip, br';
+const ACCEPT_ENCODING = 'gzip, br';
 const COMPRESSIONS = ['gzip', 'br', 'zstd', 'deflate'];
 
 /** One cookie's attributes from its Set-Cookie line (names lower-case; flags without a value are ''). Never its value. */
-export function cookieAttributes(line: string): { name: string; attrs: Record<string, string> } {
+function cookieAttributes(line: string): { name: string; attrs: Record<string, string> } {
   const [pair, ...rest] = line.split(';');
   const name = pair.slice(0, Math.max(0, pair.indexOf('='))).trim();
   const attrs: Record<string, string> = {};
@@ -79,7 +79,7 @@ export function judgeCookie(setCookies: string[], name: string, expected: string
 }
 
 /** Every check of the params against one answer: passing notes and failure sentences. */
-export function judgeAnswer(params: Params, a: HttpAnswer): { ok: string[]; problems: string[] } {
+function judgeAnswer(params: Params, a: HttpAnswer): { ok: string[]; problems: string[] } {
   const ok: string[] = [];
   const problems: string[] = [];
   if (!statusMatches(params.status, a.status)) problems.push(`status ${a.status} (expected ${params.status})`);

@@ -55,7 +55,7 @@ function names(list: string | undefined): string[] {
 }
 
 /** Items of a List, or the one object kubectl printed for a single name. */
-export function itemsOf(doc: unknown): Obj[] {
+function itemsOf(doc: unknown): Obj[] {
   const d = doc as Obj | undefined;
   if (!d || typeof d !== 'object') return [];
   return Array.isArray(d.items) ? d.items : d.kind && d.kind !== 'List' ? [d] : [];
@@ -88,7 +88,7 @@ export function rolloutChecks(deps: Obj[]): Check[] {
 const RESOURCE_KEYS = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'] as const;
 
 /** resources: every container, init containers too, has cpu and memory requests and limits. */
-export function resourceChecks(deps: Obj[]): Check[] {
+function resourceChecks(deps: Obj[]): Check[] {
   const checks: Check[] = [];
   let count = 0;
   for (const d of deps) {
@@ -116,7 +116,7 @@ function secretLiteral(name: string, value: unknown): string | undefined {
 }
 
 /** The ConfigMaps a deployment's containers read (envFrom and configMapKeyRef). */
-export function configMapsOf(deps: Obj[]): string[] {
+function configMapsOf(deps: Obj[]): string[] {
   const out = new Set<string>();
   for (const d of deps) {
     for (const c of containersOf(d)) {
@@ -128,7 +128,7 @@ export function configMapsOf(deps: Obj[]): string[] {
 }
 
 /** secret-env: no secret-looking literal in env or in the ConfigMaps read; the Secrets referenced, by name. */
-export function secretEnvChecks(deps: Obj[], configMaps: Obj[]): Check[] {
+function secretEnvChecks(deps: Obj[], configMaps: Obj[]): Check[] {
   const checks: Check[] = [];
   const secrets = new Set<string>();
   let count = 0;
@@ -173,7 +173,7 @@ export function selects(selector: Obj | undefined, labels: Record<string, string
 }
 
 /** network-policy: some NetworkPolicy of the namespace selects each deployment's pods. */
-export function networkPolicyChecks(deps: Obj[], policies: Obj[]): Check[] {
+function networkPolicyChecks(deps: Obj[], policies: Obj[]): Check[] {
   return deps.map((d) => {
     const labels = (d.spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
     const hit = policies.filter((p) => selects(p.spec?.podSelector, labels));
@@ -229,7 +229,7 @@ export function rbacChecks(account: string, rules: AccessRule[]): Check[] {
 }
 
 /** health-probes: every container (not init containers) has a readiness and a liveness probe. */
-export function healthProbeChecks(deps: Obj[]): Check[] {
+function healthProbeChecks(deps: Obj[]): Check[] {
   const checks: Check[] = [];
   let count = 0;
   for (const d of deps) {

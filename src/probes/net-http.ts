@@ -22,7 +22,7 @@ export interface HttpClientOptions {
   tlsHost?: string;
 }
 
-export interface HttpCall {
+interface HttpCall {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
@@ -183,7 +183,7 @@ export async function createHttpClient(options: HttpClientOptions = {}): Promise
  * Mark an outcome seen without TLS verification: "… (TLS unverified: certificate
  * has expired)". The `tls` probe alone gives the certificate verdict.
  */
-export function markUnverified(outcome: ProbeOutcome, problem: string | undefined): ProbeOutcome {
+function markUnverified(outcome: ProbeOutcome, problem: string | undefined): ProbeOutcome {
   if (!problem) return outcome;
   const note = `TLS unverified: ${problem}`;
   return { ...outcome, summary: `${outcome.summary} (${note})`, evidence: [...outcome.evidence, `${note}; the tls probe gives the certificate verdict`] };
@@ -211,7 +211,7 @@ export function lookingPastTls<P>(body: (params: P, ctx: ProbeContext, open: typ
  * `https://user:pw@host/` → the URL without credentials plus a Basic
  * Authorization header: undici would silently drop them otherwise.
  */
-export function splitCredentials(url: string): { target: string; headers: Record<string, string> } {
+function splitCredentials(url: string): { target: string; headers: Record<string, string> } {
   const u = new URL(url);
   if (!u.username && !u.password) return { target: url, headers: {} };
   const user = decodeURIComponent(u.username);

@@ -18,7 +18,7 @@ import { apiProbe, unexpected, type Api, type ApiAnswer } from './api.js';
 
 type Params = z.infer<typeof schema>;
 
-export const MANIFEST_TYPES = [
+const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -26,7 +26,7 @@ export const MANIFEST_TYPES = [
 ].join(', ');
 
 /** `Bearer realm="…",service="…",scope="…"` → its scheme and parameters. */
-export function parseChallenge(header: string | undefined): { scheme: string; params: Record<string, string> } | undefined {
+function parseChallenge(header: string | undefined): { scheme: string; params: Record<string, string> } | undefined {
   const m = /^\s*(\w+)\s*(.*)$/s.exec(header ?? '');
   if (!m) return undefined;
   const params: Record<string, string> = {};

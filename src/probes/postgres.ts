@@ -94,17 +94,17 @@ export interface PgFacts {
 }
 
 /** Blocks read below which a cache hit ratio says nothing yet (a fresh or idle database). */
-export const CACHE_MIN_BLOCKS = 1000;
+const CACHE_MIN_BLOCKS = 1000;
 
 /** `90s`, `5m`, `1h`, `2d` → seconds. */
-export function durationSeconds(v: string): number {
+function durationSeconds(v: string): number {
   const n = Number(/^\d+/.exec(v)?.[0] ?? NaN);
   const unit = v.replace(/^\d+/, '');
   return n * ({ s: 1, m: 60, h: 3600, d: 86_400 } as Record<string, number>)[unit];
 }
 
 /** 3725 → "1 h 2 min", 95 → "95 s". */
-export function ageText(s: number): string {
+function ageText(s: number): string {
   if (s < 120) return `${Math.round(s)} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
   if (s < 172_800) return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
@@ -112,7 +112,7 @@ export function ageText(s: number): string {
 }
 
 /** Rows counted at most, so a huge table cannot make the probe slow. */
-export const TABLE_ROW_CAP = 100_000;
+const TABLE_ROW_CAP = 100_000;
 
 /** Judge the facts against the parameters: one check per condition asked for. */
 export function pgChecks(f: PgFacts, p: PostgresParams): Check[] {
@@ -188,7 +188,7 @@ function rowsText(table: string, f: PgFacts): string {
 }
 
 /** Major version from server_version_num: 160004 → 16 (9.6 is 90600 → 9, close enough for a minimum). */
-export function majorOf(versionNum: number): number {
+function majorOf(versionNum: number): number {
   return Math.floor(versionNum / 10_000);
 }
 

@@ -64,10 +64,10 @@ function kill(target: number): void {
  * descendants inherit it, wherever they move (new session, reparented), so the
  * run can find them in /proc/<pid>/environ when their parent is long gone.
  */
-export const RUN_MARKER = 'DEPLOY_WIZARD_PROBE_RUN';
+const RUN_MARKER = 'DEPLOY_WIZARD_PROBE_RUN';
 
 /** A fresh marker value for one command run. */
-export function newRunMarker(): string {
+function newRunMarker(): string {
   return `${process.pid}-${randomBytes(8).toString('hex')}`;
 }
 
@@ -93,7 +93,7 @@ function marked(marker: string): number[] {
   return out;
 }
 
-export interface ProcessTree {
+interface ProcessTree {
   /** Remember the current descendants (called on a timer while the command runs). */
   poll(): void;
   /**
@@ -109,7 +109,7 @@ export interface ProcessTree {
  * Track the tree under `pid` (the leader of its own process group, `detached`),
  * started with `RUN_MARKER=marker` in its environment.
  */
-export function trackProcessTree(pid: number | undefined, marker: string, intervalMs = 100): ProcessTree {
+function trackProcessTree(pid: number | undefined, marker: string, intervalMs = 100): ProcessTree {
   const seen = new Map<number, Seen>();
   const poll = () => {
     if (!pid) return;

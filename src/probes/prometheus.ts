@@ -14,13 +14,13 @@ import { noData } from './verdict.js';
 
 type Params = z.infer<typeof schema>;
 
-export interface Sample {
+interface Sample {
   labels: string;
   value: number;
 }
 
 /** Samples of an instant-query answer (`vector` or `scalar`), or a reason it has none. */
-export function samplesOf(answer: unknown): Sample[] | string {
+function samplesOf(answer: unknown): Sample[] | string {
   const a = answer as { status?: string; errorType?: string; error?: string; data?: { resultType?: string; result?: unknown } };
   if (a?.status !== 'success') return `Prometheus rejected the query: ${a?.errorType ?? 'error'}: ${oneLine(a?.error ?? 'no reason given')}`;
   const { resultType, result } = a.data ?? {};

@@ -17,7 +17,7 @@ type Params = z.infer<typeof schema>;
 export const MAX_CONCURRENCY = 20;
 
 /** "200×40, 429×10" */
-export function statusTally(counts: Map<number | string, number>): string {
+function statusTally(counts: Map<number | string, number>): string {
   return [...counts.entries()].map(([k, n]) => `${k}×${n}`).join(', ');
 }
 

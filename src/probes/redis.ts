@@ -36,7 +36,7 @@ export interface RedisFacts {
 }
 
 /** Key lookups below which a hit ratio says nothing yet. */
-export const MIN_LOOKUPS = 100;
+const MIN_LOOKUPS = 100;
 
 /** `90s`, `5m`, `1h`, `2d` → seconds. */
 function seconds(v: string): number {
@@ -49,7 +49,7 @@ function ago(s: number): string {
 }
 
 /** RDB snapshots are on when save points are configured (or, CONFIG unknown, snapshots have been taken). */
-export function rdbOn(f: RedisFacts): boolean {
+function rdbOn(f: RedisFacts): boolean {
   return f.save !== undefined ? f.save.trim() !== '' : (f.rdbSaves ?? 0) > 0;
 }
 
@@ -115,7 +115,7 @@ export function formatBytes(n: number): string {
 }
 
 /** `INFO` text → key/value pairs. */
-export function parseInfo(text: string): Record<string, string> {
+function parseInfo(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
     const i = line.indexOf(':');
@@ -251,7 +251,7 @@ export function redisConnection(target: RedisTarget, deadline: number, signal: A
  * ioredis options for one probe connection: connect lazily, one attempt and
  * no reconnect loop, no offline queue, every timeout within the deadline.
  */
-export function clientOptions(target: RedisTarget, deadline: number): Record<string, unknown> {
+function clientOptions(target: RedisTarget, deadline: number): Record<string, unknown> {
   const left = remainingMs(deadline);
   return {
     host: target.host,
@@ -275,7 +275,7 @@ export function clientOptions(target: RedisTarget, deadline: number): Record<str
 }
 
 /** AUTH with the URL's credentials; resolves true when the server has no password at all. */
-export async function authenticate(client: RedisClient, t: RedisTarget): Promise<boolean> {
+async function authenticate(client: RedisClient, t: RedisTarget): Promise<boolean> {
   if (t.password === undefined) return false;
   try {
     await client.call('AUTH', ...(t.username ? [t.username, t.password] : [t.password]));

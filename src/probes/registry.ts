@@ -9,12 +9,10 @@ import type { ProbeValidator } from '../checklist/types.js';
 import { BUILTIN_KINDS } from './builtin-kinds.js';
 import type { ProbeKind } from './kind.js';
 
-export type { ProbeKind } from './kind.js';
-
 /** Keys every annotation may carry, handled by the runner rather than the probe. */
 export const COMMON_KEYS = ['timeout', 'id', 'label', 'evidence'] as const;
 
-export interface ParamIssue {
+interface ParamIssue {
   key?: string;
   message: string;
 }
@@ -29,7 +27,7 @@ function partialOf(schema: z.ZodObject<any>): z.ZodObject<any> {
   return p;
 }
 
-export type ParamCheck = { ok: true; params: Record<string, unknown> } | { ok: false; issues: ParamIssue[] };
+type ParamCheck = { ok: true; params: Record<string, unknown> } | { ok: false; issues: ParamIssue[] };
 
 export interface Registry {
   /** Kinds by name. No prototype: a kind named `constructor` or `__proto__` in a checklist looks up nothing. */

@@ -38,7 +38,7 @@ export interface RunOptions {
 }
 
 export const DEFAULT_CONCURRENCY = 8;
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Run jobs; resolves with one result per job, in job order. Never rejects. */
 export async function runProbes(jobs: ProbeJob[], options: RunOptions): Promise<ProbeResult[]> {

@@ -17,7 +17,7 @@ import { AllowlistError, DEFAULT_ALLOWLIST, isTestFixture, NO_ALLOWLIST, parseAl
 export type SecretsScanParams = z.infer<typeof schema>;
 
 /** Files above this size are skipped: secrets live in config and code, not in large assets. */
-export const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_FILE_BYTES = 1024 * 1024;
 /** Evidence lines listed before "… and N more". */
 const MAX_EVIDENCE = 50;
 

@@ -51,7 +51,7 @@ export function headerFindings(headers: Record<string, string>): Finding[] {
 }
 
 /** Finding on the answer to http://: a permanent redirect to https://. */
-export function redirectFinding(httpUrl: string, a: HttpAnswer): Finding {
+function redirectFinding(httpUrl: string, a: HttpAnswer): Finding {
   const loc = a.headers.location ?? '';
   if (!loc.startsWith('https://')) return { status: 'fail', text: `${httpUrl} answered ${a.status}${loc ? ` → ${loc}` : ''}, not a redirect to https://` };
   if (a.status === 301 || a.status === 308) return { status: 'pass', text: `http:// → ${a.status} https://` };
@@ -59,14 +59,14 @@ export function redirectFinding(httpUrl: string, a: HttpAnswer): Finding {
 }
 
 /** Finding on a missing page's body: the DEBUG technical page must not show. */
-export function debugFinding(a: HttpAnswer): Finding {
+function debugFinding(a: HttpAnswer): Finding {
   const marker = DEBUG_MARKERS.find((m) => a.body.includes(m));
   if (marker) return { status: 'fail', text: `DEBUG page shown on a missing path (${a.status}, "${marker}"): DEBUG = True in production` };
   return { status: 'pass', text: `no DEBUG page (${a.status})` };
 }
 
 /** Finding on the answer to a request with Host: bogus.invalid. */
-export function bogusHostFinding(a: HttpAnswer): Finding {
+function bogusHostFinding(a: HttpAnswer): Finding {
   if (a.status >= 400 && a.status < 500) return { status: 'pass', text: `bogus Host rejected with ${a.status}` };
   return { status: 'fail', text: `bogus Host accepted with ${a.status}: ALLOWED_HOSTS is not enforced` };
 }

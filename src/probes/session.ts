@@ -34,7 +34,7 @@ function list(ids: string[], max = 3): string {
   return ids.slice(0, max).join(', ') + (ids.length > max ? `, … (${ids.length - max} more)` : '');
 }
 
-export function itemsSettled(s: S, own?: string): Check[] {
+function itemsSettled(s: S, own?: string): Check[] {
   const skip = own !== undefined ? sectionOf(own) : undefined;
   const ids = Object.keys(s.items).filter((id) => id !== own && (skip === undefined || skip === '' || sectionOf(id) !== skip));
   const failed = ids.filter((id) => s.items[id]?.state === 'failed');
@@ -53,13 +53,13 @@ function windowText(w: NonNullable<S['watches']>[number]): string {
   return `${w.criteria.length} criteri${w.criteria.length === 1 ? 'on' : 'a'}, window ${l.count} × ${Math.round(l.intervalMs / 1000)} s${mins ? ` ≈ ${mins} min` : ''}`;
 }
 
-export function watchStarted(s: S): Check[] {
+function watchStarted(s: S): Check[] {
   const w = s.watches?.at(-1);
   if (!w) return [{ status: 'fail', message: 'no watch of the rollback criteria started in this session (start one: w in the wizard)' }];
   return [{ status: 'pass', message: `watch started ${w.startedAt} by ${w.by} (${windowText(w)})${w.stopped ? `, stopped: ${w.stopped}` : ', running'}` }];
 }
 
-export function successCriteria(s: S): Check[] {
+function successCriteria(s: S): Check[] {
   const checks: Check[] = [];
   for (const w of s.watches ?? []) {
     for (const c of w.criteria) {
@@ -87,7 +87,7 @@ export function successCriteria(s: S): Check[] {
   return checks;
 }
 
-export function knownIssues(s: S): Check[] {
+function knownIssues(s: S): Check[] {
   const issues = Object.entries(s.items).filter(([, r]) => r.state === 'failed' || r.state === 'skipped' || r.override);
   const bare = issues.filter(([, r]) => !(r.note?.trim() || r.reason?.trim())).map(([id]) => id);
   const vague = s.incidents.filter((i) => !i.impact.trim());
@@ -98,7 +98,7 @@ export function knownIssues(s: S): Check[] {
   return checks;
 }
 
-export function incidentTimeline(s: S, everyMs: number, now: number): Check[] {
+function incidentTimeline(s: S, everyMs: number, now: number): Check[] {
   if (!s.incidents.length) return [{ status: 'inconclusive', reason: 'no-data', message: 'no incident recorded in this session: no timeline to update' }];
   const last = s.incidents.at(-1)!;
   if (CLOSED.test(last.status)) return [{ status: 'pass', message: `incident timeline: ${s.incidents.length} entr${s.incidents.length === 1 ? 'y' : 'ies'}, resolved ${last.at}` }];

@@ -28,10 +28,8 @@ import { isSecretName, MASK } from '../secrets/redactor.js';
 import { runTree } from './process-tree.js';
 import type { BlockRun, BlockStep } from './types.js';
 
-export type { BlockRun, BlockStep } from './types.js';
-
 /** Characters of output kept per block (shared by its commands); the rest is cut in the middle, marked. */
-export const BLOCK_OUTPUT_LIMIT = 16_000;
+const BLOCK_OUTPUT_LIMIT = 16_000;
 
 /** A command of the block: its text and the line (0-based) it starts on. */
 export interface StepSource {
@@ -112,7 +110,7 @@ export async function bashComplete(text: string): Promise<boolean> {
 }
 
 /** Names a command refers to as `$NAME` or `${NAME…}` (candidates: their values are asked of bash). */
-export function referencedNames(text: string): string[] {
+function referencedNames(text: string): string[] {
   return [...new Set([...text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
 }
 
@@ -206,7 +204,7 @@ export function expandRefs(text: string, values: Record<string, string>): string
 }
 
 /** The instrumented script: the block's own lines, each command's first line prefixed with its marker call. */
-export function stepScript(script: string, steps: StepSource[], nonce: string): string {
+function stepScript(script: string, steps: StepSource[], nonce: string): string {
   const lines = script.replace(/\n+$/, '').split('\n');
   const at = new Map(steps.map((s, k) => [s.line, k]));
   const preamble =

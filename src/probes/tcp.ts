@@ -39,7 +39,7 @@ async function thisHostAddress(host: string, signal: AbortSignal): Promise<strin
  * The verdict on exposure when the target is this host: whatever was seen from
  * here, it cannot say whether the port is reachable from outside.
  */
-export function sameHostExposure(where: string, address: string, seen: string, evidence: string[]): ProbeOutcome {
+function sameHostExposure(where: string, address: string, seen: string, evidence: string[]): ProbeOutcome {
   return cannotJudgeHere(`${where} ${seen} from this host, and the target is this host (${address}): exposure to the internet cannot be judged from here (run the check from another host)`, evidence);
 }
 

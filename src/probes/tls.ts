@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
 const PROTOCOL_ORDER = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 /** Whole days from `now` until `validTo` (negative once expired). */
-export function daysUntil(validTo: string, now = Date.now()): number {
+function daysUntil(validTo: string, now = Date.now()): number {
   return Math.floor((Date.parse(validTo) - now) / DAY_MS);
 }
 
@@ -28,7 +28,7 @@ interface Handshake {
 }
 
 /** The status, summary and evidence for a finished handshake. */
-export function judgeHandshake(params: Params, name: string, h: Handshake, identityError: string | undefined, now = Date.now()): ProbeOutcome {
+function judgeHandshake(params: Params, name: string, h: Handshake, identityError: string | undefined, now = Date.now()): ProbeOutcome {
   const days = daysUntil(h.cert.valid_to, now);
   const evidence = [
     `subject: ${h.cert.subject?.CN ?? '?'}; issuer: ${h.cert.issuer?.CN ?? h.cert.issuer?.O ?? '?'}`,

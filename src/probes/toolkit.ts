@@ -234,7 +234,7 @@ export class AbortedError extends Error {
 }
 
 /** The worst status of these checks (pass when there are none; inconclusive never hides a warn or fail). */
-export function worst(checks: Check[]): Check['status'] {
+function worst(checks: Check[]): Check['status'] {
   const judged = worstStatus(checks.map((c) => c.status).filter((s) => s !== 'inconclusive'), 'pass' as Check['status']);
   return SEVERITY[judged] === 0 && checks.some((c) => c.status === 'inconclusive') ? 'inconclusive' : judged;
 }

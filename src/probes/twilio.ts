@@ -21,7 +21,7 @@ interface PhoneNumber {
 }
 
 /** What is wrong with a number's configuration, as sentences (empty when fine). */
-export function numberProblems(n: PhoneNumber, webhookBase: string | undefined): string[] {
+function numberProblems(n: PhoneNumber, webhookBase: string | undefined): string[] {
   const problems: string[] = [];
   if (!n.capabilities?.voice) problems.push(`number ${n.phone_number} has no voice capability`);
   if (webhookBase) {

@@ -76,7 +76,7 @@ export function unjudgedLines(entries: CheckEntry[]): string[] {
  * wizard's banner and the report judge them, against the checklist's limits
  * (rollbackLimits) or the defaults.
  */
-export function rollbackOf(entries: CheckEntry[], limits: RollbackLimits = DEFAULT_ROLLBACK_LIMITS): CriterionVerdict[] {
+function rollbackOf(entries: CheckEntry[], limits: RollbackLimits = DEFAULT_ROLLBACK_LIMITS): CriterionVerdict[] {
   return judgeRollback(entries.map((e) => ({ result: e.result, label: e.item })), [], limits);
 }
 

@@ -17,7 +17,7 @@ const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|(?!\u20
 const NEWLINES = /\r\n|\r|\n|\u2028|\u2029/g;
 
 /** Remove invisible and bidi-control characters; tabs become spaces. */
-export function stripControls(text: string): string {
+function stripControls(text: string): string {
   return text.replace(INVISIBLE, '').replace(/\t/g, '  ');
 }
 

@@ -14,7 +14,7 @@ import { codeBlock, escapeInline } from './escape.js';
 import { evaluateRollback } from './model.js';
 
 /** "2026-11-30 23:40 UTC". */
-export function utcMinute(msOrIso: number | string): string {
+function utcMinute(msOrIso: number | string): string {
   const d = new Date(msOrIso);
   return Number.isNaN(d.getTime()) ? String(msOrIso) : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

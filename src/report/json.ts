@@ -12,7 +12,7 @@ import { blockVerdict } from '../verdict/command-run.js';
 import { evaluateRollback, needsAttention, responseTimes, summarizeSections } from './model.js';
 
 /** 2: `summary.progress.done` is done or verified only; what was done + skipped + n/a is `settled`. */
-export const REPORT_FORMAT_VERSION = 2;
+const REPORT_FORMAT_VERSION = 2;
 
 /** The report object (see renderJson for the text). */
 export function buildRecord(session: Session, checklist: Checklist, opts: ReportOptions = {}) {

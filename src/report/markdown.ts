@@ -84,7 +84,7 @@ function keySignatures(s: Session, fingerprint: string): string[] {
 }
 
 /** "2026-11-26 14:32 UTC" from an ISO time; the input escaped when it is not a date. */
-export function formatTime(iso?: string): string {
+function formatTime(iso?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   // Not a date: shown as text (already redacted with the rest of the session).

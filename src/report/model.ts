@@ -9,9 +9,9 @@ import type { ProbeResult } from '../probes/types.js';
 import { countStates, itemState, progressFromCounts, settlementOf, type Progress, type Settlement, type StateCounts } from '../verdict/items.js';
 import type { ItemRecord } from '../session/schema.js';
 import { isFailing } from '../verdict/probe.js';
-import { responseChange, responseMs, type CriterionVerdict } from '../verdict/rollback.js';
+import { responseChange, responseMs } from '../verdict/rollback.js';
 
-export { STATES, type StateCounts } from '../verdict/items.js';
+export { STATES } from '../verdict/items.js';
 export type { CriterionVerdict } from '../verdict/rollback.js';
 
 export interface SectionSummary {
@@ -72,7 +72,7 @@ export function settledBy(rec: ItemRecord): { by: string; at: string } {
 }
 
 /** How an item got its state, in the words of the report's Items table. */
-export const HOW_LABEL: Record<Settlement, string> = {
+const HOW_LABEL: Record<Settlement, string> = {
   pending: '',
   proved: 'probe-verified',
   partly: 'partly proved (partial probes)',
@@ -111,13 +111,6 @@ export function needsAttention(session: Session, checklist: Checklist, time: (is
     out.push({ itemId: item.id, text: item.text, section: sec ? sectionLabel(checklist, sec) : item.sectionId, state: rec.state, why, note: rec.note });
   }
   return out;
-}
-
-/** Every probe result of a session with the item it belongs to, in checklist order. */
-export function probeResults(session: Session, checklist?: Checklist): Array<{ itemId: string; result: ProbeResult }> {
-  const order = checklist?.items.map((i) => i.id) ?? [];
-  const ids = [...order.filter((id) => session.items[id]), ...Object.keys(session.items).filter((id) => !order.includes(id))];
-  return ids.flatMap((itemId) => session.items[itemId].probes.map((result) => ({ itemId, result: result as ProbeResult })));
 }
 
 export interface ResponseTime {

@@ -11,8 +11,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Checklist } from '../checklist/types.js';
 import type { Session } from '../session/schema.js';
 
-export const RECORD_BEGIN = '<!-- deploy-wizard signed record v1: `deploy-wizard verify FILE` checks this report against it';
-export const RECORD_END = '-->';
+const RECORD_BEGIN = '<!-- deploy-wizard signed record v1: `deploy-wizard verify FILE` checks this report against it';
+const RECORD_END = '-->';
 
 export interface EmbeddedRecord {
   session: Session;

@@ -30,7 +30,7 @@ function embeddedBase64(value: string, alphabet: 'base64' | 'base64url'): string
 }
 
 /** Every spelling of a secret that output may carry. */
-export function secretForms(value: string): string[] {
+function secretForms(value: string): string[] {
   const out = new Set<string>([value]);
   out.add(encodeURIComponent(value));
   // application/x-www-form-urlencoded and RFC 3986 user-info spellings.
@@ -51,7 +51,7 @@ export function secretForms(value: string): string[] {
 const NOT_A_SECRET = /^(true|false|yes|no|on|off|none|null|enabled|disabled)$/i;
 
 /** The secret strings known from the variables: secret-named values and URL passwords. */
-export function secretValues(vars: Vars): string[] {
+function secretValues(vars: Vars): string[] {
   const values = new Set<string>();
   for (const [name, value] of Object.entries(vars)) {
     if (!value) continue;
@@ -111,7 +111,7 @@ export function createRedactor(vars: Vars = {}, extra: string[] = []): Redactor 
  * private key block spread over several lines is masked whole, every line from
  * its BEGIN to its END (or to the last line), the line count kept.
  */
-export function redactLines(lines: readonly string[], redact: Redactor): string[] {
+function redactLines(lines: readonly string[], redact: Redactor): string[] {
   let inKey = false;
   return lines.map((line) => {
     if (!inKey && PRIVATE_KEY_OPENS.test(line)) {

@@ -24,7 +24,7 @@ export const defaultWriteOps: WriteOps = {
 };
 
 /** `<file>.<pid>.<rand>.tmp`: unique per writer, and the pid tells a leftover's owner. */
-export function tempPathFor(file: string): string {
+function tempPathFor(file: string): string {
   return join(dirname(file), `${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
@@ -34,7 +34,7 @@ export function tempPattern(fileBase: string): RegExp {
 }
 
 /** fsync a folder so a rename in it survives a power cut. */
-export async function syncDir(dir: string): Promise<void> {
+async function syncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
   try {
     await fh.sync();

@@ -27,7 +27,7 @@ export interface StoredBaseline {
  * comparison ("Response times within acceptable limits") is a measurement
  * against a baseline, never one.
  */
-export function establishesBaseline(r: Pick<ProbeResult, 'kind' | 'status' | 'metrics' | 'spec'>): boolean {
+function establishesBaseline(r: Pick<ProbeResult, 'kind' | 'status' | 'metrics' | 'spec'>): boolean {
   const p50 = r.metrics?.p50_ms;
   return r.kind === 'baseline' && r.status === 'pass' && typeof p50 === 'number' && p50 > 0 && r.metrics?.baseline_ms === undefined && !/\bbaseline_(ms|file)=/.test(r.spec ?? '');
 }

@@ -13,7 +13,6 @@ import { redactDeep, type Redactor } from '../secrets/redactor.js';
 import { applyChange, type Change } from './changes.js';
 import { SCHEMA_VERSION, SessionSchema, type Session, type SessionEvent } from './schema.js';
 import { newSessionDocument } from './new-document.js';
-export { newSessionDocument };
 import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';
 import { defaultWriteOps, tempPattern, writeFileAtomic, type WriteOps } from './atomic-write.js';
 import { displayPath, SessionFileAdapter } from './session-file.js';

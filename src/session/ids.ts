@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i: easy to read aloud
 
 /** Lowercase slug of an environment name, safe in a file name. */
-export function envSlug(env: string): string {
+function envSlug(env: string): string {
   return env.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'env';
 }
 

@@ -13,10 +13,10 @@ export type IncidentEntry = Session['incidents'][number];
  * Template offers INVESTIGATING/IDENTIFIED/MONITORING/RESOLVED; CLOSED is the
  * other word teams use for the same end.
  */
-export const CLOSED_INCIDENT_STATUSES = ['RESOLVED', 'CLOSED'];
+const CLOSED_INCIDENT_STATUSES = ['RESOLVED', 'CLOSED'];
 
 /** Whether an incident status ends the incident (RESOLVED, CLOSED; any case). */
-export function isClosedIncidentStatus(status: string): boolean {
+function isClosedIncidentStatus(status: string): boolean {
   return CLOSED_INCIDENT_STATUSES.includes(status.trim().toUpperCase());
 }
 

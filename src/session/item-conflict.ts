@@ -13,7 +13,7 @@
 import type { ItemState, Session } from './schema.js';
 
 /** Most cautious first. */
-export const CAUTION: readonly ItemState[] = ['failed', 'pending', 'skipped', 'na', 'done', 'verified'];
+const CAUTION: readonly ItemState[] = ['failed', 'pending', 'skipped', 'na', 'done', 'verified'];
 
 /** The state that stays when `a` and `b` meet on one item. */
 export function moreCautious(a: ItemState, b: ItemState): ItemState {

@@ -87,7 +87,7 @@ function parseLock(text: string): LockInfo | undefined {
  * elsewhere or when unknown. Lets a lock tell its holder from a later process
  * that reused the pid (common after a container restart: pids start again at 1).
  */
-export function processStartMs(pid: number): number | undefined {
+function processStartMs(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after "(comm)"; comm may hold spaces. starttime is field 22 (index 19 here), in clock ticks.

@@ -15,7 +15,7 @@ export class MigrationError extends Error {}
 type Doc = Record<string, unknown>;
 
 /** The schema version a raw document claims (0 for the draft shape). */
-export function versionOf(doc: Doc): number | undefined {
+function versionOf(doc: Doc): number | undefined {
   if (typeof doc.schemaVersion === 'number') return doc.schemaVersion;
   if (doc.schemaVersion === undefined && (doc.version === 0 || (doc.version === undefined && 'env' in doc))) return 0;
   return undefined;

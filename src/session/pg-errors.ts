@@ -25,7 +25,7 @@ export function isConnectionError(err: unknown): boolean {
 }
 
 /** Why the store could not be used, in words (no password, no stack). */
-export function describePgError(err: unknown): string {
+function describePgError(err: unknown): string {
   const e = err as { code?: string; message?: string; errors?: unknown[] } | undefined;
   const code = e?.code ?? '';
   if (code === 'ECONNREFUSED') return 'refused the connection (is PostgreSQL running on that host and port?)';

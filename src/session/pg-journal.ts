@@ -48,7 +48,7 @@ export function readRefused(path: string): PendingChange[] {
 }
 
 /** Every complete entry in the journal (a line torn by a crash is skipped: its change was never acknowledged). */
-export function readJournal(path: string): PendingChange[] {
+function readJournal(path: string): PendingChange[] {
   if (!existsSync(path)) return [];
   const out: PendingChange[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {

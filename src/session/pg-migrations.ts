@@ -107,7 +107,7 @@ async function currentRole(client: ClientBase): Promise<string> {
  * the one line saying which right is missing (CREATE on the schema when the
  * schema exists, CREATE on the database when it has to be made) and what to do.
  */
-export async function missingMigrationRight(client: ClientBase, schema: string, from: number, to: number): Promise<string | undefined> {
+async function missingMigrationRight(client: ClientBase, schema: string, from: number, to: number): Promise<string | undefined> {
   const r = await client.query<{ role: string; db: string; schema_exists: boolean; on_schema: boolean | null; on_db: boolean }>(
     `SELECT current_user AS role, current_database() AS db,
             EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists,

@@ -7,8 +7,8 @@
  * heartbeat). One tiny NOTIFY per terminal every 2 s is the price; a live
  * terminal on a loaded machine still beats well within the time-to-live.
  */
-export const HEARTBEAT_MS = 2_000;
-export const PRESENCE_TTL_MS = 3 * HEARTBEAT_MS + 1_000;
+const HEARTBEAT_MS = 2_000;
+const PRESENCE_TTL_MS = 3 * HEARTBEAT_MS + 1_000;
 
 export type PresenceNote = 'hello' | 'here' | 'bye';
 export type PresenceListener = (here: string[], who: string, joined: boolean) => void;

@@ -21,8 +21,6 @@ import { pgDocAdapter } from './pg-adapter.js';
 import { CONNECT_TIMEOUT_MS } from './pg-connection.js';
 import { OPTIMISTIC_ATTEMPTS, PgOpenSession, type SessionContext, type TeamSession } from './pg-session.js';
 
-export { channelFor, type ConnectionState, type TeamSession } from './pg-session.js';
-
 export interface PgSessionStore extends SessionStore {
   create(init: NewSession): Promise<TeamSession>;
   open(id: string, operator: string): Promise<TeamSession>;

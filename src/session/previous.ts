@@ -19,7 +19,7 @@ import { responseMs } from '../verdict/rollback.js';
 export type Asker = Pick<Session, 'id' | 'environment' | 'createdAt'>;
 
 /** The previous session by the rule above, with the figure `figure` found in it. */
-export async function previousSession<T>(
+async function previousSession<T>(
   store: Pick<SessionStore, 'list' | 'read'>,
   of: Asker,
   figure: (session: Session) => T | undefined,

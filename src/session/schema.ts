@@ -11,7 +11,7 @@ z.config({ jitless: true });
 
 export const SCHEMA_VERSION = 1;
 
-export const ItemStateSchema = z.enum(['pending', 'done', 'verified', 'failed', 'skipped', 'na']);
+const ItemStateSchema = z.enum(['pending', 'done', 'verified', 'failed', 'skipped', 'na']);
 export type ItemState = z.infer<typeof ItemStateSchema>;
 
 export const ProbeResultSchema = z.object({
@@ -32,7 +32,7 @@ export const ProbeResultSchema = z.object({
   partial: z.boolean().optional(),
 });
 
-export const ItemRecordSchema = z.object({
+const ItemRecordSchema = z.object({
   state: ItemStateSchema,
   /**
    * Required when state is skipped; otherwise the reason typed when the state
@@ -55,7 +55,7 @@ export type ItemRecord = z.infer<typeof ItemRecordSchema>;
  * events; older files have only the event's detail text). Command text is as
  * it ran, variables resolved, secrets masked.
  */
-export const CommandRunSchema = z.object({
+const CommandRunSchema = z.object({
   /** The section (the step of the procedure) the block belongs to: its id and title, and the block's label. */
   sectionId: z.string().optional(),
   section: z.string().optional(),
@@ -87,7 +87,7 @@ export type CommandRun = z.infer<typeof CommandRunSchema>;
  * time in the signed statement and the armored SSHSIG (public, never masked).
  * Absent: the action was taken by name only.
  */
-export const KeySignatureSchema = z.object({
+const KeySignatureSchema = z.object({
   principal: z.string(),
   key: z.string(),
   signedAt: z.string(),
@@ -128,7 +128,7 @@ export const EventSchema = z.object({
 });
 export type SessionEvent = z.infer<typeof EventSchema>;
 
-export const SignatureSchema = z.object({
+const SignatureSchema = z.object({
   role: z.string(),
   name: z.string(),
   signature: z.string(),
@@ -140,10 +140,9 @@ export const SignatureSchema = z.object({
   /** Made with the signer's SSH key (older files and name-only signatures have none). */
   signed: KeySignatureSchema.optional(),
 });
-export type Signature = z.infer<typeof SignatureSchema>;
 
 /** One completion or reopening of the sign-off, kept in order (the status may change several times). */
-export const SignoffHistorySchema = z.object({
+const SignoffHistorySchema = z.object({
   at: z.string(),
   by: z.string(),
   action: z.enum(['completed', 'reopened']),
@@ -160,9 +159,9 @@ export const SignoffHistorySchema = z.object({
   /** With a key: the content fingerprint it signed (older files have none; `verify` then says it cannot re-check). */
   fingerprint: z.string().optional(),
 });
-export type SignoffHistoryEntry = z.infer<typeof SignoffHistorySchema>;
+type SignoffHistoryEntry = z.infer<typeof SignoffHistorySchema>;
 
-export const SignoffDraftSchema = z.object({
+const SignoffDraftSchema = z.object({
   status: z.string().optional(),
   notes: z.string().default(''),
   nextSteps: z.string().default(''),
@@ -171,7 +170,7 @@ export const SignoffDraftSchema = z.object({
   at: z.string(),
 });
 
-export const SignoffSchema = z.object({
+const SignoffSchema = z.object({
   status: z.string().optional(),
   notes: z.string().default(''),
   nextSteps: z.string().default(''),
@@ -214,7 +213,7 @@ export const SignoffSchema = z.object({
   drafts: z.record(z.string(), SignoffDraftSchema).optional(),
 });
 
-export const IncidentSchema = z.object({
+const IncidentSchema = z.object({
   at: z.string(),
   by: z.string(),
   status: z.string(),
@@ -232,7 +231,7 @@ export const IncidentSchema = z.object({
 });
 
 /** One measurement of a watched criterion (src/watch/judge.ts `Measurement`). */
-export const WatchMeasurementSchema = z.object({
+const WatchMeasurementSchema = z.object({
   phase: z.enum(['successful', 'failed', 'inconclusive', 'error']),
   value: z.number().optional(),
   message: z.string(),
@@ -248,7 +247,7 @@ export const WatchMeasurementSchema = z.object({
  * window, each measurement saved as it arrives, so resume continues the window
  * on the same interval grid from `startedAt`.
  */
-export const WatchRecordSchema = z.object({
+const WatchRecordSchema = z.object({
   startedAt: z.string(),
   /** The operator whose wizard measures (only that operator's wizard continues it on resume). */
   by: z.string(),
@@ -320,7 +319,7 @@ const SessionObject = z.object({
  * one completion its event log records, so the report and the read-only rule
  * see it like any other.
  */
-export function withSignoffHistory<T extends z.infer<typeof SessionObject>>(s: T): T {
+function withSignoffHistory<T extends z.infer<typeof SessionObject>>(s: T): T {
   if (s.signoff.history?.length || !s.signoff.completedAt) return s;
   const event = [...s.events].reverse().find((e) => e.what === 'signoff.complete');
   const entry: SignoffHistoryEntry = {

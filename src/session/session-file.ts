@@ -75,7 +75,7 @@ function stamp(d = new Date()): string {
  * Copy a damaged file's bytes to `<file>.corrupt-<time>` (reusing an existing
  * identical copy, so reading twice does not pile up copies). The original stays.
  */
-export async function keepAside(file: string, bytes: Buffer, ops: WriteOps = defaultWriteOps): Promise<string> {
+async function keepAside(file: string, bytes: Buffer, ops: WriteOps = defaultWriteOps): Promise<string> {
   const dir = dirname(file);
   const prefix = `${basename(file)}.corrupt-`;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
@@ -102,7 +102,7 @@ const REASONS: Record<string, string> = {
  * A failed save as one line: which file, why, and what is on disk now: "the
  * previous version is intact" only when there is a previous version.
  */
-export function saveError(file: string, err: unknown, previousOnDisk: boolean): UserError {
+function saveError(file: string, err: unknown, previousOnDisk: boolean): UserError {
   const code = (err as NodeJS.ErrnoException)?.code;
   const why = (code && REASONS[code]) ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
   const disk = previousOnDisk ? 'the previous version is intact' : 'no version of it is on disk yet';
@@ -110,7 +110,7 @@ export function saveError(file: string, err: unknown, previousOnDisk: boolean): 
 }
 
 /** Why a path is not read as a session: it must be a regular file, not a link to one. */
-export type Refusal = { refused: string };
+type Refusal = { refused: string };
 
 /**
  * The bytes of a session file, read without following a symbolic link
@@ -119,7 +119,7 @@ export type Refusal = { refused: string };
  * or device (O_NONBLOCK, then only a regular file is read). Undefined when the
  * file does not exist.
  */
-export async function readSessionBytes(file: string): Promise<Buffer | Refusal | undefined> {
+async function readSessionBytes(file: string): Promise<Buffer | Refusal | undefined> {
   let fh;
   try {
     fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -138,7 +138,7 @@ export async function readSessionBytes(file: string): Promise<Buffer | Refusal |
 }
 
 /** The session id a file stands for: its name without `.json`. */
-export function sessionIdOf(file: string): string {
+function sessionIdOf(file: string): string {
   return basename(file).replace(/\.json$/, '');
 }
 
@@ -151,11 +151,6 @@ function nameIsId(d: Diagnosis, file: string): Diagnosis {
   const id = sessionIdOf(file);
   if (!d.ok || d.session.id === id) return d;
   return { ...d, session: { ...d.session, id }, idFrom: d.session.id };
-}
-
-/** Read and diagnose a session file without side effects; undefined when it does not exist (the adapter's read path). */
-export async function inspectSessionFile(file: string): Promise<Diagnosis | undefined> {
-  return new SessionFileAdapter(file).inspect();
 }
 
 /** The lowdb adapter for one session file. */

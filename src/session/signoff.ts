@@ -55,7 +55,7 @@ function itemContent(rec: ItemRecord): Record<string, unknown> | undefined {
 }
 
 /** The content a signature covers: items, notes, probe results, incidents, environment, checklist hash. */
-export function fingerprintContent(session: Session): Record<string, unknown> {
+function fingerprintContent(session: Session): Record<string, unknown> {
   const items: Record<string, unknown> = {};
   for (const [id, rec] of Object.entries(session.items)) {
     const c = itemContent(rec);

@@ -11,7 +11,6 @@ import { byCodeUnit } from '../order.js';
 
 export { percentDone, progressFields, progressFigures, progressText } from '../verdict/items.js';
 /** The previous session for comparisons: one rule, in previous.ts (re-exported for older imports). */
-export { findPreviousSession } from './previous.js';
 
 /**
  * The row `list` and the resume picker show for one session (file and team

@@ -12,10 +12,9 @@ const SSH2_AGENTC_REQUEST_IDENTITIES = 11;
 const SSH2_AGENT_IDENTITIES_ANSWER = 12;
 const SSH2_AGENTC_SIGN_REQUEST = 13;
 const SSH2_AGENT_SIGN_RESPONSE = 14;
-export const SSH_AGENT_RSA_SHA2_256 = 2;
 export const SSH_AGENT_RSA_SHA2_512 = 4;
 
-export class AgentError extends Error {}
+class AgentError extends Error {}
 
 /** One request, one answer (a fresh connection each time: the agent may be restarted between them). */
 function request(socket: string, type: number, payload: Buffer, timeoutMs = 10_000): Promise<{ type: number; body: Buffer }> {

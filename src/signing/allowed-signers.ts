@@ -15,7 +15,7 @@
 import { KeyError, parsePublicKeyText, type SshPublicKey } from './keys.js';
 import { NAMESPACE } from './sshsig.js';
 
-export interface AllowedSigner {
+interface AllowedSigner {
   line: number;
   principals: string[];
   namespaces?: string[];
@@ -33,7 +33,7 @@ export interface AllowedSigners {
 
 export class AllowedSignersError extends Error {}
 
-export const ROLES_DIRECTIVE = /^#\s*deploy-wizard\s+roles:\s*(.*)$/i;
+const ROLES_DIRECTIVE = /^#\s*deploy-wizard\s+roles:\s*(.*)$/i;
 
 /** A token: a run of non-blank characters where a double-quoted part may hold blanks. */
 function nextToken(s: string, from: number): { token: string; end: number } | undefined {
@@ -53,7 +53,7 @@ function nextToken(s: string, from: number): { token: string; end: number } | un
 const unquote = (s: string) => (s.startsWith('"') && s.endsWith('"') && s.length >= 2 ? s.slice(1, -1) : s);
 
 /** ssh-keygen's absolute time: YYYYMMDD, YYYYMMDDHHMM or YYYYMMDDHHMMSS, UTC with a trailing Z, else local time. */
-export function parseSshTime(v: string): Date | undefined {
+function parseSshTime(v: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?(Z)?$/i.exec(v);
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', z] = m;
@@ -154,7 +154,7 @@ function matchPattern(s: string, pattern: string): boolean {
 }
 
 /** match_pattern_list: a negated pattern (!p) that matches excludes. */
-export function principalListed(principal: string, list: string[]): boolean {
+function principalListed(principal: string, list: string[]): boolean {
   let hit = false;
   for (const p of list) {
     if (p.startsWith('!')) {

@@ -46,7 +46,7 @@ export function sessionSigners(session: Pick<Session, 'signing'>): AllowedSigner
  * config required it, or someone already signed with one (from then on a
  * name alone can neither revoke that signature nor complete or reopen over it).
  */
-export function keysRequired(session: Session): boolean {
+function keysRequired(session: Session): boolean {
   return Boolean(session.signing?.required) || session.signoff.signatures.some((s) => s.signed) || (session.signoff.history ?? []).some((h) => h.signed);
 }
 

@@ -26,7 +26,7 @@ const CURVES: Record<string, { crv: string; size: number; hash: string }> = {
   nistp521: { crv: 'P-521', size: 66, hash: 'sha512' },
 };
 
-export function fingerprintOf(blob: Buffer): string {
+function fingerprintOf(blob: Buffer): string {
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
 
@@ -87,7 +87,7 @@ export function parsePublicKeyText(text: string): SshPublicKey & { comment: stri
 }
 
 /** The SSH signature algorithm names a key type signs with (RSA: the SHA-2 ones only, as SSHSIG requires). */
-export function signatureAlgorithms(type: string): string[] {
+function signatureAlgorithms(type: string): string[] {
   if (type === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256'];
   return [type];
 }

@@ -4,7 +4,7 @@
  * session, the record's fingerprint, the action, the role and the time, so a
  * signature cannot be moved to another record, role or action.
  */
-export type SignedAction = 'sign' | 'revoke' | 'complete' | 'override' | 'reopen';
+type SignedAction = 'sign' | 'revoke' | 'complete' | 'override' | 'reopen';
 
 export interface SignedStatement {
   action: SignedAction;

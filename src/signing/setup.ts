@@ -46,7 +46,7 @@ function configKeys(configFile: string | undefined): { allowedSigners?: string; 
 }
 
 /** Read and parse an allowed_signers file; any problem is one UserError line (exit 2). */
-export function readAllowedSigners(path: string, shownAs = path): { path: string; text: string; allowed: AllowedSigners } {
+function readAllowedSigners(path: string, shownAs = path): { path: string; text: string; allowed: AllowedSigners } {
   let text: string;
   try {
     // A regular file of a sane size: a FIFO or /dev/zero named here is refused, never read.

@@ -49,7 +49,7 @@ function agentSigner(socket: string, pub: SshPublicKey, principals: string[]): S
 }
 
 /** Read an unencrypted OpenSSH (openssh-key-v1) or PEM private key; passphrase-protected: SignerError. */
-export function readPrivateKey(file: string, text: string): { key: KeyObject; pub: SshPublicKey } {
+function readPrivateKey(file: string, text: string): { key: KeyObject; pub: SshPublicKey } {
   const protectedLine = `${file} is protected by a passphrase: add it to your ssh-agent (ssh-add ${file}) and sign through the agent`;
   const m = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(text);
   if (!m) {

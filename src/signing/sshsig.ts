@@ -12,8 +12,8 @@ export const NAMESPACE = 'deploy-wizard@sign-off';
 
 const MAGIC = Buffer.from('SSHSIG');
 const VERSION = 1;
-export const BEGIN = '-----BEGIN SSH SIGNATURE-----';
-export const END = '-----END SSH SIGNATURE-----';
+const BEGIN = '-----BEGIN SSH SIGNATURE-----';
+const END = '-----END SSH SIGNATURE-----';
 
 export type HashAlg = 'sha256' | 'sha512';
 
@@ -32,7 +32,7 @@ export function armor(publicKeyBlob: Buffer, sigBlob: Buffer, namespace = NAMESP
   return [BEGIN, ...lines, END].join('\n');
 }
 
-export interface ParsedSshsig {
+interface ParsedSshsig {
   publicKey: SshPublicKey;
   namespace: string;
   hash: HashAlg;
@@ -40,7 +40,7 @@ export interface ParsedSshsig {
 }
 
 /** Parse an armored SSHSIG; throws a KeyError whose message says what is wrong (truncated, not a signature, …). */
-export function parseArmored(text: string): ParsedSshsig {
+function parseArmored(text: string): ParsedSshsig {
   const t = text.trim();
   if (!t.startsWith(BEGIN)) throw new KeyError('not an SSH signature (no "-----BEGIN SSH SIGNATURE-----")');
   if (!t.endsWith(END)) throw new KeyError('the SSH signature is truncated (no "-----END SSH SIGNATURE-----")');

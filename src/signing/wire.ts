@@ -36,7 +36,7 @@ export class WireReader {
   }
 }
 
-export class WireError extends Error {}
+class WireError extends Error {}
 
 export function u32(n: number): Buffer {
   const b = Buffer.alloc(4);

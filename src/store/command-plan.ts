@@ -13,7 +13,7 @@ import { commandBlocks, firstWord } from './progress.js';
 import { blockVerdict } from '../verdict/command-run.js';
 
 // The verdict of a run is the verdict core's; re-exported for the store and the views.
-export { blockVerdict, commandHead, failureLines, judgeRun, type StepVerdictInput } from '../verdict/command-run.js';
+export { blockVerdict, judgeRun } from '../verdict/command-run.js';
 
 export interface CommandChoice {
   /** What the operator picks from: the alternative's header, or the block's first line. */
@@ -32,7 +32,7 @@ export interface CommandChoice {
  * Placeholders of the app's own checklist text and the variable of its
  * .env.production each stands for (env.production.example: DOMAIN=yourdomain.com).
  */
-export const PLACEHOLDERS: readonly { placeholder: string; variable: string }[] = [{ placeholder: 'yourdomain.com', variable: 'DOMAIN' }];
+const PLACEHOLDERS: readonly { placeholder: string; variable: string }[] = [{ placeholder: 'yourdomain.com', variable: 'DOMAIN' }];
 
 /** Split a block into paragraphs (blank-line separated), each with its leading `# ...` header when it has one. */
 function paragraphs(script: string): { header?: string; text: string }[] {

@@ -15,7 +15,7 @@ import { blockVerdict, callsKubectl, commandChoices, contextMatches, judgeRun, l
 export type ShownStep = CommandRun['steps'][number];
 
 /** kubectl's context before a block that calls it: being asked, or what it said and whether the operator must confirm it. */
-export interface KubeState {
+interface KubeState {
   looking: boolean;
   context?: string;
   namespace?: string;
@@ -85,7 +85,7 @@ export function commandAt(ctx: WizardContext, index: number, session = ctx.sessi
 }
 
 /** A command's output as one text: each command after `$ `, then what it printed. */
-export function runText(steps: ShownStep[]): string {
+function runText(steps: ShownStep[]): string {
   return steps.map((s) => `$ ${s.command}\n${s.output}${s.output && !s.output.endsWith('\n') ? '\n' : ''}${s.exitCode === 0 ? '' : `[exit ${s.exitCode ?? 'stopped'}]\n`}`).join('');
 }
 

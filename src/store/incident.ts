@@ -23,8 +23,8 @@ Actions: [Current actions being taken]
 
 Updates will be provided every 15 minutes.`;
 
-export const INCIDENT_STATUSES = ['INVESTIGATING', 'IDENTIFIED', 'MONITORING', 'RESOLVED'];
-export const INCIDENT_SEVERITIES = ['HIGH', 'MEDIUM', 'LOW'];
+const INCIDENT_STATUSES = ['INVESTIGATING', 'IDENTIFIED', 'MONITORING', 'RESOLVED'];
+const INCIDENT_SEVERITIES = ['HIGH', 'MEDIUM', 'LOW'];
 
 export interface TemplateChoices {
   /** The values of `Status: [A/B/...]`. */

@@ -5,7 +5,7 @@ import type { Wizard } from './wizard-store.js';
 import { commandAt } from './commands-slice.js';
 import { commandChoices } from './command-plan.js';
 
-export type Screen =
+type Screen =
   | 'resume-picker'
   | 'overview'
   | 'section'

@@ -12,7 +12,7 @@ export function walkSections(checklist: Checklist): Section[] {
 }
 
 /** Item ids of a section and all its descendants. */
-export function subtreeItemIds(checklist: Checklist, sectionId: string): string[] {
+function subtreeItemIds(checklist: Checklist, sectionId: string): string[] {
   const byId = new Map(checklist.sections.map((s) => [s.id, s]));
   const out: string[] = [];
   const visit = (id: string) => {

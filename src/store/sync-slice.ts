@@ -63,7 +63,7 @@ export interface SyncSlice {
 }
 
 /** One line for another operator's change, e.g. `grace marked "Backups verified" done`. */
-export function describeRemote(by: string, event: Session['events'][number], checklist: Checklist): string {
+function describeRemote(by: string, event: Session['events'][number], checklist: Checklist): string {
   const item = event.itemId ? checklist.items.find((i) => i.id === event.itemId)?.text : undefined;
   const on = item ? ` "${item}"` : '';
   switch (event.what) {
@@ -99,7 +99,7 @@ function conflictKey(e: Session['events'][number]): string {
  * told about yet (marking the new ones seen), e.g. `bob marked "Backups
  * verified" failed 0.2 s after you marked it done; failed stays (…)`.
  */
-export function newConflictLine(doc: Session, operator: string, checklist: Checklist, seen: Set<string>): string | undefined {
+function newConflictLine(doc: Session, operator: string, checklist: Checklist, seen: Set<string>): string | undefined {
   let line: string | undefined;
   for (let i = doc.events.length - 1; i >= 0; i--) {
     const e = doc.events[i];
@@ -152,7 +152,7 @@ interface RefusalAware {
  * completed by alice …; to apply: reopen the session (o on the sign-off
  * screen) and make them again (kept in sessions/….pending.jsonl)`.
  */
-export function refusedLine(refusals: Refusal[], checklist: Checklist, shownPath: (file: string) => string = (f) => f): string {
+function refusedLine(refusals: Refusal[], checklist: Checklist, shownPath: (file: string) => string = (f) => f): string {
   const text = (id: string) => checklist.items.find((i) => i.id === id)?.text;
   const n = refusals.length;
   const byWhy = new Map<string, string[]>();

@@ -23,7 +23,7 @@ export interface VarsSlice {
 }
 
 /** Unset variables the item's probes reference, in the order they appear. */
-export function unsetVariables(item: Item | undefined, vars: Vars): string[] {
+function unsetVariables(item: Item | undefined, vars: Vars): string[] {
   const out: string[] = [];
   for (const spec of item?.probes ?? []) {
     for (const raw of Object.values(spec.params)) {

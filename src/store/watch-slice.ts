@@ -59,7 +59,7 @@ export interface WatchSliceDeps {
 }
 
 /** The others' "here" answers the hello at once; a heartbeat later their absence is real. */
-export const PRESENCE_SETTLE_MS = 1500;
+const PRESENCE_SETTLE_MS = 1500;
 
 type Full = Wizard;
 
@@ -284,7 +284,7 @@ export function starterElsewhere(s: Pick<Wizard, 'team'>, record: Pick<WatchReco
 export type SampleGap = 'error' | 'missed' | 'no-data';
 
 /** Why a measurement has no value, for the sparkline's marks. */
-export function gapOf(m: Measurement): SampleGap | undefined {
+function gapOf(m: Measurement): SampleGap | undefined {
   if (m.value !== undefined) return undefined;
   if (m.missed) return 'missed';
   return m.phase === 'error' || m.phase === 'failed' ? 'error' : 'no-data';

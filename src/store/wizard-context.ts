@@ -70,7 +70,7 @@ export type SetWizard = StoreApi<Wizard>['setState'];
 export type GetWizard = StoreApi<Wizard>['getState'];
 
 /** How a change shows: at once (then replaced by the saved document), or only once the session has it. */
-export interface ApplyOptions {
+interface ApplyOptions {
   /**
    * 'now' (default): the change shows at once and the saved document replaces it when it lands.
    * 'saved': nothing shows until the session answers; then `with` rides on that one update.

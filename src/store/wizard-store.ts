@@ -21,18 +21,14 @@ import { recordedVariables, varsSlice, type VarsSlice } from './vars-slice.js';
 import { layeredVars } from '../config/session-vars.js';
 
 export type { CommandRunner, WizardDeps } from './wizard-context.js';
-export type { Screen } from './navigation-slice.js';
 export type { RunningProbe, RunSummary } from './probe-runs-slice.js';
-export type { CommandState } from './commands-slice.js';
 export type { Completion, SignoffDraft, SignoffFeedback, SigningKeyState } from './signoff-slice.js';
-export { describeRemote, newConflictLine, teamLine, unsavedLine, type TeamStatus } from './sync-slice.js';
+export { teamLine, unsavedLine, type TeamStatus } from './sync-slice.js';
 
 /** The whole store: the slices' state and actions. */
 export type Wizard = NavigationSlice & ItemsSlice & ProbeRunsSlice & CommandsSlice & IncidentSlice & SyncSlice & SignoffSlice & WatchSlice & VarsSlice;
 
 type ActionKey = { [K in keyof Wizard]-?: Wizard[K] extends (...args: never[]) => unknown ? K : never }[keyof Wizard];
-/** The store's actions (its functions). */
-export type WizardActions = Pick<Wizard, ActionKey>;
 /** The store's state (everything but its actions). */
 export type WizardState = Omit<Wizard, ActionKey>;
 export type WizardStore = StoreApi<Wizard>;

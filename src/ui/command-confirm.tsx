@@ -29,7 +29,7 @@ type PaneTone = 'command' | 'plain' | 'bad' | 'dim';
 const PANE_COLOR: Record<PaneTone, { color?: string; dim?: boolean }> = { command: { color: 'cyan' }, plain: {}, bad: { color: 'red' }, dim: { dim: true } };
 
 /** A run's lines for the output pane: each command after `$`, what it printed, a failing status; then what did not run. */
-export function paneLines(steps: ShownStep[], notRun: string[] = []): { text: string; tone: PaneTone }[] {
+function paneLines(steps: ShownStep[], notRun: string[] = []): { text: string; tone: PaneTone }[] {
   const out: { text: string; tone: PaneTone }[] = [];
   for (const s of steps) {
     s.command.split('\n').forEach((l, i) => out.push({ text: `${i ? '>' : '$'} ${forTerminal(l)}`, tone: 'command' }));

@@ -21,7 +21,7 @@ const COLOR: Record<DetailTone, { color?: string; bold?: boolean; dim?: boolean 
 };
 
 /** Keys of the detail view, as the footer shows them. */
-export const DETAIL_HINTS = ['↑↓/kj scroll', 'PgUp/PgDn/Space page', 'Esc/Enter/← back', 'Ctrl-C quit'];
+const DETAIL_HINTS = ['↑↓/kj scroll', 'PgUp/PgDn/Space page', 'Esc/Enter/← back', 'Ctrl-C quit'];
 
 export interface DetailViewProps {
   store: WizardStore;

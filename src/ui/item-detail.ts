@@ -22,7 +22,6 @@ export interface DetailLine {
 
 const TONE: Record<string, DetailTone> = { pass: 'pass', fail: 'bad', error: 'bad', warn: 'other', skipped: 'dim', inconclusive: 'other' };
 
-export { shortTime } from './time-text.js';
 
 /** Every line of the detail view for `item` in `session`, unwrapped. */
 export function detailLines(checklist: Checklist, session: Session, item: Item): DetailLine[] {

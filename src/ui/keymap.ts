@@ -5,7 +5,7 @@
 import type { Key } from 'ink';
 import type { WizardState, WizardStore } from '../store/wizard-store.js';
 
-export type KeyName = 'up' | 'down' | 'left' | 'right' | 'return' | 'escape' | 'tab';
+type KeyName = 'up' | 'down' | 'left' | 'right' | 'return' | 'escape' | 'tab';
 
 export interface KeyBinding {
   /** Characters typed (case-sensitive) and/or named keys. */

@@ -83,7 +83,7 @@ export interface ProbeLinesProps {
 }
 
 /** `1 passed, 0 failed, 6 skipped (not configured) in 0.3s`: the verdict core's words, the ones the lines use. */
-export function summaryText(run: RunSummary): string {
+function summaryText(run: RunSummary): string {
   const secs = (run.durationMs / 1000).toFixed(1);
   return `${run.cancelled ? 'cancelled — ' : ''}${countsText(run.counts)} in ${secs}s`;
 }

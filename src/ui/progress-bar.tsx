@@ -8,7 +8,7 @@ import type { Progress } from '../store/progress.js';
  * skipped, n/a), red `█` failed, dots for the rest. Distinct characters, so
  * probe-verified and hand-ticked stay apart under NO_COLOR too.
  */
-export function barText(p: Progress, width: number): { proved: string; partly: string; hand: string; failed: string; rest: string } {
+function barText(p: Progress, width: number): { proved: string; partly: string; hand: string; failed: string; rest: string } {
   if (p.total === 0) return { proved: '', partly: '', hand: '', failed: '', rest: '·'.repeat(width) };
   const cells = (n: number) => Math.round((n / p.total) * width);
   const settled = cells(p.settled);

@@ -71,7 +71,7 @@ export function environmentChoices(known: string[], given?: string): string[] {
  * (which people copy) and the progress stay whole; the operators take what is
  * left (at least 6 cells), the environment at most 10.
  */
-export function pickerRow(s: SessionSummary, now: Date, width = 80): string {
+function pickerRow(s: SessionSummary, now: Date, width = 80): string {
   const id = forTerminal(s.id);
   const progress = progressText(s).padStart(15);
   const when = compactRelative(formatRelative(s.updatedAt, now)).padEnd(8);

@@ -61,7 +61,7 @@ interface KeySource {
  * renders and starts listening, and only then does the next key arrive, into
  * the form, as if typed by a person. Idempotent.
  */
-export function readKeyByKey(stdin: KeySource): void {
+function readKeyByKey(stdin: KeySource): void {
   if (stdin[PATCHED]) return;
   stdin[PATCHED] = true;
   const read = stdin.read.bind(stdin);

@@ -29,7 +29,7 @@ const INVERSE = '\u001B[7m';
 const INVERSE_OFF = '\u001B[27m';
 
 /** `text` with an inverse block at `cursor` (a space when the cursor is past the end). */
-export function withCursor(text: string, cursor: number): string {
+function withCursor(text: string, cursor: number): string {
   const at = text.codePointAt(cursor);
   const char = at === undefined ? ' ' : String.fromCodePoint(at);
   return text.slice(0, cursor) + INVERSE + char + INVERSE_OFF + text.slice(cursor + (at === undefined ? 0 : char.length));

@@ -15,7 +15,7 @@ const TABLES: Partial<Record<string, KeyBinding[]>> = {
 };
 
 /** Key table of a screen, or undefined for screens with their own input (forms, sign-off). */
-export function tableFor(screen: string): KeyBinding[] | undefined {
+function tableFor(screen: string): KeyBinding[] | undefined {
   return TABLES[screen];
 }
 

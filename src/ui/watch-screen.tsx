@@ -24,7 +24,7 @@ const ROW_HEIGHT = 3;
 
 /** Marks for a sample without a value (explained by GAP_LEGEND). */
 const GAP_MARK: Record<SampleGap, string> = { error: '×', missed: '·', 'no-data': '?' };
-export const GAP_LEGEND = '× error  · missed  ? no data  … older samples hidden';
+const GAP_LEGEND = '× error  · missed  ? no data  … older samples hidden';
 
 /**
  * The series as a sparkline of at most `width` cells (the latest ones, with

@@ -5,7 +5,7 @@
  */
 
 /** Lines of output that report a failure the exit code hides (`|| echo "HEALTH CHECK FAILED"`). */
-export function failureLines(output: string): string[] {
+function failureLines(output: string): string[] {
   return output.split('\n').filter((l) => /\bFAILED\b|\bFAILURE\b/.test(l));
 }
 
@@ -26,7 +26,7 @@ export interface StepVerdictInput {
 }
 
 /** The first line of a command, cut to a readable length (`curl -f https://… …`). */
-export function commandHead(command: string, max = 80): string {
+function commandHead(command: string, max = 80): string {
   const lines = command.split('\n');
   const first = lines[0].trim();
   const more = lines.length > 1 ? ' …' : '';

@@ -162,7 +162,7 @@ export function probeVerdict(item: Item, results: readonly ProbeResult[]): 'veri
 }
 
 /** Whether the item's probes can settle it: at least one is not marked partial. */
-export function provesItem(item: Pick<Item, 'probes'>): boolean {
+function provesItem(item: Pick<Item, 'probes'>): boolean {
   return item.probes.some((p) => !p.partial);
 }
 

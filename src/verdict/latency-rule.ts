@@ -27,7 +27,7 @@ export interface LatencyRule {
   minIncreaseMs: number;
 }
 
-export const DEFAULT_LATENCY_RULE: LatencyRule = { maxIncreasePct: DEFAULT_MAX_INCREASE_PCT, minIncreaseMs: DEFAULT_MIN_INCREASE_MS };
+const DEFAULT_LATENCY_RULE: LatencyRule = { maxIncreasePct: DEFAULT_MAX_INCREASE_PCT, minIncreaseMs: DEFAULT_MIN_INCREASE_MS };
 
 export interface LatencyChange {
   currentMs: number;

@@ -73,7 +73,7 @@ export function cannotJudgeHere(summary: string, evidence: string[] = []): Probe
 }
 
 /** What an unjudged result asks of the operator, by reason (for summaries, help and the README). */
-export const REASON_ADVICE: Record<ProbeReason, string> = {
+const REASON_ADVICE: Record<ProbeReason, string> = {
   cancelled: 'run it again',
   'not-configured': 'set the variables it names (environment, --env-file or --config)',
   timeout: 'check the service answers, or give the probe a longer timeout=',

@@ -28,12 +28,12 @@ import { judgeWindow, SINGLE_SAMPLE, type CriterionState, type Measurement as Sa
 import { DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, isRegression, latencyChange } from './latency-rule.js';
 
 /** Default error rate (fraction of requests) above which rollback is advised, for a checklist that declares none. */
-export const ERROR_RATE_LIMIT = 0.05;
+const ERROR_RATE_LIMIT = 0.05;
 /** Default response-time increase (percent against the baseline) above which rollback is advised, for a checklist that declares none. */
-export const LATENCY_INCREASE_LIMIT = DEFAULT_MAX_INCREASE_PCT;
+const LATENCY_INCREASE_LIMIT = DEFAULT_MAX_INCREASE_PCT;
 
-export const ERROR_RATE_CRITERION = 'Error rate exceeds 5% of requests';
-export const LATENCY_CRITERION = 'Response time increases by more than 50%';
+const ERROR_RATE_CRITERION = 'Error rate exceeds 5% of requests';
+const LATENCY_CRITERION = 'Response time increases by more than 50%';
 
 /** The two measurable criteria: their names and thresholds. */
 export interface RollbackLimits {
@@ -102,7 +102,7 @@ export interface CriterionVerdict {
 const JUDGEMENT = ['Critical functionality not working', 'Database corruption detected', 'Security vulnerability discovered', 'Data loss detected'];
 
 /** A prometheus probe that measures an error rate (a fraction of requests), by item text or annotation. */
-export function isErrorRate(m: Measurement): boolean {
+function isErrorRate(m: Measurement): boolean {
   return measuresErrorRate(m.result.kind, m.label, m.result.spec);
 }
 
@@ -212,7 +212,7 @@ export function triggeredLines(verdicts: readonly CriterionVerdict[]): string[] 
 }
 
 /** The latest probe results a session holds, each with its item's text, in checklist order. */
-export function sessionMeasurements(session: Pick<Session, 'items'>, checklist: Pick<Checklist, 'items'>): Measurement[] {
+function sessionMeasurements(session: Pick<Session, 'items'>, checklist: Pick<Checklist, 'items'>): Measurement[] {
   const text = new Map(checklist.items.map((i) => [i.id, i.text]));
   const order = [...checklist.items.map((i) => i.id).filter((id) => session.items[id]), ...Object.keys(session.items).filter((id) => !text.has(id))];
   return order.flatMap((id) => session.items[id].probes.map((result) => ({ result, label: text.get(id), itemId: id })));

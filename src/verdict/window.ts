@@ -22,7 +22,7 @@
  */
 import type { ProbeOutcome, ProbeReason } from '../probes/types.js';
 
-export const MEASUREMENT_PHASES = ['successful', 'failed', 'inconclusive', 'error'] as const;
+const MEASUREMENT_PHASES = ['successful', 'failed', 'inconclusive', 'error'] as const;
 export type MeasurementPhase = (typeof MEASUREMENT_PHASES)[number];
 
 /** One sample of a criterion. */
@@ -53,7 +53,7 @@ export interface WindowLimits {
   inconclusiveLimit: number;
 }
 
-export const WINDOW_PHASES = ['running', 'successful', 'failed', 'inconclusive'] as const;
+const WINDOW_PHASES = ['running', 'successful', 'failed', 'inconclusive'] as const;
 export type WindowPhase = (typeof WINDOW_PHASES)[number];
 
 export interface WindowCounts {
@@ -76,7 +76,7 @@ export function countPhases(measurements: readonly Measurement[]): WindowCounts 
   return counts;
 }
 
-export function plural(n: number, word: string): string {
+function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -109,10 +109,10 @@ export function judgeWindow(measurements: readonly Measurement[], limits: Window
  * the app failing, so the error stays unjudged. Not-configured is never an
  * error (it is skipped) and stays unjudged for every kind.
  */
-export const ERROR_PHASE: Readonly<Record<string, MeasurementPhase>> = { http: 'failed', baseline: 'failed' };
+const ERROR_PHASE: Readonly<Record<string, MeasurementPhase>> = { http: 'failed', baseline: 'failed' };
 
 /** The figure each kind's measurement is charted by. */
-export const VALUE_KEY: Readonly<Record<string, string>> = { prometheus: 'value', baseline: 'judged_ms', http: 'latency_ms' };
+const VALUE_KEY: Readonly<Record<string, string>> = { prometheus: 'value', baseline: 'judged_ms', http: 'latency_ms' };
 
 /**
  * A probe outcome as a measurement of a criterion of `kind`: pass/warn →
@@ -185,12 +185,12 @@ export function savedVerdict(c: { measurements: readonly Measurement[]; limits: 
  * is NOT over: its verdict stays running, shown as incomplete (N/M samples),
  * never a pass.
  */
-export function windowOver(c: { measurements: readonly unknown[]; limits: Pick<WindowLimits, 'count'> }, stopped?: string): boolean {
+function windowOver(c: { measurements: readonly unknown[]; limits: Pick<WindowLimits, 'count'> }, stopped?: string): boolean {
   return c.measurements.length >= c.limits.count || stopped === 'ended';
 }
 
 /** The verdict of a whole watch: the worst criterion decides (failed > inconclusive > running > successful). */
-export const WATCH_ORDER: Record<WindowPhase, number> = { successful: 0, running: 1, inconclusive: 2, failed: 3 };
+const WATCH_ORDER: Record<WindowPhase, number> = { successful: 0, running: 1, inconclusive: 2, failed: 3 };
 
 export function worstPhase(phases: Iterable<WindowPhase>): WindowPhase {
   let out: WindowPhase = 'successful';
@@ -210,7 +210,7 @@ export function watchExitCode(phase: WindowPhase): 0 | 1 | 3 {
  * through its own map below, so a window stopped early is "incomplete"
  * everywhere and never "not met".
  */
-export const CRITERION_STATES = ['met', 'not-met', 'inconclusive', 'cannot-measure', 'incomplete', 'running', 'paused'] as const;
+const CRITERION_STATES = ['met', 'not-met', 'inconclusive', 'cannot-measure', 'incomplete', 'running', 'paused'] as const;
 export type CriterionState = (typeof CRITERION_STATES)[number];
 
 /** Where a window is: `live` (measured now), `paused` (saved unfinished: resume continues it), `stopped` (no more measurement). */

@@ -13,17 +13,15 @@ import type { Unmeasurable, WindowLimits } from './judge.js';
 import { durationMs, parseDuration } from '../grammar/duration.js';
 import { durationText } from '../grammar/time-format.js';
 
-export type { WindowSpec } from '../checklist/types.js';
-
 /** Keys of a `watch:` annotation that shape the window rather than the probe. */
-export const WINDOW_KEYS = ['interval', 'count', 'for', 'failure_limit', 'inconclusive_limit'] as const;
+const WINDOW_KEYS = ['interval', 'count', 'for', 'failure_limit', 'inconclusive_limit'] as const;
 
 /** Defaults: a measurement every 30 s for 30 min, no failure and no unjudged measurement tolerated (Argo's defaults). */
-export const DEFAULT_INTERVAL_MS = 30_000;
-export const DEFAULT_FOR_MS = 30 * 60_000;
+const DEFAULT_INTERVAL_MS = 30_000;
+const DEFAULT_FOR_MS = 30 * 60_000;
 
 /** The shortest interval: a faster loop floods the app with requests and Prometheus with queries. */
-export const MIN_INTERVAL_MS = 1000;
+const MIN_INTERVAL_MS = 1000;
 
 /**
  * The floor in force: MIN_INTERVAL_MS, lowered only by DEPLOY_WIZARD_MIN_INTERVAL_MS
@@ -115,7 +113,7 @@ export function resolveLimits(spec: WindowSpec, override: WindowOverride = {}): 
 }
 
 /** The variables a criterion's probe needs that `vars` leaves unset (empty: it can run). */
-export function unsetVariables(criterion: Pick<Criterion, 'probe'>, vars: Vars): string[] {
+function unsetVariables(criterion: Pick<Criterion, 'probe'>, vars: Vars): string[] {
   return resolveParams(criterion.probe.params, vars, registry.kinds[criterion.probe.kind]?.ownVars).missing;
 }
 

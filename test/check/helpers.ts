@@ -21,7 +21,6 @@ export function cliPath(): string {
   snapshot = join(dir, 'deploy-wizard.js');
   return snapshot;
 }
-export { FIXTURE_BIN } from '../helpers/hermetic-path.js';
 
 export interface CliRun {
   code: number | null;

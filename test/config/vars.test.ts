@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { loadVars, parseEnvText, substitute } from '../../src/config/vars.js';
-import { parseConfigText } from '../../src/config/vars.js';
+import { loadVars, substitute } from '../../src/config/vars.js';
+import { parseEnvText } from '../../src/config/env-file.js';
+import { parseConfigText } from '../../src/config/config-file.js';
 import { parseConfigDocument } from '../../src/config/config-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-vars-'));

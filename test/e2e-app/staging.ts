@@ -72,7 +72,7 @@ import { startRegistry } from '../helpers/oci-registry.js';
 import { until } from '../helpers/daemon.js';
 import { request as httpRequest } from 'node:http';
 
-export interface Faults {
+interface Faults {
   /** TWILIO_WEBHOOK_VALIDATE off: forged signatures accepted. */
   webhookValidationOff: boolean;
   /** DEBUG = True: the technical 404 page. */
@@ -135,7 +135,7 @@ export interface Staging {
 }
 
 /** The app's dashboard titles: django_twilio_call/observability/dashboards/grafana_dashboards.json. */
-export const APP_DASHBOARDS = ['Call Center Operations Dashboard', 'Application Performance Dashboard', 'Celery Task Monitoring', 'Twilio Integration Monitoring'];
+const APP_DASHBOARDS = ['Call Center Operations Dashboard', 'Application Performance Dashboard', 'Celery Task Monitoring', 'Twilio Integration Monitoring'];
 const REPO = 'hmesfin/django-twilio-call';
 const RELEASE_SHA = '9c1f4b2e8d7a6c5b4a3f2e1d0c9b8a7f6e5d4c3b';
 const IMAGE_TAG = 'v1.0.0';

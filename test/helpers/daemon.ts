@@ -27,7 +27,7 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
 }
 
 /** GET a loopback URL: its status, or 0 when nothing answers. */
-export function httpStatus(url: string, method = 'GET'): Promise<number> {
+function httpStatus(url: string, method = 'GET'): Promise<number> {
   return new Promise((resolve) => {
     const req = request(url, { method, timeout: 2000 }, (res) => {
       res.resume();

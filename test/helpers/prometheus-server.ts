@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { freePort } from './servers.js';
 import { startDaemon, systemBinary, tempDir, until } from './daemon.js';
 
-export interface ScrapeJob {
+interface ScrapeJob {
   name: string;
   targets: string[];
   scheme?: 'http' | 'https';

@@ -6,7 +6,6 @@ export { params as tcp } from '../../src/probes/kinds/tcp.js';
 export { params as postgres } from '../../src/probes/kinds/postgres.js';
 export { params as redis } from '../../src/probes/kinds/redis.js';
 export { params as celery } from '../../src/probes/kinds/celery.js';
-export { params as command } from '../../src/probes/kinds/command.js';
 export { params as twilio } from '../../src/probes/kinds/twilio.js';
 export { params as webhookSignature } from '../../src/probes/kinds/webhook-signature.js';
 export { params as security } from '../../src/probes/kinds/security.js';

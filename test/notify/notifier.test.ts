@@ -1,6 +1,7 @@
 /** Notifications against real HTTP endpoints on loopback: delivered, masked, retried, never blocking. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkNotifyUrl, createNotifier, messageOf, resolveNotifyUrl } from '../../src/notify/notify.js';
+import { checkNotifyUrl } from '../../src/config/config-file.js';
+import { createNotifier, messageOf, resolveNotifyUrl } from '../../src/notify/notify.js';
 import { createRedactor } from '../../src/secrets/redactor.js';
 import { UserError } from '../../src/errors.js';
 import { startWebhook, type Webhook } from '../helpers/webhook.js';

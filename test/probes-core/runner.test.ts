@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ProbeSpec } from '../../src/checklist/types.js';
 import { BUILTIN_KINDS } from '../../src/probes/builtin-kinds.js';
-import { createRegistry, type ProbeKind } from '../../src/probes/registry.js';
+import { createRegistry } from '../../src/probes/registry.js';
+import type { ProbeKind } from '../../src/probes/kind.js';
 import { runProbes as runWith, type ProbeJob, type RunOptions } from '../../src/probes/runner.js';
 import type { Probe, ProbeResult } from '../../src/probes/types.js';
 

@@ -1,7 +1,8 @@
 /** Reconciliation on resume: items matched by id, added and removed reported, other states kept. */
 import { describe, expect, test } from 'vitest';
 import { applyChange } from '../../src/session/changes.js';
-import { createFileStore, newSessionDocument } from '../../src/session/file-store.js';
+import { createFileStore } from '../../src/session/file-store.js';
+import { newSessionDocument } from '../../src/session/new-document.js';
 import { reconcile } from '../../src/session/reconcile.js';
 import { reconcileOpenSession } from '../../src/session/resume.js';
 import type { Session } from '../../src/session/schema.js';

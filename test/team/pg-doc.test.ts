@@ -1,6 +1,6 @@
 /** Pure helpers of the team store: ids, new documents, summaries, channels, log replay. */
 import { describe, expect, it } from 'vitest';
-import { channelFor } from '../../src/session/pg-store.js';
+import { channelFor } from '../../src/session/pg-session.js';
 import { newSessionId, summarize } from '../../src/session/pg-doc.js';
 import { replayLog, type LoggedChange } from './helpers.js';
 import { newSessionDocument as newSessionDoc } from '../../src/session/new-document.js';

@@ -30,7 +30,7 @@ import type { Lifecycle } from '../lifecycle.js';
 type Format = 'text' | 'json' | 'junit';
 
 /** Parse a positive whole number option (`--concurrency 4`). */
-export function parsePositive(flag: string, raw: unknown): number {
+function parsePositive(flag: string, raw: unknown): number {
   const text = String(raw ?? '').trim();
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n <= 0) throw new UserError(`${flag} must be a whole number above 0, got "${text}"`);

@@ -23,7 +23,7 @@ import type { GlobalOptions } from '../globals.js';
 const clip = (s: string, n = 60) => JSON.stringify(s.length > n ? `${s.slice(0, n)}…` : s);
 
 /** The first visible line that is not the one the record gives, named with the heading it is under. */
-export function compareLines(visible: string, expected: string): string[] {
+function compareLines(visible: string, expected: string): string[] {
   const a = visible.replace(/\n+$/, '').split('\n');
   const b = expected.replace(/\n+$/, '').split('\n');
   const out: string[] = [];

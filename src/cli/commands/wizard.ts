@@ -29,7 +29,7 @@ import { readOnlyLine } from '../../session/signoff.js';
 type Opts = Record<string, any>;
 type Mode = { kind: 'default' } | { kind: 'start' } | { kind: 'resume'; id?: string } | { kind: 'join'; id: string };
 
-export const NO_TTY_MESSAGE = 'deploy-wizard needs a terminal for the interactive wizard; use `deploy-wizard check` for automated checks';
+const NO_TTY_MESSAGE = 'deploy-wizard needs a terminal for the interactive wizard; use `deploy-wizard check` for automated checks';
 
 export const runStart = (o: Opts, g: GlobalOptions, _a: string[], life: Lifecycle) => runWizard({ kind: 'start' }, o, g, life);
 export const runResume = (o: Opts, g: GlobalOptions, a: string[], life: Lifecycle) => runWizard({ kind: 'resume', id: a[0] }, o, g, life);
@@ -38,7 +38,7 @@ export const runDefault = (o: Opts, g: GlobalOptions, _a: string[], life: Lifecy
 
 /** `git config user.name`, else $USER, else the OS account name. */
 /** The operator a new session is offered, and where the name came from (shown beside it, so it reads as a guess to check). */
-export async function defaultOperator(): Promise<{ name: string; from: string }> {
+async function defaultOperator(): Promise<{ name: string; from: string }> {
   const fromGit = await new Promise<string>((resolve) => {
     execFile('git', ['config', 'user.name'], { timeout: 2000 }, (err, stdout) => resolve(err ? '' : String(stdout).trim()));
   });

@@ -4,7 +4,7 @@ import { exitStatus, str } from '../params.js';
 import { defineKind } from '../kind.js';
 
 /** command: argv split like a shell would (quotes), but run without a shell. Dynamic keys: `json.<path>=value`. */
-export const params = z.object({
+const params = z.object({
   cmd: str,
   exit: exitStatus.default(0),
   /** Regular expression stdout must match. */

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { defineKind } from '../kind.js';
 
 /** What the session probe judges from the session's record. */
-export const SESSION_CHECKS = ['items-settled', 'watch-started', 'success-criteria', 'known-issues', 'incident-timeline'] as const;
+const SESSION_CHECKS = ['items-settled', 'watch-started', 'success-criteria', 'known-issues', 'incident-timeline'] as const;
 
 /** `15m`, `30s`, `2h` → milliseconds. */
 const minutes = z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a duration like 15m, 30s or 2h').transform((v) => {

@@ -25,7 +25,7 @@ import { signoffHints, useSignoffKeys } from './use-signoff-keys.js';
 import { chosenStatus, completionOf, cursorOf, draftOf, fieldsOf, focusedField, signoffReducer, unsavedText, useSignoffState, type SignoffAction, type SignoffFormState } from './use-signoff-state.js';
 
 /** What the sign-off screen needs of the wizard store (the wizard's zustand store satisfies it). */
-export interface SignoffStoreState {
+interface SignoffStoreState {
   session: Session;
   /** The checklist being walked (for roles, statuses and item texts). */
   checklist?: Checklist;
@@ -176,7 +176,7 @@ export function SignoffScreen({ store, checklist: checklistProp, isActive = true
 }
 
 /** The line under the counts: the key that will sign, why there is none, or that signatures here are names. */
-export function keyLine(session: Session, k: SigningKeyState | undefined): { text: string; warn?: boolean } | undefined {
+function keyLine(session: Session, k: SigningKeyState | undefined): { text: string; warn?: boolean } | undefined {
   // The fingerprint whole at 80 columns for a short principal: the source comes last, shortened.
   if (k?.principal) return { text: `🔑 ${k.principal} ${k.fingerprint} · ${k.source === 'ssh-agent' ? 'agent' : (k.source ?? '').split('/').pop()}` };
   const required = session.signing?.required;
@@ -224,7 +224,7 @@ interface Block {
 }
 
 /** Column widths of the signature table at a terminal width. */
-export interface TableColumns {
+interface TableColumns {
   pointer: number;
   role: number;
   name: number;
@@ -236,7 +236,7 @@ export interface TableColumns {
 }
 
 /** The table's columns: at 80 and wider as they always were; narrower, Date and Valid shrink first, then the rest share. */
-export function tableColumns(width: number): TableColumns {
+function tableColumns(width: number): TableColumns {
   if (width >= 80) return { pointer: 2, role: 18, name: 18, signature: 14, date: 12, mark: Math.max(4, width - 64), narrow: false };
   // One column spare: a line exactly as wide as the terminal may wrap in some terminals.
   const rest = Math.max(15, width - 2 - 6 - 1 - 1);
@@ -257,12 +257,12 @@ function withBar(text: string, cursor: number): string {
 }
 
 /** A name for the Name column: a long name is cut, never the " (you)" that says whose row it is. */
-export function nameCell(name: string, you: boolean, width = tableColumns(80).name): string {
+function nameCell(name: string, you: boolean, width = tableColumns(80).name): string {
   return you ? fit(name, width - 1 - YOU.length) + YOU : name;
 }
 
 /** Which blocks fit in `height` lines with the focused one fully shown. */
-export function visibleBlocks(blocks: Block[], height: number): { start: number; end: number } {
+function visibleBlocks(blocks: Block[], height: number): { start: number; end: number } {
   const focus = Math.max(0, blocks.findIndex((b) => b.focused));
   let start = 0;
   const used = (a: number, b: number) => blocks.slice(a, b).reduce((n, x) => n + x.height, 0);
@@ -306,7 +306,7 @@ function messageLines(form: SignoffFormState, feedback: SignoffFeedback, width: 
 }
 
 /** The screen's rendering, from the form, the session and the store's feedback alone. */
-export function SignoffView({ form, session, checklist, operator, keyLine: key, feedback, team, rows, columns, onHighlight, isActive }: ViewProps) {
+function SignoffView({ form, session, checklist, operator, keyLine: key, feedback, team, rows, columns, onHighlight, isActive }: ViewProps) {
   const focus = focusedField(form);
   const cursor = cursorOf(form);
   const editing = form.phase === 'editing';

@@ -47,12 +47,12 @@ export interface SignoffKeyHandlers {
 
 /** The key tables as shown in the footer (kept next to the mapping so they agree). */
 const MOVE = ['Tab/↓ next', 'Shift-Tab/↑ back', 'Esc back'];
-export const STATUS_HINTS = ['↑/↓ choose', 'Enter select', 'Tab next', 'Esc back'];
-export const COMPLETED_HINTS = ['o reopen (reason asked)', 'Enter/q quit', 'Esc back'];
-export const REOPEN_HINTS = ['type why', 'Enter reopens', 'Esc cancels'];
-export const LEAVE_HINTS = ['Esc/y back to the checklist', 'q quit the wizard', 'any other key stays'];
-export const REVOKE_HINTS = ['y revoke', 'any other key keeps it'];
-export const RESIGN_HINTS = ['y sign again', 'any other key keeps it'];
+const STATUS_HINTS = ['↑/↓ choose', 'Enter select', 'Tab next', 'Esc back'];
+const COMPLETED_HINTS = ['o reopen (reason asked)', 'Enter/q quit', 'Esc back'];
+const REOPEN_HINTS = ['type why', 'Enter reopens', 'Esc cancels'];
+const LEAVE_HINTS = ['Esc/y back to the checklist', 'q quit the wizard', 'any other key stays'];
+const REVOKE_HINTS = ['y revoke', 'any other key keeps it'];
+const RESIGN_HINTS = ['y sign again', 'any other key keeps it'];
 
 /** The keys of the focused field (what the footer shows). */
 export function signoffHints(c: Pick<SignoffKeyContext, 'phase' | 'field' | 'completed' | 'rowHolder' | 'rowStale'>): string[] {
@@ -170,7 +170,7 @@ type EditKey = Exclude<FieldAction['type'], 'insert' | 'submit'>;
 const READLINE: Record<string, EditKey> = { u: 'kill-start', w: 'kill-word', k: 'kill-end', a: 'home', e: 'end', b: 'left', f: 'right', h: 'backspace' };
 
 /** The text edit a key makes, if any: `raw` is the bytes it came as (Delete and Backspace differ only there). */
-export function textEdit(input: string, key: Key, raw: string): EditKey | undefined {
+function textEdit(input: string, key: Key, raw: string): EditKey | undefined {
   if (key.ctrl) return READLINE[input];
   if (key.home) return 'home';
   if (key.end) return 'end';
@@ -185,7 +185,7 @@ export function textEdit(input: string, key: Key, raw: string): EditKey | undefi
  * Text that arrives in one chunk (fast typing over a pty, or a paste) may hold
  * Enter, Tab and Ctrl-D too: "ada\r" is a signature and Enter.
  */
-export function textActions(input: string): SignoffAction[] {
+function textActions(input: string): SignoffAction[] {
   const out: SignoffAction[] = [];
   for (const part of input.split(/(\r\n|\r|\n|\t|\u0004)/)) {
     if (!part) continue;

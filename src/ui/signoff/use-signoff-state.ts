@@ -79,7 +79,7 @@ export interface SignoffInit {
 }
 
 /** The form opened on a session: the draft kept in it when there is one, else status, override, notes and next steps as recorded. */
-export function initialSignoffState({ roles, statuses, session, operator }: SignoffInit): SignoffFormState {
+function initialSignoffState({ roles, statuses, session, operator }: SignoffInit): SignoffFormState {
   const lines = (text: string) => (text ? text.split('\n') : ['']);
   const draft = session.status === 'completed' ? undefined : ownSignoffDraft(session, operator);
   const status = draft ? draft.status : session.signoff.status;

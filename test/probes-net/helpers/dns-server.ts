@@ -14,7 +14,7 @@ export interface Zone {
 const TYPE = { A: 1, CNAME: 5, AAAA: 28, ANY: 255 } as const;
 
 /** `www.example.test` → length-prefixed labels ending with a zero byte. */
-export function encodeName(name: string): Buffer {
+function encodeName(name: string): Buffer {
   const parts = name.replace(/\.$/, '').split('.').filter(Boolean);
   return Buffer.concat([...parts.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'ascii')])), Buffer.from([0])]);
 }
@@ -51,7 +51,7 @@ function record(type: number, rdata: Buffer): Buffer {
 }
 
 /** Build the answer message for one query message. Returns undefined to stay silent. */
-export function answer(query: Buffer, zone: Zone, silent: string[] = []): Buffer | undefined {
+function answer(query: Buffer, zone: Zone, silent: string[] = []): Buffer | undefined {
   const { name, end } = decodeName(query, 12);
   if (silent.includes(name)) return undefined;
   const qtype = query.readUInt16BE(end);
