@@ -82,13 +82,13 @@ function readKombuMessage(raw: string): { body: unknown; headers: Record<string,
 }
 
 /** A remote-control request a Celery client broadcasts (kombu Mailbox._publish): `ping`, `stats`, `active_queues`. */
-export function controlRequest(method: string, names: ReturnType<typeof pidboxNames>, exchange: string, oid: string, ticket: string, expiresAt: number): string {
+function controlRequest(method: string, names: ReturnType<typeof pidboxNames>, exchange: string, oid: string, ticket: string, expiresAt: number): string {
   const body = { method, arguments: {}, destination: null, pattern: null, matcher: null, ticket, reply_to: { exchange: names.replyExchange, routing_key: oid } };
   return kombuMessage(body, `${exchange}.pidbox`, '', { clock: 1, expires: expiresAt / 1000 }, 2);
 }
 
 /** The ping request a Celery client broadcasts. */
-export function pingRequest(names: ReturnType<typeof pidboxNames>, exchange: string, oid: string, ticket: string, expiresAt: number): string {
+function pingRequest(names: ReturnType<typeof pidboxNames>, exchange: string, oid: string, ticket: string, expiresAt: number): string {
   return controlRequest('ping', names, exchange, oid, ticket, expiresAt);
 }
 
@@ -100,7 +100,7 @@ export interface WorkerConfig {
 }
 
 /** Judge each worker's configuration against the asked concurrency and queues: the problems, one line per worker. */
-export function configProblems(workers: Map<string, WorkerConfig>, p: Pick<CeleryParams, 'concurrency' | 'queues'>): { fail: string[]; unanswered: string[] } {
+function configProblems(workers: Map<string, WorkerConfig>, p: Pick<CeleryParams, 'concurrency' | 'queues'>): { fail: string[]; unanswered: string[] } {
   const fail: string[] = [];
   const unanswered: string[] = [];
   for (const [node, c] of workers) {

@@ -244,7 +244,7 @@ function healthProbeChecks(deps: Obj[]): Check[] {
 }
 
 /** ingress: every rule's backend is the asked service:port, every host served over TLS (with the asked Secret), an address published. */
-export function ingressChecks(ing: Obj, p: Pick<K8sParams, 'backend' | 'tls_secret'>): Check[] {
+function ingressChecks(ing: Obj, p: Pick<K8sParams, 'backend' | 'tls_secret'>): Check[] {
   const checks: Check[] = [];
   const n = nameOf(ing);
   const rules: Obj[] = ing.spec?.rules ?? [];

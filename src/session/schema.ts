@@ -100,13 +100,13 @@ export type KeySignature = z.infer<typeof KeySignatureSchema>;
  * `verify` rebuilds the statement later: the content fingerprint it vouched
  * for, and on a revoke the role and the signature it revoked (its date).
  */
-export const SignedForSchema = z.object({
+const SignedForSchema = z.object({
   fingerprint: z.string(),
   role: z.string().optional(),
   ref: z.string().optional(),
 });
 
-export const EventSchema = z.object({
+const EventSchema = z.object({
   at: z.string(),
   who: z.string(),
   /** e.g. session.start, item.state, item.note, probe.result, command.run, signoff.sign */

@@ -4,7 +4,7 @@ import { str } from '../params.js';
 import { defineKind } from '../kind.js';
 
 /** What a k8s probe judges from `kubectl … -o json`. */
-export const K8S_CHECKS = ['rollout', 'resources', 'secret-env', 'network-policy', 'rbac', 'health-probes', 'ingress', 'autoscaling'] as const;
+const K8S_CHECKS = ['rollout', 'resources', 'secret-env', 'network-policy', 'rbac', 'health-probes', 'ingress', 'autoscaling'] as const;
 
 export const params = z.object({
   check: z.enum(K8S_CHECKS),
