@@ -4,7 +4,7 @@
  * comment body into a kind and raw string parameters; schema checks live in
  * the probe registry (src/probes/registry.ts), which the parser is handed.
  */
-import { markControls } from '../report/escape.js';
+import { markControls } from '../text/escape.js';
 import { splitWords as splitInto, wordText } from './words.js';
 
 /** What an annotation comment said, before schema validation. */
