@@ -51,6 +51,18 @@ export function markControls(text: string, mark = '?'): string {
   return String(text).replace(TERMINAL_SEQUENCE, mark).replace(INVISIBLE, mark);
 }
 
+/**
+ * Keep messages one line, short and printable whatever a fuzzed annotation
+ * holds (a kind or key may be a megabyte long or carry terminal escapes): the
+ * one terminal sanitiser, marking what it takes out, so a message shows what
+ * it quotes and is not rearranged by it.
+ */
+export function clip(text: string): string {
+  // Bound the text first: a megabyte of unterminated escapes must cost no more than 40 characters do.
+  const flat = markControls(text.slice(0, 200).replace(/\s+/g, ' '));
+  return flat.length > 40 ? flat.slice(0, 37) + '...' : flat;
+}
+
 /** For HTML context (e.g. <summary>): entities for & < > " '. Newlines become spaces. */
 export function escapeHtml(text: string): string {
   return stripControls(text)
