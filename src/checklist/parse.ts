@@ -23,7 +23,7 @@ import { findComments, isAnnotationBody, parseAnnotation, checkId, splitWords, E
 import { parseDuration } from '../grammar/duration.js';
 import { itemBaseId, itemIdPrefix, sectionBaseId, slugify, uniqueIds } from './ids.js';
 import type { Checklist, Criterion, Guidance, Item, ParseResult, Problem, ProbeSpec, ProbeValidator, Section, SignoffSpec, WindowSpec } from './types.js';
-import { splitWindow } from '../watch/criteria.js';
+import { splitWindow } from './window.js';
 
 interface SectionDraft {
   title: string;
