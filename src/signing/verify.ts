@@ -1,9 +1,9 @@
 /**
  * What `deploy-wizard verify` checks, pure: every signature of a session
- * against allowed_signers and the session's own content, one line each.
+ * against allowed_signers and the session's own content, one line each. The
+ * content's fingerprint is handed in (the session module computes it).
  */
-import type { Session } from '../session/schema.js';
-import { sessionFingerprint } from '../session/signoff.js';
+import type { SignedSession } from './types.js';
 import { checkSigner, type AllowedSigners } from './allowed-signers.js';
 import { statementFor } from './guard.js';
 import { verifySshsig } from './sshsig.js';
@@ -16,8 +16,7 @@ export interface VerifyOutcome {
 
 const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
 
-export function verifySession(session: Session, roles: string[], allowed: AllowedSigners | undefined): VerifyOutcome {
-  const fingerprint = sessionFingerprint(session);
+export function verifySession(session: SignedSession, fingerprint: string, roles: string[], allowed: AllowedSigners | undefined): VerifyOutcome {
   const lines: string[] = [`session ${session.id} (${session.environment}): content fingerprint sha256 ${fingerprint} (recomputed)`];
   let ok = true;
   let valid = 0;

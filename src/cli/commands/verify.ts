@@ -148,7 +148,7 @@ export async function run(_opts: Record<string, unknown>, globals: GlobalOptions
   }
   out(`verifying ${input.what} against ${source}`);
   input.problems.forEach(out);
-  const res = verifySession(session, input.roles, allowed);
+  const res = verifySession(session, sessionFingerprint(session), input.roles, allowed);
   res.lines.forEach(out);
   return res.ok && input.problems.length === 0 ? 0 : 1;
 }
