@@ -10,7 +10,7 @@ import { splitWords as splitInto, wordText } from './words.js';
 /** What an annotation comment said, before schema validation. */
 export type Annotation =
   | { type: 'probe'; kind: string; params: Record<string, string>; raw: string }
-  /** A rollback criterion watched over a window: a probe plus window keys (src/watch/criteria.ts). */
+  /** A rollback criterion watched over a window: a probe plus window keys (src/checklist/window.ts). */
   | { type: 'watch'; kind: string; params: Record<string, string>; raw: string }
   | { type: 'id'; id: string }
   /** Why an item stays with a person (`<!-- manual: needs a person: … -->`), shown in the wizard and the report. */
