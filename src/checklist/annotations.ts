@@ -4,13 +4,13 @@
  * comment body into a kind and raw string parameters; schema checks live in
  * the probe registry (src/probes/registry.ts), which the parser is handed.
  */
-import { markControls } from '../report/escape.js';
+import { clip } from '../text/escape.js';
 import { splitWords as splitInto, wordText } from './words.js';
 
 /** What an annotation comment said, before schema validation. */
 type Annotation =
   | { type: 'probe'; kind: string; params: Record<string, string>; raw: string }
-  /** A rollback criterion watched over a window: a probe plus window keys (src/watch/criteria.ts). */
+  /** A rollback criterion watched over a window: a probe plus window keys (src/checklist/window.ts). */
   | { type: 'watch'; kind: string; params: Record<string, string>; raw: string }
   | { type: 'id'; id: string }
   /** Why an item stays with a person (`<!-- manual: needs a person: … -->`), shown in the wizard and the report. */
@@ -86,18 +86,6 @@ export function parseAnnotation(body: string): AnnotationParse {
 export function checkId(id: string): AnnotationParse {
   if (!ID_SHAPE.test(id)) return { ok: false, message: `bad id "${clip(id)}": use letters, digits, ".", "_", "-" or "/"` };
   return { ok: true, annotation: { type: 'id', id } };
-}
-
-/**
- * Keep messages one line, short and printable whatever a fuzzed annotation
- * holds (a kind or key may be a megabyte long or carry terminal escapes): the
- * one terminal sanitiser, marking what it takes out, so a message shows what
- * it quotes and is not rearranged by it.
- */
-export function clip(text: string): string {
-  // Bound the text first: a megabyte of unterminated escapes must cost no more than 40 characters do.
-  const flat = markControls(text.slice(0, 200).replace(/\s+/g, ' '));
-  return flat.length > 40 ? flat.slice(0, 37) + '...' : flat;
 }
 
 /** A comment found in some source text, with the offset of its `<!--`. */

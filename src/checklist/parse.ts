@@ -19,11 +19,13 @@
  */
 import { createHash } from 'node:crypto';
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
-import { findComments, isAnnotationBody, parseAnnotation, checkId, splitWords, EVIDENCE_VALUES } from './annotations.js';
-import { parseDuration } from '../grammar/duration.js';
+import { findComments, isAnnotationBody, parseAnnotation, checkId } from './annotations.js';
 import { itemBaseId, itemIdPrefix, sectionBaseId, slugify, uniqueIds } from './ids.js';
 import type { Checklist, Criterion, Guidance, Item, ParseResult, Problem, ProbeSpec, ProbeValidator, Section, SignoffSpec, WindowSpec } from './types.js';
-import { splitWindow } from '../watch/criteria.js';
+import { splitWindow } from './window.js';
+import { CHECKBOX, closeOf, hasCheckbox, lineOf, newlines, withoutCommentLines, stripComments, inlineAnnotations, blockAnnotations, type FoundAnnotation } from './tokens.js';
+import { probeSpec } from './probe-spec.js';
+import { readSignoffPolicy } from './signoff-policy.js';
 
 interface SectionDraft {
   title: string;
@@ -62,13 +64,6 @@ interface CriterionDraft {
   explicitId?: string;
 }
 
-interface FoundAnnotation {
-  line: number;
-  body: string;
-  terminated: boolean;
-}
-
-const CHECKBOX = /^\[([ xX])\](?:[ \t]+|$)/;
 const SIGNOFF_TITLE = /^sign[\s-]?off:?$/i;
 const BOLD_LABEL = /^\*\*([^*\n]+?):?\*\*\s*:?/;
 const NOT_ATTACHED = "annotation not attached to a checklist item: put it on the item's line or indent it under the item";
@@ -205,7 +200,7 @@ class ChecklistParser {
           break;
         case 'html_block':
           this.annotations(blockAnnotations(t), owner);
-          this.signoffPolicy(t);
+          if (this.current?.signoff) readSignoffPolicy(t, this.signoff, (l, m) => this.problem(l, m));
           this.hiddenByComment(t);
           break;
         case 'blockquote_open':
@@ -374,52 +369,13 @@ class ChecklistParser {
     if (!text) return this.problem(a.line, 'watch annotation on a list item without text: say what the criterion is, e.g. "- Error rate exceeds 5% of requests"');
     const { window, params, problems } = splitWindow(ann.params);
     for (const message of problems) this.problem(a.line, message);
-    const spec = this.specOf(ann.kind, params, ann.raw, a.line);
+    const spec = probeSpec(ann.kind, params, ann.raw, a.line, this.validateProbe, (l, m) => this.problem(l, m));
     let explicitId: string | undefined;
     if (params.id !== undefined) {
       const idCheck = checkId(params.id);
       if (idCheck?.ok) explicitId = params.id;
     }
     if (spec && !problems.length) this.criteria.push({ text, line, section: this.section(), probe: spec, window, item, explicitId });
-  }
-
-  /** A probe spec from annotation params: schema-checked, with the runner's own keys (timeout, label) read; undefined after reporting problems. */
-  private specOf(kind: string, reserved: Record<string, string>, raw: string, line: number): ProbeSpec | undefined {
-    let ok = true;
-    const checked = this.validateProbe(kind, reserved);
-    if (!checked.ok) {
-      ok = false;
-      for (const issue of checked.issues) this.problem(line, issue.message);
-    }
-    const spec: ProbeSpec = { kind, params: checked.ok ? checked.params : {}, raw, line };
-    if (reserved.timeout !== undefined) {
-      // The one duration grammar: a unit is required (`timeout=10` is refused, not 10 ms).
-      const t = parseDuration(reserved.timeout);
-      if (!t.ok) {
-        ok = false;
-        this.problem(line, `parameter "timeout": ${t.problem}`);
-      } else spec.timeoutMs = t.ms;
-    }
-    if (reserved.label !== undefined) {
-      if (!reserved.label.trim()) {
-        ok = false;
-        this.problem(line, 'parameter "label": must not be empty');
-      } else spec.label = reserved.label;
-    }
-    if (reserved.evidence !== undefined) {
-      if (!(EVIDENCE_VALUES as readonly string[]).includes(reserved.evidence)) {
-        ok = false;
-        this.problem(line, `parameter "evidence": must be ${EVIDENCE_VALUES.join(' or ')} (partial: the probe proves part of the item, a person settles it)`);
-      } else if (reserved.evidence === 'partial') spec.partial = true;
-    }
-    if (reserved.id !== undefined) {
-      const idCheck = checkId(reserved.id);
-      if (!idCheck?.ok) {
-        ok = false;
-        this.problem(line, idCheck && !idCheck.ok ? idCheck.message : 'bad id');
-      }
-    }
-    return ok ? spec : undefined;
   }
 
   /** Annotations inside tokens that are kept only as text: attach to the owner or report. */
@@ -446,46 +402,6 @@ class ChecklistParser {
   }
 
   /**
-   * `<!-- signoff: combine="DevOps Engineer + Security Officer" independent="Product Owner" -->`
-   * in the Sign-off section: roles one person may hold together, and roles
-   * whose signer must not have operated the deployment; `signatures=required`:
-   * every sign-off action needs the signer's SSH key (src/signing/). Names must be roles of the table above.
-   */
-  private signoffPolicy(t: Token): void {
-    if (!this.current?.signoff) return;
-    for (const c of findComments(t.content)) {
-      const m = /^\s*signoff\s*:/i.exec(c.body);
-      if (!m || !c.terminated) continue;
-      const line = lineOf(t) + newlines(t.content, c.offset);
-      const split = splitWords(c.body.slice(m[0].length).trim());
-      if (!split.ok) {
-        this.problem(line, split.message);
-        continue;
-      }
-      const roles = this.signoff.roles;
-      const known = (role: string) => {
-        if (roles.includes(role)) return true;
-        this.problem(line, `signoff annotation names "${role}", which is not a role of the Sign-off table above (${roles.join(', ') || 'none yet'})`);
-        return false;
-      };
-      for (const word of split.words) {
-        const eq = word.indexOf('=');
-        const key = eq < 0 ? word : word.slice(0, eq);
-        const names = (eq < 0 ? '' : word.slice(eq + 1)).split(key === 'combine' ? '+' : ',').map((r) => r.trim()).filter(Boolean);
-        if (key === 'combine' && names.length >= 2) {
-          if (names.every(known)) (this.signoff.combinable ??= []).push(names);
-        } else if (key === 'independent' && names.length) {
-          if (names.every(known)) (this.signoff.independent ??= []).push(...names);
-        } else if (key === 'signatures' && names.join(',') === 'required') {
-          this.signoff.signatures = 'required';
-        } else {
-          this.problem(line, `signoff annotation: "${word}" is not understood; use combine="Role A + Role B", independent="Role" or signatures=required`);
-        }
-      }
-    }
-  }
-
-  /**
    * A plain comment left open hides everything after it (on GitHub too): say
    * so, or the only symptom would be items silently missing.
    */
@@ -508,7 +424,7 @@ class ChecklistParser {
       return;
     }
     if (ann.type === 'watch') return this.criterion(item.text, item.line, a, item);
-    const spec = this.specOf(ann.kind, ann.params, ann.raw, a.line);
+    const spec = probeSpec(ann.kind, ann.params, ann.raw, a.line, this.validateProbe, (l, m) => this.problem(l, m));
     if (!spec) return;
     if (ann.params.id !== undefined) this.setId(item, ann.params.id, a.line);
     item.probes.push(spec);
@@ -607,109 +523,4 @@ class ChecklistParser {
       ...(criteria.length ? { criteria } : {}),
     };
   }
-}
-
-/** Index just past the token that closes the one at `i` (or `i + 1` for self-contained tokens). */
-function closeOf(tokens: Token[], i: number, limit: number): number {
-  const t = tokens[i];
-  if (t.nesting !== 1) return i + 1;
-  let depth = 0;
-  for (let k = i; k < limit; k++) {
-    depth += tokens[k].nesting;
-    if (depth === 0) return k + 1;
-  }
-  return limit;
-}
-
-function hasCheckbox(tokens: Token[], from: number, to: number): boolean {
-  for (let k = from; k + 1 < to; k++) {
-    if (tokens[k].type === 'list_item_open' && tokens[k + 1].type === 'paragraph_open' && CHECKBOX.test(tokens[k + 2]?.content ?? '')) return true;
-  }
-  return false;
-}
-
-/** 1-based first line of a block token. */
-function lineOf(t: Token | undefined): number {
-  return (t?.map?.[0] ?? 0) + 1;
-}
-
-function newlines(text: string, end: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/**
- * Line numbers of increasing offsets in one text, each line break looked up
- * once: a line or block with thousands of comments must not be rescanned
- * from its start (or to its end) for each.
- */
-function lineCounter(text: string, firstLine: number): (offset: number) => number {
-  let line = firstLine;
-  let next = text.indexOf('\n');
-  return (offset) => {
-    while (next >= 0 && next < offset) {
-      line++;
-      next = text.indexOf('\n', next + 1);
-    }
-    return line;
-  };
-}
-
-/** Source text without its HTML comments, lines left empty by them dropped. */
-function withoutCommentLines(text: string): string {
-  return text
-    .replace(/<!--[\s\S]*?-->/g, '\u0000')
-    .split('\n')
-    .filter((l) => !l.includes('\u0000') || l.replace(/\u0000/g, '').trim())
-    .map((l) => l.replace(/\u0000/g, '').trimEnd())
-    .join('\n');
-}
-
-/** Remove HTML comments (annotations) and fold whitespace: what the item or title says. */
-function stripComments(text: string): string {
-  let out = '';
-  let from = 0;
-  for (const c of findComments(text)) {
-    out += text.slice(from, c.offset);
-    from = c.terminated ? c.offset + 4 + c.body.length + 3 : text.length;
-  }
-  out += text.slice(from);
-  return out.replace(/\s+/g, ' ').trim();
-}
-
-/** Annotations in an inline token: comments markdown-it saw as HTML, and unterminated ones left as text. */
-function inlineAnnotations(inline: Token | undefined): FoundAnnotation[] {
-  if (!inline || inline.type !== 'inline' || !inline.content.includes('<!--')) return [];
-  const out: FoundAnnotation[] = [];
-  const src = inline.content;
-  const lineAt = lineCounter(src, lineOf(inline));
-  let cursor = 0;
-  const at = (needle: string) => {
-    const idx = src.indexOf(needle, cursor);
-    const pos = idx >= 0 ? idx : cursor;
-    cursor = idx >= 0 ? idx + needle.length : cursor;
-    return lineAt(pos);
-  };
-  for (const child of inline.children ?? []) {
-    if (child.type === 'html_inline') {
-      const line = at(child.content);
-      for (const c of findComments(child.content)) if (isAnnotationBody(c.body)) out.push({ line, body: c.body, terminated: c.terminated });
-    } else if (child.type === 'text' && child.content.includes('<!--')) {
-      for (const c of findComments(child.content)) {
-        if (!isAnnotationBody(c.body)) continue;
-        const line = at('<!--');
-        out.push({ line, body: c.body, terminated: c.terminated });
-      }
-    }
-  }
-  return out;
-}
-
-/** Annotations in an HTML block (one or more comment lines). */
-function blockAnnotations(t: Token): FoundAnnotation[] {
-  const lineAt = lineCounter(t.content, lineOf(t));
-  return findComments(t.content)
-    .filter((c) => isAnnotationBody(c.body))
-    .map((c) => ({ line: lineAt(c.offset), body: c.body, terminated: c.terminated }));
 }

@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { resolveGlobals, type GlobalOptions } from './globals.js';
 import { createLifecycle, type Lifecycle } from './lifecycle.js';
-import { forTerminal } from '../report/escape.js';
+import { forTerminal } from '../text/escape.js';
 import { createRedactor } from '../secrets/redactor.js';
 
 declare const __VERSION__: string | undefined;

@@ -3,7 +3,7 @@
  * Every top-level key is one the tool reads (or a comment: a key starting with
  * `//`, `_` or `$`); any other is refused with its name, never ignored.
  */
-import { clip } from '../checklist/annotations.js';
+import { clip } from '../text/escape.js';
 import { jsonErrorWhere, UserError } from '../errors.js';
 import { readText } from './source-file.js';
 

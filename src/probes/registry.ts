@@ -4,7 +4,7 @@
  * is given. Nothing here knows a kind by name.
  */
 import * as z from 'zod';
-import { clip } from '../checklist/annotations.js';
+import { clip } from '../text/escape.js';
 import type { ProbeValidator } from '../checklist/types.js';
 import { BUILTIN_KINDS } from './builtin-kinds.js';
 import type { ProbeKind } from './kind.js';

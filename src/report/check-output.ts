@@ -6,7 +6,7 @@
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
 import { adviceFor, countResults, countsText, isUnjudged, STATUS_LABEL as LABEL, type ResultCounts } from '../verdict/probe.js';
 import { DEFAULT_ROLLBACK_LIMITS, judgeRollback, triggeredLines, type CriterionVerdict, type RollbackLimits } from '../verdict/rollback.js';
-import { forTerminal } from './escape.js';
+import { forTerminal, xmlEscape } from '../text/escape.js';
 
 /** One probe result with the checklist context it belongs to. */
 export interface CheckEntry {
@@ -136,20 +136,6 @@ export function formatText(entries: CheckEntry[], summary: CheckSummary, color =
 export function formatJson(entries: CheckEntry[], summary: CheckSummary, limits?: RollbackLimits): string {
   const results = entries.map((e) => ({ section: e.section, item: e.item, ...e.result }));
   return JSON.stringify({ summary, rollback: rollbackOf(entries, limits), results }, null, 2) + '\n';
-}
-
-// Characters XML 1.0 cannot carry at all, even escaped (plus lone surrogates).
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Escape text for an XML attribute or element, dropping characters XML forbids. */
-export function xmlEscape(text: string): string {
-  return String(text)
-    .replace(XML_INVALID, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);

@@ -10,7 +10,7 @@ import type { Checklist } from '../checklist/types.js';
 import type { Session } from '../session/schema.js';
 import { incidentsOf } from '../session/incidents.js';
 import { isFailing } from '../verdict/probe.js';
-import { codeBlock, escapeInline } from './escape.js';
+import { codeBlock, escapeInline } from '../text/escape.js';
 import { evaluateRollback } from './model.js';
 
 /** "2026-11-30 23:40 UTC". */

@@ -1,7 +1,7 @@
 /**
  * The release record as GitHub-flavoured Markdown. Pure: the same session,
  * checklist and options always give the same text (golden-file tested).
- * All user text is redacted, then escaped through ./escape.ts.
+ * All user text is redacted, then escaped through text/escape.ts.
  */
 import type { Checklist } from '../checklist/types.js';
 import { createRedactor, redactDeep, type Redactor } from '../secrets/redactor.js';
@@ -13,7 +13,7 @@ import { formatDuration as formatMs } from './check-output.js';
 import { describeConflict } from '../session/item-conflict.js';
 import { incidentNumber, openIncidents } from '../session/incidents.js';
 import { overrideReasons, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
-import { codeBlock, escapeBlock, escapeHtml, escapeInline, mermaidLabel } from './escape.js';
+import { codeBlock, escapeBlock, escapeHtml, escapeInline, mermaidLabel } from '../text/escape.js';
 import {
   evaluateRollback,
   howText,

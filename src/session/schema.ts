@@ -5,13 +5,14 @@
  */
 import * as z from 'zod';
 import { PROBE_REASONS, PROBE_STATUSES } from '../verdict/probe.js';
+import { ITEM_STATES } from '../verdict/items.js';
 
 // One-shot validations in a CLI do not repay zod's JIT-compiled parsers.
 z.config({ jitless: true });
 
 export const SCHEMA_VERSION = 1;
 
-const ItemStateSchema = z.enum(['pending', 'done', 'verified', 'failed', 'skipped', 'na']);
+const ItemStateSchema = z.enum(ITEM_STATES);
 export type ItemState = z.infer<typeof ItemStateSchema>;
 
 export const ProbeResultSchema = z.object({

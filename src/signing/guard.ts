@@ -6,7 +6,7 @@
  * throws its refusal, so every store (file, PostgreSQL re-applying on fresher
  * state) refuses alike.
  */
-import type { KeySignature, Session } from '../session/schema.js';
+import type { KeySignature, SignedSession as Session } from './types.js';
 import { AllowedSignersError, checkSigner, parseAllowedSigners, rolesOf, type AllowedSigners } from './allowed-signers.js';
 import { statementText, type SignedStatement } from './message.js';
 import { verifySshsig } from './sshsig.js';

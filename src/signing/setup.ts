@@ -13,7 +13,7 @@ import { UserError } from '../errors.js';
 import { AllowedSignersError, parseAllowedSigners, type AllowedSigners } from './allowed-signers.js';
 import { sessionSigners } from './guard.js';
 import { findSigner, type Signer } from './signer.js';
-import type { Session } from '../session/schema.js';
+import type { SignedSession as Session } from './types.js';
 
 export interface SigningConfig {
   /** The allowed_signers file found (text as read, path as shown). */

@@ -1,9 +1,9 @@
 /**
  * What `deploy-wizard verify` checks, pure: every signature of a session
- * against allowed_signers and the session's own content, one line each.
+ * against allowed_signers and the session's own content, one line each. The
+ * content's fingerprint is handed in (the session module computes it).
  */
-import type { Session } from '../session/schema.js';
-import { sessionFingerprint } from '../session/signoff.js';
+import type { SignedHistoryEntry, SignedSession } from './types.js';
 import { checkSigner, type AllowedSigners } from './allowed-signers.js';
 import { statementFor } from './guard.js';
 import type { SignedStatement } from './message.js';
@@ -17,8 +17,7 @@ export interface VerifyOutcome {
 
 const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
 
-export function verifySession(session: Session, roles: string[], allowed: AllowedSigners | undefined): VerifyOutcome {
-  const fingerprint = sessionFingerprint(session);
+export function verifySession(session: SignedSession, fingerprint: string, roles: string[], allowed: AllowedSigners | undefined): VerifyOutcome {
   const lines: string[] = [`session ${session.id} (${session.environment}): content fingerprint sha256 ${fingerprint} (recomputed)`];
   let ok = true;
   let valid = 0;
@@ -72,7 +71,6 @@ export function verifySession(session: Session, roles: string[], allowed: Allowe
   return { lines, ok: ok && valid === roles.length };
 }
 
-type Entry = NonNullable<Session['signoff']['history']>[number];
 
 /**
  * The history's key-signed actions re-checked one by one, in the order they
@@ -81,12 +79,12 @@ type Entry = NonNullable<Session['signoff']['history']>[number];
  * the signature it revoked). The completion in force is checked over the
  * content as it is now; an earlier one over the fingerprint it recorded.
  */
-function signedHistory(session: Session, current: string, allowed: AllowedSigners | undefined): { lines: string[]; firstInvalid?: string } {
+function signedHistory(session: SignedSession, current: string, allowed: AllowedSigners | undefined): { lines: string[]; firstInvalid?: string } {
   const history = session.signoff.history ?? [];
   const lines: string[] = [];
   let firstInvalid: string | undefined;
   const inForce = session.status === 'completed' && history[history.length - 1]?.action === 'completed' ? history.length - 1 : -1;
-  type Step = { at: string; label: string; sig?: Entry['signed']; st?: Omit<SignedStatement, 'principal' | 'at'>; unknown?: string; by: string };
+  type Step = { at: string; label: string; sig?: SignedHistoryEntry['signed']; st?: Omit<SignedStatement, 'principal' | 'at'>; unknown?: string; by: string };
   const steps: Step[] = [];
   let completions = 0;
   let lastCompletionAt: string | undefined;

@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { Checklist } from '../checklist/types.js';
-import { forTerminal } from '../report/escape.js';
+import { forTerminal } from '../text/escape.js';
 import { clipMiddle } from '../text/clip.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { commandChoices } from '../store/command-plan.js';

@@ -6,7 +6,7 @@
 import React, { useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
-import { forTerminal } from '../report/escape.js';
+import { forTerminal } from '../text/escape.js';
 import { isCtrlC } from './keymap.js';
 import { useKeyByKey } from './stdin-keys.js';
 import { TextField } from './text-field.js';

@@ -7,7 +7,7 @@
 import type { Checklist, Item } from '../checklist/types.js';
 import type { Session } from '../session/schema.js';
 import { itemState } from '../store/progress.js';
-import { forTerminal } from '../report/escape.js';
+import { forTerminal } from '../text/escape.js';
 import { guidanceLines } from './section-view.js';
 import { shortTime } from './time-text.js';
 

@@ -7,7 +7,7 @@ import { useTerminalSize } from './use-terminal-size.js';
 import Spinner from 'ink-spinner';
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
 import type { RunningProbe, RunSummary, WizardStore } from '../store/wizard-store.js';
-import { forTerminal } from '../report/escape.js';
+import { forTerminal } from '../text/escape.js';
 import { useWizard } from './use-wizard.js';
 import { SPINNER_NAME } from './spinner.js';
 

@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
-import { forTerminal } from '../report/escape.js';
+import { forTerminal } from '../text/escape.js';
 import type { SessionSummary } from '../session/store.js';
 import { compactRelative, formatRelative, progressText } from '../session/summary.js';
 import { Footer } from './footer.js';

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { Checklist, Guidance, Section } from '../checklist/types.js';
-import { forTerminal } from '../report/escape.js';
+import { forTerminal } from '../text/escape.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { GLYPH, itemState, sectionProgress } from '../store/progress.js';
 import { commandChoices, lastRunOf } from '../store/command-plan.js';

@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { Text } from 'ink';
 import { teamLine, unsavedLine, type WizardState, type WizardStore } from '../store/wizard-store.js';
-import { forTerminal } from '../report/escape.js';
+import { forTerminal } from '../text/escape.js';
 import { figureText } from '../watch/format.js';
 import { useWizard } from './use-wizard.js';
 

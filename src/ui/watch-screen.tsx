@@ -8,7 +8,7 @@ import { starterElsewhere, watchRows, type SampleGap, type WatchRow } from '../s
 import type { WatchRecord } from '../session/schema.js';
 import { figureText, verdictWord, type WindowState } from '../watch/format.js';
 import { clockRangeText, clockText, durationText, windowPlanText } from '../grammar/time-format.js';
-import { forTerminal } from '../report/escape.js';
+import { forTerminal } from '../text/escape.js';
 import { WATCH_KEYS, hints } from './keymap.js';
 import { Footer, footerHeight } from './footer.js';
 import { StatusLines, statusHeight } from './status-lines.js';

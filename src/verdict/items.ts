@@ -6,14 +6,30 @@
  */
 import type { Item } from '../checklist/types.js';
 import type { ProbeResult } from '../probes/types.js';
-import type { ItemRecord, ItemState, Session } from '../session/schema.js';
 import { isFailing } from './probe.js';
+
+/** Every state an item can be in: the session document's enum is this one. */
+export const ITEM_STATES = ['pending', 'done', 'verified', 'failed', 'skipped', 'na'] as const;
+export type ItemState = (typeof ITEM_STATES)[number];
+
+/** What the item rules read of an item's record (the session document's record satisfies it). */
+export interface ItemRecordView {
+  state: ItemState;
+  probes: readonly ProbeResult[];
+  override?: boolean;
+  stateSet?: { by: string; at: string; via: 'probe' | 'hand' };
+}
+
+/** What the item rules read of a session: its item records by id. */
+export interface SessionItems {
+  items: Readonly<Record<string, ItemRecordView>>;
+}
 
 /** Every item state, in the order a report lists them. */
 export const STATES: ItemState[] = ['done', 'verified', 'failed', 'skipped', 'na', 'pending'];
 
 /** The state of an item in this session (pending when never touched). */
-export function itemState(session: Pick<Session, 'items'>, itemId: string): ItemState {
+export function itemState(session: SessionItems, itemId: string): ItemState {
   return session.items[itemId]?.state ?? 'pending';
 }
 
@@ -53,7 +69,7 @@ export function emptyCounts(): StateCounts {
  */
 export type Settlement = 'pending' | 'proved' | 'partly' | 'hand' | 'override' | 'skipped' | 'na' | 'failed-probe' | 'failed-hand';
 
-export function settlementOf(rec: Pick<ItemRecord, 'state' | 'probes' | 'override' | 'stateSet'> | undefined): Settlement {
+export function settlementOf(rec: ItemRecordView | undefined): Settlement {
   switch (rec?.state ?? 'pending') {
     case 'pending':
       return 'pending';
@@ -74,7 +90,7 @@ export function settlementOf(rec: Pick<ItemRecord, 'state' | 'probes' | 'overrid
 }
 
 /** Items per state. */
-export function countStates(session: Pick<Session, 'items'>, itemIds: readonly string[]): StateCounts {
+export function countStates(session: SessionItems, itemIds: readonly string[]): StateCounts {
   const out = emptyCounts();
   for (const id of itemIds) {
     const rec = session.items[id];
@@ -92,7 +108,7 @@ export function progressFromCounts(c: StateCounts): Progress {
   return { settled: done + c.skipped + c.na, done, proved: c.verified - partly, partly, byHand: c.done, skipped: c.skipped, na: c.na, failed: c.failed, total: c.total };
 }
 
-export function progressOf(session: Pick<Session, 'items'>, itemIds: readonly string[]): Progress {
+export function progressOf(session: SessionItems, itemIds: readonly string[]): Progress {
   return progressFromCounts(countStates(session, itemIds));
 }
 
@@ -101,7 +117,7 @@ export function progressOf(session: Pick<Session, 'items'>, itemIds: readonly st
  * those equal to the checklist's items (removed ones move to `removedItems`
  * and are not counted), so this equals progressOf over the checklist.
  */
-export function sessionProgress(session: Pick<Session, 'items'>): Progress {
+export function sessionProgress(session: SessionItems): Progress {
   return progressOf(session, Object.keys(session.items));
 }
 

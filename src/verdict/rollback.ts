@@ -23,7 +23,7 @@
  */
 import type { Checklist, Criterion } from '../checklist/types.js';
 import type { ProbeResult } from '../probes/types.js';
-import type { Session } from '../session/schema.js';
+import type { SessionItems } from './items.js';
 import { judgeWindow, SINGLE_SAMPLE, type CriterionState, type Measurement as Sample, type WindowPhase } from './window.js';
 import { DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, isRegression, latencyChange } from './latency-rule.js';
 
@@ -212,7 +212,7 @@ export function triggeredLines(verdicts: readonly CriterionVerdict[]): string[] 
 }
 
 /** The latest probe results a session holds, each with its item's text, in checklist order. */
-function sessionMeasurements(session: Pick<Session, 'items'>, checklist: Pick<Checklist, 'items'>): Measurement[] {
+function sessionMeasurements(session: SessionItems, checklist: Pick<Checklist, 'items'>): Measurement[] {
   const text = new Map(checklist.items.map((i) => [i.id, i.text]));
   const order = [...checklist.items.map((i) => i.id).filter((id) => session.items[id]), ...Object.keys(session.items).filter((id) => !text.has(id))];
   return order.flatMap((id) => session.items[id].probes.map((result) => ({ result, label: text.get(id), itemId: id })));
@@ -223,6 +223,6 @@ function sessionMeasurements(session: Pick<Session, 'items'>, checklist: Pick<Ch
  * of the environment when there is one and the checklist's limits (the banner
  * and the report ask this).
  */
-export function sessionRollback(session: Pick<Session, 'items'>, checklist: Pick<Checklist, 'items' | 'criteria'>, previous?: Pick<Session, 'items'>): CriterionVerdict[] {
+export function sessionRollback(session: SessionItems, checklist: Pick<Checklist, 'items' | 'criteria'>, previous?: SessionItems): CriterionVerdict[] {
   return judgeRollback(sessionMeasurements(session, checklist), previous ? sessionMeasurements(previous, checklist) : [], rollbackLimits(checklist));
 }

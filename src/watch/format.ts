@@ -3,8 +3,7 @@
  * criterion, a summary line, JSON and JUnit XML. Pure: strings in, strings out.
  * Measurements arrive already redacted by the probe runner.
  */
-import { codeBlock, escapeInline, forTerminal, mermaidLabel } from '../report/escape.js';
-import { xmlEscape } from '../report/check-output.js';
+import { codeBlock, escapeInline, forTerminal, mermaidLabel, xmlEscape } from '../text/escape.js';
 import { changeText, DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, latencyChange, ruleText } from '../verdict/latency-rule.js';
 import { clockText, dateClockText, durationText, windowPlanText } from '../grammar/time-format.js';
 import type { Criterion } from '../checklist/types.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, summarize, summaryLine, unjudgedLines, xmlEscape, type CheckEntry } from '../../src/report/check-output.js';
+import { exitCodeFor, formatJson, formatJunit, formatText, notGreenLine, resultLine, summarize, summaryLine, unjudgedLines, type CheckEntry } from '../../src/report/check-output.js';
+import { xmlEscape } from '../../src/text/escape.js';
 import type { ProbeResult, ProbeStatus } from '../../src/probes/types.js';
 import { findAll, parseXml } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { durationMs, MAX_TIMER_MS, parseDuration } from '../../src/grammar/duration.js';
 import { parseChecklist as parseWith } from '../../src/checklist/parse.js';
 import { validateProbe } from '../../src/probes/registry.js';
-import { splitWindow } from '../../src/watch/criteria.js';
+import { splitWindow } from '../../src/checklist/window.js';
 import { parseTimeout } from '../../src/cli/commands/check.js';
 import { params as httpParams } from '../../src/probes/kinds/http.js';
 import { params as baselineParams } from '../../src/probes/kinds/baseline.js';

@@ -4,7 +4,8 @@ import { parseChecklist as parseWith } from '../../src/checklist/parse.js';
 import { validateProbe } from '../../src/probes/registry.js';
 
 const parseChecklist = (text: string, file: string) => parseWith(text, file, validateProbe);
-import { minIntervalMs, resolveLimits, splitWindow, unmeasurable, windowProblem } from '../../src/watch/criteria.js';
+import { resolveLimits, unmeasurable } from '../../src/watch/criteria.js';
+import { minIntervalMs, splitWindow, windowProblem } from '../../src/checklist/window.js';
 
 afterEach(() => vi.unstubAllEnvs());
 

@@ -10,7 +10,7 @@ import { displayPath } from '../../session/session-file.js';
 import { compactRelative, formatRelative, percentDone, progressFields, progressFigures, statusWord } from '../../session/summary.js';
 import { provedFigures } from '../../verdict/items.js';
 import type { SessionSummary } from '../../session/store.js';
-import { forTerminal } from '../../report/escape.js';
+import { forTerminal } from '../../text/escape.js';
 import { fit } from '../../ui/scroll.js';
 
 /** JSON rows: relative and ISO time both, so scripts need not parse "5 min ago". */

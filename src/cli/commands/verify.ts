@@ -149,7 +149,7 @@ export async function run(_opts: Record<string, unknown>, globals: GlobalOptions
   }
   out(`verifying ${input.what} against ${source}`);
   input.problems.forEach(out);
-  const res = verifySession(session, input.roles, allowed);
+  const res = verifySession(session, sessionFingerprint(session), input.roles, allowed);
   res.lines.forEach(out);
   // The last line is the verdict: valid signatures under an edited report are not a verified report.
   if (input.problems.length) out(`✗ not verified: the report ${input.problems.length === 1 ? 'has the problem' : `has the ${input.problems.length} problems`} shown above, whatever its signatures say`);

@@ -150,7 +150,7 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   void ui.ink.catch(() => {});
   void ui.app.catch(() => {});
   // A start with an unchanged checklist reads the parse result kept by the last one (no parser, no probe schemas).
-  const [{ loadChecklistCached }, { forTerminalChecklist }] = await Promise.all([import('../../checklist/load.js'), import('../../report/escape.js')]);
+  const [{ loadChecklistCached }, { forTerminalChecklist }] = await Promise.all([import('../../checklist/load.js'), import('../../checklist/for-terminal.js')]);
   const validator = () => import('../../probes/registry.js').then((m) => m.validateProbe);
   const loaded = await loadChecklistCached(globals.checklist, validator, parseCache(), globals.checklistGiven ? 'flag' : 'default');
   const problems = loaded.problems;

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { codeBlock, escapeBlock, escapeHtml, escapeInline, forTerminal, mermaidLabel } from '../../src/report/escape.js';
+import { codeBlock, escapeBlock, escapeHtml, escapeInline, forTerminal, mermaidLabel } from '../../src/text/escape.js';
 
 // GitHub renders raw HTML, so parse the way it does.
 const md = new MarkdownIt({ html: true });

@@ -1,11 +1,12 @@
 /**
  * The one place user text (notes, names, reasons, evidence) is made safe for
- * the report. Every function takes already-redacted text and returns text
- * that cannot close a table cell, a code span, a <details> block or a Mermaid
- * label, nor inject HTML or Markdown links/images/headings.
+ * where it is shown: a terminal (`forTerminal`, `markControls`), the report's
+ * Markdown and HTML, a Mermaid label, XML (JUnit). Every function takes
+ * already-redacted text and returns text that cannot close a table cell, a
+ * code span, a <details> block or a Mermaid label, nor inject HTML, Markdown
+ * links/images/headings or terminal escape sequences. A leaf: it imports
+ * nothing of the app, so every layer may use it.
  */
-
-import type { Checklist } from '../checklist/types.js';
 
 /**
  * C0/C1 controls (except tab/newline) and every format control (Unicode Cf:
@@ -51,24 +52,15 @@ export function markControls(text: string, mark = '?'): string {
 }
 
 /**
- * The checklist as the wizard shows it: every text a person reads (titles,
- * item text, guidance, probe annotations as written) through forTerminal.
- * Ids, lines and probe parameters are left alone: probes run as written.
+ * Keep messages one line, short and printable whatever a fuzzed annotation
+ * holds (a kind or key may be a megabyte long or carry terminal escapes): the
+ * one terminal sanitiser, marking what it takes out, so a message shows what
+ * it quotes and is not rearranged by it.
  */
-export function forTerminalChecklist(checklist: Checklist): Checklist {
-  const guidance = (g: Checklist['sections'][number]['guidance']) => g.map((x) => ({ ...x, text: forTerminal(x.text) }));
-  return {
-    ...checklist,
-    title: forTerminal(checklist.title),
-    sections: checklist.sections.map((s) => ({ ...s, title: forTerminal(s.title), path: s.path.map(forTerminal), guidance: guidance(s.guidance) })),
-    items: checklist.items.map((i) => ({
-      ...i,
-      text: forTerminal(i.text),
-      guidance: i.guidance && guidance(i.guidance),
-      probes: i.probes.map((p) => ({ ...p, raw: forTerminal(p.raw), label: p.label === undefined ? undefined : forTerminal(p.label) })),
-    })),
-    signoff: { roles: checklist.signoff.roles.map(forTerminal), statuses: checklist.signoff.statuses.map(forTerminal), fields: checklist.signoff.fields.map(forTerminal) },
-  };
+export function clip(text: string): string {
+  // Bound the text first: a megabyte of unterminated escapes must cost no more than 40 characters do.
+  const flat = markControls(text.slice(0, 200).replace(/\s+/g, ' '));
+  return flat.length > 40 ? flat.slice(0, 37) + '...' : flat;
 }
 
 /** For HTML context (e.g. <summary>): entities for & < > " '. Newlines become spaces. */
@@ -153,4 +145,18 @@ export function mermaidLabel(text: string, max = 40): string {
     .trim();
   const cut = safe.length > max ? `${safe.slice(0, max - 1).trimEnd()}…` : safe;
   return cut || '-';
+}
+
+// Characters XML 1.0 cannot carry at all, even escaped (plus lone surrogates).
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Escape text for an XML attribute or element, dropping characters XML forbids. */
+export function xmlEscape(text: string): string {
+  return String(text)
+    .replace(XML_INVALID, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
