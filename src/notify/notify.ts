@@ -17,6 +17,7 @@
 import { UserError } from '../errors.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { NotifyTarget } from '../config/config-file.js';
+import type { Change } from '../session/changes.js';
 
 /** What happened, as data; `messageOf` makes the sentence. */
 export type NotifyEvent =
@@ -42,10 +43,23 @@ export interface Delivery {
   text: string;
   /** The ETA the message gave (incident and rollback messages), when it gave one. */
   eta?: string;
+  /** The item it was sent from (an announcement). */
+  itemId?: string;
   at: string;
 }
 
 /** The ETA an event's message gives, if any. */
+/** The one line of a delivery that failed (host only, masked by the notifier). */
+function failureLine(d: Pick<Delivery, 'event' | 'audience' | 'host' | 'error'>): string {
+  return `notification (${d.event}) to ${d.audience ? `${d.audience} at ` : ''}${d.host} not delivered: ${d.error}`;
+}
+
+/** The session change that records one target's outcome: notify.sent, or notify.failed with its one line. */
+export function deliveryChange(d: Delivery): Extract<Change, { type: 'notify.sent' | 'notify.failed' }> {
+  const { at: _at, ...notification } = d;
+  return d.error ? { type: 'notify.failed', detail: failureLine(d), notification } : { type: 'notify.sent', notification };
+}
+
 export function etaOf(e: NotifyEvent): string | undefined {
   const eta = e.kind === 'incident' ? e.eta : e.kind === 'rollback' ? e.incident?.eta : undefined;
   return eta?.trim() || undefined;
@@ -128,7 +142,9 @@ export interface Notifier {
    * Send to every target, or (`audience`) to that audience's targets only.
    * Never rejects: resolves with each target's outcome (empty: no target for that audience).
    */
-  notify(event: NotifyEvent, audience?: string): Promise<Delivery[]>;
+  notify(event: NotifyEvent, audience?: string, itemId?: string): Promise<Delivery[]>;
+  /** The text `notify(event)` sends (masked), for the screen that asks before sending. */
+  textOf(event: NotifyEvent): string;
   /** The targets by host and audience (never the URL), for the screen that asks before sending. */
   readonly targets: { audience?: string; host: string }[];
   /** Every failure so far, one line each (host only, masked): for the session's log. */
@@ -138,7 +154,7 @@ export interface Notifier {
 }
 
 /** A notifier that does nothing (no URL given). */
-export const SILENT: Notifier = { notify: async () => [], targets: [], failures: [], close: async () => {} };
+export const SILENT: Notifier = { notify: async () => [], textOf: () => '', targets: [], failures: [], close: async () => {} };
 
 export function createNotifier(opts: NotifierOptions): Notifier {
   const targets = (opts.targets ?? (opts.url ? [{ url: opts.url }] : [])).map((t) => ({ ...t, host: new URL(t.url).host }));
@@ -185,13 +201,13 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     return { status, why: stop.signal.aborted ? `${last} (still unsent when the run ended)` : last };
   };
 
-  const send = async (event: NotifyEvent, target: (typeof targets)[number], text: string, body: string): Promise<Delivery> => {
+  const send = async (event: NotifyEvent, target: (typeof targets)[number], text: string, body: string, itemId?: string): Promise<Delivery> => {
     const { status, why } = await post(target.url, body).catch((err) => ({ status: undefined, why: err instanceof Error ? err.message : String(err) }));
     const eta = etaOf(event);
-    const d: Delivery = { event: event.kind, ...(target.audience ? { audience: target.audience } : {}), host: target.host, ...(status !== undefined ? { status } : {}), text, ...(eta ? { eta: opts.redact(eta) } : {}), at: new Date().toISOString() };
+    const d: Delivery = { event: event.kind, ...(target.audience ? { audience: target.audience } : {}), host: target.host, ...(status !== undefined ? { status } : {}), text, ...(eta ? { eta: opts.redact(eta) } : {}), ...(itemId ? { itemId } : {}), at: new Date().toISOString() };
     if (why) {
       d.error = opts.redact(why);
-      const line = opts.redact(`notification (${event.kind}) to ${target.audience ? `${target.audience} at ` : ''}${target.host} not delivered: ${why}`);
+      const line = opts.redact(failureLine(d));
       failures.push(line);
       try {
         opts.onFailure?.(line, failures.length === 1);
@@ -210,7 +226,8 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   return {
     failures,
     targets: targets.map(({ audience, host }) => ({ ...(audience ? { audience } : {}), host })),
-    notify(event, audience) {
+    textOf: (event) => opts.redact(messageOf(event)),
+    notify(event, audience, itemId) {
       let text: string;
       let body: string;
       try {
@@ -220,7 +237,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
         return Promise.resolve([]);
       }
       const to = audience === undefined ? targets : targets.filter((t) => t.audience === audience);
-      const p = Promise.all(to.map((t) => send(event, t, text, body)));
+      const p = Promise.all(to.map((t) => send(event, t, text, body, itemId)));
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
       return p;
