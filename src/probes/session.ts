@@ -160,6 +160,9 @@ export const probe: Probe<SessionParams> = async (p, ctx): Promise<ProbeOutcome>
     return { status: 'inconclusive', reason: 'cannot-judge-here', summary: `no session here: ${p.check} is judged from the session's own record, in the wizard`, hint: 'run it in the wizard (deploy-wizard start / resume), where the session is', evidence: [] };
   }
   const s = view.session;
+  if (p.check === 'notified' && !p.event?.length) {
+    return { status: 'error', summary: 'check=notified needs event=KIND (e.g. event=deployment.complete): fix the annotation', evidence: [] };
+  }
   const checks =
     p.check === 'items-settled'
       ? itemsSettled(s, view.itemId)

@@ -26,9 +26,6 @@ export const params = z.object({
   audience: z.string().regex(AUDIENCE_NAME, 'must be an audience name like stakeholders, ops or support').optional(),
   /** notified: `with=eta`: the message must have given an ETA for resolution. */
   with: z.enum(['eta']).optional(),
-}).superRefine((p, ctx) => {
-  if (p.check === 'notified' && !p.event) ctx.addIssue({ code: 'custom', path: ['event'], message: 'check=notified needs event=KIND (e.g. event=deployment.complete)' });
-  if (p.check !== 'notified' && (p.event || p.audience || p.with)) ctx.addIssue({ code: 'custom', path: ['event'], message: 'event, audience and with are for check=notified' });
 });
 
 export const kind = defineKind({
