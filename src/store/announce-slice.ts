@@ -79,14 +79,15 @@ export const announceSlice =
       const sent = await ctx.tracked(ctx.deps.announce.send(a.kind, a.audience, a.itemId));
       const lost = sent.filter((d) => d.error);
       const where = (d: (typeof sent)[number]) => (d.audience ? `${d.audience} (${d.host})` : d.host);
-      set({
-        announcing: undefined,
-        ...(lost.length
-          ? { error: `${a.kind} not delivered to ${lost.map((d) => `${where(d)}: ${d.error}`).join('; ')}` }
-          : { notice: `${a.kind} delivered to ${sent.map((d) => `${where(d)} (HTTP ${d.status ?? '2xx'})`).join(', ')}` }),
-      });
+      set({ announcing: undefined });
       get().closeScreen();
       // The item is judged by what the record now holds.
       if (get().cursor.itemId === a.itemId) await get().runItemProbes();
+      // Said after the run, so its own messages do not hide what was sent.
+      set(
+        lost.length
+          ? { error: `${a.kind} not delivered to ${lost.map((d) => `${where(d)}: ${d.error}`).join('; ')}` }
+          : { notice: `${a.kind} delivered to ${sent.map((d) => `${where(d)} (HTTP ${d.status ?? '2xx'})`).join(', ')}` },
+      );
     },
   });
