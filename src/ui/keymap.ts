@@ -132,10 +132,13 @@ export const HELP_KEYS: KeyBinding[] = [
   { chars: ['?', 'q', 'h'], keys: ['escape', 'return', 'left'], label: 'Esc/?', hint: 'back', help: 'close help', run: (s) => s.closeScreen() },
 ];
 
-/** Footer hints ("↑↓/kj move") for a table; bindings with an empty label share the previous one. */
-export function hints(table: KeyBinding[], state?: Pick<WizardState, 'banner'>): string[] {
+/**
+ * Footer hints ("↑↓/kj move") for a table; bindings with an empty label share the previous one.
+ * `R` shows only under the rollback banner, `a` only on an item that has an announcement (`announces`).
+ */
+export function hints(table: KeyBinding[], state?: Pick<WizardState, 'banner'> & { announces?: boolean }): string[] {
   return table
-    .filter((b) => b.label !== '' && (b.label !== 'R' || state?.banner))
+    .filter((b) => b.label !== '' && (b.label !== 'R' || state?.banner) && (b.label !== 'a' || state?.announces))
     .map((b) => `${b.label} ${b.hint}`);
 }
 
