@@ -1,6 +1,6 @@
 /**
  * End to end: the built wizard in tmux (80×24) with --notify. A started
- * session is posted as {"text": …}; a webhook answering 500 is shown once on
+ * session is posted as {"text": …} and its delivery recorded; a webhook answering 500 is shown once on
  * the screen, logged in the session, and changes nothing else (q still quits
  * with exit 0). No secret reaches the body.
  */
@@ -68,6 +68,12 @@ describe('the wizard with --notify', () => {
     expect(bodies[0]).not.toContain(SECRET);
     tmux('send-keys', '-t', 'wiz', 'q');
     await waitFor('EXIT=0');
+    // The delivery is on the record: what, to which host (never the URL), the answer, the text as sent.
+    const doc = sessionDoc('s1');
+    const sent = doc.events.filter((e: { what: string }) => e.what === 'notify.sent');
+    expect(sent).toHaveLength(1);
+    expect(sent[0].notification).toMatchObject({ event: 'session.start', host: `127.0.0.1:${port}`, status: 200, text });
+    expect(JSON.stringify(doc)).not.toContain('hooksecret');
   });
 
   it('a 500 webhook is shown once and logged in the session; the wizard goes on and quits with 0', async () => {
