@@ -98,22 +98,9 @@ export function messageOf(e: NotifyEvent): string {
 /** The webhook URL check lives with the config keys (the config's "notify" and --notify are checked alike). */
 export { checkNotifyUrl } from '../config/config-file.js';
 
-/** `"notify"` of a --config file (JSON), when it has one. */
-export async function notifyFromConfig(file: string | undefined): Promise<string | undefined> {
-  if (!file) return undefined;
-  // Read through the config module (the one place --config is read and checked).
-  const { readConfig } = await import('../config/config-file.js');
-  return (await readConfig(file)).notify;
-}
-
-/** The webhook: `--notify URL` wins over the config's `"notify"`; undefined when neither is given. */
-export async function resolveNotifyUrl(flag: unknown, configFile: string | undefined): Promise<string | undefined> {
-  if (typeof flag === 'string') return (await import('../config/config-file.js')).checkNotifyUrl(flag, '--notify');
-  return notifyFromConfig(configFile);
-}
-
 /** The webhooks: `--notify URL` (one, no audience) wins over the config's `"notify"` (one URL, or one per audience); empty when none. */
 export async function resolveNotifyTargets(flag: unknown, configFile: string | undefined): Promise<NotifyTarget[]> {
+  // Read through the config module (the one place --config is read and checked).
   const { checkNotifyUrl, readConfig } = await import('../config/config-file.js');
   if (typeof flag === 'string') return [{ url: checkNotifyUrl(flag, '--notify') }];
   if (!configFile) return [];
