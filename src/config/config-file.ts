@@ -7,7 +7,7 @@
 import { clip } from '../checklist/annotations.js';
 import { jsonErrorWhere, UserError } from '../errors.js';
 import { readText } from './source-file.js';
-import { AUDIENCE_NAME } from '../notify/kinds.js';
+import { AUDIENCE_NAME } from '../grammar/notifications.js';
 
 /** A top-level key shaped like a variable name: meant for "vars", never read where it is. */
 const VAR_NAME = /^[A-Z][A-Z0-9_]*$/;

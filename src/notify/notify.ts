@@ -18,6 +18,7 @@ import { UserError } from '../errors.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { NotifyTarget } from '../config/config-file.js';
 import type { Change } from '../session/changes.js';
+import type { NotifyKind } from '../grammar/notifications.js';
 
 /** What happened, as data; `messageOf` makes the sentence. */
 export type NotifyEvent =
@@ -29,6 +30,11 @@ export type NotifyEvent =
   | { kind: 'deployment.complete'; sessionId: string; environment: string; by: string; settled: number; total: number; failed: number }
   | { kind: 'rollback'; sessionId: string; environment: string; by: string; incident?: { n: number; status: string; severity: string; impact: string; eta: string } };
 
+
+/** Every message's kind is named in the one list (grammar/notifications.ts), and every name there has a message: checked when compiling. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const kindsNamed: Same<NotifyEvent['kind'], NotifyKind> = true;
+void kindsNamed;
 
 /** One attempt to tell a target, as the session records it: never the URL, only its host. */
 export interface Delivery {

@@ -11,7 +11,7 @@ import type { OpenSession } from '../session/store.js';
 import { fillIncidentTemplate, findIncidentTemplate } from '../store/incident.js';
 import { savedVerdict } from '../watch/judge.js';
 import { criterionMetEvent, type Delivery, type Notifier, type NotifyEvent } from './notify.js';
-import type { AnnouncementKind } from './kinds.js';
+import type { AnnouncementKind } from '../grammar/notifications.js';
 import { incidentsOf } from '../session/incidents.js';
 import { sessionProgress } from '../verdict/items.js';
 

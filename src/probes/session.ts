@@ -24,7 +24,7 @@ import type { params as schema } from './kinds/session.js';
 import type { Probe, ProbeOutcome, SessionView } from './types.js';
 import { savedVerdict } from '../verdict/window.js';
 import { foldChecks, type Check } from './toolkit.js';
-import { ANNOUNCEMENTS } from '../notify/kinds.js';
+import { ANNOUNCEMENTS } from '../grammar/notifications.js';
 
 export type SessionParams = z.infer<typeof schema>;
 type S = SessionView['session'];

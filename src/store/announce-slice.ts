@@ -10,7 +10,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { WizardContext } from './wizard-context.js';
 import type { Wizard } from './wizard-store.js';
 import type { Item } from '../checklist/types.js';
-import { ANNOUNCEMENTS, type AnnouncementKind } from '../notify/kinds.js';
+import { ANNOUNCEMENTS, type AnnouncementKind } from '../grammar/notifications.js';
 
 export interface Announcing {
   itemId: string;

@@ -19,7 +19,7 @@ import { rollbackBanner, type RollbackBanner } from './rollback.js';
 import { walkSections } from './progress.js';
 import type { Wizard } from './wizard-store.js';
 import type { Signer } from '../signing/signer.js';
-import type { AnnouncementKind } from '../notify/kinds.js';
+import type { AnnouncementKind } from '../grammar/notifications.js';
 import type { Delivery } from '../notify/notify.js';
 
 /**

@@ -1,7 +1,7 @@
 /** The `session` probe kind: its parameters, its doc row and what it loads (./session.ts: the tool's own record, no library). */
 import * as z from 'zod';
 import { defineKind } from '../kind.js';
-import { AUDIENCE_NAME, NOTIFY_KINDS } from '../../notify/kinds.js';
+import { AUDIENCE_NAME, NOTIFY_KINDS } from '../../grammar/notifications.js';
 
 /** What the session probe judges from the session's record. */
 export const SESSION_CHECKS = ['items-settled', 'watch-started', 'success-criteria', 'known-issues', 'incident-timeline', 'notified'] as const;

@@ -11,6 +11,7 @@ export type AnnouncementKind = (typeof ANNOUNCEMENTS)[number];
 
 /** Every kind of message, as the record names it. */
 export const NOTIFY_KINDS = ['session.start', 'criterion.met', 'incident', 'signoff.complete', ...ANNOUNCEMENTS] as const;
+export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
 /** An audience name of the config's `"notify": {…}`: lower-case words, e.g. stakeholders, ops, support. */
 export const AUDIENCE_NAME = /^[a-z][a-z0-9-]*$/;
