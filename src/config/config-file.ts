@@ -1,11 +1,13 @@
 /**
- * `--config`: a JSON file `{"vars": {"NAME": "value"}, "notify": "https://…"}`.
+ * `--config`: a JSON file `{"vars": {"NAME": "value"}, "notify": "https://…"}`
+ * (or `"notify": {"stakeholders": "https://…", "ops": "https://…"}`: one webhook per audience).
  * Every top-level key is one the tool reads (or a comment: a key starting with
  * `//`, `_` or `$`); any other is refused with its name, never ignored.
  */
 import { clip } from '../text/escape.js';
 import { jsonErrorWhere, UserError } from '../errors.js';
 import { readText } from './source-file.js';
+import { AUDIENCE_NAME } from '../grammar/notifications.js';
 
 /** A top-level key shaped like a variable name: meant for "vars", never read where it is. */
 const VAR_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -13,13 +15,21 @@ const VAR_NAME = /^[A-Z][A-Z0-9_]*$/;
 /** What a --config file holds. */
 export interface ConfigFile {
   vars: Record<string, string>;
-  /** The webhook for notifications (http/https only). */
+  /** The webhook for notifications (http/https only): the one URL form (every message, no audience named). */
   notify?: string;
+  /** The webhooks by audience (`"notify": {"stakeholders": URL, …}`), in the file's order; absent with the one URL form. */
+  notifyTargets?: NotifyTarget[];
   /** The team store URL (postgres://…), read by team mode. */
   store?: string;
 }
 
-/** The top-level keys a --config file may have. */
+/** A webhook and who reads it (`audience` absent: the one URL form, whose readers the record cannot name). */
+export interface NotifyTarget {
+  audience?: string;
+  url: string;
+}
+
+
 /**
  * Every top-level key the tool reads: variables, the webhook, the team store,
  * and the signing setup (src/signing/setup.ts reads the last three).
@@ -76,8 +86,17 @@ export function parseConfigDocument(text: string, file: string): ConfigFile {
   const record = doc as Record<string, unknown>;
   const out: ConfigFile = { vars: parseVars(record.vars, file) };
   if (record.notify !== undefined) {
-    if (typeof record.notify !== 'string') throw new UserError(`--config ${file}: "notify" must be the webhook URL as a string, e.g. "https://hooks.slack.com/services/…"`);
-    out.notify = checkNotifyUrl(record.notify, `--config ${file}: "notify"`);
+    const n = record.notify;
+    if (n && typeof n === 'object' && !Array.isArray(n)) {
+      const entries = Object.entries(n);
+      if (!entries.length) throw new UserError(`--config ${file}: "notify" is empty: give a webhook URL per audience, e.g. {"stakeholders": "https://hooks.slack.com/services/…"}`);
+      out.notifyTargets = entries.map(([audience, url]) => {
+        if (!AUDIENCE_NAME.test(audience)) throw new UserError(`--config ${file}: "notify" audience "${clip(audience)}" is not a name: use lower-case words such as stakeholders, ops, support`);
+        if (typeof url !== 'string') throw new UserError(`--config ${file}: "notify".${audience} must be the webhook URL as a string, e.g. "https://hooks.slack.com/services/…"`);
+        return { audience, url: checkNotifyUrl(url, `--config ${file}: "notify".${audience}`) };
+      });
+    } else if (typeof n === 'string') out.notify = checkNotifyUrl(n, `--config ${file}: "notify"`);
+    else throw new UserError(`--config ${file}: "notify" must be the webhook URL as a string, or an object of audience: URL, e.g. {"stakeholders": "https://hooks.slack.com/services/…"}`);
   }
   if (record.store !== undefined) {
     if (typeof record.store !== 'string') throw new UserError(`--config ${file}: "store" must be the team store URL as a string, e.g. "postgres://…"`);

@@ -10,14 +10,17 @@ import type { Session } from '../session/schema.js';
 import type { OpenSession } from '../session/store.js';
 import { fillIncidentTemplate, findIncidentTemplate } from '../store/incident.js';
 import { savedVerdict } from '../watch/judge.js';
-import { criterionMetEvent, type NotifyEvent } from './notify.js';
+import { criterionMetEvent, type Delivery, type Notifier, type NotifyEvent } from './notify.js';
+import type { AnnouncementKind } from '../grammar/notifications.js';
+import { incidentsOf } from '../session/incidents.js';
+import { sessionProgress } from '../verdict/items.js';
 
 /** The events a change applied to a session stands for (pure). */
 export function eventsOfChange(change: Change, after: Session, checklist: Checklist): NotifyEvent[] {
   if (change.type === 'incident') {
     // The template's text, as the operator would paste it: the first incident opens, later ones update.
     const text = fillIncidentTemplate(findIncidentTemplate(checklist), change);
-    return [{ kind: 'incident', action: after.incidents.length > 1 ? 'updated' : 'opened', sessionId: after.id, text }];
+    return [{ kind: 'incident', action: after.incidents.length > 1 ? 'updated' : 'opened', sessionId: after.id, text, ...(change.eta.trim() ? { eta: change.eta.trim() } : {}) }];
   }
   if (change.type === 'watch.measurement') {
     // The measurement that turns its window's verdict to failed tells people, once.
@@ -52,4 +55,39 @@ export function notifyingSession<T extends OpenSession>(open: T, notify: (e: Not
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
+}
+
+/**
+ * The announcement an operator sends from an item, built from the record only
+ * (pure): completion with the items' counts, or a rollback with the latest
+ * incident's status, impact and ETA. It says no more than the session holds.
+ */
+export function announcementOf(kind: AnnouncementKind, s: Session, by: string): NotifyEvent {
+  if (kind === 'deployment.complete') {
+    const p = sessionProgress(s);
+    return { kind, sessionId: s.id, environment: s.environment, by, settled: p.settled, total: p.total, failed: p.failed };
+  }
+  const latest = incidentsOf(s).at(-1);
+  const i = latest?.latest;
+  return { kind, sessionId: s.id, environment: s.environment, by, ...(i && latest ? { incident: { n: latest.n, status: i.status, severity: i.severity, impact: i.impact, eta: i.eta } } : {}) };
+}
+
+/**
+ * What the wizard's `a` key sends through (WizardDeps.announce): the text and
+ * targets before, the sending after. `recorded` resolves once every outcome
+ * handed to the notifier's onDelivery is in the session, so the item's probe
+ * that runs next sees it.
+ */
+export function announcer(notifier: Notifier, current: () => Session, by: string, recorded: () => Promise<unknown>) {
+  const to = (audience: string | undefined) => notifier.targets.filter((t) => audience === undefined || t.audience === audience);
+  return {
+    preview(kind: AnnouncementKind, audience: string | undefined) {
+      return { text: notifier.textOf(announcementOf(kind, current(), by)), targets: to(audience).map((t) => (t.audience ? `${t.audience} (${t.host})` : t.host)) };
+    },
+    async send(kind: AnnouncementKind, audience: string | undefined, itemId: string): Promise<Delivery[]> {
+      const sent = await notifier.notify(announcementOf(kind, current(), by), audience, itemId);
+      await recorded();
+      return sent;
+    },
+  };
 }

@@ -12,13 +12,19 @@
  * - known-issues: each failed, skipped or overridden item carries a note or
  *   reason, and each incident its impact ("Known issues documented");
  * - incident-timeline: each incident still open was updated within `every`
- *   ("Update incident timeline").
+ *   ("Update incident timeline");
+ * - notified: a message of kind `event` was delivered (the webhook answered
+ *   2xx, recorded as a `notify.sent` event) to a target of `audience`, and
+ *   (`with=eta`) gave an ETA ("Stakeholders notified", "Alert operations team",
+ *   "Communicate ETA for resolution"). A delivery to a target with no audience
+ *   cannot say who read it: inconclusive.
  */
 import type { z } from 'zod';
 import type { params as schema } from './kinds/session.js';
 import type { Probe, ProbeOutcome, SessionView } from './types.js';
 import { savedVerdict } from '../verdict/window.js';
 import { foldChecks, type Check } from './toolkit.js';
+import { ANNOUNCEMENTS } from '../grammar/notifications.js';
 
 export type SessionParams = z.infer<typeof schema>;
 type S = SessionView['session'];
@@ -108,6 +114,43 @@ function incidentTimeline(s: S, everyMs: number, now: number): Check[] {
   return [{ status: 'pass', message: `incident timeline updated ${mins} min ago (${last.status}, ${s.incidents.length} entr${s.incidents.length === 1 ? 'y' : 'ies'})` }];
 }
 
+type Note = NonNullable<S['events'][number]['notification']> & { at: string; who: string };
+
+/** Where a notification went, as the record names it. */
+const whereTo = (n: Note) => (n.audience ? `${n.audience} (${n.host})` : n.host);
+
+export function notified(s: S, events: readonly string[], audience?: string, withEta = false): Check[] {
+  const of = (what: string) =>
+    s.events.flatMap((e) => (e.what === what && e.notification && events.includes(e.notification.event) ? [{ ...e.notification, at: e.at, who: e.who }] : []));
+  const kinds = events.join(' or ');
+  const to = audience ? ` to ${audience}` : '';
+  const sent = of('notify.sent');
+  const reached = audience ? sent.filter((n) => n.audience === audience) : sent;
+  const told = withEta ? reached.filter((n) => n.eta?.trim()) : reached;
+  if (told.length) {
+    const n = told.at(-1)!;
+    return [{ status: 'pass', message: `${n.event} notification delivered to ${whereTo(n)} ${n.at} by ${n.who} (HTTP ${n.status ?? '2xx'})${withEta ? `, ETA ${n.eta}` : ''}${told.length > 1 ? ` (${told.length} deliveries)` : ''}` }];
+  }
+  if (reached.length) {
+    const n = reached.at(-1)!;
+    return [{ status: 'fail', message: `${n.event} notification delivered to ${whereTo(n)} ${n.at} gave no ETA for resolution (record one on the incident form: !, then send again)` }];
+  }
+  const lost = of('notify.failed').filter((n) => !audience || n.audience === audience);
+  if (lost.length) {
+    const n = lost.at(-1)!;
+    return [{ status: 'fail', message: `${n.event} notification${to} not delivered: ${whereTo(n)} ${n.error ?? 'did not take it'} (${n.at}, ${n.who})` }];
+  }
+  if (audience) {
+    // Delivered, but to a webhook whose readers the record does not name.
+    const unnamed = sent.filter((n) => !n.audience);
+    if (unnamed.length) {
+      const n = unnamed.at(-1)!;
+      return [{ status: 'inconclusive', reason: 'no-data', message: `${n.event} notification delivered to ${n.host} (${n.at}), a webhook with no audience: the record cannot tell that it reached ${audience} (name it in --config: "notify": {"${audience}": URL})` }];
+    }
+  }
+  return [{ status: 'fail', message: `no ${kinds} notification delivered${to} in this session${ANNOUNCEMENTS.some((k) => events.includes(k)) ? ' (send it: a on this item)' : ''}` }];
+}
+
 /** The checklist's incident template: "Updates will be provided every 15 minutes." */
 const DEFAULT_EVERY_MS = 15 * 60_000;
 
@@ -117,6 +160,9 @@ export const probe: Probe<SessionParams> = async (p, ctx): Promise<ProbeOutcome>
     return { status: 'inconclusive', reason: 'cannot-judge-here', summary: `no session here: ${p.check} is judged from the session's own record, in the wizard`, hint: 'run it in the wizard (deploy-wizard start / resume), where the session is', evidence: [] };
   }
   const s = view.session;
+  if (p.check === 'notified' && !p.event?.length) {
+    return { status: 'error', summary: 'check=notified needs event=KIND (e.g. event=deployment.complete): fix the annotation', evidence: [] };
+  }
   const checks =
     p.check === 'items-settled'
       ? itemsSettled(s, view.itemId)
@@ -126,7 +172,9 @@ export const probe: Probe<SessionParams> = async (p, ctx): Promise<ProbeOutcome>
           ? successCriteria(s)
           : p.check === 'known-issues'
             ? knownIssues(s)
-            : incidentTimeline(s, p.every ?? DEFAULT_EVERY_MS, Date.now());
+            : p.check === 'notified'
+              ? notified(s, p.event ?? [], p.audience, p.with === 'eta')
+              : incidentTimeline(s, p.every ?? DEFAULT_EVERY_MS, Date.now());
   const evidence = [`session ${s.id} (${s.environment}), ${Object.keys(s.items).length} items, ${s.watches?.length ?? 0} watches, ${s.incidents.length} incidents`];
   return foldChecks(checks, checks.filter((c) => c.status === 'pass').map((c) => c.message).join('; '), evidence);
 };

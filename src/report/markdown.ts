@@ -401,6 +401,25 @@ export function renderReportBody(session: Session, checklist: Checklist, opts: R
     );
   }
 
+  // Notifications: what was sent, to whom (audience and host, never the URL), the answer; only when there were any.
+  const notes = redactDeep(session.events.filter((e) => e.what === 'notify.sent' || e.what === 'notify.failed'), redact);
+  if (notes.length) {
+    push('## Notifications', '');
+    push(
+      ...table(
+        ['Time', 'By', 'Message', 'To', 'Answer', 'Item'],
+        notes.map((e) => {
+          const n = e.notification;
+          // Older files kept only the failure's line.
+          if (!n) return [formatTime(e.at), t(e.who), '', '', t(e.detail ?? ''), ''];
+          const answer = n.error ? `not delivered: ${n.error}` : `delivered (HTTP ${n.status ?? '2xx'})`;
+          return [formatTime(e.at), t(e.who), `${t(n.event)}: ${t(n.text)}`, t(n.audience ? `${n.audience} (${n.host})` : n.host), t(answer), t(checklist.items.find((i) => i.id === n.itemId)?.text ?? n.itemId ?? '')];
+        }),
+      ),
+      '',
+    );
+  }
+
   // Sign-off
   push('## Sign-off', '');
   const roles = [...signoffRoles(checklist)];

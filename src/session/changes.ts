@@ -4,7 +4,7 @@
  * state) and the tests all agree on what a change does. Each change also
  * appends one event to the log.
  */
-import type { CommandRun, ItemState, Session, WatchRecord } from './schema.js';
+import type { CommandRun, ItemState, Session, SessionEvent, WatchRecord } from './schema.js';
 import type { ProbeResult } from '../probes/types.js';
 import { isCancelled } from '../verdict/probe.js';
 import { reconcile } from './reconcile.js';
@@ -61,8 +61,10 @@ export type Change =
   /** The writer's own incident form as it stands, not logged yet (`incident`: the one it updates); all empty drops it. */
   | { type: 'incident.draft'; status: string; severity: string; impact: string; eta: string; actions: string; incident?: number }
   | { type: 'operator.join'; name: string }
-  /** A notification (src/notify/) could not be delivered: logged, nothing else changes. */
-  | { type: 'notify.failed'; detail: string }
+  /** A notification (src/notify/) could not be delivered: logged (with what, to whom, the answer, when given), nothing else changes. */
+  | { type: 'notify.failed'; detail: string; notification?: Notification }
+  /** A notification was delivered: what, to which audience and host (never the URL), the answer; nothing else changes. */
+  | { type: 'notify.sent'; notification: Notification }
   /**
    * The signer is the operator of the terminal that applies it (ChangeMeta.who); `name` is ignored (older logs carry it).
    * The roles and their rules are the session's (signoff.policy), never the change's.
@@ -102,6 +104,9 @@ export type Change =
    */
   | { type: 'change.refused'; refused: Change; madeAt: string; why: string; changeId?: string };
 
+/** What a notify.sent / notify.failed event records of one attempt. */
+export type Notification = NonNullable<SessionEvent['notification']>;
+
 export interface ChangeMeta {
   who: string;
   /** ISO time; defaults to now. */
@@ -132,9 +137,10 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
   const at = meta.at ?? new Date().toISOString();
   const who = meta.who;
   // A completed session is read-only until reopened: only moving around and joining are not changes to it.
-  // `change.refused` is the one write it accepts: the record of a change refused because it was completed
-  // meanwhile must land in it, or the refusal would be dropped silently.
-  if (session.status === 'completed' && !['cursor', 'operator.join', 'signoff.reopen', 'change.refused'].includes(change.type)) {
+  // `change.refused` is a write it accepts: the record of a change refused because it was completed
+  // meanwhile must land in it, or the refusal would be dropped silently. So are the records of notifications
+  // (the completion's own message is answered after completion): log entries, outside what signatures cover.
+  if (session.status === 'completed' && !['cursor', 'operator.join', 'signoff.reopen', 'change.refused', 'notify.sent', 'notify.failed'].includes(change.type)) {
     throw new ChangeRefused(readOnlyLine(session));
   }
   // Copy only the containers a change can touch, not the whole document: a
@@ -256,8 +262,14 @@ export function applyChange(session: Session, change: Change, meta: ChangeMeta):
       break;
     }
     case 'notify.failed':
-      s.events.push({ at, who, what: 'notify.failed', detail: change.detail });
+      s.events.push({ at, who, what: 'notify.failed', itemId: change.notification?.itemId, detail: change.detail, ...(change.notification ? { notification: change.notification } : {}) });
       break;
+    case 'notify.sent': {
+      const n = change.notification;
+      if (n.error) throw new ChangeRefused(`a notification not delivered (${n.error}) is recorded as notify.failed, not notify.sent`);
+      s.events.push({ at, who, what: 'notify.sent', itemId: n.itemId, detail: `${n.event} to ${n.audience ? `${n.audience} at ` : ''}${n.host}: delivered${n.status !== undefined ? ` (HTTP ${n.status})` : ''}`, notification: n });
+      break;
+    }
     case 'operator.join':
       if (!s.operators.includes(change.name)) s.operators.push(change.name);
       s.events.push({ at, who, what: 'operator.join', detail: change.name });

@@ -89,6 +89,8 @@ export function describeChange(change: Change, itemText: (id: string) => string 
       return `${change.name} joining`;
     case 'notify.failed':
       return 'notification failure note';
+    case 'notify.sent':
+      return `record of a ${change.notification.event} notification delivered to ${change.notification.audience ?? change.notification.host}`;
     case 'change.refused':
       return `record of a refused change (${describeChange(change.refused, itemText)})`;
   }

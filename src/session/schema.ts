@@ -126,6 +126,27 @@ const EventSchema = z.object({
   signed: KeySignatureSchema.optional(),
   /** On a signoff.revoke taken with a key: the rest of the statement it signed (older files have none). */
   signedFor: SignedForSchema.optional(),
+  /** On `notify.sent` and `notify.failed` events (older files have only the detail line): what was sent, to whom, the answer. */
+  notification: z
+    .object({
+      /** The kind of message (src/notify/notify.ts NOTIFY_KINDS). */
+      event: z.string(),
+      /** The target's audience in the config (absent: the one-URL form, readers not named). */
+      audience: z.string().optional(),
+      /** The webhook's host only: its URL is a secret. */
+      host: z.string(),
+      /** The HTTP status of the last answer (absent: none came). */
+      status: z.number().optional(),
+      /** Why it was not delivered (absent: delivered). */
+      error: z.string().optional(),
+      /** The message as sent (masked). */
+      text: z.string(),
+      /** The ETA for resolution the message gave, if any. */
+      eta: z.string().optional(),
+      /** The item it was sent from (an announcement). */
+      itemId: z.string().optional(),
+    })
+    .optional(),
 });
 export type SessionEvent = z.infer<typeof EventSchema>;
 

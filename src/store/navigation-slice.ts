@@ -17,7 +17,8 @@ type Screen =
   | 'command-confirm'
   | 'emergency'
   | 'signoff'
-  | 'watch';
+  | 'watch'
+  | 'announce';
 
 export interface NavigationSlice {
   screen: Screen;
@@ -47,7 +48,7 @@ export interface NavigationSlice {
   dismiss(): void;
 }
 
-const SCREENS_WITH_BACK: Screen[] = ['help', 'detail', 'note-editor', 'skip-reason', 'set-variable', 'command-confirm', 'emergency', 'signoff'];
+const SCREENS_WITH_BACK: Screen[] = ['help', 'detail', 'note-editor', 'skip-reason', 'set-variable', 'command-confirm', 'emergency', 'signoff', 'announce'];
 
 export const navigationSlice =
   (ctx: WizardContext): StateCreator<Wizard, [], [], NavigationSlice> =>

@@ -19,6 +19,8 @@ import { rollbackBanner, type RollbackBanner } from './rollback.js';
 import { walkSections } from './progress.js';
 import type { Wizard } from './wizard-store.js';
 import type { Signer } from '../signing/signer.js';
+import type { AnnouncementKind } from '../grammar/notifications.js';
+import type { Delivery } from '../notify/notify.js';
 
 /**
  * Runs a command block (the whole fenced script). Output arrives in chunks;
@@ -62,6 +64,16 @@ export interface WizardDeps {
    */
   signer?: Signer;
   signerProblem?: string;
+  /**
+   * Sending an item's announcement (src/notify/): `preview` is the text and the
+   * targets (audience and host) it would go to, from the session as it stands;
+   * `send` resolves once each target's outcome is recorded in the session.
+   * Absent: no webhook configured.
+   */
+  announce?: {
+    preview(kind: AnnouncementKind, audience: string | undefined): { text: string; targets: string[] };
+    send(kind: AnnouncementKind, audience: string | undefined, itemId: string): Promise<Delivery[]>;
+  };
   /** Team mode: how long the others' presence takes to arrive before this wizard takes over another operator's watch (src/store/watch-slice.ts). */
   presenceSettleMs?: number;
 }

@@ -19,6 +19,7 @@ import { signoffSlice, type SignoffSlice } from './signoff-slice.js';
 import { createWatchSlice, type WatchSlice } from './watch-slice.js';
 import { recordedVariables, varsSlice, type VarsSlice } from './vars-slice.js';
 import { layeredVars } from '../config/session-vars.js';
+import { announceSlice, type AnnounceSlice } from './announce-slice.js';
 
 export type { CommandRunner, WizardDeps } from './wizard-context.js';
 export type { RunningProbe, RunSummary } from './probe-runs-slice.js';
@@ -26,7 +27,7 @@ export type { Completion, SignoffDraft, SignoffFeedback, SigningKeyState } from 
 export { teamLine, unsavedLine, type TeamStatus } from './sync-slice.js';
 
 /** The whole store: the slices' state and actions. */
-export type Wizard = NavigationSlice & ItemsSlice & ProbeRunsSlice & CommandsSlice & IncidentSlice & SyncSlice & SignoffSlice & WatchSlice & VarsSlice;
+export type Wizard = NavigationSlice & ItemsSlice & ProbeRunsSlice & CommandsSlice & IncidentSlice & SyncSlice & SignoffSlice & WatchSlice & VarsSlice & AnnounceSlice;
 
 type ActionKey = { [K in keyof Wizard]-?: Wizard[K] extends (...args: never[]) => unknown ? K : never }[keyof Wizard];
 /** The store's state (everything but its actions). */
@@ -56,6 +57,7 @@ export function createWizardStore(input: WizardDeps): WizardStore {
       ...syncSlice(ctx)(...a),
       ...signoffSlice(ctx)(...a),
       ...varsSlice(ctx, layered)(...a),
+      ...announceSlice(ctx)(...a),
       ...createWatchSlice({ checklist: deps.checklist, vars: deps.vars, operator: deps.operator, now: ctx.now, presenceSettleMs: deps.presenceSettleMs })(...a),
     };
   });

@@ -4,6 +4,7 @@ import type { Checklist } from '../checklist/types.js';
 import type { SessionSummary } from '../session/store.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { CommandConfirm } from './command-confirm.js';
+import { AnnounceConfirm } from './announce-confirm.js';
 import { DetailView } from './detail-view.js';
 import { Emergency } from './emergency.js';
 import { HelpScreen } from './help-screen.js';
@@ -107,6 +108,7 @@ function Wizard({ store, checklist, onExit }: { store: WizardStore; checklist: C
       {screen === 'set-variable' ? <SetVariable store={store} /> : null}
       {screen === 'command-confirm' ? <CommandConfirm store={store} checklist={checklist} /> : null}
       {screen === 'emergency' ? <Emergency store={store} /> : null}
+      {screen === 'announce' ? <AnnounceConfirm store={store} /> : null}
       {screen === 'watch' ? (
         <Suspense fallback={<Text dimColor>loading the watch screen…</Text>}>
           <WatchScreen store={store} checklist={checklist} />

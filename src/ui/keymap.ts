@@ -84,6 +84,7 @@ export const SECTION_KEYS: KeyBinding[] = [
   { chars: ['p'], label: 'p', hint: 'probe', help: "run the item's probes", run: (s) => void s.runItemProbes() },
   { chars: ['P'], label: 'P', hint: 'all probes', help: 'run every probe of the section', run: (s) => void s.runSectionProbes() },
   { chars: ['r'], label: 'r', hint: 'run cmd', help: 'run a command block (confirm)', run: (s) => s.openScreen('command-confirm') },
+  { chars: ['a'], label: 'a', hint: 'announce', help: "send item's message (confirm)", run: (s) => s.askAnnounce() },
   {
     chars: ['g'],
     keys: ['escape'],
@@ -121,14 +122,23 @@ export const WATCH_KEYS: KeyBinding[] = [
   ...common,
 ];
 
+/** The question before an announcement goes out: the text and its targets are on the screen. */
+export const ANNOUNCE_KEYS: KeyBinding[] = [
+  { chars: ['y'], label: 'y', hint: 'send', help: 'send it now', run: (s) => void s.answerAnnounce(true) },
+  { chars: ['n'], keys: ['escape'], label: 'n/Esc', hint: 'do not send', help: 'back, nothing sent', run: (s) => void s.answerAnnounce(false) },
+];
+
 export const HELP_KEYS: KeyBinding[] = [
   { chars: ['?', 'q', 'h'], keys: ['escape', 'return', 'left'], label: 'Esc/?', hint: 'back', help: 'close help', run: (s) => s.closeScreen() },
 ];
 
-/** Footer hints ("↑↓/kj move") for a table; bindings with an empty label share the previous one. */
-export function hints(table: KeyBinding[], state?: Pick<WizardState, 'banner'>): string[] {
+/**
+ * Footer hints ("↑↓/kj move") for a table; bindings with an empty label share the previous one.
+ * `R` shows only under the rollback banner, `a` only on an item that has an announcement (`announces`).
+ */
+export function hints(table: KeyBinding[], state?: Pick<WizardState, 'banner'> & { announces?: boolean }): string[] {
   return table
-    .filter((b) => b.label !== '' && (b.label !== 'R' || state?.banner))
+    .filter((b) => b.label !== '' && (b.label !== 'R' || state?.banner) && (b.label !== 'a' || state?.announces))
     .map((b) => `${b.label} ${b.hint}`);
 }
 

@@ -4,6 +4,7 @@ import type { Checklist, Guidance, Section } from '../checklist/types.js';
 import { forTerminal } from '../text/escape.js';
 import type { WizardStore } from '../store/wizard-store.js';
 import { GLYPH, itemState, sectionProgress } from '../store/progress.js';
+import { announcementOfItem } from '../store/announce-slice.js';
 import { commandChoices, lastRunOf } from '../store/command-plan.js';
 import { shortTime } from './time-text.js';
 import type { ItemState } from '../session/schema.js';
@@ -70,7 +71,7 @@ export function SectionView({ store, checklist }: SectionViewProps) {
   const items = section.itemIds.map((id) => checklist.items.find((i) => i.id === id)!).filter(Boolean);
   const idx = Math.max(0, items.findIndex((i) => i.id === cursor.itemId));
   const current = items[idx];
-  const footer = hints(SECTION_KEYS, status);
+  const footer = hints(SECTION_KEYS, { ...status, announces: Boolean(announcementOfItem(current)) });
   const rec = current ? session.items[current.id] : undefined;
   const lastProbe = rec?.probes.at(-1);
   const detail = rec?.reason ? `${rec.state === 'na' ? 'n/a' : rec.state}: ${rec.reason}` : rec?.note ? `note: ${rec.note}` : lastProbe ? `probe: ${lastProbe.status} — ${lastProbe.summary}` : '';

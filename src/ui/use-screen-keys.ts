@@ -4,7 +4,7 @@
  */
 import { useInput } from 'ink';
 import type { WizardStore } from '../store/wizard-store.js';
-import { HELP_KEYS, OVERVIEW_KEYS, SECTION_KEYS, WATCH_KEYS, isCtrlC, matches, type KeyBinding } from './keymap.js';
+import { ANNOUNCE_KEYS, HELP_KEYS, OVERVIEW_KEYS, SECTION_KEYS, WATCH_KEYS, isCtrlC, matches, type KeyBinding } from './keymap.js';
 import { useWizard } from './use-wizard.js';
 
 const TABLES: Partial<Record<string, KeyBinding[]>> = {
@@ -12,6 +12,7 @@ const TABLES: Partial<Record<string, KeyBinding[]>> = {
   section: SECTION_KEYS,
   help: HELP_KEYS,
   watch: WATCH_KEYS,
+  announce: ANNOUNCE_KEYS,
 };
 
 /** Key table of a screen, or undefined for screens with their own input (forms, sign-off). */

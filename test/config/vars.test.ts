@@ -100,9 +100,22 @@ describe('--config values that are not strings', () => {
     );
     expect(() => parseConfigText('{"variables": {"A": "1"}}', 'c.json')).toThrow('unknown key "variables" (did you mean "vars"?)');
     expect(() => parseConfigText('{"notfy": "https://x.test/"}', 'c.json')).toThrow('unknown key "notfy" (did you mean "notify"?)');
-    expect(() => parseConfigText('{"notify": 5}', 'c.json')).toThrow('--config c.json: "notify" must be the webhook URL as a string');
+    expect(() => parseConfigText('{"notify": 5}', 'c.json')).toThrow('--config c.json: "notify" must be the webhook URL as a string, or an object of audience: URL');
     expect(() => parseConfigText('{"notify": "file:///etc/passwd"}', 'c.json')).toThrow('--config c.json: "notify": file: is not supported: give an http(s):// webhook address');
     expect(parseConfigDocument('{"notify": "https://hooks.example.test/x"}', 'c.json').notify).toBe('https://hooks.example.test/x');
+  });
+
+  it('"notify" may name a webhook per audience; a bad audience or URL is one line naming it', () => {
+    const c = parseConfigDocument('{"notify": {"stakeholders": "https://hooks.example.test/a", "ops": "https://hooks.example.test/b"}}', 'c.json');
+    expect(c.notify).toBeUndefined();
+    expect(c.notifyTargets).toEqual([
+      { audience: 'stakeholders', url: 'https://hooks.example.test/a' },
+      { audience: 'ops', url: 'https://hooks.example.test/b' },
+    ]);
+    expect(() => parseConfigText('{"notify": {"Stake Holders": "https://x.test/"}}', 'c.json')).toThrow('--config c.json: "notify" audience "Stake Holders" is not a name: use lower-case words such as stakeholders, ops, support');
+    expect(() => parseConfigText('{"notify": {"ops": "ftp://x.test/"}}', 'c.json')).toThrow('--config c.json: "notify".ops: ftp: is not supported');
+    expect(() => parseConfigText('{"notify": {"ops": 1}}', 'c.json')).toThrow('--config c.json: "notify".ops must be the webhook URL as a string');
+    expect(() => parseConfigText('{"notify": {}}', 'c.json')).toThrow('--config c.json: "notify" is empty');
   });
 
   it('a variable named __proto__ or constructor is a variable like any other', async () => {

@@ -132,8 +132,9 @@ describe('check against a healthy staging of the real app', () => {
     ]) expect(status(item), item).toEqual(['pass']);
     expect(status('Cache strategies implemented')).toEqual(['pass', 'pass']);
     // 63 before issue 26; 17 probes of monitoring, pipeline and images; 24 of cluster, data, edge and the session's record;
-    // 9 of settings, tuning, media, images and staging; 9 of workers, settings, migrations and the Ingress.
-    expect(healthy.results).toHaveLength(122);
+    // 9 of settings, tuning, media, images and staging; 9 of workers, settings, migrations and the Ingress;
+    // 7 notifications from the session's record.
+    expect(healthy.results).toHaveLength(129);
   });
 
   it('the new evidence: cluster, data, edge checks pass; the session\'s own record cannot be judged by check', () => {
@@ -161,7 +162,21 @@ describe('check against a healthy staging of the real app', () => {
     }
     expect(status('CSRF protection enabled')).toEqual(['pass', 'pass']);
     expect(status('Backup systems configured and tested')).toEqual(['pass', 'pass']);
-    for (const item of ['All checklist items completed', 'Success criteria met', 'Known issues documented', '24-hour monitoring period initiated', 'Update incident timeline']) {
+    for (const item of [
+      'All checklist items completed',
+      'Success criteria met',
+      'Known issues documented',
+      '24-hour monitoring period initiated',
+      'Update incident timeline',
+      // Notifications delivered are in the session's record (test/e2e-app/notified.test.ts walks them).
+      'Deployment completion communicated',
+      'Stakeholders notified',
+      'Alert operations team',
+      'Notify stakeholders',
+      'Inform support team',
+      'Communicate ETA for resolution',
+      'Stakeholders notified of completion',
+    ]) {
       const r = healthy.results.find((x) => x.item === item)!;
       expect([r.status, r.summary], item).toEqual(['inconclusive', expect.stringMatching(/^no session here: /)]);
     }

@@ -1,7 +1,7 @@
 /** Notifications against real HTTP endpoints on loopback: delivered, masked, retried, never blocking. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkNotifyUrl } from '../../src/config/config-file.js';
-import { createNotifier, messageOf, resolveNotifyUrl } from '../../src/notify/notify.js';
+import { createNotifier, messageOf, resolveNotifyTargets } from '../../src/notify/notify.js';
 import { createRedactor } from '../../src/secrets/redactor.js';
 import { UserError } from '../../src/errors.js';
 import { startWebhook, type Webhook } from '../helpers/webhook.js';
@@ -87,11 +87,16 @@ describe('notifier', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dw-notify-'));
     const config = join(dir, 'c.json');
     writeFileSync(config, JSON.stringify({ vars: {}, notify: 'http://127.0.0.1:9/hook' }));
-    expect(await resolveNotifyUrl(undefined, config)).toBe('http://127.0.0.1:9/hook');
-    expect(await resolveNotifyUrl('http://127.0.0.1:8/x', config)).toBe('http://127.0.0.1:8/x');
-    expect(await resolveNotifyUrl(undefined, undefined)).toBeUndefined();
+    expect(await resolveNotifyTargets(undefined, config)).toEqual([{ url: 'http://127.0.0.1:9/hook' }]);
+    expect(await resolveNotifyTargets('http://127.0.0.1:8/x', config)).toEqual([{ url: 'http://127.0.0.1:8/x' }]);
+    expect(await resolveNotifyTargets(undefined, undefined)).toEqual([]);
+    writeFileSync(config, JSON.stringify({ notify: { stakeholders: 'http://127.0.0.1:9/a', ops: 'http://127.0.0.1:9/b' } }));
+    expect(await resolveNotifyTargets(undefined, config)).toEqual([
+      { audience: 'stakeholders', url: 'http://127.0.0.1:9/a' },
+      { audience: 'ops', url: 'http://127.0.0.1:9/b' },
+    ]);
     writeFileSync(config, JSON.stringify({ notify: 5 }));
-    await expect(resolveNotifyUrl(undefined, config)).rejects.toThrow('"notify" must be the webhook URL as a string');
+    await expect(resolveNotifyTargets(undefined, config)).rejects.toThrow('"notify" must be the webhook URL as a string');
     expect(messageOf({ kind: 'incident', action: 'updated', sessionId: 's', text: 'T' })).toBe(':warning: deploy-wizard: incident updated in session s\nT');
   });
 });

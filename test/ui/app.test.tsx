@@ -169,11 +169,11 @@ describe('App: section walk', () => {
     await ui.press(KEY.enter, '?');
     const f = await ui.waitFor('Keys');
     const keyLines = f.split('\n').slice(1, 13);
-    expect(keyLines.some((l) => l.includes('mark the item done') && l.includes('watch the rollback criteria'))).toBe(true);
+    expect(keyLines.some((l) => l.includes('mark the item done') && l.includes('cancel probes, else overview'))).toBe(true);
     expect(keyLines.some((l) => l.includes('rest of section n/a (reason)'))).toBe(true);
     for (const l of keyLines) expect(l).not.toContain('…');
     // Each help text leaves a gap before the second column.
-    expect(f).toMatch(/skip the item, with a reason +! /);
+    expect(f).toMatch(/skip the item, with a reason +R /);
     expect(f).toContain('save and quit (resume later)');
   });
 

@@ -68,5 +68,10 @@ describe('pure layout helpers', () => {
     expect(lines.length).toBeLessThanOrEqual(3);
     expect(lines.every((l) => l.length <= 80)).toBe(true);
     expect(lines.join(' ')).toMatch(/↑↓\/kj.*←→\/hl.* d done.* f fail.* s skip.* n n\/a.* u undo.* e note.* p probe.* P all probes.* r run cmd.*Esc\/g.* ! emergency.* S sign-off.* \? help.* q save\+quit/);
+    // `a` shows on an item that has an announcement to send, and the footer still fits.
+    expect(lines.join(' ')).not.toContain('a announce');
+    const withA = packHints(hints(SECTION_KEYS, { announces: true }), 80);
+    expect(withA.length).toBeLessThanOrEqual(4);
+    expect(withA.join(' ')).toMatch(/r run cmd\s+a announce/);
   });
 });

@@ -19,10 +19,10 @@ import type { OpenSession, SessionStore } from '../../session/store.js';
 import type { Session } from '../../session/schema.js';
 import type { Signer } from '../../signing/signer.js';
 import type { Vars } from '../../config/vars.js';
-import type { CommandRunner, WizardState, WizardStore } from '../../store/wizard-store.js';
-import { openNotifier } from '../../notify/notify.js';
+import type { CommandRunner, WizardDeps, WizardState, WizardStore } from '../../store/wizard-store.js';
+import { deliveryChange, openNotifier } from '../../notify/notify.js';
 import { parseCache } from '../parse-cache.js';
-import { notifyingSession } from '../../notify/session-events.js';
+import { announcer, notifyingSession } from '../../notify/session-events.js';
 import { storeArg, storeSecretMasked } from '../../session/select-store.js';
 import { readOnlyLine } from '../../session/signoff.js';
 
@@ -174,16 +174,21 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
   const vars = await loadVars({ envFile: globals.envFile, config: globals.config, env: process.env });
   const redact = createRedactor(vars);
   const logging = new Set<Promise<unknown>>();
-  const notifier = await openNotifier(opts, globals, vars, (line, first) => {
-    // Shown once, logged every time; nothing else changes.
-    if (first) wizard?.setState({ notice: line });
-    if (!open) return;
-    const entry: Promise<unknown> = open
-      .apply({ type: 'notify.failed', detail: line })
-      .catch(() => {})
-      .finally(() => logging.delete(entry));
-    logging.add(entry);
-  });
+  const notifier = await openNotifier(
+    opts,
+    globals,
+    vars,
+    // A failure is shown once; every outcome, delivered or not, is recorded (what, to whom, the answer; never the URL).
+    (line, first) => void (first && wizard?.setState({ notice: line })),
+    (delivery) => {
+      if (!open) return;
+      const entry: Promise<unknown> = open
+        .apply(deliveryChange(delivery))
+        .catch(() => {})
+        .finally(() => logging.delete(entry));
+      logging.add(entry);
+    },
+  );
   const store = await openStore(globals, redact);
   // Who may sign and with which key (src/signing/): a malformed allowed_signers is one FILE:LINE line before anything opens.
   const signingSetup = await import('../../signing/setup.js');
@@ -243,7 +248,9 @@ async function runWizardOnTerminal(mode: Mode, opts: Opts, globals: GlobalOption
     // A completed session opens read-only: said at once (its refusal's own words), not only when a key is refused.
     if (open.current().status === 'completed') notice = readOnlyLine(open.current());
     const signing = await signingSetup.signerFor(open.current(), signingConfig, who);
-    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, previousSession, notice, signing);
+    // `a` on an item sends its announcement through the notifier; each outcome is in the session before its probe runs again.
+    const announce = notifier.targets.length ? announcer(notifier, () => held.current(), who, () => Promise.allSettled([...logging])) : undefined;
+    wizard = await buildStore(open, checklist, inherited.vars, who, Boolean(opts.dryRun), globals.sessionsDir, previousSession, notice, signing, announce);
     if (stop.why) void wizard.getState().interrupt();
     return wizard;
   };
@@ -434,9 +441,11 @@ async function buildStore(
   previousSession: () => Promise<Session | undefined>,
   notice?: string,
   signing: { signer?: Signer; problem?: string } = {},
+  announce?: WizardDeps['announce'],
 ): Promise<WizardStore> {
   const { createWizardStore } = await import('../../store/wizard-store.js');
   return createWizardStore({
+    announce,
     checklist,
     session: open,
     vars,
