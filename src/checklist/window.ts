@@ -11,10 +11,10 @@ import { durationMs, parseDuration } from '../grammar/duration.js';
 import { durationText } from '../grammar/time-format.js';
 
 /** Keys of a `watch:` annotation that shape the window rather than the probe. */
-export const WINDOW_KEYS = ['interval', 'count', 'for', 'failure_limit', 'inconclusive_limit'] as const;
+const WINDOW_KEYS = ['interval', 'count', 'for', 'failure_limit', 'inconclusive_limit'] as const;
 
 /** The shortest interval: a faster loop floods the app with requests and Prometheus with queries. */
-export const MIN_INTERVAL_MS = 1000;
+const MIN_INTERVAL_MS = 1000;
 
 /**
  * The floor in force: MIN_INTERVAL_MS, lowered only by DEPLOY_WIZARD_MIN_INTERVAL_MS

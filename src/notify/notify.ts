@@ -18,6 +18,7 @@ import type { Redactor } from '../secrets/redactor.js';
 import type { NotifyTarget } from '../config/config-file.js';
 import type { Change } from '../session/changes.js';
 import type { NotifyKind } from '../grammar/notifications.js';
+import type { Delivery } from './types.js';
 
 /** What happened, as data; `messageOf` makes the sentence. */
 export type NotifyEvent =
@@ -35,25 +36,8 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const kindsNamed: Same<NotifyEvent['kind'], NotifyKind> = true;
 void kindsNamed;
 
-/** One attempt to tell a target, as the session records it: never the URL, only its host. */
-export interface Delivery {
-  event: NotifyEvent['kind'];
-  audience?: string;
-  host: string;
-  /** The HTTP status of the last answer (absent: none came). */
-  status?: number;
-  /** Set when it was not delivered: why, one line. */
-  error?: string;
-  /** The message as sent (masked). */
-  text: string;
-  /** The ETA the message gave (incident and rollback messages), when it gave one. */
-  eta?: string;
-  /** The item it was sent from (an announcement). */
-  itemId?: string;
-  at: string;
-}
+export type { Delivery } from './types.js';
 
-/** The ETA an event's message gives, if any. */
 /** The one line of a delivery that failed (host only, masked by the notifier). */
 function failureLine(d: Pick<Delivery, 'event' | 'audience' | 'host' | 'error'>): string {
   return `notification (${d.event}) to ${d.audience ? `${d.audience} at ` : ''}${d.host} not delivered: ${d.error}`;
@@ -65,7 +49,8 @@ export function deliveryChange(d: Delivery): Extract<Change, { type: 'notify.sen
   return d.error ? { type: 'notify.failed', detail: failureLine(d), notification } : { type: 'notify.sent', notification };
 }
 
-export function etaOf(e: NotifyEvent): string | undefined {
+/** The ETA an event's message gives, if any. */
+function etaOf(e: NotifyEvent): string | undefined {
   const eta = e.kind === 'incident' ? e.eta : e.kind === 'rollback' ? e.incident?.eta : undefined;
   return eta?.trim() || undefined;
 }
@@ -143,7 +128,7 @@ export interface Notifier {
 }
 
 /** A notifier that does nothing (no URL given). */
-export const SILENT: Notifier = { notify: async () => [], textOf: () => '', targets: [], failures: [], close: async () => {} };
+const SILENT: Notifier = { notify: async () => [], textOf: () => '', targets: [], failures: [], close: async () => {} };
 
 export function createNotifier(opts: NotifierOptions): Notifier {
   const targets = (opts.targets ?? (opts.url ? [{ url: opts.url }] : [])).map((t) => ({ ...t, host: new URL(t.url).host }));

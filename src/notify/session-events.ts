@@ -62,7 +62,7 @@ export function notifyingSession<T extends OpenSession>(open: T, notify: (e: Not
  * (pure): completion with the items' counts, or a rollback with the latest
  * incident's status, impact and ETA. It says no more than the session holds.
  */
-export function announcementOf(kind: AnnouncementKind, s: Session, by: string): NotifyEvent {
+function announcementOf(kind: AnnouncementKind, s: Session, by: string): NotifyEvent {
   if (kind === 'deployment.complete') {
     const p = sessionProgress(s);
     return { kind, sessionId: s.id, environment: s.environment, by, settled: p.settled, total: p.total, failed: p.failed };

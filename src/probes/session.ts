@@ -119,7 +119,7 @@ type Note = NonNullable<S['events'][number]['notification']> & { at: string; who
 /** Where a notification went, as the record names it. */
 const whereTo = (n: Note) => (n.audience ? `${n.audience} (${n.host})` : n.host);
 
-export function notified(s: S, events: readonly string[], audience?: string, withEta = false): Check[] {
+function notified(s: S, events: readonly string[], audience?: string, withEta = false): Check[] {
   const of = (what: string) =>
     s.events.flatMap((e) => (e.what === what && e.notification && events.includes(e.notification.event) ? [{ ...e.notification, at: e.at, who: e.who }] : []));
   const kinds = events.join(' or ');

@@ -94,7 +94,6 @@ const KeySignatureSchema = z.object({
   signedAt: z.string(),
   sshsig: z.string(),
 });
-export type KeySignature = z.infer<typeof KeySignatureSchema>;
 
 /**
  * What a key signed besides the action, session, principal and time, kept so

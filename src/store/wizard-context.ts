@@ -20,7 +20,7 @@ import { walkSections } from './progress.js';
 import type { Wizard } from './wizard-store.js';
 import type { Signer } from '../signing/signer.js';
 import type { AnnouncementKind } from '../grammar/notifications.js';
-import type { Delivery } from '../notify/notify.js';
+import type { Delivery } from '../notify/types.js';
 
 /**
  * Runs a command block (the whole fenced script). Output arrives in chunks;

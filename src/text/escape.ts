@@ -47,7 +47,7 @@ export function forTerminal(text: string): string {
  * every escape sequence and invisible character shows as `mark`, so a hidden
  * character cannot make "ht\u200btp" read as "http".
  */
-export function markControls(text: string, mark = '?'): string {
+function markControls(text: string, mark = '?'): string {
   return String(text).replace(TERMINAL_SEQUENCE, mark).replace(INVISIBLE, mark);
 }
 

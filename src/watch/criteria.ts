@@ -12,7 +12,6 @@ import { registry } from '../probes/registry.js';
 import { resolveParams } from '../probes/runner.js';
 import type { Unmeasurable, WindowLimits } from './judge.js';
 
-export type { WindowSpec } from '../checklist/types.js';
 
 /** Defaults: a measurement every 30 s for 30 min, no failure and no unjudged measurement tolerated (Argo's defaults). */
 const DEFAULT_INTERVAL_MS = 30_000;
