@@ -897,7 +897,8 @@ async function teamRows(servers) {
   const r = await timeSpawn(process.execPath, [script], { env: { PATH: process.env.PATH, HOME: work, DEPLOY_WIZARD_STORE: servers.storeUrl }, cwd: root });
   const out = JSON.parse(r.out.trim().split('\n').filter((l) => l.startsWith('{')).pop());
   row('team: change → other terminal (median)', out.median_ms, 'ms', undefined, { note: `${out.changes} changes; no budget in issue 7` });
-  row('team: change → other terminal (p95)', out.p95_ms, 'ms', undefined);
+  // The team tests' promise (a change reaches the other terminal within a second) is measured here, not in a timed test.
+  row('team: change → other terminal (p95)', out.p95_ms, 'ms', 1000, { note: 'budget: within one second' });
   // Issue #17.7: a burst from 14 terminals settles in every terminal; each terminal's own change shows at once.
   const burst = join(root, 'bench', 'team-burst.mjs');
   const b = await timeSpawn(process.execPath, [burst], { env: { PATH: process.env.PATH, HOME: work, DEPLOY_WIZARD_STORE: servers.storeUrl }, cwd: root });
