@@ -19,3 +19,5 @@ export { walkSections } from '../src/store/progress.js';
 export { applyChange } from '../src/session/changes.js';
 export { SessionSchema } from '../src/session/schema.js';
 export { redactDeep } from '../src/secrets/redactor.js';
+// The notifier's "never blocks its caller" row.
+export { createNotifier } from '../src/notify/notify.js';

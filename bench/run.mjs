@@ -654,6 +654,72 @@ async function sessionRows(lib, app) {
   }
 }
 
+/**
+ * The margins the tests no longer time (a loaded machine decides them there):
+ * a probe against a peer that never answers ends within its deadline + 10%,
+ * and notify() returns to its caller while the webhook has not answered.
+ */
+async function deadlineRows(lib) {
+  const { createServer: tcpServer } = await import('node:net');
+  const sockets = new Set();
+  // Accepts, reads and drops what arrives, never says a word.
+  const peer = tcpServer((s) => {
+    sockets.add(s);
+    s.resume();
+    s.on('error', () => {});
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise((r) => peer.listen(0, '127.0.0.1', r));
+  const port = peer.address().port;
+  const DEADLINE = 500;
+  const kinds = {
+    http: { url: `http://127.0.0.1:${port}/health/` },
+    postgres: { host: '127.0.0.1', port: String(port), user: 'app', password: 'bench-pw', database: 'app' },
+    redis: { url: `redis://:bench-pw@127.0.0.1:${port}/0` },
+    command: { cmd: "sh -c 'sleep 60 & sleep 60'" },
+  };
+  try {
+    for (const [kind, params] of Object.entries(kinds)) {
+      const spec = { kind, params, raw: kind, line: 1, timeoutMs: DEADLINE };
+      const once = async () => {
+        const t0 = performance.now();
+        const [r] = await lib.runProbes([{ spec }], { vars: { PATH: process.env.PATH } });
+        const ms = performance.now() - t0;
+        if (r.status !== 'error' || !/no answer|timed? ?out|within \d+ ms/i.test(r.summary)) throw new Error(`${kind} against a silent peer: ${r.status}: ${r.summary}`);
+        return ms;
+      };
+      await once(); // warm-up: loads the kind's library
+      const took = [];
+      for (let i = 0; i < N; i++) took.push(await once());
+      const s = stats(took);
+      row(`deadline ${DEADLINE} ms: ${kind === 'command' ? 'command sleeping 60 s (+ a child)' : `${kind} against a silent peer`}`, s.median, 'ms', DEADLINE * 1.1, { spread: s, note: `p95 ${s.p95.toFixed(0)} ms; budget: the deadline + 10%` });
+    }
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => peer.close(() => r()));
+  }
+
+  // notify(): the time the caller spends in the call, against a webhook that holds every answer
+  // until all the calls are timed (so no call can have waited for one).
+  const held = [];
+  const hook = await httpServer((req, res) => held.push(res));
+  try {
+    const n = lib.createNotifier({ url: `http://127.0.0.1:${hook.port}/hook`, redact: lib.createRedactor({}, []), timeoutMs: 60_000 });
+    const calls = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now();
+      n.notify({ kind: 'session.start', sessionId: `s${i}`, environment: 'bench', operator: 'bench' });
+      calls.push(performance.now() - t0);
+    }
+    const s = stats(calls);
+    row('notify(): time in the caller (webhook not answering)', s.median, 'ms', 1, { spread: s, note: `p95 ${s.p95.toFixed(3)} ms, max ${Math.max(...calls).toFixed(3)} ms over ${calls.length} calls` });
+    for (const r of held) r.end('ok');
+    await n.close(2000);
+  } finally {
+    await hook.close();
+  }
+}
+
 /** What the disk alone costs for one durable replace of `bytes` in `dir` (the same steps as src/session/atomic-write.ts). */
 async function diskFloor(dir, bytes) {
   const { open, rename } = await import('node:fs/promises');
@@ -897,7 +963,8 @@ async function teamRows(servers) {
   const r = await timeSpawn(process.execPath, [script], { env: { PATH: process.env.PATH, HOME: work, DEPLOY_WIZARD_STORE: servers.storeUrl }, cwd: root });
   const out = JSON.parse(r.out.trim().split('\n').filter((l) => l.startsWith('{')).pop());
   row('team: change → other terminal (median)', out.median_ms, 'ms', undefined, { note: `${out.changes} changes; no budget in issue 7` });
-  row('team: change → other terminal (p95)', out.p95_ms, 'ms', undefined);
+  // The team tests' promise (a change reaches the other terminal within a second) is measured here, not in a timed test.
+  row('team: change → other terminal (p95)', out.p95_ms, 'ms', 1000, { note: 'budget: within one second' });
   // Issue #17.7: a burst from 14 terminals settles in every terminal; each terminal's own change shows at once.
   const burst = join(root, 'bench', 'team-burst.mjs');
   const b = await timeSpawn(process.execPath, [burst], { env: { PATH: process.env.PATH, HOME: work, DEPLOY_WIZARD_STORE: servers.storeUrl }, cwd: root });
@@ -964,6 +1031,7 @@ async function main() {
   if (wanted('parse')) await section('parse + validate', () => parseRows(lib, app));
   if (wanted('session')) await section('session save', () => sessionRows(lib, app));
   if (wanted('probes')) await section('probe throughput', () => probeRows(lib));
+  if (wanted('probes')) await section('probe deadlines and notify', () => deadlineRows(lib));
   let servers;
   if (wanted('versus') || wanted('memory') || wanted('team')) {
     await section('servers', async () => {

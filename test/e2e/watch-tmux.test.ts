@@ -67,7 +67,16 @@ describe('the watch screen in a real terminal (80×24)', () => {
     await waitFor('Rolled back');
     const before = measurements().length;
     await waitFor(/◉ watching 1 rollback criterion: \d+\/200 samples/);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Measuring goes on in another section: polled for in the session file, not a guessed sleep.
+    const more = () => {
+      try {
+        return measurements().length > before;
+      } catch {
+        return false; // the file is being replaced
+      }
+    };
+    const until = Date.now() + 15_000;
+    while (!more() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect(measurements().length).toBeGreaterThan(before);
     tmux('send-keys', '-t', 'wiz', 'q');
     await waitFor('EXIT=0');

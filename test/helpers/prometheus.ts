@@ -28,7 +28,12 @@ export async function closeFakeProms(): Promise<void> {
   }
 }
 
-export async function fakeProm(series: Record<string, (number | null)[]>): Promise<FakeProm> {
+/**
+ * `downAfter`: `{ query, calls }` — once the `calls`-th answer to `query` is sent, the
+ * endpoint goes away (stops listening, drops its connections), at that exact point of the
+ * series rather than after a sleep the scheduler would stretch.
+ */
+export async function fakeProm(series: Record<string, (number | null)[]>, opts: { downAfter?: { query: string; calls: number } } = {}): Promise<FakeProm> {
   const calls: FakeProm['calls'] = [];
   const count = new Map<string, number>();
   const server = createServer((req, res) => {
@@ -43,6 +48,10 @@ export async function fakeProm(series: Record<string, (number | null)[]>): Promi
     count.set(query, n + 1);
     const v = values[Math.min(n, values.length - 1)];
     const result = v === null ? [] : [{ metric: {}, value: [1764460800, String(v)] }];
+    if (opts.downAfter?.query === query && n + 1 === opts.downAfter.calls) {
+      server.close();
+      res.on('finish', () => server.closeAllConnections());
+    }
     res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
   });
   servers.push(server);
@@ -53,7 +62,7 @@ export async function fakeProm(series: Record<string, (number | null)[]>): Promi
     calls,
     stop: async () => {
       server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      if (server.listening) await new Promise<void>((r) => server.close(() => r()));
     },
   };
 }

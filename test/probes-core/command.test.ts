@@ -183,14 +183,14 @@ describe('command probe (fake kubectl and celery on PATH)', () => {
     const pidfile = join(dir, 'pids');
     const ac = new AbortController();
     const done = runProbes([{ spec: cmd({ cmd: `sh -c 'sleep 30 & echo $! > ${pidfile}; sleep 30'` }) }], { vars, signal: ac.signal });
-    const until0 = Date.now() + 3000;
+    const until0 = Date.now() + 10_000;
     while (!(existsSync(pidfile) && readFileSync(pidfile, 'utf8').endsWith('\n')) && Date.now() < until0) await new Promise((res) => setTimeout(res, 10));
     ac.abort();
     const [r] = await done;
     expect(r).toMatchObject({ status: 'skipped', summary: 'cancelled' });
     const pid = Number(readFileSync(pidfile, 'utf8').trim());
     expect(pid).toBeGreaterThan(1);
-    const until = Date.now() + 1000;
+    const until = Date.now() + 10_000;
     while (alive(pid) && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
     expect(alive(pid)).toBe(false);
   });

