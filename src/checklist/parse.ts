@@ -70,6 +70,8 @@ const NOT_ATTACHED = "annotation not attached to a checklist item: put it on the
 
 /** Lists nested deeper than this are not parsed; the lines markdown-it skips are reported, never dropped silently. */
 export const MAX_LIST_DEPTH = 100;
+/** The longest line read (the shipped checklist's longest is under 500 characters). */
+export const MAX_LINE_CHARS = 16_384;
 /** markdown-it's nesting levels: a list and its item are one each, so a list level costs two (a quote one). */
 const MAX_NESTING = 2 * MAX_LIST_DEPTH + 2;
 
@@ -138,8 +140,15 @@ class ChecklistParser {
   }
 
   run(): ParseResult {
+    // A line no checklist needs is not handed to markdown-it, whose inline rules slow down on it
+    // (a 1 MB line of "[" takes seconds, more on a loaded machine): its own problem, the rest is read.
+    this.lines.forEach((line, i) => {
+      if (line.length <= MAX_LINE_CHARS) return;
+      this.problem(i + 1, `line is ${line.length} characters long (at most ${MAX_LINE_CHARS}): not read; break it up or link to the text instead`);
+      this.lines[i] = '';
+    });
     const env: MarkdownEnv = { tooDeep: [] };
-    const tokens = md().parse(this.text, env);
+    const tokens = md().parse(this.lines.join('\n'), env);
     for (const [from, to] of env.tooDeep) {
       const lines = to - from > 1 ? `lines ${from + 1}-${to} are` : `line ${from + 1} is`;
       this.problem(from + 1, `list nested deeper than ${MAX_LIST_DEPTH} levels (or quotes deeper than ${MAX_NESTING - 1}): ${lines} not read; nest less deeply`);

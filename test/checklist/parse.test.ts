@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LIST_DEPTH, parseChecklist } from '../../src/checklist/parse.js';
+import { MAX_LINE_CHARS, MAX_LIST_DEPTH, parseChecklist } from '../../src/checklist/parse.js';
 import { md } from './helpers.js';
 import { validateProbe } from '../../src/probes/registry.js';
 
@@ -153,10 +153,13 @@ describe('parseChecklist: big blocks', () => {
     expect(block.text.startsWith('- plain\n- plain')).toBe(true);
   });
 
-  it('thousands of annotations on one line each get that line; ones after line breaks get theirs', () => {
-    const many = '<!-- probe: tcp host=a port=1 -->'.repeat(5000);
+  it('hundreds of annotations on one line (as many as a line may hold) each get that line; ones after line breaks get theirs', () => {
+    const one = '<!-- probe: tcp host=a port=1 -->';
+    const n = Math.floor((MAX_LINE_CHARS - '- [ ] a '.length) / one.length);
+    expect(n).toBeGreaterThan(400);
+    const many = one.repeat(n);
     const r = parseChecklist(`# T\n\n- [ ] a ${many}\n  still a <!-- probe: dns name=x -->\n  and <!-- probe: nope -->\n`, 'c.md', validateProbe);
-    expect(r.checklist.items[0].probes.map((p) => p.line)).toEqual([...Array(5000).fill(3), 4]);
+    expect(r.checklist.items[0].probes.map((p) => p.line)).toEqual([...Array(n).fill(3), 4]);
     expect(r.problems.map((p) => p.line)).toEqual([5]);
   });
 });
@@ -198,5 +201,20 @@ describe('parseChecklist: nesting', () => {
     expect(r.problems.map((p) => p.line)).toEqual([3]);
     expect(r.problems[0].message).toMatch(/^list nested deeper than \d+ levels .*: line 3 is not read; nest less deeply$/);
     expect(r.checklist.items.map((i) => i.text)).toEqual(['after']);
+  });
+
+  it('a line longer than any checklist needs is one problem naming it; the lines around it are read, the hash is of the file as it is', () => {
+    const long = '['.repeat(2 ** 20);
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const text = ['# T', '## S', '- [ ] before', long, '- [ ] after', ''].join(eol);
+      const r = parseChecklist(text, 'c.md', validateProbe);
+      expect(r.problems).toEqual([{ file: 'c.md', line: 4, message: `line is ${2 ** 20} characters long (at most ${MAX_LINE_CHARS}): not read; break it up or link to the text instead` }]);
+      expect(r.checklist.items.map((i) => [i.text, i.line])).toEqual([['before', 3], ['after', 5]]);
+      expect(r.checklist.hash).not.toBe(parseChecklist(text.replace(long, ''), 'c.md', validateProbe).checklist.hash);
+    }
+    // A line of exactly the limit is read as Markdown.
+    const r = parseChecklist(`# T\n## S\n- [ ] ${'a'.repeat(MAX_LINE_CHARS - 6)}\n`, 'c.md', validateProbe);
+    expect(r.problems).toEqual([]);
+    expect(r.checklist.items[0].text).toHaveLength(MAX_LINE_CHARS - 6);
   });
 });
