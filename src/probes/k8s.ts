@@ -29,7 +29,7 @@ import { kubectlNotConfigured, noClusterLine } from './kubectl.js';
 import { isSecretName } from '../secrets/patterns.js';
 import { isPlaceholder, scanText } from '../secrets/scan.js';
 import { cancelled } from './verdict.js';
-import { foldChecks, oneLine, type Check } from './toolkit.js';
+import { foldChecks, firstLine, type Check } from './toolkit.js';
 
 export type K8sParams = z.infer<typeof schema>;
 
@@ -251,7 +251,7 @@ async function kubectl(args: string[], p: K8sParams, ctx: ProbeContext, evidence
   if (r.exitCode !== 0) {
     const noCluster = noClusterLine(stderr);
     if (noCluster) throw new Stop(kubectlNotConfigured(noCluster, evidence));
-    const last = oneLine(stderr.split('\n').filter((l) => l.trim()).at(-1) ?? `exit ${r.exitCode}`, 200);
+    const last = firstLine(stderr.split('\n').filter((l) => l.trim()).at(-1) ?? `exit ${r.exitCode}`, 200);
     evidence.push(last);
     if (/\(NotFound\)/.test(stderr)) throw new Stop({ status: 'fail', summary: `not found: ${last.replace(/^Error from server \(NotFound\):\s*/, '')}`, evidence });
     if (/\(Forbidden\)|forbidden/i.test(stderr)) {
