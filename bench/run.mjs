@@ -654,7 +654,7 @@ async function sessionRows(lib, app) {
   }
 }
 
-/** What the disk alone costs for one durable replace of `bytes` in `dir` (the same steps as src/session/atomic-write.ts). */
+/** What the disk alone costs for one durable replace of `bytes` in `dir` (the same steps as src/atomic-write.ts). */
 async function diskFloor(dir, bytes) {
   const { open, rename } = await import('node:fs/promises');
   const target = join(dir, 'disk-floor.json');
