@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyBuild, launchWizard, privateTmux } from '../helpers/tmux.js';
+import { SIGNOFF_FOUR_ROLES } from '../helpers/checklists.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const { tmux, screen, waitFor, keepAlive, stop } = privateTmux('signoff');
@@ -22,14 +23,7 @@ const CHECKLIST = `# Tiny Release
 - [ ] Backups verified
 - [ ] Team notified
 
-## Sign-off
-
-| Role | Name | Signature | Date |
-|------|------|-----------|------|
-| Tech Lead | | | |
-| DevOps Engineer | | | |
-| Security Officer | | | |
-| Product Owner | | | |
+${SIGNOFF_FOUR_ROLES}
 
 **Deployment Status**: [ ] SUCCESS [ ] FAILED [ ] ROLLED BACK
 
