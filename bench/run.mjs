@@ -720,7 +720,7 @@ async function deadlineRows(lib) {
   }
 }
 
-/** What the disk alone costs for one durable replace of `bytes` in `dir` (the same steps as src/session/atomic-write.ts). */
+/** What the disk alone costs for one durable replace of `bytes` in `dir` (the same steps as src/atomic-write.ts). */
 async function diskFloor(dir, bytes) {
   const { open, rename } = await import('node:fs/promises');
   const target = join(dir, 'disk-floor.json');

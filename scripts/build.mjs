@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import ts from 'typescript';
 import { writeNotices } from './notices.mjs';
+import { assertPinned, pinOf } from './pins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(`${root}dist`, { recursive: true, force: true });
@@ -44,7 +45,7 @@ const absent = {
 };
 
 /**
- * Ink's string-width (8.x) is bundled behind the fast path of
+ * Ink's string-width (pinned: scripts/pins.mjs) is bundled behind the fast path of
  * scripts/fast-string-width.mjs, which answers what it would for texts whose
  * characters cannot join into clusters (wrap-ansi's older copy is left as is).
  */
@@ -56,7 +57,12 @@ const fastWidth = {
       const real = await b.resolve('string-width', { resolveDir: args.resolveDir, kind: args.kind, namespace: 'fast-width' });
       if (real.errors.length) return { errors: real.errors };
       const pkg = JSON.parse(readFileSync(join(dirname(real.path), 'package.json'), 'utf8'));
-      return pkg.version.startsWith('8.') ? { path: real.path, namespace: 'fast-width' } : { path: real.path };
+      // Ink's copy (the pinned major) gets the fast path, exactly the pinned version and text or
+      // no build; wrap-ansi's older major is left as is.
+      const pin = pinOf('string-width');
+      if (pkg.version.split('.')[0] !== pin.version.split('.')[0]) return { path: real.path };
+      assertPinned(pin, dirname(real.path));
+      return { path: real.path, namespace: 'fast-width' };
     });
     b.onLoad({ filter: /.*/, namespace: 'fast-width' }, (args) => ({
       contents: [
@@ -73,7 +79,7 @@ const fastWidth = {
 };
 
 /**
- * Ink's ANSI tokenizer (@alcalzone/ansi-tokenize 0.2) is bundled with its
+ * Ink's ANSI tokenizer (@alcalzone/ansi-tokenize, pinned: scripts/pins.mjs) is bundled with its
  * `tokenize` behind the fast path of scripts/fast-ansi-tokenize.mjs, which gives
  * the same tokens for lines of simple characters and SGR or link codes; the
  * package's other exports are its own.
@@ -88,8 +94,8 @@ const fastTokenizer = {
       if (real.errors.length) return { errors: real.errors };
       const manifest = await b.resolve(`${args.path}/package.json`, options);
       if (manifest.errors.length) return { errors: manifest.errors };
-      const pkg = JSON.parse(readFileSync(manifest.path, 'utf8'));
-      return pkg.version.startsWith('0.2.') ? { path: real.path, namespace: 'fast-tokenize' } : { path: real.path };
+      assertPinned(pinOf(args.path), dirname(manifest.path));
+      return { path: real.path, namespace: 'fast-tokenize' };
     });
     b.onLoad({ filter: /.*/, namespace: 'fast-tokenize' }, (args) => ({
       contents: [
@@ -135,7 +141,7 @@ function asciiRegexes(text) {
  * whole second HTTP client, +9 MB of peak RSS on Node 20, +17 MB on Node 24,
  * ~35 ms, the first time a probe makes an HTTP request (README, Performance).
  * Our cookie helpers are never handed Node's Headers, so the check keeps only
- * undici's own class. test/startup/undici-internal.test.ts checks that a run
+ * undici's own class (undici pinned: scripts/pins.mjs). test/startup/undici-internal.test.ts checks that a run
  * with HTTP probes never loads Node's copy; an undici whose file no longer
  * reads so stops the build here, to be looked at again.
  */
@@ -143,6 +149,7 @@ const ownHeaders = {
   name: 'undici-own-headers',
   setup(b) {
     b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/ }, (args) => {
+      assertPinned(pinOf('undici'), join(dirname(args.path), '..', '..', '..'));
       const text = readFileSync(args.path, 'utf8');
       const read = '[Headers, globalThis.Headers].filter(Boolean)';
       if (!text.includes(read)) throw new Error(`build: ${args.path} no longer reads ${read}; see the undici-own-headers plugin in scripts/build.mjs`);

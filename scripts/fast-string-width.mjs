@@ -34,10 +34,13 @@ export function isSimpleText(text) {
   return SIMPLE.test(text) && !JOINS.test(text);
 }
 
+/** Carried by the fast string-width, so a test can tell that dist/cli.js holds it. */
+export const FAST_PATH_MARK = 'fast-string-width (scripts/fast-string-width.mjs)';
+
 /** string-width's signature, answered by `real` except on the fast path. */
 export function fastStringWidth(real, stripAnsi, eastAsianWidth) {
   const widths = new Map();
-  return function stringWidth(input, options = {}) {
+  function stringWidth(input, options = {}) {
     if (typeof input !== 'string' || options.ambiguousIsNarrow === false || options.countAnsiEscapeCodes) return real(input, options);
     const text = input.includes('\u001B') || input.includes('\u009B') ? stripAnsi(input) : input;
     if (!isSimpleText(text)) return real(input, options);
@@ -56,5 +59,7 @@ export function fastStringWidth(real, stripAnsi, eastAsianWidth) {
       width += w;
     }
     return width;
-  };
+  }
+  stringWidth.fastPath = FAST_PATH_MARK;
+  return stringWidth;
 }

@@ -3,7 +3,8 @@
  * and the cache of parse results the wizard's first frame reads (issue 16).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomicSync } from '../atomic-write.js';
 import { describeRefusal, INPUT_CAPS, InputFileError, readInputFile } from '../input-file.js';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -78,13 +79,11 @@ function readParseCache(file: string, path: string, hash: string): ParseResult |
   }
 }
 
-/** Atomically (temp + rename), owner-only; files of other builds are dropped. */
+/** Through the atomic writer (owner-only; a cache: not fsynced); files of other builds are dropped. */
 function writeParseCache(cache: ParseCache, file: string, path: string, result: ParseResult): void {
   try {
     mkdirSync(cache.dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, serialize({ path, result }), { mode: 0o600 });
-    renameSync(tmp, file);
+    writeFileAtomicSync(file, serialize({ path, result }), { durable: false });
     for (const f of readdirSync(cache.dir)) if (f.startsWith('checklist-') && !f.startsWith(`checklist-${cache.build}-`)) rmSync(join(cache.dir, f), { force: true });
   } catch {
     /* an unwritable cache folder: the next start parses again */

@@ -14,12 +14,13 @@
  * or written only means no cache: nothing here fails a run.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { writeFileAtomicSync } from '../atomic-write.js';
 
 type CacheStatus = { status: number; message?: string; directory?: string };
 type EnableCompileCache = (dir?: string) => CacheStatus;
@@ -116,13 +117,11 @@ export async function runCachedScript(url: URL, hash: string, argv: string[], en
   await run(nodeModule.createRequire(url), url.href, hash);
 }
 
-/** Write atomically (temp + rename); drop files of older builds of the script. */
+/** Through the atomic writer (a cache: not fsynced); drop files of older builds of the script. */
 function writeCache(script: Script, dir: string, name: string): void {
   try {
     mkdirSync(dir, { recursive: true });
-    const tmp = join(dir, `${name}.${process.pid}.tmp`);
-    writeFileSync(tmp, script.createCachedData());
-    renameSync(tmp, join(dir, name));
+    writeFileAtomicSync(join(dir, name), script.createCachedData(), { durable: false });
     const build = name.split('-')[1];
     for (const f of readdirSync(dir)) if (f.startsWith('cli-') && f.split('-')[1] !== build) rmSync(join(dir, f), { force: true });
   } catch {

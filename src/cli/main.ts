@@ -134,7 +134,7 @@ export function buildProgram(onRun: (load: () => Promise<Runner>, opts: Record<s
  * message can quote a value: a key, a URL) and made safe for a terminal (no
  * escape sequences, no bidi or other format controls).
  */
-export function oneLine(err: unknown): string {
+export function errorLine(err: unknown): string {
   return forTerminal(shapesOnly(rawLine(err)));
 }
 
@@ -205,7 +205,7 @@ async function runCommandLine(rawArgv: string[], life: Lifecycle): Promise<numbe
       process.stderr.write(forTerminal(shapesOnly(`deploy-wizard: ${msg.split('\n')[0]} (see deploy-wizard --help)`)) + '\n');
       return 2;
     }
-    process.stderr.write(oneLine(err) + '\n');
+    process.stderr.write(errorLine(err) + '\n');
     return err instanceof UserError ? err.exitCode : 2;
   }
 }

@@ -1,5 +1,5 @@
 /** The CLI script's entry (dist/cli.js, loaded by ./bin.ts): run the command line and set the exit code. */
-import { main, oneLine } from './main.js';
+import { main, errorLine } from './main.js';
 import { createLifecycle } from './lifecycle.js';
 
 // A reader that stops early (`report ID --format json | head`) closes the pipe: what it wanted was printed.
@@ -28,7 +28,7 @@ await main(process.argv.slice(2), createLifecycle()).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(oneLine(err) + '\n');
+    process.stderr.write(errorLine(err) + '\n');
     process.exitCode = 2;
   },
 );

@@ -10,6 +10,7 @@
  * DATABASE_URL and the app's DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASSWORD are
  * two spellings of one fact: whichever a source gives, the other is derived.
  */
+import { safeDecode } from '../text/lines.js';
 import { readConfigFile } from './config-file.js';
 import { readEnvFile } from './env-file.js';
 
@@ -64,20 +65,13 @@ function parseDatabaseUrl(text: string): Partial<Record<(typeof DB_PARTS)[number
     return undefined;
   }
   if (!/^postgres(ql)?:$/.test(u.protocol)) return undefined;
-  const dec = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  };
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   return {
     DB_HOST: host || undefined,
     DB_PORT: u.port || undefined,
-    DB_NAME: dec(u.pathname.replace(/^\//, '')) || undefined,
-    DB_USER: dec(u.username) || undefined,
-    DB_PASSWORD: dec(u.password) || undefined,
+    DB_NAME: safeDecode(u.pathname.replace(/^\//, '')) || undefined,
+    DB_USER: safeDecode(u.username) || undefined,
+    DB_PASSWORD: safeDecode(u.password) || undefined,
   };
 }
 

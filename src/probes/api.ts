@@ -6,7 +6,7 @@
  * credentials), and a network failure, timeout or cancel said one way.
  */
 import type { ProbeContext, ProbeOutcome, Probe } from './types.js';
-import { describeNetError, linkDeadline, netFailure, oneLine, urlWhere } from './toolkit.js';
+import { describeNetError, linkDeadline, netFailure, firstLine, urlWhere } from './toolkit.js';
 import { lookingPastTls, statusLine, type HttpAnswer } from './net-http.js';
 
 export interface ApiAnswer extends HttpAnswer {
@@ -25,7 +25,7 @@ export interface Api {
 
 /** "… answered 500 Internal Server Error (body start)": an answer the probe cannot read. */
 export function unexpected(system: string, what: string, a: ApiAnswer, evidence: string[]): ProbeOutcome {
-  const body = oneLine(a.body.replace(/\s+/g, ' '), 200);
+  const body = firstLine(a.body.replace(/\s+/g, ' '), 200);
   return { status: 'error', summary: `${system} answered ${statusLine(a.status)} to ${what}${a.json === undefined && a.status < 300 ? ' without JSON' : ''}${body ? ` (${body})` : ''}`, evidence };
 }
 
@@ -49,7 +49,7 @@ export function apiProbe<P>(system: string, baseOf: (params: P, ctx: ProbeContex
         const method = init.method ?? 'GET';
         const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(path) ? path : `${base}${path}`;
         const a = await c.call(url, { method, headers: { accept: 'application/json', ...init.headers }, maxBody: init.maxBody ?? 4 * 1024 * 1024 }, deadline.signal);
-        evidence.push(`${method} ${oneLine(path, 160)} → ${statusLine(a.status)}`);
+        evidence.push(`${method} ${firstLine(path, 160)} → ${statusLine(a.status)}`);
         let json: unknown;
         try {
           json = a.body ? JSON.parse(a.body) : undefined;

@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/baseline.js';
-import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './toolkit.js';
+import { describeNetError, urlWhere, linkDeadline, firstLine, netFailure } from './toolkit.js';
 import { lookingPastTls } from './net-http.js';
 import { isRegression, latencyChange, ruleText, type LatencyRule } from '../verdict/latency-rule.js';
 
@@ -60,7 +60,7 @@ export const probe: Probe<Params> = lookingPastTls(async (params, ctx, createHtt
       const b = await readBaselineFile(params.baseline_file);
       if (b) stored = { ...b, from: params.baseline_file };
     } catch (err) {
-      return { status: 'error', summary: oneLine((err as Error).message), evidence: [] };
+      return { status: 'error', summary: firstLine((err as Error).message), evidence: [] };
     }
   }
   const deadline = linkDeadline(ctx);

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/dns.js';
-import { linkDeadline, oneLine } from './toolkit.js';
+import { linkDeadline, firstLine } from './toolkit.js';
 import { cancelled, cannotJudgeHere, timedOut } from './verdict.js';
 
 type Params = z.infer<typeof schema>;
@@ -46,7 +46,7 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
       resolver.setServers([params.server]);
     } catch (err) {
       deadline.dispose();
-      return { status: 'error', summary: `resolver "${params.server}" is not host:port (${oneLine((err as Error).message)})`, evidence: [] };
+      return { status: 'error', summary: `resolver "${params.server}" is not host:port (${firstLine((err as Error).message)})`, evidence: [] };
     }
   }
   const lookups: Record<Params['type'], Lookup> = {
@@ -85,7 +85,7 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     if (code === 'ETIMEOUT') return { status: 'error', summary: `${label}: no answer from the resolver`, evidence: [] };
     if (code === 'ECONNREFUSED') return { status: 'error', summary: `${label}: resolver refused the connection`, evidence: [] };
     if (code === 'ESERVFAIL' || code === 'EREFUSED') return { status: 'error', summary: `${label}: resolver answered ${code.slice(1)}`, evidence: [] };
-    return { status: 'error', summary: `${label}: ${oneLine((err as Error).message)}${code ? ` (${code})` : ''}`, evidence: [] };
+    return { status: 'error', summary: `${label}: ${firstLine((err as Error).message)}${code ? ` (${code})` : ''}`, evidence: [] };
   } finally {
     deadline.signal.removeEventListener('abort', onAbort);
     deadline.dispose();

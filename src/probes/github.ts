@@ -16,7 +16,7 @@ import type { z } from 'zod';
 import type { ProbeOutcome } from './types.js';
 import { SEVERITIES, type params as schema } from './kinds/github.js';
 import { apiProbe, namesText, unexpected, type Api, type ApiAnswer } from './api.js';
-import { foldChecks, oneLine, type Check } from './toolkit.js';
+import { foldChecks, firstLine, type Check } from './toolkit.js';
 
 type Params = z.infer<typeof schema>;
 
@@ -39,7 +39,7 @@ interface Review {
 /** 401/403/404 on an API GitHub gates: why the probe cannot see, as an inconclusive check. */
 function refused(a: ApiAnswer, what: string): Check | undefined {
   if (a.status !== 401 && a.status !== 403 && a.status !== 404) return undefined;
-  const message = oneLine(String((a.json as { message?: string } | undefined)?.message ?? ''), 120);
+  const message = firstLine(String((a.json as { message?: string } | undefined)?.message ?? ''), 120);
   const detail = `${a.status}${message ? `: ${message}` : ''}`;
   const text =
     a.status === 401
@@ -137,7 +137,7 @@ async function alerts(api: Api, repo: string, which: 'dependabot' | 'code-scanni
   const bad = list.filter((x) => rank(x.severity) >= rank(threshold));
   const counts = SEVERITIES.map((s) => [s, list.filter((x) => x.severity === s).length] as const).filter(([, n]) => n);
   api.evidence.push(`open ${label} alerts: ${list.length}${list.length >= 100 ? '+' : ''}${counts.length ? ` (${counts.map(([s, n]) => `${s} ${n}`).join(', ')})` : ''}`);
-  api.evidence.push(...bad.slice(0, 5).map((x) => `  ${x.severity}: ${oneLine(x.what, 120)}`));
+  api.evidence.push(...bad.slice(0, 5).map((x) => `  ${x.severity}: ${firstLine(x.what, 120)}`));
   if (bad.length) return { status: 'fail', message: `${bad.length}${bad.length >= 100 ? '+' : ''} open ${label} alert${bad.length === 1 ? '' : 's'} at ${threshold} or above (${bad.slice(0, 2).map((x) => `${x.severity}: ${x.what}`).join(', ')})` };
   return { status: 'pass', message: `no open ${label} alert at ${threshold} or above` };
 }

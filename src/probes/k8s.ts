@@ -35,7 +35,7 @@ import { kubectlNotConfigured, noClusterLine } from './kubectl.js';
 import { isSecretName } from '../secrets/patterns.js';
 import { isPlaceholder, scanText } from '../secrets/scan.js';
 import { cancelled } from './verdict.js';
-import { foldChecks, oneLine, type Check } from './toolkit.js';
+import { foldChecks, firstLine, type Check } from './toolkit.js';
 
 export type K8sParams = z.infer<typeof schema>;
 
@@ -293,8 +293,8 @@ export function autoscalingChecks(deployment: string, hpas: Obj[]): Check[] {
   const able = cond('AbleToScale');
   const active = cond('ScalingActive');
   if (!able || !active) return [{ status: 'inconclusive', reason: 'no-data', message: `${n} reports no ${!able ? 'AbleToScale' : 'ScalingActive'} condition yet: the controller has not judged it` }];
-  if (able.status !== 'True') return [{ status: 'fail', message: `${n} cannot scale ${deployment}: ${able.reason ?? ''}${able.message ? ` (${oneLine(String(able.message), 160)})` : ''}` }];
-  if (active.status !== 'True') return [{ status: 'fail', message: `${n} is not scaling ${deployment}: ${active.reason ?? ''}${active.message ? ` (${oneLine(String(active.message), 160)})` : ''}` }];
+  if (able.status !== 'True') return [{ status: 'fail', message: `${n} cannot scale ${deployment}: ${able.reason ?? ''}${able.message ? ` (${firstLine(String(able.message), 160)})` : ''}` }];
+  if (active.status !== 'True') return [{ status: 'fail', message: `${n} is not scaling ${deployment}: ${active.reason ?? ''}${active.message ? ` (${firstLine(String(active.message), 160)})` : ''}` }];
   const limited = cond('ScalingLimited');
   const range = `${min}–${max} replicas on ${targets || 'its metrics'}, ${cur} now`;
   if (limited?.status === 'True' && cur >= max) return [{ status: 'warn', message: `${n} holds ${deployment} at its maximum (${range}): ${limited.reason ?? 'TooManyReplicas'}` }];
@@ -315,7 +315,7 @@ async function kubectl(args: string[], p: K8sParams, ctx: ProbeContext, evidence
   if (r.exitCode !== 0) {
     const noCluster = noClusterLine(stderr);
     if (noCluster) throw new Stop(kubectlNotConfigured(noCluster, evidence));
-    const last = oneLine(stderr.split('\n').filter((l) => l.trim()).at(-1) ?? `exit ${r.exitCode}`, 200);
+    const last = firstLine(stderr.split('\n').filter((l) => l.trim()).at(-1) ?? `exit ${r.exitCode}`, 200);
     evidence.push(last);
     if (/\(NotFound\)/.test(stderr)) throw new Stop({ status: 'fail', summary: `not found: ${last.replace(/^Error from server \(NotFound\):\s*/, '')}`, evidence });
     if (/\(Forbidden\)|forbidden/i.test(stderr)) {

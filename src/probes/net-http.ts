@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { buildConnector as BuildConnector } from 'undici';
-import { certificateProblem, oneLine } from './toolkit.js';
+import { certificateProblem, firstLine } from './toolkit.js';
 import type { Probe, ProbeContext, ProbeOutcome } from './types.js';
 
 export interface HttpClientOptions {
@@ -73,7 +73,7 @@ export async function createHttpClient(options: HttpClientOptions = {}): Promise
     try {
       pem = await readFile(options.ca, 'utf8');
     } catch (err) {
-      throw new CaFileError(`cannot read CA file ${options.ca} (${(err as NodeJS.ErrnoException).code ?? oneLine(String(err))})`);
+      throw new CaFileError(`cannot read CA file ${options.ca} (${(err as NodeJS.ErrnoException).code ?? firstLine(String(err))})`);
     }
     // `ca` replaces the default roots: keep them so public certificates still verify.
     connect = { ca: [...tls.rootCertificates, pem] };
@@ -230,7 +230,7 @@ export function statusLine(status: number): string {
 export function answerEvidence(a: HttpAnswer, headerNames: string[] = [], bodyChars = 300): string[] {
   const out = [statusLine(a.status)];
   const names = new Set(['content-type', 'location', ...headerNames.map((h) => h.toLowerCase())]);
-  for (const n of names) if (a.headers[n] !== undefined) out.push(`${n}: ${oneLine(a.headers[n], 200)}`);
+  for (const n of names) if (a.headers[n] !== undefined) out.push(`${n}: ${firstLine(a.headers[n], 200)}`);
   const body = a.body.replace(/\s+/g, ' ').trim();
   if (body) out.push(`body: ${body.length > bodyChars ? body.slice(0, bodyChars) + '…' : body}`);
   return out;

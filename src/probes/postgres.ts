@@ -5,6 +5,7 @@
  * always closed, also on timeout or cancel.
  */
 import type { z } from 'zod';
+import { safeDecode } from '../text/lines.js';
 import type { params as schema } from './kinds/postgres.js';
 import type { Probe, ProbeOutcome } from './types.js';
 import { createRedactor, redactDeep } from '../secrets/redactor.js';
@@ -38,11 +39,11 @@ export function pgTarget(params: PostgresParams): PgTarget | { problem: string }
     if (!/^postgres(ql)?:$/i.test(u.protocol)) return { problem: `url must start with postgres:// or postgresql:// (got ${u.protocol}//)` };
     const sslmode = u.searchParams.get('sslmode');
     fromUrl = {
-      host: decode(u.hostname.replace(/^\[|\]$/g, '')) || undefined,
+      host: safeDecode(u.hostname.replace(/^\[|\]$/g, '')) || undefined,
       port: u.port ? Number(u.port) : undefined,
-      database: decode(u.pathname.replace(/^\//, '')) || undefined,
-      user: decode(u.username) || undefined,
-      password: u.password ? decode(u.password) : undefined,
+      database: safeDecode(u.pathname.replace(/^\//, '')) || undefined,
+      user: safeDecode(u.username) || undefined,
+      password: u.password ? safeDecode(u.password) : undefined,
       ssl: sslmode ? !['disable', 'allow', 'prefer'].includes(sslmode) : undefined,
     };
   }
@@ -56,14 +57,6 @@ export function pgTarget(params: PostgresParams): PgTarget | { problem: string }
     password: params.password ?? fromUrl.password,
     ssl: params.ssl || fromUrl.ssl === true,
   };
-}
-
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 /** What the probe learned from the server; the checks are pure functions of it. */

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/prometheus-rules.js';
 import { apiProbe, namesText, unexpected } from './api.js';
-import { oneLine } from './toolkit.js';
+import { firstLine } from './toolkit.js';
 
 type Params = z.infer<typeof schema>;
 
@@ -35,7 +35,7 @@ export const probe = apiProbe<Params>('Prometheus', (p) => p.url, async (api, pa
   const failing = rules.filter((r) => r.health === 'err');
   const unevaluated = rules.filter((r) => r.health !== 'ok' && r.health !== 'err').length;
   const firing = rules.filter((r) => r.state === 'firing').map((r) => r.name ?? '?');
-  for (const r of failing.slice(0, 5)) evidence.push(`rule ${r.name} (${r.group}): ${oneLine(r.lastError ?? 'error', 160)}`);
+  for (const r of failing.slice(0, 5)) evidence.push(`rule ${r.name} (${r.group}): ${firstLine(r.lastError ?? 'error', 160)}`);
   if (unevaluated) evidence.push(`${unevaluated} rule${unevaluated === 1 ? '' : 's'} not evaluated yet`);
   if (firing.length) evidence.push(`firing: ${firing.slice(0, 10).join(', ')}`);
   const names = new Set(rules.map((r) => r.name));
@@ -46,7 +46,7 @@ export const probe = apiProbe<Params>('Prometheus', (p) => p.url, async (api, pa
     rules.length < params.min_rules ? (rules.length ? `only ${rules.length} alerting rules loaded (at least ${params.min_rules} expected)` : 'no alerting rules loaded') : '',
     missingGroups.length ? `rule group ${namesText(missingGroups)} not loaded` : '',
     missingAlerts.length ? `alert ${namesText(missingAlerts)} not loaded` : '',
-    failing.length ? `${failing.length} rule${failing.length === 1 ? '' : 's'} failing to evaluate: ${namesText(failing.slice(0, 3).map((r) => `${r.name} (${oneLine(r.lastError ?? 'error', 80)})`))}` : '',
+    failing.length ? `${failing.length} rule${failing.length === 1 ? '' : 's'} failing to evaluate: ${namesText(failing.slice(0, 3).map((r) => `${r.name} (${firstLine(r.lastError ?? 'error', 80)})`))}` : '',
   ].filter(Boolean);
   const metrics = { alert_rules: rules.length, rules_failing: failing.length };
   if (problems.length) return { status: 'fail', summary: problems.join('; '), evidence, metrics };

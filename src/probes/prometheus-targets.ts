@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/prometheus-targets.js';
 import { apiProbe, namesText, unexpected } from './api.js';
-import { oneLine } from './toolkit.js';
+import { firstLine } from './toolkit.js';
 import { noData } from './verdict.js';
 
 type Params = z.infer<typeof schema>;
@@ -49,8 +49,8 @@ export const probe = apiProbe<Params>('Prometheus', (p) => p.url, async (api, pa
     const unseen = targets.filter((t) => t.health !== 'up' && t.health !== 'down');
     up += targets.length - bad.length - unseen.length;
     evidence.push(`job ${job}: ${targets.length - bad.length - unseen.length}/${targets.length} up`);
-    for (const t of bad) evidence.push(`  down: ${t.scrapeUrl ?? t.labels?.instance ?? '?'}: ${oneLine(t.lastError ?? 'no error given', 160)}`);
-    if (bad.length) down.push(`${job} (${bad.length} of ${targets.length} down: ${oneLine(bad[0].lastError || 'no error given', 120)})`);
+    for (const t of bad) evidence.push(`  down: ${t.scrapeUrl ?? t.labels?.instance ?? '?'}: ${firstLine(t.lastError ?? 'no error given', 160)}`);
+    if (bad.length) down.push(`${job} (${bad.length} of ${targets.length} down: ${firstLine(bad[0].lastError || 'no error given', 120)})`);
     if (unseen.length) unknown.push(job);
   }
   const problems = [

@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/prometheus.js';
-import { describeNetError, urlWhere, linkDeadline, oneLine, netFailure } from './toolkit.js';
+import { describeNetError, urlWhere, linkDeadline, firstLine, netFailure } from './toolkit.js';
 import { statusLine, lookingPastTls, type HttpClient } from './net-http.js';
 import { noData } from './verdict.js';
 
@@ -22,7 +22,7 @@ interface Sample {
 /** Samples of an instant-query answer (`vector` or `scalar`), or a reason it has none. */
 function samplesOf(answer: unknown): Sample[] | string {
   const a = answer as { status?: string; errorType?: string; error?: string; data?: { resultType?: string; result?: unknown } };
-  if (a?.status !== 'success') return `Prometheus rejected the query: ${a?.errorType ?? 'error'}: ${oneLine(a?.error ?? 'no reason given')}`;
+  if (a?.status !== 'success') return `Prometheus rejected the query: ${a?.errorType ?? 'error'}: ${firstLine(a?.error ?? 'no reason given')}`;
   const { resultType, result } = a.data ?? {};
   if (resultType === 'scalar') return [{ labels: '', value: Number((result as [number, string])[1]) }];
   if (resultType === 'vector' && Array.isArray(result)) {
@@ -42,12 +42,12 @@ function fmt(n: number): string {
 /** Run one instant query: its samples, or an outcome saying why there are none to judge. */
 async function instant(client: HttpClient, base: string, q: string, signal: AbortSignal, evidence: string[]): Promise<Sample[] | ProbeOutcome> {
   const a = await client.call(`${base}/api/v1/query?query=${encodeURIComponent(q)}`, { headers: { accept: 'application/json' } }, signal);
-  evidence.push(`query: ${oneLine(q, 300)}`, statusLine(a.status));
+  evidence.push(`query: ${firstLine(q, 300)}`, statusLine(a.status));
   let body: unknown;
   try {
     body = JSON.parse(a.body);
   } catch {
-    return { status: 'error', summary: `Prometheus at ${base} answered ${a.status} without JSON`, evidence: [...evidence, `body: ${oneLine(a.body, 300)}`] };
+    return { status: 'error', summary: `Prometheus at ${base} answered ${a.status} without JSON`, evidence: [...evidence, `body: ${firstLine(a.body, 300)}`] };
   }
   const samples = samplesOf(body);
   if (typeof samples === 'string') return { status: 'error', summary: samples, evidence };

@@ -4,6 +4,7 @@
  * One connection, no reconnect loop, no retries, always disconnected.
  */
 import type { z } from 'zod';
+import { safeDecode } from '../text/lines.js';
 import type { params as schema } from './kinds/redis.js';
 import type { Probe, ProbeOutcome } from './types.js';
 import { createRedactor, redactDeep } from '../secrets/redactor.js';
@@ -152,14 +153,6 @@ export function redisTarget(url: string): RedisTarget | { problem: string } {
     tls: u.protocol.toLowerCase() === 'rediss:',
     db: /^\/\d+$/.test(u.pathname) ? Number(u.pathname.slice(1)) : 0,
   };
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 /** Minimal slice of ioredis the probes use (ioredis is imported lazily). */

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/tls.js';
-import { describeNetError, linkDeadline, oneLine, netFailure } from './toolkit.js';
+import { describeNetError, linkDeadline, firstLine, netFailure } from './toolkit.js';
 
 type Params = z.infer<typeof schema>;
 
@@ -92,12 +92,12 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     });
     if (!h.cert || !h.cert.valid_to) return { status: 'fail', summary: `${where} sent no certificate`, evidence: [] };
     const identity = tls.checkServerIdentity(name, h.cert);
-    return judgeHandshake(params, name, h, identity ? oneLine(identity.message) : undefined);
+    return judgeHandshake(params, name, h, identity ? firstLine(identity.message) : undefined);
   } catch (err) {
     const reason = describeNetError(err, where, deadline);
     const code = (err as { code?: string })?.code ?? '';
     // A refused handshake (protocol too old, no shared cipher) is the subject of this check.
-    if (/^ERR_SSL_|^EPROTO$/.test(code) && !deadline.timedOut()) return { status: 'fail', summary: `TLS handshake with ${where} refused: ${oneLine((err as Error).message)}`, evidence: [] };
+    if (/^ERR_SSL_|^EPROTO$/.test(code) && !deadline.timedOut()) return { status: 'fail', summary: `TLS handshake with ${where} refused: ${firstLine((err as Error).message)}`, evidence: [] };
     return netFailure(`TLS ${where}: ${reason}`, deadline);
   } finally {
     deadline.dispose();

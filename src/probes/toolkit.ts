@@ -120,10 +120,10 @@ export function describeNetError(err: unknown, where: string, deadline?: Deadlin
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `no answer from ${where} (timed out)`;
   if (code === 'CERT_HAS_EXPIRED') return 'TLS: certificate has expired';
   if (code === 'CERT_NOT_YET_VALID') return 'TLS: certificate not yet valid';
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `TLS: certificate is not valid for this host (${oneLine(e.reason ?? e.message ?? '')})`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `TLS: certificate is not valid for this host (${firstLine(e.reason ?? e.message ?? '')})`;
   if (TLS_UNTRUSTED.has(code)) return `TLS: certificate not trusted (${code})`;
-  if (code.startsWith('ERR_SSL_') || code === 'EPROTO') return `TLS handshake with ${where} failed (${oneLine(e.message ?? code)})`;
-  const msg = oneLine(e.message ?? outer.message ?? String(err));
+  if (code.startsWith('ERR_SSL_') || code === 'EPROTO') return `TLS handshake with ${where} failed (${firstLine(e.message ?? code)})`;
+  const msg = firstLine(e.message ?? outer.message ?? String(err));
   return code ? `${msg} (${code})` : msg;
 }
 
@@ -150,9 +150,6 @@ export function firstLine(value: unknown, max = 200): string {
   const out = line.length > max ? line.slice(0, max - 1) + '…' : line;
   return out || (isText ? '' : 'unknown error');
 }
-
-/** First line of a text, trimmed to `max` characters (firstLine, for text). */
-export const oneLine = (text: string, max = 200): string => firstLine(String(text), max);
 
 /**
  * host:port of a probe's URL, or the outcome for a URL that does not parse

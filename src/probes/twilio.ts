@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { Probe, ProbeOutcome } from './types.js';
 import type { params as schema } from './kinds/twilio.js';
-import { describeNetError, hostPort, linkDeadline, oneLine, netFailure } from './toolkit.js';
+import { describeNetError, hostPort, linkDeadline, firstLine, netFailure } from './toolkit.js';
 import { createHttpClient, statusLine, type HttpAnswer } from './net-http.js';
 
 type Params = z.infer<typeof schema>;
@@ -66,7 +66,7 @@ export const probe: Probe<Params> = async (params, ctx): Promise<ProbeOutcome> =
     if (acc.status === 404) return { status: 'fail', summary: 'Twilio account not found (404)', evidence };
     const account = parse(acc);
     if (acc.status !== 200 || !account) return { status: 'error', summary: `Twilio API answered ${acc.status}${account ? '' : ' without JSON'}`, evidence };
-    evidence.push(`account: ${oneLine(String(account.friendly_name ?? '?'), 80)}, status=${account.status}, type=${account.type ?? '?'}`);
+    evidence.push(`account: ${firstLine(String(account.friendly_name ?? '?'), 80)}, status=${account.status}, type=${account.type ?? '?'}`);
     if (account.status !== 'active') return { status: 'fail', summary: `Twilio account is ${account.status ?? 'in an unknown state'}, not active`, evidence };
     if (!params.number) return { status: 'pass', summary: `Twilio account active (${account.type ?? 'unknown type'})`, evidence };
 

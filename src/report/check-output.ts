@@ -6,7 +6,10 @@
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
 import { adviceFor, countResults, countsText, isUnjudged, STATUS_LABEL as LABEL, type ResultCounts } from '../verdict/probe.js';
 import { DEFAULT_ROLLBACK_LIMITS, judgeRollback, triggeredLines, type CriterionVerdict, type RollbackLimits } from '../verdict/rollback.js';
-import { forTerminal, xmlEscape } from '../text/escape.js';
+import { forTerminal } from '../text/escape.js';
+import { joinLines } from '../text/lines.js';
+import { junitSeconds, junitXml, type JunitCase } from '../text/junit.js';
+import { durationText } from '../grammar/time-format.js';
 
 /** One probe result with the checklist context it belongs to. */
 export interface CheckEntry {
@@ -66,7 +69,7 @@ export function unjudgedLines(entries: CheckEntry[]): string[] {
     ...unjudged.map((e) => {
       const r = e.result;
       const advice = adviceFor(r);
-      return `  ${LABEL[r.status]} ${entryTitle(e)} — ${oneLine(r.summary)}${advice ? ` → ${oneLine(advice)}` : ''}`;
+      return `  ${LABEL[r.status]} ${entryTitle(e)} — ${joinLines(r.summary)}${advice ? ` → ${joinLines(advice)}` : ''}`;
     }),
   ];
 }
@@ -82,7 +85,7 @@ function rollbackOf(entries: CheckEntry[], limits: RollbackLimits = DEFAULT_ROLL
 
 /** `ROLLBACK CRITERION MET: Error rate exceeds 5% of requests: 7.2% (Error rates monitored)`, one per criterion met. */
 export function rollbackLines(entries: CheckEntry[], limits?: RollbackLimits): string[] {
-  return triggeredLines(rollbackOf(entries, limits)).map((line) => oneLine(forTerminal(`ROLLBACK CRITERION MET: ${line}`)));
+  return triggeredLines(rollbackOf(entries, limits)).map((line) => joinLines(forTerminal(`ROLLBACK CRITERION MET: ${line}`)));
 }
 
 /** Why a run that failed nothing is still not green, when it is not: one line, or none. */
@@ -94,14 +97,9 @@ export function notGreenLine(s: CheckSummary): string | undefined {
   return undefined;
 }
 
-/** `850 ms`, `2.3 s`. */
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
 /** `12 passed, 1 failed, 0 errors, 3 warnings, 27 skipped (not configured) in 2.3 s`: the verdict core's words. */
 export function summaryLine(s: CheckSummary): string {
-  return `${countsText(s, true)} in ${formatDuration(s.durationMs)}`;
+  return `${countsText(s, true)} in ${durationText(s.durationMs)}`;
 }
 
 const paint = (text: string, code: string, color: boolean) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -110,20 +108,16 @@ const paint = (text: string, code: string, color: boolean) => (color ? `\x1b[${c
 export function entryTitle(entry: Pick<CheckEntry, 'section' | 'item'>): string {
   const section = entry.section[entry.section.length - 1];
   // Item and heading text reach the terminal here (and in the progress line): no escape sequences.
-  return oneLine(forTerminal(section ? `${section} › ${entry.item}` : entry.item));
+  return joinLines(forTerminal(section ? `${section} › ${entry.item}` : entry.item));
 }
 
 /** `PASS  http   Health Checks › Application health endpoints responding — GET … 200 in 12 ms`. */
 export function resultLine(entry: CheckEntry, color = false): string {
   const r = entry.result;
   const label = paint(LABEL[r.status].padEnd(5), COLOR[r.status], color);
-  const timing = r.status === 'skipped' ? '' : ` in ${formatDuration(r.durationMs)}`;
-  const summary = oneLine(forTerminal(r.summary)) || '(no summary)';
+  const timing = r.status === 'skipped' ? '' : ` in ${durationText(r.durationMs)}`;
+  const summary = joinLines(forTerminal(r.summary)) || '(no summary)';
   return `${label} ${r.kind.padEnd(6)} ${entryTitle(entry)} — ${summary}${timing}`;
-}
-
-function oneLine(text: string): string {
-  return String(text ?? '').replace(/\s*\r?\n\s*/g, ' ').trim();
 }
 
 /** The text format: one line per result, the unjudged with what they need, why not green, then the summary line. */
@@ -138,48 +132,39 @@ export function formatJson(entries: CheckEntry[], summary: CheckSummary, limits?
   return JSON.stringify({ summary, rollback: rollbackOf(entries, limits), results }, null, 2) + '\n';
 }
 
-const seconds = (ms: number) => (ms / 1000).toFixed(3);
-
 /**
  * JUnit XML: a testsuite per section, a testcase per probe; fail → <failure>,
  * error → <error>, skipped → <skipped>; warn passes with the warning in
  * <system-out>. CI systems read this.
  */
 export function formatJunit(entries: CheckEntry[], summary: CheckSummary): string {
-  const suites = new Map<string, CheckEntry[]>();
+  const groups = new Map<string, CheckEntry[]>();
   for (const e of entries) {
     const key = e.section.join(' › ') || '(no section)';
-    suites.set(key, [...(suites.get(key) ?? []), e]);
+    groups.set(key, [...(groups.get(key) ?? []), e]);
   }
-  const attrs = (a: Record<string, string | number>) =>
-    Object.entries(a)
-      .map(([k, v]) => ` ${k}="${xmlEscape(String(v)).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;')}"`)
-      .join(''); // line breaks as references: attribute normalisation would turn them into spaces
-  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(
-    `<testsuites${attrs({ name: 'deploy-wizard check', tests: summary.total, failures: summary.failed, errors: summary.errors, skipped: summary.skipped + summary.inconclusive, time: seconds(summary.durationMs) })}>`,
-  );
-  for (const [name, list] of suites) {
-    const s = summarize(
-      list.map((e) => e.result),
-      list.reduce((n, e) => n + e.result.durationMs, 0),
-    );
-    out.push(`  <testsuite${attrs({ name, tests: s.total, failures: s.failed, errors: s.errors, skipped: s.skipped + s.inconclusive, time: seconds(s.durationMs) })}>`);
-    for (const e of list) {
+  const counts = (name: string, c: CheckSummary) => ({ name, tests: c.total, failures: c.failed, errors: c.errors, skipped: c.skipped + c.inconclusive, time: junitSeconds(c.durationMs) });
+  const suites = [...groups].map(([name, list]) => ({
+    ...counts(
+      name,
+      summarize(
+        list.map((e) => e.result),
+        list.reduce((n, e) => n + e.result.durationMs, 0),
+      ),
+    ),
+    cases: list.map((e): JunitCase => {
       const r = e.result;
-      const classname = e.section.join('.') || 'checklist';
-      out.push(`    <testcase${attrs({ name: `${e.item} [${r.kind}]`, classname, time: seconds(r.durationMs) })}>`);
-      const body = xmlEscape([r.summary, ...r.evidence].join('\n'));
-      if (r.status === 'fail') out.push(`      <failure${attrs({ message: r.summary, type: 'fail' })}>${body}</failure>`);
-      if (r.status === 'error') out.push(`      <error${attrs({ message: r.summary, type: 'error' })}>${body}</error>`);
-      // Inconclusive verified nothing: CI shows it as skipped, with the reason.
-      if (isUnjudged(r.status)) out.push(`      <skipped${attrs({ message: r.status === 'inconclusive' ? `inconclusive (${r.reason ?? 'no-data'}): ${r.summary}` : r.summary })}/>`);
+      const body = [r.summary, ...r.evidence].join('\n');
+      const outcome: JunitCase['outcome'] =
+        r.status === 'fail' || r.status === 'error'
+          ? { kind: r.status === 'fail' ? 'failure' : 'error', message: r.summary, type: r.status, body }
+          : // Inconclusive verified nothing: CI shows it as skipped, with the reason.
+            isUnjudged(r.status)
+            ? { kind: 'skipped', message: r.status === 'inconclusive' ? `inconclusive (${r.reason ?? 'no-data'}): ${r.summary}` : r.summary }
+            : undefined;
       const sysout = [r.status === 'warn' ? `WARN: ${r.summary}` : '', `probe: ${r.spec}`, ...(r.status === 'pass' || r.status === 'warn' ? r.evidence : [])].filter(Boolean);
-      out.push(`      <system-out>${xmlEscape(sysout.join('\n'))}</system-out>`);
-      out.push('    </testcase>');
-    }
-    out.push('  </testsuite>');
-  }
-  out.push('</testsuites>');
-  return out.join('\n') + '\n';
+      return { name: `${e.item} [${r.kind}]`, classname: e.section.join('.') || 'checklist', time: junitSeconds(r.durationMs), outcome, systemOut: sysout.join('\n') };
+    }),
+  }));
+  return junitXml(counts('deploy-wizard check', summary), suites);
 }

@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '../session/atomic-write.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { Checklist } from '../checklist/types.js';
 import type { Vars } from '../config/vars.js';
 import type { Session } from '../session/schema.js';
@@ -14,7 +14,7 @@ import { renderMarkdown } from './markdown.js';
 
 /**
  * Write a report file, creating its folder: the one atomic writer
- * (session/atomic-write.ts: temp, fsync, rename, mode 0600, since a report
+ * (atomic-write.ts: temp, fsync, rename, mode 0600, since a report
  * holds what the session holds), so a reader never sees half a report.
  */
 export async function writeTextAtomic(file: string, text: string): Promise<void> {

@@ -12,6 +12,7 @@ import { incidentsOf } from '../session/incidents.js';
 import { isFailing } from '../verdict/probe.js';
 import { codeBlock, escapeInline } from '../text/escape.js';
 import { evaluateRollback } from './model.js';
+import { ROLLBACK_WORDS } from '../verdict/window.js';
 
 /** "2026-11-30 23:40 UTC". */
 function utcMinute(msOrIso: number | string): string {
@@ -25,8 +26,6 @@ export interface IncidentFileOptions {
   /** The template's promised update interval, when it names one. */
   updateEveryMin?: number;
 }
-
-const VERDICT: Record<string, string> = { triggered: 'MET', ok: 'within limits', unmeasured: 'not measured' };
 
 /** The Markdown text of incident `n` of `session`, or undefined when the session has no such incident. */
 export function renderIncidentFile(session: Session, checklist: Checklist, n: number, opts: IncidentFileOptions): string | undefined {
@@ -57,7 +56,7 @@ export function renderIncidentFile(session: Session, checklist: Checklist, n: nu
   out.push(`## What the tool knows (at ${utcMinute(last.at)})`, '');
   const rollback = evaluateRollback(session, checklist).filter((v) => v.verdict !== 'unmeasured' || /watch|running|stopped/.test(v.observed));
   out.push('### Rollback criteria', '');
-  if (rollback.length) for (const v of rollback) out.push(`- ${v.verdict === 'triggered' ? '**MET**' : VERDICT[v.verdict]}: ${t(v.criterion)} (${t(v.observed)}; threshold ${t(v.threshold)})`);
+  if (rollback.length) for (const v of rollback) out.push(`- ${ROLLBACK_WORDS[v.verdict]}: ${t(v.criterion)} (${t(v.observed)}; threshold ${t(v.threshold)})`);
   else out.push('- none measured');
   out.push('');
 

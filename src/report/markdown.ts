@@ -9,7 +9,7 @@ import type { ProbeStatus } from '../probes/types.js';
 import type { Vars } from '../config/vars.js';
 import type { CommandRun, ItemState, Session } from '../session/schema.js';
 import { blockVerdict } from '../verdict/command-run.js';
-import { formatDuration as formatMs } from './check-output.js';
+import { durationText } from '../grammar/time-format.js';
 import { describeConflict } from '../session/item-conflict.js';
 import { incidentNumber, openIncidents } from '../session/incidents.js';
 import { overrideReasons, sessionFingerprint, signatureStatus, signoffRoles } from '../session/signoff.js';
@@ -24,12 +24,11 @@ import {
   STATES,
   stateOf,
   summarizeSections,
-  type CriterionVerdict,
 } from './model.js';
 import { percentDone, progressBreakdown, progressFromCounts } from '../verdict/items.js';
 import { formatMarkdown } from '../watch/format.js';
 import { savedOutcome } from '../watch/saved.js';
-import { STATE_MARKDOWN } from '../verdict/window.js';
+import { rollbackMarkdown } from '../verdict/window.js';
 import { embedsRecord, recordBlock } from './signed-record.js';
 
 export interface ReportOptions {
@@ -92,12 +91,11 @@ function formatTime(iso?: string): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function formatDuration(from: string, to?: string): string | undefined {
+/** How long from `from` to `to` (ISO times), for people; undefined when either is no time or `to` is earlier. */
+function spanText(from: string, to?: string): string | undefined {
   if (!to) return undefined;
   const ms = new Date(to).getTime() - new Date(from).getTime();
-  if (!Number.isFinite(ms) || ms < 0) return undefined;
-  const min = Math.round(ms / 60_000);
-  return min >= 60 ? `${Math.floor(min / 60)} h ${min % 60} min` : `${min} min`;
+  return Number.isFinite(ms) && ms >= 0 ? durationText(ms) : undefined;
 }
 
 function row(cells: string[]): string {
@@ -107,12 +105,6 @@ function row(cells: string[]): string {
 function table(head: string[], rows: string[][], align?: string[]): string[] {
   return [row(head), row(align ?? head.map(() => '---')), ...rows.map(row)];
 }
-
-const VERDICT: Record<CriterionVerdict['verdict'], string> = {
-  triggered: '🔴 **rollback criterion met**',
-  ok: '🟢 within limits',
-  unmeasured: '⚪ not measured',
-};
 
 /**
  * A redactor that remembers its answers: every rendered string is redacted
@@ -171,7 +163,7 @@ export function renderReportBody(session: Session, checklist: Checklist, opts: R
         ['Environment', `**${t(s.environment)}**`],
         ['Operators', s.operators.map(t).join(', ') || '—'],
         ['Started', formatTime(s.createdAt)],
-        ['Ended', s.signoff.completedAt ? `${formatTime(s.signoff.completedAt)} (${formatDuration(s.createdAt, s.signoff.completedAt) ?? '?'})` : 'not completed'],
+        ['Ended', s.signoff.completedAt ? `${formatTime(s.signoff.completedAt)} (${spanText(s.createdAt, s.signoff.completedAt) ?? '?'})` : 'not completed'],
         ['Deployment Status', !status ? 'not signed off' : s.status === 'completed' ? `**${t(status)}**${s.signoff.override ? ' (override)' : ''}` : `${t(status)} (reopened: not completed)`],
         ['Checklist', `${t(s.checklist.path)} (sha256 \`${escapeInline(s.checklist.hash.slice(0, 12))}\`)`],
       ],
@@ -252,7 +244,7 @@ export function renderReportBody(session: Session, checklist: Checklist, opts: R
   // Rollback criteria
   push('## Rollback criteria', '');
   const verdicts = evaluateRollback(s, checklist, prev);
-  push(...table(['Criterion', 'Observed', 'Threshold', 'Verdict'], verdicts.map((v) => [t(v.criterion), t(v.observed), t(v.threshold), v.state && v.state !== 'met' && v.state !== 'not-met' ? STATE_MARKDOWN[v.state] : VERDICT[v.verdict]])), '');
+  push(...table(['Criterion', 'Observed', 'Threshold', 'Verdict'], verdicts.map((v) => [t(v.criterion), t(v.observed), t(v.threshold), rollbackMarkdown(v)])), '');
 
   // Watches of the rollback criteria started in the wizard: the series, thresholds and window verdicts, as `watch --format md` shows them.
   for (const record of s.watches ?? []) {
@@ -480,7 +472,7 @@ function commandRunLines(at: string, who: string, run: CommandRun, redact: Redac
     String(i + 1),
     t(st.command),
     st.exitCode === 0 ? '✅ 0' : st.exitCode === null ? '❌ stopped' : `❌ ${st.exitCode}`,
-    formatMs(st.durationMs),
+    durationText(st.durationMs),
     st.truncated ? 'cut (middle left out)' : 'whole',
   ]);
   for (const n of run.notRun ?? []) rows.push(['—', t(n), 'not run', '—', '—']);

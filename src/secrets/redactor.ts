@@ -7,6 +7,7 @@
  * shapes the secrets-scan probe looks for.
  */
 import type { Vars } from '../config/vars.js';
+import { safeDecode } from '../text/lines.js';
 import { isPemBodyLine, isSecretName, MASK, PEM_BODY_LINE, PRIVATE_KEY_BLOCK, PRIVATE_KEY_CLOSES, PRIVATE_KEY_OPENS, PUBLIC_BLOCK, SECRET_SHAPES, URL_PASSWORD, type SecretShape } from './patterns.js';
 
 export { isSecretName, MASK } from './patterns.js';
@@ -63,14 +64,6 @@ function secretValues(vars: Vars): string[] {
     }
   }
   return [...values];
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 export type Redactor = (text: string) => string;

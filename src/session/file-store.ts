@@ -14,7 +14,7 @@ import { applyChange, type Change } from './changes.js';
 import { SCHEMA_VERSION, SessionSchema, type Session, type SessionEvent } from './schema.js';
 import { newSessionDocument } from './new-document.js';
 import type { NewSession, OpenSession, SessionStore, SessionSummary } from './store.js';
-import { defaultWriteOps, tempPattern, writeFileAtomic, type WriteOps } from './atomic-write.js';
+import { defaultWriteOps, tempPattern, writeFileAtomic, type WriteOps } from '../atomic-write.js';
 import { displayPath, SessionFileAdapter } from './session-file.js';
 import { acquireLock, isAlive, type Lock, type LockInfo } from './lock.js';
 import { checkSessionId, newSessionId } from './ids.js';

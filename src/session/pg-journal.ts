@@ -8,8 +8,9 @@
  * in the journal, marked `refused` with why: it is never replayed, and never
  * deleted for its author without a word.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from '../atomic-write.js';
 import type { Change } from './changes.js';
 
 export interface PendingChange {
@@ -82,13 +83,5 @@ function rewrite(path: string, rest: PendingChange[]): void {
     }
     return;
   }
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, rest.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, rest.map((e) => JSON.stringify(e)).join('\n') + '\n');
 }

@@ -11,7 +11,7 @@ import type { Adapter } from 'lowdb';
 import { jsonErrorWhere, UserError } from '../errors.js';
 import { SessionSchema, type Session } from './schema.js';
 import { migrate, MigrationError } from './migrate.js';
-import { defaultWriteOps, writeFileAtomic, type WriteOps } from './atomic-write.js';
+import { defaultWriteOps, writeFileAtomic, type WriteOps } from '../atomic-write.js';
 
 import { displayPath } from '../display-path.js';
 

@@ -146,17 +146,3 @@ export function mermaidLabel(text: string, max = 40): string {
   const cut = safe.length > max ? `${safe.slice(0, max - 1).trimEnd()}…` : safe;
   return cut || '-';
 }
-
-// Characters XML 1.0 cannot carry at all, even escaped (plus lone surrogates).
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Escape text for an XML attribute or element, dropping characters XML forbids. */
-export function xmlEscape(text: string): string {
-  return String(text)
-    .replace(XML_INVALID, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}

@@ -8,6 +8,7 @@ import Spinner from 'ink-spinner';
 import type { ProbeResult, ProbeStatus } from '../probes/types.js';
 import type { RunningProbe, RunSummary, WizardStore } from '../store/wizard-store.js';
 import { forTerminal } from '../text/escape.js';
+import { joinLines } from '../text/lines.js';
 import { useWizard } from './use-wizard.js';
 import { SPINNER_NAME } from './spinner.js';
 
@@ -42,7 +43,7 @@ export interface ProbeResultLineProps {
 export function ProbeResultLine({ result, item, columns = 80 }: ProbeResultLineProps) {
   const m = MARK[result.status];
   const advice = adviceFor(result);
-  const name = item ? `${fit(oneLine(forTerminal(item)), itemNameWidth(columns))} — ` : '';
+  const name = item ? `${fit(joinLines(forTerminal(item)), itemNameWidth(columns))} — ` : '';
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
@@ -50,7 +51,7 @@ export function ProbeResultLine({ result, item, columns = 80 }: ProbeResultLineP
           {m.glyph} {STATUS_LABEL[result.status].padEnd(5)}
         </Text>{' '}
         {result.kind.padEnd(6)} {name}
-        {oneLine(forTerminal(result.summary))}
+        {joinLines(forTerminal(result.summary))}
         {result.status === 'skipped' ? null : <Text dimColor> ({Math.round(result.durationMs)} ms)</Text>}
       </Text>
       {/* Advice longer than a line wraps under its first word, not at column 0 among the result lines. */}
@@ -58,15 +59,13 @@ export function ProbeResultLine({ result, item, columns = 80 }: ProbeResultLineP
         <Box paddingLeft={4}>
           <Text dimColor>→ </Text>
           <Box flexShrink={1}>
-            <Text dimColor>{oneLine(forTerminal(advice))}</Text>
+            <Text dimColor>{joinLines(forTerminal(advice))}</Text>
           </Box>
         </Box>
       ) : null}
     </Box>
   );
 }
-
-const oneLine = (text: string) => text.replace(/\s*\r?\n\s*/g, ' ').trim();
 
 /** Finished results, printed once above the live frame (only live work re-renders), each naming its item. */
 export function FinishedProbes({ store, checklist }: { store: WizardStore; checklist: Checklist }) {

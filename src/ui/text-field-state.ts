@@ -21,7 +21,10 @@ export type FieldAction =
 const ESC = '\u001B';
 
 /** Raw key sequences (one key per input, as Ink's parser hands them over) and what they do. */
-const KEYS: Record<string, FieldAction['type']> = {
+/** What a key does: every action but inserting text. */
+export type FieldKey = Exclude<FieldAction['type'], 'insert'>;
+
+const KEYS: Record<string, FieldKey> = {
   '\u007F': 'backspace', // Backspace on most terminals
   '\b': 'backspace', // Backspace on some, Ctrl-H
   [`${ESC}[3~`]: 'delete',
@@ -49,6 +52,11 @@ const KEYS: Record<string, FieldAction['type']> = {
   '\r': 'submit',
 };
 
+/** The edit one key makes (its raw bytes, one key as Ink hands it over), if it is one of the table's. */
+export function fieldKey(raw: string): FieldKey | undefined {
+  return Object.hasOwn(KEYS, raw) ? KEYS[raw] : undefined;
+}
+
 /**
  * What one input does to a field: one key, or a chunk (a paste, keys sent
  * together) read in order, its control keys acting as typed. Empty for keys a
@@ -56,13 +64,13 @@ const KEYS: Record<string, FieldAction['type']> = {
  * escape sequences). Text is inserted without control bytes.
  */
 export function fieldActions(raw: string): FieldAction[] {
-  const named = KEYS[raw];
+  const named = fieldKey(raw);
   if (named) return [{ type: named } as FieldAction];
   if (raw.startsWith(ESC)) return [];
   const actions: FieldAction[] = [];
   // eslint-disable-next-line no-control-regex
   for (const part of raw.split(/([\u0000-\u001f\u007f])/)) {
-    const key = KEYS[part];
+    const key = fieldKey(part);
     if (key) actions.push({ type: key } as FieldAction);
     else if (cleanInput(part)) actions.push({ type: 'insert', text: cleanInput(part) });
   }

@@ -24,7 +24,7 @@
 import type { Checklist, Criterion } from '../checklist/types.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { SessionItems } from './items.js';
-import { judgeWindow, SINGLE_SAMPLE, type CriterionState, type Measurement as Sample, type WindowPhase } from './window.js';
+import { criterionState, judgeWindow, SINGLE_SAMPLE, STATE_ROLLBACK, type CriterionState, type RollbackVerdict, type Measurement as Sample, type WindowPhase } from './window.js';
 import { DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, isRegression, latencyChange } from './latency-rule.js';
 
 /** Default error rate (fraction of requests) above which rollback is advised, for a checklist that declares none. */
@@ -94,7 +94,7 @@ export interface CriterionVerdict {
   observed: string;
   threshold: string;
   /** triggered: the criterion is met; ok: measured and within; unmeasured: needs a person. */
-  verdict: 'triggered' | 'ok' | 'unmeasured';
+  verdict: RollbackVerdict;
   /** A watched criterion's state in the one vocabulary (incomplete, cannot-measure…), when a window decided the row. */
   state?: CriterionState;
 }
@@ -154,12 +154,10 @@ export function responseChange(result: Measurement['result'], previousMs?: numbe
   return c && { ...c, reference: 'previous session' };
 }
 
-const VERDICT: Record<WindowPhase, CriterionVerdict['verdict']> = { failed: 'triggered', successful: 'ok', inconclusive: 'unmeasured', running: 'unmeasured' };
-
 /** One figure against its limit, through the window judge: one measurement, count 1, failure_limit 0; no figure → unmeasured. */
-function judgeOne(value: number | undefined, limit: number): CriterionVerdict['verdict'] {
+function judgeOne(value: number | undefined, limit: number): RollbackVerdict {
   const samples: Sample[] = value === undefined ? [] : [{ phase: value > limit ? 'failed' : 'successful', value, message: '', startedAt: '', finishedAt: '' }];
-  return VERDICT[judgeWindow(samples, SINGLE_SAMPLE, true).phase];
+  return STATE_ROLLBACK[criterionState(judgeWindow(samples, SINGLE_SAMPLE, true))];
 }
 
 const percent = (n: number) => `${round1(n)}%`;

@@ -268,6 +268,22 @@ export const STATE_ROLLBACK: Record<CriterionState, 'triggered' | 'ok' | 'unmeas
   paused: 'unmeasured',
 };
 
+/**
+ * A row of the rollback table (one figure against its limit, or a watched
+ * criterion): triggered (met), ok (measured and within), unmeasured (needs a
+ * person). Rendered per output through the maps below.
+ */
+export type RollbackVerdict = (typeof STATE_ROLLBACK)[CriterionState];
+/** Markdown (the report's Rollback criteria). */
+export const ROLLBACK_MARKDOWN: Record<RollbackVerdict, string> = { triggered: STATE_MARKDOWN.met, ok: '🟢 within limits', unmeasured: '⚪ not measured' };
+/** Markdown list words (the incident file). */
+export const ROLLBACK_WORDS: Record<RollbackVerdict, string> = { triggered: '**MET**', ok: 'within limits', unmeasured: 'not measured' };
+
+/** A rollback row in Markdown: a window that decided the row says what it is (incomplete, cannot be measured…); met and not met say the row's verdict. */
+export function rollbackMarkdown(v: { verdict: RollbackVerdict; state?: CriterionState }): string {
+  return v.state && v.state !== 'met' && v.state !== 'not-met' ? STATE_MARKDOWN[v.state] : ROLLBACK_MARKDOWN[v.verdict];
+}
+
 /** `incomplete (5/60 samples)`: a window that stopped before its end, how far it got. */
 export function progressText(state: CriterionState, done: number, count: number): string {
   return state === 'incomplete' || state === 'running' || state === 'paused' ? `${state} (${done}/${count} samples)` : STATE_JSON[state];

@@ -3,7 +3,8 @@
  * criterion, a summary line, JSON and JUnit XML. Pure: strings in, strings out.
  * Measurements arrive already redacted by the probe runner.
  */
-import { codeBlock, escapeInline, forTerminal, mermaidLabel, xmlEscape } from '../text/escape.js';
+import { codeBlock, escapeInline, forTerminal, mermaidLabel } from '../text/escape.js';
+import { junitSeconds, junitXml, type JunitCase } from '../text/junit.js';
 import { changeText, DEFAULT_MAX_INCREASE_PCT, DEFAULT_MIN_INCREASE_MS, latencyChange, ruleText } from '../verdict/latency-rule.js';
 import { clockText, dateClockText, durationText, windowPlanText } from '../grammar/time-format.js';
 import type { Criterion } from '../checklist/types.js';
@@ -127,24 +128,20 @@ export function formatJson(o: WatchOutcome, exitCode: number, startedAt: string,
 
 /** JUnit: one testcase per criterion; met → <failure>, inconclusive or stopped → <skipped>. */
 export function formatJunit(o: WatchOutcome, elapsedMs: number): string {
-  const attrs = (a: Record<string, string | number>) =>
-    Object.entries(a)
-      .map(([k, v]) => ` ${k}="${xmlEscape(String(v)).replace(/\n/g, '&#10;')}"`)
-      .join('');
-  const skipped = o.watches.filter((w) => STATE_JUNIT[criterionState(w.verdict, { cannot: w.cannot })] === 'skipped').length;
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const suite = { name: 'deploy-wizard watch', tests: o.watches.length, failures: o.watches.filter((w) => STATE_JUNIT[criterionState(w.verdict, { cannot: w.cannot })] === 'failure').length, errors: 0, skipped, time: (elapsedMs / 1000).toFixed(3) };
-  out.push(`<testsuites${attrs(suite)}>`, `  <testsuite${attrs(suite)}>`);
-  for (const w of o.watches) {
-    out.push(`    <testcase${attrs({ name: `${w.criterion.text} [${w.criterion.probe.kind}]`, classname: 'rollback-criteria' })}>`);
+  const junitOf = (w: WatchOutcome['watches'][number]) => STATE_JUNIT[criterionState(w.verdict, { cannot: w.cannot })];
+  const suite = { name: 'deploy-wizard watch', tests: o.watches.length, failures: o.watches.filter((w) => junitOf(w) === 'failure').length, errors: 0, skipped: o.watches.filter((w) => junitOf(w) === 'skipped').length, time: junitSeconds(elapsedMs) };
+  const cases = o.watches.map((w): JunitCase => {
     const series = w.measurements.map((m) => `${m.finishedAt} ${m.phase}${m.value !== undefined ? ` ${m.value}` : ''}: ${m.message}`).join('\n');
     const state = criterionState(w.verdict, { cannot: w.cannot });
-    if (STATE_JUNIT[state] === 'failure') out.push(`      <failure${attrs({ message: w.verdict.message, type: 'rollback-criterion-met' })}>${xmlEscape(series)}</failure>`);
-    else if (STATE_JUNIT[state] === 'skipped') out.push(`      <skipped${attrs({ message: `${progressText(state, w.measurements.length, w.limits.count)}: ${w.verdict.message}` })}/>`);
-    out.push(`      <system-out>${xmlEscape(`probe: ${w.criterion.probe.raw}\n${series}`)}</system-out>`, '    </testcase>');
-  }
-  out.push('  </testsuite>', '</testsuites>');
-  return out.join('\n') + '\n';
+    const outcome: JunitCase['outcome'] =
+      STATE_JUNIT[state] === 'failure'
+        ? { kind: 'failure', message: w.verdict.message, type: 'rollback-criterion-met', body: series }
+        : STATE_JUNIT[state] === 'skipped'
+          ? { kind: 'skipped', message: `${progressText(state, w.measurements.length, w.limits.count)}: ${w.verdict.message}` }
+          : undefined;
+    return { name: `${w.criterion.text} [${w.criterion.probe.kind}]`, classname: 'rollback-criteria', outcome, systemOut: `probe: ${w.criterion.probe.raw}\n${series}` };
+  });
+  return junitXml(suite, [{ ...suite, cases }]);
 }
 
 /** The threshold a criterion's charted value is held against, when the annotation states one as a number. */

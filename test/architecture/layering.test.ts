@@ -106,7 +106,7 @@ describe('layering (import graph of src/)', () => {
     const edge = new Set([
       'checklist/load.ts', // the checklist file
       'input-file.ts', // every file named as input: regular, capped (--config, --env-file, --checklist, locks)
-      'session/atomic-write.ts', // the one atomic writer
+      'atomic-write.ts', // the one atomic writer
       'session/session-file.ts', // the session adapter (reads, damaged files kept aside)
       'session/file-store.ts', // the sessions folder
       'session/lock.ts', // lock files

@@ -5,19 +5,13 @@ import { validateProbe } from '../../src/probes/registry.js';
 
 const parseChecklist = (text: string, file: string) => parseWith(text, file, validateProbe);
 import { signoffPolicy } from '../../src/session/signoff.js';
+import { SIGNOFF_FOUR_ROLES } from '../helpers/checklists.js';
 
 const DOC = (comment: string) => `# R
 
 - [ ] one
 
-## Sign-off
-
-| Role | Name | Signature | Date |
-|------|------|-----------|------|
-| Tech Lead | | | |
-| DevOps Engineer | | | |
-| Security Officer | | | |
-| Product Owner | | | |
+${SIGNOFF_FOUR_ROLES}
 
 ${comment}
 

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyBuild, privateTmux } from '../helpers/tmux.js';
+import { copyBuild, launchWizard, privateTmux } from '../helpers/tmux.js';
 import { startWebhook, type Webhook } from '../helpers/webhook.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -40,13 +40,7 @@ afterAll(async () => {
 });
 
 function launch(sessions: string): void {
-  try {
-    tmux('kill-session', '-t', 'wiz');
-  } catch {
-    /* none yet */
-  }
-  const cmd = `cd ${dir} && env DB_PASSWORD=${SECRET} node dist/deploy-wizard.js start --env staging --operator ${SECRET} --notify http://127.0.0.1:${port}/services/T0/hooksecret --checklist checklist.md --sessions-dir ${sessions}; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+  launchWizard({ tmux }, dir, `start --env staging --operator ${SECRET} --notify http://127.0.0.1:${port}/services/T0/hooksecret`, { env: { DB_PASSWORD: SECRET }, sessions });
 }
 
 function launchWithConfig(sessions: string): void {

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateTmux, wizardDir } from '../helpers/tmux.js';
+import { launchWizard, privateTmux, wizardDir } from '../helpers/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
@@ -25,14 +25,7 @@ const CHECKLIST = `# Tiny Deploy
 `;
 
 function launch(args: string[], env: Record<string, string> = {}): void {
-  try {
-    tmux('kill-session', '-t', 'wiz');
-  } catch {
-    /* none yet */
-  }
-  const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  const cmd = `cd ${dir} && env ${vars.join(' ')} node dist/deploy-wizard.js ${args.join(' ')} --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+  launchWizard({ tmux }, dir, args.join(' '), { env });
 }
 
 const keys = (...k: string[]) => void tmux('send-keys', '-t', 'wiz', ...k);

@@ -6,15 +6,14 @@
  * way to give a missing variable, re-signing in three keys.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { privateTmux, wizardDir } from '../helpers/tmux.js';
+import { closeRig, launchWizard, openRig, privateTmux } from '../helpers/tmux.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
-const { tmux, screen, waitFor, stop, keepAlive } = privateTmux('two-am');
+const t = privateTmux('two-am');
+const { tmux, screen, waitFor } = t;
 const pg = inject('servers').pg;
 let dir: string;
 let server: Server;
@@ -62,14 +61,7 @@ const DB_ENV = { DB_HOST: pg.host, DB_PORT: String(pg.port), DB_NAME: pg.databas
 
 /** Run the wizard in a fresh pane; the shell prints EXIT=<code> when it ends. */
 function launch(args: string, env: Record<string, string> = {}, { columns = 80, rows = 24 } = {}): void {
-  try {
-    tmux('kill-session', '-t', 'wiz');
-  } catch {
-    /* none yet */
-  }
-  const vars = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
-  const cmd = `cd ${dir} && env ${vars.join(' ')} node dist/deploy-wizard.js ${args} --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-s', 'wiz', '-x', String(columns), '-y', String(rows), cmd);
+  launchWizard({ tmux }, dir, args, { env, columns, rows });
 }
 
 /** Named keys (Enter, Escape, Down…) or literal text. */
@@ -107,21 +99,14 @@ async function quit(): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(distDir, 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
-  dir = wizardDir('dw-two-am-', CHECKLIST, distDir);
-  server = createServer((_req, res) => {
+  ({ dir, server, port } = await openRig(t, 'dw-two-am-', CHECKLIST, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"status":"healthy"}');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as { port: number }).port;
-  keepAlive();
+  }));
 });
 
 afterAll(async () => {
-  stop();
-  await new Promise((r) => server?.close(r));
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await closeRig(t, { dir, server });
 });
 
 describe('the wizard at 2 a.m. (tmux, 80×24)', () => {

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeFakeProms, fakeProm, type FakeProm } from '../helpers/prometheus.js';
-import { privateTmux, wizardDir } from '../helpers/tmux.js';
+import { launchWizard, privateTmux, wizardDir } from '../helpers/tmux.js';
 import { watchChecklistText } from '../store/watch-fixtures.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -33,13 +33,7 @@ afterAll(async () => {
 });
 
 function launch(args: string): void {
-  try {
-    tmux('kill-session', '-t', 'wiz');
-  } catch {
-    /* none yet */
-  }
-  const cmd = `cd ${dir} && env PROMETHEUS_URL=${prom.url} DEPLOY_WIZARD_MIN_INTERVAL_MS=100 node dist/deploy-wizard.js ${args} --operator ada --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+  launchWizard({ tmux }, dir, `${args} --operator ada`, { env: { PROMETHEUS_URL: prom.url, DEPLOY_WIZARD_MIN_INTERVAL_MS: '100' } });
 }
 
 const measurements = () => {

@@ -5,16 +5,15 @@
  * the report; a block with two alternatives runs only the chosen one; a
  * resize to 60×20 and back leaves no stale line.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateTmux, wizardDir } from '../helpers/tmux.js';
+import { closeRig, launchWizard, openRig, privateTmux } from '../helpers/tmux.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
-const { tmux, screen, waitFor, stop, keepAlive } = privateTmux('detail');
+const t = privateTmux('detail');
+const { tmux, screen, waitFor } = t;
 let dir: string;
 let server: Server;
 let port: number;
@@ -50,13 +49,7 @@ echo "compose rolled back"
 `;
 
 function launch(args: string[], sessions = 'sessions'): void {
-  try {
-    tmux('kill-session', '-t', 'wiz');
-  } catch {
-    /* none yet */
-  }
-  const cmd = `cd ${dir} && env APP_URL=http://127.0.0.1:${port} node dist/deploy-wizard.js ${args.join(' ')} --checklist checklist.md --sessions-dir ${sessions}; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+  launchWizard({ tmux }, dir, args.join(' '), { env: { APP_URL: `http://127.0.0.1:${port}` }, sessions });
 }
 
 function keys(...k: string[]): void {
@@ -80,27 +73,19 @@ function rows(): string[] {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(distDir, 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
-  dir = wizardDir('dw-detail-', CHECKLIST, distDir);
-  server = createServer((req, res) => {
+  ({ dir, server, port } = await openRig(t, 'dw-detail-', CHECKLIST, (req, res) => {
     if (req.url === '/health/' && hang) {
       held.push(() => res.destroy());
       return;
     }
     res.writeHead(req.url === '/health/' ? 200 : 503, { 'content-type': 'application/json' });
     res.end(req.url === '/health/' ? '{"status":"healthy"}' : BODY);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as { port: number }).port;
-  keepAlive();
+  }));
 });
 
 afterAll(async () => {
-  stop();
   for (const h of held) h();
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await closeRig(t, { dir, server });
 });
 
 describe('the detail view and cancelled runs, at 80×24', () => {

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateTmux, wizardDir } from '../helpers/tmux.js';
+import { launchWizard, privateTmux, wizardDir } from '../helpers/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
@@ -110,13 +110,7 @@ const joined = () => tmux('capture-pane', '-p', '-J', '-t', 'wiz').replace(/[ \t
 const waitJoined = (expected: string | RegExp) => waitFor(expected, 15_000, joined);
 
 function launch(sessions: string, rescue: string, command = 'start --env production'): void {
-  try {
-    tmux('kill-session', '-t', 'wiz');
-  } catch {
-    /* none yet */
-  }
-  const cmd = `cd ${dir} && TMPDIR=${rescue} node dist/deploy-wizard.js ${command} --operator e2e --checklist checklist.md --sessions-dir ${sessions}; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+  launchWizard({ tmux }, dir, `${command} --operator e2e`, { env: { TMPDIR: rescue }, sessions });
 }
 
 /** Wait (bounded) until the session file holds a cursor and no save is in flight in its folder. */

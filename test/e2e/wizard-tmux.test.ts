@@ -5,16 +5,14 @@
  * 130; without a terminal the wizard refuses in one line.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateTmux, wizardDir } from '../helpers/tmux.js';
+import { closeRig, launchWizard, openRig, privateTmux } from '../helpers/tmux.js';
 
-const root = join(import.meta.dirname, '..', '..');
-// The build under test: dist/ (npm test builds it first), or DEPLOY_WIZARD_E2E_DIST to try another build.
-const distDir = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
-const { tmux, screen, waitFor, stop, keepAlive } = privateTmux('e2e');
+const t = privateTmux('e2e');
+const { tmux, screen, waitFor } = t;
 let dir: string;
 let server: Server;
 let port: number;
@@ -37,16 +35,9 @@ Check the basics before you start.
 `;
 
 
-/** Run the wizard in a fresh tmux session (80×24); the shell prints EXIT=<code> when it ends. */
+/** Run the wizard in a fresh tmux session (80×24), the probes' APP_URL on the local server. */
 function launch(args: string[], env: Record<string, string> = {}, sessions = 'sessions'): void {
-  try {
-    tmux('kill-session', '-t', 'wiz');
-  } catch {
-    /* none yet */
-  }
-  const vars = Object.entries({ APP_URL: `http://127.0.0.1:${port}`, ...env }).map(([k, v]) => `${k}=${v}`);
-  const cmd = `cd ${dir} && env ${vars.join(' ')} node dist/deploy-wizard.js ${args.join(' ')} --checklist checklist.md --sessions-dir ${sessions}; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
+  launchWizard({ tmux }, dir, args.join(' '), { env: { APP_URL: `http://127.0.0.1:${port}`, ...env }, sessions });
 }
 
 async function keys(...k: string[]): Promise<void> {
@@ -79,23 +70,15 @@ function sessionDoc(sessions = 'sessions'): any {
 }
 
 beforeAll(async () => {
-  // npm test builds first; a copy keeps this run safe from a concurrent rebuild of dist/.
-  if (!existsSync(join(distDir, 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
-  dir = wizardDir('dw-e2e-', CHECKLIST, distDir);
-  server = createServer((req, res) => {
+  ({ dir, server, port } = await openRig(t, 'dw-e2e-', CHECKLIST, (req, res) => {
     hits++;
     res.writeHead(req.url === '/health/' ? 200 : 404, { 'content-type': 'application/json' });
     res.end('{"status":"healthy"}');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as { port: number }).port;
-  keepAlive();
+  }));
 });
 
 afterAll(async () => {
-  stop();
-  await new Promise((r) => server?.close(r));
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await closeRig(t, { dir, server });
 });
 
 describe('the built wizard in tmux at 80×24', () => {

@@ -3,7 +3,8 @@
  * own socket), a pane at 80×24 named `wiz`, and bounded polling of the screen.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -70,4 +71,66 @@ export function copyBuild(from: string, dir: string, checklist: string): void {
     execFileSync('sleep', ['0.5']);
   }
   throw new Error('could not get a working copy of dist/ (run npm run build)');
+}
+
+const root = join(import.meta.dirname, '..', '..');
+
+/**
+ * The build under test: dist/ (npm test builds it first; built here when
+ * missing), or DEPLOY_WIZARD_E2E_DIST to try another build. Each test copies
+ * it (wizardDir), safe from a concurrent rebuild.
+ */
+export function distUnderTest(): string {
+  const dist = process.env.DEPLOY_WIZARD_E2E_DIST ?? join(root, 'dist');
+  if (!existsSync(join(dist, 'deploy-wizard.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: root });
+  return dist;
+}
+
+/**
+ * Run the built wizard (`dir/dist`) in a fresh `wiz` pane of `t` with
+ * `dir/checklist.md` and `dir/<sessions>`; the shell prints EXIT=<code> when it ends.
+ */
+export function launchWizard(t: Pick<Tmux, 'tmux'>, dir: string, args: string, opts: { env?: Record<string, string>; sessions?: string; columns?: number; rows?: number } = {}): void {
+  const { env = {}, sessions = 'sessions', columns = 80, rows = 24 } = opts;
+  try {
+    t.tmux('kill-session', '-t', 'wiz');
+  } catch {
+    /* none yet */
+  }
+  const vars = Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`);
+  const cmd = `cd ${dir} && env ${vars.join(' ')} node dist/deploy-wizard.js ${args} --checklist checklist.md --sessions-dir ${sessions}; echo "EXIT=$?"; sleep 600`;
+  t.tmux('new-session', '-d', '-s', 'wiz', '-x', String(columns), '-y', String(rows), cmd);
+}
+
+/** A loopback HTTP server for the checklist's probes, on a free port. */
+export async function loopbackServer(handler: RequestListener): Promise<{ server: Server; port: number }> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+/** A wizard's test rig: its folder (checklist and a copy of the build) and the loopback server its probes ask. */
+export interface WizardRig {
+  dir: string;
+  server: Server;
+  port: number;
+}
+
+/** Set up a rig for `t` (before all tests of a file): the folder, the server, the idle session that keeps tmux up. */
+export async function openRig(t: Pick<Tmux, 'keepAlive'>, prefix: string, checklist: string, handler: RequestListener): Promise<WizardRig> {
+  const dir = wizardDir(prefix, checklist, distUnderTest());
+  const { server, port } = await loopbackServer(handler);
+  t.keepAlive();
+  return { dir, server, port };
+}
+
+/** Tear a rig down (after all): tmux and what runs in it, the server and its connections, the folder. */
+export async function closeRig(t: Pick<Tmux, 'stop'>, rig: Partial<WizardRig>): Promise<void> {
+  t.stop();
+  const { server, dir } = rig;
+  if (server) {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRedactor, redactDeep } from '../../src/secrets/redactor.js';
-import { oneLine } from '../../src/cli/main.js';
+import { errorLine } from '../../src/cli/main.js';
 import { UserError } from '../../src/errors.js';
 import { createFileStore } from '../../src/session/file-store.js';
 import { loadChecklist } from '../../src/checklist/load.js';
@@ -69,7 +69,7 @@ describe('the redactor, by shape (no variable names the secret)', () => {
   });
 
   it('the one error line: masked and without terminal or bidi controls', () => {
-    const line = oneLine(new UserError(`--config c.json: unknown key "ghp_R4nd0mT0k3nV4lu3abcdefghijklmnopqrst\u061C\u202E\u001b[31m"`));
+    const line = errorLine(new UserError(`--config c.json: unknown key "ghp_R4nd0mT0k3nV4lu3abcdefghijklmnopqrst\u061C\u202E\u001b[31m"`));
     expect(line).toBe('--config c.json: unknown key "ghp_***"');
   });
 });

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { defaultWriteOps, type WriteOps } from '../../src/session/atomic-write.js';
+import { defaultWriteOps, type WriteOps } from '../../src/atomic-write.js';
 import { createFileStore } from '../../src/session/file-store.js';
 import { SessionSchema } from '../../src/session/schema.js';
 import { newSession, tempDir } from './helpers.js';

@@ -7,7 +7,7 @@
  * name-only sign.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyChange, ChangeRefused, type Change } from '../../src/session/changes.js';
+import { applyChange, type Change } from '../../src/session/changes.js';
 import type { Session } from '../../src/session/schema.js';
 import { sessionFingerprint, signatureStatus } from '../../src/session/signoff.js';
 import { parseAllowedSigners } from '../../src/signing/allowed-signers.js';
@@ -17,6 +17,7 @@ import { findSigner, type Signer } from '../../src/signing/signer.js';
 import { verifySshsig } from '../../src/signing/sshsig.js';
 import { walkedSession } from '../report/fixtures.js';
 import { cleanup, makeKey, signerLine, startAgent, tempDir, type TestAgent, type TestKey } from '../helpers/ssh-keys.js';
+import { refusal } from '../session/helpers.js';
 
 const PEOPLE = ['ada', 'grace', 'ivan', 'pat'] as const;
 let dir: string;
@@ -63,15 +64,6 @@ async function prove(who: string, st: Omit<SignedStatement, 'principal' | 'at'>,
   return { principal, key: signer.publicKey.fingerprint, at, sshsig: await signer.sign(statementFor(st, { principal, at })) };
 }
 
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ChangeRefused) return err.message;
-    throw err;
-  }
-  throw new Error('the change was not refused');
-}
 
 function keyed(required = false): Session {
   return apply(walkedSession(), { type: 'signing.setup', allowedSigners: allowedText, source: 'allowed_signers', required }, 'ada');

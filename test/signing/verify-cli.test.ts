@@ -16,6 +16,7 @@ import { sessionFingerprint } from '../../src/session/signoff.js';
 import { parseAllowedSigners } from '../../src/signing/allowed-signers.js';
 import { findSigner, type Signer } from '../../src/signing/signer.js';
 import { cleanup, makeKey, proofFor, signerLine, startAgent, tempDir, type TestAgent } from '../helpers/ssh-keys.js';
+import { SIGNOFF_FOUR_ROLES } from '../helpers/checklists.js';
 
 export const SIGNED_CHECKLIST = `# Tiny Release
 
@@ -24,14 +25,7 @@ export const SIGNED_CHECKLIST = `# Tiny Release
 - [ ] Backup taken
 - [ ] Redis answering PING
 
-## Sign-off
-
-| Role | Name | Signature | Date |
-|------|------|-----------|------|
-| Tech Lead | | | |
-| DevOps Engineer | | | |
-| Security Officer | | | |
-| Product Owner | | | |
+${SIGNOFF_FOUR_ROLES}
 
 <!-- signoff: signatures=required -->
 

@@ -8,24 +8,16 @@
  * session's, never the change's.
  */
 import { describe, expect, it } from 'vitest';
-import { applyChange, ChangeRefused, type Change } from '../../src/session/changes.js';
+import { applyChange, type Change } from '../../src/session/changes.js';
 import type { Session } from '../../src/session/schema.js';
 import { completionBlockers, sessionFingerprint } from '../../src/session/signoff.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { buildRecord } from '../../src/report/json.js';
 import { makeStore } from '../ui/store-helpers.js';
 import { applyAll, emptySession, probe, smallChecklist, T0 } from '../report/fixtures.js';
+import { refusal } from '../session/helpers.js';
 
 const at = (min: number) => new Date(Date.parse(T0) + min * 60_000).toISOString();
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ChangeRefused) return err.message;
-    throw err;
-  }
-  throw new Error('the change was not refused');
-};
 
 /** Every item done by hand, the one role of the session's policy signed by Ada: SUCCESS is clean. */
 function cleanSession(): Session {

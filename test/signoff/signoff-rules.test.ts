@@ -1,25 +1,17 @@
 /** The sign-off rules as the change model applies them (the same function every store uses). */
 import { describe, expect, it } from 'vitest';
-import { ChangeRefused, type Change } from '../../src/session/changes.js';
+import { type Change } from '../../src/session/changes.js';
 import { SessionSchema, type Session } from '../../src/session/schema.js';
 import { DEFAULT_ROLES, sessionFingerprint, signoffPolicy, type SignoffPolicy } from '../../src/session/signoff.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { applyAll, smallChecklist, walkedSession } from '../report/fixtures.js';
+import { refusal } from '../session/helpers.js';
 
 const policy: SignoffPolicy = { roles: DEFAULT_ROLES };
 /** The policy is the session's (stored from its checklist), never the change's. */
 const withPolicy = (s: Session, p: SignoffPolicy): Session => ({ ...s, signoff: { ...s.signoff, policy: p } });
 const sign = (s: Session, role: string, who: string, p = policy): Session =>
   applyAll(withPolicy(s, p), [{ type: 'signoff.sign', role, signature: who.toLowerCase(), fingerprint: sessionFingerprint(s) }], 60, who);
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ChangeRefused) return err.message;
-    throw err;
-  }
-  throw new Error('the change was not refused');
-};
 
 describe('sign-off rules', () => {
   it('records the signer as the operator who applies the change, not a typed name', () => {

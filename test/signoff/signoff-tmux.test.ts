@@ -9,7 +9,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyBuild, privateTmux } from '../helpers/tmux.js';
+import { copyBuild, launchWizard, privateTmux } from '../helpers/tmux.js';
+import { SIGNOFF_FOUR_ROLES } from '../helpers/checklists.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const { tmux, screen, waitFor, keepAlive, stop } = privateTmux('signoff');
@@ -22,14 +23,7 @@ const CHECKLIST = `# Tiny Release
 - [ ] Backups verified
 - [ ] Team notified
 
-## Sign-off
-
-| Role | Name | Signature | Date |
-|------|------|-----------|------|
-| Tech Lead | | | |
-| DevOps Engineer | | | |
-| Security Officer | | | |
-| Product Owner | | | |
+${SIGNOFF_FOUR_ROLES}
 
 **Deployment Status**: [ ] SUCCESS [ ] FAILED [ ] ROLLED BACK
 
@@ -64,13 +58,7 @@ afterAll(() => {
 
 /** Run the wizard in the `wiz` pane (a fresh one each time), 80×24 unless told. */
 function launch(args: string, { columns = 80, rows = 24, sessions = 'sessions' } = {}): void {
-  try {
-    tmux('kill-session', '-t', 'wiz');
-  } catch {
-    /* none yet */
-  }
-  const cmd = `cd ${dir} && node dist/deploy-wizard.js ${args} --checklist checklist.md --sessions-dir ${sessions}; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-s', 'wiz', '-x', String(columns), '-y', String(rows), cmd);
+  launchWizard({ tmux }, dir, args, { columns, rows, sessions });
 }
 
 const sessionFile = () => join(dir, 'sessions', readdirSync(join(dir, 'sessions')).find((f) => f.endsWith('.json'))!);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadChecklist, loadChecklistCached, parseCacheFileName } from '../../src/checklist/load.js';
 import { validateProbe } from '../../src/probes/registry.js';
 import type { ProbeValidator } from '../../src/checklist/types.js';
-import { privateTmux, wizardDir } from '../helpers/tmux.js';
+import { launchWizard, privateTmux, wizardDir } from '../helpers/tmux.js';
 
 const CHECKLIST = `# Release
 
@@ -139,15 +139,7 @@ describe('the built wizard with a kept parse result', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const launch = () => {
-    try {
-      tmux('kill-session', '-t', 'wiz');
-    } catch {
-      /* none yet */
-    }
-    const cmd = `cd ${dir} && env XDG_CACHE_HOME=${cacheHome} node dist/deploy-wizard.js start --env production --operator e2e --checklist checklist.md --sessions-dir sessions; echo "EXIT=$?"; sleep 600`;
-    tmux('new-session', '-d', '-s', 'wiz', '-x', '80', '-y', '24', cmd);
-  };
+  const launch = () => launchWizard({ tmux }, dir, 'start --env production --operator e2e', { env: { XDG_CACHE_HOME: cacheHome } });
   const firstFrame = async () => {
     launch();
     const frame = await waitFor('q save+quit');

@@ -7,7 +7,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultWriteOps, type WriteOps } from '../../src/session/atomic-write.js';
+import { defaultWriteOps, type WriteOps } from '../../src/atomic-write.js';
 import { createFileStore } from '../../src/session/file-store.js';
 import { createWizardStore, unsavedLine } from '../../src/store/wizard-store.js';
 import { statusHeight } from '../../src/ui/status-lines.js';

@@ -10,8 +10,7 @@
  */
 import { useInput, useStdin } from 'ink';
 import { useEffect, useRef, type Dispatch } from 'react';
-import type { Key } from 'ink';
-import type { FieldAction } from '../text-field-state.js';
+import { fieldKey, type FieldAction } from '../text-field-state.js';
 import type { Field, Phase, SignoffAction } from './use-signoff-state.js';
 
 export interface SignoffKeyContext {
@@ -94,7 +93,7 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
     (input, key) => {
       const { phase, field, completed, rowHolder, rowStale, dirty } = context();
       if (key.ctrl && input === 'c') return h.interrupt();
-      const edit = textEdit(input, key, raw.current);
+      const edit = textEdit(raw.current);
       if (phase === 'leaving') {
         if (key.escape || input === 'y') return h.back();
         // q leaves too, all the way out (the draft of status and notes is kept; the typed signature is not).
@@ -163,22 +162,14 @@ export function useSignoffKeys(context: () => SignoffKeyContext, dispatch: Dispa
 type EditKey = Exclude<FieldAction['type'], 'insert' | 'submit'>;
 
 /**
- * The keys of the shared text fields (text-field-state.ts) as Ink reports them
- * (a Ctrl-letter is the bare letter with `ctrl`). Not Ctrl-D: here it moves to
- * the next field, as the footer says.
+ * The text edit a key makes, if any, from the shared text fields' key table
+ * (text-field-state.ts): `raw` is the bytes it came as (Ink reports Delete and
+ * Backspace alike, and a Ctrl-letter as the bare letter). Not Ctrl-D: here it
+ * moves to the next field, as the footer says; Enter is the form's.
  */
-const READLINE: Record<string, EditKey> = { u: 'kill-start', w: 'kill-word', k: 'kill-end', a: 'home', e: 'end', b: 'left', f: 'right', h: 'backspace' };
-
-/** The text edit a key makes, if any: `raw` is the bytes it came as (Delete and Backspace differ only there). */
-function textEdit(input: string, key: Key, raw: string): EditKey | undefined {
-  if (key.ctrl) return READLINE[input];
-  if (key.home) return 'home';
-  if (key.end) return 'end';
-  if (key.leftArrow) return 'left';
-  if (key.rightArrow) return 'right';
-  if (key.delete) return raw.startsWith('\u001B[3') ? 'delete' : 'backspace';
-  if (key.backspace) return 'backspace';
-  return undefined;
+export function textEdit(raw: string): EditKey | undefined {
+  const edit = raw === '\u0004' ? undefined : fieldKey(raw);
+  return edit === 'submit' ? undefined : edit;
 }
 
 /**

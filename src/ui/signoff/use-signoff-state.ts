@@ -139,7 +139,8 @@ export function draftOf(s: SignoffFormState): { status?: string; notes: string; 
 
 // Typed text: no control characters; single-line fields also lose line breaks.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
-const oneLine = (t: string) => t.replace(/[\r\n]+/g, ' ').replace(CONTROL, '');
+/** Typed text for a one-line field: line breaks become spaces, control characters go. */
+const typedLine = (t: string) => t.replace(/[\r\n]+/g, ' ').replace(CONTROL, '');
 
 function editLines(lines: string[], text: string): string[] {
   const parts = text.replace(/\r\n?/g, '\n').replace(CONTROL, '').split('\n');
@@ -225,7 +226,7 @@ export function signoffReducer(s: SignoffFormState, a: SignoffAction): SignoffFo
   }
   if (s.phase === 'reopening') {
     if (a.type === 'edit') return edit(s, a.action);
-    if (a.type === 'type') return { ...edit(s, { type: 'insert', text: oneLine(a.text) }), error: undefined };
+    if (a.type === 'type') return { ...edit(s, { type: 'insert', text: typedLine(a.text) }), error: undefined };
     if (a.type === 'backspace') return edit(s, { type: 'backspace' });
     return s;
   }
@@ -233,7 +234,7 @@ export function signoffReducer(s: SignoffFormState, a: SignoffAction): SignoffFo
   const f = focusedField(s);
   switch (a.type) {
     case 'type': {
-      if (f.kind === 'role' || f.kind === 'override') return { ...edit(s, { type: 'insert', text: oneLine(a.text) }), error: undefined };
+      if (f.kind === 'role' || f.kind === 'override') return { ...edit(s, { type: 'insert', text: typedLine(a.text) }), error: undefined };
       if (f.kind === 'notes' || f.kind === 'nextSteps') {
         // A line break in what arrives (a paste) starts new lines: it goes at the end, where the cursor then stands.
         if (/[\r\n]/.test(a.text)) return { ...s, [f.kind]: editLines(s[f.kind], a.text), cursor: undefined, error: undefined };

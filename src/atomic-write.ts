@@ -2,8 +2,15 @@
  * Atomic, durable file replacement: a unique temp file in the same folder,
  * write, fsync, rename over the target, fsync the folder. A crash at any
  * moment leaves either the old or the new file, never a mix; a failed write
- * removes the temp and leaves the old file untouched.
+ * removes the temp and leaves the old file untouched. The one atomic writer:
+ * sessions, reports, the team journal and the caches of parses and compiled
+ * code all write through it. A leaf module: it imports nothing of src/.
+ *
+ * Not the `write-file-atomic` package: it neither fsyncs the folder after the
+ * rename (a power cut can lose the rename) nor lets a test inject a failing
+ * write (ENOSPC, EACCES) at the step it names; both are the point here.
  */
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync, fchmodSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
@@ -65,4 +72,44 @@ export async function writeFileAtomic(file: string, data: string | Buffer, ops: 
     throw err;
   }
   await syncDir(dirname(file));
+}
+
+/**
+ * The same, synchronously, for writers that cannot wait (the team journal on a
+ * change, the caches at start-up). `durable: false` skips both fsyncs: for a
+ * cache, whose reader checks what it reads, a power cut may lose the new file
+ * but never leaves half of it under the name.
+ */
+export function writeFileAtomicSync(file: string, data: string | Buffer, opts: { durable?: boolean } = {}): void {
+  const durable = opts.durable !== false;
+  const tmp = tempPathFor(file);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', 0o600);
+    fchmodSync(fd, 0o600);
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    if (durable) fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never made, or already moved */
+    }
+    throw err;
+  }
+  if (durable) syncDirSync(dirname(file));
+}
+
+function syncDirSync(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
