@@ -12,7 +12,6 @@ import { isFailing } from '../verdict/probe.js';
 import { responseChange, responseMs } from '../verdict/rollback.js';
 
 export { STATES } from '../verdict/items.js';
-export type { CriterionVerdict } from '../verdict/rollback.js';
 
 export interface SectionSummary {
   sectionId: string;

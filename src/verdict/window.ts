@@ -275,7 +275,7 @@ export const STATE_ROLLBACK: Record<CriterionState, 'triggered' | 'ok' | 'unmeas
  */
 export type RollbackVerdict = (typeof STATE_ROLLBACK)[CriterionState];
 /** Markdown (the report's Rollback criteria). */
-export const ROLLBACK_MARKDOWN: Record<RollbackVerdict, string> = { triggered: STATE_MARKDOWN.met, ok: '🟢 within limits', unmeasured: '⚪ not measured' };
+const ROLLBACK_MARKDOWN: Record<RollbackVerdict, string> = { triggered: STATE_MARKDOWN.met, ok: '🟢 within limits', unmeasured: '⚪ not measured' };
 /** Markdown list words (the incident file). */
 export const ROLLBACK_WORDS: Record<RollbackVerdict, string> = { triggered: '**MET**', ok: 'within limits', unmeasured: 'not measured' };
 

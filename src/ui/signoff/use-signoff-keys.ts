@@ -167,7 +167,7 @@ type EditKey = Exclude<FieldAction['type'], 'insert' | 'submit'>;
  * Backspace alike, and a Ctrl-letter as the bare letter). Not Ctrl-D: here it
  * moves to the next field, as the footer says; Enter is the form's.
  */
-export function textEdit(raw: string): EditKey | undefined {
+function textEdit(raw: string): EditKey | undefined {
   const edit = raw === '\u0004' ? undefined : fieldKey(raw);
   return edit === 'submit' ? undefined : edit;
 }
