@@ -109,10 +109,13 @@ async function currentRole(client: ClientBase): Promise<string> {
  */
 async function missingMigrationRight(client: ClientBase, schema: string, from: number, to: number): Promise<string | undefined> {
   const r = await client.query<{ role: string; db: string; schema_exists: boolean; on_schema: boolean | null; on_db: boolean }>(
+    // One lookup of the schema, by its oid: asking the privilege by name could race another client's
+    // CREATE SCHEMA between the two lookups ("schema does not exist"); by a missing oid it is null.
     `SELECT current_user AS role, current_database() AS db,
-            EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists,
-            CASE WHEN EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) THEN has_schema_privilege($1, 'CREATE') END AS on_schema,
-            has_database_privilege(current_database(), 'CREATE') AS on_db`,
+            n.oid IS NOT NULL AS schema_exists,
+            has_schema_privilege(n.oid, 'CREATE') AS on_schema,
+            has_database_privilege(current_database(), 'CREATE') AS on_db
+       FROM (SELECT 1) AS one LEFT JOIN pg_namespace n ON n.nspname = $1`,
     [schema],
   );
   const f = r.rows[0];

@@ -17,20 +17,11 @@ import { createRedactor } from '../../src/secrets/redactor.js';
 import { createWizardStore } from '../../src/store/wizard-store.js';
 import { createMemorySession, newSessionDoc } from '../helpers/memory-session.js';
 import { startWebhook, type Webhook } from '../helpers/webhook.js';
+import { NOTIFIED_ITEMS } from './staging.js';
 
 const file = 'checklists/django-twilio-call.md';
 const { checklist, problems } = parseChecklist(readFileSync(file, 'utf8'), file, validateProbe);
 
-/** The items proved by a notification, each with its audience. */
-const NOTIFIED = [
-  'Deployment completion communicated',
-  'Stakeholders notified',
-  'Alert operations team',
-  'Notify stakeholders',
-  'Inform support team',
-  'Communicate ETA for resolution',
-  'Stakeholders notified of completion',
-];
 const byText = (text: string) => checklist.items.find((i) => i.text === text)!;
 
 const hooks: Record<string, Webhook> = {};
@@ -61,7 +52,7 @@ async function walk() {
   const store = createWizardStore({ checklist, session, runProbes, vars: {}, operator: 'ada', announce: announcer(notifier, () => plain.current(), 'ada', () => Promise.allSettled([...logging])) });
   // The rollback's ETA comes from the incident on record.
   await store.getState().saveEmergency({ status: 'IDENTIFIED', severity: 'HIGH', impact: 'calls drop after 30 s', eta: '30 min', actions: 'rolling back to the previous image' });
-  for (const text of NOTIFIED) {
+  for (const text of NOTIFIED_ITEMS) {
     const item = byText(text);
     store.getState().openSection(item.sectionId, item.id);
     store.getState().askAnnounce();
@@ -77,13 +68,13 @@ async function walk() {
 describe('the notification items of the shipped checklist', () => {
   it('carry a notified probe each, and validate', () => {
     expect(problems).toEqual([]);
-    for (const text of NOTIFIED) expect(byText(text).probes.map((p) => `${p.kind} ${String(p.params.check)}`), text).toEqual(['session notified']);
+    for (const text of NOTIFIED_ITEMS) expect(byText(text).probes.map((p) => `${p.kind} ${String(p.params.check)}`), text).toEqual(['session notified']);
   });
 
   it('healthy: each announcement delivered to its audience, all seven verified from the record; no webhook URL recorded', async () => {
     opsAnswer = 200;
     const { doc, state } = await walk();
-    for (const text of NOTIFIED) expect([text, state(text).state, state(text).probes.at(-1)!.status]).toEqual([text, 'verified', 'pass']);
+    for (const text of NOTIFIED_ITEMS) expect([text, state(text).state, state(text).probes.at(-1)!.status]).toEqual([text, 'verified', 'pass']);
     expect(state('Communicate ETA for resolution').probes.at(-1)!.summary).toMatch(/ETA 30 min/);
     expect(JSON.stringify(doc)).not.toMatch(/-token/);
   });
@@ -91,7 +82,7 @@ describe('the notification items of the shipped checklist', () => {
   it('the ops webhook answers 500: exactly "Alert operations team" is red, with the answer as its reason', async () => {
     opsAnswer = 500;
     const { state } = await walk();
-    const red = NOTIFIED.filter((t) => state(t).state !== 'verified');
+    const red = NOTIFIED_ITEMS.filter((t) => state(t).state !== 'verified');
     expect(red).toEqual(['Alert operations team']);
     expect(state('Alert operations team').state).toBe('failed');
     expect(state('Alert operations team').probes.at(-1)!.summary).toMatch(/^rollback notification to ops not delivered: ops \(127\.0\.0\.1:\d+\) answered 500 /);

@@ -685,3 +685,13 @@ export async function startStaging(): Promise<Staging> {
   }
 }
 
+/** The shipped checklist's items proved by a notification in the session's record (test/e2e-app/notified.test.ts walks them). */
+export const NOTIFIED_ITEMS = [
+  'Deployment completion communicated',
+  'Stakeholders notified',
+  'Alert operations team',
+  'Notify stakeholders',
+  'Inform support team',
+  'Communicate ETA for resolution',
+  'Stakeholders notified of completion',
+];
