@@ -18,7 +18,7 @@ export function AnnounceConfirm({ store }: { store: WizardStore }) {
   if (!a) return <Text dimColor>No announcement to send.</Text>;
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate">
+      <Text bold wrap="wrap">
         Send the {a.kind} announcement to {forTerminal(a.targets.join(', '))}?
       </Text>
       <Box borderStyle="single" paddingX={1}>

@@ -21,13 +21,13 @@ const { checklist } = parseChecklist(
 let ui: Rendered | undefined;
 afterEach(() => ui?.unmount());
 
-async function start() {
+async function start(targets = ['stakeholders (hooks.example.test)']) {
   const sent: Array<{ kind: string; audience?: string; itemId: string }> = [];
   const made = makeStore({
     checklist,
     deps: {
       announce: {
-        preview: (kind, audience) => ({ text: `:white_check_mark: deploy-wizard: ${kind} for ${audience}`, targets: ['stakeholders (hooks.example.test)'] }),
+        preview: (kind, audience) => ({ text: `:white_check_mark: deploy-wizard: ${kind} for ${audience}`, targets }),
         send: async (kind, audience, itemId): Promise<Delivery[]> => {
           sent.push({ kind, audience, itemId });
           return [{ event: kind, audience, host: 'hooks.example.test', status: 200, text: 't', at: '2026-11-26T10:00:00.000Z' }];
@@ -57,6 +57,18 @@ describe('the announce screen', () => {
     f = await ui.waitFor('deployment.complete delivered to stakeholders (hooks.example.test) (HTTP 200)');
     expect(sent).toEqual([{ kind: 'deployment.complete', audience: 'stakeholders', itemId: checklist.items[0].id }]);
     expect(store.getState().screen).toBe('section');
+  });
+
+  it('every target is shown at 80 columns, however many (the question wraps, it is not cut)', async () => {
+    const targets = ['stakeholders (stakeholders-webhook.hooks.example.test)', 'ops (ops-webhook.hooks.example.test)', 'support (support-webhook.hooks.example.test)'];
+    const { ui } = await start(targets);
+    await ui.resize(24, 80);
+    await ui.waitFor('a announce');
+    await ui.press('a');
+    const f = await ui.waitFor('do not send');
+    const flat = f.replace(/\s+/g, ' ');
+    for (const t of targets) expect(flat).toContain(t);
+    for (const line of f.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 
   it('on an item without one, the footer has no a and a says why', async () => {
