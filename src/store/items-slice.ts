@@ -24,8 +24,13 @@ export const itemsSlice =
      * saved: the cursor stays on what the NOT SAVED line is about.
      */
     const moveOn = (itemId: string) => {
-      if (get().cursor.itemId === itemId && get().screen === 'section' && !get().unsaved) get().moveItem(1);
+      if (get().cursor.itemId !== itemId || get().screen !== 'section' || get().unsaved) return;
+      get().moveItem(1);
+      const to = get().cursor.itemId;
+      movedOn = to && to !== itemId ? { from: itemId, to } : undefined;
     };
+    /** The last mark that moved the cursor on: `u` right after it undoes that mark, not the next item's. */
+    let movedOn: { from: string; to: string } | undefined;
     /**
      * Marks run one after another: a mark shows once saved and then moves on,
      * so a second key typed while the first is being saved must wait for the
@@ -49,6 +54,18 @@ export const itemsSlice =
         return;
       }
       set({ error: undefined });
+      if (state === 'pending' && itemState(get().session, it.id) === 'pending') {
+        // `u` on a pending item: right after a mark moved on, it is that mark being undone (back to its item);
+        // otherwise there is nothing to undo, and the screen says so rather than nothing.
+        const back = movedOn?.to === it.id ? movedOn.from : undefined;
+        movedOn = undefined;
+        if (!back || itemState(get().session, back) === 'pending') return void set({ error: 'nothing to undo: this item is pending' });
+        get().moveItem(-1);
+        if (get().cursor.itemId !== back) return void set({ error: 'nothing to undo: this item is pending' });
+        await ctx.applyNow({ type: 'item.state', itemId: back, state, override: ctx.isOverride(back, state) }, { shown: 'saved' });
+        return;
+      }
+      movedOn = undefined;
       // A failed item marked done or n/a needs a reason (asked in the reason form, recorded in the event).
       if ((state === 'done' || state === 'na') && itemState(get().session, it.id) === 'failed') {
         get().openScreen('skip-reason');

@@ -111,3 +111,28 @@ describe('marks typed faster than they are saved', () => {
     expect(states).toEqual(['done', 'done', 'done']);
   });
 });
+
+describe('u right after a mark that moved on', () => {
+  it('undoes that mark (back on its item), and on a pending item with nothing before it says there is nothing to undo', async () => {
+    const made = makeStore();
+    const section = made.checklist.sections.find((s) => s.itemIds.length >= 3)!;
+    const [first, second] = section.itemIds;
+    made.store.getState().openSection(section.id);
+    await made.store.getState().mark('done');
+    expect(made.store.getState().cursor.itemId).toBe(second);
+    await made.store.getState().mark('pending');
+    expect(made.session.current().items[first]?.state ?? 'pending').toBe('pending');
+    expect(made.store.getState().cursor.itemId).toBe(first);
+    expect(made.store.getState().error).toBeUndefined();
+    // Again: nothing was marked since, the item is pending: said, nothing changed.
+    await made.store.getState().mark('pending');
+    expect(made.store.getState().error).toBe('nothing to undo: this item is pending');
+    expect(made.store.getState().cursor.itemId).toBe(first);
+    // After moving away by hand, u acts on the item under the cursor only.
+    await made.store.getState().mark('done');
+    made.store.getState().moveItem(1);
+    await made.store.getState().mark('pending');
+    expect(made.store.getState().error).toBe('nothing to undo: this item is pending');
+    expect(made.session.current().items[second]?.state ?? 'pending').toBe('pending');
+  });
+});
