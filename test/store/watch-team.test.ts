@@ -72,7 +72,7 @@ async function teamPair() {
 describe('a watch in team mode', () => {
   it("is left to its starter while they are here (s asks first); when they leave, the wizard still open continues it and says who did", async () => {
     const { ada, grace, closeAda } = await teamPair();
-    await until(() => grace.getState().team?.here.includes('ada') === true, 5000, 'grace to see ada here');
+    await until(() => grace.getState().team?.here.includes('ada') === true, 20_000, 'grace to see ada here');
     // Past the settle time: ada is here, so grace's wizard does not measure her window.
     await new Promise((r) => setTimeout(r, 900));
     expect(grace.getState().watching).toBe(false);
@@ -101,7 +101,7 @@ describe('a watch in team mode', () => {
 
   it('s and y while the starter measures: the old window is recorded as stopped, the new one is the asker\'s, and the starter\'s wizard stops measuring', async () => {
     const { ada, grace } = await teamPair();
-    await until(() => grace.getState().team?.here.includes('ada') === true, 5000, 'grace to see ada here');
+    await until(() => grace.getState().team?.here.includes('ada') === true, 20_000, 'grace to see ada here');
     const old = latest(grace)!.startedAt;
     grace.getState().startWatch();
     expect(grace.getState().watchQuestion).toMatch(/^A window started by ada at/);

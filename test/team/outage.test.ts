@@ -65,7 +65,7 @@ describe('team store when PostgreSQL goes away and comes back', () => {
 
     await a.apply(note('shared-0', 'alice online 1'));
     await b.apply(note('shared-1', 'bob online 1'));
-    await until(() => seenByB.includes('alice'), 2000, 'bob to see alice');
+    await until(() => seenByB.includes('alice'), 20_000, 'bob to see alice');
 
     server.stop();
     // Work goes on: each change applies locally at once and is journalled.
@@ -100,7 +100,7 @@ describe('team store when PostgreSQL goes away and comes back', () => {
     server.restart();
     await until(() => a.connectionState() === 'online' && b.connectionState() === 'online', 20_000, 'both stores to reconnect');
     expect(a.pendingCount() + b.pendingCount()).toBe(0);
-    await until(() => wizard.getState().team?.offline === false && wizard.getState().team?.queued === 0, 5000, "alice's team line back online");
+    await until(() => wizard.getState().team?.offline === false && wizard.getState().team?.queued === 0, 20_000, "alice's team line back online");
     wizard.getState().dispose();
     expect(states.alice).toEqual(['offline', 'online']);
     expect(states.bob).toEqual(['offline', 'online']);
@@ -118,7 +118,7 @@ describe('team store when PostgreSQL goes away and comes back', () => {
     const { doc } = await storedDoc(facts, schema, a.id);
     expect(plain(replayLog(log))).toEqual(doc);
     // Both terminals converge on the saved document.
-    await until(() => a.revision() === b.revision() && a.revision() === log.at(-1)!.revision, 5000, 'both terminals to converge');
+    await until(() => a.revision() === b.revision() && a.revision() === log.at(-1)!.revision, 20_000, 'both terminals to converge');
     expect(notesIn(a.current().events).sort()).toEqual(notesIn(doc.events).sort());
   }, 60_000);
 

@@ -115,7 +115,7 @@ describe('the store password stays secret', () => {
     b.subscribe((s) => seen.push(JSON.stringify(s)));
     await a.apply({ type: 'item.note', itemId: 'shared-0', note: `connect with ${url} or password ${password}` });
     await a.apply({ type: 'command.run', command: `psql ${url}`, exitCode: 0, output: `token tok-planted-123456 pw=${encodeURIComponent(password)}` });
-    await until(() => seen.some((s) => s.includes('psql')), 2000, 'bob to see the command');
+    await until(() => seen.some((s) => s.includes('psql')), 20_000, 'bob to see the command');
 
     const notices: string[] = [];
     await withClient(facts, async (c) => {

@@ -101,7 +101,7 @@ describe('team sign-off across processes', () => {
     expect((await alice.send('revoke Security Officer')).refused).toBe('Security Officer was signed by Carol; only Carol can revoke it');
     expect(await alice.send('sign Tech Lead|alice')).toEqual({ ok: true });
     // Bob's terminal follows the store; then he cannot take Alice's role either.
-    await until(async () => (await bob.send('show')).signatures.some((s: any) => s.role === 'Tech Lead'), 2000, 'bob to see Alice sign');
+    await until(async () => (await bob.send('show')).signatures.some((s: any) => s.role === 'Tech Lead'), 20_000, 'bob to see Alice sign');
     expect((await bob.send('sign Tech Lead|bob')).refused).toMatch(/^Tech Lead is already signed by Alice/);
     expect(await alice.send('revoke Tech Lead')).toEqual({ ok: true });
     // One person, one role.
@@ -149,7 +149,7 @@ describe('team sign-off across processes', () => {
     const refused = await bob.send('mark shared-1');
     expect(refused.refused).toMatch(new RegExp(`^session ${id} was completed by Alice at \\S+ \\S+ UTC \\(FAILED\\) and is read-only; reopen it on the sign-off screen \\(o\\) to change anything$`));
     expect((await bob.send('sign Tech Lead|b')).refused).toMatch(/read-only/);
-    await until(async () => (await bob.send('show')).status === 'completed', 2000, 'bob to see the completion');
+    await until(async () => (await bob.send('show')).status === 'completed', 20_000, 'bob to see the completion');
     expect(await bob.send('reopen the rollback is still running')).toEqual({ ok: true });
     expect(await alice.send('mark shared-1')).toEqual({ ok: true });
     const { doc } = await storedDoc(facts, schema, id);
